@@ -1,0 +1,18 @@
+using Skiff.Core.Paths;
+using Skiff.Core.Processes;
+using Skiff.Core.Users;
+
+namespace Skiff.Cli;
+
+/// <summary>Everything a command needs from its environment, resolved once per invocation from global flags.</summary>
+public sealed record CliContext(
+    CurrentUser User,
+    StorePaths Paths,
+    bool Debug,
+    TextWriter Out,
+    TextWriter Error,
+    IProcessRunner Runner,
+    string SelfExecutable)
+{
+    public ErrorReporter Reporter { get; } = new(Error, Debug);
+}

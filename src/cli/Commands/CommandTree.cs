@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Skiff.Cli.Commands.System;
+
+namespace Skiff.Cli.Commands;
+
+/// <summary>The whole command tree. Each verb lives in Commands/&lt;Area&gt;/&lt;Verb&gt;Command.cs.</summary>
+public static class CommandTree
+{
+    public static RootCommand Build(GlobalOptions globals)
+    {
+        var root = new RootCommand("skiff: daemonless, rootless, docker-compatible containers");
+        globals.AddTo(root);
+
+        root.Subcommands.Add(VersionCommand.Create(globals));
+        root.Subcommands.Add(InfoCommand.Create(globals));
+        root.Subcommands.Add(UnshareCommand.Create(globals));
+        return root;
+    }
+
+    /// <summary>
+    /// Verbs whose trailing arguments belong to another program (docker stops flag parsing at the
+    /// first positional after these many positionals).
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> PassThroughVerbs { get; } = new Dictionary<string, int>
+    {
+        ["unshare"] = 0,
+    };
+
+    /// <summary>
+    /// Verbs that a rootless user runs inside skiff's user namespace (they create or remove files owned
+    /// by subordinate ids, or mount). Read-only verbs stay outside for speed.
+    /// </summary>
+    public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
+    {
+        "unshare",
+    };
+}

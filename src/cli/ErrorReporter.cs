@@ -1,0 +1,56 @@
+using Skiff.Core.Errors;
+
+namespace Skiff.Cli;
+
+/// <summary>Prints failures the docker way: one <c>Error:</c> line, an optional <c>Hint:</c>, details only when debugging.</summary>
+public sealed class ErrorReporter(TextWriter error, bool debug)
+{
+    public int Report(SkiffException exception)
+    {
+        error.WriteLine($"Error: {exception.Message}");
+        if (exception.Hint is not null)
+        {
+            error.WriteLine($"Hint: {exception.Hint}");
+        }
+
+        if (debug)
+        {
+            error.WriteLine(exception.ToString());
+        }
+
+        return ExitCodes.For(exception.Kind);
+    }
+
+    public int ReportUnexpected(Exception exception)
+    {
+        error.WriteLine($"Error: {Describe(exception)}");
+        if (debug)
+        {
+            error.WriteLine(exception.ToString());
+        }
+        else
+        {
+            error.WriteLine("Hint: run again with --log-level=debug for details");
+        }
+
+        return ExitCodes.EngineError;
+    }
+
+    /// <summary>Reports one failed item of a multi-target verb without ending the command.</summary>
+    public void ReportItem(string item, Exception exception)
+    {
+        string message = exception is SkiffException ? exception.Message : Describe(exception);
+        error.WriteLine($"Error: {item}: {message}");
+        if (debug)
+        {
+            error.WriteLine(exception.ToString());
+        }
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        UnauthorizedAccessException => $"permission denied: {exception.Message}",
+        IOException => exception.Message,
+        _ => $"internal error: {exception.Message}",
+    };
+}

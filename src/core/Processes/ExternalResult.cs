@@ -1,0 +1,3 @@
+namespace Skiff.Core.Processes;
+
+public sealed record ExternalResult(int ExitCode, string StandardOutput, string StandardError);

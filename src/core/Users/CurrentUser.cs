@@ -1,0 +1,34 @@
+using System.Globalization;
+using Skiff.Core.Native;
+
+namespace Skiff.Core.Users;
+
+/// <summary>
+/// Who runs skiff. Inside skiff's own rootless user namespace the process is uid 0, so the invoking
+/// user's real ids travel in <see cref="RootlessVariable"/> and <see cref="Rootless"/> stays true there.
+/// </summary>
+public sealed record CurrentUser(uint Uid, uint Gid, string Name, bool Rootless, bool InsideUserNamespace)
+{
+    /// <summary>Set by skiff for its re-executed self: "uid:gid:name" of the user on the host.</summary>
+    public const string RootlessVariable = "_SKIFF_ROOTLESS";
+
+    public static CurrentUser Detect()
+    {
+        string? inherited = Environment.GetEnvironmentVariable(RootlessVariable);
+        if (inherited is not null && Libc.geteuid() == 0)
+        {
+            string[] parts = inherited.Split(':', 3);
+            if (parts.Length == 3
+                && uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid)
+                && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint gid))
+            {
+                return new CurrentUser(uid, gid, parts[2], Rootless: true, InsideUserNamespace: true);
+            }
+        }
+
+        uint euid = Libc.geteuid();
+        return new CurrentUser(euid, Libc.getegid(), Environment.UserName, Rootless: euid != 0, InsideUserNamespace: false);
+    }
+
+    public string ToVariable() => string.Create(CultureInfo.InvariantCulture, $"{Uid}:{Gid}:{Name}");
+}

@@ -1,0 +1,59 @@
+using System.Collections;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.IdMaps;
+using Skiff.Core.Users;
+using Skiff.Runtime.Namespaces;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Rootless.Storage;
+
+/// <summary>
+/// Runs skiff again inside a new user + mount namespace where the rootless user is uid 0 and the
+/// subordinate ids are mapped (as podman does for storage work), so unpacked files get the owners the
+/// image says. stdio is shared; terminal signals reach both processes, SIGTERM/SIGHUP are forwarded.
+/// </summary>
+public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, CurrentUser user)
+{
+    public async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        }
+
+        environment[CurrentUser.RootlessVariable] = user.ToVariable();
+
+        using var stdin = new SafeFileHandle(0, ownsHandle: false);
+        using var stdout = new SafeFileHandle(1, ownsHandle: false);
+        using var stderr = new SafeFileHandle(2, ownsHandle: false);
+        var spawn = new SpawnRequest(executable, arguments, environment)
+        {
+            Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)],
+        };
+
+        using NamespacedProcess child = await launcher.StartAsync(
+            spawn,
+            new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map),
+            cancellationToken).ConfigureAwait(false);
+
+        // Ctrl-C from a terminal reaches the whole process group, so SIGINT needs no forwarding;
+        // we only must not die of it before the child does.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            ChildProcesses.TrySignal(child.Pid, 15);
+        });
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            ChildProcesses.TrySignal(child.Pid, 1);
+        });
+
+        ChildExit exit = await ChildProcesses.WaitAsync(child.Pid).ConfigureAwait(false);
+        return exit.ShellCode;
+    }
+}

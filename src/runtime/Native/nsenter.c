@@ -1,0 +1,187 @@
+// skiff's native entry stage. It runs as an ELF constructor, before the .NET runtime starts
+// threads, because unshare(CLONE_NEWUSER) and setns() into a user namespace need a
+// single-threaded process (see shared/DESIGN.md; runc's nsexec solves the same problem).
+//
+// It does nothing unless _SKIFF_NS_SYNC names a socket fd. Then, driven by environment variables:
+//   _SKIFF_NS_JOIN=<pid>        join the namespaces of <pid> listed in _SKIFF_NS_JOIN_TYPES
+//   _SKIFF_NS_JOIN_TYPES=a,b    namespace names under /proc/<pid>/ns (user first, then the rest)
+//   _SKIFF_NS_FLAGS=<int>       clone flags to unshare (CLONE_NEWUSER first, then the rest)
+//   _SKIFF_NS_NOSETUID=1        stay at the mapped ids instead of switching to 0 in the new user namespace
+// Protocol on the sync socket, messages are three int32 {tag, value, step}:
+//   'U' pid      child -> parent: user namespace created, please write uid_map/gid_map for pid
+//   'M'          parent -> child: maps written
+//   'P' pid      child -> parent: pid of the process that continues into .NET
+//                (a forked grandchild when a pid namespace was unshared or joined)
+//   'E' errno s  child -> parent: step s failed with errno; the process then exits 125
+// When a fork was needed, the intermediate process exits 0 right after 'P': the launcher must be a
+// child subreaper (the monitor is) to wait for the grandchild.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+enum step {
+    STEP_UNSHARE_USER = 1,
+    STEP_WAIT_MAPS = 2,
+    STEP_SETID = 3,
+    STEP_UNSHARE_REST = 4,
+    STEP_FORK = 5,
+    STEP_OPEN_NS = 6,
+    STEP_SETNS = 7,
+};
+
+static int sync_fd = -1;
+
+static void send_msg(int32_t tag, int32_t value, int32_t step)
+{
+    int32_t msg[3] = {tag, value, step};
+    ssize_t n;
+    do {
+        n = write(sync_fd, msg, sizeof msg);
+    } while (n < 0 && errno == EINTR);
+}
+
+static void fail(int step)
+{
+    send_msg('E', errno, step);
+    _exit(125);
+}
+
+static void wait_maps(void)
+{
+    int32_t msg[3];
+    ssize_t n;
+    do {
+        n = read(sync_fd, msg, sizeof msg);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof msg || msg[0] != 'M') {
+        errno = n < 0 ? errno : EPIPE;
+        fail(STEP_WAIT_MAPS);
+    }
+}
+
+static void become_root(void)
+{
+    if (getenv("_SKIFF_NS_NOSETUID") != NULL)
+        return;
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        fail(STEP_SETID);
+}
+
+static const struct {
+    const char *name;
+    int flag;
+} ns_types[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},     {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS},
+};
+
+// Joins the listed namespaces of pid. All fds are opened first: after joining the mount
+// namespace, /proc may show another pid namespace.
+static int join_namespaces(const char *pid, const char *types)
+{
+    int fds[sizeof ns_types / sizeof ns_types[0]];
+    int joined_pid = 0;
+    size_t count = sizeof ns_types / sizeof ns_types[0];
+    for (size_t i = 0; i < count; i++) {
+        fds[i] = -1;
+        const char *name = ns_types[i].name;
+        size_t len = strlen(name);
+        const char *p = types;
+        int wanted = 0;
+        while (*p) {
+            if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+                wanted = 1;
+            const char *comma = strchr(p, ',');
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        if (!wanted)
+            continue;
+        char path[64];
+        size_t pl = strlen(pid);
+        if (pl > 20)
+            fail(STEP_OPEN_NS);
+        memcpy(path, "/proc/", 6);
+        memcpy(path + 6, pid, pl);
+        memcpy(path + 6 + pl, "/ns/", 4);
+        memcpy(path + 10 + pl, name, len + 1);
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0)
+            fail(STEP_OPEN_NS);
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (fds[i] < 0)
+            continue;
+        if (setns(fds[i], ns_types[i].flag) < 0)
+            fail(STEP_SETNS);
+        close(fds[i]);
+        if (ns_types[i].flag == CLONE_NEWUSER)
+            become_root();
+        if (ns_types[i].flag == CLONE_NEWPID)
+            joined_pid = 1;
+    }
+    return joined_pid;
+}
+
+__attribute__((constructor)) static void skiff_nsenter(void)
+{
+    const char *sync = getenv("_SKIFF_NS_SYNC");
+    if (sync == NULL)
+        return;
+    sync_fd = atoi(sync);
+    if (sync_fd <= 2)
+        return;
+
+    const char *flags_text = getenv("_SKIFF_NS_FLAGS");
+    const char *join_pid = getenv("_SKIFF_NS_JOIN");
+    const char *join_types = getenv("_SKIFF_NS_JOIN_TYPES");
+    int flags = flags_text ? (int)strtol(flags_text, NULL, 10) : 0;
+    int need_fork = 0;
+
+    // Children that .NET starts later must not run this stage again.
+    unsetenv("_SKIFF_NS_FLAGS");
+    unsetenv("_SKIFF_NS_JOIN");
+    unsetenv("_SKIFF_NS_JOIN_TYPES");
+
+    if (join_pid != NULL && join_types != NULL)
+        need_fork |= join_namespaces(join_pid, join_types);
+
+    if (flags & CLONE_NEWUSER) {
+        if (unshare(CLONE_NEWUSER) < 0)
+            fail(STEP_UNSHARE_USER);
+        // The parent writes our maps; it needs to open /proc/<pid>/uid_map, which a
+        // non-dumpable process would hide from it.
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+        send_msg('U', (int32_t)getpid(), 0);
+        wait_maps();
+        become_root();
+    }
+
+    int rest = flags & ~CLONE_NEWUSER;
+    if (rest != 0 && unshare(rest) < 0)
+        fail(STEP_UNSHARE_REST);
+    if (rest & CLONE_NEWPID)
+        need_fork = 1;
+
+    if (need_fork) {
+        pid_t child = fork();
+        if (child < 0)
+            fail(STEP_FORK);
+        if (child > 0) {
+            send_msg('P', (int32_t)child, 0);
+            _exit(0);
+        }
+    } else {
+        send_msg('P', (int32_t)getpid(), 0);
+    }
+    setenv("_SKIFF_NS_ENTERED", "1", 1);
+}

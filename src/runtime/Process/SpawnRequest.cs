@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace Skiff.Runtime.Process;
+
+/// <summary>
+/// A program to start with exact control over its file descriptors: the child gets only
+/// <see cref="Descriptors"/> (each duplicated onto its target number) and nothing else of ours.
+/// </summary>
+public sealed record SpawnRequest(string Executable, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>Descriptors the child receives, as (our handle, fd number in the child). Targets 0–2 are stdio.</summary>
+    public IReadOnlyList<(SafeHandle Handle, int Target)> Descriptors { get; init; } = [];
+
+    /// <summary>Start the child in a new session (setsid), detached from our terminal.</summary>
+    public bool NewSession { get; init; }
+}

@@ -1,0 +1,127 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Native;
+
+namespace Skiff.Runtime.Process;
+
+/// <summary>
+/// Starts processes with posix_spawn (a vfork-style clone in glibc, safe in a multi-threaded .NET process,
+/// unlike a raw fork). Signal dispositions and mask are reset, so the child does not inherit .NET's
+/// ignored SIGPIPE; every descriptor above the requested ones is closed.
+/// </summary>
+public static unsafe class Spawner
+{
+    /// <summary>
+    /// Sources are first copied to StagingFd + i, then onto their targets, so that a dup2 onto a target
+    /// never clobbers a source still needed. 900 stays under the usual soft RLIMIT_NOFILE of 1024.
+    /// </summary>
+    private const int StagingFd = 900;
+
+    public static int Spawn(SpawnRequest request)
+    {
+        byte* fileActions = stackalloc byte[Libc.SpawnStructSize];
+        byte* attr = stackalloc byte[Libc.SpawnStructSize];
+        byte* sigDefault = stackalloc byte[Libc.SigSetSize];
+        byte* sigMask = stackalloc byte[Libc.SigSetSize];
+        Libc.posix_spawn_file_actions_init(fileActions);
+        Libc.posix_spawnattr_init(attr);
+        var pins = new List<SafeHandle>();
+        var allocations = new List<IntPtr>();
+        try
+        {
+            int highest = 2;
+            foreach ((SafeHandle handle, int target) in request.Descriptors)
+            {
+                bool added = false;
+                handle.DangerousAddRef(ref added);
+                pins.Add(handle);
+                highest = Math.Max(highest, target);
+            }
+
+            for (int i = 0; i < request.Descriptors.Count; i++)
+            {
+                int fd = (int)request.Descriptors[i].Handle.DangerousGetHandle();
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, fd, StagingFd + i), "posix_spawn_file_actions_adddup2");
+            }
+
+            for (int i = 0; i < request.Descriptors.Count; i++)
+            {
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, StagingFd + i, request.Descriptors[i].Target), "posix_spawn_file_actions_adddup2");
+            }
+
+            Check(Libc.posix_spawn_file_actions_addclosefrom_np(fileActions, highest + 1), "posix_spawn_file_actions_addclosefrom_np");
+
+            Libc.sigfillset(sigDefault);
+            Libc.sigemptyset(sigMask);
+            Libc.posix_spawnattr_setsigdefault(attr, sigDefault);
+            Libc.posix_spawnattr_setsigmask(attr, sigMask);
+            short flags = Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK;
+            if (request.NewSession)
+            {
+                flags |= Libc.POSIX_SPAWN_SETSID;
+            }
+
+            Libc.posix_spawnattr_setflags(attr, flags);
+
+            byte* path = Utf8(request.Executable, allocations);
+            byte** argv = StringArray(request.Arguments.Prepend(request.Executable).ToList(), allocations);
+            byte** envp = StringArray(request.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(), allocations);
+
+            int pid;
+            int rc = Libc.posix_spawn(&pid, path, fileActions, attr, argv, envp);
+            if (rc != 0)
+            {
+                throw new SystemCallException("posix_spawn", request.Executable, rc);
+            }
+
+            return pid;
+        }
+        finally
+        {
+            foreach (SafeHandle handle in pins)
+            {
+                handle.DangerousRelease();
+            }
+
+            foreach (IntPtr allocation in allocations)
+            {
+                NativeMemory.Free((void*)allocation);
+            }
+
+            Libc.posix_spawn_file_actions_destroy(fileActions);
+            Libc.posix_spawnattr_destroy(attr);
+        }
+    }
+
+    private static void Check(int rc, string operation)
+    {
+        if (rc != 0)
+        {
+            throw new SystemCallException(operation, null, rc);
+        }
+    }
+
+    private static byte* Utf8(string text, List<IntPtr> allocations)
+    {
+        int length = Encoding.UTF8.GetByteCount(text);
+        byte* buffer = (byte*)NativeMemory.Alloc((nuint)length + 1);
+        allocations.Add((IntPtr)buffer);
+        Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, length));
+        buffer[length] = 0;
+        return buffer;
+    }
+
+    private static byte** StringArray(IReadOnlyList<string> items, List<IntPtr> allocations)
+    {
+        byte** array = (byte**)NativeMemory.Alloc((nuint)(items.Count + 1), (nuint)sizeof(byte*));
+        allocations.Add((IntPtr)array);
+        for (int i = 0; i < items.Count; i++)
+        {
+            array[i] = Utf8(items[i], allocations);
+        }
+
+        array[items.Count] = null;
+        return array;
+    }
+}
