@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Containers;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -14,6 +15,16 @@ public static class CommandTree
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
+        root.Subcommands.Add(RunCommand.Create(globals));
+        root.Subcommands.Add(CreateCommand.Create(globals));
+        root.Subcommands.Add(StartCommand.Create(globals));
+        root.Subcommands.Add(StopCommand.Create(globals));
+        root.Subcommands.Add(KillCommand.Create(globals));
+        root.Subcommands.Add(RmCommand.Create(globals));
+        root.Subcommands.Add(PsCommand.Create(globals));
+        root.Subcommands.Add(LogsCommand.Create(globals));
+        root.Subcommands.Add(WaitCommand.Create(globals));
+        root.Subcommands.Add(InspectCommand.Create(globals));
         return root;
     }
 
@@ -24,6 +35,8 @@ public static class CommandTree
     public static IReadOnlyDictionary<string, int> PassThroughVerbs { get; } = new Dictionary<string, int>
     {
         ["unshare"] = 0,
+        ["run"] = 1,
+        ["create"] = 1,
     };
 
     /// <summary>
@@ -33,5 +46,7 @@ public static class CommandTree
     public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
     {
         "unshare",
+        "run",
+        "start",
     };
 }

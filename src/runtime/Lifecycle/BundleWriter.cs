@@ -25,7 +25,7 @@ public sealed class BundleWriter(ContainerStore store)
 
     private static readonly string[] ReadonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
-    public void Write(ContainerConfig config, bool rootless)
+    public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null)
     {
         string directory = store.Directory(config.Id);
         string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
@@ -73,6 +73,10 @@ public sealed class BundleWriter(ContainerStore store)
             ["rlimits"] = Array(config.Ulimits.Select(Rlimit)),
             ["noNewPrivileges"] = false,
         };
+        if (config.Tty && consoleSize is Terminal.TerminalSize size)
+        {
+            process["consoleSize"] = new JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
+        }
 
         var mounts = new JsonArray(
             Mount("/proc", "proc", "proc", []),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Skiff.Core.Errors;
+using Skiff.Core.Files;
 using Skiff.Runtime.Fds;
 
 namespace Skiff.Runtime.Lifecycle;
@@ -47,8 +48,8 @@ public sealed class ContainerStore(string root, string runRoot)
         {
             System.IO.Directory.CreateDirectory(staging);
             System.IO.Directory.CreateDirectory(Path.Combine(staging, "bundle"));
-            AtomicFile.Write(Path.Combine(staging, ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
-            AtomicFile.Write(Path.Combine(staging, StateFile), JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainerJsonContext.Default.ContainerState));
+            AtomicFile.WriteAllBytes(Path.Combine(staging, ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
+            AtomicFile.WriteAllBytes(Path.Combine(staging, StateFile), JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainerJsonContext.Default.ContainerState));
             System.IO.Directory.Move(staging, Directory(config.Id));
             return config;
         }
@@ -127,10 +128,10 @@ public sealed class ContainerStore(string root, string runRoot)
         Read(Path.Combine(Directory(id), StateFile), ContainerJsonContext.Default.ContainerState, id);
 
     public void WriteState(string id, ContainerState state) =>
-        AtomicFile.Write(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
+        AtomicFile.WriteAllBytes(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
 
     public void WriteConfig(ContainerConfig config) =>
-        AtomicFile.Write(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
+        AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
 
     /// <summary>The container's lock: held by commands that change its state (start, stop, rm, rename).</summary>
     public FileLock Lock(string id) => FileLock.Acquire(Path.Combine(Directory(id), "lock"));
