@@ -29,7 +29,12 @@ public sealed class RuntimeInvoker(OciRuntimeCli cli)
         var environment = new Dictionary<string, string>();
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+            // The namespace entry stage's variables describe our own start; a child that inherited them
+            // would run the entry protocol again on whatever its fd 3 is.
+            if (!((string)entry.Key).StartsWith("_SKIFF_NS_", StringComparison.Ordinal))
+            {
+                environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+            }
         }
 
         environment.TryAdd("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
