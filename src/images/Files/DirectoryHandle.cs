@@ -600,32 +600,6 @@ public sealed unsafe class DirectoryHandle : SafeHandle
         return entries;
     }
 
-    /// <summary>Takes an advisory flock on this directory; see <see cref="FileLock"/> for lock files.</summary>
-    public bool TryLock(bool exclusive, bool wait)
-    {
-        int operation = (exclusive ? Libc.LOCK_EX : Libc.LOCK_SH) | (wait ? 0 : Libc.LOCK_NB);
-        while (true)
-        {
-            if (Libc.flock(Fd, operation) == 0)
-            {
-                return true;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errnos.EINTR)
-            {
-                continue;
-            }
-
-            if (errno == Errnos.EAGAIN)
-            {
-                return false;
-            }
-
-            throw new SystemCallException("flock", DisplayPath, errno);
-        }
-    }
-
     /// <summary>Flushes the filesystem holding this directory (used before a completion marker).</summary>
     public void SyncFileSystem()
     {

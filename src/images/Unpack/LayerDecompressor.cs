@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Skiff.Core.Errors;
+using Skiff.Images.Manifests;
 
 namespace Skiff.Images.Unpack;
 
