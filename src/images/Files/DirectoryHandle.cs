@@ -360,7 +360,8 @@ public sealed unsafe class DirectoryHandle : SafeHandle
             CheckName(name);
         }
 
-        string path = name.Length == 0 ? $"/proc/self/fd/{Fd}" : $"/proc/self/fd/{Fd}/{name}";
+        // "/." keeps lsetxattr from acting on the /proc magic link itself when the directory is meant.
+        string path = name.Length == 0 ? $"/proc/self/fd/{Fd}/." : $"/proc/self/fd/{Fd}/{name}";
         int result;
         fixed (byte* p = Z(path))
         fixed (byte* k = Z(key))
@@ -386,7 +387,8 @@ public sealed unsafe class DirectoryHandle : SafeHandle
     /// <summary>All extended attributes of a child (not followed); empty when the filesystem has none.</summary>
     public IReadOnlyDictionary<string, byte[]> ReadXattrs(string name)
     {
-        string path = name.Length == 0 ? $"/proc/self/fd/{Fd}" : $"/proc/self/fd/{Fd}/{name}";
+        // "/." keeps lsetxattr from acting on the /proc magic link itself when the directory is meant.
+        string path = name.Length == 0 ? $"/proc/self/fd/{Fd}/." : $"/proc/self/fd/{Fd}/{name}";
         byte[] pathBytes = Z(path);
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         nint size;
