@@ -4,6 +4,14 @@ namespace Skiff.Core.Native;
 
 internal static partial class Libc
 {
+    public const int LOCK_SH = 1;
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
+    public const int O_RDONLY = 0;
+    public const int O_DIRECTORY = 0x10000;
+    public const int O_CLOEXEC = 0x80000;
+
     [LibraryImport("libc")]
     public static partial uint geteuid();
 
@@ -12,4 +20,30 @@ internal static partial class Libc
 
     [LibraryImport("libc")]
     public static partial uint getuid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int flock(SafeHandle fd, int operation);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    /// <summary>fsync(2) of a directory; returns 0 or errno.</summary>
+    public static int FsyncDirectory(string directory)
+    {
+        int fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        int rc = fsync(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        close(fd);
+        return rc;
+    }
 }

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+
+namespace Skiff.Images.Manifests;
+
+/// <summary>The execution parameters an image carries (the <c>config</c> object of the image configuration).</summary>
+public sealed record ContainerConfig
+{
+    [JsonPropertyName("User")]
+    public string? User { get; init; }
+
+    [JsonPropertyName("ExposedPorts")]
+    public IReadOnlyDictionary<string, EmptyObject>? ExposedPorts { get; init; }
+
+    [JsonPropertyName("Env")]
+    public IReadOnlyList<string>? Env { get; init; }
+
+    [JsonPropertyName("Entrypoint")]
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    [JsonPropertyName("Cmd")]
+    public IReadOnlyList<string>? Cmd { get; init; }
+
+    [JsonPropertyName("Volumes")]
+    public IReadOnlyDictionary<string, EmptyObject>? Volumes { get; init; }
+
+    [JsonPropertyName("WorkingDir")]
+    public string? WorkingDir { get; init; }
+
+    [JsonPropertyName("Labels")]
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    [JsonPropertyName("StopSignal")]
+    public string? StopSignal { get; init; }
+}

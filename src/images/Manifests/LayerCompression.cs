@@ -1,0 +1,8 @@
+namespace Skiff.Images.Manifests;
+
+public enum LayerCompression
+{
+    None,
+    Gzip,
+    Zstd,
+}
