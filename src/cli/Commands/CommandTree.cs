@@ -25,6 +25,7 @@ public static class CommandTree
         root.Subcommands.Add(LogsCommand.Create(globals));
         root.Subcommands.Add(WaitCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
+        root.Subcommands.Add(CompletionCommand.Create(globals));
         return root;
     }
 

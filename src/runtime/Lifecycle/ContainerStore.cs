@@ -33,9 +33,15 @@ public sealed class ContainerStore(string root, string runRoot)
 
     public string RunDirectory(string id) => Path.Combine(runRoot, "containers", id);
 
-    public string AttachSocketPath(string id) => Path.Combine(RunDirectory(id), "attach");
+    /// <summary>
+    /// Sockets live in one short directory keyed by an id prefix: sun_path holds only 107 bytes, and a
+    /// runroot path plus a 64-digit id would not fit.
+    /// </summary>
+    public string SocketDirectory { get; } = Path.Combine(runRoot, "s");
 
-    public string ConsoleSocketPath(string id) => Path.Combine(RunDirectory(id), "console");
+    public string AttachSocketPath(string id) => Path.Combine(SocketDirectory, id[..16] + ".attach");
+
+    public string ConsoleSocketPath(string id) => Path.Combine(SocketDirectory, id[..16] + ".console");
 
     public string PidFilePath(string id) => Path.Combine(RunDirectory(id), "pid");
 
@@ -134,7 +140,7 @@ public sealed class ContainerStore(string root, string runRoot)
         AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
 
     /// <summary>The container's lock: held by commands that change its state (start, stop, rm, rename).</summary>
-    public FileLock Lock(string id) => FileLock.Acquire(Path.Combine(Directory(id), "lock"));
+    public DescriptorLock Lock(string id) => DescriptorLock.Acquire(Path.Combine(Directory(id), "lock"));
 
     public void Rename(string id, string newName)
     {

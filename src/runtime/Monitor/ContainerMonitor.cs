@@ -78,6 +78,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     {
         string runDirectory = store.RunDirectory(id);
         Directory.CreateDirectory(runDirectory);
+        Directory.CreateDirectory(store.SocketDirectory);
         foreach (string stale in new[] { store.AttachSocketPath(id), store.ConsoleSocketPath(id), store.PidFilePath(id), runtime.Cli.LogFile ?? string.Empty })
         {
             if (stale.Length > 0)
@@ -391,7 +392,26 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         frame[0] = AttachFrame.Exit;
         BinaryPrimitives.WriteInt32LittleEndian(frame[1..], exit.ShellCode);
         Broadcast(frame);
+        LingerForClients();
         Close();
+    }
+
+    /// <summary>
+    /// Closing a unix socket that still holds unread input makes the peer's next recv fail with
+    /// ECONNRESET before it reads the queued exit frame. So read and drop what clients still send
+    /// (a late stdin close) until they hang up, for at most a second each.
+    /// </summary>
+    private void LingerForClients()
+    {
+        foreach (SafeFileHandle client in clients)
+        {
+            long deadline = Environment.TickCount64 + 1000;
+            while (Environment.TickCount64 < deadline
+                && PollSet.WaitReadable(client, (int)Math.Max(1, deadline - Environment.TickCount64))
+                && UnixSockets.Receive(client, buffer) > 0)
+            {
+            }
+        }
     }
 
     private void RecordFailedStart(SkiffException error)

@@ -30,9 +30,7 @@ public static class InspectCommand
             string? template = parse.GetValue(format);
             if (template is null || template == "json")
             {
-                context.Out.WriteLine("[");
-                context.Out.WriteLine(string.Join(",\n", documents.Select(d => Indent(d))));
-                context.Out.WriteLine("]");
+                context.Out.WriteLine(documents.Count == 0 ? "[]" : "[\n" + string.Join(",\n", documents.Select(d => Indent(d))) + "\n]");
             }
             else
             {
