@@ -55,6 +55,11 @@ public sealed class RealmPolicy(Func<string, CancellationToken, Task<IPAddress[]
     private async Task<IReadOnlySet<AddressClass>> ClassesAsync(string host, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return new HashSet<AddressClass> { AddressClass.Loopback };
+        }
+
         if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
         {
             addresses = [literal];
