@@ -18,6 +18,7 @@ public static class CommandTree
         root.Subcommands.Add(PullCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
+        root.Subcommands.Add(CompletionCommand.Create(globals));
         return root;
     }
 
