@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -15,6 +16,12 @@ public static class CommandTree
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
+        root.Subcommands.Add(ImageCommand.Create(globals));
+        root.Subcommands.Add(ImagesCommand.Create(globals));
+        root.Subcommands.Add(HistoryCommand.Create(globals));
+        root.Subcommands.Add(TagCommand.Create(globals));
+        root.Subcommands.Add(RmiCommand.Create(globals));
+        root.Subcommands.Add(ImportCommand.Create(globals));
         return root;
     }
 
@@ -34,5 +41,9 @@ public static class CommandTree
     public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
     {
         "unshare",
+        "image",
+        "tag",
+        "rmi",
+        "import",
     };
 }
