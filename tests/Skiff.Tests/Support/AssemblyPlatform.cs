@@ -1,0 +1,2 @@
+// skiff and its tests are Linux-only (namespaces, overlayfs, runuser).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

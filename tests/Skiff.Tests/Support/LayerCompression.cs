@@ -1,0 +1,8 @@
+namespace Skiff.Tests.Support;
+
+public enum LayerCompression
+{
+    None,
+    Gzip,
+    Zstd,
+}

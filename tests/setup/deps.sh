@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package skiff's build and test suite need, only the missing ones. Run as root;
+# idempotent; never reads stdin. The .NET SDK is checked, not installed, here (install.sh installs it).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+    # build: NativeAOT links with the system toolchain; the native entry stage is C
+    gcc libc6-dev zlib1g-dev
+    # skiff at runtime
+    uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 util-linux procps ca-certificates
+    # tests: starter images, registries, certificates, reference tools compared against
+    busybox-static docker-registry skopeo umoci podman crun runc conmon catatonit openssl apache2-utils curl
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -q </dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET SDK (dotnet) is not installed; run ./install.sh first, it installs it" >&2
+    exit 1
+fi
