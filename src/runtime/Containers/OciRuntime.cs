@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
+using Skiff.Core.Users;
 using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Spec;
@@ -12,7 +13,7 @@ namespace Skiff.Runtime.Containers;
 /// start releases it, state/kill/delete look at the state root. The caller of create should be a
 /// child subreaper (the monitor is) to reap the init.
 /// </summary>
-public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher, string selfExecutable, uint owner)
+public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher, string selfExecutable, CurrentUser user)
 {
     /// <summary>The hidden verb the init runs as: `skiff oci __init`.</summary>
     public static readonly IReadOnlyList<string> InitArguments = ["oci", "__init"];
@@ -24,6 +25,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         ContainerId.Validate(options.Id);
         string bundle = Path.GetFullPath(options.Bundle);
         RuntimeSpec spec = SpecFile.Load(bundle);
+        DefaultUserNamespaceMaps(spec);
         SpecValidator.Validate(spec);
         if (spec.Process!.Terminal && options.ConsoleSocket is null)
         {
@@ -142,6 +144,25 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
+    /// <summary>As crun: a new user namespace without mappings maps the caller's own uid and gid to 0.</summary>
+    private void DefaultUserNamespaceMaps(RuntimeSpec spec)
+    {
+        if (spec.Linux is not { } linux || !linux.Namespaces.Any(n => n.Type == "user" && n.Path is null))
+        {
+            return;
+        }
+
+        if ((linux.UidMappings?.Count ?? 0) == 0)
+        {
+            linux.UidMappings = [new IdMappingSpec { ContainerId = 0, HostId = user.Uid, Size = 1 }];
+        }
+
+        if ((linux.GidMappings?.Count ?? 0) == 0)
+        {
+            linux.GidMappings = [new IdMappingSpec { ContainerId = 0, HostId = user.Gid, Size = 1 }];
+        }
+    }
+
     private async Task<ContainerRecord> StartInitAsync(string id, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, CancellationToken cancellationToken)
     {
         using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
@@ -184,7 +205,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             Bundle = bundle,
             Rootfs = spec.Root!.Path,
             Created = DateTime.UtcNow,
-            Owner = owner,
+            Owner = user.Uid,
             Annotations = spec.Annotations,
         };
     }

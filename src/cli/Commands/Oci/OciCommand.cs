@@ -26,14 +26,16 @@ public static class OciCommand
         return command;
     }
 
-    /// <summary>Composes the runtime: root writes id maps itself, a rootless user goes through newuidmap/newgidmap.</summary>
+    /// <summary>Composes the runtime: root writes id maps itself; a rootless user maps only its own ids itself and goes through newuidmap/newgidmap for subordinate ranges.</summary>
     public static OciRuntime Runtime(GlobalOptions globals, ParseResult parseResult)
     {
         CliContext context = globals.Resolve(parseResult);
         string root = parseResult.GetValue(globals.Root) is { } explicitRoot
             ? Path.GetFullPath(explicitRoot)
             : Path.Combine(context.Paths.RunRoot, "oci");
-        IIdMapWriter writer = context.User.Rootless ? new NewIdMapWriter(new ProcessRunner()) : new ProcIdMapWriter();
-        return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), context.SelfExecutable, context.User.Uid);
+        IIdMapWriter writer = context.User.Rootless
+            ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), context.User.Uid, context.User.Gid)
+            : new ProcIdMapWriter();
+        return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), context.SelfExecutable, context.User);
     }
 }
