@@ -14,6 +14,7 @@ public static class CommandTree
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
+        root.Subcommands.Add(CompletionCommand.Create(globals));
         root.Subcommands.Add(Oci.OciCommand.Create(globals));
         return root;
     }
