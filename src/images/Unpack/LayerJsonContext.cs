@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Skiff.Images.Unpack;
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(LayerInfo))]
+internal sealed partial class LayerJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,14 @@
+namespace Skiff.Images.Unpack;
+
+/// <summary>Settings of the layer store.</summary>
+public sealed record LayerStoreOptions
+{
+    /// <summary>Overlay whiteouts as real root (trusted.*) or inside a user namespace (user.*, mounted with userxattr).</summary>
+    public WhiteoutStyle Whiteouts { get; init; } = WhiteoutStyle.OverlayTrusted;
+
+    /// <summary>Largest uncompressed layer accepted (decompression bombs). 64 GiB by default.</summary>
+    public long MaxLayerBytes { get; init; } = 64L << 30;
+
+    /// <summary>Most entries accepted in one layer.</summary>
+    public long MaxLayerEntries { get; init; } = 10_000_000;
+}
