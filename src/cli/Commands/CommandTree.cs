@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -14,6 +15,9 @@ public static class CommandTree
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
+        root.Subcommands.Add(PullCommand.Create(globals));
+        root.Subcommands.Add(LoginCommand.Create(globals));
+        root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
         root.Subcommands.Add(Oci.OciCommand.Create(globals));
         return root;
@@ -35,5 +39,7 @@ public static class CommandTree
     public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
     {
         "unshare",
+        "pull",
+        "push",
     };
 }
