@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
+using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -14,7 +16,17 @@ public static class CommandTree
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
+        root.Subcommands.Add(PullCommand.Create(globals));
+        root.Subcommands.Add(LoginCommand.Create(globals));
+        root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
+        root.Subcommands.Add(Oci.OciCommand.Create(globals));
+        root.Subcommands.Add(ImageCommand.Create(globals));
+        root.Subcommands.Add(ImagesCommand.Create(globals));
+        root.Subcommands.Add(HistoryCommand.Create(globals));
+        root.Subcommands.Add(TagCommand.Create(globals));
+        root.Subcommands.Add(RmiCommand.Create(globals));
+        root.Subcommands.Add(ImportCommand.Create(globals));
         return root;
     }
 
@@ -34,5 +46,11 @@ public static class CommandTree
     public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
     {
         "unshare",
+        "pull",
+        "push",
+        "image",
+        "tag",
+        "rmi",
+        "import",
     };
 }
