@@ -4,7 +4,11 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'info' 'inspect' 'kill' 'logs' 'ps' 'rm' 'run' 'start' 'stop' 'unshare' 'version' 'wait'
+            printf '%s\n' 'completion' 'create' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'rm' 'rmi' 'run' 'start' 'stop' 'tag' 'unshare' 'version' 'wait'
+        case skiff_image
+            printf '%s\n' 'history' 'import' 'inspect' 'ls' 'prune' 'rm' 'tag'
+        case skiff_oci
+            printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
     end
 end
 
@@ -16,17 +20,61 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_create
             printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+        case skiff_history
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot'
+        case skiff_image
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_image_history
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot'
+        case skiff_image_import
+            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot'
+        case skiff_image_inspect
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot'
+        case skiff_image_ls
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot'
+        case skiff_image_prune
+            printf '%s\n' '--filter' '--log-level' '--root' '--runroot'
+        case skiff_image_rm
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_image_tag
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_images
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot'
+        case skiff_import
+            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot'
         case skiff_info
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_inspect
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot'
         case skiff_kill
             printf '%s\n' '--log-level' '--root' '--runroot' '--signal' '-s'
+        case skiff_login
+            printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
+        case skiff_logout
+            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot'
         case skiff_logs
             printf '%s\n' '--log-level' '--root' '--runroot' '--since' '--tail' '-n'
+        case skiff_oci
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_oci_create
+            printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot'
+        case skiff_oci_delete
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_oci_kill
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_oci_run
+            printf '%s\n' '--bundle' '-b' '--log-level' '--pid-file' '--root' '--runroot'
+        case skiff_oci_start
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_oci_state
+            printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_ps
             printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot'
+        case skiff_pull
+            printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
         case skiff_rm
+            printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_run
             printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
@@ -34,6 +82,8 @@ function __skiff_value_flags
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot'
         case skiff_stop
             printf '%s\n' '--log-level' '--root' '--runroot' '--time' '-t'
+        case skiff_tag
+            printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_version
@@ -87,15 +137,25 @@ end
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
+complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
+complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
+complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
+complete -c skiff -n '__skiff_is skiff' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
 complete -c skiff -n '__skiff_is skiff' -a 'inspect' -d 'Display detailed information on one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'kill' -d 'Kill one or more running containers with a specific signal'
+complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
+complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
+complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'rm' -d 'Remove one or more containers'
+complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
+complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
@@ -140,6 +200,100 @@ complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (nam
 complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_history' -l human -s H -d 'Print sizes and dates in human readable format'
+complete -c skiff -n '__skiff_is skiff_history' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_history' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_history' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_history' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
+complete -c skiff -n '__skiff_is skiff_image' -a 'import' -d 'Import a tarball to create a filesystem image'
+complete -c skiff -n '__skiff_is skiff_image' -a 'inspect' -d 'Display the configuration of one or more images'
+complete -c skiff -n '__skiff_is skiff_image' -a 'ls' -d 'List images in local storage'
+complete -c skiff -n '__skiff_is skiff_image' -a 'prune' -d 'Remove unused images'
+complete -c skiff -n '__skiff_is skiff_image' -a 'rm' -d 'Remove one or more images from local storage'
+complete -c skiff -n '__skiff_is skiff_image' -a 'tag' -d 'Add an additional name to a local image'
+complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_history' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_image_history' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_history' -l human -s H -d 'Print sizes and dates in human readable format'
+complete -c skiff -n '__skiff_is skiff_image_history' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_history' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_image_history' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_image_history' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_history' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_import' -F
+complete -c skiff -n '__skiff_is skiff_image_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_import' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_import' -l message -s m -d 'Set the commit message (history comment) for the image' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l quiet -s q -d 'Suppress progress output'
+complete -c skiff -n '__skiff_is skiff_image_import' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_import' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_inspect' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_ls' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l all -s a -d 'Show all images (default hides intermediate images)'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l digests -d 'Show digests'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_ls' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_image_ls' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_ls' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_prune' -l all -s a -d 'Remove all images not used by containers, not just dangling ones'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l filter -d 'Provide filter values (label, before, since, dangling, reference)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_prune' -l force -s f -d 'Do not prompt for confirmation'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_rm' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l all -s a -d 'Remove all images'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_tag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_tag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_images' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_images' -l all -s a -d 'Show all images (default hides intermediate images)'
+complete -c skiff -n '__skiff_is skiff_images' -l digests -d 'Show digests'
+complete -c skiff -n '__skiff_is skiff_images' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
+complete -c skiff -n '__skiff_is skiff_images' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_images' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_images' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_images' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_images' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_images' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_images' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_import' -F
+complete -c skiff -n '__skiff_is skiff_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_import' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_import' -l message -s m -d 'Set the commit message (history comment) for the image' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progress output'
+complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
@@ -157,6 +311,22 @@ complete -c skiff -n '__skiff_is skiff_kill' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_kill' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_kill' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_kill' -l signal -s s -d 'Signal to send to the container' -r -f
+complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
+complete -c skiff -n '__skiff_is skiff_login' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_login' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_login' -l password -s p -d 'Password' -r -f
+complete -c skiff -n '__skiff_is skiff_login' -l password-stdin -d 'Read the password from standard input'
+complete -c skiff -n '__skiff_is skiff_login' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_login' -l username -s u -d 'User name' -r -f
+complete -c skiff -n '__skiff_is skiff_logout' -l all -s a -d 'Remove the credentials of every registry'
+complete -c skiff -n '__skiff_is skiff_logout' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_logout' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_logs' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_logs' -l help -s h -d 'Show help and usage information'
@@ -166,6 +336,53 @@ complete -c skiff -n '__skiff_is skiff_logs' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_logs' -l since -d 'Show logs since TIMESTAMP or relative duration (e.g. 10m)' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'run' -d 'Create and start a container and wait for it'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'start' -d 'Start a created container'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'state' -d 'Print the state of a container as JSON'
+complete -c skiff -n '__skiff_is skiff_oci' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_create' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l pid-file -d 'Write the init\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_delete' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l force -s f -d 'Kill the container if it is still running'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Accepted for runc compatibility; the init is signalled'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_run' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l pid-file -d 'Write the init\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_run' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_state' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
 complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
@@ -178,6 +395,16 @@ complete -c skiff -n '__skiff_is skiff_ps' -l quiet -s q -d 'Print the numeric I
 complete -c skiff -n '__skiff_is skiff_ps' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_ps' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_ps' -l size -s s -d 'Display the total file sizes'
+complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_pull' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_pull' -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r -f
+complete -c skiff -n '__skiff_is skiff_pull' -l quiet -s q -d 'Print only the image id'
+complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
@@ -186,6 +413,13 @@ complete -c skiff -n '__skiff_is skiff_rm' -l log-level -d 'Log messages at and 
 complete -c skiff -n '__skiff_is skiff_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
+complete -c skiff -n '__skiff_is skiff_rmi' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'
+complete -c skiff -n '__skiff_is skiff_rmi' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
+complete -c skiff -n '__skiff_is skiff_rmi' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
@@ -233,6 +467,11 @@ complete -c skiff -n '__skiff_is skiff_stop' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
+complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_tag' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_tag' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Containers;
+using Skiff.Cli.Commands.Registry;
+using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -25,7 +27,17 @@ public static class CommandTree
         root.Subcommands.Add(LogsCommand.Create(globals));
         root.Subcommands.Add(WaitCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
+        root.Subcommands.Add(PullCommand.Create(globals));
+        root.Subcommands.Add(LoginCommand.Create(globals));
+        root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
+        root.Subcommands.Add(Oci.OciCommand.Create(globals));
+        root.Subcommands.Add(ImageCommand.Create(globals));
+        root.Subcommands.Add(ImagesCommand.Create(globals));
+        root.Subcommands.Add(HistoryCommand.Create(globals));
+        root.Subcommands.Add(TagCommand.Create(globals));
+        root.Subcommands.Add(RmiCommand.Create(globals));
+        root.Subcommands.Add(ImportCommand.Create(globals));
         return root;
     }
 
@@ -49,5 +61,11 @@ public static class CommandTree
         "unshare",
         "run",
         "start",
+        "pull",
+        "push",
+        "image",
+        "tag",
+        "rmi",
+        "import",
     };
 }
