@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -15,6 +16,11 @@ public static class CommandTree
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
+
+        var image = new Command("image", "Manage images");
+        image.Subcommands.Add(ImageMountCommand.Create(globals));
+        image.Subcommands.Add(ImageUnmountCommand.Create(globals));
+        root.Subcommands.Add(image);
         return root;
     }
 
