@@ -2,12 +2,15 @@
 # Regenerate all of completions/: SKIFF_UPDATE_COMPLETIONS=1 dotnet test tests/Skiff.Tests --filter FullyQualifiedName~CompletionScriptTests
 
 declare -gA _skiff_subcommands=(
-    ['skiff']='completion info unshare version'
+    ['skiff']='completion info login logout pull unshare version'
 )
 declare -gA _skiff_flags=(
     ['skiff']='--help -h --log-level --root --runroot --version'
     ['skiff_completion']='--help -h --log-level --root --runroot'
     ['skiff_info']='--help -h --log-level --root --runroot'
+    ['skiff_login']='--authfile --get-login --help -h --log-level --password -p --password-stdin --root --runroot --tls-verify --username -u'
+    ['skiff_logout']='--all -a --authfile --help -h --log-level --root --runroot'
+    ['skiff_pull']='--authfile --creds --help -h --log-level --platform --quiet -q --root --runroot --tls-verify'
     ['skiff_unshare']='--help -h --log-level --root --runroot'
     ['skiff_version']='--help -h --log-level --root --runroot'
 )
@@ -15,11 +18,15 @@ declare -gA _skiff_value_flags=(
     ['skiff']=' --log-level --root --runroot '
     ['skiff_completion']=' --log-level --root --runroot '
     ['skiff_info']=' --log-level --root --runroot '
+    ['skiff_login']=' --authfile --log-level --password -p --root --runroot --tls-verify --username -u '
+    ['skiff_logout']=' --authfile --log-level --root --runroot '
+    ['skiff_pull']=' --authfile --creds --log-level --platform --root --runroot --tls-verify '
     ['skiff_unshare']=' --log-level --root --runroot '
     ['skiff_version']=' --log-level --root --runroot '
 )
 declare -gA _skiff_args=(
     ['skiff_completion']='bash fish zsh'
+    ['skiff_pull']='@image'
 )
 declare -gA _skiff_flag_values=(
     ['skiff --log-level']='debug error fatal info panic trace warn'
@@ -31,6 +38,20 @@ declare -gA _skiff_flag_values=(
     ['skiff_info --log-level']='debug error fatal info panic trace warn'
     ['skiff_info --root']='@file'
     ['skiff_info --runroot']='@file'
+    ['skiff_login --authfile']='@file'
+    ['skiff_login --log-level']='debug error fatal info panic trace warn'
+    ['skiff_login --root']='@file'
+    ['skiff_login --runroot']='@file'
+    ['skiff_login --tls-verify']='False True'
+    ['skiff_logout --authfile']='@file'
+    ['skiff_logout --log-level']='debug error fatal info panic trace warn'
+    ['skiff_logout --root']='@file'
+    ['skiff_logout --runroot']='@file'
+    ['skiff_pull --authfile']='@file'
+    ['skiff_pull --log-level']='debug error fatal info panic trace warn'
+    ['skiff_pull --root']='@file'
+    ['skiff_pull --runroot']='@file'
+    ['skiff_pull --tls-verify']='False True'
     ['skiff_unshare --log-level']='debug error fatal info panic trace warn'
     ['skiff_unshare --root']='@file'
     ['skiff_unshare --runroot']='@file'

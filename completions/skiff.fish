@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'info' 'unshare' 'version'
+            printf '%s\n' 'completion' 'info' 'login' 'logout' 'pull' 'unshare' 'version'
     end
 end
 
@@ -16,6 +16,12 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_info
             printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_login
+            printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
+        case skiff_logout
+            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot'
+        case skiff_pull
+            printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_version
@@ -67,6 +73,9 @@ end
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
+complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
+complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
+complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
@@ -83,6 +92,32 @@ complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usag
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
+complete -c skiff -n '__skiff_is skiff_login' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_login' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_login' -l password -s p -d 'Password' -r -f
+complete -c skiff -n '__skiff_is skiff_login' -l password-stdin -d 'Read the password from standard input'
+complete -c skiff -n '__skiff_is skiff_login' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_login' -l username -s u -d 'User name' -r -f
+complete -c skiff -n '__skiff_is skiff_logout' -l all -s a -d 'Remove the credentials of every registry'
+complete -c skiff -n '__skiff_is skiff_logout' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_logout' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_pull' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_pull' -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r -f
+complete -c skiff -n '__skiff_is skiff_pull' -l quiet -s q -d 'Print only the image id'
+complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F

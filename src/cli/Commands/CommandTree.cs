@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Images;
+using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -15,6 +16,9 @@ public static class CommandTree
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
+        root.Subcommands.Add(PullCommand.Create(globals));
+        root.Subcommands.Add(LoginCommand.Create(globals));
+        root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
 
         var image = new Command("image", "Manage images");
@@ -40,5 +44,7 @@ public static class CommandTree
     public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
     {
         "unshare",
+        "pull",
+        "push",
     };
 }

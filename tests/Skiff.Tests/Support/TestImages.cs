@@ -59,6 +59,14 @@ public static class TestImages
     public static OciImage WriteBusybox(string layoutDirectory, string tag = "latest") =>
         Busybox().WriteLayout(layoutDirectory, tag);
 
+    /// <summary>The busybox root filesystem as a plain tar (what install.sh's starter image is), for <c>skiff import</c>.</summary>
+    public static string WriteBusyboxRootfsTar(string path)
+    {
+        File.WriteAllBytes(path, BusyboxLayer().ToTar());
+        File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("644", 8));
+        return path;
+    }
+
     /// <summary>
     /// Pushes an image from its layout with skopeo (an independent client, so a skiff bug cannot hide
     /// behind a matching skiff pull) to <c>registry/name:tag</c>; returns that reference.

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Skiff.Cli.Output;
+using Skiff.Images.Content;
+using Skiff.Images.Manifests;
+using Skiff.Images.Registry.Pulling;
+using Skiff.Images.Store;
+
+namespace Skiff.Cli.Commands.Registry;
+
+/// <summary><c>skiff pull [--platform] [-q] [--tls-verify] [--authfile] [--creds] NAME[:TAG|@DIGEST]</c>, as podman pull.</summary>
+public static class PullCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var image = new Argument<string>("image") { Description = "Image to pull: NAME[:TAG|@DIGEST]" };
+        var platform = new Option<string?>("--platform") { Description = "Pull the image for this platform (os/arch[/variant]) instead of the host's" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image id" };
+        var flags = new RegistryFlags();
+        var command = new Command("pull", "Pull an image from a registry") { image, platform, quiet };
+        flags.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            CliContext context = globals.Resolve(parseResult);
+            bool isQuiet = parseResult.GetValue(quiet);
+            string? platformText = parseResult.GetValue(platform);
+            var options = new PullOptions(parseResult.GetValue(image)!)
+            {
+                Platform = platformText is null ? null : Platform.Parse(platformText),
+            };
+
+            using var progress = new PullProgressPrinter(context.Error, interactive: !Console.IsErrorRedirected, isQuiet);
+            var content = new ContentStore(context.Paths.Root);
+            Skiff.Images.Unpack.LayerStore layers = Images.StorageServices.Layers(context);
+            using IDisposable layersInUse = layers.HoldForUse();
+            var puller = new ImagePuller(
+                flags.Connector(parseResult, context),
+                content,
+                new ImageStore(context.Paths.Root),
+                unpacker: new Skiff.Images.Unpack.LayerUnpacker(content, layers),
+                progress);
+            PullResult result = await puller.PullAsync(options, cancellationToken);
+            progress.Dispose();
+            context.Out.WriteLine(result.Image.Id["sha256:".Length..]);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
