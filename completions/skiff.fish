@@ -4,28 +4,52 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'info' 'login' 'logout' 'pull' 'unshare' 'version'
+            printf '%s\n' 'completion' 'image' 'info' 'login' 'logout' 'oci' 'pull' 'unshare' 'version'
+        case skiff_image
+            printf '%s\n' 'mount' 'unmount'
+        case skiff_oci
+            printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
     end
 end
 
 function __skiff_value_flags
     switch $argv[1]
         case skiff
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_mount
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_unmount
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_info
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
-            printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
+            printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
         case skiff_logout
-            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_create
+            printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_delete
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_kill
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_run
+            printf '%s\n' '--bundle' '-b' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_start
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_state
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
-            printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
+            printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_unshare
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_version
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
     end
 end
 
@@ -72,9 +96,11 @@ end
 
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
+complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
+complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
@@ -82,16 +108,41 @@ complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage inf
 complete -c skiff -n '__skiff_is skiff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff' -l version -d 'Show version information'
 complete -c skiff -n '__skiff_is skiff_completion' -f -a 'bash fish zsh'
 complete -c skiff -n '__skiff_is skiff_completion' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image' -a 'mount' -d 'Mount an image\'s root filesystem'
+complete -c skiff -n '__skiff_is skiff_image' -a 'unmount' -d 'Unmount an image\'s root filesystem'
+complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_mount' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l format -d 'Print the mounted images as json' -r -f
+complete -c skiff -n '__skiff_is skiff_image_mount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_mount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_unmount' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l all -s a -d 'Unmount all mounted images'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l force -s f -d 'Unmount even if mounted more than once'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_info' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
 complete -c skiff -n '__skiff_is skiff_login' -l help -s h -d 'Show help and usage information'
@@ -100,6 +151,7 @@ complete -c skiff -n '__skiff_is skiff_login' -l password -s p -d 'Password' -r 
 complete -c skiff -n '__skiff_is skiff_login' -l password-stdin -d 'Read the password from standard input'
 complete -c skiff -n '__skiff_is skiff_login' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_login' -l username -s u -d 'User name' -r -f
 complete -c skiff -n '__skiff_is skiff_logout' -l all -s a -d 'Remove the credentials of every registry'
@@ -108,6 +160,61 @@ complete -c skiff -n '__skiff_is skiff_logout' -l help -s h -d 'Show help and us
 complete -c skiff -n '__skiff_is skiff_logout' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'run' -d 'Create and start a container and wait for it'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'start' -d 'Start a created container'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'state' -d 'Print the state of a container as JSON'
+complete -c skiff -n '__skiff_is skiff_oci' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l pid-file -d 'Write the init\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_delete' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l force -s f -d 'Kill the container if it is still running'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Accepted for runc compatibility; the init is signalled'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l pid-file -d 'Write the init\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_run' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_state' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
@@ -117,12 +224,15 @@ complete -c skiff -n '__skiff_is skiff_pull' -l platform -d 'Pull the image for 
 complete -c skiff -n '__skiff_is skiff_pull' -l quiet -s q -d 'Print only the image id'
 complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_version' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_version' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
