@@ -4,9 +4,9 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'image' 'info' 'login' 'logout' 'oci' 'pull' 'unshare' 'version'
+            printf '%s\n' 'completion' 'history' 'image' 'images' 'import' 'info' 'login' 'logout' 'oci' 'pull' 'rmi' 'tag' 'unshare' 'version'
         case skiff_image
-            printf '%s\n' 'mount' 'unmount'
+            printf '%s\n' 'history' 'import' 'inspect' 'ls' 'mount' 'prune' 'rm' 'tag' 'unmount'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
     end
@@ -18,12 +18,32 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_history
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_history
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_import
+            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
+        case skiff_image_inspect
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_ls
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_mount
             printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_prune
+            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_rm
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_tag
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_unmount
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_images
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_import
+            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
@@ -46,6 +66,10 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
             printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_rmi
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_tag
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_version
@@ -96,12 +120,17 @@ end
 
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
+complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
+complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
+complete -c skiff -n '__skiff_is skiff' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
+complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
+complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
@@ -116,13 +145,69 @@ complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_history' -l human -s H -d 'Print sizes and dates in human readable format'
+complete -c skiff -n '__skiff_is skiff_history' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_history' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_history' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_history' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
+complete -c skiff -n '__skiff_is skiff_image' -a 'import' -d 'Import a tarball to create a filesystem image'
+complete -c skiff -n '__skiff_is skiff_image' -a 'inspect' -d 'Display the configuration of one or more images'
+complete -c skiff -n '__skiff_is skiff_image' -a 'ls' -d 'List images in local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'mount' -d 'Mount an image\'s root filesystem'
+complete -c skiff -n '__skiff_is skiff_image' -a 'prune' -d 'Remove unused images'
+complete -c skiff -n '__skiff_is skiff_image' -a 'rm' -d 'Remove one or more images from local storage'
+complete -c skiff -n '__skiff_is skiff_image' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'unmount' -d 'Unmount an image\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_history' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_image_history' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_history' -l human -s H -d 'Print sizes and dates in human readable format'
+complete -c skiff -n '__skiff_is skiff_image_history' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_history' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_image_history' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_image_history' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_history' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -F
+complete -c skiff -n '__skiff_is skiff_image_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_import' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_import' -l message -s m -d 'Set the commit message (history comment) for the image' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l quiet -s q -d 'Suppress progress output'
+complete -c skiff -n '__skiff_is skiff_image_import' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_import' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_inspect' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_ls' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l all -s a -d 'Show all images (default hides intermediate images)'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l digests -d 'Show digests'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_ls' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_image_ls' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_ls' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_mount' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_mount' -l format -d 'Print the mounted images as json' -r -f
 complete -c skiff -n '__skiff_is skiff_image_mount' -l help -s h -d 'Show help and usage information'
@@ -130,6 +215,28 @@ complete -c skiff -n '__skiff_is skiff_image_mount' -l log-level -d 'Log message
 complete -c skiff -n '__skiff_is skiff_image_mount' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_mount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_prune' -l all -s a -d 'Remove all images not used by containers, not just dangling ones'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l filter -d 'Provide filter values (label, before, since, dangling, reference)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_prune' -l force -s f -d 'Do not prompt for confirmation'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_rm' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l all -s a -d 'Remove all images'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_tag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_tag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_unmount' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l all -s a -d 'Unmount all mounted images'
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l force -s f -d 'Unmount even if mounted more than once'
@@ -138,6 +245,28 @@ complete -c skiff -n '__skiff_is skiff_image_unmount' -l log-level -d 'Log messa
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_images' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_images' -l all -s a -d 'Show all images (default hides intermediate images)'
+complete -c skiff -n '__skiff_is skiff_images' -l digests -d 'Show digests'
+complete -c skiff -n '__skiff_is skiff_images' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
+complete -c skiff -n '__skiff_is skiff_images' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_images' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_images' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_images' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_images' -l quiet -s q -d 'Only show image IDs'
+complete -c skiff -n '__skiff_is skiff_images' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_images' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_images' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -F
+complete -c skiff -n '__skiff_is skiff_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_import' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_import' -l message -s m -d 'Set the commit message (history comment) for the image' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progress output'
+complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
@@ -226,6 +355,20 @@ complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_rmi' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'
+complete -c skiff -n '__skiff_is skiff_rmi' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
+complete -c skiff -n '__skiff_is skiff_rmi' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_tag' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_tag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F

@@ -21,11 +21,12 @@ public static class CommandTree
         root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
         root.Subcommands.Add(Oci.OciCommand.Create(globals));
-
-        var image = new Command("image", "Manage images");
-        image.Subcommands.Add(ImageMountCommand.Create(globals));
-        image.Subcommands.Add(ImageUnmountCommand.Create(globals));
-        root.Subcommands.Add(image);
+        root.Subcommands.Add(ImageCommand.Create(globals));
+        root.Subcommands.Add(ImagesCommand.Create(globals));
+        root.Subcommands.Add(HistoryCommand.Create(globals));
+        root.Subcommands.Add(TagCommand.Create(globals));
+        root.Subcommands.Add(RmiCommand.Create(globals));
+        root.Subcommands.Add(ImportCommand.Create(globals));
         return root;
     }
 
@@ -47,5 +48,9 @@ public static class CommandTree
         "unshare",
         "pull",
         "push",
+        "image",
+        "tag",
+        "rmi",
+        "import",
     };
 }
