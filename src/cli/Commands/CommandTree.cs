@@ -27,6 +27,7 @@ public static class CommandTree
         root.Subcommands.Add(LogsCommand.Create(globals));
         root.Subcommands.Add(WaitCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
+        root.Subcommands.Add(ExecCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
@@ -53,6 +54,7 @@ public static class CommandTree
         ["unshare"] = 0,
         ["run"] = 1,
         ["create"] = 1,
+        ["exec"] = 1,
     };
 
     /// <summary>

@@ -29,8 +29,12 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
 
     public IReadOnlyList<string> Delete(string id) => [.. Global(), "delete", "--force", id];
 
-    /// <summary>Runs a process in the container; the runtime waits for it and exits with its code.</summary>
-    public IReadOnlyList<string> Exec(string id, ExecOptions options, string? consoleSocket)
+    /// <summary>
+    /// Runs a process in the container. Without a console socket the runtime waits for it and exits with
+    /// its code; runc accepts a console socket only when detaching, so then the runtime writes the pid to
+    /// <paramref name="pidFile"/> and leaves the process to the caller (a child subreaper).
+    /// </summary>
+    public IReadOnlyList<string> Exec(string id, ExecOptions options, string? consoleSocket, string? pidFile = null)
     {
         var argv = Global();
         argv.Add("exec");
@@ -39,9 +43,14 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
             argv.AddRange(["--tty", "--console-socket", consoleSocket]);
         }
 
-        if (options.Detach)
+        if (options.Detach || consoleSocket is not null)
         {
             argv.Add("--detach");
+        }
+
+        if (pidFile is not null)
+        {
+            argv.AddRange(["--pid-file", pidFile]);
         }
 
         foreach (string variable in options.Env)

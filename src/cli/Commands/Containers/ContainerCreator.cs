@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
 using Skiff.Runtime.Monitor;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Process;
 
 namespace Skiff.Cli.Commands.Containers;
 

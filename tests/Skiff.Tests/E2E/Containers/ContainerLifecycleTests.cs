@@ -168,6 +168,22 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
 
+    [Fact]
+    public async Task Exec_runs_in_a_running_container_with_its_exit_code()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "ex", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        ProcessResult exec = await skiff.RunAsync("exec", "-e", "FOO=bar", "-w", "/tmp", "ex", "sh", "-c", "echo $FOO $(pwd); echo err >&2; exit 4");
+        exec.AssertExitCode(4);
+        Assert.Equal("bar /tmp\n", exec.Stdout);
+        Assert.Equal("err\n", exec.Stderr);
+        Assert.Equal("hi\n", (await skiff.RunAsync(["exec", "-i", "ex", "cat"], "hi\n")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("exec", "ex", "no-such-command")).AssertError(127, "not found");
+        (await skiff.RunAsync("rm", "-f", "ex")).AssertSuccess();
+        (await skiff.RunAsync("exec", "ex", "true")).AssertError(125, "no such container");
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         for (int i = 0; i < 300; i++)
