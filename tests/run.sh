@@ -21,6 +21,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# CI may start us with a bare environment: the NuGet cache needs HOME, useradd and runuser live in sbin.
+export HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export SKIFF_TEST_USER=${SKIFF_TEST_USER:-skifftest}
 
@@ -89,6 +92,7 @@ notrun=$((total - passed - failed))
 if [ "$notrun" -gt 0 ]; then
     echo "$notrun tests did not run to completion (aborted or hung)"
 fi
+echo "took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "$passed passed, $failed failed"
 if [ "$status" != 0 ] || [ "$failed" != 0 ] || [ "$notrun" -gt 0 ]; then
     exit 1

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.Images;
+using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -27,6 +27,8 @@ public static class CommandTree
         root.Subcommands.Add(TagCommand.Create(globals));
         root.Subcommands.Add(RmiCommand.Create(globals));
         root.Subcommands.Add(ImportCommand.Create(globals));
+        root.Subcommands.Add(SaveCommand.Create(globals));
+        root.Subcommands.Add(LoadCommand.Create(globals));
         return root;
     }
 
@@ -52,5 +54,6 @@ public static class CommandTree
         "tag",
         "rmi",
         "import",
+        "load",
     };
 }

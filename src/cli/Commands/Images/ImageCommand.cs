@@ -15,6 +15,10 @@ public static class ImageCommand
         command.Subcommands.Add(RmiCommand.Create(globals, "rm"));
         command.Subcommands.Add(ImagePruneCommand.Create(globals));
         command.Subcommands.Add(ImportCommand.Create(globals));
+        command.Subcommands.Add(SaveCommand.Create(globals));
+        command.Subcommands.Add(LoadCommand.Create(globals));
+        command.Subcommands.Add(ImageMountCommand.Create(globals));
+        command.Subcommands.Add(ImageUnmountCommand.Create(globals));
         return command;
     }
 }
