@@ -14,6 +14,7 @@ public static class InfoCommand
             o.WriteLine("host:");
             o.WriteLine($"  arch: {VersionCommand.Architecture()}");
             o.WriteLine($"  rootless: {(context.User.Rootless ? "true" : "false")}");
+            HostResourcesInfo.Write(o, context);
             o.WriteLine("store:");
             Skiff.Images.Snapshots.StorageDriverChoice driver = Images.StorageServices.Driver(context);
             o.WriteLine($"  graphDriverName: {driver.Name}");
