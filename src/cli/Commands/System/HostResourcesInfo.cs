@@ -1,43 +1,44 @@
+using Skiff.Cli.Output;
 using Skiff.Rootless.Network;
 using Skiff.Runtime.Cgroups;
 
 namespace Skiff.Cli.Commands.System;
 
-/// <summary>The cgroup and network lines of `skiff info` (podman names: cgroupVersion, cgroupManager, networkBackend).</summary>
+/// <summary>The cgroup and network facts of `skiff info`, under podman's names (cgroupVersion, cgroupManager, networkBackend, pasta, slirp4netns).</summary>
 public static class HostResourcesInfo
 {
-    public static void Write(TextWriter o, CliContext context)
+    public static void AddTo(TemplateObject host, CliContext context)
     {
         CgroupLayout layout = CgroupLayoutDetector.Detect();
-        string version = layout.Mode switch
+        host["cgroupVersion"] = layout.Mode switch
         {
             CgroupMode.Unified => "v2",
-            CgroupMode.Hybrid => "v1 (hybrid)",
-            CgroupMode.Legacy => "v1",
+            CgroupMode.Hybrid or CgroupMode.Legacy => "v1",
             _ => "none",
         };
-        o.WriteLine($"  cgroupVersion: {version}");
-        string manager;
+        host["cgroupMode"] = layout.Mode.ToString().ToLowerInvariant();
+        host["cgroupManager"] = Manager(layout, context);
+        NetworkHelpers helpers = NetworkHelpers.Find();
+        host["networkBackend"] = helpers.DefaultKind.ToString().ToLowerInvariant();
+        host["pasta"] = new TemplateObject("define.PastaInfo") { ["executable"] = helpers.Pasta ?? string.Empty };
+        host["slirp4netns"] = new TemplateObject("define.SlirpInfo") { ["executable"] = helpers.Slirp4netns ?? string.Empty };
+    }
+
+    private static string Manager(CgroupLayout layout, CliContext context)
+    {
         if (!context.User.Rootless)
         {
-            manager = "cgroupfs";
-        }
-        else if (layout.Mode != CgroupMode.Unified)
-        {
-            manager = "none (rootless on cgroup v1: limits cannot be enforced)";
-        }
-        else
-        {
-            CgroupDelegation delegation = CgroupDelegation.Probe(layout.UnifiedMount!);
-            manager = delegation.Writable
-                ? $"cgroupfs (delegated: {string.Join(' ', delegation.Controllers.Order(StringComparer.Ordinal))})"
-                : "none (no delegated cgroup: limits cannot be enforced)";
+            return layout.Mode == CgroupMode.None ? "none" : "cgroupfs";
         }
 
-        o.WriteLine($"  cgroupManager: {manager}");
-        NetworkHelpers helpers = NetworkHelpers.Find();
-        o.WriteLine($"  networkBackend: {helpers.DefaultKind.ToString().ToLowerInvariant()}");
-        o.WriteLine($"  pasta: {helpers.Pasta ?? "not installed"}");
-        o.WriteLine($"  slirp4netns: {helpers.Slirp4netns ?? "not installed"}");
+        if (layout.Mode != CgroupMode.Unified)
+        {
+            return "none (rootless on cgroup v1: limits cannot be enforced)";
+        }
+
+        CgroupDelegation delegation = CgroupDelegation.Probe(layout.UnifiedMount!);
+        return delegation.Writable
+            ? $"cgroupfs (delegated: {string.Join(' ', delegation.Controllers.Order(StringComparer.Ordinal))})"
+            : "none (no delegated cgroup: limits cannot be enforced)";
     }
 }
