@@ -2,7 +2,7 @@
 # Regenerate all of completions/: SKIFF_UPDATE_COMPLETIONS=1 dotnet test tests/Skiff.Tests --filter FullyQualifiedName~CompletionScriptTests
 
 declare -gA _skiff_subcommands=(
-    ['skiff']='completion info login logout pull unshare version'
+    ['skiff']='completion info login logout pull push unshare version'
 )
 declare -gA _skiff_flags=(
     ['skiff']='--help -h --log-level --root --runroot --version'
@@ -11,6 +11,7 @@ declare -gA _skiff_flags=(
     ['skiff_login']='--authfile --get-login --help -h --log-level --password -p --password-stdin --root --runroot --tls-verify --username -u'
     ['skiff_logout']='--all -a --authfile --help -h --log-level --root --runroot'
     ['skiff_pull']='--authfile --creds --help -h --log-level --platform --quiet -q --root --runroot --tls-verify'
+    ['skiff_push']='--authfile --creds --digestfile --format -f --help -h --log-level --quiet -q --root --runroot --tls-verify'
     ['skiff_unshare']='--help -h --log-level --root --runroot'
     ['skiff_version']='--help -h --log-level --root --runroot'
 )
@@ -21,12 +22,14 @@ declare -gA _skiff_value_flags=(
     ['skiff_login']=' --authfile --log-level --password -p --root --runroot --tls-verify --username -u '
     ['skiff_logout']=' --authfile --log-level --root --runroot '
     ['skiff_pull']=' --authfile --creds --log-level --platform --root --runroot --tls-verify '
+    ['skiff_push']=' --authfile --creds --digestfile --format -f --log-level --root --runroot --tls-verify '
     ['skiff_unshare']=' --log-level --root --runroot '
     ['skiff_version']=' --log-level --root --runroot '
 )
 declare -gA _skiff_args=(
     ['skiff_completion']='bash fish zsh'
     ['skiff_pull']='@image'
+    ['skiff_push']='@image'
 )
 declare -gA _skiff_flag_values=(
     ['skiff --log-level']='debug error fatal info panic trace warn'
@@ -52,6 +55,13 @@ declare -gA _skiff_flag_values=(
     ['skiff_pull --root']='@file'
     ['skiff_pull --runroot']='@file'
     ['skiff_pull --tls-verify']='False True'
+    ['skiff_push --authfile']='@file'
+    ['skiff_push --format']='oci v2s2'
+    ['skiff_push -f']='oci v2s2'
+    ['skiff_push --log-level']='debug error fatal info panic trace warn'
+    ['skiff_push --root']='@file'
+    ['skiff_push --runroot']='@file'
+    ['skiff_push --tls-verify']='False True'
     ['skiff_unshare --log-level']='debug error fatal info panic trace warn'
     ['skiff_unshare --root']='@file'
     ['skiff_unshare --runroot']='@file'

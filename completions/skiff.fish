@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'info' 'login' 'logout' 'pull' 'unshare' 'version'
+            printf '%s\n' 'completion' 'info' 'login' 'logout' 'pull' 'push' 'unshare' 'version'
     end
 end
 
@@ -22,6 +22,8 @@ function __skiff_value_flags
             printf '%s\n' '--authfile' '--log-level' '--root' '--runroot'
         case skiff_pull
             printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
+        case skiff_push
+            printf '%s\n' '--authfile' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--tls-verify'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_version
@@ -76,6 +78,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system infor
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
+complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
@@ -118,6 +121,17 @@ complete -c skiff -n '__skiff_is skiff_pull' -l quiet -s q -d 'Print only the im
 complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_push' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l format -s f -d 'Manifest format to push: oci or v2s2 (default: as stored)' -r -f -a 'oci v2s2'
+complete -c skiff -n '__skiff_is skiff_push' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_push' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_push' -l quiet -s q -d 'Print nothing while pushing'
+complete -c skiff -n '__skiff_is skiff_push' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F

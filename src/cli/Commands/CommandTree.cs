@@ -16,6 +16,7 @@ public static class CommandTree
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
+        root.Subcommands.Add(PushCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
