@@ -17,13 +17,13 @@ function __skiff_value_flags
         case skiff_info
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_login
-            printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
+            printf '%s\n' '--authfile' '--cert-dir' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
         case skiff_logout
             printf '%s\n' '--authfile' '--log-level' '--root' '--runroot'
         case skiff_pull
-            printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
         case skiff_push
-            printf '%s\n' '--authfile' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--tls-verify'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_version
@@ -96,6 +96,7 @@ complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
 complete -c skiff -n '__skiff_is skiff_login' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_login' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -113,6 +114,7 @@ complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -123,6 +125,7 @@ complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_push' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l format -s f -d 'Manifest format to push: oci or v2s2 (default: as stored)' -r -f -a 'oci v2s2'
