@@ -66,6 +66,11 @@ fi
 # One checked run first, so a failing pull is reported instead of timed.
 eval "$clean"
 $SKIFF $skiff_store pull -q --tls-verify=false "$image" >/dev/null || die "skiff pull failed (see above)"
+# podman unpacks while pulling; a fair comparison needs skiff to have done the same.
+store_bytes=$(du -sb "$work/skiff-root" | cut -f1)
+if [ "$store_bytes" -lt $(( $(stat -c %s "$rootfs_tar") + layer_size * 9 / 10 )) ]; then
+    echo "warning: after the pull skiff's store holds $((store_bytes / 1024 / 1024)) MB, less than blobs + unpacked tree: it did not unpack, so this measures download only"
+fi
 eval "$clean"
 
 say "hyperfine: $RUNS cold pulls each"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Registry;
+using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;
@@ -20,6 +21,13 @@ public static class CommandTree
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
+        root.Subcommands.Add(Oci.OciCommand.Create(globals));
+        root.Subcommands.Add(ImageCommand.Create(globals));
+        root.Subcommands.Add(ImagesCommand.Create(globals));
+        root.Subcommands.Add(HistoryCommand.Create(globals));
+        root.Subcommands.Add(TagCommand.Create(globals));
+        root.Subcommands.Add(RmiCommand.Create(globals));
+        root.Subcommands.Add(ImportCommand.Create(globals));
         return root;
     }
 
@@ -41,5 +49,9 @@ public static class CommandTree
         "unshare",
         "pull",
         "push",
+        "image",
+        "tag",
+        "rmi",
+        "import",
     };
 }

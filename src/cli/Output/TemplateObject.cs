@@ -21,7 +21,7 @@ public sealed class TemplateObject(string typeName) : IEnumerable<KeyValuePair<s
 
     public object? this[string name]
     {
-        get => fields[indexes[name]].Value;
+        get => Resolve(fields[indexes[name]].Value);
         set
         {
             if (indexes.TryGetValue(name, out int existing))
@@ -35,11 +35,14 @@ public sealed class TemplateObject(string typeName) : IEnumerable<KeyValuePair<s
         }
     }
 
+    /// <summary>A field computed on first use (e.g. labels that need the image config read from disk).</summary>
+    public void SetLazy(string name, Func<object?> factory) => this[name] = new Lazy<object?>(factory);
+
     public bool TryGetField(string name, out object? value)
     {
         if (indexes.TryGetValue(name, out int i))
         {
-            value = fields[i].Value;
+            value = Resolve(fields[i].Value);
             return true;
         }
 
@@ -47,7 +50,10 @@ public sealed class TemplateObject(string typeName) : IEnumerable<KeyValuePair<s
         return false;
     }
 
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => fields.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() =>
+        fields.Select(f => new KeyValuePair<string, object?>(f.Key, Resolve(f.Value))).GetEnumerator();
+
+    private static object? Resolve(object? value) => value is Lazy<object?> lazy ? lazy.Value : value;
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

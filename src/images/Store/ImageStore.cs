@@ -159,6 +159,10 @@ public sealed class ImageStore
         {
             return null;
         }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
         catch (JsonException)
         {
             // A record is written atomically, so this is foreign damage: ignore it rather than break every command.

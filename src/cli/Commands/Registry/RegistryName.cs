@@ -13,7 +13,7 @@ public static class RegistryName
             return ImageReference.DockerHub;
         }
 
-        string key = Images.Registry.Auth.AuthFile.NormalizeKey(text.Trim());
+        string key = Skiff.Images.Registry.Auth.AuthFile.NormalizeKey(text.Trim());
         if (key.Length == 0 || key.Contains("//", StringComparison.Ordinal) || key.Contains(' ', StringComparison.Ordinal) || key.Contains('@', StringComparison.Ordinal))
         {
             throw SkiffException.InvalidArgument($"invalid registry \"{text}\"", "give a registry host such as docker.io or localhost:5000");

@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace Skiff.Cli.Commands.Images;
+
+/// <summary><c>skiff image SUBCOMMAND</c>: the docker-style group of image verbs.</summary>
+public static class ImageCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var command = new Command("image", "Manage images");
+        command.Subcommands.Add(ImagesCommand.Create(globals, "ls"));
+        command.Subcommands.Add(ImageInspectCommand.Create(globals));
+        command.Subcommands.Add(HistoryCommand.Create(globals));
+        command.Subcommands.Add(TagCommand.Create(globals));
+        command.Subcommands.Add(RmiCommand.Create(globals, "rm"));
+        command.Subcommands.Add(ImagePruneCommand.Create(globals));
+        command.Subcommands.Add(ImportCommand.Create(globals));
+        return command;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Skiff.Cli.Output;
+using Skiff.Images.Local;
+using Skiff.Images.Store;
+
+namespace Skiff.Cli.Commands.Images;
+
+/// <summary><c>skiff image prune [-a] [-f]</c>: removes dangling images (with -a every image no container uses), asking first unless -f.</summary>
+public static class ImagePruneCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var all = new Option<bool>("--all", "-a") { Description = "Remove all images not used by containers, not just dangling ones" };
+        var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
+        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (label, before, since, dangling, reference)" };
+        var command = new Command("prune", "Remove unused images") { all, force, filter };
+        command.SetAction(parseResult =>
+        {
+            CliContext context = globals.Resolve(parseResult);
+            bool pruneAll = parseResult.GetValue(all);
+            ImageFilter imageFilter = ImageFilter.Parse(parseResult.GetValue(filter) ?? []);
+            if (!parseResult.GetValue(force))
+            {
+                context.Out.WriteLine(pruneAll
+                    ? "WARNING! This command removes all images without at least one container associated with them."
+                    : "WARNING! This command removes all dangling images.");
+                context.Out.Write("Are you sure you want to continue? [y/N] ");
+                context.Out.Flush();
+                string? answer = Console.In.ReadLine();
+                if (answer?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+                {
+                    return ExitCodes.Success;
+                }
+            }
+
+            LocalImages local = ImageServices.Local(context);
+            IImageUsers users = ImageServices.Users(context);
+            IReadOnlyList<ImageRecord> candidates = local.Images.List()
+                .Where(i => pruneAll || i.Names.Count == 0)
+                .Where(i => imageFilter.Matches(i, local.Resolve, () => local.TryConfig(i)))
+                .Where(i => i.Names.Count == 0 || i.Names.Any(imageFilter.MatchesName))
+                .Where(i => users.ContainersUsing(i.Id).Count == 0)
+                .ToList();
+            RemovalReport report = new ImageRemover(local, users).Delete(candidates);
+            foreach (string id in report.DeletedIds)
+            {
+                context.Out.WriteLine(id["sha256:".Length..]);
+            }
+
+            if (report.DeletedIds.Count > 0 || parseResult.GetValue(force))
+            {
+                context.Error.WriteLine($"Total reclaimed space: {Humanize.Size(report.FreedBytes)}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

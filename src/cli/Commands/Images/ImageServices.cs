@@ -1,0 +1,18 @@
+using Skiff.Images.Content;
+using Skiff.Images.Local;
+using Skiff.Images.Store;
+
+namespace Skiff.Cli.Commands.Images;
+
+/// <summary>Builds the local image stores for one invocation (only when a command runs, to keep startup lean).</summary>
+public static class ImageServices
+{
+    public static LocalImages Local(CliContext context) =>
+        new(new ImageStore(context.Paths.Root), new ContentStore(context.Paths.Root), unpacker: null, layers: null);
+
+    /// <summary>Containers that use images; none until the container store is wired in here.</summary>
+    public static IImageUsers Users(CliContext context) => new NoImageUsers();
+
+    /// <summary>Scratch space on the store's filesystem (so finished files can be renamed into place).</summary>
+    public static string Temporary(CliContext context) => Path.Combine(context.Paths.Root, "tmp");
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Skiff.Runtime.Containers;
+
+namespace Skiff.Cli.Commands.Oci;
+
+/// <summary><c>skiff oci create [--bundle DIR] [--pid-file F] [--console-socket S] ID</c>: sets the container up and leaves its init waiting for start.</summary>
+public static class OciCreateCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var id = new Argument<string>("container-id") { Description = "Container id" };
+        var bundle = new Option<string?>("--bundle", "-b") { Description = "Directory holding config.json (default: current directory)" };
+        var pidFile = new Option<string?>("--pid-file") { Description = "Write the init's pid to this file" };
+        var consoleSocket = new Option<string?>("--console-socket") { Description = "AF_UNIX socket that receives the pty master" };
+        var command = new Command("create", "Create a container from a bundle") { id, bundle, pidFile, consoleSocket };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            OciRuntime runtime = OciCommand.Runtime(globals, parseResult);
+            await runtime.CreateAsync(
+                new CreateOptions(parseResult.GetValue(id)!, parseResult.GetValue(bundle) ?? Directory.GetCurrentDirectory())
+                {
+                    PidFile = parseResult.GetValue(pidFile),
+                    ConsoleSocket = parseResult.GetValue(consoleSocket),
+                },
+                cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Cli.Commands.Oci;
+
+/// <summary><c>skiff oci kill ID [SIGNAL]</c>: signals the container's init (default SIGTERM).</summary>
+public static class OciKillCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var id = new Argument<string>("container-id") { Description = "Container id" };
+        var signal = new Argument<string>("signal") { Description = "Signal name or number", DefaultValueFactory = _ => "TERM" };
+        var all = new Option<bool>("--all", "-a") { Description = "Accepted for runc compatibility; the init is signalled" };
+        var command = new Command("kill", "Send a signal to a container's init") { id, signal, all };
+        command.SetAction(parseResult =>
+        {
+            int number = Signals.Parse(parseResult.GetValue(signal)!);
+            OciCommand.Runtime(globals, parseResult).Kill(parseResult.GetValue(id)!, number);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,65 @@
+namespace Skiff.Images.Archives;
+
+/// <summary>A read-only stream that yields some already-read bytes and then the rest of an inner stream (for sniffing magic numbers on pipes).</summary>
+public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+{
+    private int offset;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int start, int count) => Read(buffer.AsSpan(start, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (offset < prefixLength)
+        {
+            int n = Math.Min(buffer.Length, prefixLength - offset);
+            prefix.AsSpan(offset, n).CopyTo(buffer);
+            offset += n;
+            return n;
+        }
+
+        return inner.Read(buffer);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (offset < prefixLength)
+        {
+            return Read(buffer.Span);
+        }
+
+        return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int start, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(start, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long position, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int start, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,81 @@
+namespace Skiff.Runtime.Cgroups;
+
+/// <summary>
+/// The limits a container asked for, in docker's meaning. Null means "not asked"; a manager must
+/// either enforce every non-null value or refuse to create the group.
+/// </summary>
+/// <param name="Memory">Hard memory limit in bytes (--memory).</param>
+/// <param name="MemorySwap">Memory plus swap in bytes, -1 for unlimited swap (--memory-swap, docker semantics).</param>
+/// <param name="CpuQuota">CFS quota in microseconds per <paramref name="CpuPeriod"/> (--cpus, --cpu-quota).</param>
+/// <param name="CpuPeriod">CFS period in microseconds (--cpu-period, 100000 with --cpus).</param>
+/// <param name="CpuShares">Relative cpu weight in cgroup v1 units, 2..262144 (--cpu-shares).</param>
+/// <param name="CpusetCpus">Allowed cpus as a kernel list, e.g. "0-2,4" (--cpuset-cpus).</param>
+/// <param name="PidsLimit">Maximum number of tasks; -1 or 0 means unlimited (--pids-limit).</param>
+/// <param name="BlkioWeight">Block IO weight in cgroup v1 units, 10..1000 (--blkio-weight).</param>
+public sealed record CgroupResources(
+    long? Memory = null,
+    long? MemorySwap = null,
+    long? CpuQuota = null,
+    ulong? CpuPeriod = null,
+    ulong? CpuShares = null,
+    string? CpusetCpus = null,
+    long? PidsLimit = null,
+    ushort? BlkioWeight = null)
+{
+    public static CgroupResources None { get; } = new();
+
+    public bool IsEmpty => this == None;
+
+    /// <summary>The cgroup controllers (v1 names) that must exist to enforce these limits, with the flag that needs each.</summary>
+    public IReadOnlyList<(string Controller, string Flag)> RequiredControllers()
+    {
+        var list = new List<(string, string)>();
+        if (Memory is not null)
+        {
+            list.Add(("memory", "--memory"));
+        }
+
+        if (MemorySwap is not null)
+        {
+            list.Add(("memory", "--memory-swap"));
+        }
+
+        if (CpuQuota is not null || CpuPeriod is not null)
+        {
+            list.Add(("cpu", "--cpus"));
+        }
+
+        if (CpuShares is not null)
+        {
+            list.Add(("cpu", "--cpu-shares"));
+        }
+
+        if (CpusetCpus is not null)
+        {
+            list.Add(("cpuset", "--cpuset-cpus"));
+        }
+
+        if (PidsLimit is not null)
+        {
+            list.Add(("pids", "--pids-limit"));
+        }
+
+        if (BlkioWeight is not null)
+        {
+            list.Add(("blkio", "--blkio-weight"));
+        }
+
+        return list;
+    }
+
+    /// <summary>Values of <paramref name="update"/> replace ours where set (skiff update).</summary>
+    public CgroupResources With(CgroupResources update) => new(
+        update.Memory ?? Memory,
+        update.MemorySwap ?? MemorySwap,
+        update.CpuQuota ?? CpuQuota,
+        update.CpuPeriod ?? CpuPeriod,
+        update.CpuShares ?? CpuShares,
+        update.CpusetCpus ?? CpusetCpus,
+        update.PidsLimit ?? PidsLimit,
+        update.BlkioWeight ?? BlkioWeight);
+}

@@ -1,0 +1,359 @@
+using System.Globalization;
+using Skiff.Core.Errors;
+
+namespace Skiff.Runtime.Cgroups;
+
+/// <summary>
+/// cgroupfs on v1 controller hierarchies (root only): one directory <c>PARENT/ID</c> per managed controller.
+/// </summary>
+public sealed class CgroupV1Manager : ICgroupManager
+{
+    private readonly CgroupLayout _layout;
+    private readonly string _parent;
+
+    /// <param name="layout">The machine's mounts (from <see cref="CgroupLayoutDetector"/>).</param>
+    /// <param name="parent">The parent group under each hierarchy root, "skiff" by default.</param>
+    public CgroupV1Manager(CgroupLayout layout, string parent = "skiff")
+    {
+        _layout = layout;
+        _parent = parent;
+    }
+
+    public string Name => "cgroupfs";
+
+    public int Version => 1;
+
+    public string Create(string containerId, CgroupResources resources, int pid)
+    {
+        string group = $"{_parent}/{containerId}";
+        CheckEnforceable(resources);
+        try
+        {
+            foreach (string directory in Directories(group))
+            {
+                EnsureGroup(directory, group);
+            }
+
+            Apply(group, resources, creating: true);
+            AddProcess(group, pid);
+            return group;
+        }
+        catch
+        {
+            TryRemoveAfterFailure(group);
+            throw;
+        }
+    }
+
+    public void AddProcess(string group, int pid)
+    {
+        foreach (string directory in Directories(group))
+        {
+            CgroupFile.Write(directory, "cgroup.procs", pid);
+        }
+    }
+
+    public void Update(string group, CgroupResources resources)
+    {
+        CheckEnforceable(resources);
+        Apply(group, resources, creating: false);
+    }
+
+    public CgroupStats ReadStats(string group)
+    {
+        string? memory = Directory("memory", group);
+        ulong usage = 0;
+        ulong? limit = null;
+        if (memory is not null)
+        {
+            usage = CgroupFile.TryReadNumber(memory, "memory.usage_in_bytes") ?? 0;
+            ulong inactive = CgroupFile.TryReadKey(memory, "memory.stat", "total_inactive_file") ?? 0;
+            usage = inactive < usage ? usage - inactive : usage;
+            limit = CgroupFile.TryReadNumber(memory, "memory.limit_in_bytes");
+            // v1 reports "unlimited" as the largest page-aligned long.
+            if (limit >= long.MaxValue / 2)
+            {
+                limit = null;
+            }
+        }
+
+        string? cpuacct = Directory("cpuacct", group);
+        ulong cpu = cpuacct is null ? 0 : CgroupFile.TryReadNumber(cpuacct, "cpuacct.usage") ?? 0;
+        string? pids = Directory("pids", group);
+        ulong current = pids is null ? 0 : CgroupFile.TryReadNumber(pids, "pids.current") ?? 0;
+        ulong? pidsMax = pids is null ? null : CgroupFile.TryReadNumber(pids, "pids.max");
+        (ulong read, ulong write) = ReadBlkio(Directory("blkio", group));
+        return new CgroupStats(usage, limit, cpu, current, pidsMax, read, write);
+    }
+
+    public void Freeze(string group) => SetFreezer(group, "FROZEN");
+
+    public void Thaw(string group) => SetFreezer(group, "THAWED");
+
+    public bool WasOomKilled(string group)
+    {
+        string? memory = Directory("memory", group);
+        if (memory is null)
+        {
+            return false;
+        }
+
+        // oom_kill exists since Linux 4.13; under_oom covers a group that is stuck at its limit right now.
+        ulong kills = CgroupFile.TryReadKey(memory, "memory.oom_control", "oom_kill") ?? 0;
+        ulong under = CgroupFile.TryReadKey(memory, "memory.oom_control", "under_oom") ?? 0;
+        return kills > 0 || under > 0;
+    }
+
+    public void Remove(string group)
+    {
+        string? freezer = Directory("freezer", group);
+        if (freezer is not null && System.IO.Directory.Exists(freezer))
+        {
+            // A frozen task cannot die: thaw before killing what is left.
+            try
+            {
+                CgroupFile.Write(freezer, "freezer.state", "THAWED");
+            }
+            catch (SkiffException)
+            {
+            }
+        }
+
+        var failed = new List<string>();
+        foreach (string directory in Directories(group))
+        {
+            if (!CgroupFile.TryRemoveDirectory(directory, CgroupFile.KillProcesses))
+            {
+                failed.Add(directory);
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            throw SkiffException.Unavailable($"cannot remove cgroup {string.Join(", ", failed)}: it still has processes");
+        }
+    }
+
+    private void CheckEnforceable(CgroupResources resources)
+    {
+        foreach ((string controller, string flag) in resources.RequiredControllers())
+        {
+            if (!_layout.V1Mounts.ContainsKey(controller))
+            {
+                throw MissingController(flag, controller);
+            }
+        }
+
+        if (resources.BlkioWeight is not null && BlkioWeightFile() is null)
+        {
+            throw SkiffException.PrerequisiteMissing(
+                "cannot apply --blkio-weight: the blkio controller has no weight file (blkio.weight or blkio.bfq.weight)",
+                "the block device's IO scheduler must support weights (bfq): echo bfq > /sys/block/DEVICE/queue/scheduler, or drop --blkio-weight");
+        }
+
+        if (resources.MemorySwap is not null && !File.Exists(Path.Combine(_layout.V1Mounts["memory"], "memory.memsw.limit_in_bytes")))
+        {
+            throw SkiffException.PrerequisiteMissing(
+                "cannot apply --memory-swap: the kernel does not account swap (no memory.memsw.limit_in_bytes)",
+                "boot with swapaccount=1 on the kernel command line, or drop --memory-swap");
+        }
+    }
+
+    private static SkiffException MissingController(string flag, string controller) => SkiffException.PrerequisiteMissing(
+        $"cannot apply {flag}: the {controller} cgroup controller is not mounted",
+        $"mount the {controller} controller (mount -t cgroup -o {controller} cgroup /sys/fs/cgroup/{controller}), or drop {flag}");
+
+    private string? BlkioWeightFile()
+    {
+        if (!_layout.V1Mounts.TryGetValue("blkio", out string? mount))
+        {
+            return null;
+        }
+
+        foreach (string name in new[] { "blkio.weight", "blkio.bfq.weight" })
+        {
+            if (File.Exists(Path.Combine(mount, name)))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    private void Apply(string group, CgroupResources r, bool creating)
+    {
+        if (r.Memory is not null || r.MemorySwap is not null)
+        {
+            ApplyMemory(Directory("memory", group)!, r, creating);
+        }
+
+        string? cpu = Directory("cpu", group);
+        if (r.CpuPeriod is not null)
+        {
+            CgroupFile.Write(cpu!, "cpu.cfs_period_us", (long)r.CpuPeriod.Value);
+        }
+
+        if (r.CpuQuota is not null)
+        {
+            CgroupFile.Write(cpu!, "cpu.cfs_quota_us", r.CpuQuota.Value);
+        }
+
+        if (r.CpuShares is not null)
+        {
+            CgroupFile.Write(cpu!, "cpu.shares", (long)r.CpuShares.Value);
+        }
+
+        if (r.CpusetCpus is not null)
+        {
+            CgroupFile.Write(Directory("cpuset", group)!, "cpuset.cpus", r.CpusetCpus);
+        }
+
+        if (r.PidsLimit is not null)
+        {
+            CgroupFile.Write(Directory("pids", group)!, "pids.max", r.PidsLimit.Value < 0 ? "max" : r.PidsLimit.Value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (r.BlkioWeight is not null)
+        {
+            CgroupFile.Write(Directory("blkio", group)!, BlkioWeightFile()!, r.BlkioWeight.Value);
+        }
+    }
+
+    private static void ApplyMemory(string directory, CgroupResources r, bool creating)
+    {
+        bool swapAccounted = File.Exists(Path.Combine(directory, "memory.memsw.limit_in_bytes"));
+        long? swap = r.MemorySwap;
+        if (swap is null && creating && r.Memory is not null && swapAccounted)
+        {
+            // Docker's default: as much swap as memory (memory+swap = 2 × memory).
+            swap = r.Memory * 2;
+        }
+
+        if (r.Memory is null)
+        {
+            CgroupFile.Write(directory, "memory.memsw.limit_in_bytes", swap!.Value);
+            return;
+        }
+
+        // v1 requires memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every moment, so the order
+        // of the two writes depends on whether the total grows or shrinks.
+        ulong currentTotal = swapAccounted ? CgroupFile.TryReadNumber(directory, "memory.memsw.limit_in_bytes") ?? ulong.MaxValue : ulong.MaxValue;
+        bool swapFirst = swap is not null && (swap == -1 || (ulong)r.Memory.Value > currentTotal);
+        if (swapFirst)
+        {
+            CgroupFile.Write(directory, "memory.memsw.limit_in_bytes", swap!.Value);
+        }
+
+        CgroupFile.Write(directory, "memory.limit_in_bytes", r.Memory.Value);
+        if (swap is not null && !swapFirst)
+        {
+            CgroupFile.Write(directory, "memory.memsw.limit_in_bytes", swap.Value);
+        }
+    }
+
+    private void SetFreezer(string group, string state)
+    {
+        string directory = Directory("freezer", group)
+            ?? throw SkiffException.PrerequisiteMissing("cannot pause: the freezer cgroup controller is not mounted");
+        CgroupFile.Write(directory, "freezer.state", state);
+        for (int attempt = 0; attempt < 500; attempt++)
+        {
+            // Writing FROZEN returns while tasks may still be FREEZING; report success only once they are.
+            if (CgroupFile.TryRead(directory, "freezer.state")?.Trim() == state)
+            {
+                return;
+            }
+
+            Thread.Sleep(2);
+        }
+
+        throw SkiffException.Unavailable($"the container's tasks did not reach {state} in {directory}");
+    }
+
+    private static (ulong Read, ulong Write) ReadBlkio(string? directory)
+    {
+        string? text = directory is null ? null : CgroupFile.TryRead(directory, "blkio.throttle.io_service_bytes_recursive")
+            ?? CgroupFile.TryRead(directory, "blkio.throttle.io_service_bytes");
+        ulong read = 0, write = 0;
+        foreach (string line in (text ?? string.Empty).Split('\n'))
+        {
+            string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 3 && ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+            {
+                if (parts[1] == "Read")
+                {
+                    read += value;
+                }
+                else if (parts[1] == "Write")
+                {
+                    write += value;
+                }
+            }
+        }
+
+        return (read, write);
+    }
+
+    private void EnsureGroup(string directory, string group)
+    {
+        string parent = Path.GetDirectoryName(directory)!;
+        if (!System.IO.Directory.Exists(parent))
+        {
+            System.IO.Directory.CreateDirectory(parent);
+            InitCpuset(parent);
+        }
+
+        // A leftover empty group of the same id (a crash between mkdir and cleanup) is reused.
+        if (CgroupFile.ReadProcesses(directory).Count > 0)
+        {
+            throw SkiffException.AlreadyExists($"cgroup {directory} already exists and has processes");
+        }
+
+        System.IO.Directory.CreateDirectory(directory);
+        InitCpuset(directory);
+    }
+
+    /// <summary>
+    /// A new v1 cpuset group starts with empty cpuset.cpus and cpuset.mems and refuses tasks until both
+    /// are set; copy them from the parent as the kernel's clone_children would.
+    /// </summary>
+    private static void InitCpuset(string directory)
+    {
+        if (!File.Exists(Path.Combine(directory, "cpuset.cpus")))
+        {
+            return;
+        }
+
+        string parent = Path.GetDirectoryName(directory)!;
+        foreach (string name in new[] { "cpuset.cpus", "cpuset.mems" })
+        {
+            if (string.IsNullOrWhiteSpace(CgroupFile.TryRead(directory, name)))
+            {
+                CgroupFile.Write(directory, name, CgroupFile.TryRead(parent, name)?.Trim() ?? string.Empty);
+            }
+        }
+    }
+
+    private string? Directory(string controller, string group) =>
+        _layout.V1Mounts.TryGetValue(controller, out string? mount) ? Path.Combine(mount, group) : null;
+
+    /// <summary>One directory per mounted hierarchy (co-mounted controllers such as cpu,cpuacct share one).</summary>
+    private IEnumerable<string> Directories(string group) => CgroupLayout.ManagedV1Controllers
+        .Where(_layout.V1Mounts.ContainsKey)
+        .Select(c => _layout.V1Mounts[c])
+        .Distinct(StringComparer.Ordinal)
+        .Select(mount => Path.Combine(mount, group));
+
+    /// <summary>Cleanup after a failed create must not hide the error that caused it.</summary>
+    private void TryRemoveAfterFailure(string group)
+    {
+        try
+        {
+            Remove(group);
+        }
+        catch (SkiffException)
+        {
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Skiff.Core.Errors;
+
+namespace Skiff.Runtime.Cgroups;
+
+/// <summary>
+/// cgroup v2 through systemd: systemd creates a delegated transient scope around the container's process,
+/// then skiff writes the limits into the scope's own cgroup through <see cref="CgroupV2Manager"/>.
+/// </summary>
+public sealed class SystemdCgroupManager : ICgroupManager
+{
+    private readonly ISystemdScopeClient _client;
+    private readonly string _slice;
+    private readonly Func<int, string?> _cgroupOfProcess;
+    private readonly CgroupV2Manager _files;
+
+    /// <param name="client">The D-Bus client (a fake in tests).</param>
+    /// <param name="mountPoint">The cgroup2 mount point.</param>
+    /// <param name="slice">"user.slice" (rootless) or "machine.slice" (root), as podman uses.</param>
+    /// <param name="cgroupOfProcess">Reads the "0::" path of a pid (from /proc/PID/cgroup by default).</param>
+    public SystemdCgroupManager(ISystemdScopeClient client, string mountPoint, string slice, Func<int, string?>? cgroupOfProcess = null)
+    {
+        _client = client;
+        _slice = slice;
+        _cgroupOfProcess = cgroupOfProcess ?? ReadProcCgroup;
+        _files = new CgroupV2Manager(mountPoint, slice, "the controller is not delegated to your systemd user instance: see https://rootlesscontaine.rs/getting-started/common/cgroup2/");
+    }
+
+    public string Name => "systemd";
+
+    public int Version => 2;
+
+    public static string UnitName(string containerId) => $"skiff-{containerId}.scope";
+
+    public string Create(string containerId, CgroupResources resources, int pid)
+    {
+        var request = new SystemdScopeRequest(UnitName(containerId), _slice, pid, $"skiff container {containerId}");
+        _client.StartScopeAsync(request).GetAwaiter().GetResult();
+        string group = _cgroupOfProcess(pid)?.Trim('/')
+            ?? throw SkiffException.Internal($"systemd started {request.UnitName} but process {pid} is in no cgroup");
+        if (!group.EndsWith(request.UnitName, StringComparison.Ordinal))
+        {
+            _client.StopScopeAsync(request.UnitName).GetAwaiter().GetResult();
+            throw SkiffException.Internal($"process {pid} is in {group}, not in the scope {request.UnitName} systemd created");
+        }
+
+        try
+        {
+            _files.ApplyTo(group, resources, creating: true);
+            return group;
+        }
+        catch
+        {
+            TryRemoveAfterFailure(group);
+            throw;
+        }
+    }
+
+    public void AddProcess(string group, int pid) => _files.AddProcess(group, pid);
+
+    public void Update(string group, CgroupResources resources) => _files.Update(group, resources);
+
+    public CgroupStats ReadStats(string group) => _files.ReadStats(group);
+
+    public void Freeze(string group) => _files.Freeze(group);
+
+    public void Thaw(string group) => _files.Thaw(group);
+
+    public bool WasOomKilled(string group) => _files.WasOomKilled(group);
+
+    public void Remove(string group)
+    {
+        string unit = Path.GetFileName(group);
+        _client.StopScopeAsync(unit).GetAwaiter().GetResult();
+        // systemd removes the scope's cgroup once it is empty; remove it ourselves if it is still there.
+        _files.Remove(group);
+    }
+
+    private static string? ReadProcCgroup(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadAllLines(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/cgroup")))
+            {
+                if (line.StartsWith("0::", StringComparison.Ordinal))
+                {
+                    return line[3..];
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>Cleanup after a failed create must not hide the error that caused it.</summary>
+    private void TryRemoveAfterFailure(string group)
+    {
+        try
+        {
+            Remove(group);
+        }
+        catch (SkiffException)
+        {
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net.Sockets;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Mounts;
+using Skiff.Runtime.Native;
+using Skiff.Runtime.Process;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Containers;
+
+/// <summary>
+/// The container's init, running inside the namespaces the entry stage created: receives the spec,
+/// builds the root, reports ready (or the failure with its errno), waits on the exec fifo for
+/// `start`, then becomes the container's process.
+/// </summary>
+public sealed class ContainerInit(IMountSyscalls sys)
+{
+    /// <summary>The sync socket (entry-stage protocol, then <see cref="InitChannel"/>).</summary>
+    public const int SyncFd = 3;
+
+    /// <summary>An O_PATH descriptor of the container's state directory, for the exec fifo.</summary>
+    public const int StateDirectoryFd = 4;
+
+    /// <summary>Returns only on a setup failure (already reported to `create`); otherwise execs.</summary>
+    public int Run()
+    {
+        RuntimeSpec spec;
+        string executable;
+        using (var socket = new Socket(new SafeSocketHandle(SyncFd, ownsHandle: true)))
+        {
+            var channel = new InitChannel(socket);
+            try
+            {
+                spec = channel.ReceiveSpec();
+                InitProcessSettings.HideFromContainer();
+                LinuxSpec linux = spec.Linux ?? new LinuxSpec();
+                bool userNamespace = linux.Namespaces.Any(n => n.Type == "user");
+                new RootfsBuilder(sys).Build(spec, spec.Root!.Path, userNamespace);
+                if (!string.IsNullOrEmpty(spec.Hostname))
+                {
+                    InitProcessSettings.SetHostname(spec.Hostname);
+                }
+
+                InitProcessSettings.ApplyRlimits(spec.Process!.Rlimits ?? []);
+                executable = ExecutableLookup.Resolve(spec.Process.Args[0], spec.Process.Env);
+                channel.SendReady();
+            }
+            catch (Exception e)
+            {
+                (int errno, ErrorKind kind) = e switch
+                {
+                    ExecFailedException exec => (exec.Errno, exec.Kind),
+                    SystemCallException call => (call.Errno, call.Kind),
+                    SkiffException skiff => (0, skiff.Kind),
+                    _ => (0, ErrorKind.Internal),
+                };
+                channel.SendFailure(errno, kind, e.Message);
+                return 1;
+            }
+        }
+
+        try
+        {
+            ExecFifo.Signal(StateDirectoryFd);
+        }
+        catch (SkiffException e)
+        {
+            ContainerExec.Die($"skiff: waiting for start: {e.Message}", 125);
+        }
+
+        LibcContainer.close(StateDirectoryFd);
+        ContainerExec.Exec(spec.Process!, executable, null);
+        return 125;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Skiff.Runtime.Containers;
+
+/// <summary>`create`'s arguments, as the OCI runtime command line names them.</summary>
+public sealed record CreateOptions(string Id, string Bundle)
+{
+    /// <summary>File to write the init's pid into (in the caller's pid namespace).</summary>
+    public string? PidFile { get; init; }
+
+    /// <summary>AF_UNIX socket to send the pty master to, for a spec with process.terminal.</summary>
+    public string? ConsoleSocket { get; init; }
+}

@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Native;
+
+namespace Skiff.Runtime.Containers;
+
+/// <summary>
+/// The rendezvous between `create` and `start` (runc's exec fifo): the waiting init blocks opening the
+/// fifo for writing; `start` opens it for reading, which releases the init, and reads its one byte.
+/// </summary>
+public static unsafe class ExecFifo
+{
+    /// <summary>Init side: blocks until `start` opens the fifo, then signals it. <paramref name="directoryFd"/> is the state directory.</summary>
+    internal static void Signal(int directoryFd)
+    {
+        int fd;
+        do
+        {
+            fd = LibcContainer.openat(directoryFd, ContainerStore.FifoFile, LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
+
+        if (fd < 0)
+        {
+            throw new SystemCallException("open", "exec fifo", Marshal.GetLastPInvokeError());
+        }
+
+        byte zero = (byte)'0';
+        nint written = LibcContainer.write(fd, &zero, 1);
+        int errno = Marshal.GetLastPInvokeError();
+        LibcContainer.close(fd);
+        if (written != 1)
+        {
+            throw new SystemCallException("write", "exec fifo", errno);
+        }
+    }
+
+    /// <summary>
+    /// `start` side. Opening non-blocking never hangs; while the init has not reached its open yet,
+    /// a read sees no writer, so we retry as long as <paramref name="alive"/> says the init lives.
+    /// </summary>
+    public static void Release(string path, Func<bool> alive)
+    {
+        int fd = LibcContainer.open(path, LibcContainer.O_RDONLY | LibcContainer.O_NONBLOCK | LibcContainer.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            byte value;
+            while (true)
+            {
+                nint n = LibcContainer.read(fd, &value, 1);
+                if (n == 1)
+                {
+                    return;
+                }
+
+                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (n < 0 && errno != Errnos.EAGAIN && errno != Errnos.EINTR)
+                {
+                    throw new SystemCallException("read", path, errno);
+                }
+
+                if (!alive())
+                {
+                    throw SkiffException.Conflict("the container's init process has exited before it was started");
+                }
+
+                Thread.Sleep(1);
+            }
+        }
+        finally
+        {
+            LibcContainer.close(fd);
+        }
+    }
+}

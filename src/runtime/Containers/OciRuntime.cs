@@ -1,0 +1,212 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Core.Users;
+using Skiff.Runtime.Namespaces;
+using Skiff.Runtime.Process;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Containers;
+
+/// <summary>
+/// skiff's built-in OCI runtime, driven like crun: create leaves the init waiting on the exec fifo,
+/// start releases it, state/kill/delete look at the state root. The caller of create should be a
+/// child subreaper (the monitor is) to reap the init.
+/// </summary>
+public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher, string selfExecutable, CurrentUser user)
+{
+    /// <summary>The hidden verb the init runs as: `skiff oci __init`.</summary>
+    public static readonly IReadOnlyList<string> InitArguments = ["oci", "__init"];
+
+    public ContainerStore Store => store;
+
+    public async Task<ContainerRecord> CreateAsync(CreateOptions options, CancellationToken cancellationToken = default)
+    {
+        ContainerId.Validate(options.Id);
+        string bundle = Path.GetFullPath(options.Bundle);
+        RuntimeSpec spec = SpecFile.Load(bundle);
+        DefaultUserNamespaceMaps(spec);
+        SpecValidator.Validate(spec);
+        if (spec.Process!.Terminal && options.ConsoleSocket is null)
+        {
+            throw SkiffException.InvalidArgument("process.terminal is set: use --console-socket");
+        }
+
+        if (options.ConsoleSocket is not null)
+        {
+            throw SkiffException.PrerequisiteMissing("--console-socket is not supported by skiff's runtime yet", "use --runtime crun for terminal containers");
+        }
+
+        string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
+        if (!Directory.Exists(rootfs))
+        {
+            throw SkiffException.NotFound($"the root filesystem {rootfs} does not exist");
+        }
+
+        spec.Root.Path = rootfs;
+        NamespaceRequest request = NamespacePlan.From(spec.Linux!);
+        string directory = store.Create(options.Id);
+        try
+        {
+            ContainerRecord record = await StartInitAsync(options.Id, bundle, spec, request, directory, cancellationToken).ConfigureAwait(false);
+            store.Save(record);
+            if (options.PidFile is not null)
+            {
+                string pidFile = Path.GetFullPath(options.PidFile);
+                File.WriteAllText(pidFile + ".tmp", record.Pid.ToString(CultureInfo.InvariantCulture));
+                File.Move(pidFile + ".tmp", pidFile, overwrite: true);
+            }
+
+            return record;
+        }
+        catch
+        {
+            store.Remove(options.Id);
+            throw;
+        }
+    }
+
+    public void Start(string id)
+    {
+        ContainerRecord record = store.Load(id);
+        string status = store.StatusOf(record);
+        if (status != "created")
+        {
+            throw SkiffException.Conflict($"container `{id}` is not in created state (it is {status})");
+        }
+
+        ExecFifo.Release(store.FifoOf(id), () => ContainerStore.IsAlive(record));
+        File.Delete(store.FifoOf(id));
+    }
+
+    public OciState State(string id)
+    {
+        ContainerRecord record = store.Load(id);
+        string status = store.StatusOf(record);
+        return new OciState
+        {
+            OciVersion = record.OciVersion,
+            Id = record.Id,
+            Pid = status == "stopped" ? 0 : record.Pid,
+            Status = status,
+            Bundle = record.Bundle,
+            Rootfs = record.Rootfs,
+            Created = record.Created,
+            Owner = record.Owner,
+            Annotations = record.Annotations,
+        };
+    }
+
+    public void Kill(string id, int signal)
+    {
+        ContainerRecord record = store.Load(id);
+        if (!ContainerStore.IsAlive(record) || !ChildProcesses.TrySignal(record.Pid, signal))
+        {
+            throw SkiffException.Conflict($"container `{id}` is not running");
+        }
+    }
+
+    public void Delete(string id, bool force)
+    {
+        ContainerRecord record = store.Load(id);
+        string status = store.StatusOf(record);
+        if (status == "running" && !force)
+        {
+            throw SkiffException.Conflict($"cannot delete container `{id}`: it is running", "stop it first, or use --force");
+        }
+
+        if (status != "stopped")
+        {
+            ChildProcesses.TrySignal(record.Pid, 9);
+            for (int i = 0; i < 5000 && ContainerStore.IsAlive(record); i++)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        store.Remove(id);
+    }
+
+    /// <summary>create + start + wait + delete, as `crun run`: returns the shell-style exit code.</summary>
+    public async Task<int> RunAsync(CreateOptions options, CancellationToken cancellationToken = default)
+    {
+        Subreaper.Become();
+        ContainerRecord record = await CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Start(options.Id);
+            ChildExit exit = await ChildProcesses.WaitAsync(record.Pid).ConfigureAwait(false);
+            return exit.ShellCode;
+        }
+        finally
+        {
+            Delete(options.Id, force: true);
+        }
+    }
+
+    /// <summary>As crun: a new user namespace without mappings maps the caller's own uid and gid to 0.</summary>
+    private void DefaultUserNamespaceMaps(RuntimeSpec spec)
+    {
+        if (spec.Linux is not { } linux || !linux.Namespaces.Any(n => n.Type == "user" && n.Path is null))
+        {
+            return;
+        }
+
+        if ((linux.UidMappings?.Count ?? 0) == 0)
+        {
+            linux.UidMappings = [new IdMappingSpec { ContainerId = 0, HostId = user.Uid, Size = 1 }];
+        }
+
+        if ((linux.GidMappings?.Count ?? 0) == 0)
+        {
+            linux.GidMappings = [new IdMappingSpec { ContainerId = 0, HostId = user.Gid, Size = 1 }];
+        }
+    }
+
+    private async Task<ContainerRecord> StartInitAsync(string id, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, CancellationToken cancellationToken)
+    {
+        using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
+        using var stdin = new SafeFileHandle(0, ownsHandle: false);
+        using var stdout = new SafeFileHandle(1, ownsHandle: false);
+        using var stderr = new SafeFileHandle(2, ownsHandle: false);
+        var spawn = new SpawnRequest(selfExecutable, InitArguments, new Dictionary<string, string>())
+        {
+            Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2), (stateDirectory, ContainerInit.StateDirectoryFd)],
+        };
+
+        using NamespacedProcess init = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
+        var channel = new InitChannel(init.Sync);
+        try
+        {
+            channel.SendSpec(spec);
+            channel.ReceiveReady();
+        }
+        catch
+        {
+            if (init.Pid == init.SpawnedPid)
+            {
+                ChildProcesses.TrySignal(init.Pid, 9);
+                ChildProcesses.Wait(init.Pid);
+            }
+            else
+            {
+                ChildProcesses.TrySignal(init.Pid, 9);
+            }
+
+            throw;
+        }
+
+        ProcessStat stat = ProcessStat.TryRead(init.Pid) ?? throw SkiffException.Internal($"the container's init {init.Pid} vanished after setup");
+        return new ContainerRecord
+        {
+            Id = id,
+            Pid = init.Pid,
+            StartTime = stat.StartTime,
+            Bundle = bundle,
+            Rootfs = spec.Root!.Path,
+            Created = DateTime.UtcNow,
+            Owner = user.Uid,
+            Annotations = spec.Annotations,
+        };
+    }
+}

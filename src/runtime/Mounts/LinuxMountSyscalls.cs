@@ -1,0 +1,244 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Native;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Mounts;
+
+/// <summary>The real <see cref="IMountSyscalls"/>: every path inside the root is resolved with openat2(RESOLVE_IN_ROOT).</summary>
+public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
+{
+    private const ulong InRoot = LibcContainer.RESOLVE_IN_ROOT | LibcContainer.RESOLVE_NO_MAGICLINKS;
+
+    public void Mount(string? source, string target, string? fsType, MountFlags flags, string? data)
+    {
+        if (LibcContainer.mount(source, target, fsType, (ulong)flags, data) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            string what = fsType is null ? $"{source ?? "none"} on {target} ({flags})" : $"{fsType} {source} on {target} ({flags}{(data is null ? string.Empty : ", " + data)})";
+            throw new SystemCallException("mount", what, errno);
+        }
+    }
+
+    public IMountTarget OpenInRoot(string root, string path, TargetKind create)
+    {
+        string relative = path.Trim('/');
+        using SafeFileHandle rootFd = Open(root);
+        if (relative.Length == 0)
+        {
+            return new LinuxMountTarget(Open(root));
+        }
+
+        SafeFileHandle? found = TryOpenAt2(rootFd, relative, out int errno);
+        if (found is not null)
+        {
+            return new LinuxMountTarget(found);
+        }
+
+        if (errno != Errnos.ENOENT || create == TargetKind.Existing)
+        {
+            throw new SystemCallException("openat2", $"{path} in {root}", errno);
+        }
+
+        string[] parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string prefix = string.Join('/', parts, 0, i + 1);
+            using (SafeFileHandle? existing = TryOpenAt2(rootFd, prefix, out errno))
+            {
+                if (existing is not null)
+                {
+                    continue;
+                }
+            }
+
+            if (errno != Errnos.ENOENT)
+            {
+                throw new SystemCallException("openat2", $"/{prefix} in {root}", errno);
+            }
+
+            using SafeFileHandle parent = i == 0 ? Open(root) : OpenAt2(rootFd, string.Join('/', parts, 0, i), root);
+            int parentFd = parent.DangerousGetHandle().ToInt32();
+            bool leaf = i == parts.Length - 1;
+            if (!leaf || create == TargetKind.Directory)
+            {
+                if (LibcContainer.mkdirat(parentFd, parts[i], 0x1ed) != 0 && Marshal.GetLastPInvokeError() is int e && e != Errnos.EEXIST)
+                {
+                    throw new SystemCallException("mkdirat", $"/{prefix} in {root}", e);
+                }
+            }
+            else
+            {
+                int fd = LibcContainer.openat(parentFd, parts[i], LibcContainer.O_CREAT | LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC | LibcContainer.O_NOFOLLOW | LibcContainer.O_NOCTTY, 0x1a4);
+                if (fd < 0)
+                {
+                    throw new SystemCallException("openat", $"/{prefix} in {root}", Marshal.GetLastPInvokeError());
+                }
+
+                LibcContainer.close(fd);
+            }
+        }
+
+        return new LinuxMountTarget(OpenAt2(rootFd, relative, root));
+    }
+
+    public void MakeDevice(IMountTarget directory, string name, DeviceSpec device)
+    {
+        int dirFd = ((LinuxMountTarget)directory).Fd;
+        uint type = device.Type switch
+        {
+            "b" => LibcContainer.S_IFBLK,
+            "p" => LibcContainer.S_IFIFO,
+            _ => LibcContainer.S_IFCHR,
+        };
+        ulong major = (ulong)device.Major;
+        ulong minor = (ulong)device.Minor;
+        ulong dev = ((major & 0xfffff000UL) << 32) | ((major & 0xfffUL) << 8) | ((minor & 0xffffff00UL) << 12) | (minor & 0xffUL);
+        if (LibcContainer.mknodat(dirFd, name, type | (device.FileMode ?? 0x1b6), dev) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errnos.EEXIST)
+            {
+                throw new SystemCallException("mknod", device.Path, errno);
+            }
+        }
+
+        if ((device.Uid ?? 0) != 0 || (device.Gid ?? 0) != 0)
+        {
+            // AT_SYMLINK_NOFOLLOW: the name was just created by us, but never follow one regardless.
+            if (LibcContainer.fchownat(dirFd, name, device.Uid ?? 0, device.Gid ?? 0, 0x100) != 0)
+            {
+                throw new SystemCallException("fchownat", device.Path, Marshal.GetLastPInvokeError());
+            }
+        }
+    }
+
+    public void Symlink(IMountTarget directory, string name, string target)
+    {
+        if (LibcContainer.symlinkat(target, ((LinuxMountTarget)directory).Fd, name) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errnos.EEXIST)
+            {
+                throw new SystemCallException("symlinkat", name, errno);
+            }
+        }
+    }
+
+    public void PivotRoot(string newRoot)
+    {
+        if (LibcContainer.chdir(newRoot) != 0)
+        {
+            throw new SystemCallException("chdir", newRoot, Marshal.GetLastPInvokeError());
+        }
+
+        // pivot_root(".", "."): the old root ends up stacked on the new one and is detached right away,
+        // so no directory for it is needed inside the container.
+        byte* dot = stackalloc byte[] { (byte)'.', 0 };
+        if (LibcContainer.syscall(LibcContainer.SYS_pivot_root, (long)dot, (long)dot, 0, 0, 0) != 0)
+        {
+            throw new SystemCallException("pivot_root", newRoot, Marshal.GetLastPInvokeError());
+        }
+
+        if (LibcContainer.umount2(".", LibcContainer.MNT_DETACH) != 0)
+        {
+            throw new SystemCallException("umount2", "old root", Marshal.GetLastPInvokeError());
+        }
+
+        if (LibcContainer.chdir("/") != 0)
+        {
+            throw new SystemCallException("chdir", "/", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public void ChangeDirectory(IMountTarget directory)
+    {
+        if (LibcContainer.fchdir(((LinuxMountTarget)directory).Fd) != 0)
+        {
+            throw new SystemCallException("fchdir", directory.Path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public PathKind KindOf(string path) =>
+        Directory.Exists(path) ? PathKind.Directory : File.Exists(path) ? PathKind.Other : PathKind.Missing;
+
+    public MountFlags LockedFlagsOf(string path)
+    {
+        byte* buffer = stackalloc byte[LibcContainer.StatvfsSize];
+        if (LibcContainer.statvfs(path, buffer) != 0)
+        {
+            throw new SystemCallException("statvfs", path, Marshal.GetLastPInvokeError());
+        }
+
+        ulong st = *(ulong*)(buffer + LibcContainer.StatvfsFlagOffset);
+        MountFlags flags = (MountFlags)(st & (ulong)(MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec | MountFlags.NoAtime | MountFlags.NoDirAtime));
+        const ulong StRelAtime = 4096;
+        if ((st & StRelAtime) != 0)
+        {
+            flags |= MountFlags.RelAtime;
+        }
+
+        return flags;
+    }
+
+    public void WriteFile(string path, string content)
+    {
+        int fd = LibcContainer.open(path, LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC | LibcContainer.O_NOFOLLOW, 0);
+        if (fd < 0)
+        {
+            throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(content);
+            fixed (byte* p = bytes)
+            {
+                if (LibcContainer.write(fd, p, bytes.Length) != bytes.Length)
+                {
+                    throw new SystemCallException("write", path, Marshal.GetLastPInvokeError());
+                }
+            }
+        }
+        finally
+        {
+            LibcContainer.close(fd);
+        }
+    }
+
+    private static SafeFileHandle Open(string path)
+    {
+        int fd = LibcContainer.open(path, LibcContainer.O_PATH | LibcContainer.O_DIRECTORY | LibcContainer.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static SafeFileHandle OpenAt2(SafeFileHandle root, string relative, string rootName) =>
+        TryOpenAt2(root, relative, out int errno) ?? throw new SystemCallException("openat2", $"/{relative} in {rootName}", errno);
+
+    private static SafeFileHandle? TryOpenAt2(SafeFileHandle root, string relative, out int errno)
+    {
+        var how = new LibcContainer.OpenHow { Flags = (ulong)(LibcContainer.O_PATH | LibcContainer.O_CLOEXEC), Resolve = InRoot };
+        byte[] name = Encoding.UTF8.GetBytes(relative + "\0");
+        long fd;
+        fixed (byte* p = name)
+        {
+            fd = LibcContainer.syscall(LibcContainer.SYS_openat2, root.DangerousGetHandle().ToInt32(), (long)p, (long)&how, sizeof(LibcContainer.OpenHow), 0);
+        }
+
+        if (fd < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return null;
+        }
+
+        errno = 0;
+        return new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+    }
+}

@@ -1,0 +1,215 @@
+using Skiff.Core.Errors;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Mounts;
+
+/// <summary>
+/// Builds the container's filesystem view inside its (already unshared) mount namespace: propagation,
+/// the root, the spec's mounts resolved inside the root, /dev, pivot_root, sysctls, masked and
+/// read-only paths and the working directory. Runs in the container's init before it waits for start.
+/// </summary>
+public sealed class RootfsBuilder(IMountSyscalls sys)
+{
+    private static readonly DeviceSpec[] DefaultDevices =
+    [
+        new() { Path = "/dev/null", Type = "c", Major = 1, Minor = 3, FileMode = 0x1b6 },
+        new() { Path = "/dev/zero", Type = "c", Major = 1, Minor = 5, FileMode = 0x1b6 },
+        new() { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x1b6 },
+        new() { Path = "/dev/random", Type = "c", Major = 1, Minor = 8, FileMode = 0x1b6 },
+        new() { Path = "/dev/urandom", Type = "c", Major = 1, Minor = 9, FileMode = 0x1b6 },
+        new() { Path = "/dev/tty", Type = "c", Major = 5, Minor = 0, FileMode = 0x1b6 },
+    ];
+
+    private static readonly (string Name, string Target)[] DevLinks =
+    [
+        ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
+    ];
+
+    /// <param name="rootfs">Absolute host path of the root filesystem.</param>
+    /// <param name="inUserNamespace">Device nodes cannot be created in a user namespace; they are bind-mounted from the host instead.</param>
+    public void Build(RuntimeSpec spec, string rootfs, bool inUserNamespace)
+    {
+        LinuxSpec linux = spec.Linux ?? new LinuxSpec();
+        string propagation = linux.RootfsPropagation ?? string.Empty;
+
+        // Nothing we mount may propagate back to the host (or a slave keeps receiving host mounts).
+        MountFlags rootPropagation = propagation is "slave" or "rslave" ? MountFlags.Slave : MountFlags.Private;
+        sys.Mount(null, "/", null, MountFlags.Recursive | rootPropagation, null);
+
+        foreach (SpecMount mount in spec.Mounts.Where(m => IsRoot(m.Destination)))
+        {
+            // A snapshotter's overlay for the root itself: mounted onto root.path before anything else.
+            MountOptions options = MountOptions.Parse(mount.Options, mount.Type);
+            sys.Mount(mount.Source, rootfs, options.Bind ? null : mount.Type, options.Flags | (options.Bind ? MountFlags.Bind : 0), options.Data);
+        }
+
+        // pivot_root needs the new root to be a mount point.
+        sys.Mount(rootfs, rootfs, null, MountFlags.Bind | MountFlags.Recursive, null);
+        if (propagation is "shared" or "rshared" or "unbindable" or "runbindable")
+        {
+            sys.Mount(null, rootfs, null, MountOptions.Parse([propagation]).Propagation, null);
+        }
+
+        foreach (SpecMount mount in spec.Mounts.Where(m => !IsRoot(m.Destination)))
+        {
+            MountOne(rootfs, mount, inUserNamespace);
+        }
+
+        bool hasDev = spec.Mounts.Any(m => Normalize(m.Destination) == "/dev");
+        if (hasDev || (linux.Devices?.Count ?? 0) > 0)
+        {
+            CreateDevices(rootfs, hasDev ? DefaultDevices.Concat(linux.Devices ?? []) : linux.Devices!, inUserNamespace);
+        }
+
+        if (hasDev)
+        {
+            using IMountTarget dev = sys.OpenInRoot(rootfs, "/dev", TargetKind.Directory);
+            foreach ((string name, string target) in DevLinks)
+            {
+                sys.Symlink(dev, name, target);
+            }
+
+            if (spec.Mounts.Any(m => Normalize(m.Destination) == "/dev/pts"))
+            {
+                sys.Symlink(dev, "ptmx", "pts/ptmx");
+            }
+        }
+
+        sys.PivotRoot(rootfs);
+
+        foreach ((string key, string value) in linux.Sysctl ?? [])
+        {
+            sys.WriteFile("/proc/sys/" + key.Replace('.', '/'), value);
+        }
+
+        foreach (string path in linux.MaskedPaths ?? [])
+        {
+            Mask(path);
+        }
+
+        foreach (string path in linux.ReadonlyPaths ?? [])
+        {
+            MakeReadonly(path);
+        }
+
+        // Resolved inside the new root without magic links: WORKDIR /proc/self/fd/N must not reach
+        // a descriptor of ours pointing outside the container.
+        using (IMountTarget cwd = sys.OpenInRoot("/", spec.Process?.Cwd ?? "/", TargetKind.Directory))
+        {
+            sys.ChangeDirectory(cwd);
+        }
+
+        if (spec.Root?.Readonly == true)
+        {
+            sys.Mount(null, "/", null, MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly | sys.LockedFlagsOf("/"), null);
+        }
+    }
+
+    private void MountOne(string rootfs, SpecMount mount, bool inUserNamespace)
+    {
+        MountOptions options = MountOptions.Parse(mount.Options, mount.Type);
+        string type = mount.Type ?? "none";
+        if (options.Bind)
+        {
+            string source = mount.Source ?? throw SkiffException.InvalidArgument($"bind mount on {mount.Destination} has no source");
+            TargetKind kind = sys.KindOf(source) switch
+            {
+                PathKind.Directory => TargetKind.Directory,
+                PathKind.Other => TargetKind.File,
+                _ => throw SkiffException.NotFound($"bind mount source {source} for {mount.Destination} does not exist"),
+            };
+            BindInto(rootfs, mount.Destination, source, kind, options);
+        }
+        else if (type is "cgroup" or "cgroup2")
+        {
+            // The host's hierarchy, read-only unless the spec says rw; cgroup setup proper comes later.
+            var bindOptions = options with { Flags = options.Flags | MountFlags.Recursive };
+            BindInto(rootfs, mount.Destination, "/sys/fs/cgroup", TargetKind.Directory, bindOptions);
+        }
+        else
+        {
+            using IMountTarget target = sys.OpenInRoot(rootfs, mount.Destination, TargetKind.Directory);
+            try
+            {
+                sys.Mount(mount.Source ?? type, target.Path, type, options.Flags & ~MountFlags.Recursive, options.Data);
+            }
+            catch (SystemCallException e) when (type == "sysfs" && inUserNamespace && e.Errno == Errnos.EPERM)
+            {
+                // sysfs needs a network namespace owned by our user namespace; with the host's
+                // network (rootless --network host) bind the host's /sys instead, as crun does.
+                BindInto(rootfs, mount.Destination, "/sys", TargetKind.Directory, options with { Flags = options.Flags | MountFlags.Recursive });
+                return;
+            }
+        }
+
+        if (options.Propagation != MountFlags.None)
+        {
+            using IMountTarget mounted = sys.OpenInRoot(rootfs, mount.Destination, TargetKind.Existing);
+            sys.Mount(null, mounted.Path, null, options.Propagation, null);
+        }
+    }
+
+    private void BindInto(string rootfs, string destination, string source, TargetKind kind, MountOptions options)
+    {
+        using (IMountTarget target = sys.OpenInRoot(rootfs, destination, kind))
+        {
+            sys.Mount(source, target.Path, null, MountFlags.Bind | (options.Flags & MountFlags.Recursive), null);
+        }
+
+        MountFlags remount = options.Flags & MountOptions.RemountFlags;
+        if (remount != MountFlags.None)
+        {
+            // The descriptor opened before the bind points below it: reopen to reach the new mount.
+            using IMountTarget mounted = sys.OpenInRoot(rootfs, destination, TargetKind.Existing);
+            sys.Mount(null, mounted.Path, null, MountFlags.Remount | MountFlags.Bind | remount | sys.LockedFlagsOf(mounted.Path), null);
+        }
+    }
+
+    private void CreateDevices(string rootfs, IEnumerable<DeviceSpec> devices, bool inUserNamespace)
+    {
+        foreach (DeviceSpec device in devices)
+        {
+            if (inUserNamespace)
+            {
+                using IMountTarget file = sys.OpenInRoot(rootfs, device.Path, TargetKind.File);
+                sys.Mount(device.Path, file.Path, null, MountFlags.Bind, null);
+                continue;
+            }
+
+            string parent = Path.GetDirectoryName(device.Path) ?? "/dev";
+            using IMountTarget directory = sys.OpenInRoot(rootfs, parent, TargetKind.Directory);
+            sys.MakeDevice(directory, Path.GetFileName(device.Path), device);
+        }
+    }
+
+    private void Mask(string path)
+    {
+        switch (sys.KindOf(path))
+        {
+            case PathKind.Missing:
+                return;
+            case PathKind.Directory:
+                sys.Mount("tmpfs", path, "tmpfs", MountFlags.ReadOnly, null);
+                return;
+            default:
+                sys.Mount("/dev/null", path, null, MountFlags.Bind, null);
+                return;
+        }
+    }
+
+    private void MakeReadonly(string path)
+    {
+        if (sys.KindOf(path) == PathKind.Missing)
+        {
+            return;
+        }
+
+        sys.Mount(path, path, null, MountFlags.Bind | MountFlags.Recursive, null);
+        sys.Mount(null, path, null, MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly | sys.LockedFlagsOf(path), null);
+    }
+
+    private static bool IsRoot(string destination) => Normalize(destination) == "/";
+
+    private static string Normalize(string destination) =>
+        "/" + string.Join('/', destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
+}

@@ -1,0 +1,193 @@
+using System.Runtime.InteropServices;
+
+namespace Skiff.Runtime.Native;
+
+/// <summary>The system calls container setup needs (mount, pivot_root, capabilities, exec, …).</summary>
+internal static unsafe partial class LibcContainer
+{
+    public const int AT_FDCWD = -100;
+
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int O_EXCL = 0x80;
+    public const int O_NOCTTY = 0x100;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    public const int O_PATH = 0x200000;
+
+    // O_DIRECTORY and O_NOFOLLOW differ between x86_64 and arm64.
+    public static readonly int O_DIRECTORY = IsArm64 ? 0x4000 : 0x10000;
+    public static readonly int O_NOFOLLOW = IsArm64 ? 0x8000 : 0x20000;
+
+    public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    public const ulong RESOLVE_IN_ROOT = 0x10;
+
+    public const int MNT_DETACH = 2;
+
+    public const int PR_SET_PDEATHSIG = 1;
+    public const int PR_SET_DUMPABLE = 4;
+    public const int PR_SET_KEEPCAPS = 8;
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+    public const int PR_CAPBSET_DROP = 24;
+    public const int PR_SET_NO_NEW_PRIVS = 38;
+    public const int PR_CAP_AMBIENT = 47;
+    public const int PR_CAP_AMBIENT_RAISE = 2;
+    public const int PR_CAP_AMBIENT_CLEAR_ALL = 4;
+
+    public const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+
+    public const uint CLOSE_RANGE_CLOEXEC = 4;
+
+    public const uint S_IFIFO = 0x1000;
+    public const uint S_IFCHR = 0x2000;
+    public const uint S_IFBLK = 0x6000;
+
+    public const int SECCOMP_SET_MODE_FILTER = 1;
+
+    /// <summary>statvfs: f_flag is the tenth 8-byte field on LP64.</summary>
+    public const int StatvfsSize = 112;
+    public const int StatvfsFlagOffset = 72;
+
+    private static bool IsArm64 => RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+
+    public static long SYS_pivot_root => IsArm64 ? 41 : 155;
+
+    public static long SYS_seccomp => IsArm64 ? 277 : 317;
+
+    public const long SYS_openat2 = 437;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CapHeader
+    {
+        public uint Version;
+        public int Pid;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CapData
+    {
+        public uint Effective;
+        public uint Permitted;
+        public uint Inheritable;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Rlimit
+    {
+        public ulong Current;
+        public ulong Max;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockFprog
+    {
+        public ushort Length;
+        public void* Filter;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int umount2(string target, int flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chdir(string path);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fchdir(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, uint mode);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int openat(int dirfd, string path, int flags, uint mode);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkdirat(int dirfd, string path, uint mode);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mknodat(int dirfd, string path, uint mode, ulong dev);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkfifo(string path, uint mode);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int symlinkat(string target, int dirfd, string linkpath);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statvfs(string path, byte* buffer);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint read(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sethostname(byte* name, nint length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int capset(CapHeader* header, CapData* data);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int prlimit(int pid, int resource, Rlimit* newLimit, Rlimit* oldLimit);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setgroups(nint size, uint* groups);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setresuid(uint ruid, uint euid, uint suid);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setresgid(uint rgid, uint egid, uint sgid);
+
+    [LibraryImport("libc")]
+    public static partial uint umask(uint mask);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close_range(uint first, uint last, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int execve(byte* path, byte** argv, byte** envp);
+
+    [LibraryImport("libc")]
+    public static partial void _exit(int status);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int fchownat(int dirfd, string path, uint owner, uint group, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fchown(int fd, uint owner, uint group);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ioctl(int fd, ulong request, nint argument);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setsid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int dup2(int oldfd, int newfd);
+}

@@ -1,0 +1,183 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Native;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Process;
+
+/// <summary>
+/// The last step of the init: identity, capabilities, no_new_privs, seccomp, descriptors, execve.
+/// Capabilities, no_new_privs and the seccomp filter belong to a thread, and execve keeps only the
+/// calling thread, so everything from the capability drop on runs here, synchronously, on one thread.
+/// </summary>
+public static unsafe class ContainerExec
+{
+    /// <summary>Never returns: execs, or reports on stderr and exits 127 (not found) / 126 (cannot execute) / 125.</summary>
+    /// <param name="installSeccomp">Loads the filter; called last before exec, on this thread.</param>
+    public static void Exec(ProcessSpec process, string executable, Action? installSeccomp)
+    {
+        try
+        {
+            SetIdentityAndCapabilities(process);
+            if (process.NoNewPrivileges)
+            {
+                Check(LibcContainer.prctl(LibcContainer.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+            }
+
+            installSeccomp?.Invoke();
+
+            // Mark every descriptor above stdio close-on-exec rather than closing them now: the
+            // runtime's other threads may still be using theirs until execve ends them.
+            Check(LibcContainer.close_range(3, uint.MaxValue, LibcContainer.CLOSE_RANGE_CLOEXEC), "close_range");
+        }
+        catch (SkiffException e)
+        {
+            Die($"skiff: {e.Message}", 125);
+        }
+
+        byte[][] argv = [.. process.Args.Select(Utf8)];
+        byte[][] envp = [.. process.Env.Select(Utf8)];
+        byte[] path = Utf8(executable);
+        int errno = ExecVe(path, argv, envp);
+        Die(ExecutableLookup.Failure(process.Args[0], errno).Message, errno == Errnos.ENOENT ? 127 : 126);
+    }
+
+    private static void SetIdentityAndCapabilities(ProcessSpec process)
+    {
+        UserSpec user = process.User;
+        CapabilitiesSpec caps = process.Capabilities ?? new CapabilitiesSpec();
+        ulong bounding = Capabilities.Mask(caps.Bounding);
+
+        // Keep the permitted set across the switch away from uid 0; capset trims it below.
+        Check(LibcContainer.prctl(LibcContainer.PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)");
+        for (int cap = 0; cap < 64; cap++)
+        {
+            if ((bounding & (1UL << cap)) != 0)
+            {
+                continue;
+            }
+
+            if (LibcContainer.prctl(LibcContainer.PR_CAPBSET_DROP, (ulong)cap, 0, 0, 0) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errnos.EINVAL)
+                {
+                    break; // above the kernel's last capability
+                }
+
+                throw new SystemCallException("prctl(PR_CAPBSET_DROP)", cap.ToString(System.Globalization.CultureInfo.InvariantCulture), errno);
+            }
+        }
+
+        uint[] groups = [.. user.AdditionalGids ?? []];
+        fixed (uint* g = groups)
+        {
+            if (LibcContainer.setgroups(groups.Length, g) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+
+                // A user namespace whose setgroups is "deny" cannot change groups at all; that is
+                // only an error when the spec asks for supplementary groups.
+                if (errno != Errnos.EPERM || groups.Length > 0)
+                {
+                    throw new SystemCallException("setgroups", null, errno);
+                }
+            }
+        }
+
+        Check(LibcContainer.setresgid(user.Gid, user.Gid, user.Gid), "setresgid");
+        Check(LibcContainer.setresuid(user.Uid, user.Uid, user.Uid), "setresuid");
+        if (user.Umask is uint mask)
+        {
+            LibcContainer.umask(mask);
+        }
+
+        ulong effective = Capabilities.Mask(caps.Effective);
+        ulong permitted = Capabilities.Mask(caps.Permitted);
+        ulong inheritable = Capabilities.Mask(caps.Inheritable);
+        var header = new LibcContainer.CapHeader { Version = LibcContainer.LINUX_CAPABILITY_VERSION_3, Pid = 0 };
+        LibcContainer.CapData* data = stackalloc LibcContainer.CapData[2];
+        data[0] = new LibcContainer.CapData { Effective = (uint)effective, Permitted = (uint)permitted, Inheritable = (uint)inheritable };
+        data[1] = new LibcContainer.CapData { Effective = (uint)(effective >> 32), Permitted = (uint)(permitted >> 32), Inheritable = (uint)(inheritable >> 32) };
+        Check(LibcContainer.capset(&header, data), "capset");
+
+        Check(LibcContainer.prctl(LibcContainer.PR_CAP_AMBIENT, LibcContainer.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+        foreach (string name in caps.Ambient ?? [])
+        {
+            // The kernel only raises an ambient capability that is also permitted and inheritable;
+            // specs often list ambient ones without inheritable (crun's default), so, as runc and
+            // crun do, such a request is skipped rather than fatal.
+            if (Capabilities.TryParse(name, out int cap)
+                && LibcContainer.prctl(LibcContainer.PR_CAP_AMBIENT, LibcContainer.PR_CAP_AMBIENT_RAISE, (ulong)cap, 0, 0) != 0
+                && Marshal.GetLastPInvokeError() != Errnos.EPERM)
+            {
+                throw new SystemCallException($"prctl(PR_CAP_AMBIENT_RAISE, {name})", null, Marshal.GetLastPInvokeError());
+            }
+        }
+    }
+
+    private static int ExecVe(byte[] path, byte[][] argv, byte[][] envp)
+    {
+        var handles = new List<GCHandle>();
+        try
+        {
+            byte** args = Pin(argv, handles);
+            byte** env = Pin(envp, handles);
+            fixed (byte* p = path)
+            {
+                LibcContainer.execve(p, args, env);
+                return Marshal.GetLastPInvokeError();
+            }
+        }
+        finally
+        {
+            foreach (GCHandle handle in handles)
+            {
+                handle.Free();
+            }
+        }
+    }
+
+    private static byte** Pin(byte[][] items, List<GCHandle> handles)
+    {
+        var array = new IntPtr[items.Length + 1];
+        for (int i = 0; i < items.Length; i++)
+        {
+            GCHandle handle = GCHandle.Alloc(items[i], GCHandleType.Pinned);
+            handles.Add(handle);
+            array[i] = handle.AddrOfPinnedObject();
+        }
+
+        GCHandle arrayHandle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        handles.Add(arrayHandle);
+        return (byte**)arrayHandle.AddrOfPinnedObject();
+    }
+
+    private static byte[] Utf8(string text)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+
+    private static void Check(int rc, string operation)
+    {
+        if (rc != 0)
+        {
+            throw new SystemCallException(operation, null, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Reports straight to fd 2 and exits without running .NET shutdown in a half-configured process.</summary>
+    public static void Die(string message, int code)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(message + "\n");
+        fixed (byte* p = bytes)
+        {
+            LibcContainer.write(2, p, bytes.Length);
+        }
+
+        LibcContainer._exit(code);
+    }
+}

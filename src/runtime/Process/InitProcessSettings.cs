@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Native;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Process;
+
+/// <summary>Process-wide settings the init applies before it waits for start.</summary>
+public static unsafe class InitProcessSettings
+{
+    /// <summary>
+    /// A non-dumpable process's /proc/PID entries (exe, fd, mem, …) are out of reach for anything
+    /// without CAP_SYS_PTRACE over the user namespace skiff was executed in: this keeps the container
+    /// from opening the skiff binary through /proc/PID/exe (CVE-2019-5736). execve resets it.
+    /// </summary>
+    public static void HideFromContainer()
+    {
+        if (LibcContainer.prctl(LibcContainer.PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        {
+            throw new SystemCallException("prctl(PR_SET_DUMPABLE)", null, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public static void SetHostname(string name)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = bytes)
+        {
+            if (LibcContainer.sethostname(p, bytes.Length) != 0)
+            {
+                throw new SystemCallException("sethostname", name, Marshal.GetLastPInvokeError());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Never above the current hard limit: raising it needs CAP_SYS_RESOURCE, which root lacks on
+    /// some hosts (crun fails there); a higher request is clamped instead.
+    /// </summary>
+    public static void ApplyRlimits(IEnumerable<RlimitSpec> limits)
+    {
+        foreach (RlimitSpec limit in limits)
+        {
+            if (!Rlimits.TryParse(limit.Type, out int resource))
+            {
+                throw SkiffException.InvalidArgument($"unknown rlimit `{limit.Type}`");
+            }
+
+            LibcContainer.Rlimit current;
+            if (LibcContainer.prlimit(0, resource, null, &current) != 0)
+            {
+                throw new SystemCallException("getrlimit", limit.Type, Marshal.GetLastPInvokeError());
+            }
+
+            ulong hard = Math.Min(limit.Hard, current.Max);
+            var wanted = new LibcContainer.Rlimit { Current = Math.Min(limit.Soft, hard), Max = hard };
+            if (LibcContainer.prlimit(0, resource, &wanted, null) != 0)
+            {
+                throw new SystemCallException("setrlimit", limit.Type, Marshal.GetLastPInvokeError());
+            }
+        }
+    }
+}
