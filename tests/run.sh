@@ -89,6 +89,7 @@ notrun=$((total - passed - failed))
 if [ "$notrun" -gt 0 ]; then
     echo "$notrun tests did not run to completion (aborted or hung)"
 fi
+echo "took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "$passed passed, $failed failed"
 if [ "$status" != 0 ] || [ "$failed" != 0 ] || [ "$notrun" -gt 0 ]; then
     exit 1

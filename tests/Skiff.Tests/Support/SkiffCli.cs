@@ -80,6 +80,23 @@ public sealed class SkiffCli : IDisposable
     public Task<ProcessResult> ExecAsync(string program, IReadOnlyList<string> arguments, byte[]? stdin, TimeSpan? timeout = null) =>
         TestProcess.RunAsync(Spec(program, arguments, stdin, timeout), output);
 
+    /// <summary>
+    /// Puts the busybox image into this skiff's store with <c>skiff import</c> (no registry needed) and
+    /// returns its name; fails the test when the import fails.
+    /// </summary>
+    public async Task<string> ImportBusyboxAsync(string name = "busybox")
+    {
+        string tar = Path.Combine(Sandbox.Work, $"busybox-rootfs-{Guid.NewGuid():N}.tar");
+        TestImages.WriteBusyboxRootfsTar(tar);
+        (await RunAsync("import", tar, name)).AssertSuccess();
+        File.Delete(tar);
+        return name;
+    }
+
+    /// <summary><c>skiff pull --tls-verify=false REFERENCE</c> (for the plain loopback registry); fails the test on error.</summary>
+    public async Task<ProcessResult> PullInsecureAsync(string reference) =>
+        (await RunAsync(["pull", "-q", "--tls-verify=false", reference], (byte[]?)null, TimeSpan.FromSeconds(180))).AssertSuccess();
+
     /// <summary>The global flags that point skiff at the sandbox's store.</summary>
     public IReadOnlyList<string> StoreFlags() =>
         Rootless ? [] : ["--root", Sandbox.StorageRoot, "--runroot", Sandbox.RunRoot];
