@@ -4,9 +4,9 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'history' 'image' 'images' 'import' 'info' 'login' 'logout' 'oci' 'pull' 'push' 'rmi' 'tag' 'unshare' 'version'
+            printf '%s\n' 'completion' 'history' 'image' 'images' 'import' 'info' 'load' 'login' 'logout' 'oci' 'pull' 'push' 'rmi' 'save' 'tag' 'unshare' 'version'
         case skiff_image
-            printf '%s\n' 'history' 'import' 'inspect' 'ls' 'prune' 'rm' 'tag'
+            printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'prune' 'rm' 'save' 'tag'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
     end
@@ -28,12 +28,16 @@ function __skiff_value_flags
             printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot'
         case skiff_image_inspect
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot'
+        case skiff_image_load
+            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot'
         case skiff_image_ls
             printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot'
         case skiff_image_prune
             printf '%s\n' '--filter' '--log-level' '--root' '--runroot'
         case skiff_image_rm
             printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_image_save
+            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot'
         case skiff_image_tag
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_images
@@ -42,6 +46,8 @@ function __skiff_value_flags
             printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot'
         case skiff_info
             printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_load
+            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot'
         case skiff_login
             printf '%s\n' '--authfile' '--cert-dir' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
         case skiff_logout
@@ -66,6 +72,8 @@ function __skiff_value_flags
             printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--tls-verify'
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot'
+        case skiff_save
+            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot'
         case skiff_tag
             printf '%s\n' '--log-level' '--root' '--runroot'
         case skiff_unshare
@@ -123,12 +131,14 @@ complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
+complete -c skiff -n '__skiff_is skiff' -a 'load' -d 'Load image(s) from a tar archive'
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
+complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
@@ -154,9 +164,11 @@ complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runti
 complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'inspect' -d 'Display the configuration of one or more images'
+complete -c skiff -n '__skiff_is skiff_image' -a 'load' -d 'Load image(s) from a tar archive'
 complete -c skiff -n '__skiff_is skiff_image' -a 'ls' -d 'List images in local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'prune' -d 'Remove unused images'
 complete -c skiff -n '__skiff_is skiff_image' -a 'rm' -d 'Remove one or more images from local storage'
+complete -c skiff -n '__skiff_is skiff_image' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff_image' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -186,6 +198,12 @@ complete -c skiff -n '__skiff_is skiff_image_inspect' -l help -s h -d 'Show help
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_load' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
+complete -c skiff -n '__skiff_is skiff_image_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_load' -l quiet -s q -d 'Suppress the progress output'
+complete -c skiff -n '__skiff_is skiff_image_load' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_load' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_ls' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l all -s a -d 'Show all images (default hides intermediate images)'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l digests -d 'Show digests'
@@ -211,6 +229,14 @@ complete -c skiff -n '__skiff_is skiff_image_rm' -l help -s h -d 'Show help and 
 complete -c skiff -n '__skiff_is skiff_image_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_save' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
+complete -c skiff -n '__skiff_is skiff_image_save' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_save' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_save' -l output -s o -d 'Write to a file, instead of standard output' -r -F
+complete -c skiff -n '__skiff_is skiff_image_save' -l quiet -s q -d 'Suppress the output'
+complete -c skiff -n '__skiff_is skiff_image_save' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_save' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -240,6 +266,12 @@ complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usag
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_load' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
+complete -c skiff -n '__skiff_is skiff_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_load' -l quiet -s q -d 'Suppress the progress output'
+complete -c skiff -n '__skiff_is skiff_load' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_load' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
@@ -334,6 +366,14 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l help -s h -d 'Show help and usage
 complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_save' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
+complete -c skiff -n '__skiff_is skiff_save' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_save' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_save' -l output -s o -d 'Write to a file, instead of standard output' -r -F
+complete -c skiff -n '__skiff_is skiff_save' -l quiet -s q -d 'Suppress the output'
+complete -c skiff -n '__skiff_is skiff_save' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_save' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

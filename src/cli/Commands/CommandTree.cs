@@ -28,6 +28,8 @@ public static class CommandTree
         root.Subcommands.Add(TagCommand.Create(globals));
         root.Subcommands.Add(RmiCommand.Create(globals));
         root.Subcommands.Add(ImportCommand.Create(globals));
+        root.Subcommands.Add(SaveCommand.Create(globals));
+        root.Subcommands.Add(LoadCommand.Create(globals));
         return root;
     }
 
@@ -53,5 +55,6 @@ public static class CommandTree
         "tag",
         "rmi",
         "import",
+        "load",
     };
 }

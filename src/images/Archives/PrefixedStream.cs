@@ -4,6 +4,7 @@ namespace Skiff.Images.Archives;
 public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
 {
     private int offset;
+    private long consumed;
 
     public override bool CanRead => true;
 
@@ -13,7 +14,8 @@ public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner
 
     public override long Length => throw new NotSupportedException();
 
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    /// <summary>Bytes read so far (the xz decoder asks for it to align blocks); setting it is not supported.</summary>
+    public override long Position { get => consumed; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int start, int count) => Read(buffer.AsSpan(start, count));
 
@@ -24,10 +26,13 @@ public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner
             int n = Math.Min(buffer.Length, prefixLength - offset);
             prefix.AsSpan(offset, n).CopyTo(buffer);
             offset += n;
+            consumed += n;
             return n;
         }
 
-        return inner.Read(buffer);
+        int read = inner.Read(buffer);
+        consumed += read;
+        return read;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -37,7 +42,9 @@ public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner
             return Read(buffer.Span);
         }
 
-        return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        consumed += read;
+        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int start, int count, CancellationToken cancellationToken) =>

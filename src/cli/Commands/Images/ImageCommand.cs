@@ -15,6 +15,8 @@ public static class ImageCommand
         command.Subcommands.Add(RmiCommand.Create(globals, "rm"));
         command.Subcommands.Add(ImagePruneCommand.Create(globals));
         command.Subcommands.Add(ImportCommand.Create(globals));
+        command.Subcommands.Add(SaveCommand.Create(globals));
+        command.Subcommands.Add(LoadCommand.Create(globals));
         return command;
     }
 }

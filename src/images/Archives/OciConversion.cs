@@ -1,0 +1,22 @@
+using Skiff.Images.Manifests;
+
+namespace Skiff.Images.Archives;
+
+/// <summary>Docker schema2 manifests rewritten with the equivalent OCI media types (the blobs are the same bytes).</summary>
+public static class OciConversion
+{
+    public static ImageManifest ToOci(ImageManifest manifest) => manifest with
+    {
+        MediaType = MediaTypes.OciManifest,
+        Config = manifest.Config with { MediaType = MediaTypes.OciConfig },
+        Layers = manifest.Layers.Select(l => l with { MediaType = LayerType(l.MediaType) }).ToList(),
+    };
+
+    private static string LayerType(string mediaType) => mediaType switch
+    {
+        MediaTypes.DockerLayerGzip => MediaTypes.OciLayerGzip,
+        MediaTypes.DockerLayer => MediaTypes.OciLayer,
+        MediaTypes.DockerForeignLayerGzip => MediaTypes.OciLayerNondistributableGzip,
+        _ => mediaType,
+    };
+}
