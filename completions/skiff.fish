@@ -6,7 +6,7 @@ function __skiff_subcommands
         case skiff
             printf '%s\n' 'completion' 'history' 'image' 'images' 'import' 'info' 'load' 'login' 'logout' 'oci' 'pull' 'push' 'rmi' 'save' 'tag' 'unshare' 'version'
         case skiff_image
-            printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'prune' 'rm' 'save' 'tag'
+            printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
     end
@@ -15,71 +15,75 @@ end
 function __skiff_value_flags
     switch $argv[1]
         case skiff
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_history
-            printf '%s\n' '--format' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_history
-            printf '%s\n' '--format' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_import
-            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot'
+            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_image_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_load
-            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_ls
-            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_mount
+            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_prune
-            printf '%s\n' '--filter' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_rm
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_save
-            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot'
+            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_image_tag
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_unmount
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_images
-            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_import
-            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot'
+            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_load
-            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
-            printf '%s\n' '--authfile' '--cert-dir' '--log-level' '--password' '-p' '--root' '--runroot' '--tls-verify' '--username' '-u'
+            printf '%s\n' '--authfile' '--cert-dir' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
         case skiff_logout
-            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_create
-            printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot'
+            printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
         case skiff_oci_delete
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_kill
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_run
-            printf '%s\n' '--bundle' '-b' '--log-level' '--pid-file' '--root' '--runroot'
+            printf '%s\n' '--bundle' '-b' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
         case skiff_oci_start
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_state
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
-            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_push
-            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_rmi
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_save
-            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot'
+            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_tag
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_version
-            printf '%s\n' '--log-level' '--root' '--runroot'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
     end
 end
 
@@ -146,12 +150,14 @@ complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage inf
 complete -c skiff -n '__skiff_is skiff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff' -l version -d 'Show version information'
 complete -c skiff -n '__skiff_is skiff_completion' -f -a 'bash fish zsh'
 complete -c skiff -n '__skiff_is skiff_completion' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
@@ -161,19 +167,23 @@ complete -c skiff -n '__skiff_is skiff_history' -l no-trunc -d 'Don\'t truncate 
 complete -c skiff -n '__skiff_is skiff_history' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_history' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'inspect' -d 'Display the configuration of one or more images'
 complete -c skiff -n '__skiff_is skiff_image' -a 'load' -d 'Load image(s) from a tar archive'
 complete -c skiff -n '__skiff_is skiff_image' -a 'ls' -d 'List images in local storage'
+complete -c skiff -n '__skiff_is skiff_image' -a 'mount' -d 'Mount an image\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_image' -a 'prune' -d 'Remove unused images'
 complete -c skiff -n '__skiff_is skiff_image' -a 'rm' -d 'Remove one or more images from local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff_image' -a 'tag' -d 'Add an additional name to a local image'
+complete -c skiff -n '__skiff_is skiff_image' -a 'unmount' -d 'Unmount an image\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_image_history' -l help -s h -d 'Show help and usage information'
@@ -183,6 +193,7 @@ complete -c skiff -n '__skiff_is skiff_image_history' -l no-trunc -d 'Don\'t tru
 complete -c skiff -n '__skiff_is skiff_image_history' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_image_history' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_history' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_import' -F
 complete -c skiff -n '__skiff_is skiff_image_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
@@ -192,18 +203,21 @@ complete -c skiff -n '__skiff_is skiff_image_import' -l message -s m -d 'Set the
 complete -c skiff -n '__skiff_is skiff_image_import' -l quiet -s q -d 'Suppress progress output'
 complete -c skiff -n '__skiff_is skiff_image_import' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_import' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_inspect' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_load' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
 complete -c skiff -n '__skiff_is skiff_image_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_load' -l quiet -s q -d 'Suppress the progress output'
 complete -c skiff -n '__skiff_is skiff_image_load' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_load' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_load' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_ls' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l all -s a -d 'Show all images (default hides intermediate images)'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l digests -d 'Show digests'
@@ -215,6 +229,14 @@ complete -c skiff -n '__skiff_is skiff_image_ls' -l no-trunc -d 'Don\'t truncate
 complete -c skiff -n '__skiff_is skiff_image_ls' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_ls' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_mount' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l format -d 'Print the mounted images as json' -r -f
+complete -c skiff -n '__skiff_is skiff_image_mount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_mount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_prune' -l all -s a -d 'Remove all images not used by containers, not just dangling ones'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l filter -d 'Provide filter values (label, before, since, dangling, reference)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_prune' -l force -s f -d 'Do not prompt for confirmation'
@@ -222,6 +244,7 @@ complete -c skiff -n '__skiff_is skiff_image_prune' -l help -s h -d 'Show help a
 complete -c skiff -n '__skiff_is skiff_image_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_rm' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l all -s a -d 'Remove all images'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
@@ -229,6 +252,7 @@ complete -c skiff -n '__skiff_is skiff_image_rm' -l help -s h -d 'Show help and 
 complete -c skiff -n '__skiff_is skiff_image_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_save' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_image_save' -l help -s h -d 'Show help and usage information'
@@ -237,11 +261,21 @@ complete -c skiff -n '__skiff_is skiff_image_save' -l output -s o -d 'Write to a
 complete -c skiff -n '__skiff_is skiff_image_save' -l quiet -s q -d 'Suppress the output'
 complete -c skiff -n '__skiff_is skiff_image_save' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_save' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_save' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_tag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_unmount' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l all -s a -d 'Unmount all mounted images'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l force -s f -d 'Unmount even if mounted more than once'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_images' -l all -s a -d 'Show all images (default hides intermediate images)'
 complete -c skiff -n '__skiff_is skiff_images' -l digests -d 'Show digests'
@@ -253,6 +287,7 @@ complete -c skiff -n '__skiff_is skiff_images' -l no-trunc -d 'Don\'t truncate o
 complete -c skiff -n '__skiff_is skiff_images' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_images' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_images' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_images' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_import' -F
 complete -c skiff -n '__skiff_is skiff_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
 complete -c skiff -n '__skiff_is skiff_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
@@ -262,16 +297,19 @@ complete -c skiff -n '__skiff_is skiff_import' -l message -s m -d 'Set the commi
 complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progress output'
 complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_info' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_load' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
 complete -c skiff -n '__skiff_is skiff_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_load' -l quiet -s q -d 'Suppress the progress output'
 complete -c skiff -n '__skiff_is skiff_load' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_load' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_load' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
@@ -281,6 +319,7 @@ complete -c skiff -n '__skiff_is skiff_login' -l password -s p -d 'Password' -r 
 complete -c skiff -n '__skiff_is skiff_login' -l password-stdin -d 'Read the password from standard input'
 complete -c skiff -n '__skiff_is skiff_login' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_login' -l username -s u -d 'User name' -r -f
 complete -c skiff -n '__skiff_is skiff_logout' -l all -s a -d 'Remove the credentials of every registry'
@@ -289,6 +328,7 @@ complete -c skiff -n '__skiff_is skiff_logout' -l help -s h -d 'Show help and us
 complete -c skiff -n '__skiff_is skiff_logout' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
@@ -299,6 +339,7 @@ complete -c skiff -n '__skiff_is skiff_oci' -l help -s h -d 'Show help and usage
 complete -c skiff -n '__skiff_is skiff_oci' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
@@ -307,18 +348,21 @@ complete -c skiff -n '__skiff_is skiff_oci_create' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_oci_create' -l pid-file -d 'Write the init\'s pid to this file' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_delete' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l force -s f -d 'Kill the container if it is still running'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Accepted for runc compatibility; the init is signalled'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l help -s h -d 'Show help and usage information'
@@ -326,16 +370,19 @@ complete -c skiff -n '__skiff_is skiff_oci_run' -l log-level -d 'Log messages at
 complete -c skiff -n '__skiff_is skiff_oci_run' -l pid-file -d 'Write the init\'s pid to this file' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_run' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_start' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_state' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -346,6 +393,7 @@ complete -c skiff -n '__skiff_is skiff_pull' -l platform -d 'Pull the image for 
 complete -c skiff -n '__skiff_is skiff_pull' -l quiet -s q -d 'Print only the image id'
 complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_push' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
@@ -358,6 +406,7 @@ complete -c skiff -n '__skiff_is skiff_push' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_push' -l quiet -s q -d 'Print nothing while pushing'
 complete -c skiff -n '__skiff_is skiff_push' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_push' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_rmi' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'
@@ -366,6 +415,7 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l help -s h -d 'Show help and usage
 complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_save' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_save' -l help -s h -d 'Show help and usage information'
@@ -374,16 +424,20 @@ complete -c skiff -n '__skiff_is skiff_save' -l output -s o -d 'Write to a file,
 complete -c skiff -n '__skiff_is skiff_save' -l quiet -s q -d 'Suppress the output'
 complete -c skiff -n '__skiff_is skiff_save' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_save' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_save' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_tag' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_version' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_version' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f

@@ -15,4 +15,7 @@ public sealed record CliContext(
     string SelfExecutable)
 {
     public ErrorReporter Reporter { get; } = new(Error, Debug);
+
+    /// <summary>--storage-driver or $STORAGE_DRIVER; null means probe.</summary>
+    public string? StorageDriver { get; init; }
 }

@@ -21,6 +21,8 @@ public sealed class GlobalOptions(CurrentUser user)
         DefaultValueFactory = _ => "warn",
     };
 
+    public Option<string?> StorageDriver { get; } = new("--storage-driver") { Description = "Storage driver: overlay, fuse-overlayfs or vfs (default: probed)", Recursive = true };
+
     public CurrentUser User { get; } = user;
 
     public void AddTo(Command root)
@@ -29,6 +31,7 @@ public sealed class GlobalOptions(CurrentUser user)
         root.Options.Add(Root);
         root.Options.Add(RunRoot);
         root.Options.Add(LogLevel);
+        root.Options.Add(StorageDriver);
     }
 
     public CliContext Resolve(ParseResult parseResult)
@@ -54,6 +57,11 @@ public sealed class GlobalOptions(CurrentUser user)
 
         bool debug = parseResult.GetValue(LogLevel) is "debug" or "trace";
         string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
-        return new CliContext(User, paths, debug, Console.Out, Console.Error, new ProcessRunner(), self);
+        return new CliContext(User, paths, debug, Console.Out, Console.Error, new ProcessRunner(), self)
+        {
+            StorageDriver = parseResult.GetValue(StorageDriver) ?? NonEmpty(Environment.GetEnvironmentVariable("STORAGE_DRIVER")),
+        };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

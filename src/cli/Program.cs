@@ -75,7 +75,7 @@ static (int Index, Command? Verb) FindVerb(RootCommand root, string[] args)
         string token = args[i];
         if (token.StartsWith('-'))
         {
-            if (token is "--root" or "--runroot" or "--log-level")
+            if (token is "--root" or "--runroot" or "--log-level" or "--storage-driver")
             {
                 i++;
             }

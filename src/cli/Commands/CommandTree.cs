@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.Images;
+using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
 
 namespace Skiff.Cli.Commands;

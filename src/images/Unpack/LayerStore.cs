@@ -3,6 +3,7 @@ using Skiff.Core.Digests;
 using Skiff.Core.Errors;
 using Skiff.Core.Files;
 using Skiff.Images.Files;
+using Skiff.Images.Local;
 
 namespace Skiff.Images.Unpack;
 
@@ -14,7 +15,7 @@ namespace Skiff.Images.Unpack;
 /// A per-layer flock makes parallel pulls of overlapping images extract each layer once; a store-wide
 /// shared lock (<see cref="HoldForUse"/>) keeps GC from removing layers an unfinished pull has just made.
 /// </summary>
-public sealed class LayerStore
+public sealed class LayerStore : ILayerCollector
 {
     private const string InfoFile = "layer.json";
     private const string DiffDirectory = "diff";
@@ -166,6 +167,8 @@ public sealed class LayerStore
         CleanLeftovers();
         return removed;
     }
+
+    void ILayerCollector.RemoveUnreferenced(IReadOnlyCollection<Digest> inUse) => RemoveUnreferenced(inUse);
 
     /// <summary>Removes extraction leftovers of killed processes (those whose layer lock is free).</summary>
     public void CleanLeftovers()

@@ -11,4 +11,11 @@ public sealed record LayerStoreOptions
 
     /// <summary>Most entries accepted in one layer.</summary>
     public long MaxLayerEntries { get; init; } = 10_000_000;
+
+    /// <summary>
+    /// The settings for a store: a rootless store is always written inside skiff's user namespace, where
+    /// trusted.* xattrs are out of reach and overlay is mounted with userxattr.
+    /// </summary>
+    public static LayerStoreOptions ForStore(bool rootless) =>
+        new() { Whiteouts = rootless ? WhiteoutStyle.OverlayUser : WhiteoutStyle.OverlayTrusted };
 }

@@ -17,6 +17,8 @@ public static class ImageCommand
         command.Subcommands.Add(ImportCommand.Create(globals));
         command.Subcommands.Add(SaveCommand.Create(globals));
         command.Subcommands.Add(LoadCommand.Create(globals));
+        command.Subcommands.Add(ImageMountCommand.Create(globals));
+        command.Subcommands.Add(ImageUnmountCommand.Create(globals));
         return command;
     }
 }

@@ -7,8 +7,12 @@ namespace Skiff.Cli.Commands.Images;
 /// <summary>Builds the local image stores for one invocation (only when a command runs, to keep startup lean).</summary>
 public static class ImageServices
 {
-    public static LocalImages Local(CliContext context) =>
-        new(new ImageStore(context.Paths.Root), new ContentStore(context.Paths.Root), unpacker: null, layers: null);
+    public static LocalImages Local(CliContext context)
+    {
+        var content = new ContentStore(context.Paths.Root);
+        Skiff.Images.Unpack.LayerStore layers = StorageServices.Layers(context);
+        return new(new ImageStore(context.Paths.Root), content, new Skiff.Images.Unpack.LayerUnpacker(content, layers), layers);
+    }
 
     /// <summary>Containers that use images; none until the container store is wired in here.</summary>
     public static IImageUsers Users(CliContext context) => new NoImageUsers();

@@ -29,11 +29,14 @@ public static class PullCommand
             };
 
             using var progress = new PullProgressPrinter(context.Error, interactive: !Console.IsErrorRedirected, isQuiet);
+            var content = new ContentStore(context.Paths.Root);
+            Skiff.Images.Unpack.LayerStore layers = Images.StorageServices.Layers(context);
+            using IDisposable layersInUse = layers.HoldForUse();
             var puller = new ImagePuller(
                 flags.Connector(parseResult, context),
-                new ContentStore(context.Paths.Root),
+                content,
                 new ImageStore(context.Paths.Root),
-                unpacker: null,
+                unpacker: new Skiff.Images.Unpack.LayerUnpacker(content, layers),
                 progress);
             PullResult result = await puller.PullAsync(options, cancellationToken);
             progress.Dispose();

@@ -15,6 +15,9 @@ public static class InfoCommand
             o.WriteLine($"  arch: {VersionCommand.Architecture()}");
             o.WriteLine($"  rootless: {(context.User.Rootless ? "true" : "false")}");
             o.WriteLine("store:");
+            Skiff.Images.Snapshots.StorageDriverChoice driver = Images.StorageServices.Driver(context);
+            o.WriteLine($"  graphDriverName: {driver.Name}");
+            o.WriteLine($"  graphDriverSource: {driver.Source}");
             o.WriteLine($"  graphRoot: {context.Paths.Root}");
             o.WriteLine($"  runRoot: {context.Paths.RunRoot}");
             o.WriteLine("version:");

@@ -36,7 +36,9 @@ public static class UnshareCommand
 
             startInfo.Environment["CONTAINERS_GRAPHROOT"] = context.Paths.Root;
             startInfo.Environment["CONTAINERS_RUNROOT"] = context.Paths.RunRoot;
-            startInfo.Environment.Remove(Skiff.Core.Users.CurrentUser.RootlessVariable);
+            // The rootless identity stays, so skiff run inside uses the user's rootless store (as podman
+            // unshare keeps _CONTAINERS_ROOTLESS_UID), and the marker says mounts made here outlive one command.
+            startInfo.Environment[UnshareCommandVariables.Unshared] = "1";
             Process process;
             try
             {

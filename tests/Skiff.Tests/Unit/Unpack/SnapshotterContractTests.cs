@@ -91,7 +91,7 @@ public sealed class SnapshotterContractTests : IDisposable
             "/bin Symlink 777 0:0 -> usr/bin []",
             "/etc Directory 755 0:0 []",
             "/etc/hosts Regular 644 0:0 26 []",
-            "/etc/passwd Regular 644 0:0 26 []",
+            "/etc/passwd Regular 644 0:0 26 [user.note=6B657074]",
             "/etc/rel Symlink 777 0:0 -> ../usr/bin/new []",
             "/home Directory 755 0:0 []",
             "/home/user Directory 700 1000:1000 []",

@@ -44,7 +44,7 @@ public static class TestLayers
     public static LayerTar[] SampleImage() =>
     [
         new LayerTar()
-            .Dir("etc").File("etc/passwd", "root:x:0:0::/root:/bin/sh\n").File("etc/hosts", "127.0.0.1 localhost\n", xattrs: new() { ["user.note"] = "hosts" })
+            .Dir("etc").File("etc/passwd", "root:x:0:0::/root:/bin/sh\n", xattrs: new() { ["user.note"] = "kept" }).File("etc/hosts", "127.0.0.1 localhost\n", xattrs: new() { ["user.note"] = "hosts" })
             .Dir("usr").Dir("usr/bin").File("usr/bin/tool", "#!/bin/sh\n", 0xDED).HardLink("usr/bin/tool2", "usr/bin/tool")
             .Symlink("bin", "usr/bin").Symlink("etc/abs", "/etc/passwd")
             .Dir("home").Dir("home/user", 0x1C0, 1000, 1000).File("home/user/file", "mine", 0x180, 1000, 1000)
