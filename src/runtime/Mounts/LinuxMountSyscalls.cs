@@ -22,8 +22,18 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         }
     }
 
-    public IMountTarget OpenInRoot(string root, string path, TargetKind create)
+    /// <summary>Symlinks followed while creating a target, as the kernel's own limit.</summary>
+    private const int MaxLinks = 40;
+
+    public IMountTarget OpenInRoot(string root, string path, TargetKind create) => OpenInRoot(root, path, create, 0);
+
+    private static IMountTarget OpenInRoot(string root, string path, TargetKind create, int links)
     {
+        if (links > MaxLinks)
+        {
+            throw new SystemCallException("openat2", $"{path} in {root}", Errnos.ELOOP);
+        }
+
         string relative = path.Trim('/');
         using SafeFileHandle rootFd = Open(root);
         if (relative.Length == 0)
@@ -62,11 +72,12 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
             using SafeFileHandle parent = i == 0 ? Open(root) : OpenAt2(rootFd, string.Join('/', parts, 0, i), root);
             int parentFd = parent.DangerousGetHandle().ToInt32();
             bool leaf = i == parts.Length - 1;
+            int failed = 0;
             if (!leaf || create == TargetKind.Directory)
             {
-                if (LibcContainer.mkdirat(parentFd, parts[i], 0x1ed) != 0 && Marshal.GetLastPInvokeError() is int e && e != Errnos.EEXIST)
+                if (LibcContainer.mkdirat(parentFd, parts[i], 0x1ed) != 0)
                 {
-                    throw new SystemCallException("mkdirat", $"/{prefix} in {root}", e);
+                    failed = Marshal.GetLastPInvokeError();
                 }
             }
             else
@@ -74,10 +85,26 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
                 int fd = LibcContainer.openat(parentFd, parts[i], LibcContainer.O_CREAT | LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC | LibcContainer.O_NOFOLLOW | LibcContainer.O_NOCTTY, 0x1a4);
                 if (fd < 0)
                 {
-                    throw new SystemCallException("openat", $"/{prefix} in {root}", Marshal.GetLastPInvokeError());
+                    failed = Marshal.GetLastPInvokeError();
                 }
+                else
+                {
+                    LibcContainer.close(fd);
+                }
+            }
 
-                LibcContainer.close(fd);
+            if (failed is Errnos.EEXIST or Errnos.ELOOP && ReadLink(parentFd, parts[i]) is string link)
+            {
+                // A dangling symlink (an image whose /dev points nowhere): create its target instead,
+                // still resolved inside the root.
+                string parentPath = string.Join('/', parts, 0, i);
+                string rewritten = (link.StartsWith('/') ? link : parentPath + "/" + link) + "/" + string.Join('/', parts, i + 1, parts.Length - i - 1);
+                return OpenInRoot(root, Lexical(rewritten), create, links + 1);
+            }
+
+            if (failed != 0 && failed != Errnos.EEXIST)
+            {
+                throw new SystemCallException(leaf && create == TargetKind.File ? "openat" : "mkdirat", $"/{prefix} in {root}", failed);
             }
         }
 
@@ -206,6 +233,35 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         {
             LibcContainer.close(fd);
         }
+    }
+
+    private static string? ReadLink(int directoryFd, string name)
+    {
+        byte* buffer = stackalloc byte[4096];
+        nint length = LibcContainer.readlinkat(directoryFd, name, buffer, 4096);
+        return length < 0 || length >= 4096 ? null : Encoding.UTF8.GetString(buffer, (int)length);
+    }
+
+    /// <summary>Removes `.` and `..` without looking at the disk; `..` stops at the root, as RESOLVE_IN_ROOT does.</summary>
+    private static string Lexical(string path)
+    {
+        var parts = new List<string>();
+        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return "/" + string.Join('/', parts);
     }
 
     private static SafeFileHandle Open(string path)

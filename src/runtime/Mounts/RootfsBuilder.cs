@@ -22,7 +22,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
 
     private static readonly (string Name, string Target)[] DevLinks =
     [
-        ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
+        ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"), ("core", "/proc/kcore"),
     ];
 
     /// <param name="rootfs">Absolute host path of the root filesystem.</param>

@@ -129,6 +129,9 @@ internal static unsafe partial class LibcContainer
     public static partial int symlinkat(string target, int dirfd, string linkpath);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint readlinkat(int dirfd, string path, byte* buffer, nint size);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statvfs(string path, byte* buffer);
 
     [LibraryImport("libc", SetLastError = true)]
