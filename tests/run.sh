@@ -21,6 +21,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# CI may start us with a bare environment: the NuGet cache needs HOME, useradd and runuser live in sbin.
+export HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export SKIFF_TEST_USER=${SKIFF_TEST_USER:-skifftest}
 
