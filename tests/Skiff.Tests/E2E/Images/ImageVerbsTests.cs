@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Images;
+
+/// <summary>The local image verbs on the published binary, as root and rootless: import, images, inspect, history, tag, rmi, save, load.</summary>
+[Trait("Category", "E2E")]
+public sealed class ImageVerbsTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task Imports_lists_inspects_tags_and_removes(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+
+        ProcessResult table = (await skiff.RunAsync("images")).AssertSuccess();
+        Assert.StartsWith("REPOSITORY          TAG       IMAGE ID       CREATED", table.StdoutLines[0]);
+        Assert.Matches(@"^localhost/busybox   latest    [0-9a-f]{12}   ", table.StdoutLines[1]);
+
+        string id = (await skiff.RunAsync("images", "-q")).AssertSuccess().Stdout.Trim();
+        Assert.Matches("^[0-9a-f]{12}$", id);
+
+        ProcessResult inspect = (await skiff.RunAsync("image", "inspect", "busybox")).AssertSuccess();
+        using (JsonDocument json = JsonDocument.Parse(inspect.Stdout))
+        {
+            JsonElement image = json.RootElement[0];
+            Assert.StartsWith("sha256:" + id, image.GetProperty("Id").GetString());
+            Assert.Equal(["localhost/busybox:latest"], image.GetProperty("RepoTags").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal("linux", image.GetProperty("Os").GetString());
+            Assert.Equal("layers", image.GetProperty("RootFS").GetProperty("Type").GetString());
+            Assert.Single(image.GetProperty("RootFS").GetProperty("Layers").EnumerateArray());
+            Assert.True(image.GetProperty("Size").GetInt64() > 100_000);
+        }
+
+        Assert.Equal("linux [] busybox", (await skiff.RunAsync("image", "inspect", "--format", "{{.Os}} {{.Config.Entrypoint}} {{range .RepoTags}}{{if eq . \"localhost/busybox:latest\"}}busybox{{end}}{{end}}", id)).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("tag", "busybox", "other:1")).AssertSuccess();
+        Assert.Equal(
+            ["localhost/busybox:latest", "localhost/other:1"],
+            (await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
+        Assert.Equal(["localhost/other:1"], (await skiff.RunAsync("images", "--filter", "reference=other")).AssertSuccess().StdoutLines.Skip(1).Select(l => l.Split("   ")[0].Trim() + ":1"));
+
+        ProcessResult history = (await skiff.RunAsync("history", "other:1")).AssertSuccess();
+        Assert.StartsWith("IMAGE", history.StdoutLines[0]);
+        Assert.Contains(id, history.StdoutLines[1]);
+
+        // A name of a multi-named image only untags; the last name deletes.
+        Assert.Equal(["Untagged: localhost/busybox:latest"], (await skiff.RunAsync("rmi", "busybox")).AssertSuccess().StdoutLines);
+        ProcessResult removed = (await skiff.RunAsync("rmi", "other:1")).AssertSuccess();
+        Assert.Equal("Untagged: localhost/other:1", removed.StdoutLines[0]);
+        Assert.StartsWith("Deleted: sha256:" + id, removed.StdoutLines[1]);
+        Assert.Empty((await skiff.RunAsync("images", "-q")).AssertSuccess().StdoutLines);
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Saves_and_loads_both_archive_formats(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox:1");
+        string id = (await skiff.RunAsync("images", "-q", "--no-trunc")).AssertSuccess().Stdout.Trim();
+        string docker = Path.Combine(skiff.Sandbox.Work, "busybox-docker.tar");
+        string oci = Path.Combine(skiff.Sandbox.Work, "busybox-oci.tar");
+        (await skiff.RunAsync("save", "-o", docker, "busybox:1")).AssertSuccess();
+        (await skiff.RunAsync("save", "--format", "oci-archive", "-o", oci, "busybox:1")).AssertSuccess();
+
+        foreach (string archive in new[] { docker, oci })
+        {
+            (await skiff.RunAsync("rmi", "busybox:1")).AssertSuccess();
+            Assert.Equal(["Loaded image: localhost/busybox:1"], (await skiff.RunAsync("load", "-i", archive)).AssertSuccess().StdoutLines);
+            Assert.Equal(id, (await skiff.RunAsync("images", "-q", "--no-trunc")).AssertSuccess().Stdout.Trim());
+        }
+
+        // From standard input, compressed.
+        (await skiff.RunAsync("rmi", "busybox:1")).AssertSuccess();
+        ProcessResult gz = (await skiff.ExecAsync("sh", "-c", $"gzip -c {docker} > {docker}.gz")).AssertSuccess();
+        Assert.Equal(0, gz.ExitCode);
+        Assert.Equal(["Loaded image: localhost/busybox:1"], (await skiff.RunAsync(["load"], await File.ReadAllBytesAsync(docker + ".gz"))).AssertSuccess().StdoutLines);
+    }
+
+    [Fact]
+    public async Task Podman_loads_what_skiff_saves_and_skiff_loads_what_podman_saves()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        await skiff.ImportBusyboxAsync("busybox:1");
+        string id = (await skiff.RunAsync("images", "-q", "--no-trunc")).AssertSuccess().Stdout.Trim();
+        // podman refuses a runroot longer than 50 characters.
+        string podmanRunRoot = Path.Combine("/tmp", $"pr-{Guid.NewGuid():N}"[..12]);
+        string[] podman = ["--root", Path.Combine(skiff.Sandbox.Work, "podman"), "--runroot", podmanRunRoot, "--storage-driver", "vfs"];
+        try
+        {
+            await RoundTripWithPodmanAsync(skiff, podman, id);
+        }
+        finally
+        {
+            await skiff.ExecAsync("podman", [.. podman, "system", "reset", "-f"], null);
+            if (Directory.Exists(podmanRunRoot))
+            {
+                Directory.Delete(podmanRunRoot, recursive: true);
+            }
+        }
+    }
+
+    private static async Task RoundTripWithPodmanAsync(SkiffCli skiff, string[] podman, string id)
+    {
+
+        foreach (string format in new[] { "docker-archive", "oci-archive" })
+        {
+            string archive = Path.Combine(skiff.Sandbox.Work, $"skiff-{format}.tar");
+            (await skiff.RunAsync("save", "--format", format, "-o", archive, "busybox:1")).AssertSuccess();
+            (await skiff.ExecAsync("podman", [.. podman, "load", "-i", archive], null)).AssertSuccess();
+            ProcessResult listed = (await skiff.ExecAsync("podman", [.. podman, "images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"], null)).AssertSuccess();
+            Assert.Contains($"localhost/busybox:1 {id}", listed.Stdout);
+        }
+
+        (await skiff.ExecAsync("podman", [.. podman, "tag", "localhost/busybox:1", "docker.io/library/frompodman:2"], null)).AssertSuccess();
+        foreach (string format in new[] { "docker-archive", "oci-archive" })
+        {
+            string archive = Path.Combine(skiff.Sandbox.Work, $"podman-{format}.tar");
+            (await skiff.ExecAsync("podman", [.. podman, "save", "--format", format, "-o", archive, "docker.io/library/frompodman:2"], null)).AssertSuccess();
+            Assert.Equal(["Loaded image: docker.io/library/frompodman:2"], (await skiff.RunAsync("load", "-i", archive)).AssertSuccess().StdoutLines);
+            Assert.Equal("frompodman 2", (await skiff.RunAsync("image", "inspect", "-f", "{{range .RepoTags}}{{if eq . \"docker.io/library/frompodman:2\"}}frompodman 2{{end}}{{end}}", "frompodman:2")).AssertSuccess().Stdout.Trim());
+            (await skiff.RunAsync("rmi", "frompodman:2")).AssertSuccess();
+        }
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Bad_input_is_one_error_line_and_exit_125_and_loses_nothing(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string notArchive = Path.Combine(skiff.Sandbox.Work, "not-an-archive");
+        await File.WriteAllTextAsync(notArchive, "hello\n");
+
+        (await skiff.RunAsync("tag", "busybox", "Bad:Name")).AssertError(125, "invalid reference format");
+        (await skiff.RunAsync("rmi", "nosuchimage")).AssertError(125, "nosuchimage: image not known");
+        (await skiff.RunAsync("image", "inspect", "nosuchimage")).AssertError(125, "nosuchimage: image not known");
+        (await skiff.RunAsync("history", "nosuchimage")).AssertError(125, "image not known");
+        (await skiff.RunAsync("save", "-o", Path.Combine(skiff.Sandbox.Work, "x.tar"), "nosuchimage")).AssertError(125, "image not known");
+        (await skiff.RunAsync("images", "--no-such-flag")).AssertError(125, "--no-such-flag");
+        (await skiff.RunAsync("rmi", "--no-such-flag", "busybox")).AssertError(125, "--no-such-flag");
+        (await skiff.RunAsync("images", "--filter", "bogus=1")).AssertError(125, "invalid filter");
+        (await skiff.RunAsync("images", "--format", "{{.NoSuchField}}")).AssertError(125, "can't evaluate field NoSuchField");
+        (await skiff.RunAsync("import", Path.Combine(skiff.Sandbox.Work, "missing.tar"))).AssertError(125, "no such file or directory");
+        (await skiff.RunAsync("load", "-i", Path.Combine(skiff.Sandbox.Work, "missing.tar"))).AssertError(125, "no such file or directory");
+        (await skiff.RunAsync("load", "-i", notArchive)).AssertError(125, "Error:");
+        (await skiff.RunAsync("import", "-c", "BOGUS x", notArchive)).AssertError(125, "invalid change");
+
+        // Multi-target: every target is tried, each failure reported, exit non-zero.
+        (await skiff.RunAsync("tag", "busybox", "keep:1")).AssertSuccess();
+        ProcessResult some = await skiff.RunAsync("rmi", "nosuchimage", "keep:1", "alsomissing");
+        some.AssertExitCode(125);
+        Assert.Equal(["Untagged: localhost/keep:1"], some.StdoutLines);
+        Assert.Contains("nosuchimage", some.Stderr);
+        Assert.Contains("alsomissing", some.Stderr);
+
+        Assert.Equal(["localhost/busybox:latest"], (await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")).AssertSuccess().StdoutLines);
+    }
+}
