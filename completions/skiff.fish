@@ -49,7 +49,7 @@ function __skiff_value_flags
         case skiff_import
             printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_load
             printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
@@ -83,7 +83,7 @@ function __skiff_value_flags
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_version
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
     end
 end
 
@@ -298,6 +298,7 @@ complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progre
 complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_info' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
@@ -436,6 +437,7 @@ complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_version' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_version' -l root -d 'Path of the persistent store' -r -F

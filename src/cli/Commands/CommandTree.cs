@@ -21,6 +21,7 @@ public static class CommandTree
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));
+        root.Subcommands.Add(CompleteCommand.Create(globals));
         root.Subcommands.Add(Oci.OciCommand.Create(globals));
         root.Subcommands.Add(ImageCommand.Create(globals));
         root.Subcommands.Add(ImagesCommand.Create(globals));

@@ -38,12 +38,25 @@ public sealed class TemplateObject(string typeName) : IEnumerable<KeyValuePair<s
     /// <summary>A field computed on first use (e.g. labels that need the image config read from disk).</summary>
     public void SetLazy(string name, Func<object?> factory) => this[name] = new Lazy<object?>(factory);
 
+    /// <summary>
+    /// Exact name first; then, because JSON-shaped objects (info) have lower-case keys while podman users
+    /// write Go field names (<c>{{.Store.GraphRoot}}</c> for <c>store.graphRoot</c>), a case-insensitive match.
+    /// </summary>
     public bool TryGetField(string name, out object? value)
     {
         if (indexes.TryGetValue(name, out int i))
         {
             value = Resolve(fields[i].Value);
             return true;
+        }
+
+        foreach (KeyValuePair<string, object?> field in fields)
+        {
+            if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = Resolve(field.Value);
+                return true;
+            }
         }
 
         value = null;

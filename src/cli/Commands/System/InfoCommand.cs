@@ -1,29 +1,112 @@
 using System.CommandLine;
+using Skiff.Cli.Output;
+using Skiff.Core.IdMaps;
+using Skiff.Rootless.IdMaps;
 
 namespace Skiff.Cli.Commands.System;
 
+/// <summary><c>skiff info [--format json|TEMPLATE]</c>: host, store and version facts, laid out like podman info.</summary>
 public static class InfoCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var command = new Command("info", "Display skiff system information");
+        var format = new Option<string?>("--format", "-f") { Description = "Change the output format to JSON or a Go template" };
+        var command = new Command("info", "Display skiff system information") { format };
         command.SetAction(parseResult =>
         {
             CliContext context = globals.Resolve(parseResult);
-            TextWriter o = context.Out;
-            o.WriteLine("host:");
-            o.WriteLine($"  arch: {VersionCommand.Architecture()}");
-            o.WriteLine($"  rootless: {(context.User.Rootless ? "true" : "false")}");
-            o.WriteLine("store:");
-            Skiff.Images.Snapshots.StorageDriverChoice driver = Images.StorageServices.Driver(context);
-            o.WriteLine($"  graphDriverName: {driver.Name}");
-            o.WriteLine($"  graphDriverSource: {driver.Source}");
-            o.WriteLine($"  graphRoot: {context.Paths.Root}");
-            o.WriteLine($"  runRoot: {context.Paths.RunRoot}");
-            o.WriteLine("version:");
-            o.WriteLine($"  version: {VersionCommand.Version}");
+            TemplateObject info = Build(context);
+            string? text = parseResult.GetValue(format);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                context.Out.Write(YamlOutput.Serialize(info));
+            }
+            else if (text.Trim() == "json")
+            {
+                context.Out.WriteLine(JsonOutput.Serialize(info, indented: true));
+            }
+            else
+            {
+                context.Out.Write(OutputFormat.Parse(text, text, "info").RenderOne(info));
+            }
+
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static TemplateObject Build(CliContext context)
+    {
+        Skiff.Images.Snapshots.StorageDriverChoice driver = Images.StorageServices.Driver(context);
+        int imageCount = Images.ImageServices.Local(context).Images.List().Count;
+        return new TemplateObject("define.Info")
+        {
+            ["host"] = new TemplateObject("define.HostInfo")
+            {
+                ["arch"] = VersionCommand.Architecture(),
+                ["os"] = "linux",
+                ["kernel"] = KernelRelease(),
+                ["hostname"] = Environment.MachineName,
+                ["cpus"] = (long)Environment.ProcessorCount,
+                ["rootless"] = context.User.Rootless,
+                ["idMappings"] = IdMappings(context),
+            },
+            ["store"] = new TemplateObject("define.StoreInfo")
+            {
+                ["graphDriverName"] = driver.Name,
+                ["graphDriverSource"] = driver.Source,
+                ["graphRoot"] = context.Paths.Root,
+                ["runRoot"] = context.Paths.RunRoot,
+                ["configHome"] = context.Paths.ConfigHome,
+                ["imageStore"] = new TemplateObject("define.ImageStore") { ["number"] = (long)imageCount },
+            },
+            ["version"] = VersionCommand.Info(),
+        };
+    }
+
+    private static TemplateObject IdMappings(CliContext context)
+    {
+        var mappings = new TemplateObject("define.IDMappings") { ["uidmap"] = NilValue.List, ["gidmap"] = NilValue.List };
+        if (!context.User.Rootless)
+        {
+            return mappings;
+        }
+
+        try
+        {
+            IdMap map = RootlessIdMapBuilder.Build(
+                context.User.Uid,
+                context.User.Gid,
+                SubordinateIdFile.Read("/etc/subuid", context.User.Name, context.User.Uid),
+                SubordinateIdFile.Read("/etc/subgid", context.User.Name, context.User.Uid),
+                context.User.Name);
+            mappings["uidmap"] = map.Uids.Select(Mapping).ToList();
+            mappings["gidmap"] = map.Gids.Select(Mapping).ToList();
+        }
+        catch (Skiff.Core.Errors.SkiffException)
+        {
+            // No subordinate range: info still prints, the maps stay empty (rootless verbs explain the problem).
+        }
+
+        return mappings;
+    }
+
+    private static object? Mapping(IdMapping m) => new TemplateObject("idtools.IDMap")
+    {
+        ["container_id"] = (long)m.ContainerId,
+        ["host_id"] = (long)m.HostId,
+        ["size"] = (long)m.Size,
+    };
+
+    private static string KernelRelease()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
     }
 }
