@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'history' 'image' 'images' 'import' 'info' 'load' 'login' 'logout' 'oci' 'pull' 'rmi' 'save' 'tag' 'unshare' 'version'
+            printf '%s\n' 'completion' 'create' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'tag' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
@@ -18,6 +18,8 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_create
+            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_history
             printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
@@ -50,12 +52,18 @@ function __skiff_value_flags
             printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_inspect
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_kill
+            printf '%s\n' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_load
             printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
             printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
         case skiff_logout
             printf '%s\n' '--authfile' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_logs
+            printf '%s\n' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
         case skiff_oci
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_create
@@ -70,18 +78,30 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_state
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_ps
+            printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
             printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_rm
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_run
+            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_start
+            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_stop
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_tag
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_wait
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
     end
 end
 
@@ -128,21 +148,31 @@ end
 
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
+complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
 complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
+complete -c skiff -n '__skiff_is skiff' -a 'inspect' -d 'Display detailed information on one or more containers'
+complete -c skiff -n '__skiff_is skiff' -a 'kill' -d 'Kill one or more running containers with a specific signal'
 complete -c skiff -n '__skiff_is skiff' -a 'load' -d 'Load image(s) from a tar archive'
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
+complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
+complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
+complete -c skiff -n '__skiff_is skiff' -a 'rm' -d 'Remove one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
+complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
+complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
+complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
+complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff' -l root -d 'Path of the persistent store' -r -F
@@ -155,6 +185,38 @@ complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
+complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
+complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
+complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
+complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
@@ -301,6 +363,21 @@ complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_inspect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
+complete -c skiff -n '__skiff_is skiff_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_inspect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_inspect' -l size -s s -d 'Display total file size'
+complete -c skiff -n '__skiff_is skiff_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_kill' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_kill' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_kill' -l signal -s s -d 'Signal to send to the container' -r -f
+complete -c skiff -n '__skiff_is skiff_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_load' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
 complete -c skiff -n '__skiff_is skiff_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -326,6 +403,16 @@ complete -c skiff -n '__skiff_is skiff_logout' -l log-level -d 'Log messages at 
 complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_logout' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_logs' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_logs' -l follow -s f -d 'Follow log output'
+complete -c skiff -n '__skiff_is skiff_logs' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_logs' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_logs' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_logs' -l since -d 'Show logs since TIMESTAMP or relative duration (e.g. 10m)' -r -f
+complete -c skiff -n '__skiff_is skiff_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
+complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
@@ -380,6 +467,19 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages 
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
+complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
+complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
+complete -c skiff -n '__skiff_is skiff_ps' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_ps' -l last -s n -d 'Print the n last created containers' -r -f
+complete -c skiff -n '__skiff_is skiff_ps' -l latest -s l -d 'Show the latest container created'
+complete -c skiff -n '__skiff_is skiff_ps' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_ps' -l no-trunc -d 'Do not truncate the output'
+complete -c skiff -n '__skiff_is skiff_ps' -l quiet -s q -d 'Print the numeric IDs of the containers only'
+complete -c skiff -n '__skiff_is skiff_ps' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_ps' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_ps' -l size -s s -d 'Display the total file sizes'
+complete -c skiff -n '__skiff_is skiff_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
@@ -391,6 +491,15 @@ complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
+complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
+complete -c skiff -n '__skiff_is skiff_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_rm' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
 complete -c skiff -n '__skiff_is skiff_rmi' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'
 complete -c skiff -n '__skiff_is skiff_rmi' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
@@ -399,6 +508,39 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
+complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
+complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
+complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
+complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
+complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_save' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_save' -l help -s h -d 'Show help and usage information'
@@ -408,6 +550,23 @@ complete -c skiff -n '__skiff_is skiff_save' -l quiet -s q -d 'Suppress the outp
 complete -c skiff -n '__skiff_is skiff_save' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_save' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_save' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'
+complete -c skiff -n '__skiff_is skiff_start' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_start' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_start' -l interactive -s i -d 'Attach container\'s STDIN'
+complete -c skiff -n '__skiff_is skiff_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_start' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
+complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -425,3 +584,9 @@ complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at
 complete -c skiff -n '__skiff_is skiff_version' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_wait' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_wait' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_wait' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_wait' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_wait' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f

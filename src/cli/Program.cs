@@ -9,6 +9,12 @@ using Skiff.Rootless.IdMaps;
 using Skiff.Rootless.Storage;
 using Skiff.Runtime.Namespaces;
 
+// The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
+if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
+{
+    return Skiff.Runtime.Monitor.MonitorEntry.Run(args);
+}
+
 // The one composition root: who we are, the command tree, error and exit-code policy.
 CurrentUser user = CurrentUser.Detect();
 bool debug = args.Any(a => a is "--log-level=debug" or "--log-level=trace")

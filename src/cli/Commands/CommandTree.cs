@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Containers;
 using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
@@ -16,6 +17,16 @@ public static class CommandTree
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
+        root.Subcommands.Add(RunCommand.Create(globals));
+        root.Subcommands.Add(CreateCommand.Create(globals));
+        root.Subcommands.Add(StartCommand.Create(globals));
+        root.Subcommands.Add(StopCommand.Create(globals));
+        root.Subcommands.Add(KillCommand.Create(globals));
+        root.Subcommands.Add(RmCommand.Create(globals));
+        root.Subcommands.Add(PsCommand.Create(globals));
+        root.Subcommands.Add(LogsCommand.Create(globals));
+        root.Subcommands.Add(WaitCommand.Create(globals));
+        root.Subcommands.Add(InspectCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
@@ -40,6 +51,8 @@ public static class CommandTree
     public static IReadOnlyDictionary<string, int> PassThroughVerbs { get; } = new Dictionary<string, int>
     {
         ["unshare"] = 0,
+        ["run"] = 1,
+        ["create"] = 1,
     };
 
     /// <summary>
@@ -49,6 +62,8 @@ public static class CommandTree
     public static IReadOnlySet<string> UserNamespaceVerbs { get; } = new HashSet<string>
     {
         "unshare",
+        "run",
+        "start",
         "pull",
         "push",
         "image",

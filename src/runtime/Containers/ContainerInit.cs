@@ -20,6 +20,9 @@ public sealed class ContainerInit(IMountSyscalls sys)
     /// <summary>An O_PATH descriptor of the container's state directory, for the exec fifo.</summary>
     public const int StateDirectoryFd = 4;
 
+    /// <summary>The caller's --console-socket, connected, when process.terminal is set.</summary>
+    public const int ConsoleSocketFd = 5;
+
     /// <summary>Returns only on a setup failure (already reported to `create`); otherwise execs.</summary>
     public int Run()
     {
@@ -41,6 +44,11 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 }
 
                 InitProcessSettings.ApplyRlimits(spec.Process!.Rlimits ?? []);
+                if (spec.Process.Terminal)
+                {
+                    ConsoleSetup.Attach(ConsoleSocketFd, spec.Process.ConsoleSize);
+                }
+
                 executable = ExecutableLookup.Resolve(spec.Process.Args[0], spec.Process.Env);
                 channel.SendReady();
             }

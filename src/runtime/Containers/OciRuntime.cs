@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Core.Users;
@@ -32,10 +34,6 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             throw SkiffException.InvalidArgument("process.terminal is set: use --console-socket");
         }
 
-        if (options.ConsoleSocket is not null)
-        {
-            throw SkiffException.PrerequisiteMissing("--console-socket is not supported by skiff's runtime yet", "use --runtime crun for terminal containers");
-        }
 
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         if (!Directory.Exists(rootfs))
@@ -48,7 +46,8 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         string directory = store.Create(options.Id);
         try
         {
-            ContainerRecord record = await StartInitAsync(options.Id, bundle, spec, request, directory, cancellationToken).ConfigureAwait(false);
+            using Socket? console = spec.Process.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
+            ContainerRecord record = await StartInitAsync(options.Id, bundle, spec, request, directory, console, cancellationToken).ConfigureAwait(false);
             store.Save(record);
             if (options.PidFile is not null)
             {
@@ -163,16 +162,34 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
-    private async Task<ContainerRecord> StartInitAsync(string id, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, CancellationToken cancellationToken)
+    private static async Task<Socket> ConnectConsoleAsync(string path, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw SkiffException.Unavailable($"connecting to the console socket {path}: {e.Message}");
+        }
+    }
+
+    private async Task<ContainerRecord> StartInitAsync(string id, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, Socket? console, CancellationToken cancellationToken)
     {
         using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
         using var stdin = new SafeFileHandle(0, ownsHandle: false);
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
         using var stderr = new SafeFileHandle(2, ownsHandle: false);
-        var spawn = new SpawnRequest(selfExecutable, InitArguments, new Dictionary<string, string>())
+        List<(SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2), (stateDirectory, ContainerInit.StateDirectoryFd)];
+        if (console is not null)
         {
-            Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2), (stateDirectory, ContainerInit.StateDirectoryFd)],
-        };
+            descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd));
+        }
+
+        var spawn = new SpawnRequest(selfExecutable, InitArguments, new Dictionary<string, string>()) { Descriptors = descriptors };
 
         using NamespacedProcess init = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
         var channel = new InitChannel(init.Sync);

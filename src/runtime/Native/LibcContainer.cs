@@ -192,5 +192,54 @@ internal static unsafe partial class LibcContainer
     public static partial int setsid();
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial nint sendmsg(int fd, MsgHdr* message, int flags);
+
+    public const int SOL_SOCKET = 1;
+    public const int SCM_RIGHTS = 1;
+    public const ulong TIOCSPTLCK = 0x40045431;
+    public const ulong TIOCGPTPEER = 0x5441;
+    public const ulong TIOCSCTTY = 0x540E;
+    public const ulong TIOCSWINSZ = 0x5414;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary>cmsghdr followed by one int: CMSG_SPACE(sizeof(int)) is 24 on LP64.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct FdControlMessage
+    {
+        public nuint Length;
+        public int Level;
+        public int Type;
+        public int Fd;
+        public int Padding;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct WinSize
+    {
+        public ushort Rows;
+        public ushort Columns;
+        public ushort XPixels;
+        public ushort YPixels;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
 }

@@ -208,6 +208,51 @@ public sealed class OciRuntimeTests(ITestOutputHelper output)
         Assert.Equal(theirs.Stdout, ours.Stdout);
     }
 
+    [Theory, RootAndRootless]
+    public async Task Terminal_containers_get_a_pty_sent_over_the_console_socket(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        BusyboxBundle bundle = BusyboxBundle.Create(skiff.Sandbox.Work, skiff.Sandbox.User, ["sh", "-c", "tty; echo hello from the pty"]);
+        bundle.Spec.Process!.Terminal = true;
+        bundle.Spec.Process.ConsoleSize = new ConsoleSizeSpec { Height = 30, Width = 100 };
+        bundle.Save();
+
+        // The receiving end, as an engine's monitor would be: accept, take the fd, read to EOF.
+        string receiver = Path.Combine(skiff.Sandbox.Work, "console.py");
+        string socketPath = Path.Combine(skiff.Sandbox.Work, "console.sock");
+        File.WriteAllText(receiver, """
+            import os, socket, sys
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.bind(sys.argv[1])
+            server.listen(1)
+            connection, _ = server.accept()
+            _, fds, _, _ = socket.recv_fds(connection, 1024, 1)
+            data = b""
+            while True:
+                try:
+                    chunk = os.read(fds[0], 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                data += chunk
+            sys.stdout.write(data.decode())
+            """);
+        Task<ProcessResult> received = skiff.ExecAsync("python3", receiver, socketPath);
+        while (!File.Exists(socketPath) && !received.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        (await CreateDetachedAsync(skiff, bundle, "tty", "--console-socket", socketPath)).AssertSuccess();
+        (await skiff.RunAsync("oci", "start", "tty")).AssertSuccess();
+        ProcessResult console = (await received).AssertSuccess();
+        Assert.Contains("/dev/pts/0", console.Stdout);
+        Assert.Contains("hello from the pty\r\n", console.Stdout);
+        await WaitForStatusAsync(skiff, "tty", "stopped");
+        (await skiff.RunAsync("oci", "delete", "tty")).AssertSuccess();
+    }
+
     private static Task<ProcessResult> CreateDetachedAsync(SkiffCli skiff, BusyboxBundle bundle, string id, params string[] extra)
     {
         // The init keeps create's stdio: point it at files so the test's pipes close when create exits.

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary><c>skiff create [OPTIONS] IMAGE [COMMAND [ARG...]]</c>: create a container without starting it; prints its id.</summary>
+public static class CreateCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var options = new CreateOptions();
+        var command = new Command("create", "Create but do not start a container");
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            ContainerConfig config = new ContainerCreator(context, options).Create(parse, detach: true);
+            context.Out.WriteLine(config.Id);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

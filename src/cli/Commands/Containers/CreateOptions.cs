@@ -1,0 +1,80 @@
+using System.CommandLine;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>The flags shared by <c>run</c> and <c>create</c> (docker's and podman's names).</summary>
+public sealed class CreateOptions
+{
+    public Option<bool> Interactive { get; } = new("--interactive", "-i") { Description = "Keep STDIN open even if not attached" };
+
+    public Option<bool> Tty { get; } = new("--tty", "-t") { Description = "Allocate a pseudo-TTY" };
+
+    public Option<bool> Remove { get; } = new("--rm") { Description = "Remove the container when it exits" };
+
+    public Option<string?> Name { get; } = new("--name") { Description = "Assign a name to the container" };
+
+    public Option<string[]> Env { get; } = new("--env", "-e") { Description = "Set environment variables", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string[]> EnvFile { get; } = new("--env-file") { Description = "Read in a file of environment variables" };
+
+    public Option<string?> Workdir { get; } = new("--workdir", "-w") { Description = "Working directory inside the container" };
+
+    public Option<string?> User { get; } = new("--user", "-u") { Description = "Username or UID (format: <name|uid>[:<group|gid>])" };
+
+    public Option<string?> Entrypoint { get; } = new("--entrypoint") { Description = "Overwrite the default ENTRYPOINT of the image" };
+
+    public Option<string?> Hostname { get; } = new("--hostname") { Description = "Container host name" };
+
+    public Option<string[]> Volume { get; } = new("--volume", "-v") { Description = "Bind mount a volume (SRC:DST[:OPTIONS])" };
+
+    public Option<string[]> Mount { get; } = new("--mount") { Description = "Attach a filesystem mount (type=bind|volume|tmpfs,...)" };
+
+    public Option<string[]> Tmpfs { get; } = new("--tmpfs") { Description = "Mount a tmpfs directory (DST[:OPTIONS])" };
+
+    public Option<bool> ReadOnly { get; } = new("--read-only") { Description = "Mount the container's root filesystem as read only" };
+
+    public Option<bool> Init { get; } = new("--init") { Description = "Run an init inside the container that forwards signals and reaps processes" };
+
+    public Option<string?> StopSignal { get; } = new("--stop-signal") { Description = "Signal to stop the container" };
+
+    public Option<int?> StopTimeout { get; } = new("--stop-timeout") { Description = "Timeout (in seconds) to stop the container" };
+
+    public Option<string[]> Ulimit { get; } = new("--ulimit") { Description = "Ulimit options (name=soft[:hard])" };
+
+    public Option<string[]> Label { get; } = new("--label", "-l") { Description = "Set metadata on the container" };
+
+    public Option<string> Pull { get; } = new("--pull") { Description = "Pull image policy (always, missing, never)", DefaultValueFactory = _ => "missing" };
+
+    public Option<string> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host)", DefaultValueFactory = _ => "none" };
+
+    public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
+
+    public Option<string?> DetachKeys { get; } = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
+
+    public Option<string[]> GroupAdd { get; } = new("--group-add") { Description = "Add additional groups to join" };
+
+    public Option<bool> Rootfs { get; } = new("--rootfs") { Description = "The first argument is an exploded root filesystem directory, not an image" };
+
+    public Option<string?> Runtime { get; } = new("--runtime") { Description = "Path to the OCI runtime (runc, crun)" };
+
+    public Argument<string> Image { get; } = new("image") { Description = "Image (or root filesystem directory with --rootfs)" };
+
+    public Argument<string[]> Command { get; } = new("command") { Arity = ArgumentArity.ZeroOrMore, Description = "Command and arguments" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[]
+        {
+            Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
+            Init, StopSignal, StopTimeout, Ulimit, Label, Pull, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+        })
+        {
+            command.Options.Add(option);
+        }
+
+        Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
+        Network.AcceptOnlyFromAmong("none", "host");
+        command.Arguments.Add(Image);
+        command.Arguments.Add(Command);
+    }
+}

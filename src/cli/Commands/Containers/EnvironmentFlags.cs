@@ -1,0 +1,65 @@
+using Skiff.Core.Errors;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>docker's -e and --env-file: KEY=VALUE, or KEY alone to copy the variable from skiff's environment.</summary>
+public static class EnvironmentFlags
+{
+    public static IReadOnlyList<string> Collect(IEnumerable<string> flags, IEnumerable<string> files)
+    {
+        var result = new List<string>();
+        foreach (string file in files)
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(file);
+            }
+            catch (IOException e)
+            {
+                throw SkiffException.NotFound($"open {file}: {e.Message}");
+            }
+
+            foreach (string raw in lines)
+            {
+                string line = raw.Trim();
+                if (line.Length > 0 && !line.StartsWith('#'))
+                {
+                    Add(result, line);
+                }
+            }
+        }
+
+        foreach (string flag in flags)
+        {
+            Add(result, flag);
+        }
+
+        return result;
+    }
+
+    private static void Add(List<string> result, string entry)
+    {
+        int equals = entry.IndexOf('=');
+        if (equals == 0)
+        {
+            throw SkiffException.InvalidArgument($"invalid environment variable: {entry}");
+        }
+
+        if (equals < 0)
+        {
+            string? value = Environment.GetEnvironmentVariable(entry);
+            if (value is null)
+            {
+                return;
+            }
+
+            entry = $"{entry}={value}";
+            equals = entry.IndexOf('=');
+        }
+
+        string key = entry[..(equals + 1)];
+        result.RemoveAll(e => e.StartsWith(key, StringComparison.Ordinal));
+        result.Add(entry);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Process;
+using Skiff.Runtime.Terminal;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>
+/// A container in the foreground (run without -d, start -a, attach): raw terminal with -t, window size
+/// and SIGWINCH, signals forwarded to the container (docker's --sig-proxy), and the container's exit code.
+/// </summary>
+public static class ForegroundSession
+{
+    private static readonly int[] ForwardedSignals = [1, 2, 3, 10, 12, 15];
+
+    public static async Task<int> RunAsync(ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys)
+    {
+        var client = new AttachClient(socket);
+        using RawTerminal? raw = tty && stdin ? RawTerminal.TryEnter(0) : null;
+        var registrations = new List<PosixSignalRegistration>();
+        try
+        {
+            if (tty && !OperatingSystem.IsWindows())
+            {
+                if (TerminalSize.TryGet(0) is TerminalSize size)
+                {
+                    client.SendResize(size);
+                }
+
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGWINCH, context =>
+                {
+                    if (TerminalSize.TryGet(0) is TerminalSize now)
+                    {
+                        client.SendResize(now);
+                    }
+                }));
+            }
+
+            foreach (int signal in ForwardedSignals)
+            {
+                registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context =>
+                {
+                    context.Cancel = true;
+                    Forward(lifecycle, id, signal);
+                }));
+            }
+
+            AttachResult result = await client.RunAsync(stdin, DetachKeys.Parse(detachKeys ?? DetachKeys.Default));
+            switch (result.End)
+            {
+                case AttachEnd.Exited:
+                    return result.ExitCode;
+                case AttachEnd.Detached:
+                    raw?.Dispose();
+                    Console.Error.WriteLine();
+                    return 0;
+                default:
+                    ContainerState state = lifecycle.Wait(id);
+                    return state.ExitCode;
+            }
+        }
+        finally
+        {
+            foreach (PosixSignalRegistration registration in registrations)
+            {
+                registration.Dispose();
+            }
+
+            socket.Dispose();
+        }
+    }
+
+    private static void Forward(ContainerLifecycle lifecycle, string id, int signal)
+    {
+        try
+        {
+            ContainerState state = lifecycle.Store.ReadState(id);
+            if (StateObserver.ContainerAlive(state))
+            {
+                ChildProcesses.TrySignal(state.Pid, signal);
+            }
+        }
+        catch (Exception e) when (e is Core.Errors.SkiffException or IOException)
+        {
+            // The container is gone; its exit arrives through the attach socket.
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>
+/// <c>skiff ps [-a] [-q] [--no-trunc] [--filter K=V] [--format T] [-s]</c>. Reads only the store's state
+/// files and /proc (no runtime calls), so it stays fast with many containers and shows what really runs.
+/// </summary>
+public static class PsCommand
+{
+    private const string DefaultTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+
+    public static Command Create(GlobalOptions globals)
+    {
+        var all = new Option<bool>("--all", "-a") { Description = "Show all the containers, default is only running containers" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the numeric IDs of the containers only" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not truncate the output" };
+        var filters = new Option<string[]>("--filter", "-f") { Description = "Filter output based on conditions given" };
+        var format = new Option<string?>("--format") { Description = "Pretty-print containers using a Go template" };
+        var size = new Option<bool>("--size", "-s") { Description = "Display the total file sizes" };
+        var last = new Option<int>("--last", "-n") { Description = "Print the n last created containers", DefaultValueFactory = _ => -1 };
+        var latest = new Option<bool>("--latest", "-l") { Description = "Show the latest container created" };
+        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest };
+        command.Aliases.Add("list");
+        command.Aliases.Add("ls");
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            ContainerStore store = ContainerServices.Store(context);
+            var observer = new StateObserver(TimeProvider.System);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            string[] filterList = parse.GetValue(filters) ?? [];
+            bool showAll = parse.GetValue(all) || filterList.Length > 0 || parse.GetValue(last) > 0 || parse.GetValue(latest);
+            var rows = new List<(ContainerConfig Config, ContainerState State)>();
+            foreach (string id in store.ListIds())
+            {
+                try
+                {
+                    ContainerConfig config = store.ReadConfig(id);
+                    ContainerState state = observer.Observe(store.ReadState(id));
+                    if ((showAll || state.Running) && filterList.All(f => Matches(f, config, state)))
+                    {
+                        rows.Add((config, state));
+                    }
+                }
+                catch (SkiffException)
+                {
+                    // Removed while we listed.
+                }
+            }
+
+            rows.Sort((a, b) => b.Config.Created.CompareTo(a.Config.Created));
+            int limit = parse.GetValue(latest) ? 1 : parse.GetValue(last);
+            if (limit >= 0 && rows.Count > limit)
+            {
+                rows = rows.Take(limit).ToList();
+            }
+
+            bool full = parse.GetValue(noTrunc);
+            if (parse.GetValue(quiet))
+            {
+                foreach ((ContainerConfig config, _) in rows)
+                {
+                    context.Out.WriteLine(full ? config.Id : ContainerIds.Short(config.Id));
+                }
+
+                return ExitCodes.Success;
+            }
+
+            string template = parse.GetValue(format) ?? DefaultTable;
+            if (template == "json")
+            {
+                template = "{{json .}}";
+            }
+
+            if (parse.GetValue(size) && parse.GetValue(format) is null)
+            {
+                template += "\t{{.Size}}";
+            }
+
+            string body = SimpleTemplate.Body(template);
+            var lines = new List<string>();
+            if (SimpleTemplate.IsTable(template))
+            {
+                lines.Add(SimpleTemplate.Header(body));
+            }
+
+            foreach ((ContainerConfig config, ContainerState state) in rows)
+            {
+                var node = new JsonObject();
+                foreach ((string key, string value) in ContainerView.PsFields(config, state, now, full))
+                {
+                    node[key] = value;
+                }
+
+                lines.Add(SimpleTemplate.Render(body, node));
+            }
+
+            WriteAligned(context.Out, lines, SimpleTemplate.IsTable(template));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static bool Matches(string filter, ContainerConfig config, ContainerState state)
+    {
+        string[] parts = filter.Split('=', 2);
+        if (parts.Length != 2)
+        {
+            throw SkiffException.InvalidArgument($"invalid filter \"{filter}\"", "use --filter KEY=VALUE");
+        }
+
+        string value = parts[1];
+        return parts[0] switch
+        {
+            "status" => state.Status == value || (value == "running" && state.Running && state.Status != ContainerStatus.Paused),
+            "name" => Regex.IsMatch(config.Name, value),
+            "id" => config.Id.StartsWith(value, StringComparison.Ordinal),
+            "label" => LabelMatches(value, config),
+            "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value,
+            "exited" => state.Status == ContainerStatus.Exited && state.ExitCode.ToString(CultureInfo.InvariantCulture) == value,
+            _ => throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor or exited"),
+        };
+    }
+
+    private static bool LabelMatches(string value, ContainerConfig config)
+    {
+        string[] kv = value.Split('=', 2);
+        return config.Labels.TryGetValue(kv[0], out string? actual) && (kv.Length == 1 || actual == kv[1]);
+    }
+
+    /// <summary>docker's tabwriter: columns separated by tabs, padded to the widest cell plus 3 spaces.</summary>
+    private static void WriteAligned(TextWriter output, List<string> lines, bool table)
+    {
+        if (!table)
+        {
+            foreach (string line in lines)
+            {
+                output.WriteLine(line);
+            }
+
+            return;
+        }
+
+        List<string[]> cells = lines.Select(l => l.Split('\t')).ToList();
+        int columns = cells.Max(c => c.Length);
+        int[] widths = new int[columns];
+        foreach (string[] row in cells)
+        {
+            for (int i = 0; i < row.Length - 1; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        foreach (string[] row in cells)
+        {
+            var line = new global::System.Text.StringBuilder();
+            for (int i = 0; i < row.Length; i++)
+            {
+                line.Append(i < row.Length - 1 ? row[i].PadRight(widths[i] + 3) : row[i]);
+            }
+
+            output.WriteLine(line.ToString().TrimEnd());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary><c>skiff start [-a] [-i] CONTAINER...</c></summary>
+public static class StartCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var attach = new Option<bool>("--attach", "-a") { Description = "Attach container's STDOUT and STDERR" };
+        var interactive = new Option<bool>("--interactive", "-i") { Description = "Attach container's STDIN" };
+        var detachKeys = new Option<string?>("--detach-keys") { Description = "Override the key sequence for detaching a container" };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
+        var command = new Command("start", "Start one or more stopped containers") { attach, interactive, detachKeys, containers };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            CliContext context = globals.Resolve(parse);
+            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            string[] targets = parse.GetValue(containers)!;
+            if (parse.GetValue(attach) || parse.GetValue(interactive))
+            {
+                if (targets.Length != 1)
+                {
+                    throw Core.Errors.SkiffException.InvalidArgument("you cannot start and attach multiple containers at once");
+                }
+
+                string id = lifecycle.Store.Resolve(targets[0]);
+                ContainerConfig config = lifecycle.Store.ReadConfig(id);
+                (var ours, var theirs) = UnixSockets.SeqPacketPair();
+                using (theirs)
+                {
+                    try
+                    {
+                        if (lifecycle.Observe(id).Running)
+                        {
+                            ours.Dispose();
+                            ours = Runtime.Monitor.AttachClient.Connect(lifecycle.Store.AttachSocketPath(id));
+                        }
+                        else
+                        {
+                            lifecycle.Start(id, theirs);
+                        }
+                    }
+                    catch
+                    {
+                        ours.Dispose();
+                        throw;
+                    }
+                }
+
+                return await ForegroundSession.RunAsync(
+                    lifecycle, id, ours, config.Tty, parse.GetValue(interactive) && config.OpenStdin, parse.GetValue(detachKeys) ?? config.DetachKeys);
+            }
+
+            return ContainerServices.ForEach(context, targets, target =>
+            {
+                lifecycle.Start(lifecycle.Store.Resolve(target), null);
+                context.Out.WriteLine(target);
+            });
+        });
+        return command;
+    }
+}

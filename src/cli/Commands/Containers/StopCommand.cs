@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary><c>skiff stop [-t SECONDS] CONTAINER...</c>: the stop signal, then SIGKILL after the timeout.</summary>
+public static class StopCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var time = new Option<int?>("--time", "-t") { Description = "Seconds to wait for stop before killing the container" };
+        var all = new Option<bool>("--all", "-a") { Description = "Stop all running containers" };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("stop", "Stop one or more running containers") { time, all, containers };
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            IEnumerable<string> targets = parse.GetValue(all)
+                ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id).Running)
+                : parse.GetValue(containers)!;
+            return ContainerServices.ForEach(context, targets, target =>
+            {
+                lifecycle.Stop(lifecycle.Store.Resolve(target), parse.GetValue(time));
+                context.Out.WriteLine(target);
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using Skiff.Core.Mounts;
+
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// What a container was created with (docker's Config + HostConfig, flattened). Written once by create,
+/// read by every later command and by the monitor; only rename changes it.
+/// </summary>
+public sealed record ContainerConfig
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+
+    /// <summary>The image reference as the user gave it (or the rootfs path for --rootfs).</summary>
+    public required string Image { get; init; }
+
+    public string? ImageId { get; init; }
+
+    /// <summary>A directory used as the root filesystem as it is (podman's --rootfs).</summary>
+    public string? RootfsPath { get; init; }
+
+    /// <summary>Mounts that assemble the root filesystem (from a snapshotter); mounted by the monitor.</summary>
+    public IReadOnlyList<MountSpec> RootfsMounts { get; init; } = [];
+
+    public IReadOnlyList<string> Entrypoint { get; init; } = [];
+
+    public IReadOnlyList<string> Cmd { get; init; } = [];
+
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string WorkingDir { get; init; } = "/";
+
+    public string User { get; init; } = string.Empty;
+
+    public IReadOnlyList<string> GroupAdd { get; init; } = [];
+
+    public string Hostname { get; init; } = string.Empty;
+
+    public bool Tty { get; init; }
+
+    public bool OpenStdin { get; init; }
+
+    public bool AutoRemove { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>k8s-file (default), json-file or none.</summary>
+    public string LogDriver { get; init; } = "k8s-file";
+
+    public string StopSignal { get; init; } = "SIGTERM";
+
+    public int StopTimeout { get; init; } = 10;
+
+    /// <summary>none or host until networking lands.</summary>
+    public string NetworkMode { get; init; } = "none";
+
+    public bool ReadOnlyRootfs { get; init; }
+
+    public bool Init { get; init; }
+
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
+
+    /// <summary>docker's --ulimit values (name=soft[:hard]).</summary>
+    public IReadOnlyList<string> Ulimits { get; init; } = [];
+
+    public string? DetachKeys { get; init; }
+
+    /// <summary>Path of the OCI runtime program that runs this container.</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>The process argv: entrypoint followed by cmd.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Args => [.. Entrypoint, .. Cmd];
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Skiff.Runtime.Lifecycle;
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ContainerConfig))]
+[JsonSerializable(typeof(ContainerState))]
+internal sealed partial class ContainerJsonContext : JsonSerializerContext;

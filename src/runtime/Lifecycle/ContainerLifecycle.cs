@@ -1,0 +1,186 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// Container lifecycle operations over the store: start (through a monitor), stop, kill, wait, remove.
+/// Every decision is taken on the observed state (pids checked against their start times), so a dead
+/// monitor or container never leaves a command believing a lie.
+/// </summary>
+public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher launcher, StateObserver observer)
+{
+    public ContainerStore Store { get; } = store;
+
+    /// <summary>The state as it really is now; repairs the recorded one when the monitor died.</summary>
+    public ContainerState Observe(string id)
+    {
+        ContainerState recorded = Store.ReadState(id);
+        ContainerState observed = observer.Observe(recorded);
+        if (!ReferenceEquals(recorded, observed) && recorded != observed)
+        {
+            using (Store.Lock(id))
+            {
+                recorded = Store.ReadState(id);
+                observed = observer.Observe(recorded);
+                if (recorded != observed)
+                {
+                    Store.WriteState(id, observed);
+                    DeleteRuntimeState(id);
+                }
+            }
+        }
+
+        return observed;
+    }
+
+    /// <summary>Starts a created or exited container; a running one is left alone (docker start is idempotent).</summary>
+    public void Start(string id, SafeFileHandle? attachClient)
+    {
+        using (Store.Lock(id))
+        {
+            ContainerState state = observer.Observe(Store.ReadState(id));
+            if (state.Running)
+            {
+                return;
+            }
+
+            try
+            {
+                launcher.Start(id, attachClient);
+            }
+            catch (SkiffException)
+            {
+                if (Store.ReadConfig(id).AutoRemove)
+                {
+                    Store.Remove(id);
+                }
+
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/> seconds, then SIGKILL; returns once the exit is recorded.</summary>
+    public ContainerState Stop(string id, int? timeout)
+    {
+        ContainerConfig config = Store.ReadConfig(id);
+        ContainerState state = Observe(id);
+        if (!state.Running)
+        {
+            return state;
+        }
+
+        int seconds = timeout ?? config.StopTimeout;
+        if (SendSignal(state, Signals.Parse(config.StopSignal)) && !WaitForContainer(state, TimeSpan.FromSeconds(seconds)))
+        {
+            SendSignal(state, 9);
+            WaitForContainer(state, TimeSpan.FromSeconds(30));
+        }
+
+        return WaitForRecord(id);
+    }
+
+    public void Kill(string id, int signal)
+    {
+        ContainerState state = Observe(id);
+        if (!state.Running)
+        {
+            throw SkiffException.Conflict($"can only kill running containers. {id} is in state {state.Status}: container state improper");
+        }
+
+        SendSignal(state, signal);
+    }
+
+    /// <summary>Blocks until the container is not running and its exit is recorded; returns the final state.</summary>
+    public ContainerState Wait(string id)
+    {
+        ContainerState state = Observe(id);
+        if (state.Running)
+        {
+            WaitForContainer(state, Timeout.InfiniteTimeSpan);
+        }
+
+        return WaitForRecord(id);
+    }
+
+    public void Remove(string id, bool force)
+    {
+        ContainerState state = Observe(id);
+        if (state.Running)
+        {
+            if (!force)
+            {
+                throw SkiffException.Conflict(
+                    $"cannot remove container {id} as it is running - running or paused containers cannot be removed without force: container state improper",
+                    "stop it first, or use 'skiff rm -f'");
+            }
+
+            SendSignal(state, 9);
+            WaitForContainer(state, TimeSpan.FromSeconds(30));
+            WaitForRecord(id);
+        }
+
+        using (Store.Lock(id))
+        {
+            if (!Store.Exists(id))
+            {
+                return;
+            }
+
+            DeleteRuntimeState(id);
+            Store.Remove(id);
+        }
+    }
+
+    private static bool SendSignal(ContainerState state, int signal)
+    {
+        if (!StateObserver.ContainerAlive(state))
+        {
+            return false;
+        }
+
+        return ChildProcesses.TrySignal(state.Pid, signal);
+    }
+
+    /// <summary>Waits for the container process to end; false on timeout.</summary>
+    private static bool WaitForContainer(ContainerState state, TimeSpan timeout)
+    {
+        using SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(state.Pid);
+        if (pidFd is null || !StateObserver.ContainerAlive(state))
+        {
+            return true;
+        }
+
+        return PollSet.WaitReadable(pidFd, timeout == Timeout.InfiniteTimeSpan ? -1 : (int)timeout.TotalMilliseconds);
+    }
+
+    /// <summary>After the container ended: waits for its monitor to record the exit (and clean up), or records it here if the monitor is gone.</summary>
+    private ContainerState WaitForRecord(string id)
+    {
+        ContainerState state = Store.Exists(id) ? Store.ReadState(id) : new ContainerState { Status = ContainerStatus.Exited };
+        if (state.MonitorPid > 0)
+        {
+            using SafeFileHandle? monitor = Descriptors.TryOpenPidFd(state.MonitorPid);
+            if (monitor is not null && StateObserver.MonitorAlive(state))
+            {
+                PollSet.WaitReadable(monitor, 60_000);
+            }
+        }
+
+        return Store.Exists(id) ? Observe(id) : state with { Status = ContainerStatus.Exited };
+    }
+
+    private void DeleteRuntimeState(string id)
+    {
+        ContainerConfig config = Store.ReadConfig(id);
+        new RuntimeInvoker(OciRuntimes.For(config.Runtime, Store, id)).Run(OciRuntimes.For(config.Runtime, Store, id).Delete(id));
+    }
+
+    /// <summary>Exit code as docker reports it for <c>wait</c>.</summary>
+    public static string FormatExitCode(ContainerState state) => state.ExitCode.ToString(CultureInfo.InvariantCulture);
+}

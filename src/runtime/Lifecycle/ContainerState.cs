@@ -1,0 +1,34 @@
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// The mutable part of a container, rewritten atomically by the monitor and by lifecycle commands.
+/// Pids are paired with start times so that a reused pid is never mistaken for the container.
+/// </summary>
+public sealed record ContainerState
+{
+    public string Status { get; init; } = ContainerStatus.Created;
+
+    public int Pid { get; init; }
+
+    public long PidStartTime { get; init; }
+
+    public int MonitorPid { get; init; }
+
+    public long MonitorStartTime { get; init; }
+
+    public int ExitCode { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Why the last start failed, or why the exit code is unknown.</summary>
+    public string? Error { get; init; }
+
+    public bool OomKilled { get; init; }
+
+    public int RestartCount { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Running => Status is ContainerStatus.Running or ContainerStatus.Stopping or ContainerStatus.Paused;
+}

@@ -1,0 +1,12 @@
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>docker's State.Status values that skiff uses.</summary>
+public static class ContainerStatus
+{
+    public const string Created = "created";
+    public const string Running = "running";
+    public const string Paused = "paused";
+    public const string Stopping = "stopping";
+    public const string Exited = "exited";
+    public const string Removing = "removing";
+}

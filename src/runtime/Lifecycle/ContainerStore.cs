@@ -1,0 +1,260 @@
+using System.Text.Json;
+using Skiff.Core.Errors;
+using Skiff.Core.Files;
+using Skiff.Runtime.Fds;
+
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// Containers on disk: <c>&lt;root&gt;/containers/&lt;id&gt;/</c> holds config.json, state.json, the bundle and
+/// the log; <c>&lt;root&gt;/containers/names/&lt;name&gt;</c> is a symlink to the id, so claiming a name is one
+/// atomic symlink(2) and needs no global lock. Runtime files (attach socket, OCI runtime state) live under
+/// the runroot. Each container has a lock file; commands that change a container hold it.
+/// </summary>
+public sealed class ContainerStore(string root, string runRoot)
+{
+    private const string ConfigFile = "config.json";
+    private const string StateFile = "state.json";
+
+    public string ContainersDirectory { get; } = Path.Combine(root, "containers");
+
+    private string NamesDirectory => Path.Combine(ContainersDirectory, "names");
+
+    /// <summary>The OCI runtime's --root: its own state per container.</summary>
+    public string RuntimeRoot { get; } = Path.Combine(runRoot, "runtime");
+
+    public string Directory(string id) => Path.Combine(ContainersDirectory, id);
+
+    public string BundleDirectory(string id) => Path.Combine(Directory(id), "bundle");
+
+    public string RootfsMountPoint(string id) => Path.Combine(Directory(id), "rootfs");
+
+    public string LogPath(string id) => Path.Combine(Directory(id), "ctr.log");
+
+    public string RunDirectory(string id) => Path.Combine(runRoot, "containers", id);
+
+    /// <summary>
+    /// Sockets live in one short directory keyed by an id prefix: sun_path holds only 107 bytes, and a
+    /// runroot path plus a 64-digit id would not fit.
+    /// </summary>
+    public string SocketDirectory { get; } = Path.Combine(runRoot, "s");
+
+    public string AttachSocketPath(string id) => Path.Combine(SocketDirectory, id[..16] + ".attach");
+
+    public string ConsoleSocketPath(string id) => Path.Combine(SocketDirectory, id[..16] + ".console");
+
+    public string PidFilePath(string id) => Path.Combine(RunDirectory(id), "pid");
+
+    public ContainerConfig Create(ContainerConfig config)
+    {
+        System.IO.Directory.CreateDirectory(NamesDirectory);
+        ClaimName(config.Name, config.Id);
+        string staging = Path.Combine(ContainersDirectory, $".creating-{config.Id}");
+        try
+        {
+            System.IO.Directory.CreateDirectory(staging);
+            System.IO.Directory.CreateDirectory(Path.Combine(staging, "bundle"));
+            AtomicFile.WriteAllBytes(Path.Combine(staging, ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
+            AtomicFile.WriteAllBytes(Path.Combine(staging, StateFile), JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainerJsonContext.Default.ContainerState));
+            System.IO.Directory.Move(staging, Directory(config.Id));
+            return config;
+        }
+        catch
+        {
+            ReleaseName(config.Name, config.Id);
+            TryDeleteTree(staging);
+            throw;
+        }
+    }
+
+    /// <summary>Ids of all containers, in no particular order. Half-created or half-removed entries are skipped.</summary>
+    public IReadOnlyList<string> ListIds()
+    {
+        if (!System.IO.Directory.Exists(ContainersDirectory))
+        {
+            return [];
+        }
+
+        var ids = new List<string>();
+        foreach (string path in System.IO.Directory.EnumerateDirectories(ContainersDirectory))
+        {
+            string name = Path.GetFileName(path);
+            if (ContainerIds.IsFull(name))
+            {
+                ids.Add(name);
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Finds a container by full name, full id or unique id prefix (docker's rules).</summary>
+    public string Resolve(string idOrName) =>
+        TryResolve(idOrName) ?? throw SkiffException.NotFound($"no container with name or ID \"{idOrName}\" found: no such container");
+
+    public string? TryResolve(string idOrName)
+    {
+        if (idOrName.Length == 0 || idOrName.Contains('/') || idOrName is "." or "..")
+        {
+            return null;
+        }
+
+        string link = Path.Combine(NamesDirectory, idOrName);
+        string? target = new FileInfo(link).LinkTarget;
+        if (target is not null && ContainerIds.IsFull(target) && System.IO.Directory.Exists(Directory(target)))
+        {
+            return target;
+        }
+
+        if (ContainerIds.IsFull(idOrName) && System.IO.Directory.Exists(Directory(idOrName)))
+        {
+            return idOrName;
+        }
+
+        if (!idOrName.All(char.IsAsciiHexDigitLower))
+        {
+            return null;
+        }
+
+        List<string> matches = ListIds().Where(id => id.StartsWith(idOrName, StringComparison.Ordinal)).ToList();
+        if (matches.Count > 1)
+        {
+            throw SkiffException.Conflict($"more than one result for container \"{idOrName}\": use more characters of the ID");
+        }
+
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    public bool Exists(string id) => File.Exists(Path.Combine(Directory(id), ConfigFile));
+
+    public ContainerConfig ReadConfig(string id) =>
+        Read(Path.Combine(Directory(id), ConfigFile), ContainerJsonContext.Default.ContainerConfig, id);
+
+    public ContainerState ReadState(string id) =>
+        Read(Path.Combine(Directory(id), StateFile), ContainerJsonContext.Default.ContainerState, id);
+
+    public void WriteState(string id, ContainerState state) =>
+        AtomicFile.WriteAllBytes(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
+
+    public void WriteConfig(ContainerConfig config) =>
+        AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
+
+    /// <summary>The container's lock: held by commands that change its state (start, stop, rm, rename).</summary>
+    public DescriptorLock Lock(string id) => DescriptorLock.Acquire(Path.Combine(Directory(id), "lock"));
+
+    public void Rename(string id, string newName)
+    {
+        ContainerConfig config = ReadConfig(id);
+        ClaimName(newName, id);
+        WriteConfig(config with { Name = newName });
+        ReleaseName(config.Name, id);
+    }
+
+    /// <summary>
+    /// Removes the container's files. The directory is first renamed away so that a crash half-way leaves
+    /// no entry that looks like a container; leftovers are deleted by the next removal.
+    /// </summary>
+    public void Remove(string id)
+    {
+        string? name = null;
+        try
+        {
+            name = ReadConfig(id).Name;
+        }
+        catch (SkiffException)
+        {
+            // A container whose config is unreadable is still removed.
+        }
+
+        string doomed = Path.Combine(ContainersDirectory, $".removing-{id}");
+        if (System.IO.Directory.Exists(Directory(id)))
+        {
+            System.IO.Directory.Move(Directory(id), doomed);
+        }
+
+        if (name is not null)
+        {
+            ReleaseName(name, id);
+        }
+
+        TryDeleteTree(doomed);
+        TryDeleteTree(RunDirectory(id));
+        foreach (string leftover in System.IO.Directory.EnumerateDirectories(ContainersDirectory, ".removing-*"))
+        {
+            TryDeleteTree(leftover);
+        }
+    }
+
+    private void ClaimName(string name, string id)
+    {
+        string link = Path.Combine(NamesDirectory, name);
+        while (true)
+        {
+            try
+            {
+                File.CreateSymbolicLink(link, id);
+                return;
+            }
+            catch (IOException) when (new FileInfo(link).LinkTarget is string owner)
+            {
+                if (System.IO.Directory.Exists(Directory(owner)) || System.IO.Directory.Exists(Path.Combine(ContainersDirectory, $".creating-{owner}")))
+                {
+                    throw SkiffException.Conflict(
+                        $"the container name \"{name}\" is already in use by {owner}. You have to remove (or rename) that container to be able to reuse that name: that name is already in use",
+                        $"remove it with 'skiff rm {name}' or choose another --name");
+                }
+
+                // A name left behind by a crash between claiming it and creating the container.
+                File.Delete(link);
+            }
+        }
+    }
+
+    private void ReleaseName(string name, string id)
+    {
+        string link = Path.Combine(NamesDirectory, name);
+        if (new FileInfo(link).LinkTarget == id)
+        {
+            File.Delete(link);
+        }
+    }
+
+    private static T Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string id)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type)
+                ?? throw SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is empty");
+        }
+        catch (FileNotFoundException)
+        {
+            throw SkiffException.NotFound($"no container with name or ID \"{id}\" found: no such container");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw SkiffException.NotFound($"no container with name or ID \"{id}\" found: no such container");
+        }
+        catch (JsonException e)
+        {
+            throw SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is corrupt: {e.Message}", e);
+        }
+    }
+
+    private static void TryDeleteTree(string path)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(path))
+            {
+                System.IO.Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Busy (a mount still in use) or racing with another remover; the next removal retries.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Skiff.Runtime.Process;
+
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// Turns a recorded state into the true one by checking that the recorded processes still exist (pid and
+/// start time). The monitor records every exit it sees; this covers the cases it cannot: the monitor
+/// itself was killed, or the machine rebooted.
+/// </summary>
+public sealed class StateObserver(TimeProvider clock)
+{
+    public const int UnknownExitCode = -1;
+
+    public ContainerState Observe(ContainerState state)
+    {
+        bool monitorAlive = state.MonitorPid > 0 && ProcessStartTime.IsAlive(state.MonitorPid, state.MonitorStartTime);
+        if (state.Running)
+        {
+            if (ProcessStartTime.IsAlive(state.Pid, state.PidStartTime) || monitorAlive)
+            {
+                // A live monitor records the exit itself in a moment.
+                return state;
+            }
+
+            return state with
+            {
+                Status = ContainerStatus.Exited,
+                ExitCode = UnknownExitCode,
+                FinishedAt = state.FinishedAt ?? clock.GetUtcNow(),
+                Error = "the container's monitor died before the container ended; its exit code is unknown",
+                MonitorPid = 0,
+                MonitorStartTime = 0,
+            };
+        }
+
+        if (state.Status == ContainerStatus.Created && state.MonitorPid > 0 && !monitorAlive)
+        {
+            return state with
+            {
+                Error = state.Error ?? "the container's monitor died while starting the container",
+                MonitorPid = 0,
+                MonitorStartTime = 0,
+            };
+        }
+
+        return state;
+    }
+
+    /// <summary>Whether the monitor process recorded in <paramref name="state"/> is still running.</summary>
+    public static bool MonitorAlive(ContainerState state) =>
+        state.MonitorPid > 0 && ProcessStartTime.IsAlive(state.MonitorPid, state.MonitorStartTime);
+
+    public static bool ContainerAlive(ContainerState state) =>
+        state.Pid > 0 && ProcessStartTime.IsAlive(state.Pid, state.PidStartTime);
+}

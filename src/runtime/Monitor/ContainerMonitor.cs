@@ -1,0 +1,468 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Logs;
+using Skiff.Runtime.Process;
+using Skiff.Runtime.Terminal;
+
+namespace Skiff.Runtime.Monitor;
+
+/// <summary>
+/// The per-container monitor (conmon's job): creates and starts the container through the OCI runtime,
+/// holds its stdio or pty master, writes the log, serves attach clients, records the exit and cleans up.
+/// One thread and one poll loop: it must stay small, it lives as long as the container.
+/// </summary>
+public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInvoker runtime, TimeProvider clock)
+{
+    private readonly List<SafeFileHandle> clients = [];
+    private readonly byte[] buffer = new byte[AttachFrame.MaxPayload + 1];
+    private SafeFileHandle? attachListener;
+    private SafeFileHandle? stdout;
+    private SafeFileHandle? stderr;
+    private SafeFileHandle? terminal;
+    private SafeFileHandle? stdinWriter;
+    private ContainerLogWriter? log;
+
+    /// <summary>Runs until the container has ended and is cleaned up. <paramref name="sync"/> gets one report.</summary>
+    public int Run(SafeFileHandle sync, SafeFileHandle? firstClient)
+    {
+        if (firstClient is not null)
+        {
+            clients.Add(firstClient);
+        }
+
+        ContainerConfig config;
+        (int Pid, SafeFileHandle? PidFd) container;
+        try
+        {
+            Descriptors.BecomeChildSubreaper();
+            config = store.ReadConfig(id);
+            container = Start(config);
+        }
+        catch (SkiffException e)
+        {
+            RecordFailedStart(e);
+            UnixSockets.Send(sync, MonitorReport.Failure(e));
+            Close();
+            return 1;
+        }
+
+        using (sync)
+        {
+            ContainerState state = store.ReadState(id);
+            store.WriteState(id, state with
+            {
+                Status = ContainerStatus.Running,
+                Pid = container.Pid,
+                PidStartTime = ProcessStartTime.TryRead(container.Pid) ?? 0,
+                MonitorPid = Environment.ProcessId,
+                MonitorStartTime = ProcessStartTime.TryRead(Environment.ProcessId) ?? 0,
+                StartedAt = clock.GetUtcNow(),
+                FinishedAt = null,
+                ExitCode = 0,
+                Error = null,
+            });
+            UnixSockets.Send(sync, MonitorReport.Ok());
+        }
+
+        ChildExit exit = Relay(container.Pid, container.PidFd);
+        Finish(config, exit);
+        return 0;
+    }
+
+    private (int Pid, SafeFileHandle? PidFd) Start(ContainerConfig config)
+    {
+        string runDirectory = store.RunDirectory(id);
+        Directory.CreateDirectory(runDirectory);
+        Directory.CreateDirectory(store.SocketDirectory);
+        foreach (string stale in new[] { store.AttachSocketPath(id), store.ConsoleSocketPath(id), store.PidFilePath(id), runtime.Cli.LogFile ?? string.Empty })
+        {
+            if (stale.Length > 0)
+            {
+                File.Delete(stale);
+            }
+        }
+
+        if (config.Args.Count == 0)
+        {
+            throw SkiffException.InvalidArgument("no command or entrypoint specified for the container", "give a command after the image");
+        }
+
+        string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
+        ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
+
+        attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);
+        Descriptors.SetNonBlocking(attachListener);
+        log = new ContainerLogWriter(config.LogDriver, store.LogPath(id), clock);
+
+        using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
+        using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
+        (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
+        using (errorRead)
+        {
+            int createPid;
+            SafeFileHandle? consoleListener = null;
+            try
+            {
+                if (config.Tty)
+                {
+                    consoleListener = UnixSockets.Listen(store.ConsoleSocketPath(id), seqPacket: false);
+                    createPid = runtime.Spawn(
+                        runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), store.ConsoleSocketPath(id)),
+                        nullIn,
+                        nullOut,
+                        errorWrite);
+                    errorWrite.Dispose();
+                    terminal = ReceiveTerminal(consoleListener, createPid);
+                }
+                else
+                {
+                    (SafeFileHandle outRead, SafeFileHandle outWrite) = Descriptors.Pipe();
+                    (SafeFileHandle errRead, SafeFileHandle errWrite) = Descriptors.Pipe();
+                    SafeFileHandle stdinRead = nullIn;
+                    if (config.OpenStdin)
+                    {
+                        (stdinRead, stdinWriter) = Descriptors.Pipe();
+                    }
+
+                    stdout = outRead;
+                    stderr = errRead;
+                    errorWrite.Dispose();
+                    createPid = runtime.Spawn(runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), null), stdinRead, outWrite, errWrite);
+                    outWrite.Dispose();
+                    errWrite.Dispose();
+                    if (config.OpenStdin)
+                    {
+                        stdinRead.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                consoleListener?.Dispose();
+                File.Delete(store.ConsoleSocketPath(id));
+            }
+
+            ChildExit created = ChildProcesses.Wait(createPid);
+            if (created.ShellCode != 0)
+            {
+                string detail = RuntimeError.TryRead(runtime.Cli.LogFile)
+                    ?? DrainText(config.Tty ? errorRead : stderr!)
+                    ?? $"exit code {created.ShellCode}";
+                runtime.Run(runtime.Cli.Delete(id));
+                throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)}: {detail.Trim()}");
+            }
+        }
+
+        int pid = int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+        SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        ChildExit started = runtime.Run(runtime.Cli.Start(id));
+        if (started.ShellCode != 0)
+        {
+            string detail = RuntimeError.TryRead(runtime.Cli.LogFile) ?? $"exit code {started.ShellCode}";
+            ChildProcesses.TrySignal(pid, 9);
+            runtime.Run(runtime.Cli.Delete(id));
+            throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)} start: {detail.Trim()}");
+        }
+
+        return (pid, pidFd);
+    }
+
+    /// <summary>Accepts the runtime's connection on the console socket and takes the pty master it sends.</summary>
+    private static SafeFileHandle ReceiveTerminal(SafeFileHandle listener, int createPid)
+    {
+        using SafeFileHandle? createPidFd = Descriptors.TryOpenPidFd(createPid);
+        var set = new PollSet();
+        while (true)
+        {
+            set.Clear();
+            int listening = set.Add(listener);
+            int exited = createPidFd is null ? -1 : set.Add(createPidFd);
+            set.Wait(-1);
+            if (set.Ready(listening))
+            {
+                using SafeFileHandle? connection = UnixSockets.TryAccept(listener);
+                if (connection is not null)
+                {
+                    return UnixSockets.ReceiveDescriptor(connection);
+                }
+            }
+
+            if (exited < 0 || set.Ready(exited))
+            {
+                // The runtime ended without sending a terminal: its exit status tells why.
+                return Descriptors.OpenNull(write: false);
+            }
+        }
+    }
+
+    private ChildExit Relay(int pid, SafeFileHandle? pidFd)
+    {
+        var set = new PollSet();
+        bool exited = pidFd is null;
+        while (!exited)
+        {
+            set.Clear();
+            int exitIndex = set.Add(pidFd!);
+            int listenIndex = set.Add(attachListener!);
+            int outIndex = stdout is null ? -1 : set.Add(stdout);
+            int errIndex = stderr is null ? -1 : set.Add(stderr);
+            int terminalIndex = terminal is null ? -1 : set.Add(terminal);
+            int firstClient = clients.Count == 0 ? -1 : set.Add(clients[0]);
+            for (int i = 1; i < clients.Count; i++)
+            {
+                set.Add(clients[i]);
+            }
+
+            int clientCount = clients.Count;
+            set.Wait(-1);
+            if (outIndex >= 0 && set.Ready(outIndex))
+            {
+                Pump(ref stdout, "stdout", AttachFrame.Stdout);
+            }
+
+            if (errIndex >= 0 && set.Ready(errIndex))
+            {
+                Pump(ref stderr, "stderr", AttachFrame.Stderr);
+            }
+
+            if (terminalIndex >= 0 && set.Ready(terminalIndex))
+            {
+                Pump(ref terminal, "stdout", AttachFrame.Stdout, keepOpen: true);
+            }
+
+            for (int i = clientCount - 1; i >= 0 && firstClient >= 0; i--)
+            {
+                if (set.Ready(firstClient + i))
+                {
+                    ServeClient(clients[i]);
+                }
+            }
+
+            if (set.Ready(listenIndex) && UnixSockets.TryAccept(attachListener!) is SafeFileHandle client)
+            {
+                clients.Add(client);
+            }
+
+            exited = set.Ready(exitIndex);
+        }
+
+        ChildExit exit;
+        try
+        {
+            exit = ChildProcesses.Wait(pid);
+        }
+        catch (SystemCallException)
+        {
+            // Not our child (the runtime did not leave it to us as subreaper): the code is unknown.
+            exit = new ChildExit(StateObserver.UnknownExitCode & 0xff, 0);
+        }
+
+        Drain(ref stdout, "stdout", AttachFrame.Stdout);
+        Drain(ref stderr, "stderr", AttachFrame.Stderr);
+        Drain(ref terminal, "stdout", AttachFrame.Stdout);
+        return exit;
+    }
+
+    /// <summary>Moves one read of container output to the log and every attached client; closes the source at end of file.</summary>
+    private bool Pump(ref SafeFileHandle? source, string stream, byte kind, bool keepOpen = false)
+    {
+        int n = Descriptors.Read(source!, buffer.AsSpan(1, AttachFrame.MaxPayload));
+        if (n <= 0)
+        {
+            if (n == 0 && !keepOpen)
+            {
+                source!.Dispose();
+                source = null;
+            }
+
+            return false;
+        }
+
+        log!.Write(stream, buffer.AsSpan(1, n));
+        buffer[0] = kind;
+        Broadcast(buffer.AsSpan(0, n + 1));
+        return true;
+    }
+
+    private void Drain(ref SafeFileHandle? source, string stream, byte kind)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        Descriptors.SetNonBlocking(source);
+        while (source is not null && Pump(ref source, stream, kind))
+        {
+        }
+
+        source?.Dispose();
+        source = null;
+    }
+
+    private void Broadcast(ReadOnlySpan<byte> frame)
+    {
+        for (int i = clients.Count - 1; i >= 0; i--)
+        {
+            if (!UnixSockets.Send(clients[i], frame))
+            {
+                clients[i].Dispose();
+                clients.RemoveAt(i);
+            }
+        }
+    }
+
+    private void ServeClient(SafeFileHandle client)
+    {
+        int n = UnixSockets.Receive(client, buffer);
+        if (n == 0)
+        {
+            clients.Remove(client);
+            client.Dispose();
+            return;
+        }
+
+        switch (buffer[0])
+        {
+            case AttachFrame.Stdin:
+                SafeFileHandle? target = terminal ?? stdinWriter;
+                if (target is not null && !Descriptors.WriteAll(target, buffer.AsSpan(1, n - 1)) && target == stdinWriter)
+                {
+                    stdinWriter.Dispose();
+                    stdinWriter = null;
+                }
+
+                break;
+            case AttachFrame.StdinClose:
+                stdinWriter?.Dispose();
+                stdinWriter = null;
+                break;
+            case AttachFrame.Resize when n >= 5 && terminal is not null:
+                new TerminalSize(BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(1)), BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(3))).TryApply(terminal);
+                break;
+        }
+    }
+
+    private void Finish(ContainerConfig config, ChildExit exit)
+    {
+        try
+        {
+            using (store.Lock(id))
+            {
+                if (store.Exists(id))
+                {
+                    ContainerState state = store.ReadState(id);
+                    store.WriteState(id, state with
+                    {
+                        Status = ContainerStatus.Exited,
+                        ExitCode = exit.ShellCode,
+                        FinishedAt = clock.GetUtcNow(),
+                        MonitorPid = 0,
+                        MonitorStartTime = 0,
+                    });
+                }
+            }
+        }
+        catch (Exception e) when (e is SkiffException or IOException)
+        {
+            // Removed underneath us (rm -f): nothing left to record.
+        }
+
+        runtime.Run(runtime.Cli.Delete(id));
+        if (config.AutoRemove)
+        {
+            try
+            {
+                using (store.Lock(id))
+                {
+                    store.Remove(id);
+                }
+            }
+            catch (Exception e) when (e is SkiffException or IOException)
+            {
+            }
+        }
+
+        Span<byte> frame = stackalloc byte[5];
+        frame[0] = AttachFrame.Exit;
+        BinaryPrimitives.WriteInt32LittleEndian(frame[1..], exit.ShellCode);
+        Broadcast(frame);
+        LingerForClients();
+        Close();
+    }
+
+    /// <summary>
+    /// Closing a unix socket that still holds unread input makes the peer's next recv fail with
+    /// ECONNRESET before it reads the queued exit frame. So read and drop what clients still send
+    /// (a late stdin close) until they hang up, for at most a second each.
+    /// </summary>
+    private void LingerForClients()
+    {
+        foreach (SafeFileHandle client in clients)
+        {
+            long deadline = Environment.TickCount64 + 1000;
+            while (Environment.TickCount64 < deadline
+                && PollSet.WaitReadable(client, (int)Math.Max(1, deadline - Environment.TickCount64))
+                && UnixSockets.Receive(client, buffer) > 0)
+            {
+            }
+        }
+    }
+
+    private void RecordFailedStart(SkiffException error)
+    {
+        try
+        {
+            int code = error.Kind switch
+            {
+                ErrorKind.CommandNotFound => 127,
+                ErrorKind.CannotExecute => 126,
+                _ => 125,
+            };
+            // The starting CLI holds the container lock and removes an --rm container itself.
+            ContainerState state = store.ReadState(id);
+            store.WriteState(id, state with { Status = ContainerStatus.Created, ExitCode = code, Error = error.Message, MonitorPid = 0, MonitorStartTime = 0 });
+        }
+        catch (Exception e) when (e is SkiffException or IOException)
+        {
+        }
+    }
+
+    private static string? DrainText(SafeFileHandle? source)
+    {
+        if (source is null)
+        {
+            return null;
+        }
+
+        Descriptors.SetNonBlocking(source);
+        byte[] chunk = new byte[4096];
+        int n = Descriptors.Read(source, chunk);
+        return n > 0 ? Encoding.UTF8.GetString(chunk, 0, n) : null;
+    }
+
+    private void Close()
+    {
+        foreach (SafeFileHandle client in clients)
+        {
+            client.Dispose();
+        }
+
+        clients.Clear();
+        attachListener?.Dispose();
+        stdinWriter?.Dispose();
+        log?.Dispose();
+        try
+        {
+            File.Delete(store.AttachSocketPath(id));
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,78 @@
+namespace Skiff.Runtime.Monitor;
+
+/// <summary>
+/// The command line of an OCI runtime (runc, crun, or skiff's own <c>skiff oci</c>): argv builders only,
+/// so the same monitor drives any of them and the argv is unit-tested.
+/// </summary>
+/// <param name="Program">The runtime executable.</param>
+/// <param name="Prefix">Arguments before the global options (["oci"] for skiff's built-in runtime).</param>
+/// <param name="StateRoot">The runtime's --root, where it keeps its own per-container state.</param>
+/// <param name="LogFile">Where the runtime writes its errors as JSON lines (--log, --log-format json); null when unsupported.</param>
+public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix, string StateRoot, string? LogFile)
+{
+    public IReadOnlyList<string> Create(string id, string bundle, string pidFile, string? consoleSocket)
+    {
+        var argv = Global();
+        argv.AddRange(["create", "--bundle", bundle, "--pid-file", pidFile]);
+        if (consoleSocket is not null)
+        {
+            argv.AddRange(["--console-socket", consoleSocket]);
+        }
+
+        argv.Add(id);
+        return argv;
+    }
+
+    public IReadOnlyList<string> Start(string id) => [.. Global(), "start", id];
+
+    public IReadOnlyList<string> Kill(string id, int signal) => [.. Global(), "kill", id, signal.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+    public IReadOnlyList<string> Delete(string id) => [.. Global(), "delete", "--force", id];
+
+    /// <summary>Runs a process in the container; the runtime waits for it and exits with its code.</summary>
+    public IReadOnlyList<string> Exec(string id, ExecOptions options, string? consoleSocket)
+    {
+        var argv = Global();
+        argv.Add("exec");
+        if (consoleSocket is not null)
+        {
+            argv.AddRange(["--tty", "--console-socket", consoleSocket]);
+        }
+
+        if (options.Detach)
+        {
+            argv.Add("--detach");
+        }
+
+        foreach (string variable in options.Env)
+        {
+            argv.AddRange(["--env", variable]);
+        }
+
+        if (options.User is { Length: > 0 } user)
+        {
+            argv.AddRange(["--user", user]);
+        }
+
+        if (options.WorkingDir is { Length: > 0 } cwd)
+        {
+            argv.AddRange(["--cwd", cwd]);
+        }
+
+        argv.Add(id);
+        argv.AddRange(options.Args);
+        return argv;
+    }
+
+    private List<string> Global()
+    {
+        var argv = new List<string>(Prefix);
+        if (LogFile is not null)
+        {
+            argv.AddRange(["--log", LogFile, "--log-format", "json"]);
+        }
+
+        argv.AddRange(["--root", StateRoot]);
+        return argv;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Runtime.Monitor;
+
+/// <summary>Starts OCI runtime commands with exactly the stdio given (posix_spawn), so the container inherits what the monitor chose.</summary>
+public sealed class RuntimeInvoker(OciRuntimeCli cli)
+{
+    public OciRuntimeCli Cli { get; } = cli;
+
+    public int Spawn(IReadOnlyList<string> argv, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr) =>
+        Spawner.Spawn(new SpawnRequest(Cli.Program, argv, CurrentEnvironment())
+        {
+            Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)],
+        });
+
+    /// <summary>Runs a runtime command with no stdio of interest and returns its exit.</summary>
+    public ChildExit Run(IReadOnlyList<string> argv)
+    {
+        using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
+        using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
+        return ChildProcesses.Wait(Spawn(argv, nullIn, nullOut, nullOut));
+    }
+
+    public static Dictionary<string, string> CurrentEnvironment()
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            // The namespace entry stage's variables describe our own start; a child that inherited them
+            // would run the entry protocol again on whatever its fd 3 is.
+            if (!((string)entry.Key).StartsWith("_SKIFF_NS_", StringComparison.Ordinal))
+            {
+                environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+            }
+        }
+
+        environment.TryAdd("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        return environment;
+    }
+}

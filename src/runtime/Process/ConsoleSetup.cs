@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Native;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Process;
+
+/// <summary>
+/// process.terminal: the init opens a pty from the container's own devpts (so the container sees its
+/// own /dev/pts/N), sends the master to the caller's --console-socket with SCM_RIGHTS, and makes the
+/// slave its controlling terminal and stdio.
+/// </summary>
+public static unsafe class ConsoleSetup
+{
+    public static void Attach(int consoleSocketFd, ConsoleSizeSpec? size)
+    {
+        int master = LibcContainer.open("/dev/ptmx", LibcContainer.O_RDWR | LibcContainer.O_NOCTTY | LibcContainer.O_CLOEXEC, 0);
+        if (master < 0)
+        {
+            throw new SystemCallException("open", "/dev/ptmx", Marshal.GetLastPInvokeError(), "the spec needs a /dev/pts devpts mount with newinstance and ptmxmode=0666");
+        }
+
+        try
+        {
+            int unlock = 0;
+            Check(LibcContainer.ioctl(master, LibcContainer.TIOCSPTLCK, (nint)(&unlock)), "ioctl(TIOCSPTLCK)");
+
+            // TIOCGPTPEER opens the slave through the master, never through a path the container controls.
+            int slave = LibcContainer.ioctl(master, LibcContainer.TIOCGPTPEER, LibcContainer.O_RDWR | LibcContainer.O_NOCTTY);
+            if (slave < 0)
+            {
+                throw new SystemCallException("ioctl(TIOCGPTPEER)", null, Marshal.GetLastPInvokeError());
+            }
+
+            if (size is { Height: > 0, Width: > 0 })
+            {
+                var window = new LibcContainer.WinSize { Rows = (ushort)size.Height, Columns = (ushort)size.Width };
+                Check(LibcContainer.ioctl(slave, LibcContainer.TIOCSWINSZ, (nint)(&window)), "ioctl(TIOCSWINSZ)");
+            }
+
+            SendDescriptor(consoleSocketFd, master);
+            if (LibcContainer.setsid() < 0)
+            {
+                throw new SystemCallException("setsid", null, Marshal.GetLastPInvokeError());
+            }
+
+            Check(LibcContainer.ioctl(slave, LibcContainer.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)");
+            for (int fd = 0; fd <= 2; fd++)
+            {
+                if (LibcContainer.dup2(slave, fd) < 0)
+                {
+                    throw new SystemCallException("dup2", "pty", Marshal.GetLastPInvokeError());
+                }
+            }
+
+            LibcContainer.close(slave);
+        }
+        finally
+        {
+            LibcContainer.close(master);
+            LibcContainer.close(consoleSocketFd);
+        }
+    }
+
+    private static void SendDescriptor(int socket, int fd)
+    {
+        // Payload: the pty's name is what runc sends; receivers only need one byte with the rights.
+        byte* payload = stackalloc byte[] { (byte)'/', (byte)'d', (byte)'e', (byte)'v', (byte)'/', (byte)'p', (byte)'t', (byte)'m', (byte)'x' };
+        var iov = new LibcContainer.IoVec { Base = payload, Length = 9 };
+        var control = new LibcContainer.FdControlMessage
+        {
+            Length = (nuint)(sizeof(nuint) + 8 + 4),
+            Level = LibcContainer.SOL_SOCKET,
+            Type = LibcContainer.SCM_RIGHTS,
+            Fd = fd,
+        };
+        var message = new LibcContainer.MsgHdr
+        {
+            Iov = &iov,
+            IovLength = 1,
+            Control = &control,
+            ControlLength = (nuint)sizeof(LibcContainer.FdControlMessage),
+        };
+        if (LibcContainer.sendmsg(socket, &message, 0) < 0)
+        {
+            throw new SystemCallException("sendmsg", "console socket", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    private static void Check(int rc, string operation)
+    {
+        if (rc < 0)
+        {
+            throw new SystemCallException(operation, null, Marshal.GetLastPInvokeError());
+        }
+    }
+}

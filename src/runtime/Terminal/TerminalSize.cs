@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+using Skiff.Runtime.Native;
+
+namespace Skiff.Runtime.Terminal;
+
+/// <summary>A terminal's size in characters (TIOCGWINSZ/TIOCSWINSZ).</summary>
+public readonly record struct TerminalSize(ushort Rows, ushort Columns)
+{
+    public static unsafe TerminalSize? TryGet(int fd)
+    {
+        Libc.WinSize size;
+        return Libc.ioctl(fd, Libc.TIOCGWINSZ, &size) == 0 && size.Rows > 0 ? new TerminalSize(size.Rows, size.Cols) : null;
+    }
+
+    public unsafe bool TryApply(SafeHandle terminal)
+    {
+        var size = new Libc.WinSize { Rows = Rows, Cols = Columns };
+        return Libc.ioctl((int)terminal.DangerousGetHandle(), Libc.TIOCSWINSZ, &size) == 0;
+    }
+}
