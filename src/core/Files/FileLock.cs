@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.InteropServices;
 using Skiff.Core.Errors;
 using Skiff.Core.Native;
@@ -10,18 +11,21 @@ namespace Skiff.Core.Files;
 /// </summary>
 public sealed class FileLock : IDisposable
 {
-    private readonly FileStream stream;
+    private const int O_RDWR = 2;
+    private const int O_CREAT = 0x40;
+    private const int O_CLOEXEC = 0x80000;
 
-    private FileLock(FileStream stream) => this.stream = stream;
+    private readonly SafeFileHandle stream;
+
+    private FileLock(SafeFileHandle stream) => this.stream = stream;
 
     /// <summary>Blocks until the exclusive (or shared) lock on <paramref name="path"/> is held.</summary>
     public static FileLock Acquire(string path, bool shared = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // FileShare.ReadWrite keeps .NET from taking its own (non-blocking) flock on the file.
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+        SafeFileHandle stream = OpenLockFile(path);
         int operation = shared ? Libc.LOCK_SH : Libc.LOCK_EX;
-        while (Libc.flock(stream.SafeFileHandle, operation) != 0)
+        while (Libc.flock(stream, operation) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Errnos.EINTR)
@@ -38,8 +42,8 @@ public sealed class FileLock : IDisposable
     public static FileLock? TryAcquire(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-        if (Libc.flock(stream.SafeFileHandle, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+        SafeFileHandle stream = OpenLockFile(path);
+        if (Libc.flock(stream, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
         {
             return new FileLock(stream);
         }
@@ -49,4 +53,19 @@ public sealed class FileLock : IDisposable
     }
 
     public void Dispose() => stream.Dispose();
+
+    /// <summary>
+    /// Opened with open(2), not FileStream: .NET takes its own non-blocking flock(LOCK_SH) on every file it
+    /// opens for writing, which fails at once while another holder has LOCK_EX, so waiting would never happen.
+    /// </summary>
+    private static SafeFileHandle OpenLockFile(string path)
+    {
+        int fd = Libc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0x1A4);
+        if (fd < 0)
+        {
+            throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
 }

@@ -39,18 +39,20 @@ public static class InfoCommand
     {
         Skiff.Images.Snapshots.StorageDriverChoice driver = Images.StorageServices.Driver(context);
         int imageCount = Images.ImageServices.Local(context).Images.List().Count;
+        var host = new TemplateObject("define.HostInfo")
+        {
+            ["arch"] = VersionCommand.Architecture(),
+            ["os"] = "linux",
+            ["kernel"] = KernelRelease(),
+            ["hostname"] = Environment.MachineName,
+            ["cpus"] = (long)Environment.ProcessorCount,
+            ["rootless"] = context.User.Rootless,
+            ["idMappings"] = IdMappings(context),
+        };
+        HostResourcesInfo.AddTo(host, context);
         return new TemplateObject("define.Info")
         {
-            ["host"] = new TemplateObject("define.HostInfo")
-            {
-                ["arch"] = VersionCommand.Architecture(),
-                ["os"] = "linux",
-                ["kernel"] = KernelRelease(),
-                ["hostname"] = Environment.MachineName,
-                ["cpus"] = (long)Environment.ProcessorCount,
-                ["rootless"] = context.User.Rootless,
-                ["idMappings"] = IdMappings(context),
-            },
+            ["host"] = host,
             ["store"] = new TemplateObject("define.StoreInfo")
             {
                 ["graphDriverName"] = driver.Name,

@@ -1,0 +1,44 @@
+using Skiff.Cli.Output;
+using Skiff.Rootless.Network;
+using Skiff.Runtime.Cgroups;
+
+namespace Skiff.Cli.Commands.System;
+
+/// <summary>The cgroup and network facts of `skiff info`, under podman's names (cgroupVersion, cgroupManager, networkBackend, pasta, slirp4netns).</summary>
+public static class HostResourcesInfo
+{
+    public static void AddTo(TemplateObject host, CliContext context)
+    {
+        CgroupLayout layout = CgroupLayoutDetector.Detect();
+        host["cgroupVersion"] = layout.Mode switch
+        {
+            CgroupMode.Unified => "v2",
+            CgroupMode.Hybrid or CgroupMode.Legacy => "v1",
+            _ => "none",
+        };
+        host["cgroupMode"] = layout.Mode.ToString().ToLowerInvariant();
+        host["cgroupManager"] = Manager(layout, context);
+        NetworkHelpers helpers = NetworkHelpers.Find();
+        host["networkBackend"] = helpers.DefaultKind.ToString().ToLowerInvariant();
+        host["pasta"] = new TemplateObject("define.PastaInfo") { ["executable"] = helpers.Pasta ?? string.Empty };
+        host["slirp4netns"] = new TemplateObject("define.SlirpInfo") { ["executable"] = helpers.Slirp4netns ?? string.Empty };
+    }
+
+    private static string Manager(CgroupLayout layout, CliContext context)
+    {
+        if (!context.User.Rootless)
+        {
+            return layout.Mode == CgroupMode.None ? "none" : "cgroupfs";
+        }
+
+        if (layout.Mode != CgroupMode.Unified)
+        {
+            return "none (rootless on cgroup v1: limits cannot be enforced)";
+        }
+
+        CgroupDelegation delegation = CgroupDelegation.Probe(layout.UnifiedMount!);
+        return delegation.Writable
+            ? $"cgroupfs (delegated: {string.Join(' ', delegation.Controllers.Order(StringComparer.Ordinal))})"
+            : "none (no delegated cgroup: limits cannot be enforced)";
+    }
+}

@@ -1,0 +1,27 @@
+namespace Skiff.Rootless.Network;
+
+/// <summary>What goes into a container's /etc/hosts, /etc/resolv.conf and /etc/hostname.</summary>
+public sealed record EtcFilesOptions
+{
+    public required string Hostname { get; init; }
+
+    /// <summary>The container's name (also resolvable inside, as podman does).</summary>
+    public string? ContainerName { get; init; }
+
+    /// <summary>The container's own address, when it has one other than loopback.</summary>
+    public string? ContainerAddress { get; init; }
+
+    /// <summary>Where host.containers.internal points; null leaves the entry out (--network none).</summary>
+    public string? HostAddress { get; init; }
+
+    public IReadOnlyList<HostEntry> ExtraHosts { get; init; } = [];
+
+    /// <summary>The network helper's DNS forwarder; when null the host's servers (minus loopback ones) are used.</summary>
+    public string? HelperDns { get; init; }
+
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    public IReadOnlyList<string> DnsSearch { get; init; } = [];
+
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
+}

@@ -1,0 +1,9 @@
+namespace Skiff.Rootless.Network;
+
+public enum NetworkKind
+{
+    None,
+    Host,
+    Pasta,
+    Slirp4netns,
+}

@@ -1,0 +1,38 @@
+using Skiff.Core.Errors;
+
+namespace Skiff.Rootless.Network;
+
+/// <summary>--network: none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS] (options comma-separated, as podman).</summary>
+public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options)
+{
+    public static NetworkMode Parse(string text)
+    {
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        string name = colon < 0 ? text : text[..colon];
+        IReadOnlyList<string> options = colon < 0 ? [] : text[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        NetworkKind kind = name switch
+        {
+            "none" => NetworkKind.None,
+            "host" => NetworkKind.Host,
+            "pasta" => NetworkKind.Pasta,
+            "slirp4netns" => NetworkKind.Slirp4netns,
+            _ => throw SkiffException.InvalidArgument(
+                $"unsupported network mode '{name}'",
+                "use --network none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS]"),
+        };
+        if (options.Count > 0 && kind is NetworkKind.None or NetworkKind.Host)
+        {
+            throw SkiffException.InvalidArgument($"--network {name} takes no options");
+        }
+
+        return new NetworkMode(kind, options);
+    }
+
+    public override string ToString() => Kind switch
+    {
+        NetworkKind.None => "none",
+        NetworkKind.Host => "host",
+        NetworkKind.Pasta => "pasta",
+        _ => "slirp4netns",
+    };
+}

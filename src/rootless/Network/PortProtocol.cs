@@ -1,0 +1,7 @@
+namespace Skiff.Rootless.Network;
+
+public enum PortProtocol
+{
+    Tcp,
+    Udp,
+}
