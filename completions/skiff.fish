@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'tag' 'unshare' 'version' 'wait'
+            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'tag' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
@@ -20,6 +20,8 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
             printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+        case skiff_exec
+            printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_history
             printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
@@ -151,6 +153,7 @@ end
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
+complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
@@ -220,6 +223,18 @@ complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (nam
 complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_exec' -l detach -s d -d 'Run the exec session in detached mode'
+complete -c skiff -n '__skiff_is skiff_exec' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_exec' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_exec' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_exec' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_exec' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_exec' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_exec' -l user -s u -d 'uid[:gid] to run the command as' -r -f
+complete -c skiff -n '__skiff_is skiff_exec' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
