@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
+            printf '%s\n' 'completion' 'create' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
@@ -61,7 +61,7 @@ function __skiff_value_flags
         case skiff_load
             printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
-            printf '%s\n' '--authfile' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
+            printf '%s\n' '--authfile' '--cert-dir' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
         case skiff_logout
             printf '%s\n' '--authfile' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_logs
@@ -83,7 +83,9 @@ function __skiff_value_flags
         case skiff_ps
             printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
-            printf '%s\n' '--authfile' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_push
+            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_rm
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_rmi
@@ -169,6 +171,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a contai
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
+complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'rm' -d 'Remove one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
@@ -393,6 +396,7 @@ complete -c skiff -n '__skiff_is skiff_load' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_load' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_load' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_login' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
 complete -c skiff -n '__skiff_is skiff_login' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_login' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -489,6 +493,7 @@ complete -c skiff -n '__skiff_is skiff_ps' -l size -s s -d 'Display the total fi
 complete -c skiff -n '__skiff_is skiff_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -498,6 +503,19 @@ complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_push' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l format -s f -d 'Manifest format to push: oci or v2s2 (default: as stored)' -r -f -a 'oci v2s2'
+complete -c skiff -n '__skiff_is skiff_push' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_push' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_push' -l quiet -s q -d 'Print nothing while pushing'
+complete -c skiff -n '__skiff_is skiff_push' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_push' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'

@@ -29,6 +29,7 @@ public static class CommandTree
         root.Subcommands.Add(WaitCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
+        root.Subcommands.Add(PushCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(LogoutCommand.Create(globals));
         root.Subcommands.Add(CompletionCommand.Create(globals));

@@ -14,8 +14,8 @@ public static class ImageServices
         return new(new ImageStore(context.Paths.Root), content, new Skiff.Images.Unpack.LayerUnpacker(content, layers), layers);
     }
 
-    /// <summary>Containers that use images; none until the container store is wired in here.</summary>
-    public static IImageUsers Users(CliContext context) => new NoImageUsers();
+    /// <summary>Containers that use images, from the container store.</summary>
+    public static IImageUsers Users(CliContext context) => new ContainerImageUsers(Containers.ContainerServices.Store(context));
 
     /// <summary>Scratch space on the store's filesystem (so finished files can be renamed into place).</summary>
     public static string Temporary(CliContext context) => Path.Combine(context.Paths.Root, "tmp");

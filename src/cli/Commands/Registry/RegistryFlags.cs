@@ -17,12 +17,15 @@ public sealed class RegistryFlags
 
     public Option<string?> AuthFile { get; } = new("--authfile") { Description = "Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)" };
 
+    public Option<string?> CertDir { get; } = new("--cert-dir") { Description = "Directory with certificates (*.crt, *.cert, *.key) for the registry" };
+
     public Option<string?> Creds { get; } = new("--creds") { Description = "Credentials (USERNAME:PASSWORD) for the registry" };
 
     public void AddTo(Command command, bool withCreds = true)
     {
         command.Options.Add(TlsVerify);
         command.Options.Add(AuthFile);
+        command.Options.Add(CertDir);
         if (withCreds)
         {
             command.Options.Add(Creds);
@@ -58,7 +61,7 @@ public sealed class RegistryFlags
         {
             Config = new RegistriesConfigLoader(environment).Load(),
             Credentials = new CredentialStore(locations, explicitCredentials),
-            Certificates = CertificateDirectories.ForUser(environment, context.User.Rootless),
+            Certificates = CertificateDirectories.ForUser(environment, context.User.Rootless, parseResult.GetValue(CertDir)),
             TlsVerify = parseResult.GetValue(TlsVerify),
         };
     }

@@ -57,7 +57,8 @@ public sealed class AuthFile
         }
         catch (JsonException e)
         {
-            throw Unreadable(path, e.Message);
+            // The AOT build has no resource strings, so say where rather than quote the parser.
+            throw Unreadable(path, $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
         }
     }
 

@@ -3,7 +3,7 @@ namespace Skiff.Images.Registry.Auth;
 /// <summary>
 /// Where credentials live, as podman and docker keep them. An explicit file (<c>--authfile</c>, else
 /// <c>$REGISTRY_AUTH_FILE</c>) is the only one read and written. Otherwise reading tries, in order,
-/// <c>$XDG_RUNTIME_DIR/containers/auth.json</c> (root: <c>/run/containers/0/auth.json</c>),
+/// <c>$XDG_RUNTIME_DIR/containers/auth.json</c> (without XDG_RUNTIME_DIR, root: <c>/run/containers/0/auth.json</c>),
 /// <c>$XDG_CONFIG_HOME/containers/auth.json</c> and <c>~/.docker/config.json</c>; login writes the first.
 /// </summary>
 public sealed class AuthFileLocations
@@ -33,7 +33,8 @@ public sealed class AuthFileLocations
 
         string home = NonEmpty(environment.GetValueOrDefault("HOME")) ?? (rootless ? "/" : "/root");
         string? runtimeDir = NonEmpty(environment.GetValueOrDefault("XDG_RUNTIME_DIR"));
-        string runtimeFile = runtimeDir is not null && rootless
+        // Root honours XDG_RUNTIME_DIR too when it is set (a login session or a sandbox), else podman's /run/containers/0.
+        string runtimeFile = runtimeDir is not null
             ? Path.Combine(runtimeDir, "containers", "auth.json")
             : rootless ? Path.Combine(Path.GetTempPath(), $"containers-user-{uid}", "containers", "auth.json") : "/run/containers/0/auth.json";
         string configHome = NonEmpty(environment.GetValueOrDefault("XDG_CONFIG_HOME")) ?? Path.Combine(home, ".config");

@@ -9,10 +9,21 @@ namespace Skiff.Images.Registry.Configuration;
 /// registry, <c>*.cert</c> with a matching <c>*.key</c> a client certificate. Searched in the user's
 /// <c>$XDG_CONFIG_HOME/containers/certs.d</c> (rootless), <c>/etc/containers/certs.d</c> and <c>/etc/docker/certs.d</c>.
 /// </summary>
-public sealed class CertificateDirectories(IReadOnlyList<string> roots)
+public sealed class CertificateDirectories(IReadOnlyList<string> roots, string? explicitDirectory = null)
 {
-    public static CertificateDirectories ForUser(IReadOnlyDictionary<string, string?> environment, bool rootless)
+    /// <param name="certDir">podman's <c>--cert-dir</c>: a directory holding the files themselves; it replaces the search.</param>
+    public static CertificateDirectories ForUser(IReadOnlyDictionary<string, string?> environment, bool rootless, string? certDir = null)
     {
+        if (!string.IsNullOrEmpty(certDir))
+        {
+            if (!Directory.Exists(certDir))
+            {
+                throw SkiffException.InvalidArgument($"--cert-dir {certDir}: no such directory");
+            }
+
+            return new CertificateDirectories([], certDir);
+        }
+
         var roots = new List<string>();
         if (rootless)
         {
@@ -44,9 +55,9 @@ public sealed class CertificateDirectories(IReadOnlyList<string> roots)
 
         var authorities = new List<X509Certificate2>();
         var clients = new List<X509Certificate2>();
-        foreach (string root in roots)
+        IEnumerable<string> directories = explicitDirectory is not null ? [explicitDirectory] : roots.Select(root => Path.Combine(root, host));
+        foreach (string directory in directories)
         {
-            string directory = Path.Combine(root, host);
             if (!Directory.Exists(directory))
             {
                 continue;
