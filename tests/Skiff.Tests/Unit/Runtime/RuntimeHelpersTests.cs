@@ -1,0 +1,86 @@
+using Skiff.Core.Errors;
+using Skiff.Runtime.Containers;
+using Skiff.Runtime.Namespaces;
+using Skiff.Runtime.Process;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Tests.Unit.Runtime;
+
+public class RuntimeHelpersTests
+{
+    [Theory]
+    [InlineData("KILL", 9)]
+    [InlineData("SIGTERM", 15)]
+    [InlineData("sigusr1", 10)]
+    [InlineData("2", 2)]
+    [InlineData("RTMIN+2", 36)]
+    [InlineData("SIGRTMAX", 64)]
+    public void Parses_signals_like_kill(string text, int expected) => Assert.Equal(expected, Signals.Parse(text));
+
+    [Fact]
+    public void Unknown_signal_is_an_invalid_argument()
+    {
+        SkiffException e = Assert.Throws<SkiffException>(() => Signals.Parse("SIGNOPE"));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+    }
+
+    [Fact]
+    public void Reads_state_and_start_time_after_a_command_with_parentheses()
+    {
+        ProcessStat? stat = ProcessStat.Parse("42 (we(ird) name) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100");
+        Assert.Equal(new ProcessStat('S', 987654), stat);
+        Assert.Null(ProcessStat.Parse("garbage"));
+    }
+
+    [Fact]
+    public void Namespace_plan_unshares_new_ones_joins_paths_and_carries_maps()
+    {
+        var linux = new LinuxSpec
+        {
+            Namespaces = [new() { Type = "pid" }, new() { Type = "mount" }, new() { Type = "user" }, new() { Type = "network", Path = "/proc/77/ns/net" }],
+            UidMappings = [new IdMappingSpec { ContainerId = 0, HostId = 1000, Size = 1 }],
+            GidMappings = [new IdMappingSpec { ContainerId = 0, HostId = 1000, Size = 1 }],
+        };
+        NamespaceRequest request = NamespacePlan.From(linux);
+        Assert.Equal(NamespaceKinds.Pid | NamespaceKinds.Mount | NamespaceKinds.User, request.Unshare);
+        Assert.Equal(77, request.JoinPid);
+        Assert.Equal(NamespaceKinds.Network, request.Join);
+        Assert.Equal(1000u, request.Maps!.HostUid(0));
+    }
+
+    [Fact]
+    public void Namespace_paths_other_than_proc_pid_ns_are_refused_clearly()
+    {
+        var linux = new LinuxSpec { Namespaces = [new() { Type = "network", Path = "/run/netns/x" }] };
+        SkiffException e = Assert.Throws<SkiffException>(() => NamespacePlan.From(linux));
+        Assert.Contains("/run/netns/x", e.Message);
+        var mismatched = new LinuxSpec { Namespaces = [new() { Type = "network", Path = "/proc/1/ns/ipc" }] };
+        Assert.Throws<SkiffException>(() => NamespacePlan.From(mismatched));
+    }
+
+    [Theory]
+    [InlineData("abc", true)]
+    [InlineData("a.b-c_1", true)]
+    [InlineData("../x", false)]
+    [InlineData("-x", false)]
+    [InlineData("a/b", false)]
+    public void Container_ids_cannot_name_other_directories(string id, bool valid)
+    {
+        if (valid)
+        {
+            ContainerId.Validate(id);
+        }
+        else
+        {
+            Assert.Throws<SkiffException>(() => ContainerId.Validate(id));
+        }
+    }
+
+    [Fact]
+    public void Exec_failures_map_to_docker_exit_kinds_by_errno()
+    {
+        Assert.Equal(ErrorKind.CommandNotFound, ExecutableLookup.Failure("x", Errnos.ENOENT).Kind);
+        Assert.Equal(ErrorKind.CannotExecute, ExecutableLookup.Failure("x", Errnos.EACCES).Kind);
+        Assert.Equal(ErrorKind.CannotExecute, ExecutableLookup.Failure("x", Errnos.ENOEXEC).Kind);
+    }
+}
