@@ -4,11 +4,13 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'tag' 'unshare' 'version' 'wait'
+            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
+        case skiff_system
+            printf '%s\n' 'check'
     end
 end
 
@@ -98,6 +100,10 @@ function __skiff_value_flags
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stop
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+        case skiff_system
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_system_check
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
@@ -175,6 +181,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new cont
 complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
+complete -c skiff -n '__skiff_is skiff' -a 'system' -d 'Manage skiff on this machine'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
@@ -600,6 +607,17 @@ complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
+complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers'
+complete -c skiff -n '__skiff_is skiff_system' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_check' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system_check' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_check' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system_check' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system_check' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

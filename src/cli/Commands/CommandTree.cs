@@ -16,6 +16,7 @@ public static class CommandTree
 
         root.Subcommands.Add(VersionCommand.Create(globals));
         root.Subcommands.Add(InfoCommand.Create(globals));
+        root.Subcommands.Add(SystemCommand.Create(globals));
         root.Subcommands.Add(UnshareCommand.Create(globals));
         root.Subcommands.Add(RunCommand.Create(globals));
         root.Subcommands.Add(CreateCommand.Create(globals));
