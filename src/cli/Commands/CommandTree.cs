@@ -67,7 +67,10 @@ public static class CommandTree
     {
         "unshare",
         "run",
+        "create",
         "start",
+        "rm",
+        "container",
         "pull",
         "push",
         "image",

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Native;
 using Skiff.Runtime.Process;
@@ -36,7 +37,9 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 spec = channel.ReceiveSpec();
                 InitProcessSettings.HideFromContainer();
                 LinuxSpec linux = spec.Linux ?? new LinuxSpec();
-                bool userNamespace = linux.Namespaces.Any(n => n.Type == "user");
+                // Device nodes cannot be created in any user namespace but the initial one: neither a new
+                // one from the spec nor the one skiff already runs in rootless (uid_map not the identity).
+                bool userNamespace = linux.Namespaces.Any(n => n.Type == "user") || UserNamespaceProbe.InsideNonInitial();
                 new RootfsBuilder(sys).Build(spec, spec.Root!.Path, userNamespace);
                 if (!string.IsNullOrEmpty(spec.Hostname))
                 {

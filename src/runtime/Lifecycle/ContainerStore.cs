@@ -29,6 +29,9 @@ public sealed class ContainerStore(string root, string runRoot)
 
     public string RootfsMountPoint(string id) => Path.Combine(Directory(id), "rootfs");
 
+    /// <summary>The container's writable layer (a snapshotter's upper/work dirs or copied tree); removed with the container.</summary>
+    public string SnapshotDirectory(string id) => Path.Combine(ContainersDirectory, ".snapshots", id);
+
     public string LogPath(string id) => Path.Combine(Directory(id), "ctr.log");
 
     public string RunDirectory(string id) => Path.Combine(runRoot, "containers", id);
@@ -169,6 +172,8 @@ public sealed class ContainerStore(string root, string runRoot)
         string doomed = Path.Combine(ContainersDirectory, $".removing-{id}");
         if (System.IO.Directory.Exists(Directory(id)))
         {
+            // An image container's root may still be mounted if its monitor has not finished (rm -f).
+            RootfsMounter.TryUnmount(RootfsMountPoint(id));
             System.IO.Directory.Move(Directory(id), doomed);
         }
 
@@ -178,6 +183,7 @@ public sealed class ContainerStore(string root, string runRoot)
         }
 
         TryDeleteTree(doomed);
+        TryDeleteTree(SnapshotDirectory(id));
         TryDeleteTree(RunDirectory(id));
         foreach (string leftover in System.IO.Directory.EnumerateDirectories(ContainersDirectory, ".removing-*"))
         {

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Logs;
 using Skiff.Runtime.Process;
@@ -93,6 +94,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
+        if (config.RootfsMounts.Count > 0)
+        {
+            new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, rootfs);
+        }
+
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
         attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);
@@ -154,7 +160,18 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                     ?? DrainText(config.Tty ? errorRead : stderr!)
                     ?? $"exit code {created.ShellCode}";
                 runtime.Run(runtime.Cli.Delete(id));
-                throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)}: {detail.Trim()}");
+                detail = detail.Trim();
+                if (detail.StartsWith("Error: ", StringComparison.Ordinal))
+                {
+                    detail = detail["Error: ".Length..];
+                }
+
+                // skiff's built-in runtime exits 127/126 when execve would fail with ENOENT/EACCES (decided
+                // from the errno its init reported), which is docker's contract for the container's exit code.
+                ErrorKind kind = config.Runtime == OciRuntimes.BuiltIn
+                    ? created.ShellCode switch { 127 => ErrorKind.CommandNotFound, 126 => ErrorKind.CannotExecute, _ => ErrorKind.Internal }
+                    : ErrorKind.Internal;
+                throw new SkiffException(kind, kind == ErrorKind.Internal ? $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)}: {detail}" : detail);
             }
         }
 
@@ -374,6 +391,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         runtime.Run(runtime.Cli.Delete(id));
+        if (config.RootfsMounts.Count > 0)
+        {
+            RootfsMounter.TryUnmount(store.RootfsMountPoint(id));
+        }
+
         if (config.AutoRemove)
         {
             try

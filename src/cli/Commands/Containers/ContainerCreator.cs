@@ -16,38 +16,48 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string[] command = parse.GetValue(options.Command) ?? [];
         bool tty = parse.GetValue(options.Tty);
         bool interactive = parse.GetValue(options.Interactive);
-        if (!parse.GetValue(options.Rootfs))
+        string id = ContainerIds.New();
+        ContainerStore store = ContainerServices.Store(context);
+        ContainerImage? fromImage = null;
+        string? rootfs = null;
+        if (parse.GetValue(options.Rootfs))
         {
-            throw SkiffException.NotFound(
-                $"{image}: image not known",
-                "images are not available in this build yet: run a root filesystem directory with --rootfs DIR");
+            rootfs = Path.GetFullPath(image);
+            if (!Directory.Exists(rootfs))
+            {
+                throw SkiffException.NotFound($"rootfs {rootfs} does not exist", "give the directory of an exploded root filesystem");
+            }
         }
-
-        string rootfs = Path.GetFullPath(image);
-        if (!Directory.Exists(rootfs))
+        else
         {
-            throw SkiffException.NotFound($"rootfs {rootfs} does not exist", "give the directory of an exploded root filesystem");
+            fromImage = new ContainerImages(context).Prepare(image, parse.GetValue(options.Pull) ?? "missing", store.SnapshotDirectory(id));
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);
-        IReadOnlyList<string> entrypoint = entrypointFlag is null ? [] : entrypointFlag.Length == 0 ? [] : [entrypointFlag];
-        IReadOnlyList<string> cmd = command.Length > 0 ? command : entrypoint.Count > 0 ? [] : ["/bin/sh"];
+        IReadOnlyList<string> entrypoint = entrypointFlag is null
+            ? fromImage?.Entrypoint ?? []
+            : entrypointFlag.Length == 0 ? [] : [entrypointFlag];
+        IReadOnlyList<string> cmd = command.Length > 0
+            ? command
+            : entrypointFlag is null && fromImage is not null && fromImage.Cmd.Count > 0 ? fromImage.Cmd
+            : entrypoint.Count > 0 ? [] : ["/bin/sh"];
 
-        string id = ContainerIds.New();
         string? name = parse.GetValue(options.Name);
-        string runtime = parse.GetValue(options.Runtime) ?? OciRuntimes.DefaultProgram(File.Exists);
+        string runtime = parse.GetValue(options.Runtime) ?? OciRuntimes.DefaultProgram();
         var config = new ContainerConfig
         {
             Id = id,
             Name = name is null ? ContainerNames.Random() : ContainerNames.Validate(name),
             Created = DateTimeOffset.UtcNow,
             Image = image,
+            ImageId = fromImage?.ImageId,
             RootfsPath = rootfs,
+            RootfsMounts = fromImage?.RootfsMounts ?? [],
             Entrypoint = entrypoint,
             Cmd = cmd,
-            Env = EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? []),
-            WorkingDir = parse.GetValue(options.Workdir) ?? "/",
-            User = parse.GetValue(options.User) ?? string.Empty,
+            Env = ContainerImages.MergeEnv(fromImage?.Env ?? [], EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [])),
+            WorkingDir = parse.GetValue(options.Workdir) ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
+            User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
             Hostname = parse.GetValue(options.Hostname) ?? string.Empty,
             Tty = tty,
@@ -78,7 +88,6 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
 
         _ = detach;
-        ContainerStore store = ContainerServices.Store(context);
         store.Create(config);
         try
         {

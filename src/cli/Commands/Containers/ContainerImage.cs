@@ -1,0 +1,13 @@
+using Skiff.Core.Mounts;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>What a container takes from its image: the prepared root filesystem mounts and the image's defaults.</summary>
+public sealed record ContainerImage(
+    string ImageId,
+    IReadOnlyList<MountSpec> RootfsMounts,
+    IReadOnlyList<string> Entrypoint,
+    IReadOnlyList<string> Cmd,
+    IReadOnlyList<string> Env,
+    string? WorkingDir,
+    string? User);

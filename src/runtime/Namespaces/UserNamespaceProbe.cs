@@ -1,0 +1,19 @@
+namespace Skiff.Runtime.Namespaces;
+
+/// <summary>Tells whether this process runs in a user namespace other than the initial one.</summary>
+public static class UserNamespaceProbe
+{
+    /// <summary>The initial user namespace maps all 2^32-1 ids onto themselves ("0 0 4294967295").</summary>
+    public static bool InsideNonInitial()
+    {
+        try
+        {
+            string[] fields = File.ReadAllText("/proc/self/uid_map").Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            return !(fields.Length == 3 && fields[0] == "0" && fields[1] == "0" && fields[2] == "4294967295");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

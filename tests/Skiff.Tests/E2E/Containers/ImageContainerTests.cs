@@ -1,0 +1,50 @@
+using Xunit.Abstractions;
+using Skiff.Tests.Support;
+
+namespace Skiff.Tests.E2E.Containers;
+
+/// <summary>Containers from stored images: the snapshot is the root, writes stay in the container's layer, cleanup is complete.</summary>
+[Trait("Category", "E2E")]
+public sealed class ImageContainerTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task Runs_an_imported_image_and_keeps_the_image_unchanged(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+
+        ProcessResult written = (await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", "echo hi > /written && cat /written && id -u")).AssertSuccess();
+        Assert.Equal("hi\n0\n", written.Stdout);
+        (await skiff.RunAsync("run", "--rm", "busybox", "test", "-e", "/written")).AssertExitCode(1);
+
+        (await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", "exit 5")).AssertExitCode(5);
+        (await skiff.RunAsync("run", "--rm", "busybox", "no-such-command")).AssertError(127, "not found");
+        (await skiff.RunAsync("run", "--rm", "--runtime", "skiff", "busybox", "sh", "-c", "echo built-in; exit 6")).AssertExitCode(6);
+        (await skiff.RunAsync("run", "--rm", "no-such-image")).AssertError(125, "image not known");
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Detached_image_container_logs_and_is_removed_without_leftovers(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        (await skiff.RunAsync("run", "-d", "--name", "web", "busybox", "sh", "-c", "echo started; exec sleep 1000")).AssertSuccess();
+
+        string logs = string.Empty;
+        for (int attempt = 0; attempt < 100 && !logs.Contains("started", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            logs = (await skiff.RunAsync("logs", "web")).AssertSuccess().Stdout;
+        }
+
+        Assert.Equal("started\n", logs);
+        Assert.Contains("busybox", (await skiff.RunAsync("ps")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rmi", "busybox")).AssertExitCode(125);
+
+        (await skiff.RunAsync("rm", "-f", "web")).AssertSuccess();
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        string snapshots = Path.Combine(skiff.Sandbox.StorageRoot, "containers", ".snapshots");
+        Assert.True(!Directory.Exists(snapshots) || !Directory.EnumerateFileSystemEntries(snapshots).Any(), "container snapshots left behind");
+        Assert.DoesNotContain(skiff.Sandbox.StorageRoot, File.ReadAllText("/proc/self/mountinfo"));
+    }
+}
