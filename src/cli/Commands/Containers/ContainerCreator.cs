@@ -30,7 +30,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
         else
         {
-            fromImage = new ContainerImages(context).Prepare(image, parse.GetValue(options.Pull) ?? "missing", store.SnapshotDirectory(id));
+            fromImage = new ContainerImages(context).Prepare(image, store.SnapshotDirectory(id));
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);

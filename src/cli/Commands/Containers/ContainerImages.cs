@@ -15,10 +15,10 @@ namespace Skiff.Cli.Commands.Containers;
 /// </summary>
 public sealed class ContainerImages(CliContext context)
 {
-    public ContainerImage Prepare(string image, string pullPolicy, string snapshotDirectory)
+    public ContainerImage Prepare(string image, string snapshotDirectory)
     {
         LocalImages local = ImageServices.Local(context);
-        ImageRecord record = Resolve(local, image, pullPolicy);
+        ImageRecord record = Resolve(local, image);
         ImageConfig config = local.Config(record);
         LayerStore layers = StorageServices.Layers(context);
         using IDisposable inUse = layers.HoldForUse();
@@ -65,9 +65,9 @@ public sealed class ContainerImages(CliContext context)
         return merged;
     }
 
-    private static ImageRecord Resolve(LocalImages local, string image, string pullPolicy)
+    /// <summary>Only local images for now: run does not pull (the README lists it under known limits).</summary>
+    private static ImageRecord Resolve(LocalImages local, string image)
     {
-        _ = pullPolicy;
         return local.Images.TryResolve(image) ?? throw SkiffException.NotFound(
             $"{image}: image not known",
             $"pull it first with 'skiff pull {image}', or load/import it");
