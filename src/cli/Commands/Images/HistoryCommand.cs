@@ -1,8 +1,11 @@
 using System.CommandLine;
 using Skiff.Cli.Output;
+using Skiff.Core.Digests;
+using Skiff.Core.Errors;
 using Skiff.Images.Local;
 using Skiff.Images.Manifests;
 using Skiff.Images.Store;
+using Skiff.Images.Unpack;
 
 namespace Skiff.Cli.Commands.Images;
 
@@ -26,18 +29,9 @@ public static class HistoryCommand
             LocalImages local = ImageServices.Local(context);
             ImageRecord record = local.Resolve(parseResult.GetValue(image)!);
             ImageConfig config = local.Config(record);
-            ImageManifest? manifest = null;
-            try
-            {
-                manifest = local.Manifest(record);
-            }
-            catch (Skiff.Core.Errors.SkiffException)
-            {
-                // Sizes fall back to 0 when the manifest is gone; the history itself is in the config.
-            }
-
+            IReadOnlyList<long> layerSizes = LayerSizes(context, local, record);
             bool truncate = !parseResult.GetValue(noTrunc);
-            var rows = Rows(record, config, manifest, truncate, parseResult.GetValue(human), DateTimeOffset.UtcNow);
+            var rows = Rows(record, config, layerSizes, truncate, parseResult.GetValue(human), DateTimeOffset.UtcNow);
             if (parseResult.GetValue(quiet))
             {
                 foreach (TemplateObject row in rows)
@@ -69,7 +63,49 @@ public static class HistoryCommand
 
     private static readonly string[] Fields = ["ID", "Created", "CreatedSince", "CreatedAt", "CreatedBy", "Size", "Comment", "Tags"];
 
-    public static List<TemplateObject> Rows(ImageRecord record, ImageConfig config, ImageManifest? manifest, bool truncate, bool human, DateTimeOffset now)
+    /// <summary>
+    /// Each layer's uncompressed size, as docker's SIZE column shows it: the file content of the unpacked
+    /// layer (recorded in the layer store when it was unpacked; the image's SIZE is their sum). A layer not
+    /// unpacked is measured by decompressing its blob (tar bytes); a missing blob counts 0.
+    /// </summary>
+    public static IReadOnlyList<long> LayerSizes(CliContext context, LocalImages local, ImageRecord record)
+    {
+        LayerStore layers = StorageServices.Layers(context);
+        IReadOnlyList<Digest> chainIds = StorageServices.ChainIdsOf(record.DiffIds);
+        ImageManifest? manifest = null;
+        var sizes = new List<long>();
+        for (int i = 0; i < chainIds.Count; i++)
+        {
+            if (layers.TryGet(chainIds[i]) is { } info)
+            {
+                sizes.Add(info.Size);
+                continue;
+            }
+
+            try
+            {
+                manifest ??= local.Manifest(record);
+                using Stream tar = LayerDecompressor.OpenFile(local.Content.BlobPath(manifest.Layers[i].ParsedDigest));
+                long total = 0;
+                byte[] buffer = new byte[1 << 16];
+                int read;
+                while ((read = tar.Read(buffer)) > 0)
+                {
+                    total += read;
+                }
+
+                sizes.Add(total);
+            }
+            catch (Exception e) when (e is SkiffException or IOException or InvalidDataException or ArgumentOutOfRangeException)
+            {
+                sizes.Add(0);
+            }
+        }
+
+        return sizes;
+    }
+
+    public static List<TemplateObject> Rows(ImageRecord record, ImageConfig config, IReadOnlyList<long> layerSizes, bool truncate, bool human, DateTimeOffset now)
     {
         var rows = new List<TemplateObject>();
         IReadOnlyList<HistoryEntry> history = config.History is { Count: > 0 } h
@@ -80,7 +116,7 @@ public static class HistoryCommand
         foreach (HistoryEntry entry in history)
         {
             bool empty = entry.EmptyLayer == true;
-            sizes.Add(empty ? 0 : manifest is not null && layer < manifest.Layers.Count ? manifest.Layers[layer].Size : 0);
+            sizes.Add(empty || layer >= layerSizes.Count ? 0 : layerSizes[layer]);
             if (!empty)
             {
                 layer++;

@@ -54,6 +54,31 @@ public sealed class ImageVerbsTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task History_shows_each_layers_uncompressed_size(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        // A megabyte of zeros gzips to about a kilobyte: the stored blob size would be far off.
+        OciImage image = TestImages.Busybox()
+            .Layer(layer => layer.File("/zeros", new byte[1 << 20]))
+            .WriteLayout(Path.Combine(skiff.Sandbox.Work, "layout"));
+        string archive = Path.Combine(skiff.Sandbox.Work, "image.tar");
+        (await skiff.ExecAsync("tar", "-cf", archive, "-C", image.LayoutDirectory, ".")).AssertSuccess();
+        (await skiff.RunAsync("load", "-q", "-i", archive)).AssertSuccess();
+        string id = (await skiff.RunAsync("images", "-q")).AssertSuccess().Stdout.Trim();
+
+        IReadOnlyList<string> sizes = (await skiff.RunAsync("history", "--human=false", "--format", "{{.Size}}", id)).AssertSuccess().StdoutLines;
+        Assert.Equal(2, sizes.Count);
+        Assert.Equal((1L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), sizes[0]);
+        Assert.True(long.Parse(sizes[1], System.Globalization.CultureInfo.InvariantCulture) > 500_000, $"busybox layer size {sizes[1]}");
+
+        // The image's SIZE is the sum of its layers', as docker's is.
+        long total = (await skiff.RunAsync("image", "inspect", "--format", "{{.Size}}", id)).AssertSuccess().Stdout.Trim() is var text
+            ? long.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        Assert.Equal(total, sizes.Sum(s => long.Parse(s, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("1.05MB", (await skiff.RunAsync("history", "--format", "{{.Size}}", id)).AssertSuccess().StdoutLines[0]);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Saves_and_loads_both_archive_formats(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
