@@ -146,6 +146,39 @@ public sealed class ContentStore
         }
     }
 
+    /// <summary>Partial downloads in ingest/ (resumable, or left by a killed pull): file name, bytes, last write.</summary>
+    public IReadOnlyList<(string Name, long Size, DateTime Modified)> Partials() => !Directory.Exists(ingestDirectory) ? []
+        : new DirectoryInfo(ingestDirectory).EnumerateFiles("*.partial").Select(f => (f.Name, f.Length, f.LastWriteTimeUtc)).ToList();
+
+    /// <summary>Ingest lock files whose partial download is gone (every finished download leaves one).</summary>
+    public IReadOnlyList<string> StaleIngestLocks() => !Directory.Exists(ingestDirectory) ? []
+        : Directory.EnumerateFiles(ingestDirectory, "*.lock").Select(Path.GetFileName).OfType<string>()
+            .Where(n => !File.Exists(Path.Combine(ingestDirectory, n[..^".lock".Length])))
+            .ToList();
+
+    /// <summary>Temp files of interrupted atomic writes among the blobs (<c>.NAME.PID.GUID.tmp</c>).</summary>
+    public IReadOnlyList<string> TempFiles() => !Directory.Exists(blobsDirectory) ? []
+        : Directory.EnumerateFiles(blobsDirectory, ".*.tmp", SearchOption.AllDirectories).ToList();
+
+    /// <summary>
+    /// Deletes a file in ingest/ by name (a partial or a lock). Only for a caller that knows nobody is
+    /// ingesting: the store-wide exclusive hold of the layer store, which every writer shares.
+    /// </summary>
+    public void RemoveIngestFile(string name)
+    {
+        if (!name.Contains('/', StringComparison.Ordinal) && (name.EndsWith(".partial", StringComparison.Ordinal) || name.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            File.Delete(Path.Combine(ingestDirectory, name));
+        }
+    }
+
+    /// <summary>True when the stored blob hashes to its name (a torn or tampered blob does not).</summary>
+    public bool Verify(Digest digest)
+    {
+        using FileStream stream = OpenRead(digest);
+        return Digest.FromSha256Hash(System.Security.Cryptography.SHA256.HashData(stream)) == digest;
+    }
+
     /// <summary>Removes partial downloads nobody is writing (left by a killed pull).</summary>
     public void CleanIngest(TimeSpan olderThan)
     {

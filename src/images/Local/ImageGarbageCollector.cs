@@ -62,7 +62,8 @@ public sealed class ImageGarbageCollector(LocalImages local)
         }
     }
 
-    private static IEnumerable<Digest> BlobsOf(ImageRecord image, ImageManifest? manifest)
+    /// <summary>Every blob an image needs: config, manifest, the indexes it was pulled through, its layers.</summary>
+    internal static IEnumerable<Digest> BlobsOf(ImageRecord image, ImageManifest? manifest)
     {
         if (Digest.TryParse(image.Id, out Digest config))
         {

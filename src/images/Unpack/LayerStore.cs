@@ -81,7 +81,7 @@ public sealed class LayerStore : ILayerCollector
     /// A shared hold on the store: while any is held, <see cref="RemoveUnreferenced"/> waits. Pull and
     /// load take it before unpacking and release it after the image record is written.
     /// </summary>
-    public IDisposable HoldForUse() => FileLock.Acquire(Path.Combine(locksDirectory, "gc.lock"), shared: true);
+    public IDisposable HoldForUse() => FileLock.Acquire(GcLockPath, shared: true);
 
     /// <summary>
     /// Returns the layer <paramref name="chainId"/>, extracting it from <paramref name="openBlob"/> if it is
@@ -133,9 +133,50 @@ public sealed class LayerStore : ILayerCollector
     /// </summary>
     public IReadOnlyList<Digest> RemoveUnreferenced(IEnumerable<Digest> inUse)
     {
+        using FileLock gc = FileLock.Acquire(GcLockPath);
+        return RemoveUnreferencedHeld(inUse);
+    }
+
+    /// <summary>
+    /// The exclusive side of <see cref="HoldForUse"/> without waiting: null while a pull, load, import or
+    /// run holds the store. While held, nothing else is writing blobs, partials, layers or scratch files.
+    /// </summary>
+    public FileLock? TryHoldExclusive()
+    {
+        Directory.CreateDirectory(locksDirectory);
+        return FileLock.TryAcquire(GcLockPath);
+    }
+
+    /// <summary>Names in layers/ that are not complete layers (no readable layer.json): debris of older, broken runs.</summary>
+    public IReadOnlyList<string> BrokenLayerDirectories() => !Directory.Exists(layersDirectory) ? []
+        : Directory.EnumerateDirectories(layersDirectory).Select(Path.GetFileName).OfType<string>()
+            .Where(n => !n.StartsWith('.') && !(Digest.TryParse("sha256:" + n, out Digest id) && TryGet(id) is not null))
+            .ToList();
+
+    /// <summary>Entries in layers/.tmp: extractions or removals that a killed process left.</summary>
+    public IReadOnlyList<string> Leftovers() => !Directory.Exists(tempDirectory) ? []
+        : Directory.EnumerateFileSystemEntries(tempDirectory).Select(Path.GetFileName).OfType<string>().ToList();
+
+    /// <summary>Per-layer lock files whose layer does not exist (the store lock is not one of them).</summary>
+    public IReadOnlyList<string> StaleLocks() => !Directory.Exists(locksDirectory) ? []
+        : Directory.EnumerateFiles(locksDirectory, "*.lock").Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != "gc.lock" && !Directory.Exists(Path.Combine(layersDirectory, n[..^".lock".Length])))
+            .ToList();
+
+    /// <summary>Deletes a per-layer lock file; call only while holding <see cref="TryHoldExclusive"/>.</summary>
+    public void RemoveLock(string name)
+    {
+        if (name != "gc.lock" && !name.Contains('/', StringComparison.Ordinal))
+        {
+            File.Delete(Path.Combine(locksDirectory, name));
+        }
+    }
+
+    /// <summary><see cref="RemoveUnreferenced"/> for a caller that already holds <see cref="TryHoldExclusive"/>.</summary>
+    public IReadOnlyList<Digest> RemoveUnreferencedHeld(IEnumerable<Digest> inUse)
+    {
         var keep = new HashSet<string>(inUse.Select(d => d.Hex), StringComparer.Ordinal);
         var removed = new List<Digest>();
-        using FileLock gc = FileLock.Acquire(Path.Combine(locksDirectory, "gc.lock"));
         if (!Directory.Exists(layersDirectory))
         {
             return removed;
@@ -301,6 +342,8 @@ public sealed class LayerStore : ILayerCollector
             // The next extraction of this layer or GC removes it.
         }
     }
+
+    private string GcLockPath => Path.Combine(locksDirectory, "gc.lock");
 
     private string LayerDirectory(Digest chainId) => Path.Combine(layersDirectory, chainId.Hex);
 

@@ -8,6 +8,9 @@ namespace Skiff.Cli.Commands.Images;
 /// <summary><c>skiff image prune [-a] [-f]</c>: removes dangling images (with -a every image no container uses), asking first unless -f.</summary>
 public static class ImagePruneCommand
 {
+    /// <summary>Younger partial downloads stay for a pull that is tried again to resume from.</summary>
+    public static readonly TimeSpan PartialMinAge = TimeSpan.FromHours(1);
+
     public static Command Create(GlobalOptions globals)
     {
         var all = new Option<bool>("--all", "-a") { Description = "Remove all images not used by containers, not just dangling ones" };
@@ -42,14 +45,18 @@ public static class ImagePruneCommand
                 .Where(i => users.ContainersUsing(i.Id).Count == 0)
                 .ToList();
             RemovalReport report = new ImageRemover(local, users).Delete(candidates);
+
+            // Also sweep what failed or killed imports, loads and pulls left: blobs and layers no image
+            // uses, old partial downloads, scratch files. Skipped while another skiff process works.
+            StoreReport swept = ImageServices.StoreChecker(context).Run(new StoreCheckOptions { PartialMinAge = PartialMinAge }, repair: true);
             foreach (string id in report.DeletedIds)
             {
                 context.Out.WriteLine(id["sha256:".Length..]);
             }
 
-            if (report.DeletedIds.Count > 0 || parseResult.GetValue(force))
+            if (report.DeletedIds.Count > 0 || swept.FreedBytes > 0 || parseResult.GetValue(force))
             {
-                context.Error.WriteLine($"Total reclaimed space: {Humanize.Size(report.FreedBytes)}");
+                context.Error.WriteLine($"Total reclaimed space: {Humanize.Size(report.FreedBytes + swept.FreedBytes)}");
             }
 
             return ExitCodes.Success;

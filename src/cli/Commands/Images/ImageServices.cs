@@ -17,6 +17,14 @@ public static class ImageServices
     /// <summary>Containers that use images, from the container store.</summary>
     public static IImageUsers Users(CliContext context) => new ContainerImageUsers(Containers.ContainerServices.Store(context));
 
+    /// <summary>The store consistency check and sweep (prune, system check).</summary>
+    public static StoreChecker StoreChecker(CliContext context)
+    {
+        var content = new ContentStore(context.Paths.Root);
+        Skiff.Images.Unpack.LayerStore layers = StorageServices.Layers(context);
+        return new StoreChecker(new LocalImages(new ImageStore(context.Paths.Root), content, null, layers), layers, context.Paths.Root, Temporary(context));
+    }
+
     /// <summary>Scratch space on the store's filesystem (so finished files can be renamed into place).</summary>
     public static string Temporary(CliContext context) => Path.Combine(context.Paths.Root, "tmp");
 }

@@ -29,6 +29,9 @@ public static class ImportCommand
                 parseResult.GetValue(message),
                 parseResult.GetValue(arch) ?? VersionCommand.Architecture());
             LocalImages local = ImageServices.Local(context);
+            // Shared hold: a concurrent prune or system check --repair must not take the blobs and scratch
+            // files written before the image record exists for debris.
+            using IDisposable inUse = StorageServices.Layers(context).HoldForUse();
             var importer = new ImageImporter(local, ImageServices.Temporary(context));
             ImageRecord record;
             using (Stream input = Open(path))

@@ -22,6 +22,9 @@ public static class LoadCommand
             }
 
             LocalImages local = ImageServices.Local(context);
+            // Shared hold: a concurrent prune or system check --repair must not take the blobs and scratch
+            // files written before the image record exists for debris.
+            using IDisposable inUse = StorageServices.Layers(context).HoldForUse();
             IReadOnlyList<LoadedImage> loaded;
             using (Stream stream = ImportCommand.Open(path))
             {

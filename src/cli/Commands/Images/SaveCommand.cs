@@ -36,6 +36,8 @@ public static class SaveCommand
             }
 
             SaveFormat saveFormat = parseResult.GetValue(format) == "oci-archive" ? SaveFormat.OciArchive : SaveFormat.DockerArchive;
+            // Shared hold: a concurrent prune or system check --repair leaves the scratch space alone.
+            using IDisposable inUse = StorageServices.Layers(context).HoldForUse();
             var writer = new ArchiveWriter(local, ImageServices.Temporary(context));
             if (path is null)
             {

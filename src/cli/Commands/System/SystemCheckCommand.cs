@@ -1,27 +1,79 @@
 using System.CommandLine;
+using Skiff.Images.Local;
 using Skiff.Rootless.Checks;
 using Skiff.Runtime.Cgroups;
 
 namespace Skiff.Cli.Commands.System;
 
 /// <summary>
-/// <c>skiff system check</c>: what this machine lacks for the current user, each problem with its fix.
-/// Exit 0 when healthy, 1 when problems were found (podman 5's system check also exits non-zero then).
+/// <c>skiff system check [--repair]</c>: what this machine lacks for the current user, each problem with its
+/// fix, then the image store's consistency (with --repair, what can safely go is removed; rootless that runs
+/// inside skiff's user namespace). Exit 0 when healthy, 1 when problems were found or remain (podman 5's system check also exits non-zero then).
 /// Test hooks: SKIFF_CHECK_SUBUID, SKIFF_CHECK_SUBGID, SKIFF_CHECK_TUN, SKIFF_CHECK_FUSE override the paths examined.
 /// </summary>
 public static class SystemCheckCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var command = new Command("check", "Check the machine and the current user's setup for rootless containers");
-        command.SetAction(parseResult =>
+        var repair = new Option<bool>("--repair", "-r") { Description = "Remove what the image store check finds that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers)" };
+        var storeOnly = new Option<bool>("--store-only") { Description = "Check only the image store", Hidden = true };
+        var command = new Command("check", "Check the machine and the current user's setup for rootless containers, and the image store") { repair, storeOnly };
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parseResult);
-            IReadOnlyList<SystemProblem> problems = Run(context);
-            Print(context.Out, problems);
-            return problems.Count == 0 ? ExitCodes.Success : 1;
+            bool fix = parseResult.GetValue(repair);
+            IReadOnlyList<SystemProblem> problems = parseResult.GetValue(storeOnly) ? [] : Run(context);
+            Print(context.Out, problems, summary: false);
+            int storeExit;
+            if (fix && context.User.Rootless && !context.User.InsideUserNamespace)
+            {
+                // Unpacked layers hold files owned by subordinate ids: only skiff's user namespace can remove them.
+                string self = Environment.ProcessPath ?? throw Skiff.Core.Errors.SkiffException.Internal("cannot find skiff's own executable");
+                string[] arguments = [.. Environment.GetCommandLineArgs().Skip(1), "--store-only"];
+                storeExit = await Skiff.Rootless.Storage.UserNamespaceReexec.ForUser(context.User, new Skiff.Core.Processes.ProcessRunner()).RunAsync(self, arguments, cancellationToken);
+            }
+            else
+            {
+                storeExit = CheckStore(context, fix);
+            }
+
+            if (!parseResult.GetValue(storeOnly))
+            {
+                context.Out.WriteLine(problems.Count == 0 ? "No system problems found." : $"{problems.Count} system problem(s) found.");
+            }
+
+            return problems.Count == 0 && storeExit == 0 ? ExitCodes.Success : 1;
         });
         return command;
+    }
+
+    /// <summary>Checks (and with <paramref name="repair"/> cleans) the image store; prints each finding; 1 when problems remain.</summary>
+    private static int CheckStore(CliContext context, bool repair)
+    {
+        StoreReport report = Images.ImageServices.StoreChecker(context).Run(new StoreCheckOptions { VerifyBlobs = true }, repair);
+        if (report.Busy)
+        {
+            context.Out.WriteLine("Store: in use by another skiff process (pull, load, import, save or run); not checked, try again when it has finished.");
+            return ExitCodes.Success;
+        }
+
+        foreach (StoreProblem done in report.Repaired.Where(p => !p.Housekeeping))
+        {
+            context.Out.WriteLine($"Repaired: [store] {done.Message} ({done.Subject})");
+        }
+
+        int tidied = report.Repaired.Count(p => p.Housekeeping);
+        if (tidied > 0)
+        {
+            context.Out.WriteLine($"Tidied: [store] {tidied} lock file(s) of finished work");
+        }
+
+        List<StoreProblem> remaining = report.Remaining.Where(p => !p.Housekeeping).ToList();
+        int found = report.Found.Count(p => !p.Housekeeping);
+        Print(context.Out, remaining.Select(p => new SystemProblem("store", $"{p.Message} ({p.Subject})", p.Repairable ? "skiff system check --repair" : p.Fix)).ToList(), summary: false);
+        context.Out.WriteLine(found == 0 ? "Store: no problems found."
+            : $"Store: {found} problem(s) found, {found - remaining.Count} repaired, {remaining.Count} remaining.");
+        return remaining.Count == 0 ? ExitCodes.Success : 1;
     }
 
     public static IReadOnlyList<SystemProblem> Run(CliContext context)
@@ -43,7 +95,7 @@ public static class SystemCheckCommand
         return SystemChecker.Run(options, layout, delegation);
     }
 
-    public static void Print(TextWriter o, IReadOnlyList<SystemProblem> problems)
+    public static void Print(TextWriter o, IReadOnlyList<SystemProblem> problems, bool summary = true)
     {
         foreach (SystemProblem p in problems)
         {
@@ -51,6 +103,9 @@ public static class SystemCheckCommand
             o.WriteLine($"  Fix: {p.Fix}");
         }
 
-        o.WriteLine(problems.Count == 0 ? "No problems found." : $"{problems.Count} problem(s) found.");
+        if (summary)
+        {
+            o.WriteLine(problems.Count == 0 ? "No problems found." : $"{problems.Count} problem(s) found.");
+        }
     }
 }
