@@ -48,7 +48,9 @@ try
             return ExitCodes.EngineError;
         }
 
-        Console.Error.WriteLine($"Error: {parseResult.Errors[0].Message}");
+        // An unknown flag taken for an argument also makes its neighbours "unrecognized": name the flag, as docker does.
+        ParseError shown = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown flag", StringComparison.Ordinal)) ?? parseResult.Errors[0];
+        Console.Error.WriteLine($"Error: {shown.Message}");
         Console.Error.WriteLine($"Hint: see 'skiff {(verb is null ? string.Empty : verb.Name + " ")}--help'");
         return ExitCodes.EngineError;
     }

@@ -35,7 +35,12 @@ public sealed class AuthFile
         {
             return new AuthFile(path, new JsonObject());
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        catch (UnauthorizedAccessException)
+        {
+            // The AOT build has no resource strings: e.Message would be a resource key.
+            throw new SkiffException(ErrorKind.PermissionDenied, $"reading auth file {path}: permission denied", "make the file readable for your user, or pass another with --authfile");
+        }
+        catch (IOException e)
         {
             throw Unreadable(path, e.Message);
         }
@@ -185,7 +190,7 @@ public sealed class AuthFile
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             File.Delete(temp);
-            throw SkiffException.InvalidArgument($"writing auth file {full}: {e.Message}", "pass a writable file with --authfile");
+            throw SkiffException.InvalidArgument($"writing auth file {full}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}", "pass a writable file with --authfile");
         }
     }
 
