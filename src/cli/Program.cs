@@ -49,7 +49,7 @@ try
         }
 
         // An unknown flag taken for an argument also makes its neighbours "unrecognized": name the flag, as docker does.
-        ParseError shown = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown flag", StringComparison.Ordinal)) ?? parseResult.Errors[0];
+        System.CommandLine.Parsing.ParseError shown = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown flag", StringComparison.Ordinal)) ?? parseResult.Errors[0];
         Console.Error.WriteLine($"Error: {shown.Message}");
         Console.Error.WriteLine($"Hint: see 'skiff {(verb is null ? string.Empty : verb.Name + " ")}--help'");
         return ExitCodes.EngineError;
