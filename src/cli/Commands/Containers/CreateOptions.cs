@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
 
 namespace Skiff.Cli.Commands.Containers;
 
@@ -45,6 +46,11 @@ public sealed class CreateOptions
 
     public Option<string> Pull { get; } = new("--pull") { Description = "Pull image policy (always, missing, never)", DefaultValueFactory = _ => "missing" };
 
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress output information when pulling images" };
+
+    /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
+    public RegistryFlags Registry { get; } = new();
+
     public Option<string> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host)", DefaultValueFactory = _ => "none" };
 
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
@@ -66,12 +72,13 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
-            Init, StopSignal, StopTimeout, Ulimit, Label, Pull, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
         })
         {
             command.Options.Add(option);
         }
 
+        Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
         Network.AcceptOnlyFromAmong("none", "host");
         command.Arguments.Add(Image);
