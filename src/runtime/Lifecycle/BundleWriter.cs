@@ -62,7 +62,7 @@ public sealed class BundleWriter(ContainerStore store)
                 ["gid"] = user.Gid,
                 ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
             },
-            ["args"] = Strings(config.Args),
+            ["args"] = Strings(config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : config.Args),
             ["env"] = Strings(env),
             ["cwd"] = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
             ["capabilities"] = new JsonObject
@@ -93,6 +93,11 @@ public sealed class BundleWriter(ContainerStore store)
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
             Mount("/etc/hosts", "bind", Path.Combine(directory, "hosts"), ["bind", "rprivate"]),
             Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]));
+        if (config.Init && config.InitPath is not null)
+        {
+            mounts.Add((JsonNode)Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
+        }
+
         foreach (ContainerMount mount in config.Mounts)
         {
             mounts.Add((JsonNode)(mount.Type == "tmpfs"

@@ -24,10 +24,7 @@ public static class ContainerUsers
         }
         catch (SkiffException) when (!needed)
         {
-            return null;
-        }
-        catch (SystemCallException) when (!needed)
-        {
+            // SystemCallException included: it is a SkiffException.
             return null;
         }
     }

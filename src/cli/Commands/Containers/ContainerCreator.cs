@@ -77,6 +77,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             NetworkMode = parse.GetValue(options.Network) ?? "none",
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),
+            InitPath = parse.GetValue(options.Init) ? ContainerInitBinary.Find(context.SelfExecutable, parse.GetValue(options.InitPath)) : null,
             Mounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
@@ -87,11 +88,6 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         if (config.DetachKeys is not null)
         {
             DetachKeys.Parse(config.DetachKeys);
-        }
-
-        if (config.Init)
-        {
-            throw SkiffException.InvalidArgument("--init is not supported yet", "run without --init");
         }
 
         _ = detach;

@@ -36,6 +36,8 @@ public sealed class CreateOptions
 
     public Option<bool> Init { get; } = new("--init") { Description = "Run an init inside the container that forwards signals and reaps processes" };
 
+    public Option<string?> InitPath { get; } = new("--init-path") { Description = "Path to the container-init binary" };
+
     public Option<string?> StopSignal { get; } = new("--stop-signal") { Description = "Signal to stop the container" };
 
     public Option<int?> StopTimeout { get; } = new("--stop-timeout") { Description = "Timeout (in seconds) to stop the container" };
@@ -72,7 +74,7 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
-            Init, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
         })
         {
             command.Options.Add(option);
