@@ -45,6 +45,12 @@ public static unsafe class RootedFile
             int errno = Marshal.GetLastPInvokeError();
             if (errno is Errnos.ENOENT or Errnos.ENOTDIR)
             {
+                if (IsSymlink(rootHandle, name))
+                {
+                    // Dangling in the image, but it may point at what the runtime mounts later (/dev, /proc).
+                    throw new SkiffException(ErrorKind.InvalidArgument, $"{path} in the container's root filesystem is a symlink to nothing in the image", "fix the image: it must be a plain file");
+                }
+
                 return null;
             }
 
@@ -52,15 +58,7 @@ public static unsafe class RootedFile
         }
 
         using var file = new SafeFileHandle((nint)fd, ownsHandle: true);
-        byte* stat = stackalloc byte[Libc.StatxSize];
-        byte empty = 0;
-        if (Libc.statx((int)file.DangerousGetHandle(), &empty, Libc.AT_EMPTY_PATH, Libc.STATX_MODE, stat) != 0)
-        {
-            throw new SystemCallException("statx", path, Marshal.GetLastPInvokeError());
-        }
-
-        ushort mode = *(ushort*)(stat + Libc.StatxModeOffset);
-        if ((mode & 0xF000) != 0x8000)
+        if (Mode(file, path) is var mode && (mode & 0xF000) != 0x8000)
         {
             throw new SkiffException(ErrorKind.InvalidArgument, $"{path} in the container's root filesystem is not a regular file", "fix the image: it must be a plain file");
         }
@@ -84,5 +82,40 @@ public static unsafe class RootedFile
         }
 
         return buffer.AsSpan(0, total).ToArray();
+    }
+
+    /// <summary>Whether the last component of <paramref name="name"/> (its parents resolved inside the root) is a symlink.</summary>
+    private static bool IsSymlink(SafeFileHandle root, byte[] name)
+    {
+        var how = new Libc.OpenHow
+        {
+            Flags = (ulong)(Libc.O_PATH | Libc.O_CLOEXEC | 0x20000 /* O_NOFOLLOW */),
+            Resolve = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS,
+        };
+        long fd;
+        fixed (byte* p = name)
+        {
+            fd = Libc.syscall_openat2(Libc.SYS_openat2, (int)root.DangerousGetHandle(), p, &how, (nuint)sizeof(Libc.OpenHow));
+        }
+
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        using var link = new SafeFileHandle((nint)fd, ownsHandle: true);
+        return (Mode(link, "symlink") & 0xF000) == 0xA000;
+    }
+
+    private static ushort Mode(SafeFileHandle file, string path)
+    {
+        byte* stat = stackalloc byte[Libc.StatxSize];
+        byte empty = 0;
+        if (Libc.statx((int)file.DangerousGetHandle(), &empty, Libc.AT_EMPTY_PATH, Libc.STATX_MODE, stat) != 0)
+        {
+            throw new SystemCallException("statx", path, Marshal.GetLastPInvokeError());
+        }
+
+        return *(ushort*)(stat + Libc.StatxModeOffset);
     }
 }

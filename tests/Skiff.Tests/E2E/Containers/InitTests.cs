@@ -18,7 +18,8 @@ public sealed class InitTests(ITestOutputHelper output)
         using var skiff = new SkiffCli(output, rootless);
         string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
         ProcessResult probe = (await skiff.RunAsync("run", "--rm", "--init", "--rootfs", rootfs, "sh", "-c", "cat /proc/1/comm; echo $$")).AssertSuccess();
-        Assert.Equal(["skiff-init", "2"], probe.StdoutLines);
+        Assert.Equal("skiff-init", probe.StdoutLines[0]);
+        Assert.NotEqual("1", probe.StdoutLines[1]);
         (await skiff.RunAsync("run", "--rm", "--init", "--rootfs", rootfs, "sh", "-c", "exit 3")).AssertExitCode(3);
         (await skiff.RunAsync("run", "--rm", "--init", "--rootfs", rootfs, "sh", "-c", "kill -9 $$")).AssertExitCode(137);
         (await skiff.RunAsync("run", "--rm", "--init", "--rootfs", rootfs, "no-such-command")).AssertError(127, "not found");

@@ -82,13 +82,13 @@ public sealed class RunImageFlagsTests(RegistryFixture registry, ITestOutputHelp
             string reference = await TestImages.PushAsync(image, registry.Registry, Unique("run/" + name, rootless), log: output);
             await skiff.PullInsecureAsync(reference);
 
-            ProcessResult run = await skiff.RunAsync("run", "--rm", "--user", "secret", reference, "id", "-u");
-            run.AssertExitCode(125);
-            Assert.DoesNotContain("4242", run.Stdout);
-            Assert.Matches("unable to find user secret|not a regular file|cannot open /etc/passwd", run.Stderr);
-
-            // Numeric users do not need the file: a broken one is ignored.
-            Assert.Equal("4242\n", (await skiff.RunAsync("run", "--rm", "--user", "4242", reference, "id", "-u")).AssertSuccess().Stdout);
+            // Refused before any runtime reads it inside the container (runc would hang on the FIFO).
+            foreach (string user in new[] { "secret", "4242", "0" })
+            {
+                ProcessResult run = await skiff.RunAsync("run", "--rm", "--user", user, reference, "id", "-u");
+                run.AssertError(125, "/etc/passwd in the container's root filesystem is");
+                Assert.DoesNotContain("4242", run.Stdout);
+            }
         }
 
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);

@@ -75,9 +75,10 @@ public sealed class UserResolverTests
             Directory.CreateDirectory(Path.Combine(root.FullName, "etc"));
             File.CreateSymbolicLink(Path.Combine(root.FullName, "etc", "passwd"), outside);
             File.CreateSymbolicLink(Path.Combine(root.FullName, "etc", "group"), "../../../../../../../../.." + outside);
-            Assert.Null(RootedFile.TryReadAll(root.FullName, "/etc/passwd", 1024));
-            Assert.Null(RootedFile.TryReadAll(root.FullName, "/etc/group", 1024));
+            Assert.Contains("symlink to nothing", Assert.Throws<SkiffException>(() => RootedFile.TryReadAll(root.FullName, "/etc/passwd", 1024)).Message);
+            Assert.Contains("symlink to nothing", Assert.Throws<SkiffException>(() => RootedFile.TryReadAll(root.FullName, "/etc/group", 1024)).Message);
             Assert.Throws<SkiffException>(() => ContainerUsers.Resolve(root.FullName, "secret", []));
+            Assert.Null(RootedFile.TryReadAll(root.FullName, "/etc/shadow", 1024));
 
             File.Delete(Path.Combine(root.FullName, "etc", "passwd"));
             File.CreateSymbolicLink(Path.Combine(root.FullName, "etc", "passwd"), "/proc/self/root" + outside);
