@@ -114,9 +114,16 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
         started.AssertExitCode(6);
         Assert.Equal("in hello\n", started.Stdout);
         Assert.Equal("err\n", started.Stderr);
-        ProcessResult again = await skiff.RunAsync(["start", "-a", "sa"], "ignored\n");
+        ProcessResult again = await skiff.RunAsync(["start", "--attach", "--interactive", "sa"], "again\n");
         again.AssertExitCode(6);
-        Assert.Equal("in \n", again.Stdout);
+        Assert.Equal("in again\n", again.Stdout);
+
+        // Without -i the output is attached and stdin is not.
+        (await skiff.RunAsync("create", "--name", "out", "--rootfs", rootfs, "sh", "-c", "echo only-out; exit 2")).AssertSuccess();
+        ProcessResult attached = await skiff.RunAsync(["start", "-a", "out"], "ignored\n");
+        attached.AssertExitCode(2);
+        Assert.Equal("only-out\n", attached.Stdout);
+        (await skiff.RunAsync("rm", "out")).AssertSuccess();
         (await skiff.RunAsync("rm", "sa")).AssertSuccess();
     }
 
