@@ -3,6 +3,7 @@ using Skiff.Cli.Commands.Containers;
 using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
+using Skiff.Cli.Commands.Volumes;
 
 namespace Skiff.Cli.Commands;
 
@@ -44,6 +45,9 @@ public static class CommandTree
         root.Subcommands.Add(ImportCommand.Create(globals));
         root.Subcommands.Add(SaveCommand.Create(globals));
         root.Subcommands.Add(LoadCommand.Create(globals));
+        root.Subcommands.Add(VolumeCommand.Create(globals));
+        root.Subcommands.Add(ContainerCommand.Create(globals));
+        root.Subcommands.Add(RenameCommand.Create(globals));
         return root;
     }
 
@@ -78,5 +82,6 @@ public static class CommandTree
         "rmi",
         "import",
         "load",
+        "volume",
     };
 }
