@@ -2,12 +2,7 @@ using System.CommandLine;
 using Skiff.Cli;
 using Skiff.Cli.Commands;
 using Skiff.Core.Errors;
-using Skiff.Core.IdMaps;
-using Skiff.Core.Processes;
 using Skiff.Core.Users;
-using Skiff.Rootless.IdMaps;
-using Skiff.Rootless.Storage;
-using Skiff.Runtime.Namespaces;
 
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
@@ -34,7 +29,9 @@ try
         args = PassThroughArguments.Separate(args, passIndex, passVerb, leading);
     }
 
-    if (user.Rootless && !user.InsideUserNamespace && verb is not null && CommandTree.UserNamespaceVerbs.Contains(verb.Name)
+    // 'container cp' and 'container export' choose their namespace themselves, as 'cp' and 'export' do.
+    string? namespaceVerb = verb is { Name: "container" } && passVerb is { Name: "cp" or "export" } ? passVerb.Name : verb?.Name;
+    if (user.Rootless && !user.InsideUserNamespace && namespaceVerb is not null && CommandTree.UserNamespaceVerbs.Contains(namespaceVerb)
         && !args.Any(a => a is "--help" or "-h"))
     {
         return await ReexecInUserNamespaceAsync(user, args);
@@ -98,16 +95,4 @@ static (int Index, Command? Verb) FindVerb(Command root, string[] args, int star
     return (-1, null);
 }
 
-static async Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args)
-{
-    IdMap map = RootlessIdMapBuilder.Build(
-        user.Uid,
-        user.Gid,
-        SubordinateIdFile.Read("/etc/subuid", user.Name, user.Uid),
-        SubordinateIdFile.Read("/etc/subgid", user.Name, user.Uid),
-        user.Name);
-    var launcher = new NamespaceLauncher(new NewIdMapWriter(new ProcessRunner()));
-    var reexec = new UserNamespaceReexec(launcher, map, user);
-    string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
-    return await reexec.RunAsync(self, args);
-}
+static Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args) => UserNamespaceEntry.RunAsync(user, args);

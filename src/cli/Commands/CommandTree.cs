@@ -48,6 +48,8 @@ public static class CommandTree
         root.Subcommands.Add(VolumeCommand.Create(globals));
         root.Subcommands.Add(ContainerCommand.Create(globals));
         root.Subcommands.Add(RenameCommand.Create(globals));
+        root.Subcommands.Add(CpCommand.Create(globals));
+        root.Subcommands.Add(ExportCommand.Create(globals));
         return root;
     }
 

@@ -15,7 +15,8 @@ namespace Skiff.Rootless.Storage;
 /// </summary>
 public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, CurrentUser user)
 {
-    public async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    /// <param name="joinPid">Join this process's user namespace instead of creating one (cp and export of a running container, which need ptrace-level access to its root).</param>
+    public async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default, int? joinPid = null)
     {
         var environment = new Dictionary<string, string>();
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -35,7 +36,9 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
 
         using NamespacedProcess child = await launcher.StartAsync(
             spawn,
-            new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map),
+            joinPid is int pid
+                ? new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User)
+                : new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map),
             cancellationToken).ConfigureAwait(false);
 
         // Ctrl-C from a terminal reaches the whole process group, so SIGINT needs no forwarding;
