@@ -20,10 +20,16 @@ public sealed class ContainerRoot : IDisposable
 {
     private readonly DescriptorLock? held;
 
-    private ContainerRoot(DirectoryHandle handle, IReadOnlySet<string> mountPoints, DescriptorLock? held)
+    private static readonly HashSet<string> KernelFileSystems = new(StringComparer.Ordinal)
+    {
+        "proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs", "debugfs", "tracefs", "bpf", "configfs", "fusectl", "pstore",
+    };
+
+    private ContainerRoot(DirectoryHandle handle, IReadOnlyList<(string Path, string Type)> mounts, DescriptorLock? held)
     {
         Handle = handle;
-        MountPoints = mountPoints;
+        MountPoints = mounts.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
+        KernelMountPoints = mounts.Where(m => KernelFileSystems.Contains(m.Type)).Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         this.held = held;
     }
 
@@ -32,6 +38,9 @@ public sealed class ContainerRoot : IDisposable
     /// <summary>Paths (relative to the root, without a leading slash) where something is mounted in a running container.</summary>
     public IReadOnlySet<string> MountPoints { get; }
 
+    /// <summary>The mount points of kernel filesystems (/proc, /sys, …): cp does not walk into them.</summary>
+    public IReadOnlySet<string> KernelMountPoints { get; }
+
     public static ContainerRoot Open(ContainerLifecycle lifecycle, string id)
     {
         ContainerConfig config = lifecycle.Store.ReadConfig(id);
@@ -39,7 +48,7 @@ public sealed class ContainerRoot : IDisposable
         if (state.Running)
         {
             DirectoryHandle root = DirectoryHandle.Open($"/proc/{state.Pid.ToString(CultureInfo.InvariantCulture)}/root");
-            IReadOnlySet<string> mountPoints = MountPointsOf(state.Pid);
+            IReadOnlyList<(string, string)> mountPoints = MountPointsOf(state.Pid);
 
             // The pid was checked against its start time by Observe; check again now that the handle is open.
             if (!ProcessStartTime.IsAlive(state.Pid, state.PidStartTime))
@@ -56,14 +65,14 @@ public sealed class ContainerRoot : IDisposable
         {
             if (config.RootfsPath is not null)
             {
-                return new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), new HashSet<string>(), held);
+                return new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held);
             }
 
             string mountPoint = lifecycle.Store.RootfsMountPoint(id);
             new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, mountPoint);
             try
             {
-                return new ContainerRoot(DirectoryHandle.Open(mountPoint), new HashSet<string>(), held);
+                return new ContainerRoot(DirectoryHandle.Open(mountPoint), [], held);
             }
             finally
             {
@@ -83,10 +92,10 @@ public sealed class ContainerRoot : IDisposable
         held?.Dispose();
     }
 
-    /// <summary>Mount points from /proc/PID/mountinfo (the kernel's own text: field 5 is the mount point, relative to that process's root).</summary>
-    private static HashSet<string> MountPointsOf(int pid)
+    /// <summary>Mount points and types from /proc/PID/mountinfo (the kernel's own text: field 5 is the mount point, relative to that process's root).</summary>
+    private static List<(string Path, string Type)> MountPointsOf(int pid)
     {
-        var result = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<(string, string)>();
         string text;
         try
         {
@@ -99,13 +108,15 @@ public sealed class ContainerRoot : IDisposable
 
         foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
+            // Optional fields end at " - ", followed by the filesystem type.
             string[] fields = line.Split(' ');
-            if (fields.Length > 4)
+            int separator = Array.IndexOf(fields, "-");
+            if (fields.Length > 4 && separator > 4 && separator + 1 < fields.Length)
             {
                 string path = Unescape(fields[4]).Trim('/');
                 if (path.Length > 0)
                 {
-                    result.Add(path);
+                    result.Add((path, fields[separator + 1]));
                 }
             }
         }

@@ -118,7 +118,7 @@ public static class CpCommand
             if (destination == "-")
             {
                 using Stream stdout = Console.OpenStandardOutput();
-                TarEntryWriter.Write(new TreeEntrySource(parent, item, name), stdout);
+                TarEntryWriter.Write(new TreeEntrySource(parent, item, name, Excluded(root, clean)), stdout);
                 return;
             }
 
@@ -146,8 +146,30 @@ public static class CpCommand
             }
 
             using DirectoryHandle target = DirectoryHandle.Open(targetDirectory);
-            new LayerApplier().Apply(new TreeEntrySource(parent, item, name), target, new ApplyOptions { PreserveOwners = keepOwners });
+            new LayerApplier().Apply(new TreeEntrySource(parent, item, name, Excluded(root, clean)), target, new ApplyOptions { PreserveOwners = keepOwners });
         }
+    }
+
+    /// <summary>
+    /// The kernel filesystems below the copied directory, relative to it, so that copying a running
+    /// container's / does not walk /proc and /sys. (Approximate when the path went through a symlink.)
+    /// </summary>
+    private static HashSet<string> Excluded(ContainerRoot root, string top)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string mount in root.KernelMountPoints)
+        {
+            if (top.Length == 0)
+            {
+                result.Add(mount);
+            }
+            else if (mount.StartsWith(top + "/", StringComparison.Ordinal))
+            {
+                result.Add(mount[(top.Length + 1)..]);
+            }
+        }
+
+        return result;
     }
 
     private static void CopyIn(ContainerRoot root, string source, string container, string path, bool keepOwners)
