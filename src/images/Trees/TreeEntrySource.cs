@@ -25,8 +25,13 @@ public sealed class TreeEntrySource(DirectoryHandle parent, string? leaf, string
         var inodes = new Dictionary<(uint, uint, ulong), string>();
         if (leaf is null)
         {
+            // Without a name the entries go into an existing directory (cp DIR/., export): its own metadata stays as it is.
             FileStatus top = parent.TryStat(string.Empty) ?? throw SkiffException.NotFound($"{parent.DisplayPath} vanished");
-            yield return Node(name, LayerEntryKind.Directory, top);
+            if (name.Length > 0)
+            {
+                yield return Node(name, LayerEntryKind.Directory, top);
+            }
+
             foreach (LayerEntry entry in Walk(parent, name, string.Empty, inodes, warnings))
             {
                 yield return entry;

@@ -142,15 +142,15 @@ public sealed class CopyExportTests(ITestOutputHelper output)
     {
         using var skiff = new SkiffCli(output, rootless);
         await skiff.ImportBusyboxAsync("busybox");
-        string a = (await skiff.RunAsync("create", "--name", "a", "busybox", "true")).AssertSuccess().Stdout.Trim();
-        (await skiff.RunAsync("create", "--name", "b", "busybox", "true")).AssertSuccess();
-        (await skiff.RunAsync("rename", "a", "b")).AssertError(125, "already in use");
-        (await skiff.RunAsync("rename", "nope", "c")).AssertError(125, "no such container");
-        (await skiff.RunAsync("rename", "a", "bad name")).AssertError(125, "names must match");
-        (await skiff.RunAsync("rename", "a", "c")).AssertSuccess();
-        Assert.Equal(["b", "c"], (await skiff.RunAsync("container", "ls", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
-        Assert.Equal(a + "\n", (await skiff.RunAsync("container", "inspect", "--format", "{{.Id}}", "c")).AssertSuccess().Stdout);
-        (await skiff.RunAsync("create", "--name", "a", "busybox", "true")).AssertSuccess();
+        string a = (await skiff.RunAsync("create", "--name", "aa", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("create", "--name", "bb", "busybox", "true")).AssertSuccess();
+        (await skiff.RunAsync("rename", "aa", "bb")).AssertError(125, "already in use");
+        (await skiff.RunAsync("rename", "nope", "cc")).AssertError(125, "no such container");
+        (await skiff.RunAsync("rename", "aa", "bad name")).AssertError(125, "names must match");
+        (await skiff.RunAsync("rename", "aa", "cc")).AssertSuccess();
+        Assert.Equal(["bb", "cc"], (await skiff.RunAsync("container", "ls", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
+        Assert.Equal(a + "\n", (await skiff.RunAsync("container", "inspect", "--format", "{{.Id}}", "cc")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("create", "--name", "aa", "busybox", "true")).AssertSuccess();
 
         // The command after the image belongs to the container, as with 'skiff run'.
         Assert.Equal("hi\n", (await skiff.RunAsync("container", "run", "--rm", "busybox", "sh", "-c", "echo hi")).AssertSuccess().Stdout);

@@ -18,7 +18,7 @@ public sealed class VolumeTests(ITestOutputHelper output)
         string random = (await skiff.RunAsync("volume", "create")).AssertSuccess().Stdout.Trim();
         Assert.Equal(64, random.Length);
 
-        Assert.Equal(["data", random], (await skiff.RunAsync("volume", "ls", "-q")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "data", random }.Order(StringComparer.Ordinal), (await skiff.RunAsync("volume", "ls", "-q")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
         Assert.Equal(["data"], (await skiff.RunAsync("volume", "ls", "-q", "--filter", "label=tier=db")).AssertSuccess().StdoutLines);
         Assert.Equal("local data\n", (await skiff.RunAsync("volume", "ls", "--filter", "name=dat", "--format", "{{.Driver}} {{.Name}}")).AssertSuccess().Stdout);
         Assert.StartsWith("DRIVER", (await skiff.RunAsync("volume", "ls")).AssertSuccess().Stdout);
