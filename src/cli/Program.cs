@@ -2,7 +2,12 @@ using System.CommandLine;
 using Skiff.Cli;
 using Skiff.Cli.Commands;
 using Skiff.Core.Errors;
+using Skiff.Core.IdMaps;
+using Skiff.Core.Processes;
 using Skiff.Core.Users;
+using Skiff.Rootless.IdMaps;
+using Skiff.Rootless.Storage;
+using Skiff.Runtime.Namespaces;
 
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
@@ -29,8 +34,8 @@ try
         args = PassThroughArguments.Separate(args, passIndex, passVerb, leading);
     }
 
-    // 'container cp' and 'container export' choose their namespace themselves, as 'cp' and 'export' do.
-    string? namespaceVerb = verb is { Name: "container" } && passVerb is { Name: "cp" or "export" } ? passVerb.Name : verb?.Name;
+    // 'container cp/export/exec' choose their namespaces themselves, as 'cp', 'export' and 'exec' do.
+    string? namespaceVerb = verb is { Name: "container" } && passVerb is { Name: "cp" or "export" or "exec" } ? passVerb.Name : verb?.Name;
     if (user.Rootless && !user.InsideUserNamespace && namespaceVerb is not null && CommandTree.UserNamespaceVerbs.Contains(namespaceVerb)
         && !args.Any(a => a is "--help" or "-h"))
     {
@@ -95,4 +100,8 @@ static (int Index, Command? Verb) FindVerb(Command root, string[] args, int star
     return (-1, null);
 }
 
-static Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args) => UserNamespaceEntry.RunAsync(user, args);
+static async Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args)
+{
+    string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
+    return await UserNamespaceReexec.ForUser(user, new ProcessRunner()).RunAsync(self, args);
+}
