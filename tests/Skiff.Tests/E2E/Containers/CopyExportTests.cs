@@ -26,6 +26,7 @@ public sealed class CopyExportTests(ITestOutputHelper output)
         (await skiff.RunAsync("cp", "live:/etc", Path.Combine(work, "etc-copy"))).AssertSuccess();
         Assert.True(File.Exists(Path.Combine(work, "etc-copy", "passwd")));
         Directory.CreateDirectory(Path.Combine(work, "flat"));
+        File.SetUnixFileMode(Path.Combine(work, "flat"), (UnixFileMode)Convert.ToInt32("777", 8));
         (await skiff.RunAsync("cp", "live:/etc/.", Path.Combine(work, "flat"))).AssertSuccess();
         Assert.True(File.Exists(Path.Combine(work, "flat", "group")));
 
