@@ -12,7 +12,7 @@ using Skiff.Runtime.Namespaces;
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
 {
-    return Skiff.Runtime.Monitor.MonitorEntry.Run(args);
+    return Skiff.Runtime.Monitor.MonitorEntry.Run(args, new Skiff.Cli.Commands.Volumes.ImageVolumePopulator());
 }
 
 // The one composition root: who we are, the command tree, error and exit-code policy.
@@ -25,14 +25,18 @@ try
 {
     var globals = new GlobalOptions(user);
     RootCommand root = CommandTree.Build(globals);
-    (int verbIndex, Command? verb) = FindVerb(root, args);
+    (int verbIndex, Command? verb) = FindVerb(root, args, 0);
 
-    if (verb is not null && CommandTree.PassThroughVerbs.TryGetValue(verb.Name, out int leading))
+    // 'skiff container run IMAGE CMD...' passes its command through like 'skiff run'.
+    (int passIndex, Command? passVerb) = verb is { Name: "container" } ? FindVerb(verb, args, verbIndex + 1) : (verbIndex, verb);
+    if (passVerb is not null && CommandTree.PassThroughVerbs.TryGetValue(passVerb.Name, out int leading))
     {
-        args = PassThroughArguments.Separate(args, verbIndex, verb, leading);
+        args = PassThroughArguments.Separate(args, passIndex, passVerb, leading);
     }
 
-    if (user.Rootless && !user.InsideUserNamespace && verb is not null && CommandTree.UserNamespaceVerbs.Contains(verb.Name)
+    // 'container cp/export/exec' choose their namespaces themselves, as 'cp', 'export' and 'exec' do.
+    string? namespaceVerb = verb is { Name: "container" } && passVerb is { Name: "cp" or "export" or "exec" } ? passVerb.Name : verb?.Name;
+    if (user.Rootless && !user.InsideUserNamespace && namespaceVerb is not null && CommandTree.UserNamespaceVerbs.Contains(namespaceVerb)
         && !args.Any(a => a is "--help" or "-h"))
     {
         return await ReexecInUserNamespaceAsync(user, args);
@@ -76,9 +80,9 @@ catch (Exception e)
     return reporter.ReportUnexpected(e);
 }
 
-static (int Index, Command? Verb) FindVerb(RootCommand root, string[] args)
+static (int Index, Command? Verb) FindVerb(Command root, string[] args, int start)
 {
-    for (int i = 0; i < args.Length; i++)
+    for (int i = start; i < args.Length; i++)
     {
         string token = args[i];
         if (token.StartsWith('-'))

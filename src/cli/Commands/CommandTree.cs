@@ -3,6 +3,7 @@ using Skiff.Cli.Commands.Containers;
 using Skiff.Cli.Commands.Images;
 using Skiff.Cli.Commands.Registry;
 using Skiff.Cli.Commands.System;
+using Skiff.Cli.Commands.Volumes;
 
 namespace Skiff.Cli.Commands;
 
@@ -47,6 +48,11 @@ public static class CommandTree
         root.Subcommands.Add(ImportCommand.Create(globals));
         root.Subcommands.Add(SaveCommand.Create(globals));
         root.Subcommands.Add(LoadCommand.Create(globals));
+        root.Subcommands.Add(VolumeCommand.Create(globals));
+        root.Subcommands.Add(ContainerCommand.Create(globals));
+        root.Subcommands.Add(RenameCommand.Create(globals));
+        root.Subcommands.Add(CpCommand.Create(globals));
+        root.Subcommands.Add(ExportCommand.Create(globals));
         return root;
     }
 
@@ -83,5 +89,6 @@ public static class CommandTree
         "rmi",
         "import",
         "load",
+        "volume",
     };
 }

@@ -40,6 +40,14 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
     public Task<int> RunJoinedAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
         RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User | NamespaceKinds.Mount), cancellationToken);
 
+    /// <summary>
+    /// Runs skiff again inside only the user namespace of <paramref name="pid"/> (a running rootless
+    /// container): enough for ptrace-level access to its <c>/proc/PID/root</c> and to files owned by
+    /// subordinate ids, while the mount namespace stays the host's, so host paths mean what the user typed (cp, export).
+    /// </summary>
+    public Task<int> RunInUserNamespaceOfAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
+        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User), cancellationToken);
+
     private async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, NamespaceRequest request, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>();

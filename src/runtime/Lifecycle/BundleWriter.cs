@@ -100,9 +100,14 @@ public sealed class BundleWriter(ContainerStore store)
 
         foreach (ContainerMount mount in config.Mounts)
         {
-            mounts.Add((JsonNode)(mount.Type == "tmpfs"
-                ? Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options])
-                : Mount(mount.Destination, "bind", mount.Source, ["rbind", .. mount.Options])));
+            mounts.Add((JsonNode)(mount.Type switch
+            {
+                "tmpfs" => Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options]),
+
+                // A volume is its _data directory bound in (podman's options); nocopy is ours, not the kernel's.
+                "volume" => Mount(mount.Destination, "bind", mount.Source, ["rbind", "nosuid", "nodev", .. mount.Options.Where(o => o != "nocopy")]),
+                _ => Mount(mount.Destination, "bind", mount.Source, ["rbind", .. mount.Options]),
+            }));
         }
 
         var namespaces = new JsonArray(

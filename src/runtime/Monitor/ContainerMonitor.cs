@@ -28,6 +28,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private SafeFileHandle? stdinWriter;
     private ContainerLogWriter? log;
 
+    /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
+    public Volumes.VolumeStore? Volumes { get; init; }
+
+    /// <summary>Fills new volumes with the image's content (see <see cref="Volumes.IVolumePopulator"/>).</summary>
+    public Volumes.IVolumePopulator? Populator { get; init; }
+
     /// <summary>Runs until the container has ended and is cleaned up. <paramref name="sync"/> gets one report.</summary>
     public int Run(SafeFileHandle sync, SafeFileHandle? firstClient)
     {
@@ -99,6 +105,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, rootfs);
         }
 
+        CopyUpVolumes(config, rootfs);
         new BundleWriter(store).ApplyUser(config, ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd));
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
@@ -405,6 +412,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 {
                     store.Remove(id);
                 }
+
+                Volumes?.RemoveAnonymous(config.Mounts);
             }
             catch (Exception e) when (e is SkiffException or IOException)
             {
@@ -486,6 +495,34 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// docker's and podman's copy-up: a volume's first container fills it with what the image has at the
+    /// mount point, if the volume is still empty. Done here because only now is the root mounted.
+    /// </summary>
+    private void CopyUpVolumes(ContainerConfig config, string rootfs)
+    {
+        if (Volumes is null || Populator is null)
+        {
+            return;
+        }
+
+        foreach (ContainerMount mount in config.Mounts)
+        {
+            if (mount.Type != "volume" || mount.Name is null || Volumes.TryGet(mount.Name) is not { NeedsCopyUp: true })
+            {
+                continue;
+            }
+
+            string data = Volumes.DataPath(mount.Name);
+            if (!Directory.EnumerateFileSystemEntries(data).Any() && !mount.Options.Contains("nocopy"))
+            {
+                Populator.Populate(rootfs, mount.Destination, data);
+            }
+
+            Volumes.MarkCopiedUp(mount.Name);
         }
     }
 }

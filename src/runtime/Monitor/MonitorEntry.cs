@@ -13,7 +13,7 @@ public static class MonitorEntry
 {
     public const string Verb = "__monitor";
 
-    public static int Run(string[] args)
+    public static int Run(string[] args, Volumes.IVolumePopulator? populator = null)
     {
         if (args.Length < 4 || args[0] != Verb)
         {
@@ -27,6 +27,10 @@ public static class MonitorEntry
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
         ContainerConfig config = store.ReadConfig(id);
         var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id));
-        return new ContainerMonitor(store, id, runtime, TimeProvider.System).Run(sync, first);
+        return new ContainerMonitor(store, id, runtime, TimeProvider.System)
+        {
+            Volumes = new Volumes.VolumeStore(args[1]),
+            Populator = populator,
+        }.Run(sync, first);
     }
 }

@@ -6,6 +6,7 @@ using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
 using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Volumes;
 
 namespace Skiff.Cli.Commands.Containers;
 
@@ -20,6 +21,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         bool interactive = parse.GetValue(options.Interactive);
         string id = ContainerIds.New();
         ContainerStore store = ContainerServices.Store(context);
+        IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
         ContainerImage? fromImage = null;
         string? rootfs = null;
         if (parse.GetValue(options.Rootfs))
@@ -78,7 +80,6 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),
             InitPath = parse.GetValue(options.Init) ? ContainerInitBinary.Find(context.SelfExecutable, parse.GetValue(options.InitPath)) : null,
-            Mounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
             Runtime = runtime,
@@ -91,7 +92,24 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
 
         _ = detach;
-        store.Create(config);
+        IReadOnlyList<string> imageVolumes = fromImage?.Volumes ?? [];
+        bool anyVolume = requestedMounts.Any(m => m.Type == "volume") || imageVolumes.Count > 0;
+        VolumeStore volumes = ContainerServices.Volumes(context);
+        var anonymous = new List<string>();
+
+        // Held until the container is stored, so that 'volume rm' either sees this container or runs before it.
+        using IDisposable? volumeLock = anyVolume ? volumes.Lock() : null;
+        try
+        {
+            config = config with { Mounts = ResolveVolumes(requestedMounts, imageVolumes, volumes, anonymous) };
+            store.Create(config);
+        }
+        catch
+        {
+            anonymous.ForEach(volumes.Remove);
+            throw;
+        }
+
         try
         {
             new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
@@ -99,11 +117,55 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         catch
         {
             store.Remove(config.Id);
+            anonymous.ForEach(volumes.Remove);
             throw;
         }
 
         return config;
     }
+
+    /// <summary>
+    /// Gives every volume mount its volume: named ones are created on first use, anonymous ones (-v /dst,
+    /// and the image's VOLUME paths no flag covers) get a new random volume, recorded in <paramref name="anonymous"/>.
+    /// </summary>
+    private static List<ContainerMount> ResolveVolumes(IReadOnlyList<ContainerMount> requested, IReadOnlyList<string> imageVolumes, VolumeStore volumes, List<string> anonymous)
+    {
+        var result = new List<ContainerMount>();
+        foreach (ContainerMount mount in requested)
+        {
+            if (mount.Type != "volume")
+            {
+                result.Add(mount);
+                continue;
+            }
+
+            VolumeRecord record = mount.Name is null ? volumes.Create(null, anonymous: true) : volumes.GetOrCreate(mount.Name);
+            if (mount.Name is null)
+            {
+                anonymous.Add(record.Name);
+            }
+
+            result.Add(mount with { Name = record.Name, Source = volumes.DataPath(record.Name) });
+        }
+
+        var covered = result.Select(m => CleanDestination(m.Destination)).ToHashSet(StringComparer.Ordinal);
+        foreach (string path in imageVolumes)
+        {
+            string destination = CleanDestination(path);
+            if (destination == "/" || !covered.Add(destination))
+            {
+                continue;
+            }
+
+            VolumeRecord record = volumes.Create(null, anonymous: true);
+            anonymous.Add(record.Name);
+            result.Add(new ContainerMount("volume", volumes.DataPath(record.Name), destination, record.Name, []));
+        }
+
+        return result;
+    }
+
+    private static string CleanDestination(string path) => "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries));
 
     private static Dictionary<string, string> Labels(string[] labels)
     {

@@ -2,7 +2,7 @@ using Skiff.Core.Mounts;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary>What a container takes from its image: the prepared root filesystem mounts and the image's defaults.</summary>
+/// <summary>What a container takes from its image: the prepared root filesystem mounts and the image's defaults (Volumes: its VOLUME paths).</summary>
 public sealed record ContainerImage(
     string ImageId,
     IReadOnlyList<MountSpec> RootfsMounts,
@@ -10,4 +10,5 @@ public sealed record ContainerImage(
     IReadOnlyList<string> Cmd,
     IReadOnlyList<string> Env,
     string? WorkingDir,
-    string? User);
+    string? User,
+    IReadOnlyList<string> Volumes);

@@ -8,6 +8,8 @@ public static class ContainerServices
 {
     public static ContainerStore Store(CliContext context) => new(context.Paths.Root, context.Paths.RunRoot);
 
+    public static Runtime.Volumes.VolumeStore Volumes(CliContext context) => new(context.Paths.Root);
+
     public static ContainerLifecycle Lifecycle(CliContext context)
     {
         ContainerStore store = Store(context);

@@ -1,9 +1,10 @@
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Volumes;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary>Parses -v/--volume, --mount and --tmpfs into container mounts.</summary>
+/// <summary>Parses -v/--volume, --mount and --tmpfs into container mounts (volumes get their source when resolved at create).</summary>
 public static class MountFlags
 {
     public static IReadOnlyList<ContainerMount> Parse(IEnumerable<string> volumes, IEnumerable<string> mounts, IEnumerable<string> tmpfs)
@@ -12,17 +13,32 @@ public static class MountFlags
         foreach (string volume in volumes)
         {
             string[] parts = volume.Split(':');
-            if (parts.Length is < 2 or > 3 || parts[1].Length == 0 || !parts[1].StartsWith('/'))
+
+            // -v /dst and -v /dst:ro: an anonymous volume (the second field is options, not a path).
+            if (parts.Length == 1 || (parts.Length == 2 && parts[0].StartsWith('/') && !parts[1].StartsWith('/')))
             {
-                throw SkiffException.InvalidArgument($"invalid volume specification: \"{volume}\"", "use -v /host/path:/container/path[:ro]");
+                if (!parts[0].StartsWith('/'))
+                {
+                    throw SkiffException.InvalidArgument($"invalid volume specification: \"{volume}\"", "use -v /container/path, -v NAME:/container/path or -v /host/path:/container/path[:ro]");
+                }
+
+                result.Add(Volume(null, parts[0], parts.Length == 2 ? parts[1].Split(',') : [], volume));
+                continue;
             }
 
+            if (parts.Length > 3 || parts[1].Length == 0 || !parts[1].StartsWith('/'))
+            {
+                throw SkiffException.InvalidArgument($"invalid volume specification: \"{volume}\"", "use -v /host/path:/container/path[:ro] or -v NAME:/container/path[:ro]");
+            }
+
+            string[] options = parts.Length == 3 ? parts[2].Split(',') : [];
             if (!parts[0].StartsWith('/') && !parts[0].StartsWith('.'))
             {
-                throw SkiffException.InvalidArgument($"named volume \"{parts[0]}\" is not supported yet", "bind a host directory: -v /host/path:/container/path");
+                result.Add(Volume(VolumeNames.Validate(parts[0]), parts[1], options, volume));
+                continue;
             }
 
-            result.Add(Bind(parts[0], parts[1], parts.Length == 3 ? parts[2].Split(',') : [], volume));
+            result.Add(Bind(parts[0], parts[1], options, volume));
         }
 
         foreach (string mount in mounts)
@@ -63,8 +79,23 @@ public static class MountFlags
 
                     result.Add(new ContainerMount("tmpfs", "tmpfs", target, null, options));
                     break;
+                case "volume":
+                    string? name = fields.GetValueOrDefault("source") ?? fields.GetValueOrDefault("src");
+                    var volumeOptions = new List<string>();
+                    if (readOnly)
+                    {
+                        volumeOptions.Add("ro");
+                    }
+
+                    if (fields.TryGetValue("volume-nocopy", out string? nocopy) && nocopy != "false")
+                    {
+                        volumeOptions.Add("nocopy");
+                    }
+
+                    result.Add(Volume(name is { Length: > 0 } ? VolumeNames.Validate(name) : null, target, volumeOptions, mount));
+                    break;
                 default:
-                    throw SkiffException.InvalidArgument($"mount type \"{type}\" is not supported yet", "use type=bind or type=tmpfs");
+                    throw SkiffException.InvalidArgument($"invalid mount type \"{type}\" in \"{mount}\"", "use type=bind, type=volume or type=tmpfs");
             }
         }
 
@@ -80,6 +111,27 @@ public static class MountFlags
         }
 
         return result;
+    }
+
+    /// <summary>A named (or, with a null name, anonymous) volume; its source is filled in when the volume is resolved at create.</summary>
+    private static ContainerMount Volume(string? name, string target, IReadOnlyList<string> options, string spec)
+    {
+        var mountOptions = new List<string>();
+        foreach (string option in options)
+        {
+            switch (option)
+            {
+                case "ro" or "nocopy":
+                    mountOptions.Add(option);
+                    break;
+                case "rw" or "z" or "Z" or "":
+                    break;
+                default:
+                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw or nocopy");
+            }
+        }
+
+        return new ContainerMount("volume", string.Empty, target, name, mountOptions);
     }
 
     private static ContainerMount Bind(string source, string target, IReadOnlyList<string> options, string spec)

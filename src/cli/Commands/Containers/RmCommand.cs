@@ -21,7 +21,14 @@ public static class RmCommand
             IEnumerable<string> targets = parse.GetValue(all) ? lifecycle.Store.ListIds() : parse.GetValue(containers)!;
             return ContainerServices.ForEach(context, targets, target =>
             {
-                lifecycle.Remove(lifecycle.Store.Resolve(target), parse.GetValue(force));
+                string id = lifecycle.Store.Resolve(target);
+                IReadOnlyList<ContainerMount> mounts = lifecycle.Store.ReadConfig(id).Mounts;
+                lifecycle.Remove(id, parse.GetValue(force));
+                if (parse.GetValue(volumes))
+                {
+                    ContainerServices.Volumes(context).RemoveAnonymous(mounts);
+                }
+
                 context.Out.WriteLine(target);
             });
         });

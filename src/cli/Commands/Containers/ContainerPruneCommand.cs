@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>
+/// <c>skiff container prune [-f] [--filter until=…|label=…|label!=…]</c>: removes every container that is
+/// not running and prints its id, asking first unless -f (podman's prompt). Volumes stay.
+/// </summary>
+public static class ContainerPruneCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
+        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])" };
+        var command = new Command("prune", "Remove all non running containers") { force, filter };
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            string[] filters = parse.GetValue(filter) ?? [];
+            foreach (string f in filters)
+            {
+                if (f.Split('=', 2) is not [("until" or "label" or "label!"), _])
+                {
+                    throw SkiffException.InvalidArgument($"invalid filter \"{f}\"", "use until=TIME, label=KEY[=VALUE] or label!=KEY[=VALUE]");
+                }
+            }
+
+            if (!parse.GetValue(force))
+            {
+                context.Out.WriteLine("WARNING! This will remove all non running containers.");
+                context.Out.Write("Are you sure you want to continue? [y/N] ");
+                context.Out.Flush();
+                if (Console.In.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+                {
+                    return ExitCodes.Success;
+                }
+            }
+
+            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            var doomed = new List<string>();
+            foreach (string id in lifecycle.Store.ListIds())
+            {
+                try
+                {
+                    ContainerConfig config = lifecycle.Store.ReadConfig(id);
+                    if (!lifecycle.Observe(id).Running && filters.All(f => Matches(f, config, now)))
+                    {
+                        doomed.Add(id);
+                    }
+                }
+                catch (SkiffException)
+                {
+                    // Removed meanwhile.
+                }
+            }
+
+            return ContainerServices.ForEach(context, doomed, id =>
+            {
+                lifecycle.Remove(id, force: false);
+                context.Out.WriteLine(id);
+            });
+        });
+        return command;
+    }
+
+    private static bool Matches(string filter, ContainerConfig config, DateTimeOffset now)
+    {
+        string[] parts = filter.Split('=', 2);
+        return parts[0] switch
+        {
+            "until" => config.Created < Until(parts[1], now),
+            "label" => HasLabel(config, parts[1]),
+            _ => !HasLabel(config, parts[1]),
+        };
+    }
+
+    private static bool HasLabel(ContainerConfig config, string filter)
+    {
+        string[] parts = filter.Split('=', 2);
+        return config.Labels.TryGetValue(parts[0], out string? value) && (parts.Length == 1 || value == parts[1]);
+    }
+
+    private static DateTimeOffset Until(string value, DateTimeOffset now)
+    {
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
+        {
+            return time;
+        }
+
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        if (value.Length > 1 && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && value[^1] is 's' or 'm' or 'h')
+        {
+            return now - (value[^1] switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromHours(amount) });
+        }
+
+        throw SkiffException.InvalidArgument($"invalid until filter \"{value}\"", "use a timestamp, Unix seconds or a duration such as 10m or 24h");
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using System.Globalization;
+using Skiff.Core.Errors;
+using Skiff.Images.Files;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Mounts;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>
+/// An open handle on a container's root directory for cp and export, to resolve every path against with
+/// <c>openat2(RESOLVE_IN_ROOT)</c>. A running container's root is <c>/proc/PID/root</c> (its view, volumes
+/// included; rootless, the caller has joined its user namespace); a stopped one's snapshot is mounted,
+/// opened and at once lazily detached, so the open handle keeps the tree reachable and nothing stays
+/// mounted if skiff dies. The container lock is held while a stopped container is used, so it cannot start meanwhile.
+/// </summary>
+public sealed class ContainerRoot : IDisposable
+{
+    private readonly DescriptorLock? held;
+
+    private static readonly HashSet<string> KernelFileSystems = new(StringComparer.Ordinal)
+    {
+        "proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs", "debugfs", "tracefs", "bpf", "configfs", "fusectl", "pstore",
+    };
+
+    private ContainerRoot(DirectoryHandle handle, IReadOnlyList<(string Path, string Type)> mounts, DescriptorLock? held)
+    {
+        Handle = handle;
+        MountPoints = mounts.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
+        KernelMountPoints = mounts.Where(m => KernelFileSystems.Contains(m.Type)).Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
+        this.held = held;
+    }
+
+    public DirectoryHandle Handle { get; }
+
+    /// <summary>Paths (relative to the root, without a leading slash) where something is mounted in a running container.</summary>
+    public IReadOnlySet<string> MountPoints { get; }
+
+    /// <summary>The mount points of kernel filesystems (/proc, /sys, …): cp does not walk into them.</summary>
+    public IReadOnlySet<string> KernelMountPoints { get; }
+
+    public static ContainerRoot Open(ContainerLifecycle lifecycle, string id)
+    {
+        ContainerConfig config = lifecycle.Store.ReadConfig(id);
+        ContainerState state = lifecycle.Observe(id);
+        if (state.Running)
+        {
+            DirectoryHandle root = DirectoryHandle.Open($"/proc/{state.Pid.ToString(CultureInfo.InvariantCulture)}/root");
+            IReadOnlyList<(string, string)> mountPoints = MountPointsOf(state.Pid);
+
+            // The pid was checked against its start time by Observe; check again now that the handle is open.
+            if (!ProcessStartTime.IsAlive(state.Pid, state.PidStartTime))
+            {
+                root.Dispose();
+                throw SkiffException.Conflict($"container {ContainerIds.Short(id)} exited while its root was being opened", "try again");
+            }
+
+            return new ContainerRoot(root, mountPoints, null);
+        }
+
+        DescriptorLock held = lifecycle.Store.Lock(id);
+        try
+        {
+            if (config.RootfsPath is not null)
+            {
+                return new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held);
+            }
+
+            string mountPoint = lifecycle.Store.RootfsMountPoint(id);
+            new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, mountPoint);
+            try
+            {
+                return new ContainerRoot(DirectoryHandle.Open(mountPoint), [], held);
+            }
+            finally
+            {
+                RootfsMounter.TryUnmount(mountPoint);
+            }
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Handle.Dispose();
+        held?.Dispose();
+    }
+
+    /// <summary>Mount points and types from /proc/PID/mountinfo (the kernel's own text: field 5 is the mount point, relative to that process's root).</summary>
+    private static List<(string Path, string Type)> MountPointsOf(int pid)
+    {
+        var result = new List<(string, string)>();
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/mountinfo");
+        }
+        catch (IOException)
+        {
+            return result;
+        }
+
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // Optional fields end at " - ", followed by the filesystem type.
+            string[] fields = line.Split(' ');
+            int separator = Array.IndexOf(fields, "-");
+            if (fields.Length > 4 && separator > 4 && separator + 1 < fields.Length)
+            {
+                string path = Unescape(fields[4]).Trim('/');
+                if (path.Length > 0)
+                {
+                    result.Add((path, fields[separator + 1]));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>mountinfo escapes space, tab, newline and backslash as \ooo.</summary>
+    private static string Unescape(string field)
+    {
+        var builder = new StringBuilder(field.Length);
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length && field.AsSpan(i + 1, 3).IndexOfAnyExceptInRange('0', '7') < 0)
+            {
+                builder.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                builder.Append(field[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Volumes;
+
+namespace Skiff.Cli.Commands.Volumes;
+
+/// <summary>
+/// podman's <c>volume ls/prune --filter</c>: name (substring), driver, label (key or key=value),
+/// label! (negated), dangling (true/false: used by no container), until (a time or a duration ago).
+/// Different keys must all match; values of one key are alternatives.
+/// </summary>
+public sealed class VolumeFilter
+{
+    private readonly Dictionary<string, List<string>> filters;
+
+    private VolumeFilter(Dictionary<string, List<string>> filters) => this.filters = filters;
+
+    public static VolumeFilter Parse(IEnumerable<string> values)
+    {
+        var filters = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            string[] parts = value.Split('=', 2);
+            if (parts.Length != 2)
+            {
+                throw SkiffException.InvalidArgument($"invalid filter \"{value}\": bad format of filter (expected name=value)");
+            }
+
+            if (parts[0] is not ("name" or "driver" or "label" or "label!" or "dangling" or "until" or "scope"))
+            {
+                throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use name, driver, label, label!, dangling, until or scope");
+            }
+
+            if (parts[0] == "dangling" && parts[1] is not ("true" or "false" or "1" or "0"))
+            {
+                throw SkiffException.InvalidArgument($"invalid dangling filter value \"{parts[1]}\"", "use dangling=true or dangling=false");
+            }
+
+            if (!filters.TryGetValue(parts[0], out List<string>? list))
+            {
+                filters[parts[0]] = list = [];
+            }
+
+            list.Add(parts[1]);
+        }
+
+        return new VolumeFilter(filters);
+    }
+
+    public bool Matches(VolumeRecord volume, Func<bool> inUse, DateTimeOffset now)
+    {
+        foreach ((string key, List<string> values) in filters)
+        {
+            bool match = key switch
+            {
+                "name" => values.Any(v => volume.Name.Contains(v, StringComparison.Ordinal)),
+                "driver" => values.Any(v => v == volume.Driver),
+                "scope" => values.Any(v => v == "local"),
+                "label" => values.Any(v => HasLabel(volume, v)),
+                "label!" => !values.Any(v => HasLabel(volume, v)),
+                "dangling" => values.Any(v => (v is "true" or "1") != inUse()),
+                "until" => values.Any(v => volume.CreatedAt < Until(v, now)),
+                _ => true,
+            };
+            if (!match)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasLabel(VolumeRecord volume, string filter)
+    {
+        string[] parts = filter.Split('=', 2);
+        return volume.Labels.TryGetValue(parts[0], out string? value) && (parts.Length == 1 || value == parts[1]);
+    }
+
+    private static DateTimeOffset Until(string value, DateTimeOffset now)
+    {
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
+        {
+            return time;
+        }
+
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        if (TryDuration(value, out TimeSpan ago))
+        {
+            return now - ago;
+        }
+
+        throw SkiffException.InvalidArgument($"invalid until filter \"{value}\"", "use a timestamp, Unix seconds or a duration such as 10m or 24h");
+    }
+
+    private static bool TryDuration(string value, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (value.Length < 2 || !double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount))
+        {
+            return false;
+        }
+
+        duration = value[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            _ => TimeSpan.MinValue,
+        };
+        return duration != TimeSpan.MinValue;
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Skiff.Cli.Commands.Containers;
+using Skiff.Runtime.Volumes;
+
+namespace Skiff.Cli.Commands.Volumes;
+
+/// <summary><c>skiff volume prune [-f] [--filter F]</c>: removes the volumes no container uses, printing their names; asks first unless -f.</summary>
+public static class VolumePruneCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
+        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (label, label!, until, name, driver)" };
+        var command = new Command("prune", "Remove all unused volumes") { force, filter };
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            VolumeFilter volumeFilter = VolumeFilter.Parse(parse.GetValue(filter) ?? []);
+            if (!parse.GetValue(force))
+            {
+                context.Out.WriteLine("WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:");
+                VolumeStore preview = ContainerServices.Volumes(context);
+                IReadOnlySet<string> used = new VolumeUsers(ContainerServices.Store(context)).InUse();
+                foreach (VolumeRecord volume in preview.List().Where(v => !used.Contains(v.Name) && volumeFilter.Matches(v, () => false, DateTimeOffset.UtcNow)))
+                {
+                    context.Out.WriteLine(volume.Name);
+                }
+
+                context.Out.Write("Are you sure you want to continue? [y/N] ");
+                context.Out.Flush();
+                if (Console.In.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+                {
+                    return ExitCodes.Success;
+                }
+            }
+
+            VolumeStore volumes = ContainerServices.Volumes(context);
+            int exit = ExitCodes.Success;
+            using (volumes.Lock())
+            {
+                IReadOnlySet<string> inUse = new VolumeUsers(ContainerServices.Store(context)).InUse();
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                foreach (VolumeRecord volume in volumes.List().Where(v => !inUse.Contains(v.Name) && volumeFilter.Matches(v, () => false, now)))
+                {
+                    try
+                    {
+                        volumes.Remove(volume.Name);
+                        context.Out.WriteLine(volume.Name);
+                    }
+                    catch (Exception e) when (e is Core.Errors.SkiffException or IOException or UnauthorizedAccessException)
+                    {
+                        context.Reporter.ReportItem(volume.Name, e);
+                        exit = ExitCodes.EngineError;
+                    }
+                }
+            }
+
+            return exit;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Formats.Tar;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Containers;
+
+/// <summary>cp both ways (running and stopped containers, tar streams), the symlink-swap attack on cp, and export → import.</summary>
+[Trait("Category", "E2E")]
+public sealed class CopyExportTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task Cp_copies_both_ways_for_running_and_stopped_containers(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string work = skiff.Sandbox.Work;
+        File.WriteAllText(Path.Combine(work, "in.txt"), "hello\n");
+        (await skiff.RunAsync("run", "-d", "--name", "live", "busybox", "sleep", "1000")).AssertSuccess();
+
+        // host → running container, and back (an existing directory receives the file by name).
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), "live:/tmp/")).AssertSuccess();
+        (await skiff.RunAsync("cp", "live:/tmp/in.txt", Path.Combine(work, "back.txt"))).AssertSuccess();
+        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(work, "back.txt")));
+
+        // A directory to a new host path takes that name; "/." copies only the contents into an existing one.
+        (await skiff.RunAsync("cp", "live:/etc", Path.Combine(work, "etc-copy"))).AssertSuccess();
+        Assert.True(File.Exists(Path.Combine(work, "etc-copy", "passwd")));
+        Directory.CreateDirectory(Path.Combine(work, "flat"));
+        File.SetUnixFileMode(Path.Combine(work, "flat"), (UnixFileMode)Convert.ToInt32("777", 8));
+        (await skiff.RunAsync("cp", "live:/etc/.", Path.Combine(work, "flat"))).AssertSuccess();
+        Assert.True(File.Exists(Path.Combine(work, "flat", "group")));
+
+        // Tar streams: out to stdout, in from stdin.
+        ProcessResult tar = (await skiff.RunAsync("cp", "live:/etc/hostname", "-")).AssertSuccess();
+        Assert.Contains("hostname", tar.Stdout, StringComparison.Ordinal);
+        using (var stream = new MemoryStream())
+        {
+            using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "fromtar.txt") { DataStream = new MemoryStream("tarred\n"u8.ToArray()) });
+            }
+
+            (await skiff.RunAsync(["cp", "-", "live:/tmp"], stream.ToArray())).AssertSuccess();
+        }
+
+        (await skiff.RunAsync("cp", "live:/tmp/fromtar.txt", Path.Combine(work, "fromtar.txt"))).AssertSuccess();
+        Assert.Equal("tarred\n", File.ReadAllText(Path.Combine(work, "fromtar.txt")));
+
+        (await skiff.RunAsync("cp", "live:/nope", Path.Combine(work, "x"))).AssertError(125, "could not be found on container live");
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), Path.Combine(work, "y"))).AssertError(125, "one of SRC and DEST must be CONTAINER:PATH");
+        (await skiff.RunAsync("cp", "nosuch:/etc", work)).AssertError(125, "no such container");
+
+        // A stopped (never started) container: its snapshot is mounted for the copy.
+        (await skiff.RunAsync("create", "--name", "idle", "busybox", "cat", "/in.txt")).AssertSuccess();
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), "idle:/in.txt")).AssertSuccess();
+        (await skiff.RunAsync("cp", "idle:/etc/passwd", Path.Combine(work, "passwd"))).AssertSuccess();
+        Assert.Contains("root:", File.ReadAllText(Path.Combine(work, "passwd")), StringComparison.Ordinal);
+        Assert.Equal("hello\n", (await skiff.RunAsync("start", "-a", "idle")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", "live", "idle")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Cp_stays_inside_the_root_while_the_container_swaps_a_directory_for_a_symlink_to_root(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string secret = $"skiff-cp-secret-{Guid.NewGuid():N}";
+        string planted = $"skiff-cp-planted-{Guid.NewGuid():N}";
+        string hostSecret = Path.Combine("/tmp", secret);
+        File.WriteAllText(hostSecret, "HOST\n");
+        File.SetUnixFileMode(hostSecret, (UnixFileMode)Convert.ToInt32("644", 8));
+        try
+        {
+            // /w/d is, in turn, a real directory holding tmp/SECRET and a symlink to "/". If cp resolved
+            // the symlink against the host's root, it would read /tmp/SECRET of the host or write /tmp/PLANTED there.
+            string loop = $"mkdir -p /w/d/tmp && echo container > /w/d/tmp/{secret} && ln -s / /w/b && "
+                + "while :; do mv /w/d /w/x; mv /w/b /w/d; mv /w/d /w/b; mv /w/x /w/d; done";
+            (await skiff.RunAsync("run", "-d", "--name", "swapper", "busybox", "sh", "-c", loop)).AssertSuccess();
+            string payload = Path.Combine(skiff.Sandbox.Work, "payload");
+            File.WriteAllText(payload, "payload\n");
+
+            int copied = 0;
+            for (int attempt = 0; attempt < 40; attempt++)
+            {
+                string target = Path.Combine(skiff.Sandbox.Work, $"out-{attempt}");
+                ProcessResult read = await skiff.RunAsync("cp", $"swapper:/w/d/tmp/{secret}", target);
+                Assert.True(read.ExitCode is 0 or 125, $"cp exited {read.ExitCode}: {read.Stderr}");
+                if (read.ExitCode == 0)
+                {
+                    Assert.Equal("container\n", File.ReadAllText(target));
+                    copied++;
+                }
+
+                ProcessResult write = await skiff.RunAsync("cp", payload, $"swapper:/w/d/tmp/{planted}");
+                Assert.True(write.ExitCode is 0 or 125, $"cp exited {write.ExitCode}: {write.Stderr}");
+                Assert.False(File.Exists(Path.Combine("/tmp", planted)), "cp wrote outside the container root");
+            }
+
+            output.WriteLine($"{copied} of 40 reads found the container's file");
+            Assert.True(copied > 0, "the race never let a copy through: the test did not exercise cp");
+            (await skiff.RunAsync("rm", "-f", "swapper")).AssertSuccess();
+        }
+        finally
+        {
+            File.Delete(hostSecret);
+            File.Delete(Path.Combine("/tmp", planted));
+        }
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Export_then_import_round_trips_the_filesystem(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string archive = Path.Combine(skiff.Sandbox.Work, "exported.tar");
+        (await skiff.RunAsync("run", "--name", "src", "busybox", "sh", "-c", "echo data > /exported && mkdir /made && ln -s /exported /made/link")).AssertSuccess();
+        (await skiff.RunAsync("export", "-o", archive, "src")).AssertSuccess();
+        (await skiff.RunAsync("import", archive, "exported")).AssertSuccess();
+        Assert.Equal("data\ndata\n", (await skiff.RunAsync("run", "--rm", "exported", "sh", "-c", "cat /exported && cat /made/link")).AssertSuccess().Stdout);
+
+        // A running container: its mount points (/proc, /sys, /dev …) are left out.
+        (await skiff.RunAsync("run", "-d", "--name", "running", "busybox", "sleep", "1000")).AssertSuccess();
+        string running = Path.Combine(skiff.Sandbox.Work, "running.tar");
+        (await skiff.RunAsync("export", "--output", running, "running")).AssertSuccess();
+        using (var reader = new TarReader(File.OpenRead(running)))
+        {
+            var names = new List<string>();
+            while (reader.GetNextEntry() is TarEntry entry)
+            {
+                names.Add(entry.Name);
+            }
+
+            Assert.Contains("bin/busybox", names);
+            Assert.Contains("proc/", names);
+            Assert.DoesNotContain(names, n => n.StartsWith("proc/", StringComparison.Ordinal) && n != "proc/");
+        }
+
+        (await skiff.RunAsync("rm", "-f", "src", "running")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Rename_container_group_and_container_prune(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string a = (await skiff.RunAsync("create", "--name", "aa", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("create", "--name", "bb", "busybox", "true")).AssertSuccess();
+        (await skiff.RunAsync("rename", "aa", "bb")).AssertError(125, "already in use");
+        (await skiff.RunAsync("rename", "nope", "cc")).AssertError(125, "no such container");
+        (await skiff.RunAsync("rename", "aa", "bad name")).AssertError(125, "names must match");
+        (await skiff.RunAsync("rename", "aa", "cc")).AssertSuccess();
+        Assert.Equal(["bb", "cc"], (await skiff.RunAsync("container", "ls", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
+        Assert.Equal(a + "\n", (await skiff.RunAsync("container", "inspect", "--format", "{{.Id}}", "cc")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("create", "--name", "aa", "busybox", "true")).AssertSuccess();
+
+        // The command after the image belongs to the container, as with 'skiff run'.
+        Assert.Equal("hi\n", (await skiff.RunAsync("container", "run", "--rm", "busybox", "sh", "-c", "echo hi")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("run", "-d", "--name", "live", "busybox", "sleep", "1000")).AssertSuccess();
+        List<string> pruned = (await skiff.RunAsync("container", "prune", "-f")).AssertSuccess().StdoutLines.ToList();
+        Assert.Equal(3, pruned.Count);
+        Assert.Contains(a, pruned);
+        Assert.Equal(["live"], (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("rm", "-f", "live")).AssertSuccess();
+    }
+}
