@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
+            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'pause' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'unpause' 'unshare' 'update' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
@@ -21,7 +21,7 @@ function __skiff_value_flags
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--blkio-weight' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_history
@@ -82,6 +82,8 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_state
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_pause
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
             printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
@@ -93,11 +95,13 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--blkio-weight' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_stats
+            printf '%s\n' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stop
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_system
@@ -106,8 +110,12 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_unpause
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_update
+            printf '%s\n' '--blkio-weight' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_wait
@@ -172,6 +180,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container reg
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
+complete -c skiff -n '__skiff_is skiff' -a 'pause' -d 'Pause all the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
@@ -180,10 +189,13 @@ complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images f
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
+complete -c skiff -n '__skiff_is skiff' -a 'stats' -d 'Display a live stream of container resource usage statistics'
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff' -a 'system' -d 'Manage skiff on this machine'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
+complete -c skiff -n '__skiff_is skiff' -a 'unpause' -d 'Unpause the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
+complete -c skiff -n '__skiff_is skiff' -a 'update' -d 'Update the cgroup limits of one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
@@ -199,6 +211,12 @@ complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
@@ -211,9 +229,12 @@ complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDI
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
@@ -493,6 +514,12 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages 
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_pause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_pause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
 complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
@@ -549,6 +576,12 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
@@ -562,9 +595,12 @@ complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN o
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
@@ -599,6 +635,17 @@ complete -c skiff -n '__skiff_is skiff_start' -l log-level -d 'Log messages at a
 complete -c skiff -n '__skiff_is skiff_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_stats' -l all -s a -d 'Show all containers (default shows just running)'
+complete -c skiff -n '__skiff_is skiff_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_stats' -l no-stream -d 'Disable streaming stats and only pull the first result'
+complete -c skiff -n '__skiff_is skiff_stats' -l no-trunc -d 'Do not truncate output'
+complete -c skiff -n '__skiff_is skiff_stats' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_stats' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_stats' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
@@ -624,11 +671,32 @@ complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_tag' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_unpause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_unpause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_update' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_update' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

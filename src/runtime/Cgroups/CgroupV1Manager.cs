@@ -23,9 +23,11 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     public int Version => 1;
 
+    public string GroupFor(string containerId) => $"{_parent}/{containerId}";
+
     public string Create(string containerId, CgroupResources resources, int pid)
     {
-        string group = $"{_parent}/{containerId}";
+        string group = GroupFor(containerId);
         CheckEnforceable(resources);
         try
         {
@@ -134,7 +136,7 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
-    private void CheckEnforceable(CgroupResources resources)
+    public void CheckEnforceable(CgroupResources resources)
     {
         foreach ((string controller, string flag) in resources.RequiredControllers())
         {

@@ -31,9 +31,11 @@ public sealed class CgroupV2Manager : ICgroupManager
 
     public int Version => 2;
 
+    public string GroupFor(string containerId) => $"{_parent}/{containerId}";
+
     public string Create(string containerId, CgroupResources resources, int pid)
     {
-        string group = $"{_parent}/{containerId}";
+        string group = GroupFor(containerId);
         string directory = Path.Combine(_mountPoint, group);
         EnableControllers(resources);
         CheckEnforceable(resources);
@@ -123,7 +125,7 @@ public sealed class CgroupV2Manager : ICgroupManager
         CgroupFile.KillProcesses(directory);
     }
 
-    private void CheckEnforceable(CgroupResources resources)
+    public void CheckEnforceable(CgroupResources resources)
     {
         string parent = Path.Combine(_mountPoint, _parent);
         IReadOnlySet<string> available = CgroupLayoutDetector.ReadControllers(Directory.Exists(parent) ? parent : _mountPoint);

@@ -56,6 +56,11 @@ public sealed class SystemdCgroupManager : ICgroupManager
         }
     }
 
+    /// <summary>systemd places the scope; its path is known only once it exists.</summary>
+    public string GroupFor(string containerId) => $"{_slice}/{UnitName(containerId)}";
+
+    public void CheckEnforceable(CgroupResources resources) => _files.CheckEnforceable(resources);
+
     public void AddProcess(string group, int pid) => _files.AddProcess(group, pid);
 
     public void Update(string group, CgroupResources resources) => _files.Update(group, resources);

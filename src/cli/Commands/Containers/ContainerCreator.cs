@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
@@ -18,6 +19,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         bool interactive = parse.GetValue(options.Interactive);
         string id = ContainerIds.New();
         ContainerStore store = ContainerServices.Store(context);
+        // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
+        var cgroups = ContainerCgroups.ForHost(context.User.Rootless);
+        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
+        string? cgroupPath = cgroups.Plan(id, resources);
         ContainerImage? fromImage = null;
         string? rootfs = null;
         if (parse.GetValue(options.Rootfs))
@@ -74,6 +79,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
             Runtime = runtime,
+            Resources = resources,
+            CgroupPath = cgroupPath,
         };
         Signals.Parse(config.StopSignal);
         BundleWriter.ParseUser(config.User);
