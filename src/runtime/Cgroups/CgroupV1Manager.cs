@@ -23,9 +23,24 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     public int Version => 1;
 
-    public string GroupFor(string containerId) => $"{_parent}/{containerId}";
+    public string GroupFor(string containerId) => _parent.Length == 0 ? containerId : $"{_parent}/{containerId}";
 
     public string Create(string containerId, CgroupResources resources, int pid)
+    {
+        string group = Prepare(containerId, resources);
+        try
+        {
+            AddProcess(group, pid);
+            return group;
+        }
+        catch
+        {
+            TryRemoveAfterFailure(group);
+            throw;
+        }
+    }
+
+    public string Prepare(string containerId, CgroupResources resources)
     {
         string group = GroupFor(containerId);
         CheckEnforceable(resources);
@@ -37,7 +52,6 @@ public sealed class CgroupV1Manager : ICgroupManager
             }
 
             Apply(group, resources, creating: true);
-            AddProcess(group, pid);
             return group;
         }
         catch

@@ -31,9 +31,24 @@ public sealed class CgroupV2Manager : ICgroupManager
 
     public int Version => 2;
 
-    public string GroupFor(string containerId) => $"{_parent}/{containerId}";
+    public string GroupFor(string containerId) => _parent.Length == 0 ? containerId : $"{_parent}/{containerId}";
 
     public string Create(string containerId, CgroupResources resources, int pid)
+    {
+        string group = Prepare(containerId, resources);
+        try
+        {
+            AddProcess(group, pid);
+            return group;
+        }
+        catch
+        {
+            TryRemoveAfterFailure(group);
+            throw;
+        }
+    }
+
+    public string Prepare(string containerId, CgroupResources resources)
     {
         string group = GroupFor(containerId);
         string directory = Path.Combine(_mountPoint, group);
@@ -48,7 +63,6 @@ public sealed class CgroupV2Manager : ICgroupManager
         {
             Directory.CreateDirectory(directory);
             Apply(directory, resources, creating: true);
-            AddProcess(group, pid);
             return group;
         }
         catch

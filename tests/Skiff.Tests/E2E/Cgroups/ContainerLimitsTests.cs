@@ -159,7 +159,8 @@ public sealed class ContainerLimitsTests(ITestOutputHelper output)
             string[] fields = busy.Stdout.Trim().Split(' ');
             Assert.Equal("busy", fields[0]);
             double cpu = double.Parse(fields[1].TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(cpu > 20, $"a busy loop showed {cpu}% CPU");
+            // Not a speed check: on a loaded machine the loop gets little CPU, but never none.
+            Assert.True(cpu > 1, $"a busy loop showed {cpu}% CPU");
             Assert.Equal("64MiB", fields[4]);
             Assert.Equal("1", fields[5]);
 
@@ -176,6 +177,29 @@ public sealed class ContainerLimitsTests(ITestOutputHelper output)
         {
             (await skiff.RunAsync("rm", "-f", "busy", "idle")).AssertSuccess();
         }
+    }
+
+    [Fact]
+    public async Task The_built_in_runtime_enforces_the_same_limits_from_the_bundle()
+    {
+        using SkiffCli skiff = await RootSkiffAsync();
+        (await skiff.RunAsync("run", "--runtime", "skiff", "--name", "oom", "--memory", "32m", "busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=128M", "count=1"))
+            .AssertExitCode(137);
+        Assert.Equal("true", (await skiff.RunAsync("inspect", "--format", "{{.State.OOMKilled}}", "oom")).AssertSuccess().Stdout.Trim());
+        string id = await IdOfAsync(skiff, "oom");
+        Assert.False(Directory.Exists($"{V1}/memory/skiff/{id}"), "the built-in runtime left the container's cgroup behind");
+
+        ProcessResult inside = await skiff.RunAsync(
+            "run", "--rm", "--runtime", "skiff", "--cpus", "0.25", "--pids-limit", "30", "busybox", "sh", "-c",
+            "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max; ls /sys/fs/cgroup/memory/.. | wc -l; echo 1 > /sys/fs/cgroup/cpu/cpu.cfs_quota_us && echo WRITABLE");
+        Assert.Equal(["25000", "30"], inside.StdoutLines.Take(2));
+        Assert.DoesNotContain("WRITABLE", inside.Stdout);
+        // Only the container's own groups are visible, not the host's hierarchy.
+        Assert.DoesNotContain("skiff", (await skiff.RunAsync("run", "--rm", "--runtime", "skiff", "busybox", "ls", "/sys/fs/cgroup/memory")).AssertSuccess().Stdout);
+
+        ProcessResult bomb = await skiff.RunAsync("run", "--rm", "--runtime", "skiff", "--pids-limit", "20", "busybox", "sh", "-c", "i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done; echo all-forked");
+        Assert.DoesNotContain("all-forked", bomb.Stdout);
+        (await skiff.RunAsync("rm", "oom")).AssertSuccess();
     }
 
     [Fact]
