@@ -33,6 +33,9 @@ public static class CommandTree
         root.Subcommands.Add(UnpauseCommand.Create(globals));
         root.Subcommands.Add(UpdateCommand.Create(globals));
         root.Subcommands.Add(StatsCommand.Create(globals));
+        root.Subcommands.Add(RestartCommand.Create(globals));
+        root.Subcommands.Add(AttachCommand.Create(globals));
+        root.Subcommands.Add(TopCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
         root.Subcommands.Add(PushCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
@@ -61,6 +64,7 @@ public static class CommandTree
         ["run"] = 1,
         ["create"] = 1,
         ["exec"] = 1,
+        ["top"] = 1,
     };
 
     /// <summary>
@@ -73,6 +77,7 @@ public static class CommandTree
         "run",
         "create",
         "start",
+        "restart",
         "rm",
         "container",
         "pull",
