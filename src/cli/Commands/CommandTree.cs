@@ -30,6 +30,10 @@ public static class CommandTree
         root.Subcommands.Add(WaitCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
         root.Subcommands.Add(ExecCommand.Create(globals));
+        root.Subcommands.Add(PauseCommand.Create(globals));
+        root.Subcommands.Add(UnpauseCommand.Create(globals));
+        root.Subcommands.Add(UpdateCommand.Create(globals));
+        root.Subcommands.Add(StatsCommand.Create(globals));
         root.Subcommands.Add(RestartCommand.Create(globals));
         root.Subcommands.Add(AttachCommand.Create(globals));
         root.Subcommands.Add(TopCommand.Create(globals));

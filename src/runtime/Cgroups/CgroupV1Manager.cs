@@ -23,9 +23,26 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     public int Version => 1;
 
+    public string GroupFor(string containerId) => _parent.Length == 0 ? containerId : $"{_parent}/{containerId}";
+
     public string Create(string containerId, CgroupResources resources, int pid)
     {
-        string group = $"{_parent}/{containerId}";
+        string group = Prepare(containerId, resources);
+        try
+        {
+            AddProcess(group, pid);
+            return group;
+        }
+        catch
+        {
+            TryRemoveAfterFailure(group);
+            throw;
+        }
+    }
+
+    public string Prepare(string containerId, CgroupResources resources)
+    {
+        string group = GroupFor(containerId);
         CheckEnforceable(resources);
         try
         {
@@ -35,7 +52,6 @@ public sealed class CgroupV1Manager : ICgroupManager
             }
 
             Apply(group, resources, creating: true);
-            AddProcess(group, pid);
             return group;
         }
         catch
@@ -134,7 +150,7 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
-    private void CheckEnforceable(CgroupResources resources)
+    public void CheckEnforceable(CgroupResources resources)
     {
         foreach ((string controller, string flag) in resources.RequiredControllers())
         {

@@ -31,9 +31,26 @@ public sealed class CgroupV2Manager : ICgroupManager
 
     public int Version => 2;
 
+    public string GroupFor(string containerId) => _parent.Length == 0 ? containerId : $"{_parent}/{containerId}";
+
     public string Create(string containerId, CgroupResources resources, int pid)
     {
-        string group = $"{_parent}/{containerId}";
+        string group = Prepare(containerId, resources);
+        try
+        {
+            AddProcess(group, pid);
+            return group;
+        }
+        catch
+        {
+            TryRemoveAfterFailure(group);
+            throw;
+        }
+    }
+
+    public string Prepare(string containerId, CgroupResources resources)
+    {
+        string group = GroupFor(containerId);
         string directory = Path.Combine(_mountPoint, group);
         EnableControllers(resources);
         CheckEnforceable(resources);
@@ -46,7 +63,6 @@ public sealed class CgroupV2Manager : ICgroupManager
         {
             Directory.CreateDirectory(directory);
             Apply(directory, resources, creating: true);
-            AddProcess(group, pid);
             return group;
         }
         catch
@@ -123,7 +139,7 @@ public sealed class CgroupV2Manager : ICgroupManager
         CgroupFile.KillProcesses(directory);
     }
 
-    private void CheckEnforceable(CgroupResources resources)
+    public void CheckEnforceable(CgroupResources resources)
     {
         string parent = Path.Combine(_mountPoint, _parent);
         IReadOnlySet<string> available = CgroupLayoutDetector.ReadControllers(Directory.Exists(parent) ? parent : _mountPoint);

@@ -18,6 +18,17 @@ public interface ICgroupManager
     /// On failure nothing is left behind.</summary>
     string Create(string containerId, CgroupResources resources, int pid);
 
+    /// <summary>Creates the group and applies <paramref name="resources"/> with no process in it yet (an OCI
+    /// runtime prepares the group before its init sets up mounts, then adds the init).</summary>
+    string Prepare(string containerId, CgroupResources resources);
+
+    /// <summary>The group <see cref="Create"/> would make for <paramref name="containerId"/>, so the engine can
+    /// name it in the OCI spec (linux.cgroupsPath) and let the runtime create it.</summary>
+    string GroupFor(string containerId);
+
+    /// <summary>Throws a prerequisite error naming the flag when a limit cannot be enforced here.</summary>
+    void CheckEnforceable(CgroupResources resources);
+
     /// <summary>Moves another process (an exec session) into the group.</summary>
     void AddProcess(string group, int pid);
 

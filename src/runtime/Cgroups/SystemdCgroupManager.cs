@@ -56,6 +56,15 @@ public sealed class SystemdCgroupManager : ICgroupManager
         }
     }
 
+    public string Prepare(string containerId, CgroupResources resources) => throw SkiffException.PrerequisiteMissing(
+        "the systemd cgroup manager places a running process into its scope; it cannot prepare an empty group",
+        "use the cgroupfs manager for OCI runtime use");
+
+    /// <summary>systemd places the scope; its path is known only once it exists.</summary>
+    public string GroupFor(string containerId) => $"{_slice}/{UnitName(containerId)}";
+
+    public void CheckEnforceable(CgroupResources resources) => _files.CheckEnforceable(resources);
+
     public void AddProcess(string group, int pid) => _files.AddProcess(group, pid);
 
     public void Update(string group, CgroupResources resources) => _files.Update(group, resources);

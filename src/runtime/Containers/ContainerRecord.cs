@@ -21,4 +21,7 @@ public sealed class ContainerRecord
     public uint Owner { get; set; }
 
     public Dictionary<string, string>? Annotations { get; set; }
+
+    /// <summary>The container's cgroup (relative to the hierarchy roots), removed on delete; null when it has none.</summary>
+    public string? CgroupPath { get; set; }
 }

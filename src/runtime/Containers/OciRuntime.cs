@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Core.Users;
+using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Spec;
@@ -44,10 +45,18 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         spec.Root.Path = rootfs;
         NamespaceRequest request = NamespacePlan.From(spec.Linux!);
         string directory = store.Create(options.Id);
+        RuntimeCgroup? cgroup = null;
         try
         {
+            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless);
             using Socket? console = spec.Process.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
             ContainerRecord record = await StartInitAsync(options.Id, bundle, spec, request, directory, console, cancellationToken).ConfigureAwait(false);
+            if (cgroup is not null)
+            {
+                cgroup.AddProcess(record.Pid);
+                record.CgroupPath = cgroup.Group;
+            }
+
             store.Save(record);
             if (options.PidFile is not null)
             {
@@ -60,6 +69,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
         catch
         {
+            cgroup?.TryRemove();
             store.Remove(options.Id);
             throw;
         }
@@ -121,6 +131,11 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             {
                 Thread.Sleep(1);
             }
+        }
+
+        if (record.CgroupPath is not null)
+        {
+            CgroupCleanup.TryRemove(record.CgroupPath);
         }
 
         store.Remove(id);

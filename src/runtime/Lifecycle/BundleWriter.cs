@@ -138,6 +138,18 @@ public sealed class BundleWriter(ContainerStore store)
                 ["readonlyPaths"] = Strings(ReadonlyPaths),
             },
         };
+        if (config.CgroupPath is not null)
+        {
+            spec["linux"]!["cgroupsPath"] = "/" + config.CgroupPath;
+            // As docker and podman: the container sees its own groups, read-only.
+            mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
+        }
+
+        if (!config.Resources.IsEmpty)
+        {
+            spec["linux"]!["resources"] = OciResources.ToJson(config.Resources);
+        }
+
         if (config.Labels.Count > 0)
         {
             var annotations = new JsonObject();
@@ -150,6 +162,21 @@ public sealed class BundleWriter(ContainerStore store)
         }
 
         File.WriteAllText(Path.Combine(store.BundleDirectory(config.Id), "config.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>Rewrites linux.resources of an existing bundle (skiff update), leaving the rest as created.</summary>
+    public void WriteResources(ContainerConfig config)
+    {
+        string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
+        JsonNode spec = JsonNode.Parse(File.ReadAllText(path))
+            ?? throw SkiffException.Internal($"the bundle of container {config.Id} is empty");
+        if (spec["linux"] is JsonObject linux)
+        {
+            linux["resources"] = OciResources.ToJson(config.Resources);
+        }
+
+        File.WriteAllText(path + ".tmp", spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>

@@ -71,6 +71,13 @@ public sealed record ContainerConfig
 
     public string? DetachKeys { get; init; }
 
+    /// <summary>cgroup limits (docker's --memory, --cpus, ...), with docker's defaults filled in.</summary>
+    public Cgroups.CgroupResources Resources { get; init; } = Cgroups.CgroupResources.None;
+
+    /// <summary>The container's cgroup relative to the hierarchy roots (linux.cgroupsPath without the leading
+    /// slash), or null when it has none of its own (rootless on cgroup v1).</summary>
+    public string? CgroupPath { get; init; }
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

@@ -76,7 +76,9 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         }
 
         int seconds = timeout ?? config.StopTimeout;
-        if (SendSignal(state, Signals.Parse(config.StopSignal)) && !WaitForContainer(state, TimeSpan.FromSeconds(seconds)))
+        bool signalled = SendSignal(state, Signals.Parse(config.StopSignal));
+        ThawIfPaused(id, state);
+        if (signalled && !WaitForContainer(state, TimeSpan.FromSeconds(seconds)))
         {
             SendSignal(state, 9);
             WaitForContainer(state, TimeSpan.FromSeconds(30));
@@ -121,6 +123,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             }
 
             SendSignal(state, 9);
+            ThawIfPaused(id, state);
             WaitForContainer(state, TimeSpan.FromSeconds(30));
             WaitForRecord(id);
         }
@@ -145,6 +148,29 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         }
 
         return ChildProcesses.TrySignal(state.Pid, signal);
+    }
+
+    /// <summary>A frozen task handles no signal: stop and rm -f thaw a paused container after signalling it (podman's order).</summary>
+    private void ThawIfPaused(string id, ContainerState state)
+    {
+        if (state.Status != ContainerStatus.Paused)
+        {
+            return;
+        }
+
+        if (Store.ReadConfig(id).CgroupPath is { } group)
+        {
+            Cgroups.CgroupCleanup.TryThaw(group);
+        }
+
+        using (Store.Lock(id))
+        {
+            ContainerState current = Store.ReadState(id);
+            if (current.Status == ContainerStatus.Paused)
+            {
+                Store.WriteState(id, current with { Status = ContainerStatus.Running });
+            }
+        }
     }
 
     /// <summary>Waits for the container process to end; false on timeout.</summary>

@@ -203,9 +203,12 @@ public sealed class ContainerStore(string root, string runRoot)
     public void Remove(string id)
     {
         string? name = null;
+        string? cgroup = null;
         try
         {
-            name = ReadConfig(id).Name;
+            ContainerConfig config = ReadConfig(id);
+            name = config.Name;
+            cgroup = config.CgroupPath;
         }
         catch (SkiffException)
         {
@@ -218,6 +221,12 @@ public sealed class ContainerStore(string root, string runRoot)
             // An image container's root may still be mounted if its monitor has not finished (rm -f).
             RootfsMounter.TryUnmount(RootfsMountPoint(id));
             System.IO.Directory.Move(Directory(id), doomed);
+        }
+
+        if (cgroup is not null)
+        {
+            // Normally gone with the runtime's delete; after a killed monitor this is what removes it.
+            Cgroups.CgroupCleanup.TryRemove(cgroup);
         }
 
         if (name is not null)

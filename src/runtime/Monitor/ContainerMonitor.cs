@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Fds;
@@ -375,6 +376,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
     private void Finish(ContainerConfig config, ChildExit exit)
     {
+        // Read before the runtime deletes the group: the kernel's OOM counter dies with it.
+        bool oomKilled = config.CgroupPath is not null && CgroupCleanup.WasOomKilled(config.CgroupPath);
         try
         {
             using (store.Lock(id))
@@ -387,6 +390,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                         Status = ContainerStatus.Exited,
                         ExitCode = exit.ShellCode,
                         FinishedAt = clock.GetUtcNow(),
+                        OomKilled = oomKilled,
                         MonitorPid = 0,
                         MonitorStartTime = 0,
                     });
@@ -399,6 +403,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         runtime.Run(runtime.Cli.Delete(id));
+        if (config.CgroupPath is not null)
+        {
+            // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.
+            CgroupCleanup.TryRemove(config.CgroupPath);
+        }
+
         if (config.RootfsMounts.Count > 0)
         {
             RootfsMounter.TryUnmount(store.RootfsMountPoint(id));

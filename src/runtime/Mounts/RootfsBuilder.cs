@@ -52,7 +52,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
 
         foreach (SpecMount mount in spec.Mounts.Where(m => !IsRoot(m.Destination)))
         {
-            MountOne(rootfs, mount, inUserNamespace);
+            MountOne(rootfs, mount, inUserNamespace, linux.CgroupsPath);
         }
 
         bool hasDev = spec.Mounts.Any(m => Normalize(m.Destination) == "/dev");
@@ -105,7 +105,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         }
     }
 
-    private void MountOne(string rootfs, SpecMount mount, bool inUserNamespace)
+    private void MountOne(string rootfs, SpecMount mount, bool inUserNamespace, string? cgroupsPath)
     {
         MountOptions options = MountOptions.Parse(mount.Options, mount.Type);
         string type = mount.Type ?? "none";
@@ -120,9 +120,13 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             };
             BindInto(rootfs, mount.Destination, source, kind, options);
         }
+        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && !inUserNamespace)
+        {
+            MountOwnCgroups(rootfs, mount.Destination, cgroupsPath);
+        }
         else if (type is "cgroup" or "cgroup2")
         {
-            // The host's hierarchy, read-only unless the spec says rw; cgroup setup proper comes later.
+            // No group of its own (rootless): the host's hierarchy, whose files the container's root does not own.
             var bindOptions = options with { Flags = options.Flags | MountFlags.Recursive };
             BindInto(rootfs, mount.Destination, "/sys/fs/cgroup", TargetKind.Directory, bindOptions);
         }
@@ -147,6 +151,35 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             using IMountTarget mounted = sys.OpenInRoot(rootfs, mount.Destination, TargetKind.Existing);
             sys.Mount(null, mounted.Path, null, options.Propagation, null);
         }
+    }
+
+    /// <summary>
+    /// As runc on cgroup v1: a tmpfs with one read-only bind per hierarchy of the container's own group, so
+    /// the container sees its limits and cannot change them or any other group's.
+    /// </summary>
+    private void MountOwnCgroups(string rootfs, string destination, string cgroupsPath)
+    {
+        const MountFlags Safe = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec;
+        var readOnly = new MountOptions(Safe | MountFlags.ReadOnly, MountFlags.None, null, Bind: true);
+        IReadOnlyList<(string Name, string Directory)> sources = CgroupMountSources.For(Cgroups.CgroupLayoutDetector.Detect(), cgroupsPath);
+        if (sources is [{ Name.Length: 0 } unified])
+        {
+            BindInto(rootfs, destination, unified.Directory, TargetKind.Directory, readOnly);
+            return;
+        }
+
+        using (IMountTarget target = sys.OpenInRoot(rootfs, destination, TargetKind.Directory))
+        {
+            sys.Mount("tmpfs", target.Path, "tmpfs", Safe, "mode=755");
+        }
+
+        foreach ((string name, string directory) in sources)
+        {
+            BindInto(rootfs, destination.TrimEnd('/') + "/" + name, directory, TargetKind.Directory, readOnly);
+        }
+
+        using IMountTarget mounted = sys.OpenInRoot(rootfs, destination, TargetKind.Existing);
+        sys.Mount(null, mounted.Path, null, MountFlags.Remount | MountFlags.ReadOnly | Safe, null);
     }
 
     private void BindInto(string rootfs, string destination, string source, TargetKind kind, MountOptions options)

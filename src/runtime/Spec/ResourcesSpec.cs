@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Skiff.Runtime.Spec;
 
-/// <summary>cgroup limits; parsed and validated now, applied once cgroup support lands.</summary>
+/// <summary>cgroup limits (linux.resources); the built-in runtime applies them to linux.cgroupsPath.</summary>
 public sealed class ResourcesSpec
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -13,4 +13,8 @@ public sealed class ResourcesSpec
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PidsResources? Pids { get; set; }
+
+    [JsonPropertyName("blockIO")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BlockIoResources? BlockIo { get; set; }
 }

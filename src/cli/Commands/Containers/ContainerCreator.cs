@@ -2,6 +2,7 @@ using System.CommandLine;
 using Skiff.Cli.Commands.Registry;
 using Skiff.Core.Errors;
 using Skiff.Images.Registry.Pulling;
+using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
@@ -22,6 +23,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string id = ContainerIds.New();
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
+        // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
+        var cgroups = ContainerCgroups.ForHost(context.User.Rootless);
+        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
+        string? cgroupPath = cgroups.Plan(id, resources);
         ContainerImage? fromImage = null;
         string? rootfs = null;
         if (parse.GetValue(options.Rootfs))
@@ -83,6 +88,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
             Runtime = runtime,
+            Resources = resources,
+            CgroupPath = cgroupPath,
         };
         Signals.Parse(config.StopSignal);
         BundleWriter.ValidateUser(config.User);

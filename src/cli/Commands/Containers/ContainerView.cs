@@ -170,6 +170,7 @@ public static class ContainerView
         json.WriteBoolean("AutoRemove", config.AutoRemove);
         json.WriteBoolean("ReadonlyRootfs", config.ReadOnlyRootfs);
         json.WriteBoolean("Init", config.Init);
+        ResourcesView.Write(json, config.Resources);
         json.WriteStartObject("LogConfig");
         json.WriteString("Type", config.LogDriver);
         json.WriteEndObject();

@@ -65,6 +65,8 @@ public sealed class CreateOptions
 
     public Option<string?> Runtime { get; } = new("--runtime") { Description = "Path to the OCI runtime (runc, crun)" };
 
+    public ResourceOptions Resources { get; } = new();
+
     public Argument<string> Image { get; } = new("image") { Description = "Image (or root filesystem directory with --rootfs)" };
 
     public Argument<string[]> Command { get; } = new("command") { Arity = ArgumentArity.ZeroOrMore, Description = "Command and arguments" };
@@ -80,6 +82,7 @@ public sealed class CreateOptions
             command.Options.Add(option);
         }
 
+        Resources.AddTo(command);
         Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
         Network.AcceptOnlyFromAmong("none", "host");

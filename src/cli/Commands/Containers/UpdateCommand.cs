@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Skiff.Runtime.Cgroups;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary><c>skiff update [--memory …] [--cpus …] … CONTAINER...</c>: changes cgroup limits, live for running containers.</summary>
+public static class UpdateCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var resources = new ResourceOptions();
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
+        var command = new Command("update", "Update the cgroup limits of one or more containers") { containers };
+        resources.AddTo(command);
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            CgroupResources changes = resources.Parse(parse);
+            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            var updater = new ContainerUpdater(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
+            return ContainerServices.ForEach(context, parse.GetValue(containers)!, target =>
+            {
+                updater.Update(lifecycle.Store.Resolve(target), changes);
+                context.Out.WriteLine(target);
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,47 @@
+using Skiff.Core.Errors;
+
+namespace Skiff.Runtime.Cgroups;
+
+/// <summary>Best-effort operations on a container's cgroup when it ends or is stopped (the monitor, rm, stop).</summary>
+public static class CgroupCleanup
+{
+    public static bool WasOomKilled(string group)
+    {
+        try
+        {
+            return Open().WasOomKilled(group);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public static void TryRemove(string group)
+    {
+        try
+        {
+            Open().Remove(group);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static void TryThaw(string group)
+    {
+        try
+        {
+            Open().Thaw(group);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static ICgroupManager Open()
+    {
+        CgroupLayout layout = CgroupLayoutDetector.Detect();
+        return layout.Mode == CgroupMode.Unified ? new CgroupV2Manager(layout.UnifiedMount!) : new CgroupV1Manager(layout);
+    }
+}
