@@ -21,7 +21,7 @@ function __skiff_value_flags
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--cap-add' '--cap-drop' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_history
@@ -93,7 +93,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--cap-add' '--cap-drop' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -199,6 +199,8 @@ complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
@@ -214,6 +216,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at 
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
@@ -221,6 +224,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -549,6 +553,8 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
@@ -565,6 +571,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
@@ -572,6 +579,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f

@@ -99,6 +99,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, rootfs);
         }
 
+        SystemDirectoryCheck.Verify(rootfs);
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
         attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);

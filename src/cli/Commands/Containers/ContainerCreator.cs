@@ -74,6 +74,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
             Runtime = runtime,
+            Privileged = parse.GetValue(options.Privileged),
+            CapAdd = parse.GetValue(options.CapAdd) ?? [],
+            CapDrop = parse.GetValue(options.CapDrop) ?? [],
+            SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
         Signals.Parse(config.StopSignal);
         BundleWriter.ParseUser(config.User);
