@@ -21,7 +21,7 @@ public sealed class BundleWriter(ContainerStore store)
         File.WriteAllText(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
 
         (uint uid, uint gid) = ParseUser(config.User);
-        SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), uid);
+        SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), uid, HostCapabilities.Bounding());
         var env = new List<string>(config.Env);
         if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {

@@ -33,9 +33,10 @@ public sealed record SecurityProfile
     public bool Privileged { get; init; }
 
     /// <param name="uid">The container process's uid: a non-root process gets only the added capabilities (as podman).</param>
-    public static SecurityProfile For(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, SecurityOptions options, uint uid)
+    /// <param name="available">What "all capabilities" means (skiff's own bounding set); every known one when null.</param>
+    public static SecurityProfile For(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, SecurityOptions options, uint uid, IReadOnlyList<string>? available = null)
     {
-        List<string> capabilities = Capabilities(privileged, capAdd, capDrop);
+        List<string> capabilities = Capabilities(privileged, capAdd, capDrop, available ?? Spec.Capabilities.All);
         IReadOnlyList<string> added = uid == 0 ? [] : [.. capabilities.Where(c => Normalize(capAdd).Contains(c))];
         SeccompSpec? seccomp = privileged || options.Seccomp == SecurityOptions.Unconfined
             ? null
@@ -71,13 +72,13 @@ public sealed record SecurityProfile
         }
     }
 
-    private static List<string> Capabilities(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop)
+    private static List<string> Capabilities(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, IReadOnlyList<string> available)
     {
         Validate(capAdd);
         Validate(capDrop);
         HashSet<string> add = Normalize(capAdd);
         HashSet<string> drop = Normalize(capDrop);
-        IEnumerable<string> start = privileged || add.Contains("ALL") ? Spec.Capabilities.All : SpecDefaults.DefaultCapabilities;
+        IEnumerable<string> start = privileged || add.Contains("ALL") ? available : SpecDefaults.DefaultCapabilities;
         if (drop.Contains("ALL"))
         {
             start = [];

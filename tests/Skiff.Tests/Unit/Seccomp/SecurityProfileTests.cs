@@ -64,6 +64,9 @@ public sealed class SecurityProfileTests
         Assert.Null(profile.Seccomp);
         Assert.Empty(profile.MaskedPaths);
         Assert.Empty(profile.ReadonlyPaths);
+
+        // "Every capability" is what skiff itself holds.
+        Assert.Equal(["CAP_CHOWN", "CAP_SYS_ADMIN"], SecurityProfile.For(true, [], [], new SecurityOptions(), 0, ["CAP_CHOWN", "CAP_SYS_ADMIN"]).Bounding);
     }
 
     [Fact]
