@@ -8,7 +8,7 @@ function __skiff_subcommands
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
-            printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
+            printf '%s\n' 'create' 'delete' 'exec' 'kill' 'run' 'start' 'state'
         case skiff_system
             printf '%s\n' 'check'
     end
@@ -74,6 +74,8 @@ function __skiff_value_flags
             printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
         case skiff_oci_delete
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_exec
+            printf '%s\n' '--console-socket' '--cwd' '--env' '-e' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver' '--user' '-u'
         case skiff_oci_kill
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_run
@@ -445,6 +447,7 @@ complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'run' -d 'Create and start a container and wait for it'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'start' -d 'Start a created container'
@@ -470,6 +473,19 @@ complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l cwd -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l detach -s d -d 'Return once the process runs'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l env -s e -d 'Set an environment variable' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l pid-file -d 'Write the process\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l tty -s t -d 'Allocate a pseudo-TTY (sent to --console-socket)'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l user -s u -d 'uid[:gid] to run as' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Accepted for runc compatibility; the init is signalled'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
