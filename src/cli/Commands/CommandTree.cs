@@ -29,6 +29,9 @@ public static class CommandTree
         root.Subcommands.Add(WaitCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
         root.Subcommands.Add(ExecCommand.Create(globals));
+        root.Subcommands.Add(RestartCommand.Create(globals));
+        root.Subcommands.Add(AttachCommand.Create(globals));
+        root.Subcommands.Add(TopCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
         root.Subcommands.Add(PushCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
@@ -57,6 +60,7 @@ public static class CommandTree
         ["run"] = 1,
         ["create"] = 1,
         ["exec"] = 1,
+        ["top"] = 1,
     };
 
     /// <summary>
@@ -69,6 +73,7 @@ public static class CommandTree
         "run",
         "create",
         "start",
+        "restart",
         "rm",
         "container",
         "pull",

@@ -100,6 +100,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         SystemDirectoryCheck.Verify(rootfs);
+        new BundleWriter(store).ApplyUser(config, ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd));
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
         attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
 using Skiff.Core.Errors;
+using Skiff.Images.Registry.Pulling;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
@@ -10,7 +12,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>Turns run/create flags into a stored container with its OCI bundle.</summary>
 public sealed class ContainerCreator(CliContext context, CreateOptions options)
 {
-    public ContainerConfig Create(ParseResult parse, bool detach)
+    public async Task<ContainerConfig> CreateAsync(ParseResult parse, bool detach, CancellationToken cancellationToken)
     {
         string image = parse.GetValue(options.Image)!;
         string[] command = parse.GetValue(options.Command) ?? [];
@@ -30,7 +32,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
         else
         {
-            fromImage = new ContainerImages(context).Prepare(image, store.SnapshotDirectory(id));
+            fromImage = await new ContainerImages(context).PrepareAsync(image, store.SnapshotDirectory(id), parse.GetValue(options.Pull) ?? "missing", async () =>
+            {
+                var pullOptions = new PullOptions(image);
+                PullResult pulled = await RegistryPull.PullAsync(context, options.Registry.Connector(parse, context), pullOptions, parse.GetValue(options.Quiet), cancellationToken);
+                return pulled.Image;
+            });
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);
@@ -70,6 +77,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             NetworkMode = parse.GetValue(options.Network) ?? "none",
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),
+            InitPath = parse.GetValue(options.Init) ? ContainerInitBinary.Find(context.SelfExecutable, parse.GetValue(options.InitPath)) : null,
             Mounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
@@ -80,15 +88,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
         Signals.Parse(config.StopSignal);
-        BundleWriter.ParseUser(config.User);
+        BundleWriter.ValidateUser(config.User);
         if (config.DetachKeys is not null)
         {
             DetachKeys.Parse(config.DetachKeys);
-        }
-
-        if (config.Init)
-        {
-            throw SkiffException.InvalidArgument("--init is not supported yet", "run without --init");
         }
 
         _ = detach;
