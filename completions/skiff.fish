@@ -4,11 +4,11 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'pause' 'ps' 'pull' 'push' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'update' 'version' 'wait'
+            printf '%s\n' 'attach' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'top' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
-            printf '%s\n' 'create' 'delete' 'kill' 'run' 'start' 'state'
+            printf '%s\n' 'create' 'delete' 'exec' 'kill' 'run' 'start' 'state'
         case skiff_system
             printf '%s\n' 'check'
     end
@@ -23,7 +23,7 @@ function __skiff_value_flags
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--authfile' '--blkio-weight' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--authfile' '--cap-add' '--cap-drop' '--cert-dir' '--creds' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_history
@@ -76,6 +76,8 @@ function __skiff_value_flags
             printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
         case skiff_oci_delete
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_oci_exec
+            printf '%s\n' '--console-socket' '--cwd' '--env' '-e' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver' '--user' '-u'
         case skiff_oci_kill
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_run
@@ -83,8 +85,6 @@ function __skiff_value_flags
         case skiff_oci_start
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_state
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
-        case skiff_pause
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
             printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -99,13 +99,11 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--authfile' '--blkio-weight' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--authfile' '--cap-add' '--cap-drop' '--cert-dir' '--creds' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
-        case skiff_stats
-            printf '%s\n' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stop
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_system
@@ -116,12 +114,8 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_top
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
-        case skiff_unpause
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
-        case skiff_update
-            printf '%s\n' '--blkio-weight' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_wait
@@ -187,7 +181,6 @@ complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container reg
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
-complete -c skiff -n '__skiff_is skiff' -a 'pause' -d 'Pause all the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
@@ -197,14 +190,11 @@ complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images f
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
-complete -c skiff -n '__skiff_is skiff' -a 'stats' -d 'Display a live stream of container resource usage statistics'
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff' -a 'system' -d 'Manage skiff on this machine'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'top' -d 'Display the running processes of a container'
-complete -c skiff -n '__skiff_is skiff' -a 'unpause' -d 'Unpause the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
-complete -c skiff -n '__skiff_is skiff' -a 'update' -d 'Update the cgroup limits of one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
@@ -230,13 +220,9 @@ complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the ru
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
-complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
@@ -251,12 +237,10 @@ complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDI
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
-complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
@@ -265,6 +249,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -486,6 +471,7 @@ complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'run' -d 'Create and start a container and wait for it'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'start' -d 'Start a created container'
@@ -511,6 +497,19 @@ complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l cwd -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l detach -s d -d 'Return once the process runs'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l env -s e -d 'Set an environment variable' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l pid-file -d 'Write the process\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l tty -s t -d 'Allocate a pseudo-TTY (sent to --console-socket)'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l user -s u -d 'uid[:gid] to run as' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Accepted for runc compatibility; the init is signalled'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
@@ -538,12 +537,6 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages 
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
-complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
-complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_pause' -l root -d 'Path of the persistent store' -r -F
-complete -c skiff -n '__skiff_is skiff_pause' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
 complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
@@ -610,13 +603,9 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime s
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
-complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
@@ -632,12 +621,10 @@ complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN o
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
-complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
@@ -646,6 +633,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -674,17 +662,6 @@ complete -c skiff -n '__skiff_is skiff_start' -l log-level -d 'Log messages at a
 complete -c skiff -n '__skiff_is skiff_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_stats' -f -a '(__skiff_dynamic containers)'
-complete -c skiff -n '__skiff_is skiff_stats' -l all -s a -d 'Show all containers (default shows just running)'
-complete -c skiff -n '__skiff_is skiff_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
-complete -c skiff -n '__skiff_is skiff_stats' -l help -s h -d 'Show help and usage information'
-complete -c skiff -n '__skiff_is skiff_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
-complete -c skiff -n '__skiff_is skiff_stats' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_stats' -l no-stream -d 'Disable streaming stats and only pull the first result'
-complete -c skiff -n '__skiff_is skiff_stats' -l no-trunc -d 'Do not truncate output'
-complete -c skiff -n '__skiff_is skiff_stats' -l root -d 'Path of the persistent store' -r -F
-complete -c skiff -n '__skiff_is skiff_stats' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_stats' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
@@ -716,32 +693,11 @@ complete -c skiff -n '__skiff_is skiff_top' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
-complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
-complete -c skiff -n '__skiff_is skiff_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_unpause' -l root -d 'Path of the persistent store' -r -F
-complete -c skiff -n '__skiff_is skiff_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_unpause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -f -a '(__skiff_dynamic containers)'
-complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l help -s h -d 'Show help and usage information'
-complete -c skiff -n '__skiff_is skiff_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
-complete -c skiff -n '__skiff_is skiff_update' -l root -d 'Path of the persistent store' -r -F
-complete -c skiff -n '__skiff_is skiff_update' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_update' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

@@ -4,6 +4,7 @@ using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Native;
 using Skiff.Runtime.Process;
+using Skiff.Runtime.Seccomp;
 using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Containers;
@@ -29,6 +30,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
     {
         RuntimeSpec spec;
         string executable;
+        SeccompFilter? seccomp;
         using (var socket = new Socket(new SafeSocketHandle(SyncFd, ownsHandle: true)))
         {
             var channel = new InitChannel(socket);
@@ -53,6 +55,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 }
 
                 executable = ExecutableLookup.Resolve(spec.Process.Args[0], spec.Process.Env);
+                seccomp = linux.Seccomp is { } filter ? SeccompFilter.Compile(filter) : null;
                 channel.SendReady();
             }
             catch (Exception e)
@@ -79,7 +82,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
         }
 
         LibcContainer.close(StateDirectoryFd);
-        ContainerExec.Exec(spec.Process!, executable, null);
+        ContainerExec.Exec(spec.Process!, executable, seccomp);
         return 125;
     }
 }

@@ -141,6 +141,124 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         store.Remove(id);
     }
 
+    /// <summary>The hidden verb an exec'd process starts as: `skiff oci __exec`.</summary>
+    public static readonly IReadOnlyList<string> ExecArguments = ["oci", "__exec"];
+
+    /// <summary>
+    /// Runs a process in a running container, as `runc exec`: the entry stage joins the namespaces of the
+    /// container's init, the process gets the container's capabilities, no_new_privs, seccomp filter and
+    /// environment with the options on top. Waits for it and returns its shell-style exit code, or 0
+    /// once it runs with <see cref="ExecOptions.Detach"/>. The caller should be a child subreaper when
+    /// detaching, to reap the process.
+    /// </summary>
+    public async Task<int> ExecAsync(ExecOptions options, CancellationToken cancellationToken = default)
+    {
+        ContainerRecord record = store.Load(options.Id);
+        if (store.StatusOf(record) != "running")
+        {
+            throw SkiffException.Conflict($"container `{options.Id}` is not running");
+        }
+
+        if (options.Tty && options.ConsoleSocket is null)
+        {
+            throw SkiffException.InvalidArgument("--tty needs --console-socket");
+        }
+
+        RuntimeSpec container = SpecFile.Load(record.Bundle);
+        RuntimeSpec spec = ExecSpec(container, options);
+        NamespaceKinds join = NamespaceKinds.None;
+        foreach (NamespaceSpec ns in container.Linux?.Namespaces ?? [])
+        {
+            join |= NamespacePlan.KindOf(ns.Type);
+        }
+
+        Subreaper.Become();
+        using Socket? console = options.Tty ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
+        using var stdin = new SafeFileHandle(0, ownsHandle: false);
+        using var stdout = new SafeFileHandle(1, ownsHandle: false);
+        using var stderr = new SafeFileHandle(2, ownsHandle: false);
+        List<(SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)];
+        if (console is not null)
+        {
+            descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd));
+        }
+
+        var spawn = new SpawnRequest(selfExecutable, ExecArguments, new Dictionary<string, string>()) { Descriptors = descriptors };
+        using NamespacedProcess process = await launcher.StartAsync(spawn, new NamespaceRequest(NamespaceKinds.None, record.Pid, join), cancellationToken).ConfigureAwait(false);
+        var channel = new InitChannel(process.Sync);
+        try
+        {
+            channel.SendSpec(spec);
+            channel.ReceiveReady();
+        }
+        catch
+        {
+            ChildProcesses.TrySignal(process.Pid, 9);
+            throw;
+        }
+
+        if (options.PidFile is not null)
+        {
+            string pidFile = Path.GetFullPath(options.PidFile);
+            File.WriteAllText(pidFile + ".tmp", process.Pid.ToString(CultureInfo.InvariantCulture));
+            File.Move(pidFile + ".tmp", pidFile, overwrite: true);
+        }
+
+        if (options.Detach)
+        {
+            return 0;
+        }
+
+        using var forwarder = new SignalForwarder(process.Pid);
+        ChildExit exit = await ChildProcesses.WaitAsync(process.Pid).ConfigureAwait(false);
+        return exit.ShellCode;
+    }
+
+    /// <summary>The container's process settings with exec's on top; the root, mounts and namespaces are the container's already.</summary>
+    private static RuntimeSpec ExecSpec(RuntimeSpec container, ExecOptions options)
+    {
+        ProcessSpec parent = container.Process ?? new ProcessSpec();
+        var env = new List<string>(parent.Env);
+        foreach (string variable in options.Env)
+        {
+            string key = variable.Split('=', 2)[0];
+            env.RemoveAll(e => e.Split('=', 2)[0] == key);
+            env.Add(variable);
+        }
+
+        UserSpec user = parent.User;
+        if (options.User is { Length: > 0 } text)
+        {
+            string[] parts = text.Split(':', 2);
+            if (!uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid)
+                || (parts.Length == 2 && !uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                throw SkiffException.InvalidArgument($"invalid --user `{text}`: give uid[:gid]");
+            }
+
+            uint gid = parts.Length == 2 ? uint.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
+            user = new UserSpec { Uid = uid, Gid = gid };
+        }
+
+        return new RuntimeSpec
+        {
+            OciVersion = container.OciVersion,
+            Process = new ProcessSpec
+            {
+                Terminal = options.Tty,
+                User = user,
+                Args = [.. options.Args],
+                Env = env,
+                Cwd = options.Cwd ?? parent.Cwd,
+                Capabilities = parent.Capabilities,
+                Rlimits = parent.Rlimits,
+                NoNewPrivileges = parent.NoNewPrivileges,
+            },
+            Root = container.Root,
+            Linux = new LinuxSpec { Seccomp = container.Linux?.Seccomp },
+        };
+    }
+
     /// <summary>create + start + wait + delete, as `crun run`: returns the shell-style exit code.</summary>
     public async Task<int> RunAsync(CreateOptions options, CancellationToken cancellationToken = default)
     {

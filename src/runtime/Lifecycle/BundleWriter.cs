@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Seccomp;
 
 namespace Skiff.Runtime.Lifecycle;
 
@@ -11,20 +12,6 @@ namespace Skiff.Runtime.Lifecycle;
 /// </summary>
 public sealed class BundleWriter(ContainerStore store)
 {
-    private static readonly string[] DefaultCapabilities =
-    [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE",
-        "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
-    ];
-
-    private static readonly string[] MaskedPaths =
-    [
-        "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-        "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/dev/block", "/sys/fs/selinux",
-    ];
-
-    private static readonly string[] ReadonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
-
     public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null)
     {
         string directory = store.Directory(config.Id);
@@ -37,6 +24,7 @@ public sealed class BundleWriter(ContainerStore store)
         ContainerUser user = UserResolver.NeedsLookup(config.User, config.GroupAdd)
             ? new ContainerUser(0, 0, [], "/")
             : UserResolver.Resolve(config.User, config.GroupAdd, null, null);
+        SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding());
         var env = new List<string>(config.Env);
         if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {
@@ -67,14 +55,14 @@ public sealed class BundleWriter(ContainerStore store)
             ["cwd"] = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
             ["capabilities"] = new JsonObject
             {
-                ["bounding"] = Strings(DefaultCapabilities),
-                ["effective"] = Strings(DefaultCapabilities),
-                ["permitted"] = Strings(DefaultCapabilities),
-                ["inheritable"] = new JsonArray(),
-                ["ambient"] = new JsonArray(),
+                ["bounding"] = Strings(security.Bounding),
+                ["effective"] = Strings(security.Effective),
+                ["permitted"] = Strings(security.Permitted),
+                ["inheritable"] = Strings(security.Inheritable),
+                ["ambient"] = Strings(security.Ambient),
             },
             ["rlimits"] = Array(config.Ulimits.Select(Rlimit)),
-            ["noNewPrivileges"] = false,
+            ["noNewPrivileges"] = security.NoNewPrivileges,
         };
         if (config.Tty && consoleSize is Terminal.TerminalSize size)
         {
@@ -89,7 +77,7 @@ public sealed class BundleWriter(ContainerStore store)
             Mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
             config.NetworkMode == "host" && rootless
                 ? Mount("/sys", "bind", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
-                : Mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+                : Mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", security.Privileged ? "rw" : "ro"]),
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
             Mount("/etc/hosts", "bind", Path.Combine(directory, "hosts"), ["bind", "rprivate"]),
             Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]));
@@ -134,8 +122,8 @@ public sealed class BundleWriter(ContainerStore store)
             ["linux"] = new JsonObject
             {
                 ["namespaces"] = namespaces,
-                ["maskedPaths"] = Strings(MaskedPaths),
-                ["readonlyPaths"] = Strings(ReadonlyPaths),
+                ["maskedPaths"] = Strings(security.MaskedPaths),
+                ["readonlyPaths"] = Strings(security.ReadonlyPaths),
             },
         };
         if (config.CgroupPath is not null)
@@ -148,6 +136,11 @@ public sealed class BundleWriter(ContainerStore store)
         if (!config.Resources.IsEmpty)
         {
             spec["linux"]!["resources"] = OciResources.ToJson(config.Resources);
+        }
+
+        if (security.Seccomp is { } seccomp)
+        {
+            spec["linux"]!["seccomp"] = JsonNode.Parse(JsonSerializer.Serialize(seccomp, SeccompJsonContext.Default.SeccompSpec));
         }
 
         if (config.Labels.Count > 0)

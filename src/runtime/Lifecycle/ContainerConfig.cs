@@ -78,6 +78,16 @@ public sealed record ContainerConfig
     /// slash), or null when it has none of its own (rootless on cgroup v1).</summary>
     public string? CgroupPath { get; init; }
 
+    /// <summary>--privileged: every capability, no seccomp filter, nothing masked or read-only.</summary>
+    public bool Privileged { get; init; }
+
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    /// <summary>--security-opt values as docker records them (a seccomp=FILE holds the profile's JSON, read at create).</summary>
+    public IReadOnlyList<string> SecurityOpt { get; init; } = [];
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

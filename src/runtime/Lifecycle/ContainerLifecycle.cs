@@ -128,7 +128,17 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             WaitForRecord(id);
         }
 
-        using (Store.Lock(id))
+        DescriptorLock held;
+        try
+        {
+            held = Store.Lock(id);
+        }
+        catch (SkiffException) when (!Store.Exists(id))
+        {
+            return; // an --rm container's monitor removed it meanwhile
+        }
+
+        using (held)
         {
             if (!Store.Exists(id))
             {

@@ -69,6 +69,14 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
         }
 
         argv.Add(id);
+
+        // skiff's own command line parses options anywhere, so the command goes after "--"; runc and
+        // crun stop at the id and would take "--" as the command.
+        if (Prefix.Count > 0)
+        {
+            argv.Add("--");
+        }
+
         argv.AddRange(options.Args);
         return argv;
     }

@@ -98,6 +98,16 @@ internal static unsafe partial class LibcContainer
     [LibraryImport("libc", SetLastError = true)]
     public static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
+    /// <summary>seccomp(SECCOMP_SET_MODE_FILTER, flags, prog); 0 or errno.</summary>
+    public static int InstallSeccompFilter(Seccomp.BpfInstruction[] program, uint flags)
+    {
+        fixed (Seccomp.BpfInstruction* filter = program)
+        {
+            var prog = new SockFprog { Length = (ushort)program.Length, Filter = filter };
+            return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, (long)&prog, 0, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Native;
+using Skiff.Runtime.Seccomp;
 using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Process;
@@ -14,18 +15,25 @@ namespace Skiff.Runtime.Process;
 public static unsafe class ContainerExec
 {
     /// <summary>Never returns: execs, or reports on stderr and exits 127 (not found) / 126 (cannot execute) / 125.</summary>
-    /// <param name="installSeccomp">Loads the filter; called last before exec, on this thread.</param>
-    public static void Exec(ProcessSpec process, string executable, Action? installSeccomp)
+    /// <param name="seccomp">The filter to load on this thread, or null.</param>
+    public static void Exec(ProcessSpec process, string executable, SeccompFilter? seccomp)
     {
         try
         {
+            // Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN, so it
+            // goes in before the capabilities are dropped (as runc does); the profile must then allow
+            // the few calls that remain (capset, setresuid, prctl, close_range, execve).
+            if (!process.NoNewPrivileges)
+            {
+                seccomp?.Install();
+            }
+
             SetIdentityAndCapabilities(process);
             if (process.NoNewPrivileges)
             {
                 Check(LibcContainer.prctl(LibcContainer.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+                seccomp?.Install();
             }
-
-            installSeccomp?.Invoke();
 
             // Mark every descriptor above stdio close-on-exec rather than closing them now: the
             // runtime's other threads may still be using theirs until execve ends them.

@@ -15,10 +15,14 @@ public static class SpecDefaults
         "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
     ];
 
+    /// <summary>
+    /// podman's list, plus /sys/devices/virtual/powercap as docker masks it since 25.0: its energy
+    /// counters leak what other processes compute (the PLATYPUS attack, CVE-2020-8694).
+    /// </summary>
     public static IReadOnlyList<string> MaskedPaths { get; } =
     [
         "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-        "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/fs/selinux", "/sys/dev/block",
+        "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/fs/selinux", "/sys/dev/block", "/sys/devices/virtual/powercap",
     ];
 
     public static IReadOnlyList<string> ReadonlyPaths { get; } =

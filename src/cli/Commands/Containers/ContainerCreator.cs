@@ -90,6 +90,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Runtime = runtime,
             Resources = resources,
             CgroupPath = cgroupPath,
+            Privileged = parse.GetValue(options.Privileged),
+            CapAdd = parse.GetValue(options.CapAdd) ?? [],
+            CapDrop = parse.GetValue(options.CapDrop) ?? [],
+            SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
         Signals.Parse(config.StopSignal);
         BundleWriter.ValidateUser(config.User);

@@ -177,6 +177,10 @@ public static class ContainerView
         WriteStrings(json, "Binds", config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
         WriteStrings(json, "GroupAdd", config.GroupAdd);
         WriteStrings(json, "Ulimits", config.Ulimits);
+        json.WriteBoolean("Privileged", config.Privileged);
+        WriteStrings(json, "CapAdd", config.CapAdd);
+        WriteStrings(json, "CapDrop", config.CapDrop);
+        WriteStrings(json, "SecurityOpt", config.SecurityOpt);
         json.WriteEndObject();
         json.WriteStartObject("NetworkSettings");
         json.WriteString("IPAddress", string.Empty);

@@ -67,6 +67,14 @@ public sealed class CreateOptions
 
     public ResourceOptions Resources { get; } = new();
 
+    public Option<bool> Privileged { get; } = new("--privileged") { Description = "Give extended privileges to the container" };
+
+    public Option<string[]> CapAdd { get; } = new("--cap-add") { Description = "Add Linux capabilities (or ALL)" };
+
+    public Option<string[]> CapDrop { get; } = new("--cap-drop") { Description = "Drop Linux capabilities (or ALL)" };
+
+    public Option<string[]> SecurityOpt { get; } = new("--security-opt") { Description = "Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)" };
+
     public Argument<string> Image { get; } = new("image") { Description = "Image (or root filesystem directory with --rootfs)" };
 
     public Argument<string[]> Command { get; } = new("command") { Arity = ArgumentArity.ZeroOrMore, Description = "Command and arguments" };
@@ -77,6 +85,7 @@ public sealed class CreateOptions
         {
             Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
             Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {
             command.Options.Add(option);

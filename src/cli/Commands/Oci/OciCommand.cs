@@ -7,7 +7,7 @@ using Skiff.Runtime.Namespaces;
 namespace Skiff.Cli.Commands.Oci;
 
 /// <summary>
-/// <c>skiff oci create|start|state|kill|delete|run</c>: skiff's runtime behind the OCI runtime command
+/// <c>skiff oci create|start|state|kill|delete|run|exec</c>: skiff's runtime behind the OCI runtime command
 /// line, so other engines (and skiff's own monitor) can drive it as they drive crun. The global
 /// <c>--root</c> names the runtime state directory here, as crun's does.
 /// </summary>
@@ -22,7 +22,9 @@ public static class OciCommand
         command.Subcommands.Add(OciKillCommand.Create(globals));
         command.Subcommands.Add(OciDeleteCommand.Create(globals));
         command.Subcommands.Add(OciRunCommand.Create(globals));
+        command.Subcommands.Add(OciExecCommand.Create(globals));
         command.Subcommands.Add(OciInitCommand.Create());
+        command.Subcommands.Add(OciExecInitCommand.Create());
         return command;
     }
 

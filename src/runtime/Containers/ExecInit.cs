@@ -1,0 +1,62 @@
+using System.Net.Sockets;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Mounts;
+using Skiff.Runtime.Process;
+using Skiff.Runtime.Seccomp;
+using Skiff.Runtime.Spec;
+
+namespace Skiff.Runtime.Containers;
+
+/// <summary>
+/// The process `exec` starts inside a running container's namespaces (joined by the entry stage, so its
+/// root is already the container's): receives the process spec, changes to its working directory
+/// (resolved inside the root), takes a terminal if asked, reports ready, then becomes the process with
+/// the container's capabilities, no_new_privs and seccomp filter.
+/// </summary>
+public sealed class ExecInit(IMountSyscalls sys)
+{
+    public int Run()
+    {
+        RuntimeSpec spec;
+        string executable;
+        SeccompFilter? seccomp;
+        using (var socket = new Socket(new SafeSocketHandle(ContainerInit.SyncFd, ownsHandle: true)))
+        {
+            var channel = new InitChannel(socket);
+            try
+            {
+                spec = channel.ReceiveSpec();
+                InitProcessSettings.HideFromContainer();
+                ProcessSpec process = spec.Process!;
+                using (IMountTarget cwd = sys.OpenInRoot("/", process.Cwd, TargetKind.Existing))
+                {
+                    sys.ChangeDirectory(cwd);
+                }
+
+                if (process.Terminal)
+                {
+                    ConsoleSetup.Attach(ContainerInit.ConsoleSocketFd, process.ConsoleSize);
+                }
+
+                executable = ExecutableLookup.Resolve(process.Args[0], process.Env);
+                seccomp = spec.Linux?.Seccomp is { } filter ? SeccompFilter.Compile(filter) : null;
+                channel.SendReady();
+            }
+            catch (Exception e)
+            {
+                (int errno, ErrorKind kind) = e switch
+                {
+                    ExecFailedException exec => (exec.Errno, exec.Kind),
+                    SystemCallException call => (call.Errno, call.Kind),
+                    SkiffException skiff => (0, skiff.Kind),
+                    _ => (0, ErrorKind.Internal),
+                };
+                channel.SendFailure(errno, kind, e.Message);
+                return 1;
+            }
+        }
+
+        ContainerExec.Exec(spec.Process!, executable, seccomp);
+        return 125;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Skiff.Runtime.Containers;
+
+/// <summary>`exec`'s arguments, as runc and crun name them.</summary>
+public sealed record ExecOptions(string Id, IReadOnlyList<string> Args)
+{
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    /// <summary>uid[:gid], numeric; null keeps the container process's user.</summary>
+    public string? User { get; init; }
+
+    public string? Cwd { get; init; }
+
+    public bool Tty { get; init; }
+
+    public string? ConsoleSocket { get; init; }
+
+    /// <summary>Return once the process runs instead of waiting for it.</summary>
+    public bool Detach { get; init; }
+
+    public string? PidFile { get; init; }
+}
