@@ -12,7 +12,9 @@ using Skiff.Runtime.Namespaces;
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
 {
-    return Skiff.Runtime.Monitor.MonitorEntry.Run(args);
+    return Skiff.Runtime.Monitor.MonitorEntry.Run(
+        args,
+        store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()));
 }
 
 // The one composition root: who we are, the command tree, error and exit-code policy.
@@ -33,7 +35,7 @@ try
     }
 
     if (user.Rootless && !user.InsideUserNamespace && verb is not null && CommandTree.UserNamespaceVerbs.Contains(verb.Name)
-        && !args.Any(a => a is "--help" or "-h"))
+        && !args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
     {
         return await ReexecInUserNamespaceAsync(user, args);
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Core.Errors;
+using Skiff.Rootless.Network;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
@@ -44,7 +45,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
         string? name = parse.GetValue(options.Name);
         string runtime = parse.GetValue(options.Runtime) ?? OciRuntimes.DefaultProgram();
-        var config = new ContainerConfig
+        ContainerConfig config = new ContainerConfig
         {
             Id = id,
             Name = name is null ? ContainerNames.Random() : ContainerNames.Validate(name),
@@ -67,7 +68,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
             StopSignal = parse.GetValue(options.StopSignal) ?? "SIGTERM",
             StopTimeout = parse.GetValue(options.StopTimeout) ?? 10,
-            NetworkMode = parse.GetValue(options.Network) ?? "none",
+
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),
             Mounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
@@ -75,6 +76,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             DetachKeys = parse.GetValue(options.DetachKeys),
             Runtime = runtime,
         };
+        config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
         Signals.Parse(config.StopSignal);
         BundleWriter.ParseUser(config.User);
         if (config.DetachKeys is not null)
@@ -92,6 +94,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         try
         {
             new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
+            ContainerEtcFiles.Write(
+                store.Directory(config.Id),
+                config,
+                config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
+                HostAddresses.Detect(),
+                File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty);
         }
         catch
         {

@@ -10,4 +10,5 @@ public sealed record ContainerImage(
     IReadOnlyList<string> Cmd,
     IReadOnlyList<string> Env,
     string? WorkingDir,
-    string? User);
+    string? User,
+    IReadOnlyList<string>? ExposedPorts = null);

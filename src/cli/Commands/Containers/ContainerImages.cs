@@ -48,7 +48,8 @@ public sealed class ContainerImages(CliContext context)
             defaults?.Cmd ?? [],
             defaults?.Env ?? [],
             defaults?.WorkingDir,
-            defaults?.User is { Length: > 0 } user ? user : null);
+            defaults?.User is { Length: > 0 } user ? user : null,
+            defaults?.ExposedPorts?.Keys.ToList() ?? []);
     }
 
     /// <summary>Image variables first, then the user's: a later NAME=value wins, as in docker.</summary>

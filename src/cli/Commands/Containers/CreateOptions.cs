@@ -45,7 +45,9 @@ public sealed class CreateOptions
 
     public Option<string> Pull { get; } = new("--pull") { Description = "Pull image policy (always, missing, never)", DefaultValueFactory = _ => "missing" };
 
-    public Option<string> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host)", DefaultValueFactory = _ => "none" };
+    public Option<string?> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)" };
+
+    public NetworkFlags NetworkFlags { get; } = new();
 
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
@@ -73,7 +75,7 @@ public sealed class CreateOptions
         }
 
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
-        Network.AcceptOnlyFromAmong("none", "host");
+        NetworkFlags.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }
