@@ -385,6 +385,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
     private void Finish(ContainerConfig config, ChildExit exit)
     {
+        // The helper goes before the exit is recorded, so whoever waits for the exit finds it gone.
+        network?.Disconnect(config);
         try
         {
             using (store.Lock(id))
@@ -409,7 +411,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         runtime.Run(runtime.Cli.Delete(id));
-        network?.Disconnect(config);
         if (config.RootfsMounts.Count > 0)
         {
             RootfsMounter.TryUnmount(store.RootfsMountPoint(id));
