@@ -100,14 +100,6 @@ static (int Index, Command? Verb) FindVerb(RootCommand root, string[] args)
 
 static async Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args)
 {
-    IdMap map = RootlessIdMapBuilder.Build(
-        user.Uid,
-        user.Gid,
-        SubordinateIdFile.Read("/etc/subuid", user.Name, user.Uid),
-        SubordinateIdFile.Read("/etc/subgid", user.Name, user.Uid),
-        user.Name);
-    var launcher = new NamespaceLauncher(new NewIdMapWriter(new ProcessRunner()));
-    var reexec = new UserNamespaceReexec(launcher, map, user);
     string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
-    return await reexec.RunAsync(self, args);
+    return await UserNamespaceReexec.ForUser(user, new ProcessRunner()).RunAsync(self, args);
 }

@@ -18,6 +18,7 @@ public sealed class BlobIngest : IDisposable
     private readonly FileLock fileLock;
     private readonly FileStream? stream;
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private bool discarded;
 
     internal BlobIngest(Digest expected, long expectedSize, string partialPath, string blobPath, FileLock fileLock)
     {
@@ -104,7 +105,7 @@ public sealed class BlobIngest : IDisposable
         }
     }
 
-    /// <summary>Verifies size and digest, then atomically publishes the blob. A mismatch discards the partial data.</summary>
+    /// <summary>Verifies size and digest, then atomically publishes the blob. A digest mismatch deletes the partial file; the ingest is unusable after.</summary>
     public void Commit()
     {
         if (IsComplete)
@@ -121,9 +122,12 @@ public sealed class BlobIngest : IDisposable
         Digest actual = Digest.FromSha256Hash(hash.GetCurrentHash());
         if (actual != Expected)
         {
+            // Wrong bytes are useless for a resume: drop the partial file rather than leave it behind.
             stream!.SetLength(0);
             Offset = 0;
             hash.GetHashAndReset();
+            discarded = true;
+            File.Delete(partialPath);
             throw new SkiffException(ErrorKind.InvalidArgument, $"blob digest mismatch: expected {Expected}, got {actual}", "the registry served wrong content; try again or report it to the registry's owner");
         }
 
@@ -144,9 +148,9 @@ public sealed class BlobIngest : IDisposable
 
     private void EnsureWritable()
     {
-        if (IsComplete || stream is null)
+        if (IsComplete || stream is null || discarded)
         {
-            throw new InvalidOperationException("the blob is already complete");
+            throw new InvalidOperationException(discarded ? "the blob's content was discarded" : "the blob is already complete");
         }
     }
 }

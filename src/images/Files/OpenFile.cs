@@ -38,6 +38,34 @@ public static unsafe class OpenFile
         }
     }
 
+    /// <summary>
+    /// Writes all of <paramref name="data"/> at the file's current position with write(2). Used instead of
+    /// RandomAccess.Write, which probes every new handle with fstat and lseek first.
+    /// </summary>
+    public static void WriteAll(SafeFileHandle file, ReadOnlySpan<byte> data, string displayPath)
+    {
+        fixed (byte* start = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                nint written = Libc.write(Fd(file), start + done, (nuint)(data.Length - done));
+                if (written < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errnos.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new SystemCallException("write", displayPath, errno);
+                }
+
+                done += (int)written;
+            }
+        }
+    }
+
     /// <summary>Returns errno for EPERM/EOPNOTSUPP/EACCES (what the kernel forbids) instead of throwing.</summary>
     public static int TrySetXattr(SafeFileHandle file, string key, ReadOnlySpan<byte> value, string displayPath)
     {

@@ -45,6 +45,11 @@ internal static unsafe partial class Libc
 
     public const uint STATX_BASIC_STATS = 0x7ff;
 
+    /// <summary>linux/fs.h: _IOR('f', 1, long) and _IOW('f', 2, long); the kernel reads and writes an int.</summary>
+    public const ulong FS_IOC_GETFLAGS = 0x80086601;
+    public const ulong FS_IOC_SETFLAGS = 0x40086602;
+    public const int FS_TOPDIR_FL = 0x00020000;
+
     /// <summary>The syscall numbers of openat2 and fchmodat2 are the same on x86_64 and arm64 (the unified table).</summary>
     public const long SYS_openat2 = 437;
 
@@ -159,4 +164,10 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc")]
     public static partial uint umask(uint mask);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ioctl(int fd, ulong request, int* argument);
 }

@@ -19,6 +19,7 @@ public sealed class LayerApplier
     public ApplyResult Apply(ILayerEntrySource source, DirectoryHandle root, ApplyOptions options)
     {
         var run = new Run(root, options);
+        using var release = new ParentRelease(run);
         foreach (LayerEntry entry in source.Entries(run.Warnings))
         {
             run.Entries++;
@@ -31,12 +32,30 @@ public sealed class LayerApplier
         }
 
         run.FinishDirectoryTimes();
+        run.ReleaseParents();
         return new ApplyResult(run.Entries, run.ContentBytes, run.Whiteouts, run.Opaques, run.Warnings.ToList());
+    }
+
+    /// <summary>Closes the cached parent directories however the run ends.</summary>
+    private sealed class ParentRelease(Run run) : IDisposable
+    {
+        public void Dispose() => run.ReleaseParents();
     }
 
     private sealed class Run(DirectoryHandle root, ApplyOptions options)
     {
+        /// <summary>Bound on cached parent directory handles (tar order keeps a directory's entries together).</summary>
+        private const int MaxCachedParents = 64;
+
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Parent directories resolved since the last removal. Creating names never changes what an
+        /// existing path resolves to; removing (or replacing) one can, so every removal clears the cache
+        /// before the next entry (<see cref="Invalidate"/>).
+        /// </summary>
+        private readonly Dictionary<string, DirectoryHandle> _parents = new(StringComparer.Ordinal);
+        private bool _parentsStale;
         private readonly List<LayerEntry> _directories = [];
         private byte[]? _buffer;
 
@@ -77,19 +96,16 @@ public sealed class LayerApplier
                 return;
             }
 
-            using DirectoryHandle parent = EnsureDirectory(parentPath);
+            DirectoryHandle parent = Parent(parentPath);
             MarkWritten(entry.Path);
-            FileStatus? existing = parent.TryStat(leaf);
+
+            // The common kinds try to create first and look at what is there only when the name exists:
+            // a fresh layer directory is empty, so that saves a stat per entry.
             if (entry.Kind == LayerEntryKind.Directory)
             {
-                if (existing is { Kind: not FileKind.Directory })
+                if (!parent.TryMakeDirectory(leaf, 0x1C0) && parent.TryStat(leaf) is not { Kind: FileKind.Directory })
                 {
-                    parent.RemoveTree(leaf);
-                    existing = null;
-                }
-
-                if (existing is null)
-                {
+                    Remove(parent, leaf);
                     parent.MakeDirectory(leaf, 0x1C0);
                 }
 
@@ -99,9 +115,9 @@ public sealed class LayerApplier
                 return;
             }
 
-            if (existing is not null)
+            if (entry.Kind is not (LayerEntryKind.File or LayerEntryKind.Symlink) && parent.TryStat(leaf) is not null)
             {
-                parent.RemoveTree(leaf);
+                Remove(parent, leaf);
             }
 
             switch (entry.Kind)
@@ -110,7 +126,12 @@ public sealed class LayerApplier
                     WriteFile(parent, leaf, entry);
                     break;
                 case LayerEntryKind.Symlink:
-                    parent.Symlink(leaf, entry.LinkTarget!);
+                    if (!parent.TrySymlink(leaf, entry.LinkTarget!))
+                    {
+                        Remove(parent, leaf);
+                        parent.Symlink(leaf, entry.LinkTarget!);
+                    }
+
                     ApplyOwner(parent, leaf, entry);
                     ApplyXattrs(parent, leaf, entry);
                     parent.SetTimes(leaf, entry.MtimeSeconds, entry.MtimeNanoseconds);
@@ -142,6 +163,44 @@ public sealed class LayerApplier
             }
         }
 
+        /// <summary>Closes every cached parent directory handle.</summary>
+        public void ReleaseParents()
+        {
+            foreach (DirectoryHandle handle in _parents.Values)
+            {
+                handle.Dispose();
+            }
+
+            _parents.Clear();
+            _parentsStale = false;
+        }
+
+        /// <summary>The directory at <paramref name="path"/> (created if missing); owned by the cache, valid until the next entry.</summary>
+        private DirectoryHandle Parent(string path)
+        {
+            if (_parentsStale || _parents.Count >= MaxCachedParents)
+            {
+                ReleaseParents();
+            }
+
+            if (!_parents.TryGetValue(path, out DirectoryHandle? handle))
+            {
+                handle = EnsureDirectory(path);
+                _parents[path] = handle;
+            }
+
+            return handle;
+        }
+
+        /// <summary>A removal can change what a cached path resolves to: drop the cache before the next entry.</summary>
+        private void Invalidate() => _parentsStale = true;
+
+        private void Remove(DirectoryHandle parent, string leaf)
+        {
+            Invalidate();
+            parent.RemoveTree(leaf);
+        }
+
         public void FinishDirectoryTimes()
         {
             foreach (LayerEntry entry in _directories.OrderByDescending(d => d.Path.Count(c => c == '/') + (d.Path.Length == 0 ? 0 : 1)))
@@ -154,7 +213,14 @@ public sealed class LayerApplier
         private void WriteFile(DirectoryHandle parent, string leaf, LayerEntry entry)
         {
             string display = entry.Path;
-            using (SafeFileHandle file = parent.CreateFile(leaf))
+            SafeFileHandle? created = parent.TryCreateFile(leaf);
+            if (created is null)
+            {
+                Remove(parent, leaf);
+                created = parent.CreateFile(leaf);
+            }
+
+            using (SafeFileHandle file = created)
             {
                 long written = 0;
                 if (entry.DataFile is not null && OpenFile.TryCopyRange(entry.DataFile, file, entry.Size))
@@ -165,9 +231,11 @@ public sealed class LayerApplier
                 {
                     _buffer ??= ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                     int read;
-                    while ((read = entry.Data.Read(_buffer, 0, _buffer.Length)) > 0)
+
+                    // Fill the buffer before each write: one write(2) per file for all but large files.
+                    while ((read = entry.Data.ReadAtLeast(_buffer, _buffer.Length, throwOnEndOfStream: false)) > 0)
                     {
-                        RandomAccess.Write(file, _buffer.AsSpan(0, read), written);
+                        OpenFile.WriteAll(file, _buffer.AsSpan(0, read), display);
                         written += read;
                     }
                 }
@@ -263,6 +331,7 @@ public sealed class LayerApplier
             }
 
             Whiteouts.Add(path);
+            Invalidate();
             if (!Overlay)
             {
                 using DirectoryHandle? parent = root.TryOpenInRoot(parentPath);
@@ -283,6 +352,7 @@ public sealed class LayerApplier
         private void ApplyOpaque(string path)
         {
             Opaques.Add(path);
+            Invalidate();
             if (!Overlay)
             {
                 using DirectoryHandle? directory = root.TryOpenInRoot(path);
@@ -349,7 +419,7 @@ public sealed class LayerApplier
             using DirectoryHandle parent = EnsureDirectory(parentPath);
 
             // Whatever is there is not a directory (a file, or a symlink to nothing or to a non-directory): replace it.
-            parent.RemoveTree(leaf!);
+            Remove(parent, leaf!);
             parent.MakeDirectory(leaf!, 0x1ED);
             DirectoryHandle created = parent.OpenChild(leaf!);
             if (Overlay)

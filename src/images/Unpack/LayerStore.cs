@@ -104,6 +104,11 @@ public sealed class LayerStore : ILayerCollector
         RemoveLeftovers(chainId);
         List<Digest> lowers = LowerChain(parentChainId);
         Directory.CreateDirectory(tempDirectory);
+        using (DirectoryHandle temp = DirectoryHandle.Open(tempDirectory))
+        {
+            temp.TryMarkTopDirectory();
+        }
+
         string work = Path.Combine(tempDirectory, $"{chainId.Hex}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
@@ -211,14 +216,22 @@ public sealed class LayerStore : ILayerCollector
             string actual;
             long tarSize;
             using (DirectoryHandle diff = DirectoryHandle.Open(Path.Combine(work, DiffDirectory)))
-            using (var tar = new BoundedHashingStream(LayerDecompressor.Open(openBlob()), options.MaxLayerBytes))
             {
-                result = new LayerApplier().Apply(
-                    new TarEntrySource(tar, options.MaxLayerEntries),
-                    diff,
-                    new ApplyOptions { Whiteouts = options.Whiteouts, MaxEntries = options.MaxLayerEntries, Lowers = lowerHandles });
-                actual = tar.DrainAndDigest();
-                tarSize = tar.BytesRead;
+                // Decompression and hashing run on the read-ahead thread while this one writes the files.
+                var hashing = new BoundedHashingStream(LayerDecompressor.Open(openBlob()), options.MaxLayerBytes);
+                using (var tar = new ReadAheadStream(hashing))
+                {
+                    result = new LayerApplier().Apply(
+                        new TarEntrySource(tar, options.MaxLayerEntries),
+                        diff,
+                        new ApplyOptions { Whiteouts = options.Whiteouts, MaxEntries = options.MaxLayerEntries, Lowers = lowerHandles });
+                    tar.Drain();
+                    actual = hashing.DrainAndDigest();
+                    tarSize = hashing.BytesRead;
+                }
+
+                // One flush of the filesystem instead of an fsync per file (as containers/storage and
+                // containerd do): the layer is renamed into place only after its data is on disk.
                 diff.SyncFileSystem();
             }
 

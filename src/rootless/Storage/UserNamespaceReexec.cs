@@ -2,7 +2,9 @@ using System.Collections;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.IdMaps;
+using Skiff.Core.Processes;
 using Skiff.Core.Users;
+using Skiff.Rootless.IdMaps;
 using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Process;
 
@@ -15,7 +17,30 @@ namespace Skiff.Rootless.Storage;
 /// </summary>
 public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, CurrentUser user)
 {
-    public async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    /// <summary>The user's podman-style maps from /etc/subuid and /etc/subgid, written with newuidmap/newgidmap.</summary>
+    public static UserNamespaceReexec ForUser(CurrentUser user, IProcessRunner runner)
+    {
+        IdMap map = RootlessIdMapBuilder.Build(
+            user.Uid,
+            user.Gid,
+            SubordinateIdFile.Read("/etc/subuid", user.Name, user.Uid),
+            SubordinateIdFile.Read("/etc/subgid", user.Name, user.Uid),
+            user.Name);
+        return new UserNamespaceReexec(new NamespaceLauncher(new NewIdMapWriter(runner)), map, user);
+    }
+
+    public Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
+        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map), cancellationToken);
+
+    /// <summary>
+    /// Runs skiff again inside the user and mount namespaces of <paramref name="pid"/> (a rootless
+    /// container's monitor) rather than new ones: the container's root is mounted only there, and its
+    /// runtime state and namespaces belong to that user namespace (exec).
+    /// </summary>
+    public Task<int> RunJoinedAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
+        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User | NamespaceKinds.Mount), cancellationToken);
+
+    private async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, NamespaceRequest request, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>();
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -33,10 +58,7 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
             Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)],
         };
 
-        using NamespacedProcess child = await launcher.StartAsync(
-            spawn,
-            new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map),
-            cancellationToken).ConfigureAwait(false);
+        using NamespacedProcess child = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
 
         // Ctrl-C from a terminal reaches the whole process group, so SIGINT needs no forwarding;
         // we only must not die of it before the child does.

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
+using Skiff.Rootless.Storage;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Monitor;
@@ -42,8 +43,21 @@ public static class ExecCommand
                 throw SkiffException.Conflict($"can only create exec sessions on running containers: container state improper");
             }
 
+            if (context.User.Rootless && !context.User.InsideUserNamespace)
+            {
+                // A rootless container, its root mount and its runtime live in the user and mount
+                // namespaces of its monitor: run this same exec again in there.
+                return await UserNamespaceReexec.ForUser(context.User, context.Runner)
+                    .RunJoinedAsync(context.SelfExecutable, Environment.GetCommandLineArgs()[1..], state.MonitorPid, cancellationToken);
+            }
+
             string[] argv = parse.GetValue(commandLine)!;
             IReadOnlyList<string> extraEnv = EnvironmentFlags.Collect(parse.GetValue(env) ?? [], []);
+            if (parse.GetValue(tty) && !extraEnv.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+            {
+                // docker gives an exec with a terminal TERM=xterm unless the user sets it.
+                extraEnv = [.. extraEnv, "TERM=xterm"];
+            }
             string? uid = parse.GetValue(user);
             if (uid is not null)
             {

@@ -34,6 +34,9 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public List<string> Requests { get; } = [];
 
+    /// <summary>Every request as seen: method, path, and the Range and Authorization headers (null when absent).</summary>
+    public List<SeenRequest> Seen { get; } = [];
+
     public static FaultProxy Start(string upstreamAddress)
     {
         for (int attempt = 0; ; attempt++)
@@ -115,6 +118,24 @@ internal sealed class FaultProxy : IAsyncDisposable
         answer.Close();
     }
 
+    /// <summary>
+    /// Forwards a GET but breaks the connection after <paramref name="keep"/> bytes of the body, having
+    /// announced the full length: what a client sees when a link drops mid-download.
+    /// </summary>
+    public async Task ForwardTruncatedAsync(HttpListenerContext context, int keep)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, upstreamBase + context.Request.RawUrl);
+        using HttpResponseMessage response = await upstream.SendAsync(message);
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
+        HttpListenerResponse answer = context.Response;
+        answer.StatusCode = (int)response.StatusCode;
+        answer.ContentType = response.Content.Headers.ContentType?.ToString();
+        answer.ContentLength64 = bytes.Length;
+        await answer.OutputStream.WriteAsync(bytes.AsMemory(0, Math.Min(keep, bytes.Length)));
+        await answer.OutputStream.FlushAsync();
+        answer.Abort();
+    }
+
     /// <summary>Answers with a body and content type.</summary>
     public static async Task RespondAsync(HttpListenerContext context, int status, byte[] body, string? contentType = null)
     {
@@ -165,6 +186,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                 lock (Requests)
                 {
                     Requests.Add($"{context.Request.HttpMethod} {context.Request.RawUrl}");
+                    Seen.Add(new SeenRequest(context.Request.HttpMethod, context.Request.RawUrl ?? string.Empty, context.Request.Headers["Range"], context.Request.Headers["Authorization"]));
                 }
 
                 try

@@ -42,6 +42,44 @@ internal static class StoreInspection
         return Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*.partial").Count() : 0;
     }
 
+    /// <summary>
+    /// Files that are not part of a consistent store: anything besides blobs, image records, resumable
+    /// partials and their locks, lock files, and complete unpacked layers (a layer directory with its
+    /// layer.json). Temp files of atomic writes and extraction leftovers count as strays.
+    /// </summary>
+    public static IReadOnlyList<string> StrayFiles(string storageRoot)
+    {
+        var strays = new List<string>();
+        if (!Directory.Exists(storageRoot))
+        {
+            return strays;
+        }
+
+        foreach (string file in Directory.EnumerateFileSystemEntries(storageRoot, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(storageRoot, file);
+            string[] parts = relative.Split('/');
+            bool directory = Directory.Exists(file) && !File.GetAttributes(file).HasFlag(FileAttributes.ReparsePoint);
+            bool known = parts switch
+            {
+                _ when !directory && parts[^1].EndsWith(".tmp", StringComparison.Ordinal) => false,
+                _ when parts[^1].EndsWith(".lock", StringComparison.Ordinal) => true,
+                ["blobs"] or ["blobs", "sha256"] or ["blobs", "sha256", _] => true,
+                ["images"] or ["images", _] => parts.Length == 1 || parts[1].EndsWith(".json", StringComparison.Ordinal),
+                ["ingest"] or ["ingest", _] => parts.Length == 1 || parts[1].EndsWith(".partial", StringComparison.Ordinal),
+                ["layers"] or ["layers", ".locks"] or ["layers", ".tmp"] => directory,
+                ["layers", var chain, ..] when !chain.StartsWith('.') => File.Exists(Path.Combine(storageRoot, "layers", chain, "layer.json")),
+                _ => directory && parts.Length == 1,
+            };
+            if (!known)
+            {
+                strays.Add(relative);
+            }
+        }
+
+        return strays;
+    }
+
     public static IReadOnlyList<string> Names(JsonElement record) =>
         record.GetProperty("names").EnumerateArray().Select(e => e.GetString()!).ToList();
 

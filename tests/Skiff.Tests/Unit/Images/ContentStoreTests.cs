@@ -20,6 +20,7 @@ public sealed class ContentStoreTests : IDisposable
 
         await Assert.ThrowsAsync<SkiffException>(() => store.IngestAsync(new MemoryStream(Encoding.ASCII.GetBytes("hello LAYER")), digest, data.Length));
         Assert.False(store.Contains(digest));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "ingest"), "*.partial"));
 
         await store.IngestAsync(new MemoryStream(data), digest, data.Length);
         Assert.True(store.Contains(digest));
