@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
+            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'port' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
@@ -21,7 +21,7 @@ function __skiff_value_flags
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_history
@@ -82,6 +82,8 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_state
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_port
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
             printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
@@ -93,7 +95,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -172,6 +174,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container reg
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
+complete -c skiff -n '__skiff_is skiff' -a 'port' -d 'List port mappings or a specific mapping for the container'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
@@ -199,10 +202,15 @@ complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l dns -d 'Set custom DNS servers' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l dns-search -d 'Set custom DNS search domains' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
@@ -213,7 +221,9 @@ complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver 
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
@@ -493,6 +503,12 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages 
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_port' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_port' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_port' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_port' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_port' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_port' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
 complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
@@ -549,11 +565,16 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l dns -d 'Set custom DNS servers' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l dns-search -d 'Set custom DNS search domains' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
@@ -564,7 +585,9 @@ complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
