@@ -1,7 +1,6 @@
-using System.Formats.Tar;
-using System.Text;
 using Skiff.Core.Errors;
 using Skiff.Images.Files;
+using Skiff.Images.Unpack.Tar;
 
 namespace Skiff.Images.Unpack;
 
@@ -13,35 +12,19 @@ public sealed class TarEntrySource(Stream tar, long maxEntries) : ILayerEntrySou
 {
     public const string WhiteoutPrefix = ".wh.";
     public const string OpaqueMarker = ".wh..wh..opq";
-    private const string XattrPrefix = "SCHILY.xattr.";
 
     public IEnumerable<LayerEntry> Entries(ICollection<string> warnings)
     {
-        using var reader = new TarReader(tar, leaveOpen: true);
+        var reader = new TarStreamReader(tar);
         long count = 0;
-        while (true)
+        while (reader.Next() is { } entry)
         {
-            TarEntry? entry;
-            try
-            {
-                entry = reader.GetNextEntry(copyData: false);
-            }
-            catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or EndOfStreamException)
-            {
-                throw SkiffException.InvalidArgument($"layer is not a valid tar archive: {e.Message}");
-            }
-
-            if (entry is null)
-            {
-                yield break;
-            }
-
             if (++count > maxEntries)
             {
                 throw SkiffException.InvalidArgument($"layer has more than {maxEntries} entries", "the limit guards against decompression bombs; raise it in the storage settings if the image is genuine");
             }
 
-            LayerEntry? decoded = Decode(entry, warnings);
+            LayerEntry? decoded = Decode(entry, reader.Data, warnings);
             if (decoded is not null)
             {
                 yield return decoded;
@@ -49,38 +32,36 @@ public sealed class TarEntrySource(Stream tar, long maxEntries) : ILayerEntrySou
         }
     }
 
-    private static LayerEntry? Decode(TarEntry entry, ICollection<string> warnings)
+    private static LayerEntry? Decode(TarHeader entry, Stream data, ICollection<string> warnings)
     {
         LayerEntryKind kind;
-        switch (entry.EntryType)
+        switch (entry.TypeFlag)
         {
-            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+            case (byte)'0' or 0 or (byte)'7':
                 kind = LayerEntryKind.File;
                 break;
-            case TarEntryType.Directory:
+            case (byte)'5':
                 kind = LayerEntryKind.Directory;
                 break;
-            case TarEntryType.SymbolicLink:
+            case (byte)'2':
                 kind = LayerEntryKind.Symlink;
                 break;
-            case TarEntryType.HardLink:
+            case (byte)'1':
                 kind = LayerEntryKind.HardLink;
                 break;
-            case TarEntryType.CharacterDevice:
+            case (byte)'3':
                 kind = LayerEntryKind.CharDevice;
                 break;
-            case TarEntryType.BlockDevice:
+            case (byte)'4':
                 kind = LayerEntryKind.BlockDevice;
                 break;
-            case TarEntryType.Fifo:
+            case (byte)'6':
                 kind = LayerEntryKind.Fifo;
                 break;
-            case TarEntryType.GlobalExtendedAttributes:
-                return null;
-            case TarEntryType.SparseFile:
+            case (byte)'S':
                 throw SkiffException.InvalidArgument($"layer entry {entry.Name} is a GNU sparse file, which image layers do not use");
             default:
-                warnings.Add($"skipped layer entry {entry.Name} of unsupported tar type {entry.EntryType}");
+                warnings.Add($"skipped layer entry {entry.Name} of unsupported tar type '{(char)entry.TypeFlag}'");
                 return null;
         }
 
@@ -123,66 +104,31 @@ public sealed class TarEntrySource(Stream tar, long maxEntries) : ILayerEntrySou
             }
         }
 
-        if (entry.Uid < 0 || entry.Gid < 0)
+        if (entry.Uid is < 0 or > uint.MaxValue || entry.Gid is < 0 or > uint.MaxValue)
         {
-            throw SkiffException.InvalidArgument($"layer entry {entry.Name} has a negative owner");
+            throw SkiffException.InvalidArgument($"layer entry {entry.Name} has a negative or out of range owner");
         }
 
-        DateTimeOffset mtime = entry.ModificationTime;
-        long seconds = mtime.ToUnixTimeSeconds();
-        long ticks = (mtime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) - (seconds * TimeSpan.TicksPerSecond);
-        uint major = 0;
-        uint minor = 0;
-        if (entry is PosixTarEntry posix && kind is LayerEntryKind.CharDevice or LayerEntryKind.BlockDevice)
+        if (entry.DeviceMajor is < 0 or > uint.MaxValue || entry.DeviceMinor is < 0 or > uint.MaxValue)
         {
-            major = (uint)posix.DeviceMajor;
-            minor = (uint)posix.DeviceMinor;
+            throw SkiffException.InvalidArgument($"layer entry {entry.Name} has an invalid device number");
         }
 
         return new LayerEntry
         {
             Path = path,
             Kind = kind,
-            Mode = (uint)entry.Mode & 0xFFF,
+            Mode = (uint)(entry.Mode & 0xFFF),
             Uid = (uint)entry.Uid,
             Gid = (uint)entry.Gid,
-            MtimeSeconds = seconds,
-            MtimeNanoseconds = (uint)(ticks * 100),
+            MtimeSeconds = entry.MtimeSeconds,
+            MtimeNanoseconds = entry.MtimeNanoseconds,
             LinkTarget = linkTarget,
-            DeviceMajor = major,
-            DeviceMinor = minor,
-            Size = kind == LayerEntryKind.File ? entry.Length : 0,
-            Xattrs = Xattrs(entry, warnings),
-            Data = kind == LayerEntryKind.File ? entry.DataStream : null,
+            DeviceMajor = (uint)entry.DeviceMajor,
+            DeviceMinor = (uint)entry.DeviceMinor,
+            Size = kind == LayerEntryKind.File ? entry.Size : 0,
+            Xattrs = entry.Xattrs,
+            Data = kind == LayerEntryKind.File ? data : null,
         };
-    }
-
-    private static IReadOnlyList<KeyValuePair<string, byte[]>> Xattrs(TarEntry entry, ICollection<string> warnings)
-    {
-        if (entry is not PaxTarEntry pax)
-        {
-            return [];
-        }
-
-        List<KeyValuePair<string, byte[]>>? result = null;
-        foreach ((string key, string value) in pax.ExtendedAttributes)
-        {
-            if (!key.StartsWith(XattrPrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // System.Formats.Tar decodes PAX values as UTF-8, so a binary value with bytes that are not
-            // valid UTF-8 arrives with U+FFFD in it and cannot be restored exactly: skip it, loudly.
-            if (value.Contains('\uFFFD'))
-            {
-                warnings.Add($"skipped extended attribute {key[XattrPrefix.Length..]} of {entry.Name}: its binary value cannot be decoded");
-                continue;
-            }
-
-            (result ??= []).Add(new(key[XattrPrefix.Length..], Encoding.UTF8.GetBytes(value)));
-        }
-
-        return (IReadOnlyList<KeyValuePair<string, byte[]>>?)result ?? [];
     }
 }

@@ -15,6 +15,7 @@ public sealed class LayerBuilder
     public static readonly DateTimeOffset FixedTime = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly List<Func<TarEntry>> entries = [];
+    private readonly Dictionary<int, byte[]> raw = [];
 
     public int Count => entries.Count;
 
@@ -78,15 +79,33 @@ public sealed class LayerBuilder
     /// </summary>
     public LayerBuilder Entry(Func<TarEntry> factory) => Add(factory);
 
+    /// <summary>
+    /// Adds tar blocks verbatim (see <see cref="RawTar"/>): for what TarWriter cannot write, such as PAX
+    /// records with binary values.
+    /// </summary>
+    public LayerBuilder Raw(byte[] blocks)
+    {
+        raw[entries.Count] = blocks;
+        entries.Add(() => null!);
+        return this;
+    }
+
     /// <summary>The uncompressed tar stream.</summary>
     public byte[] ToTar()
     {
         using var buffer = new MemoryStream();
         using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
         {
-            foreach (Func<TarEntry> factory in entries)
+            for (int i = 0; i < entries.Count; i++)
             {
-                writer.WriteEntry(factory());
+                if (raw.TryGetValue(i, out byte[]? blocks))
+                {
+                    // TarWriter writes straight through, so raw blocks land between its entries.
+                    buffer.Write(blocks);
+                    continue;
+                }
+
+                writer.WriteEntry(entries[i]());
             }
         }
 
