@@ -89,6 +89,9 @@ install -d -m 0755 "$bin_dir"
 # Copy then rename, so a skiff that is running right now keeps its old file.
 install -m 0755 "$repo/out/skiff" "$bin_dir/.skiff.new"
 mv -f "$bin_dir/.skiff.new" "$bin_dir/skiff"
+# skiff-init: the static PID 1 of `skiff run --init`, found by skiff in ../libexec/skiff.
+install -d -m 0755 "$bin_dir/../libexec/skiff"
+install -m 0755 "$repo/out/skiff-init" "$bin_dir/../libexec/skiff/skiff-init"
 say "installed $bin_dir/skiff ($("$bin_dir/skiff" version 2>/dev/null | sed -n 's/^Version: *//p'))"
 
 # --- shell completions (generated files in completions/) -------------------------------------------

@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'port' 'ps' 'pull' 'push' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'unshare' 'version' 'wait'
+            printf '%s\n' 'attach' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'port' 'ps' 'pull' 'push' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'top' 'unshare' 'version' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
@@ -18,10 +18,12 @@ function __skiff_value_flags
     switch $argv[1]
         case skiff
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_attach
+            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--cert-dir' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_history
@@ -90,12 +92,14 @@ function __skiff_value_flags
             printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_push
             printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_restart
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rm
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--cert-dir' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -107,6 +111,8 @@ function __skiff_value_flags
         case skiff_system_check
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_top
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -159,6 +165,7 @@ function __skiff_dynamic
 end
 
 complete -c skiff -f
+complete -c skiff -n '__skiff_is skiff' -a 'attach' -d 'Attach to a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
 complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
@@ -178,6 +185,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'port' -d 'List port mappings or a sp
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
+complete -c skiff -n '__skiff_is skiff' -a 'restart' -d 'Restart one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'rm' -d 'Remove one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
@@ -186,6 +194,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff' -a 'system' -d 'Manage skiff on this machine'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
+complete -c skiff -n '__skiff_is skiff' -a 'top' -d 'Display the running processes of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
@@ -195,6 +204,15 @@ complete -c skiff -n '__skiff_is skiff' -l root -d 'Path of the persistent store
 complete -c skiff -n '__skiff_is skiff' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff' -l version -d 'Show version information'
+complete -c skiff -n '__skiff_is skiff_attach' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_attach' -l detach-keys -d 'Select the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_attach' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_attach' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_attach' -l no-stdin -d 'Do not attach STDIN'
+complete -c skiff -n '__skiff_is skiff_attach' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_attach' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_attach' -l sig-proxy -d 'Proxy received signals to the process'
+complete -c skiff -n '__skiff_is skiff_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_completion' -f -a 'bash fish zsh'
 complete -c skiff -n '__skiff_is skiff_completion' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -203,6 +221,9 @@ complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the ru
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l dns -d 'Set custom DNS servers' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
@@ -215,6 +236,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional g
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
+complete -c skiff -n '__skiff_is skiff_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
@@ -225,6 +247,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the
 complete -c skiff -n '__skiff_is skiff_create' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
+complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persistent store' -r -F
@@ -234,6 +257,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'Path to the OCI ru
 complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l tty -s t -d 'Allocate a pseudo-TTY'
 complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
@@ -547,6 +571,15 @@ complete -c skiff -n '__skiff_is skiff_push' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_push' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_push' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_restart' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_restart' -l all -s a -d 'Restart all non-running containers'
+complete -c skiff -n '__skiff_is skiff_restart' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_restart' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_restart' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_restart' -l running -d 'Restart only running containers'
+complete -c skiff -n '__skiff_is skiff_restart' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_restart' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_restart' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
@@ -566,6 +599,9 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime s
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l dns -d 'Set custom DNS servers' -r -f
@@ -579,6 +615,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional grou
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
+complete -c skiff -n '__skiff_is skiff_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
@@ -589,6 +626,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the co
 complete -c skiff -n '__skiff_is skiff_run' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
+complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F
@@ -598,6 +636,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'Path to the OCI runti
 complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l tty -s t -d 'Allocate a pseudo-TTY'
 complete -c skiff -n '__skiff_is skiff_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
@@ -647,6 +686,12 @@ complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_tag' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_top' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_top' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_top' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_top' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_top' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F

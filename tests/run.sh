@@ -45,6 +45,7 @@ if [ "$fast" = 0 ]; then
     install -d -m 0755 /usr/local/lib/skiff-test
     install -m 0755 out/skiff /usr/local/lib/skiff-test/skiff.new
     mv -f /usr/local/lib/skiff-test/skiff.new /usr/local/lib/skiff-test/skiff
+    install -m 0755 out/skiff-init /usr/local/lib/skiff-test/skiff-init
     export SKIFF_BIN=/usr/local/lib/skiff-test/skiff
 
     # Sandboxes of runs that were killed (older than 3 hours, so a parallel run keeps its own).

@@ -30,6 +30,9 @@ public static class CommandTree
         root.Subcommands.Add(PortCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
         root.Subcommands.Add(ExecCommand.Create(globals));
+        root.Subcommands.Add(RestartCommand.Create(globals));
+        root.Subcommands.Add(AttachCommand.Create(globals));
+        root.Subcommands.Add(TopCommand.Create(globals));
         root.Subcommands.Add(PullCommand.Create(globals));
         root.Subcommands.Add(PushCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
@@ -58,6 +61,7 @@ public static class CommandTree
         ["run"] = 1,
         ["create"] = 1,
         ["exec"] = 1,
+        ["top"] = 1,
     };
 
     /// <summary>
@@ -70,6 +74,7 @@ public static class CommandTree
         "run",
         "create",
         "start",
+        "restart",
         "rm",
         "container",
         "pull",

@@ -32,5 +32,22 @@ public sealed class DescriptorLock : IDisposable
         return new DescriptorLock(handle);
     }
 
+    /// <summary>The lock if nobody holds it now, else null (LOCK_NB).</summary>
+    public static DescriptorLock? TryAcquire(string path)
+    {
+        SafeFileHandle handle = Descriptors.Open(path, 0x40 /* O_CREAT */ | 2 /* O_RDWR */, 0x180);
+        while (Libc.flock((int)handle.DangerousGetHandle(), Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errnos.EINTR)
+            {
+                handle.Dispose();
+                return errno == Errnos.EAGAIN ? null : throw new SystemCallException("flock", path, errno);
+            }
+        }
+
+        return new DescriptorLock(handle);
+    }
+
     public void Dispose() => handle.Dispose();
 }

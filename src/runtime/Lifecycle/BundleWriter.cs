@@ -33,7 +33,10 @@ public sealed class BundleWriter(ContainerStore store)
         File.WriteAllText(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
         File.WriteAllText(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
 
-        (uint uid, uint gid) = ParseUser(config.User);
+        // Names are looked up in the image's files once its root is mounted (ApplyUser, by the monitor).
+        ContainerUser user = UserResolver.NeedsLookup(config.User, config.GroupAdd)
+            ? new ContainerUser(0, 0, [], "/")
+            : UserResolver.Resolve(config.User, config.GroupAdd, null, null);
         var env = new List<string>(config.Env);
         if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {
@@ -55,11 +58,11 @@ public sealed class BundleWriter(ContainerStore store)
             ["terminal"] = config.Tty,
             ["user"] = new JsonObject
             {
-                ["uid"] = uid,
-                ["gid"] = gid,
-                ["additionalGids"] = Array(config.GroupAdd.Select(g => (JsonNode)uint.Parse(g, NumberStyles.None, CultureInfo.InvariantCulture))),
+                ["uid"] = user.Uid,
+                ["gid"] = user.Gid,
+                ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
             },
-            ["args"] = Strings(config.Args),
+            ["args"] = Strings(config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : config.Args),
             ["env"] = Strings(env),
             ["cwd"] = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
             ["capabilities"] = new JsonObject
@@ -90,6 +93,11 @@ public sealed class BundleWriter(ContainerStore store)
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
             Mount("/etc/hosts", "bind", Path.Combine(directory, "hosts"), ["bind", "rprivate"]),
             Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]));
+        if (config.Init && config.InitPath is not null)
+        {
+            mounts.Add((JsonNode)Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
+        }
+
         foreach (ContainerMount mount in config.Mounts)
         {
             mounts.Add((JsonNode)(mount.Type == "tmpfs"
@@ -139,27 +147,37 @@ public sealed class BundleWriter(ContainerStore store)
         File.WriteAllText(Path.Combine(store.BundleDirectory(config.Id), "config.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>Numeric uid[:gid]; names are resolved from the image's /etc/passwd by the caller.</summary>
-    public static (uint Uid, uint Gid) ParseUser(string user)
+    /// <summary>
+    /// Puts the resolved user into the bundle's process (uid, gid, supplementary groups) and HOME from
+    /// the image's passwd when neither the image nor the user set it, as podman does.
+    /// </summary>
+    public void ApplyUser(ContainerConfig config, ContainerUser user)
     {
-        if (user.Length == 0)
+        string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
+        JsonNode spec = JsonNode.Parse(File.ReadAllBytes(path)) ?? throw SkiffException.Internal($"{path} is empty");
+        JsonNode process = spec["process"] ?? throw SkiffException.Internal($"{path} has no process");
+        process["user"] = new JsonObject
         {
-            return (0, 0);
+            ["uid"] = user.Uid,
+            ["gid"] = user.Gid,
+            ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
+        };
+        if (process["env"] is JsonArray env && !env.Any(e => e?.GetValue<string>().StartsWith("HOME=", StringComparison.Ordinal) == true))
+        {
+            env.Add((JsonNode)JsonValue.Create("HOME=" + user.Home));
         }
 
+        Core.Files.AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+    }
+
+    /// <summary>Checks the shape of --user (name|uid[:group|gid]) before anything is created.</summary>
+    public static void ValidateUser(string user)
+    {
         string[] parts = user.Split(':', 2);
-        if (!uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid))
+        if (user.Length > 0 && parts[0].Length == 0 || parts.Length == 2 && parts[1].Length == 0 || user.Contains('\n'))
         {
-            throw SkiffException.InvalidArgument($"unable to find user {parts[0]}: user names are not resolved yet", "give a numeric uid[:gid]");
+            throw SkiffException.InvalidArgument($"invalid user \"{user}\"", "use --user name|uid[:group|gid]");
         }
-
-        uint gid = uid;
-        if (parts.Length == 2 && !uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out gid))
-        {
-            throw SkiffException.InvalidArgument($"unable to find group {parts[1]}: group names are not resolved yet", "give a numeric uid[:gid]");
-        }
-
-        return (uid, parts.Length == 2 ? gid : (user.Length > 0 && uid == 0 ? 0 : gid));
     }
 
     private static string ResolvConf(string networkMode)

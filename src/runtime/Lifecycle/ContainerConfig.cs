@@ -75,6 +75,9 @@ public sealed record ContainerConfig
 
     public bool Init { get; init; }
 
+    /// <summary>The host file of the init bind-mounted at /run/skiff-init when <see cref="Init"/> is set.</summary>
+    public string? InitPath { get; init; }
+
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
     /// <summary>docker's --ulimit values (name=soft[:hard]).</summary>

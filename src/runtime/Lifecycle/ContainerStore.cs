@@ -51,6 +51,10 @@ public sealed class ContainerStore(string root, string runRoot)
     public ContainerConfig Create(ContainerConfig config)
     {
         System.IO.Directory.CreateDirectory(NamesDirectory);
+        // Held while creating: a creator killed half-way releases it, which tells others its staging
+        // directory and name are leftovers (see ClaimName and the sweep in Remove).
+        string creatingLock = CreatingLockPath(config.Id);
+        using DescriptorLock creating = DescriptorLock.Acquire(creatingLock);
         ClaimName(config.Name, config.Id);
         string staging = Path.Combine(ContainersDirectory, $".creating-{config.Id}");
         try
@@ -60,13 +64,52 @@ public sealed class ContainerStore(string root, string runRoot)
             AtomicFile.WriteAllBytes(Path.Combine(staging, ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
             AtomicFile.WriteAllBytes(Path.Combine(staging, StateFile), JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainerJsonContext.Default.ContainerState));
             System.IO.Directory.Move(staging, Directory(config.Id));
+            File.Delete(creatingLock);
             return config;
         }
         catch
         {
             ReleaseName(config.Name, config.Id);
             TryDeleteTree(staging);
+            File.Delete(creatingLock);
             throw;
+        }
+    }
+
+    private string CreatingLockPath(string id) => Path.Combine(ContainersDirectory, $".creating-{id}.lock");
+
+    /// <summary>Whether a create of <paramref name="id"/> is under way (its creator holds the lock); false for a creator that died.</summary>
+    private bool CreateInProgress(string id)
+    {
+        string path = CreatingLockPath(id);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using DescriptorLock? probe = DescriptorLock.TryAcquire(path);
+        return probe is null;
+    }
+
+    /// <summary>Deletes what creators killed half-way left behind: staging directories, their lock files and their names.</summary>
+    private void SweepAbandonedCreates()
+    {
+        foreach (string path in System.IO.Directory.EnumerateFileSystemEntries(ContainersDirectory, ".creating-*"))
+        {
+            string id = Path.GetFileName(path)[".creating-".Length..].Replace(".lock", string.Empty, StringComparison.Ordinal);
+            if (!ContainerIds.IsFull(id) || CreateInProgress(id))
+            {
+                continue;
+            }
+
+            TryDeleteTree(Path.Combine(ContainersDirectory, $".creating-{id}"));
+            try
+            {
+                File.Delete(CreatingLockPath(id));
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
@@ -189,6 +232,8 @@ public sealed class ContainerStore(string root, string runRoot)
         {
             TryDeleteTree(leftover);
         }
+
+        SweepAbandonedCreates();
     }
 
     private void ClaimName(string name, string id)
@@ -203,14 +248,15 @@ public sealed class ContainerStore(string root, string runRoot)
             }
             catch (IOException) when (new FileInfo(link).LinkTarget is string owner)
             {
-                if (System.IO.Directory.Exists(Directory(owner)) || System.IO.Directory.Exists(Path.Combine(ContainersDirectory, $".creating-{owner}")))
+                if (System.IO.Directory.Exists(Directory(owner)) || CreateInProgress(owner))
                 {
                     throw SkiffException.Conflict(
                         $"the container name \"{name}\" is already in use by {owner}. You have to remove (or rename) that container to be able to reuse that name: that name is already in use",
                         $"remove it with 'skiff rm {name}' or choose another --name");
                 }
 
-                // A name left behind by a crash between claiming it and creating the container.
+                // A name left behind by a creator killed before it finished.
+                TryDeleteTree(Path.Combine(ContainersDirectory, $".creating-{owner}"));
                 File.Delete(link);
             }
         }

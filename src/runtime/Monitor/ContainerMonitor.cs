@@ -99,6 +99,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, rootfs);
         }
 
+        new BundleWriter(store).ApplyUser(config, ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd));
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
         attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
 using Skiff.Core.Errors;
 using Skiff.Rootless.Network;
+using Skiff.Images.Registry.Pulling;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
@@ -11,7 +13,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>Turns run/create flags into a stored container with its OCI bundle.</summary>
 public sealed class ContainerCreator(CliContext context, CreateOptions options)
 {
-    public ContainerConfig Create(ParseResult parse, bool detach)
+    public async Task<ContainerConfig> CreateAsync(ParseResult parse, bool detach, CancellationToken cancellationToken)
     {
         string image = parse.GetValue(options.Image)!;
         string[] command = parse.GetValue(options.Command) ?? [];
@@ -31,7 +33,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
         else
         {
-            fromImage = new ContainerImages(context).Prepare(image, store.SnapshotDirectory(id));
+            fromImage = await new ContainerImages(context).PrepareAsync(image, store.SnapshotDirectory(id), parse.GetValue(options.Pull) ?? "missing", async () =>
+            {
+                var pullOptions = new PullOptions(image);
+                PullResult pulled = await RegistryPull.PullAsync(context, options.Registry.Connector(parse, context), pullOptions, parse.GetValue(options.Quiet), cancellationToken);
+                return pulled.Image;
+            });
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);
@@ -68,9 +75,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
             StopSignal = parse.GetValue(options.StopSignal) ?? "SIGTERM",
             StopTimeout = parse.GetValue(options.StopTimeout) ?? 10,
-
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),
+            InitPath = parse.GetValue(options.Init) ? ContainerInitBinary.Find(context.SelfExecutable, parse.GetValue(options.InitPath)) : null,
             Mounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
@@ -78,15 +85,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         };
         config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
         Signals.Parse(config.StopSignal);
-        BundleWriter.ParseUser(config.User);
+        BundleWriter.ValidateUser(config.User);
         if (config.DetachKeys is not null)
         {
             DetachKeys.Parse(config.DetachKeys);
-        }
-
-        if (config.Init)
-        {
-            throw SkiffException.InvalidArgument("--init is not supported yet", "run without --init");
         }
 
         _ = detach;

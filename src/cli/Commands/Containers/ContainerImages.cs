@@ -15,10 +15,11 @@ namespace Skiff.Cli.Commands.Containers;
 /// </summary>
 public sealed class ContainerImages(CliContext context)
 {
-    public ContainerImage Prepare(string image, string snapshotDirectory)
+    /// <param name="pull">Pulls the image into the store (podman's --pull policies decide when).</param>
+    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull)
     {
         LocalImages local = ImageServices.Local(context);
-        ImageRecord record = Resolve(local, image);
+        ImageRecord record = await ResolveAsync(local, image, pullPolicy, pull);
         ImageConfig config = local.Config(record);
         LayerStore layers = StorageServices.Layers(context);
         using IDisposable inUse = layers.HoldForUse();
@@ -66,11 +67,40 @@ public sealed class ContainerImages(CliContext context)
         return merged;
     }
 
-    /// <summary>Only local images for now: run does not pull (the README lists it under known limits).</summary>
-    private static ImageRecord Resolve(LocalImages local, string image)
+    /// <summary>
+    /// podman's pull policies: <c>missing</c> pulls only when no local image matches, <c>always</c> pulls
+    /// every time, <c>newer</c> pulls but keeps using the local image when the registry cannot be reached,
+    /// <c>never</c> uses local images only.
+    /// </summary>
+    private static async Task<ImageRecord> ResolveAsync(LocalImages local, string image, string pullPolicy, Func<Task<ImageRecord>> pull)
     {
-        return local.Images.TryResolve(image) ?? throw SkiffException.NotFound(
-            $"{image}: image not known",
-            $"pull it first with 'skiff pull {image}', or load/import it");
+        ImageRecord? found = local.Images.TryResolve(image);
+        switch (pullPolicy)
+        {
+            case "never":
+                return found ?? throw SkiffException.NotFound(
+                    $"{image}: image not known",
+                    $"pull it first with 'skiff pull {image}', or run with --pull missing");
+            case "missing":
+                return found ?? await pull();
+            case "newer" when found is not null:
+                try
+                {
+                    return await pull();
+                }
+                catch (SkiffException)
+                {
+                    return found;
+                }
+
+            default:
+                if (found is not null && found.Id.AsSpan(7).StartsWith(image.StartsWith("sha256:", StringComparison.Ordinal) ? image[7..] : image, StringComparison.Ordinal))
+                {
+                    // An image id names nothing a registry could serve.
+                    return found;
+                }
+
+                return await pull();
+        }
     }
 }

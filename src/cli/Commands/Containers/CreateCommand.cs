@@ -11,10 +11,10 @@ public static class CreateCommand
         var options = new CreateOptions();
         var command = new Command("create", "Create but do not start a container");
         options.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
-            ContainerConfig config = new ContainerCreator(context, options).Create(parse, detach: true);
+            ContainerConfig config = await new ContainerCreator(context, options).CreateAsync(parse, detach: true, cancellationToken);
             context.Out.WriteLine(config.Id);
             return ExitCodes.Success;
         });

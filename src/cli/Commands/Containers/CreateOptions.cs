@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
 
 namespace Skiff.Cli.Commands.Containers;
 
@@ -35,6 +36,8 @@ public sealed class CreateOptions
 
     public Option<bool> Init { get; } = new("--init") { Description = "Run an init inside the container that forwards signals and reaps processes" };
 
+    public Option<string?> InitPath { get; } = new("--init-path") { Description = "Path to the container-init binary" };
+
     public Option<string?> StopSignal { get; } = new("--stop-signal") { Description = "Signal to stop the container" };
 
     public Option<int?> StopTimeout { get; } = new("--stop-timeout") { Description = "Timeout (in seconds) to stop the container" };
@@ -44,6 +47,11 @@ public sealed class CreateOptions
     public Option<string[]> Label { get; } = new("--label", "-l") { Description = "Set metadata on the container" };
 
     public Option<string> Pull { get; } = new("--pull") { Description = "Pull image policy (always, missing, never)", DefaultValueFactory = _ => "missing" };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress output information when pulling images" };
+
+    /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
+    public RegistryFlags Registry { get; } = new();
 
     public Option<string?> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)" };
 
@@ -68,12 +76,13 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
-            Init, StopSignal, StopTimeout, Ulimit, Label, Pull, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
         })
         {
             command.Options.Add(option);
         }
 
+        Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
         NetworkFlags.AddTo(command);
         command.Arguments.Add(Image);

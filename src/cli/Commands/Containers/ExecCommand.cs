@@ -61,8 +61,8 @@ public static class ExecCommand
             string? uid = parse.GetValue(user);
             if (uid is not null)
             {
-                (uint u, uint g) = BundleWriter.ParseUser(uid);
-                uid = $"{u}:{g}";
+                ContainerUser resolved = ContainerUsers.Resolve(config.RootfsPath ?? lifecycle.Store.RootfsMountPoint(id), uid, []);
+                uid = $"{resolved.Uid}:{resolved.Gid}";
             }
 
             string? cwd = parse.GetValue(workdir);

@@ -15,7 +15,7 @@ public static class ForegroundSession
 {
     private static readonly int[] ForwardedSignals = [1, 2, 3, 10, 12, 15];
 
-    public static async Task<int> RunAsync(ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys)
+    public static async Task<int> RunAsync(ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys, bool proxySignals = true)
     {
         var client = new AttachClient(socket);
         using RawTerminal? raw = tty && stdin ? RawTerminal.TryEnter(0) : null;
@@ -38,7 +38,7 @@ public static class ForegroundSession
                 }));
             }
 
-            foreach (int signal in ForwardedSignals)
+            foreach (int signal in proxySignals ? ForwardedSignals : [])
             {
                 registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context =>
                 {

@@ -17,7 +17,7 @@ public static class RunCommand
         {
             CliContext context = globals.Resolve(parse);
             bool background = parse.GetValue(detach);
-            ContainerConfig config = new ContainerCreator(context, options).Create(parse, background);
+            ContainerConfig config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             if (background)
             {

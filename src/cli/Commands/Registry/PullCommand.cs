@@ -1,9 +1,6 @@
 using System.CommandLine;
-using Skiff.Cli.Output;
-using Skiff.Images.Content;
 using Skiff.Images.Manifests;
 using Skiff.Images.Registry.Pulling;
-using Skiff.Images.Store;
 
 namespace Skiff.Cli.Commands.Registry;
 
@@ -28,18 +25,7 @@ public static class PullCommand
                 Platform = platformText is null ? null : Platform.Parse(platformText),
             };
 
-            using var progress = new PullProgressPrinter(context.Error, interactive: !Console.IsErrorRedirected, isQuiet);
-            var content = new ContentStore(context.Paths.Root);
-            Skiff.Images.Unpack.LayerStore layers = Images.StorageServices.Layers(context);
-            using IDisposable layersInUse = layers.HoldForUse();
-            var puller = new ImagePuller(
-                flags.Connector(parseResult, context),
-                content,
-                new ImageStore(context.Paths.Root),
-                unpacker: new Skiff.Images.Unpack.LayerUnpacker(content, layers),
-                progress);
-            PullResult result = await puller.PullAsync(options, cancellationToken);
-            progress.Dispose();
+            PullResult result = await RegistryPull.PullAsync(context, flags.Connector(parseResult, context), options, isQuiet, cancellationToken);
             context.Out.WriteLine(result.Image.Id["sha256:".Length..]);
             return ExitCodes.Success;
         });

@@ -20,7 +20,8 @@ public sealed class ImageContainerTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", "exit 5")).AssertExitCode(5);
         (await skiff.RunAsync("run", "--rm", "busybox", "no-such-command")).AssertError(127, "not found");
         (await skiff.RunAsync("run", "--rm", "--runtime", "skiff", "busybox", "sh", "-c", "echo built-in; exit 6")).AssertExitCode(6);
-        (await skiff.RunAsync("run", "--rm", "no-such-image")).AssertError(125, "image not known");
+        (await skiff.RunAsync("run", "--rm", "--pull", "never", "no-such-image")).AssertError(125, "image not known");
+        (await skiff.RunAsync("run", "--rm", "127.0.0.1:1/no-such-image")).AssertExitCode(125);
     }
 
     [Theory, RootAndRootless]

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary><c>skiff restart [-t SECONDS] CONTAINER...</c>: stop (when running) and start again, keeping the container's id, name and layer.</summary>
+public static class RestartCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var time = new Option<int?>("--time", "-t") { Description = "Seconds to wait for stop before killing the container" };
+        var all = new Option<bool>("--all", "-a") { Description = "Restart all non-running containers" };
+        var running = new Option<bool>("--running") { Description = "Restart only running containers" };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("restart", "Restart one or more containers") { time, all, running, containers };
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            IEnumerable<string> targets = parse.GetValue(all) || parse.GetValue(running)
+                ? lifecycle.Store.ListIds().Where(id => !parse.GetValue(running) || lifecycle.Observe(id).Running)
+                : parse.GetValue(containers)!;
+            // podman restart exits 125 for a missing container too (rm's 1 is the exception).
+            int exit = ContainerServices.ForEach(context, targets, target =>
+            {
+                string id = lifecycle.Store.Resolve(target);
+                lifecycle.Stop(id, parse.GetValue(time));
+                lifecycle.Start(id, null);
+                context.Out.WriteLine(target);
+            });
+            return exit == ExitCodes.Success ? exit : ExitCodes.EngineError;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,181 @@
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Containers;
+
+/// <summary>restart, attach, top and start -a, and the CLI killed during run, with the published binary as root and rootless.</summary>
+[Trait("Category", "E2E")]
+public sealed class LifecycleVerbsTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task Restart_starts_running_and_stopped_containers_again(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "rs", "--rootfs", rootfs, "sh", "-c", "echo run; trap 'exit 0' TERM; while true; do sleep 0.1; done")).AssertSuccess();
+        await WaitForAsync(async () => (await skiff.RunAsync("logs", "rs")).Stdout == "run\n");
+        string firstPid = await FieldAsync(skiff, "rs", "{{.State.Pid}}");
+
+        Assert.Equal("rs\n", (await skiff.RunAsync("restart", "-t", "5", "rs")).AssertSuccess().Stdout);
+        Assert.Equal("running", await FieldAsync(skiff, "rs", "{{.State.Status}}"));
+        Assert.NotEqual(firstPid, await FieldAsync(skiff, "rs", "{{.State.Pid}}"));
+        await WaitForAsync(async () => (await skiff.RunAsync("logs", "rs")).Stdout == "run\nrun\n");
+
+        (await skiff.RunAsync("stop", "rs")).AssertSuccess();
+        (await skiff.RunAsync("restart", "rs")).AssertSuccess();
+        Assert.Equal("running", await FieldAsync(skiff, "rs", "{{.State.Status}}"));
+
+        (await skiff.RunAsync("create", "--name", "fresh", "--rootfs", rootfs, "sh", "-c", "exit 4")).AssertSuccess();
+        (await skiff.RunAsync("restart", "fresh")).AssertSuccess();
+        Assert.Equal("4", (await skiff.RunAsync("wait", "fresh")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("restart", "nosuch")).AssertError(125, "no such container");
+        (await skiff.RunAsync("rm", "-f", "rs", "fresh")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Top_lists_the_containers_processes_with_container_pids(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n");
+        (await skiff.RunAsync("run", "-d", "--name", "tp", "--rootfs", rootfs, "sh", "-c", "sleep 1000 & su svc -s /bin/sh -c 'exec sleep 999' & wait")).AssertSuccess();
+        await WaitForAsync(async () => (await skiff.RunAsync("top", "tp")).Stdout.Contains("sleep 999"));
+
+        ProcessResult top = (await skiff.RunAsync("top", "tp")).AssertSuccess();
+        string[] header = top.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"], header);
+        string[][] rows = top.StdoutLines.Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.Equal(["root", "1", "0"], rows[0][..3]);
+        Assert.Equal("sh", rows[0][7]);
+        Assert.Contains(rows, r => r[0] == "root" && r[2] == "1" && r[7..] is ["sleep", "1000"]);
+        Assert.Contains(rows, r => r[0] == "svc" && r[2] == "1" && r[7..] is ["sleep", "999"]);
+        Assert.All(rows, r => Assert.Equal("?", r[5]));
+
+        ProcessResult custom = (await skiff.RunAsync("top", "tp", "-eo", "pid,comm")).AssertSuccess();
+        Assert.Equal(["PID", "COMMAND"], custom.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(custom.StdoutLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["1", "sh"]);
+        Assert.Contains("HPID", (await skiff.RunAsync("top", "tp", "hpid", "%C")).AssertSuccess().StdoutLines[0]);
+        (await skiff.RunAsync("top", "tp", "bogus")).AssertError(125, "unknown descriptor: bogus");
+
+        (await skiff.RunAsync("stop", "-t", "1", "tp")).AssertSuccess();
+        (await skiff.RunAsync("top", "tp")).AssertError(125, "top can only be used on running containers");
+        (await skiff.RunAsync("rm", "tp")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Attach_reconnects_to_stdio_and_detaches_with_the_keys(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        string flags = string.Join(' ', skiff.StoreFlags());
+        (await skiff.RunAsync("run", "-d", "-i", "--name", "at", "--rootfs", rootfs, "sh", "-c", "while read line; do echo \"got $line\"; echo \"err $line\" >&2; done; echo bye; exit 3")).AssertSuccess();
+
+        // Lines in, replies out on the right streams; stdin's end ends the container with its code.
+        ProcessResult attached = await skiff.RunAsync(["attach", "at"], "one\ntwo\n");
+        attached.AssertExitCode(3);
+        Assert.Equal("got one\ngot two\nbye\n", attached.Stdout);
+        Assert.Equal("err one\nerr two\n", attached.Stderr);
+        (await skiff.RunAsync("attach", "at")).AssertError(125, "you can only attach to running containers");
+
+        // With a pty: ctrl-p ctrl-q detaches and leaves the container running; a second attach sees new output.
+        (await skiff.RunAsync("run", "-d", "-it", "--name", "tty", "--rootfs", rootfs, "sh")).AssertSuccess();
+        ProcessResult detached = (await skiff.ExecAsync(
+            "script",
+            ["-qec", $"(sleep 1; printf 'echo mark-$((6*7))\\r'; sleep 1; printf '\\020\\021') | {skiff.Binary} {flags} attach tty", "/dev/null"],
+            null,
+            TimeSpan.FromMinutes(1))).AssertSuccess();
+        Assert.Contains("mark-42", detached.Stdout);
+        Assert.Equal("running", await FieldAsync(skiff, "tty", "{{.State.Status}}"));
+
+        ProcessResult custom = (await skiff.ExecAsync(
+            "script",
+            ["-qec", $"(sleep 1; printf 'echo again-$((2*3))\\r'; sleep 1; printf 'x') | {skiff.Binary} {flags} attach --detach-keys x tty", "/dev/null"],
+            null,
+            TimeSpan.FromMinutes(1))).AssertSuccess();
+        Assert.Contains("again-6", custom.Stdout);
+
+        ProcessResult exited = await skiff.ExecAsync(
+            "script",
+            ["-qec", $"(sleep 1; printf 'exit 5\\r'; sleep 5) | {skiff.Binary} {flags} attach tty", "/dev/null"],
+            null,
+            TimeSpan.FromMinutes(1));
+        exited.AssertExitCode(5);
+        (await skiff.RunAsync("rm", "-f", "at", "tty")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Start_attach_interactive_runs_a_created_container_in_the_foreground(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("create", "-i", "--name", "sa", "--rootfs", rootfs, "sh", "-c", "read x; echo \"in $x\"; echo err >&2; exit 6")).AssertSuccess();
+        ProcessResult started = await skiff.RunAsync(["start", "-a", "-i", "sa"], "hello\n");
+        started.AssertExitCode(6);
+        Assert.Equal("in hello\n", started.Stdout);
+        Assert.Equal("err\n", started.Stderr);
+        ProcessResult again = await skiff.RunAsync(["start", "--attach", "--interactive", "sa"], "again\n");
+        again.AssertExitCode(6);
+        Assert.Equal("in again\n", again.Stdout);
+
+        // Without -i the output is attached and stdin is not.
+        (await skiff.RunAsync("create", "--name", "out", "--rootfs", rootfs, "sh", "-c", "echo only-out; exit 2")).AssertSuccess();
+        ProcessResult attached = await skiff.RunAsync(["start", "-a", "out"], "ignored\n");
+        attached.AssertExitCode(2);
+        Assert.Equal("only-out\n", attached.Stdout);
+        (await skiff.RunAsync("rm", "out")).AssertSuccess();
+        (await skiff.RunAsync("rm", "sa")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Killing_the_cli_during_run_leaves_a_store_that_ps_and_rm_repair(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        string flags = string.Join(' ', skiff.StoreFlags());
+        int[] delays = [0, 10, 30, 60, 100, 200, 400];
+        foreach (int delay in delays)
+        {
+            // The whole CLI (rootless: both the outer process and its user-namespace child) dies at once, mid-run.
+            (await skiff.ExecAsync(
+                "sh",
+                ["-c", $"setsid {skiff.Binary} {flags} run --name k{delay} --rootfs {rootfs} sh -c 'echo up; sleep 1000' > /dev/null 2>&1 & p=$!; sleep {delay / 1000.0:0.000}; kill -9 -$p 2>/dev/null || kill -9 $p; wait $p; true"],
+                null,
+                TimeSpan.FromMinutes(1))).AssertSuccess();
+        }
+
+        ProcessResult ps = (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}} {{.State}}")).AssertSuccess();
+        foreach (string line in ps.StdoutLines)
+        {
+            Assert.Matches("^k[0-9]+ (running|created|exited)$", line);
+        }
+
+        (await skiff.RunAsync("rm", "-a", "-f")).AssertSuccess();
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        foreach (int delay in delays)
+        {
+            // Every name is free again, and the store still runs containers.
+            (await skiff.RunAsync("run", "--rm", "--name", $"k{delay}", "--rootfs", rootfs, "true")).AssertSuccess();
+        }
+
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+    }
+
+    private static async Task<string> FieldAsync(SkiffCli skiff, string name, string format) =>
+        (await skiff.RunAsync("inspect", "--format", format, name)).AssertSuccess().Stdout.Trim();
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("condition not met within 30 s");
+    }
+}
