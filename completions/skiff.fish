@@ -4,13 +4,17 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'completion' 'create' 'exec' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'ps' 'pull' 'push' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stop' 'system' 'tag' 'top' 'unshare' 'version' 'wait'
+            printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'update' 'version' 'volume' 'wait'
+        case skiff_container
+            printf '%s\n' 'attach' 'cp' 'create' 'exec' 'export' 'inspect' 'kill' 'logs' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stop' 'top' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'kill' 'run' 'start' 'state'
         case skiff_system
             printf '%s\n' 'check'
+        case skiff_volume
+            printf '%s\n' 'create' 'inspect' 'ls' 'prune' 'rm'
     end
 end
 
@@ -22,10 +26,52 @@ function __skiff_value_flags
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_attach
+            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_cp
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_create
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+        case skiff_container_exec
+            printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+        case skiff_container_export
+            printf '%s\n' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_container_inspect
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_kill
+            printf '%s\n' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
+        case skiff_container_logs
+            printf '%s\n' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
+        case skiff_container_prune
+            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_ps
+            printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_rename
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_restart
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+        case skiff_container_rm
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_run
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+        case skiff_container_start
+            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_stop
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+        case skiff_container_top
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_wait
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_cp
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--authfile' '--cap-add' '--cap-drop' '--cert-dir' '--creds' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+        case skiff_export
+            printf '%s\n' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_history
             printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
@@ -86,12 +132,18 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_oci_state
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_pause
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_port
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
             printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
             printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_push
             printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_rename
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_restart
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rm
@@ -99,11 +151,13 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--authfile' '--cap-add' '--cap-drop' '--cert-dir' '--creds' '--detach-keys' '--entrypoint' '--env' '-e' '--env-file' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--mount' '--name' '--network' '--net' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_stats
+            printf '%s\n' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stop
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_system
@@ -114,10 +168,26 @@ function __skiff_value_flags
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_top
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_unpause
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_update
+            printf '%s\n' '--blkio-weight' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_volume
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_volume_create
+            printf '%s\n' '--driver' '-d' '--label' '-l' '--log-level' '--opt' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_volume_inspect
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_volume_ls
+            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_volume_prune
+            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_volume_rm
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_wait
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
     end
@@ -167,8 +237,11 @@ end
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'attach' -d 'Attach to a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
+complete -c skiff -n '__skiff_is skiff' -a 'container' -d 'Manage containers'
+complete -c skiff -n '__skiff_is skiff' -a 'cp' -d 'Copy files/folders between a container and the local filesystem'
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
 complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
+complete -c skiff -n '__skiff_is skiff' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
 complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
@@ -181,21 +254,28 @@ complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container reg
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
+complete -c skiff -n '__skiff_is skiff' -a 'pause' -d 'Pause all the processes in one or more containers'
+complete -c skiff -n '__skiff_is skiff' -a 'port' -d 'List port mappings or a specific mapping for the container'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff' -a 'pull' -d 'Pull an image from a registry'
 complete -c skiff -n '__skiff_is skiff' -a 'push' -d 'Push an image to a registry'
+complete -c skiff -n '__skiff_is skiff' -a 'rename' -d 'Rename an existing container'
 complete -c skiff -n '__skiff_is skiff' -a 'restart' -d 'Restart one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'rm' -d 'Remove one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images from local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
+complete -c skiff -n '__skiff_is skiff' -a 'stats' -d 'Display a live stream of container resource usage statistics'
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff' -a 'system' -d 'Manage skiff on this machine'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'top' -d 'Display the running processes of a container'
+complete -c skiff -n '__skiff_is skiff' -a 'unpause' -d 'Unpause the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
+complete -c skiff -n '__skiff_is skiff' -a 'update' -d 'Update the cgroup limits of one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
+complete -c skiff -n '__skiff_is skiff' -a 'volume' -d 'Manage volumes'
 complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -218,16 +298,307 @@ complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container' -a 'attach' -d 'Attach to a running container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'cp' -d 'Copy files/folders between a container and the local filesystem'
+complete -c skiff -n '__skiff_is skiff_container' -a 'create' -d 'Create but do not start a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'exec' -d 'Run a process in a running container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
+complete -c skiff -n '__skiff_is skiff_container' -a 'inspect' -d 'Display detailed information on one or more containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'kill' -d 'Kill one or more running containers with a specific signal'
+complete -c skiff -n '__skiff_is skiff_container' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'prune' -d 'Remove all non running containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'ps' -d 'List containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'rename' -d 'Rename an existing container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'restart' -d 'Restart one or more containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'rm' -d 'Remove one or more containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'run' -d 'Run a command in a new container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'start' -d 'Start one or more stopped containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'stop' -d 'Stop one or more running containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'top' -d 'Display the running processes of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
+complete -c skiff -n '__skiff_is skiff_container' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_attach' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l detach-keys -d 'Select the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_attach' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l no-stdin -d 'Do not attach STDIN'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_attach' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_attach' -l sig-proxy -d 'Proxy received signals to the process'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_cp' -l archive -s a -d 'Keep the owners (uid/gid) of the copied files'
+complete -c skiff -n '__skiff_is skiff_container_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
+complete -c skiff -n '__skiff_is skiff_container_cp' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_cp' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_cp' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_cp' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_cp' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_container_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l dns -d 'Set custom DNS servers' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l dns-search -d 'Set custom DNS search domains' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_container_create' -l expose -d 'Expose a port or a range of ports' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_create' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
+complete -c skiff -n '__skiff_is skiff_container_create' -l init-path -d 'Path to the container-init binary' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_container_create' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l privileged -d 'Give extended privileges to the container'
+complete -c skiff -n '__skiff_is skiff_container_create' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
+complete -c skiff -n '__skiff_is skiff_container_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
+complete -c skiff -n '__skiff_is skiff_container_create' -l quiet -s q -d 'Suppress output information when pulling images'
+complete -c skiff -n '__skiff_is skiff_container_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_create' -l rm -d 'Remove the container when it exits'
+complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
+complete -c skiff -n '__skiff_is skiff_container_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_create' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l stop-signal -d 'Signal to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_container_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l detach -s d -d 'Run the exec session in detached mode'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exec' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_exec' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exec' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l user -s u -d 'uid[:gid] to run the command as' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exec' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_export' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_export' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_export' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_export' -l output -s o -d 'Write to a file, instead of STDOUT' -r -F
+complete -c skiff -n '__skiff_is skiff_container_export' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_export' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_inspect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l size -s s -d 'Display total file size'
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_kill' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_kill' -l signal -s s -d 'Signal to send to the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_logs' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l follow -s f -d 'Follow log output'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_logs' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_logs' -l since -d 'Show logs since TIMESTAMP or relative duration (e.g. 10m)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
+complete -c skiff -n '__skiff_is skiff_container_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_container_prune' -l filter -d 'Provide filter values (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_prune' -l force -s f -d 'Do not prompt for confirmation'
+complete -c skiff -n '__skiff_is skiff_container_prune' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_prune' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_prune' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_ps' -l all -s a -d 'Show all the containers, default is only running containers'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
+complete -c skiff -n '__skiff_is skiff_container_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
+complete -c skiff -n '__skiff_is skiff_container_ps' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l last -s n -d 'Print the n last created containers' -r -f
+complete -c skiff -n '__skiff_is skiff_container_ps' -l latest -s l -d 'Show the latest container created'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l no-trunc -d 'Do not truncate the output'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l quiet -s q -d 'Print the numeric IDs of the containers only'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_ps' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_ps' -l size -s s -d 'Display the total file sizes'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_rename' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_rename' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_rename' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_rename' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_rename' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_rename' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_restart' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l all -s a -d 'Restart all non-running containers'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_restart' -l running -d 'Restart only running containers'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_restart' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_restart' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_rm' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l all -s a -d 'Remove all containers'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
+complete -c skiff -n '__skiff_is skiff_container_run' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_container_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l detach -s d -d 'Run container in background and print container ID'
+complete -c skiff -n '__skiff_is skiff_container_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l dns -d 'Set custom DNS servers' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l dns-search -d 'Set custom DNS search domains' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_container_run' -l expose -d 'Expose a port or a range of ports' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_run' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
+complete -c skiff -n '__skiff_is skiff_container_run' -l init-path -d 'Path to the container-init binary' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_container_run' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l privileged -d 'Give extended privileges to the container'
+complete -c skiff -n '__skiff_is skiff_container_run' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
+complete -c skiff -n '__skiff_is skiff_container_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
+complete -c skiff -n '__skiff_is skiff_container_run' -l quiet -s q -d 'Suppress output information when pulling images'
+complete -c skiff -n '__skiff_is skiff_container_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_run' -l rm -d 'Remove the container when it exits'
+complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
+complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l stop-signal -d 'Signal to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_container_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'
+complete -c skiff -n '__skiff_is skiff_container_start' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_start' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_start' -l interactive -s i -d 'Attach container\'s STDIN'
+complete -c skiff -n '__skiff_is skiff_container_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_start' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_stop' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l all -s a -d 'Stop all running containers'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_stop' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_top' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_top' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_top' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_top' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_top' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_wait' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_wait' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_wait' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_wait' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_wait' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_cp' -l archive -s a -d 'Keep the owners (uid/gid) of the copied files'
+complete -c skiff -n '__skiff_is skiff_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
+complete -c skiff -n '__skiff_is skiff_cp' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_cp' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_cp' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_cp' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_cp' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l dns -d 'Set custom DNS servers' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l dns-search -d 'Set custom DNS search domains' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
@@ -237,10 +608,15 @@ complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDI
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
+complete -c skiff -n '__skiff_is skiff_create' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
@@ -272,6 +648,13 @@ complete -c skiff -n '__skiff_is skiff_exec' -l storage-driver -d 'Storage drive
 complete -c skiff -n '__skiff_is skiff_exec' -l tty -s t -d 'Allocate a pseudo-TTY'
 complete -c skiff -n '__skiff_is skiff_exec' -l user -s u -d 'uid[:gid] to run the command as' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_export' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_export' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_export' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_export' -l output -s o -d 'Write to a file, instead of STDOUT' -r -F
+complete -c skiff -n '__skiff_is skiff_export' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_export' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
@@ -537,6 +920,18 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages 
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_pause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_pause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_port' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_port' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_port' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_port' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_port' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_port' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
 complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
@@ -575,6 +970,12 @@ complete -c skiff -n '__skiff_is skiff_push' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_push' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_push' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_rename' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_rename' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_rename' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_rename' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_rename' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_rename' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_restart' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_restart' -l all -s a -d 'Restart all non-running containers'
 complete -c skiff -n '__skiff_is skiff_restart' -l help -s h -d 'Show help and usage information'
@@ -602,16 +1003,27 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l dns -d 'Set custom DNS servers' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l dns-search -d 'Set custom DNS search domains' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
@@ -621,10 +1033,15 @@ complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN o
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host)' -r -f -a 'host none'
+complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'
+complete -c skiff -n '__skiff_is skiff_run' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l publish-all -s P -d 'Publish all exposed ports to random ports on the host interfaces'
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
@@ -662,6 +1079,17 @@ complete -c skiff -n '__skiff_is skiff_start' -l log-level -d 'Log messages at a
 complete -c skiff -n '__skiff_is skiff_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_stats' -l all -s a -d 'Show all containers (default shows just running)'
+complete -c skiff -n '__skiff_is skiff_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_stats' -l no-stream -d 'Disable streaming stats and only pull the first result'
+complete -c skiff -n '__skiff_is skiff_stats' -l no-trunc -d 'Do not truncate output'
+complete -c skiff -n '__skiff_is skiff_stats' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_stats' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_stats' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
@@ -670,7 +1098,7 @@ complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
-complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers'
+complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers, and the image store'
 complete -c skiff -n '__skiff_is skiff_system' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_system' -l root -d 'Path of the persistent store' -r -F
@@ -678,6 +1106,7 @@ complete -c skiff -n '__skiff_is skiff_system' -l runroot -d 'Path of the runtim
 complete -c skiff -n '__skiff_is skiff_system' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_system_check' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system_check' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_check' -l repair -s r -d 'Remove what the image store check finds that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers)'
 complete -c skiff -n '__skiff_is skiff_system_check' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -693,17 +1122,87 @@ complete -c skiff -n '__skiff_is skiff_top' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_unpause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_unpause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_update' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_update' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_version' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume' -a 'create' -d 'Create a new volume'
+complete -c skiff -n '__skiff_is skiff_volume' -a 'inspect' -d 'Display detailed information on one or more volumes'
+complete -c skiff -n '__skiff_is skiff_volume' -a 'ls' -d 'List volumes'
+complete -c skiff -n '__skiff_is skiff_volume' -a 'prune' -d 'Remove all unused volumes'
+complete -c skiff -n '__skiff_is skiff_volume' -a 'rm' -d 'Remove one or more volumes'
+complete -c skiff -n '__skiff_is skiff_volume' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_volume_create' -l driver -s d -d 'Volume driver (only local)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume_create' -l ignore -d 'Do not fail if the volume already exists'
+complete -c skiff -n '__skiff_is skiff_volume_create' -l label -s l -d 'Set metadata for a volume (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_create' -l opt -s o -d 'Set driver specific options (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l all -s a -d 'Inspect all volumes'
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l filter -s f -d 'Filter volume output (name, driver, label, label!, dangling, until)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l format -d 'Format volume output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l quiet -s q -d 'Print volume output in quiet mode'
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l filter -d 'Provide filter values (label, label!, until, name, driver)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l force -s f -d 'Do not prompt for confirmation'
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l all -s a -d 'Remove all volumes'
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l force -s f -d 'Remove the containers that use the volume, then the volume'
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_wait' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_wait' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

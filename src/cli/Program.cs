@@ -12,7 +12,10 @@ using Skiff.Runtime.Namespaces;
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
 {
-    return Skiff.Runtime.Monitor.MonitorEntry.Run(args, new Skiff.Cli.Commands.Volumes.ImageVolumePopulator());
+    return Skiff.Runtime.Monitor.MonitorEntry.Run(
+        args,
+        new Skiff.Cli.Commands.Volumes.ImageVolumePopulator(),
+        store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()));
 }
 
 // The one composition root: who we are, the command tree, error and exit-code policy.
@@ -37,7 +40,7 @@ try
     // 'container cp/export/exec' choose their namespaces themselves, as 'cp', 'export' and 'exec' do.
     string? namespaceVerb = verb is { Name: "container" } && passVerb is { Name: "cp" or "export" or "exec" } ? passVerb.Name : verb?.Name;
     if (user.Rootless && !user.InsideUserNamespace && namespaceVerb is not null && CommandTree.UserNamespaceVerbs.Contains(namespaceVerb)
-        && !args.Any(a => a is "--help" or "-h"))
+        && !args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
     {
         return await ReexecInUserNamespaceAsync(user, args);
     }

@@ -28,6 +28,7 @@ public static class CommandTree
         root.Subcommands.Add(PsCommand.Create(globals));
         root.Subcommands.Add(LogsCommand.Create(globals));
         root.Subcommands.Add(WaitCommand.Create(globals));
+        root.Subcommands.Add(PortCommand.Create(globals));
         root.Subcommands.Add(InspectCommand.Create(globals));
         root.Subcommands.Add(ExecCommand.Create(globals));
         root.Subcommands.Add(PauseCommand.Create(globals));

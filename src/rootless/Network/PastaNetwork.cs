@@ -24,7 +24,33 @@ public sealed class PastaNetwork
     /// <summary>The argv (without the program) that connects the network namespace of <paramref name="pid"/>.</summary>
     public static IReadOnlyList<string> BuildArguments(PastaOptions options, int pid)
     {
+        // The pid form joins the process's user namespace as well as its network namespace.
+        List<string> args = BuildCommon(options);
+        args.Add(pid.ToString(CultureInfo.InvariantCulture));
+        return args;
+    }
+
+    /// <summary>
+    /// The argv that connects a network namespace bound to a file (podman's way): pasta stays in its own user
+    /// namespace and exits by itself once the file is removed.
+    /// </summary>
+    public static IReadOnlyList<string> BuildArguments(PastaOptions options, string netnsPath)
+    {
+        List<string> args = BuildCommon(options);
+        args.Add("--netns");
+        args.Add(netnsPath);
+        return args;
+    }
+
+    private static List<string> BuildCommon(PastaOptions options)
+    {
         var args = new List<string> { "--config-net", "--quiet", "--pid", options.PidFile };
+        if (options.RunAs is not null)
+        {
+            args.Add("--runas");
+            args.Add(options.RunAs);
+        }
+
         if (options.DnsForward is not null)
         {
             args.Add("--dns-forward");
@@ -36,13 +62,29 @@ public sealed class PastaNetwork
             args.Add("--no-map-gw");
         }
 
-        AddPorts(args, "-t", options.Ports.Where(p => p.Protocol == PortProtocol.Tcp));
-        AddPorts(args, "-u", options.Ports.Where(p => p.Protocol == PortProtocol.Udp));
-        // Nothing from the container's own ports back to the host's namespace.
-        args.AddRange(["-T", "none", "-U", "none"]);
+        bool Given(params string[] flags) => options.ExtraArguments.Any(a => flags.Contains(a) || flags.Any(f => f.StartsWith("--", StringComparison.Ordinal) && a.StartsWith(f + "=", StringComparison.Ordinal)));
+        if (!Given("-t", "--tcp-ports") || options.Ports.Any(p => p.Protocol == PortProtocol.Tcp))
+        {
+            AddPorts(args, "-t", options.Ports.Where(p => p.Protocol == PortProtocol.Tcp));
+        }
+
+        if (!Given("-u", "--udp-ports") || options.Ports.Any(p => p.Protocol == PortProtocol.Udp))
+        {
+            AddPorts(args, "-u", options.Ports.Where(p => p.Protocol == PortProtocol.Udp));
+        }
+
+        // Nothing from the container's own ports back to the host's namespace unless the user asks (-T/-U).
+        if (!Given("-T", "--tcp-ns"))
+        {
+            args.AddRange(["-T", "none"]);
+        }
+
+        if (!Given("-U", "--udp-ns"))
+        {
+            args.AddRange(["-U", "none"]);
+        }
+
         args.AddRange(options.ExtraArguments);
-        // The pid form joins the process's user namespace as well as its network namespace.
-        args.Add(pid.ToString(CultureInfo.InvariantCulture));
         return args;
     }
 

@@ -20,6 +20,9 @@ public sealed record PastaOptions
     /// <summary>Where pasta writes its own pid after it moved to the background, so it can be stopped with the container.</summary>
     public required string PidFile { get; init; }
 
+    /// <summary>pasta's --runas: inside skiff's user namespace "0:0" keeps it the user itself instead of nobody.</summary>
+    public string? RunAs { get; init; }
+
     /// <summary>Options given by the user after "pasta:" (comma-separated, as podman takes them).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -14,7 +14,14 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public static class Slirp4netnsNetwork
 {
-    public static IReadOnlyList<string> BuildArguments(Slirp4netnsOptions options, int pid)
+    public static IReadOnlyList<string> BuildArguments(Slirp4netnsOptions options, int pid) =>
+        BuildArguments(options, pid.ToString(CultureInfo.InvariantCulture), byPath: false);
+
+    /// <summary>The argv for a network namespace bound to a file (joined without changing user namespace).</summary>
+    public static IReadOnlyList<string> BuildArguments(Slirp4netnsOptions options, string netnsPath) =>
+        BuildArguments(options, netnsPath, byPath: true);
+
+    private static IReadOnlyList<string> BuildArguments(Slirp4netnsOptions options, string target, bool byPath)
     {
         var args = new List<string>
         {
@@ -35,7 +42,22 @@ public static class Slirp4netnsNetwork
         args.Add("--enable-seccomp");
         args.Add("--api-socket");
         args.Add(options.ApiSocket);
-        args.Add(pid.ToString(CultureInfo.InvariantCulture));
+        if (options.ReadyFd is int ready)
+        {
+            args.Add("--ready-fd=" + ready.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (options.ExitFd is int exit)
+        {
+            args.Add("--exit-fd=" + exit.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (byPath)
+        {
+            args.Add("--netns-type=path");
+        }
+
+        args.Add(target);
         args.Add("tap0");
         return args;
     }
@@ -103,6 +125,28 @@ public static class Slirp4netnsNetwork
         {
             helper.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Publishes one port through the API socket of a slirp4netns that is already running.</summary>
+    public static void AddPort(string apiSocket, PortMapping port)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(apiSocket));
+        socket.Send(AddHostForwardRequest(port));
+        socket.Shutdown(SocketShutdown.Send);
+        byte[] reply = new byte[4096];
+        int length = 0;
+        int read;
+        while (length < reply.Length && (read = socket.Receive(reply.AsSpan(length))) > 0)
+        {
+            length += read;
+        }
+
+        string? error = ReplyError(reply.AsSpan(0, length));
+        if (error is not null)
+        {
+            throw SkiffException.Unavailable($"slirp4netns could not publish {port}: {error}", "another program may use the host port; choose another with -p");
         }
     }
 

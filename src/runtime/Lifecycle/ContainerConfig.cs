@@ -54,8 +54,22 @@ public sealed record ContainerConfig
 
     public int StopTimeout { get; init; } = 10;
 
-    /// <summary>none or host until networking lands.</summary>
+    /// <summary>--network: none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS].</summary>
     public string NetworkMode { get; init; } = "none";
+
+    /// <summary>Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).</summary>
+    public IReadOnlyList<PublishedPort> Ports { get; init; } = [];
+
+    /// <summary>--dns, --dns-search, --dns-option and --add-host as given (already written into resolv.conf and hosts).</summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    public IReadOnlyList<string> DnsSearch { get; init; } = [];
+
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
+
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
+    public bool PublishAll { get; init; }
 
     public bool ReadOnlyRootfs { get; init; }
 

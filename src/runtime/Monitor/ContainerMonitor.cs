@@ -18,7 +18,7 @@ namespace Skiff.Runtime.Monitor;
 /// holds its stdio or pty master, writes the log, serves attach clients, records the exit and cleans up.
 /// One thread and one poll loop: it must stay small, it lives as long as the container.
 /// </summary>
-public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInvoker runtime, TimeProvider clock)
+public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInvoker runtime, TimeProvider clock, IContainerNetwork? network = null)
 {
     private readonly List<SafeFileHandle> clients = [];
     private readonly byte[] buffer = new byte[AttachFrame.MaxPayload + 1];
@@ -187,12 +187,30 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         int pid = int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
         SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        if (network is not null)
+        {
+            // The namespace exists once the runtime created the container; the process has not run yet,
+            // so it starts with its network already connected.
+            try
+            {
+                network.Connect(config, pid);
+            }
+            catch
+            {
+                ChildProcesses.TrySignal(pid, 9);
+                runtime.Run(runtime.Cli.Delete(id));
+                network.Disconnect(config);
+                throw;
+            }
+        }
+
         ChildExit started = runtime.Run(runtime.Cli.Start(id));
         if (started.ShellCode != 0)
         {
             string detail = RuntimeError.TryRead(runtime.Cli.LogFile) ?? $"exit code {started.ShellCode}";
             ChildProcesses.TrySignal(pid, 9);
             runtime.Run(runtime.Cli.Delete(id));
+            network?.Disconnect(config);
             throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)} start: {detail.Trim()}");
         }
 
@@ -379,6 +397,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     {
         // Read before the runtime deletes the group: the kernel's OOM counter dies with it.
         bool oomKilled = config.CgroupPath is not null && CgroupCleanup.WasOomKilled(config.CgroupPath);
+        // The helper goes before the exit is recorded, so whoever waits for the exit finds it gone.
+        network?.Disconnect(config);
         try
         {
             using (store.Lock(id))

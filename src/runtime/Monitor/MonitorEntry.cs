@@ -13,7 +13,10 @@ public static class MonitorEntry
 {
     public const string Verb = "__monitor";
 
-    public static int Run(string[] args, Volumes.IVolumePopulator? populator = null)
+    /// <param name="args">The monitor's command line.</param>
+    /// <param name="populator">Fills new volumes with the image's content.</param>
+    /// <param name="network">Makes the network connector for a container (Program.cs supplies the real one).</param>
+    public static int Run(string[] args, Volumes.IVolumePopulator? populator = null, Func<ContainerStore, IContainerNetwork>? network = null)
     {
         if (args.Length < 4 || args[0] != Verb)
         {
@@ -27,7 +30,7 @@ public static class MonitorEntry
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
         ContainerConfig config = store.ReadConfig(id);
         var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id));
-        return new ContainerMonitor(store, id, runtime, TimeProvider.System)
+        return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
         {
             Volumes = new Volumes.VolumeStore(args[1]),
             Populator = populator,

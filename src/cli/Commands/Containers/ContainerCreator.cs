@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Registry;
 using Skiff.Core.Errors;
+using Skiff.Rootless.Network;
 using Skiff.Images.Registry.Pulling;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
@@ -58,7 +59,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
         string? name = parse.GetValue(options.Name);
         string runtime = parse.GetValue(options.Runtime) ?? OciRuntimes.DefaultProgram();
-        var config = new ContainerConfig
+        ContainerConfig config = new ContainerConfig
         {
             Id = id,
             Name = name is null ? ContainerNames.Random() : ContainerNames.Validate(name),
@@ -81,7 +82,6 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
             StopSignal = parse.GetValue(options.StopSignal) ?? "SIGTERM",
             StopTimeout = parse.GetValue(options.StopTimeout) ?? 10,
-            NetworkMode = parse.GetValue(options.Network) ?? "none",
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),
             InitPath = parse.GetValue(options.Init) ? ContainerInitBinary.Find(context.SelfExecutable, parse.GetValue(options.InitPath)) : null,
@@ -95,6 +95,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             CapDrop = parse.GetValue(options.CapDrop) ?? [],
             SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
+        config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
         Signals.Parse(config.StopSignal);
         BundleWriter.ValidateUser(config.User);
         if (config.DetachKeys is not null)
@@ -124,6 +125,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         try
         {
             new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
+            ContainerEtcFiles.Write(
+                store.Directory(config.Id),
+                config,
+                config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
+                HostAddresses.Detect(),
+                File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty);
         }
         catch
         {

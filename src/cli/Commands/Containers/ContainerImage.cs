@@ -11,4 +11,5 @@ public sealed record ContainerImage(
     IReadOnlyList<string> Env,
     string? WorkingDir,
     string? User,
-    IReadOnlyList<string> Volumes);
+    IReadOnlyList<string> Volumes,
+    IReadOnlyList<string>? ExposedPorts = null);

@@ -50,7 +50,8 @@ public sealed class ContainerImages(CliContext context)
             defaults?.Env ?? [],
             defaults?.WorkingDir,
             defaults?.User is { Length: > 0 } user ? user : null,
-            defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? []);
+            defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
+            defaults?.ExposedPorts?.Keys.ToList() ?? []);
     }
 
     /// <summary>Image variables first, then the user's: a later NAME=value wins, as in docker.</summary>

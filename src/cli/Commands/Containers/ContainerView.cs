@@ -87,7 +87,7 @@ public static class ContainerView
             ["State"] = state.Status,
             ["Names"] = config.Name,
             ["Labels"] = string.Join(',', config.Labels.Select(kv => $"{kv.Key}={kv.Value}")),
-            ["Ports"] = string.Empty,
+            ["Ports"] = PortView.Column(config.Ports),
             ["Mounts"] = string.Join(',', config.Mounts.Select(m => m.Destination)),
             ["Networks"] = config.NetworkMode,
             ["Size"] = "0B",
@@ -181,11 +181,16 @@ public static class ContainerView
         WriteStrings(json, "CapAdd", config.CapAdd);
         WriteStrings(json, "CapDrop", config.CapDrop);
         WriteStrings(json, "SecurityOpt", config.SecurityOpt);
+        PortView.WriteMap(json, "PortBindings", config.Ports, given: true);
+        json.WriteBoolean("PublishAllPorts", config.PublishAll);
+        WriteStrings(json, "Dns", config.Dns);
+        WriteStrings(json, "DnsSearch", config.DnsSearch);
+        WriteStrings(json, "DnsOptions", config.DnsOptions);
+        WriteStrings(json, "ExtraHosts", config.ExtraHosts);
         json.WriteEndObject();
         json.WriteStartObject("NetworkSettings");
         json.WriteString("IPAddress", string.Empty);
-        json.WriteStartObject("Ports");
-        json.WriteEndObject();
+        PortView.WriteMap(json, "Ports", config.Ports, given: false);
         json.WriteStartObject("Networks");
         json.WriteEndObject();
         json.WriteEndObject();

@@ -53,7 +53,9 @@ public sealed class CreateOptions
     /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
     public RegistryFlags Registry { get; } = new();
 
-    public Option<string> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host)", DefaultValueFactory = _ => "none" };
+    public Option<string?> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)" };
+
+    public NetworkFlags NetworkFlags { get; } = new();
 
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
@@ -94,7 +96,7 @@ public sealed class CreateOptions
         Resources.AddTo(command);
         Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
-        Network.AcceptOnlyFromAmong("none", "host");
+        NetworkFlags.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }

@@ -20,6 +20,8 @@ public static class HostResourcesInfo
         host["cgroupManager"] = Manager(layout, context);
         NetworkHelpers helpers = NetworkHelpers.Find();
         host["networkBackend"] = helpers.DefaultKind.ToString().ToLowerInvariant();
+        // podman 5's name for the network mode new containers get (pasta, else slirp4netns).
+        host["rootlessNetworkCmd"] = helpers.DefaultKind.ToString().ToLowerInvariant();
         host["pasta"] = new TemplateObject("define.PastaInfo") { ["executable"] = helpers.Pasta ?? string.Empty };
         host["slirp4netns"] = new TemplateObject("define.SlirpInfo") { ["executable"] = helpers.Slirp4netns ?? string.Empty };
     }

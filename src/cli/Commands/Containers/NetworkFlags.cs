@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Skiff.Rootless.Network;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>run/create's network flags besides --network (docker's and podman's names): ports, DNS, hosts.</summary>
+public sealed class NetworkFlags
+{
+    public Option<string[]> Publish { get; } = new("--publish", "-p") { Description = "Publish a container's port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])" };
+
+    public Option<bool> PublishAll { get; } = new("--publish-all", "-P") { Description = "Publish all exposed ports to random ports on the host interfaces" };
+
+    public Option<string[]> Expose { get; } = new("--expose") { Description = "Expose a port or a range of ports" };
+
+    public Option<string[]> Dns { get; } = new("--dns") { Description = "Set custom DNS servers" };
+
+    public Option<string[]> DnsSearch { get; } = new("--dns-search") { Description = "Set custom DNS search domains" };
+
+    public Option<string[]> DnsOption { get; } = new("--dns-option", "--dns-opt") { Description = "Set DNS options" };
+
+    public Option<string[]> AddHost { get; } = new("--add-host") { Description = "Add a custom host-to-IP mapping (host:ip)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>
+    /// The network part of a new container: the mode (given, or the default for this user), published ports
+    /// with free host ports allocated now, and the DNS and hosts settings, all validated.
+    /// </summary>
+    public ContainerConfig Apply(ParseResult parse, ContainerConfig config, string? network, IReadOnlyList<string> imageExposedPorts)
+    {
+        NetworkMode mode = network is null ? DefaultMode() : NetworkMode.Parse(network);
+        var mappings = (parse.GetValue(Publish) ?? []).Select(PortSpecParser.Parse).ToList();
+        if (parse.GetValue(PublishAll))
+        {
+            var exposed = imageExposedPorts.Concat(parse.GetValue(Expose) ?? []).ToList();
+            mappings.AddRange(PortSpecParser.FromExposed(exposed)
+                .Where(e => !mappings.Any(m => m.Protocol == e.Protocol && e.ContainerPort >= m.ContainerPort && e.ContainerPort < m.ContainerPort + m.Count)));
+        }
+        else
+        {
+            foreach (string expose in parse.GetValue(Expose) ?? [])
+            {
+                PortSpecParser.Parse(expose);
+            }
+        }
+
+        if (mappings.Count > 0 && mode.Kind is NetworkKind.None or NetworkKind.Host)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                $"cannot publish ports with --network {mode}",
+                "publish ports with --network pasta or slirp4netns (the default), or reach the service directly with --network host");
+        }
+
+        string[] hosts = parse.GetValue(AddHost) ?? [];
+        foreach (string host in hosts)
+        {
+            HostEntry.Parse(host);
+        }
+
+        string[] dns = parse.GetValue(Dns) ?? [];
+        foreach (string server in dns)
+        {
+            if (!global::System.Net.IPAddress.TryParse(server, out _))
+            {
+                throw Skiff.Core.Errors.SkiffException.InvalidArgument($"{server} is not an ip address", "give --dns an IPv4 or IPv6 address");
+            }
+        }
+
+        if (mode.Kind == NetworkKind.Slirp4netns)
+        {
+            Slirp4netnsOptions.FromModeOptions(mode.Options, "-");
+        }
+
+        return config with
+        {
+            NetworkMode = network is null ? mode.ToString() : network,
+            Ports = PortMappings.ToPublished(PortSpecParser.AllocateHostPorts(mappings)),
+            PublishAll = parse.GetValue(PublishAll),
+            Dns = dns,
+            DnsSearch = parse.GetValue(DnsSearch) ?? [],
+            DnsOptions = parse.GetValue(DnsOption) ?? [],
+            ExtraHosts = hosts,
+        };
+    }
+
+    /// <summary>pasta when installed, else slirp4netns (podman 5's rootless default; root gets the same), else none.</summary>
+    public static NetworkMode DefaultMode() => new(NetworkHelpers.Find().DefaultKind, []);
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>Published ports as docker prints them: `port` lines, the ps PORTS column and inspect's port maps.</summary>
+public static class PortView
+{
+    /// <summary>"80/tcp".</summary>
+    public static string Key(PublishedPort p) => $"{Num(p.ContainerPort)}/{p.Protocol}";
+
+    /// <summary>"0.0.0.0:8080" (an unspecified address prints as 0.0.0.0, IPv6 in brackets).</summary>
+    public static string HostEndpoint(PublishedPort p)
+    {
+        string ip = p.HostIp.Length == 0 ? "0.0.0.0" : p.HostIp;
+        return (ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip) + ":" + Num(p.HostPort);
+    }
+
+    public static IEnumerable<PublishedPort> Sorted(IEnumerable<PublishedPort> ports) =>
+        ports.OrderBy(p => p.Protocol, StringComparer.Ordinal).ThenBy(p => p.ContainerPort).ThenBy(p => p.HostIp, StringComparer.Ordinal);
+
+    /// <summary>docker ps: "0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/tcp", consecutive ports folded into ranges.</summary>
+    public static string Column(IReadOnlyList<PublishedPort> ports)
+    {
+        var parts = new List<string>();
+        List<PublishedPort> sorted = Sorted(ports).ToList();
+        for (int i = 0; i < sorted.Count;)
+        {
+            PublishedPort first = sorted[i];
+            int j = i + 1;
+            while (j < sorted.Count
+                && sorted[j].Protocol == first.Protocol && sorted[j].HostIp == first.HostIp
+                && sorted[j].ContainerPort == first.ContainerPort + (j - i) && sorted[j].HostPort == first.HostPort + (j - i))
+            {
+                j++;
+            }
+
+            PublishedPort last = sorted[j - 1];
+            string host = HostEndpoint(first) + (j - i > 1 ? "-" + Num(last.HostPort) : string.Empty);
+            string container = Num(first.ContainerPort) + (j - i > 1 ? "-" + Num(last.ContainerPort) : string.Empty);
+            parts.Add($"{host}->{container}/{first.Protocol}");
+            i = j;
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>inspect's {"80/tcp": [{"HostIp": "...", "HostPort": "8080"}]}; <paramref name="given"/> keeps the address as the user gave it (HostConfig.PortBindings).</summary>
+    public static void WriteMap(Utf8JsonWriter json, string name, IReadOnlyList<PublishedPort> ports, bool given)
+    {
+        json.WriteStartObject(name);
+        foreach (IGrouping<string, PublishedPort> group in Sorted(ports).GroupBy(Key))
+        {
+            json.WriteStartArray(group.Key);
+            foreach (PublishedPort p in group)
+            {
+                json.WriteStartObject();
+                json.WriteString("HostIp", given || p.HostIp.Length > 0 ? p.HostIp : "0.0.0.0");
+                json.WriteString("HostPort", Num(p.HostPort));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,69 @@
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Rootless.Network;
+
+/// <summary>
+/// Writes a container's /etc/hosts and /etc/resolv.conf (the files the bundle bind-mounts) for its network
+/// mode: the helper's resolver for slirp4netns, the host's servers for pasta (its DNS forwarder when the host
+/// only has a loopback resolver), and host.containers.internal where the host is reachable.
+/// </summary>
+public static class ContainerEtcFiles
+{
+    public static void Write(string directory, ContainerConfig config, string hostname, HostAddresses host, string hostResolvConf)
+    {
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
+        if (mode.Kind == NetworkKind.Host)
+        {
+            // The host's own files, as docker and podman do with --network host (plus --add-host entries).
+            string hosts = File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : string.Empty;
+            hosts += string.Concat(config.ExtraHosts.Select(HostEntry.Parse).Select(e => $"{(e.Address == HostEntry.HostGateway ? "127.0.0.1" : e.Address)}\t{e.Name}\n"));
+            File.WriteAllText(Path.Combine(directory, "hosts"), hosts);
+            File.WriteAllText(Path.Combine(directory, "resolv.conf"), config.Dns.Count + config.DnsSearch.Count + config.DnsOptions.Count == 0
+                ? hostResolvConf
+                : EtcFiles.ResolvConf(Options(config, hostname, mode, host, hostResolvConf), hostResolvConf));
+            return;
+        }
+
+        EtcFilesOptions options = Options(config, hostname, mode, host, hostResolvConf);
+        File.WriteAllText(Path.Combine(directory, "hosts"), EtcFiles.Hosts(options));
+        File.WriteAllText(Path.Combine(directory, "resolv.conf"), EtcFiles.ResolvConf(options, hostResolvConf));
+    }
+
+    public static EtcFilesOptions Options(ContainerConfig config, string hostname, NetworkMode mode, HostAddresses host, string hostResolvConf)
+    {
+        string? hostAddress = null;
+        string? containerAddress = null;
+        string? helperDns = null;
+        switch (mode.Kind)
+        {
+            case NetworkKind.Pasta:
+                // pasta gives the container the host's own address, so the host is only reachable through the
+                // gateway address, and only when mapped to the host (--map-gw); otherwise the name points at the
+                // host's address as podman does.
+                hostAddress = mode.Options.Contains("--map-gw") ? host.Gateway ?? host.Address : host.Address;
+                containerAddress = host.Address;
+                // Queries sent straight to the host's servers were lost with this pasta (2023-03); its DNS forwarder works.
+                helperDns = PastaOptions.DefaultDnsForward;
+                break;
+            case NetworkKind.Slirp4netns:
+                bool loopback = Slirp4netnsOptions.FromModeOptions(mode.Options, "-").DisableHostLoopback == false;
+                hostAddress = loopback ? Slirp4netnsOptions.Gateway : host.Address ?? Slirp4netnsOptions.Gateway;
+                containerAddress = Slirp4netnsOptions.GuestAddress;
+                helperDns = Slirp4netnsOptions.Dns;
+                break;
+        }
+
+        return new EtcFilesOptions
+        {
+            Hostname = hostname,
+            ContainerName = config.Name,
+            ContainerAddress = containerAddress,
+            HostAddress = hostAddress,
+            ExtraHosts = config.ExtraHosts.Select(HostEntry.Parse).ToList(),
+            HelperDns = helperDns,
+            Dns = config.Dns,
+            DnsSearch = config.DnsSearch,
+            DnsOptions = config.DnsOptions,
+        };
+    }
+}

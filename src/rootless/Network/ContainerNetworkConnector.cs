@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Rootless.Network;
+
+/// <summary>
+/// The monitor's network connector: binds the container's network namespace to a file and starts pasta or
+/// slirp4netns for it, publishing the container's ports; disconnecting stops the helper and removes the file.
+/// Helpers are started with posix_spawn like the OCI runtime, so the long-lived monitor stays free of
+/// System.Diagnostics.Process; pasta daemonizes and, the monitor being a child subreaper, is reaped by it.
+/// </summary>
+public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpers helpers) : IContainerNetwork
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+
+    private SafeFileHandle? slirpExit;
+    private int slirpPid;
+
+    public void Connect(ContainerConfig config, int pid)
+    {
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
+        if (mode.Kind is NetworkKind.None or NetworkKind.Host)
+        {
+            return;
+        }
+
+        string netns;
+        try
+        {
+            netns = NetworkNamespaceFile.Bind(store, config.Id, pid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SkiffException.Internal($"cannot bind the container's network namespace: {e.Message}");
+        }
+
+        IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(config.Ports);
+        if (mode.Kind == NetworkKind.Pasta)
+        {
+            StartPasta(config.Id, mode, ports, netns);
+        }
+        else
+        {
+            StartSlirp4netns(config.Id, mode, ports, netns);
+        }
+    }
+
+    public void Disconnect(ContainerConfig config)
+    {
+        if (slirpExit is not null)
+        {
+            // Closing the exit descriptor is slirp4netns's signal to quit.
+            slirpExit.Dispose();
+            slirpExit = null;
+            Reap(slirpPid, TimeSpan.FromSeconds(5));
+        }
+
+        // pasta quits by itself once the namespace file is gone; the pid file stops it if it did not.
+        NetworkNamespaceFile.Remove(NetworkNamespaceFile.PathFor(store, config.Id));
+        StopPasta(PastaPidFile(config.Id));
+        try
+        {
+            File.Delete(Slirp4netnsSocket(config.Id));
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string PastaPidFile(string id) => Path.Combine(store.RunDirectory(id), "pasta.pid");
+
+    // Unix socket paths are limited to 108 bytes, hence the short socket directory.
+    private string Slirp4netnsSocket(string id) => Path.Combine(store.SocketDirectory, id[..16] + ".slirp");
+
+    private void StartPasta(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns)
+    {
+        string program = helpers.Pasta ?? throw SkiffException.PrerequisiteMissing(
+            "pasta is not installed",
+            "install passt (Debian: apt-get install passt), or use --network slirp4netns");
+        var options = new PastaOptions
+        {
+            PidFile = PastaPidFile(id),
+            Ports = ports,
+            MapGatewayToHost = mode.Options.Contains("--map-gw"),
+            ExtraArguments = mode.Options.Where(o => o != "--map-gw").ToList(),
+            // pasta started as uid 0 switches to "nobody", which can no longer join the namespace (as real root)
+            // or is a subordinate id (inside skiff's user namespace, where uid 0 is the user): keep uid 0.
+            RunAs = "0:0",
+        };
+        File.Delete(options.PidFile);
+        (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
+        using (errorRead)
+        {
+            int child;
+            using (errorWrite)
+            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
+            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
+            {
+                child = Spawn(program, PastaNetwork.BuildArguments(options, netns), [(nullIn, 0), (nullOut, 1), (errorWrite, 2)]);
+            }
+
+            // pasta returns once the namespace is configured and its ports are bound, leaving a daemon behind.
+            ChildExit exit = ChildProcesses.Wait(child);
+            if (exit.ShellCode != 0)
+            {
+                string detail = NetworkHelperErrors.Clean(ReadAvailable(errorRead));
+                throw new SkiffException(
+                    ErrorKind.Unavailable,
+                    $"pasta could not set up the container's network (exit code {exit.ShellCode.ToString(CultureInfo.InvariantCulture)}){(detail.Length > 0 ? ": " + detail : string.Empty)}",
+                    NetworkHelperErrors.HintFor(detail, "pasta") ?? PortHint(ports));
+            }
+        }
+    }
+
+    private void StartSlirp4netns(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns)
+    {
+        string program = helpers.Slirp4netns ?? throw SkiffException.PrerequisiteMissing(
+            "slirp4netns is not installed",
+            "install slirp4netns (Debian: apt-get install slirp4netns), or use --network pasta");
+        string socket = Slirp4netnsSocket(id);
+        Directory.CreateDirectory(store.SocketDirectory);
+        File.Delete(socket);
+        Slirp4netnsOptions options = Slirp4netnsOptions.FromModeOptions(mode.Options, socket) with { ReadyFd = 3, ExitFd = 4 };
+        (SafeFileHandle readyRead, SafeFileHandle readyWrite) = Descriptors.Pipe();
+        (SafeFileHandle exitRead, SafeFileHandle exitWrite) = Descriptors.Pipe();
+        (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
+        using (readyRead)
+        using (errorRead)
+        {
+            using (readyWrite)
+            using (exitRead)
+            using (errorWrite)
+            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
+            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
+            {
+                slirpPid = Spawn(program, Slirp4netnsNetwork.BuildArguments(options, netns), [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (readyWrite, 3), (exitRead, 4)]);
+            }
+
+            slirpExit = exitWrite;
+            byte[] ready = new byte[1];
+            bool answered = PollSet.WaitReadable(readyRead, (int)ReadyTimeout.TotalMilliseconds);
+            if (!answered || Descriptors.Read(readyRead, ready) != 1)
+            {
+                // The ready descriptor closed without a byte: slirp4netns ended; its stderr says why.
+                if (!answered)
+                {
+                    ChildProcesses.TrySignal(slirpPid, 9);
+                }
+
+                ChildExit exit = ChildProcesses.Wait(slirpPid);
+                slirpExit.Dispose();
+                slirpExit = null;
+                string detail = NetworkHelperErrors.Clean(ReadAvailable(errorRead));
+                throw new SkiffException(
+                    ErrorKind.Unavailable,
+                    answered
+                        ? $"slirp4netns could not set up the container's network (exit code {exit.ShellCode.ToString(CultureInfo.InvariantCulture)}){(detail.Length > 0 ? ": " + detail : string.Empty)}"
+                        : $"slirp4netns did not configure the container's network within {ReadyTimeout.TotalSeconds:0} s",
+                    NetworkHelperErrors.HintFor(detail, "slirp4netns"));
+            }
+        }
+
+        foreach (PortMapping port in ports)
+        {
+            Slirp4netnsNetwork.AddPort(socket, port);
+        }
+    }
+
+    private static int Spawn(string program, IReadOnlyList<string> arguments, IReadOnlyList<(System.Runtime.InteropServices.SafeHandle, int)> descriptors) =>
+        Spawner.Spawn(new SpawnRequest(program, arguments, RuntimeInvoker.CurrentEnvironment()) { Descriptors = descriptors });
+
+    private static string? PortHint(IReadOnlyList<PortMapping> ports) =>
+        ports.Count > 0 ? "a published host port may be in use by another program; choose another with -p" : null;
+
+    private static string ReadAvailable(SafeFileHandle pipe)
+    {
+        Descriptors.SetNonBlocking(pipe);
+        var text = new StringBuilder();
+        byte[] chunk = new byte[4096];
+        int n;
+        while ((n = Descriptors.Read(pipe, chunk)) > 0)
+        {
+            text.Append(Encoding.UTF8.GetString(chunk, 0, n));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Stops the pasta recorded in <paramref name="pidFile"/> if it still runs, after checking the pid is still that pasta.</summary>
+    private static void StopPasta(string pidFile)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(pidFile).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        {
+            string cmdline;
+            try
+            {
+                cmdline = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                cmdline = string.Empty;
+            }
+
+            // A recycled pid must not be signalled: the helper's command line names the pid file we gave it.
+            if (cmdline.Contains(pidFile, StringComparison.Ordinal))
+            {
+                ChildProcesses.TrySignal(pid, 15);
+            }
+
+            Reap(pid, TimeSpan.FromSeconds(5));
+        }
+
+        try
+        {
+            File.Delete(pidFile);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Waits for a helper that is our child (or adopted as subreaper); anything else is not ours to wait for.</summary>
+    private static void Reap(int pid, TimeSpan timeout)
+    {
+        using SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        if (pidFd is null)
+        {
+            return;
+        }
+
+        if (!PollSet.WaitReadable(pidFd, (int)timeout.TotalMilliseconds))
+        {
+            ChildProcesses.TrySignal(pid, 9);
+        }
+
+        try
+        {
+            ChildProcesses.Wait(pid);
+        }
+        catch (SystemCallException)
+        {
+        }
+    }
+}

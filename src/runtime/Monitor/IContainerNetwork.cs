@@ -1,0 +1,17 @@
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Runtime.Monitor;
+
+/// <summary>
+/// Connects a container's network namespace to the outside (a network helper such as pasta) once the
+/// runtime has created the container and before its process starts, and disconnects it when the container
+/// has ended. Implemented outside the runtime (Skiff.Rootless) and handed to the monitor by Program.cs.
+/// </summary>
+public interface IContainerNetwork
+{
+    /// <summary>Connects the network namespace of <paramref name="pid"/>; throws a SkiffException saying why it could not.</summary>
+    void Connect(ContainerConfig config, int pid);
+
+    /// <summary>Stops what <see cref="Connect"/> started; never throws.</summary>
+    void Disconnect(ContainerConfig config);
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Skiff.Rootless.Network;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Network;
+
+/// <summary>
+/// Containers on pasta and slirp4netns for real: the host's loopback reached only when asked, published ports
+/// reached from the host, the generated /etc files, helpers gone with the container, failures reported.
+/// Published ports are bound to 127.0.0.1.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class ContainerNetworkTests(ITestOutputHelper output)
+{
+    private static readonly string[] Helpers = ["pasta", "slirp4netns"];
+
+    [Theory, RootAndRootless]
+    public async Task Container_reaches_a_server_on_the_host_loopback_only_when_asked(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string served = Path.Combine(skiff.Sandbox.Work, "host-www");
+        Directory.CreateDirectory(served);
+        File.WriteAllText(Path.Combine(served, "f.txt"), "hello from the host\n");
+        int port = FreePort();
+        using HostServer server = StartHostHttpd(port, served);
+
+        string url = $"http://host.containers.internal:{port.ToString(CultureInfo.InvariantCulture)}/f.txt";
+        foreach (string network in new[] { "pasta:--map-gw", "slirp4netns:allow_host_loopback=true" })
+        {
+            ProcessResult fetched = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "wget", "-qO-", url)).AssertSuccess();
+            Assert.Equal("hello from the host\n", fetched.Stdout);
+        }
+
+        // Without the option the host's loopback is out of reach (nc: connection refused or network unreachable).
+        foreach (string network in Helpers)
+        {
+            string gateway = network == "pasta" ? "host.containers.internal" : "10.0.2.2";
+            ProcessResult refused = await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", $"echo | nc {gateway} {port.ToString(CultureInfo.InvariantCulture)} && echo connected");
+            Assert.DoesNotContain("connected", refused.Stdout);
+        }
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Host_fetches_from_a_published_port_and_the_helper_ends_with_the_container(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        foreach (string network in Helpers)
+        {
+            int port = FreePort();
+            string endpoint = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+            string spec = endpoint + ":80";
+            string id = (await skiff.RunAsync("run", "-d", "--name", "web", "--network", network, "-p", spec, "busybox",
+                "sh", "-c", $"mkdir /www && echo hello from {network} > /www/i.txt && exec httpd -f -p 80 -h /www")).AssertSuccess().Stdout.Trim();
+            Assert.NotEmpty(HelperProcesses(id));
+
+            Assert.Equal($"hello from {network}\n", await FetchAsync(port, "/i.txt"));
+            Assert.Equal($"80/tcp -> {endpoint}\n", (await skiff.RunAsync("port", "web")).AssertSuccess().Stdout);
+            Assert.Equal(endpoint + "\n", (await skiff.RunAsync("port", "web", "80/tcp")).AssertSuccess().Stdout);
+            Assert.Equal($"{endpoint}->80/tcp\n", (await skiff.RunAsync("ps", "--format", "{{.Ports}}")).AssertSuccess().Stdout);
+            string inspect = (await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Ports}}", "web")).AssertSuccess().Stdout;
+            Assert.Contains($"\"80/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{port.ToString(CultureInfo.InvariantCulture)}\"}}]", inspect);
+
+            (await skiff.RunAsync("rm", "-f", "web")).AssertSuccess();
+            Assert.Empty(HelperProcesses(id));
+        }
+
+        // A container that exits by itself takes its helper along too.
+        string quick = (await skiff.RunAsync("run", "-d", "-p", $"127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}:80", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("wait", quick)).AssertSuccess();
+        Assert.Empty(HelperProcesses(quick));
+    }
+
+    [Theory, RootAndRootless]
+    public async Task None_has_only_loopback_and_the_etc_files_follow_the_flags(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        ProcessResult links = (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "cat", "/proc/net/dev")).AssertSuccess();
+        Assert.Equal(["lo"], links.StdoutLines.Skip(2).Select(l => l.Split(':')[0].Trim()));
+
+        ProcessResult files = (await skiff.RunAsync("run", "--rm", "--hostname", "web1", "--name", "webc", "--dns", "192.0.2.53", "--dns-search", "example.test",
+            "--dns-option", "ndots:2", "--add-host", "db:10.1.2.3", "busybox", "sh", "-c", "cat /etc/hosts; echo ---; cat /etc/resolv.conf; echo ---; hostname")).AssertSuccess();
+        string[] parts = files.Stdout.Split("---\n");
+        Assert.Contains("10.1.2.3\tdb\n", parts[0]);
+        Assert.Matches(@"\n[0-9.]+\tweb1 webc\n", parts[0]);
+        Assert.Contains("\thost.containers.internal host.docker.internal\n", parts[0]);
+        Assert.Equal("search example.test\nnameserver 192.0.2.53\noptions ndots:2\n", parts[1]);
+        Assert.Equal("web1\n", parts[2]);
+
+        // The helpers' resolvers by default; none has no host entry.
+        Assert.Contains("nameserver 169.254.1.1\n", (await skiff.RunAsync("run", "--rm", "busybox", "cat", "/etc/resolv.conf")).AssertSuccess().Stdout);
+        Assert.Contains("nameserver 10.0.2.3\n", (await skiff.RunAsync("run", "--rm", "--network", "slirp4netns", "busybox", "cat", "/etc/resolv.conf")).AssertSuccess().Stdout);
+        Assert.DoesNotContain("host.containers.internal", (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_helper_that_cannot_publish_is_reported_and_leaves_nothing_behind(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        using var busy = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        busy.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        busy.Listen();
+        string port = ((System.Net.IPEndPoint)busy.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+        foreach (string network in Helpers)
+        {
+            ProcessResult failed = (await skiff.RunAsync("run", "--rm", "--network", network, "-p", $"127.0.0.1:{port}:80", "busybox", "true"))
+                .AssertError(125, $"{network} could not");
+            Assert.Contains("Hint:", failed.Stderr);
+        }
+
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("run", "--rm", "--network", "bridge", "busybox", "true")).AssertError(125, "unsupported network mode");
+        (await skiff.RunAsync("run", "--rm", "--network", "none", "-p", "80", "busybox", "true")).AssertError(125, "cannot publish ports");
+    }
+
+    /// <summary>pasta and slirp4netns processes whose command line names this container (pid file, netns or socket path).</summary>
+    private static List<int> HelperProcesses(string containerId)
+    {
+        var found = new List<int>();
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(directory, "cmdline"));
+                if ((cmdline.StartsWith("pasta", StringComparison.Ordinal) || cmdline.Contains("/pasta\0", StringComparison.Ordinal) || cmdline.Contains("slirp4netns\0", StringComparison.Ordinal))
+                    && cmdline.Contains(containerId[..16], StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    private static int FreePort() => PortSpecParser.AllocateHostPorts([new PortMapping("127.0.0.1", 0, 1, PortProtocol.Tcp)])[0].HostPort;
+
+    private static async Task<string> FetchAsync(int port, string path)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // httpd may still be starting after run -d returned.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.GetStringAsync($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{path}");
+            }
+            catch (HttpRequestException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static HostServer StartHostHttpd(int port, string directory)
+    {
+        var info = new ProcessStartInfo(TestImages.BusyboxPath) { UseShellExecute = false };
+        foreach (string a in new[] { "httpd", "-f", "-p", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "-h", directory })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        Process process = Process.Start(info)!;
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect("127.0.0.1", port);
+                return new HostServer(process);
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        process.Kill();
+        throw new InvalidOperationException("busybox httpd did not start on the host");
+    }
+
+    private sealed class HostServer(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            process.Kill();
+            process.WaitForExit(5000);
+            process.Dispose();
+        }
+    }
+}
