@@ -9,7 +9,8 @@ namespace Skiff.Runtime.Terminal;
 /// </summary>
 public static class PtyRelay
 {
-    public static void Start(SafeFileHandle master, bool forwardStdin)
+    /// <returns>The output thread: join it after the process ended so its last output is not lost.</returns>
+    public static Thread Start(SafeFileHandle master, bool forwardStdin)
     {
         var output = new Thread(() =>
         {
@@ -25,7 +26,7 @@ public static class PtyRelay
         output.Start();
         if (!forwardStdin)
         {
-            return;
+            return output;
         }
 
         var input = new Thread(() =>
@@ -43,5 +44,6 @@ public static class PtyRelay
         })
         { IsBackground = true, Name = "pty-input" };
         input.Start();
+        return output;
     }
 }

@@ -141,8 +141,12 @@ public static class ExecCommand
             TerminalSize.TryGet(0)?.TryApply(master!);
             using PosixSignalRegistration? resize = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => TerminalSize.TryGet(0)?.TryApply(master!));
             using var signals = new SignalForwarder(pid);
-            PtyRelay.Start(master!, stdin);
-            return await ChildProcesses.WaitAsync(pid).ContinueWith(t => t.Result.ShellCode, TaskScheduler.Default);
+            Thread output = PtyRelay.Start(master!, stdin);
+            int code = (await ChildProcesses.WaitAsync(pid)).ShellCode;
+            // What the process wrote just before it ended may still sit in the pty: drain it (the master reads
+            // end of file once every holder of the terminal is gone; a background child keeping it open is not waited for).
+            output.Join(TimeSpan.FromSeconds(2));
+            return code;
         }
     }
 
