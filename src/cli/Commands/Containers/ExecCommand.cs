@@ -18,8 +18,6 @@ namespace Skiff.Cli.Commands.Containers;
 /// </summary>
 public static class ExecCommand
 {
-    private static readonly int[] ForwardedSignals = [1, 2, 3, 10, 12, 15];
-
     public static Command Create(GlobalOptions globals)
     {
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Keep STDIN open even if not attached" };
@@ -147,32 +145,6 @@ public static class ExecCommand
             // end of file once every holder of the terminal is gone; a background child keeping it open is not waited for).
             output.Join(TimeSpan.FromSeconds(2));
             return code;
-        }
-    }
-
-    /// <summary>Forwards termination signals to the runtime's exec process, which passes them to the container process.</summary>
-    private sealed class SignalForwarder : IDisposable
-    {
-        private readonly List<PosixSignalRegistration> registrations = [];
-
-        public SignalForwarder(int pid)
-        {
-            foreach (int signal in ForwardedSignals)
-            {
-                registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context =>
-                {
-                    context.Cancel = true;
-                    ChildProcesses.TrySignal(pid, signal);
-                }));
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (PosixSignalRegistration registration in registrations)
-            {
-                registration.Dispose();
-            }
         }
     }
 }
