@@ -18,6 +18,24 @@ if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
         store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()));
 }
 
+// The rootless network namespace's setup runs as root in a new user namespace (see RootlessNetworkNamespace).
+if (args.Length == 2 && args[0] == Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup.Verb)
+{
+    try
+    {
+        new Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup(
+            new Skiff.Rootless.Network.Bridge.RootlessNetworkNamespace(args[1]),
+            new ProcessRunner(),
+            Skiff.Rootless.Network.Bridge.BridgeTools.Find(),
+            Skiff.Rootless.Network.NetworkHelpers.Find()).Run();
+        return 0;
+    }
+    catch (SkiffException e)
+    {
+        return new ErrorReporter(Console.Error, false).Report(e);
+    }
+}
+
 // The one composition root: who we are, the command tree, error and exit-code policy.
 CurrentUser user = CurrentUser.Detect();
 bool debug = args.Any(a => a is "--log-level=debug" or "--log-level=trace")
@@ -42,6 +60,16 @@ try
     if (user.Rootless && !user.InsideUserNamespace && namespaceVerb is not null && CommandTree.UserNamespaceVerbs.Contains(namespaceVerb)
         && !args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
     {
+        string? joinVerb = verb is { Name: "container" } ? passVerb?.Name : verb?.Name;
+        if (joinVerb is not null)
+        {
+            CliContext early = globals.Resolve(root.Parse(args, new ParserConfiguration { EnablePosixBundling = true }));
+            if (RootlessNetworkJoin.Needed(joinVerb, args, joinVerb == verb?.Name ? verbIndex : passIndex, early.Paths))
+            {
+                return await ReexecInNetworkUserNamespaceAsync(user, args, early.Paths.RunRoot);
+            }
+        }
+
         return await ReexecInUserNamespaceAsync(user, args);
     }
 
@@ -103,6 +131,45 @@ static (int Index, Command? Verb) FindVerb(Command root, string[] args, int star
     }
 
     return (-1, null);
+}
+
+// Containers on user-defined networks run in the rootless network namespace's user namespace: it is started
+// when missing, and this process counts as one of its users until the verb is done.
+static async Task<int> ReexecInNetworkUserNamespaceAsync(CurrentUser user, string[] args, string runRoot)
+{
+    string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
+    var netns = new Skiff.Rootless.Network.Bridge.RootlessNetworkNamespace(runRoot);
+    UserNamespaceReexec reexec = UserNamespaceReexec.ForUser(user, new ProcessRunner());
+    int holder;
+    using (netns.Lock())
+    {
+        int? running = netns.RunningPid();
+        if (running is null)
+        {
+            int setup = await reexec.RunAsync(self, [Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup.Verb, runRoot]);
+            running = netns.RunningPid();
+            if (setup != 0 || running is null)
+            {
+                return setup != 0 ? setup : ExitCodes.EngineError;
+            }
+        }
+
+        holder = running.Value;
+        netns.AddUser(Environment.ProcessId);
+    }
+
+    try
+    {
+        return await reexec.RunInSharedUserNamespaceAsync(self, args, holder);
+    }
+    finally
+    {
+        using (netns.Lock())
+        {
+            netns.RemoveUser(Environment.ProcessId);
+            netns.StopIfUnused();
+        }
+    }
 }
 
 static async Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args)

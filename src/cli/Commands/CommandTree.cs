@@ -54,6 +54,7 @@ public static class CommandTree
         root.Subcommands.Add(SaveCommand.Create(globals));
         root.Subcommands.Add(LoadCommand.Create(globals));
         root.Subcommands.Add(VolumeCommand.Create(globals));
+        root.Subcommands.Add(Networks.NetworkCommand.Create(globals));
         root.Subcommands.Add(ContainerCommand.Create(globals));
         root.Subcommands.Add(RenameCommand.Create(globals));
         root.Subcommands.Add(CpCommand.Create(globals));
@@ -87,6 +88,7 @@ public static class CommandTree
         "restart",
         "rm",
         "container",
+        "network",
         "pull",
         "push",
         "image",

@@ -9,7 +9,7 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public static class ContainerEtcFiles
 {
-    public static void Write(string directory, ContainerConfig config, string hostname, HostAddresses host, string hostResolvConf)
+    public static void Write(string directory, ContainerConfig config, string hostname, HostAddresses host, string hostResolvConf, bool rootless = false)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         if (mode.Kind == NetworkKind.Host)
@@ -24,12 +24,12 @@ public static class ContainerEtcFiles
             return;
         }
 
-        EtcFilesOptions options = Options(config, hostname, mode, host, hostResolvConf);
+        EtcFilesOptions options = Options(config, hostname, mode, host, hostResolvConf, rootless);
         File.WriteAllText(Path.Combine(directory, "hosts"), EtcFiles.Hosts(options));
         File.WriteAllText(Path.Combine(directory, "resolv.conf"), EtcFiles.ResolvConf(options, hostResolvConf));
     }
 
-    public static EtcFilesOptions Options(ContainerConfig config, string hostname, NetworkMode mode, HostAddresses host, string hostResolvConf)
+    public static EtcFilesOptions Options(ContainerConfig config, string hostname, NetworkMode mode, HostAddresses host, string hostResolvConf, bool rootless = false)
     {
         string? hostAddress = null;
         string? containerAddress = null;
@@ -44,6 +44,13 @@ public static class ContainerEtcFiles
                 containerAddress = host.Address;
                 // Queries sent straight to the host's servers were lost with this pasta (2023-03); its DNS forwarder works.
                 helperDns = PastaOptions.DefaultDnsForward;
+                break;
+            case NetworkKind.Bridge:
+                containerAddress = config.NetworkEndpoint?.IPAddress;
+                // Rootless, the bridge lives in the rootless network namespace, where pasta maps its gateway address
+                // to the host; as root the bridge's own address is the host. DNS: pasta's forwarder, or the host's servers.
+                hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoint?.Gateway : config.NetworkEndpoint?.Gateway;
+                helperDns = rootless ? PastaOptions.DefaultDnsForward : null;
                 break;
             case NetworkKind.Slirp4netns:
                 bool loopback = Slirp4netnsOptions.FromModeOptions(mode.Options, "-").DisableHostLoopback == false;

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
+using Skiff.Core.Processes;
+using Skiff.Core.Users;
+using Skiff.Rootless.Network.Bridge;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Monitor;
@@ -19,6 +22,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
 
+    private BridgeEndpointConnector? bridge;
+
     private SafeFileHandle? slirpExit;
     private int slirpPid;
 
@@ -27,6 +32,12 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         if (mode.Kind is NetworkKind.None or NetworkKind.Host)
         {
+            return;
+        }
+
+        if (mode.Kind == NetworkKind.Bridge)
+        {
+            Bridge().Connect(config, pid);
             return;
         }
 
@@ -53,6 +64,12 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     public void Disconnect(ContainerConfig config)
     {
+        if (config.NetworkEndpoint is not null)
+        {
+            Bridge().Disconnect(config);
+            return;
+        }
+
         if (slirpExit is not null)
         {
             // Closing the exit descriptor is slirp4netns's signal to quit.
@@ -71,6 +88,18 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         catch (IOException)
         {
         }
+    }
+
+    private BridgeEndpointConnector Bridge()
+    {
+        // The store's own roots: ROOT/containers and RUNROOT/s.
+        string root = Path.GetDirectoryName(store.ContainersDirectory)!;
+        string runRoot = Path.GetDirectoryName(store.SocketDirectory)!;
+        return bridge ??= new BridgeEndpointConnector(
+            store,
+            new NetworkStore(root, runRoot),
+            new ProcessRunner(),
+            CurrentUser.Detect().Rootless ? new RootlessNetworkNamespace(runRoot) : null);
     }
 
     private string PastaPidFile(string id) => Path.Combine(store.RunDirectory(id), "pasta.pid");

@@ -6,4 +6,7 @@ public enum NetworkKind
     Host,
     Pasta,
     Slirp4netns,
+
+    /// <summary>A user-defined network: a Linux bridge with a veth per container.</summary>
+    Bridge,
 }

@@ -2,8 +2,11 @@ using Skiff.Core.Errors;
 
 namespace Skiff.Rootless.Network;
 
-/// <summary>--network: none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS] (options comma-separated, as podman).</summary>
-public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options)
+/// <summary>
+/// --network: none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS] (options comma-separated, as podman) or the
+/// name of a user-defined network (<see cref="NetworkKind.Bridge"/>, whether it exists is checked at create).
+/// </summary>
+public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options, string? Network = null)
 {
     public static NetworkMode Parse(string text)
     {
@@ -16,10 +19,16 @@ public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options
             "host" => NetworkKind.Host,
             "pasta" => NetworkKind.Pasta,
             "slirp4netns" => NetworkKind.Slirp4netns,
+            _ when colon < 0 && !Bridge.NetworkNames.IsBuiltIn(name) && Bridge.NetworkNames.IsValid(name) => NetworkKind.Bridge,
             _ => throw SkiffException.InvalidArgument(
                 $"unsupported network mode '{name}'",
-                "use --network none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS]"),
+                "use --network none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS] or the name of a network from 'skiff network ls'"),
         };
+        if (kind == NetworkKind.Bridge)
+        {
+            return new NetworkMode(kind, [], name);
+        }
+
         if (options.Count > 0 && kind is NetworkKind.None or NetworkKind.Host)
         {
             throw SkiffException.InvalidArgument($"--network {name} takes no options");
@@ -33,6 +42,7 @@ public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options
         NetworkKind.None => "none",
         NetworkKind.Host => "host",
         NetworkKind.Pasta => "pasta",
+        NetworkKind.Bridge => Network!,
         _ => "slirp4netns",
     };
 }

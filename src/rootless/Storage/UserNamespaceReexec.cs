@@ -41,6 +41,14 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
         RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User | NamespaceKinds.Mount), cancellationToken);
 
     /// <summary>
+    /// Runs skiff again inside the user namespace of <paramref name="pid"/> (the rootless network namespace's
+    /// holder) and a new mount namespace, so the containers it starts share that user namespace with the
+    /// networks' bridges.
+    /// </summary>
+    public Task<int> RunInSharedUserNamespaceAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
+        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.Mount, JoinPid: pid, Join: NamespaceKinds.User), cancellationToken);
+
+    /// <summary>
     /// Runs skiff again inside only the user namespace of <paramref name="pid"/> (a running rootless
     /// container): enough for ptrace-level access to its <c>/proc/PID/root</c> and to files owned by
     /// subordinate ids, while the mount namespace stays the host's, so host paths mean what the user typed (cp, export).

@@ -54,8 +54,11 @@ public sealed record ContainerConfig
 
     public int StopTimeout { get; init; } = 10;
 
-    /// <summary>--network: none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS].</summary>
+    /// <summary>--network: none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS] or the name of a user-defined network.</summary>
     public string NetworkMode { get; init; } = "none";
+
+    /// <summary>The container's address on its user-defined network (--network NAME), null for the other modes.</summary>
+    public NetworkEndpoint? NetworkEndpoint { get; init; }
 
     /// <summary>Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).</summary>
     public IReadOnlyList<PublishedPort> Ports { get; init; } = [];

@@ -96,6 +96,18 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
         config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
+
+        // Held until the container is stored: its address is taken from those of the stored containers.
+        using Runtime.Fds.DescriptorLock? networkLock = NetworkMode.Parse(config.NetworkMode) is { Kind: NetworkKind.Bridge }
+            ? ContainerServices.Networks(context).Lock()
+            : null;
+        if (networkLock is not null)
+        {
+            NetworkEndpoint endpoint = new Rootless.Network.Bridge.EndpointAllocator(ContainerServices.Networks(context), store)
+                .Allocate(NetworkMode.Parse(config.NetworkMode).Network!, parse.GetValue(options.NetworkFlags.NetworkAlias) ?? []);
+            config = config with { NetworkMode = endpoint.Network, NetworkEndpoint = endpoint };
+        }
+
         Signals.Parse(config.StopSignal);
         BundleWriter.ValidateUser(config.User);
         if (config.DetachKeys is not null)
@@ -130,7 +142,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 config,
                 config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
                 HostAddresses.Detect(),
-                File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty);
+                File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
+                context.User.Rootless);
         }
         catch
         {

@@ -10,6 +10,8 @@ public static class ContainerServices
 
     public static Runtime.Volumes.VolumeStore Volumes(CliContext context) => new(context.Paths.Root);
 
+    public static Rootless.Network.Bridge.NetworkStore Networks(CliContext context) => new(context.Paths.Root, context.Paths.RunRoot);
+
     public static ContainerLifecycle Lifecycle(CliContext context)
     {
         ContainerStore store = Store(context);

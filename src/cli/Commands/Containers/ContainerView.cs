@@ -192,6 +192,26 @@ public static class ContainerView
         json.WriteString("IPAddress", string.Empty);
         PortView.WriteMap(json, "Ports", config.Ports, given: false);
         json.WriteStartObject("Networks");
+        if (config.NetworkEndpoint is { } endpoint)
+        {
+            // podman's per-network entry; the short id is an alias too, as podman resolves it.
+            json.WriteStartObject(endpoint.Network);
+            json.WriteString("EndpointID", string.Empty);
+            json.WriteString("Gateway", endpoint.Gateway);
+            json.WriteString("IPAddress", endpoint.IPAddress);
+            json.WriteNumber("IPPrefixLen", endpoint.PrefixLength);
+            json.WriteString("IPv6Gateway", string.Empty);
+            json.WriteString("GlobalIPv6Address", string.Empty);
+            json.WriteNumber("GlobalIPv6PrefixLen", 0);
+            json.WriteString("MacAddress", string.Empty);
+            json.WriteString("NetworkID", endpoint.NetworkId);
+            json.WriteNull("DriverOpts");
+            json.WriteNull("IPAMConfig");
+            json.WriteNull("Links");
+            WriteStrings(json, "Aliases", [.. endpoint.Aliases, ContainerIds.Short(config.Id)]);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();

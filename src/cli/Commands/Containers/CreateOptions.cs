@@ -53,7 +53,7 @@ public sealed class CreateOptions
     /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
     public RegistryFlags Registry { get; } = new();
 
-    public Option<string?> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS]; default pasta, else slirp4netns)" };
+    public Option<string?> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or a network from 'skiff network ls'; default pasta, else slirp4netns)" };
 
     public NetworkFlags NetworkFlags { get; } = new();
 

@@ -21,9 +21,11 @@ public sealed class NetworkFlags
 
     public Option<string[]> AddHost { get; } = new("--add-host") { Description = "Add a custom host-to-IP mapping (host:ip)" };
 
+    public Option<string[]> NetworkAlias { get; } = new("--network-alias") { Description = "Add a network-scoped alias for the container" };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost })
+        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias })
         {
             command.Options.Add(option);
         }
@@ -51,11 +53,25 @@ public sealed class NetworkFlags
             }
         }
 
+        if (mappings.Count > 0 && mode.Kind == NetworkKind.Bridge)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                $"cannot publish ports on network {mode}: not supported yet",
+                "publish ports with the default network (pasta or slirp4netns)");
+        }
+
         if (mappings.Count > 0 && mode.Kind is NetworkKind.None or NetworkKind.Host)
         {
             throw Skiff.Core.Errors.SkiffException.InvalidArgument(
                 $"cannot publish ports with --network {mode}",
                 "publish ports with --network pasta or slirp4netns (the default), or reach the service directly with --network host");
+        }
+
+        if (mode.Kind != NetworkKind.Bridge && (parse.GetValue(NetworkAlias) ?? []).Length > 0)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                "--network-alias can only be used with user-defined networks",
+                "create a network with 'skiff network create NAME' and run with --network NAME");
         }
 
         string[] hosts = parse.GetValue(AddHost) ?? [];

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Skiff.Cli.Commands.Containers;
+using Skiff.Core.Errors;
+using Skiff.Rootless.Network.Bridge;
+
+namespace Skiff.Cli.Commands.Networks;
+
+/// <summary>
+/// <c>skiff network create [--subnet CIDR] [--gateway IP] [--internal] [--label K=V] [NAME]</c>: stores the
+/// network and prints its name. The bridge itself appears when the first container connects (as podman).
+/// </summary>
+public static class NetworkCreateCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "Name of the network (skiffN when omitted)" };
+        var driver = new Option<string>("--driver", "-d") { Description = "Driver to manage the network (only bridge)", DefaultValueFactory = _ => "bridge" };
+        var subnet = new Option<string?>("--subnet") { Description = "IPv4 subnet in CIDR format (default: the next free /24 of 10.89.0.0/16)" };
+        var gateway = new Option<string?>("--gateway") { Description = "IPv4 gateway for the subnet (default: its first address)" };
+        var isInternal = new Option<bool>("--internal") { Description = "Restrict external access from this network" };
+        var label = new Option<string[]>("--label") { Description = "Set metadata on a network (KEY=VALUE)" };
+        var ignore = new Option<bool>("--ignore") { Description = "Do not fail if the network already exists" };
+        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, isInternal, label, ignore };
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            if ((parse.GetValue(driver) ?? "bridge") != "bridge")
+            {
+                throw SkiffException.InvalidArgument($"unsupported driver {parse.GetValue(driver)}: invalid argument", "skiff has only the bridge driver");
+            }
+
+            NetworkStore networks = ContainerServices.Networks(context);
+            using (networks.Lock())
+            {
+                string? given = parse.GetValue(name);
+                if (given is not null && parse.GetValue(ignore) && networks.TryFind(given) is { } existing && existing.Name == given)
+                {
+                    context.Out.WriteLine(existing.Name);
+                    return ExitCodes.Success;
+                }
+
+                string interfaceName = networks.NextInterfaceName();
+                string networkName = NetworkNames.Validate(given ?? interfaceName);
+                if (networks.TryFind(networkName) is { } clash && clash.Name == networkName)
+                {
+                    throw SkiffException.AlreadyExists($"network name {networkName} already used: network already exists", "choose another name, or remove the existing network first");
+                }
+
+                IReadOnlyList<NetworkRecord> all = networks.List();
+                Ipv4Subnet chosen = ChooseSubnet(parse.GetValue(subnet), all);
+                uint gatewayAddress = ChooseGateway(parse.GetValue(gateway), chosen);
+                var record = new NetworkRecord
+                {
+                    Name = networkName,
+                    Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+                    NetworkInterface = interfaceName,
+                    Created = DateTimeOffset.Now,
+                    Subnets = [new NetworkSubnet { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress) }],
+                    Internal = parse.GetValue(isInternal),
+                    Labels = Pairs(parse.GetValue(label) ?? []),
+                };
+                networks.Create(record);
+                context.Out.WriteLine(record.Name);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Ipv4Subnet ChooseSubnet(string? given, IReadOnlyList<NetworkRecord> existing)
+    {
+        IEnumerable<Ipv4Subnet> used = existing.Select(n => n.Subnet).Concat(HostRoutes.Read());
+        if (given is null)
+        {
+            return SubnetAllocator.Next(used);
+        }
+
+        Ipv4Subnet subnet = Ipv4Subnet.Parse(given);
+        if (used.Any(subnet.Overlaps))
+        {
+            throw SkiffException.Conflict($"subnet {subnet} is already used on the host or by another config", "choose another --subnet, or leave it out to get a free one");
+        }
+
+        return subnet;
+    }
+
+    private static uint ChooseGateway(string? given, Ipv4Subnet subnet)
+    {
+        if (given is null)
+        {
+            return subnet.FirstHost;
+        }
+
+        if (!Ipv4Subnet.TryParseAddress(given, out uint gateway) || !subnet.Contains(gateway) || gateway == subnet.Network || gateway == subnet.Broadcast)
+        {
+            throw SkiffException.InvalidArgument($"gateway {given} not in subnet {subnet}", "give a --gateway address inside the --subnet");
+        }
+
+        return gateway;
+    }
+
+    private static Dictionary<string, string> Pairs(string[] values)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            string[] parts = value.Split('=', 2);
+            result[parts[0]] = parts.Length == 2 ? parts[1] : string.Empty;
+        }
+
+        return result;
+    }
+}

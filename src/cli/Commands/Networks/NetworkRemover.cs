@@ -1,0 +1,21 @@
+using Skiff.Core.Processes;
+using Skiff.Core.Users;
+using Skiff.Rootless.Network.Bridge;
+
+namespace Skiff.Cli.Commands.Networks;
+
+/// <summary>
+/// Removes a network's record and, as root, its bridge and nft table from the host. Rootless, the bridge is
+/// inside the rootless network namespace, which goes away with the last container on any network.
+/// </summary>
+public static class NetworkRemover
+{
+    public static void Remove(NetworkStore networks, NetworkRecord network, CurrentUser user)
+    {
+        networks.Remove(network.Name);
+        if (!user.Rootless)
+        {
+            new BridgePlumbing(new ProcessRunner(), BridgeTools.Find(), null).RemoveBridge(network);
+        }
+    }
+}

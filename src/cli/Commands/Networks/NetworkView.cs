@@ -1,0 +1,50 @@
+using Skiff.Cli.Output;
+using Skiff.Rootless.Network.Bridge;
+
+namespace Skiff.Cli.Commands.Networks;
+
+/// <summary>A network as podman prints it: snake_case keys for inspect (its network file), Go field names for ls.</summary>
+public static class NetworkView
+{
+    public const string TypeName = "types.Network";
+
+    public const string ListTypeName = "network.ListPrintReports";
+
+    public const string DefaultTable = "table {{.ID}}\t{{.Name}}\t{{.Driver}}";
+
+    public static readonly IReadOnlyDictionary<string, string> Titles = new Dictionary<string, string>
+    {
+        ["ID"] = "NETWORK ID",
+    };
+
+    public static readonly string[] ListFields = ["ID", "Name", "Driver", "NetworkInterface", "Created", "Subnets", "IPv6Enabled", "Internal", "DNSEnabled", "Labels"];
+
+    public static TemplateObject Inspect(NetworkRecord record) => new(TypeName)
+    {
+        ["name"] = record.Name,
+        ["id"] = record.Id,
+        ["driver"] = record.Driver,
+        ["network_interface"] = record.NetworkInterface,
+        ["created"] = record.Created,
+        ["subnets"] = record.Subnets.Select(s => (object?)new TemplateObject("types.Subnet") { ["subnet"] = s.Subnet, ["gateway"] = s.Gateway }).ToList(),
+        ["ipv6_enabled"] = record.Ipv6Enabled,
+        ["internal"] = record.Internal,
+        ["dns_enabled"] = record.DnsEnabled,
+        ["labels"] = TemplateMap.OfStrings(record.Labels),
+        ["ipam_options"] = TemplateMap.OfStrings(record.IpamOptions),
+    };
+
+    public static TemplateObject Row(NetworkRecord record, bool noTrunc) => new(ListTypeName)
+    {
+        ["ID"] = noTrunc ? record.Id : record.Id[..12],
+        ["Name"] = record.Name,
+        ["Driver"] = record.Driver,
+        ["NetworkInterface"] = record.NetworkInterface,
+        ["Created"] = record.Created,
+        ["Subnets"] = string.Join(",", record.Subnets.Select(s => s.Subnet)),
+        ["IPv6Enabled"] = record.Ipv6Enabled,
+        ["Internal"] = record.Internal,
+        ["DNSEnabled"] = record.DnsEnabled,
+        ["Labels"] = string.Join(",", record.Labels.Select(l => l.Value.Length > 0 ? $"{l.Key}={l.Value}" : l.Key)),
+    };
+}

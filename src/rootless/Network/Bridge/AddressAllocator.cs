@@ -1,0 +1,24 @@
+using Skiff.Core.Errors;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// IPAM for one network: the lowest address of the subnet that is neither the network, the broadcast,
+/// the gateway nor held by another container (host-local IPAM's order).
+/// </summary>
+public static class AddressAllocator
+{
+    public static uint Next(Ipv4Subnet subnet, uint gateway, IEnumerable<uint> used)
+    {
+        var taken = new HashSet<uint>(used) { gateway };
+        for (uint address = subnet.FirstHost; address < subnet.Broadcast; address++)
+        {
+            if (!taken.Contains(address))
+            {
+                return address;
+            }
+        }
+
+        throw SkiffException.Unavailable($"no free address left in {subnet}", "remove containers from the network, or create a network with a larger --subnet");
+    }
+}

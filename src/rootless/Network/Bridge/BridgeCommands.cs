@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// The ip(8) batches and nft(8) scripts that build a network: a bridge holding the gateway address, a veth
+/// pair per container (the peer moved into the container's namespace as eth0), and, unless the network is
+/// internal, masquerading of the subnet's traffic to the rest of the world. One table per network, so
+/// removing the network removes exactly its rules.
+/// </summary>
+public static class BridgeCommands
+{
+    public static string TableName(NetworkRecord network) => "skiff_" + network.NetworkInterface;
+
+    /// <summary>The host-side veth name: unique per container and within IFNAMSIZ (15).</summary>
+    public static string VethName(string containerId) => "veth" + containerId[..10];
+
+    public static string BridgeBatch(NetworkRecord network)
+    {
+        Ipv4Subnet subnet = network.Subnet;
+        string bridge = network.NetworkInterface;
+        return $"link add {bridge} type bridge\n" +
+            $"addr add {Ipv4Subnet.FormatAddress(network.Gateway)}/{subnet.PrefixLength.ToString(CultureInfo.InvariantCulture)} dev {bridge}\n" +
+            $"link set {bridge} up\n";
+    }
+
+    /// <summary>Replaces the network's table: masquerade what leaves the subnet; an internal network only forwards within its bridge.</summary>
+    public static string NftScript(NetworkRecord network)
+    {
+        string table = TableName(network);
+        string subnet = network.Subnet.ToString();
+        string bridge = network.NetworkInterface;
+        var script = new StringBuilder();
+        // "add" then "delete" makes the delete succeed whether or not the table existed.
+        script.Append($"add table ip {table}\ndelete table ip {table}\n");
+        script.Append($"table ip {table} {{\n");
+        if (network.Internal)
+        {
+            script.Append($"  chain forward {{\n    type filter hook forward priority filter; policy accept;\n    iifname \"{bridge}\" oifname != \"{bridge}\" drop\n    oifname \"{bridge}\" iifname != \"{bridge}\" drop\n  }}\n");
+        }
+        else
+        {
+            script.Append($"  chain postrouting {{\n    type nat hook postrouting priority srcnat; policy accept;\n    ip saddr {subnet} ip daddr != {subnet} masquerade\n  }}\n");
+            script.Append($"  chain forward {{\n    type filter hook forward priority filter; policy accept;\n    iifname \"{bridge}\" accept\n    oifname \"{bridge}\" ct state related,established accept\n  }}\n");
+        }
+
+        script.Append("}\n");
+        return script.ToString();
+    }
+
+    public static string DeleteTableScript(NetworkRecord network)
+    {
+        string table = TableName(network);
+        return $"add table ip {table}\ndelete table ip {table}\n";
+    }
+
+    /// <summary>Run in the bridge's namespace: the veth pair, its container end moved into <paramref name="containerNetns"/> as eth0.</summary>
+    public static string VethBatch(NetworkEndpoint endpoint, string veth, string containerNetns) =>
+        $"link add {veth} type veth peer name eth0 netns {containerNetns}\n" +
+        $"link set {veth} master {endpoint.Bridge} up\n";
+
+    /// <summary>Run in the container's namespace: loopback, the address, and the default route through the gateway unless internal.</summary>
+    public static string ContainerBatch(NetworkEndpoint endpoint)
+    {
+        var batch = new StringBuilder();
+        batch.Append("link set lo up\n");
+        batch.Append($"addr add {endpoint.IPAddress}/{endpoint.PrefixLength.ToString(CultureInfo.InvariantCulture)} dev eth0\n");
+        batch.Append("link set eth0 up\n");
+        if (!endpoint.Internal)
+        {
+            batch.Append($"route add default via {endpoint.Gateway} dev eth0\n");
+        }
+
+        return batch.ToString();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Core.Processes;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// Applies <see cref="BridgeCommands"/> with ip and nft in the namespace that holds the bridges: the host's
+/// (root; <paramref name="bridgeNetns"/> null) or the rootless network namespace (entered with nsenter,
+/// which works because the caller is root in the user namespace owning it).
+/// </summary>
+public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, string? bridgeNetns)
+{
+    public void EnsureBridge(NetworkRecord network)
+    {
+        ExternalResult exists = Run(tools.Ip, ["-o", "link", "show", "dev", network.NetworkInterface], null, bridgeNetns, check: false);
+        if (exists.ExitCode != 0)
+        {
+            Run(tools.Ip, ["-batch", "-"], BridgeCommands.BridgeBatch(network), bridgeNetns);
+            Run(tools.Nft, ["-f", "-"], BridgeCommands.NftScript(network), bridgeNetns);
+        }
+    }
+
+    public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns)
+    {
+        Run(tools.Ip, ["-o", "link", "del", veth], null, bridgeNetns, check: false);
+        Run(tools.Ip, ["-batch", "-"], BridgeCommands.VethBatch(endpoint, veth, containerNetns), bridgeNetns);
+        Run(tools.Ip, ["-batch", "-"], BridgeCommands.ContainerBatch(endpoint), containerNetns);
+    }
+
+    /// <summary>Removes the host-side veth (the kernel would, but only once the container's namespace is freed); never throws.</summary>
+    public void Detach(string veth)
+    {
+        try
+        {
+            Run(tools.Ip, ["link", "del", veth], null, bridgeNetns, check: false);
+        }
+        catch (SkiffException)
+        {
+        }
+    }
+
+    /// <summary>Removes the bridge and the network's nft table; never throws.</summary>
+    public void RemoveBridge(NetworkRecord network)
+    {
+        try
+        {
+            Run(tools.Ip, ["link", "del", network.NetworkInterface], null, bridgeNetns, check: false);
+            Run(tools.Nft, ["-f", "-"], BridgeCommands.DeleteTableScript(network), bridgeNetns, check: false);
+        }
+        catch (SkiffException)
+        {
+        }
+    }
+
+    private ExternalResult Run(string program, IReadOnlyList<string> arguments, string? input, string? netns, bool check = true)
+    {
+        ExternalCommand command = netns is null
+            ? new ExternalCommand(program, arguments)
+            : new ExternalCommand(tools.Nsenter, ["--net=" + netns, "--", program, .. arguments]);
+        command = command with
+        {
+            StandardInput = input is null ? null : Encoding.UTF8.GetBytes(input),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        ExternalResult result = runner.TryRunAsync(command).GetAwaiter().GetResult();
+        if (check && result.ExitCode != 0)
+        {
+            throw SkiffException.Unavailable(
+                $"could not set up the network ({Path.GetFileName(program)} {string.Join(' ', arguments)}): {result.StandardError.Trim()}",
+                "root needs the bridge, veth and nf_tables kernel modules; 'skiff system check' says more");
+        }
+
+        return result;
+    }
+}

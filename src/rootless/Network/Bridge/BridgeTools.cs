@@ -1,0 +1,20 @@
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// Where ip, nft and nsenter are: in /usr/sbin and /sbin, which a normal user's PATH often lacks, so those
+/// are searched too. A missing tool is reported by the runner naming it.
+/// </summary>
+public sealed record BridgeTools(string Ip, string Nft, string Nsenter)
+{
+    public static BridgeTools Find()
+    {
+        string[] directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
+            .ToArray();
+        return new BridgeTools(Locate("ip", directories), Locate("nft", directories), Locate("nsenter", directories));
+    }
+
+    private static string Locate(string program, IEnumerable<string> directories) =>
+        directories.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists) ?? program;
+}

@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>The host's IPv4 routes (from /proc/net/route), which new networks must not overlap.</summary>
+public static class HostRoutes
+{
+    public static IReadOnlyList<Ipv4Subnet> Read(string path = "/proc/net/route")
+    {
+        try
+        {
+            return Parse(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Parses the table: destination and mask are in the kernel's byte order (little-endian hex); the default route is skipped.</summary>
+    public static IReadOnlyList<Ipv4Subnet> Parse(string table)
+    {
+        var routes = new List<Ipv4Subnet>();
+        foreach (string line in table.Split('\n').Skip(1))
+        {
+            string[] f = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 8
+                || !uint.TryParse(f[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint destination)
+                || !uint.TryParse(f[7], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint mask))
+            {
+                continue;
+            }
+
+            uint network = BinaryPrimitives.ReverseEndianness(destination);
+            uint hostMask = BinaryPrimitives.ReverseEndianness(mask);
+            int prefix = System.Numerics.BitOperations.PopCount(hostMask);
+            if (prefix == 0)
+            {
+                continue;
+            }
+
+            routes.Add(new Ipv4Subnet(network & hostMask, prefix));
+        }
+
+        return routes;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// Name resolution on a network through /etc/hosts: below a marker line, each container's hosts file lists the
+/// other containers connected to its networks (name, aliases, short id). The part above the marker is the
+/// container's own file as create wrote it and is kept. Rewritten in place whenever a container joins or
+/// leaves, because the file is bind-mounted (a rename would leave the container with the old inode).
+/// </summary>
+public static class NetworkHostsFile
+{
+    public const string Marker = "# skiff network peers";
+
+    public static string Render(string current, IEnumerable<NetworkEndpointEntry> peers, string selfId)
+    {
+        int at = current.IndexOf(Marker + "\n", StringComparison.Ordinal);
+        var text = new StringBuilder(at < 0 ? current : current[..at]);
+        if (text.Length > 0 && text[^1] != '\n')
+        {
+            text.Append('\n');
+        }
+
+        List<NetworkEndpointEntry> others = peers.Where(p => p.Id != selfId).DistinctBy(p => p.Id).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        if (others.Count == 0)
+        {
+            return text.ToString();
+        }
+
+        text.Append(Marker).Append('\n');
+        foreach (NetworkEndpointEntry peer in others)
+        {
+            IEnumerable<string> names = new[] { peer.Name }.Concat(peer.Aliases).Append(peer.Id[..Math.Min(12, peer.Id.Length)]).Distinct(StringComparer.Ordinal);
+            text.Append(peer.Address).Append('\t').Append(string.Join(' ', names)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Replaces the file's content without replacing the file (truncate and write through the same inode).</summary>
+    public static void Update(string path, IEnumerable<NetworkEndpointEntry> peers, string selfId)
+    {
+        string current;
+        try
+        {
+            current = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        string rendered = Render(current, peers, selfId);
+        if (rendered == current)
+        {
+            return;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        byte[] bytes = Encoding.UTF8.GetBytes(rendered);
+        stream.SetLength(0);
+        stream.Write(bytes);
+    }
+}

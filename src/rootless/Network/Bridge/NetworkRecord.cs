@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// A user-defined network, stored as <c>networks/NAME.json</c> in the shape of podman's network files
+/// (what <c>network inspect</c> prints): a Linux bridge with one IPv4 subnet.
+/// </summary>
+public sealed record NetworkRecord
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("driver")]
+    public string Driver { get; init; } = "bridge";
+
+    /// <summary>The bridge device: in the host's network namespace as root, in the rootless network namespace otherwise.</summary>
+    [JsonPropertyName("network_interface")]
+    public required string NetworkInterface { get; init; }
+
+    [JsonPropertyName("created")]
+    public required DateTimeOffset Created { get; init; }
+
+    [JsonPropertyName("subnets")]
+    public required IReadOnlyList<NetworkSubnet> Subnets { get; init; }
+
+    [JsonPropertyName("ipv6_enabled")]
+    public bool Ipv6Enabled { get; init; }
+
+    /// <summary>No route out: containers reach each other but not the host's networks.</summary>
+    [JsonPropertyName("internal")]
+    public bool Internal { get; init; }
+
+    /// <summary>Names resolve through /etc/hosts entries that skiff keeps current (podman resolves them with aardvark-dns).</summary>
+    [JsonPropertyName("dns_enabled")]
+    public bool DnsEnabled { get; init; } = true;
+
+    [JsonPropertyName("labels")]
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    [JsonPropertyName("ipam_options")]
+    public IReadOnlyDictionary<string, string> IpamOptions { get; init; } = new Dictionary<string, string> { ["driver"] = "host-local" };
+
+    [JsonIgnore]
+    public Ipv4Subnet Subnet => Ipv4Subnet.Parse(Subnets[0].Subnet);
+
+    [JsonIgnore]
+    public uint Gateway => Ipv4Subnet.TryParseAddress(Subnets[0].Gateway, out uint gateway) ? gateway : Subnet.FirstHost;
+}

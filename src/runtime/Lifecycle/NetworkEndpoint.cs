@@ -1,0 +1,24 @@
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>A container's place on a user-defined network, decided at create: its address there and the names others find it by.</summary>
+public sealed record NetworkEndpoint
+{
+    public required string Network { get; init; }
+
+    public required string NetworkId { get; init; }
+
+    public required string IPAddress { get; init; }
+
+    public required int PrefixLength { get; init; }
+
+    public required string Gateway { get; init; }
+
+    /// <summary>--network-alias values: more names the other containers on the network resolve to this one.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The bridge the container's veth is attached to.</summary>
+    public required string Bridge { get; init; }
+
+    /// <summary>No default route (network create --internal).</summary>
+    public bool Internal { get; init; }
+}
