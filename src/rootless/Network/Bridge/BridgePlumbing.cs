@@ -14,9 +14,16 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
 {
     public void EnsureBridge(NetworkRecord network)
     {
-        ExternalResult exists = Run(tools.Ip, ["-o", "link", "show", "dev", network.NetworkInterface], null, bridgeNetns, check: false);
-        if (exists.ExitCode != 0)
+        // A bridge left by a removed network of the same name may hold another subnet: it is replaced.
+        string address = $"inet {Ipv4Subnet.FormatAddress(network.Gateway)}/{network.Subnet.PrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture)} ";
+        ExternalResult exists = Run(tools.Ip, ["-o", "-4", "addr", "show", "dev", network.NetworkInterface], null, bridgeNetns, check: false);
+        if (exists.ExitCode != 0 || !exists.StandardOutput.Contains(address, StringComparison.Ordinal))
         {
+            if (exists.ExitCode == 0)
+            {
+                Run(tools.Ip, ["link", "del", network.NetworkInterface], null, bridgeNetns, check: false);
+            }
+
             Run(tools.Ip, ["-batch", "-"], BridgeCommands.BridgeBatch(network), bridgeNetns);
             Run(tools.Nft, ["-f", "-"], BridgeCommands.NftScript(network), bridgeNetns);
         }

@@ -89,7 +89,8 @@ public sealed class NetworkStore(string root, string runRoot)
         for (int n = 1; ; n++)
         {
             string name = "skiff" + n.ToString(CultureInfo.InvariantCulture);
-            if (!used.Contains(name))
+            // A device of that name in this namespace (another store's network, as root) is taken too.
+            if (!used.Contains(name) && !Directory.Exists(Path.Combine("/sys/class/net", name)))
             {
                 return name;
             }

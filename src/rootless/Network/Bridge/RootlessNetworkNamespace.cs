@@ -20,6 +20,9 @@ public sealed class RootlessNetworkNamespace(string runRoot)
 
     public string PastaPidFile => Path.Combine(Directory, "rootless-netns-pasta.pid");
 
+    /// <summary>The namespace bound to a file for pasta, inside the setup's mount namespace only (which pasta keeps).</summary>
+    public string BoundNetnsFile => Path.Combine(Directory, "rootless-netns");
+
     private string UsersDirectory => Path.Combine(Directory, "users");
 
     public DescriptorLock Lock()
@@ -90,6 +93,7 @@ public sealed class RootlessNetworkNamespace(string runRoot)
         }
 
         TryDelete(StateFile);
+        TryDelete(BoundNetnsFile);
         TryDelete(PastaPidFile);
     }
 

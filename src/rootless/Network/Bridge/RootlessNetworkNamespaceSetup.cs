@@ -4,6 +4,7 @@ using Skiff.Core.Errors;
 using Skiff.Core.Processes;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Process;
 
 namespace Skiff.Rootless.Network.Bridge;
@@ -41,8 +42,8 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
         {
             WaitForOwnNetns(holder);
             string path = RootlessNetworkNamespace.NetnsPath(holder);
-            Check(new ExternalCommand(tools.Nsenter, ["--net=" + path, "--", tools.Ip, "link", "set", "lo", "up"]));
-            Check(new ExternalCommand(tools.Nsenter, ["--net=" + path, "--", Locate("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1"]));
+            Check("ip", new ExternalCommand(tools.Nsenter, ["--net=" + path, "--", tools.Ip, "link", "set", "lo", "up"]));
+            Check("sysctl", new ExternalCommand(tools.Nsenter, ["--net=" + path, "--", Locate("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1"]));
             var options = new PastaOptions
             {
                 PidFile = netns.PastaPidFile,
@@ -50,7 +51,15 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
                 RunAs = "0:0",
             };
             File.Delete(options.PidFile);
-            Check(new ExternalCommand(pasta, PastaNetwork.BuildArguments(options, path)));
+
+            // pasta drops its capabilities before it opens the namespace, and then may no longer open the
+            // holder's /proc entry: it gets the namespace bound to a file in this mount namespace, which it shares.
+            string bound = netns.BoundNetnsFile;
+            NetworkNamespaceFile.Remove(bound);
+            File.WriteAllBytes(bound, []);
+            new LinuxMountSyscalls().Mount(path, bound, null, MountFlags.Bind, null);
+            // As for a container's pasta: .NET's ignored SIGPIPE would survive execve and this pasta refuses that.
+            Check("pasta", new ExternalCommand(Locate("env"), ["--default-signal=PIPE", pasta, .. PastaNetwork.BuildArguments(options, bound)]));
             netns.Record(holder);
         }
         catch
@@ -60,13 +69,13 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
         }
     }
 
-    private void Check(ExternalCommand command)
+    private void Check(string what, ExternalCommand command)
     {
         ExternalResult result = runner.TryRunAsync(command with { Timeout = TimeSpan.FromSeconds(20) }).GetAwaiter().GetResult();
         if (result.ExitCode != 0)
         {
             throw SkiffException.Unavailable(
-                $"could not set up the rootless network namespace ({Path.GetFileName(command.Arguments.LastOrDefault(a => !a.StartsWith('-')) ?? command.Program)}): {NetworkHelperErrors.Clean(result.StandardError)}",
+                $"could not set up the rootless network namespace ({what}): {NetworkHelperErrors.Clean(result.StandardError)}",
                 NetworkHelperErrors.HintFor(result.StandardError, "pasta"));
         }
     }

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Network;
+
+/// <summary>
+/// User-defined networks for real: containers reach each other by name and alias, and the host through the
+/// network's way out; network ls/inspect/rm; nothing left behind (bridge, veth, nft table; rootless: the
+/// rootless network namespace's holder and its pasta) once the last container and the network are gone.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class UserNetworkTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task Containers_on_a_network_reach_each_other_by_name_and_the_host(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "net" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(network + "\n", (await skiff.RunAsync("network", "create", "--label", "purpose=e2e", network)).AssertSuccess().Stdout);
+
+        ProcessResult listed = (await skiff.RunAsync("network", "ls")).AssertSuccess();
+        Assert.Equal(["NETWORK", "ID", "NAME", "DRIVER"], listed.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(listed.StdoutLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [{ Length: 12 }, var name, "bridge"] && name == network);
+        Assert.Equal(network + "\n", (await skiff.RunAsync("network", "ls", "-q", "--filter", "label=purpose=e2e")).AssertSuccess().Stdout);
+        Assert.Empty((await skiff.RunAsync("network", "ls", "-q", "--filter", "name=nomatch")).AssertSuccess().Stdout);
+
+        string inspect = (await skiff.RunAsync("network", "inspect", network)).AssertSuccess().Stdout;
+        Assert.Contains($"\"name\": \"{network}\"", inspect);
+        Assert.Contains("\"driver\": \"bridge\"", inspect);
+        Assert.Contains("\"dns_enabled\": true", inspect);
+        Assert.Contains("\"purpose\": \"e2e\"", inspect);
+        string subnet = (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}", network)).AssertSuccess().Stdout.Trim();
+        string[] parts = subnet.Split(' ');
+        Assert.Matches(@"^\d+\.\d+\.\d+\.0/24$", parts[0]);
+        string prefix = parts[0][..parts[0].LastIndexOf('.')] + ".";
+        Assert.Equal(prefix + "1", parts[1]);
+        string bridge = (await skiff.RunAsync("network", "inspect", "--format", "{{.NetworkInterface}}", network)).AssertSuccess().Stdout.Trim();
+        Assert.StartsWith("skiff", bridge);
+
+        string web = (await skiff.RunAsync("run", "-d", "--name", "web", "--network", network, "--network-alias", "www", "busybox",
+            "sh", "-c", "mkdir /www && echo hello over the bridge > /www/i.txt && exec httpd -f -p 80 -h /www")).AssertSuccess().Stdout.Trim();
+        string address = (await skiff.RunAsync("inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", "web")).AssertSuccess().Stdout.Trim();
+        Assert.StartsWith(prefix, address);
+
+        // httpd may still be starting after run -d returned: the client retries for a while.
+        const string fetch = "for i in $(seq 50); do wget -qO- http://$0/i.txt && exit 0; sleep 0.1; done; exit 1";
+        foreach (string name in new[] { "web", "www" })
+        {
+            ProcessResult fetched = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", fetch, name)).AssertSuccess();
+            Assert.Equal("hello over the bridge\n", fetched.Stdout);
+        }
+
+        // The others are in web's hosts file while they run, and gone once they left.
+        ProcessResult hosts = (await skiff.RunAsync("run", "--rm", "--name", "peer", "--network", network, "busybox", "sh", "-c", "sleep 0.2; cat /etc/hosts")).AssertSuccess();
+        Assert.Contains(hosts.StdoutLines, l => l.StartsWith(address + "\tweb www ", StringComparison.Ordinal));
+        Assert.DoesNotContain("peer", (await skiff.RunAsync("exec", "web", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+
+        // The host is reached through the network's way out (as root the bridge's address is the host's;
+        // rootless, pasta maps the gateway address to the host).
+        string served = Path.Combine(skiff.Sandbox.Work, "host-www");
+        Directory.CreateDirectory(served);
+        File.WriteAllText(Path.Combine(served, "f.txt"), "hello from the host\n");
+        int port = FreePort();
+        using (HostHttpd(port, served))
+        {
+            ProcessResult fromHost = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", fetch.Replace("/i.txt", "/f.txt", StringComparison.Ordinal),
+                $"host.containers.internal:{port.ToString(CultureInfo.InvariantCulture)}")).AssertSuccess();
+            Assert.Equal("hello from the host\n", fromHost.Stdout);
+        }
+
+        int? holder = rootless ? HolderPid(skiff) : null;
+        if (rootless)
+        {
+            Assert.NotNull(holder);
+        }
+
+        (await skiff.RunAsync("network", "rm", network)).AssertError(2, "network is being used");
+        (await skiff.RunAsync("rm", "-f", "web")).AssertSuccess();
+        Assert.Equal(network + "\n", (await skiff.RunAsync("network", "rm", network)).AssertSuccess().Stdout);
+        Assert.Empty((await skiff.RunAsync("network", "ls", "-q")).AssertSuccess().Stdout);
+
+        if (rootless)
+        {
+            Assert.False(Runs(holder!.Value), "the rootless network namespace's holder still runs");
+            Assert.Empty(ProcessesMentioning(skiff.Sandbox.RunRoot));
+        }
+        else
+        {
+            Assert.False(Directory.Exists("/sys/class/net/" + bridge), $"bridge {bridge} is left");
+            Assert.False(Directory.Exists("/sys/class/net/veth" + web[..10]), "the veth is left");
+            using Process nft = Process.Start(new ProcessStartInfo("nft", ["list", "tables"]) { RedirectStandardOutput = true })!;
+            string tables = await nft.StandardOutput.ReadToEndAsync();
+            await nft.WaitForExitAsync();
+            Assert.DoesNotContain("skiff_" + bridge + "\n", tables + "\n");
+        }
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Bad_network_input_is_refused_with_one_error_line(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        ProcessResult unknown = await skiff.RunAsync("run", "--rm", "--network", "nosuchnet", "busybox", "true");
+        unknown.AssertError(125, "unable to find network with name or ID nosuchnet: network not found");
+        Assert.Single(unknown.Stderr.Split('\n'), l => l.StartsWith("Error:", StringComparison.Ordinal));
+        (await skiff.RunAsync("network", "inspect", "nosuchnet")).AssertError(125, "network not found");
+        (await skiff.RunAsync("network", "rm", "nosuchnet")).AssertError(1, "network not found");
+
+        (await skiff.RunAsync("network", "create", "--subnet", "10.123.7.0/24", "first")).AssertSuccess();
+        (await skiff.RunAsync("network", "create", "first")).AssertError(125, "network name first already used");
+        (await skiff.RunAsync("network", "create", "--subnet", "10.123.7.128/25", "second")).AssertError(125, "subnet 10.123.7.128/25 is already used");
+        (await skiff.RunAsync("network", "create", "--subnet", "10.123.8.0/24", "--gateway", "10.123.9.1", "third")).AssertError(125, "not in subnet");
+        (await skiff.RunAsync("network", "create", "--subnet", "banana", "fourth")).AssertError(125, "invalid subnet");
+        (await skiff.RunAsync("network", "create", "host")).AssertError(125, "conflicts with a valid network mode");
+        (await skiff.RunAsync("run", "--rm", "--network-alias", "x", "busybox", "true")).AssertError(125, "--network-alias can only be used with user-defined networks");
+        Assert.Equal("first\n", (await skiff.RunAsync("network", "prune", "-f")).AssertSuccess().Stdout);
+    }
+
+    private static int? HolderPid(SkiffCli skiff)
+    {
+        string state = File.ReadAllText(Path.Combine(skiff.Sandbox.RunRoot, "networks", "rootless-netns.pid"));
+        return int.Parse(state.Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>True while the process exists and is not a zombie (this machine's init reaps orphans lazily).</summary>
+    private static bool Runs(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static List<int> ProcessesMentioning(string text)
+    {
+        var found = new List<int>();
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(text, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>busybox httpd on every address of the host (the bridge's gateway as root, loopback through pasta rootless).</summary>
+    private static Server HostHttpd(int port, string directory)
+    {
+        var info = new ProcessStartInfo(TestImages.BusyboxPath) { UseShellExecute = false };
+        foreach (string a in new[] { "httpd", "-f", "-p", port.ToString(CultureInfo.InvariantCulture), "-h", directory })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        Process process = Process.Start(info)!;
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        return new Server(process);
+    }
+
+    private sealed class Server(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            process.Kill();
+            process.WaitForExit(5000);
+            process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Skiff.Core.Errors;
+using Skiff.Rootless.Network;
+using Skiff.Rootless.Network.Bridge;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Tests.Unit.Network;
+
+/// <summary>User-defined networks: subnet choice, address allocation, the hosts file peers and the ip/nft scripts.</summary>
+public class UserNetworkTests
+{
+    [Fact]
+    public void First_network_gets_10_89_0_0_and_later_ones_skip_used_subnets_and_host_routes()
+    {
+        Assert.Equal("10.89.0.0/24", SubnetAllocator.Next([]).ToString());
+        Assert.Equal("10.89.1.0/24", SubnetAllocator.Next([Ipv4Subnet.Parse("10.89.0.0/24")]).ToString());
+        // A host route covering several /24s (a VPN's 10.89.0.0/23) pushes the choice past it.
+        Assert.Equal("10.89.2.0/24", SubnetAllocator.Next([Ipv4Subnet.Parse("10.89.0.0/23")]).ToString());
+        // A wider route over the whole pool leaves nothing.
+        var e = Assert.Throws<SkiffException>(() => SubnetAllocator.Next([Ipv4Subnet.Parse("10.0.0.0/8")]));
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+    }
+
+    [Theory]
+    [InlineData("10.89.0.0/24", "10.89.0.0/16", true)]
+    [InlineData("10.89.0.0/24", "10.89.1.0/24", false)]
+    [InlineData("192.168.1.0/24", "192.168.1.128/25", true)]
+    [InlineData("10.90.0.0/16", "10.89.255.0/24", false)]
+    public void Subnets_overlap_when_one_contains_the_other(string a, string b, bool overlap)
+    {
+        Assert.Equal(overlap, Ipv4Subnet.Parse(a).Overlaps(Ipv4Subnet.Parse(b)));
+        Assert.Equal(overlap, Ipv4Subnet.Parse(b).Overlaps(Ipv4Subnet.Parse(a)));
+    }
+
+    [Theory]
+    [InlineData("10.89.0.0")]
+    [InlineData("10.89.0.0/33")]
+    [InlineData("10.89.0/24")]
+    [InlineData("fd00::/64")]
+    [InlineData("nonsense")]
+    public void Bad_subnets_are_refused(string text)
+    {
+        var e = Assert.Throws<SkiffException>(() => Ipv4Subnet.Parse(text));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+    }
+
+    [Fact]
+    public void Subnet_is_normalized_to_its_network_address()
+    {
+        Assert.Equal("10.90.3.0/24", Ipv4Subnet.Parse("10.90.3.77/24").ToString());
+    }
+
+    [Fact]
+    public void Host_routes_are_read_from_the_kernel_table_without_the_default_route()
+    {
+        const string table = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n" +
+            "eth0\t00000000\t0101A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n" +
+            "eth0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n" +
+            "skiff1\t0000590A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+        Assert.Equal(["192.168.1.0/24", "10.89.0.0/24"], HostRoutes.Parse(table).Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public void Addresses_start_after_the_gateway_and_fill_gaps()
+    {
+        Ipv4Subnet subnet = Ipv4Subnet.Parse("10.89.0.0/24");
+        uint gateway = subnet.FirstHost;
+        Assert.Equal("10.89.0.2", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, gateway, [])));
+        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.2", out uint two));
+        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.4", out uint four));
+        Assert.Equal("10.89.0.3", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, gateway, [two, four])));
+
+        // A gateway elsewhere in the subnet frees .1 and is itself skipped.
+        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.2", out uint otherGateway));
+        Assert.Equal("10.89.0.1", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, otherGateway, [])));
+    }
+
+    [Fact]
+    public void A_full_subnet_is_reported()
+    {
+        Ipv4Subnet subnet = Ipv4Subnet.Parse("10.89.0.0/30");
+        // .0 network, .1 gateway, .2 the only host, .3 broadcast.
+        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.2", out uint two));
+        var e = Assert.Throws<SkiffException>(() => AddressAllocator.Next(subnet, subnet.FirstHost, [two]));
+        Assert.Contains("no free address", e.Message);
+    }
+
+    [Fact]
+    public void Hosts_file_lists_the_other_containers_below_the_marker_and_keeps_the_rest()
+    {
+        const string own = "127.0.0.1\tlocalhost\n10.89.0.3\tabc client\n";
+        NetworkEndpointEntry[] peers =
+        [
+            new() { Id = "b0000000000000000000", Name = "web", Aliases = ["www"], Address = "10.89.0.2" },
+            new() { Id = "c0000000000000000000", Name = "client", Address = "10.89.0.3" },
+        ];
+        string rendered = NetworkHostsFile.Render(own, peers, "c0000000000000000000");
+        Assert.Equal(own + "# skiff network peers\n10.89.0.2\tweb www b00000000000\n", rendered);
+
+        // Rendering again replaces the section instead of appending one more.
+        Assert.Equal(rendered, NetworkHostsFile.Render(rendered, peers, "c0000000000000000000"));
+        // When the peer leaves, the section goes.
+        Assert.Equal(own, NetworkHostsFile.Render(rendered, [peers[1]], "c0000000000000000000"));
+    }
+
+    [Fact]
+    public void Hosts_file_is_rewritten_in_place()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"skiff-hosts-{Guid.NewGuid():N}");
+        File.WriteAllText(path, "127.0.0.1\tlocalhost\n");
+        try
+        {
+            using var keep = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            NetworkHostsFile.Update(path, [new NetworkEndpointEntry { Id = "d0000000000000", Name = "db", Address = "10.89.0.9" }], "self");
+            // The handle opened before the update (like a bind mount) sees the new content: same file, not a new one.
+            using var reader = new StreamReader(keep);
+            Assert.Contains("10.89.0.9\tdb d00000000000", reader.ReadToEnd());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("mynet", NetworkKind.Bridge)]
+    [InlineData("my-net.2", NetworkKind.Bridge)]
+    [InlineData("pasta", NetworkKind.Pasta)]
+    public void Network_names_select_the_bridge_mode(string text, NetworkKind kind)
+    {
+        NetworkMode mode = NetworkMode.Parse(text);
+        Assert.Equal(kind, mode.Kind);
+        Assert.Equal(text, mode.ToString());
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("bridge")]
+    [InlineData("-bad")]
+    [InlineData("a/b")]
+    public void Reserved_or_malformed_network_names_cannot_be_created(string name)
+    {
+        Assert.Throws<SkiffException>(() => NetworkNames.Validate(name));
+    }
+
+    [Fact]
+    public void Bridge_scripts_set_up_the_bridge_veth_address_route_and_masquerade()
+    {
+        var network = new NetworkRecord
+        {
+            Name = "mynet",
+            Id = new string('a', 64),
+            NetworkInterface = "skiff1",
+            Created = DateTimeOffset.UnixEpoch,
+            Subnets = [new NetworkSubnet { Subnet = "10.89.0.0/24", Gateway = "10.89.0.1" }],
+        };
+        Assert.Equal("link add skiff1 type bridge\naddr add 10.89.0.1/24 dev skiff1\nlink set skiff1 up\n", BridgeCommands.BridgeBatch(network));
+        string nft = BridgeCommands.NftScript(network);
+        Assert.StartsWith("add table ip skiff_skiff1\ndelete table ip skiff_skiff1\n", nft, StringComparison.Ordinal);
+        Assert.Contains("ip saddr 10.89.0.0/24 ip daddr != 10.89.0.0/24 masquerade", nft);
+        Assert.DoesNotContain("masquerade", BridgeCommands.NftScript(network with { Internal = true }));
+
+        var endpoint = new NetworkEndpoint
+        {
+            Network = "mynet",
+            NetworkId = network.Id,
+            IPAddress = "10.89.0.2",
+            PrefixLength = 24,
+            Gateway = "10.89.0.1",
+            Bridge = "skiff1",
+        };
+        string veth = BridgeCommands.VethName("0123456789abcdef");
+        Assert.Equal("veth0123456789", veth);
+        Assert.True(veth.Length <= 15);
+        Assert.Equal("link add veth0123456789 type veth peer name eth0 netns /proc/7/ns/net\nlink set veth0123456789 master skiff1 up\n", BridgeCommands.VethBatch(endpoint, veth, "/proc/7/ns/net"));
+        Assert.Equal("link set lo up\naddr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1 dev eth0\n", BridgeCommands.ContainerBatch(endpoint));
+        Assert.DoesNotContain("route", BridgeCommands.ContainerBatch(endpoint with { Internal = true }));
+    }
+}
