@@ -28,6 +28,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless);
         CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
         string? cgroupPath = cgroups.Plan(id, resources);
+        // An unknown network is reported before an image is pulled for nothing.
+        if (parse.GetValue(options.Network) is string networkFlag && NetworkMode.Parse(networkFlag) is { Kind: NetworkKind.Bridge, Network: string requested })
+        {
+            ContainerServices.Networks(context).Find(requested);
+        }
+
         ContainerImage? fromImage = null;
         string? rootfs = null;
         if (parse.GetValue(options.Rootfs))

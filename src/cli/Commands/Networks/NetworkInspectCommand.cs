@@ -20,13 +20,13 @@ public static class NetworkInspectCommand
         {
             CliContext context = globals.Resolve(parse);
             NetworkStore networks = ContainerServices.Networks(context);
-            var found = new List<object?>();
+            var found = new List<NetworkRecord>();
             var errors = new List<string>();
             foreach (string target in parse.GetValue(names) ?? [])
             {
                 if (networks.TryFind(target) is NetworkRecord record)
                 {
-                    found.Add(NetworkView.Inspect(record));
+                    found.Add(record);
                 }
                 else
                 {
@@ -37,12 +37,12 @@ public static class NetworkInspectCommand
             string? template = parse.GetValue(format);
             if (string.IsNullOrWhiteSpace(template) || template.Trim() == "json")
             {
-                context.Out.WriteLine(JsonOutput.Serialize(found, indented: true));
+                context.Out.WriteLine(JsonOutput.Serialize(found.Select(r => (object?)NetworkView.Inspect(r)).ToList(), indented: true));
             }
             else
             {
                 OutputFormat output = OutputFormat.Parse(template, "{{json .}}", "inspect");
-                found.ForEach(item => context.Out.Write(output.RenderOne(item)));
+                found.ForEach(record => context.Out.Write(output.RenderOne(NetworkView.Template(record))));
             }
 
             errors.ForEach(error => context.Error.WriteLine($"Error: {error}"));

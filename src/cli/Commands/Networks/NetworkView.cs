@@ -34,6 +34,22 @@ public static class NetworkView
         ["ipam_options"] = TemplateMap.OfStrings(record.IpamOptions),
     };
 
+    /// <summary>The same network with podman's Go field names, which --format templates use (<c>{{.NetworkInterface}}</c>).</summary>
+    public static TemplateObject Template(NetworkRecord record) => new(TypeName)
+    {
+        ["Name"] = record.Name,
+        ["ID"] = record.Id,
+        ["Driver"] = record.Driver,
+        ["NetworkInterface"] = record.NetworkInterface,
+        ["Created"] = record.Created,
+        ["Subnets"] = record.Subnets.Select(s => (object?)new TemplateObject("types.Subnet") { ["Subnet"] = s.Subnet, ["Gateway"] = s.Gateway }).ToList(),
+        ["IPv6Enabled"] = record.Ipv6Enabled,
+        ["Internal"] = record.Internal,
+        ["DNSEnabled"] = record.DnsEnabled,
+        ["Labels"] = TemplateMap.OfStrings(record.Labels),
+        ["IPAMOptions"] = TemplateMap.OfStrings(record.IpamOptions),
+    };
+
     public static TemplateObject Row(NetworkRecord record, bool noTrunc) => new(ListTypeName)
     {
         ["ID"] = noTrunc ? record.Id : record.Id[..12],

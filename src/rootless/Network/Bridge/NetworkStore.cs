@@ -79,7 +79,14 @@ public sealed class NetworkStore(string root, string runRoot)
     public void Remove(string name)
     {
         File.Delete(RecordPath(name));
-        File.Delete(EndpointsPath(name));
+        try
+        {
+            File.Delete(EndpointsPath(name));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No container ever connected: there is no run directory.
+        }
     }
 
     /// <summary>skiffN with the lowest N from 1 that no network uses (podman names its bridges podman1, podman2, ...).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Skiff.Tests.Support;
 using Xunit.Abstractions;
 
@@ -44,8 +45,13 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
 
         string web = (await skiff.RunAsync("run", "-d", "--name", "web", "--network", network, "--network-alias", "www", "busybox",
             "sh", "-c", "mkdir /www && echo hello over the bridge > /www/i.txt && exec httpd -f -p 80 -h /www")).AssertSuccess().Stdout.Trim();
-        string address = (await skiff.RunAsync("inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", "web")).AssertSuccess().Stdout.Trim();
+        string networks = (await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "web")).AssertSuccess().Stdout;
+        JsonElement entry = JsonDocument.Parse(networks).RootElement.GetProperty(network);
+        string address = entry.GetProperty("IPAddress").GetString()!;
         Assert.StartsWith(prefix, address);
+        Assert.Equal(prefix + "1", entry.GetProperty("Gateway").GetString());
+        Assert.Equal(24, entry.GetProperty("IPPrefixLen").GetInt32());
+        Assert.Contains("www", entry.GetProperty("Aliases").EnumerateArray().Select(a => a.GetString()));
 
         // httpd may still be starting after run -d returned: the client retries for a while.
         const string fetch = "for i in $(seq 50); do wget -qO- http://$0/i.txt && exit 0; sleep 0.1; done; exit 1";
@@ -104,6 +110,7 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
     public async Task Bad_network_input_is_refused_with_one_error_line(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
         ProcessResult unknown = await skiff.RunAsync("run", "--rm", "--network", "nosuchnet", "busybox", "true");
         unknown.AssertError(125, "unable to find network with name or ID nosuchnet: network not found");
         Assert.Single(unknown.Stderr.Split('\n'), l => l.StartsWith("Error:", StringComparison.Ordinal));
