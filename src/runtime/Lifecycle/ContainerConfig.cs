@@ -60,8 +60,11 @@ public sealed record ContainerConfig
     /// <summary>The container's address on its user-defined network (--network NAME), null for the other modes.</summary>
     public NetworkEndpoint? NetworkEndpoint { get; init; }
 
-    /// <summary>Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).</summary>
-    public IReadOnlyList<PublishedPort> Ports { get; init; } = [];
+    /// <summary>
+    /// Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).
+    /// A stored <c>"ports": null</c> (written by early builds) reads as none, so ps and inspect keep working.
+    /// </summary>
+    public IReadOnlyList<PublishedPort> Ports { get; init => field = value ?? []; } = [];
 
     /// <summary>--dns, --dns-search, --dns-option and --add-host as given (already written into resolv.conf and hosts).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
