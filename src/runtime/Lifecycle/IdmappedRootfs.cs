@@ -7,14 +7,16 @@ namespace Skiff.Runtime.Lifecycle;
 
 /// <summary>
 /// Mounts a root container's root filesystem for its own user namespace without chowning anything: an
-/// overlay cannot itself be idmapped, but its layers can (Linux 5.19), so each lower directory and the
-/// snapshot's upper/work directory are attached idmapped under <c>staging</c>, the overlay is mounted
+/// overlay cannot itself be idmapped, but its layers can (Linux 5.19), so each lower directory is
+/// attached idmapped under <c>staging</c>, the overlay is mounted
 /// from those, and the staging mounts are detached again (the overlay keeps its own references).
 /// A bind-mounted snapshot (vfs) is idmapped directly.
 /// </summary>
 public sealed class IdmappedRootfs(RootfsMounter mounter)
 {
-    public void Mount(IReadOnlyList<MountSpec> mounts, string target, string staging, SafeFileHandle userNamespace)
+    private const uint Overflow = 65534;
+
+    public void Mount(IReadOnlyList<MountSpec> mounts, string target, string staging, Core.IdMaps.IdMap map, SafeFileHandle userNamespace)
     {
         foreach (MountSpec mount in mounts)
         {
@@ -29,15 +31,12 @@ public sealed class IdmappedRootfs(RootfsMounter mounter)
             try
             {
                 var options = new List<string>();
-                string? upper = mount.Options.FirstOrDefault(o => o.StartsWith("upperdir=", StringComparison.Ordinal))?["upperdir=".Length..];
-                string? work = mount.Options.FirstOrDefault(o => o.StartsWith("workdir=", StringComparison.Ordinal))?["workdir=".Length..];
-                string? snapshot = upper is null ? null : Path.GetDirectoryName(upper);
-                if (snapshot is not null && work is not null && Path.GetDirectoryName(work) == snapshot)
+                if (mount.Options.FirstOrDefault(o => o.StartsWith("upperdir=", StringComparison.Ordinal)) is { } upper)
                 {
-                    // upperdir and workdir must stay on one mount: idmap their common parent once.
-                    string mapped = Attach(snapshot, Path.Combine(staging, "upper"), userNamespace, attached);
-                    upper = Path.Combine(mapped, Path.GetFileName(upper!));
-                    work = Path.Combine(mapped, Path.GetFileName(work));
+                    // The upper directory is not idmapped: overlay does its work there with the mounter's
+                    // (host root's) ids, which the container's map leaves out. What the container writes lands
+                    // with its host ids, and the upper root takes the container root's owner, as the image's has.
+                    Volumes.VolumeOwnership.Change(upper["upperdir=".Length..], map.HostUid(0) ?? Overflow, map.HostGid(0) ?? Overflow);
                 }
 
                 foreach (string option in mount.Options)
@@ -46,14 +45,6 @@ public sealed class IdmappedRootfs(RootfsMounter mounter)
                     {
                         string[] lowers = option["lowerdir=".Length..].Split(':');
                         options.Add("lowerdir=" + string.Join(':', lowers.Select((l, i) => Attach(l, Path.Combine(staging, "l" + i), userNamespace, attached))));
-                    }
-                    else if (option.StartsWith("upperdir=", StringComparison.Ordinal) && upper is not null)
-                    {
-                        options.Add("upperdir=" + upper);
-                    }
-                    else if (option.StartsWith("workdir=", StringComparison.Ordinal) && work is not null)
-                    {
-                        options.Add("workdir=" + work);
                     }
                     else
                     {

@@ -110,7 +110,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             {
                 // The image's files keep the ids they were unpacked with; the container sees them through its own map.
                 using SafeFileHandle userNamespace = new UserNamespaceFactory(new ProcIdMapWriter(), Environment.ProcessPath!).CreateAsync(idMap).GetAwaiter().GetResult();
-                new IdmappedRootfs(mounter).Mount(config.RootfsMounts, rootfs, Path.Combine(runDirectory, "idmap"), userNamespace);
+                new IdmappedRootfs(mounter).Mount(config.RootfsMounts, rootfs, Path.Combine(runDirectory, "idmap"), idMap, userNamespace);
             }
             else
             {

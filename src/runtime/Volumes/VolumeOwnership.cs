@@ -36,7 +36,8 @@ public static class VolumeOwnership
         }
     }
 
-    private static void Change(string path, uint uid, uint gid)
+    /// <summary>lchown of one path.</summary>
+    public static void Change(string path, uint uid, uint gid)
     {
         if (LibcContainer.fchownat(LibcContainer.AT_FDCWD, path, uid, gid, AtSymlinkNoFollow) != 0)
         {
