@@ -44,13 +44,13 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("skiff")]
-    [InlineData("runc")]
+    [InlineData("default")]
     public async Task Rootless_keep_id_with_uid_and_gid_nomap_and_uidmap(string runtime)
     {
         using var skiff = new SkiffCli(output, rootless: true);
         await skiff.ImportBusyboxAsync("busybox");
         string uid = skiff.Sandbox.User!.Uid.ToString(CultureInfo.InvariantCulture);
-        string[] common = ["run", "--rm", "--network", "none", "--runtime", runtime];
+        string[] common = ["run", "--rm", "--network", "none", .. RuntimeFlags(runtime)];
 
         Assert.Equal(
             "1000:1000\n0 1 1000\n1000 0 1\n1001 1001 64536\n",
@@ -85,13 +85,13 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("skiff")]
-    [InlineData("runc")]
+    [InlineData("default")]
     public async Task Root_auto_gives_running_containers_separate_ranges_and_the_image_still_belongs_to_root(string runtime)
     {
         using var skiff = new SkiffCli(output, rootless: false);
         await skiff.ImportBusyboxAsync("busybox");
-        string first = (await skiff.RunAsync("run", "-d", "--network", "none", "--runtime", runtime, "--userns=auto:size=2048", "busybox", "sleep", "60")).AssertSuccess().Stdout.Trim();
-        string second = (await skiff.RunAsync("run", "-d", "--network", "none", "--runtime", runtime, "--userns=auto:size=2048", "busybox", "sleep", "60")).AssertSuccess().Stdout.Trim();
+        string first = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
+        string second = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
         try
         {
             (uint, uint) a = await HostRangeAsync(skiff, first);
@@ -144,6 +144,9 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Contains("Hint:", result.Stderr);
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
+
+    /// <summary>The default runtime (runc) or skiff's built-in one.</summary>
+    private static string[] RuntimeFlags(string runtime) => runtime == "skiff" ? ["--runtime", "skiff"] : [];
 
     private static async Task<(uint Start, uint Size)> HostRangeAsync(SkiffCli skiff, string id)
     {
