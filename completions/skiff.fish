@@ -795,6 +795,7 @@ complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progre
 complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_info' -l debug -s D -d 'Also check the machine for what rootless containers need (as skiff system check does)'
 complete -c skiff -n '__skiff_is skiff_info' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

@@ -57,8 +57,11 @@ public sealed record ContainerConfig
     /// <summary>--network: none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS].</summary>
     public string NetworkMode { get; init; } = "none";
 
-    /// <summary>Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).</summary>
-    public IReadOnlyList<PublishedPort> Ports { get; init; } = [];
+    /// <summary>
+    /// Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).
+    /// A stored <c>"ports": null</c> (written by early builds) reads as none, so ps and inspect keep working.
+    /// </summary>
+    public IReadOnlyList<PublishedPort> Ports { get; init => field = value ?? []; } = [];
 
     /// <summary>--dns, --dns-search, --dns-option and --add-host as given (already written into resolv.conf and hosts).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
