@@ -108,6 +108,24 @@ public sealed record ContainerConfig
     /// <summary>--security-opt values as docker records them (a seccomp=FILE holds the profile's JSON, read at create).</summary>
     public IReadOnlyList<string> SecurityOpt { get; init; } = [];
 
+    /// <summary>--userns as podman shows it in HostConfig.UsernsMode ("" when not given, "private" for --uidmap).</summary>
+    public string UsernsMode { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The container's own user namespace maps, relative to the namespace the OCI runtime runs in (the
+    /// host as root, skiff's user namespace rootless); null when it gets none of its own.
+    /// </summary>
+    public Core.IdMaps.IdMap? IdMappings { get; init; }
+
+    /// <summary>
+    /// The snapshot is a copy already owned by the ids of <see cref="IdMappings"/> (rootless), so the monitor
+    /// mounts it as it is; otherwise a root container with its own map gets idmapped layers.
+    /// </summary>
+    public bool RootfsOwnersShifted { get; init; }
+
+    /// <summary>An account added to the container's /etc/passwd and /etc/group when the image lacks it (keep-id, as podman).</summary>
+    public ContainerAccount? AddAccount { get; init; }
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

@@ -16,7 +16,11 @@ namespace Skiff.Cli.Commands.Containers;
 public sealed class ContainerImages(CliContext context)
 {
     /// <param name="pull">Pulls the image into the store (podman's --pull policies decide when).</param>
-    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull)
+    /// <param name="owners">
+    /// Rootless with a user namespace of the container's own: the snapshot becomes a copy whose owners are
+    /// the image's ids through this map (idmapped mounts need privileges over the host filesystem).
+    /// </param>
+    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull, Core.IdMaps.IdMap? owners = null)
     {
         LocalImages local = ImageServices.Local(context);
         ImageRecord record = await ResolveAsync(local, image, pullPolicy, pull);
@@ -29,7 +33,7 @@ public sealed class ContainerImages(CliContext context)
             unpacker.UnpackAsync(local.Manifest(record), config).GetAwaiter().GetResult();
         }
 
-        ISnapshotter snapshotter = StorageServices.Snapshotter(context, layers);
+        ISnapshotter snapshotter = owners is null ? StorageServices.Snapshotter(context, layers) : new CopySnapshotter(layers) { Owners = owners };
         IReadOnlyList<MountSpec> mounts;
         try
         {
