@@ -33,7 +33,7 @@ public sealed class ContainerImages(CliContext context)
             unpacker.UnpackAsync(local.Manifest(record), config).GetAwaiter().GetResult();
         }
 
-        ISnapshotter snapshotter = owners is null ? StorageServices.Snapshotter(context, layers) : new CopySnapshotter(layers) { Owners = owners };
+        ISnapshotter snapshotter = owners is null ? StorageServices.Snapshotter(context, layers) : MappedSnapshotter(layers, owners);
         IReadOnlyList<MountSpec> mounts;
         try
         {
@@ -57,6 +57,15 @@ public sealed class ContainerImages(CliContext context)
             defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
             defaults?.ExposedPorts?.Keys.ToList() ?? []);
     }
+
+    /// <summary>
+    /// A container with its own id map (rootless): a copy of the image owned through the map, shared per
+    /// image and map, under an overlay; with --storage-driver vfs a full copy per container.
+    /// </summary>
+    private ISnapshotter MappedSnapshotter(LayerStore layers, Core.IdMaps.IdMap owners) =>
+        StorageServices.Driver(context).Name == "overlay"
+            ? new MappedCopySnapshotter(layers, Path.Combine(context.Paths.Root, "mapped-images"), owners, layers.Whiteouts == WhiteoutStyle.OverlayUser)
+            : new CopySnapshotter(layers) { Owners = owners };
 
     /// <summary>Image variables first, then the user's: a later NAME=value wins, as in docker.</summary>
     public static IReadOnlyList<string> MergeEnv(IReadOnlyList<string> image, IReadOnlyList<string> flags)

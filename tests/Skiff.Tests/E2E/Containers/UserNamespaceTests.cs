@@ -34,6 +34,11 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Contains($"{uid} 0 1", string.Join(' ', lines[5..].Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)))));
         Assert.Equal($"{uid}:{gid}\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(project, "made"))).AssertSuccess().Stdout);
 
+        // Containers with the same map share one shifted copy of the image, each with its own changes on top.
+        (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=keep-id", "--user", "0", "busybox", "sh", "-c", "echo mine > /etc/written")).AssertSuccess();
+        Assert.Equal("gone\n", (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=keep-id", "busybox", "sh", "-c", "cat /etc/written 2>/dev/null || echo gone")).AssertSuccess().Stdout);
+        Assert.Single(Directory.GetDirectories(Path.Combine(skiff.Sandbox.StorageRoot, "mapped-images")));
+
         using JsonDocument inspect = JsonDocument.Parse((await skiff.RunAsync("create", "--userns=keep-id", "busybox", "true")).AssertSuccess().Stdout.Trim() is { } id
             ? (await skiff.RunAsync("inspect", id)).AssertSuccess().Stdout
             : "[]");
