@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
         store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()));
 }
 
+// A container's port forwarder on a user-defined network, started by its monitor.
+if (args.Length >= 3 && args[0] == Skiff.Rootless.Network.Bridge.PortForwarder.Verb)
+{
+    return Skiff.Rootless.Network.Bridge.PortForwarder.Parse(args).Run(new Microsoft.Win32.SafeHandles.SafeFileHandle(Skiff.Rootless.Network.Bridge.PortForwarder.ReadyFd, ownsHandle: true));
+}
+
 // The rootless network namespace's setup runs as root in a new user namespace (see RootlessNetworkNamespace).
 if (args.Length == 2 && args[0] == Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup.Verb)
 {

@@ -53,11 +53,11 @@ public sealed class NetworkFlags
             }
         }
 
-        if (mappings.Count > 0 && mode.Kind == NetworkKind.Bridge)
+        if (mode.Kind == NetworkKind.Bridge && mappings.Any(m => m.Protocol == PortProtocol.Udp))
         {
             throw Skiff.Core.Errors.SkiffException.InvalidArgument(
-                $"cannot publish ports on network {mode}: not supported yet",
-                "publish ports with the default network (pasta or slirp4netns)");
+                $"cannot publish UDP ports on network {mode}: only TCP is forwarded on user-defined networks",
+                "publish UDP ports with the default network (pasta or slirp4netns)");
         }
 
         if (mappings.Count > 0 && mode.Kind is NetworkKind.None or NetworkKind.Host)

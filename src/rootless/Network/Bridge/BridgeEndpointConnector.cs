@@ -1,7 +1,12 @@
 using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Core.Processes;
+using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Process;
 
 namespace Skiff.Rootless.Network.Bridge;
 
@@ -13,6 +18,8 @@ namespace Skiff.Rootless.Network.Bridge;
 /// </summary>
 public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore networks, IProcessRunner runner, RootlessNetworkNamespace? rootless)
 {
+    private int forwarderPid;
+
     public void Connect(ContainerConfig config, int pid)
     {
         NetworkEndpoint endpoint = config.NetworkEndpoint
@@ -48,6 +55,11 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
             networks.WriteEndpoints(network.Name, connected);
             UpdateHosts(connected);
         }
+
+        if (config.Ports.Count > 0)
+        {
+            StartForwarder(config, endpoint, pid);
+        }
     }
 
     /// <summary>Never throws: the container has ended and whatever is left is cleaned up as far as possible.</summary>
@@ -58,6 +70,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
             return;
         }
 
+        StopForwarder();
         try
         {
             int? holder = rootless?.RunningPid();
@@ -87,6 +100,55 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
                 }
             }
         }
+    }
+
+    private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid)
+    {
+        string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
+        IReadOnlyList<string> arguments = PortForwarder.BuildArguments($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", endpoint.IPAddress, config.Ports);
+        (SafeFileHandle readyRead, SafeFileHandle readyWrite) = Descriptors.Pipe();
+        using (readyRead)
+        {
+            using (readyWrite)
+            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
+            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
+            {
+                forwarderPid = Spawner.Spawn(new SpawnRequest(self, arguments, RuntimeInvoker.CurrentEnvironment())
+                {
+                    Descriptors = [(nullIn, 0), (nullOut, 1), (nullOut, 2), (readyWrite, PortForwarder.ReadyFd)],
+                });
+            }
+
+            byte[] answer = new byte[1024];
+            int n = PollSet.WaitReadable(readyRead, 20_000) ? Descriptors.Read(readyRead, answer) : -1;
+            string text = n > 0 ? Encoding.UTF8.GetString(answer, 0, n) : string.Empty;
+            if (text != "ok")
+            {
+                StopForwarder();
+                throw SkiffException.Unavailable(
+                    $"cannot publish the container's ports: {(text.Length > 0 ? text : "the port forwarder ended")}",
+                    "a published host port may be in use by another program; choose another with -p");
+            }
+        }
+    }
+
+    private void StopForwarder()
+    {
+        if (forwarderPid == 0)
+        {
+            return;
+        }
+
+        ChildProcesses.TrySignal(forwarderPid, 9);
+        try
+        {
+            ChildProcesses.Wait(forwarderPid);
+        }
+        catch (SystemCallException)
+        {
+        }
+
+        forwarderPid = 0;
     }
 
     private void UpdateHosts(IReadOnlyList<NetworkEndpointEntry> connected)

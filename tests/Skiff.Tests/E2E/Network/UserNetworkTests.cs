@@ -79,6 +79,16 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
             Assert.Equal("hello from the host\n", fromHost.Stdout);
         }
 
+        // A published port on a user network reaches the container through skiff's forwarder.
+        int published = FreePort();
+        (await skiff.RunAsync("run", "-d", "--name", "pub", "--network", network, "-p", $"127.0.0.1:{published.ToString(CultureInfo.InvariantCulture)}:80", "busybox",
+            "sh", "-c", "mkdir /www && echo published on the bridge > /www/p.txt && exec httpd -f -p 80 -h /www")).AssertSuccess();
+        Assert.Equal("published on the bridge\n", await FetchAsync(published, "/p.txt"));
+        Assert.Equal($"80/tcp -> 127.0.0.1:{published.ToString(CultureInfo.InvariantCulture)}\n", (await skiff.RunAsync("port", "pub")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("run", "--rm", "--network", network, "-p", "127.0.0.1:5353:53/udp", "busybox", "true")).AssertError(125, "only TCP");
+        (await skiff.RunAsync("rm", "-f", "pub")).AssertSuccess();
+        Assert.Empty(ProcessesMentioning("__port-forward"));
+
         int? holder = rootless ? HolderPid(skiff) : null;
         if (rootless)
         {
@@ -170,6 +180,23 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         }
 
         return found;
+    }
+
+    private static async Task<string> FetchAsync(int port, string path)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // httpd may still be starting after run -d returned.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.GetStringAsync($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{path}");
+            }
+            catch (HttpRequestException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static int FreePort()

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Namespaces;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// Published TCP ports of a container on a user-defined network (<c>skiff __port-forward</c>, one per
+/// container, started and stopped by its monitor; podman's rootlessport plays this part). It listens on the
+/// host ports in the host's network namespace, then moves its main thread into the container's namespace,
+/// where each accepted connection is connected to the container's address; the bytes are copied both ways.
+/// The same for root and rootless (rootless it runs as root in the user namespace that owns the container's
+/// namespace). The container sees connections coming from its gateway, not the client's address.
+/// </summary>
+public sealed class PortForwarder(string netnsPath, IPAddress target, IReadOnlyList<PublishedPort> ports)
+{
+    public const string Verb = "__port-forward";
+
+    /// <summary>fd on which the forwarder reports "ok" once it listens, or the reason it cannot.</summary>
+    public const int ReadyFd = 3;
+
+    public static IReadOnlyList<string> BuildArguments(string netnsPath, string target, IEnumerable<PublishedPort> ports) =>
+        [Verb, netnsPath, target, .. ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.HostIp}|{p.HostPort}|{p.ContainerPort}"))];
+
+    public static PortForwarder Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count < 3 || args[0] != Verb || !IPAddress.TryParse(args[2], out IPAddress? target))
+        {
+            throw SkiffException.InvalidArgument($"usage: skiff {Verb} NETNS ADDRESS HOSTIP|HOSTPORT|PORT...");
+        }
+
+        var ports = new List<PublishedPort>();
+        foreach (string spec in args.Skip(3))
+        {
+            string[] f = spec.Split('|');
+            if (f.Length != 3 || !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int hostPort)
+                || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out int containerPort))
+            {
+                throw SkiffException.InvalidArgument($"invalid port \"{spec}\"");
+            }
+
+            ports.Add(new PublishedPort { HostIp = f[0], HostPort = hostPort, ContainerPort = containerPort, Protocol = "tcp" });
+        }
+
+        return new PortForwarder(args[1], target, ports);
+    }
+
+    public int Run(SafeHandle ready)
+    {
+        var listeners = new Dictionary<Socket, int>();
+        try
+        {
+            foreach (PublishedPort port in ports)
+            {
+                IPAddress address = port.HostIp.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIp);
+                var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                try
+                {
+                    listener.Bind(new IPEndPoint(address, port.HostPort));
+                    listener.Listen(128);
+                }
+                catch (SocketException e)
+                {
+                    listener.Dispose();
+                    throw SkiffException.Unavailable($"cannot listen on {address}:{port.HostPort.ToString(CultureInfo.InvariantCulture)}: {e.Message}");
+                }
+
+                listeners[listener] = port.ContainerPort;
+            }
+
+            // From here on, sockets this thread creates are in the container's namespace; the listeners stay on the host.
+            ThreadNetworkNamespace.Enter(netnsPath);
+        }
+        catch (SkiffException e)
+        {
+            Descriptors.WriteAll(ready, Encoding.UTF8.GetBytes(e.Message));
+            return 1;
+        }
+
+        Descriptors.WriteAll(ready, "ok"u8);
+        ready.Dispose();
+        while (true)
+        {
+            var readable = listeners.Keys.ToList();
+            Socket.Select(readable, null, null, -1);
+            foreach (Socket listener in readable)
+            {
+                Socket client;
+                try
+                {
+                    client = listener.Accept();
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+
+                var upstream = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    upstream.Connect(new IPEndPoint(target, listeners[listener]));
+                }
+                catch (SocketException)
+                {
+                    upstream.Dispose();
+                    client.Dispose();
+                    continue;
+                }
+
+                _ = ForwardAsync(client, upstream);
+            }
+        }
+    }
+
+    private static async Task ForwardAsync(Socket client, Socket upstream)
+    {
+        using (client)
+        using (upstream)
+        {
+            await Task.WhenAll(CopyAsync(client, upstream), CopyAsync(upstream, client)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies until end of stream, then half-closes the other side so request/response protocols finish.</summary>
+    private static async Task CopyAsync(Socket from, Socket to)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        try
+        {
+            int n;
+            while ((n = await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)) > 0)
+            {
+                int sent = 0;
+                while (sent < n)
+                {
+                    sent += await to.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None).ConfigureAwait(false);
+                }
+            }
+
+            to.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            try
+            {
+                to.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception inner) when (inner is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+}
