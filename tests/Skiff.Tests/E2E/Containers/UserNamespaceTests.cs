@@ -117,7 +117,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         }
         finally
         {
-            await skiff.RunAsync("rm", "-f", "-t", "0", first, second);
+            await skiff.RunAsync("rm", "-f", first, second);
         }
 
         // Removed containers release their ranges: the next one starts at the bottom of the pool again.
