@@ -182,7 +182,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         string status = store.StatusOf(record);
         if (status is "running" or "paused" && !force)
         {
-            throw SkiffException.Conflict($"cannot delete container `{id}`: it is running", "stop it first, or use --force");
+            throw SkiffException.Conflict($"cannot delete container `{id}`: it is {status}", "stop it first, or use --force");
         }
 
         if (status != "stopped")
