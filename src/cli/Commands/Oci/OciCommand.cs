@@ -57,7 +57,8 @@ public static class OciCommand
         string root = parseResult.GetValue(globals.Root) is { } explicitRoot
             ? Path.GetFullPath(explicitRoot)
             : DefaultStateRoot(context);
-        IIdMapWriter writer = context.User.Rootless
+        // Inside skiff's user namespace (a rootless container's monitor) skiff is uid 0 there and writes any map of its ids itself.
+        IIdMapWriter writer = context.User.Rootless && !context.User.InsideUserNamespace
             ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), context.User.Uid, context.User.Gid)
             : new ProcIdMapWriter();
         return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), context.SelfExecutable, context.User);
