@@ -32,6 +32,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
 
+    /// <summary>
+    /// skiff's own runtime, run inside this process, when the container uses it (<see cref="OciRuntimes.BuiltIn"/>);
+    /// null drives the runtime through its command line.
+    /// </summary>
+    public Containers.OciRuntime? BuiltIn { get; init; }
+
     /// <summary>Fills new volumes with the image's content (see <see cref="Volumes.IVolumePopulator"/>).</summary>
     public Volumes.IVolumePopulator? Populator { get; init; }
 
@@ -117,6 +123,33 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
+        int pid = BuiltIn is not null ? CreateInProcess(BuiltIn, config, nullIn, nullOut) : CreateWithCommandLine(config, nullIn, nullOut);
+        SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        if (network is not null)
+        {
+            // The namespace exists once the runtime created the container; the process has not run yet,
+            // so it starts with its network already connected.
+            try
+            {
+                network.Connect(config, pid);
+            }
+            catch
+            {
+                ChildProcesses.TrySignal(pid, 9);
+                DeleteRuntimeState();
+                network.Disconnect(config);
+                throw;
+            }
+        }
+
+        StartRuntime(pid, config);
+
+        return (pid, pidFd);
+    }
+
+    /// <summary>Creates the container through the runtime's command line (runc, crun); returns the init's pid.</summary>
+    private int CreateWithCommandLine(ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
+    {
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         using (errorRead)
         {
@@ -185,42 +218,131 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
         }
 
-        int pid = int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
-        SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
-        if (network is not null)
+        return int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Creates the container with skiff's own runtime inside this process: the same state as `skiff oci
+    /// create` leaves, without starting (and loading) a runtime process for create, start and delete.
+    /// </summary>
+    private int CreateInProcess(Containers.OciRuntime builtIn, ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
+    {
+        var options = new Containers.CreateOptions(id, store.BundleDirectory(id));
+        SafeFileHandle? consoleListener = null;
+        SafeFileHandle? outWrite = null;
+        SafeFileHandle? errWrite = null;
+        SafeFileHandle? stdinRead = null;
+        try
         {
-            // The namespace exists once the runtime created the container; the process has not run yet,
-            // so it starts with its network already connected.
+            if (config.Tty)
+            {
+                consoleListener = UnixSockets.Listen(store.ConsoleSocketPath(id), seqPacket: false);
+                options = options with { ConsoleSocket = store.ConsoleSocketPath(id), Stdio = (nullIn, nullOut, nullOut) };
+            }
+            else
+            {
+                (stdout, outWrite) = Descriptors.Pipe();
+                (stderr, errWrite) = Descriptors.Pipe();
+                if (config.OpenStdin)
+                {
+                    (stdinRead, stdinWriter) = Descriptors.Pipe();
+                }
+
+                options = options with { Stdio = (stdinRead ?? nullIn, outWrite, errWrite) };
+            }
+
+            Containers.ContainerRecord record;
             try
             {
-                network.Connect(config, pid);
+                record = builtIn.CreateAsync(options).GetAwaiter().GetResult();
             }
-            catch
+            catch (SkiffException e) when (e.Kind is not (ErrorKind.CommandNotFound or ErrorKind.CannotExecute))
             {
-                ChildProcesses.TrySignal(pid, 9);
-                runtime.Run(runtime.Cli.Delete(id));
-                network.Disconnect(config);
-                throw;
+                throw new SkiffException(e.Kind, $"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}", e.Hint);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw SkiffException.Internal($"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}");
+            }
+
+            if (consoleListener is not null)
+            {
+                // The init sent the pty master before it reported ready, so the connection is queued.
+                terminal = ReceiveTerminal(consoleListener, createPid: 0);
+            }
+
+            return record.Pid;
+        }
+        finally
+        {
+            outWrite?.Dispose();
+            errWrite?.Dispose();
+            stdinRead?.Dispose();
+            if (consoleListener is not null)
+            {
+                consoleListener.Dispose();
+                File.Delete(store.ConsoleSocketPath(id));
+            }
+        }
+    }
+
+    private void StartRuntime(int pid, ContainerConfig config)
+    {
+        string? failure = null;
+        if (BuiltIn is not null)
+        {
+            try
+            {
+                BuiltIn.Start(id);
+            }
+            catch (Exception e) when (e is SkiffException or IOException)
+            {
+                failure = e.Message;
+            }
+        }
+        else
+        {
+            ChildExit started = runtime.Run(runtime.Cli.Start(id));
+            if (started.ShellCode != 0)
+            {
+                failure = RuntimeError.TryRead(runtime.Cli.LogFile) ?? $"exit code {started.ShellCode}";
             }
         }
 
-        ChildExit started = runtime.Run(runtime.Cli.Start(id));
-        if (started.ShellCode != 0)
+        if (failure is not null)
         {
-            string detail = RuntimeError.TryRead(runtime.Cli.LogFile) ?? $"exit code {started.ShellCode}";
             ChildProcesses.TrySignal(pid, 9);
-            runtime.Run(runtime.Cli.Delete(id));
+            DeleteRuntimeState();
             network?.Disconnect(config);
-            throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)} start: {detail.Trim()}");
+            throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {RuntimeName} start: {failure.Trim()}");
+        }
+    }
+
+    /// <summary>The runtime's `delete --force`: its state and cgroup go; failures are not the caller's to handle.</summary>
+    private void DeleteRuntimeState()
+    {
+        if (BuiltIn is null)
+        {
+            runtime.Run(runtime.Cli.Delete(id));
+            return;
         }
 
-        return (pid, pidFd);
+        try
+        {
+            BuiltIn.Delete(id, force: true);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            // Already gone (never created, or removed by rm -f meanwhile).
+        }
     }
+
+    private string RuntimeName => BuiltIn is not null ? OciRuntimes.BuiltIn : Path.GetFileName(runtime.Cli.Program);
 
     /// <summary>Accepts the runtime's connection on the console socket and takes the pty master it sends.</summary>
     private static SafeFileHandle ReceiveTerminal(SafeFileHandle listener, int createPid)
     {
-        using SafeFileHandle? createPidFd = Descriptors.TryOpenPidFd(createPid);
+        using SafeFileHandle? createPidFd = createPid > 0 ? Descriptors.TryOpenPidFd(createPid) : null;
         var set = new PollSet();
         while (true)
         {
@@ -423,7 +545,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // Removed underneath us (rm -f): nothing left to record.
         }
 
-        runtime.Run(runtime.Cli.Delete(id));
+        DeleteRuntimeState();
         if (config.CgroupPath is not null)
         {
             // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.

@@ -35,9 +35,15 @@ public static class OciCommand
         string root = parseResult.GetValue(globals.Root) is { } explicitRoot
             ? Path.GetFullPath(explicitRoot)
             : Path.Combine(context.Paths.RunRoot, "oci");
-        IIdMapWriter writer = context.User.Rootless
-            ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), context.User.Uid, context.User.Gid)
+        return Compose(root, context.User, context.SelfExecutable);
+    }
+
+    /// <summary>The runtime over state root <paramref name="root"/>; the monitor composes it this way too, to run it in its own process.</summary>
+    public static OciRuntime Compose(string root, Core.Users.CurrentUser user, string selfExecutable)
+    {
+        IIdMapWriter writer = user.Rootless
+            ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), user.Uid, user.Gid)
             : new ProcIdMapWriter();
-        return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), context.SelfExecutable, context.User);
+        return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), selfExecutable, user);
     }
 }
