@@ -16,4 +16,10 @@ public sealed record CreateOptions(string Id, string Bundle)
     /// which creates built-in containers in its own process, passes its pipes here.
     /// </summary>
     public (SafeHandle In, SafeHandle Out, SafeHandle Err)? Stdio { get; init; }
+
+    /// <summary>
+    /// Called with the init's pid as soon as its namespaces exist, while it still sets up its root: the
+    /// monitor starts the network helper then, so the two overlap. Must not block.
+    /// </summary>
+    public Action<int>? NamespacesReady { get; init; }
 }

@@ -330,6 +330,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         var channel = new InitChannel(init.Sync);
         try
         {
+            options.NamespacesReady?.Invoke(init.Pid);
             channel.SendSpec(spec);
             channel.ReceiveReady();
         }

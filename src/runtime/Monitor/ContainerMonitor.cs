@@ -28,6 +28,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private SafeFileHandle? terminal;
     private SafeFileHandle? stdinWriter;
     private ContainerLogWriter? log;
+    private Task? connecting;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -131,7 +132,14 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // so it starts with its network already connected.
             try
             {
-                network.Connect(config, pid);
+                if (connecting is not null)
+                {
+                    connecting.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    network.Connect(config, pid);
+                }
             }
             catch
             {
@@ -227,7 +235,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// </summary>
     private int CreateInProcess(Containers.OciRuntime builtIn, ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
     {
-        var options = new Containers.CreateOptions(id, store.BundleDirectory(id));
+        var options = new Containers.CreateOptions(id, store.BundleDirectory(id))
+        {
+            // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
+            NamespacesReady = network is null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
+        };
         SafeFileHandle? consoleListener = null;
         SafeFileHandle? outWrite = null;
         SafeFileHandle? errWrite = null;
@@ -256,13 +268,15 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             {
                 record = builtIn.CreateAsync(options).GetAwaiter().GetResult();
             }
-            catch (SkiffException e) when (e.Kind is not (ErrorKind.CommandNotFound or ErrorKind.CannotExecute))
+            catch (SkiffException e) when (e.Kind is ErrorKind.CommandNotFound or ErrorKind.CannotExecute)
             {
-                throw new SkiffException(e.Kind, $"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}", e.Hint);
+                DisconnectEarlyNetwork(config);
+                throw;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
             {
-                throw SkiffException.Internal($"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}");
+                DisconnectEarlyNetwork(config);
+                throw new SkiffException((e as SkiffException)?.Kind ?? ErrorKind.Internal, $"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}", (e as SkiffException)?.Hint);
             }
 
             if (consoleListener is not null)
@@ -284,6 +298,26 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 File.Delete(store.ConsoleSocketPath(id));
             }
         }
+    }
+
+    /// <summary>After a failed create: waits for a network connection started early and undoes it.</summary>
+    private void DisconnectEarlyNetwork(ContainerConfig config)
+    {
+        if (connecting is null)
+        {
+            return;
+        }
+
+        try
+        {
+            connecting.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is SkiffException or IOException)
+        {
+        }
+
+        connecting = null;
+        network!.Disconnect(config);
     }
 
     private void StartRuntime(int pid, ContainerConfig config)
