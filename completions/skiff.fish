@@ -33,7 +33,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_export
@@ -55,7 +55,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stop
@@ -67,7 +67,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -151,7 +151,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--ulimit' '--user' '-u' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -358,6 +358,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l entrypoint -d 'Overw
 complete -c skiff -n '__skiff_is skiff_container_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l expose -d 'Expose a port or a range of ports' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_create' -l hostname -d 'Container host name' -r -f
@@ -391,8 +392,10 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l storage-driver -d 'S
 complete -c skiff -n '__skiff_is skiff_container_create' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_container_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_create' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -f -a '(__skiff_dynamic containers)'
@@ -505,6 +508,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l entrypoint -d 'Overwrit
 complete -c skiff -n '__skiff_is skiff_container_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l expose -d 'Expose a port or a range of ports' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_run' -l hostname -d 'Container host name' -r -f
@@ -538,8 +542,10 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l storage-driver -d 'Stor
 complete -c skiff -n '__skiff_is skiff_container_run' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_container_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_run' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_start' -f -a '(__skiff_dynamic containers)'
@@ -599,6 +605,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the d
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l expose -d 'Expose a port or a range of ports' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
@@ -632,8 +639,10 @@ complete -c skiff -n '__skiff_is skiff_create' -l storage-driver -d 'Storage dri
 complete -c skiff -n '__skiff_is skiff_create' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_create' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)'
@@ -795,6 +804,7 @@ complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progre
 complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_info' -l debug -s D -d 'Also check the machine for what rootless containers need (as skiff system check does)'
 complete -c skiff -n '__skiff_is skiff_info' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1024,6 +1034,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the defa
 complete -c skiff -n '__skiff_is skiff_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l expose -d 'Expose a port or a range of ports' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
@@ -1057,8 +1068,10 @@ complete -c skiff -n '__skiff_is skiff_run' -l storage-driver -d 'Storage driver
 complete -c skiff -n '__skiff_is skiff_run' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_run' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_save' -f -a '(__skiff_dynamic images)'

@@ -18,8 +18,9 @@ next_free_start() {
     local f
     for f in /etc/subuid /etc/subgid; do
         [ -f "$f" ] || continue
-        while IFS=: read -r _ start count; do
+        while IFS=: read -r name start count; do
             [ -n "${start:-}" ] && [ -n "${count:-}" ] || continue
+            [ "$name" != containers ] || continue
             if [ $((start + count)) -gt "$max" ]; then max=$((start + count)); fi
         done <"$f"
     done
@@ -40,4 +41,9 @@ for user in "$@"; do
         echo "error: $user must have exactly one line in /etc/subuid and /etc/subgid" >&2
         exit 1
     fi
+done
+
+# podman's pool for --userns=auto (root): far above every user's range.
+for f in /etc/subuid /etc/subgid; do
+    grep -q "^containers:" "$f" 2>/dev/null || echo "containers:2147483647:2147483648" >>"$f"
 done

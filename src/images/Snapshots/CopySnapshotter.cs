@@ -12,6 +12,9 @@ namespace Skiff.Images.Snapshots;
 /// </summary>
 public sealed class CopySnapshotter(LayerStore layers) : ISnapshotter
 {
+    /// <summary>Owners written into the copy instead of the layers' (see <see cref="ApplyOptions.Owners"/>); null keeps them.</summary>
+    public Core.IdMaps.IdMap? Owners { get; init; }
+
     private const string RootfsDirectory = "rootfs";
 
     public string Name => "vfs";
@@ -48,6 +51,13 @@ public sealed class CopySnapshotter(LayerStore layers) : ISnapshotter
         snapshot.MakeDirectory(temp, 0x1ED);
         using (DirectoryHandle target = snapshot.OpenChild(temp))
         {
+            if (Owners is not null)
+            {
+                // The root directory is no layer entry: it belongs to the container's root like the image's.
+                var owners = new ApplyOptions { Owners = Owners };
+                target.Chown(string.Empty, owners.MapUid(0), owners.MapGid(0));
+            }
+
             var applier = new LayerApplier();
             foreach (Digest chainId in chainIds)
             {
@@ -56,7 +66,7 @@ public sealed class CopySnapshotter(LayerStore layers) : ISnapshotter
                 applier.Apply(
                     new DiffTreeSource(diff, new HashSet<string>(info.OpaqueDirectories, StringComparer.Ordinal)),
                     target,
-                    new ApplyOptions { Whiteouts = WhiteoutStyle.Delete, MaxEntries = long.MaxValue });
+                    new ApplyOptions { Whiteouts = WhiteoutStyle.Delete, MaxEntries = long.MaxValue, Owners = Owners });
             }
         }
 

@@ -86,6 +86,9 @@ public sealed class StorageDriverSelector(string storeRoot, string runRoot, Whit
         return "vfs";
     }
 
+    /// <summary>Whether kernel overlay mounts here, probed now (no cache); <c>skiff system check</c> asks this inside the user namespace.</summary>
+    public bool KernelOverlayWorks() => ProbeKernelOverlay();
+
     private bool ProbeKernelOverlay()
     {
         Directory.CreateDirectory(storeRoot);
@@ -149,7 +152,8 @@ public sealed class StorageDriverSelector(string storeRoot, string runRoot, Whit
         }
     }
 
-    private static bool FuseOverlayAvailable()
+    /// <summary>Whether fuse-overlayfs is installed and /dev/fuse can be used.</summary>
+    public static bool FuseOverlayAvailable()
     {
         bool program = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
             .Split(':', StringSplitOptions.RemoveEmptyEntries)

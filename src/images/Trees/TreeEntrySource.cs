@@ -176,29 +176,12 @@ public sealed class TreeEntrySource(DirectoryHandle parent, string? leaf, string
 
                 break;
             case FileKind.CharDevice or FileKind.BlockDevice or FileKind.Fifo when !isExcluded:
-                yield return Node(path, status.Kind switch
-                {
-                    FileKind.CharDevice => LayerEntryKind.CharDevice,
-                    FileKind.BlockDevice => LayerEntryKind.BlockDevice,
-                    _ => LayerEntryKind.Fifo,
-                }, status);
+                yield return Node(path, LayerEntry.SpecialKind(status.Kind), status);
                 break;
         }
     }
 
     private static string Display(string path) => "/" + path;
 
-    private static LayerEntry Node(string path, LayerEntryKind kind, FileStatus status) => new()
-    {
-        Path = path,
-        Kind = kind,
-        Mode = status.Mode,
-        Uid = status.Uid,
-        Gid = status.Gid,
-        MtimeSeconds = status.MtimeSeconds,
-        MtimeNanoseconds = status.MtimeNanoseconds,
-        DeviceMajor = status.RdevMajor,
-        DeviceMinor = status.RdevMinor,
-        Size = kind == LayerEntryKind.File ? status.Size : 0,
-    };
+    private static LayerEntry Node(string path, LayerEntryKind kind, FileStatus status) => LayerEntry.FromStatus(path, kind, status);
 }

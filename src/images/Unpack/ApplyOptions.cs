@@ -10,6 +10,20 @@ public sealed record ApplyOptions
     /// <summary>Set owners from the layer (false only for tests or tools that cannot chown).</summary>
     public bool PreserveOwners { get; init; } = true;
 
+    /// <summary>
+    /// Owners to write instead of the layer's, e.g. a rootless container whose user namespace differs from
+    /// the one its image was unpacked for gets a copy with the ids it needs (podman's per-mapping copies).
+    /// Null keeps the layer's ids.
+    /// </summary>
+    public Core.IdMaps.IdMap? Owners { get; init; }
+
+    /// <summary>The id written for a layer's uid: through <see cref="Owners"/> when set; ids it does not map become the overflow id 65534.</summary>
+    public uint MapUid(uint uid) => Owners is null ? uid : Owners.HostUid(uid) ?? Overflow;
+
+    public uint MapGid(uint gid) => Owners is null ? gid : Owners.HostGid(gid) ?? Overflow;
+
+    private const uint Overflow = 65534;
+
     /// <summary>Bound on the number of entries (decompression bombs made of empty files).</summary>
     public long MaxEntries { get; init; } = 10_000_000;
 

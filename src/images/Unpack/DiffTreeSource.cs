@@ -85,7 +85,7 @@ public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> op
                 case FileKind.CharDevice or FileKind.BlockDevice or FileKind.Fifo:
                     yield return Node(
                         childPath,
-                        status.Kind switch { FileKind.CharDevice => LayerEntryKind.CharDevice, FileKind.BlockDevice => LayerEntryKind.BlockDevice, _ => LayerEntryKind.Fifo },
+                        LayerEntry.SpecialKind(status.Kind),
                         status,
                         Xattrs(directory, child.Name));
                     break;
@@ -100,19 +100,6 @@ public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> op
     private static LayerEntry Directory(string path, FileStatus status, IReadOnlyList<KeyValuePair<string, byte[]>> xattrs) =>
         Node(path, LayerEntryKind.Directory, status, xattrs);
 
-    private static LayerEntry Node(string path, LayerEntryKind kind, FileStatus status, IReadOnlyList<KeyValuePair<string, byte[]>> xattrs, string? link = null) => new()
-    {
-        Path = path,
-        Kind = kind,
-        Mode = status.Mode,
-        Uid = status.Uid,
-        Gid = status.Gid,
-        MtimeSeconds = status.MtimeSeconds,
-        MtimeNanoseconds = status.MtimeNanoseconds,
-        DeviceMajor = status.RdevMajor,
-        DeviceMinor = status.RdevMinor,
-        Size = kind == LayerEntryKind.File ? status.Size : 0,
-        LinkTarget = link,
-        Xattrs = xattrs,
-    };
+    private static LayerEntry Node(string path, LayerEntryKind kind, FileStatus status, IReadOnlyList<KeyValuePair<string, byte[]>> xattrs, string? link = null) =>
+        LayerEntry.FromStatus(path, kind, status) with { LinkTarget = link, Xattrs = xattrs };
 }

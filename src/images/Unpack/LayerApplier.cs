@@ -243,7 +243,7 @@ public sealed class LayerApplier
                 ContentBytes += written;
                 if (options.PreserveOwners)
                 {
-                    OpenFile.Chown(file, entry.Uid, entry.Gid, display);
+                    OpenFile.Chown(file, options.MapUid(entry.Uid), options.MapGid(entry.Gid), display);
                 }
 
                 // chown clears setuid/setgid and security.capability, so mode and xattrs come after it.
@@ -281,7 +281,7 @@ public sealed class LayerApplier
         {
             if (options.PreserveOwners)
             {
-                directory.Chown(string.Empty, entry.Uid, entry.Gid);
+                directory.Chown(string.Empty, options.MapUid(entry.Uid), options.MapGid(entry.Gid));
             }
 
             directory.Chmod(string.Empty, entry.Mode);
@@ -292,7 +292,7 @@ public sealed class LayerApplier
         {
             if (options.PreserveOwners)
             {
-                parent.Chown(leaf, entry.Uid, entry.Gid);
+                parent.Chown(leaf, options.MapUid(entry.Uid), options.MapGid(entry.Gid));
             }
         }
 

@@ -37,4 +37,30 @@ public sealed record LayerEntry
 
     /// <summary>An open file with the same content, when the source has one (lets the writer copy in the kernel).</summary>
     public Microsoft.Win32.SafeHandles.SafeFileHandle? DataFile { get; init; }
+
+    /// <summary>
+    /// An entry for a file found on disk (a container's diff, an image mount, a tree to archive): the kind
+    /// given, or for devices and fifos the one <paramref name="status"/> says; metadata from the status.
+    /// </summary>
+    public static LayerEntry FromStatus(string path, LayerEntryKind kind, Skiff.Images.Files.FileStatus status) => new()
+    {
+        Path = path,
+        Kind = kind,
+        Mode = status.Mode,
+        Uid = status.Uid,
+        Gid = status.Gid,
+        MtimeSeconds = status.MtimeSeconds,
+        MtimeNanoseconds = status.MtimeNanoseconds,
+        DeviceMajor = status.RdevMajor,
+        DeviceMinor = status.RdevMinor,
+        Size = kind == LayerEntryKind.File ? status.Size : 0,
+    };
+
+    /// <summary>The entry kind of a device node or fifo found on disk.</summary>
+    public static LayerEntryKind SpecialKind(Skiff.Images.Files.FileKind kind) => kind switch
+    {
+        Skiff.Images.Files.FileKind.CharDevice => LayerEntryKind.CharDevice,
+        Skiff.Images.Files.FileKind.BlockDevice => LayerEntryKind.BlockDevice,
+        _ => LayerEntryKind.Fifo,
+    };
 }

@@ -27,6 +27,15 @@ public sealed record SystemCheckOptions
     /// <summary>Whether systemd runs (linger only matters then).</summary>
     public bool SystemdRunning { get; init; }
 
+    /// <summary>What the installed pasta and slirp4netns can do; null when not probed.</summary>
+    public NetworkHelperFacts? NetworkHelpers { get; init; }
+
+    /// <summary>Whether kernel overlay mounts inside skiff's user namespace; null when not probed.</summary>
+    public bool? OverlayInUserNamespace { get; init; }
+
+    /// <summary>The storage driver skiff falls back to when kernel overlay is not usable (for the message).</summary>
+    public string? FallbackStorageDriver { get; init; }
+
     /// <summary>Reports the owner uid of a path; a parameter because .NET has no portable stat owner.</summary>
     public Func<string, uint?>? OwnerOf { get; init; }
 }

@@ -20,6 +20,7 @@ public static class SystemChecker
             CheckRuntimeDirectory(o, problems);
             CheckLinger(o, problems);
             CheckCgroups(o, problems, layout, delegation);
+            CheckOverlay(o, problems);
         }
 
         CheckDevice(problems, o.TunPath, "tun", "pasta and slirp4netns need it for rootless networking");
@@ -161,9 +162,41 @@ public static class SystemChecker
         if (Find(o, "pasta") is null && Find(o, "slirp4netns") is null)
         {
             problems.Add(new SystemProblem("network", "neither pasta nor slirp4netns is installed: rootless containers get no network", "as root: apt-get install passt (or slirp4netns)"));
+            return;
+        }
+
+        if (o.NetworkHelpers is not { } facts)
+        {
+            return;
+        }
+
+        if (Find(o, "pasta") is { } pasta && facts.PastaMissingOptions.Count > 0)
+        {
+            problems.Add(new SystemProblem("pasta", $"{pasta} is too old: it lacks {string.Join(", ", facts.PastaMissingOptions)}, which skiff passes", "as root: install a newer passt (Debian 12's 2023-03 build or later), or remove it so skiff uses slirp4netns"));
+        }
+
+        if (Find(o, "slirp4netns") is { } slirp && (facts.Slirp4netnsVersion is null || facts.Slirp4netnsVersion < NetworkHelperProbe.MinimumSlirp4netns))
+        {
+            string what = facts.Slirp4netnsVersion is null ? "does not report a version" : $"is version {facts.Slirp4netnsVersion}";
+            problems.Add(new SystemProblem("slirp4netns", $"{slirp} {what}; skiff needs {NetworkHelperProbe.MinimumSlirp4netns} or newer (--enable-sandbox, --netns-type, --api-socket)", "as root: apt-get install slirp4netns (1.x), or install passt so skiff uses pasta"));
         }
     }
 
+    private static void CheckOverlay(SystemCheckOptions o, List<SystemProblem> problems)
+    {
+        if (o.OverlayInUserNamespace == false)
+        {
+            string fallback = o.FallbackStorageDriver ?? "a slower storage driver";
+            problems.Add(new SystemProblem("overlay", $"kernel overlay cannot be mounted in a user namespace here (Linux before 5.11, or a distribution that forbids it); skiff uses {fallback} instead", fallback == "vfs"
+                ? "as root: apt-get install fuse-overlayfs (much faster than vfs), or boot a kernel 5.11 or newer"
+                : "boot a kernel 5.11 or newer for native overlay (fuse-overlayfs works, but costs CPU)"));
+        }
+    }
+
+    /// <summary>The first executable regular file named <paramref name="program"/> in the program directories.</summary>
     private static string? Find(SystemCheckOptions o, string program) =>
-        o.ProgramDirectories.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+        o.ProgramDirectories.Select(d => Path.Combine(d, program)).FirstOrDefault(IsExecutable);
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }

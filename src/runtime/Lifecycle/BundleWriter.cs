@@ -69,13 +69,16 @@ public sealed class BundleWriter(ContainerStore store)
             process["consoleSize"] = new JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
         }
 
+        // With a user namespace of its own, the container's tty group must be mapped for devpts' gid=5.
+        Core.IdMaps.IdMap? idMap = config.IdMappings;
+        bool ttyGroup = !rootless && (idMap is null || idMap.HostGid(5) is not null);
         var mounts = new JsonArray(
             Mount("/proc", "proc", "proc", []),
             Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-            Mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", .. rootless ? System.Array.Empty<string>() : ["gid=5"]]),
+            Mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", .. ttyGroup ? ["gid=5"] : System.Array.Empty<string>()]),
             Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             Mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
-            config.NetworkMode == "host" && rootless
+            config.NetworkMode == "host" && (rootless || idMap is not null)
                 ? Mount("/sys", "bind", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
                 : Mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", security.Privileged ? "rw" : "ro"]),
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
@@ -86,15 +89,22 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add((JsonNode)Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
         }
 
+        if (config.AddAccount is not null)
+        {
+            // Copies of the image's account files with the keep-id user added, written by the monitor once the root is mounted.
+            mounts.Add((JsonNode)Mount("/etc/passwd", "bind", Path.Combine(directory, "passwd"), ["bind", "rprivate"]));
+            mounts.Add((JsonNode)Mount("/etc/group", "bind", Path.Combine(directory, "group"), ["bind", "rprivate"]));
+        }
+
         foreach (ContainerMount mount in config.Mounts)
         {
             mounts.Add((JsonNode)(mount.Type switch
             {
                 "tmpfs" => Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options]),
 
-                // A volume is its _data directory bound in (podman's options); nocopy is ours, not the kernel's.
-                "volume" => Mount(mount.Destination, "bind", mount.Source, ["rbind", "nosuid", "nodev", .. mount.Options.Where(o => o != "nocopy")]),
-                _ => Mount(mount.Destination, "bind", mount.Source, ["rbind", .. mount.Options]),
+                // A volume is its _data directory bound in (podman's options); nocopy and U are ours, not the kernel's.
+                "volume" => Mount(mount.Destination, "bind", mount.Source, ["rbind", "nosuid", "nodev", .. mount.Options.Where(o => o is not ("nocopy" or "U"))]),
+                _ => Mount(mount.Destination, "bind", mount.Source, ["rbind", .. mount.Options.Where(o => o != "U")]),
             }));
         }
 
@@ -106,6 +116,11 @@ public sealed class BundleWriter(ContainerStore store)
         if (config.NetworkMode != "host")
         {
             namespaces.Add((JsonNode)new JsonObject { ["type"] = "network" });
+        }
+
+        if (idMap is not null)
+        {
+            namespaces.Add((JsonNode)new JsonObject { ["type"] = "user" });
         }
 
         var spec = new JsonObject
@@ -126,6 +141,12 @@ public sealed class BundleWriter(ContainerStore store)
                 ["readonlyPaths"] = Strings(security.ReadonlyPaths),
             },
         };
+        if (idMap is not null)
+        {
+            spec["linux"]!["uidMappings"] = Array(idMap.Uids.Select(IdMapping));
+            spec["linux"]!["gidMappings"] = Array(idMap.Gids.Select(IdMapping));
+        }
+
         if (config.CgroupPath is not null)
         {
             spec["linux"]!["cgroupsPath"] = "/" + config.CgroupPath;
@@ -233,6 +254,9 @@ public sealed class BundleWriter(ContainerStore store)
 
         return new JsonObject { ["type"] = "RLIMIT_" + parts[0].ToUpperInvariant(), ["soft"] = soft, ["hard"] = hard };
     }
+
+    private static JsonNode IdMapping(Core.IdMaps.IdMapping m) =>
+        new JsonObject { ["containerID"] = m.ContainerId, ["hostID"] = m.HostId, ["size"] = m.Size };
 
     private static JsonObject Mount(string destination, string type, string source, IEnumerable<string> options) => new()
     {

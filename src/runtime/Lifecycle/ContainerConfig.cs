@@ -57,8 +57,11 @@ public sealed record ContainerConfig
     /// <summary>--network: none, host, pasta[:OPTIONS] or slirp4netns[:OPTIONS].</summary>
     public string NetworkMode { get; init; } = "none";
 
-    /// <summary>Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).</summary>
-    public IReadOnlyList<PublishedPort> Ports { get; init; } = [];
+    /// <summary>
+    /// Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).
+    /// A stored <c>"ports": null</c> (written by early builds) reads as none, so ps and inspect keep working.
+    /// </summary>
+    public IReadOnlyList<PublishedPort> Ports { get; init => field = value ?? []; } = [];
 
     /// <summary>--dns, --dns-search, --dns-option and --add-host as given (already written into resolv.conf and hosts).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
@@ -101,6 +104,24 @@ public sealed record ContainerConfig
 
     /// <summary>--security-opt values as docker records them (a seccomp=FILE holds the profile's JSON, read at create).</summary>
     public IReadOnlyList<string> SecurityOpt { get; init; } = [];
+
+    /// <summary>--userns as podman shows it in HostConfig.UsernsMode ("" when not given, "private" for --uidmap).</summary>
+    public string UsernsMode { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The container's own user namespace maps, relative to the namespace the OCI runtime runs in (the
+    /// host as root, skiff's user namespace rootless); null when it gets none of its own.
+    /// </summary>
+    public Core.IdMaps.IdMap? IdMappings { get; init; }
+
+    /// <summary>
+    /// The snapshot is a copy already owned by the ids of <see cref="IdMappings"/> (rootless), so the monitor
+    /// mounts it as it is; otherwise a root container with its own map gets idmapped layers.
+    /// </summary>
+    public bool RootfsOwnersShifted { get; init; }
+
+    /// <summary>An account added to the container's /etc/passwd and /etc/group when the image lacks it (keep-id, as podman).</summary>
+    public ContainerAccount? AddAccount { get; init; }
 
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }

@@ -12,7 +12,7 @@ namespace Skiff.Runtime.Lifecycle;
 /// Every decision is taken on the observed state (pids checked against their start times), so a dead
 /// monitor or container never leaves a command believing a lie.
 /// </summary>
-public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher launcher, StateObserver observer)
+public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher launcher, StateObserver observer, Func<ContainerStore, IContainerNetwork>? network = null)
 {
     public ContainerStore Store { get; } = store;
 
@@ -31,6 +31,12 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                 {
                     Store.WriteState(id, observed);
                     DeleteRuntimeState(id);
+                    if (!observed.Running)
+                    {
+                        // The monitor died before it could clean up: its network helper (pasta) would
+                        // otherwise run on forever, holding the namespace.
+                        network?.Invoke(Store).Disconnect(Store.ReadConfig(id));
+                    }
                 }
             }
         }

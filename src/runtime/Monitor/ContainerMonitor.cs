@@ -6,6 +6,8 @@ using Skiff.Core.Errors;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Mounts;
+using Skiff.Runtime.Namespaces;
+using Skiff.Runtime.Volumes;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Logs;
 using Skiff.Runtime.Process;
@@ -110,12 +112,34 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
         if (config.RootfsMounts.Count > 0)
         {
-            new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, rootfs);
+            var mounter = new RootfsMounter(new LinuxMountSyscalls());
+            if (config.IdMappings is { } idMap && !config.RootfsOwnersShifted)
+            {
+                // The image's files keep the ids they were unpacked with; the container sees them through its own map.
+                using SafeFileHandle userNamespace = new UserNamespaceFactory(new ProcIdMapWriter(), Environment.ProcessPath!).CreateAsync(idMap).GetAwaiter().GetResult();
+                new IdmappedRootfs(mounter).Mount(config.RootfsMounts, rootfs, Path.Combine(runDirectory, "idmap"), idMap, userNamespace);
+            }
+            else
+            {
+                mounter.Mount(config.RootfsMounts, rootfs);
+            }
         }
 
         SystemDirectoryCheck.Verify(rootfs);
         CopyUpVolumes(config, rootfs);
-        new BundleWriter(store).ApplyUser(config, ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd));
+        ContainerUser user;
+        if (config.AddAccount is { } account)
+        {
+            (string passwd, string group) = AccountFiles.Write(store.Directory(id), rootfs, account);
+            user = UserResolver.Resolve(config.User, config.GroupAdd, passwd, group);
+        }
+        else
+        {
+            user = ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd);
+        }
+
+        new BundleWriter(store).ApplyUser(config, user);
+        ChownVolumes(config, user);
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
         attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);
@@ -683,6 +707,23 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>podman's :U: volumes and binds marked with it belong to the container's user (its ids outside the container's map).</summary>
+    private static void ChownVolumes(ContainerConfig config, ContainerUser user)
+    {
+        foreach (ContainerMount mount in config.Mounts)
+        {
+            if (mount.Type is "bind" or "volume" && mount.Options.Contains("U"))
+            {
+                uint uid = config.IdMappings is { } map ? map.HostUid(user.Uid) ?? throw Unmapped("uid", user.Uid) : user.Uid;
+                uint gid = config.IdMappings is { } maps ? maps.HostGid(user.Gid) ?? throw Unmapped("gid", user.Gid) : user.Gid;
+                VolumeOwnership.Chown(mount.Source, uid, gid);
+            }
+        }
+
+        static SkiffException Unmapped(string kind, uint value) =>
+            SkiffException.InvalidArgument($"cannot chown a :U volume to {kind} {value}: the container's user namespace does not map it", "run as a user the --uidmap/--gidmap covers");
     }
 
     /// <summary>

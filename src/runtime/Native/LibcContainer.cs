@@ -112,6 +112,54 @@ internal static unsafe partial class LibcContainer
     [LibraryImport("libc", SetLastError = true)]
     public static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
+    // The new mount API (linux/mount.h); the numbers are the same on every architecture (424 and up).
+    public const long SYS_open_tree = 428;
+    public const long SYS_move_mount = 429;
+    public const long SYS_mount_setattr = 442;
+    public const uint OPEN_TREE_CLONE = 1;
+    public const uint AT_RECURSIVE = 0x8000;
+    public const uint AT_EMPTY_PATH = 0x1000;
+    public const uint MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    public const ulong MOUNT_ATTR_IDMAP = 0x00100000;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MountAttr
+    {
+        public ulong AttrSet;
+        public ulong AttrClr;
+        public ulong Propagation;
+        public ulong UsernsFd;
+    }
+
+    /// <summary>open_tree(AT_FDCWD, path, flags): an fd of the mount at path (a detached copy with OPEN_TREE_CLONE), or -1.</summary>
+    public static int open_tree(string path, uint flags)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            return (int)syscall(SYS_open_tree, AT_FDCWD, (long)p, flags, 0, 0);
+        }
+    }
+
+    /// <summary>mount_setattr(fd, "", AT_EMPTY_PATH, {MOUNT_ATTR_IDMAP, userns_fd}): 0 or -1.</summary>
+    public static int mount_setattr_idmap(SafeHandle tree, SafeHandle userNamespace)
+    {
+        byte empty = 0;
+        var attr = new MountAttr { AttrSet = MOUNT_ATTR_IDMAP, UsernsFd = (ulong)userNamespace.DangerousGetHandle() };
+        return (int)syscall(SYS_mount_setattr, tree.DangerousGetHandle(), (long)&empty, AT_EMPTY_PATH, (long)&attr, sizeof(MountAttr));
+    }
+
+    /// <summary>move_mount(fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH): attaches a detached mount at target; 0 or -1.</summary>
+    public static int move_mount(SafeHandle tree, string target)
+    {
+        byte empty = 0;
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(target + "\0");
+        fixed (byte* p = bytes)
+        {
+            return (int)syscall(SYS_move_mount, tree.DangerousGetHandle(), (long)&empty, AT_FDCWD, (long)p, MOVE_MOUNT_F_EMPTY_PATH);
+        }
+    }
+
     /// <summary>seccomp(SECCOMP_SET_MODE_FILTER, flags, prog); 0 or errno.</summary>
     public static int InstallSeccompFilter(Seccomp.BpfInstruction[] program, uint flags)
     {

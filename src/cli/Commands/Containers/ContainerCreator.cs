@@ -28,6 +28,11 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless);
         CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
         string? cgroupPath = cgroups.Plan(id, resources);
+        // Held until the container is stored, so two --userns=auto creates never pick the same ids.
+        using IDisposable? autoLock = parse.GetValue(options.UserNamespace.Userns)?.StartsWith("auto", StringComparison.Ordinal) == true
+            ? UserNamespaceFlags.AutoLock(store)
+            : null;
+        Rootless.IdMaps.UserNamespacePlan userns = options.UserNamespace.Plan(context, store, parse);
         ContainerImage? fromImage = null;
         string? rootfs = null;
         if (parse.GetValue(options.Rootfs))
@@ -45,7 +50,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 var pullOptions = new PullOptions(image);
                 PullResult pulled = await RegistryPull.PullAsync(context, options.Registry.Connector(parse, context), pullOptions, parse.GetValue(options.Quiet), cancellationToken);
                 return pulled.Image;
-            });
+            }, context.User.Rootless ? userns.Map : null);
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);
@@ -70,6 +75,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             ImageId = fromImage?.ImageId,
             RootfsPath = rootfs,
             RootfsMounts = fromImage?.RootfsMounts ?? [],
+            RootfsOwnersShifted = fromImage is not null && context.User.Rootless && userns.Map is not null,
             Entrypoint = entrypoint,
             Cmd = cmd,
             Env = ContainerImages.MergeEnv(fromImage?.Env ?? [], EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [])),
@@ -97,6 +103,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             CapDrop = parse.GetValue(options.CapDrop) ?? [],
             SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
+        config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
         config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
         Signals.Parse(config.StopSignal);
         BundleWriter.ValidateUser(config.User);

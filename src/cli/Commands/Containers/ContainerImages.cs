@@ -16,7 +16,11 @@ namespace Skiff.Cli.Commands.Containers;
 public sealed class ContainerImages(CliContext context)
 {
     /// <param name="pull">Pulls the image into the store (podman's --pull policies decide when).</param>
-    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull)
+    /// <param name="owners">
+    /// Rootless with a user namespace of the container's own: the snapshot becomes a copy whose owners are
+    /// the image's ids through this map (idmapped mounts need privileges over the host filesystem).
+    /// </param>
+    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull, Core.IdMaps.IdMap? owners = null)
     {
         LocalImages local = ImageServices.Local(context);
         ImageRecord record = await ResolveAsync(local, image, pullPolicy, pull);
@@ -29,7 +33,7 @@ public sealed class ContainerImages(CliContext context)
             unpacker.UnpackAsync(local.Manifest(record), config).GetAwaiter().GetResult();
         }
 
-        ISnapshotter snapshotter = StorageServices.Snapshotter(context, layers);
+        ISnapshotter snapshotter = owners is null ? StorageServices.Snapshotter(context, layers) : MappedSnapshotter(layers, owners);
         IReadOnlyList<MountSpec> mounts;
         try
         {
@@ -53,6 +57,15 @@ public sealed class ContainerImages(CliContext context)
             defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
             defaults?.ExposedPorts?.Keys.ToList() ?? []);
     }
+
+    /// <summary>
+    /// A container with its own id map (rootless): a copy of the image owned through the map, shared per
+    /// image and map, under an overlay; with --storage-driver vfs a full copy per container.
+    /// </summary>
+    private ISnapshotter MappedSnapshotter(LayerStore layers, Core.IdMaps.IdMap owners) =>
+        StorageServices.Driver(context).Name == "overlay"
+            ? new MappedCopySnapshotter(layers, Path.Combine(context.Paths.Root, "mapped-images"), owners, layers.Whiteouts == WhiteoutStyle.OverlayUser)
+            : new CopySnapshotter(layers) { Owners = owners };
 
     /// <summary>Image variables first, then the user's: a later NAME=value wins, as in docker.</summary>
     public static IReadOnlyList<string> MergeEnv(IReadOnlyList<string> image, IReadOnlyList<string> flags)

@@ -14,7 +14,8 @@ public static class ContainerServices
     {
         ContainerStore store = Store(context);
         var launcher = new MonitorLauncher(context.SelfExecutable, context.Paths.Root, context.Paths.RunRoot, store);
-        return new ContainerLifecycle(store, launcher, new StateObserver(TimeProvider.System));
+        return new ContainerLifecycle(store, launcher, new StateObserver(TimeProvider.System),
+            s => new Rootless.Network.ContainerNetworkConnector(s, Rootless.Network.NetworkHelpers.Find()));
     }
 
     /// <summary>Runs <paramref name="action"/> for each target, reporting failures per item (docker's multi-target verbs).</summary>

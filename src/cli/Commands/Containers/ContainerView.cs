@@ -187,6 +187,16 @@ public static class ContainerView
         WriteStrings(json, "DnsSearch", config.DnsSearch);
         WriteStrings(json, "DnsOptions", config.DnsOptions);
         WriteStrings(json, "ExtraHosts", config.ExtraHosts);
+        json.WriteString("UsernsMode", config.UsernsMode);
+        if (config.IdMappings is { } idMap)
+        {
+            // podman's shape: CONTAINER:HOST:SIZE strings (rootless, HOST counts in skiff's user namespace).
+            json.WriteStartObject("IDMappings");
+            WriteStrings(json, "UidMap", idMap.Uids.Select(m => FormattableString.Invariant($"{m.ContainerId}:{m.HostId}:{m.Size}")));
+            WriteStrings(json, "GidMap", idMap.Gids.Select(m => FormattableString.Invariant($"{m.ContainerId}:{m.HostId}:{m.Size}")));
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
         json.WriteStartObject("NetworkSettings");
         json.WriteString("IPAddress", string.Empty);

@@ -57,6 +57,8 @@ public sealed class CreateOptions
 
     public NetworkFlags NetworkFlags { get; } = new();
 
+    public UserNamespaceFlags UserNamespace { get; } = new();
+
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
     public Option<string?> DetachKeys { get; } = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
@@ -97,6 +99,7 @@ public sealed class CreateOptions
         Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
         NetworkFlags.AddTo(command);
+        UserNamespace.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }

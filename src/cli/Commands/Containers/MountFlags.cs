@@ -58,12 +58,13 @@ public static class MountFlags
             }
 
             bool readOnly = fields.TryGetValue("readonly", out string? ro) && ro != "false" || fields.ContainsKey("ro");
+            bool chown = fields.TryGetValue("U", out string? u) && u != "false";
             switch (type)
             {
                 case "bind":
                     string source = fields.GetValueOrDefault("source") ?? fields.GetValueOrDefault("src")
                         ?? throw SkiffException.InvalidArgument($"invalid mount \"{mount}\": a bind mount needs source=");
-                    result.Add(Bind(source, target, readOnly ? ["ro"] : [], mount));
+                    result.Add(Bind(source, target, [.. readOnly ? ["ro"] : Array.Empty<string>(), .. chown ? ["U"] : Array.Empty<string>()], mount));
                     break;
                 case "tmpfs":
                     var options = new List<string>();
@@ -90,6 +91,11 @@ public static class MountFlags
                     if (fields.TryGetValue("volume-nocopy", out string? nocopy) && nocopy != "false")
                     {
                         volumeOptions.Add("nocopy");
+                    }
+
+                    if (chown)
+                    {
+                        volumeOptions.Add("U");
                     }
 
                     result.Add(Volume(name is { Length: > 0 } ? VolumeNames.Validate(name) : null, target, volumeOptions, mount));
@@ -121,13 +127,13 @@ public static class MountFlags
         {
             switch (option)
             {
-                case "ro" or "nocopy":
+                case "ro" or "nocopy" or "U":
                     mountOptions.Add(option);
                     break;
                 case "rw" or "z" or "Z" or "":
                     break;
                 default:
-                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw or nocopy");
+                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw, nocopy or U");
             }
         }
 
@@ -154,11 +160,11 @@ public static class MountFlags
                     }
 
                     break;
-                case "private" or "rprivate" or "shared" or "rshared" or "slave" or "rslave":
+                case "private" or "rprivate" or "shared" or "rshared" or "slave" or "rslave" or "U":
                     mountOptions.Add(option);
                     break;
                 default:
-                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw or a propagation mode");
+                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw, U or a propagation mode");
             }
         }
 

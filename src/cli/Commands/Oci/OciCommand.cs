@@ -41,7 +41,8 @@ public static class OciCommand
     /// <summary>The runtime over state root <paramref name="root"/>; the monitor composes it this way too, to run it in its own process.</summary>
     public static OciRuntime Compose(string root, Core.Users.CurrentUser user, string selfExecutable)
     {
-        IIdMapWriter writer = user.Rootless
+        // Inside skiff's user namespace (a rootless container's monitor) skiff is uid 0 there and writes any map of its ids itself.
+        IIdMapWriter writer = user.Rootless && !user.InsideUserNamespace
             ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), user.Uid, user.Gid)
             : new ProcIdMapWriter();
         return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), selfExecutable, user);

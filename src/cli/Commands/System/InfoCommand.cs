@@ -5,17 +5,27 @@ using Skiff.Rootless.IdMaps;
 
 namespace Skiff.Cli.Commands.System;
 
-/// <summary><c>skiff info [--format json|TEMPLATE]</c>: host, store and version facts, laid out like podman info.</summary>
+/// <summary>
+/// <c>skiff info [--format json|TEMPLATE] [--debug]</c>: host, store and version facts, laid out like podman info;
+/// with --debug also the machine's problems for rootless containers (<c>skiff system check</c>'s list) under <c>problems</c>.
+/// </summary>
 public static class InfoCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var format = new Option<string?>("--format", "-f") { Description = "Change the output format to JSON or a Go template" };
-        var command = new Command("info", "Display skiff system information") { format };
-        command.SetAction(parseResult =>
+        var debug = new Option<bool>("--debug", "-D") { Description = "Also check the machine for what rootless containers need (as skiff system check does)" };
+        var command = new Command("info", "Display skiff system information") { format, debug };
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parseResult);
             TemplateObject info = Build(context);
+            if (parseResult.GetValue(debug))
+            {
+                IReadOnlyList<Skiff.Rootless.Checks.SystemProblem> problems = await SystemCheckCommand.RunAsync(context, cancellationToken);
+                info["problems"] = problems.Select(p => (object?)new TemplateObject("define.Problem") { ["check"] = p.Check, ["problem"] = p.Message, ["fix"] = p.Fix }).ToList();
+            }
+
             string? text = parseResult.GetValue(format);
             if (string.IsNullOrWhiteSpace(text))
             {

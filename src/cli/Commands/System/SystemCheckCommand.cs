@@ -17,12 +17,18 @@ public static class SystemCheckCommand
     {
         var repair = new Option<bool>("--repair", "-r") { Description = "Remove what the image store check finds that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers)" };
         var storeOnly = new Option<bool>("--store-only") { Description = "Check only the image store", Hidden = true };
-        var command = new Command("check", "Check the machine and the current user's setup for rootless containers, and the image store") { repair, storeOnly };
+        var probeOverlay = new Option<bool>(OverlayProbeFlag) { Description = "Exit 0 when kernel overlay mounts here (run inside the user namespace)", Hidden = true };
+        var command = new Command("check", "Check the machine and the current user's setup for rootless containers, and the image store") { repair, storeOnly, probeOverlay };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parseResult);
+            if (parseResult.GetValue(probeOverlay))
+            {
+                return Images.StorageServices.Selector(context).KernelOverlayWorks() ? ExitCodes.Success : 1;
+            }
+
             bool fix = parseResult.GetValue(repair);
-            IReadOnlyList<SystemProblem> problems = parseResult.GetValue(storeOnly) ? [] : Run(context);
+            IReadOnlyList<SystemProblem> problems = parseResult.GetValue(storeOnly) ? [] : await RunAsync(context, cancellationToken);
             Print(context.Out, problems, summary: false);
             int storeExit;
             if (fix && context.User.Rootless && !context.User.InsideUserNamespace)
@@ -76,8 +82,15 @@ public static class SystemCheckCommand
         return remaining.Count == 0 ? ExitCodes.Success : 1;
     }
 
-    public static IReadOnlyList<SystemProblem> Run(CliContext context)
+    private const string OverlayProbeFlag = "--probe-overlay";
+
+    public static async Task<IReadOnlyList<SystemProblem>> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
+        var runner = new Skiff.Core.Processes.ProcessRunner();
+        string[] programDirectories = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"];
+        string? Find(string program) => programDirectories.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+        NetworkHelperFacts helpers = await new NetworkHelperProbe(runner).ProbeAsync(Find("pasta"), Find("slirp4netns"), cancellationToken);
+        bool? overlay = context.User.Rootless && !context.User.InsideUserNamespace ? await ProbeOverlayAsync(context, runner, cancellationToken) : null;
         var options = new SystemCheckOptions
         {
             UserName = context.User.Name,
@@ -89,10 +102,46 @@ public static class SystemCheckCommand
             TunPath = Environment.GetEnvironmentVariable("SKIFF_CHECK_TUN") ?? "/dev/net/tun",
             FusePath = Environment.GetEnvironmentVariable("SKIFF_CHECK_FUSE") ?? "/dev/fuse",
             SystemdRunning = SystemdBus.IsSystemdRunning(),
+            ProgramDirectories = programDirectories,
+            OwnerOf = FileOwner.Of,
+            NetworkHelpers = helpers,
+            OverlayInUserNamespace = overlay,
+            FallbackStorageDriver = Skiff.Images.Snapshots.StorageDriverSelector.FuseOverlayAvailable() ? "fuse-overlayfs" : "vfs",
         };
         CgroupLayout layout = CgroupLayoutDetector.Detect();
         CgroupDelegation? delegation = layout.UnifiedMount is null ? null : CgroupDelegation.Probe(layout.UnifiedMount);
         return SystemChecker.Run(options, layout, delegation);
+    }
+
+    /// <summary>
+    /// Mounts a probe overlay inside skiff's user namespace (a re-executed <c>skiff system check --probe-overlay</c>);
+    /// null when the namespace itself cannot be made (the subordinate-range checks report why).
+    /// </summary>
+    private static async Task<bool?> ProbeOverlayAsync(CliContext context, Skiff.Core.Processes.IProcessRunner runner, CancellationToken cancellationToken)
+    {
+        string? self = Environment.ProcessPath;
+        if (self is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            string[] arguments = [.. GlobalArguments(), "system", "check", OverlayProbeFlag];
+            return await Skiff.Rootless.Storage.UserNamespaceReexec.ForUser(context.User, runner).RunAsync(self, arguments, cancellationToken) == ExitCodes.Success;
+        }
+        catch (Skiff.Core.Errors.SkiffException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The global options this skiff was started with (store paths), so the probe examines the same store.</summary>
+    private static IEnumerable<string> GlobalArguments()
+    {
+        string[] args = Environment.GetCommandLineArgs().Skip(1).ToArray();
+        int verb = Array.IndexOf(args, "system");
+        return verb < 0 ? [] : args.Take(verb);
     }
 
     public static void Print(TextWriter o, IReadOnlyList<SystemProblem> problems, bool summary = true)

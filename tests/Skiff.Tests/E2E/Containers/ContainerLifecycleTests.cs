@@ -101,7 +101,39 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         (await TestProcess.RunAsync(new ProcessSpec("kill", ["-9", pids[1]]), output)).AssertSuccess();
         await WaitForAsync(async () => (await skiff.RunAsync("ps", "-q")).StdoutLines.Count == 0);
         Assert.Equal("exited", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}}", "orphan")).AssertSuccess().Stdout.Trim());
+        string id = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", "orphan")).AssertSuccess().Stdout.Trim();
         (await skiff.RunAsync("rm", "orphan")).AssertSuccess();
+
+        // The dead monitor could not stop the network helper (pasta, named after the container's
+        // directory): the command that noticed the death did.
+        for (int i = 0; i < 50 && ProcessesMentioning(id).Count > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(ProcessesMentioning(id));
+    }
+
+    /// <summary>Command lines of the processes whose argv mentions <paramref name="text"/>.</summary>
+    private static List<string> ProcessesMentioning(string text)
+    {
+        var found = new List<string>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(text, StringComparison.Ordinal))
+                {
+                    found.Add(cmdline);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
     }
 
     [Theory, RootAndRootless]

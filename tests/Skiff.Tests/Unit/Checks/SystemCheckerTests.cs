@@ -109,4 +109,49 @@ public sealed class SystemCheckerTests : IDisposable
         Assert.Contains(unset, p => p.Check == "XDG_RUNTIME_DIR" && p.Message.Contains("not set", StringComparison.Ordinal));
         Assert.Contains(unset, p => p.Check == "cgroups" && p.Message.Contains("pids cpu", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Old_network_helpers_and_overlay_fallback()
+    {
+        SystemCheckOptions o = Healthy();
+        string slirp = Path.Combine(o.ProgramDirectories[0], "slirp4netns");
+        File.WriteAllText(slirp, string.Empty);
+        File.SetUnixFileMode(slirp, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        o = o with
+        {
+            NetworkHelpers = new NetworkHelperFacts(new Version(0, 3, 2), ["--config-net", "--dns-forward"]),
+            OverlayInUserNamespace = false,
+            FallbackStorageDriver = "vfs",
+        };
+        IReadOnlyList<SystemProblem> problems = SystemChecker.Run(o, Unified, Delegated);
+        Assert.Contains(problems, p => p.Check == "pasta" && p.Message.Contains("lacks --config-net, --dns-forward", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Check == "slirp4netns" && p.Message.Contains("version 0.3.2", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Check == "overlay" && p.Fix.Contains("fuse-overlayfs", StringComparison.Ordinal));
+
+        SystemCheckOptions fine = o with { NetworkHelpers = new NetworkHelperFacts(new Version(1, 2, 0), []), OverlayInUserNamespace = true };
+        Assert.Empty(SystemChecker.Run(fine, Unified, Delegated));
+    }
+
+    [Fact]
+    public void A_helper_without_the_execute_bit_counts_as_missing()
+    {
+        SystemCheckOptions o = Healthy();
+        File.SetUnixFileMode(Path.Combine(o.ProgramDirectories[0], "pasta"), UnixFileMode.UserRead);
+        Assert.Contains(SystemChecker.Run(o, Unified, Delegated), p => p.Check == "network");
+    }
+
+    [Theory]
+    [InlineData("slirp4netns version 1.2.0\ncommit: 656041d\nlibslirp: 4.7.0\n", "1.2.0")]
+    [InlineData("slirp4netns version 0.4\n", "0.4.0")]
+    [InlineData("slirp4netns: unrecognized option\n", null)]
+    public void Slirp4netns_version_is_parsed(string output, string? expected) =>
+        Assert.Equal(expected is null ? null : Version.Parse(expected), NetworkHelperProbe.ParseSlirp4netnsVersion(output));
+
+    [Fact]
+    public void Pasta_options_are_found_in_its_help()
+    {
+        string recent = string.Join("\n", NetworkHelperProbe.PastaOptionsUsed.Select(o => "  " + o + " ARG   does things"));
+        Assert.Empty(NetworkHelperProbe.MissingPastaOptions(recent));
+        Assert.Equal(["--config-net", "--dns-forward"], NetworkHelperProbe.MissingPastaOptions(recent.Replace("--config-net", "--other", StringComparison.Ordinal).Replace("--dns-forward", "-D", StringComparison.Ordinal)));
+    }
 }

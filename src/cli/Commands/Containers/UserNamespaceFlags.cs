@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Skiff.Core.IdMaps;
+using Skiff.Rootless.IdMaps;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>run/create's user namespace flags (podman's names): --userns, --uidmap, --gidmap.</summary>
+public sealed class UserNamespaceFlags
+{
+    public Option<string?> Userns { get; } = new("--userns") { Description = "User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])" };
+
+    public Option<string[]> UidMap { get; } = new("--uidmap") { Description = "UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)" };
+
+    public Option<string[]> GidMap { get; } = new("--gidmap") { Description = "GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Userns);
+        command.Options.Add(UidMap);
+        command.Options.Add(GidMap);
+    }
+
+    /// <summary>
+    /// The container's user namespace from the flags: its map (for --userns=auto a block no other
+    /// container uses: the caller holds <see cref="AutoLock"/> until the container is stored).
+    /// </summary>
+    public UserNamespacePlan Plan(CliContext context, ContainerStore store, ParseResult parse)
+    {
+        UserNamespaceMode mode = UserNamespaceMode.Parse(parse.GetValue(Userns));
+        IReadOnlyList<IdMapping> uids = IdMappingParser.ParseAll("--uidmap", parse.GetValue(UidMap) ?? []);
+        IReadOnlyList<IdMapping> gids = IdMappingParser.ParseAll("--gidmap", parse.GetValue(GidMap) ?? []);
+        return new ContainerIdMapPlanner(Context(context, store, mode.Kind == UserNamespaceKind.Auto)).Plan(mode, uids, gids);
+    }
+
+    /// <summary>Records the plan in the container's config; for keep-id also the user the process runs as and the account added to its /etc/passwd.</summary>
+    public static ContainerConfig Apply(CliContext context, ContainerConfig config, UserNamespacePlan plan, bool userGiven)
+    {
+        config = config with { UsernsMode = plan.Mode.ToString(), IdMappings = plan.Map };
+        if (plan.DefaultUid is uint uid && plan.DefaultGid is uint gid)
+        {
+            string home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : "/";
+            config = config with { AddAccount = new ContainerAccount(context.User.Name, uid, gid, home) };
+            if (!userGiven)
+            {
+                config = config with { User = FormattableString.Invariant($"{uid}:{gid}") };
+            }
+        }
+
+        return config;
+    }
+
+    /// <summary>Serializes --userns=auto allocations between concurrent creates.</summary>
+    public static DescriptorLock AutoLock(ContainerStore store)
+    {
+        Directory.CreateDirectory(store.ContainersDirectory);
+        return DescriptorLock.Acquire(Path.Combine(store.ContainersDirectory, ".userns-auto.lock"));
+    }
+
+    private static UserNamespaceContext Context(CliContext context, ContainerStore store, bool auto)
+    {
+        var result = new UserNamespaceContext(context.User.Rootless, context.User.Uid, context.User.Gid);
+        if (context.User.Rootless)
+        {
+            IReadOnlyList<SubordinateRange> uids = SubordinateIdFile.Read("/etc/subuid", context.User.Name, context.User.Uid);
+            IReadOnlyList<SubordinateRange> gids = SubordinateIdFile.Read("/etc/subgid", context.User.Name, context.User.Uid);
+            return result with
+            {
+                UidCount = 1 + (uint)uids.Sum(r => r.Count),
+                GidCount = 1 + (uint)gids.Sum(r => r.Count),
+            };
+        }
+
+        if (!auto)
+        {
+            return result;
+        }
+
+        var usedUids = new List<(uint, uint)>();
+        var usedGids = new List<(uint, uint)>();
+        foreach (string id in store.ListIds())
+        {
+            IdMap? map;
+            try
+            {
+                map = store.ReadConfig(id).IdMappings;
+            }
+            catch (Exception e) when (e is IOException or Core.Errors.SkiffException or global::System.Text.Json.JsonException)
+            {
+                continue;
+            }
+
+            usedUids.AddRange(map?.Uids.Select(m => (m.HostId, m.Size)) ?? []);
+            usedGids.AddRange(map?.Gids.Select(m => (m.HostId, m.Size)) ?? []);
+        }
+
+        return result with
+        {
+            AutoUids = SubordinateIdFile.Read("/etc/subuid", "containers", uint.MaxValue),
+            AutoGids = SubordinateIdFile.Read("/etc/subgid", "containers", uint.MaxValue),
+            UsedUids = usedUids,
+            UsedGids = usedGids,
+        };
+    }
+}

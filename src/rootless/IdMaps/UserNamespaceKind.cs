@@ -1,0 +1,23 @@
+namespace Skiff.Rootless.IdMaps;
+
+/// <summary>podman's <c>--userns</c> modes that skiff implements.</summary>
+public enum UserNamespaceKind
+{
+    /// <summary>No flag: root runs without a user namespace, rootless in skiff's own (container 0 = the user).</summary>
+    Default,
+
+    /// <summary>--userns=host: as the default (root: the host's ids; rootless: skiff's user namespace as is).</summary>
+    Host,
+
+    /// <summary>--userns=keep-id[:uid=N,gid=N]: the user's own ids inside (rootless only).</summary>
+    KeepId,
+
+    /// <summary>--userns=nomap: the user's own ids are not mapped (rootless only).</summary>
+    NoMap,
+
+    /// <summary>--userns=auto[:size=N]: a fresh range from the <c>containers</c> subordinate ids (root only).</summary>
+    Auto,
+
+    /// <summary>--uidmap/--gidmap: the given maps.</summary>
+    Private,
+}

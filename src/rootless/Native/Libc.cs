@@ -1,0 +1,19 @@
+using System.Runtime.InteropServices;
+
+namespace Skiff.Rootless.Native;
+
+/// <summary>The few libc entry points Skiff.Rootless calls itself; only the wrappers in this project use them.</summary>
+internal static unsafe partial class Libc
+{
+    public const int AT_FDCWD = -100;
+    public const uint STATX_UID = 0x8;
+
+    /// <summary>Offset of <c>stx_uid</c> in <c>struct statx</c> (the same on every architecture).</summary>
+    public const int StatxUidOffset = 20;
+
+    /// <summary>Size of <c>struct statx</c>.</summary>
+    public const int StatxSize = 256;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+}

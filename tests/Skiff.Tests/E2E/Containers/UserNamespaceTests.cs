@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Containers;
+
+/// <summary>--userns, --uidmap/--gidmap and :U through the published binary, rootless and as root.</summary>
+[Trait("Category", "E2E")]
+public sealed class UserNamespaceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Rootless_keep_id_runs_as_the_user_and_files_on_a_bind_mount_keep_their_owner()
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        await skiff.ImportBusyboxAsync("busybox");
+        TestUser user = skiff.Sandbox.User!;
+        string uid = user.Uid.ToString(CultureInfo.InvariantCulture);
+        string gid = user.Gid.ToString(CultureInfo.InvariantCulture);
+        string project = Path.Combine(skiff.Sandbox.Work, "project");
+        (await skiff.ExecAsync("mkdir", project)).AssertSuccess();
+
+        ProcessResult run = (await skiff.RunAsync(
+            "run", "--rm", "--network", "none", "--userns=keep-id", "-v", project + ":/src", "busybox",
+            "sh", "-c", "id -u; id -g; whoami; touch /src/made; stat -c '%u %U' /src /; cat /proc/self/uid_map")).AssertSuccess();
+        string[] lines = run.StdoutLines.ToArray();
+        Assert.Equal(uid, lines[0]);
+        Assert.Equal(gid, lines[1]);
+        Assert.Equal(user.Name, lines[2]);
+        Assert.Equal($"{uid} {user.Name}", lines[3]);
+
+        // The image's root directory still belongs to root inside (its copy is owned through the map).
+        Assert.Equal("0 root", lines[4]);
+        Assert.Contains($"{uid} 0 1", string.Join(' ', lines[5..].Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)))));
+        Assert.Equal($"{uid}:{gid}\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(project, "made"))).AssertSuccess().Stdout);
+
+        // Containers with the same map share one shifted copy of the image, each with its own changes on top.
+        (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=keep-id", "--user", "0", "busybox", "sh", "-c", "echo mine > /etc/written")).AssertSuccess();
+        Assert.Equal("gone\n", (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=keep-id", "busybox", "sh", "-c", "cat /etc/written 2>/dev/null || echo gone")).AssertSuccess().Stdout);
+        Assert.Single(Directory.GetDirectories(Path.Combine(skiff.Sandbox.StorageRoot, "mapped-images")));
+
+        using JsonDocument inspect = JsonDocument.Parse((await skiff.RunAsync("create", "--userns=keep-id", "busybox", "true")).AssertSuccess().Stdout.Trim() is { } id
+            ? (await skiff.RunAsync("inspect", id)).AssertSuccess().Stdout
+            : "[]");
+        JsonElement host = inspect.RootElement[0].GetProperty("HostConfig");
+        Assert.Equal("keep-id", host.GetProperty("UsernsMode").GetString());
+        Assert.Contains($"{uid}:0:1", host.GetProperty("IDMappings").GetProperty("UidMap").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
+    [InlineData("skiff")]
+    [InlineData("default")]
+    public async Task Rootless_keep_id_with_uid_and_gid_nomap_and_uidmap(string runtime)
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        await skiff.ImportBusyboxAsync("busybox");
+        string uid = skiff.Sandbox.User!.Uid.ToString(CultureInfo.InvariantCulture);
+        string[] common = ["run", "--rm", "--network", "none", .. RuntimeFlags(runtime)];
+
+        Assert.Equal(
+            "1000:1000\n0 1 1000\n1000 0 1\n1001 1001 64536\n",
+            (await skiff.RunAsync([.. common, "--userns=keep-id:uid=1000,gid=1000", "busybox", "sh", "-c", "echo $(id -u):$(id -g); awk '{print $1, $2, $3}' /proc/self/uid_map"])).AssertSuccess().Stdout);
+
+        // nomap: the user's own id (0 in skiff's namespace, which the host sees as its uid) is not in the container.
+        ProcessResult nomap = (await skiff.RunAsync([.. common, "--userns=nomap", "busybox", "sh", "-c", "awk '{print $1, $2, $3}' /proc/self/uid_map; stat -c %u /"])).AssertSuccess();
+        Assert.Equal(["0 1 65536", "0"], nomap.StdoutLines);
+
+        Assert.Equal(
+            "0 1 1000\n1000 0 1\n",
+            (await skiff.RunAsync([.. common, "--uidmap", "0:1:1000", "--uidmap", "1000:0:1", "--gidmap", "0:1:65536", "busybox", "sh", "-c", "awk '{print $1, $2, $3}' /proc/self/uid_map"])).AssertSuccess().Stdout);
+        _ = uid;
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Volume_U_option_chowns_the_source_to_the_container_user(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string data = Path.Combine(skiff.Sandbox.Work, "data");
+        (await skiff.ExecAsync("mkdir", "-p", Path.Combine(data, "sub"))).AssertSuccess();
+        (await skiff.ExecAsync("touch", Path.Combine(data, "sub", "file"))).AssertSuccess();
+
+        Assert.Equal(
+            "1000:1000\n1000:1000\n",
+            (await skiff.RunAsync("run", "--rm", "--network", "none", "--user", "1000:1000", "-v", data + ":/data:U", "busybox", "stat", "-c", "%u:%g", "/data", "/data/sub/file")).AssertSuccess().Stdout);
+        Assert.Equal(
+            "0:0\n",
+            (await skiff.RunAsync("run", "--rm", "--network", "none", "--mount", $"type=bind,src={data},dst=/data,U=true", "busybox", "stat", "-c", "%u:%g", "/data/sub")).AssertSuccess().Stdout);
+    }
+
+    [Theory]
+    [InlineData("skiff")]
+    [InlineData("default")]
+    public async Task Root_auto_gives_running_containers_separate_ranges_and_the_image_still_belongs_to_root(string runtime)
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        await skiff.ImportBusyboxAsync("busybox");
+        string first = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
+        string second = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
+        try
+        {
+            (uint, uint) a = await HostRangeAsync(skiff, first);
+            (uint, uint) b = await HostRangeAsync(skiff, second);
+            Assert.Equal(2048u, a.Item2);
+            Assert.True(a.Item1 + a.Item2 <= b.Item1 || b.Item1 + b.Item2 <= a.Item1, $"ranges overlap: {a} {b}");
+            Assert.True(a.Item1 >= 2147483647u);
+
+            Assert.Equal("0:0\n0:0\n", (await skiff.RunAsync("exec", first, "stat", "-c", "%u:%g", "/", "/bin/sh")).AssertSuccess().Stdout);
+            (await skiff.RunAsync("exec", first, "sh", "-c", "echo x > /etc/written")).AssertSuccess();
+            Assert.Equal("auto:size=2048\n", (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.UsernsMode}}", first)).AssertSuccess().Stdout);
+        }
+        finally
+        {
+            await skiff.RunAsync("rm", "-f", "-t", "0", first, second);
+        }
+
+        // Removed containers release their ranges: the next one starts at the bottom of the pool again.
+        string third = (await skiff.RunAsync("create", "--userns=auto:size=2048", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        Assert.Equal(
+            "[0:2147483647:2048]\n",
+            (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.IDMappings.UidMap}}", third)).AssertSuccess().Stdout);
+    }
+
+    [Fact]
+    public async Task Root_uidmap_and_host()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        await skiff.ImportBusyboxAsync("busybox");
+        Assert.Equal(
+            "0 200000 65536\n0:0 0:0\n",
+            (await skiff.RunAsync("run", "--rm", "--network", "none", "--uidmap", "0:200000:65536", "busybox", "sh", "-c", "awk '{print $1, $2, $3}' /proc/self/uid_map; echo $(stat -c %u:%g /) $(stat -c %u:%g /bin/sh)")).AssertSuccess().Stdout);
+        Assert.Equal(
+            "0 0 4294967295\n",
+            (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=host", "busybox", "awk", "{print $1, $2, $3}", "/proc/self/uid_map")).AssertSuccess().Stdout);
+    }
+
+    [Theory]
+    [InlineData(false, "--userns=bogus", "invalid --userns \"bogus\"")]
+    [InlineData(false, "--uidmap=0:1", "invalid --uidmap \"0:1\"")]
+    [InlineData(false, "--userns=keep-id", "--userns=keep-id is only supported in rootless mode")]
+    [InlineData(false, "--userns=auto:size=4294967295", "no free block of 4294967295 ids")]
+    [InlineData(true, "--userns=auto", "--userns=auto is only supported as root")]
+    [InlineData(true, "--uidmap=0:100000:65536", "maps ids that skiff's user namespace does not have")]
+    public async Task Bad_user_namespace_flags_are_one_error_with_a_hint(bool rootless, string flag, string message)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        ProcessResult result = (await skiff.RunAsync("run", "--rm", "--network", "none", flag, "busybox", "true")).AssertError(125, message);
+        Assert.Contains("Hint:", result.Stderr);
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+    }
+
+    /// <summary>The default runtime (runc) or skiff's built-in one.</summary>
+    private static string[] RuntimeFlags(string runtime) => ["--runtime", runtime];
+
+    private static async Task<(uint Start, uint Size)> HostRangeAsync(SkiffCli skiff, string id)
+    {
+        string pid = (await skiff.RunAsync("inspect", "--format", "{{.State.Pid}}", id)).AssertSuccess().Stdout.Trim();
+        string[] fields = File.ReadAllText($"/proc/{pid}/uid_map").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (uint.Parse(fields[1], CultureInfo.InvariantCulture), uint.Parse(fields[2], CultureInfo.InvariantCulture));
+    }
+}
