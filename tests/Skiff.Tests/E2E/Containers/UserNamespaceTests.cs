@@ -39,6 +39,12 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Equal("gone\n", (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=keep-id", "busybox", "sh", "-c", "cat /etc/written 2>/dev/null || echo gone")).AssertSuccess().Stdout);
         Assert.Single(Directory.GetDirectories(Path.Combine(skiff.Sandbox.StorageRoot, "mapped-images")));
 
+        // export shows the owners the container sees, not the copy's shifted ones.
+        string stopped = (await skiff.RunAsync("create", "--userns=keep-id", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        string exported = Path.Combine(skiff.Sandbox.Work, "export.tar");
+        (await skiff.RunAsync("export", "-o", exported, stopped)).AssertSuccess();
+        Assert.Contains("0/0", (await skiff.ExecAsync("tar", "-tvf", exported, "bin/busybox")).AssertSuccess().Stdout);
+
         using JsonDocument inspect = JsonDocument.Parse((await skiff.RunAsync("create", "--userns=keep-id", "busybox", "true")).AssertSuccess().Stdout.Trim() is { } id
             ? (await skiff.RunAsync("inspect", id)).AssertSuccess().Stdout
             : "[]");
@@ -111,7 +117,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         }
         finally
         {
-            await skiff.RunAsync("rm", "-f", "-t", "0", first, second);
+            await skiff.RunAsync("rm", "-f", first, second);
         }
 
         // Removed containers release their ranges: the next one starts at the bottom of the pool again.
