@@ -10,7 +10,7 @@ function __skiff_subcommands
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_oci
-            printf '%s\n' 'create' 'delete' 'exec' 'kill' 'run' 'start' 'state'
+            printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
             printf '%s\n' 'check'
         case skiff_volume
@@ -53,7 +53,7 @@ function __skiff_value_flags
         case skiff_container_restart
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
             printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
@@ -105,7 +105,7 @@ function __skiff_value_flags
         case skiff_info
             printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--type' '-t'
         case skiff_kill
             printf '%s\n' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_load
@@ -117,21 +117,27 @@ function __skiff_value_flags
         case skiff_logs
             printf '%s\n' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
         case skiff_oci
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_create
-            printf '%s\n' '--bundle' '-b' '--console-socket' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--bundle' '-b' '--console-socket' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_delete
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_exec
-            printf '%s\n' '--console-socket' '--cwd' '--env' '-e' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver' '--user' '-u'
+            printf '%s\n' '--additional-gids' '-g' '--console-socket' '--cwd' '--env' '-e' '--log' '--log-format' '--log-level' '--pid-file' '--process' '-p' '--root' '--rootless' '--runroot' '--storage-driver' '--user' '-u'
+        case skiff_oci_features
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_kill
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+        case skiff_oci_pause
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+        case skiff_oci_resume
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_run
-            printf '%s\n' '--bundle' '-b' '--log-level' '--pid-file' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--bundle' '-b' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_start
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_state
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_pause
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_port
@@ -147,7 +153,7 @@ function __skiff_value_flags
         case skiff_restart
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rmi
             printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
@@ -253,7 +259,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'load' -d 'Load image(s) from a tar a
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
-complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like crun\'s)'
+complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like runc\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'pause' -d 'Pause all the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'port' -d 'List port mappings or a specific mapping for the container'
 complete -c skiff -n '__skiff_is skiff' -a 'ps' -d 'List containers'
@@ -485,6 +491,7 @@ complete -c skiff -n '__skiff_is skiff_container_rm' -l log-level -d 'Log messag
 complete -c skiff -n '__skiff_is skiff_container_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_rm' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_rm' -l time -s t -d 'With --force, seconds to wait for the stop signal before killing (default: kill at once)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
 complete -c skiff -n '__skiff_is skiff_container_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
@@ -819,6 +826,7 @@ complete -c skiff -n '__skiff_is skiff_inspect' -l root -d 'Path of the persiste
 complete -c skiff -n '__skiff_is skiff_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_inspect' -l size -s s -d 'Display total file size'
 complete -c skiff -n '__skiff_is skiff_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_inspect' -l type -s t -d 'Look only for this type: container, image or all' -r -f -a 'all container image'
 complete -c skiff -n '__skiff_is skiff_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -865,71 +873,152 @@ complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timesta
 complete -c skiff -n '__skiff_is skiff_oci' -a 'create' -d 'Create a container from a bundle'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'delete' -d 'Delete a container\'s runtime state'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'exec' -d 'Run a process in a running container'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'features' -d 'Print the runtime\'s features as JSON (runtime-spec features.md)'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'kill' -d 'Send a signal to a container\'s init'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'pause' -d 'Freeze every process of a container'
+complete -c skiff -n '__skiff_is skiff_oci' -a 'resume' -d 'Resume a paused container'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'run' -d 'Create and start a container and wait for it'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'start' -d 'Start a created container'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'state' -d 'Print the state of a container as JSON'
+complete -c skiff -n '__skiff_is skiff_oci' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci' -l version -s v -d 'Print the runtime\'s version'
 complete -c skiff -n '__skiff_is skiff_oci_create' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l no-new-keyring -d 'Accepted for runc compatibility: no session keyring is created'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l no-pivot -d 'Accepted for runc compatibility: the root is always entered with pivot_root'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l pid-file -d 'Write the init\'s pid to this file' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_create' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -f -a '(__skiff_dynamic containers)'
-complete -c skiff -n '__skiff_is skiff_oci_delete' -l force -s f -d 'Kill the container if it is still running'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l debug -d 'Accepted for runc compatibility'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l force -s f -d 'Kill the container if it is still running; a missing container is no error'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l additional-gids -s g -d 'Additional gid of the process' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l cwd -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l detach -s d -d 'Return once the process runs'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l env -s e -d 'Set an environment variable' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l no-new-privs -d 'Set no_new_privs for the process'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l pid-file -d 'Write the process\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l process -s p -d 'A runtime-spec process.json describing the whole process' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l tty -s t -d 'Allocate a pseudo-TTY (sent to --console-socket)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l user -s u -d 'uid[:gid] to run as' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_features' -l debug -d 'Accepted for runc compatibility'
+complete -c skiff -n '__skiff_is skiff_oci_features' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_features' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_features' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
+complete -c skiff -n '__skiff_is skiff_oci_features' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_features' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_features' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_features' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_features' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_features' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
-complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Accepted for runc compatibility; the init is signalled'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Signal every process of the container, not only its init'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l debug -d 'Accepted for runc compatibility'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l debug -d 'Accepted for runc compatibility'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_run' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l pid-file -d 'Write the init\'s pid to this file' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_run' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_start' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_start' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_start' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_start' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_oci_state' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l log -d 'Also write errors to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_state' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_oci_state' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_state' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
 complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1003,6 +1092,7 @@ complete -c skiff -n '__skiff_is skiff_rm' -l log-level -d 'Log messages at and 
 complete -c skiff -n '__skiff_is skiff_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_rm' -l time -s t -d 'With --force, seconds to wait for the stop signal before killing (default: kill at once)' -r -f
 complete -c skiff -n '__skiff_is skiff_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
 complete -c skiff -n '__skiff_is skiff_rmi' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'

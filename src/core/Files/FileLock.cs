@@ -43,13 +43,17 @@ public sealed class FileLock : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         SafeFileHandle stream = OpenLockFile(path);
-        if (Libc.flock(stream, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+        while (Libc.flock(stream, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
-            return new FileLock(stream);
+            // Only EWOULDBLOCK means another holder; a signal (the runtime's own) is no reason to give up.
+            if (Marshal.GetLastPInvokeError() != Errnos.EINTR)
+            {
+                stream.Dispose();
+                return null;
+            }
         }
 
-        stream.Dispose();
-        return null;
+        return new FileLock(stream);
     }
 
     public void Dispose() => stream.Dispose();

@@ -39,7 +39,8 @@ public static class CgroupCleanup
         }
     }
 
-    private static ICgroupManager Open()
+    /// <summary>The cgroupfs manager of this machine's layout, for operations on a group recorded earlier.</summary>
+    public static ICgroupManager Open()
     {
         CgroupLayout layout = CgroupLayoutDetector.Detect();
         return layout.Mode == CgroupMode.Unified ? new CgroupV2Manager(layout.UnifiedMount!) : new CgroupV1Manager(layout);

@@ -24,4 +24,7 @@ public sealed class ContainerRecord
 
     /// <summary>The container's cgroup (relative to the hierarchy roots), removed on delete; null when it has none.</summary>
     public string? CgroupPath { get; set; }
+
+    /// <summary>True between pause and resume (the group is frozen).</summary>
+    public bool Paused { get; set; }
 }

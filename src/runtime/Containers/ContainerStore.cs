@@ -95,12 +95,17 @@ public sealed class ContainerStore(string root)
         }
     }
 
-    /// <summary>created while the fifo waits for `start`, running once it is gone, stopped when the init has exited.</summary>
+    /// <summary>created while the fifo waits for `start`, running once it is gone, paused while frozen, stopped when the init has exited.</summary>
     public string StatusOf(ContainerRecord record)
     {
         if (!IsAlive(record))
         {
             return "stopped";
+        }
+
+        if (record.Paused)
+        {
+            return "paused";
         }
 
         return File.Exists(FifoOf(record.Id)) ? "created" : "running";

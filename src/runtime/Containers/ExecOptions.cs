@@ -18,4 +18,11 @@ public sealed record ExecOptions(string Id, IReadOnlyList<string> Args)
     public bool Detach { get; init; }
 
     public string? PidFile { get; init; }
+
+    /// <summary>A whole process spec (runc's --process FILE): replaces the container's process settings; the other options apply on top.</summary>
+    public Spec.ProcessSpec? Process { get; init; }
+
+    public IReadOnlyList<uint> AdditionalGids { get; init; } = [];
+
+    public bool NoNewPrivileges { get; init; }
 }

@@ -48,7 +48,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         RuntimeCgroup? cgroup = null;
         try
         {
-            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless);
+            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial());
             using Socket? console = spec.Process.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
             ContainerRecord record = await StartInitAsync(options, bundle, spec, request, directory, console, cancellationToken).ConfigureAwait(false);
             if (cgroup is not null)
@@ -106,26 +106,92 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         };
     }
 
-    public void Kill(string id, int signal)
+    /// <summary>Signals the init, or with <paramref name="all"/> every process of the container (its pid namespace; the init alone when it shares the host's).</summary>
+    public void Kill(string id, int signal, bool all = false)
     {
         ContainerRecord record = store.Load(id);
-        if (!ContainerStore.IsAlive(record) || !ChildProcesses.TrySignal(record.Pid, signal))
+        if (!ContainerStore.IsAlive(record))
+        {
+            throw SkiffException.Conflict($"container `{id}` is not running");
+        }
+
+        if (all)
+        {
+            foreach (int pid in ContainerProcesses.List(record.Pid))
+            {
+                ChildProcesses.TrySignal(pid, signal);
+            }
+
+            return;
+        }
+
+        if (!ChildProcesses.TrySignal(record.Pid, signal))
         {
             throw SkiffException.Conflict($"container `{id}` is not running");
         }
     }
 
-    public void Delete(string id, bool force)
+    /// <summary>Freezes every process of the container through its cgroup's freezer (runc pause).</summary>
+    public void Pause(string id) => SetFrozen(id, frozen: true);
+
+    /// <summary>Thaws a paused container (runc resume).</summary>
+    public void Resume(string id) => SetFrozen(id, frozen: false);
+
+    private void SetFrozen(string id, bool frozen)
     {
         ContainerRecord record = store.Load(id);
         string status = store.StatusOf(record);
-        if (status == "running" && !force)
+        if (status != (frozen ? "running" : "paused"))
         {
-            throw SkiffException.Conflict($"cannot delete container `{id}`: it is running", "stop it first, or use --force");
+            throw SkiffException.Conflict($"container `{id}` is {status}, not {(frozen ? "running" : "paused")}");
+        }
+
+        if (record.CgroupPath is null)
+        {
+            throw SkiffException.PrerequisiteMissing($"cannot {(frozen ? "pause" : "resume")} container `{id}`: it has no cgroup of its own", "give the bundle a linux.cgroupsPath and run as root");
+        }
+
+        ICgroupManager cgroups = CgroupCleanup.Open();
+        if (frozen)
+        {
+            cgroups.Freeze(record.CgroupPath);
+        }
+        else
+        {
+            cgroups.Thaw(record.CgroupPath);
+        }
+
+        record.Paused = frozen;
+        store.Save(record);
+    }
+
+    /// <summary>Forgets a container; with <paramref name="force"/> it kills a live one first, and a missing one is no error (as runc).</summary>
+    public void Delete(string id, bool force)
+    {
+        ContainerRecord record;
+        try
+        {
+            record = store.Load(id);
+        }
+        catch (SkiffException e) when (force && e.Kind == ErrorKind.NotFound)
+        {
+            store.Remove(id);
+            return;
+        }
+
+        string status = store.StatusOf(record);
+        if (status is "running" or "paused" && !force)
+        {
+            throw SkiffException.Conflict($"cannot delete container `{id}`: it is {status}", "stop it first, or use --force");
         }
 
         if (status != "stopped")
         {
+            if (record.Paused && record.CgroupPath is not null)
+            {
+                CgroupCleanup.TryThaw(record.CgroupPath);
+            }
+
             ChildProcesses.TrySignal(record.Pid, 9);
             for (int i = 0; i < 5000 && ContainerStore.IsAlive(record); i++)
             {
@@ -217,7 +283,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
     /// <summary>The container's process settings with exec's on top; the root, mounts and namespaces are the container's already.</summary>
     private static RuntimeSpec ExecSpec(RuntimeSpec container, ExecOptions options)
     {
-        ProcessSpec parent = container.Process ?? new ProcessSpec();
+        ProcessSpec parent = options.Process ?? container.Process ?? new ProcessSpec();
         var env = new List<string>(parent.Env);
         foreach (string variable in options.Env)
         {
@@ -237,7 +303,12 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             }
 
             uint gid = parts.Length == 2 ? uint.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
-            user = new UserSpec { Uid = uid, Gid = gid };
+            user = new UserSpec { Uid = uid, Gid = gid, Umask = parent.User.Umask };
+        }
+
+        if (options.AdditionalGids.Count > 0)
+        {
+            user = new UserSpec { Uid = user.Uid, Gid = user.Gid, Umask = user.Umask, AdditionalGids = [.. user.AdditionalGids ?? [], .. options.AdditionalGids] };
         }
 
         return new RuntimeSpec
@@ -246,13 +317,15 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             Process = new ProcessSpec
             {
                 Terminal = options.Tty,
+                ConsoleSize = parent.ConsoleSize,
                 User = user,
                 Args = [.. options.Args],
                 Env = env,
                 Cwd = options.Cwd ?? parent.Cwd,
                 Capabilities = parent.Capabilities,
                 Rlimits = parent.Rlimits,
-                NoNewPrivileges = parent.NoNewPrivileges,
+                NoNewPrivileges = parent.NoNewPrivileges || options.NoNewPrivileges,
+                OomScoreAdj = parent.OomScoreAdj,
             },
             Root = container.Root,
             Linux = new LinuxSpec { Seccomp = container.Linux?.Seccomp },

@@ -12,19 +12,13 @@ namespace Skiff.Runtime.Lifecycle;
 /// </summary>
 public sealed class BundleWriter(ContainerStore store)
 {
-    public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null)
+    /// <summary>
+    /// The environment the container's process starts with (before HOME, which comes from the image's
+    /// /etc/passwd at start): the image's and the user's variables plus PATH, TERM with a tty and HOSTNAME,
+    /// as podman gives them; inspect shows the same list.
+    /// </summary>
+    public static List<string> ProcessEnvironment(ContainerConfig config, string hostname)
     {
-        string directory = store.Directory(config.Id);
-        string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
-        File.WriteAllText(Path.Combine(directory, "hostname"), hostname + "\n");
-        File.WriteAllText(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
-        File.WriteAllText(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
-
-        // Names are looked up in the image's files once its root is mounted (ApplyUser, by the monitor).
-        ContainerUser user = UserResolver.NeedsLookup(config.User, config.GroupAdd)
-            ? new ContainerUser(0, 0, [], "/")
-            : UserResolver.Resolve(config.User, config.GroupAdd, null, null);
-        SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding());
         var env = new List<string>(config.Env);
         if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {
@@ -40,6 +34,24 @@ public sealed class BundleWriter(ContainerStore store)
         {
             env.Add("HOSTNAME=" + hostname);
         }
+
+        return env;
+    }
+
+    public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null)
+    {
+        string directory = store.Directory(config.Id);
+        string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
+        File.WriteAllText(Path.Combine(directory, "hostname"), hostname + "\n");
+        File.WriteAllText(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
+        File.WriteAllText(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
+
+        // Names are looked up in the image's files once its root is mounted (ApplyUser, by the monitor).
+        ContainerUser user = UserResolver.NeedsLookup(config.User, config.GroupAdd)
+            ? new ContainerUser(0, 0, [], "/")
+            : UserResolver.Resolve(config.User, config.GroupAdd, null, null);
+        SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding());
+        List<string> env = ProcessEnvironment(config, hostname);
 
         var process = new JsonObject
         {
@@ -238,7 +250,13 @@ public sealed class BundleWriter(ContainerStore store)
 
     private static JsonNode Rlimit(string ulimit)
     {
-        // docker's --ulimit name=soft[:hard]
+        (string type, long soft, long hard) = ParseUlimit(ulimit);
+        return new JsonObject { ["type"] = type, ["soft"] = soft, ["hard"] = hard };
+    }
+
+    /// <summary>docker's --ulimit name=soft[:hard] as the spec's rlimit (RLIMIT_NAME, soft, hard).</summary>
+    public static (string Type, long Soft, long Hard) ParseUlimit(string ulimit)
+    {
         string[] parts = ulimit.Split('=', 2);
         string[] values = parts.Length == 2 ? parts[1].Split(':', 2) : [];
         if (values.Length == 0 || !long.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long soft))
@@ -252,7 +270,7 @@ public sealed class BundleWriter(ContainerStore store)
             throw SkiffException.InvalidArgument($"invalid ulimit \"{ulimit}\"", "use --ulimit name=soft[:hard]");
         }
 
-        return new JsonObject { ["type"] = "RLIMIT_" + parts[0].ToUpperInvariant(), ["soft"] = soft, ["hard"] = hard };
+        return ("RLIMIT_" + parts[0].ToUpperInvariant(), soft, hard);
     }
 
     private static JsonNode IdMapping(Core.IdMaps.IdMapping m) =>

@@ -60,6 +60,10 @@ public sealed record SecurityProfile
         };
     }
 
+    /// <summary>The bounding set <see cref="For"/> gives, without compiling the rest of the profile (for inspect).</summary>
+    public static IReadOnlyList<string> BoundingSet(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, IReadOnlyList<string>? available = null) =>
+        Capabilities(privileged, capAdd, capDrop, available ?? Spec.Capabilities.All);
+
     /// <summary>Checks capability names as docker does (CAP_ prefix optional, any case, ALL).</summary>
     public static void Validate(IEnumerable<string> names)
     {

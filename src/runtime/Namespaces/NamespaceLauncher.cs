@@ -42,6 +42,11 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
                 environment["_SKIFF_NS_JOIN_TYPES"] = string.Join(',', NamespaceNames.Each(request.Join).Select(NamespaceNames.ProcName));
             }
 
+            foreach ((NamespaceKinds kind, string path) in request.JoinPaths)
+            {
+                environment["_SKIFF_NS_PATH_" + NamespaceNames.ProcName(kind)] = path;
+            }
+
             if (request.KeepIds)
             {
                 environment["_SKIFF_NS_NOSETUID"] = "1";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Skiff.Core.Errors;
 using Skiff.Core.IdMaps;
 using Skiff.Runtime.Spec;
@@ -11,27 +10,27 @@ public static class NamespacePlan
     public static NamespaceRequest From(LinuxSpec linux)
     {
         NamespaceKinds unshare = NamespaceKinds.None;
-        NamespaceKinds join = NamespaceKinds.None;
-        int? joinPid = null;
+        var paths = new Dictionary<NamespaceKinds, string>();
         foreach (NamespaceSpec ns in linux.Namespaces)
         {
             NamespaceKinds kind = KindOf(ns.Type);
+            if (paths.ContainsKey(kind) || unshare.HasFlag(kind))
+            {
+                throw SkiffException.InvalidArgument($"namespace `{ns.Type}` is listed twice");
+            }
+
             if (ns.Path is null)
             {
                 unshare |= kind;
-                continue;
             }
-
-            int pid = PidOf(ns.Path, kind);
-            if (joinPid is int other && other != pid)
+            else if (!Path.IsPathFullyQualified(ns.Path))
             {
-                throw SkiffException.InvalidArgument(
-                    $"joining namespaces of different processes ({other} and {pid}) is not supported yet",
-                    "give every namespace path as /proc/PID/ns/TYPE of the same process");
+                throw SkiffException.InvalidArgument($"namespace path `{ns.Path}` is not absolute");
             }
-
-            joinPid = pid;
-            join |= kind;
+            else
+            {
+                paths[kind] = ns.Path;
+            }
         }
 
         IdMap? maps = null;
@@ -40,7 +39,7 @@ public static class NamespacePlan
             maps = new IdMap(Convert(linux.UidMappings), Convert(linux.GidMappings));
         }
 
-        return new NamespaceRequest(unshare, joinPid, join, maps);
+        return new NamespaceRequest(unshare, Maps: maps) { JoinPaths = paths };
     }
 
     public static NamespaceKinds KindOf(string type) => type switch
@@ -54,21 +53,6 @@ public static class NamespacePlan
         "cgroup" => NamespaceKinds.Cgroup,
         _ => throw SkiffException.InvalidArgument($"unknown namespace type `{type}`"),
     };
-
-    /// <summary>The entry stage joins by pid, so a path must be /proc/PID/ns/&lt;name of this kind&gt;.</summary>
-    private static int PidOf(string path, NamespaceKinds kind)
-    {
-        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 4 && parts[0] == "proc" && parts[2] == "ns" && parts[3] == NamespaceNames.ProcName(kind)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
-        {
-            return pid;
-        }
-
-        throw SkiffException.InvalidArgument(
-            $"namespace path `{path}` is not supported yet",
-            $"use /proc/PID/ns/{NamespaceNames.ProcName(kind)}");
-    }
 
     private static List<IdMapping> Convert(List<IdMappingSpec>? mappings) =>
         [.. (mappings ?? []).Select(m => new IdMapping(m.ContainerId, m.HostId, m.Size))];

@@ -12,4 +12,7 @@ public sealed record NamespaceRequest(NamespaceKinds Unshare, int? JoinPid = nul
 {
     /// <summary>Stay at the mapped ids rather than becoming uid/gid 0 inside a new or joined user namespace.</summary>
     public bool KeepIds { get; init; }
+
+    /// <summary>Namespaces joined through a file (a bind-mounted /run/netns/NAME or a /proc/PID/ns/TYPE), each kind at most once.</summary>
+    public IReadOnlyDictionary<NamespaceKinds, string> JoinPaths { get; init; } = new Dictionary<NamespaceKinds, string>();
 }

@@ -5,6 +5,7 @@
 // It does nothing unless _SKIFF_NS_SYNC names a socket fd. Then, driven by environment variables:
 //   _SKIFF_NS_JOIN=<pid>        join the namespaces of <pid> listed in _SKIFF_NS_JOIN_TYPES
 //   _SKIFF_NS_JOIN_TYPES=a,b    namespace names under /proc/<pid>/ns (user first, then the rest)
+//   _SKIFF_NS_PATH_<name>=file  join the namespace bound at file (e.g. /run/netns/x), <name> as in /proc/PID/ns
 //   _SKIFF_NS_FLAGS=<int>       clone flags to unshare (CLONE_NEWUSER first, then the rest)
 //   _SKIFF_NS_NOSETUID=1        stay at the mapped ids instead of switching to 0 in the new user namespace
 // Protocol on the sync socket, messages are three int32 {tag, value, step}:
@@ -83,8 +84,21 @@ static const struct {
     {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS},
 };
 
-// Joins the listed namespaces of pid. All fds are opened first: after joining the mount
-// namespace, /proc may show another pid namespace.
+static int listed(const char *types, const char *name)
+{
+    size_t len = strlen(name);
+    const char *p = types;
+    while (p != NULL && *p) {
+        if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return 1;
+        const char *comma = strchr(p, ',');
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+// Joins the listed namespaces of pid and those named by _SKIFF_NS_PATH_<name>. All fds are
+// opened first: after joining the mount namespace, /proc and the paths may show other things.
 static int join_namespaces(const char *pid, const char *types)
 {
     int fds[sizeof ns_types / sizeof ns_types[0]];
@@ -94,17 +108,17 @@ static int join_namespaces(const char *pid, const char *types)
         fds[i] = -1;
         const char *name = ns_types[i].name;
         size_t len = strlen(name);
-        const char *p = types;
-        int wanted = 0;
-        while (*p) {
-            if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
-                wanted = 1;
-            const char *comma = strchr(p, ',');
-            if (!comma)
-                break;
-            p = comma + 1;
+        char variable[32] = "_SKIFF_NS_PATH_";
+        memcpy(variable + 15, name, len + 1);
+        const char *file = getenv(variable);
+        if (file != NULL) {
+            unsetenv(variable);
+            fds[i] = open(file, O_RDONLY | O_CLOEXEC);
+            if (fds[i] < 0)
+                fail(STEP_OPEN_NS);
+            continue;
         }
-        if (!wanted)
+        if (pid == NULL || types == NULL || !listed(types, name))
             continue;
         char path[64];
         size_t pl = strlen(pid);
@@ -152,8 +166,7 @@ __attribute__((constructor)) static void skiff_nsenter(void)
     unsetenv("_SKIFF_NS_JOIN");
     unsetenv("_SKIFF_NS_JOIN_TYPES");
 
-    if (join_pid != NULL && join_types != NULL)
-        need_fork |= join_namespaces(join_pid, join_types);
+    need_fork |= join_namespaces(join_pid, join_types);
 
     if (flags & CLONE_NEWUSER) {
         if (unshare(CLONE_NEWUSER) < 0)

@@ -37,6 +37,37 @@ public static class SpecFile
         return Parse(bytes, path);
     }
 
+    /// <summary>Reads a process.json (runc exec --process): the spec's process object on its own.</summary>
+    public static ProcessSpec LoadProcess(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxSize)
+            {
+                throw SkiffException.InvalidArgument($"{path} is larger than {MaxSize} bytes");
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw SkiffException.NotFound($"open `{path}`: no such file or directory");
+        }
+
+        try
+        {
+            ProcessSpec process = JsonSerializer.Deserialize(bytes, SpecJsonContext.Default.ProcessSpec)
+                ?? throw SkiffException.InvalidArgument($"{path}: the process is null");
+            return process.Args.Count > 0 ? process : throw SkiffException.InvalidArgument($"{path}: process.args is empty");
+        }
+        catch (JsonException e)
+        {
+            throw SkiffException.InvalidArgument($"{path}: invalid process spec: {e.Message}");
+        }
+    }
+
     public static RuntimeSpec Parse(ReadOnlySpan<byte> json, string origin)
     {
         try

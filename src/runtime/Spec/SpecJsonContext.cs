@@ -9,4 +9,5 @@ namespace Skiff.Runtime.Spec;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(RuntimeSpec))]
+[JsonSerializable(typeof(ProcessSpec))]
 public sealed partial class SpecJsonContext : JsonSerializerContext;

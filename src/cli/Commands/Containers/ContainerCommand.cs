@@ -15,7 +15,7 @@ public static class ContainerCommand
         {
             CreateCommand.Create(globals), RunCommand.Create(globals), StartCommand.Create(globals), StopCommand.Create(globals),
             KillCommand.Create(globals), RmCommand.Create(globals), list, LogsCommand.Create(globals), WaitCommand.Create(globals),
-            InspectCommand.Create(globals), ExecCommand.Create(globals), RenameCommand.Create(globals), ContainerPruneCommand.Create(globals),
+            InspectCommand.Create(globals, containersOnly: true), ExecCommand.Create(globals), RenameCommand.Create(globals), ContainerPruneCommand.Create(globals),
             CpCommand.Create(globals), ExportCommand.Create(globals), RestartCommand.Create(globals), AttachCommand.Create(globals), TopCommand.Create(globals),
         })
         {

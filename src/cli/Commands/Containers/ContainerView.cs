@@ -145,12 +145,13 @@ public static class ContainerView
 
         json.WriteEndArray();
         json.WriteStartObject("Config");
-        json.WriteString("Hostname", config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id));
+        string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
+        json.WriteString("Hostname", hostname);
         json.WriteString("User", config.User);
         json.WriteBoolean("AttachStdin", false);
         json.WriteBoolean("Tty", config.Tty);
         json.WriteBoolean("OpenStdin", config.OpenStdin);
-        WriteStrings(json, "Env", config.Env);
+        WriteStrings(json, "Env", BundleWriter.ProcessEnvironment(config, hostname));
         WriteStrings(json, "Cmd", config.Cmd);
         json.WriteString("Image", config.Image);
         json.WriteString("WorkingDir", config.WorkingDir);
@@ -176,10 +177,22 @@ public static class ContainerView
         json.WriteEndObject();
         WriteStrings(json, "Binds", config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
         WriteStrings(json, "GroupAdd", config.GroupAdd);
-        WriteStrings(json, "Ulimits", config.Ulimits);
+        json.WriteStartArray("Ulimits");
+        foreach (string ulimit in config.Ulimits)
+        {
+            (string type, long soft, long hard) = BundleWriter.ParseUlimit(ulimit);
+            json.WriteStartObject();
+            json.WriteString("Name", type);
+            json.WriteNumber("Soft", soft);
+            json.WriteNumber("Hard", hard);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteBoolean("Privileged", config.Privileged);
-        WriteStrings(json, "CapAdd", config.CapAdd);
-        WriteStrings(json, "CapDrop", config.CapDrop);
+        (IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop) = CapabilityView.Of(config);
+        WriteStrings(json, "CapAdd", capAdd);
+        WriteStrings(json, "CapDrop", capDrop);
         WriteStrings(json, "SecurityOpt", config.SecurityOpt);
         PortView.WriteMap(json, "PortBindings", config.Ports, given: true);
         json.WriteBoolean("PublishAllPorts", config.PublishAll);

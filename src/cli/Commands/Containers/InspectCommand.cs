@@ -1,32 +1,60 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff container inspect [--format T] CONTAINER...</c>: docker-shaped JSON.</summary>
+/// <summary>
+/// <c>skiff container inspect [--format T] CONTAINER...</c>: docker-shaped JSON. The top-level <c>skiff inspect</c>
+/// also finds images (podman's order: containers first, <c>--type</c> to choose). As podman, what was found is
+/// printed, each miss is one <c>Error:</c> line, and any miss exits 125.
+/// </summary>
 public static class InspectCommand
 {
-    public static Command Create(GlobalOptions globals, string name = "inspect")
+    public static Command Create(GlobalOptions globals, string name = "inspect", bool containersOnly = false)
     {
         var format = new Option<string?>("--format", "-f") { Description = "Format the output using the given Go template" };
         var size = new Option<bool>("--size", "-s") { Description = "Display total file size" };
+        var type = new Option<string>("--type", "-t") { Description = "Look only for this type: container, image or all", DefaultValueFactory = _ => containersOnly ? "container" : "all" };
+        type.AcceptOnlyFromAmong("container", "image", "all");
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
         var command = new Command(name, "Display detailed information on one or more containers") { format, size, containers };
+        if (!containersOnly)
+        {
+            command.Options.Add(type);
+        }
+
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            string kind = containersOnly ? "container" : parse.GetValue(type)!;
+            var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
             var documents = new List<string>();
-            int exit = ContainerServices.ForEach(context, parse.GetValue(containers)!, target =>
+            var missing = new List<string>();
+            foreach (string target in parse.GetValue(containers)!)
             {
-                string id = lifecycle.Store.TryResolve(target)
-                    ?? throw SkiffException.NotFound($"no such object: \"{target}\"");
-                ContainerConfig config = lifecycle.Store.ReadConfig(id);
-                ContainerState state = lifecycle.Observe(id);
-                documents.Add(ContainerView.Encode(json => ContainerView.WriteInspect(json, config, state, lifecycle.Store)));
-            });
+                if (kind != "image" && lifecycle.Store.TryResolve(target) is { } id)
+                {
+                    ContainerConfig config = lifecycle.Store.ReadConfig(id);
+                    ContainerState state = lifecycle.Observe(id);
+                    documents.Add(ContainerView.Encode(json => ContainerView.WriteInspect(json, config, state, lifecycle.Store)));
+                }
+                else if (kind != "container" && images.Value.Images.TryResolve(target) is { } image)
+                {
+                    documents.Add(Output.JsonOutput.Serialize(Images.ImageInspectView.Build(image, images.Value), indented: true));
+                }
+                else
+                {
+                    missing.Add(kind switch
+                    {
+                        "container" => $"no such container {target}",
+                        "image" => $"{target}: image not known",
+                        _ => $"no such object: \"{target}\"",
+                    });
+                }
+            }
+
             string? template = parse.GetValue(format);
             if (template is null || template == "json")
             {
@@ -41,7 +69,12 @@ public static class InspectCommand
                 }
             }
 
-            return exit;
+            foreach (string message in missing)
+            {
+                context.Error.WriteLine($"Error: inspecting object: {message}");
+            }
+
+            return missing.Count == 0 ? ExitCodes.Success : ExitCodes.EngineError;
         });
         return command;
     }

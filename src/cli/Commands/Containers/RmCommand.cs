@@ -3,7 +3,7 @@ using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff rm [-f] [-v] CONTAINER...</c></summary>
+/// <summary><c>skiff rm [-f [-t SECONDS]] [-v] CONTAINER...</c></summary>
 public static class RmCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -11,8 +11,9 @@ public static class RmCommand
         var force = new Option<bool>("--force", "-f") { Description = "Force removal of a running container (SIGKILL)" };
         var volumes = new Option<bool>("--volumes", "-v") { Description = "Remove anonymous volumes associated with the container" };
         var all = new Option<bool>("--all", "-a") { Description = "Remove all containers" };
+        var time = new Option<int?>("--time", "-t") { Description = "With --force, seconds to wait for the stop signal before killing (default: kill at once)" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("rm", "Remove one or more containers") { force, volumes, all, containers };
+        var command = new Command("rm", "Remove one or more containers") { force, volumes, all, time, containers };
         command.Aliases.Add("remove");
         command.SetAction(parse =>
         {
@@ -23,6 +24,11 @@ public static class RmCommand
             {
                 string id = lifecycle.Store.Resolve(target);
                 IReadOnlyList<ContainerMount> mounts = lifecycle.Store.ReadConfig(id).Mounts;
+                if (parse.GetValue(force) && parse.GetValue(time) is int seconds and > 0 && lifecycle.Observe(id).Status == ContainerStatus.Running)
+                {
+                    lifecycle.Stop(id, seconds);
+                }
+
                 lifecycle.Remove(id, parse.GetValue(force));
                 if (parse.GetValue(volumes))
                 {

@@ -6,14 +6,16 @@ namespace Skiff.Cli.Commands.Oci;
 /// <summary><c>skiff oci create [--bundle DIR] [--pid-file F] [--console-socket S] ID</c>: sets the container up and leaves its init waiting for start.</summary>
 public static class OciCreateCommand
 {
-    public static Command Create(GlobalOptions globals)
+    public static Command Create(GlobalOptions globals, OciOptions oci)
     {
         var id = new Argument<string>("container-id") { Description = "Container id" };
         var bundle = new Option<string?>("--bundle", "-b") { Description = "Directory holding config.json (default: current directory)" };
         var pidFile = new Option<string?>("--pid-file") { Description = "Write the init's pid to this file" };
         var consoleSocket = new Option<string?>("--console-socket") { Description = "AF_UNIX socket that receives the pty master" };
-        var command = new Command("create", "Create a container from a bundle") { id, bundle, pidFile, consoleSocket };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var noPivot = new Option<bool>("--no-pivot") { Description = "Accepted for runc compatibility: the root is always entered with pivot_root" };
+        var noNewKeyring = new Option<bool>("--no-new-keyring") { Description = "Accepted for runc compatibility: no session keyring is created" };
+        var command = new Command("create", "Create a container from a bundle") { id, bundle, pidFile, consoleSocket, noPivot, noNewKeyring };
+        command.SetAction((parseResult, cancellationToken) => oci.RunAsync(parseResult, async () =>
         {
             OciRuntime runtime = OciCommand.Runtime(globals, parseResult);
             await runtime.CreateAsync(
@@ -24,7 +26,7 @@ public static class OciCreateCommand
                 },
                 cancellationToken);
             return 0;
-        });
+        }));
         return command;
     }
 }

@@ -73,7 +73,7 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         Assert.Empty((await skiff.RunAsync("ps", "-q")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("run", "-d", "--name", "web", "--rootfs", rootfs, "true")).AssertError(125, "already in use");
         (await skiff.RunAsync("rm", "web")).AssertSuccess();
-        (await skiff.RunAsync("inspect", "web")).AssertError(1, "no such object");
+        (await skiff.RunAsync("inspect", "web")).AssertError(125, "no such object");
     }
 
     [Theory, RootAndRootless]

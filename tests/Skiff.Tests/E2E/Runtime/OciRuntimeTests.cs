@@ -100,6 +100,89 @@ public sealed class OciRuntimeTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Lifecycle_errors_and_the_rest_of_runcs_verbs_follow_the_state_machine(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+
+        // Unknown ids: every verb fails and says so, except delete --force (runc's contract, podman relies on it).
+        foreach (string[] verb in new[] { new[] { "state" }, ["start"], ["kill"], ["delete"], ["pause"], ["resume"], ["exec"] })
+        {
+            string[] arguments = verb[0] == "exec" ? ["oci", "exec", "nosuch", "true"] : ["oci", .. verb, "nosuch"];
+            (await skiff.RunAsync(arguments)).AssertError(125, "does not exist");
+        }
+
+        (await skiff.RunAsync("oci", "delete", "--force", "nosuch")).AssertSuccess();
+
+        // runc's --log FILE --log-format json: the error also lands there as one JSON object per line.
+        string log = Path.Combine(skiff.Sandbox.Work, "runtime.log");
+        (await skiff.RunAsync("oci", "--log", log, "--log-format", "json", "start", "nosuch")).AssertExitCode(125);
+        JsonElement logged = JsonDocument.Parse(File.ReadAllLines(log).Single()).RootElement;
+        Assert.Equal("error", logged.GetProperty("level").GetString());
+        Assert.Contains("does not exist", logged.GetProperty("msg").GetString());
+
+        BusyboxBundle bundle = BusyboxBundle.Create(skiff.Sandbox.Work, skiff.Sandbox.User, ["sh", "-c", "sleep 300 & sleep 300 & wait"]);
+        if (!rootless)
+        {
+            bundle.Spec.Linux!.CgroupsPath = "/skiff-tests/oci-" + Guid.NewGuid().ToString("N")[..8];
+            bundle.Save();
+        }
+
+        (await CreateDetachedAsync(skiff, bundle, "verbs")).AssertSuccess();
+        (await CreateDetachedAsync(skiff, bundle, "verbs")).AssertExitCode(125);
+        Assert.Contains("already exists", File.ReadAllText(Path.Combine(skiff.Sandbox.Work, "verbs.log")));
+        (await skiff.RunAsync("oci", "exec", "verbs", "true")).AssertError(125, "not running");
+        (await skiff.RunAsync("oci", "start", "verbs")).AssertSuccess();
+
+        // conmon's form: the whole process from a file.
+        string processFile = Path.Combine(skiff.Sandbox.Work, "process.json");
+        File.WriteAllText(processFile, """{"args":["sh","-c","echo $FOO; id -u; pwd"],"env":["FOO=bar","PATH=/bin"],"cwd":"/tmp","user":{"uid":0,"gid":0}}""");
+        ProcessResult exec = (await skiff.RunAsync("oci", "exec", "--process", processFile, "verbs")).AssertSuccess();
+        Assert.Equal(["bar", "0", "/tmp"], exec.StdoutLines);
+        (await skiff.RunAsync("oci", "exec", "verbs", "--", "sh", "-c", "exit 4")).AssertExitCode(4);
+
+        if (rootless)
+        {
+            // Without a cgroup of its own there is no freezer to use.
+            (await skiff.RunAsync("oci", "pause", "verbs")).AssertError(125, "no cgroup");
+        }
+        else
+        {
+            (await skiff.RunAsync("oci", "pause", "verbs")).AssertSuccess();
+            Assert.Equal("paused", (await StateAsync(skiff, "verbs")).GetProperty("status").GetString());
+            (await skiff.RunAsync("oci", "pause", "verbs")).AssertError(125, "paused");
+            (await skiff.RunAsync("oci", "delete", "verbs")).AssertError(125, "it is paused");
+            (await skiff.RunAsync("oci", "resume", "verbs")).AssertSuccess();
+            Assert.Equal("running", (await StateAsync(skiff, "verbs")).GetProperty("status").GetString());
+        }
+
+        // sh as pid 1 ignores SIGTERM; --all also reaches both sleeps, after which sh's wait returns and it exits.
+        (await skiff.RunAsync("oci", "kill", "--all", "verbs", "TERM")).AssertSuccess();
+        await WaitForStatusAsync(skiff, "verbs", "stopped");
+        (await skiff.RunAsync("oci", "kill", "verbs", "KILL")).AssertError(125, "not running");
+        (await skiff.RunAsync("oci", "resume", "verbs")).AssertExitCode(125);
+        (await skiff.RunAsync("oci", "delete", "verbs")).AssertSuccess();
+        (await skiff.RunAsync("oci", "state", "verbs")).AssertError(125, "does not exist");
+    }
+
+    [Fact]
+    public async Task Features_and_version_describe_the_runtime()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        JsonElement features = JsonDocument.Parse((await skiff.RunAsync("oci", "features")).AssertSuccess().Stdout).RootElement;
+        Assert.StartsWith("1.", features.GetProperty("ociVersionMin").GetString());
+        JsonElement linux = features.GetProperty("linux");
+        string[] namespaces = [.. linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetString()!)];
+        Assert.Equal(["cgroup", "ipc", "mount", "network", "pid", "user", "uts"], namespaces);
+        Assert.Contains("CAP_SYS_ADMIN", linux.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        Assert.True(linux.GetProperty("seccomp").GetProperty("enabled").GetBoolean());
+        Assert.Contains("rbind", features.GetProperty("mountOptions").EnumerateArray().Select(o => o.GetString()));
+
+        ProcessResult version = (await skiff.RunAsync("oci", "--version")).AssertSuccess();
+        Assert.StartsWith("skiff version ", version.StdoutLines[0]);
+        Assert.Contains("spec: 1.", version.Stdout);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Exit_codes_come_from_errno_and_the_container(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

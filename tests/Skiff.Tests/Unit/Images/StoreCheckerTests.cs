@@ -103,6 +103,8 @@ public sealed class StoreCheckerTests : IDisposable
 
         File.SetLastWriteTimeUtc(Path.Combine(root, "ingest", content.Partials()[0].Name), DateTime.UtcNow.AddHours(-2));
         StoreReport old = Checker.Run(new StoreCheckOptions { PartialMinAge = TimeSpan.FromHours(1) }, repair: true);
+        Assert.False(old.Busy, "the store lock was not free");
+        Assert.Equal(StoreProblemKind.HalfWrittenBlob, Assert.Single(old.Found).Kind);
         Assert.Equal(StoreProblemKind.HalfWrittenBlob, Assert.Single(old.Repaired).Kind);
         Assert.Empty(content.Partials());
         Assert.Empty(Directory.GetFiles(Path.Combine(root, "ingest")));

@@ -43,19 +43,23 @@ public class RuntimeHelpersTests
         };
         NamespaceRequest request = NamespacePlan.From(linux);
         Assert.Equal(NamespaceKinds.Pid | NamespaceKinds.Mount | NamespaceKinds.User, request.Unshare);
-        Assert.Equal(77, request.JoinPid);
-        Assert.Equal(NamespaceKinds.Network, request.Join);
+        Assert.Equal("/proc/77/ns/net", request.JoinPaths[NamespaceKinds.Network]);
+        Assert.Single(request.JoinPaths);
         Assert.Equal(1000u, request.Maps!.HostUid(0));
     }
 
     [Fact]
-    public void Namespace_paths_other_than_proc_pid_ns_are_refused_clearly()
+    public void Namespace_paths_may_be_any_bound_file_of_any_process_but_must_be_absolute_and_unique()
     {
-        var linux = new LinuxSpec { Namespaces = [new() { Type = "network", Path = "/run/netns/x" }] };
-        SkiffException e = Assert.Throws<SkiffException>(() => NamespacePlan.From(linux));
-        Assert.Contains("/run/netns/x", e.Message);
-        var mismatched = new LinuxSpec { Namespaces = [new() { Type = "network", Path = "/proc/1/ns/ipc" }] };
-        Assert.Throws<SkiffException>(() => NamespacePlan.From(mismatched));
+        var linux = new LinuxSpec { Namespaces = [new() { Type = "network", Path = "/run/netns/x" }, new() { Type = "ipc", Path = "/proc/5/ns/ipc" }, new() { Type = "mount" }] };
+        NamespaceRequest request = NamespacePlan.From(linux);
+        Assert.Equal("/run/netns/x", request.JoinPaths[NamespaceKinds.Network]);
+        Assert.Equal("/proc/5/ns/ipc", request.JoinPaths[NamespaceKinds.Ipc]);
+        Assert.Equal(NamespaceKinds.Mount, request.Unshare);
+        var relative = new LinuxSpec { Namespaces = [new() { Type = "network", Path = "netns/x" }] };
+        Assert.Contains("netns/x", Assert.Throws<SkiffException>(() => NamespacePlan.From(relative)).Message);
+        var twice = new LinuxSpec { Namespaces = [new() { Type = "network" }, new() { Type = "network", Path = "/run/netns/x" }] };
+        Assert.Throws<SkiffException>(() => NamespacePlan.From(twice));
     }
 
     [Theory]

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Compat;
+
+/// <summary>
+/// The same commands through podman (runc, the ulimit flags this machine needs) and skiff, on the same
+/// imported busybox rootfs: the same exit codes and the same key inspect fields.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class PodmanDifferentialTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task Run_and_exec_exit_codes_match_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string[] podmanRun = ["--runtime", "runc", "run", "--rm", .. PodmanCli.UlimitFlags, "--network", "none"];
+        string[] skiffRun = ["run", "--rm", "--network", "none"];
+
+        // pid 1 cannot kill itself with a signal it has no handler for: exit 0 in both.
+        string[][] commands = [["true"], ["sh", "-c", "exit 3"], ["no-such-program"], ["/etc/passwd"], ["/etc"], ["sh", "-c", "kill -9 $$"]];
+        var podmanCodes = new List<int>();
+        foreach (string[] command in commands)
+        {
+            podmanCodes.Add((await podman.RunAsync([.. podmanRun, image, .. command])).ExitCode);
+            Assert.Equal(podmanCodes[^1], (await skiff.RunAsync([.. skiffRun, image, .. command])).ExitCode);
+        }
+
+        Assert.Equal([0, 3, 127, 126, 126, 0], podmanCodes);
+
+        // Errors of the engine itself: 125 in both.
+        Assert.Equal(125, (await podman.RunAsync([.. podmanRun, "--no-such-flag", image, "true"])).ExitCode);
+        (await skiff.RunAsync([.. skiffRun, "--no-such-flag", image, "true"])).AssertExitCode(125);
+        Assert.Equal(125, (await podman.RunAsync([.. podmanRun, "--pull", "never", "localhost/no-such-image:1", "true"])).ExitCode);
+        (await skiff.RunAsync([.. skiffRun, "--pull", "never", "localhost/no-such-image:1", "true"])).AssertExitCode(125);
+
+        // inspect of nothing: "[]" on stdout, an error naming it, 125.
+        ProcessResult podmanMissing = (await podman.RunAsync("inspect", "no-such-thing")).AssertExitCode(125);
+        ProcessResult skiffMissing = (await skiff.RunAsync("inspect", "no-such-thing")).AssertExitCode(125);
+        Assert.Equal(podmanMissing.Stdout.Trim(), skiffMissing.Stdout.Trim());
+        Assert.Equal(podmanMissing.Stderr.Trim(), skiffMissing.Stderr.Trim());
+        Assert.Equal(
+            (await podman.RunAsync("container", "inspect", "no-such-thing")).AssertExitCode(125).Stderr.Trim(),
+            (await skiff.RunAsync("container", "inspect", "no-such-thing")).AssertExitCode(125).Stderr.Trim());
+
+        // Killed by SIGKILL: 137 from wait and in inspect; exec codes pass through.
+        string name = "k-" + Guid.NewGuid().ToString("N")[..8];
+        (await podman.RunAsync(["--runtime", "runc", "run", "-d", "--name", name, .. PodmanCli.UlimitFlags, "--network", "none", image, "sleep", "300"])).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", name, "--network", "none", image, "sleep", "300")).AssertSuccess();
+        foreach (string[] exec in new[] { new[] { "sh", "-c", "exit 5" }, ["no-such-program"], ["/etc/passwd"], ["true"] })
+        {
+            int expected = (await podman.RunAsync(["exec", name, .. exec])).ExitCode;
+            Assert.Equal(expected, (await skiff.RunAsync(["exec", name, .. exec])).ExitCode);
+        }
+
+        (await podman.RunAsync("kill", "-s", "KILL", name)).AssertSuccess();
+        (await skiff.RunAsync("kill", "-s", "KILL", name)).AssertSuccess();
+        Assert.Equal("137", (await podman.RunAsync("wait", name)).AssertSuccess().Stdout.Trim());
+        Assert.Equal("137", (await skiff.RunAsync("wait", name)).AssertSuccess().Stdout.Trim());
+        // podman says "stopped" until its asynchronous cleanup ran, "exited" after: both mean exited here.
+        string state = "{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}";
+        Assert.Equal(
+            (await podman.RunAsync("inspect", "-f", state, name)).AssertSuccess().Stdout.Replace("stopped", "exited", StringComparison.Ordinal),
+            (await skiff.RunAsync("inspect", "-f", state, name)).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Inspect_shows_the_same_key_fields_as_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "i-" + Guid.NewGuid().ToString("N")[..8];
+        string[] flags =
+        [
+            "--name", name, "-e", "FOO=bar", "-w", "/tmp", "-u", "65534", "--label", "a=b", "--label", "c=d", "--hostname", "box",
+            "--network", "none", "--read-only", "--cap-add", "NET_ADMIN", "--cap-drop", "CHOWN", "--stop-timeout", "7",
+            "--ulimit", "nofile=1000:2000",
+        ];
+
+        (await podman.RunAsync(["--runtime", "runc", "create", "--ulimit", "nproc=32768:32768", .. flags, image, "sleep", "300"])).AssertSuccess();
+        (await skiff.RunAsync(["create", .. flags, image, "sleep", "300"])).AssertSuccess();
+        JsonElement podmanCreated = await InspectAsync(podman.RunAsync("inspect", name));
+        JsonElement skiffCreated = await InspectAsync(skiff.RunAsync("inspect", name));
+        AssertSameFields(podmanCreated, skiffCreated);
+
+        (await podman.RunAsync("start", name)).AssertSuccess();
+        (await skiff.RunAsync("start", name)).AssertSuccess();
+        AssertSameFields(await InspectAsync(podman.RunAsync("inspect", name)), await InspectAsync(skiff.RunAsync("inspect", name)));
+
+        (await podman.RunAsync("stop", "-t", "0", name)).AssertSuccess();
+        (await skiff.RunAsync("stop", "-t", "0", name)).AssertSuccess();
+        AssertSameFields(await InspectAsync(podman.RunAsync("inspect", name)), await InspectAsync(skiff.RunAsync("inspect", name)));
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    private static async Task<JsonElement> InspectAsync(Task<ProcessResult> inspect)
+    {
+        ProcessResult result = (await inspect).AssertSuccess();
+        return JsonDocument.Parse(result.Stdout).RootElement[0].Clone();
+    }
+
+    private static void AssertSameFields(JsonElement podman, JsonElement skiff)
+    {
+        foreach (string field in new[]
+        {
+            "Name", "State.Status", "State.Running", "State.Paused", "State.ExitCode", "State.OOMKilled",
+            "Config.Cmd", "Config.WorkingDir", "Config.User", "Config.Labels", "Config.Hostname", "Config.Tty", "Config.OpenStdin", "Config.StopTimeout",
+            "HostConfig.NetworkMode", "HostConfig.ReadonlyRootfs", "HostConfig.AutoRemove", "HostConfig.Privileged",
+            "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.LogConfig.Type", "HostConfig.Binds", "HostConfig.GroupAdd",
+        })
+        {
+            Assert.True(Json(podman, field) == Json(skiff, field), $"{field}: podman {Json(podman, field)}, skiff {Json(skiff, field)}");
+        }
+
+        // podman also lists its own TERM and container=podman, and HOME from the image's passwd.
+        static bool Podmans(string variable) => variable is "TERM=xterm" or "container=podman" || variable.StartsWith("HOME=", StringComparison.Ordinal);
+        string[] podmanEnv = [.. Strings(podman, "Config.Env").Where(v => !Podmans(v)).Order(StringComparer.Ordinal)];
+        string[] skiffEnv = [.. Strings(skiff, "Config.Env").Where(v => !Podmans(v)).Order(StringComparer.Ordinal)];
+        Assert.Equal(podmanEnv, skiffEnv);
+
+        JsonElement ulimit = Select(skiff, "HostConfig.Ulimits").EnumerateArray().Single(u => u.GetProperty("Name").GetString() == "RLIMIT_NOFILE");
+        JsonElement podmanUlimit = Select(podman, "HostConfig.Ulimits").EnumerateArray().Single(u => u.GetProperty("Name").GetString() == "RLIMIT_NOFILE");
+        Assert.Equal(Json(podmanUlimit, "Soft") + "/" + Json(podmanUlimit, "Hard"), Json(ulimit, "Soft") + "/" + Json(ulimit, "Hard"));
+    }
+
+    private static JsonElement Select(JsonElement root, string path)
+    {
+        JsonElement current = root;
+        foreach (string part in path.Split('.'))
+        {
+            current = current.GetProperty(part);
+        }
+
+        return current;
+    }
+
+    private static JsonElement? TrySelect(JsonElement root, string path)
+    {
+        JsonElement current = root;
+        foreach (string part in path.Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static string Json(JsonElement root, string path) => TrySelect(root, path) switch
+    {
+        null => "<missing>",
+        { ValueKind: JsonValueKind.Array } array => "[" + string.Join(",", array.EnumerateArray().Select(e => e.GetRawText())) + "]",
+        { ValueKind: JsonValueKind.Null } => "[]",
+        { ValueKind: JsonValueKind.Object } map => string.Join(",", map.EnumerateObject().Select(p => $"{p.Name}={p.Value}").Order(StringComparer.Ordinal)),
+        { ValueKind: JsonValueKind.String } text when path == "State.Status" => text.GetString() == "stopped" ? "exited" : text.GetString()!,
+        JsonElement other => other.GetRawText(),
+    };
+
+    private static IEnumerable<string> Strings(JsonElement root, string path) => Select(root, path).EnumerateArray().Select(e => e.GetString()!);
+}
