@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Container start+stop: `skiff run --rm IMAGE true` vs `podman run --rm IMAGE true` vs `crun run` of an
-# equivalent bundle, as root and rootless (as BENCH_USER). Target (issue 3): skiff <= 0.15 x podman and
-# <= 2 x crun. Run as root: sudo bench/run.sh   (RUNS=N, default 20; MODES="root rootless")
+# equivalent bundle, as root and rootless (as BENCH_USER), with each engine's default network and with
+# `--network none`. Targets (issues 3 and 4): skiff <= 0.15 x podman and <= 2 x crun.
+# Run as root: sudo bench/run.sh   (RUNS=N, default 20; MODES="root rootless"; NETWORKS="default none")
+#
+# How the other engines are made to run here (see README.md):
+# - podman 4.3 only starts containers on this machine with `--runtime runc` (crun refuses the hybrid
+#   cgroup layout) and explicit ulimits (it asks for an RLIMIT_NPROC/NOFILE the kernel refuses).
+# - crun 1.8 refuses hybrid cgroups ("cgroups in hybrid mode not supported"): it runs in a private mount
+#   namespace where an empty tmpfs hides /sys/fs/cgroup/unified, so it sees a plain v1 layout. Rootless,
+#   that namespace is a user namespace of the bench user (`unshare -Urm`), as the runtime a rootless
+#   engine starts runs in one. The `unshare` and `sh` starts are part of crun's measured time.
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-20}
 MODES=${MODES:-root rootless}
+NETWORKS=${NETWORKS:-default none}
 
 require_root
 require_tools hyperfine jq busybox
@@ -24,14 +34,19 @@ chmod 1777 "$rootfs/tmp"
 tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
 chmod 0644 "$work/busybox.tar"
 
+hard_nofile=$(ulimit -Hn)
+podman_flags="--runtime runc --ulimit nofile=$hard_nofile:$hard_nofile --ulimit nproc=32768:32768"
+
 bench_mode() {
-    local mode=$1 run_as=() skiff_store podman_store crun_root bundle=$work/bundle-$1
+    local mode=$1 run_as=() skiff_store podman_store crun_root bundle=$work/bundle-$1 prefix=""
     if [ "$mode" = rootless ]; then
         require_bench_user
         run_as=(as_user)
+        as_user true # creates the user's private HOME/XDG directories
         skiff_store=""
         podman_store="--root $work/user/podman-root --runroot $work/user/run/podman"
         crun_root="$work/user/run/crun"
+        prefix="runuser -u $BENCH_USER -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/user XDG_DATA_HOME=$work/user/data XDG_CONFIG_HOME=$work/user/config XDG_RUNTIME_DIR=$work/user/run "
     else
         skiff_store="--root $work/skiff-root --runroot $work/skiff-run"
         podman_store="--root $work/podman-root --runroot $work/podman-run"
@@ -42,47 +57,63 @@ bench_mode() {
     "${run_as[@]}" "$SKIFF" $skiff_store import "$work/busybox.tar" bench-busybox >/dev/null || die "skiff import failed ($mode)"
     "${run_as[@]}" "$SKIFF" $skiff_store run --rm bench-busybox true || die "skiff run --rm bench-busybox true failed ($mode)"
 
-    local names=(skiff) commands=()
-    local prefix=""
-    [ "$mode" = rootless ] && prefix="runuser -u $BENCH_USER -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/user XDG_DATA_HOME=$work/user/data XDG_CONFIG_HOME=$work/user/config XDG_RUNTIME_DIR=$work/user/run "
-    commands+=("$prefix$SKIFF $skiff_store run --rm bench-busybox true")
-
+    local have_podman=0
     if command -v podman >/dev/null 2>&1 \
         && "${run_as[@]}" podman $podman_store import "$work/busybox.tar" bench-busybox >/dev/null 2>&1 \
-        && "${run_as[@]}" podman $podman_store run --rm bench-busybox true >/dev/null 2>&1; then
-        names+=(podman)
-        commands+=("${prefix}podman $podman_store run --rm bench-busybox true")
+        && "${run_as[@]}" podman $podman_store run $podman_flags --rm bench-busybox true >/dev/null 2>&1; then
+        have_podman=1
     else
         echo "podman cannot run here ($mode): no podman comparison"
     fi
 
+    local crun_cmd=""
     if command -v crun >/dev/null 2>&1; then
-        # An equivalent bundle: crun's default spec on the same root filesystem, running /bin/true.
-        mkdir -p "$bundle"
+        # An equivalent bundle: crun's default spec (made where crun runs, so a rootless spec maps the
+        # namespace's own root) on the same root filesystem, running /bin/true, no network namespace
+        # helper (crun's spec has a private network namespace with only loopback, like --network none).
         mkdir -p "$bundle/rootfs"
         tar -C "$bundle/rootfs" -xf "$work/busybox.tar"
-        ( cd "$bundle" && crun spec $([ "$mode" = rootless ] && echo --rootless) )
+        local unshare_flags=-m
+        if [ "$mode" = rootless ]; then
+            unshare_flags=-Urm
+            chown -R "$BENCH_USER" "$bundle"
+            as_user unshare -Urm sh -c "cd '$bundle' && crun spec --rootless"
+        else
+            (cd "$bundle" && crun spec)
+        fi
         jq '.process.terminal = false | .process.args = ["/bin/true"]' "$bundle/config.json" >"$bundle/config.json.new"
         mv "$bundle/config.json.new" "$bundle/config.json"
-        if [ "$mode" = rootless ]; then chown -R "$BENCH_USER" "$bundle"; fi
-        # No cgroup manager: these machines have a hybrid cgroup layout crun refuses (DESIGN.md).
-        local crun_cmd="crun --root $crun_root --cgroup-manager=disabled run --bundle $bundle bench-\$RANDOM"
-        if "${run_as[@]}" bash -c "$crun_cmd" >/dev/null 2>&1; then
-            names+=(crun)
-            commands+=("$prefix bash -c '$crun_cmd'")
-        else
+        [ "$mode" = rootless ] && chown -R "$BENCH_USER" "$bundle"
+        crun_cmd="unshare $unshare_flags sh -c 'mount -t tmpfs none /sys/fs/cgroup/unified && exec crun --root $crun_root run --bundle $bundle bench-\$\$'"
+        if ! "${run_as[@]}" bash -c "$crun_cmd" >/dev/null 2>&1; then
             echo "crun cannot run the bundle here ($mode): no crun comparison"
+            crun_cmd=""
         fi
     fi
 
-    say "$mode: hyperfine, $RUNS runs each"
-    hyperfine --warmup 2 --runs "$RUNS" --export-json "$work/run-$mode.json" "${commands[@]}"
-    local skiff_mean i
-    skiff_mean=$(mean_of "$work/run-$mode.json" 0)
-    for i in $(seq 1 $((${#names[@]} - 1))); do
-        local target=0.15
-        [ "${names[$i]}" = crun ] && target=2
-        print_ratio "run --rm true ($mode)" "$skiff_mean" "${names[$i]}" "$(mean_of "$work/run-$mode.json" "$i")" "$target"
+    local network
+    for network in $NETWORKS; do
+        local flag="" names=(skiff) commands=()
+        [ "$network" = none ] && flag="--network none"
+        commands+=("$prefix$SKIFF $skiff_store run --rm $flag bench-busybox true")
+        if [ "$have_podman" = 1 ]; then
+            names+=(podman)
+            commands+=("${prefix}podman $podman_store run $podman_flags --rm $flag bench-busybox true")
+        fi
+        if [ -n "$crun_cmd" ]; then
+            names+=(crun)
+            commands+=("${prefix}bash -c \"$crun_cmd\"")
+        fi
+
+        say "$mode, $network network: hyperfine, $RUNS runs each (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        hyperfine --warmup 2 --runs "$RUNS" --export-json "$work/run-$mode-$network.json" "${commands[@]}"
+        local skiff_mean i
+        skiff_mean=$(mean_of "$work/run-$mode-$network.json" 0)
+        for i in $(seq 1 $((${#names[@]} - 1))); do
+            local target=0.15
+            [ "${names[$i]}" = crun ] && target=2
+            print_ratio "run --rm true ($mode, $network network)" "$skiff_mean" "${names[$i]}" "$(mean_of "$work/run-$mode-$network.json" "$i")" "$target"
+        done
     done
 }
 

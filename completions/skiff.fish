@@ -406,7 +406,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l rm -d 'Remove the co
 complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_create' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_container_create' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
@@ -558,7 +558,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l rm -d 'Remove the conta
 complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
@@ -656,7 +656,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container wh
 complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
@@ -1220,7 +1220,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when 
 complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
-complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'Path to the OCI runtime (runc, crun)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f

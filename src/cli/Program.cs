@@ -15,7 +15,8 @@ if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
     return Skiff.Runtime.Monitor.MonitorEntry.Run(
         args,
         new Skiff.Cli.Commands.Volumes.ImageVolumePopulator(),
-        store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()));
+        store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()),
+        runtimeRoot => Skiff.Cli.Commands.Oci.OciCommand.Compose(runtimeRoot, CurrentUser.Detect(), Environment.ProcessPath ?? "/proc/self/exe"));
 }
 
 // A container's port forwarder on a user-defined network, started by its monitor.

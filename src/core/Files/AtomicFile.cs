@@ -29,6 +29,33 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Replaces a file by rename without fsync: readers and a writer killed at any point see the old or the
+    /// new content, but a power loss may lose the change. For records rewritten often whose loss the
+    /// next boot makes harmless (a container's run state, a bundle regenerated at each start): an fsync
+    /// costs 0.3–40 ms here, depending on what else writes to the disk. Replacing an existing file this
+    /// way also survives a power loss on ext4 and btrfs, which flush the data of a file renamed over another.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> content)
+    {
+        string directory = Path.GetDirectoryName(path)!;
+        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                stream.Write(content);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
     /// <summary>fsync a directory so a rename into it survives a crash.</summary>
     public static void SyncDirectory(string directory)
     {

@@ -27,7 +27,23 @@ public sealed record CurrentUser(uint Uid, uint Gid, string Name, bool Rootless,
         }
 
         uint euid = Libc.geteuid();
-        return new CurrentUser(euid, Libc.getegid(), Environment.UserName, Rootless: euid != 0, InsideUserNamespace: false);
+        return new CurrentUser(euid, Libc.getegid(), NameOf(euid), Rootless: euid != 0, InsideUserNamespace: false);
+    }
+
+    /// <summary>
+    /// The user's name, or the uid when the passwd database cannot say: skiff also starts inside
+    /// containers (the runtime's exec stage), whose root may have no /etc/passwd at all.
+    /// </summary>
+    private static string NameOf(uint uid)
+    {
+        try
+        {
+            return Environment.UserName;
+        }
+        catch (IOException)
+        {
+            return uid.ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     public string ToVariable() => string.Create(CultureInfo.InvariantCulture, $"{Uid}:{Gid}:{Name}");

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Skiff.Runtime.Containers;
 
 /// <summary>`create`'s arguments, as the OCI runtime command line names them.</summary>
@@ -8,4 +10,16 @@ public sealed record CreateOptions(string Id, string Bundle)
 
     /// <summary>AF_UNIX socket to send the pty master to, for a spec with process.terminal.</summary>
     public string? ConsoleSocket { get; init; }
+
+    /// <summary>
+    /// The init's stdin, stdout and stderr; null gives it ours (the command line's case). The monitor,
+    /// which creates built-in containers in its own process, passes its pipes here.
+    /// </summary>
+    public (SafeHandle In, SafeHandle Out, SafeHandle Err)? Stdio { get; init; }
+
+    /// <summary>
+    /// Called with the init's pid as soon as its namespaces exist, while it still sets up its root: the
+    /// monitor starts the network helper then, so the two overlap. Must not block.
+    /// </summary>
+    public Action<int>? NamespacesReady { get; init; }
 }

@@ -50,7 +50,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         {
             cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial());
             using Socket? console = spec.Process.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
-            ContainerRecord record = await StartInitAsync(options.Id, bundle, spec, request, directory, console, cancellationToken).ConfigureAwait(false);
+            ContainerRecord record = await StartInitAsync(options, bundle, spec, request, directory, console, cancellationToken).ConfigureAwait(false);
             if (cgroup is not null)
             {
                 cgroup.AddProcess(record.Pid);
@@ -383,13 +383,15 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
-    private async Task<ContainerRecord> StartInitAsync(string id, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, Socket? console, CancellationToken cancellationToken)
+    private async Task<ContainerRecord> StartInitAsync(CreateOptions options, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, Socket? console, CancellationToken cancellationToken)
     {
+        string id = options.Id;
         using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
         using var stdin = new SafeFileHandle(0, ownsHandle: false);
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
         using var stderr = new SafeFileHandle(2, ownsHandle: false);
-        List<(SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2), (stateDirectory, ContainerInit.StateDirectoryFd)];
+        (SafeHandle In, SafeHandle Out, SafeHandle Err) stdio = options.Stdio ?? (stdin, stdout, stderr);
+        List<(SafeHandle, int)> descriptors = [(stdio.In, 0), (stdio.Out, 1), (stdio.Err, 2), (stateDirectory, ContainerInit.StateDirectoryFd)];
         if (console is not null)
         {
             descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd));
@@ -401,6 +403,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         var channel = new InitChannel(init.Sync);
         try
         {
+            options.NamespacesReady?.Invoke(init.Pid);
             channel.SendSpec(spec);
             channel.ReceiveReady();
         }

@@ -225,7 +225,7 @@ public sealed class BundleWriter(ContainerStore store)
             env.Add((JsonNode)JsonValue.Create("HOME=" + user.Home));
         }
 
-        Core.Files.AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        Core.Files.AtomicFile.Replace(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
     }
 
     /// <summary>Checks the shape of --user (name|uid[:group|gid]) before anything is created.</summary>

@@ -179,8 +179,13 @@ public sealed class ContainerStore(string root, string runRoot)
     public ContainerState ReadState(string id) =>
         Read(Path.Combine(Directory(id), StateFile), ContainerJsonContext.Default.ContainerState, id);
 
+    /// <summary>
+    /// Records the run state. Not fsynced: it changes at every start and exit, and after a power loss no
+    /// container runs anyway, whatever the record says (readers check recorded pids against the processes).
+    /// The first state, written at create, is durable.
+    /// </summary>
     public void WriteState(string id, ContainerState state) =>
-        AtomicFile.WriteAllBytes(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
+        AtomicFile.Replace(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
 
     public void WriteConfig(ContainerConfig config) =>
         AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));

@@ -30,9 +30,16 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private SafeFileHandle? terminal;
     private SafeFileHandle? stdinWriter;
     private ContainerLogWriter? log;
+    private Task? connecting;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
+
+    /// <summary>
+    /// skiff's own runtime, run inside this process, when the container uses it (<see cref="OciRuntimes.BuiltIn"/>);
+    /// null drives the runtime through its command line.
+    /// </summary>
+    public Containers.OciRuntime? BuiltIn { get; init; }
 
     /// <summary>Fills new volumes with the image's content (see <see cref="Volumes.IVolumePopulator"/>).</summary>
     public Volumes.IVolumePopulator? Populator { get; init; }
@@ -141,6 +148,40 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
+        int pid = BuiltIn is not null ? CreateInProcess(BuiltIn, config, nullIn, nullOut) : CreateWithCommandLine(config, nullIn, nullOut);
+        SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        if (network is not null)
+        {
+            // The namespace exists once the runtime created the container; the process has not run yet,
+            // so it starts with its network already connected.
+            try
+            {
+                if (connecting is not null)
+                {
+                    connecting.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    network.Connect(config, pid);
+                }
+            }
+            catch
+            {
+                ChildProcesses.TrySignal(pid, 9);
+                DeleteRuntimeState();
+                network.Disconnect(config);
+                throw;
+            }
+        }
+
+        StartRuntime(pid, config);
+
+        return (pid, pidFd);
+    }
+
+    /// <summary>Creates the container through the runtime's command line (runc, crun); returns the init's pid.</summary>
+    private int CreateWithCommandLine(ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
+    {
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         using (errorRead)
         {
@@ -209,42 +250,157 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
         }
 
-        int pid = int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
-        SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
-        if (network is not null)
+        return int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Creates the container with skiff's own runtime inside this process: the same state as `skiff oci
+    /// create` leaves, without starting (and loading) a runtime process for create, start and delete.
+    /// </summary>
+    private int CreateInProcess(Containers.OciRuntime builtIn, ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
+    {
+        var options = new Containers.CreateOptions(id, store.BundleDirectory(id))
         {
-            // The namespace exists once the runtime created the container; the process has not run yet,
-            // so it starts with its network already connected.
+            // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
+            NamespacesReady = network is null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
+        };
+        SafeFileHandle? consoleListener = null;
+        SafeFileHandle? outWrite = null;
+        SafeFileHandle? errWrite = null;
+        SafeFileHandle? stdinRead = null;
+        try
+        {
+            if (config.Tty)
+            {
+                consoleListener = UnixSockets.Listen(store.ConsoleSocketPath(id), seqPacket: false);
+                options = options with { ConsoleSocket = store.ConsoleSocketPath(id), Stdio = (nullIn, nullOut, nullOut) };
+            }
+            else
+            {
+                (stdout, outWrite) = Descriptors.Pipe();
+                (stderr, errWrite) = Descriptors.Pipe();
+                if (config.OpenStdin)
+                {
+                    (stdinRead, stdinWriter) = Descriptors.Pipe();
+                }
+
+                options = options with { Stdio = (stdinRead ?? nullIn, outWrite, errWrite) };
+            }
+
+            Containers.ContainerRecord record;
             try
             {
-                network.Connect(config, pid);
+                record = builtIn.CreateAsync(options).GetAwaiter().GetResult();
             }
-            catch
+            catch (SkiffException e) when (e.Kind is ErrorKind.CommandNotFound or ErrorKind.CannotExecute)
             {
-                ChildProcesses.TrySignal(pid, 9);
-                runtime.Run(runtime.Cli.Delete(id));
-                network.Disconnect(config);
+                DisconnectEarlyNetwork(config);
                 throw;
             }
-        }
+            catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+            {
+                DisconnectEarlyNetwork(config);
+                throw new SkiffException((e as SkiffException)?.Kind ?? ErrorKind.Internal, $"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}", (e as SkiffException)?.Hint);
+            }
 
-        ChildExit started = runtime.Run(runtime.Cli.Start(id));
-        if (started.ShellCode != 0)
+            if (consoleListener is not null)
+            {
+                // The init sent the pty master before it reported ready, so the connection is queued.
+                terminal = ReceiveTerminal(consoleListener, createPid: 0);
+            }
+
+            return record.Pid;
+        }
+        finally
         {
-            string detail = RuntimeError.TryRead(runtime.Cli.LogFile) ?? $"exit code {started.ShellCode}";
-            ChildProcesses.TrySignal(pid, 9);
-            runtime.Run(runtime.Cli.Delete(id));
-            network?.Disconnect(config);
-            throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {Path.GetFileName(runtime.Cli.Program)} start: {detail.Trim()}");
+            outWrite?.Dispose();
+            errWrite?.Dispose();
+            stdinRead?.Dispose();
+            if (consoleListener is not null)
+            {
+                consoleListener.Dispose();
+                File.Delete(store.ConsoleSocketPath(id));
+            }
+        }
+    }
+
+    /// <summary>After a failed create: waits for a network connection started early and undoes it.</summary>
+    private void DisconnectEarlyNetwork(ContainerConfig config)
+    {
+        if (connecting is null)
+        {
+            return;
         }
 
-        return (pid, pidFd);
+        try
+        {
+            connecting.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is SkiffException or IOException)
+        {
+        }
+
+        connecting = null;
+        network!.Disconnect(config);
     }
+
+    private void StartRuntime(int pid, ContainerConfig config)
+    {
+        string? failure = null;
+        if (BuiltIn is not null)
+        {
+            try
+            {
+                BuiltIn.Start(id);
+            }
+            catch (Exception e) when (e is SkiffException or IOException)
+            {
+                failure = e.Message;
+            }
+        }
+        else
+        {
+            ChildExit started = runtime.Run(runtime.Cli.Start(id));
+            if (started.ShellCode != 0)
+            {
+                failure = RuntimeError.TryRead(runtime.Cli.LogFile) ?? $"exit code {started.ShellCode}";
+            }
+        }
+
+        if (failure is not null)
+        {
+            ChildProcesses.TrySignal(pid, 9);
+            DeleteRuntimeState();
+            network?.Disconnect(config);
+            throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {RuntimeName} start: {failure.Trim()}");
+        }
+    }
+
+    /// <summary>The runtime's `delete --force`: its state and cgroup go; failures are not the caller's to handle.</summary>
+    private void DeleteRuntimeState()
+    {
+        if (BuiltIn is null)
+        {
+            runtime.Run(runtime.Cli.Delete(id));
+            return;
+        }
+
+        try
+        {
+            BuiltIn.Delete(id, force: true);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            // Already gone (never created, or removed by rm -f meanwhile).
+        }
+    }
+
+    private string RuntimeName => BuiltIn is not null ? OciRuntimes.BuiltIn : Path.GetFileName(runtime.Cli.Program);
 
     /// <summary>Accepts the runtime's connection on the console socket and takes the pty master it sends.</summary>
     private static SafeFileHandle ReceiveTerminal(SafeFileHandle listener, int createPid)
     {
-        using SafeFileHandle? createPidFd = Descriptors.TryOpenPidFd(createPid);
+        using SafeFileHandle? createPidFd = createPid > 0 ? Descriptors.TryOpenPidFd(createPid) : null;
         var set = new PollSet();
         while (true)
         {
@@ -447,7 +603,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // Removed underneath us (rm -f): nothing left to record.
         }
 
-        runtime.Run(runtime.Cli.Delete(id));
+        DeleteRuntimeState();
         if (config.CgroupPath is not null)
         {
             // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.

@@ -16,7 +16,12 @@ public static class MonitorEntry
     /// <param name="args">The monitor's command line.</param>
     /// <param name="populator">Fills new volumes with the image's content.</param>
     /// <param name="network">Makes the network connector for a container (Program.cs supplies the real one).</param>
-    public static int Run(string[] args, Volumes.IVolumePopulator? populator = null, Func<ContainerStore, IContainerNetwork>? network = null)
+    /// <param name="builtInRuntime">Makes skiff's own runtime for a state root, run in this process for containers that use it.</param>
+    public static int Run(
+        string[] args,
+        Volumes.IVolumePopulator? populator = null,
+        Func<ContainerStore, IContainerNetwork>? network = null,
+        Func<string, Containers.OciRuntime>? builtInRuntime = null)
     {
         if (args.Length < 4 || args[0] != Verb)
         {
@@ -34,6 +39,7 @@ public static class MonitorEntry
         {
             Volumes = new Volumes.VolumeStore(args[1]),
             Populator = populator,
+            BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
         }.Run(sync, first);
     }
 }

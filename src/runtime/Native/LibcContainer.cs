@@ -95,6 +95,20 @@ internal static unsafe partial class LibcContainer
         public void* Filter;
     }
 
+    private const long SYS_rt_sigaction = 13;
+
+    /// <summary>Sets the disposition of <paramref name="signal"/> to SIG_DFL if it is SIG_IGN (raw rt_sigaction: the kernel's struct, not glibc's).</summary>
+    internal static void DefaultIfIgnored(int signal)
+    {
+        // struct kernel_sigaction { handler; flags; restorer; mask (8 bytes) }
+        ulong* old = stackalloc ulong[4];
+        if (syscall(SYS_rt_sigaction, signal, 0, (long)old, 8, 0) == 0 && old[0] == 1 /* SIG_IGN */)
+        {
+            ulong* dfl = stackalloc ulong[4];
+            syscall(SYS_rt_sigaction, signal, (long)dfl, 0, 8, 0);
+        }
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 

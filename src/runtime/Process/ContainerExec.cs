@@ -18,6 +18,7 @@ public static unsafe class ContainerExec
     /// <param name="seccomp">The filter to load on this thread, or null.</param>
     public static void Exec(ProcessSpec process, string executable, SeccompFilter? seccomp)
     {
+        RestoreIgnoredSignals();
         try
         {
             // Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN, so it
@@ -49,6 +50,19 @@ public static unsafe class ContainerExec
         byte[] path = Utf8(executable);
         int errno = ExecVe(path, argv, envp);
         Die(ExecutableLookup.Failure(process.Args[0], errno).Message, errno == Errnos.ENOENT ? 127 : 126);
+    }
+
+    /// <summary>
+    /// execve keeps ignored signals ignored, and .NET ignores SIGPIPE: without this the container's
+    /// processes would not die of a closed pipe (`yes | head` would spin forever). Handled signals
+    /// need nothing, execve resets them; glibc's own (32, 33) are left as they are only if not ignored.
+    /// </summary>
+    private static void RestoreIgnoredSignals()
+    {
+        for (int signal = 1; signal <= 64; signal++)
+        {
+            LibcContainer.DefaultIfIgnored(signal);
+        }
     }
 
     private static void SetIdentityAndCapabilities(ProcessSpec process)

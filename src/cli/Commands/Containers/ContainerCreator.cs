@@ -69,7 +69,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             : entrypoint.Count > 0 ? [] : ["/bin/sh"];
 
         string? name = parse.GetValue(options.Name);
-        string runtime = parse.GetValue(options.Runtime) ?? OciRuntimes.DefaultProgram();
+        string runtime = parse.GetValue(options.Runtime) is { } runtimeFlag
+            ? OciRuntimes.Resolve(runtimeFlag, Environment.GetEnvironmentVariable("PATH"))
+            : OciRuntimes.DefaultProgram();
         ContainerConfig config = new ContainerConfig
         {
             Id = id,

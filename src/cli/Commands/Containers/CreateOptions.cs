@@ -67,7 +67,7 @@ public sealed class CreateOptions
 
     public Option<bool> Rootfs { get; } = new("--rootfs") { Description = "The first argument is an exploded root filesystem directory, not an image" };
 
-    public Option<string?> Runtime { get; } = new("--runtime") { Description = "Path to the OCI runtime (runc, crun)" };
+    public Option<string?> Runtime { get; } = new("--runtime") { Description = "OCI runtime: skiff (built in, the default), runc, crun or a path" };
 
     public ResourceOptions Resources { get; } = new();
 

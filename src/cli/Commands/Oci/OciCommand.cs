@@ -57,11 +57,17 @@ public static class OciCommand
         string root = parseResult.GetValue(globals.Root) is { } explicitRoot
             ? Path.GetFullPath(explicitRoot)
             : DefaultStateRoot(context);
+        return Compose(root, context.User, context.SelfExecutable);
+    }
+
+    /// <summary>The runtime over state root <paramref name="root"/>; the monitor composes it this way too, to run it in its own process.</summary>
+    public static OciRuntime Compose(string root, Core.Users.CurrentUser user, string selfExecutable)
+    {
         // Inside skiff's user namespace (a rootless container's monitor) skiff is uid 0 there and writes any map of its ids itself.
-        IIdMapWriter writer = context.User.Rootless && !context.User.InsideUserNamespace
-            ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), context.User.Uid, context.User.Gid)
+        IIdMapWriter writer = user.Rootless && !user.InsideUserNamespace
+            ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), user.Uid, user.Gid)
             : new ProcIdMapWriter();
-        return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), context.SelfExecutable, context.User);
+        return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), selfExecutable, user);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("skiff")]
-    [InlineData("default")]
+    [InlineData("runc")]
     public async Task Rootless_keep_id_with_uid_and_gid_nomap_and_uidmap(string runtime)
     {
         using var skiff = new SkiffCli(output, rootless: true);
@@ -96,7 +96,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("skiff")]
-    [InlineData("default")]
+    [InlineData("runc")]
     public async Task Root_auto_gives_running_containers_separate_ranges_and_the_image_still_belongs_to_root(string runtime)
     {
         using var skiff = new SkiffCli(output, rootless: false);
@@ -157,7 +157,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
     }
 
     /// <summary>The default runtime (runc) or skiff's built-in one.</summary>
-    private static string[] RuntimeFlags(string runtime) => runtime == "skiff" ? ["--runtime", "skiff"] : [];
+    private static string[] RuntimeFlags(string runtime) => ["--runtime", runtime];
 
     private static async Task<(uint Start, uint Size)> HostRangeAsync(SkiffCli skiff, string id)
     {

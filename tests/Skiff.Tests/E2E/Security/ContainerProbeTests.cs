@@ -9,8 +9,8 @@ namespace Skiff.Tests.E2E.Security;
 
 /// <summary>
 /// What a process sees from inside its container (identity, capabilities, seccomp, masked and read-only
-/// paths, descriptors) and known escapes, as root and rootless, with the default runtime (runc) and
-/// skiff's own (<c>--runtime skiff</c>).
+/// paths, descriptors) and known escapes, as root and rootless, with runc and skiff's own runtime (the
+/// default).
 /// </summary>
 [Trait("Category", "E2E")]
 public sealed class ContainerProbeTests(ITestOutputHelper output)
@@ -167,7 +167,7 @@ public sealed class ContainerProbeTests(ITestOutputHelper output)
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(skiff.Binary)));
     }
 
-    private static string[] RuntimeFlags(string runtime) => runtime == "skiff" ? ["--runtime", "skiff"] : [];
+    private static string[] RuntimeFlags(string runtime) => ["--runtime", runtime];
 
     private static string[] RunFlags() => ["run", "--rm"];
 
