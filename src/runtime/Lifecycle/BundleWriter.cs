@@ -65,14 +65,7 @@ public sealed class BundleWriter(ContainerStore store)
             ["args"] = Strings(config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : config.Args),
             ["env"] = Strings(env),
             ["cwd"] = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
-            ["capabilities"] = new JsonObject
-            {
-                ["bounding"] = Strings(security.Bounding),
-                ["effective"] = Strings(security.Effective),
-                ["permitted"] = Strings(security.Permitted),
-                ["inheritable"] = Strings(security.Inheritable),
-                ["ambient"] = Strings(security.Ambient),
-            },
+            ["capabilities"] = Capabilities(security),
             ["rlimits"] = Array(config.Ulimits.Select(Rlimit)),
             ["noNewPrivileges"] = security.NoNewPrivileges,
         };
@@ -220,6 +213,10 @@ public sealed class BundleWriter(ContainerStore store)
             ["gid"] = user.Gid,
             ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
         };
+
+        // The bundle was written with uid 0 while the name was unknown; a non-root user gets podman's
+        // non-root sets (nothing effective unless --cap-add), exactly as a numeric -u does.
+        process["capabilities"] = Capabilities(SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding()));
         if (process["env"] is JsonArray env && !env.Any(e => e?.GetValue<string>().StartsWith("HOME=", StringComparison.Ordinal) == true))
         {
             env.Add((JsonNode)JsonValue.Create("HOME=" + user.Home));
@@ -227,6 +224,15 @@ public sealed class BundleWriter(ContainerStore store)
 
         Core.Files.AtomicFile.Replace(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
     }
+
+    private static JsonObject Capabilities(SecurityProfile security) => new()
+    {
+        ["bounding"] = Strings(security.Bounding),
+        ["effective"] = Strings(security.Effective),
+        ["permitted"] = Strings(security.Permitted),
+        ["inheritable"] = Strings(security.Inheritable),
+        ["ambient"] = Strings(security.Ambient),
+    };
 
     /// <summary>Checks the shape of --user (name|uid[:group|gid]) before anything is created.</summary>
     public static void ValidateUser(string user)

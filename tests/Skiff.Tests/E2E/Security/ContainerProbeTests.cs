@@ -87,6 +87,14 @@ public sealed class ContainerProbeTests(ITestOutputHelper output)
         Assert.Equal("1", narrowed["NoNewPrivs"]);
         Assert.Equal("2", narrowed["Seccomp"]);
 
+        // A user given by name gets the same (non-root) sets as one given by number: nothing effective
+        // unless added.
+        async Task<string> CapEffAsync(params string[] extra) =>
+            (await skiff.RunAsync([.. RunFlags(), .. flags, .. extra, image, "sh", "-c", "grep CapEff /proc/self/status"])).AssertSuccess().Stdout.Split(':')[1].Trim();
+        Assert.Equal("0000000000000000", await CapEffAsync("-u", "65534"));
+        Assert.Equal("0000000000000000", await CapEffAsync("-u", "nobody"));
+        Assert.Equal(Mask(["CAP_NET_RAW"]).ToString("x16", CultureInfo.InvariantCulture), await CapEffAsync("-u", "app", "--cap-add", "net_raw"));
+
         Dictionary<string, string> unconfined = await ProbeAsync(skiff, [.. flags, "--security-opt", "seccomp=unconfined", "--security-opt", "unmask=/proc/keys", image]);
         Assert.Equal("0", unconfined["Seccomp"]);
         Assert.Equal("allowed", unconfined["unshare"]);
