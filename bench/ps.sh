@@ -40,9 +40,11 @@ echo "skiff monitor (pid $monitor): $(rss_kb "$monitor") kB RSS (target <= 3072 
 "$SKIFF" $store rm -f bench-idle >/dev/null || true
 
 if command -v podman >/dev/null 2>&1; then
+    # podman 4.3 only starts containers here with runc and explicit ulimits (see run.sh).
+    podman_flags="--runtime runc --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=32768:32768"
     pstore="--root $work/podman-root --runroot $work/podman-run"
     if podman $pstore import "$work/busybox.tar" bench-busybox >/dev/null 2>&1 \
-        && podman $pstore run -d --name bench-idle bench-busybox sleep 300 >/dev/null 2>&1; then
+        && podman $pstore run -d $podman_flags --name bench-idle bench-busybox sleep 300 >/dev/null 2>&1; then
         sleep 2
         conmon=$(podman $pstore inspect --format '{{.State.ConmonPid}}' bench-idle)
         echo "podman's conmon (pid $conmon): $(rss_kb "$conmon") kB RSS"
