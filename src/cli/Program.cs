@@ -19,6 +19,15 @@ if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
         runtimeRoot => Skiff.Cli.Commands.Oci.OciCommand.Compose(runtimeRoot, CurrentUser.Detect(), Environment.ProcessPath ?? "/proc/self/exe"));
 }
 
+// skiff-relay execs skiff again when a container it relayed for the monitor has ended: record and clean up.
+if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.ExitVerb)
+{
+    return Skiff.Runtime.Monitor.MonitorEntry.Finish(
+        args,
+        store => new Skiff.Rootless.Network.ContainerNetworkConnector(store, Skiff.Rootless.Network.NetworkHelpers.Find()),
+        runtimeRoot => Skiff.Cli.Commands.Oci.OciCommand.Compose(runtimeRoot, CurrentUser.Detect(), Environment.ProcessPath ?? "/proc/self/exe"));
+}
+
 // A container's port forwarder on a user-defined network, started by its monitor.
 if (args.Length >= 3 && args[0] == Skiff.Rootless.Network.Bridge.PortForwarder.Verb)
 {

@@ -62,6 +62,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
     }
 
+    /// <summary>slirp4netns quits when its exit pipe closes, and a port forwarder is known by its pid only.</summary>
+    public bool HoldsProcessState => slirpExit is not null || bridge?.HoldsProcessState == true;
+
     public void Disconnect(ContainerConfig config)
     {
         if (config.NetworkEndpoint is not null)

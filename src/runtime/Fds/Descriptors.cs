@@ -118,6 +118,15 @@ public static unsafe class Descriptors
         }
     }
 
+    /// <summary>Clears close-on-exec: the descriptor stays open, at the same number, in the program execve runs.</summary>
+    public static void KeepAcrossExec(SafeHandle fd)
+    {
+        if (Libc.fcntl((int)fd.DangerousGetHandle(), Libc.F_SETFD, 0) < 0)
+        {
+            throw new SystemCallException("fcntl(F_SETFD)", null, Marshal.GetLastPInvokeError());
+        }
+    }
+
     /// <summary>A descriptor that becomes readable when the process exits (works for non-children too).</summary>
     public static SafeFileHandle? TryOpenPidFd(int pid)
     {

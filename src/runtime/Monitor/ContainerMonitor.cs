@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -10,6 +9,7 @@ using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Volumes;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Logs;
+using Skiff.Runtime.Memory;
 using Skiff.Runtime.Process;
 using Skiff.Runtime.Terminal;
 
@@ -23,7 +23,6 @@ namespace Skiff.Runtime.Monitor;
 public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInvoker runtime, TimeProvider clock, IContainerNetwork? network = null)
 {
     private readonly List<SafeFileHandle> clients = [];
-    private readonly byte[] buffer = new byte[AttachFrame.MaxPayload + 1];
     private SafeFileHandle? attachListener;
     private SafeFileHandle? stdout;
     private SafeFileHandle? stderr;
@@ -31,6 +30,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private SafeFileHandle? stdinWriter;
     private ContainerLogWriter? log;
     private Task? connecting;
+    private MonitorRelay? relay;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -40,6 +40,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// null drives the runtime through its command line.
     /// </summary>
     public Containers.OciRuntime? BuiltIn { get; init; }
+
+    /// <summary>How long after the container's start the monitor gives back the memory its setup used.</summary>
+    public TimeSpan IdleAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>skiff-relay, to hand a container that runs on to; null keeps relaying in this process.</summary>
+    public IdleRelayTarget? IdleRelay { get; init; }
 
     /// <summary>Fills new volumes with the image's content (see <see cref="Volumes.IVolumePopulator"/>).</summary>
     public Volumes.IVolumePopulator? Populator { get; init; }
@@ -86,7 +92,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             UnixSockets.Send(sync, MonitorReport.Ok());
         }
 
-        ChildExit exit = Relay(container.Pid, container.PidFd);
+        ChildExit exit = Relay(config, container.Pid, container.PidFd);
         Finish(config, exit);
         return 0;
     }
@@ -425,152 +431,82 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
     }
 
-    private ChildExit Relay(int pid, SafeFileHandle? pidFd)
+    /// <summary>The idle phase: relays until the container ends (see <see cref="MonitorRelay"/>).</summary>
+    private ChildExit Relay(ContainerConfig config, int pid, SafeFileHandle? pidFd)
     {
-        var set = new PollSet();
-        bool exited = pidFd is null;
-        while (!exited)
-        {
-            set.Clear();
-            int exitIndex = set.Add(pidFd!);
-            int listenIndex = set.Add(attachListener!);
-            int outIndex = stdout is null ? -1 : set.Add(stdout);
-            int errIndex = stderr is null ? -1 : set.Add(stderr);
-            int terminalIndex = terminal is null ? -1 : set.Add(terminal);
-            int firstClient = clients.Count == 0 ? -1 : set.Add(clients[0]);
-            for (int i = 1; i < clients.Count; i++)
-            {
-                set.Add(clients[i]);
-            }
-
-            int clientCount = clients.Count;
-            set.Wait(-1);
-            if (outIndex >= 0 && set.Ready(outIndex))
-            {
-                Pump(ref stdout, "stdout", AttachFrame.Stdout);
-            }
-
-            if (errIndex >= 0 && set.Ready(errIndex))
-            {
-                Pump(ref stderr, "stderr", AttachFrame.Stderr);
-            }
-
-            if (terminalIndex >= 0 && set.Ready(terminalIndex))
-            {
-                Pump(ref terminal, "stdout", AttachFrame.Stdout, keepOpen: true);
-            }
-
-            for (int i = clientCount - 1; i >= 0 && firstClient >= 0; i--)
-            {
-                if (set.Ready(firstClient + i))
-                {
-                    ServeClient(clients[i]);
-                }
-            }
-
-            if (set.Ready(listenIndex) && UnixSockets.TryAccept(attachListener!) is SafeFileHandle client)
-            {
-                clients.Add(client);
-            }
-
-            exited = set.Ready(exitIndex);
-        }
-
-        ChildExit exit;
-        try
-        {
-            exit = ChildProcesses.Wait(pid);
-        }
-        catch (SystemCallException)
-        {
-            // Not our child (the runtime did not leave it to us as subreaper): the code is unknown.
-            exit = new ChildExit(StateObserver.UnknownExitCode & 0xff, 0);
-        }
-
-        Drain(ref stdout, "stdout", AttachFrame.Stdout);
-        Drain(ref stderr, "stderr", AttachFrame.Stderr);
-        Drain(ref terminal, "stdout", AttachFrame.Stdout);
-        return exit;
+        relay = new MonitorRelay(attachListener, stdout, stderr, terminal, stdinWriter, log, clients);
+        return relay.Run(pid, pidFd, IdleAfter, () => GoIdle(config, pid, pidFd));
     }
 
-    /// <summary>Moves one read of container output to the log and every attached client; closes the source at end of file.</summary>
-    private bool Pump(ref SafeFileHandle? source, string stream, byte kind, bool keepOpen = false)
+    /// <summary>
+    /// The container has run for <see cref="IdleAfter"/>: what setup needed (code, metadata, heap) is not
+    /// needed until it ends. Hand the container over to skiff-relay, a program a fraction of skiff's size,
+    /// or, without one, give back what this process can. Short-lived containers end before this and pay nothing.
+    /// </summary>
+    private void GoIdle(ContainerConfig config, int pid, SafeFileHandle? pidFd)
     {
-        int n = Descriptors.Read(source!, buffer.AsSpan(1, AttachFrame.MaxPayload));
-        if (n <= 0)
+        if (IdleRelay is { } target && pidFd is not null && network?.HoldsProcessState != true)
         {
-            if (n == 0 && !keepOpen)
+            try
             {
-                source!.Dispose();
-                source = null;
+                HandOver(target, config, pid, pidFd);
             }
-
-            return false;
-        }
-
-        log!.Write(stream, buffer.AsSpan(1, n));
-        buffer[0] = kind;
-        Broadcast(buffer.AsSpan(0, n + 1));
-        return true;
-    }
-
-    private void Drain(ref SafeFileHandle? source, string stream, byte kind)
-    {
-        if (source is null)
-        {
-            return;
-        }
-
-        Descriptors.SetNonBlocking(source);
-        while (source is not null && Pump(ref source, stream, kind))
-        {
-        }
-
-        source?.Dispose();
-        source = null;
-    }
-
-    private void Broadcast(ReadOnlySpan<byte> frame)
-    {
-        for (int i = clients.Count - 1; i >= 0; i--)
-        {
-            if (!UnixSockets.Send(clients[i], frame))
+            catch (SystemCallException e)
             {
-                clients[i].Dispose();
-                clients.RemoveAt(i);
+                Console.Error.WriteLine($"skiff monitor: cannot hand over to {target.Program}: {e.Message}");
             }
         }
+
+        IdleMemory.Trim();
     }
 
-    private void ServeClient(SafeFileHandle client)
+    /// <summary>Replaces this program with skiff-relay; returns only if execve failed.</summary>
+    private void HandOver(IdleRelayTarget target, ContainerConfig config, int pid, SafeFileHandle pidFd)
     {
-        int n = UnixSockets.Receive(client, buffer);
-        if (n == 0)
+        var kept = new List<SafeFileHandle> { pidFd };
+        kept.AddRange(relay!.Clients);
+        foreach (SafeFileHandle? handle in new[] { relay.AttachListener, relay.Stdout, relay.Stderr, relay.Terminal, relay.StdinWriter })
         {
-            clients.Remove(client);
-            client.Dispose();
-            return;
+            if (handle is not null)
+            {
+                kept.Add(handle);
+            }
         }
 
-        switch (buffer[0])
+        foreach (SafeFileHandle handle in kept)
         {
-            case AttachFrame.Stdin:
-                SafeFileHandle? target = terminal ?? stdinWriter;
-                if (target is not null && !Descriptors.WriteAll(target, buffer.AsSpan(1, n - 1)) && target == stdinWriter)
-                {
-                    stdinWriter.Dispose();
-                    stdinWriter = null;
-                }
-
-                break;
-            case AttachFrame.StdinClose:
-                stdinWriter?.Dispose();
-                stdinWriter = null;
-                break;
-            case AttachFrame.Resize when n >= 5 && terminal is not null:
-                new TerminalSize(BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(1)), BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(3))).TryApply(terminal);
-                break;
+            Descriptors.KeepAcrossExec(handle);
         }
+
+        var handover = new RelayHandover(
+            target.Root,
+            target.RunRoot,
+            id,
+            pid,
+            Number(pidFd),
+            Number(relay.AttachListener),
+            Number(relay.Stdout),
+            Number(relay.Stderr),
+            Number(relay.Terminal),
+            Number(relay.StdinWriter),
+            [.. relay.Clients.Select(client => Number(client))],
+            config.LogDriver,
+            store.LogPath(id),
+            target.Skiff);
+        ProcessImage.Replace(target.Program, handover.ToArguments(), ProcessImage.CurrentEnvironment());
+
+        static int Number(SafeFileHandle? handle) => handle is null ? -1 : (int)handle.DangerousGetHandle();
+    }
+
+    /// <summary>
+    /// The end of a container handed over to skiff-relay, which execs skiff again with the exit code and
+    /// the attach clients still connected: record the exit and clean up as if this process had relayed.
+    /// </summary>
+    public int FinishHandedOver(int exitCode, List<SafeFileHandle> attached)
+    {
+        relay = new MonitorRelay(null, null, null, null, null, null, attached);
+        Finish(store.ReadConfig(id), new ChildExit(exitCode, 0));
+        return 0;
     }
 
     private void Finish(ContainerConfig config, ChildExit exit)
@@ -631,30 +567,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
         }
 
-        Span<byte> frame = stackalloc byte[5];
-        frame[0] = AttachFrame.Exit;
-        BinaryPrimitives.WriteInt32LittleEndian(frame[1..], exit.ShellCode);
-        Broadcast(frame);
-        LingerForClients();
+        relay?.BroadcastExit(exit.ShellCode);
+        relay?.LingerForClients();
         Close();
-    }
-
-    /// <summary>
-    /// Closing a unix socket that still holds unread input makes the peer's next recv fail with
-    /// ECONNRESET before it reads the queued exit frame. So read and drop what clients still send
-    /// (a late stdin close) until they hang up, for at most a second each.
-    /// </summary>
-    private void LingerForClients()
-    {
-        foreach (SafeFileHandle client in clients)
-        {
-            long deadline = Environment.TickCount64 + 1000;
-            while (Environment.TickCount64 < deadline
-                && PollSet.WaitReadable(client, (int)Math.Max(1, deadline - Environment.TickCount64))
-                && UnixSockets.Receive(client, buffer) > 0)
-            {
-            }
-        }
     }
 
     private void RecordFailedStart(SkiffException error)
@@ -691,6 +606,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
     private void Close()
     {
+        relay?.Close();
         foreach (SafeFileHandle client in clients)
         {
             client.Dispose();

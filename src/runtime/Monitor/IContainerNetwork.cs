@@ -14,4 +14,10 @@ public interface IContainerNetwork
 
     /// <summary>Stops what <see cref="Connect"/> started; never throws.</summary>
     void Disconnect(ContainerConfig config);
+
+    /// <summary>
+    /// The connection depends on this very process (a helper's pid or a pipe kept only in memory), so
+    /// the monitor must not replace itself with skiff-relay: <see cref="Disconnect"/> would find nothing to stop.
+    /// </summary>
+    bool HoldsProcessState => false;
 }

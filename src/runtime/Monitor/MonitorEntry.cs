@@ -13,6 +13,9 @@ public static class MonitorEntry
 {
     public const string Verb = "__monitor";
 
+    /// <summary><c>skiff __monitor-exit ROOT RUNROOT ID CODE [CLIENT-FD...]</c>: skiff-relay's way back when the container ended.</summary>
+    public const string ExitVerb = "__monitor-exit";
+
     /// <param name="args">The monitor's command line.</param>
     /// <param name="populator">Fills new volumes with the image's content.</param>
     /// <param name="network">Makes the network connector for a container (Program.cs supplies the real one).</param>
@@ -35,11 +38,48 @@ public static class MonitorEntry
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
         ContainerConfig config = store.ReadConfig(id);
         var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id));
+        string skiff = Environment.ProcessPath ?? "/proc/self/exe";
         return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
         {
             Volumes = new Volumes.VolumeStore(args[1]),
             Populator = populator,
             BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
+            IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
         }.Run(sync, first);
+    }
+
+    /// <summary>Set to 1, the monitor keeps relaying itself instead of handing over to skiff-relay (for comparisons).</summary>
+    public const string NoRelayVariable = "SKIFF_MONITOR_NO_RELAY";
+
+    /// <summary>Runs <see cref="ExitVerb"/>: records the exit of a container skiff-relay relayed and cleans up.</summary>
+    public static int Finish(
+        string[] args,
+        Func<ContainerStore, IContainerNetwork>? network = null,
+        Func<string, Containers.OciRuntime>? builtInRuntime = null)
+    {
+        if (args.Length < 5 || args[0] != ExitVerb || !int.TryParse(args[4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int code))
+        {
+            Console.Error.WriteLine("usage: skiff __monitor-exit ROOT RUNROOT ID CODE [CLIENT-FD...]");
+            return 125;
+        }
+
+        var store = new ContainerStore(args[1], args[2]);
+        string id = args[3];
+        var clients = new List<SafeFileHandle>();
+        foreach (string fd in args[5..])
+        {
+            if (int.TryParse(fd, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number))
+            {
+                clients.Add(new SafeFileHandle(number, ownsHandle: true));
+            }
+        }
+
+        ContainerConfig config = store.ReadConfig(id);
+        var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id));
+        return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
+        {
+            Volumes = new Volumes.VolumeStore(args[1]),
+            BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
+        }.FinishHandedOver(code, clients);
     }
 }

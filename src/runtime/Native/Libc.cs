@@ -68,4 +68,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int sig);
+
+    public const int MADV_DONTNEED = 4;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int madvise(nint address, nuint length, int advice);
 }

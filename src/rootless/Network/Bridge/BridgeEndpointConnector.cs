@@ -62,6 +62,9 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         }
     }
 
+    /// <summary>The port forwarder runs: it is stopped by its pid, which only this process knows.</summary>
+    public bool HoldsProcessState => forwarderPid != 0;
+
     /// <summary>Never throws: the container has ended and whatever is left is cleaned up as far as possible.</summary>
     public void Disconnect(ContainerConfig config)
     {

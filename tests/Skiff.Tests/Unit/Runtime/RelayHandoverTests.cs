@@ -1,0 +1,46 @@
+using Skiff.Runtime.Monitor;
+
+namespace Skiff.Tests.Unit.Runtime;
+
+public class RelayHandoverTests
+{
+    private static readonly RelayHandover Sample = new(
+        "/var/lib/skiff", "/run/skiff", "abc123", 4242, 5, 6, 7, 8, -1, 9, [10, 11], "k8s-file", "/var/lib/skiff/containers/abc123/ctr.log", "/usr/local/bin/skiff");
+
+    [Fact]
+    public void Arguments_round_trip()
+    {
+        RelayHandover parsed = RelayHandover.Parse(Sample.ToArguments())!;
+
+        Assert.Equal(Sample with { Clients = parsed.Clients }, parsed);
+        Assert.Equal([10, 11], parsed.Clients);
+    }
+
+    [Fact]
+    public void Paths_may_contain_equals_signs()
+    {
+        RelayHandover odd = Sample with { LogPath = "/data/a=b/ctr.log", Clients = [] };
+
+        Assert.Equal("/data/a=b/ctr.log", RelayHandover.Parse(odd.ToArguments())!.LogPath);
+    }
+
+    [Theory]
+    [InlineData("pid=0")]
+    [InlineData("pidfd=-1")]
+    [InlineData("stdout=x")]
+    [InlineData("client=-1")]
+    [InlineData("noequals")]
+    public void Rejects_malformed_or_missing_values(string replacement)
+    {
+        string key = replacement.Split('=')[0];
+        List<string> arguments = [.. Sample.ToArguments().Where(argument => !argument.StartsWith(key + "=", StringComparison.Ordinal)), replacement];
+
+        Assert.Null(RelayHandover.Parse(arguments));
+    }
+
+    [Fact]
+    public void Rejects_a_missing_key()
+    {
+        Assert.Null(RelayHandover.Parse(Sample.ToArguments().Where(argument => !argument.StartsWith("log-path=", StringComparison.Ordinal))));
+    }
+}
