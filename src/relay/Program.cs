@@ -26,7 +26,9 @@ var relay = new MonitorRelay(
     Handle(handover.Stdin),
     new ContainerLogWriter(handover.LogDriver, handover.LogPath, TimeProvider.System),
     clients);
-ChildExit exit = relay.Run(handover.Pid, Handle(handover.PidFd), TimeSpan.Zero, () => IdleMemory.Trim());
+// Idle memory is what matters here: give back what starting (and each busy spell of output) touched.
+IdleMemory.Trim();
+ChildExit exit = relay.Run(handover.Pid, Handle(handover.PidFd), TimeSpan.FromSeconds(5), () => IdleMemory.Trim(), afterEachBusySpell: true);
 relay.CloseStreams();
 foreach (SafeFileHandle client in relay.Clients)
 {

@@ -45,14 +45,16 @@ public sealed class MonitorRelay(
     public IReadOnlyList<SafeFileHandle> Clients => clients;
 
     /// <summary>
-    /// Relays until the container ends and returns how it ended. <paramref name="onIdle"/> runs once,
-    /// <paramref name="idleAfter"/> after the relay started, if the container still runs then.
+    /// Relays until the container ends and returns how it ended. <paramref name="onIdle"/> runs
+    /// <paramref name="idleAfter"/> after the relay started, if the container still runs then; with
+    /// <paramref name="afterEachBusySpell"/> instead each time nothing happened for <paramref name="idleAfter"/>
+    /// after something did.
     /// </summary>
-    public ChildExit Run(int pid, SafeFileHandle? pidFd, TimeSpan idleAfter, Action? onIdle)
+    public ChildExit Run(int pid, SafeFileHandle? pidFd, TimeSpan idleAfter, Action? onIdle, bool afterEachBusySpell = false)
     {
         var set = new PollSet();
         bool exited = pidFd is null;
-        long idleAt = onIdle is null ? 0 : Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
+        long idleAt = onIdle is null || afterEachBusySpell ? 0 : Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
         while (!exited)
         {
             set.Clear();
@@ -74,7 +76,12 @@ public sealed class MonitorRelay(
                 onIdle!();
             }
 
-            set.Wait(idleAt > 0 ? (int)Math.Max(0, idleAt - Environment.TickCount64) : -1);
+            int ready = set.Wait(idleAt > 0 ? (int)Math.Max(0, idleAt - Environment.TickCount64) : -1);
+            if (ready > 0 && afterEachBusySpell && onIdle is not null)
+            {
+                idleAt = Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
+            }
+
             if (outIndex >= 0 && set.Ready(outIndex))
             {
                 Pump(ref stdout, "stdout", AttachFrame.Stdout);
