@@ -92,6 +92,9 @@ mv -f "$bin_dir/.skiff.new" "$bin_dir/skiff"
 # skiff-init: the static PID 1 of `skiff run --init`, found by skiff in ../libexec/skiff.
 install -d -m 0755 "$bin_dir/../libexec/skiff"
 install -m 0755 "$repo/out/skiff-init" "$bin_dir/../libexec/skiff/skiff-init"
+# skiff-relay: what a container's monitor becomes once the container runs (small, so idle monitors are).
+install -m 0755 "$repo/out/skiff-relay" "$bin_dir/../libexec/skiff/.skiff-relay.new"
+mv -f "$bin_dir/../libexec/skiff/.skiff-relay.new" "$bin_dir/../libexec/skiff/skiff-relay"
 say "installed $bin_dir/skiff ($("$bin_dir/skiff" version 2>/dev/null | sed -n 's/^Version: *//p'))"
 
 # --- shell completions (generated files in completions/) -------------------------------------------

@@ -46,6 +46,8 @@ if [ "$fast" = 0 ]; then
     install -m 0755 out/skiff /usr/local/lib/skiff-test/skiff.new
     mv -f /usr/local/lib/skiff-test/skiff.new /usr/local/lib/skiff-test/skiff
     install -m 0755 out/skiff-init /usr/local/lib/skiff-test/skiff-init
+    install -m 0755 out/skiff-relay /usr/local/lib/skiff-test/skiff-relay.new
+    mv -f /usr/local/lib/skiff-test/skiff-relay.new /usr/local/lib/skiff-test/skiff-relay
     export SKIFF_BIN=/usr/local/lib/skiff-test/skiff
 
     # Sandboxes of runs that were killed (older than 3 hours, so a parallel run keeps its own).

@@ -27,7 +27,6 @@ var relay = new MonitorRelay(
     new ContainerLogWriter(handover.LogDriver, handover.LogPath, TimeProvider.System),
     clients);
 // Idle memory is what matters here: give back what starting (and each busy spell of output) touched.
-IdleMemory.Trim();
 ChildExit exit = relay.Run(handover.Pid, Handle(handover.PidFd), TimeSpan.FromSeconds(5), () => IdleMemory.Trim(), afterEachBusySpell: true);
 relay.CloseStreams();
 foreach (SafeFileHandle client in relay.Clients)

@@ -16,9 +16,6 @@ public static class IdleMemory
     /// <summary>Trims this process; returns how many kilobytes of mappings were dropped (for diagnostics).</summary>
     public static long Trim()
     {
-        // First a compacting full collection that also returns the emptied heap regions to the system:
-        // the collector's own code is among the pages dropped next, so it must not run after them.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         List<MappedRegion> regions;
         try
         {
@@ -26,16 +23,31 @@ public static class IdleMemory
         }
         catch (IOException)
         {
-            return 0;
+            regions = [];
         }
+
+        // Then a compacting full collection that also returns the emptied heap regions (the parse's
+        // garbage included) to the system. Before the madvise: the collector's own code is among the
+        // pages dropped next, so it must not run after them.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
 
         long dropped = 0;
         foreach (MappedRegion region in regions)
         {
-            if (region.CanDropCleanPages && Libc.madvise((nint)region.Start, (nuint)(region.End - region.Start), Libc.MADV_DONTNEED) == 0)
+            if (!region.CanDropCleanPages)
+            {
+                continue;
+            }
+
+            if (Libc.madvise((nint)region.Start, (nuint)(region.End - region.Start), Libc.MADV_DONTNEED) == 0)
             {
                 dropped += region.RssKilobytes;
             }
+
+            // Without read-around a fault maps back the one page touched, not the 16 around it: the idle
+            // loop touches a few functions here and there, and each would bring 64 kB back otherwise.
+            Libc.madvise((nint)region.Start, (nuint)(region.End - region.Start), Libc.MADV_RANDOM);
         }
 
         return dropped;

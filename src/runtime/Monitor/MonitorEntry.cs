@@ -45,8 +45,14 @@ public static class MonitorEntry
             Populator = populator,
             BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
             IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
+            IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
+                ? TimeSpan.FromMilliseconds(idleAfter)
+                : TimeSpan.FromSeconds(1),
         }.Run(sync, first);
     }
+
+    /// <summary>Milliseconds after the container's start before the monitor hands over or trims (default 1000; 0 lets tests cover the relay everywhere).</summary>
+    public const string IdleAfterVariable = "SKIFF_MONITOR_IDLE_AFTER_MS";
 
     /// <summary>Set to 1, the monitor keeps relaying itself instead of handing over to skiff-relay (for comparisons).</summary>
     public const string NoRelayVariable = "SKIFF_MONITOR_NO_RELAY";

@@ -45,16 +45,17 @@ public sealed class MonitorRelay(
     public IReadOnlyList<SafeFileHandle> Clients => clients;
 
     /// <summary>
-    /// Relays until the container ends and returns how it ended. <paramref name="onIdle"/> runs
+    /// Relays until the container ends and returns how it ended. <paramref name="onIdle"/> runs once,
     /// <paramref name="idleAfter"/> after the relay started, if the container still runs then; with
-    /// <paramref name="afterEachBusySpell"/> instead each time nothing happened for <paramref name="idleAfter"/>
-    /// after something did.
+    /// <paramref name="afterEachBusySpell"/> instead right after the first wait and then each time nothing
+    /// happened for <paramref name="idleAfter"/> after something did. It runs after a wait, so the loop's
+    /// own code (poll and its first binding) has run before.
     /// </summary>
     public ChildExit Run(int pid, SafeFileHandle? pidFd, TimeSpan idleAfter, Action? onIdle, bool afterEachBusySpell = false)
     {
         var set = new PollSet();
         bool exited = pidFd is null;
-        long idleAt = onIdle is null || afterEachBusySpell ? 0 : Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
+        long idleAt = onIdle is null ? 0 : afterEachBusySpell ? Environment.TickCount64 : Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
         while (!exited)
         {
             set.Clear();
@@ -70,17 +71,7 @@ public sealed class MonitorRelay(
             }
 
             int clientCount = clients.Count;
-            if (idleAt > 0 && Environment.TickCount64 >= idleAt)
-            {
-                idleAt = 0;
-                onIdle!();
-            }
-
             int ready = set.Wait(idleAt > 0 ? (int)Math.Max(0, idleAt - Environment.TickCount64) : -1);
-            if (ready > 0 && afterEachBusySpell && onIdle is not null)
-            {
-                idleAt = Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
-            }
 
             if (outIndex >= 0 && set.Ready(outIndex))
             {
@@ -111,6 +102,20 @@ public sealed class MonitorRelay(
             }
 
             exited = set.Ready(exitIndex);
+            if (onIdle is null || exited)
+            {
+                continue;
+            }
+
+            if (afterEachBusySpell && ready > 0)
+            {
+                idleAt = Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
+            }
+            else if (idleAt > 0 && Environment.TickCount64 >= idleAt)
+            {
+                idleAt = 0;
+                onIdle();
+            }
         }
 
         ChildExit exit;

@@ -69,6 +69,7 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int sig);
 
+    public const int MADV_RANDOM = 1;
     public const int MADV_DONTNEED = 4;
 
     [LibraryImport("libc", SetLastError = true)]

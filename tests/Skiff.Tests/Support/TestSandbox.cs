@@ -74,7 +74,22 @@ public sealed class TestSandbox : IDisposable
     /// Environment for programs run in this sandbox: a fixed PATH, HOME and XDG directories pointing
     /// inside it, and nothing inherited from the test process.
     /// </summary>
-    public Dictionary<string, string> Environment() => new()
+    public Dictionary<string, string> Environment()
+    {
+        Dictionary<string, string> environment = BaseEnvironment();
+        foreach (string name in (string[])["SKIFF_MONITOR_IDLE_AFTER_MS", "SKIFF_MONITOR_NO_RELAY"])
+        {
+            // The monitor's knobs, so a whole test run can cover the relay (or the monitor alone).
+            if (System.Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        return environment;
+    }
+
+    private Dictionary<string, string> BaseEnvironment() => new()
     {
         ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         ["HOME"] = Home,
