@@ -125,6 +125,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
         }
 
+        if (config.IdMappings is { } volumeMap && config.Mounts.Any(IdmappedVolumes.Requested))
+        {
+            using SafeFileHandle volumeNamespace = new UserNamespaceFactory(new ProcIdMapWriter(), Environment.ProcessPath!).CreateAsync(volumeMap).GetAwaiter().GetResult();
+            IdmappedVolumes.Attach(config, store, volumeNamespace);
+        }
+
         SystemDirectoryCheck.Verify(rootfs);
         CopyUpVolumes(config, rootfs);
         ContainerUser user;
@@ -614,6 +620,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         {
             RootfsMounter.TryUnmount(store.RootfsMountPoint(id));
         }
+
+        IdmappedVolumes.Detach(config, store);
 
         if (config.AutoRemove)
         {
