@@ -41,29 +41,37 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         RuntimeSpec spec = LoadSpec(bundle, options);
         string rootfs = spec.Root!.Path;
         NamespaceRequest request = NamespacePlan.From(spec.Linux!);
+        if (options.NetworkNamespace is { } netns && request.Unshare.HasFlag(NamespaceKinds.Network) && !request.Unshare.HasFlag(NamespaceKinds.User))
+        {
+            request = request with
+            {
+                Unshare = request.Unshare & ~NamespaceKinds.Network,
+                JoinPaths = new Dictionary<NamespaceKinds, string>(request.JoinPaths) { [NamespaceKinds.Network] = netns },
+            };
+        }
+
         string directory = store.Create(options.Id);
         RuntimeCgroup? cgroup = null;
         Socket? console = null;
+        NamespacedProcess? init = null;
         try
         {
-            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial());
             console = spec.Process!.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
-            NamespacedProcess init = await SpawnInitAsync(options, directory, request, console, cancellationToken).ConfigureAwait(false);
-            var pending = new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init);
-            try
-            {
-                options.NamespacesReady?.Invoke(init.Pid);
-            }
-            catch
-            {
-                Abort(pending);
-                throw;
-            }
-
-            return pending;
+            init = await SpawnInitAsync(options, directory, request, console, cancellationToken).ConfigureAwait(false);
+            options.NamespacesReady?.Invoke(init.Pid);
+            // Made while the init's runtime starts; it must exist before the init builds the root (it
+            // shows the container its own group), which waits for the spec.
+            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial());
+            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init);
         }
         catch
         {
+            if (init is not null)
+            {
+                KillInit(init);
+                init.Dispose();
+            }
+
             console?.Dispose();
             cgroup?.TryRemove();
             store.Remove(options.Id);
@@ -77,10 +85,25 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         try
         {
             RuntimeSpec spec = LoadSpec(pending.Bundle, options);
-            ContainerRecord record = SendSpec(pending, spec);
+            var channel = new InitChannel(pending.Init.Sync);
+            channel.SendSpec(spec);
+            bool joinEarly = pending.Cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
+            if (joinEarly)
+            {
+                // A cgroup v1 attach waits for an RCU grace period per hierarchy (milliseconds each, tens
+                // of ms on a busy machine): done while the init builds its root, it costs no time.
+                pending.Cgroup!.AddProcess(pending.Pid);
+            }
+
+            channel.ReceiveReady();
+            ContainerRecord record = NewRecord(pending, spec);
             if (pending.Cgroup is not null)
             {
-                pending.Cgroup.AddProcess(record.Pid);
+                if (!joinEarly)
+                {
+                    pending.Cgroup.AddProcess(record.Pid);
+                }
+
                 record.CgroupPath = pending.Cgroup.Group;
             }
 
@@ -465,11 +488,8 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
-    private ContainerRecord SendSpec(PendingContainer pending, RuntimeSpec spec)
+    private ContainerRecord NewRecord(PendingContainer pending, RuntimeSpec spec)
     {
-        var channel = new InitChannel(pending.Init.Sync);
-        channel.SendSpec(spec);
-        channel.ReceiveReady();
         ProcessStat stat = ProcessStat.TryRead(pending.Pid) ?? throw SkiffException.Internal($"the container's init {pending.Pid} vanished after setup");
         return new ContainerRecord
         {

@@ -257,12 +257,7 @@ public sealed class ContainerStore(string root, string runRoot)
         TryDeleteTree(doomed);
         TryDeleteTree(SnapshotDirectory(id));
         TryDeleteTree(RunDirectory(id));
-        foreach (string leftover in System.IO.Directory.EnumerateDirectories(ContainersDirectory, ".removing-*"))
-        {
-            SweepRemoving(leftover);
-        }
-
-        SweepAbandonedCreates();
+        SweepLeftovers();
     }
 
     /// <summary>
@@ -307,6 +302,18 @@ public sealed class ContainerStore(string root, string runRoot)
         TryDeleteTree(doomed);
         TryDeleteTree(SnapshotDirectory(id));
         TryDeleteTree(RunDirectory(id));
+        SweepLeftovers();
+    }
+
+    /// <summary>What removals and creates killed half-way left behind.</summary>
+    private void SweepLeftovers()
+    {
+        foreach (string leftover in System.IO.Directory.EnumerateDirectories(ContainersDirectory, ".removing-*"))
+        {
+            SweepRemoving(leftover);
+        }
+
+        SweepAbandonedCreates();
     }
 
     private string RemovingDirectory(string id) => Path.Combine(ContainersDirectory, $".removing-{id}");

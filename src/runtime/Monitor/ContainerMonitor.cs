@@ -31,6 +31,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private SafeFileHandle? stdinWriter;
     private ContainerLogWriter? log;
     private Task? connecting;
+    private string? earlyNetworkNamespace;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -107,6 +108,27 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         if (config.Args.Count == 0)
         {
             throw SkiffException.InvalidArgument("no command or entrypoint specified for the container", "give a command after the image");
+        }
+
+        try
+        {
+            return Start(config, runDirectory);
+        }
+        catch
+        {
+            DisconnectEarlyNetwork(config);
+            throw;
+        }
+    }
+
+    private (int Pid, SafeFileHandle? PidFd) Start(ContainerConfig config, string runDirectory)
+    {
+        // The helper (pasta needs ~40 ms, more on a busy machine) starts on the container's namespace
+        // before anything else, and works while the root is mounted and the init starts.
+        earlyNetworkNamespace = BuiltIn is not null ? network?.CreateNamespace(config) : null;
+        if (earlyNetworkNamespace is { } netns)
+        {
+            connecting = Task.Run(() => network!.ConnectNamespace(config, netns));
         }
 
         string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
@@ -271,7 +293,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private Containers.CreateOptions InProcessOptions(ContainerConfig config) => new(id, store.BundleDirectory(id))
     {
         // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
-        NamespacesReady = network is null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
+        NamespacesReady = network is null || earlyNetworkNamespace is not null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
+        NetworkNamespace = earlyNetworkNamespace,
         ConsoleSocket = config.Tty ? store.ConsoleSocketPath(id) : null,
     };
 
