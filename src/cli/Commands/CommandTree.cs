@@ -59,6 +59,7 @@ public static class CommandTree
         root.Subcommands.Add(RenameCommand.Create(globals));
         root.Subcommands.Add(CpCommand.Create(globals));
         root.Subcommands.Add(ExportCommand.Create(globals));
+        ArgumentChecks.RejectFlagsInArguments(root, PassThroughVerbs, RawArgumentVerbs);
         return root;
     }
 
@@ -74,6 +75,9 @@ public static class CommandTree
         ["exec"] = 1,
         ["top"] = 1,
     };
+
+    /// <summary>Subtrees whose positionals may start with '-': runc's command line, completion requests.</summary>
+    private static IReadOnlySet<string> RawArgumentVerbs { get; } = new HashSet<string> { "oci", "__complete" };
 
     /// <summary>
     /// Verbs that a rootless user runs inside skiff's user namespace (they create or remove files owned

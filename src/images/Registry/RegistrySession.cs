@@ -95,7 +95,7 @@ public sealed class RegistrySession : IDisposable
         string reason = failure is null ? "no answer" : Describe(failure);
         throw SkiffException.Unavailable(
             $"pinging container registry {endpoint.Registry}: {reason}",
-            endpoint.Insecure ? "check that the registry runs and the address is right" : "for a registry without valid TLS pass --tls-verify=false or mark it insecure in registries.conf",
+            HintFor(failure, endpoint.Insecure),
             failure);
     }
 
@@ -290,6 +290,19 @@ public sealed class RegistrySession : IDisposable
         OperationCanceledException => "timed out",
         IOException => "the connection broke off (" + e.Message + ")",
         _ => e.Message,
+    };
+
+    /// <summary>What the user can do about a registry that did not answer, by what went wrong.</summary>
+    public static string HintFor(Exception? failure, bool insecure) => failure switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } =>
+            "check the registry name and the machine's DNS; without network access, use a local registry or `skiff load` / `skiff import`",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } when !insecure =>
+            "for a registry without valid TLS pass --tls-verify=false or mark it insecure in registries.conf",
+        _ when insecure => "check that the registry runs and the address is right",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } =>
+            "check that the registry runs and the address is right; a plain-http registry needs --tls-verify=false or an insecure entry in registries.conf",
+        _ => "check that the registry runs and the address is right; for a registry without valid TLS pass --tls-verify=false or mark it insecure in registries.conf",
     };
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found

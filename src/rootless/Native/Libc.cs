@@ -16,4 +16,14 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    public const int F_SETPIPE_SZ = 1031;
+    public const uint SPLICE_F_MOVE = 1;
+    public const int EINTR = 4;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint splice(SafeHandle fdIn, long* offIn, SafeHandle fdOut, long* offOut, nuint length, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(SafeHandle fd, int command, int argument);
 }

@@ -25,11 +25,14 @@ public static class ContainerNames
     public static string Random() =>
         $"{Adjectives[Skiff.Core.Entropy.KernelRandom.GetInt32(Adjectives.Length)]}_{Nouns[Skiff.Core.Entropy.KernelRandom.GetInt32(Nouns.Length)]}";
 
-    /// <summary>docker's rule: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (a leading '/' is accepted and dropped).</summary>
+    /// <summary>
+    /// podman's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]* (a leading '/' is accepted and dropped). docker asks for two
+    /// characters at least; podman takes one, and `--name a` is common in scripts.
+    /// </summary>
     public static string Validate(string name)
     {
         string bare = name.StartsWith('/') ? name[1..] : name;
-        bool valid = bare.Length >= 2 && char.IsAsciiLetterOrDigit(bare[0])
+        bool valid = bare.Length >= 1 && char.IsAsciiLetterOrDigit(bare[0])
             && bare.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
         if (!valid)
         {

@@ -17,7 +17,7 @@ public static class HistoryCommand
 
     public static Command Create(GlobalOptions globals, string name = "history")
     {
-        var image = new Argument<string>("image") { Description = "Image (name or id)" }.RejectingFlags();
+        var image = new Argument<string>("image") { Description = "Image (name or id)" };
         var human = new Option<bool>("--human", "-H") { Description = "Print sizes and dates in human readable format", DefaultValueFactory = _ => true };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };

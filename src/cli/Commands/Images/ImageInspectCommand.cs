@@ -12,7 +12,7 @@ public static class ImageInspectCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var images = new Argument<string[]>("image") { Arity = ArgumentArity.OneOrMore, Description = "Images to inspect (name or id)" }.RejectingFlags();
+        var images = new Argument<string[]>("image") { Arity = ArgumentArity.OneOrMore, Description = "Images to inspect (name or id)" };
         var format = new Option<string?>("--format", "-f") { Description = "Format the output using a Go template, or 'json'" };
         var command = new Command("inspect", "Display the configuration of one or more images") { images, format };
         command.SetAction(parseResult =>

@@ -18,7 +18,7 @@ public static class ImageMountCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to mount" }.RejectingFlags();
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to mount" };
         var format = new Option<string?>("--format") { Description = "Print the mounted images as json" };
         var command = new Command("mount", "Mount an image's root filesystem") { images, format };
         command.SetAction(async (parseResult, cancellationToken) =>

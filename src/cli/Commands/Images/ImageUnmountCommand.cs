@@ -12,7 +12,7 @@ public static class ImageUnmountCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to unmount" }.RejectingFlags();
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to unmount" };
         var all = new Option<bool>("--all", "-a") { Description = "Unmount all mounted images" };
         var force = new Option<bool>("--force", "-f") { Description = "Unmount even if mounted more than once" };
         var command = new Command("unmount", "Unmount an image's root filesystem") { images, all, force };

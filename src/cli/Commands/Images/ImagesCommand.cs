@@ -14,7 +14,7 @@ public static class ImagesCommand
 
     public static Command Create(GlobalOptions globals, string name = "images")
     {
-        var image = new Argument<string?>("image") { Arity = ArgumentArity.ZeroOrOne, Description = "Show only images matching REPOSITORY[:TAG]" }.RejectingFlags();
+        var image = new Argument<string?>("image") { Arity = ArgumentArity.ZeroOrOne, Description = "Show only images matching REPOSITORY[:TAG]" };
         var all = new Option<bool>("--all", "-a") { Description = "Show all images (default hides intermediate images)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
         var digests = new Option<bool>("--digests") { Description = "Show digests" };

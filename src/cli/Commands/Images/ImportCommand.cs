@@ -11,8 +11,8 @@ public static class ImportCommand
 {
     public static Command Create(GlobalOptions globals, string name = "import")
     {
-        var file = new Argument<string>("file") { Description = "Tarball of a root filesystem, or - for standard input" }.RejectingFlags();
-        var reference = new Argument<string?>("reference") { Arity = ArgumentArity.ZeroOrOne, Description = "Name for the image: NAME[:TAG]" }.RejectingFlags();
+        var file = new Argument<string>("file") { Description = "Tarball of a root filesystem, or - for standard input" };
+        var reference = new Argument<string?>("reference") { Arity = ArgumentArity.ZeroOrOne, Description = "Name for the image: NAME[:TAG]" };
         var change = new Option<string[]>("--change", "-c") { Description = "Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)" };
         var message = new Option<string?>("--message", "-m") { Description = "Set the commit message (history comment) for the image" };
         var arch = new Option<string?>("--arch") { Description = "Set the architecture of the image (default: the host's)" };

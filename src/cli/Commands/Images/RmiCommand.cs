@@ -8,7 +8,7 @@ public static class RmiCommand
 {
     public static Command Create(GlobalOptions globals, string name = "rmi")
     {
-        var images = new Argument<string[]>("image") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to remove (name or id)" }.RejectingFlags();
+        var images = new Argument<string[]>("image") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to remove (name or id)" };
         var force = new Option<bool>("--force", "-f") { Description = "Force removal of the image (every name of an image given by id)" };
         var all = new Option<bool>("--all", "-a") { Description = "Remove all images" };
         var command = new Command(name, "Remove one or more images from local storage") { images, force, all };

@@ -12,7 +12,7 @@ public static class SaveCommand
 {
     public static Command Create(GlobalOptions globals, string name = "save")
     {
-        var images = new Argument<string[]>("image") { Arity = ArgumentArity.OneOrMore, Description = "Images to save (name or id)" }.RejectingFlags();
+        var images = new Argument<string[]>("image") { Arity = ArgumentArity.OneOrMore, Description = "Images to save (name or id)" };
         var output = new Option<string?>("--output", "-o") { Description = "Write to a file, instead of standard output" };
         var format = new Option<string>("--format") { Description = "Archive format", DefaultValueFactory = _ => "docker-archive" };
         format.AcceptOnlyFromAmong("docker-archive", "oci-archive");

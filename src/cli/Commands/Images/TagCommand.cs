@@ -8,8 +8,8 @@ public static class TagCommand
 {
     public static Command Create(GlobalOptions globals, string name = "tag")
     {
-        var image = new Argument<string>("image") { Description = "Image to tag (name or id)" }.RejectingFlags();
-        var targets = new Argument<string[]>("target") { Arity = ArgumentArity.OneOrMore, Description = "New names: NAME[:TAG]" }.RejectingFlags();
+        var image = new Argument<string>("image") { Description = "Image to tag (name or id)" };
+        var targets = new Argument<string[]>("target") { Arity = ArgumentArity.OneOrMore, Description = "New names: NAME[:TAG]" };
         var command = new Command(name, "Add an additional name to a local image") { image, targets };
         command.SetAction(parseResult =>
         {

@@ -15,7 +15,7 @@ public static class LoginCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var registry = new Argument<string?>("registry") { Arity = ArgumentArity.ZeroOrOne, Description = "Registry to log in to (default docker.io)" }.RejectingFlags();
+        var registry = new Argument<string?>("registry") { Arity = ArgumentArity.ZeroOrOne, Description = "Registry to log in to (default docker.io)" };
         var username = new Option<string?>("--username", "-u") { Description = "User name" };
         var password = new Option<string?>("--password", "-p") { Description = "Password" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input" };

@@ -9,7 +9,7 @@ public static class LogoutCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var registry = new Argument<string?>("registry") { Arity = ArgumentArity.ZeroOrOne, Description = "Registry to log out of (default docker.io)" }.RejectingFlags();
+        var registry = new Argument<string?>("registry") { Arity = ArgumentArity.ZeroOrOne, Description = "Registry to log out of (default docker.io)" };
         var all = new Option<bool>("--all", "-a") { Description = "Remove the credentials of every registry" };
         var flags = new RegistryFlags();
         var command = new Command("logout", "Log out of a container registry") { registry, all };

@@ -9,7 +9,7 @@ public static class PullCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var image = new Argument<string>("image") { Description = "Image to pull: NAME[:TAG|@DIGEST]" }.RejectingFlags();
+        var image = new Argument<string>("image") { Description = "Image to pull: NAME[:TAG|@DIGEST]" };
         var platform = new Option<string?>("--platform") { Description = "Pull the image for this platform (os/arch[/variant]) instead of the host's" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image id" };
         var flags = new RegistryFlags();

@@ -12,8 +12,8 @@ public static class PushCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var image = new Argument<string>("image") { Description = "Local image to push" }.RejectingFlags();
-        var destination = new Argument<string?>("destination") { Arity = ArgumentArity.ZeroOrOne, Description = "Where to push: [docker://]registry/name[:tag] (default: the image's name)" }.RejectingFlags();
+        var image = new Argument<string>("image") { Description = "Local image to push" };
+        var destination = new Argument<string?>("destination") { Arity = ArgumentArity.ZeroOrOne, Description = "Where to push: [docker://]registry/name[:tag] (default: the image's name)" };
         var format = new Option<string?>("--format", "-f") { Description = "Manifest format to push: oci or v2s2 (default: as stored)" };
         format.AcceptOnlyFromAmong("oci", "v2s2");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing while pushing" };

@@ -58,6 +58,7 @@ public static class InfoCommand
             ["cpus"] = (long)Environment.ProcessorCount,
             ["rootless"] = context.User.Rootless,
             ["idMappings"] = IdMappings(context),
+            ["security"] = Security(context),
         };
         HostResourcesInfo.AddTo(host, context);
         return new TemplateObject("define.Info")
@@ -75,6 +76,17 @@ public static class InfoCommand
             ["version"] = VersionCommand.Info(),
         };
     }
+
+    /// <summary>podman's <c>host.security</c>: scripts read <c>{{.Host.Security.Rootless}}</c>.</summary>
+    private static TemplateObject Security(CliContext context) => new("define.SecurityInfo")
+    {
+        ["apparmorEnabled"] = false,
+        ["capabilities"] = string.Join(",", Skiff.Runtime.Spec.SpecDefaults.DefaultCapabilities),
+        ["rootless"] = context.User.Rootless,
+        ["seccompEnabled"] = true,
+        ["seccompProfilePath"] = "builtin (docker's default profile)",
+        ["selinuxEnabled"] = false,
+    };
 
     private static TemplateObject IdMappings(CliContext context)
     {

@@ -56,10 +56,16 @@ public static class BridgeCommands
         return $"add table ip {table}\ndelete table ip {table}\n";
     }
 
-    /// <summary>Run in the bridge's namespace: the veth pair, its container end moved into <paramref name="containerNetns"/> as eth0.</summary>
-    public static string VethBatch(NetworkEndpoint endpoint, string veth, string containerNetns) =>
-        $"link add {veth} type veth peer name eth0 netns {containerNetns}\n" +
-        $"link set {veth} master {endpoint.Bridge} up\n";
+    /// <summary>
+    /// Run in the bridge's namespace: the veth pair, its container end moved into <paramref name="containerNetns"/> as eth0,
+    /// both ends with <paramref name="mtu"/> when given (else the kernel's 1500).
+    /// </summary>
+    public static string VethBatch(NetworkEndpoint endpoint, string veth, string containerNetns, int? mtu = null)
+    {
+        string size = mtu is int m ? " mtu " + m.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        return $"link add {veth}{size} type veth peer name eth0{size} netns {containerNetns}\n" +
+            $"link set {veth} master {endpoint.Bridge} up\n";
+    }
 
     /// <summary>Run in the container's namespace: loopback, the address, and the default route through the gateway unless internal.</summary>
     public static string ContainerBatch(NetworkEndpoint endpoint)

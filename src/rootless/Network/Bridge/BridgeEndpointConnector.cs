@@ -42,7 +42,11 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         {
             NetworkRecord network = networks.Find(endpoint.NetworkId);
             plumbing.EnsureBridge(network);
-            plumbing.Attach(endpoint, BridgeCommands.VethName(config.Id), $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net");
+            plumbing.Attach(
+                endpoint,
+                BridgeCommands.VethName(config.Id),
+                $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net",
+                rootless is null ? null : RootlessNetworkNamespace.LinkMtu);
             List<NetworkEndpointEntry> connected = Live(networks.ReadEndpoints(network.Name)).Where(e => e.Id != config.Id).ToList();
             connected.Add(new NetworkEndpointEntry
             {

@@ -29,10 +29,10 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
         }
     }
 
-    public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns)
+    public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns, int? mtu = null)
     {
         Run(tools.Ip, ["-o", "link", "del", veth], null, bridgeNetns, check: false);
-        Run(tools.Ip, ["-batch", "-"], BridgeCommands.VethBatch(endpoint, veth, containerNetns), bridgeNetns);
+        Run(tools.Ip, ["-batch", "-"], BridgeCommands.VethBatch(endpoint, veth, containerNetns, mtu), bridgeNetns);
         Run(tools.Ip, ["-batch", "-"], BridgeCommands.ContainerBatch(endpoint), containerNetns);
     }
 

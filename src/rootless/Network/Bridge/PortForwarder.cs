@@ -114,47 +114,55 @@ public sealed class PortForwarder(string netnsPath, IPAddress target, IReadOnlyL
                     continue;
                 }
 
-                _ = ForwardAsync(client, upstream);
+                Forward(client, upstream);
             }
         }
     }
 
-    private static async Task ForwardAsync(Socket client, Socket upstream)
+    /// <summary>
+    /// One thread per direction, each moving bytes with splice(2) on blocking sockets: no copy through user
+    /// space and no per-chunk scheduling, so the forwarder adds little to the loopback path it bridges.
+    /// </summary>
+    private static void Forward(Socket client, Socket upstream)
     {
-        using (client)
-        using (upstream)
-        {
-            await Task.WhenAll(CopyAsync(client, upstream), CopyAsync(upstream, client)).ConfigureAwait(false);
-        }
+        client.Blocking = true;
+        upstream.Blocking = true;
+        var connection = new ForwardedConnection(client, upstream);
+        Start(() => Copy(client, upstream, connection));
+        Start(() => Copy(upstream, client, connection));
+    }
+
+    private static void Start(Action copy)
+    {
+        // The threads only wait in splice: a small stack is plenty.
+        var thread = new Thread(() => copy(), 256 * 1024) { IsBackground = true, Name = "port-forward" };
+        thread.Start();
     }
 
     /// <summary>Copies until end of stream, then half-closes the other side so request/response protocols finish.</summary>
-    private static async Task CopyAsync(Socket from, Socket to)
+    private static void Copy(Socket from, Socket to, ForwardedConnection connection)
     {
-        byte[] buffer = new byte[64 * 1024];
         try
         {
-            int n;
-            while ((n = await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)) > 0)
-            {
-                int sent = 0;
-                while (sent < n)
-                {
-                    sent += await to.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None).ConfigureAwait(false);
-                }
-            }
-
+            using var copier = new SpliceCopier();
+            copier.Copy(from.SafeHandle, to.SafeHandle);
             to.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SystemCallException or SocketException or ObjectDisposedException)
         {
+            // A reset on one side: end both directions (the other thread's splice returns).
             try
             {
                 to.Shutdown(SocketShutdown.Both);
+                from.Shutdown(SocketShutdown.Both);
             }
             catch (Exception inner) when (inner is SocketException or ObjectDisposedException)
             {
             }
+        }
+        finally
+        {
+            connection.DirectionDone();
         }
     }
 }

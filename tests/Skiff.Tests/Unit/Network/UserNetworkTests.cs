@@ -172,6 +172,11 @@ public class UserNetworkTests
         Assert.Equal("veth0123456789", veth);
         Assert.True(veth.Length <= 15);
         Assert.Equal("link add veth0123456789 type veth peer name eth0 netns /proc/7/ns/net\nlink set veth0123456789 master skiff1 up\n", BridgeCommands.VethBatch(endpoint, veth, "/proc/7/ns/net"));
+
+        // Rootless networks give both ends pasta's MTU (a container's traffic to the outside goes through pasta).
+        Assert.Equal(
+            "link add veth0123456789 mtu 65520 type veth peer name eth0 mtu 65520 netns /proc/7/ns/net\nlink set veth0123456789 master skiff1 up\n",
+            BridgeCommands.VethBatch(endpoint, veth, "/proc/7/ns/net", RootlessNetworkNamespace.LinkMtu));
         Assert.Equal("link set lo up\naddr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1 dev eth0\n", BridgeCommands.ContainerBatch(endpoint));
         Assert.DoesNotContain("route", BridgeCommands.ContainerBatch(endpoint with { Internal = true }));
     }

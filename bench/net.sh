@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Network throughput of containers (issue 4), as root and rootless (as BENCH_USER):
+#   pull:    container -> host. A busybox httpd on the host serves a SIZE_MB file; the container downloads
+#            it with busybox wget to /dev/null through its network.
+#   publish: host -> published port. busybox httpd in the container serves the same file from a volume,
+#            published with -p; the host downloads it with curl to /dev/null, once through 127.0.0.1 and
+#            once through the host's own non-loopback address (pasta splices loopback connections and
+#            copies the others through its tap device, so the two are different paths).
+# Engines: skiff (default network = pasta, --network slirp4netns, a user-defined network), podman 4.3
+# (default network; rootless that is slirp4netns with rootlessport for -p; also slirp4netns's own port
+# forwarder), and pasta run by hand (pasta spawning the server or the downloading shell itself).
+# Target (issue 4): skiff's default network at least as fast as the best of the others.
+# Run as root: sudo bench/net.sh   (RUNS=N timed transfers per case, default 7, after one checked warm-up;
+# SIZE_MB, default 100; MODES="root rootless"; CASES="pull publish")
+#
+# Only the transfers are timed, never container start: inside the container with busybox adjtimex
+# (microseconds; busybox date has no %N), on the host with curl's time_total. The result of a case is
+# the median of its runs, in MB/s (10^6 bytes). The machine may be shared: the load average is printed
+# with every case.
+source "$(dirname "$0")/lib.sh"
+RUNS=${RUNS:-7}
+SIZE_MB=${SIZE_MB:-100}
+MODES=${MODES:-root rootless}
+CASES=${CASES:-pull publish}
+size=$((SIZE_MB * 1000000))
+
+require_root
+require_tools busybox curl ip jq
+require_skiff
+require_verb run
+make_workdir
+
+# The host end of "pull": an address of the host that is neither loopback nor the container's own (pasta
+# copies the host's address into the container, so connecting to that would stay inside the container).
+# A bridge without ports holds it: its local route exists while the bridge is up.
+host_addr=198.18.0.1
+bridge=skbench$$
+host_ip=$(ip -4 -o addr show scope global | awk '$2 != "'"$bridge"'" { sub("/.*", "", $4); print $4; exit }')
+skiff_net=nbnet$$
+net_cleanup() {
+    local id
+    for id in ${started_ids:-}; do kill -- "-$id" 2>/dev/null || true; done
+    [ -n "${httpd_pid:-}" ] && kill "$httpd_pid" 2>/dev/null || true
+    ip link del "$bridge" 2>/dev/null || true
+    rm -rf "/tmp/nb-podman-$$"
+    if [ -n "${work:-}" ]; then
+        "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" rm -f -a >/dev/null 2>&1 || true
+        "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" network rm "$skiff_net" >/dev/null 2>&1 || true
+        [ -d "$work/user" ] && as_user "$SKIFF" rm -f -a >/dev/null 2>&1 || true
+        [ -d "$work/user" ] && as_user "$SKIFF" network rm "$skiff_net" >/dev/null 2>&1 || true
+        [ -d "$work/user" ] && as_user podman --root "$work/user/podman-root" --runroot "$work/user/run/podman" rm -f -a >/dev/null 2>&1 || true
+        podman --root "$work/podman-root" --runroot "$work/podman-run" rm -f -a >/dev/null 2>&1 || true
+    fi
+    cleanup_workdir
+}
+trap net_cleanup EXIT
+
+say "building a busybox image and a $SIZE_MB MB file"
+rootfs=$work/rootfs
+mkdir -p "$rootfs"/{bin,dev,etc,proc,sys,tmp,root}
+cp /bin/busybox "$rootfs/bin/"
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"; done
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
+printf 'root:x:0:\n' >"$rootfs/etc/group"
+chmod 1777 "$rootfs/tmp"
+tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
+chmod 0644 "$work/busybox.tar"
+install -d -m 0755 "$work/www" "$work/scripts"
+head -c "$size" /dev/urandom >"$work/www/blob"
+echo ok >"$work/www/ping"
+chmod 0644 "$work/www/blob" "$work/www/ping"
+
+# The downloading side inside a container (or pasta's namespace): one warm-up download whose size is
+# checked, then N timed ones; prints "start end" in seconds per run.
+cat >"$work/scripts/pull.sh" <<'SH'
+url=$1 n=$2 size=$3
+now() { busybox adjtimex | busybox awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d.%06d\n", s, u }'; }
+got=$(busybox wget -q -O - "$url" | busybox wc -c) || exit 1
+[ "$got" = "$size" ] || { echo "warm-up download got $got bytes, not $size" >&2; exit 1; }
+i=0
+while [ "$i" -lt "$n" ]; do
+    t0=$(now)
+    busybox wget -q -O /dev/null "$url" || exit 1
+    t1=$(now)
+    echo "$t0 $t1"
+    i=$((i + 1))
+done
+SH
+chmod 0755 "$work/scripts/pull.sh"
+
+ip link add "$bridge" type bridge
+ip addr add "$host_addr/32" dev "$bridge"
+ip link set "$bridge" up
+host_port=$((20000 + RANDOM % 20000))
+busybox httpd -f -p "$host_addr:$host_port" -h "$work/www" &
+httpd_pid=$!
+pull_url=http://$host_addr:$host_port/blob
+hard_nofile=$(ulimit -Hn)
+podman_flags="--runtime runc --ulimit nofile=$hard_nofile:$hard_nofile --ulimit nproc=32768:32768"
+
+results=$work/results
+: >"$results"
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# record MODE CASE ENGINE [LABEL] < seconds-per-run: prints the runs and the median as MB/s and keeps the result.
+record() {
+    local mode=$1 kase=$2 engine=$3 label=${4:-$3} secs med
+    secs=$(cat)
+    [ -n "$secs" ] || { echo "   $label: no result"; return; }
+    med=$(echo "$secs" | median)
+    awk -v e="$label" -v m="$med" -v b="$size" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v r="$(echo "$secs" | awk -v b="$size" '{ printf "%s%.0f", (NR > 1 ? " " : ""), b / $1 / 1e6 }')" \
+        'BEGIN { printf "   %-48s median %7.1f MB/s  (runs: %s; load %s)\n", e, b / m / 1e6, r, l }'
+    echo "$mode $kase $engine $(awk -v b="$size" -v m="$med" 'BEGIN { printf "%.1f", b / m / 1e6 }')" >>"$results"
+}
+
+# pull_case MODE ENGINE COMMAND...: the command runs pull.sh somewhere and prints its "start end" lines.
+pull_case() {
+    local mode=$1 engine=$2 out
+    shift 2
+    if ! out=$("$@" 2>"$work/err"); then
+        echo "   $engine: failed: $(tail -3 "$work/err" | tr '\n' ' ')"
+        return
+    fi
+    echo "$out" | awk 'NF == 2 { printf "%.6f\n", $2 - $1 }' | record "$mode" pull "$engine"
+}
+
+# Waits until URL answers (the server was just started).
+wait_url() {
+    local i
+    for i in $(seq 1 100); do
+        curl -fs -o /dev/null --max-time 2 "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# publish_case MODE ENGINE PORT: downloads from the published port through each host address.
+publish_case() {
+    local mode=$1 engine=$2 port=$3 addr label i line
+    for addr in 127.0.0.1 $host_ip; do
+        label="$engine via $addr"
+        if ! wait_url "http://$addr:$port/ping"; then
+            echo "   $label: the published port does not answer"
+            continue
+        fi
+        line=$(curl -s -o /dev/null -w '%{size_download}' "http://$addr:$port/blob")
+        if [ "$line" != "$size" ]; then
+            echo "   $label: warm-up download got $line bytes, not $size"
+            continue
+        fi
+        for i in $(seq 1 "$RUNS"); do
+            curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://$addr:$port/blob"
+        done | awk -v s="$size" '$1 == s { print $2 }' | record "$mode" "publish-$addr" "$engine" "$label"
+    done
+}
+
+free_port() {
+    local port
+    for _ in $(seq 1 20); do
+        port=$((20000 + RANDOM % 20000))
+        ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return; }
+    done
+    die "no free port"
+}
+
+bench_mode() {
+    local mode=$1 run_as=() skiff_store=() podman_store=()
+    if [ "$mode" = rootless ]; then
+        require_bench_user
+        run_as=(as_user)
+        as_user true
+        # A short --tmpdir: slirp4netns's API socket goes there, and socket paths end at 108 bytes.
+        install -d -m 0700 -o "$BENCH_USER" "/tmp/nb-podman-$$"
+        podman_store=(--root "$work/user/podman-root" --runroot "$work/user/run/podman" --tmpdir "/tmp/nb-podman-$$")
+    else
+        skiff_store=(--root "$work/skiff-root" --runroot "$work/skiff-run")
+        podman_store=(--root "$work/podman-root" --runroot "$work/podman-run")
+    fi
+    local skiff=("${run_as[@]}" "$SKIFF" "${skiff_store[@]}")
+    local podman=("${run_as[@]}" podman "${podman_store[@]}")
+    "${skiff[@]}" import "$work/busybox.tar" bench-busybox >/dev/null || die "skiff import failed ($mode)"
+    "${skiff[@]}" network create "$skiff_net" >/dev/null || die "skiff network create failed ($mode)"
+    local have_podman=0
+    if command -v podman >/dev/null 2>&1 && "${podman[@]}" import "$work/busybox.tar" bench-busybox >/dev/null 2>&1 \
+        && "${podman[@]}" run $podman_flags --rm bench-busybox true >/dev/null 2>&1; then
+        have_podman=1
+        echo "podman ($mode): network backend $("${podman[@]}" info --format '{{.Host.NetworkBackend}}' 2>/dev/null)"
+    else
+        echo "podman cannot run here ($mode): no podman comparison"
+    fi
+    local mount=(-v "$work/scripts:/bench:ro")
+    local serve=(-v "$work/www:/www:ro" bench-busybox httpd -f -p 80 -h /www)
+    # As root, pasta would switch to nobody and then fail to map its user namespace: --runas 0:0, as skiff.
+    local -a pastas=(pasta --quiet --config-net -u none -T none -U none)
+    [ "$mode" = rootless ] || pastas+=(--runas 0:0)
+
+    if [[ " $CASES " == *" pull "* ]]; then
+        say "$mode, pull: container -> host $pull_url, $RUNS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        local pull=(sh /bench/pull.sh "$pull_url" "$RUNS" "$size")
+        pull_case "$mode" "skiff (pasta, default)" "${skiff[@]}" run --rm "${mount[@]}" bench-busybox "${pull[@]}"
+        pull_case "$mode" "skiff --network slirp4netns" "${skiff[@]}" run --rm --network slirp4netns "${mount[@]}" bench-busybox "${pull[@]}"
+        pull_case "$mode" "skiff --network $skiff_net (user net)" "${skiff[@]}" run --rm --network "$skiff_net" "${mount[@]}" bench-busybox "${pull[@]}"
+        if [ "$have_podman" = 1 ]; then
+            pull_case "$mode" "podman (default)" "${podman[@]}" run $podman_flags --rm "${mount[@]}" bench-busybox "${pull[@]}"
+            [ "$mode" = rootless ] || pull_case "$mode" "podman --network slirp4netns" "${podman[@]}" run $podman_flags --rm --network slirp4netns "${mount[@]}" bench-busybox "${pull[@]}"
+        fi
+        pull_case "$mode" "pasta by hand" "${run_as[@]}" "${pastas[@]}" -t none -- sh "$work/scripts/pull.sh" "$pull_url" "$RUNS" "$size"
+    fi
+
+    if [[ " $CASES " == *" publish "* ]]; then
+        say "$mode, publish: host -> published port, $RUNS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        local port
+        publish_container() { # ENGINE-LABEL CLI... -- RUN-ARGS...
+            local label=$1
+            shift
+            port=$(free_port)
+            if ! "$@" -p "$port:80" "${serve[@]}" >/dev/null 2>"$work/err"; then
+                echo "   $label: failed to start: $(tail -3 "$work/err" | tr '\n' ' ')"
+                return
+            fi
+            publish_case "$mode" "$label" "$port"
+        }
+        publish_container "skiff (pasta, default)" "${skiff[@]}" run -d --name nb-skiff-pasta
+        publish_container "skiff --network slirp4netns" "${skiff[@]}" run -d --name nb-skiff-slirp --network slirp4netns
+        publish_container "skiff --network $skiff_net (user net)" "${skiff[@]}" run -d --name nb-skiff-net --network "$skiff_net"
+        "${skiff[@]}" rm -f nb-skiff-pasta nb-skiff-slirp nb-skiff-net >/dev/null 2>&1 || true
+        if [ "$have_podman" = 1 ]; then
+            publish_container "podman (default)" "${podman[@]}" run $podman_flags -d --name nb-podman
+            if [ "$mode" = rootless ]; then
+                publish_container "podman slirp4netns port_handler=slirp4netns" "${podman[@]}" run $podman_flags -d --name nb-podman-slirp --network slirp4netns:port_handler=slirp4netns
+            fi
+            "${podman[@]}" rm -f nb-podman nb-podman-slirp >/dev/null 2>&1 || true
+        fi
+        port=$(free_port)
+        # setsid puts pasta and its server in a process group of their own, stopped as one.
+        local setsid_as=(setsid)
+        [ "$mode" = rootless ] && setsid_as+=(runuser -u "$BENCH_USER" --)
+        "${setsid_as[@]}" "${pastas[@]}" -t "$port:80" -- busybox httpd -f -p 80 -h "$work/www" >/dev/null 2>"$work/err" &
+        local pasta_group=$!
+        started_ids="${started_ids:-} $pasta_group"
+        publish_case "$mode" "pasta by hand" "$port"
+        kill -- "-$pasta_group" 2>/dev/null || true
+        wait "$pasta_group" 2>/dev/null || true
+    fi
+    "${skiff[@]}" network rm "$skiff_net" >/dev/null 2>&1 || true
+}
+
+for mode in $MODES; do
+    bench_mode "$mode"
+done
+
+say "summary: MB/s (median), and skiff's default network against the best of podman and pasta by hand"
+awk '
+    {
+        engine = $3; for (i = 4; i < NF; i++) engine = engine " " $i
+        key = $1 " " $2
+        if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+        line[key] = line[key] sprintf("   %-40s %8.1f\n", engine, $NF)
+        if (engine ~ /^skiff \(pasta/) skiffv[key] = $NF
+        else if (engine !~ /^skiff/ && $NF > best[key]) { best[key] = $NF; bestn[key] = engine }
+    }
+    END {
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            printf "%s\n%s", k, line[k]
+            if ((k in skiffv) && (k in best))
+                printf "   skiff/best (%s) = %.2f (target >= 1: %s)\n", bestn[k], skiffv[k] / best[k], (skiffv[k] >= best[k] ? "met" : "NOT met")
+        }
+    }' "$results"
