@@ -3,9 +3,10 @@
 #   pull:    container -> host. A busybox httpd on the host serves a SIZE_MB file; the container downloads
 #            it with busybox wget to /dev/null through its network.
 #   publish: host -> published port. busybox httpd in the container serves the same file from a volume,
-#            published with -p; the host downloads it with curl to /dev/null, once through 127.0.0.1 and
-#            once through the host's own non-loopback address (pasta splices loopback connections and
-#            copies the others through its tap device, so the two are different paths).
+#            published with -p 127.0.0.1:PORT:80 and -p PORT2:80; the host downloads it with curl to
+#            /dev/null through 127.0.0.1:PORT and through its own non-loopback address at PORT2 (a client
+#            elsewhere: pasta copies those through its tap device and shows the container the client's
+#            address; skiff serves loopback-bound ports with its own splice forwarder).
 # Engines: skiff (default network = pasta, --network slirp4netns, a user-defined network), podman 4.3
 # (default network; rootless that is slirp4netns with rootlessport for -p; also slirp4netns's own port
 # forwarder), and pasta run by hand (pasta spawning the server or the downloading shell itself).
@@ -135,10 +136,13 @@ wait_url() {
     return 1
 }
 
-# publish_case MODE ENGINE PORT: downloads from the published port through each host address.
+# publish_case MODE ENGINE LOOPBACK-PORT ALL-PORT: downloads from the port published on 127.0.0.1 through
+# 127.0.0.1 and from the one published on every address through the host's own address.
 publish_case() {
-    local mode=$1 engine=$2 port=$3 addr label i line
-    for addr in 127.0.0.1 $host_ip; do
+    local mode=$1 engine=$2 addr port label i line target
+    for target in "127.0.0.1:$3" "$host_ip:$4"; do
+        addr=${target%:*}
+        port=${target##*:}
         label="$engine via $addr"
         if ! wait_url "http://$addr:$port/ping"; then
             echo "   $label: the published port does not answer"
@@ -210,16 +214,18 @@ bench_mode() {
 
     if [[ " $CASES " == *" publish "* ]]; then
         say "$mode, publish: host -> published port, $RUNS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-        local port
-        publish_container() { # ENGINE-LABEL CLI... -- RUN-ARGS...
+        local port port_all
+        # Each server is published twice: on 127.0.0.1 (issue 4's case) and on every address.
+        publish_container() { # ENGINE-LABEL CLI...
             local label=$1
             shift
             port=$(free_port)
-            if ! "$@" -p "$port:80" "${serve[@]}" >/dev/null 2>"$work/err"; then
+            port_all=$(free_port)
+            if ! "$@" -p "127.0.0.1:$port:80" -p "$port_all:80" "${serve[@]}" >/dev/null 2>"$work/err"; then
                 echo "   $label: failed to start: $(tail -3 "$work/err" | tr '\n' ' ')"
                 return
             fi
-            publish_case "$mode" "$label" "$port"
+            publish_case "$mode" "$label" "$port" "$port_all"
         }
         publish_container "skiff (pasta, default)" "${skiff[@]}" run -d --name nb-skiff-pasta
         publish_container "skiff --network slirp4netns" "${skiff[@]}" run -d --name nb-skiff-slirp --network slirp4netns
@@ -233,13 +239,14 @@ bench_mode() {
             "${podman[@]}" rm -f nb-podman nb-podman-slirp >/dev/null 2>&1 || true
         fi
         port=$(free_port)
+        port_all=$(free_port)
         # setsid puts pasta and its server in a process group of their own, stopped as one.
         local setsid_as=(setsid)
         [ "$mode" = rootless ] && setsid_as+=(runuser -u "$BENCH_USER" --)
-        "${setsid_as[@]}" "${pastas[@]}" -t "$port:80" -- busybox httpd -f -p 80 -h "$work/www" >/dev/null 2>"$work/err" &
+        "${setsid_as[@]}" "${pastas[@]}" -t "127.0.0.1/$port:80" -t "$port_all:80" -- busybox httpd -f -p 80 -h "$work/www" >/dev/null 2>"$work/err" &
         local pasta_group=$!
         started_ids="${started_ids:-} $pasta_group"
-        publish_case "$mode" "pasta by hand" "$port"
+        publish_case "$mode" "pasta by hand" "$port" "$port_all"
         kill -- "-$pasta_group" 2>/dev/null || true
         wait "$pasta_group" 2>/dev/null || true
     fi
