@@ -11,6 +11,8 @@ packages=(
     uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 util-linux procps ca-certificates
     # tests: starter images, registries, certificates, reference tools compared against
     busybox-static docker-registry skopeo umoci podman crun runc conmon catatonit openssl apache2-utils curl
+    # tests: a private bus daemon for the systemd D-Bus client (no systemd on these machines)
+    dbus-daemon
 )
 
 missing=()

@@ -54,13 +54,37 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             throw SkiffException.Internal($"cannot bind the container's network namespace: {e.Message}");
         }
 
+        ConnectNamespace(config, netns);
+    }
+
+    public string? CreateNamespace(ContainerConfig config)
+    {
+        if (NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.Pasta or NetworkKind.Slirp4netns) || config.IdMappings is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return NetworkNamespaceFile.Create(store, config.Id);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            // The runtime makes the namespace with the process, and Connect follows, as without this.
+            return null;
+        }
+    }
+
+    public void ConnectNamespace(ContainerConfig config, string netns)
+    {
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         if (mode.Kind == NetworkKind.Pasta)
         {
             (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = LoopbackPortRouting.Split(config.Ports);
             StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
             if (forwarded.Count > 0)
             {
-                forwarderPid = PortForwarderProcess.Start(pid, LoopbackPortRouting.ContainerTarget, forwarded);
+                forwarderPid = PortForwarderProcess.Start(netns, LoopbackPortRouting.ContainerTarget, forwarded);
             }
         }
         else

@@ -22,4 +22,7 @@ public sealed record CreateOptions(string Id, string Bundle)
     /// monitor starts the network helper then, so the two overlap. Must not block.
     /// </summary>
     public Action<int>? NamespacesReady { get; init; }
+
+    /// <summary>A network namespace bound to this file, joined instead of the new one the spec asks for (the monitor makes it early for its network helper).</summary>
+    public string? NetworkNamespace { get; init; }
 }

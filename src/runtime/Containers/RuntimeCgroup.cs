@@ -58,6 +58,14 @@ public sealed class RuntimeCgroup(ICgroupManager manager, string group)
 
     public void AddProcess(int pid) => manager.AddProcess(group, pid);
 
+    /// <summary>
+    /// Whether the init may join the group before it builds the root rather than after. Pages it touches
+    /// after joining are charged to the group and its threads count against pids.max: only without a
+    /// memory limit and with room for the runtime's threads, so a small limit never trips over skiff's own setup.
+    /// </summary>
+    public static bool MayJoinDuringSetup(RuntimeSpec spec) =>
+        spec.Linux?.Resources?.Memory?.Limit is null && spec.Linux?.Resources?.Pids?.Limit is null or <= 0 or >= 64;
+
     /// <summary>Cleanup after a failed create must not hide the error that caused it.</summary>
     public void TryRemove()
     {

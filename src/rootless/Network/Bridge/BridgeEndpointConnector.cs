@@ -107,7 +107,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
     }
 
     private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid) =>
-        forwarderPid = PortForwarderProcess.Start(pid, endpoint.IPAddress, config.Ports);
+        forwarderPid = PortForwarderProcess.Start($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", endpoint.IPAddress, config.Ports);
 
     private void StopForwarder()
     {

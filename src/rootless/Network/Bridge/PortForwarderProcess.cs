@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
@@ -15,13 +14,14 @@ public static class PortForwarderProcess
     private const int ReadyTimeoutMilliseconds = 20_000;
 
     /// <summary>
-    /// Starts the forwarder for the network namespace of <paramref name="pid"/>, connecting to
-    /// <paramref name="target"/> there; returns its pid once it listens on every host port.
+    /// Starts the forwarder for the network namespace at <paramref name="netnsPath"/> (a /proc entry or a
+    /// bound namespace file), connecting to <paramref name="target"/> there; returns its pid once it listens
+    /// on every host port.
     /// </summary>
-    public static int Start(int pid, string target, IEnumerable<PublishedPort> ports)
+    public static int Start(string netnsPath, string target, IEnumerable<PublishedPort> ports)
     {
         string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
-        IReadOnlyList<string> arguments = PortForwarder.BuildArguments($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", target, ports);
+        IReadOnlyList<string> arguments = PortForwarder.BuildArguments(netnsPath, target, ports);
         (SafeFileHandle readyRead, SafeFileHandle readyWrite) = Descriptors.Pipe();
         using (readyRead)
         {
