@@ -60,7 +60,6 @@ net_cleanup() {
     for id in ${started_ids:-}; do stop_tree "$id"; done
     [ -n "${httpd_pid:-}" ] && kill "$httpd_pid" 2>/dev/null || true
     ip link del "$bridge" 2>/dev/null || true
-    rm -rf "/tmp/nb-podman-$$"
     if [ -n "${work:-}" ]; then
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" rm -f -a >/dev/null 2>&1 || true
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" network rm "$skiff_net" >/dev/null 2>&1 || true
@@ -69,6 +68,8 @@ net_cleanup() {
         [ -d "$work/user" ] && as_user podman --root "$work/user/podman-root" --runroot "$work/user/run/podman" rm -f -a >/dev/null 2>&1 || true
         podman --root "$work/podman-root" --runroot "$work/podman-run" rm -f -a >/dev/null 2>&1 || true
     fi
+    # After podman's last command, which recreates its --tmpdir.
+    rm -rf "/tmp/nb-podman-$$"
     cleanup_workdir
 }
 trap net_cleanup EXIT
