@@ -47,34 +47,38 @@ public static unsafe class ExecFifo
             throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
         }
 
-        try
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        byte value;
+        bool hungUp = false;
+        while (true)
         {
-            byte value;
-            while (true)
+            nint n = LibcContainer.read(fd, &value, 1);
+            if (n == 1)
             {
-                nint n = LibcContainer.read(fd, &value, 1);
-                if (n == 1)
-                {
-                    return;
-                }
+                return;
+            }
 
-                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                if (n < 0 && errno != Errnos.EAGAIN && errno != Errnos.EINTR)
-                {
-                    throw new SystemCallException("read", path, errno);
-                }
+            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (n < 0 && errno != Errnos.EAGAIN && errno != Errnos.EINTR)
+            {
+                throw new SystemCallException("read", path, errno);
+            }
 
-                if (!alive())
-                {
-                    throw SkiffException.Conflict("the container's init process has exited before it was started");
-                }
+            if (!alive())
+            {
+                throw SkiffException.Conflict("the container's init process has exited before it was started");
+            }
 
+            if (n == 0 && hungUp)
+            {
+                // A writer came and went without its byte: poll would report that at once, so do not spin.
                 Thread.Sleep(1);
             }
-        }
-        finally
-        {
-            LibcContainer.close(fd);
+
+            // The init opens the fifo and writes its byte microseconds after our open; poll takes it as soon
+            // as it is written (a fixed 1 ms sleep was several on a busy machine). A fifo nobody has opened
+            // for writing since our open does not count as hung up, so this waits for the init's open too.
+            hungUp = Fds.PollSet.WaitReadable(handle, 10);
         }
     }
 }

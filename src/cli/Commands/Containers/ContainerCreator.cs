@@ -156,7 +156,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 store.Directory(config.Id),
                 config,
                 config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
-                HostAddresses.Detect(),
+                // --network none has no host entry: skip the interface scan (netlink and /proc/sys reads per interface).
+                NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
                 File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
                 context.User.Rootless);
         }
