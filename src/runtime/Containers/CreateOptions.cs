@@ -22,4 +22,7 @@ public sealed record CreateOptions(string Id, string Bundle)
     /// monitor starts the network helper then, so the two overlap. Must not block.
     /// </summary>
     public Action<int>? NamespacesReady { get; init; }
+
+    /// <summary>--systemd-cgroup: linux.cgroupsPath is SLICE:PREFIX:NAME and systemd creates the scope around the init.</summary>
+    public bool SystemdCgroup { get; init; }
 }

@@ -48,9 +48,9 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         RuntimeCgroup? cgroup = null;
         try
         {
-            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial());
+            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user);
             using Socket? console = spec.Process.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
-            ContainerRecord record = await StartInitAsync(options, bundle, spec, request, directory, console, cancellationToken).ConfigureAwait(false);
+            ContainerRecord record = await StartInitAsync(options, bundle, spec, request, directory, console, cgroup, cancellationToken).ConfigureAwait(false);
             if (cgroup is not null)
             {
                 cgroup.AddProcess(record.Pid);
@@ -72,6 +72,10 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             cgroup?.TryRemove();
             store.Remove(options.Id);
             throw;
+        }
+        finally
+        {
+            cgroup?.Dispose();
         }
     }
 
@@ -201,7 +205,8 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
 
         if (record.CgroupPath is not null)
         {
-            CgroupCleanup.TryRemove(record.CgroupPath);
+            // Only systemd's scopes are named *.scope; cgroupfs groups are named by the container id.
+            CgroupCleanup.TryRemove(record.CgroupPath, record.CgroupPath.EndsWith(".scope", StringComparison.Ordinal));
         }
 
         store.Remove(id);
@@ -383,7 +388,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
-    private async Task<ContainerRecord> StartInitAsync(CreateOptions options, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, Socket? console, CancellationToken cancellationToken)
+    private async Task<ContainerRecord> StartInitAsync(CreateOptions options, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, Socket? console, RuntimeCgroup? cgroup, CancellationToken cancellationToken)
     {
         string id = options.Id;
         using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
@@ -404,6 +409,8 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         try
         {
             options.NamespacesReady?.Invoke(init.Pid);
+            // A systemd scope needs the init's pid and must exist before the init mounts its own group.
+            cgroup?.Attach(init.Pid, spec);
             channel.SendSpec(spec);
             channel.ReceiveReady();
         }
