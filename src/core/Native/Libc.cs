@@ -15,6 +15,9 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial uint geteuid();
 
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint getrandom(byte* buffer, nuint length, uint flags);
+
     [LibraryImport("libc")]
     public static partial uint getegid();
 

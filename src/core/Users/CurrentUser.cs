@@ -7,8 +7,20 @@ namespace Skiff.Core.Users;
 /// Who runs skiff. Inside skiff's own rootless user namespace the process is uid 0, so the invoking
 /// user's real ids travel in <see cref="RootlessVariable"/> and <see cref="Rootless"/> stays true there.
 /// </summary>
-public sealed record CurrentUser(uint Uid, uint Gid, string Name, bool Rootless, bool InsideUserNamespace)
+public sealed record CurrentUser(uint Uid, uint Gid, bool Rootless, bool InsideUserNamespace)
 {
+    private string? name;
+
+    /// <summary>
+    /// The user's name, looked up on first use: the passwd lookup (nsswitch, nscd, /etc/passwd) costs
+    /// about a millisecond, and most commands never need the name.
+    /// </summary>
+    public string Name
+    {
+        get => name ??= NameOf(Uid);
+        init => name = value;
+    }
+
     /// <summary>Set by skiff for its re-executed self: "uid:gid:name" of the user on the host.</summary>
     public const string RootlessVariable = "_SKIFF_ROOTLESS";
 
@@ -22,12 +34,12 @@ public sealed record CurrentUser(uint Uid, uint Gid, string Name, bool Rootless,
                 && uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid)
                 && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint gid))
             {
-                return new CurrentUser(uid, gid, parts[2], Rootless: true, InsideUserNamespace: true);
+                return new CurrentUser(uid, gid, Rootless: true, InsideUserNamespace: true) { Name = parts[2] };
             }
         }
 
         uint euid = Libc.geteuid();
-        return new CurrentUser(euid, Libc.getegid(), NameOf(euid), Rootless: euid != 0, InsideUserNamespace: false);
+        return new CurrentUser(euid, Libc.getegid(), Rootless: euid != 0, InsideUserNamespace: false);
     }
 
     /// <summary>

@@ -51,6 +51,30 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             throw SkiffException.Internal($"cannot bind the container's network namespace: {e.Message}");
         }
 
+        ConnectNamespace(config, netns);
+    }
+
+    public string? CreateNamespace(ContainerConfig config)
+    {
+        if (NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.Pasta or NetworkKind.Slirp4netns) || config.IdMappings is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return NetworkNamespaceFile.Create(store, config.Id);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            // The runtime makes the namespace with the process, and Connect follows, as without this.
+            return null;
+        }
+    }
+
+    public void ConnectNamespace(ContainerConfig config, string netns)
+    {
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(config.Ports);
         if (mode.Kind == NetworkKind.Pasta)
         {

@@ -22,6 +22,29 @@ public static class NetworkNamespaceFile
         return path;
     }
 
+    /// <summary>
+    /// A new network namespace bound at the container's file before its process exists, so the helper can
+    /// set it up while the process is still being made; the runtime then joins it instead of creating one.
+    /// </summary>
+    public static string Create(ContainerStore store, string id)
+    {
+        string path = PathFor(store, id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Remove(path);
+        File.WriteAllBytes(path, []);
+        try
+        {
+            Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(path);
+        }
+        catch
+        {
+            Remove(path);
+            throw;
+        }
+
+        return path;
+    }
+
     /// <summary>Unmounts and deletes the file; a file that is not there is fine.</summary>
     public static void Remove(string path)
     {

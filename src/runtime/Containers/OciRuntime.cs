@@ -25,36 +25,89 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
 
     public async Task<ContainerRecord> CreateAsync(CreateOptions options, CancellationToken cancellationToken = default)
     {
+        PendingContainer pending = await SpawnAsync(options, cancellationToken).ConfigureAwait(false);
+        return Complete(pending, options);
+    }
+
+    /// <summary>
+    /// The first half of create: validates the bundle, creates the state directory and the cgroup, and
+    /// spawns the init into its namespaces, where it waits for its spec. The bundle's config may still
+    /// change (the process's user) until <see cref="Complete"/>, which reads it again.
+    /// </summary>
+    public async Task<PendingContainer> SpawnAsync(CreateOptions options, CancellationToken cancellationToken = default)
+    {
         ContainerId.Validate(options.Id);
         string bundle = Path.GetFullPath(options.Bundle);
-        RuntimeSpec spec = SpecFile.Load(bundle);
-        DefaultUserNamespaceMaps(spec);
-        SpecValidator.Validate(spec);
-        if (spec.Process!.Terminal && options.ConsoleSocket is null)
-        {
-            throw SkiffException.InvalidArgument("process.terminal is set: use --console-socket");
-        }
-
-
-        string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
-        if (!Directory.Exists(rootfs))
-        {
-            throw SkiffException.NotFound($"the root filesystem {rootfs} does not exist");
-        }
-
-        spec.Root.Path = rootfs;
+        RuntimeSpec spec = LoadSpec(bundle, options);
+        string rootfs = spec.Root!.Path;
         NamespaceRequest request = NamespacePlan.From(spec.Linux!);
+        if (options.NetworkNamespace is { } netns && request.Unshare.HasFlag(NamespaceKinds.Network) && !request.Unshare.HasFlag(NamespaceKinds.User))
+        {
+            request = request with
+            {
+                Unshare = request.Unshare & ~NamespaceKinds.Network,
+                JoinPaths = new Dictionary<NamespaceKinds, string>(request.JoinPaths) { [NamespaceKinds.Network] = netns },
+            };
+        }
+
         string directory = store.Create(options.Id);
         RuntimeCgroup? cgroup = null;
+        Socket? console = null;
+        NamespacedProcess? init = null;
         try
         {
+            console = spec.Process!.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
+            init = await SpawnInitAsync(options, directory, request, console, cancellationToken).ConfigureAwait(false);
+            options.NamespacesReady?.Invoke(init.Pid);
+            // Made while the init's runtime starts; it must exist before the init builds the root (it
+            // shows the container its own group), which waits for the spec.
             cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user);
-            using Socket? console = spec.Process.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
-            ContainerRecord record = await StartInitAsync(options, bundle, spec, request, directory, console, cgroup, cancellationToken).ConfigureAwait(false);
-            if (cgroup is not null)
+            // A systemd scope needs the init's pid; systemd moves the init into it here.
+            cgroup?.Attach(init.Pid);
+            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init);
+        }
+        catch
+        {
+            if (init is not null)
             {
-                cgroup.AddProcess(record.Pid);
-                record.CgroupPath = cgroup.Group;
+                KillInit(init);
+                init.Dispose();
+            }
+
+            console?.Dispose();
+            cgroup?.TryRemove();
+            store.Remove(options.Id);
+            throw;
+        }
+    }
+
+    /// <summary>The second half of create: sends the init its spec (read again from the bundle), waits until it is ready, records the container.</summary>
+    public ContainerRecord Complete(PendingContainer pending, CreateOptions options)
+    {
+        try
+        {
+            RuntimeSpec spec = LoadSpec(pending.Bundle, options);
+            pending.Cgroup?.PointSpecAt(spec);
+            var channel = new InitChannel(pending.Init.Sync);
+            channel.SendSpec(spec);
+            bool joinEarly = pending.Cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
+            if (joinEarly)
+            {
+                // A cgroup v1 attach waits for an RCU grace period per hierarchy (milliseconds each, tens
+                // of ms on a busy machine): done while the init builds its root, it costs no time.
+                pending.Cgroup!.AddProcess(pending.Pid);
+            }
+
+            channel.ReceiveReady();
+            ContainerRecord record = NewRecord(pending, spec);
+            if (pending.Cgroup is not null)
+            {
+                if (!joinEarly)
+                {
+                    pending.Cgroup.AddProcess(record.Pid);
+                }
+
+                record.CgroupPath = pending.Cgroup.Group;
             }
 
             store.Save(record);
@@ -65,18 +118,43 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
                 File.Move(pidFile + ".tmp", pidFile, overwrite: true);
             }
 
+            pending.Dispose();
             return record;
         }
         catch
         {
-            cgroup?.TryRemove();
-            store.Remove(options.Id);
+            Abort(pending);
             throw;
         }
-        finally
+    }
+
+    /// <summary>Undoes <see cref="SpawnAsync"/>: kills the waiting init, removes its cgroup and state.</summary>
+    public void Abort(PendingContainer pending)
+    {
+        KillInit(pending.Init);
+        pending.Dispose();
+        pending.Cgroup?.TryRemove();
+        store.Remove(pending.Id);
+    }
+
+    private RuntimeSpec LoadSpec(string bundle, CreateOptions options)
+    {
+        RuntimeSpec spec = SpecFile.Load(bundle);
+        DefaultUserNamespaceMaps(spec);
+        SpecValidator.Validate(spec);
+        if (spec.Process!.Terminal && options.ConsoleSocket is null)
         {
-            cgroup?.Dispose();
+            throw SkiffException.InvalidArgument("process.terminal is set: use --console-socket");
         }
+
+        string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
+        if (!Directory.Exists(rootfs))
+        {
+            throw SkiffException.NotFound($"the root filesystem {rootfs} does not exist");
+        }
+
+        spec.Root.Path = rootfs;
+        return spec;
     }
 
     public void Start(string id)
@@ -388,9 +466,8 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
-    private async Task<ContainerRecord> StartInitAsync(CreateOptions options, string bundle, RuntimeSpec spec, NamespaceRequest request, string directory, Socket? console, RuntimeCgroup? cgroup, CancellationToken cancellationToken)
+    private async Task<NamespacedProcess> SpawnInitAsync(CreateOptions options, string directory, NamespaceRequest request, Socket? console, CancellationToken cancellationToken)
     {
-        string id = options.Id;
         using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
         using var stdin = new SafeFileHandle(0, ownsHandle: false);
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
@@ -403,40 +480,28 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
 
         var spawn = new SpawnRequest(selfExecutable, InitArguments, new Dictionary<string, string>()) { Descriptors = descriptors };
+        return await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
+    }
 
-        using NamespacedProcess init = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
-        var channel = new InitChannel(init.Sync);
-        try
+    private static void KillInit(NamespacedProcess init)
+    {
+        ChildProcesses.TrySignal(init.Pid, 9);
+        if (init.Pid == init.SpawnedPid)
         {
-            options.NamespacesReady?.Invoke(init.Pid);
-            // A systemd scope needs the init's pid and must exist before the init mounts its own group.
-            cgroup?.Attach(init.Pid, spec);
-            channel.SendSpec(spec);
-            channel.ReceiveReady();
+            ChildProcesses.Wait(init.Pid);
         }
-        catch
-        {
-            if (init.Pid == init.SpawnedPid)
-            {
-                ChildProcesses.TrySignal(init.Pid, 9);
-                ChildProcesses.Wait(init.Pid);
-            }
-            else
-            {
-                ChildProcesses.TrySignal(init.Pid, 9);
-            }
+    }
 
-            throw;
-        }
-
-        ProcessStat stat = ProcessStat.TryRead(init.Pid) ?? throw SkiffException.Internal($"the container's init {init.Pid} vanished after setup");
+    private ContainerRecord NewRecord(PendingContainer pending, RuntimeSpec spec)
+    {
+        ProcessStat stat = ProcessStat.TryRead(pending.Pid) ?? throw SkiffException.Internal($"the container's init {pending.Pid} vanished after setup");
         return new ContainerRecord
         {
-            Id = id,
-            Pid = init.Pid,
+            Id = pending.Id,
+            Pid = pending.Pid,
             StartTime = stat.StartTime,
-            Bundle = bundle,
-            Rootfs = spec.Root!.Path,
+            Bundle = pending.Bundle,
+            Rootfs = pending.Rootfs,
             Created = DateTime.UtcNow,
             Owner = user.Uid,
             Annotations = spec.Annotations,

@@ -9,10 +9,10 @@ namespace Skiff.Runtime.Containers;
 /// <summary>
 /// The built-in runtime's handling of linux.cgroupsPath and linux.resources: the group is prepared with its
 /// limits before the init sets up mounts (so it can show the container its own group), and the init is
-/// moved into it before start. With --systemd-cgroup the group is a transient scope systemd creates around
-/// the init (a scope cannot exist empty), so it is made once the init exists and before it builds its root.
+/// moved into it before start. With --systemd-cgroup the group is a transient scope that systemd creates
+/// around the init (a scope cannot exist empty): made as soon as the init exists, before it builds its root.
 /// </summary>
-public sealed class RuntimeCgroup : IDisposable
+public sealed class RuntimeCgroup
 {
     private readonly ICgroupManager _manager;
     private readonly ScopeToStart? _scope;
@@ -67,30 +67,44 @@ public sealed class RuntimeCgroup : IDisposable
     }
 
     /// <summary>
-    /// Called with the init's pid before it builds its root. For a systemd scope: systemd creates the scope
-    /// around the init, the limits are written into it, and linux.cgroupsPath becomes the scope's group so
-    /// the init shows the container that group. For cgroupfs nothing happens here (see <see cref="AddProcess"/>).
+    /// Called with the init's pid while it waits for its spec. For a systemd scope: systemd creates the scope
+    /// around the init and the limits are written into it. For cgroupfs nothing happens here (see <see cref="AddProcess"/>).
     /// </summary>
-    public void Attach(int pid, RuntimeSpec spec)
+    public void Attach(int pid)
     {
         if (_scope is null)
         {
             return;
         }
 
-        _group = ((SystemdCgroupManager)_manager).CreateScope(_scope.UnitName, _scope.Description, _scope.Resources, pid);
-        spec.Linux!.CgroupsPath = "/" + _group;
+        try
+        {
+            _group = ((SystemdCgroupManager)_manager).CreateScope(_scope.UnitName, _scope.Description, _scope.Resources, pid);
+        }
+        finally
+        {
+            // The bus connection is not kept for the container's life; a later stop connects again.
+            _client?.Dispose();
+        }
+    }
+
+    /// <summary>A scope's group is known only once it exists: the spec the init gets names it, so the init shows the container that group.</summary>
+    public void PointSpecAt(RuntimeSpec spec)
+    {
+        if (_scope is not null && spec.Linux is not null)
+        {
+            spec.Linux.CgroupsPath = "/" + Group;
+        }
     }
 
     public void AddProcess(int pid)
     {
+        // systemd placed the init in its scope already.
         if (_scope is null)
         {
             _manager.AddProcess(Group, pid);
         }
     }
-
-    public void Dispose() => _client?.Dispose();
 
     private static RuntimeCgroup PrepareScope(string? path, string containerId, CgroupResources resources, bool rootless, CurrentUser user)
     {
@@ -127,6 +141,15 @@ public sealed class RuntimeCgroup : IDisposable
             CpusetCpus: spec.Cpu?.Cpus,
             PidsLimit: spec.Pids?.Limit,
             BlkioWeight: spec.BlockIo?.Weight);
+
+
+    /// <summary>
+    /// Whether the init may join the group before it builds the root rather than after. Pages it touches
+    /// after joining are charged to the group and its threads count against pids.max: only without a
+    /// memory limit and with room for the runtime's threads, so a small limit never trips over skiff's own setup.
+    /// </summary>
+    public static bool MayJoinDuringSetup(RuntimeSpec spec) =>
+        spec.Linux?.Resources?.Memory?.Limit is null && spec.Linux?.Resources?.Pids?.Limit is null or <= 0 or >= 64;
 
     /// <summary>Cleanup after a failed create must not hide the error that caused it.</summary>
     public void TryRemove()

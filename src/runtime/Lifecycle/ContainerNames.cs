@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Skiff.Core.Errors;
 
 namespace Skiff.Runtime.Lifecycle;
@@ -24,7 +23,7 @@ public static class ContainerNames
     ];
 
     public static string Random() =>
-        $"{Adjectives[RandomNumberGenerator.GetInt32(Adjectives.Length)]}_{Nouns[RandomNumberGenerator.GetInt32(Nouns.Length)]}";
+        $"{Adjectives[Skiff.Core.Entropy.KernelRandom.GetInt32(Adjectives.Length)]}_{Nouns[Skiff.Core.Entropy.KernelRandom.GetInt32(Nouns.Length)]}";
 
     /// <summary>
     /// podman's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]* (a leading '/' is accepted and dropped). docker asks for two

@@ -19,6 +19,14 @@ public sealed class AttachClient(SafeFileHandle socket)
 
     public Task<AttachResult> RunAsync(bool forwardStdin, byte[] detachKeys)
     {
+        if (!forwardStdin)
+        {
+            // Nothing else to do meanwhile: copy on the calling thread. Starting a thread (and the thread
+            // pool for the continuation) costs a few ms at the end of every `run`, more on a busy machine.
+            CopyOutput();
+            return done.Task;
+        }
+
         var output = new Thread(CopyOutput) { IsBackground = true, Name = "attach-output" };
         output.Start();
         if (forwardStdin)

@@ -31,6 +31,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private SafeFileHandle? stdinWriter;
     private ContainerLogWriter? log;
     private Task? connecting;
+    private string? earlyNetworkNamespace;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -109,6 +110,27 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             throw SkiffException.InvalidArgument("no command or entrypoint specified for the container", "give a command after the image");
         }
 
+        try
+        {
+            return Start(config, runDirectory);
+        }
+        catch
+        {
+            DisconnectEarlyNetwork(config);
+            throw;
+        }
+    }
+
+    private (int Pid, SafeFileHandle? PidFd) Start(ContainerConfig config, string runDirectory)
+    {
+        // The helper (pasta needs ~40 ms, more on a busy machine) starts on the container's namespace
+        // before anything else, and works while the root is mounted and the init starts.
+        earlyNetworkNamespace = BuiltIn is not null ? network?.CreateNamespace(config) : null;
+        if (earlyNetworkNamespace is { } netns)
+        {
+            connecting = Task.Run(() => network!.ConnectNamespace(config, netns));
+        }
+
         string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
         if (config.RootfsMounts.Count > 0)
         {
@@ -125,30 +147,45 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
         }
 
-        SystemDirectoryCheck.Verify(rootfs);
-        CopyUpVolumes(config, rootfs);
-        ContainerUser user;
-        if (config.AddAccount is { } account)
-        {
-            (string passwd, string group) = AccountFiles.Write(store.Directory(id), rootfs, account);
-            user = UserResolver.Resolve(config.User, config.GroupAdd, passwd, group);
-        }
-        else
-        {
-            user = ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd);
-        }
-
-        new BundleWriter(store).ApplyUser(config, user);
-        ChownVolumes(config, user);
-        ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
-
-        attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);
-        Descriptors.SetNonBlocking(attachListener);
-        log = new ContainerLogWriter(config.LogDriver, store.LogPath(id), clock);
-
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
-        int pid = BuiltIn is not null ? CreateInProcess(BuiltIn, config, nullIn, nullOut) : CreateWithCommandLine(config, nullIn, nullOut);
+        // The built-in runtime's init is spawned as soon as the root is mounted (its mount namespace is a
+        // copy of ours): its runtime starts while this process resolves the user and checks the command.
+        (Containers.PendingContainer Container, SafeFileHandle? ConsoleListener)? pending = BuiltIn is not null ? SpawnInProcess(BuiltIn, config, nullIn, nullOut) : null;
+        try
+        {
+            SystemDirectoryCheck.Verify(rootfs);
+            CopyUpVolumes(config, rootfs);
+            ContainerUser user;
+            if (config.AddAccount is { } account)
+            {
+                (string passwd, string group) = AccountFiles.Write(store.Directory(id), rootfs, account);
+                user = UserResolver.Resolve(config.User, config.GroupAdd, passwd, group);
+            }
+            else
+            {
+                user = ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd);
+            }
+
+            new BundleWriter(store).ApplyUser(config, user);
+            ChownVolumes(config, user);
+            ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
+
+            attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);
+            Descriptors.SetNonBlocking(attachListener);
+            log = new ContainerLogWriter(config.LogDriver, store.LogPath(id), clock);
+        }
+        catch
+        {
+            if (pending is { } spawned)
+            {
+                AbortInProcess(BuiltIn!, config, spawned.Container, spawned.ConsoleListener);
+            }
+
+            throw;
+        }
+
+        int pid = pending is { } created ? CompleteInProcess(BuiltIn!, config, created.Container, created.ConsoleListener) : CreateWithCommandLine(config, nullIn, nullOut);
         SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
         if (network is not null)
         {
@@ -253,18 +290,23 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         return int.Parse(File.ReadAllText(store.PidFilePath(id)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// Creates the container with skiff's own runtime inside this process: the same state as `skiff oci
-    /// create` leaves, without starting (and loading) a runtime process for create, start and delete.
-    /// </summary>
-    private int CreateInProcess(Containers.OciRuntime builtIn, ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
+    private Containers.CreateOptions InProcessOptions(ContainerConfig config) => new(id, store.BundleDirectory(id))
     {
-        var options = new Containers.CreateOptions(id, store.BundleDirectory(id))
-        {
-            SystemdCgroup = config.SystemdCgroup,
-            // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
-            NamespacesReady = network is null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
-        };
+        SystemdCgroup = config.SystemdCgroup,
+        // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
+        NamespacesReady = network is null || earlyNetworkNamespace is not null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
+        NetworkNamespace = earlyNetworkNamespace,
+        ConsoleSocket = config.Tty ? store.ConsoleSocketPath(id) : null,
+    };
+
+    /// <summary>
+    /// The first half of a create with skiff's own runtime inside this process (the same state as `skiff
+    /// oci create` leaves, without starting a runtime process for create, start and delete): the init is
+    /// spawned and waits for its spec.
+    /// </summary>
+    private (Containers.PendingContainer Container, SafeFileHandle? ConsoleListener) SpawnInProcess(Containers.OciRuntime builtIn, ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
+    {
+        Containers.CreateOptions options = InProcessOptions(config);
         SafeFileHandle? consoleListener = null;
         SafeFileHandle? outWrite = null;
         SafeFileHandle? errWrite = null;
@@ -274,7 +316,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             if (config.Tty)
             {
                 consoleListener = UnixSockets.Listen(store.ConsoleSocketPath(id), seqPacket: false);
-                options = options with { ConsoleSocket = store.ConsoleSocketPath(id), Stdio = (nullIn, nullOut, nullOut) };
+                options = options with { Stdio = (nullIn, nullOut, nullOut) };
             }
             else
             {
@@ -288,22 +330,28 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 options = options with { Stdio = (stdinRead ?? nullIn, outWrite, errWrite) };
             }
 
-            Containers.ContainerRecord record;
-            try
-            {
-                record = builtIn.CreateAsync(options).GetAwaiter().GetResult();
-            }
-            catch (SkiffException e) when (e.Kind is ErrorKind.CommandNotFound or ErrorKind.CannotExecute)
-            {
-                DisconnectEarlyNetwork(config);
-                throw;
-            }
-            catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
-            {
-                DisconnectEarlyNetwork(config);
-                throw new SkiffException((e as SkiffException)?.Kind ?? ErrorKind.Internal, $"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}", (e as SkiffException)?.Hint);
-            }
+            Containers.PendingContainer pending = RuntimeCall(config, () => builtIn.SpawnAsync(options).GetAwaiter().GetResult());
+            return (pending, consoleListener);
+        }
+        catch
+        {
+            CloseConsoleListener(consoleListener);
+            throw;
+        }
+        finally
+        {
+            outWrite?.Dispose();
+            errWrite?.Dispose();
+            stdinRead?.Dispose();
+        }
+    }
 
+    /// <summary>The second half: sends the init its spec (with the user resolved meanwhile) and waits until it is ready; returns its pid.</summary>
+    private int CompleteInProcess(Containers.OciRuntime builtIn, ContainerConfig config, Containers.PendingContainer pending, SafeFileHandle? consoleListener)
+    {
+        try
+        {
+            Containers.ContainerRecord record = RuntimeCall(config, () => builtIn.Complete(pending, InProcessOptions(config)));
             if (consoleListener is not null)
             {
                 // The init sent the pty master before it reported ready, so the connection is queued.
@@ -314,14 +362,49 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
         finally
         {
-            outWrite?.Dispose();
-            errWrite?.Dispose();
-            stdinRead?.Dispose();
-            if (consoleListener is not null)
-            {
-                consoleListener.Dispose();
-                File.Delete(store.ConsoleSocketPath(id));
-            }
+            CloseConsoleListener(consoleListener);
+        }
+    }
+
+    private void AbortInProcess(Containers.OciRuntime builtIn, ContainerConfig config, Containers.PendingContainer pending, SafeFileHandle? consoleListener)
+    {
+        try
+        {
+            builtIn.Abort(pending);
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+        }
+
+        CloseConsoleListener(consoleListener);
+        DisconnectEarlyNetwork(config);
+    }
+
+    /// <summary>Runs a built-in runtime step; a failure undoes the early network connection and reads as the runtime's error.</summary>
+    private T RuntimeCall<T>(ContainerConfig config, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (SkiffException e) when (e.Kind is ErrorKind.CommandNotFound or ErrorKind.CannotExecute)
+        {
+            DisconnectEarlyNetwork(config);
+            throw;
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            DisconnectEarlyNetwork(config);
+            throw new SkiffException((e as SkiffException)?.Kind ?? ErrorKind.Internal, $"OCI runtime error: {OciRuntimes.BuiltIn}: {e.Message}", (e as SkiffException)?.Hint);
+        }
+    }
+
+    private void CloseConsoleListener(SafeFileHandle? consoleListener)
+    {
+        if (consoleListener is not null)
+        {
+            consoleListener.Dispose();
+            File.Delete(store.ConsoleSocketPath(id));
         }
     }
 
@@ -580,11 +663,27 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         bool oomKilled = config.CgroupPath is not null && CgroupCleanup.WasOomKilled(config.CgroupPath);
         // The helper goes before the exit is recorded, so whoever waits for the exit finds it gone.
         network?.Disconnect(config);
+
+        // The exit is recorded (or, with --rm, the record is gone and the name free) and reported to the
+        // attached clients first; the slow part of the cleanup (runtime state, cgroups, unmount, file
+        // removal) comes after, so `run` returns as soon as the container ended. The container's lock is
+        // held until the cleanup is done: a start or rm right after waits for it instead of racing with it.
+        DescriptorLock? held = null;
+        IDisposable? layersInUse = null;
+        bool unlisted = false;
         try
         {
-            using (store.Lock(id))
+            held = store.Lock(id);
+            if (store.Exists(id))
             {
-                if (store.Exists(id))
+                if (config.AutoRemove)
+                {
+                    // Keeps a concurrent image removal from deleting the layers still mounted below the root until it is unmounted.
+                    layersInUse = HoldLayers();
+                    store.Unlist(id);
+                    unlisted = true;
+                }
+                else
                 {
                     ContainerState state = store.ReadState(id);
                     store.WriteState(id, state with
@@ -604,40 +703,59 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // Removed underneath us (rm -f): nothing left to record.
         }
 
-        DeleteRuntimeState();
-        if (config.CgroupPath is not null)
-        {
-            // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.
-            CgroupCleanup.TryRemove(config.CgroupPath, config.SystemdCgroup);
-        }
-
-        if (config.RootfsMounts.Count > 0)
-        {
-            RootfsMounter.TryUnmount(store.RootfsMountPoint(id));
-        }
-
-        if (config.AutoRemove)
-        {
-            try
-            {
-                using (store.Lock(id))
-                {
-                    store.Remove(id);
-                }
-
-                Volumes?.RemoveAnonymous(config.Mounts);
-            }
-            catch (Exception e) when (e is SkiffException or IOException)
-            {
-            }
-        }
-
         Span<byte> frame = stackalloc byte[5];
         frame[0] = AttachFrame.Exit;
         BinaryPrimitives.WriteInt32LittleEndian(frame[1..], exit.ShellCode);
         Broadcast(frame);
+
+        try
+        {
+            DeleteRuntimeState();
+            if (unlisted)
+            {
+                store.Purge(id, config.CgroupPath);
+                Volumes?.RemoveAnonymous(config.Mounts);
+            }
+            else
+            {
+                if (config.CgroupPath is not null)
+                {
+                    // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.
+                    CgroupCleanup.TryRemove(config.CgroupPath, config.SystemdCgroup);
+                }
+
+                if (config.RootfsMounts.Count > 0)
+                {
+                    RootfsMounter.TryUnmount(store.RootfsMountPoint(id));
+                }
+            }
+        }
+        catch (Exception e) when (e is SkiffException or IOException)
+        {
+            // What is left is swept by the next removal.
+        }
+        finally
+        {
+            layersInUse?.Dispose();
+            held?.Dispose();
+        }
+
         LingerForClients();
         Close();
+    }
+
+    /// <summary>A shared hold on the layer store's garbage-collection lock (null when the store has no layers).</summary>
+    private IDisposable? HoldLayers()
+    {
+        string path = Path.Combine(Path.GetDirectoryName(store.ContainersDirectory)!, "layers", ".locks", "gc.lock");
+        try
+        {
+            return File.Exists(path) ? Core.Files.FileLock.Acquire(path, shared: true) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -12,6 +12,16 @@ public interface IContainerNetwork
     /// <summary>Connects the network namespace of <paramref name="pid"/>; throws a SkiffException saying why it could not.</summary>
     void Connect(ContainerConfig config, int pid);
 
+    /// <summary>
+    /// Makes the container's network namespace ahead of its process when the network mode allows it (a
+    /// helper such as pasta, and no user namespace of the container's own), so the helper starts earlier;
+    /// returns the namespace file for the runtime to join, or null (then <see cref="Connect"/> as usual).
+    /// </summary>
+    string? CreateNamespace(ContainerConfig config);
+
+    /// <summary>Connects the namespace <see cref="CreateNamespace"/> made; throws a SkiffException saying why it could not.</summary>
+    void ConnectNamespace(ContainerConfig config, string path);
+
     /// <summary>Stops what <see cref="Connect"/> started; never throws.</summary>
     void Disconnect(ContainerConfig config);
 }

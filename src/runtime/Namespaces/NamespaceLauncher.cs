@@ -73,8 +73,9 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
             int pid = await HandshakeAsync(ours, spawned, request, cancellationToken).ConfigureAwait(false);
             if (pid != spawned)
             {
-                // The intermediate process exits right after reporting the forked child.
-                await ChildProcesses.WaitAsync(spawned).ConfigureAwait(false);
+                // The intermediate process exits right after reporting the forked child: a blocking wait
+                // is microseconds, a dedicated waiting thread is not.
+                ChildProcesses.Wait(spawned);
             }
 
             return new NamespacedProcess(pid, spawned, ours);
@@ -92,7 +93,8 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
     {
         while (true)
         {
-            SyncMessage? received = await SyncMessage.ReceiveAsync(sync, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            SyncMessage? received = SyncMessage.Receive(sync);
             if (received is not SyncMessage message)
             {
                 throw SkiffException.Internal(
@@ -103,7 +105,7 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
             {
                 case SyncMessage.UserNamespaceReady:
                     await mapWriter.WriteAsync(message.Value, request.Maps!, cancellationToken).ConfigureAwait(false);
-                    await new SyncMessage(SyncMessage.MapsWritten, 0, 0).SendAsync(sync, cancellationToken).ConfigureAwait(false);
+                    new SyncMessage(SyncMessage.MapsWritten, 0, 0).Send(sync);
                     break;
                 case SyncMessage.ProcessId:
                     return message.Value;

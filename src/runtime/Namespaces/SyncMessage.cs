@@ -16,13 +16,18 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
     public const int ProcessId = 'P';
     public const int Failure = 'E';
 
-    public static async Task<SyncMessage?> ReceiveAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>
+    /// Blocks until a message arrives (null at end of stream). Synchronous on purpose: the entry stage
+    /// answers within microseconds, and .NET's asynchronous socket calls would start its socket engine
+    /// thread and thread-pool workers on every container start.
+    /// </summary>
+    public static SyncMessage? Receive(Socket socket)
     {
-        byte[] buffer = new byte[Size];
+        Span<byte> buffer = stackalloc byte[Size];
         int read = 0;
         while (read < Size)
         {
-            int n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int n = socket.Receive(buffer[read..], SocketFlags.None);
             if (n == 0)
             {
                 return read == 0 ? null : throw SkiffException.Internal("namespace entry stage sent a truncated message");
@@ -33,17 +38,17 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
 
         return new SyncMessage(
             BinaryPrimitives.ReadInt32LittleEndian(buffer),
-            BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(4)),
-            BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8)));
+            BinaryPrimitives.ReadInt32LittleEndian(buffer[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(buffer[8..]));
     }
 
-    public async Task SendAsync(Socket socket, CancellationToken cancellationToken)
+    public void Send(Socket socket)
     {
-        byte[] buffer = new byte[Size];
+        Span<byte> buffer = stackalloc byte[Size];
         BinaryPrimitives.WriteInt32LittleEndian(buffer, Tag);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), Value);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), Step);
-        await socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer[4..], Value);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer[8..], Step);
+        socket.Send(buffer, SocketFlags.None);
     }
 
     public static string DescribeStep(int step) => step switch

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
+using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Native;
 
 namespace Skiff.Runtime.Namespaces;
@@ -19,6 +20,42 @@ public static class ThreadNetworkNamespace
         if (Libc.setns(fd, Libc.CLONE_NEWNET) != 0)
         {
             throw new SystemCallException("setns", path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>
+    /// Makes a new, empty network namespace (owned by this process's user namespace) and binds it at
+    /// <paramref name="path"/>, an existing file. A short-lived thread of its own unshares, so no other
+    /// thread of this process changes namespace.
+    /// </summary>
+    public static void CreateBound(string path)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                if (Libc.unshare(Libc.CLONE_NEWNET) != 0)
+                {
+                    throw new SystemCallException("unshare(CLONE_NEWNET)", null, Marshal.GetLastPInvokeError());
+                }
+
+                new LinuxMountSyscalls().Mount("/proc/thread-self/ns/net", path, null, MountFlags.Bind, null);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "netns",
+        };
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            throw failure;
         }
     }
 }

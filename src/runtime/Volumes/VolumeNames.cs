@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Skiff.Core.Errors;
 
 namespace Skiff.Runtime.Volumes;
@@ -6,7 +5,7 @@ namespace Skiff.Runtime.Volumes;
 /// <summary>Volume names: podman's rule for given names, 64 random hex digits for anonymous volumes.</summary>
 public static class VolumeNames
 {
-    public static string Random() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    public static string Random() => Convert.ToHexStringLower(Skiff.Core.Entropy.KernelRandom.GetBytes(32));
 
     /// <summary>True for names podman accepts: [a-zA-Z0-9][a-zA-Z0-9_.-]*.</summary>
     public static bool IsValid(string name) =>

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+using Skiff.Tests.Support;
+
+namespace Skiff.Tests.E2E.Containers;
+
+/// <summary>
+/// run --rm reports the exit as soon as the container ended and removes the record first; the slow part
+/// of the cleanup (unmount, file removal) comes after. What a monitor killed in between leaves is swept.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class RunRemoveTests(ITestOutputHelper output)
+{
+    [Theory, RootAndRootless]
+    public async Task After_run_rm_returns_the_container_is_gone_and_its_name_free(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        for (int i = 0; i < 3; i++)
+        {
+            ProcessResult run = (await skiff.RunAsync("run", "--rm", "--name", "again", "busybox", "sh", "-c", "echo out; exit 7")).AssertExitCode(7);
+            Assert.Equal("out\n", run.Stdout);
+            Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+            (await skiff.RunAsync("inspect", "again")).AssertExitCode(125);
+        }
+
+        // Without --rm the exit is recorded when run returns, and the container can start again at once.
+        (await skiff.RunAsync("run", "--name", "kept", "busybox", "sh", "-c", "exit 3")).AssertExitCode(3);
+        Assert.StartsWith("Exited (3)", (await skiff.RunAsync("ps", "-a", "--format", "{{.Status}}")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("start", "-a", "kept")).AssertExitCode(3);
+        (await skiff.RunAsync("rm", "kept")).AssertSuccess();
+
+        // The deferred cleanup leaves nothing behind.
+        await WaitUntilAsync(() => Leftovers(skiff).Count == 0);
+        Assert.Empty(Leftovers(skiff));
+        Assert.DoesNotContain(skiff.Sandbox.StorageRoot, File.ReadAllText("/proc/self/mountinfo"));
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_monitor_killed_during_cleanup_leaves_what_the_next_removal_sweeps(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string id = (await skiff.RunAsync("run", "-d", "--rm", "--name", "victim", "busybox", "sleep", "1000")).AssertSuccess().Stdout.Trim();
+        string directory = Path.Combine(skiff.Sandbox.StorageRoot, "containers", id);
+        using (JsonDocument state = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "state.json"))))
+        {
+            // The monitor first, so it cannot clean up; then its container.
+            Kill(state.RootElement.GetProperty("monitorPid").GetInt32());
+            Kill(state.RootElement.GetProperty("pid").GetInt32());
+        }
+
+        // What the monitor leaves when killed right after it took the record away (Unlist) and before
+        // it unmounted and deleted it: a .removing- directory (with the root still mounted, as root)
+        // and the container's writable layer. The name was released with the record.
+        string removing = Path.Combine(skiff.Sandbox.StorageRoot, "containers", ".removing-" + id);
+        Directory.Move(directory, removing);
+        File.Delete(Path.Combine(skiff.Sandbox.StorageRoot, "containers", "names", "victim"));
+
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        Assert.NotEqual(0, (await skiff.RunAsync("rm", "victim")).ExitCode);
+        (await skiff.RunAsync("run", "--rm", "--name", "victim", "busybox", "true")).AssertSuccess();
+
+        // The next removal (here: the --rm cleanup of the run above) unmounts and deletes the leftover.
+        await WaitUntilAsync(() => Leftovers(skiff).Count == 0);
+        Assert.Empty(Leftovers(skiff));
+        Assert.DoesNotContain(skiff.Sandbox.StorageRoot, File.ReadAllText("/proc/self/mountinfo"));
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("run", "--rm", "busybox", "true")).AssertSuccess();
+    }
+
+    /// <summary>.removing- directories and container layers left in the store.</summary>
+    private static List<string> Leftovers(SkiffCli skiff)
+    {
+        string containers = Path.Combine(skiff.Sandbox.StorageRoot, "containers");
+        string snapshots = Path.Combine(containers, ".snapshots");
+        var found = Directory.EnumerateDirectories(containers, ".removing-*").ToList();
+        if (Directory.Exists(snapshots))
+        {
+            found.AddRange(Directory.EnumerateFileSystemEntries(snapshots));
+        }
+
+        return found;
+    }
+
+    private static void Kill(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Polls (the cleanup runs after run returned); the assertion after it is what fails.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (int attempt = 0; attempt < 200 && !condition(); attempt++)
+        {
+            await Task.Delay(50);
+        }
+    }
+}
