@@ -47,3 +47,10 @@ done
 for f in /etc/subuid /etc/subgid; do
     grep -q "^containers:" "$f" 2>/dev/null || echo "containers:2147483647:2147483648" >>"$f"
 done
+
+# A supplementary group of the test users, so that --group-add keep-groups has a group to keep
+# (a file readable only by this group must stay readable in the container).
+getent group skiffextra >/dev/null || groupadd skiffextra
+for user in "$@"; do
+    id -nG "$user" | tr ' ' '\n' | grep -qx skiffextra || usermod -aG skiffextra "$user"
+done

@@ -20,6 +20,12 @@ namespace Skiff.Images.Local;
 /// </summary>
 public sealed class StoreChecker(LocalImages local, LayerStore layers, string storeRoot, string scratchDirectory)
 {
+    /// <summary>The owner-shifted image copies (rootless --userns) to check; null when none are kept.</summary>
+    public Snapshots.MappedCopies? MappedCopies { get; init; }
+
+    /// <summary>The names of the copies that containers mount (read when the check runs).</summary>
+    public Func<IReadOnlySet<string>> MappedCopiesInUse { get; init; } = () => new HashSet<string>();
+
     public StoreReport Run(StoreCheckOptions options, bool repair)
     {
         using FileLock? exclusive = layers.TryHoldExclusive();
@@ -158,6 +164,17 @@ public sealed class StoreChecker(LocalImages local, LayerStore layers, string st
             }
         }
 
+        if (MappedCopies is { } copies)
+        {
+            foreach (Snapshots.MappedCopy orphan in copies.Orphans(chains, MappedCopiesInUse()))
+            {
+                string what = orphan.TopChainId is null
+                    ? "an unfinished owner-shifted image copy"
+                    : $"an owner-shifted image copy ({orphan.Size} bytes) whose image is gone and that no container uses";
+                problems.Add(new StoreProblem(StoreProblemKind.OrphanedMappedCopy, $"{Snapshots.MappedCopies.DirectoryName}/{orphan.Name}", what, "removed by repair, by 'skiff rmi' and by 'skiff image prune'", orphan.Size));
+            }
+        }
+
         foreach (string broken in layers.BrokenLayerDirectories())
         {
             problems.Add(new StoreProblem(StoreProblemKind.OrphanedLayer, "layers/" + broken, "a layer directory without its layer.json (an unfinished unpack)", "removed by repair"));
@@ -205,6 +222,8 @@ public sealed class StoreChecker(LocalImages local, LayerStore layers, string st
                 case (StoreProblemKind.HalfWrittenBlob, _) when parts[^1].StartsWith('.') && parts[^1].EndsWith(".tmp", StringComparison.Ordinal):
                     File.Delete(Path.Combine(storeRoot, problem.Subject));
                     return true;
+                case (StoreProblemKind.OrphanedMappedCopy, [_, var name]) when MappedCopies is not null:
+                    return MappedCopies.TryRemove(name);
                 case (StoreProblemKind.StaleLock, ["layers", ".locks", var name]):
                     layers.RemoveLock(name);
                     return true;

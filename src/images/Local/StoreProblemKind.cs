@@ -9,6 +9,9 @@ public enum StoreProblemKind
     /// <summary>An unpacked layer no image uses, or a layer directory without its layer.json.</summary>
     OrphanedLayer,
 
+    /// <summary>An owner-shifted image copy (rootless --userns) whose image is gone and that no container mounts.</summary>
+    OrphanedMappedCopy,
+
     /// <summary>A partial download or an interrupted atomic write.</summary>
     HalfWrittenBlob,
 

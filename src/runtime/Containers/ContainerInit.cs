@@ -82,7 +82,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
         }
 
         LibcContainer.close(StateDirectoryFd);
-        ContainerExec.Exec(spec.Process!, executable, seccomp);
+        ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
         return 125;
     }
 }

@@ -56,7 +56,7 @@ public sealed class ExecInit(IMountSyscalls sys)
             }
         }
 
-        ContainerExec.Exec(spec.Process!, executable, seccomp);
+        ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
         return 125;
     }
 }

@@ -412,6 +412,9 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             },
             Root = container.Root,
             Linux = new LinuxSpec { Seccomp = container.Linux?.Seccomp },
+
+            // An exec'd process keeps the caller's groups too when the container does (keep-groups).
+            Annotations = container.Annotations,
         };
     }
 

@@ -101,10 +101,15 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add((JsonNode)Mount("/etc/group", "bind", Path.Combine(directory, "group"), ["bind", "rprivate"]));
         }
 
-        foreach (ContainerMount mount in config.Mounts)
+        for (int index = 0; index < config.Mounts.Count; index++)
         {
+            ContainerMount mount = config.Mounts[index];
             mounts.Add((JsonNode)(mount.Type switch
             {
+                // The monitor attaches the idmapped clone of the source there before the runtime starts.
+                _ when IdmappedVolumes.Requested(mount) => Mount(
+                    mount.Destination, "bind", IdmappedVolumes.StagingPath(store, config.Id, index), ["rbind", .. mount.Type == "volume" ? ["nosuid", "nodev"] : global::System.Array.Empty<string>(), .. mount.Options.Where(o => o is not ("nocopy" or "U" or IdmappedVolumes.Option))]),
+
                 "tmpfs" => Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options]),
 
                 // A volume is its _data directory bound in (podman's options); nocopy and U are ours, not the kernel's.
@@ -173,12 +178,17 @@ public sealed class BundleWriter(ContainerStore store)
             spec["linux"]!["seccomp"] = JsonNode.Parse(JsonSerializer.Serialize(seccomp, SeccompJsonContext.Default.SeccompSpec));
         }
 
-        if (config.Labels.Count > 0)
+        if (config.Labels.Count > 0 || KeepGroups.Requested(config.GroupAdd))
         {
             var annotations = new JsonObject();
             foreach ((string key, string value) in config.Labels)
             {
                 annotations[key] = value;
+            }
+
+            if (KeepGroups.Requested(config.GroupAdd))
+            {
+                annotations[KeepGroups.Annotation] = "1";
             }
 
             spec["annotations"] = annotations;

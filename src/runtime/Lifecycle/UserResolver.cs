@@ -63,9 +63,10 @@ public static class UserResolver
 
         foreach (string extra in groupAdd)
         {
-            if (extra == "keep-groups")
+            if (extra == KeepGroups.Flag)
             {
-                throw SkiffException.InvalidArgument("--group-add keep-groups is not supported", "name the groups to add");
+                // Not a group: the runtime keeps the caller's groups instead of setting any (see KeepGroups).
+                continue;
             }
 
             uint id = GroupId(extra, groups);
@@ -85,7 +86,7 @@ public static class UserResolver
         string[] parts = user.Split(':', 2);
         return parts[0].Length > 0 && !TryId(parts[0], out _)
             || parts.Length == 2 && parts[1].Length > 0 && !TryId(parts[1], out _)
-            || groupAdd.Any(g => !TryId(g, out _));
+            || groupAdd.Any(g => g != KeepGroups.Flag && !TryId(g, out _));
     }
 
     private static uint GroupId(string group, IReadOnlyList<string[]> groups)

@@ -147,6 +147,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
         }
 
+        if (config.IdMappings is { } volumeMap && config.Mounts.Any(IdmappedVolumes.Requested))
+        {
+            // Before the built-in runtime's init is spawned: its mount namespace is a copy of ours, taken then.
+            using SafeFileHandle volumeNamespace = new UserNamespaceFactory(new ProcIdMapWriter(), Environment.ProcessPath!).CreateAsync(volumeMap).GetAwaiter().GetResult();
+            IdmappedVolumes.Attach(config, store, volumeNamespace);
+        }
+
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
         // The built-in runtime's init is spawned as soon as the root is mounted (its mount namespace is a
@@ -711,6 +718,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         try
         {
             DeleteRuntimeState();
+
+            // The idmapped sources' staging mounts are in the run directory that a purge removes.
+            IdmappedVolumes.Detach(config, store);
             if (unlisted)
             {
                 store.Purge(id, config.CgroupPath);

@@ -28,11 +28,23 @@ public static class IdmappedMounts
         MoveTo(tree, target);
     }
 
-    /// <summary>Mounts an idmapped copy of the directory <paramref name="source"/> at <paramref name="target"/> (created if missing).</summary>
+    /// <summary>Mounts an idmapped copy of the directory or file <paramref name="source"/> at <paramref name="target"/> (created if missing).</summary>
     public static void Attach(string source, string target, SafeFileHandle userNamespace)
     {
         using SafeFileHandle tree = Clone(source, userNamespace);
-        Directory.CreateDirectory(target);
+        if (Directory.Exists(source))
+        {
+            Directory.CreateDirectory(target);
+        }
+        else
+        {
+            // A file is mounted on a file.
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using (File.Open(target, FileMode.OpenOrCreate, FileAccess.Write))
+            {
+            }
+        }
+
         MoveTo(tree, target);
     }
 

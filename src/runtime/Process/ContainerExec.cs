@@ -16,7 +16,8 @@ public static unsafe class ContainerExec
 {
     /// <summary>Never returns: execs, or reports on stderr and exits 127 (not found) / 126 (cannot execute) / 125.</summary>
     /// <param name="seccomp">The filter to load on this thread, or null.</param>
-    public static void Exec(ProcessSpec process, string executable, SeccompFilter? seccomp)
+    /// <param name="keepGroups">Leave the supplementary groups inherited from the caller as they are (crun's run.oci.keep_original_groups).</param>
+    public static void Exec(ProcessSpec process, string executable, SeccompFilter? seccomp, bool keepGroups = false)
     {
         RestoreIgnoredSignals();
         try
@@ -29,7 +30,7 @@ public static unsafe class ContainerExec
                 seccomp?.Install();
             }
 
-            SetIdentityAndCapabilities(process);
+            SetIdentityAndCapabilities(process, keepGroups);
             if (process.NoNewPrivileges)
             {
                 Check(LibcContainer.prctl(LibcContainer.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
@@ -65,7 +66,7 @@ public static unsafe class ContainerExec
         }
     }
 
-    private static void SetIdentityAndCapabilities(ProcessSpec process)
+    private static void SetIdentityAndCapabilities(ProcessSpec process, bool keepGroups)
     {
         UserSpec user = process.User;
         CapabilitiesSpec caps = process.Capabilities ?? new CapabilitiesSpec();
@@ -95,7 +96,7 @@ public static unsafe class ContainerExec
         uint[] groups = [.. user.AdditionalGids ?? []];
         fixed (uint* g = groups)
         {
-            if (LibcContainer.setgroups(groups.Length, g) != 0)
+            if (!keepGroups && LibcContainer.setgroups(groups.Length, g) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
 

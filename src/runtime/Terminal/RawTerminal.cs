@@ -5,14 +5,21 @@ using Skiff.Runtime.Native;
 
 namespace Skiff.Runtime.Terminal;
 
-/// <summary>Puts the user's terminal in raw mode (keys go to the container unprocessed) and restores it on dispose.</summary>
+/// <summary>
+/// Puts the user's terminal in raw mode (keys go to the container unprocessed), or only turns its output
+/// processing off, and restores it on dispose.
+/// </summary>
 public sealed unsafe class RawTerminal : IDisposable
 {
     private readonly int fd;
     private readonly byte[] saved = new byte[Libc.TermiosSize];
     private bool restored;
 
-    private RawTerminal(int fd)
+    /// <summary>c_oflag follows c_iflag (both 32-bit) at the start of struct termios; OPOST is its bit 0.</summary>
+    private const int OutputFlagsOffset = 4;
+    private const uint OPOST = 1;
+
+    private RawTerminal(int fd, bool outputOnly)
     {
         this.fd = fd;
         fixed (byte* s = saved)
@@ -24,7 +31,16 @@ public sealed unsafe class RawTerminal : IDisposable
 
             byte* raw = stackalloc byte[Libc.TermiosSize];
             new ReadOnlySpan<byte>(s, Libc.TermiosSize).CopyTo(new Span<byte>(raw, Libc.TermiosSize));
-            Libc.cfmakeraw(raw);
+            if (outputOnly)
+            {
+                uint* outputFlags = (uint*)(raw + OutputFlagsOffset);
+                *outputFlags &= ~OPOST;
+            }
+            else
+            {
+                Libc.cfmakeraw(raw);
+            }
+
             if (Libc.tcsetattr(fd, Libc.TCSANOW, raw) != 0)
             {
                 throw new SystemCallException("tcsetattr", null, Marshal.GetLastPInvokeError());
@@ -33,7 +49,14 @@ public sealed unsafe class RawTerminal : IDisposable
     }
 
     /// <summary>Raw mode on <paramref name="fd"/> when it is a terminal, otherwise null.</summary>
-    public static RawTerminal? TryEnter(int fd) => Libc.isatty(fd) == 1 ? new RawTerminal(fd) : null;
+    public static RawTerminal? TryEnter(int fd) => Libc.isatty(fd) == 1 ? new RawTerminal(fd, outputOnly: false) : null;
+
+    /// <summary>
+    /// For a container terminal without stdin (-t without -i): the container's pty already turned "\n" into
+    /// "\r\n", so our terminal must not translate it again ("\r\r\n", which podman avoids by making it raw).
+    /// Only output processing goes off; input stays cooked, so ctrl-C still interrupts skiff.
+    /// </summary>
+    public static RawTerminal? TryEnterOutput(int fd) => Libc.isatty(fd) == 1 ? new RawTerminal(fd, outputOnly: true) : null;
 
     public void Dispose()
     {

@@ -126,6 +126,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
         Signals.Parse(config.StopSignal);
         BundleWriter.ValidateUser(config.User);
+        KeepGroups.Validate(config.GroupAdd, config.Runtime, OciRuntimes.BuiltIn);
+        IdmappedVolumes.Validate(config with { Mounts = requestedMounts }, context.User.Rootless);
         if (config.DetachKeys is not null)
         {
             DetachKeys.Parse(config.DetachKeys);

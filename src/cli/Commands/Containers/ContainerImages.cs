@@ -64,7 +64,7 @@ public sealed class ContainerImages(CliContext context)
     /// </summary>
     private ISnapshotter MappedSnapshotter(LayerStore layers, Core.IdMaps.IdMap owners) =>
         StorageServices.Driver(context).Name == "overlay"
-            ? new MappedCopySnapshotter(layers, Path.Combine(context.Paths.Root, "mapped-images"), owners, layers.Whiteouts == WhiteoutStyle.OverlayUser)
+            ? new MappedCopySnapshotter(layers, Path.Combine(context.Paths.Root, Skiff.Images.Snapshots.MappedCopies.DirectoryName), owners, layers.Whiteouts == WhiteoutStyle.OverlayUser)
             : new CopySnapshotter(layers) { Owners = owners };
 
     /// <summary>Image variables first, then the user's: a later NAME=value wins, as in docker.</summary>

@@ -15,6 +15,9 @@ namespace Skiff.Cli.Commands.Containers;
 /// included; rootless, the caller has joined its user namespace); a stopped one's snapshot is mounted,
 /// opened and at once lazily detached, so the open handle keeps the tree reachable and nothing stays
 /// mounted if skiff dies. The container lock is held while a stopped container is used, so it cannot start meanwhile.
+/// For cp, a stopped container's volumes and bind-mounted directories are opened too (as podman mounts them
+/// for cp): a path at or below a mount's destination resolves inside that mount's own root, so a symlink in a
+/// volume cannot lead out of the volume.
 /// </summary>
 public sealed class ContainerRoot : IDisposable
 {
@@ -24,6 +27,8 @@ public sealed class ContainerRoot : IDisposable
     {
         "proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "securityfs", "debugfs", "tracefs", "bpf", "configfs", "fusectl", "pstore",
     };
+
+    private readonly List<MountedRoot> volumes = [];
 
     private ContainerRoot(DirectoryHandle handle, IReadOnlyList<(string Path, string Type)> mounts, DescriptorLock? held)
     {
@@ -41,7 +46,8 @@ public sealed class ContainerRoot : IDisposable
     /// <summary>The mount points of kernel filesystems (/proc, /sys, …): cp does not walk into them.</summary>
     public IReadOnlySet<string> KernelMountPoints { get; }
 
-    public static ContainerRoot Open(ContainerLifecycle lifecycle, string id)
+    /// <summary>Opens a container's root; <paramref name="withVolumes"/> also opens a stopped container's volume and bind mounts (cp; export leaves them out, as podman's).</summary>
+    public static ContainerRoot Open(ContainerLifecycle lifecycle, string id, bool withVolumes = false)
     {
         ContainerConfig config = lifecycle.Store.ReadConfig(id);
         ContainerState state = lifecycle.Observe(id);
@@ -63,21 +69,39 @@ public sealed class ContainerRoot : IDisposable
         DescriptorLock held = lifecycle.Store.Lock(id);
         try
         {
+            ContainerRoot opened;
             if (config.RootfsPath is not null)
             {
-                return new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held);
+                opened = new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held);
+            }
+            else
+            {
+                string mountPoint = lifecycle.Store.RootfsMountPoint(id);
+                new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, mountPoint);
+                try
+                {
+                    opened = new ContainerRoot(DirectoryHandle.Open(mountPoint), [], held);
+                }
+                finally
+                {
+                    RootfsMounter.TryUnmount(mountPoint);
+                }
             }
 
-            string mountPoint = lifecycle.Store.RootfsMountPoint(id);
-            new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, mountPoint);
-            try
+            if (withVolumes)
             {
-                return new ContainerRoot(DirectoryHandle.Open(mountPoint), [], held);
+                try
+                {
+                    opened.OpenVolumes(config.Mounts);
+                }
+                catch
+                {
+                    opened.Dispose();
+                    throw;
+                }
             }
-            finally
-            {
-                RootfsMounter.TryUnmount(mountPoint);
-            }
+
+            return opened;
         }
         catch
         {
@@ -86,11 +110,67 @@ public sealed class ContainerRoot : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the directory a container path names, resolved (symlinks and ".." included) inside the root it
+    /// belongs to: the volume or bind mount whose destination holds it, else the container's root.
+    /// Returns null when it is missing or not a directory.
+    /// </summary>
+    public DirectoryHandle? TryOpen(string path)
+    {
+        string clean = TreePath.Clean(path);
+        MountedRoot? mount = MountOf(clean);
+        if (mount is null)
+        {
+            return Handle.TryOpenInRoot(clean);
+        }
+
+        return mount.Handle.TryOpenInRoot(clean.Length == mount.Destination.Length ? string.Empty : clean[(mount.Destination.Length + 1)..]);
+    }
+
+    /// <summary>True when the path is a stopped container's volume or bind mount destination itself (cp treats it as that directory).</summary>
+    public bool IsMountRoot(string path) => MountOf(TreePath.Clean(path)) is { } mount && mount.Destination == TreePath.Clean(path);
+
+    /// <summary>Refuses to write below a stopped container's read-only volume or bind mount (a running one's kernel says EROFS).</summary>
+    public void CheckWritable(string path, string container)
+    {
+        if (MountOf(TreePath.Clean(path)) is { ReadOnly: true } mount)
+        {
+            throw SkiffException.InvalidArgument($"\"/{mount.Destination}\" is mounted read-only in container {container}", "copy into a writable path, or recreate the container without :ro");
+        }
+    }
+
     public void Dispose()
     {
+        foreach (MountedRoot volume in volumes)
+        {
+            volume.Handle.Dispose();
+        }
+
         Handle.Dispose();
         held?.Dispose();
     }
+
+    /// <summary>Volumes and directory binds (a file bind mount has no tree to resolve in; tmpfs mounts are empty while stopped).</summary>
+    private void OpenVolumes(IReadOnlyList<ContainerMount> mounts)
+    {
+        foreach (ContainerMount mount in mounts)
+        {
+            string destination = TreePath.Clean(mount.Destination);
+            if (mount.Type is not ("bind" or "volume") || destination.Length == 0 || !Directory.Exists(mount.Source))
+            {
+                continue;
+            }
+
+            volumes.Add(new MountedRoot(destination, DirectoryHandle.Open(mount.Source), mount.ReadOnly));
+        }
+
+        // Longest destination first: a mount below another's destination hides that part of it.
+        volumes.Sort((a, b) => b.Destination.Length.CompareTo(a.Destination.Length));
+    }
+
+    private MountedRoot? MountOf(string clean) => volumes.FirstOrDefault(v => TreePath.IsWithin(clean, v.Destination));
+
+    private sealed record MountedRoot(string Destination, DirectoryHandle Handle, bool ReadOnly);
 
     /// <summary>Mount points and types from /proc/PID/mountinfo (the kernel's own text: field 5 is the mount point, relative to that process's root).</summary>
     private static List<(string Path, string Type)> MountPointsOf(int pid)

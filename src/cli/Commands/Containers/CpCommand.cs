@@ -47,7 +47,7 @@ public static class CpCommand
             }
 
             bool keepOwners = parse.GetValue(archive);
-            using ContainerRoot root = ContainerRoot.Open(lifecycle, id);
+            using ContainerRoot root = ContainerRoot.Open(lifecycle, id, withVolumes: true);
             if (fromContainer is not null)
             {
                 CopyOut(root, fromContainer, fromPath, dst, keepOwners, parse.GetValue(follow));
@@ -81,19 +81,19 @@ public static class CpCommand
         string clean = TreePath.Clean(path);
         DirectoryHandle? parent;
         string? item = null;
-        if (leaf is null || contentsOnly || path.EndsWith('/'))
+        if (leaf is null || contentsOnly || path.EndsWith('/') || root.IsMountRoot(clean))
         {
             // The directory itself, symlinks on the way (the last one too) resolved inside the root.
-            parent = root.Handle.TryOpenInRoot(clean);
+            parent = root.TryOpen(clean);
         }
         else
         {
-            parent = root.Handle.TryOpenInRoot(parentPath);
+            parent = root.TryOpen(parentPath);
             item = leaf;
             FileStatus? status = parent?.TryStat(leaf);
             if (status is { Kind: FileKind.Symlink } && followLinks)
             {
-                DirectoryHandle? target = root.Handle.TryOpenInRoot(clean);
+                DirectoryHandle? target = root.TryOpen(clean);
                 if (target is not null)
                 {
                     parent!.Dispose();
@@ -175,9 +175,10 @@ public static class CpCommand
     private static void CopyIn(ContainerRoot root, string source, string container, string path, bool keepOwners)
     {
         string clean = TreePath.Clean(path);
+        root.CheckWritable(clean, container);
         if (source == "-")
         {
-            using DirectoryHandle destination = root.Handle.TryOpenInRoot(clean)
+            using DirectoryHandle destination = root.TryOpen(clean)
                 ?? throw SkiffException.NotFound($"\"{path}\" could not be found on container {container}: no such file or directory", "a tar stream is extracted into an existing directory");
             using Stream stdin = Console.OpenStandardInput();
             new LayerApplier().Apply(new TarEntrySource(stdin, 10_000_000), destination, new ApplyOptions { PreserveOwners = keepOwners });
@@ -197,7 +198,7 @@ public static class CpCommand
             : DirectoryHandle.Open(Path.GetDirectoryName(host) ?? "/");
         string? hostItem = hostIsDirectory && (contentsOnly || source.EndsWith('/')) ? null : Path.GetFileName(host);
 
-        DirectoryHandle? existing = clean.Length == 0 ? root.Handle.Duplicate() : root.Handle.TryOpenInRoot(clean);
+        DirectoryHandle? existing = clean.Length == 0 ? root.Handle.Duplicate() : root.TryOpen(clean);
         string name;
         DirectoryHandle destinationDirectory;
         if (existing is not null)
@@ -208,7 +209,7 @@ public static class CpCommand
         else
         {
             (string parentPath, string? leaf) = TreePath.Split(path);
-            destinationDirectory = root.Handle.TryOpenInRoot(parentPath)
+            destinationDirectory = root.TryOpen(parentPath)
                 ?? throw SkiffException.NotFound($"\"{path}\" could not be found on container {container}: no such file or directory");
             name = leaf!;
         }

@@ -135,7 +135,7 @@ public static class ExecCommand
             pid = int.Parse(File.ReadAllText(pidFile).Trim(), global::System.Globalization.CultureInfo.InvariantCulture);
             File.Delete(pidFile);
 
-            using RawTerminal? raw = stdin ? RawTerminal.TryEnter(0) : null;
+            using RawTerminal? raw = stdin ? RawTerminal.TryEnter(0) : RawTerminal.TryEnterOutput(1);
             TerminalSize.TryGet(0)?.TryApply(master!);
             using PosixSignalRegistration? resize = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => TerminalSize.TryGet(0)?.TryApply(master!));
             using var signals = new SignalForwarder(pid);

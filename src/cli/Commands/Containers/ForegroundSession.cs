@@ -18,7 +18,7 @@ public static class ForegroundSession
     public static async Task<int> RunAsync(ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys, bool proxySignals = true)
     {
         var client = new AttachClient(socket);
-        using RawTerminal? raw = tty && stdin ? RawTerminal.TryEnter(0) : null;
+        using RawTerminal? raw = !tty ? null : stdin ? RawTerminal.TryEnter(0) : RawTerminal.TryEnterOutput(1);
         var registrations = new List<PosixSignalRegistration>();
         try
         {

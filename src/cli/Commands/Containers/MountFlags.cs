@@ -59,12 +59,13 @@ public static class MountFlags
 
             bool readOnly = fields.TryGetValue("readonly", out string? ro) && ro != "false" || fields.ContainsKey("ro");
             bool chown = fields.TryGetValue("U", out string? u) && u != "false";
+            string[] idmap = fields.TryGetValue("idmap", out string? mapped) && mapped != "false" ? [mapped == "true" ? "idmap" : "idmap=" + mapped] : [];
             switch (type)
             {
                 case "bind":
                     string source = fields.GetValueOrDefault("source") ?? fields.GetValueOrDefault("src")
                         ?? throw SkiffException.InvalidArgument($"invalid mount \"{mount}\": a bind mount needs source=");
-                    result.Add(Bind(source, target, [.. readOnly ? ["ro"] : Array.Empty<string>(), .. chown ? ["U"] : Array.Empty<string>()], mount));
+                    result.Add(Bind(source, target, [.. readOnly ? ["ro"] : Array.Empty<string>(), .. chown ? ["U"] : Array.Empty<string>(), .. idmap], mount));
                     break;
                 case "tmpfs":
                     var options = new List<string>();
@@ -98,6 +99,8 @@ public static class MountFlags
                         volumeOptions.Add("U");
                     }
 
+                    volumeOptions.AddRange(idmap);
+
                     result.Add(Volume(name is { Length: > 0 } ? VolumeNames.Validate(name) : null, target, volumeOptions, mount));
                     break;
                 default:
@@ -127,13 +130,13 @@ public static class MountFlags
         {
             switch (option)
             {
-                case "ro" or "nocopy" or "U":
+                case "ro" or "nocopy" or "U" or "idmap":
                     mountOptions.Add(option);
                     break;
                 case "rw" or "z" or "Z" or "":
                     break;
                 default:
-                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw, nocopy or U");
+                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", option.StartsWith("idmap=", StringComparison.Ordinal) ? "idmap takes the container's own map; idmap=uids=…;gids=… is not supported" : "use ro, rw, nocopy, U or idmap");
             }
         }
 
@@ -160,11 +163,11 @@ public static class MountFlags
                     }
 
                     break;
-                case "private" or "rprivate" or "shared" or "rshared" or "slave" or "rslave" or "U":
+                case "private" or "rprivate" or "shared" or "rshared" or "slave" or "rslave" or "U" or "idmap":
                     mountOptions.Add(option);
                     break;
                 default:
-                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", "use ro, rw, U or a propagation mode");
+                    throw SkiffException.InvalidArgument($"invalid volume option \"{option}\" in \"{spec}\"", option.StartsWith("idmap=", StringComparison.Ordinal) ? "idmap takes the container's own map; idmap=uids=…;gids=… is not supported" : "use ro, rw, U, idmap or a propagation mode");
             }
         }
 

@@ -22,7 +22,67 @@ public static class ImageServices
     {
         var content = new ContentStore(context.Paths.Root);
         Skiff.Images.Unpack.LayerStore layers = StorageServices.Layers(context);
-        return new StoreChecker(new LocalImages(new ImageStore(context.Paths.Root), content, null, layers), layers, context.Paths.Root, Temporary(context));
+        return new StoreChecker(new LocalImages(new ImageStore(context.Paths.Root), content, null, layers), layers, context.Paths.Root, Temporary(context))
+        {
+            MappedCopies = MappedCopies(context),
+            MappedCopiesInUse = () => MappedCopiesInUse(context),
+        };
+    }
+
+    /// <summary>The owner-shifted image copies of rootless containers with their own id map.</summary>
+    public static Skiff.Images.Snapshots.MappedCopies MappedCopies(CliContext context) =>
+        new(Path.Combine(context.Paths.Root, Skiff.Images.Snapshots.MappedCopies.DirectoryName));
+
+    /// <summary>
+    /// After rmi: removes the owner-shifted copies of images that are gone (unless a container mounts them),
+    /// under the store's exclusive hold; when another skiff process holds the store, image prune or
+    /// system check --repair removes them later.
+    /// </summary>
+    public static long SweepMappedCopies(CliContext context)
+    {
+        Skiff.Images.Snapshots.MappedCopies copies = MappedCopies(context);
+        if (!Directory.Exists(copies.Root))
+        {
+            return 0;
+        }
+
+        using Skiff.Core.Files.FileLock? exclusive = StorageServices.Layers(context).TryHoldExclusive();
+        if (exclusive is null)
+        {
+            return 0;
+        }
+
+        var chains = new HashSet<Skiff.Core.Digests.Digest>();
+        foreach (ImageRecord image in new ImageStore(context.Paths.Root).List())
+        {
+            if (image.DiffIds.All(d => Skiff.Core.Digests.Digest.TryParse(d, out _)))
+            {
+                chains.UnionWith(Skiff.Images.Manifests.ChainIds.Compute(image.DiffIds.Select(Skiff.Core.Digests.Digest.Parse).ToList()));
+            }
+        }
+
+        return copies.Sweep(chains, MappedCopiesInUse(context));
+    }
+
+    /// <summary>The copies named by the stored containers' root filesystem mounts.</summary>
+    private static HashSet<string> MappedCopiesInUse(CliContext context)
+    {
+        Skiff.Images.Snapshots.MappedCopies copies = MappedCopies(context);
+        Skiff.Runtime.Lifecycle.ContainerStore containers = Containers.ContainerServices.Store(context);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in containers.ListIds())
+        {
+            try
+            {
+                used.UnionWith(copies.NamesUsedBy(containers.ReadConfig(id).RootfsMounts));
+            }
+            catch (Exception e) when (e is IOException or Skiff.Core.Errors.SkiffException or global::System.Text.Json.JsonException)
+            {
+                // A container being removed right now.
+            }
+        }
+
+        return used;
     }
 
     /// <summary>Scratch space on the store's filesystem (so finished files can be renamed into place).</summary>

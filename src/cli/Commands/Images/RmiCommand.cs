@@ -27,6 +27,11 @@ public static class RmiCommand
             }
 
             RemovalReport report = new ImageRemover(local, ImageServices.Users(context)).Remove(targets, parseResult.GetValue(force) || parseResult.GetValue(all));
+            if (report.DeletedIds.Count > 0)
+            {
+                ImageServices.SweepMappedCopies(context);
+            }
+
             foreach (string line in report.Lines)
             {
                 context.Out.WriteLine(line);

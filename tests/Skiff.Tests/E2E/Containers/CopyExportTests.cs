@@ -60,6 +60,58 @@ public sealed class CopyExportTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Cp_reaches_the_volumes_and_bind_mounts_of_a_stopped_container_and_stays_inside_them(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string work = skiff.Sandbox.Work;
+        string bind = Path.Combine(work, "bind");
+        Directory.CreateDirectory(bind);
+        File.SetUnixFileMode(bind, (UnixFileMode)Convert.ToInt32("777", 8));
+        File.WriteAllText(Path.Combine(bind, "host.txt"), "from host\n");
+        File.SetUnixFileMode(Path.Combine(bind, "host.txt"), (UnixFileMode)Convert.ToInt32("644", 8));
+        File.WriteAllText(Path.Combine(work, "in.txt"), "hello\n");
+        File.SetUnixFileMode(Path.Combine(work, "in.txt"), (UnixFileMode)Convert.ToInt32("644", 8));
+        string planted = $"skiff-cp-planted-{Guid.NewGuid():N}";
+
+        // The named volume gets a file and two symlinks that point out of it (absolute and through "..").
+        (await skiff.RunAsync("run", "--rm", "-v", "cpvol:/data", "busybox", "sh", "-c",
+            "echo from volume > /data/vol.txt && ln -s /etc /data/escape && ln -s ../../../../../etc /data/escape2")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "idle", "-v", "cpvol:/data", "-v", $"{bind}:/bound", "-v", "cpro:/ro:ro",
+            "busybox", "sh", "-c", "cat /data/in.txt /data/copied.txt /bound/in.txt")).AssertSuccess();
+
+        // Into the stopped container: the volume root itself, a new name inside it, and the bind mount.
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), "idle:/data")).AssertSuccess();
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), "idle:/data/copied.txt")).AssertSuccess();
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), "idle:/bound/")).AssertSuccess();
+        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(bind, "in.txt")));
+        Assert.Equal("hello\nhello\nhello\n", (await skiff.RunAsync("start", "-a", "idle")).AssertSuccess().Stdout);
+
+        // Out of it (stopped again): a file of the volume, the volume directory as a whole, a file of the bind mount.
+        (await skiff.RunAsync("cp", "idle:/data/vol.txt", Path.Combine(work, "vol.txt"))).AssertSuccess();
+        Assert.Equal("from volume\n", File.ReadAllText(Path.Combine(work, "vol.txt")));
+        (await skiff.RunAsync("cp", "idle:/data", Path.Combine(work, "data-copy"))).AssertSuccess();
+        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(work, "data-copy", "copied.txt")));
+        (await skiff.RunAsync("cp", "idle:/bound/host.txt", Path.Combine(work, "host-back.txt"))).AssertSuccess();
+        Assert.Equal("from host\n", File.ReadAllText(Path.Combine(work, "host-back.txt")));
+
+        // The symlinks resolve inside the volume, where there is no etc: neither the image's /etc nor the host's is reached.
+        foreach (string link in new[] { "escape", "escape2" })
+        {
+            (await skiff.RunAsync("cp", $"idle:/data/{link}/passwd", Path.Combine(work, $"{link}-passwd"))).AssertError(125, "could not be found on container idle");
+            Assert.False(File.Exists(Path.Combine(work, $"{link}-passwd")));
+            (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), $"idle:/data/{link}/{planted}")).AssertError(125, "could not be found on container idle");
+        }
+
+        Assert.False(File.Exists(Path.Combine("/etc", planted)), "cp wrote through a volume symlink into the host's /etc");
+        (await skiff.RunAsync("cp", $"idle:/etc/{planted}", Path.Combine(work, "planted"))).AssertError(125, "could not be found on container idle");
+
+        // A read-only volume is refused, as the kernel refuses it in a running container.
+        (await skiff.RunAsync("cp", Path.Combine(work, "in.txt"), "idle:/ro/")).AssertError(125, "read-only");
+        (await skiff.RunAsync("rm", "-f", "-v", "idle")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task Cp_stays_inside_the_root_while_the_container_swaps_a_directory_for_a_symlink_to_root(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

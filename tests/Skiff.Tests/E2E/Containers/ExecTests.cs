@@ -42,6 +42,16 @@ public sealed class ExecTests(ITestOutputHelper output)
         Assert.Contains("22 77", tty.Stdout);
         Assert.Contains("T=xterm", tty.Stdout);
 
+        // -t without -i: the container's pty turns "\n" into "\r\n" once; neither a pipe nor our own
+        // terminal may translate it again (podman gives "hi\r\n" both ways).
+        Assert.Equal("hi\r\n", (await skiff.RunAsync("exec", "-t", "web", "echo", "hi")).AssertSuccess().Stdout);
+        ProcessResult ttyOnly = await skiff.ExecAsync("script", ["-qec", $"{skiff.Binary} {flags} exec -t web echo hi", "/dev/null"], null, TimeSpan.FromMinutes(1));
+        ttyOnly.AssertSuccess();
+        Assert.Equal("hi\r\n", ttyOnly.Stdout);
+        ProcessResult runTtyOnly = await skiff.ExecAsync("script", ["-qec", $"{skiff.Binary} {flags} run --rm -t --network none {image} echo hi", "/dev/null"], null, TimeSpan.FromMinutes(1));
+        runTtyOnly.AssertSuccess();
+        Assert.Equal("hi\r\n", runTtyOnly.Stdout);
+
         (await skiff.RunAsync("stop", "-t", "1", "web")).AssertSuccess();
         (await skiff.RunAsync("exec", "web", "true")).AssertError(125, "running");
         (await skiff.RunAsync("rm", "web")).AssertSuccess();

@@ -53,6 +53,37 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Contains($"{uid}:0:1", host.GetProperty("IDMappings").GetProperty("UidMap").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public async Task Rootless_shifted_image_copies_go_with_their_image_and_orphans_are_swept()
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        await skiff.ImportBusyboxAsync("busybox");
+        string mapped = Path.Combine(skiff.Sandbox.StorageRoot, "mapped-images");
+
+        // The copy stays while a container uses the image (rmi refuses), and as a cache while the image exists.
+        string id = (await skiff.RunAsync("create", "--network", "none", "--userns=keep-id", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        Assert.Single(Directory.GetDirectories(mapped));
+        Assert.NotEqual(0, (await skiff.RunAsync("rmi", "busybox")).ExitCode);
+        Assert.Single(Directory.GetDirectories(mapped));
+        (await skiff.RunAsync("rm", id)).AssertSuccess();
+        Assert.Single(Directory.GetDirectories(mapped));
+
+        // Removing the image removes its copy.
+        (await skiff.RunAsync("rmi", "busybox")).AssertSuccess();
+        Assert.Empty(Directory.GetDirectories(mapped));
+
+        // An orphan (a copy whose image went without the sweep, here an unfinished one) is reported by
+        // system check and removed by image prune, which keeps the copy of an image that is still there.
+        await skiff.ImportBusyboxAsync("busybox");
+        (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=keep-id", "busybox", "true")).AssertSuccess();
+        (await skiff.ExecAsync("mkdir", "-p", Path.Combine(mapped, "0123abcd", "rootfs.tmp"))).AssertSuccess();
+        Assert.Contains("mapped-images/0123abcd", (await skiff.RunAsync("system", "check")).Stdout, StringComparison.Ordinal);
+        (await skiff.RunAsync("image", "prune", "-f")).AssertSuccess();
+        Assert.False(Directory.Exists(Path.Combine(mapped, "0123abcd")));
+        Assert.Single(Directory.GetDirectories(mapped));
+        Assert.DoesNotContain("mapped-images/", (await skiff.RunAsync("system", "check")).Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("skiff")]
     [InlineData("runc")]
@@ -125,6 +156,34 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Equal(
             "[0:2147483647:2048]\n",
             (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.IDMappings.UidMap}}", third)).AssertSuccess().Stdout);
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Idmap_volume_option_shows_the_sources_owners_inside_a_mapped_container(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string shared = Path.Combine(skiff.Sandbox.Work, "idmapped");
+        Directory.CreateDirectory(shared);
+        File.WriteAllText(Path.Combine(shared, "f"), "root's\n");
+        if (rootless)
+        {
+            (await skiff.RunAsync("run", "--rm", "--network", "none", "-v", $"{shared}:/d:idmap", "busybox", "true")).AssertError(125, "need root");
+            return;
+        }
+
+        // Through the container's map (0 → 200000) the host's root-owned file is root's inside, and what
+        // the container's root writes is root's on the host; without :idmap it is the overflow id.
+        string[] mapped = ["run", "--rm", "--network", "none", "--uidmap", "0:200000:65536"];
+        Assert.Equal("0:0\n", (await skiff.RunAsync([.. mapped, "-v", $"{shared}:/d:idmap", "busybox", "sh", "-c", "stat -c %u:%g /d/f && touch /d/new"])).AssertSuccess().Stdout);
+        Assert.Equal("0:0\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(shared, "new"))).AssertSuccess().Stdout);
+        Assert.Equal("65534\n", (await skiff.RunAsync([.. mapped, "-v", $"{shared}:/d", "busybox", "stat", "-c", "%u", "/d/f"])).AssertSuccess().Stdout);
+        Assert.Equal("0\n", (await skiff.RunAsync([.. mapped, "--mount", $"type=bind,src={shared}/f,dst=/file,idmap", "busybox", "stat", "-c", "%u", "/file"])).AssertSuccess().Stdout);
+        Assert.Equal("0\n", (await skiff.RunAsync([.. mapped, "-v", "idvol:/v:idmap", "busybox", "sh", "-c", "touch /v/x && stat -c %u /v/x"])).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("run", "--rm", "--network", "none", "-v", $"{shared}:/d:idmap", "busybox", "true")).AssertError(125, "needs a container with its own user namespace");
+        (await skiff.RunAsync([.. mapped, "-v", $"{shared}:/d:idmap=uids=0-1-2", "busybox", "true"])).AssertError(125, "invalid volume option");
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
 
     [Fact]

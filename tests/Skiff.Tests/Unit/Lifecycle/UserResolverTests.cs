@@ -55,6 +55,22 @@ public sealed class UserResolverTests
     }
 
     [Fact]
+    public void Keep_groups_adds_no_group_and_is_exclusive_and_needs_a_runtime_that_keeps_them()
+    {
+        Assert.Equal([10u, 2000u], UserResolver.Resolve("app", [KeepGroups.Flag], Passwd, Group).AdditionalGids);
+        Assert.False(UserResolver.NeedsLookup("1", [KeepGroups.Flag]));
+        Assert.True(KeepGroups.Requested(new Dictionary<string, string> { [KeepGroups.Annotation] = "1" }));
+        Assert.False(KeepGroups.Requested((IReadOnlyDictionary<string, string>?)null));
+
+        KeepGroups.Validate([KeepGroups.Flag], "skiff", "skiff");
+        KeepGroups.Validate([KeepGroups.Flag], "/usr/bin/crun", "skiff");
+        KeepGroups.Validate(["10", "wheel"], "/usr/sbin/runc", "skiff");
+        SkiffException combined = Assert.Throws<SkiffException>(() => KeepGroups.Validate([KeepGroups.Flag, "10"], "skiff", "skiff"));
+        Assert.Equal("the '--group-add keep-groups' option is not allowed with any other --group-add options", combined.Message);
+        Assert.Contains("runc", Assert.Throws<SkiffException>(() => KeepGroups.Validate([KeepGroups.Flag], "/usr/sbin/runc", "skiff")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lookup_is_needed_only_for_names()
     {
         Assert.False(UserResolver.NeedsLookup(string.Empty, []));
