@@ -127,6 +127,19 @@ public sealed class ContainerRoot : IDisposable
         return mount.Handle.TryOpenInRoot(clean.Length == mount.Destination.Length ? string.Empty : clean[(mount.Destination.Length + 1)..]);
     }
 
+    /// <summary>
+    /// A stopped container's volume and bind mounts strictly below the directory <paramref name="path"/>, each
+    /// with its destination relative to that directory: cp walks them where the tree has only an empty mount point.
+    /// </summary>
+    public IReadOnlyList<(string Relative, DirectoryHandle Handle)> MountsBelow(string path)
+    {
+        string clean = TreePath.Clean(path);
+        return volumes
+            .Where(v => v.Destination != clean && TreePath.IsWithin(v.Destination, clean))
+            .Select(v => (clean.Length == 0 ? v.Destination : v.Destination[(clean.Length + 1)..], v.Handle))
+            .ToList();
+    }
+
     /// <summary>True when the path is a stopped container's volume or bind mount destination itself (cp treats it as that directory).</summary>
     public bool IsMountRoot(string path) => MountOf(TreePath.Clean(path)) is { } mount && mount.Destination == TreePath.Clean(path);
 

@@ -118,7 +118,7 @@ public static class CpCommand
             if (destination == "-")
             {
                 using Stream stdout = Console.OpenStandardOutput();
-                TarEntryWriter.Write(new TreeEntrySource(parent, item, name, Excluded(root, clean)), stdout);
+                TarEntryWriter.Write(Source(root, parent, item, name, clean), stdout);
                 return;
             }
 
@@ -146,8 +146,34 @@ public static class CpCommand
             }
 
             using DirectoryHandle target = DirectoryHandle.Open(targetDirectory);
-            new LayerApplier().Apply(new TreeEntrySource(parent, item, name, Excluded(root, clean)), target, new ApplyOptions { PreserveOwners = keepOwners });
+            new LayerApplier().Apply(Source(root, parent, item, name, clean), target, new ApplyOptions { PreserveOwners = keepOwners });
         }
+    }
+
+    /// <summary>
+    /// The copied tree; for a stopped container's directory also the volumes and bind mounts below it (in
+    /// place of their empty mount points, as podman's cp sees them with the container's mounts).
+    /// </summary>
+    private static ILayerEntrySource Source(ContainerRoot root, DirectoryHandle parent, string? item, string name, string clean)
+    {
+        HashSet<string> excluded = Excluded(root, clean);
+        bool directory = item is null || parent.TryStat(item) is { Kind: FileKind.Directory };
+        IReadOnlyList<(string Relative, DirectoryHandle Handle)> mounts = directory ? root.MountsBelow(clean) : [];
+        if (mounts.Count == 0)
+        {
+            return new TreeEntrySource(parent, item, name, excluded);
+        }
+
+        excluded.UnionWith(mounts.Select(m => m.Relative));
+        var sources = new List<ILayerEntrySource> { new TreeEntrySource(parent, item, name, excluded) };
+        foreach ((string relative, DirectoryHandle handle) in mounts)
+        {
+            // A mount nested in this one is walked on its own, after it.
+            HashSet<string> nested = mounts.Where(m => m.Relative.StartsWith(relative + "/", StringComparison.Ordinal)).Select(m => m.Relative[(relative.Length + 1)..]).ToHashSet(StringComparer.Ordinal);
+            sources.Add(new TreeEntrySource(handle, null, name.Length == 0 ? relative : name + "/" + relative, nested));
+        }
+
+        return new ConcatenatedEntrySource(sources);
     }
 
     /// <summary>

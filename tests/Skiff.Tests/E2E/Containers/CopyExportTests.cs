@@ -95,6 +95,12 @@ public sealed class CopyExportTests(ITestOutputHelper output)
         (await skiff.RunAsync("cp", "idle:/bound/host.txt", Path.Combine(work, "host-back.txt"))).AssertSuccess();
         Assert.Equal("from host\n", File.ReadAllText(Path.Combine(work, "host-back.txt")));
 
+        // A directory above the mount points (here the root) brings the mounts' contents, not their empty mount points.
+        (await skiff.RunAsync("cp", "idle:/", Path.Combine(work, "all"))).AssertSuccess();
+        Assert.True(File.Exists(Path.Combine(work, "all", "bin", "busybox")));
+        Assert.Equal("from volume\n", File.ReadAllText(Path.Combine(work, "all", "data", "vol.txt")));
+        Assert.Equal("from host\n", File.ReadAllText(Path.Combine(work, "all", "bound", "host.txt")));
+
         // The symlinks resolve inside the volume, where there is no etc: neither the image's /etc nor the host's is reached.
         foreach (string link in new[] { "escape", "escape2" })
         {
