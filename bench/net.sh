@@ -3,9 +3,10 @@
 #   pull:    container -> host. A busybox httpd on the host serves a SIZE_MB file; the container downloads
 #            it with busybox wget to /dev/null through its network.
 #   publish: host -> published port. busybox httpd in the container serves the same file from a volume,
-#            published with -p; the host downloads it with curl to /dev/null, once through 127.0.0.1 and
-#            once through the host's own non-loopback address (pasta splices loopback connections and
-#            copies the others through its tap device, so the two are different paths).
+#            published with -p 127.0.0.1:PORT:80 and -p PORT2:80; the host downloads it with curl to
+#            /dev/null through 127.0.0.1:PORT and through its own non-loopback address at PORT2 (a client
+#            elsewhere: pasta copies those through its tap device and shows the container the client's
+#            address; skiff serves loopback-bound ports with its own splice forwarder).
 # Engines: skiff (default network = pasta, --network slirp4netns, a user-defined network), podman 4.3
 # (default network; rootless that is slirp4netns with rootlessport for -p; also slirp4netns's own port
 # forwarder), and pasta run by hand (pasta spawning the server or the downloading shell itself).
@@ -37,12 +38,28 @@ host_addr=198.18.0.1
 bridge=skbench$$
 host_ip=$(ip -4 -o addr show scope global | awk '$2 != "'"$bridge"'" { sub("/.*", "", $4); print $4; exit }')
 skiff_net=nbnet$$
+# The processes below PID, deepest first (pasta's command is not in pasta's process group).
+descendants() {
+    local child
+    for child in $(pgrep -P "$1"); do
+        descendants "$child"
+        echo "$child"
+    done
+}
+
+stop_tree() {
+    local pids
+    pids="$(descendants "$1") $1"
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 net_cleanup() {
     local id
-    for id in ${started_ids:-}; do kill -- "-$id" 2>/dev/null || true; done
+    for id in ${started_ids:-}; do stop_tree "$id"; done
     [ -n "${httpd_pid:-}" ] && kill "$httpd_pid" 2>/dev/null || true
     ip link del "$bridge" 2>/dev/null || true
-    rm -rf "/tmp/nb-podman-$$"
     if [ -n "${work:-}" ]; then
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" rm -f -a >/dev/null 2>&1 || true
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" network rm "$skiff_net" >/dev/null 2>&1 || true
@@ -51,6 +68,8 @@ net_cleanup() {
         [ -d "$work/user" ] && as_user podman --root "$work/user/podman-root" --runroot "$work/user/run/podman" rm -f -a >/dev/null 2>&1 || true
         podman --root "$work/podman-root" --runroot "$work/podman-run" rm -f -a >/dev/null 2>&1 || true
     fi
+    # After podman's last command, which recreates its --tmpdir.
+    rm -rf "/tmp/nb-podman-$$"
     cleanup_workdir
 }
 trap net_cleanup EXIT
@@ -114,17 +133,6 @@ record() {
     echo "$mode $kase $engine $(awk -v b="$size" -v m="$med" 'BEGIN { printf "%.1f", b / m / 1e6 }')" >>"$results"
 }
 
-# pull_case MODE ENGINE COMMAND...: the command runs pull.sh somewhere and prints its "start end" lines.
-pull_case() {
-    local mode=$1 engine=$2 out
-    shift 2
-    if ! out=$("$@" 2>"$work/err"); then
-        echo "   $engine: failed: $(tail -3 "$work/err" | tr '\n' ' ')"
-        return
-    fi
-    echo "$out" | awk 'NF == 2 { printf "%.6f\n", $2 - $1 }' | record "$mode" pull "$engine"
-}
-
 # Waits until URL answers (the server was just started).
 wait_url() {
     local i
@@ -133,26 +141,6 @@ wait_url() {
         sleep 0.1
     done
     return 1
-}
-
-# publish_case MODE ENGINE PORT: downloads from the published port through each host address.
-publish_case() {
-    local mode=$1 engine=$2 port=$3 addr label i line
-    for addr in 127.0.0.1 $host_ip; do
-        label="$engine via $addr"
-        if ! wait_url "http://$addr:$port/ping"; then
-            echo "   $label: the published port does not answer"
-            continue
-        fi
-        line=$(curl -s -o /dev/null -w '%{size_download}' "http://$addr:$port/blob")
-        if [ "$line" != "$size" ]; then
-            echo "   $label: warm-up download got $line bytes, not $size"
-            continue
-        fi
-        for i in $(seq 1 "$RUNS"); do
-            curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://$addr:$port/blob"
-        done | awk -v s="$size" '$1 == s { print $2 }' | record "$mode" "publish-$addr" "$engine" "$label"
-    done
 }
 
 free_port() {
@@ -164,6 +152,8 @@ free_port() {
     die "no free port"
 }
 
+# The engines' runs are interleaved (one run of each, RUNS rounds), so a change in the machine's load
+# during the benchmark hits all of them alike.
 bench_mode() {
     local mode=$1 run_as=() skiff_store=() podman_store=()
     if [ "$mode" = rootless ]; then
@@ -194,54 +184,120 @@ bench_mode() {
     # As root, pasta would switch to nobody and then fail to map its user namespace: --runas 0:0, as skiff.
     local -a pastas=(pasta --quiet --config-net -u none -T none -U none)
     [ "$mode" = rootless ] || pastas+=(--runas 0:0)
+    local -A label=(
+        [skiff]="skiff (pasta, default)" [skiff-slirp]="skiff --network slirp4netns" [skiff-net]="skiff --network NAME (user net)"
+        [podman]="podman (default)" [podman-slirp]="podman --network slirp4netns" [pasta]="pasta by hand")
+    local keys=(skiff skiff-slirp skiff-net) key r
+    if [ "$have_podman" = 1 ]; then
+        keys+=(podman)
+        # Rootless podman's default is slirp4netns already; for published ports, slirp4netns's own forwarder.
+        [ "$mode" = rootless ] && label[podman-slirp]="podman slirp4netns:port_handler=slirp4netns"
+        keys+=(podman-slirp)
+    fi
+    keys+=(pasta)
 
     if [[ " $CASES " == *" pull "* ]]; then
-        say "$mode, pull: container -> host $pull_url, $RUNS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-        local pull=(sh /bench/pull.sh "$pull_url" "$RUNS" "$size")
-        pull_case "$mode" "skiff (pasta, default)" "${skiff[@]}" run --rm "${mount[@]}" bench-busybox "${pull[@]}"
-        pull_case "$mode" "skiff --network slirp4netns" "${skiff[@]}" run --rm --network slirp4netns "${mount[@]}" bench-busybox "${pull[@]}"
-        pull_case "$mode" "skiff --network $skiff_net (user net)" "${skiff[@]}" run --rm --network "$skiff_net" "${mount[@]}" bench-busybox "${pull[@]}"
-        if [ "$have_podman" = 1 ]; then
-            pull_case "$mode" "podman (default)" "${podman[@]}" run $podman_flags --rm "${mount[@]}" bench-busybox "${pull[@]}"
-            [ "$mode" = rootless ] || pull_case "$mode" "podman --network slirp4netns" "${podman[@]}" run $podman_flags --rm --network slirp4netns "${mount[@]}" bench-busybox "${pull[@]}"
-        fi
-        pull_case "$mode" "pasta by hand" "${run_as[@]}" "${pastas[@]}" -t none -- sh "$work/scripts/pull.sh" "$pull_url" "$RUNS" "$size"
+        say "$mode, pull: container -> host $pull_url, $RUNS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        local pull=(sh /bench/pull.sh "$pull_url" 1 "$size")
+        pull_once() {
+            case $1 in
+                skiff) "${skiff[@]}" run --rm "${mount[@]}" bench-busybox "${pull[@]}" ;;
+                skiff-slirp) "${skiff[@]}" run --rm --network slirp4netns "${mount[@]}" bench-busybox "${pull[@]}" ;;
+                skiff-net) "${skiff[@]}" run --rm --network "$skiff_net" "${mount[@]}" bench-busybox "${pull[@]}" ;;
+                podman) "${podman[@]}" run $podman_flags --rm "${mount[@]}" bench-busybox "${pull[@]}" ;;
+                podman-slirp) "${podman[@]}" run $podman_flags --rm --network slirp4netns "${mount[@]}" bench-busybox "${pull[@]}" ;;
+                pasta) "${run_as[@]}" "${pastas[@]}" -t none -- sh "$work/scripts/pull.sh" "$pull_url" 1 "$size" ;;
+            esac
+        }
+        local out
+        for r in $(seq 1 "$RUNS"); do
+            for key in "${keys[@]}"; do
+                [ -e "$work/failed-pull-$mode-$key" ] && continue
+                if out=$(pull_once "$key" 2>"$work/err"); then
+                    echo "$out" | awk 'NF == 2 { printf "%.6f\n", $2 - $1 }' >>"$work/pull-$mode-$key"
+                else
+                    echo "   ${label[$key]}: failed: $(tail -3 "$work/err" | tr '\n' ' ')"
+                    touch "$work/failed-pull-$mode-$key"
+                fi
+            done
+        done
+        for key in "${keys[@]}"; do
+            [ -e "$work/failed-pull-$mode-$key" ] || record "$mode" pull "${label[$key]}" <"$work/pull-$mode-$key"
+        done
     fi
 
     if [[ " $CASES " == *" publish "* ]]; then
-        say "$mode, publish: host -> published port, $RUNS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-        local port
-        publish_container() { # ENGINE-LABEL CLI... -- RUN-ARGS...
-            local label=$1
-            shift
+        say "$mode, publish: host -> published port, $RUNS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        # Each server is published twice: on 127.0.0.1 (issue 4's case) and on every address (reached here
+        # through the host's own address, as a client elsewhere would).
+        local -A loopback_port all_port
+        local started=() pasta_group=""
+        for key in "${keys[@]}"; do
+            local port port_all
             port=$(free_port)
-            if ! "$@" -p "$port:80" "${serve[@]}" >/dev/null 2>"$work/err"; then
-                echo "   $label: failed to start: $(tail -3 "$work/err" | tr '\n' ' ')"
-                return
-            fi
-            publish_case "$mode" "$label" "$port"
-        }
-        publish_container "skiff (pasta, default)" "${skiff[@]}" run -d --name nb-skiff-pasta
-        publish_container "skiff --network slirp4netns" "${skiff[@]}" run -d --name nb-skiff-slirp --network slirp4netns
-        publish_container "skiff --network $skiff_net (user net)" "${skiff[@]}" run -d --name nb-skiff-net --network "$skiff_net"
-        "${skiff[@]}" rm -f nb-skiff-pasta nb-skiff-slirp nb-skiff-net >/dev/null 2>&1 || true
-        if [ "$have_podman" = 1 ]; then
-            publish_container "podman (default)" "${podman[@]}" run $podman_flags -d --name nb-podman
-            if [ "$mode" = rootless ]; then
-                publish_container "podman slirp4netns port_handler=slirp4netns" "${podman[@]}" run $podman_flags -d --name nb-podman-slirp --network slirp4netns:port_handler=slirp4netns
-            fi
-            "${podman[@]}" rm -f nb-podman nb-podman-slirp >/dev/null 2>&1 || true
+            port_all=$(free_port)
+            local ports=(-p "127.0.0.1:$port:80" -p "$port_all:80")
+            case $key in
+                skiff) "${skiff[@]}" run -d --name nb-skiff "${ports[@]}" "${serve[@]}" ;;
+                skiff-slirp) "${skiff[@]}" run -d --name nb-skiff-slirp --network slirp4netns "${ports[@]}" "${serve[@]}" ;;
+                skiff-net) "${skiff[@]}" run -d --name nb-skiff-net --network "$skiff_net" "${ports[@]}" "${serve[@]}" ;;
+                podman) "${podman[@]}" run $podman_flags -d --name nb-podman "${ports[@]}" "${serve[@]}" ;;
+                podman-slirp)
+                    local handler=""
+                    [ "$mode" = rootless ] && handler=:port_handler=slirp4netns
+                    "${podman[@]}" run $podman_flags -d --name nb-podman-slirp --network "slirp4netns$handler" "${ports[@]}" "${serve[@]}" ;;
+                pasta)
+                    local setsid_as=(setsid)
+                    [ "$mode" = rootless ] && setsid_as+=(runuser -u "$BENCH_USER" --)
+                    # Port 8080: as root, pasta's command runs unmapped in its user namespace, where 80 is privileged.
+                    "${setsid_as[@]}" "${pastas[@]}" -t "127.0.0.1/$port:8080" -t "$port_all:8080" -- busybox httpd -f -p 8080 -h "$work/www" &
+                    pasta_group=$!
+                    started_ids="${started_ids:-} $pasta_group" ;;
+            esac >/dev/null 2>"$work/err" || { echo "   ${label[$key]}: failed to start: $(tail -3 "$work/err" | tr '\n' ' ')"; continue; }
+            loopback_port[$key]=$port
+            all_port[$key]=$port_all
+            started+=("$key")
+        done
+        local ready=() target addr line
+        for key in "${started[@]}"; do
+            local ok=1
+            for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}"; do
+                if ! wait_url "http://$target/ping"; then
+                    echo "   ${label[$key]} via ${target%:*}: the published port does not answer"
+                    ok=0
+                elif line=$(curl -s -o /dev/null -w '%{size_download}' "http://$target/blob") && [ "$line" != "$size" ]; then
+                    echo "   ${label[$key]} via ${target%:*}: warm-up download got $line bytes, not $size"
+                    ok=0
+                fi
+            done
+            [ "$ok" = 1 ] && ready+=("$key")
+        done
+        for r in $(seq 1 "$RUNS"); do
+            for key in "${ready[@]}"; do
+                for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}"; do
+                    curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://$target/blob" \
+                        | awk -v s="$size" '$1 == s { print $2 }' >>"$work/publish-$mode-$key-${target%:*}"
+                done
+            done
+        done
+        for addr in 127.0.0.1 "$host_ip"; do
+            for key in "${ready[@]}"; do
+                record "$mode" "publish-$addr" "${label[$key]}" "${label[$key]} via $addr" <"$work/publish-$mode-$key-$addr"
+            done
+        done
+        "${skiff[@]}" rm -f nb-skiff nb-skiff-slirp nb-skiff-net >/dev/null 2>&1 || true
+        [ "$have_podman" = 1 ] && { "${podman[@]}" rm -f nb-podman nb-podman-slirp >/dev/null 2>&1 || true; }
+        if [ -n "$pasta_group" ]; then
+            # pasta's command runs as pid 1 of a pid namespace of its own, reparented away from pasta: it is
+            # found as the holder of the listening socket it inherited (the port is this script's); as a pid
+            # namespace's init it ignores SIGTERM from outside.
+            local holders
+            holders=$(ss -ltnpH "sport = :${all_port[pasta]}" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
+            stop_tree "$pasta_group"
+            # shellcheck disable=SC2086
+            [ -z "$holders" ] || kill -9 $holders 2>/dev/null || true
+            started_ids=${started_ids/ $pasta_group/}
         fi
-        port=$(free_port)
-        # setsid puts pasta and its server in a process group of their own, stopped as one.
-        local setsid_as=(setsid)
-        [ "$mode" = rootless ] && setsid_as+=(runuser -u "$BENCH_USER" --)
-        "${setsid_as[@]}" "${pastas[@]}" -t "$port:80" -- busybox httpd -f -p 80 -h "$work/www" >/dev/null 2>"$work/err" &
-        local pasta_group=$!
-        started_ids="${started_ids:-} $pasta_group"
-        publish_case "$mode" "pasta by hand" "$port"
-        kill -- "-$pasta_group" 2>/dev/null || true
-        wait "$pasta_group" 2>/dev/null || true
     fi
     "${skiff[@]}" network rm "$skiff_net" >/dev/null 2>&1 || true
 }

@@ -27,6 +27,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     private SafeFileHandle? slirpExit;
     private int slirpPid;
 
+    /// <summary>The <c>__port-forward</c> serving the loopback-bound TCP ports of a pasta-connected container (0: none).</summary>
+    private int forwarderPid;
+
     public void Connect(ContainerConfig config, int pid)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
@@ -75,14 +78,18 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     public void ConnectNamespace(ContainerConfig config, string netns)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
-        IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(config.Ports);
         if (mode.Kind == NetworkKind.Pasta)
         {
-            StartPasta(config.Id, mode, ports, netns);
+            (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = LoopbackPortRouting.Split(config.Ports);
+            StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
+            if (forwarded.Count > 0)
+            {
+                forwarderPid = PortForwarderProcess.Start(netns, LoopbackPortRouting.ContainerTarget, forwarded);
+            }
         }
         else
         {
-            StartSlirp4netns(config.Id, mode, ports, netns);
+            StartSlirp4netns(config.Id, mode, PortMappings.FromPublished(config.Ports), netns);
         }
     }
 
@@ -94,6 +101,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             return;
         }
 
+        PortForwarderProcess.Stop(forwarderPid);
+        forwarderPid = 0;
         if (slirpExit is not null)
         {
             // Closing the exit descriptor is slirp4netns's signal to quit.

@@ -106,52 +106,12 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         }
     }
 
-    private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid)
-    {
-        string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
-        IReadOnlyList<string> arguments = PortForwarder.BuildArguments($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", endpoint.IPAddress, config.Ports);
-        (SafeFileHandle readyRead, SafeFileHandle readyWrite) = Descriptors.Pipe();
-        using (readyRead)
-        {
-            using (readyWrite)
-            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
-            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
-            {
-                forwarderPid = Spawner.Spawn(new SpawnRequest(self, arguments, RuntimeInvoker.CurrentEnvironment())
-                {
-                    Descriptors = [(nullIn, 0), (nullOut, 1), (nullOut, 2), (readyWrite, PortForwarder.ReadyFd)],
-                });
-            }
-
-            byte[] answer = new byte[1024];
-            int n = PollSet.WaitReadable(readyRead, 20_000) ? Descriptors.Read(readyRead, answer) : -1;
-            string text = n > 0 ? Encoding.UTF8.GetString(answer, 0, n) : string.Empty;
-            if (text != "ok")
-            {
-                StopForwarder();
-                throw SkiffException.Unavailable(
-                    $"cannot publish the container's ports: {(text.Length > 0 ? text : "the port forwarder ended")}",
-                    "a published host port may be in use by another program; choose another with -p");
-            }
-        }
-    }
+    private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid) =>
+        forwarderPid = PortForwarderProcess.Start($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", endpoint.IPAddress, config.Ports);
 
     private void StopForwarder()
     {
-        if (forwarderPid == 0)
-        {
-            return;
-        }
-
-        ChildProcesses.TrySignal(forwarderPid, 9);
-        try
-        {
-            ChildProcesses.Wait(forwarderPid);
-        }
-        catch (SystemCallException)
-        {
-        }
-
+        PortForwarderProcess.Stop(forwarderPid);
         forwarderPid = 0;
     }
 

@@ -107,12 +107,20 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         busy.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         busy.Listen();
         string port = ((System.Net.IPEndPoint)busy.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+        // The same port for UDP: pasta's own (its loopback-bound TCP ports are skiff's forwarder's, below).
+        using var busyUdp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        busyUdp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, int.Parse(port, CultureInfo.InvariantCulture)));
         foreach (string network in Helpers)
         {
-            ProcessResult failed = (await skiff.RunAsync("run", "--rm", "--network", network, "-p", $"127.0.0.1:{port}:80", "busybox", "true"))
+            string publish = network == "pasta" ? $"127.0.0.1:{port}:80/udp" : $"127.0.0.1:{port}:80";
+            ProcessResult failed = (await skiff.RunAsync("run", "--rm", "--network", network, "-p", publish, "busybox", "true"))
                 .AssertError(125, $"{network} could not");
             Assert.Contains("Hint:", failed.Stderr);
         }
+
+        ProcessResult forwarder = (await skiff.RunAsync("run", "--rm", "--network", "pasta", "-p", $"127.0.0.1:{port}:80", "busybox", "true"))
+            .AssertError(125, "cannot publish the container's ports");
+        Assert.Contains("Hint:", forwarder.Stderr);
 
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("run", "--rm", "--network", "bridge", "busybox", "true")).AssertError(125, "unsupported network mode");
