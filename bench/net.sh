@@ -38,12 +38,28 @@ host_addr=198.18.0.1
 bridge=skbench$$
 host_ip=$(ip -4 -o addr show scope global | awk '$2 != "'"$bridge"'" { sub("/.*", "", $4); print $4; exit }')
 skiff_net=nbnet$$
+# The processes below PID, deepest first (pasta's command is not in pasta's process group).
+descendants() {
+    local child
+    for child in $(pgrep -P "$1"); do
+        descendants "$child"
+        echo "$child"
+    done
+}
+
+stop_tree() {
+    local pids
+    pids="$(descendants "$1") $1"
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 net_cleanup() {
     local id
-    for id in ${started_ids:-}; do kill -- "-$id" 2>/dev/null || true; done
+    for id in ${started_ids:-}; do stop_tree "$id"; done
     [ -n "${httpd_pid:-}" ] && kill "$httpd_pid" 2>/dev/null || true
     ip link del "$bridge" 2>/dev/null || true
-    rm -rf "/tmp/nb-podman-$$"
     if [ -n "${work:-}" ]; then
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" rm -f -a >/dev/null 2>&1 || true
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" network rm "$skiff_net" >/dev/null 2>&1 || true
@@ -52,6 +68,8 @@ net_cleanup() {
         [ -d "$work/user" ] && as_user podman --root "$work/user/podman-root" --runroot "$work/user/run/podman" rm -f -a >/dev/null 2>&1 || true
         podman --root "$work/podman-root" --runroot "$work/podman-run" rm -f -a >/dev/null 2>&1 || true
     fi
+    # After podman's last command, which recreates its --tmpdir.
+    rm -rf "/tmp/nb-podman-$$"
     cleanup_workdir
 }
 trap net_cleanup EXIT
@@ -229,7 +247,6 @@ bench_mode() {
                     [ "$mode" = rootless ] && handler=:port_handler=slirp4netns
                     "${podman[@]}" run $podman_flags -d --name nb-podman-slirp --network "slirp4netns$handler" "${ports[@]}" "${serve[@]}" ;;
                 pasta)
-                    # setsid puts pasta and its server in a process group of their own, stopped as one.
                     local setsid_as=(setsid)
                     [ "$mode" = rootless ] && setsid_as+=(runuser -u "$BENCH_USER" --)
                     # Port 8080: as root, pasta's command runs unmapped in its user namespace, where 80 is privileged.
@@ -271,8 +288,15 @@ bench_mode() {
         "${skiff[@]}" rm -f nb-skiff nb-skiff-slirp nb-skiff-net >/dev/null 2>&1 || true
         [ "$have_podman" = 1 ] && { "${podman[@]}" rm -f nb-podman nb-podman-slirp >/dev/null 2>&1 || true; }
         if [ -n "$pasta_group" ]; then
-            kill -- "-$pasta_group" 2>/dev/null || true
-            wait "$pasta_group" 2>/dev/null || true
+            # pasta's command runs as pid 1 of a pid namespace of its own, reparented away from pasta: it is
+            # found as the holder of the listening socket it inherited (the port is this script's); as a pid
+            # namespace's init it ignores SIGTERM from outside.
+            local holders
+            holders=$(ss -ltnpH "sport = :${all_port[pasta]}" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
+            stop_tree "$pasta_group"
+            # shellcheck disable=SC2086
+            [ -z "$holders" ] || kill -9 $holders 2>/dev/null || true
+            started_ids=${started_ids/ $pasta_group/}
         fi
     fi
     "${skiff[@]}" network rm "$skiff_net" >/dev/null 2>&1 || true
