@@ -23,193 +23,193 @@ end
 function __skiff_value_flags
     switch $argv[1]
         case skiff
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_attach
-            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_completion
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_attach
-            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_cp
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
-            printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+            printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_export
-            printf '%s\n' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_container_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_kill
-            printf '%s\n' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_container_logs
-            printf '%s\n' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
         case skiff_container_prune
-            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_ps
-            printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_rename
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_restart
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
-            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stop
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_top
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_wait
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_cp
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
-            printf '%s\n' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+            printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
-            printf '%s\n' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_history
-            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_history
-            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_import
-            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--arch' '--cgroup-manager' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_image_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_load
-            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_ls
-            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_mount
-            printf '%s\n' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_prune
-            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_save
-            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_image_tag
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_unmount
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_images
-            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_import
-            printf '%s\n' '--arch' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--arch' '--cgroup-manager' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--type' '-t'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--type' '-t'
         case skiff_kill
-            printf '%s\n' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_load
-            printf '%s\n' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
-            printf '%s\n' '--authfile' '--cert-dir' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
+            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--log-level' '--password' '-p' '--root' '--runroot' '--storage-driver' '--tls-verify' '--username' '-u'
         case skiff_logout
-            printf '%s\n' '--authfile' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--authfile' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_logs
-            printf '%s\n' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
         case skiff_network
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_create
-            printf '%s\n' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
+            printf '%s\n' '--cgroup-manager' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
         case skiff_network_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_ls
-            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_prune
-            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_oci
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_create
-            printf '%s\n' '--bundle' '-b' '--console-socket' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--bundle' '-b' '--cgroup-manager' '--console-socket' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_delete
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_exec
-            printf '%s\n' '--additional-gids' '-g' '--console-socket' '--cwd' '--env' '-e' '--log' '--log-format' '--log-level' '--pid-file' '--process' '-p' '--root' '--rootless' '--runroot' '--storage-driver' '--user' '-u'
+            printf '%s\n' '--additional-gids' '-g' '--cgroup-manager' '--console-socket' '--cwd' '--env' '-e' '--log' '--log-format' '--log-level' '--pid-file' '--process' '-p' '--root' '--rootless' '--runroot' '--storage-driver' '--user' '-u'
         case skiff_oci_features
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_kill
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_pause
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_resume
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_run
-            printf '%s\n' '--bundle' '-b' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--bundle' '-b' '--cgroup-manager' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_start
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_state
-            printf '%s\n' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_pause
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_port
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
-            printf '%s\n' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_pull
-            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_push
-            printf '%s\n' '--authfile' '--cert-dir' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
+            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_rename
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_restart
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rmi
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
-            printf '%s\n' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
-            printf '%s\n' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stats
-            printf '%s\n' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stop
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_system
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_check
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_top
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unpause
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_update
-            printf '%s\n' '--blkio-weight' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_create
-            printf '%s\n' '--driver' '-d' '--label' '-l' '--log-level' '--opt' '-o' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--driver' '-d' '--label' '-l' '--log-level' '--opt' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_volume_inspect
-            printf '%s\n' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_ls
-            printf '%s\n' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_prune
-            printf '%s\n' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_rm
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_wait
-            printf '%s\n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
     end
 end
 
@@ -298,6 +298,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'update' -d 'Update the cgroup limits
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -a 'volume' -d 'Manage volumes'
 complete -c skiff -n '__skiff_is skiff' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
+complete -c skiff -n '__skiff_is skiff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff' -l root -d 'Path of the persistent store' -r -F
@@ -305,6 +306,7 @@ complete -c skiff -n '__skiff_is skiff' -l runroot -d 'Path of the runtime state
 complete -c skiff -n '__skiff_is skiff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff' -l version -d 'Show version information'
 complete -c skiff -n '__skiff_is skiff_attach' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_attach' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_attach' -l detach-keys -d 'Select the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_attach' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_attach' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -314,6 +316,7 @@ complete -c skiff -n '__skiff_is skiff_attach' -l runroot -d 'Path of the runtim
 complete -c skiff -n '__skiff_is skiff_attach' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_completion' -f -a 'bash fish zsh'
+complete -c skiff -n '__skiff_is skiff_completion' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_completion' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_completion' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persistent store' -r -F
@@ -337,12 +340,14 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'start' -d 'Start one or mo
 complete -c skiff -n '__skiff_is skiff_container' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'top' -d 'Display the running processes of a container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
+complete -c skiff -n '__skiff_is skiff_container' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_attach' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l detach-keys -d 'Select the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_attach' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -352,6 +357,7 @@ complete -c skiff -n '__skiff_is skiff_container_attach' -l runroot -d 'Path of 
 complete -c skiff -n '__skiff_is skiff_container_attach' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_cp' -l archive -s a -d 'Keep the owners (uid/gid) of the copied files'
+complete -c skiff -n '__skiff_is skiff_container_cp' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -365,6 +371,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight -d 'Blo
 complete -c skiff -n '__skiff_is skiff_container_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -421,6 +428,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User name
 complete -c skiff -n '__skiff_is skiff_container_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l detach -s d -d 'Run the exec session in detached mode'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -l help -s h -d 'Show help and usage information'
@@ -433,6 +441,7 @@ complete -c skiff -n '__skiff_is skiff_container_exec' -l tty -s t -d 'Allocate 
 complete -c skiff -n '__skiff_is skiff_container_exec' -l user -s u -d 'uid[:gid] to run the command as' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_export' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_export' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_export' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_export' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_export' -l output -s o -d 'Write to a file, instead of STDOUT' -r -F
@@ -440,6 +449,7 @@ complete -c skiff -n '__skiff_is skiff_container_export' -l root -d 'Path of the
 complete -c skiff -n '__skiff_is skiff_container_export' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_inspect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -448,6 +458,7 @@ complete -c skiff -n '__skiff_is skiff_container_inspect' -l runroot -d 'Path of
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l size -s s -d 'Display total file size'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l root -d 'Path of the persistent store' -r -F
@@ -455,6 +466,7 @@ complete -c skiff -n '__skiff_is skiff_container_kill' -l runroot -d 'Path of th
 complete -c skiff -n '__skiff_is skiff_container_kill' -l signal -s s -d 'Signal to send to the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -464,6 +476,7 @@ complete -c skiff -n '__skiff_is skiff_container_logs' -l since -d 'Show logs si
 complete -c skiff -n '__skiff_is skiff_container_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_container_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_prune' -l filter -d 'Provide filter values (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_prune' -l force -s f -d 'Do not prompt for confirmation'
 complete -c skiff -n '__skiff_is skiff_container_prune' -l help -s h -d 'Show help and usage information'
@@ -472,6 +485,7 @@ complete -c skiff -n '__skiff_is skiff_container_prune' -l root -d 'Path of the 
 complete -c skiff -n '__skiff_is skiff_container_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_ps' -l all -s a -d 'Show all the containers, default is only running containers'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_container_ps' -l help -s h -d 'Show help and usage information'
@@ -485,6 +499,7 @@ complete -c skiff -n '__skiff_is skiff_container_ps' -l runroot -d 'Path of the 
 complete -c skiff -n '__skiff_is skiff_container_ps' -l size -s s -d 'Display the total file sizes'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_rename' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_rename' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_rename' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_rename' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_rename' -l root -d 'Path of the persistent store' -r -F
@@ -492,6 +507,7 @@ complete -c skiff -n '__skiff_is skiff_container_rename' -l runroot -d 'Path of 
 complete -c skiff -n '__skiff_is skiff_container_rename' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_restart' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l all -s a -d 'Restart all non-running containers'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l root -d 'Path of the persistent store' -r -F
@@ -501,6 +517,7 @@ complete -c skiff -n '__skiff_is skiff_container_restart' -l storage-driver -d '
 complete -c skiff -n '__skiff_is skiff_container_restart' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l all -s a -d 'Remove all containers'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -516,6 +533,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight -d 'Block 
 complete -c skiff -n '__skiff_is skiff_container_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -574,6 +592,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l volume -s v -d 'Bind mo
 complete -c skiff -n '__skiff_is skiff_container_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_start' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'
+complete -c skiff -n '__skiff_is skiff_container_start' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_start' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_start' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_start' -l interactive -s i -d 'Attach container\'s STDIN'
@@ -583,6 +602,7 @@ complete -c skiff -n '__skiff_is skiff_container_start' -l runroot -d 'Path of t
 complete -c skiff -n '__skiff_is skiff_container_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l all -s a -d 'Stop all running containers'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l root -d 'Path of the persistent store' -r -F
@@ -590,18 +610,21 @@ complete -c skiff -n '__skiff_is skiff_container_stop' -l runroot -d 'Path of th
 complete -c skiff -n '__skiff_is skiff_container_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_top' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_top' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_top' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_top' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_wait' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_wait' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_wait' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_wait' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_cp' -l archive -s a -d 'Keep the owners (uid/gid) of the copied files'
+complete -c skiff -n '__skiff_is skiff_cp' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
 complete -c skiff -n '__skiff_is skiff_cp' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_cp' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -615,6 +638,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weig
 complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -671,6 +695,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to u
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_exec' -l detach -s d -d 'Run the exec session in detached mode'
 complete -c skiff -n '__skiff_is skiff_exec' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -l help -s h -d 'Show help and usage information'
@@ -683,6 +708,7 @@ complete -c skiff -n '__skiff_is skiff_exec' -l tty -s t -d 'Allocate a pseudo-T
 complete -c skiff -n '__skiff_is skiff_exec' -l user -s u -d 'uid[:gid] to run the command as' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_export' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_export' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_export' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_export' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_export' -l output -s o -d 'Write to a file, instead of STDOUT' -r -F
@@ -690,6 +716,7 @@ complete -c skiff -n '__skiff_is skiff_export' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_export' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_history' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_history' -l human -s H -d 'Print sizes and dates in human readable format'
@@ -710,12 +737,14 @@ complete -c skiff -n '__skiff_is skiff_image' -a 'rm' -d 'Remove one or more ima
 complete -c skiff -n '__skiff_is skiff_image' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff_image' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'unmount' -d 'Unmount an image\'s root filesystem'
+complete -c skiff -n '__skiff_is skiff_image' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_history' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_history' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_image_history' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_history' -l human -s H -d 'Print sizes and dates in human readable format'
@@ -727,6 +756,7 @@ complete -c skiff -n '__skiff_is skiff_image_history' -l runroot -d 'Path of the
 complete -c skiff -n '__skiff_is skiff_image_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_import' -F
 complete -c skiff -n '__skiff_is skiff_image_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_import' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_import' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_import' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -736,12 +766,14 @@ complete -c skiff -n '__skiff_is skiff_image_import' -l root -d 'Path of the per
 complete -c skiff -n '__skiff_is skiff_image_import' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_inspect' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_load' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_load' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
 complete -c skiff -n '__skiff_is skiff_image_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -751,6 +783,7 @@ complete -c skiff -n '__skiff_is skiff_image_load' -l runroot -d 'Path of the ru
 complete -c skiff -n '__skiff_is skiff_image_load' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_ls' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l all -s a -d 'Show all images (default hides intermediate images)'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l digests -d 'Show digests'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_ls' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
@@ -762,6 +795,7 @@ complete -c skiff -n '__skiff_is skiff_image_ls' -l root -d 'Path of the persist
 complete -c skiff -n '__skiff_is skiff_image_ls' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_mount' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_mount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_mount' -l format -d 'Print the mounted images as json' -r -f
 complete -c skiff -n '__skiff_is skiff_image_mount' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -769,6 +803,7 @@ complete -c skiff -n '__skiff_is skiff_image_mount' -l root -d 'Path of the pers
 complete -c skiff -n '__skiff_is skiff_image_mount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_prune' -l all -s a -d 'Remove all images not used by containers, not just dangling ones'
+complete -c skiff -n '__skiff_is skiff_image_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l filter -d 'Provide filter values (label, before, since, dangling, reference)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_prune' -l force -s f -d 'Do not prompt for confirmation'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l help -s h -d 'Show help and usage information'
@@ -778,6 +813,7 @@ complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the r
 complete -c skiff -n '__skiff_is skiff_image_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_rm' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l all -s a -d 'Remove all images'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -785,6 +821,7 @@ complete -c skiff -n '__skiff_is skiff_image_rm' -l root -d 'Path of the persist
 complete -c skiff -n '__skiff_is skiff_image_rm' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_save' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_save' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_image_save' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_save' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -794,6 +831,7 @@ complete -c skiff -n '__skiff_is skiff_image_save' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_image_save' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_save' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_tag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_tag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_tag' -l root -d 'Path of the persistent store' -r -F
@@ -801,6 +839,7 @@ complete -c skiff -n '__skiff_is skiff_image_tag' -l runroot -d 'Path of the run
 complete -c skiff -n '__skiff_is skiff_image_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_unmount' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l all -s a -d 'Unmount all mounted images'
+complete -c skiff -n '__skiff_is skiff_image_unmount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l force -s f -d 'Unmount even if mounted more than once'
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -809,6 +848,7 @@ complete -c skiff -n '__skiff_is skiff_image_unmount' -l runroot -d 'Path of the
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_images' -l all -s a -d 'Show all images (default hides intermediate images)'
+complete -c skiff -n '__skiff_is skiff_images' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_images' -l digests -d 'Show digests'
 complete -c skiff -n '__skiff_is skiff_images' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
@@ -821,6 +861,7 @@ complete -c skiff -n '__skiff_is skiff_images' -l runroot -d 'Path of the runtim
 complete -c skiff -n '__skiff_is skiff_images' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_import' -F
 complete -c skiff -n '__skiff_is skiff_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_import' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_import' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
 complete -c skiff -n '__skiff_is skiff_import' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_import' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -829,6 +870,7 @@ complete -c skiff -n '__skiff_is skiff_import' -l quiet -s q -d 'Suppress progre
 complete -c skiff -n '__skiff_is skiff_import' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_import' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_info' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_info' -l debug -s D -d 'Also check the machine for what rootless containers need (as skiff system check does)'
 complete -c skiff -n '__skiff_is skiff_info' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_info' -l help -s h -d 'Show help and usage information'
@@ -837,6 +879,7 @@ complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent 
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_inspect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_inspect' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -846,12 +889,14 @@ complete -c skiff -n '__skiff_is skiff_inspect' -l size -s s -d 'Display total f
 complete -c skiff -n '__skiff_is skiff_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_inspect' -l type -s t -d 'Look only for this type: container, image or all' -r -f -a 'all container image'
 complete -c skiff -n '__skiff_is skiff_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_kill' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_kill' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_kill' -l signal -s s -d 'Signal to send to the container' -r -f
 complete -c skiff -n '__skiff_is skiff_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_load' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_load' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_load' -l input -s i -d 'Read from an archive file, instead of standard input' -r -F
 complete -c skiff -n '__skiff_is skiff_load' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -861,6 +906,7 @@ complete -c skiff -n '__skiff_is skiff_load' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_load' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_login' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_login' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_login' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_login' -l get-login -d 'Print the user name stored for the registry'
 complete -c skiff -n '__skiff_is skiff_login' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_login' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -873,12 +919,14 @@ complete -c skiff -n '__skiff_is skiff_login' -l tls-verify -d 'Require HTTPS an
 complete -c skiff -n '__skiff_is skiff_login' -l username -s u -d 'User name' -r -f
 complete -c skiff -n '__skiff_is skiff_logout' -l all -s a -d 'Remove the credentials of every registry'
 complete -c skiff -n '__skiff_is skiff_logout' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_logout' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_logout' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_logout' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_logout' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_logout' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_logs' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_logs' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -893,12 +941,14 @@ complete -c skiff -n '__skiff_is skiff_network' -a 'inspect' -d 'Display detaile
 complete -c skiff -n '__skiff_is skiff_network' -a 'ls' -d 'List networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'prune' -d 'Remove all unused networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'rm' -d 'Remove one or more networks'
+complete -c skiff -n '__skiff_is skiff_network' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_network' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_network_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_create' -l driver -s d -d 'Driver to manage the network (only bridge)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l gateway -d 'IPv4 gateway for the subnet (default: its first address)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l help -s h -d 'Show help and usage information'
@@ -910,12 +960,14 @@ complete -c skiff -n '__skiff_is skiff_network_create' -l root -d 'Path of the p
 complete -c skiff -n '__skiff_is skiff_network_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l subnet -d 'IPv4 subnet in CIDR format (default: the next free /24 of 10.89.0.0/16)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_ls' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_ls' -l filter -s f -d 'Filter output (name, id, driver, label)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_ls' -l format -d 'Pretty-print networks using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_network_ls' -l help -s h -d 'Show help and usage information'
@@ -925,6 +977,7 @@ complete -c skiff -n '__skiff_is skiff_network_ls' -l quiet -s q -d 'Display onl
 complete -c skiff -n '__skiff_is skiff_network_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network_ls' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_prune' -l filter -d 'Provide filter values (name, id, driver, label)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_prune' -l force -s f -d 'Do not prompt for confirmation'
 complete -c skiff -n '__skiff_is skiff_network_prune' -l help -s h -d 'Show help and usage information'
@@ -932,6 +985,7 @@ complete -c skiff -n '__skiff_is skiff_network_prune' -l log-level -d 'Log messa
 complete -c skiff -n '__skiff_is skiff_network_prune' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_rm' -l force -s f -d 'Remove the containers that use the network, then the network'
 complete -c skiff -n '__skiff_is skiff_network_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -949,6 +1003,7 @@ complete -c skiff -n '__skiff_is skiff_oci' -a 'resume' -d 'Resume a paused cont
 complete -c skiff -n '__skiff_is skiff_oci' -a 'run' -d 'Create and start a container and wait for it'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'start' -d 'Start a created container'
 complete -c skiff -n '__skiff_is skiff_oci' -a 'state' -d 'Print the state of a container as JSON'
+complete -c skiff -n '__skiff_is skiff_oci' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci' -l log -d 'Also write errors to this file' -r -f
@@ -958,10 +1013,11 @@ complete -c skiff -n '__skiff_is skiff_oci' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_oci' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci' -l version -s v -d 'Print the runtime\'s version'
 complete -c skiff -n '__skiff_is skiff_oci_create' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l help -s h -d 'Show help and usage information'
@@ -975,8 +1031,9 @@ complete -c skiff -n '__skiff_is skiff_oci_create' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_oci_create' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_create' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_create' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l force -s f -d 'Kill the container if it is still running; a missing container is no error'
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l help -s h -d 'Show help and usage information'
@@ -987,9 +1044,10 @@ complete -c skiff -n '__skiff_is skiff_oci_delete' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_delete' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_delete' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l additional-gids -s g -d 'Additional gid of the process' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l cwd -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l debug -d 'Accepted for runc compatibility'
@@ -1006,9 +1064,10 @@ complete -c skiff -n '__skiff_is skiff_oci_exec' -l root -d 'Path of the persist
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_exec' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l tty -s t -d 'Allocate a pseudo-TTY (sent to --console-socket)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l user -s u -d 'uid[:gid] to run as' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_features' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_features' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_features' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_features' -l log -d 'Also write errors to this file' -r -f
@@ -1018,9 +1077,10 @@ complete -c skiff -n '__skiff_is skiff_oci_features' -l root -d 'Path of the per
 complete -c skiff -n '__skiff_is skiff_oci_features' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_features' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_features' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_features' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_features' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l all -s a -d 'Signal every process of the container, not only its init'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l log -d 'Also write errors to this file' -r -f
@@ -1030,8 +1090,9 @@ complete -c skiff -n '__skiff_is skiff_oci_kill' -l root -d 'Path of the persist
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_kill' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_kill' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_pause' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_pause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_pause' -l log -d 'Also write errors to this file' -r -f
@@ -1041,8 +1102,9 @@ complete -c skiff -n '__skiff_is skiff_oci_pause' -l root -d 'Path of the persis
 complete -c skiff -n '__skiff_is skiff_oci_pause' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_pause' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_pause' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_pause' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_resume' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_resume' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_resume' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_resume' -l log -d 'Also write errors to this file' -r -f
@@ -1052,9 +1114,10 @@ complete -c skiff -n '__skiff_is skiff_oci_resume' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_oci_resume' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_resume' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_resume' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_resume' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_resume' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_run' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l bundle -s b -d 'Directory holding config.json (default: current directory)' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l log -d 'Also write errors to this file' -r -f
@@ -1065,8 +1128,9 @@ complete -c skiff -n '__skiff_is skiff_oci_run' -l root -d 'Path of the persiste
 complete -c skiff -n '__skiff_is skiff_oci_run' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_run' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_run' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_start' -l log -d 'Also write errors to this file' -r -f
@@ -1076,8 +1140,9 @@ complete -c skiff -n '__skiff_is skiff_oci_start' -l root -d 'Path of the persis
 complete -c skiff -n '__skiff_is skiff_oci_start' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_start' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_start' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_start' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_state' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l debug -d 'Accepted for runc compatibility'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_oci_state' -l log -d 'Also write errors to this file' -r -f
@@ -1087,20 +1152,23 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l root -d 'Path of the persis
 complete -c skiff -n '__skiff_is skiff_oci_state' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_oci_state' -l systemd-cgroup -d 'Accepted for runc compatibility: cgroupsPath is a cgroupfs path'
+complete -c skiff -n '__skiff_is skiff_oci_state' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_pause' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_pause' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_port' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_port' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_port' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_port' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_port' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_port' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_port' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l all -s a -d 'Show all the containers, default is only running containers'
+complete -c skiff -n '__skiff_is skiff_ps' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_ps' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l format -d 'Pretty-print containers using a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l help -s h -d 'Show help and usage information'
@@ -1116,6 +1184,7 @@ complete -c skiff -n '__skiff_is skiff_ps' -l storage-driver -d 'Storage driver:
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_pull' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1128,6 +1197,7 @@ complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and
 complete -c skiff -n '__skiff_is skiff_push' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_push' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_push' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_push' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l format -s f -d 'Manifest format to push: oci or v2s2 (default: as stored)' -r -f -a 'oci v2s2'
@@ -1139,6 +1209,7 @@ complete -c skiff -n '__skiff_is skiff_push' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_push' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_rename' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_rename' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_rename' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_rename' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_rename' -l root -d 'Path of the persistent store' -r -F
@@ -1146,6 +1217,7 @@ complete -c skiff -n '__skiff_is skiff_rename' -l runroot -d 'Path of the runtim
 complete -c skiff -n '__skiff_is skiff_rename' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_restart' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_restart' -l all -s a -d 'Restart all non-running containers'
+complete -c skiff -n '__skiff_is skiff_restart' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_restart' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_restart' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_restart' -l root -d 'Path of the persistent store' -r -F
@@ -1155,6 +1227,7 @@ complete -c skiff -n '__skiff_is skiff_restart' -l storage-driver -d 'Storage dr
 complete -c skiff -n '__skiff_is skiff_restart' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
+complete -c skiff -n '__skiff_is skiff_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1165,6 +1238,7 @@ complete -c skiff -n '__skiff_is skiff_rm' -l time -s t -d 'With --force, second
 complete -c skiff -n '__skiff_is skiff_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
 complete -c skiff -n '__skiff_is skiff_rmi' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'
+complete -c skiff -n '__skiff_is skiff_rmi' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_rmi' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1178,6 +1252,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight 
 complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -1235,6 +1310,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l userns -d 'User namespace to use 
 complete -c skiff -n '__skiff_is skiff_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_save' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_save' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_save' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_save' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1245,6 +1321,7 @@ complete -c skiff -n '__skiff_is skiff_save' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_save' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_start' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'
+complete -c skiff -n '__skiff_is skiff_start' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_start' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_start' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_start' -l interactive -s i -d 'Attach container\'s STDIN'
@@ -1254,6 +1331,7 @@ complete -c skiff -n '__skiff_is skiff_start' -l runroot -d 'Path of the runtime
 complete -c skiff -n '__skiff_is skiff_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stats' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stats' -l all -s a -d 'Show all containers (default shows just running)'
+complete -c skiff -n '__skiff_is skiff_stats' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_stats' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
@@ -1265,6 +1343,7 @@ complete -c skiff -n '__skiff_is skiff_stats' -l runroot -d 'Path of the runtime
 complete -c skiff -n '__skiff_is skiff_stats' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
+complete -c skiff -n '__skiff_is skiff_stop' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent store' -r -F
@@ -1272,11 +1351,13 @@ complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers, and the image store'
+complete -c skiff -n '__skiff_is skiff_system' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_system' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_system' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_check' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system_check' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system_check' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_system_check' -l repair -s r -d 'Remove what the image store check finds that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers)'
@@ -1284,23 +1365,27 @@ complete -c skiff -n '__skiff_is skiff_system_check' -l root -d 'Path of the per
 complete -c skiff -n '__skiff_is skiff_system_check' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_tag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_tag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_tag' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_tag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_top' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_top' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_top' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_top' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unpause' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unpause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_unshare' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_unshare' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
@@ -1308,6 +1393,7 @@ complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runti
 complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -1321,6 +1407,7 @@ complete -c skiff -n '__skiff_is skiff_update' -l pids-limit -d 'Tune container 
 complete -c skiff -n '__skiff_is skiff_update' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_update' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_update' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_version' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_version' -l format -s f -d 'Change the output format to JSON or a Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_version' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_version' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1332,12 +1419,14 @@ complete -c skiff -n '__skiff_is skiff_volume' -a 'inspect' -d 'Display detailed
 complete -c skiff -n '__skiff_is skiff_volume' -a 'ls' -d 'List volumes'
 complete -c skiff -n '__skiff_is skiff_volume' -a 'prune' -d 'Remove all unused volumes'
 complete -c skiff -n '__skiff_is skiff_volume' -a 'rm' -d 'Remove one or more volumes'
+complete -c skiff -n '__skiff_is skiff_volume' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_volume' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_volume' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_volume' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_volume_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume_create' -l driver -s d -d 'Volume driver (only local)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_volume_create' -l ignore -d 'Do not fail if the volume already exists'
@@ -1348,12 +1437,14 @@ complete -c skiff -n '__skiff_is skiff_volume_create' -l root -d 'Path of the pe
 complete -c skiff -n '__skiff_is skiff_volume_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l all -s a -d 'Inspect all volumes'
+complete -c skiff -n '__skiff_is skiff_volume_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l filter -s f -d 'Filter volume output (name, driver, label, label!, dangling, until)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l format -d 'Format volume output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l help -s h -d 'Show help and usage information'
@@ -1362,6 +1453,7 @@ complete -c skiff -n '__skiff_is skiff_volume_ls' -l quiet -s q -d 'Print volume
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume_prune' -l filter -d 'Provide filter values (label, label!, until, name, driver)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_prune' -l force -s f -d 'Do not prompt for confirmation'
 complete -c skiff -n '__skiff_is skiff_volume_prune' -l help -s h -d 'Show help and usage information'
@@ -1370,6 +1462,7 @@ complete -c skiff -n '__skiff_is skiff_volume_prune' -l root -d 'Path of the per
 complete -c skiff -n '__skiff_is skiff_volume_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l all -s a -d 'Remove all volumes'
+complete -c skiff -n '__skiff_is skiff_volume_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l force -s f -d 'Remove the containers that use the volume, then the volume'
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1377,6 +1470,7 @@ complete -c skiff -n '__skiff_is skiff_volume_rm' -l root -d 'Path of the persis
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_wait' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_wait' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_wait' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_wait' -l root -d 'Path of the persistent store' -r -F

@@ -18,4 +18,7 @@ public sealed record CliContext(
 
     /// <summary>--storage-driver or $STORAGE_DRIVER; null means probe.</summary>
     public string? StorageDriver { get; init; }
+
+    /// <summary>--cgroup-manager (systemd or cgroupfs); null chooses as podman does.</summary>
+    public string? CgroupManager { get; init; }
 }

@@ -23,6 +23,12 @@ public sealed class GlobalOptions(CurrentUser user)
 
     public Option<string?> StorageDriver { get; } = new("--storage-driver") { Description = "Storage driver: overlay, fuse-overlayfs or vfs (default: probed)", Recursive = true };
 
+    public Option<string?> CgroupManager { get; } = new("--cgroup-manager")
+    {
+        Description = "Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)",
+        Recursive = true,
+    };
+
     public CurrentUser User { get; } = user;
 
     public void AddTo(Command root)
@@ -32,6 +38,8 @@ public sealed class GlobalOptions(CurrentUser user)
         root.Options.Add(RunRoot);
         root.Options.Add(LogLevel);
         root.Options.Add(StorageDriver);
+        CgroupManager.AcceptOnlyFromAmong(Runtime.Cgroups.CgroupManagers.Systemd, Runtime.Cgroups.CgroupManagers.Cgroupfs);
+        root.Options.Add(CgroupManager);
     }
 
     public CliContext Resolve(ParseResult parseResult)
@@ -60,6 +68,7 @@ public sealed class GlobalOptions(CurrentUser user)
         return new CliContext(User, paths, debug, Console.Out, Console.Error, new ProcessRunner(), self)
         {
             StorageDriver = parseResult.GetValue(StorageDriver) ?? NonEmpty(Environment.GetEnvironmentVariable("STORAGE_DRIVER")),
+            CgroupManager = parseResult.GetValue(CgroupManager),
         };
     }
 

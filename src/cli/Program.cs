@@ -134,7 +134,7 @@ static (int Index, Command? Verb) FindVerb(Command root, string[] args, int star
         string token = args[i];
         if (token.StartsWith('-'))
         {
-            if (token is "--root" or "--runroot" or "--log-level" or "--storage-driver")
+            if (token is "--root" or "--runroot" or "--log-level" or "--storage-driver" or "--cgroup-manager")
             {
                 i++;
             }

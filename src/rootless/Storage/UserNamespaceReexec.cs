@@ -26,7 +26,7 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
             SubordinateIdFile.Read("/etc/subuid", user.Name, user.Uid),
             SubordinateIdFile.Read("/etc/subgid", user.Name, user.Uid),
             user.Name);
-        return new UserNamespaceReexec(new NamespaceLauncher(new NewIdMapWriter(runner)), map, user);
+        return new UserNamespaceReexec(new NamespaceLauncher(new NewIdMapWriter()), map, user);
     }
 
     public Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
@@ -91,7 +91,8 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
             ChildProcesses.TrySignal(child.Pid, 1);
         });
 
-        ChildExit exit = await ChildProcesses.WaitAsync(child.Pid).ConfigureAwait(false);
-        return exit.ShellCode;
+        // A blocking wait: the signal handlers above run on .NET's signal thread, and a waiting thread of
+        // its own (WaitAsync) would be one more thread start per command.
+        return ChildProcesses.Wait(child.Pid).ShellCode;
     }
 }

@@ -17,8 +17,15 @@ public static class CgroupCleanup
         }
     }
 
-    public static void TryRemove(string group)
+    /// <param name="group">The container's group.</param>
+    /// <param name="systemd">True when the group is a systemd scope: systemd is asked to stop it first.</param>
+    public static void TryRemove(string group, bool systemd = false)
     {
+        if (systemd)
+        {
+            Systemd.SystemdScopes.TryStop(Path.GetFileName(group), Skiff.Core.Users.CurrentUser.Detect());
+        }
+
         try
         {
             Open().Remove(group);

@@ -1,4 +1,6 @@
+using System.Collections;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Cgroups.Systemd;
 
 namespace Skiff.Runtime.Cgroups;
 
@@ -7,18 +9,47 @@ namespace Skiff.Runtime.Cgroups;
 /// linux.cgroupsPath, so the runtime creates it and applies linux.resources), and the manager that later
 /// reads stats, freezes, updates and checks for OOM kills on that group.
 /// </summary>
-public sealed class ContainerCgroups(CgroupLayout layout, bool rootless, Func<CgroupDelegation?> probeDelegation)
+/// <param name="systemdBus">The systemd bus to create scopes over (<see cref="SystemdBus.FindAddress"/>), null when there is none.</param>
+/// <param name="manager">The user's choice (--cgroup-manager): null picks systemd when a bus exists on cgroup v2, as podman.</param>
+/// <param name="uid">The user's real uid (D-Bus authentication, the user instance's cgroup).</param>
+public sealed class ContainerCgroups(
+    CgroupLayout layout,
+    bool rootless,
+    Func<CgroupDelegation?> probeDelegation,
+    string? systemdBus = null,
+    string? manager = null,
+    uint uid = 0)
 {
     public const string NoCgroupHint =
         "rootless containers get a cgroup of their own only on cgroup v2 with delegation (https://rootlesscontaine.rs/getting-started/common/cgroup2/); run as root on this machine";
 
-    public static ContainerCgroups ForHost(bool rootless)
+    public static ContainerCgroups ForHost(bool rootless, string? manager = null, uint uid = 0)
     {
         CgroupLayout layout = CgroupLayoutDetector.Detect();
+        string? choice = CgroupManagers.Validate(manager);
         return new ContainerCgroups(
             layout,
             rootless,
-            () => layout.UnifiedMount is null ? null : CgroupDelegation.Probe(layout.UnifiedMount));
+            () => layout.UnifiedMount is null ? null : CgroupDelegation.Probe(layout.UnifiedMount),
+            choice == CgroupManagers.Cgroupfs ? null : SystemdBus.FindAddress(rootless, EnvironmentVariables()),
+            choice,
+            uid);
+    }
+
+    /// <summary>The manager new containers get here: "systemd", "cgroupfs", or null for none (rootless without delegation).</summary>
+    public string? DefaultManagerName()
+    {
+        if (layout.Mode == CgroupMode.None)
+        {
+            return null;
+        }
+
+        if (UsesSystemd())
+        {
+            return CgroupManagers.Systemd;
+        }
+
+        return !rootless || (layout.Mode == CgroupMode.Unified && probeDelegation() is { Writable: true }) ? CgroupManagers.Cgroupfs : null;
     }
 
     public CgroupLayout Layout => layout;
@@ -28,17 +59,46 @@ public sealed class ContainerCgroups(CgroupLayout layout, bool rootless, Func<Cg
     /// without one of its own (rootless on cgroup v1 and no limits asked). Throws a prerequisite error
     /// naming the flag when a limit cannot be enforced here.
     /// </summary>
-    public string? Plan(string containerId, CgroupResources resources)
+    public CgroupPlan? Plan(string containerId, CgroupResources resources)
     {
-        CgroupDelegation? delegation = rootless && layout.Mode == CgroupMode.Unified ? probeDelegation() : null;
-        ICgroupManager? manager = CgroupManagerSelector.Select(layout, rootless, resources, systemd: null, delegation);
-        if (manager is null)
+        CgroupDelegation? delegation = rootless && layout.Mode == CgroupMode.Unified && !UsesSystemd() ? probeDelegation() : null;
+        // Planning only names the group; the client connects when the monitor creates the scope.
+        using SystemdDbusClient? systemd = UsesSystemd() ? new SystemdDbusClient(systemdBus!, uid) : null;
+        ICgroupManager? selected = CgroupManagerSelector.Select(layout, rootless, resources, systemd, delegation, uid);
+        if (selected is null)
         {
             return null;
         }
 
-        manager.CheckEnforceable(resources);
-        return manager.GroupFor(containerId);
+        selected.CheckEnforceable(resources);
+        return new CgroupPlan(selected.GroupFor(containerId), selected.Name);
+    }
+
+    /// <summary>systemd when asked for or, unasked, when its bus exists on cgroup v2; asking for it where it cannot work is an error.</summary>
+    private bool UsesSystemd()
+    {
+        bool possible = systemdBus is not null && layout.Mode == CgroupMode.Unified;
+        if (manager == CgroupManagers.Systemd && !possible)
+        {
+            throw SkiffException.PrerequisiteMissing(
+                layout.Mode == CgroupMode.Unified
+                    ? "the systemd cgroup manager needs systemd running as PID 1 and its D-Bus socket (" + (rootless ? "$DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus" : "/run/dbus/system_bus_socket") + "): none was found"
+                    : $"the systemd cgroup manager needs cgroup v2 (unified); this machine uses cgroup v1 ({layout.Mode.ToString().ToLowerInvariant()} mode)",
+                "use --cgroup-manager=cgroupfs");
+        }
+
+        return manager != CgroupManagers.Cgroupfs && possible;
+    }
+
+    private static Dictionary<string, string?> EnvironmentVariables()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value;
+        }
+
+        return environment;
     }
 
     /// <summary>Docker's defaults that the runtime must be told explicitly: memory+swap is twice the memory limit

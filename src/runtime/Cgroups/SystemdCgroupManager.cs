@@ -11,6 +11,7 @@ public sealed class SystemdCgroupManager : ICgroupManager
 {
     private readonly ISystemdScopeClient _client;
     private readonly string _slice;
+    private readonly string _sliceGroup;
     private readonly Func<int, string?> _cgroupOfProcess;
     private readonly CgroupV2Manager _files;
 
@@ -18,23 +19,36 @@ public sealed class SystemdCgroupManager : ICgroupManager
     /// <param name="mountPoint">The cgroup2 mount point.</param>
     /// <param name="slice">"user.slice" (rootless) or "machine.slice" (root), as podman uses.</param>
     /// <param name="cgroupOfProcess">Reads the "0::" path of a pid (from /proc/PID/cgroup by default).</param>
-    public SystemdCgroupManager(ISystemdScopeClient client, string mountPoint, string slice, Func<int, string?>? cgroupOfProcess = null)
+    /// <param name="managerGroup">The group of the systemd instance that owns the slice: empty for the system
+    /// instance, "user.slice/user-UID.slice/user@UID.service" for a user's own instance.</param>
+    public SystemdCgroupManager(ISystemdScopeClient client, string mountPoint, string slice, Func<int, string?>? cgroupOfProcess = null, string managerGroup = "")
     {
         _client = client;
         _slice = slice;
+        _sliceGroup = managerGroup.Trim('/').Length == 0 ? slice : $"{managerGroup.Trim('/')}/{slice}";
         _cgroupOfProcess = cgroupOfProcess ?? ReadProcCgroup;
-        _files = new CgroupV2Manager(mountPoint, slice, "the controller is not delegated to your systemd user instance: see https://rootlesscontaine.rs/getting-started/common/cgroup2/");
+        _files = new CgroupV2Manager(mountPoint, _sliceGroup, "the controller is not delegated to your systemd user instance: see https://rootlesscontaine.rs/getting-started/common/cgroup2/");
     }
+
+    /// <summary>The group of a user's own systemd instance (user@UID.service), where its slices live.</summary>
+    public static string UserManagerGroup(uint uid) => $"user.slice/user-{uid}.slice/user@{uid}.service";
+
+    /// <summary>The slice scopes go in: "user.slice" (rootless) or "machine.slice" (root).</summary>
+    public string Slice => _slice;
 
     public string Name => "systemd";
 
     public int Version => 2;
 
-    public static string UnitName(string containerId) => $"skiff-{containerId}.scope";
+    public static string UnitName(string containerId) => $"{Systemd.SystemdCgroupsPath.SkiffPrefix}-{containerId}.scope";
 
-    public string Create(string containerId, CgroupResources resources, int pid)
+    public string Create(string containerId, CgroupResources resources, int pid) => CreateScope(UnitName(containerId), $"skiff container {containerId}", resources, pid);
+
+    /// <summary>Starts the scope <paramref name="unitName"/> around <paramref name="pid"/>, then writes the limits
+    /// into it; returns the scope's group as the kernel reports it for the pid.</summary>
+    public string CreateScope(string unitName, string description, CgroupResources resources, int pid)
     {
-        var request = new SystemdScopeRequest(UnitName(containerId), _slice, pid, $"skiff container {containerId}");
+        var request = new SystemdScopeRequest(unitName, _slice, pid, description);
         _client.StartScopeAsync(request).GetAwaiter().GetResult();
         string group = _cgroupOfProcess(pid)?.Trim('/')
             ?? throw SkiffException.Internal($"systemd started {request.UnitName} but process {pid} is in no cgroup");
@@ -61,7 +75,7 @@ public sealed class SystemdCgroupManager : ICgroupManager
         "use the cgroupfs manager for OCI runtime use");
 
     /// <summary>systemd places the scope; its path is known only once it exists.</summary>
-    public string GroupFor(string containerId) => $"{_slice}/{UnitName(containerId)}";
+    public string GroupFor(string containerId) => $"{_sliceGroup}/{UnitName(containerId)}";
 
     public void CheckEnforceable(CgroupResources resources) => _files.CheckEnforceable(resources);
 

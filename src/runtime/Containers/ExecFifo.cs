@@ -28,16 +28,21 @@ public static unsafe class ExecFifo
         byte zero = (byte)'0';
         nint written = LibcContainer.write(fd, &zero, 1);
         int errno = Marshal.GetLastPInvokeError();
-        LibcContainer.close(fd);
         if (written != 1)
         {
+            LibcContainer.close(fd);
             throw new SystemCallException("write", "exec fifo", errno);
         }
+
+        // The descriptor stays open (it is close-on-exec): `start` reads until it closes, which is the
+        // moment execve succeeded (or this process died), so start returns once the container's own
+        // program runs. Until then this process is not dumpable, and `exec` could not join its namespaces.
     }
 
     /// <summary>
     /// `start` side. Opening non-blocking never hangs; while the init has not reached its open yet,
     /// a read sees no writer, so we retry as long as <paramref name="alive"/> says the init lives.
+    /// Returns once the init has exec'd the container's program.
     /// </summary>
     public static void Release(string path, Func<bool> alive)
     {
@@ -47,34 +52,63 @@ public static unsafe class ExecFifo
             throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
         }
 
-        try
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        byte value;
+        bool hungUp = false;
+        while (true)
         {
-            byte value;
-            while (true)
+            nint n = LibcContainer.read(fd, &value, 1);
+            if (n == 1)
             {
-                nint n = LibcContainer.read(fd, &value, 1);
-                if (n == 1)
-                {
-                    return;
-                }
+                WaitForExec(handle);
+                return;
+            }
 
-                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                if (n < 0 && errno != Errnos.EAGAIN && errno != Errnos.EINTR)
-                {
-                    throw new SystemCallException("read", path, errno);
-                }
+            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (n < 0 && errno != Errnos.EAGAIN && errno != Errnos.EINTR)
+            {
+                throw new SystemCallException("read", path, errno);
+            }
 
-                if (!alive())
-                {
-                    throw SkiffException.Conflict("the container's init process has exited before it was started");
-                }
+            if (!alive())
+            {
+                throw SkiffException.Conflict("the container's init process has exited before it was started");
+            }
 
+            if (n == 0 && hungUp)
+            {
+                // A writer came and went without its byte: poll would report that at once, so do not spin.
                 Thread.Sleep(1);
             }
+
+            // The init opens the fifo and writes its byte microseconds after our open; poll takes it as soon
+            // as it is written (a fixed 1 ms sleep was several on a busy machine). A fifo nobody has opened
+            // for writing since our open does not count as hung up, so this waits for the init's open too.
+            hungUp = Fds.PollSet.WaitReadable(handle, 10);
         }
-        finally
+    }
+
+    /// <summary>After the byte: the init's end closes at its execve (or its death); bounded, the init has nothing left that can block.</summary>
+    private static void WaitForExec(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        int fd = (int)handle.DangerousGetHandle();
+        long deadline = Environment.TickCount64 + 10_000;
+        byte value;
+        while (Environment.TickCount64 < deadline)
         {
-            LibcContainer.close(fd);
+            nint n = LibcContainer.read(fd, &value, 1);
+            if (n == 0)
+            {
+                return;
+            }
+
+            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (n < 0 && errno != Errnos.EAGAIN && errno != Errnos.EINTR)
+            {
+                return;
+            }
+
+            Fds.PollSet.WaitReadable(handle, 100);
         }
     }
 }

@@ -61,7 +61,9 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             options.NamespacesReady?.Invoke(init.Pid);
             // Made while the init's runtime starts; it must exist before the init builds the root (it
             // shows the container its own group), which waits for the spec.
-            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial());
+            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user);
+            // A systemd scope needs the init's pid; systemd moves the init into it here.
+            cgroup?.Attach(init.Pid);
             return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init);
         }
         catch
@@ -85,6 +87,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         try
         {
             RuntimeSpec spec = LoadSpec(pending.Bundle, options);
+            pending.Cgroup?.PointSpecAt(spec);
             var channel = new InitChannel(pending.Init.Sync);
             channel.SendSpec(spec);
             bool joinEarly = pending.Cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
@@ -280,7 +283,8 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
 
         if (record.CgroupPath is not null)
         {
-            CgroupCleanup.TryRemove(record.CgroupPath);
+            // Only systemd's scopes are named *.scope; cgroupfs groups are named by the container id.
+            CgroupCleanup.TryRemove(record.CgroupPath, record.CgroupPath.EndsWith(".scope", StringComparison.Ordinal));
         }
 
         store.Remove(id);

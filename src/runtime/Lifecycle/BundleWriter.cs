@@ -159,7 +159,11 @@ public sealed class BundleWriter(ContainerStore store)
 
         if (config.CgroupPath is not null)
         {
-            spec["linux"]!["cgroupsPath"] = "/" + config.CgroupPath;
+            // With systemd the runtime (--systemd-cgroup) asks systemd for the scope SLICE:skiff:ID, as podman's
+            // "machine.slice:libpod:ID"; the slice is the directory the planned group sits in.
+            spec["linux"]!["cgroupsPath"] = config.SystemdCgroup
+                ? Cgroups.Systemd.SystemdCgroupsPath.ForContainer(Path.GetFileName(Path.GetDirectoryName(config.CgroupPath)!), config.Id).ToString()
+                : "/" + config.CgroupPath;
             // As docker and podman: the container sees its own groups, read-only.
             mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
         }

@@ -98,6 +98,13 @@ public sealed record ContainerConfig
     /// slash), or null when it has none of its own (rootless on cgroup v1).</summary>
     public string? CgroupPath { get; init; }
 
+    /// <summary>"systemd" when the group is a transient scope systemd made (the runtime gets --systemd-cgroup);
+    /// null for cgroupfs.</summary>
+    public string? CgroupManager { get; init; }
+
+    /// <summary>True when systemd owns the container's cgroup (a transient scope).</summary>
+    public bool SystemdCgroup => CgroupManager == Cgroups.CgroupManagers.Systemd;
+
     /// <summary>--privileged: every capability, no seccomp filter, nothing masked or read-only.</summary>
     public bool Privileged { get; init; }
 

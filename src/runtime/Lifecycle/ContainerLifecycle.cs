@@ -220,7 +220,8 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     private void DeleteRuntimeState(string id)
     {
         ContainerConfig config = Store.ReadConfig(id);
-        new RuntimeInvoker(OciRuntimes.For(config.Runtime, Store, id)).Run(OciRuntimes.For(config.Runtime, Store, id).Delete(id));
+        OciRuntimeCli runtime = OciRuntimes.For(config.Runtime, Store, id, config.SystemdCgroup);
+        new RuntimeInvoker(runtime).Run(runtime.Delete(id));
     }
 
     /// <summary>Exit code as docker reports it for <c>wait</c>.</summary>

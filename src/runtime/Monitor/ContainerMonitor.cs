@@ -305,6 +305,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
     private Containers.CreateOptions InProcessOptions(ContainerConfig config) => new(id, store.BundleDirectory(id))
     {
+        SystemdCgroup = config.SystemdCgroup,
         // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
         NamespacesReady = network is null || earlyNetworkNamespace is not null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
         NetworkNamespace = earlyNetworkNamespace,
@@ -663,7 +664,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 if (config.CgroupPath is not null)
                 {
                     // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.
-                    CgroupCleanup.TryRemove(config.CgroupPath);
+                    CgroupCleanup.TryRemove(config.CgroupPath, config.SystemdCgroup);
                 }
 
                 if (config.RootfsMounts.Count > 0)

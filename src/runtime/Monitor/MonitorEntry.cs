@@ -37,7 +37,7 @@ public static class MonitorEntry
         var sync = new SafeFileHandle(MonitorLauncher.SyncFd, ownsHandle: true);
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
         ContainerConfig config = store.ReadConfig(id);
-        var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id));
+        var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id, config.SystemdCgroup));
         string skiff = Environment.ProcessPath ?? "/proc/self/exe";
         return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
         {
@@ -81,7 +81,7 @@ public static class MonitorEntry
         }
 
         ContainerConfig config = store.ReadConfig(id);
-        var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id));
+        var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id, config.SystemdCgroup));
         return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
         {
             Volumes = new Volumes.VolumeStore(args[1]),

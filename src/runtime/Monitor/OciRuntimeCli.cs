@@ -10,6 +10,9 @@ namespace Skiff.Runtime.Monitor;
 /// <param name="LogFile">Where the runtime writes its errors as JSON lines (--log, --log-format json); null when unsupported.</param>
 public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix, string StateRoot, string? LogFile)
 {
+    /// <summary>--systemd-cgroup: linux.cgroupsPath is SLICE:PREFIX:NAME and the runtime asks systemd for the scope.</summary>
+    public bool SystemdCgroup { get; init; }
+
     public IReadOnlyList<string> Create(string id, string bundle, string pidFile, string? consoleSocket)
     {
         var argv = Global();
@@ -90,6 +93,11 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
         }
 
         argv.AddRange(["--root", StateRoot]);
+        if (SystemdCgroup)
+        {
+            argv.Add("--systemd-cgroup");
+        }
+
         return argv;
     }
 }

@@ -9,9 +9,9 @@ public static class OciRuntimes
     /// <summary>The name recorded for skiff's own runtime (<c>skiff oci …</c>, run from this same binary).</summary>
     public const string BuiltIn = "skiff";
 
-    public static OciRuntimeCli For(string program, ContainerStore store, string id) => program == BuiltIn
-        ? new(Environment.ProcessPath ?? "/proc/self/exe", ["oci"], store.RuntimeRoot, null)
-        : new(program, [], store.RuntimeRoot, Path.Combine(store.RunDirectory(id), "runtime.log"));
+    public static OciRuntimeCli For(string program, ContainerStore store, string id, bool systemdCgroup = false) => program == BuiltIn
+        ? new(Environment.ProcessPath ?? "/proc/self/exe", ["oci"], store.RuntimeRoot, null) { SystemdCgroup = systemdCgroup }
+        : new(program, [], store.RuntimeRoot, Path.Combine(store.RunDirectory(id), "runtime.log")) { SystemdCgroup = systemdCgroup };
 
     /// <summary>
     /// The runtime used when the user names none: skiff's built-in one. The monitor runs it in its own

@@ -25,9 +25,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
         // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
-        var cgroups = ContainerCgroups.ForHost(context.User.Rootless);
+        var cgroups = ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid);
         CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
-        string? cgroupPath = cgroups.Plan(id, resources);
+        CgroupPlan? cgroupPlan = cgroups.Plan(id, resources);
         // An unknown network is reported before an image is pulled for nothing.
         if (parse.GetValue(options.Network) is string networkFlag && NetworkMode.Parse(networkFlag) is { Kind: NetworkKind.Bridge, Network: string requested })
         {
@@ -103,7 +103,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             DetachKeys = parse.GetValue(options.DetachKeys),
             Runtime = runtime,
             Resources = resources,
-            CgroupPath = cgroupPath,
+            CgroupPath = cgroupPlan?.Group,
+            CgroupManager = cgroupPlan?.Manager == CgroupManagers.Systemd ? CgroupManagers.Systemd : null,
             Privileged = parse.GetValue(options.Privileged),
             CapAdd = parse.GetValue(options.CapAdd) ?? [],
             CapDrop = parse.GetValue(options.CapDrop) ?? [],
@@ -158,7 +159,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 store.Directory(config.Id),
                 config,
                 config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
-                HostAddresses.Detect(),
+                // --network none has no host entry: skip the interface scan (netlink and /proc/sys reads per interface).
+                NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
                 File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
                 context.User.Rootless);
         }

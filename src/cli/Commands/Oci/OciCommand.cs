@@ -65,7 +65,7 @@ public static class OciCommand
     {
         // Inside skiff's user namespace (a rootless container's monitor) skiff is uid 0 there and writes any map of its ids itself.
         IIdMapWriter writer = user.Rootless && !user.InsideUserNamespace
-            ? new SelfIdMapWriter(new NewIdMapWriter(new ProcessRunner()), user.Uid, user.Gid)
+            ? new SelfIdMapWriter(new NewIdMapWriter(), user.Uid, user.Gid)
             : new ProcIdMapWriter();
         return new OciRuntime(new ContainerStore(root), new NamespaceLauncher(writer), selfExecutable, user);
     }

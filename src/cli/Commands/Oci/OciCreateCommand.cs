@@ -23,6 +23,7 @@ public static class OciCreateCommand
                 {
                     PidFile = parseResult.GetValue(pidFile),
                     ConsoleSocket = parseResult.GetValue(consoleSocket),
+                    SystemdCgroup = parseResult.GetValue(oci.SystemdCgroup),
                 },
                 cancellationToken);
             return 0;

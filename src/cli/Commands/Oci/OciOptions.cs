@@ -16,7 +16,7 @@ public sealed class OciOptions
 
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Format of --log: text or json", Recursive = true, DefaultValueFactory = _ => "text" };
 
-    public Option<bool> SystemdCgroup { get; } = new("--systemd-cgroup") { Description = "Accepted for runc compatibility: cgroupsPath is a cgroupfs path", Recursive = true };
+    public Option<bool> SystemdCgroup { get; } = new("--systemd-cgroup") { Description = "linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)", Recursive = true };
 
     public Option<bool> Debug { get; } = new("--debug") { Description = "Accepted for runc compatibility", Recursive = true };
 

@@ -19,6 +19,7 @@ public static class OciRunCommand
                 new CreateOptions(parseResult.GetValue(id)!, parseResult.GetValue(bundle) ?? Directory.GetCurrentDirectory())
                 {
                     PidFile = parseResult.GetValue(pidFile),
+                    SystemdCgroup = parseResult.GetValue(oci.SystemdCgroup),
                 },
                 cancellationToken);
         }));

@@ -28,6 +28,11 @@ public static class HostResourcesInfo
 
     private static string Manager(CgroupLayout layout, CliContext context)
     {
+        if (UsesSystemd(context))
+        {
+            return CgroupManagers.Systemd;
+        }
+
         if (!context.User.Rootless)
         {
             return layout.Mode == CgroupMode.None ? "none" : "cgroupfs";
@@ -42,5 +47,19 @@ public static class HostResourcesInfo
         return delegation.Writable
             ? $"cgroupfs (delegated: {string.Join(' ', delegation.Controllers.Order(StringComparer.Ordinal))})"
             : "none (no delegated cgroup: limits cannot be enforced)";
+    }
+
+    /// <summary>True when new containers would get a systemd scope (a bus found on cgroup v2, not --cgroup-manager=cgroupfs).</summary>
+    private static bool UsesSystemd(CliContext context)
+    {
+        try
+        {
+            return ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid).DefaultManagerName() == CgroupManagers.Systemd;
+        }
+        catch (Core.Errors.SkiffException)
+        {
+            // --cgroup-manager=systemd where it cannot work: run reports that; info shows what would be used otherwise.
+            return false;
+        }
     }
 }

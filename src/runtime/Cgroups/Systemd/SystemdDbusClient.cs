@@ -18,7 +18,7 @@ public sealed class SystemdDbusClient : ISystemdScopeClient, IDisposable
     private readonly string _address;
     private readonly uint _userId;
     private readonly TimeSpan _timeout;
-    private readonly SystemdJobs _jobs = new();
+    private SystemdJobs _jobs = new();
     private DBusConnection? _connection;
     private IDisposable? _jobRemoved;
 
@@ -69,10 +69,13 @@ public sealed class SystemdDbusClient : ISystemdScopeClient, IDisposable
         await BoundedAsync(_jobs.ResultAsync(job), $"the job {job} stopping {unitName}", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Closes the connection; a later call connects again.</summary>
     public void Dispose()
     {
         _jobRemoved?.Dispose();
+        _jobRemoved = null;
         _connection?.Dispose();
+        _connection = null;
     }
 
     /// <summary>Connects once, then listens for JobRemoved before any job can be started (none may be missed).</summary>
@@ -84,6 +87,7 @@ public sealed class SystemdDbusClient : ISystemdScopeClient, IDisposable
         }
 
         var connection = new DBusConnection(new SystemdBusOptions(_address, _userId));
+        _jobs = new SystemdJobs();
         try
         {
             await BoundedAsync(connection.ConnectAsync().AsTask(), "the connection", cancellationToken).ConfigureAwait(false);

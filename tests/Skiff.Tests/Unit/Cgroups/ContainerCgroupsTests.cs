@@ -17,8 +17,8 @@ public sealed class ContainerCgroupsTests
     public void Root_on_v1_gets_a_group_named_after_the_container_even_without_limits()
     {
         var cgroups = new ContainerCgroups(Hybrid("/nonexistent"), rootless: false, () => null);
-        Assert.Equal("skiff/abc", cgroups.Plan("abc", CgroupResources.None));
-        Assert.Equal("skiff/abc", cgroups.Plan("abc", new CgroupResources(Memory: 64L << 20)));
+        Assert.Equal("skiff/abc", cgroups.Plan("abc", CgroupResources.None)?.Group);
+        Assert.Equal("skiff/abc", cgroups.Plan("abc", new CgroupResources(Memory: 64L << 20))?.Group);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class ContainerCgroupsTests
     public void Rootless_on_v1_runs_without_a_group_and_is_refused_limits_with_a_hint()
     {
         var cgroups = new ContainerCgroups(Hybrid("/nonexistent"), rootless: true, () => null);
-        Assert.Null(cgroups.Plan("abc", CgroupResources.None));
+        Assert.Null(cgroups.Plan("abc", CgroupResources.None)?.Group);
         SkiffException e = Assert.Throws<SkiffException>(() => cgroups.Plan("abc", new CgroupResources(Memory: 64L << 20)));
         Assert.Contains("cannot apply --memory", e.Message);
         Assert.NotNull(e.Hint);
@@ -60,6 +60,56 @@ public sealed class ContainerCgroupsTests
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_systemd_bus_on_unified_v2_gets_a_scope_unless_cgroupfs_is_asked_for()
+    {
+        using var tree = new FakeCgroupTree("memory", "pids");
+        CgroupLayout unified = new(CgroupMode.Unified, new Dictionary<string, string>(), tree.Root, new HashSet<string>());
+        const string bus = "unix:path=/run/dbus/system_bus_socket";
+
+        Assert.Equal(
+            new CgroupPlan("machine.slice/skiff-abc.scope", "systemd"),
+            new ContainerCgroups(unified, rootless: false, () => null, bus).Plan("abc", CgroupResources.None));
+        Assert.Equal(
+            new CgroupPlan("user.slice/user-1001.slice/user@1001.service/user.slice/skiff-abc.scope", "systemd"),
+            new ContainerCgroups(unified, rootless: true, () => null, bus, uid: 1001).Plan("abc", CgroupResources.None));
+        Assert.Equal(
+            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new ContainerCgroups(unified, rootless: false, () => null, systemdBus: null, manager: "cgroupfs").Plan("abc", CgroupResources.None));
+        Assert.Equal(
+            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new ContainerCgroups(unified, rootless: false, () => null, systemdBus: null).Plan("abc", CgroupResources.None));
+        Assert.Equal("systemd", new ContainerCgroups(unified, rootless: false, () => null, bus).DefaultManagerName());
+    }
+
+    [Fact]
+    public void Root_on_hybrid_v1_keeps_cgroupfs_even_with_a_bus_and_systemd_asked_for_is_refused()
+    {
+        const string bus = "unix:path=/run/dbus/system_bus_socket";
+        Assert.Equal(
+            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new ContainerCgroups(Hybrid("/nonexistent"), rootless: false, () => null, bus).Plan("abc", CgroupResources.None));
+
+        SkiffException v1 = Assert.Throws<SkiffException>(() =>
+            new ContainerCgroups(Hybrid("/nonexistent"), rootless: false, () => null, bus, manager: "systemd").Plan("abc", CgroupResources.None));
+        Assert.Contains("needs cgroup v2", v1.Message);
+        Assert.Equal("use --cgroup-manager=cgroupfs", v1.Hint);
+
+        using var tree = new FakeCgroupTree("memory");
+        CgroupLayout unified = new(CgroupMode.Unified, new Dictionary<string, string>(), tree.Root, new HashSet<string>());
+        SkiffException noBus = Assert.Throws<SkiffException>(() =>
+            new ContainerCgroups(unified, rootless: true, () => null, systemdBus: null, manager: "systemd").Plan("abc", CgroupResources.None));
+        Assert.Contains("$XDG_RUNTIME_DIR/bus", noBus.Message);
+    }
+
+    [Fact]
+    public void An_unknown_cgroup_manager_is_refused()
+    {
+        SkiffException e = Assert.Throws<SkiffException>(() => CgroupManagers.Validate("openrc"));
+        Assert.Contains("invalid cgroup manager `openrc`", e.Message);
+        Assert.Null(CgroupManagers.Validate(null));
     }
 
     [Fact]

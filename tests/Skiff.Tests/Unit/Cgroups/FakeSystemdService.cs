@@ -38,6 +38,12 @@ internal sealed class FakeSystemdService : IPathMethodHandler, IDisposable
     /// <summary>How long a job runs before JobRemoved (when sent after the reply).</summary>
     public TimeSpan JobDuration { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Runs when a scope starts (unit, slice): systemd would create its cgroup and move the PIDs there.</summary>
+    public Action<string, string>? OnStart { get; set; }
+
+    /// <summary>Runs when a scope stops: systemd would kill its processes and remove its cgroup.</summary>
+    public Action<string>? OnStop { get; set; }
+
     /// <summary>The StartTransientUnit calls: name, mode, and each property as "Name:signature=value".</summary>
     public List<(string Name, string Mode, List<string> Properties, int Auxiliary)> Starts { get; } = [];
 
@@ -147,6 +153,8 @@ internal sealed class FakeSystemdService : IPathMethodHandler, IDisposable
         }
 
         AddUnit(name);
+        string slice = properties.FirstOrDefault(p => p.StartsWith("Slice:s=", StringComparison.Ordinal))?["Slice:s=".Length..] ?? "system.slice";
+        OnStart?.Invoke(name, slice);
         ReplyWithJob(context, name, StartResult);
     }
 
@@ -169,6 +177,7 @@ internal sealed class FakeSystemdService : IPathMethodHandler, IDisposable
         }
 
         Record($"stop {name} {mode}");
+        OnStop?.Invoke(name);
         ReplyWithJob(context, name, "done");
     }
 

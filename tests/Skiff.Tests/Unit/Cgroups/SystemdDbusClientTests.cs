@@ -115,6 +115,21 @@ public sealed class SystemdDbusClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_disposed_client_connects_again_to_stop_the_scope()
+    {
+        using FakeSystemdService systemd = await FakeSystemdService.RegisterAsync(_bus.Address);
+        var client = Client();
+        await client.StartScopeAsync(Request);
+        client.Dispose();
+
+        await client.StopScopeAsync(Request.UnitName);
+        client.Dispose();
+
+        Assert.Equal("signal JobRemoved /org/freedesktop/systemd1/job/2 done", systemd.Events[^1]);
+        Assert.Equal(2, systemd.Events.Count(e => e == "call Subscribe ()"));
+    }
+
+    [Fact]
     public async Task A_job_that_never_ends_times_out()
     {
         using FakeSystemdService systemd = await FakeSystemdService.RegisterAsync(_bus.Address);

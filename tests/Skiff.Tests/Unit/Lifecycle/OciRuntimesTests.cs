@@ -30,4 +30,13 @@ public sealed class OciRuntimesTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public void The_systemd_cgroup_manager_passes_systemd_cgroup_to_the_runtime_as_podman_does()
+    {
+        var cli = new OciRuntimeCli("/usr/bin/runc", [], "/run/skiff/runc", null) { SystemdCgroup = true };
+        Assert.Equal(["--root", "/run/skiff/runc", "--systemd-cgroup", "create", "--bundle", "/b", "--pid-file", "/p", "c1"], cli.Create("c1", "/b", "/p", null));
+        Assert.Equal(["--root", "/run/skiff/runc", "--systemd-cgroup", "delete", "--force", "c1"], cli.Delete("c1"));
+        Assert.DoesNotContain("--systemd-cgroup", (cli with { SystemdCgroup = false }).Create("c1", "/b", "/p", null));
+    }
 }
