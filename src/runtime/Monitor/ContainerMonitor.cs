@@ -646,21 +646,35 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // Removed underneath us (rm -f): nothing left to record.
         }
 
+        if (unlisted)
+        {
+            // docker's `run --rm` returns with the anonymous volumes gone (`volume ls` right after must not
+            // list them). The container's mount namespace died with it, so nothing holds them mounted.
+            try
+            {
+                IdmappedVolumes.Detach(config, store);
+                Volumes?.RemoveAnonymous(config.Mounts);
+            }
+            catch (Exception e) when (e is SkiffException or IOException)
+            {
+                // Left for the next prune.
+            }
+        }
+
         relay?.BroadcastExit(exit.ShellCode);
 
         try
         {
             DeleteRuntimeState();
 
-            // The idmapped sources' staging mounts are in the run directory that a purge removes.
-            IdmappedVolumes.Detach(config, store);
             if (unlisted)
             {
                 store.Purge(id, config.CgroupPath);
-                Volumes?.RemoveAnonymous(config.Mounts);
             }
             else
             {
+                // The idmapped sources' staging mounts are in the run directory.
+                IdmappedVolumes.Detach(config, store);
                 if (config.CgroupPath is not null)
                 {
                     // The runtime removes the group on delete; a runtime that does not must not leave empty groups behind.
