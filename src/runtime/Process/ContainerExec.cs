@@ -46,10 +46,10 @@ public static unsafe class ContainerExec
             Die($"skiff: {e.Message}", 125);
         }
 
-        byte[][] argv = [.. process.Args.Select(Utf8)];
-        byte[][] envp = [.. process.Env.Select(Utf8)];
-        byte[] path = Utf8(executable);
-        int errno = ExecVe(path, argv, envp);
+        byte[][] argv = [.. process.Args.Select(ProcessImage.CString)];
+        byte[][] envp = [.. process.Env.Select(ProcessImage.CString)];
+        byte[] path = ProcessImage.CString(executable);
+        int errno = ProcessImage.TryExec(path, argv, envp);
         Die(ExecutableLookup.Failure(process.Args[0], errno).Message, errno == Errnos.ENOENT ? 127 : 126);
     }
 
@@ -138,50 +138,6 @@ public static unsafe class ContainerExec
                 throw new SystemCallException($"prctl(PR_CAP_AMBIENT_RAISE, {name})", null, Marshal.GetLastPInvokeError());
             }
         }
-    }
-
-    private static int ExecVe(byte[] path, byte[][] argv, byte[][] envp)
-    {
-        var handles = new List<GCHandle>();
-        try
-        {
-            byte** args = Pin(argv, handles);
-            byte** env = Pin(envp, handles);
-            fixed (byte* p = path)
-            {
-                LibcContainer.execve(p, args, env);
-                return Marshal.GetLastPInvokeError();
-            }
-        }
-        finally
-        {
-            foreach (GCHandle handle in handles)
-            {
-                handle.Free();
-            }
-        }
-    }
-
-    private static byte** Pin(byte[][] items, List<GCHandle> handles)
-    {
-        var array = new IntPtr[items.Length + 1];
-        for (int i = 0; i < items.Length; i++)
-        {
-            GCHandle handle = GCHandle.Alloc(items[i], GCHandleType.Pinned);
-            handles.Add(handle);
-            array[i] = handle.AddrOfPinnedObject();
-        }
-
-        GCHandle arrayHandle = GCHandle.Alloc(array, GCHandleType.Pinned);
-        handles.Add(arrayHandle);
-        return (byte**)arrayHandle.AddrOfPinnedObject();
-    }
-
-    private static byte[] Utf8(string text)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
-        Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
     }
 
     private static void Check(int rc, string operation)

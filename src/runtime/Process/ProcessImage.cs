@@ -12,17 +12,22 @@ public static unsafe class ProcessImage
     public static void Replace(string path, IReadOnlyList<string> arguments, IEnumerable<string> environment)
     {
         byte[] file = CString(path);
-        byte[][] argv = [file, .. arguments.Select(CString)];
-        byte[][] envp = [.. environment.Select(CString)];
+        int errno = TryExec(file, [file, .. arguments.Select(CString)], [.. environment.Select(CString)]);
+        throw new SystemCallException("execve", path, errno);
+    }
+
+    /// <summary>execve(2) with NUL-terminated UTF-8 strings; returns the errno when it fails.</summary>
+    internal static int TryExec(byte[] path, byte[][] argv, byte[][] envp)
+    {
         var handles = new List<GCHandle>();
         try
         {
             byte** args = Pin(argv, handles);
             byte** env = Pin(envp, handles);
-            fixed (byte* p = file)
+            fixed (byte* p = path)
             {
                 LibcContainer.execve(p, args, env);
-                throw new SystemCallException("execve", path, Marshal.GetLastPInvokeError());
+                return Marshal.GetLastPInvokeError();
             }
         }
         finally
@@ -53,7 +58,8 @@ public static unsafe class ProcessImage
         return (byte**)arrayHandle.AddrOfPinnedObject();
     }
 
-    private static byte[] CString(string text)
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="text"/>.</summary>
+    internal static byte[] CString(string text)
     {
         byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
         Encoding.UTF8.GetBytes(text, bytes);

@@ -80,7 +80,7 @@ public sealed class PublishedPortTransferTests(ITestOutputHelper output)
             byte[] hostBlob = RandomNumberGenerator.GetBytes(Size);
             File.WriteAllBytes(Path.Combine(served, "blob"), hostBlob);
             int port = FreePort();
-            using (HostHttpd(port, served))
+            using (HostHttpd.Start(port, served))
             {
                 ProcessResult fetched = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c",
                     "wget -qO- http://host.containers.internal:$0/blob | sha256sum | cut -d' ' -f1", Num(port))).AssertSuccess();
@@ -172,41 +172,5 @@ public sealed class PublishedPortTransferTests(ITestOutputHelper output)
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static Server HostHttpd(int port, string directory)
-    {
-        var info = new ProcessStartInfo(TestImages.BusyboxPath) { UseShellExecute = false };
-        foreach (string a in new[] { "httpd", "-f", "-p", Num(port), "-h", directory })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        Process process = Process.Start(info)!;
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                break;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        return new Server(process);
-    }
-
-    private sealed class Server(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            process.Kill();
-            process.WaitForExit(5000);
-            process.Dispose();
-        }
     }
 }

@@ -72,7 +72,7 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         Directory.CreateDirectory(served);
         File.WriteAllText(Path.Combine(served, "f.txt"), "hello from the host\n");
         int port = FreePort();
-        using (HostHttpd(port, served))
+        using (HostHttpd.Start(port, served))
         {
             ProcessResult fromHost = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", fetch.Replace("/i.txt", "/f.txt", StringComparison.Ordinal),
                 $"host.containers.internal:{port.ToString(CultureInfo.InvariantCulture)}")).AssertSuccess();
@@ -204,42 +204,5 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>busybox httpd on every address of the host (the bridge's gateway as root, loopback through pasta rootless).</summary>
-    private static Server HostHttpd(int port, string directory)
-    {
-        var info = new ProcessStartInfo(TestImages.BusyboxPath) { UseShellExecute = false };
-        foreach (string a in new[] { "httpd", "-f", "-p", port.ToString(CultureInfo.InvariantCulture), "-h", directory })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        Process process = Process.Start(info)!;
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                break;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        return new Server(process);
-    }
-
-    private sealed class Server(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            process.Kill();
-            process.WaitForExit(5000);
-            process.Dispose();
-        }
     }
 }
