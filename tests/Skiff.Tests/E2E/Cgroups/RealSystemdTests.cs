@@ -47,6 +47,13 @@ public sealed class RealSystemdTests(ITestOutputHelper output)
         // stats reads the scope (this v2 hierarchy has no pids controller: the group's task list counts).
         Assert.Equal("1", (await systemd.SkiffAsync("stats", "--no-stream", "--format", "{{.PIDs}}", "sd")).AssertSuccess().Stdout.Trim());
 
+        // pause freezes the scope through cgroup v2's own freezer (no controller needed).
+        (await systemd.SkiffAsync("pause", "sd")).AssertSuccess();
+        Assert.Equal("paused", (await systemd.SkiffAsync("inspect", "--format", "{{.State.Status}}", "sd")).AssertSuccess().Stdout.Trim());
+        Assert.Contains("frozen 1", File.ReadAllText(Path.Combine(scope, "cgroup.events")));
+        (await systemd.SkiffAsync("unpause", "sd")).AssertSuccess();
+        Assert.Contains("frozen 0", File.ReadAllText(Path.Combine(scope, "cgroup.events")));
+
         (await systemd.SkiffAsync("rm", "-f", "sd")).AssertSuccess();
         Assert.False(Directory.Exists(scope), "the container's scope outlived it");
         units = (await systemd.RunAsync("busctl", "--user", "--no-pager", "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
