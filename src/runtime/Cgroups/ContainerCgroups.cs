@@ -72,7 +72,7 @@ public sealed class ContainerCgroups(
         }
 
         selected.CheckEnforceable(resources);
-        return new CgroupPlan(selected.GroupFor(containerId), selected.Name);
+        return new CgroupPlan(selected.GroupFor(containerId), selected.Name, PrivateNamespace: layout.Mode == CgroupMode.Unified);
     }
 
     /// <summary>systemd when asked for or, unasked, when its bus exists on cgroup v2; asking for it where it cannot work is an error.</summary>

@@ -73,19 +73,19 @@ public sealed class ContainerCgroupsTests
         string bus = daemon.Address;
 
         Assert.Equal(
-            new CgroupPlan("machine.slice/skiff-abc.scope", "systemd"),
+            new CgroupPlan("machine.slice/skiff-abc.scope", "systemd", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: false, () => null, bus).Plan("abc", CgroupResources.None));
 
         // A user's instance: the scope goes below the instance's own group, as systemd reports it.
         systemd.ControlGroup = "/user.slice/user-1001.slice/user@1001.service";
         Assert.Equal(
-            new CgroupPlan("user.slice/user-1001.slice/user@1001.service/user.slice/skiff-abc.scope", "systemd"),
+            new CgroupPlan("user.slice/user-1001.slice/user@1001.service/user.slice/skiff-abc.scope", "systemd", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: true, () => null, bus, uid: CurrentUser.Detect().Uid).Plan("abc", CgroupResources.None));
         Assert.Equal(
-            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new CgroupPlan("skiff/abc", "cgroupfs", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: false, () => null, systemdBus: null, manager: "cgroupfs").Plan("abc", CgroupResources.None));
         Assert.Equal(
-            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new CgroupPlan("skiff/abc", "cgroupfs", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: false, () => null, systemdBus: null).Plan("abc", CgroupResources.None));
         Assert.Equal("systemd", new ContainerCgroups(unified, rootless: false, () => null, bus).DefaultManagerName());
     }
