@@ -64,7 +64,10 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user);
             // A systemd scope needs the init's pid; systemd moves the init into it here.
             cgroup?.Attach(init.Pid);
-            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init);
+            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init)
+            {
+                Join = cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec) ? CgroupJoin.Start(cgroup, init.Pid) : null,
+            };
         }
         catch
         {
@@ -90,19 +93,12 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             pending.Cgroup?.PointSpecAt(spec);
             var channel = new InitChannel(pending.Init.Sync);
             channel.SendSpec(spec);
-            bool joinEarly = pending.Cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
-            if (joinEarly)
-            {
-                // A cgroup v1 attach waits for an RCU grace period per hierarchy (milliseconds each, tens
-                // of ms on a busy machine): done while the init builds its root, it costs no time.
-                pending.Cgroup!.AddProcess(pending.Pid);
-            }
-
             channel.ReceiveReady();
+            pending.Join?.Wait();
             ContainerRecord record = NewRecord(pending, spec);
             if (pending.Cgroup is not null)
             {
-                if (!joinEarly)
+                if (pending.Join is null)
                 {
                     pending.Cgroup.AddProcess(record.Pid);
                 }
@@ -132,6 +128,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
     public void Abort(PendingContainer pending)
     {
         KillInit(pending.Init);
+        pending.Join?.WaitQuietly();
         pending.Dispose();
         pending.Cgroup?.TryRemove();
         store.Remove(pending.Id);
