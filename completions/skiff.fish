@@ -14,7 +14,7 @@ function __skiff_subcommands
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
-            printf '%s\n' 'check'
+            printf '%s\n' 'check' 'migrate'
         case skiff_volume
             printf '%s\n' 'create' 'inspect' 'ls' 'prune' 'rm'
     end
@@ -183,6 +183,8 @@ function __skiff_value_flags
         case skiff_system
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_check
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_system_migrate
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -1351,6 +1353,7 @@ complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers, and the image store'
+complete -c skiff -n '__skiff_is skiff_system' -a 'migrate' -d 'Stop the process holding the rootless user namespace, so the next command starts a new one'
 complete -c skiff -n '__skiff_is skiff_system' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1364,6 +1367,12 @@ complete -c skiff -n '__skiff_is skiff_system_check' -l repair -s r -d 'Remove w
 complete -c skiff -n '__skiff_is skiff_system_check' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_migrate' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_system_migrate' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system_migrate' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_migrate' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system_migrate' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system_migrate' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'

@@ -102,6 +102,9 @@ public sealed record ContainerConfig
     /// null for cgroupfs.</summary>
     public string? CgroupManager { get; init; }
 
+    /// <summary>A cgroup namespace of its own, rooted at <see cref="CgroupPath"/> (cgroup v2, as podman).</summary>
+    public bool CgroupNamespace { get; init; }
+
     /// <summary>True when systemd owns the container's cgroup (a transient scope).</summary>
     public bool SystemdCgroup => CgroupManager == Cgroups.CgroupManagers.Systemd;
 
