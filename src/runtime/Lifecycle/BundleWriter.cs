@@ -166,10 +166,11 @@ public sealed class BundleWriter(ContainerStore store)
                 : "/" + config.CgroupPath;
             // As docker and podman: the container sees its own groups, read-only.
             mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
-            if (config.CgroupNamespace)
-            {
-                namespaces.Add((JsonNode)new JsonObject { ["type"] = "cgroup" });
-            }
+        }
+
+        if (config.CgroupNamespace)
+        {
+            namespaces.Add((JsonNode)new JsonObject { ["type"] = "cgroup" });
         }
 
         if (!config.Resources.IsEmpty)
