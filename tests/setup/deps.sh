@@ -11,8 +11,9 @@ packages=(
     uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 util-linux procps ca-certificates
     # tests: starter images, registries, certificates, reference tools compared against
     busybox-static docker-registry skopeo umoci podman crun runc conmon catatonit openssl apache2-utils curl
-    # tests: a private bus daemon for the systemd D-Bus client (no systemd on these machines)
-    dbus-daemon
+    # tests: a private bus daemon for the systemd D-Bus client, and a real systemd user manager (with its
+    # bus through dbus.socket) started in a namespace of its own: these machines are not booted with systemd
+    dbus-daemon systemd dbus-user-session
 )
 
 missing=()

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
 using Skiff.Core.IdMaps;
 using Skiff.Core.Processes;
 using Skiff.Core.Users;
@@ -11,13 +12,17 @@ using Skiff.Runtime.Process;
 namespace Skiff.Rootless.Storage;
 
 /// <summary>
-/// Runs skiff again inside a new user + mount namespace where the rootless user is uid 0 and the
+/// Runs skiff again inside skiff's rootless user namespace, where the rootless user is uid 0 and the
 /// subordinate ids are mapped (as podman does for storage work), so unpacked files get the owners the
-/// image says. stdio is shared; terminal signals reach both processes, SIGTERM/SIGHUP are forwarded.
+/// image says, and in a new mount namespace of its own. stdio is shared; terminal signals reach both
+/// processes, SIGTERM/SIGHUP are forwarded.
 /// </summary>
-public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, CurrentUser user)
+public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, UserNamespaceHolder holder, CurrentUser user)
 {
-    /// <summary>The user's podman-style maps from /etc/subuid and /etc/subgid, written with newuidmap/newgidmap.</summary>
+    /// <summary>
+    /// The user's podman-style maps from /etc/subuid and /etc/subgid (written with newuidmap/newgidmap when the
+    /// holder starts) and the holder recorded under the user's runtime directory.
+    /// </summary>
     public static UserNamespaceReexec ForUser(CurrentUser user, IProcessRunner runner)
     {
         IdMap map = RootlessIdMapBuilder.Build(
@@ -26,11 +31,34 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, C
             SubordinateIdFile.Read("/etc/subuid", user.Name, user.Uid),
             SubordinateIdFile.Read("/etc/subgid", user.Name, user.Uid),
             user.Name);
-        return new UserNamespaceReexec(new NamespaceLauncher(new NewIdMapWriter()), map, user);
+        return new UserNamespaceReexec(new NamespaceLauncher(new NewIdMapWriter()), map, UserNamespaceHolder.ForUser(user.Uid), user);
     }
 
+    public UserNamespaceHolder Holder => holder;
+
+    /// <summary>Runs skiff again in the user namespace of the holder (started when missing) and a new mount namespace.</summary>
     public Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
-        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map), cancellationToken);
+        RunInHolderAsync(executable, arguments, retry: true, cancellationToken);
+
+    private async Task<int> RunInHolderAsync(string executable, IReadOnlyList<string> arguments, bool retry, CancellationToken cancellationToken)
+    {
+        int? pid = await holder.EnsureAsync(map, launcher, executable, cancellationToken).ConfigureAwait(false);
+        if (pid is null)
+        {
+            return await RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map), cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await RunInSharedUserNamespaceAsync(executable, arguments, pid.Value, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SkiffException) when (retry && holder.Running()?.Pid != pid)
+        {
+            // The holder ended between the check and the join (killed, or replaced by a command that found
+            // new maps): nothing ran yet, so join the next one.
+            return await RunInHolderAsync(executable, arguments, retry: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Runs skiff again inside the user and mount namespaces of <paramref name="pid"/> (a rootless

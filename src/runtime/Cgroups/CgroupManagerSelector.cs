@@ -18,14 +18,12 @@ public static class CgroupManagerSelector
     /// <param name="resources">The limits the container asks for.</param>
     /// <param name="systemd">A scope client when a systemd bus was found, else null.</param>
     /// <param name="delegation">For a rootless user on v2: what the user may do (from <see cref="CgroupDelegation.Probe"/>).</param>
-    /// <param name="uid">The rootless user's uid: its systemd instance's scopes live under user@UID.service.</param>
     public static ICgroupManager? Select(
         CgroupLayout layout,
         bool rootless,
         CgroupResources resources,
         ISystemdScopeClient? systemd,
-        CgroupDelegation? delegation,
-        uint uid = 0)
+        CgroupDelegation? delegation)
     {
         string? firstFlag = resources.RequiredControllers().Select(c => c.Flag).FirstOrDefault();
         if (layout.Mode == CgroupMode.None)
@@ -58,7 +56,7 @@ public static class CgroupManagerSelector
 
         if (systemd is not null)
         {
-            return new SystemdCgroupManager(systemd, layout.UnifiedMount!, "user.slice", managerGroup: SystemdCgroupManager.UserManagerGroup(uid));
+            return new SystemdCgroupManager(systemd, layout.UnifiedMount!, "user.slice");
         }
 
         if (delegation is { Writable: true, Group: not null })

@@ -91,13 +91,18 @@ public sealed class CgroupV2Manager : ICgroupManager
         usage = inactive < usage ? usage - inactive : usage;
         ulong? limit = CgroupFile.TryReadNumber(directory, "memory.max");
         ulong cpu = (CgroupFile.TryReadKey(directory, "cpu.stat", "usage_usec") ?? 0) * 1000;
-        ulong pids = CgroupFile.TryReadNumber(directory, "pids.current") ?? 0;
+        // Without the pids controller (not enabled for the group, or bound to v1 on a hybrid machine) the
+        // group's own task list still says how many there are.
+        ulong pids = CgroupFile.TryReadNumber(directory, "pids.current") ?? CountTasks(directory);
         ulong? pidsMax = CgroupFile.TryReadNumber(directory, "pids.max");
         (ulong read, ulong write) = ReadIo(CgroupFile.TryRead(directory, "io.stat"));
         return new CgroupStats(usage, limit, cpu, pids, pidsMax, read, write);
     }
 
     public void Freeze(string group) => SetFrozen(group, frozen: true);
+
+    private static ulong CountTasks(string directory) =>
+        (ulong)(CgroupFile.TryRead(directory, "cgroup.threads") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 
     public void Thaw(string group) => SetFrozen(group, frozen: false);
 

@@ -62,16 +62,17 @@ public sealed class ContainerCgroups(
     public CgroupPlan? Plan(string containerId, CgroupResources resources)
     {
         CgroupDelegation? delegation = rootless && layout.Mode == CgroupMode.Unified && !UsesSystemd() ? probeDelegation() : null;
-        // Planning only names the group; the client connects when the monitor creates the scope.
+        // Planning names the group, which for systemd means asking the instance where its slices are; the
+        // monitor creates the scope later over a connection of its own.
         using SystemdDbusClient? systemd = UsesSystemd() ? new SystemdDbusClient(systemdBus!, uid) : null;
-        ICgroupManager? selected = CgroupManagerSelector.Select(layout, rootless, resources, systemd, delegation, uid);
+        ICgroupManager? selected = CgroupManagerSelector.Select(layout, rootless, resources, systemd, delegation);
         if (selected is null)
         {
             return null;
         }
 
         selected.CheckEnforceable(resources);
-        return new CgroupPlan(selected.GroupFor(containerId), selected.Name);
+        return new CgroupPlan(selected.GroupFor(containerId), selected.Name, PrivateNamespace: layout.Mode == CgroupMode.Unified);
     }
 
     /// <summary>systemd when asked for or, unasked, when its bus exists on cgroup v2; asking for it where it cannot work is an error.</summary>

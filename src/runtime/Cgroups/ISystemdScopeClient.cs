@@ -12,4 +12,11 @@ public interface ISystemdScopeClient
 
     /// <summary>StopUnit(name, "fail"); a unit that no longer exists is not an error.</summary>
     Task StopScopeAsync(string unitName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The cgroup of the systemd instance itself (the manager's ControlGroup property): empty for the system
+    /// instance, "/user.slice/user-1000.slice/user@1000.service" for a user's on a standard machine. Its
+    /// slices, and so the scopes in them, live below it.
+    /// </summary>
+    Task<string> GetControlGroupAsync(CancellationToken cancellationToken = default);
 }

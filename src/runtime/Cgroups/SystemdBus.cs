@@ -8,9 +8,9 @@ public static class SystemdBus
     /// that socket exists), or the system bus for root when systemd is PID 1. Null when there is none,
     /// which is the case on machines without systemd: skiff then uses cgroupfs.
     /// </summary>
-    public static string? FindAddress(bool rootless, IReadOnlyDictionary<string, string?> environment, string procRoot = "/proc")
+    public static string? FindAddress(bool rootless, IReadOnlyDictionary<string, string?> environment, string runRoot = "/run")
     {
-        if (!IsSystemdRunning(procRoot))
+        if (!IsSystemdRunning(runRoot))
         {
             return null;
         }
@@ -35,20 +35,11 @@ public static class SystemdBus
         return null;
     }
 
-    /// <summary>systemd as PID 1 is what makes scopes possible at all (it is absent in many containers and CI machines).</summary>
-    public static bool IsSystemdRunning(string procRoot = "/proc")
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(procRoot, "1", "comm")).Trim() == "systemd";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    /// <summary>
+    /// Whether the machine was booted with systemd (absent in many containers and CI machines), by sd_booted(3)'s
+    /// test: systemd creates <c>/run/systemd/system/</c> early at boot. It is what systemd's own tools and
+    /// go-systemd (podman) check, rather than PID 1's name, and a systemd user manager started in a namespace
+    /// that provides the directory counts too.
+    /// </summary>
+    public static bool IsSystemdRunning(string runRoot = "/run") => Directory.Exists(Path.Combine(runRoot, "systemd", "system"));
 }

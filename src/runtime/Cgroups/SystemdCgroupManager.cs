@@ -10,28 +10,22 @@ namespace Skiff.Runtime.Cgroups;
 public sealed class SystemdCgroupManager : ICgroupManager
 {
     private readonly ISystemdScopeClient _client;
+    private readonly string _mountPoint;
     private readonly string _slice;
-    private readonly string _sliceGroup;
     private readonly Func<int, string?> _cgroupOfProcess;
-    private readonly CgroupV2Manager _files;
+    private CgroupV2Manager? _files;
 
     /// <param name="client">The D-Bus client (a fake in tests).</param>
     /// <param name="mountPoint">The cgroup2 mount point.</param>
     /// <param name="slice">"user.slice" (rootless) or "machine.slice" (root), as podman uses.</param>
     /// <param name="cgroupOfProcess">Reads the "0::" path of a pid (from /proc/PID/cgroup by default).</param>
-    /// <param name="managerGroup">The group of the systemd instance that owns the slice: empty for the system
-    /// instance, "user.slice/user-UID.slice/user@UID.service" for a user's own instance.</param>
-    public SystemdCgroupManager(ISystemdScopeClient client, string mountPoint, string slice, Func<int, string?>? cgroupOfProcess = null, string managerGroup = "")
+    public SystemdCgroupManager(ISystemdScopeClient client, string mountPoint, string slice, Func<int, string?>? cgroupOfProcess = null)
     {
         _client = client;
+        _mountPoint = mountPoint;
         _slice = slice;
-        _sliceGroup = managerGroup.Trim('/').Length == 0 ? slice : $"{managerGroup.Trim('/')}/{slice}";
         _cgroupOfProcess = cgroupOfProcess ?? ReadProcCgroup;
-        _files = new CgroupV2Manager(mountPoint, _sliceGroup, "the controller is not delegated to your systemd user instance: see https://rootlesscontaine.rs/getting-started/common/cgroup2/");
     }
-
-    /// <summary>The group of a user's own systemd instance (user@UID.service), where its slices live.</summary>
-    public static string UserManagerGroup(uint uid) => $"user.slice/user-{uid}.slice/user@{uid}.service";
 
     /// <summary>The slice scopes go in: "user.slice" (rootless) or "machine.slice" (root).</summary>
     public string Slice => _slice;
@@ -60,7 +54,7 @@ public sealed class SystemdCgroupManager : ICgroupManager
 
         try
         {
-            _files.ApplyTo(group, resources, creating: true);
+            Files.ApplyTo(group, resources, creating: true);
             return group;
         }
         catch
@@ -74,30 +68,43 @@ public sealed class SystemdCgroupManager : ICgroupManager
         "the systemd cgroup manager places a running process into its scope; it cannot prepare an empty group",
         "use the cgroupfs manager for OCI runtime use");
 
-    /// <summary>systemd places the scope; its path is known only once it exists.</summary>
-    public string GroupFor(string containerId) => $"{_sliceGroup}/{UnitName(containerId)}";
+    /// <summary>Where systemd will place the scope: in the slice, below the instance's own group.</summary>
+    public string GroupFor(string containerId) => Files.GroupFor(UnitName(containerId));
 
-    public void CheckEnforceable(CgroupResources resources) => _files.CheckEnforceable(resources);
+    public void CheckEnforceable(CgroupResources resources) => Files.CheckEnforceable(resources);
 
-    public void AddProcess(string group, int pid) => _files.AddProcess(group, pid);
+    public void AddProcess(string group, int pid) => Files.AddProcess(group, pid);
 
-    public void Update(string group, CgroupResources resources) => _files.Update(group, resources);
+    public void Update(string group, CgroupResources resources) => Files.Update(group, resources);
 
-    public CgroupStats ReadStats(string group) => _files.ReadStats(group);
+    public CgroupStats ReadStats(string group) => Files.ReadStats(group);
 
-    public void Freeze(string group) => _files.Freeze(group);
+    public void Freeze(string group) => Files.Freeze(group);
 
-    public void Thaw(string group) => _files.Thaw(group);
+    public void Thaw(string group) => Files.Thaw(group);
 
-    public bool WasOomKilled(string group) => _files.WasOomKilled(group);
+    public bool WasOomKilled(string group) => Files.WasOomKilled(group);
 
     public void Remove(string group)
     {
         string unit = Path.GetFileName(group);
         _client.StopScopeAsync(unit).GetAwaiter().GetResult();
         // systemd removes the scope's cgroup once it is empty; remove it ourselves if it is still there.
-        _files.Remove(group);
+        Files.Remove(group);
     }
+
+    /// <summary>
+    /// The files of the slice's group. A systemd instance keeps its slices below its own group, which only
+    /// it can say (a user's instance is in user@UID.service on a standard machine, elsewhere when started
+    /// differently): asked once, when first needed.
+    /// </summary>
+    private CgroupV2Manager Files => _files ??= new CgroupV2Manager(
+        _mountPoint,
+        JoinGroups(_client.GetControlGroupAsync().GetAwaiter().GetResult(), _slice),
+        "the controller is not delegated to your systemd user instance: see https://rootlesscontaine.rs/getting-started/common/cgroup2/");
+
+    private static string JoinGroups(string managerGroup, string slice) =>
+        managerGroup.Trim('/').Length == 0 ? slice : $"{managerGroup.Trim('/')}/{slice}";
 
     private static string? ReadProcCgroup(int pid)
     {

@@ -81,6 +81,18 @@ public sealed class ContainerInit(IMountSyscalls sys)
             ContainerExec.Die($"skiff: waiting for start: {e.Message}", 125);
         }
 
+        if (spec.Linux is { CgroupsPath: not null } ownGroup && ownGroup.Namespaces.Any(n => n.Type == "cgroup" && n.Path is null))
+        {
+            try
+            {
+                InitProcessSettings.RootCgroupNamespaceHere();
+            }
+            catch (SystemCallException e)
+            {
+                ContainerExec.Die($"skiff: {e.Message}", 125);
+            }
+        }
+
         LibcContainer.close(StateDirectoryFd);
         ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
         return 125;

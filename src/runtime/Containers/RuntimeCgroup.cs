@@ -121,11 +121,7 @@ public sealed class RuntimeCgroup
             ? SystemdCgroupsPath.ForContainer(defaultSlice, containerId)
             : SystemdCgroupsPath.Parse(path, defaultSlice);
         SystemdDbusClient client = SystemdScopes.Connect(user);
-        var manager = new SystemdCgroupManager(
-            client,
-            layout.UnifiedMount!,
-            scope.Slice,
-            managerGroup: rootless ? SystemdCgroupManager.UserManagerGroup(user.Uid) : string.Empty);
+        var manager = new SystemdCgroupManager(client, layout.UnifiedMount!, scope.Slice);
         manager.CheckEnforceable(resources);
         return new RuntimeCgroup(manager, null, new ScopeToStart(scope.UnitName, $"skiff container {containerId}", resources), client);
     }

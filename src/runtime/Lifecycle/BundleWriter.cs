@@ -168,6 +168,11 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
         }
 
+        if (config.CgroupNamespace)
+        {
+            namespaces.Add((JsonNode)new JsonObject { ["type"] = "cgroup" });
+        }
+
         if (!config.Resources.IsEmpty)
         {
             spec["linux"]!["resources"] = OciResources.ToJson(config.Resources);

@@ -102,6 +102,10 @@ public sealed record ContainerConfig
     /// null for cgroupfs.</summary>
     public string? CgroupManager { get; init; }
 
+    /// <summary>A cgroup namespace of its own (--cgroupns=private; podman's default on cgroup v2), rooted at
+    /// <see cref="CgroupPath"/> when the container has a group.</summary>
+    public bool CgroupNamespace { get; init; }
+
     /// <summary>True when systemd owns the container's cgroup (a transient scope).</summary>
     public bool SystemdCgroup => CgroupManager == Cgroups.CgroupManagers.Systemd;
 

@@ -120,7 +120,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             };
             BindInto(rootfs, mount.Destination, source, kind, options);
         }
-        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && !inUserNamespace)
+        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && (!inUserNamespace || HasOwnUnifiedGroup(cgroupsPath)))
         {
             MountOwnCgroups(rootfs, mount.Destination, cgroupsPath);
         }
@@ -152,6 +152,13 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             sys.Mount(null, mounted.Path, null, options.Propagation, null);
         }
     }
+
+    /// <summary>
+    /// Rootless, a container has a group of its own only on cgroup v2 (a systemd scope, or a delegated
+    /// subtree): it sees that group as root does, instead of the whole hierarchy.
+    /// </summary>
+    private static bool HasOwnUnifiedGroup(string cgroupsPath) =>
+        CgroupMountSources.For(Cgroups.CgroupLayoutDetector.Detect(), cgroupsPath) is [{ Name.Length: 0 }];
 
     /// <summary>
     /// As runc on cgroup v1: a tmpfs with one read-only bind per hierarchy of the container's own group, so

@@ -6,6 +6,7 @@ namespace Skiff.Runtime.Native;
 internal static partial class Libc
 {
     public const int CLONE_NEWNET = 0x40000000;
+    public const int CLONE_NEWCGROUP = 0x02000000;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setns(SafeHandle fd, int nstype);

@@ -8,6 +8,9 @@
 //   _SKIFF_NS_PATH_<name>=file  join the namespace bound at file (e.g. /run/netns/x), <name> as in /proc/PID/ns
 //   _SKIFF_NS_FLAGS=<int>       clone flags to unshare (CLONE_NEWUSER first, then the rest)
 //   _SKIFF_NS_NOSETUID=1        stay at the mapped ids instead of switching to 0 in the new user namespace
+//   _SKIFF_NS_PAUSE=1           hold the namespaces and never start .NET: fork, report the child, which
+//                               closes every fd and sleeps until killed (the rootless user namespace's
+//                               holder, podman's "pause process"; see UserNamespaceHolder.cs)
 // Protocol on the sync socket, messages are three int32 {tag, value, step}:
 //   'U' pid      child -> parent: user namespace created, please write uid_map/gid_map for pid
 //   'M'          parent -> child: maps written
@@ -23,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -146,6 +150,29 @@ static int join_namespaces(const char *pid, const char *types)
     return joined_pid;
 }
 
+// The holder keeps nothing open (no pipe of the command that started it may stay open, or a caller
+// reading its output would never see EOF) and ignores the signals a terminal or a session sends.
+static void hold_forever(void)
+{
+    static const int ignored[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU};
+    for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
+        signal(ignored[i], SIG_IGN);
+    int fd = open("/dev/null", O_RDWR);
+    for (int i = 0; i < 3 && fd >= 0; i++)
+        dup2(fd, i);
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long i = 3; i < (max > 0 ? max : 1024); i++)
+        close((int)i);
+    if (chdir("/") < 0) {
+        // Nothing to report to: stay where we are; the holder pins only a directory.
+    }
+    prctl(PR_SET_NAME, "skiff-pause", 0, 0, 0);
+    // Joining our user namespace opens /proc/<pid>/ns/user: a non-dumpable process would hide it.
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    for (;;)
+        pause();
+}
+
 __attribute__((constructor)) static void skiff_nsenter(void)
 {
     const char *sync = getenv("_SKIFF_NS_SYNC");
@@ -159,12 +186,15 @@ __attribute__((constructor)) static void skiff_nsenter(void)
     const char *join_pid = getenv("_SKIFF_NS_JOIN");
     const char *join_types = getenv("_SKIFF_NS_JOIN_TYPES");
     int flags = flags_text ? (int)strtol(flags_text, NULL, 10) : 0;
-    int need_fork = 0;
+    int hold = getenv("_SKIFF_NS_PAUSE") != NULL;
+    // The holder must not stay the launcher's child: the fork leaves it to init (or the nearest subreaper).
+    int need_fork = hold;
 
     // Children that .NET starts later must not run this stage again.
     unsetenv("_SKIFF_NS_FLAGS");
     unsetenv("_SKIFF_NS_JOIN");
     unsetenv("_SKIFF_NS_JOIN_TYPES");
+    unsetenv("_SKIFF_NS_PAUSE");
 
     need_fork |= join_namespaces(join_pid, join_types);
 
@@ -196,5 +226,7 @@ __attribute__((constructor)) static void skiff_nsenter(void)
     } else {
         send_msg('P', (int32_t)getpid(), 0);
     }
+    if (hold)
+        hold_forever();
     setenv("_SKIFF_NS_ENTERED", "1", 1);
 }

@@ -22,6 +22,20 @@ public static unsafe class InitProcessSettings
         }
     }
 
+    /// <summary>
+    /// A cgroup namespace is rooted where its creator was at unshare(2) time. The init's came with its other
+    /// namespaces, before the engine moved it into the container's group; once it is there (start has been
+    /// asked for), a nested one rooted at that group shows the container "/" for it in /proc/self/cgroup, as
+    /// runc and crun do by unsharing the cgroup namespace last.
+    /// </summary>
+    public static void RootCgroupNamespaceHere()
+    {
+        if (Libc.unshare(Libc.CLONE_NEWCGROUP) != 0)
+        {
+            throw new SystemCallException("unshare(CLONE_NEWCGROUP)", null, Marshal.GetLastPInvokeError());
+        }
+    }
+
     public static void SetHostname(string name)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(name);

@@ -112,6 +112,7 @@ public sealed class TestSandbox : IDisposable
 
         try
         {
+            StopUserNamespaceHolder();
             if (TestEnvironment.IsRoot)
             {
                 UnmountEverythingUnder(Path);
@@ -123,6 +124,7 @@ public sealed class TestSandbox : IDisposable
                 if (File.Exists(TestEnvironment.SkiffBinary) && Directory.Exists(StorageRoot))
                 {
                     Run(TestEnvironment.SkiffBinary, "unshare", "rm", "-rf", StorageRoot);
+                    StopUserNamespaceHolder();
                 }
 
                 Run("rm", "-rf", Path);
@@ -131,6 +133,28 @@ public sealed class TestSandbox : IDisposable
         catch (Exception)
         {
             // Cleanup is best effort: a leftover directory in /tmp must not turn a passing test red.
+        }
+    }
+
+    /// <summary>Where a rootless skiff records its user namespace's holder (pause process) in this sandbox.</summary>
+    public string UserNamespaceHolderFile => System.IO.Path.Combine(RuntimeDirectory, "skiff", "pause.pid");
+
+    /// <summary>
+    /// Each rootless sandbox has its own XDG_RUNTIME_DIR and so its own holder, which would outlive the test:
+    /// kill it (only when /proc says it is skiff's holder, so a recycled pid is never hit).
+    /// </summary>
+    private void StopUserNamespaceHolder()
+    {
+        if (!Rootless || !File.Exists(UserNamespaceHolderFile))
+        {
+            return;
+        }
+
+        string first = File.ReadLines(UserNamespaceHolderFile).FirstOrDefault() ?? string.Empty;
+        if (int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            && File.Exists($"/proc/{pid}/comm") && File.ReadAllText($"/proc/{pid}/comm").Trim() == "skiff-pause")
+        {
+            Run("kill", "-9", pid.ToString(CultureInfo.InvariantCulture));
         }
     }
 

@@ -105,6 +105,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Resources = resources,
             CgroupPath = cgroupPlan?.Group,
             CgroupManager = cgroupPlan?.Manager == CgroupManagers.Systemd ? CgroupManagers.Systemd : null,
+            CgroupNamespace = parse.GetValue(options.Cgroupns) switch
+            {
+                "host" => false,
+                "private" => true,
+                _ => cgroupPlan?.PrivateNamespace == true,
+            },
             Privileged = parse.GetValue(options.Privileged),
             CapAdd = parse.GetValue(options.CapAdd) ?? [],
             CapDrop = parse.GetValue(options.CapDrop) ?? [],

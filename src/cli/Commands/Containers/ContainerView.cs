@@ -171,6 +171,7 @@ public static class ContainerView
         json.WriteBoolean("AutoRemove", config.AutoRemove);
         json.WriteBoolean("ReadonlyRootfs", config.ReadOnlyRootfs);
         json.WriteBoolean("Init", config.Init);
+        json.WriteString("CgroupnsMode", config.CgroupNamespace ? "private" : "host");
         ResourcesView.Write(json, config.Resources);
         json.WriteStartObject("LogConfig");
         json.WriteString("Type", config.LogDriver);

@@ -71,6 +71,8 @@ public sealed class CreateOptions
 
     public ResourceOptions Resources { get; } = new();
 
+    public Option<string?> Cgroupns { get; } = new("--cgroupns") { Description = "Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)" };
+
     public Option<bool> Privileged { get; } = new("--privileged") { Description = "Give extended privileges to the container" };
 
     public Option<string[]> CapAdd { get; } = new("--cap-add") { Description = "Add Linux capabilities (or ALL)" };
@@ -89,7 +91,7 @@ public sealed class CreateOptions
         {
             Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
             Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
-            Privileged, CapAdd, CapDrop, SecurityOpt,
+            Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {
             command.Options.Add(option);
@@ -98,6 +100,7 @@ public sealed class CreateOptions
         Resources.AddTo(command);
         Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
+        Cgroupns.AcceptOnlyFromAmong("host", "private");
         NetworkFlags.AddTo(command);
         UserNamespace.AddTo(command);
         command.Arguments.Add(Image);

@@ -2,13 +2,14 @@ using System.CommandLine;
 
 namespace Skiff.Cli.Commands.System;
 
-/// <summary><c>skiff system</c>: machine-level verbs (check).</summary>
+/// <summary><c>skiff system</c>: machine-level verbs (check, migrate).</summary>
 public static class SystemCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var command = new Command("system", "Manage skiff on this machine");
         command.Subcommands.Add(SystemCheckCommand.Create(globals));
+        command.Subcommands.Add(SystemMigrateCommand.Create(globals));
         return command;
     }
 }

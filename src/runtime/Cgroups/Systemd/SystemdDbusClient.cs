@@ -69,6 +69,15 @@ public sealed class SystemdDbusClient : ISystemdScopeClient, IDisposable
         await BoundedAsync(_jobs.ResultAsync(job), $"the job {job} stopping {unitName}", cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<string> GetControlGroupAsync(CancellationToken cancellationToken = default)
+    {
+        DBusConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await BoundedAsync(
+            connection.CallMethodAsync(SystemdMessages.GetManagerProperty(connection, "ControlGroup"), SystemdMessages.ReadStringVariant),
+            "read the manager's ControlGroup",
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Closes the connection; a later call connects again.</summary>
     public void Dispose()
     {

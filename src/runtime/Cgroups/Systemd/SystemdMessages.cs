@@ -76,6 +76,24 @@ internal static class SystemdMessages
         return writer.CreateMessage();
     }
 
+    /// <summary>org.freedesktop.DBus.Properties.Get(manager interface, <paramref name="property"/>) on the manager object.</summary>
+    public static MessageBuffer GetManagerProperty(DBusConnection connection, string property)
+    {
+        using MessageWriter writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(Service, ManagerPath, "org.freedesktop.DBus.Properties", "Get", "ss", NoAutoStart);
+        writer.WriteString(ManagerInterface);
+        writer.WriteString(property);
+        return writer.CreateMessage();
+    }
+
+    /// <summary>The string in the variant a Properties.Get reply carries.</summary>
+    public static string ReadStringVariant(Message message, object? state)
+    {
+        Reader reader = message.GetBodyReader();
+        reader.ReadSignature("s");
+        return reader.ReadString();
+    }
+
     /// <summary>The job object path a StartTransientUnit or StopUnit reply carries.</summary>
     public static string ReadJobPath(Message message, object? state) => message.GetBodyReader().ReadObjectPathAsString();
 

@@ -93,21 +93,21 @@ public class CgroupLayoutTests
     }
 
     [Fact]
-    public void Systemd_bus_is_absent_without_systemd_as_pid_1()
+    public void Systemd_bus_is_absent_unless_booted_with_systemd()
     {
-        string proc = Directory.CreateTempSubdirectory("skiff-proc-").FullName;
+        string run = Directory.CreateTempSubdirectory("skiff-run-").FullName;
         try
         {
-            Directory.CreateDirectory(Path.Combine(proc, "1"));
-            File.WriteAllText(Path.Combine(proc, "1", "comm"), "tini\n");
             var env = new Dictionary<string, string?> { ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/run/user/1001/bus" };
-            Assert.Null(SystemdBus.FindAddress(true, env, proc));
-            File.WriteAllText(Path.Combine(proc, "1", "comm"), "systemd\n");
-            Assert.Equal("unix:path=/run/user/1001/bus", SystemdBus.FindAddress(true, env, proc));
+            Assert.Null(SystemdBus.FindAddress(true, env, run));
+            Directory.CreateDirectory(Path.Combine(run, "systemd"));
+            Assert.Null(SystemdBus.FindAddress(true, env, run));
+            Directory.CreateDirectory(Path.Combine(run, "systemd", "system"));
+            Assert.Equal("unix:path=/run/user/1001/bus", SystemdBus.FindAddress(true, env, run));
         }
         finally
         {
-            Directory.Delete(proc, recursive: true);
+            Directory.Delete(run, recursive: true);
         }
     }
 }

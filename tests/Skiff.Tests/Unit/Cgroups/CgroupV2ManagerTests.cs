@@ -84,6 +84,9 @@ public class CgroupV2ManagerTests
         tree.Write("skiff/c4", "pids.max", "20\n");
         tree.Write("skiff/c4", "io.stat", "8:0 rbytes=4096 wbytes=512 rios=1 wios=1\n8:16 rbytes=1 wbytes=1\n");
         Assert.Equal(new CgroupStats(900, null, 1_500_000, 3, 20, 4097, 513), manager.ReadStats("skiff/c4"));
+        File.Delete(Path.Combine(directory, "pids.current"));
+        tree.Write("skiff/c4", "cgroup.threads", "41\n42\n");
+        Assert.Equal(2UL, manager.ReadStats("skiff/c4").Pids);
 
         // A real cgroup directory only holds kernel files, which rmdir ignores; the fake's are real files.
         foreach (string file in Directory.GetFiles(directory))

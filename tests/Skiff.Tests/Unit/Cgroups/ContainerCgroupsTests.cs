@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Skiff.Core.Errors;
+using Skiff.Core.Users;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
 
@@ -63,23 +64,28 @@ public sealed class ContainerCgroupsTests
     }
 
     [Fact]
-    public void A_systemd_bus_on_unified_v2_gets_a_scope_unless_cgroupfs_is_asked_for()
+    public async Task A_systemd_bus_on_unified_v2_gets_a_scope_unless_cgroupfs_is_asked_for()
     {
         using var tree = new FakeCgroupTree("memory", "pids");
         CgroupLayout unified = new(CgroupMode.Unified, new Dictionary<string, string>(), tree.Root, new HashSet<string>());
-        const string bus = "unix:path=/run/dbus/system_bus_socket";
+        using PrivateDbusDaemon daemon = PrivateDbusDaemon.Start();
+        using FakeSystemdService systemd = await FakeSystemdService.RegisterAsync(daemon.Address);
+        string bus = daemon.Address;
 
         Assert.Equal(
-            new CgroupPlan("machine.slice/skiff-abc.scope", "systemd"),
+            new CgroupPlan("machine.slice/skiff-abc.scope", "systemd", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: false, () => null, bus).Plan("abc", CgroupResources.None));
+
+        // A user's instance: the scope goes below the instance's own group, as systemd reports it.
+        systemd.ControlGroup = "/user.slice/user-1001.slice/user@1001.service";
         Assert.Equal(
-            new CgroupPlan("user.slice/user-1001.slice/user@1001.service/user.slice/skiff-abc.scope", "systemd"),
-            new ContainerCgroups(unified, rootless: true, () => null, bus, uid: 1001).Plan("abc", CgroupResources.None));
+            new CgroupPlan("user.slice/user-1001.slice/user@1001.service/user.slice/skiff-abc.scope", "systemd", PrivateNamespace: true),
+            new ContainerCgroups(unified, rootless: true, () => null, bus, uid: CurrentUser.Detect().Uid).Plan("abc", CgroupResources.None));
         Assert.Equal(
-            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new CgroupPlan("skiff/abc", "cgroupfs", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: false, () => null, systemdBus: null, manager: "cgroupfs").Plan("abc", CgroupResources.None));
         Assert.Equal(
-            new CgroupPlan("skiff/abc", "cgroupfs"),
+            new CgroupPlan("skiff/abc", "cgroupfs", PrivateNamespace: true),
             new ContainerCgroups(unified, rootless: false, () => null, systemdBus: null).Plan("abc", CgroupResources.None));
         Assert.Equal("systemd", new ContainerCgroups(unified, rootless: false, () => null, bus).DefaultManagerName());
     }

@@ -3,7 +3,7 @@ using Skiff.Runtime.Cgroups;
 namespace Skiff.Tests.Unit.Cgroups;
 
 /// <summary>A systemd stand-in: records calls and lets the test place the scope in its fake cgroup tree.</summary>
-internal sealed class FakeSystemd(Action<SystemdScopeRequest> onStart) : ISystemdScopeClient
+internal sealed class FakeSystemd(Action<SystemdScopeRequest> onStart, string controlGroup = "") : ISystemdScopeClient
 {
     public List<string> Calls { get; } = [];
 
@@ -13,6 +13,8 @@ internal sealed class FakeSystemd(Action<SystemdScopeRequest> onStart) : ISystem
         onStart(request);
         return Task.CompletedTask;
     }
+
+    public Task<string> GetControlGroupAsync(CancellationToken cancellationToken = default) => Task.FromResult(controlGroup);
 
     public Task StopScopeAsync(string unitName, CancellationToken cancellationToken = default)
     {

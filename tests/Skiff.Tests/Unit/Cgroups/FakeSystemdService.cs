@@ -38,6 +38,9 @@ internal sealed class FakeSystemdService : IPathMethodHandler, IDisposable
     /// <summary>How long a job runs before JobRemoved (when sent after the reply).</summary>
     public TimeSpan JobDuration { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The manager's ControlGroup property: the instance's own cgroup.</summary>
+    public string ControlGroup { get; set; } = string.Empty;
+
     /// <summary>Runs when a scope starts (unit, slice): systemd would create its cgroup and move the PIDs there.</summary>
     public Action<string, string>? OnStart { get; set; }
 
@@ -80,6 +83,12 @@ internal sealed class FakeSystemdService : IPathMethodHandler, IDisposable
     public ValueTask HandleMethodAsync(MethodContext context)
     {
         Message request = context.Request;
+        if (request.InterfaceAsString == "org.freedesktop.DBus.Properties")
+        {
+            GetProperty(context);
+            return default;
+        }
+
         if (request.InterfaceAsString != "org.freedesktop.systemd1.Manager")
         {
             context.ReplyUnknownMethodError();
@@ -156,6 +165,23 @@ internal sealed class FakeSystemdService : IPathMethodHandler, IDisposable
         string slice = properties.FirstOrDefault(p => p.StartsWith("Slice:s=", StringComparison.Ordinal))?["Slice:s=".Length..] ?? "system.slice";
         OnStart?.Invoke(name, slice);
         ReplyWithJob(context, name, StartResult);
+    }
+
+    private void GetProperty(MethodContext context)
+    {
+        Message request = context.Request;
+        Record($"call {request.MemberAsString} ({request.SignatureAsString})");
+        Reader reader = request.GetBodyReader();
+        if (request.MemberAsString != "Get" || request.SignatureAsString != "ss"
+            || reader.ReadString() != "org.freedesktop.systemd1.Manager" || reader.ReadString() != "ControlGroup")
+        {
+            context.ReplyError("org.freedesktop.DBus.Error.InvalidArgs", "the fake knows only Manager.ControlGroup");
+            return;
+        }
+
+        using MessageWriter writer = context.CreateReplyWriter("v");
+        writer.WriteVariantString(ControlGroup);
+        context.Reply(writer.CreateMessage());
     }
 
     private void StopUnit(MethodContext context)

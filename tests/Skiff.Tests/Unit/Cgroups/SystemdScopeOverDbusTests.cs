@@ -43,6 +43,29 @@ public sealed class SystemdScopeOverDbusTests : IDisposable
     }
 
     [Fact]
+    public async Task A_user_instance_keeps_its_slices_below_its_own_group_wherever_it_runs()
+    {
+        // A user manager started outside user@UID.service (as the E2E test of a real systemd does): its
+        // slices are below its ControlGroup, and the limits must be checked and written there.
+        const string instance = "ci/job7";
+        using var tree = new FakeCgroupTree(All);
+        tree.AddGroup($"{instance}/user.slice", "memory");
+        using FakeSystemdService systemd = await FakeSystemdService.RegisterAsync(_bus.Address);
+        systemd.ControlGroup = "/" + instance;
+        systemd.OnStart = (unit, slice) => tree.AddGroup($"{instance}/{slice}/{unit}", "memory");
+        using var client = new SystemdDbusClient(_bus.Address, CurrentUser.Detect().Uid, TimeSpan.FromSeconds(20));
+        var manager = new SystemdCgroupManager(client, tree.Root, "user.slice", pid => pid == 99 ? $"/{instance}/user.slice/skiff-c8.scope" : null);
+
+        Assert.Equal($"{instance}/user.slice/skiff-c8.scope", manager.GroupFor("c8"));
+        SkiffException refused = Assert.Throws<SkiffException>(() => manager.CheckEnforceable(new CgroupResources(PidsLimit: 5)));
+        Assert.Contains($"/{instance}/user.slice", refused.Message);
+        string group = manager.Create("c8", new CgroupResources(Memory: 32L << 20), 99);
+        Assert.Equal(manager.GroupFor("c8"), group);
+        Assert.Equal("33554432", tree.Read(group, "memory.max"));
+        Assert.Contains("call Get (ss)", systemd.Events);
+    }
+
+    [Fact]
     public void The_cgroups_path_names_a_scope_as_runc_reads_it()
     {
         SystemdCgroupsPath path = SystemdCgroupsPath.Parse("machine.slice:skiff:0123abcd", "user.slice");
