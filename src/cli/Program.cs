@@ -19,6 +19,22 @@ if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
         runtimeRoot => Skiff.Cli.Commands.Oci.OciCommand.Compose(runtimeRoot, CurrentUser.Detect(), Environment.ProcessPath ?? "/proc/self/exe"));
 }
 
+// The container's init and a process exec'd into a container start inside the container's namespaces, on
+// the start path of every container: they skip the command tree (building it costs more than their own setup).
+if (args is ["oci", "__init"] or ["oci", "__exec"])
+{
+    try
+    {
+        return args[1] == "__init"
+            ? new Skiff.Runtime.Containers.ContainerInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls()).Run()
+            : new Skiff.Runtime.Containers.ExecInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls()).Run();
+    }
+    catch (SkiffException e)
+    {
+        return new ErrorReporter(Console.Error, false).Report(e);
+    }
+}
+
 // skiff-relay execs skiff again when a container it relayed for the monitor has ended: record and clean up.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.ExitVerb)
 {

@@ -182,6 +182,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             // or is a subordinate id (inside skiff's user namespace, where uid 0 is the user): keep uid 0.
             RunAs = "0:0",
         };
+        HostPortProbe.EnsureFree(ports);
         File.Delete(options.PidFile);
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         using (errorRead)

@@ -25,6 +25,17 @@ public sealed class ContainerInit(IMountSyscalls sys)
     /// <summary>The caller's --console-socket, connected, when process.terminal is set.</summary>
     public const int ConsoleSocketFd = 5;
 
+    /// <summary>
+    /// What the setup will need whatever the spec says, built while the spec is still on its way (the monitor
+    /// sends it once it has resolved the container's user): the spec's JSON metadata, which System.Text.Json
+    /// builds through reflection that is slow under NativeAOT, and the seccomp syscall tables.
+    /// </summary>
+    private static void WarmUp()
+    {
+        _ = SpecJsonContext.Default.Options.GetTypeInfo(typeof(RuntimeSpec));
+        _ = SyscallTable.For(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture);
+    }
+
     /// <summary>Returns only on a setup failure (already reported to `create`); otherwise execs.</summary>
     public int Run()
     {
@@ -36,6 +47,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
             var channel = new InitChannel(socket);
             try
             {
+                WarmUp();
                 spec = channel.ReceiveSpec();
                 InitProcessSettings.HideFromContainer();
                 LinuxSpec linux = spec.Linux ?? new LinuxSpec();

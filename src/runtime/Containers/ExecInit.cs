@@ -28,10 +28,7 @@ public sealed class ExecInit(IMountSyscalls sys)
                 spec = channel.ReceiveSpec();
                 InitProcessSettings.HideFromContainer();
                 ProcessSpec process = spec.Process!;
-                using (IMountTarget cwd = sys.OpenInRoot("/", process.Cwd, TargetKind.Existing))
-                {
-                    sys.ChangeDirectory(cwd);
-                }
+                ChangeToWorkingDirectory(process.Cwd);
 
                 if (process.Terminal)
                 {
@@ -58,5 +55,22 @@ public sealed class ExecInit(IMountSyscalls sys)
 
         ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
         return 125;
+    }
+
+    /// <summary>
+    /// A missing working directory fails the exec as docker's does (exit 126, the command cannot be run there);
+    /// unlike run, exec does not create it.
+    /// </summary>
+    private void ChangeToWorkingDirectory(string cwd)
+    {
+        try
+        {
+            using IMountTarget target = sys.OpenInRoot("/", cwd, TargetKind.Existing);
+            sys.ChangeDirectory(target);
+        }
+        catch (SystemCallException e)
+        {
+            throw new SkiffException(ErrorKind.CannotExecute, $"cannot change to the working directory \"{cwd}\": {Errnos.Describe(e.Errno)}");
+        }
     }
 }

@@ -51,6 +51,11 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
 
         string directory = store.Create(options.Id);
+        // Made while the init is spawned and its runtime starts; it must exist before the init builds the
+        // root (it shows the container its own group), which waits for the spec.
+        CgroupJoin cgroups = CgroupJoin.Start(
+            () => RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user),
+            RuntimeCgroup.Wanted(spec, options.SystemdCgroup));
         RuntimeCgroup? cgroup = null;
         Socket? console = null;
         NamespacedProcess? init = null;
@@ -59,12 +64,15 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             console = spec.Process!.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
             init = await SpawnInitAsync(options, directory, request, console, cancellationToken).ConfigureAwait(false);
             options.NamespacesReady?.Invoke(init.Pid);
-            // Made while the init's runtime starts; it must exist before the init builds the root (it
-            // shows the container its own group), which waits for the spec.
-            cgroup = RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user);
+            cgroup = cgroups.Prepared();
             // A systemd scope needs the init's pid; systemd moves the init into it here.
             cgroup?.Attach(init.Pid);
-            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init);
+            bool joinEarly = cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
+            cgroups.Release(joinEarly ? init.Pid : 0);
+            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init)
+            {
+                Join = joinEarly ? cgroups : null,
+            };
         }
         catch
         {
@@ -75,7 +83,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             }
 
             console?.Dispose();
-            cgroup?.TryRemove();
+            cgroups.Abandon()?.TryRemove();
             store.Remove(options.Id);
             throw;
         }
@@ -90,19 +98,12 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             pending.Cgroup?.PointSpecAt(spec);
             var channel = new InitChannel(pending.Init.Sync);
             channel.SendSpec(spec);
-            bool joinEarly = pending.Cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
-            if (joinEarly)
-            {
-                // A cgroup v1 attach waits for an RCU grace period per hierarchy (milliseconds each, tens
-                // of ms on a busy machine): done while the init builds its root, it costs no time.
-                pending.Cgroup!.AddProcess(pending.Pid);
-            }
-
             channel.ReceiveReady();
+            pending.Join?.Wait();
             ContainerRecord record = NewRecord(pending, spec);
             if (pending.Cgroup is not null)
             {
-                if (!joinEarly)
+                if (pending.Join is null)
                 {
                     pending.Cgroup.AddProcess(record.Pid);
                 }
@@ -132,6 +133,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
     public void Abort(PendingContainer pending)
     {
         KillInit(pending.Init);
+        pending.Join?.Abandon();
         pending.Dispose();
         pending.Cgroup?.TryRemove();
         store.Remove(pending.Id);

@@ -24,6 +24,9 @@ public sealed class PendingContainer(string id, string bundle, string rootfs, st
 
     public NamespacedProcess Init { get; } = init;
 
+    /// <summary>The init's move into its cgroup, started at spawn when it may join before its setup (<see cref="RuntimeCgroup.MayJoinDuringSetup"/>).</summary>
+    public CgroupJoin? Join { get; init; }
+
     public int Pid => Init.Pid;
 
     public void Dispose()

@@ -66,6 +66,10 @@ public sealed class RuntimeCgroup
         return new RuntimeCgroup(manager, manager.Prepare(Path.GetFileName(relative), resources));
     }
 
+    /// <summary>Whether <see cref="Prepare"/> may make a group at all (a path, limits or a systemd scope); cheap, reads only the spec.</summary>
+    public static bool Wanted(RuntimeSpec spec, bool systemdCgroup) =>
+        systemdCgroup || spec.Linux?.CgroupsPath is not null || !FromSpec(spec.Linux?.Resources).IsEmpty;
+
     /// <summary>
     /// Called with the init's pid while it waits for its spec. For a systemd scope: systemd creates the scope
     /// around the init and the limits are written into it. For cgroupfs nothing happens here (see <see cref="AddProcess"/>).

@@ -154,6 +154,21 @@ public static unsafe class Descriptors
         }
     }
 
+    /// <summary>Makes <paramref name="target"/> (e.g. 1 or 2) a copy of <paramref name="fd"/>, replacing what it was (dup2).</summary>
+    public static void DuplicateTo(SafeHandle fd, int target)
+    {
+        int rc;
+        do
+        {
+            rc = LibcContainer.dup2((int)fd.DangerousGetHandle(), target);
+        }
+        while (rc < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
+        if (rc < 0)
+        {
+            throw new SystemCallException("dup2", null, Marshal.GetLastPInvokeError());
+        }
+    }
+
     public static bool IsTerminal(int fd) => Libc.isatty(fd) == 1;
 
     internal static byte[] CString(string text)

@@ -63,10 +63,22 @@ public static unsafe class RootedFile
             throw new SkiffException(ErrorKind.InvalidArgument, $"{path} in the container's root filesystem is not a regular file", "fix the image: it must be a plain file");
         }
 
-        byte[] buffer = new byte[maxBytes + 1];
+        // Grown as needed rather than allocated at the limit: a 4 MiB zeroed array per file (passwd, group)
+        // cost more page faults than everything else the monitor does to resolve the container's user.
+        byte[] buffer = new byte[Math.Min(4096, maxBytes + 1)];
         int total = 0;
-        while (total < buffer.Length)
+        while (true)
         {
+            if (total == buffer.Length)
+            {
+                if (buffer.Length > maxBytes)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 4, maxBytes + 1L));
+            }
+
             int n = Descriptors.Read(file, buffer.AsSpan(total));
             if (n <= 0)
             {

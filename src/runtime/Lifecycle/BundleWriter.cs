@@ -235,7 +235,7 @@ public sealed class BundleWriter(ContainerStore store)
 
         // The bundle was written with uid 0 while the name was unknown; a non-root user gets podman's
         // non-root sets (nothing effective unless --cap-add), exactly as a numeric -u does.
-        process["capabilities"] = Capabilities(SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding()));
+        process["capabilities"] = Capabilities(SecurityProfile.CapabilitiesFor(config.Privileged, config.CapAdd, config.CapDrop, user.Uid, HostCapabilities.Bounding()));
         if (process["env"] is JsonArray env && !env.Any(e => e?.GetValue<string>().StartsWith("HOME=", StringComparison.Ordinal) == true))
         {
             env.Add((JsonNode)JsonValue.Create("HOME=" + user.Home));

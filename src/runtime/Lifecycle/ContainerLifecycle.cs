@@ -44,8 +44,12 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         return observed;
     }
 
+    /// <summary>A monitor for a container about to be created (see <see cref="MonitorLauncher.Prepare"/>); give it to <see cref="Start"/>.</summary>
+    public PreparedMonitor PrepareMonitor(SafeFileHandle? attachClient) => launcher.Prepare(attachClient);
+
     /// <summary>Starts a created or exited container; a running one is left alone (docker start is idempotent).</summary>
-    public void Start(string id, SafeFileHandle? attachClient)
+    /// <param name="prepared">A monitor from <see cref="PrepareMonitor"/> made with the same attach client, or null.</param>
+    public void Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null)
     {
         using (Store.Lock(id))
         {
@@ -57,7 +61,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
             try
             {
-                launcher.Start(id, attachClient);
+                launcher.Start(id, attachClient, prepared);
             }
             catch (SkiffException)
             {

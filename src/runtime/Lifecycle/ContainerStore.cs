@@ -260,6 +260,9 @@ public sealed class ContainerStore(string root, string runRoot)
         SweepLeftovers();
     }
 
+    /// <summary>Deletes the snapshot prepared for a container that was refused before it was stored.</summary>
+    public void DiscardSnapshot(string id) => TryDeleteTree(SnapshotDirectory(id));
+
     /// <summary>
     /// The first half of an --rm removal, done as soon as the container exited: the record disappears
     /// (renamed to <c>.removing-ID</c>, so ps no longer lists it and its id no longer resolves) and the

@@ -36,8 +36,9 @@ public sealed record SecurityProfile
     /// <param name="available">What "all capabilities" means (skiff's own bounding set); every known one when null.</param>
     public static SecurityProfile For(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, SecurityOptions options, uint uid, IReadOnlyList<string>? available = null)
     {
-        List<string> capabilities = Capabilities(privileged, capAdd, capDrop, available ?? Spec.Capabilities.All);
-        IReadOnlyList<string> added = uid == 0 ? [] : [.. capabilities.Where(c => Normalize(capAdd).Contains(c))];
+        (List<string> Bounding, IReadOnlyList<string> Added) sets = CapabilitySetsFor(privileged, capAdd, capDrop, uid, available);
+        List<string> capabilities = sets.Bounding;
+        IReadOnlyList<string> added = sets.Added;
         SeccompSpec? seccomp = privileged || options.Seccomp == SecurityOptions.Unconfined
             ? null
             : SeccompProfileResolver.Resolve(LoadProfile(options.Seccomp), capabilities);
@@ -58,6 +59,33 @@ public sealed record SecurityProfile
             ReadonlyPaths = [.. readOnly.Where(p => !options.Unmask.Contains(p))],
             Privileged = privileged,
         };
+    }
+
+    /// <summary>
+    /// The capability sets alone, as <see cref="For"/> gives them, without resolving the seccomp profile (a JSON
+    /// parse of docker's default profile): what the monitor needs when the container's user is known.
+    /// </summary>
+    public static SecurityProfile CapabilitiesFor(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, uint uid, IReadOnlyList<string>? available = null)
+    {
+        (List<string> Bounding, IReadOnlyList<string> Added) sets = CapabilitySetsFor(privileged, capAdd, capDrop, uid, available);
+        return new SecurityProfile
+        {
+            Bounding = sets.Bounding,
+            Effective = uid == 0 ? sets.Bounding : sets.Added,
+            Permitted = uid == 0 ? sets.Bounding : sets.Added,
+            Inheritable = sets.Added,
+            Ambient = sets.Added,
+            MaskedPaths = [],
+            ReadonlyPaths = [],
+            Privileged = privileged,
+        };
+    }
+
+    private static (List<string> Bounding, IReadOnlyList<string> Added) CapabilitySetsFor(bool privileged, IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop, uint uid, IReadOnlyList<string>? available)
+    {
+        List<string> capabilities = Capabilities(privileged, capAdd, capDrop, available ?? Spec.Capabilities.All);
+        IReadOnlyList<string> added = uid == 0 ? [] : [.. capabilities.Where(c => Normalize(capAdd).Contains(c))];
+        return (capabilities, added);
     }
 
     /// <summary>The bounding set <see cref="For"/> gives, without compiling the rest of the profile (for inspect).</summary>

@@ -36,6 +36,24 @@ public static class MonitorEntry
         string id = args[3];
         var sync = new SafeFileHandle(MonitorLauncher.SyncFd, ownsHandle: true);
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
+        Containers.OciRuntime? preparedRuntime = null;
+        if (id == PendingId)
+        {
+            // Started before the container existed (MonitorLauncher.Prepare): what does not depend on the
+            // container is done while the CLI still creates it.
+            preparedRuntime = builtInRuntime?.Invoke(store.RuntimeRoot);
+            JsonWarmUp.Containers();
+            if (ReceiveId(sync) is not { } received)
+            {
+                return 0; // the CLI failed (or was killed) before the container existed
+            }
+
+            id = received;
+            using SafeFileHandle log = Fds.Descriptors.Open(Path.Combine(store.Directory(id), LogFile), LogFlags, 0x1a4);
+            Fds.Descriptors.DuplicateTo(log, 1);
+            Fds.Descriptors.DuplicateTo(log, 2);
+        }
+
         ContainerConfig config = store.ReadConfig(id);
         var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id, config.SystemdCgroup));
         string skiff = Environment.ProcessPath ?? "/proc/self/exe";
@@ -43,12 +61,36 @@ public static class MonitorEntry
         {
             Volumes = new Volumes.VolumeStore(args[1]),
             Populator = populator,
-            BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
+            BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
             IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
             IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
                 ? TimeSpan.FromMilliseconds(idleAfter)
                 : TimeSpan.FromSeconds(1),
         }.Run(sync, first);
+    }
+
+    /// <summary>The id argument of a monitor started before its container exists: the id comes on the sync socket.</summary>
+    public const string PendingId = "-";
+
+    /// <summary>The monitor's stdout and stderr, in the container's directory.</summary>
+    public const string LogFile = "monitor.log";
+
+    /// <summary>O_CREAT | O_APPEND | O_WRONLY.</summary>
+    public const int LogFlags = 0x40 | 0x400 | 1;
+
+    /// <summary>The container's id, the one packet the CLI sends a prepared monitor; null when the CLI closed the socket instead.</summary>
+    private static string? ReceiveId(SafeFileHandle sync)
+    {
+        byte[] packet = new byte[256];
+        int n = Fds.UnixSockets.Receive(sync, packet);
+        if (n == 0)
+        {
+            return null;
+        }
+
+        string id = System.Text.Encoding.ASCII.GetString(packet, 0, n);
+        Containers.ContainerId.Validate(id);
+        return id;
     }
 
     /// <summary>Milliseconds after the container's start before the monitor hands over or trims (default 1000; 0 lets tests cover the relay everywhere).</summary>

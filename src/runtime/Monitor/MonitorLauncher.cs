@@ -19,65 +19,110 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     /// <summary>How long a start may take before the CLI gives up waiting (image mounts and runtime create included).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Starts a monitor for a container still to be created: a process start is ~5 ms of the start path
+    /// (more on a busy machine), and a prepared monitor does it, and warms up what it needs, while the CLI
+    /// works. <see cref="Start"/> then hands it the container's id.
+    /// </summary>
     /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
-    public int Start(string id, SafeFileHandle? attachClient)
+    public PreparedMonitor Prepare(SafeFileHandle? attachClient)
     {
+        (SafeFileHandle ours, SafeFileHandle theirs) = UnixSockets.SeqPacketPair();
+        try
+        {
+            using (theirs)
+            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
+            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
+            {
+                // Its output goes to the container's monitor.log once it knows the container.
+                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs);
+                return new PreparedMonitor(pid, ours);
+            }
+        }
+        catch
+        {
+            ours.Dispose();
+            throw;
+        }
+    }
+
+    /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
+    /// <param name="prepared">A monitor from <see cref="Prepare"/> (made with the same attach client), or null to start one now.</param>
+    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null)
+    {
+        // A prepared monitor that died meanwhile (killed, or out of memory) cannot take the id: start another.
+        if (prepared is not null && UnixSockets.Send(prepared.Sync, System.Text.Encoding.ASCII.GetBytes(id)))
+        {
+            return AwaitReport(id, prepared.Pid, prepared.Sync);
+        }
+
         (SafeFileHandle ours, SafeFileHandle theirs) = UnixSockets.SeqPacketPair();
         using (ours)
         {
             int pid;
             using (theirs)
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
-            using (SafeFileHandle monitorLog = Descriptors.Open(Path.Combine(store.Directory(id), "monitor.log"), 0x40 | 0x400 | 1 /* O_CREAT|O_APPEND|O_WRONLY */, 0x1a4))
+            using (SafeFileHandle monitorLog = Descriptors.Open(Path.Combine(store.Directory(id), MonitorEntry.LogFile), MonitorEntry.LogFlags, 0x1a4))
             {
-                var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
-                {
-                    (nullIn, 0), (monitorLog, 1), (monitorLog, 2), (theirs, SyncFd),
-                };
-                var arguments = new List<string> { MonitorEntry.Verb, root, runRoot, id };
-                if (attachClient is not null)
-                {
-                    descriptors.Add((attachClient, AttachFd));
-                    arguments.Add("--attached");
-                }
-
-                Dictionary<string, string> environment = RuntimeInvoker.CurrentEnvironment();
-                pid = Spawner.Spawn(new SpawnRequest(skiffExecutable, arguments, environment)
-                {
-                    Descriptors = descriptors,
-                    NewSession = true,
-                });
+                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs);
             }
 
-            byte[] packet = new byte[4096];
-            if (!PollSet.WaitReadable(ours, (int)StartTimeout.TotalMilliseconds))
-            {
-                ChildProcesses.TrySignal(pid, 9);
-                throw SkiffException.Unavailable($"the container monitor did not report within {StartTimeout.TotalSeconds:0} s");
-            }
-
-            int n = UnixSockets.Receive(ours, packet);
-            if (n == 0)
-            {
-                string detail = TailOfMonitorLog(id);
-                throw SkiffException.Internal($"the container monitor (pid {pid.ToString(CultureInfo.InvariantCulture)}) died before starting the container{detail}");
-            }
-
-            SkiffException? failure = MonitorReport.Parse(packet.AsSpan(0, n));
-            if (failure is not null)
-            {
-                throw failure;
-            }
-
-            return pid;
+            return AwaitReport(id, pid, ours);
         }
+    }
+
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync)
+    {
+        var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
+        {
+            (stdin, 0), (output, 1), (output, 2), (sync, SyncFd),
+        };
+        var arguments = new List<string> { MonitorEntry.Verb, root, runRoot, id };
+        if (attachClient is not null)
+        {
+            descriptors.Add((attachClient, AttachFd));
+            arguments.Add("--attached");
+        }
+
+        Dictionary<string, string> environment = RuntimeInvoker.CurrentEnvironment();
+        return Spawner.Spawn(new SpawnRequest(skiffExecutable, arguments, environment)
+        {
+            Descriptors = descriptors,
+            NewSession = true,
+        });
+    }
+
+    /// <summary>Waits for the monitor's one report: the container runs, or why it could not start.</summary>
+    private int AwaitReport(string id, int pid, SafeFileHandle ours)
+    {
+        byte[] packet = new byte[4096];
+        if (!PollSet.WaitReadable(ours, (int)StartTimeout.TotalMilliseconds))
+        {
+            ChildProcesses.TrySignal(pid, 9);
+            throw SkiffException.Unavailable($"the container monitor did not report within {StartTimeout.TotalSeconds:0} s");
+        }
+
+        int n = UnixSockets.Receive(ours, packet);
+        if (n == 0)
+        {
+            string detail = TailOfMonitorLog(id);
+            throw SkiffException.Internal($"the container monitor (pid {pid.ToString(CultureInfo.InvariantCulture)}) died before starting the container{detail}");
+        }
+
+        SkiffException? failure = MonitorReport.Parse(packet.AsSpan(0, n));
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        return pid;
     }
 
     private string TailOfMonitorLog(string id)
     {
         try
         {
-            string text = File.ReadAllText(Path.Combine(store.Directory(id), "monitor.log")).Trim();
+            string text = File.ReadAllText(Path.Combine(store.Directory(id), MonitorEntry.LogFile)).Trim();
             return text.Length == 0 ? string.Empty : ": " + (text.Length > 2000 ? text[^2000..] : text);
         }
         catch (IOException)

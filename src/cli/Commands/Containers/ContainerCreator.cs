@@ -17,11 +17,26 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 {
     public async Task<ContainerConfig> CreateAsync(ParseResult parse, bool detach, CancellationToken cancellationToken)
     {
+        _ = detach;
+        string id = ContainerIds.New();
+        try
+        {
+            return await CreateAsync(parse, id, cancellationToken);
+        }
+        catch
+        {
+            // A flag refused after the image's snapshot was prepared must not leave the snapshot behind.
+            ContainerServices.Store(context).DiscardSnapshot(id);
+            throw;
+        }
+    }
+
+    private async Task<ContainerConfig> CreateAsync(ParseResult parse, string id, CancellationToken cancellationToken)
+    {
         string image = parse.GetValue(options.Image)!;
         string[] command = parse.GetValue(options.Command) ?? [];
         bool tty = parse.GetValue(options.Tty);
         bool interactive = parse.GetValue(options.Interactive);
-        string id = ContainerIds.New();
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
         // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
@@ -66,7 +81,14 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         IReadOnlyList<string> cmd = command.Length > 0
             ? command
             : entrypointFlag is null && fromImage is not null && fromImage.Cmd.Count > 0 ? fromImage.Cmd
-            : entrypoint.Count > 0 ? [] : ["/bin/sh"];
+            : [];
+        if (entrypoint.Count == 0 && cmd.Count == 0)
+        {
+            // podman's wording; docker says "no command specified". Both exit 125.
+            throw SkiffException.InvalidArgument(
+                "no command or entrypoint provided, and no CMD or ENTRYPOINT from image",
+                "give the command after the image, e.g. 'skiff run IMAGE sh'");
+        }
 
         string? name = parse.GetValue(options.Name);
         string runtime = parse.GetValue(options.Runtime) is { } runtimeFlag
@@ -139,7 +161,6 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             DetachKeys.Parse(config.DetachKeys);
         }
 
-        _ = detach;
         IReadOnlyList<string> imageVolumes = fromImage?.Volumes ?? [];
         bool anyVolume = requestedMounts.Any(m => m.Type == "volume") || imageVolumes.Count > 0;
         VolumeStore volumes = ContainerServices.Volumes(context);

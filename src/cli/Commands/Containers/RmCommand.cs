@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -6,6 +7,9 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary><c>skiff rm [-f [-t SECONDS]] [-v] CONTAINER...</c></summary>
 public static class RmCommand
 {
+    /// <summary>podman's exit status when a container to remove is running or paused (podman-rm(1)).</summary>
+    public const int RunningExitCode = 2;
+
     public static Command Create(GlobalOptions globals)
     {
         var force = new Option<bool>("--force", "-f") { Description = "Force removal of a running container (SIGKILL)" };
@@ -20,7 +24,8 @@ public static class RmCommand
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             IEnumerable<string> targets = parse.GetValue(all) ? lifecycle.Store.ListIds() : parse.GetValue(containers)!;
-            return ContainerServices.ForEach(context, targets, target =>
+            bool refusedRunning = false;
+            int exit = ContainerServices.ForEach(context, targets, target =>
             {
                 string id = lifecycle.Store.Resolve(target);
                 IReadOnlyList<ContainerMount> mounts = lifecycle.Store.ReadConfig(id).Mounts;
@@ -29,7 +34,15 @@ public static class RmCommand
                     lifecycle.Stop(id, seconds);
                 }
 
-                lifecycle.Remove(id, parse.GetValue(force));
+                try
+                {
+                    lifecycle.Remove(id, parse.GetValue(force));
+                }
+                catch (SkiffException e) when (e.Kind == ErrorKind.Conflict)
+                {
+                    refusedRunning = true;
+                    throw;
+                }
                 if (parse.GetValue(volumes))
                 {
                     ContainerServices.Volumes(context).RemoveAnonymous(mounts);
@@ -37,6 +50,7 @@ public static class RmCommand
 
                 context.Out.WriteLine(target);
             });
+            return refusedRunning && exit == ExitCodes.EngineError ? RunningExitCode : exit;
         });
         return command;
     }

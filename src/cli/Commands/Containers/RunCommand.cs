@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Skiff.Runtime.Fds;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Monitor;
 
 namespace Skiff.Cli.Commands.Containers;
 
@@ -17,27 +19,32 @@ public static class RunCommand
         {
             CliContext context = globals.Resolve(parse);
             bool background = parse.GetValue(detach);
-            ContainerConfig config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            if (background)
+
+            // The monitor starts first and gets ready while the image is resolved and the bundle written;
+            // the JSON metadata for the container's files is built meanwhile too.
+            JsonWarmUp.ContainersInBackground();
+            (SafeFileHandle? ours, SafeFileHandle? theirs) = background ? (null, null) : UnixSockets.SeqPacketPair();
+            ContainerConfig config;
+            try
             {
-                lifecycle.Start(config.Id, null);
-                context.Out.WriteLine(config.Id);
-                return ExitCodes.Success;
+                using (theirs)
+                using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs))
+                {
+                    config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
+                    lifecycle.Start(config.Id, theirs, monitor);
+                }
+            }
+            catch
+            {
+                ours?.Dispose();
+                throw;
             }
 
-            (var ours, var theirs) = UnixSockets.SeqPacketPair();
-            using (theirs)
+            if (ours is null)
             {
-                try
-                {
-                    lifecycle.Start(config.Id, theirs);
-                }
-                catch
-                {
-                    ours.Dispose();
-                    throw;
-                }
+                context.Out.WriteLine(config.Id);
+                return ExitCodes.Success;
             }
 
             return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin, config.DetachKeys);

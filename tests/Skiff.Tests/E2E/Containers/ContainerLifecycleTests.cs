@@ -82,7 +82,7 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         using var skiff = new SkiffCli(output, rootless);
         string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
         (await skiff.RunAsync("run", "-d", "--name", "busy", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
-        (await skiff.RunAsync("rm", "busy")).AssertError(125, "running");
+        (await skiff.RunAsync("rm", "busy")).AssertError(2, "running");
         (await skiff.RunAsync("rm", "-f", "busy")).AssertSuccess();
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }

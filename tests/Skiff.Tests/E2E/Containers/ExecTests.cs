@@ -22,6 +22,7 @@ public sealed class ExecTests(ITestOutputHelper output)
         Assert.Equal("hi\n", (await skiff.RunAsync(["exec", "-i", "web", "cat"], "hi\n")).AssertSuccess().Stdout);
         (await skiff.RunAsync("exec", "web", "no-such-command")).AssertError(127, "not found");
         (await skiff.RunAsync("exec", "web", "/etc/passwd")).AssertError(126, "permission denied");
+        (await skiff.RunAsync("exec", "-w", "/no/such/dir", "web", "pwd")).AssertError(126, "cannot change to the working directory \"/no/such/dir\": no such file or directory");
 
         // The exec'd process shares the container's pid namespace and root.
         Assert.Contains("sleep 1000", (await skiff.RunAsync("exec", "web", "cat", "/proc/1/cmdline")).AssertSuccess().Stdout.Replace('\0', ' '));

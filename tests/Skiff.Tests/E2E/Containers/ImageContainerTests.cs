@@ -48,4 +48,23 @@ public sealed class ImageContainerTests(ITestOutputHelper output)
         Assert.True(!Directory.Exists(snapshots) || !Directory.EnumerateFileSystemEntries(snapshots).Any(), "container snapshots left behind");
         Assert.DoesNotContain(skiff.Sandbox.StorageRoot, File.ReadAllText("/proc/self/mountinfo"));
     }
+
+    [Theory, RootAndRootless]
+    public async Task Refused_runs_exit_125_and_leave_no_container_or_snapshot_behind(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        (await skiff.RunAsync("create", "--name", "taken", "busybox", "true")).AssertSuccess();
+
+        // An imported image has no CMD: as podman and docker, a command is required.
+        (await skiff.RunAsync("run", "--rm", "busybox")).AssertError(125, "no command or entrypoint provided");
+        (await skiff.RunAsync("create", "--entrypoint", "", "busybox")).AssertError(125, "no command or entrypoint provided");
+        (await skiff.RunAsync("run", "--rm", "--stop-signal", "BOGUS", "busybox", "true")).AssertError(125, "BOGUS");
+        (await skiff.RunAsync("run", "--rm", "--name", "taken", "busybox", "true")).AssertError(125, "already in use");
+
+        Assert.Single((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("rm", "taken")).AssertSuccess();
+        string snapshots = Path.Combine(skiff.Sandbox.StorageRoot, "containers", ".snapshots");
+        Assert.True(!Directory.Exists(snapshots) || !Directory.EnumerateFileSystemEntries(snapshots).Any(), "snapshots of refused containers left behind");
+    }
 }

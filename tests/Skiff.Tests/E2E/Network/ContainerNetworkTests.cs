@@ -145,6 +145,16 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
             .AssertError(125, "cannot publish the container's ports");
         Assert.Contains("Hint:", forwarder.Stderr);
 
+        // A port another program holds on 0.0.0.0 only: pasta would publish it on [::] alone, so IPv4 clients
+        // would reach that program; refused as podman and docker refuse it.
+        using var busyAny = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        busyAny.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0));
+        busyAny.Listen();
+        string anyPort = ((System.Net.IPEndPoint)busyAny.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+        ProcessResult taken = (await skiff.RunAsync("run", "--rm", "-p", $"{anyPort}:80", "busybox", "true"))
+            .AssertError(125, $"0.0.0.0:{anyPort}: address already in use");
+        Assert.Contains("Hint:", taken.Stderr);
+
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("run", "--rm", "--network", "bridge", "busybox", "true")).AssertError(125, "unsupported network mode");
         (await skiff.RunAsync("run", "--rm", "--network", "none", "-p", "80", "busybox", "true")).AssertError(125, "cannot publish ports");

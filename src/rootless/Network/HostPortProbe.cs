@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Skiff.Core.Errors;
+
+namespace Skiff.Rootless.Network;
+
+/// <summary>
+/// Checks that the host ports of published mappings without an address are free on the IPv4 and IPv6
+/// wildcard addresses before the network helper binds them. pasta binds both families and carries on when
+/// only one of them fails, so a port another program holds on 0.0.0.0 would be published on [::] alone and
+/// IPv4 clients would reach that other program; docker and podman refuse such a port instead.
+/// </summary>
+public static class HostPortProbe
+{
+    public static void EnsureFree(IEnumerable<PortMapping> ports)
+    {
+        foreach (PortMapping range in ports.Where(p => p.HostIp is null && p.HostPort > 0))
+        {
+            foreach (PortMapping port in range.Expand())
+            {
+                Probe(port, AddressFamily.InterNetwork);
+                if (Socket.OSSupportsIPv6)
+                {
+                    Probe(port, AddressFamily.InterNetworkV6);
+                }
+            }
+        }
+    }
+
+    private static void Probe(PortMapping port, AddressFamily family)
+    {
+        bool tcp = port.Protocol == PortProtocol.Tcp;
+        using var socket = new Socket(family, tcp ? SocketType.Stream : SocketType.Dgram, tcp ? ProtocolType.Tcp : ProtocolType.Udp);
+        if (family == AddressFamily.InterNetworkV6)
+        {
+            socket.DualMode = false;
+        }
+
+        // As a listener would: TCP connections of an earlier server still in TIME_WAIT do not make the port busy.
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, port.HostPort));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            string address = family == AddressFamily.InterNetwork ? "0.0.0.0" : "[::]";
+            string number = port.HostPort.ToString(CultureInfo.InvariantCulture);
+            throw new SkiffException(
+                ErrorKind.Unavailable,
+                $"cannot listen on the {port.ProtocolName.ToUpperInvariant()} port {address}:{number}: address already in use",
+                $"another program uses host port {number}; choose another with -p, or publish on one address (-p 127.0.0.1:{number}:{port.ContainerPort.ToString(CultureInfo.InvariantCulture)})");
+        }
+        catch (SocketException)
+        {
+            // Anything else (no IPv6 on the host, a privileged port rootless) is for the helper to report.
+        }
+    }
+}
