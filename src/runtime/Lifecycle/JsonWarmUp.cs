@@ -8,8 +8,8 @@ namespace Skiff.Runtime.Lifecycle;
 /// </summary>
 public static class JsonWarmUp
 {
-    /// <summary>The container's config and state, the OCI spec and the runtime's record: what `run` writes and the monitor reads.</summary>
-    public static void Containers()
+    /// <summary>What the monitor reads: the container's config and state, the OCI spec and the runtime's record.</summary>
+    public static void Monitor()
     {
         _ = ContainerJsonContext.Default.Options.GetTypeInfo(typeof(ContainerConfig));
         _ = ContainerJsonContext.Default.Options.GetTypeInfo(typeof(ContainerState));
@@ -17,6 +17,20 @@ public static class JsonWarmUp
         _ = Skiff.Runtime.Containers.StateJsonContext.Default.Options.GetTypeInfo(typeof(Skiff.Runtime.Containers.ContainerRecord));
     }
 
-    /// <summary>Runs <see cref="Containers"/> on a thread of its own (the CLI's run, while it resolves the image).</summary>
-    public static void ContainersInBackground() => new Thread(Containers) { IsBackground = true, Name = "json warm-up" }.Start();
+    /// <summary>
+    /// What `run` and `create` write, in the order they write it, on a thread of its own while the CLI resolves
+    /// the image: the container's config and state, the default seccomp profile (read from the binary's
+    /// resources, another reflection path) and the OCI spec.
+    /// </summary>
+    public static void CreateInBackground() => new Thread(() =>
+    {
+        _ = ContainerJsonContext.Default.Options.GetTypeInfo(typeof(ContainerConfig));
+        _ = ContainerJsonContext.Default.Options.GetTypeInfo(typeof(ContainerState));
+        _ = Seccomp.SeccompProfileResolver.LoadDefault();
+        _ = Spec.SpecJsonContext.Default.Options.GetTypeInfo(typeof(Spec.RuntimeSpec));
+    })
+    {
+        IsBackground = true,
+        Name = "json warm-up",
+    }.Start();
 }

@@ -42,7 +42,7 @@ public static class MonitorEntry
             // Started before the container existed (MonitorLauncher.Prepare): what does not depend on the
             // container is done while the CLI still creates it.
             preparedRuntime = builtInRuntime?.Invoke(store.RuntimeRoot);
-            JsonWarmUp.Containers();
+            JsonWarmUp.Monitor();
             if (ReceiveId(sync) is not { } received)
             {
                 return 0; // the CLI failed (or was killed) before the container existed

@@ -23,7 +23,6 @@ public static class RunCommand
 
             // The monitor starts first and gets ready while the image is resolved and the bundle written;
             // the JSON metadata for the container's files is built meanwhile too.
-            JsonWarmUp.ContainersInBackground();
             (SafeFileHandle? ours, SafeFileHandle? theirs) = background ? (null, null) : UnixSockets.SeqPacketPair();
             ContainerConfig config;
             try
@@ -31,6 +30,7 @@ public static class RunCommand
                 using (theirs)
                 using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs))
                 {
+                    JsonWarmUp.CreateInBackground();
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
                     lifecycle.Start(config.Id, theirs, monitor);
                 }

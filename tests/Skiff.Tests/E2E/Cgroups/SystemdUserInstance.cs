@@ -84,6 +84,13 @@ internal sealed class SystemdUserInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The user's namespace holder was started in the delegated group by the first command: stop it,
+        // or the group cannot be removed.
+        if (!_holder.HasExited)
+        {
+            await SkiffAsync("system", "migrate");
+        }
+
         if (_manager is { HasExited: false })
         {
             // SIGTERM (runuser passes it on): systemd stops its units, their processes and its bus, then exits.
@@ -108,7 +115,18 @@ internal sealed class SystemdUserInstance : IAsyncDisposable
             await _holder.WaitForExitAsync();
         }
 
-        RemoveGroup(Path.Combine("/sys/fs/cgroup/unified", Group));
+        // A group stays populated until its last task has fully exited (systemd's children, the holder's
+        // sleep): try for a while.
+        string directory = Path.Combine("/sys/fs/cgroup/unified", Group);
+        for (int attempt = 0; attempt < 50 && Directory.Exists(directory); attempt++)
+        {
+            RemoveGroup(directory);
+            if (Directory.Exists(directory))
+            {
+                Log($"attempt {attempt}: {directory} still there: {string.Join(' ', Directory.GetFileSystemEntries(directory).Where(Directory.Exists))} procs {File.ReadAllText(Path.Combine(directory, "cgroup.procs")).Replace('\n', ' ')}");
+                await Task.Delay(100);
+            }
+        }
     }
 
     private IEnumerable<string> InNamespace() =>
