@@ -25,7 +25,14 @@ public sealed class UserNamespaceHolder(string directory)
     /// <summary>Tells the native entry stage to hold the namespaces instead of starting .NET (see nsenter.c).</summary>
     public const string PauseVariable = "_SKIFF_NS_PAUSE";
 
-    public string StateFile => Path.Combine(directory, "pause.pid");
+    /// <summary>Read by the native entry stage too (nsenter.c), which joins the holder without starting .NET twice.</summary>
+    public const string StateFileName = "pause.pid";
+
+    public const string SubordinateUids = "/etc/subuid";
+
+    public const string SubordinateGids = "/etc/subgid";
+
+    public string StateFile => Path.Combine(directory, StateFileName);
 
     private string LockFile => Path.Combine(directory, "pause.lock");
 
@@ -89,7 +96,7 @@ public sealed class UserNamespaceHolder(string directory)
         int pid = await StartAsync(map, launcher, executable, cancellationToken).ConfigureAwait(false);
         long start = ProcessStartTime.TryRead(pid) ?? throw SkiffException.Internal("the rootless user namespace holder ended at once");
         string userNamespace = NamespaceOf(pid) ?? throw SkiffException.Internal("cannot read the rootless user namespace holder's namespace");
-        AtomicFile.Replace(StateFile, System.Text.Encoding.UTF8.GetBytes(new UserNamespaceHolderRecord(pid, start, userNamespace, maps).Format()));
+        AtomicFile.Replace(StateFile, System.Text.Encoding.UTF8.GetBytes(new UserNamespaceHolderRecord(pid, start, userNamespace, UserNamespaceHolderRecord.DescribeSubordinateFiles(SubordinateUids, SubordinateGids), maps).Format()));
         return pid;
     }
 

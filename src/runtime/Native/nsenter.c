@@ -19,6 +19,12 @@
 //   'E' errno s  child -> parent: step s failed with errno; the process then exits 125
 // When a fork was needed, the intermediate process exits 0 right after 'P': the launcher must be a
 // child subreaper (the monitor is) to wait for the grandchild.
+//
+// Without _SKIFF_NS_SYNC, a rootless skiff whose verb runs in skiff's user namespace joins the namespace
+// of the user's holder (pause.pid, see UserNamespaceHolder.cs) here, as podman's C constructor joins its
+// pause process: the CLI continues inside it and need not start itself again. Only when the holder is
+// valid and the verb needs nothing the C# side decides (see shortcut_verbs); otherwise nothing happens
+// and the C# side re-executes skiff as before.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,8 +32,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -173,11 +182,198 @@ static void hold_forever(void)
         pause();
 }
 
-__attribute__((constructor)) static void skiff_nsenter(void)
+// Verbs of CommandTree.UserNamespaceVerbs that always run in the user namespace with a mount namespace
+// of their own. Left out: those whose namespaces the C# side chooses (container: cp/export/exec; network,
+// start, restart: the rootless network namespace's user namespace). A unit test keeps this list and
+// UserNamespaceVerbs in step.
+static const char *const shortcut_verbs[] = {
+    "unshare", "run", "create", "rm", "pull", "push", "image", "tag", "rmi", "import", "load", "volume", NULL,
+};
+
+// Global options that take a separate value (Program.cs FindVerb skips the same).
+static const char *const valued_globals[] = {"--root", "--runroot", "--log-level", "--storage-driver", "--cgroup-manager", NULL};
+
+static int one_of(const char *word, const char *const *list)
 {
-    const char *sync = getenv("_SKIFF_NS_SYNC");
-    if (sync == NULL)
+    for (size_t i = 0; list[i] != NULL; i++)
+        if (strcmp(word, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+// --network values that never mean a user-defined network (those need the network's user namespace).
+static int plain_network(const char *value)
+{
+    static const char *const plain[] = {"none", "host", "pasta", "slirp4netns", NULL};
+    if (one_of(value, plain))
+        return 1;
+    return strncmp(value, "pasta:", 6) == 0 || strncmp(value, "slirp4netns:", 12) == 0;
+}
+
+// True when argv asks for a verb of shortcut_verbs and nothing that would make the C# side decide
+// otherwise (help, a network that may be user-defined). Errs on the side of "no": the re-exec is always right.
+static int shortcut_wanted(int argc, char **argv)
+{
+    int verb = -1;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-') {
+            if (one_of(argv[i], valued_globals))
+                i++;
+            continue;
+        }
+        verb = i;
+        break;
+    }
+    if (verb < 0 || !one_of(argv[verb], shortcut_verbs))
+        return 0;
+    int runs = strcmp(argv[verb], "run") == 0 || strcmp(argv[verb], "create") == 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            return 0;
+        if (!runs)
+            continue;
+        const char *value = NULL;
+        if (strcmp(a, "--network") == 0 || strcmp(a, "--net") == 0) {
+            if (i + 1 >= argc)
+                return 0;
+            value = argv[i + 1];
+        } else if (strncmp(a, "--network=", 10) == 0) {
+            value = a + 10;
+        } else if (strncmp(a, "--net=", 6) == 0) {
+            value = a + 6;
+        }
+        if (value != NULL && !plain_network(value))
+            return 0;
+    }
+    return 1;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n;
+    do {
+        n = read(fd, buf, size - 1);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n >= 0)
+        buf[n] = '\0';
+    return n;
+}
+
+// Field 22 of /proc/PID/stat (start time), or -1 when the process is gone or a zombie.
+static long long start_time(long pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    if (read_small(path, buf, sizeof buf) <= 0)
+        return -1;
+    char *p = strrchr(buf, ')');
+    if (p == NULL || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+        return -1;
+    p += 2;
+    for (int field = 3; field < 22; field++) {
+        p = strchr(p, ' ');
+        if (p == NULL)
+            return -1;
+        p++;
+    }
+    return strtoll(p, NULL, 10);
+}
+
+static int file_stamp_matches(const char *path, long long size, long long mtime)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return size == -1 && mtime == -1;
+    return (long long)st.st_size == size && (long long)st.st_mtim.tv_sec == mtime;
+}
+
+// Opens the holder's user namespace when pause.pid names a live holder (same start time, same namespace)
+// started with today's /etc/subuid and /etc/subgid; -1 otherwise.
+// The directory is StorePaths' default rootless runroot: $XDG_RUNTIME_DIR/skiff, else $TMPDIR (or /tmp)/skiff-run-UID.
+static int open_holder(uid_t uid)
+{
+    char path[4096], buf[4096];
+    const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
+    const char *tmp = getenv("TMPDIR");
+    int len = runtime_dir != NULL && runtime_dir[0] != '\0'
+        ? snprintf(path, sizeof path, "%s/skiff/pause.pid", runtime_dir)
+        : snprintf(path, sizeof path, "%s/skiff-run-%u/pause.pid", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp", (unsigned)uid);
+    if (len < 0 || len >= (int)sizeof path)
+        return -1;
+    if (read_small(path, buf, sizeof buf) <= 0)
+        return -1;
+    long pid;
+    long long start, uid_size, uid_mtime, gid_size, gid_mtime;
+    char userns[64];
+    if (sscanf(buf, "%ld\nstart %lld\nuserns %63s\nsubids %lld:%lld %lld:%lld", &pid, &start, userns, &uid_size,
+               &uid_mtime, &gid_size, &gid_mtime) != 7 || pid <= 0)
+        return -1;
+    if (!file_stamp_matches("/etc/subuid", uid_size, uid_mtime) || !file_stamp_matches("/etc/subgid", gid_size, gid_mtime))
+        return -1;
+    if (start_time(pid) != start)
+        return -1;
+    snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char link[64];
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    // Checked after opening: the pid cannot have been reused for the namespace we hold now.
+    if (n <= 0 || (link[n] = '\0', strcmp(link, userns) != 0) || start_time(pid) != start) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void join_holder(int argc, char **argv)
+{
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    if (uid == 0 || getenv("_SKIFF_ROOTLESS") != NULL || !shortcut_wanted(argc, argv))
         return;
+    int fd = open_holder(uid);
+    if (fd < 0)
+        return;
+
+    // What the C# side passes to the skiff it re-executes (CurrentUser.RootlessVariable): who we are outside.
+    char identity[320];
+    struct passwd entry, *found = NULL;
+    char pwbuf[1024];
+    if (getpwuid_r(uid, &entry, pwbuf, sizeof pwbuf, &found) == 0 && found != NULL && strlen(found->pw_name) < 256)
+        snprintf(identity, sizeof identity, "%u:%u:%s", (unsigned)uid, (unsigned)gid, found->pw_name);
+    else
+        snprintf(identity, sizeof identity, "%u:%u:%u", (unsigned)uid, (unsigned)gid, (unsigned)uid);
+
+    if (setns(fd, CLONE_NEWUSER) < 0) {
+        close(fd);
+        return;
+    }
+    close(fd);
+    // Inside now: there is no way back, so a failure ends the command.
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || unshare(CLONE_NEWNS) < 0) {
+        fprintf(stderr, "Error: cannot enter skiff's rootless user namespace: %s\nHint: run 'skiff system migrate' and try again\n", strerror(errno));
+        _exit(125);
+    }
+    setenv("_SKIFF_ROOTLESS", identity, 1);
+    setenv("_SKIFF_NS_ENTERED", "1", 1);
+}
+
+// glibc passes argc, argv and envp to ELF constructors.
+__attribute__((constructor)) static void skiff_nsenter(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    const char *sync = getenv("_SKIFF_NS_SYNC");
+    if (sync == NULL) {
+        if (argv != NULL)
+            join_holder(argc, argv);
+        return;
+    }
     sync_fd = atoi(sync);
     if (sync_fd <= 2)
         return;

@@ -67,11 +67,15 @@ public sealed class UserNamespaceHolderTests(ITestOutputHelper output)
         await skiff.ImportBusyboxAsync("busybox");
         Holder old = ReadHolder(skiff);
 
-        // As if /etc/subuid had changed since the holder started: its recorded maps are not the user's.
+        // As if /etc/subuid had changed since the holder started: its recorded maps are not the user's, and the
+        // files' size and mtime (what the native entry stage compares before joining) are not those recorded.
         string file = skiff.Sandbox.UserNamespaceHolderFile;
         string text = File.ReadAllText(file);
         Assert.Contains("\nuid 1 ", text, StringComparison.Ordinal);
-        File.WriteAllText(file, text.Replace("\nuid 1 ", "\nuid 2 ", StringComparison.Ordinal));
+        string[] lines = text.Replace("\nuid 1 ", "\nuid 2 ", StringComparison.Ordinal).Split('\n');
+        Assert.StartsWith("subids ", lines[3], StringComparison.Ordinal);
+        lines[3] = "subids 1:1 1:1";
+        File.WriteAllText(file, string.Join('\n', lines));
 
         (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "true")).AssertSuccess();
         Holder replacement = ReadHolder(skiff);
@@ -102,7 +106,7 @@ public sealed class UserNamespaceHolderTests(ITestOutputHelper output)
             string start = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
             File.WriteAllText(
                 skiff.Sandbox.UserNamespaceHolderFile,
-                $"{stranger}\nstart {start}\nuserns user:[1]\nuid 0 {skiff.Sandbox.User!.Uid} 1\n");
+                $"{stranger}\nstart {start}\nuserns user:[1]\nsubids 1:1 1:1\nuid 0 {skiff.Sandbox.User!.Uid} 1\n");
             (await skiff.RunAsync("system", "migrate")).AssertSuccess();
             (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "true")).AssertSuccess();
             Assert.True(Directory.Exists($"/proc/{stranger}"), "a process that is not the holder was killed");

@@ -10,7 +10,7 @@ public sealed class UserNamespaceHolderRecordTests
     [Fact]
     public void Round_trips_and_starts_with_the_pid_as_podmans_pause_pid()
     {
-        var record = new UserNamespaceHolderRecord(4242, 987654, "user:[4026532001]", UserNamespaceHolderRecord.DescribeMaps(Map));
+        var record = new UserNamespaceHolderRecord(4242, 987654, "user:[4026532001]", "120:1700000000 120:1700000001", UserNamespaceHolderRecord.DescribeMaps(Map));
         string text = record.Format();
         Assert.StartsWith("4242\n", text, StringComparison.Ordinal);
         Assert.Equal(record, UserNamespaceHolderRecord.TryParse(text));
@@ -27,9 +27,10 @@ public sealed class UserNamespaceHolderRecordTests
     [Theory]
     [InlineData("")]
     [InlineData("4242\n")]
-    [InlineData("x\nstart 1\nuserns user:[1]\n")]
-    [InlineData("4242\nstart x\nuserns user:[1]\n")]
-    [InlineData("4242\nbegin 1\nuserns user:[1]\n")]
-    [InlineData("-1\nstart 1\nuserns user:[1]\n")]
+    [InlineData("4242\nstart 1\nuserns user:[1]\nuid 0 1001 1\n")]
+    [InlineData("x\nstart 1\nuserns user:[1]\nsubids 1:1 1:1\n")]
+    [InlineData("4242\nstart x\nuserns user:[1]\nsubids 1:1 1:1\n")]
+    [InlineData("4242\nbegin 1\nuserns user:[1]\nsubids 1:1 1:1\n")]
+    [InlineData("-1\nstart 1\nuserns user:[1]\nsubids 1:1 1:1\n")]
     public void Rejects_damaged_records(string text) => Assert.Null(UserNamespaceHolderRecord.TryParse(text));
 }

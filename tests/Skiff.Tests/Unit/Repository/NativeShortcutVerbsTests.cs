@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+using Skiff.Cli.Commands;
+using Skiff.Tests.Support;
+
+namespace Skiff.Tests.Unit.Repository;
+
+/// <summary>
+/// The native entry stage joins the rootless user namespace itself for some verbs (nsenter.c shortcut_verbs);
+/// CommandTree.UserNamespaceVerbs is the list of record. Every verb added there must be put on one side
+/// consciously: in the C list, or among the verbs whose namespaces the C# side chooses.
+/// </summary>
+public sealed class NativeShortcutVerbsTests
+{
+    /// <summary>Program.cs decides their namespaces: container cp/export/exec, and the rootless network's user namespace.</summary>
+    private static readonly string[] DecidedByTheCli = ["container", "network", "start", "restart"];
+
+    [Fact]
+    public void The_native_shortcut_verbs_are_the_user_namespace_verbs_the_cli_does_not_decide_itself()
+    {
+        string source = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "src", "runtime", "Native", "nsenter.c"));
+        Match list = Regex.Match(source, @"shortcut_verbs\[\] = \{(?<body>[^}]*)\}");
+        Assert.True(list.Success, "shortcut_verbs not found in nsenter.c");
+        string[] native = Regex.Matches(list.Groups["body"].Value, "\"([^\"]+)\"").Select(m => m.Groups[1].Value).Order().ToArray();
+        string[] expected = CommandTree.UserNamespaceVerbs.Except(DecidedByTheCli).Order().ToArray();
+        Assert.Equal(expected, native);
+    }
+}
