@@ -173,6 +173,18 @@ public sealed class BundleWriter(ContainerStore store)
             namespaces.Add((JsonNode)new JsonObject { ["type"] = "cgroup" });
         }
 
+        IReadOnlyDictionary<string, string> sysctls = ContainerSysctls.ForBundle(config);
+        if (sysctls.Count > 0)
+        {
+            var sysctl = new JsonObject();
+            foreach ((string key, string value) in sysctls)
+            {
+                sysctl[key] = value;
+            }
+
+            spec["linux"]!["sysctl"] = sysctl;
+        }
+
         if (!config.Resources.IsEmpty)
         {
             spec["linux"]!["resources"] = OciResources.ToJson(config.Resources);

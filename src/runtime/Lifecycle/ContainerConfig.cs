@@ -47,6 +47,9 @@ public sealed record ContainerConfig
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>--sysctl KEY=VALUE, validated by <see cref="ContainerSysctls"/> (defaults are added in the bundle).</summary>
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
     /// <summary>k8s-file (default), json-file or none.</summary>
     public string LogDriver { get; init; } = "k8s-file";
 

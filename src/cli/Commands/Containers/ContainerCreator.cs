@@ -140,6 +140,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         };
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
         config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
+        config = config with { Sysctls = ContainerSysctls.Parse(parse.GetValue(options.Sysctl) ?? [], config.NetworkMode) };
 
         // Held until the container is stored: its address is taken from those of the stored containers.
         using Runtime.Fds.DescriptorLock? networkLock = NetworkMode.Parse(config.NetworkMode) is { Kind: NetworkKind.Bridge }

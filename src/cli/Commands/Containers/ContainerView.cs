@@ -178,6 +178,13 @@ public static class ContainerView
         json.WriteEndObject();
         WriteStrings(json, "Binds", config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
         WriteStrings(json, "GroupAdd", config.GroupAdd);
+        json.WriteStartObject("Sysctls");
+        foreach ((string key, string value) in config.Sysctls)
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
         json.WriteStartArray("Ulimits");
         foreach (string ulimit in config.Ulimits)
         {

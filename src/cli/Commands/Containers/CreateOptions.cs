@@ -46,6 +46,8 @@ public sealed class CreateOptions
 
     public Option<string[]> Label { get; } = new("--label", "-l") { Description = "Set metadata on the container" };
 
+    public Option<string[]> Sysctl { get; } = new("--sysctl") { Description = "Set a namespaced kernel parameter (KEY=VALUE: net.*, fs.mqueue.*, kernel.msg*/sem/shm*)" };
+
     public Option<string> Pull { get; } = new("--pull") { Description = "Pull image policy (always, missing, never)", DefaultValueFactory = _ => "missing" };
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress output information when pulling images" };
@@ -90,7 +92,7 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
-            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Sysctl, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {

@@ -67,4 +67,26 @@ public sealed class ImageContainerTests(ITestOutputHelper output)
         string snapshots = Path.Combine(skiff.Sandbox.StorageRoot, "containers", ".snapshots");
         Assert.True(!Directory.Exists(snapshots) || !Directory.EnumerateFileSystemEntries(snapshots).Any(), "snapshots of refused containers left behind");
     }
+
+    [Theory, RootAndRootless]
+    public async Task Sysctls_from_flags_and_podmans_ping_default_reach_the_container(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        const string Probe = "cat /proc/sys/net/ipv4/ping_group_range /proc/sys/kernel/shmmax";
+
+        // podman's default_sysctls: every group may open ICMP echo sockets in the container's network namespace.
+        Assert.Equal("0\t0\n", (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "cat", "/proc/sys/net/ipv4/ping_group_range")).AssertSuccess().Stdout);
+        foreach (string runtime in new[] { "skiff", "runc" })
+        {
+            ProcessResult set = (await skiff.RunAsync("run", "--rm", "--runtime", runtime, "--network", "none", "--sysctl", "net.ipv4.ping_group_range=0 5", "--sysctl", "kernel.shmmax=65536", "busybox", "sh", "-c", Probe)).AssertSuccess();
+            Assert.Equal("0\t5\n65536\n", set.Stdout);
+        }
+
+        (await skiff.RunAsync("create", "--name", "sys", "--sysctl", "net.core.somaxconn=100", "busybox", "true")).AssertSuccess();
+        Assert.Equal("{\"net.core.somaxconn\":\"100\"}\n", (await skiff.RunAsync("inspect", "--format", "{{json .HostConfig.Sysctls}}", "sys")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("run", "--rm", "--sysctl", "vm.swappiness=1", "busybox", "true")).AssertError(125, "is not allowed");
+        (await skiff.RunAsync("run", "--rm", "--network", "host", "--sysctl", "net.ipv4.ip_forward=1", "busybox", "true")).AssertError(125, "--network host");
+        (await skiff.RunAsync("rm", "sys")).AssertSuccess();
+    }
 }

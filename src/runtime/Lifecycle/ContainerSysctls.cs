@@ -1,0 +1,71 @@
+using Skiff.Core.Errors;
+
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// <c>--sysctl KEY=VALUE</c> as podman takes it: only the namespaced sysctls a container may change (IPC ones,
+/// <c>fs.mqueue.*</c>, and <c>net.*</c> when it has a network namespace of its own), plus podman's default
+/// <c>net.ipv4.ping_group_range=0 0</c>, which lets every user in the container ping without NET_RAW.
+/// </summary>
+public static class ContainerSysctls
+{
+    /// <summary>containers.conf's default_sysctls: unprivileged ICMP echo sockets for all groups inside.</summary>
+    public const string PingGroupRange = "net.ipv4.ping_group_range";
+
+    private static readonly HashSet<string> IpcKeys = new(StringComparer.Ordinal)
+    {
+        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+    };
+
+    /// <summary>The flags' sysctls, validated; later flags win as in docker.</summary>
+    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> flags, string networkMode)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string flag in flags)
+        {
+            int equals = flag.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw SkiffException.InvalidArgument($"--sysctl {flag}: not in the format KEY=VALUE", "e.g. --sysctl net.ipv4.ip_forward=1");
+            }
+
+            string key = flag[..equals].Trim();
+            bool network = key.StartsWith("net.", StringComparison.Ordinal);
+            if (!network && !IpcKeys.Contains(key) && !key.StartsWith("fs.mqueue.", StringComparison.Ordinal))
+            {
+                throw SkiffException.InvalidArgument(
+                    $"sysctl \"{key}\" is not allowed",
+                    "only namespaced sysctls can be set for a container: net.*, fs.mqueue.* and kernel.msg*/sem/shm*");
+            }
+
+            if (network && networkMode == "host")
+            {
+                throw SkiffException.InvalidArgument(
+                    $"sysctl \"{key}\" cannot be set with --network host",
+                    "net.* sysctls need a network namespace of the container's own; drop --network host");
+            }
+
+            result[key] = flag[(equals + 1)..];
+        }
+
+        return result;
+    }
+
+    /// <summary>What the bundle sets: the defaults for the container's namespaces, then the user's.</summary>
+    public static IReadOnlyDictionary<string, string> ForBundle(ContainerConfig config)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        // The range is in the container's gids: without a gid 0 in its map the kernel would refuse "0 0".
+        if (config.NetworkMode != "host" && (config.IdMappings is null || config.IdMappings.HostGid(0) is not null))
+        {
+            result[PingGroupRange] = "0 0";
+        }
+
+        foreach ((string key, string value) in config.Sysctls)
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
+}
