@@ -172,7 +172,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         try
         {
             config = config with { Mounts = ResolveVolumes(requestedMounts, imageVolumes, volumes, anonymous) };
-            store.Create(config);
+            config = StoreWithFreeName(store, config, randomName: name is null);
         }
         catch
         {
@@ -200,6 +200,25 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// Stores the container. A generated name that another container already has is drawn again, as docker
+    /// does: there are 2,000 of them, so with 20 containers stored one run in a hundred failed with a name conflict.
+    /// </summary>
+    private static ContainerConfig StoreWithFreeName(ContainerStore store, ContainerConfig config, bool randomName)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return store.Create(config);
+            }
+            catch (SkiffException e) when (randomName && e.Kind == ErrorKind.Conflict && attempt < 50)
+            {
+                config = config with { Name = ContainerNames.Random() };
+            }
+        }
     }
 
     /// <summary>
