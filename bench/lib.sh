@@ -61,6 +61,8 @@ make_workdir() {
 cleanup_workdir() {
     if [ -n "${registry_pid:-}" ]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; fi
     if [ -n "${work:-}" ] && [ -d "$work" ]; then
+        # The rootless user namespace's holder (pause process) recorded under the bench user's XDG_RUNTIME_DIR.
+        if [ -f "$work/user/run/skiff/pause.pid" ] && [ -n "${SKIFF:-}" ]; then as_user "$SKIFF" system migrate 2>/dev/null || true; fi
         # Unmount anything a tool left mounted below the work directory, deepest first.
         awk -v p="$work/" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
         rm -rf --one-file-system "$work" 2>/dev/null || true

@@ -30,6 +30,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>The <c>__port-forward</c> serving the loopback-bound TCP ports of a pasta-connected container (0: none).</summary>
     private int forwarderPid;
 
+    /// <summary>A helper runs that could not be recorded on disk (<see cref="HelperRecord"/>): only this process can stop it.</summary>
+    private bool unrecorded;
+
     public void Connect(ContainerConfig config, int pid)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
@@ -85,6 +88,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             if (forwarded.Count > 0)
             {
                 forwarderPid = PortForwarderProcess.Start(netns, LoopbackPortRouting.ContainerTarget, forwarded);
+                unrecorded |= !HelperRecord.TryWrite(ForwarderRecord(config.Id), forwarderPid);
             }
         }
         else
@@ -93,8 +97,14 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
     }
 
-    /// <summary>slirp4netns quits when its exit pipe closes, and a port forwarder is known by its pid only.</summary>
-    public bool HoldsProcessState => slirpExit is not null || forwarderPid != 0 || bridge?.HoldsProcessState == true;
+    /// <summary>
+    /// The helpers are recorded on disk, so the skiff that records the exit after skiff-relay stops them; only
+    /// a helper that could not be recorded keeps the monitor.
+    /// </summary>
+    public bool HoldsProcessState => unrecorded || bridge?.HoldsProcessState == true;
+
+    /// <summary>slirp4netns quits when its exit pipe closes: the pipe goes along into skiff-relay (and on into <c>__monitor-exit</c>).</summary>
+    public IReadOnlyList<System.Runtime.InteropServices.SafeHandle> DescriptorsToKeep => slirpExit is null ? [] : [slirpExit];
 
     public void Disconnect(ContainerConfig config)
     {
@@ -104,8 +114,10 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             return;
         }
 
-        PortForwarderProcess.Stop(forwarderPid);
+        // After a handover to skiff-relay this is a new program in the same process: the records name the helpers.
+        PortForwarderProcess.Stop(forwarderPid != 0 ? forwarderPid : HelperRecord.TryReadLive(ForwarderRecord(config.Id)) ?? 0);
         forwarderPid = 0;
+        HelperRecord.Delete(ForwarderRecord(config.Id));
         if (slirpExit is not null)
         {
             // Closing the exit descriptor is slirp4netns's signal to quit.
@@ -113,10 +125,18 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             slirpExit = null;
             Reap(slirpPid, TimeSpan.FromSeconds(5));
         }
+        else if (HelperRecord.TryReadLive(Slirp4netnsRecord(config.Id)) is int slirp)
+        {
+            // Its exit descriptor is still open in this process, under a number this program does not know.
+            ChildProcesses.TrySignal(slirp, 15);
+            Reap(slirp, TimeSpan.FromSeconds(5));
+        }
+
+        HelperRecord.Delete(Slirp4netnsRecord(config.Id));
 
         // pasta quits by itself once the namespace file is gone; the pid file stops it if it did not.
         NetworkNamespaceFile.Remove(NetworkNamespaceFile.PathFor(store, config.Id));
-        StopPasta(PastaPidFile(config.Id));
+        StopPasta(PastaPidFile(config.Id), waitForExit: PastaMayHoldPorts(config));
         try
         {
             File.Delete(Slirp4netnsSocket(config.Id));
@@ -139,6 +159,10 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     }
 
     private string PastaPidFile(string id) => Path.Combine(store.RunDirectory(id), "pasta.pid");
+
+    private string ForwarderRecord(string id) => Path.Combine(store.RunDirectory(id), "port-forward.pid");
+
+    private string Slirp4netnsRecord(string id) => Path.Combine(store.RunDirectory(id), "slirp4netns.pid");
 
     // Unix socket paths are limited to 108 bytes, hence the short socket directory.
     private string Slirp4netnsSocket(string id) => Path.Combine(store.SocketDirectory, id[..16] + ".slirp");
@@ -232,6 +256,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             }
         }
 
+        unrecorded |= !HelperRecord.TryWrite(Slirp4netnsRecord(id), slirpPid);
         foreach (PortMapping port in ports)
         {
             Slirp4netnsNetwork.AddPort(socket, port);
@@ -258,8 +283,20 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         return text.ToString();
     }
 
-    /// <summary>Stops the pasta recorded in <paramref name="pidFile"/> if it still runs, after checking the pid is still that pasta.</summary>
-    private static void StopPasta(string pidFile)
+    /// <summary>Whether the container's pasta may listen on host ports (then its stop waits until they are free).</summary>
+    private static bool PastaMayHoldPorts(ContainerConfig config)
+    {
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
+        return mode.Kind != NetworkKind.Pasta || LoopbackPortRouting.PastaMayListen(mode.Options, config.Ports);
+    }
+
+    /// <summary>
+    /// Stops the pasta recorded in <paramref name="pidFile"/> if it still runs, after checking the pid is still
+    /// that pasta. Without <paramref name="waitForExit"/> it waits only until pasta's program is gone: the rest of
+    /// its exit, closing its tap device, waits for the kernel to unregister the device (rcu_barrier, 20-60 ms
+    /// measured here) and holds nothing anyone needs, so the reaping goes on in the background.
+    /// </summary>
+    private static void StopPasta(string pidFile, bool waitForExit)
     {
         string text;
         try
@@ -273,23 +310,21 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
         {
-            string cmdline;
-            try
-            {
-                cmdline = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                cmdline = string.Empty;
-            }
-
             // A recycled pid must not be signalled: the helper's command line names the pid file we gave it.
-            if (cmdline.Contains(pidFile, StringComparison.Ordinal))
+            if (CommandLine(pid).Contains(pidFile, StringComparison.Ordinal))
             {
                 ChildProcesses.TrySignal(pid, 15);
             }
 
-            Reap(pid, TimeSpan.FromSeconds(5));
+            if (waitForExit)
+            {
+                Reap(pid, TimeSpan.FromSeconds(5));
+            }
+            else
+            {
+                WaitUntilProgramGone(pid, pidFile, TimeSpan.FromSeconds(5));
+                _ = Task.Run(() => Reap(pid, TimeSpan.FromSeconds(30)));
+            }
         }
 
         try
@@ -298,6 +333,42 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="pid"/> no longer runs the helper named by <paramref name="marker"/>: its
+    /// command line empties as soon as the kernel has released its memory, early in its exit, while its exit
+    /// status comes only after its files are closed. There is no notification for that point, hence the short polls.
+    /// </summary>
+    private static void WaitUntilProgramGone(int pid, string marker, TimeSpan timeout)
+    {
+        using SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        if (pidFd is null)
+        {
+            return;
+        }
+
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (CommandLine(pid).Contains(marker, StringComparison.Ordinal) && !PollSet.WaitReadable(pidFd, 1))
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                ChildProcesses.TrySignal(pid, 9);
+                return;
+            }
+        }
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
         }
     }
 

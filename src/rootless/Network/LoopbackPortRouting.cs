@@ -28,6 +28,14 @@ public static class LoopbackPortRouting
         return (forwarded, pasta);
     }
 
+    /// <summary>
+    /// Whether pasta may listen on host ports for a container with these published ports and these pasta options
+    /// (ports can be in the user's own options too): the next container must then find them free, so stopping
+    /// that pasta waits for its whole exit.
+    /// </summary>
+    public static bool PastaMayListen(IEnumerable<string> pastaOptions, IEnumerable<PublishedPort> ports) =>
+        pastaOptions.Any(o => o != "--map-gw") || ports.Any(p => !IsForwarded(p));
+
     private static bool IsForwarded(PublishedPort port) =>
         port.Protocol == "tcp"
         && IPAddress.TryParse(port.HostIp, out IPAddress? address)

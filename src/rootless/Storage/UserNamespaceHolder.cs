@@ -19,10 +19,14 @@ namespace Skiff.Rootless.Storage;
 /// (not under --runroot: one namespace per user, as podman's), started on first need, checked before every
 /// use (pid, start time, namespace inode, id maps) and replaced when dead or when the maps changed.
 /// Killing it is harmless: running containers keep their namespace; the next command makes a new holder.
+/// It also ends by itself within about 20 s once its record is removed (runtime directory deleted) or replaced.
 /// </summary>
 public sealed class UserNamespaceHolder(string directory)
 {
-    /// <summary>Tells the native entry stage to hold the namespaces instead of starting .NET (see nsenter.c).</summary>
+    /// <summary>
+    /// Tells the native entry stage to hold the namespaces instead of starting .NET (see nsenter.c); the value is
+    /// the record's path: the holder ends by itself once the record is gone or names another holder.
+    /// </summary>
     public const string PauseVariable = "_SKIFF_NS_PAUSE";
 
     /// <summary>Read by the native entry stage too (nsenter.c), which joins the holder without starting .NET twice.</summary>
@@ -93,7 +97,7 @@ public sealed class UserNamespaceHolder(string directory)
             ChildProcesses.TrySignal(found.Pid, 9);
         }
 
-        int pid = await StartAsync(map, launcher, executable, cancellationToken).ConfigureAwait(false);
+        int pid = await StartAsync(map, launcher, executable, StateFile, cancellationToken).ConfigureAwait(false);
         long start = ProcessStartTime.TryRead(pid) ?? throw SkiffException.Internal("the rootless user namespace holder ended at once");
         string userNamespace = NamespaceOf(pid) ?? throw SkiffException.Internal("cannot read the rootless user namespace holder's namespace");
         AtomicFile.Replace(StateFile, System.Text.Encoding.UTF8.GetBytes(new UserNamespaceHolderRecord(pid, start, userNamespace, UserNamespaceHolderRecord.DescribeSubordinateFiles(SubordinateUids, SubordinateGids), maps).Format()));
@@ -132,13 +136,13 @@ public sealed class UserNamespaceHolder(string directory)
         return stopped;
     }
 
-    private static async Task<int> StartAsync(IdMap map, NamespaceLauncher launcher, string executable, CancellationToken cancellationToken)
+    private static async Task<int> StartAsync(IdMap map, NamespaceLauncher launcher, string executable, string stateFile, CancellationToken cancellationToken)
     {
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
 
         // Only what the entry stage reads: the holder never runs .NET, and its environment is readable in /proc.
-        var spawn = new SpawnRequest(executable, ["__pause"], new Dictionary<string, string> { [PauseVariable] = "1" })
+        var spawn = new SpawnRequest(executable, ["__pause"], new Dictionary<string, string> { [PauseVariable] = stateFile })
         {
             Descriptors = [(nullIn, 0), (nullOut, 1), (nullOut, 2)],
             NewSession = true,

@@ -569,6 +569,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             Descriptors.KeepAcrossExec(handle);
         }
 
+        foreach (System.Runtime.InteropServices.SafeHandle handle in network?.DescriptorsToKeep ?? [])
+        {
+            Descriptors.KeepAcrossExec(handle);
+        }
+
         var handover = new RelayHandover(
             target.Root,
             target.RunRoot,

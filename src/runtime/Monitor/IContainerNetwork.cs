@@ -30,4 +30,10 @@ public interface IContainerNetwork
     /// the monitor must not replace itself with skiff-relay: <see cref="Disconnect"/> would find nothing to stop.
     /// </summary>
     bool HoldsProcessState => false;
+
+    /// <summary>
+    /// Descriptors the connection needs kept open while the container runs (a helper that quits when its pipe
+    /// closes): they go along when the monitor replaces itself with skiff-relay.
+    /// </summary>
+    IReadOnlyList<System.Runtime.InteropServices.SafeHandle> DescriptorsToKeep => [];
 }

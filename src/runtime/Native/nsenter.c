@@ -8,9 +8,10 @@
 //   _SKIFF_NS_PATH_<name>=file  join the namespace bound at file (e.g. /run/netns/x), <name> as in /proc/PID/ns
 //   _SKIFF_NS_FLAGS=<int>       clone flags to unshare (CLONE_NEWUSER first, then the rest)
 //   _SKIFF_NS_NOSETUID=1        stay at the mapped ids instead of switching to 0 in the new user namespace
-//   _SKIFF_NS_PAUSE=1           hold the namespaces and never start .NET: fork, report the child, which
-//                               closes every fd and sleeps until killed (the rootless user namespace's
-//                               holder, podman's "pause process"; see UserNamespaceHolder.cs)
+//   _SKIFF_NS_PAUSE=file        hold the namespaces and never start .NET: fork, report the child, which
+//                               closes every fd and sleeps until killed or until file (its pause.pid) no
+//                               longer names it (the rootless user namespace's holder, podman's "pause
+//                               process"; see UserNamespaceHolder.cs)
 // Protocol on the sync socket, messages are three int32 {tag, value, step}:
 //   'U' pid      child -> parent: user namespace created, please write uid_map/gid_map for pid
 //   'M'          parent -> child: maps written
@@ -161,7 +162,23 @@ static int join_namespaces(const char *pid, const char *types)
 
 // The holder keeps nothing open (no pipe of the command that started it may stay open, or a caller
 // reading its output would never see EOF) and ignores the signals a terminal or a session sends.
-static void hold_forever(void)
+// True while the first line of the record names this process. Unreadable for another reason than
+// absence counts as naming us: only a removed or rewritten record ends the holder.
+static int still_recorded(const char *record)
+{
+    char buf[32];
+    int fd = open(record, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno != ENOENT && errno != ENOTDIR;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0)
+        return 1;
+    buf[n] = '\0';
+    return strtol(buf, NULL, 10) == (long)getpid();
+}
+
+static void hold_forever(const char *record)
 {
     static const int ignored[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU};
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
@@ -178,8 +195,16 @@ static void hold_forever(void)
     prctl(PR_SET_NAME, "skiff-pause", 0, 0, 0);
     // Joining our user namespace opens /proc/<pid>/ns/user: a non-dumpable process would hide it.
     prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    for (;;)
-        pause();
+    // Nobody can find a holder whose record is gone (its runtime directory removed: a logout, a test
+    // sandbox) or names another holder: it would only leak. Two misses in a row, so a record being
+    // written right after the start is never taken for a missing one.
+    int misses = 0;
+    for (;;) {
+        sleep(10);
+        misses = record[0] != '\0' && !still_recorded(record) ? misses + 1 : 0;
+        if (misses >= 2)
+            _exit(0);
+    }
 }
 
 // Verbs of CommandTree.UserNamespaceVerbs that always run in the user namespace with a mount namespace
@@ -382,7 +407,11 @@ __attribute__((constructor)) static void skiff_nsenter(int argc, char **argv, ch
     const char *join_pid = getenv("_SKIFF_NS_JOIN");
     const char *join_types = getenv("_SKIFF_NS_JOIN_TYPES");
     int flags = flags_text ? (int)strtol(flags_text, NULL, 10) : 0;
-    int hold = getenv("_SKIFF_NS_PAUSE") != NULL;
+    char record[4096] = "";
+    const char *pause_record = getenv("_SKIFF_NS_PAUSE");
+    int hold = pause_record != NULL;
+    if (hold && strlen(pause_record) < sizeof record)
+        strcpy(record, pause_record);
     // The holder must not stay the launcher's child: the fork leaves it to init (or the nearest subreaper).
     int need_fork = hold;
 
@@ -423,6 +452,6 @@ __attribute__((constructor)) static void skiff_nsenter(int argc, char **argv, ch
         send_msg('P', (int32_t)getpid(), 0);
     }
     if (hold)
-        hold_forever();
+        hold_forever(record);
     setenv("_SKIFF_NS_ENTERED", "1", 1);
 }

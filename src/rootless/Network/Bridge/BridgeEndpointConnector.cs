@@ -20,6 +20,9 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
 {
     private int forwarderPid;
 
+    /// <summary>The forwarder could not be recorded on disk: only this process can stop it.</summary>
+    private bool unrecorded;
+
     public void Connect(ContainerConfig config, int pid)
     {
         NetworkEndpoint endpoint = config.NetworkEndpoint
@@ -66,8 +69,8 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         }
     }
 
-    /// <summary>The port forwarder runs: it is stopped by its pid, which only this process knows.</summary>
-    public bool HoldsProcessState => forwarderPid != 0;
+    /// <summary>The port forwarder runs and is not recorded on disk: only this process knows its pid.</summary>
+    public bool HoldsProcessState => unrecorded;
 
     /// <summary>Never throws: the container has ended and whatever is left is cleaned up as far as possible.</summary>
     public void Disconnect(ContainerConfig config)
@@ -77,7 +80,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
             return;
         }
 
-        StopForwarder();
+        StopForwarder(config.Id);
         try
         {
             int? holder = rootless?.RunningPid();
@@ -109,14 +112,21 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         }
     }
 
-    private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid) =>
-        forwarderPid = PortForwarderProcess.Start($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", endpoint.IPAddress, config.Ports);
-
-    private void StopForwarder()
+    private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid)
     {
-        PortForwarderProcess.Stop(forwarderPid);
-        forwarderPid = 0;
+        forwarderPid = PortForwarderProcess.Start($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net", endpoint.IPAddress, config.Ports);
+        unrecorded = !HelperRecord.TryWrite(ForwarderRecord(config.Id), forwarderPid);
     }
+
+    /// <summary>Stops the forwarder this process started, or (after a handover to skiff-relay) the recorded one.</summary>
+    private void StopForwarder(string id)
+    {
+        PortForwarderProcess.Stop(forwarderPid != 0 ? forwarderPid : HelperRecord.TryReadLive(ForwarderRecord(id)) ?? 0);
+        forwarderPid = 0;
+        HelperRecord.Delete(ForwarderRecord(id));
+    }
+
+    private string ForwarderRecord(string id) => Path.Combine(store.RunDirectory(id), "port-forward.pid");
 
     private void UpdateHosts(IReadOnlyList<NetworkEndpointEntry> connected)
     {

@@ -118,6 +118,38 @@ public sealed class UserNamespaceHolderTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_holder_whose_record_is_removed_ends_by_itself()
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        await skiff.ImportBusyboxAsync("busybox");
+        Holder holder = ReadHolder(skiff);
+
+        // As when the runtime directory is deleted (a logout, a removed sandbox): nobody could find it again.
+        File.Delete(skiff.Sandbox.UserNamespaceHolderFile);
+        for (int attempt = 0; attempt < 160 && Directory.Exists($"/proc/{holder.Pid}") && Command(holder.Pid) == "skiff-pause"; attempt++)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.False(Directory.Exists($"/proc/{holder.Pid}") && ProcessState(holder.Pid) != "Z", "the holder outlived its record");
+        (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "true")).AssertSuccess();
+        Assert.NotEqual(holder.Pid, ReadHolder(skiff).Pid);
+    }
+
+    private static string ProcessState(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "gone";
+        }
+    }
+
     private sealed record Holder(int Pid, string UserNamespace);
 
     private static Holder ReadHolder(SkiffCli skiff)
@@ -127,7 +159,17 @@ public sealed class UserNamespaceHolderTests(ITestOutputHelper output)
         return new Holder(int.Parse(lines[0], CultureInfo.InvariantCulture), lines[2]["userns ".Length..]);
     }
 
-    private static string Command(int pid) => File.ReadAllText($"/proc/{pid}/comm").Trim();
+    private static string Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "gone";
+        }
+    }
 
     private static void KillAndWait(int pid)
     {

@@ -76,6 +76,29 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Helpers_outlive_the_handover_to_skiff_relay_and_end_with_the_container(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        // slirp4netns (kept by its exit pipe) and pasta with skiff's port forwarder for the loopback-bound port.
+        foreach (string network in Helpers)
+        {
+            int port = FreePort();
+            string id = (await skiff.RunAsync("run", "-d", "--name", "relayed", "--network", network, "-p", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}:80", "busybox",
+                "sh", "-c", $"mkdir /www && echo relayed {network} > /www/i.txt && exec httpd -f -p 80 -h /www")).AssertSuccess().Stdout.Trim();
+            string monitor = (await skiff.RunAsync("inspect", "--format", "{{.State.ConmonPid}}", "relayed")).AssertSuccess().Stdout.Trim();
+            await WaitForAsync(() => ProgramOf(monitor) == "skiff-relay");
+
+            Assert.Equal($"relayed {network}\n", await FetchAsync(port, "/i.txt"));
+            Assert.NotEmpty(HelperProcesses(id, includeForwarder: true));
+
+            (await skiff.RunAsync("stop", "-t", "1", "relayed")).AssertSuccess();
+            Assert.Empty(HelperProcesses(id, includeForwarder: true));
+            (await skiff.RunAsync("rm", "relayed")).AssertSuccess();
+        }
+    }
+
+    [Theory, RootAndRootless]
     public async Task None_has_only_loopback_and_the_etc_files_follow_the_flags(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
@@ -137,8 +160,11 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "--network", "none", "-p", "80", "busybox", "true")).AssertError(125, "cannot publish ports");
     }
 
-    /// <summary>pasta and slirp4netns processes whose command line names this container (pid file, netns or socket path).</summary>
-    private static List<int> HelperProcesses(string containerId)
+    /// <summary>
+    /// pasta and slirp4netns processes (and skiff's port forwarders, if asked) whose command line names this
+    /// container (pid file, netns or socket path).
+    /// </summary>
+    private static List<int> HelperProcesses(string containerId, bool includeForwarder = false)
     {
         var found = new List<int>();
         foreach (string directory in Directory.EnumerateDirectories("/proc"))
@@ -151,7 +177,8 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
             try
             {
                 string cmdline = File.ReadAllText(Path.Combine(directory, "cmdline"));
-                if ((cmdline.StartsWith("pasta", StringComparison.Ordinal) || cmdline.Contains("/pasta\0", StringComparison.Ordinal) || cmdline.Contains("slirp4netns\0", StringComparison.Ordinal))
+                if ((cmdline.StartsWith("pasta", StringComparison.Ordinal) || cmdline.Contains("/pasta\0", StringComparison.Ordinal) || cmdline.Contains("slirp4netns\0", StringComparison.Ordinal)
+                        || (includeForwarder && cmdline.Contains("\0__port-forward\0", StringComparison.Ordinal)))
                     && cmdline.Contains(containerId[..16], StringComparison.Ordinal))
                 {
                     found.Add(pid);
@@ -166,6 +193,28 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
     }
 
     private static int FreePort() => PortSpecParser.AllocateHostPorts([new PortMapping("127.0.0.1", 0, 1, PortProtocol.Tcp)])[0].HostPort;
+
+    private static string ProgramOf(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 300 && !condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), "condition not met within 30 s");
+    }
 
     private static async Task<string> FetchAsync(int port, string path)
     {

@@ -36,4 +36,14 @@ public class LoopbackPortRoutingTests
             ["__port-forward", "/proc/42/ns/net", "127.0.0.1", "127.0.0.1|8080|80"],
             PortForwarder.BuildArguments("/proc/42/ns/net", LoopbackPortRouting.ContainerTarget, forwarded));
     }
+
+    [Fact]
+    public void Pasta_may_listen_only_for_ports_it_serves_or_options_of_the_user()
+    {
+        Assert.False(LoopbackPortRouting.PastaMayListen([], []));
+        Assert.False(LoopbackPortRouting.PastaMayListen(["--map-gw"], [Port("127.0.0.1", 8080, 80)]));
+        Assert.True(LoopbackPortRouting.PastaMayListen([], [Port(string.Empty, 8080, 80)]));
+        Assert.True(LoopbackPortRouting.PastaMayListen([], [Port("127.0.0.1", 5353, 53, "udp")]));
+        Assert.True(LoopbackPortRouting.PastaMayListen(["-t", "8080"], []));
+    }
 }
