@@ -40,7 +40,8 @@ public sealed class ErrorReporter(TextWriter error, bool debug)
     public void ReportItem(string item, Exception exception)
     {
         string message = exception is SkiffException ? exception.Message : Describe(exception);
-        error.WriteLine($"Error: {item}: {message}");
+        // podman's messages name the item already ("no container with name or ID \"web\" found"): no second prefix.
+        error.WriteLine(message.Contains($"\"{item}\"", StringComparison.Ordinal) ? $"Error: {message}" : $"Error: {item}: {message}");
         if (debug)
         {
             error.WriteLine(exception.ToString());

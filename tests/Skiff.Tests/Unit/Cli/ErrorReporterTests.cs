@@ -1,0 +1,20 @@
+using Skiff.Cli;
+using Skiff.Core.Errors;
+
+namespace Skiff.Tests.Unit.Cli;
+
+public sealed class ErrorReporterTests
+{
+    [Fact]
+    public void An_item_is_named_once_per_error_line()
+    {
+        var text = new StringWriter();
+        var reporter = new ErrorReporter(text, debug: false);
+        reporter.ReportItem("web", SkiffException.NotFound("no container with name or ID \"web\" found: no such container"));
+        reporter.ReportItem("db", SkiffException.Conflict("container is running"));
+
+        Assert.Equal(
+            "Error: no container with name or ID \"web\" found: no such container\nError: db: container is running\n",
+            text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+}
