@@ -54,7 +54,7 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         string id = run.Stdout.Trim();
         Assert.Matches("^[0-9a-f]{64}$", id);
 
-        await WaitForAsync(async () => (await skiff.RunAsync("logs", "web")).Stdout.Contains("ready"));
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "web")).Stdout.Contains("ready"));
         ProcessResult ps = (await skiff.RunAsync("ps", "--filter", "label=app=web", "--format", "{{.ID}} {{.Names}} {{.State}}")).AssertSuccess();
         Assert.Equal($"{id[..12]} web running", ps.Stdout.Trim());
 
@@ -95,11 +95,11 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "-d", "--name", "orphan", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
         string[] pids = (await skiff.RunAsync("inspect", "--format", "{{.State.ConmonPid}} {{.State.Pid}}", "orphan")).AssertSuccess().Stdout.Trim().Split(' ');
         (await TestProcess.RunAsync(new ProcessSpec("kill", ["-9", pids[0]]), output)).AssertSuccess();
-        await WaitForAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pids[0]}")));
+        await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pids[0]}")));
         Assert.Equal("running", (await skiff.RunAsync("ps", "--format", "{{.State}}")).AssertSuccess().Stdout.Trim());
 
         (await TestProcess.RunAsync(new ProcessSpec("kill", ["-9", pids[1]]), output)).AssertSuccess();
-        await WaitForAsync(async () => (await skiff.RunAsync("ps", "-q")).StdoutLines.Count == 0);
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("ps", "-q")).StdoutLines.Count == 0);
         Assert.Equal("exited", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}}", "orphan")).AssertSuccess().Stdout.Trim());
         string id = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", "orphan")).AssertSuccess().Stdout.Trim();
         (await skiff.RunAsync("rm", "orphan")).AssertSuccess();
@@ -214,20 +214,5 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         (await skiff.RunAsync("exec", "ex", "no-such-command")).AssertError(127, "not found");
         (await skiff.RunAsync("rm", "-f", "ex")).AssertSuccess();
         (await skiff.RunAsync("exec", "ex", "true")).AssertError(125, "no such container");
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("condition not met within 30 s");
     }
 }

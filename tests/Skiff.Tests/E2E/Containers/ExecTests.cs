@@ -28,7 +28,7 @@ public sealed class ExecTests(ITestOutputHelper output)
         Assert.Contains("sleep 1000", (await skiff.RunAsync("exec", "web", "cat", "/proc/1/cmdline")).AssertSuccess().Stdout.Replace('\0', ' '));
 
         (await skiff.RunAsync("exec", "-d", "web", "sh", "-c", "echo detached > /tmp/d")).AssertSuccess();
-        await WaitForAsync(async () => (await skiff.RunAsync("exec", "web", "cat", "/tmp/d")).Stdout == "detached\n");
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("exec", "web", "cat", "/tmp/d")).Stdout == "detached\n", TimeSpan.FromSeconds(10));
 
         // The window size reaches the pty once the runtime hands it over, which can be just after the
         // process started (docker resizes after start too): the probe waits a moment before stty.
@@ -57,20 +57,5 @@ public sealed class ExecTests(ITestOutputHelper output)
         (await skiff.RunAsync("exec", "web", "true")).AssertError(125, "running");
         (await skiff.RunAsync("rm", "web")).AssertSuccess();
         (await skiff.RunAsync("exec", "web", "true")).AssertError(125, "no such container");
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("condition not met within 10 s");
     }
 }

@@ -35,9 +35,9 @@ public sealed class InitTests(ITestOutputHelper output)
         string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
         (await skiff.RunAsync("run", "-d", "--init", "--name", "sig", "--rootfs", rootfs,
             "sh", "-c", "trap 'echo usr1' USR1; trap 'echo term; exit 7' TERM; echo ready; while true; do sleep 0.1; done")).AssertSuccess();
-        await WaitForAsync(async () => (await skiff.RunAsync("logs", "sig")).Stdout.Contains("ready"));
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "sig")).Stdout.Contains("ready"));
         (await skiff.RunAsync("kill", "-s", "USR1", "sig")).AssertSuccess();
-        await WaitForAsync(async () => (await skiff.RunAsync("logs", "sig")).Stdout.Contains("usr1"));
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "sig")).Stdout.Contains("usr1"));
         (await skiff.RunAsync("stop", "-t", "20", "sig")).AssertSuccess();
         Assert.Equal("exited 7", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "sig")).AssertSuccess().Stdout.Trim());
         Assert.Contains("term", (await skiff.RunAsync("logs", "sig")).AssertSuccess().Stdout);
@@ -52,12 +52,12 @@ public sealed class InitTests(ITestOutputHelper output)
 
         (await skiff.RunAsync(["run", "-d", "--name", "plain", "--rootfs", rootfs, .. Orphans])).AssertSuccess();
         int plain = await PidAsync(skiff, "plain");
-        await WaitForAsync(() => Task.FromResult(Children(plain).Count(c => c.State == 'Z') == 2));
+        await Poll.UntilAsync(() => Task.FromResult(Children(plain).Count(c => c.State == 'Z') == 2));
 
         (await skiff.RunAsync(["run", "-d", "--init", "--name", "reaped", "--rootfs", rootfs, .. Orphans])).AssertSuccess();
         int init = await PidAsync(skiff, "reaped");
         // The orphans come to init once their parent exits, die, and are reaped: only the command is left.
-        await WaitForAsync(() => Task.FromResult(Children(init) is [{ State: not 'Z' }]));
+        await Poll.UntilAsync(() => Task.FromResult(Children(init) is [{ State: not 'Z' }]));
         await Task.Delay(500);
         Assert.DoesNotContain(Children(init), c => c.State == 'Z');
         Assert.Equal(2, Children(plain).Count(c => c.State == 'Z'));
@@ -96,20 +96,5 @@ public sealed class InitTests(ITestOutputHelper output)
         }
 
         return children;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("condition not met within 30 s");
     }
 }

@@ -13,13 +13,13 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
         using var skiff = new SkiffCli(output, rootless);
         string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
         (await skiff.RunAsync("run", "-d", "--name", "rs", "--rootfs", rootfs, "sh", "-c", "echo run; trap 'exit 0' TERM; while true; do sleep 0.1; done")).AssertSuccess();
-        await WaitForAsync(async () => (await skiff.RunAsync("logs", "rs")).Stdout == "run\n");
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "rs")).Stdout == "run\n");
         string firstPid = await FieldAsync(skiff, "rs", "{{.State.Pid}}");
 
         Assert.Equal("rs\n", (await skiff.RunAsync("restart", "-t", "5", "rs")).AssertSuccess().Stdout);
         Assert.Equal("running", await FieldAsync(skiff, "rs", "{{.State.Status}}"));
         Assert.NotEqual(firstPid, await FieldAsync(skiff, "rs", "{{.State.Pid}}"));
-        await WaitForAsync(async () => (await skiff.RunAsync("logs", "rs")).Stdout == "run\nrun\n");
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "rs")).Stdout == "run\nrun\n");
 
         (await skiff.RunAsync("stop", "rs")).AssertSuccess();
         (await skiff.RunAsync("restart", "rs")).AssertSuccess();
@@ -39,7 +39,7 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
         string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
         File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n");
         (await skiff.RunAsync("run", "-d", "--name", "tp", "--rootfs", rootfs, "sh", "-c", "sleep 1000 & su svc -s /bin/sh -c 'exec sleep 999' & wait")).AssertSuccess();
-        await WaitForAsync(async () => (await skiff.RunAsync("top", "tp")).Stdout.Contains("sleep 999"));
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "tp")).Stdout.Contains("sleep 999"));
 
         ProcessResult top = (await skiff.RunAsync("top", "tp")).AssertSuccess();
         string[] header = top.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -163,19 +163,4 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
 
     private static async Task<string> FieldAsync(SkiffCli skiff, string name, string format) =>
         (await skiff.RunAsync("inspect", "--format", format, name)).AssertSuccess().Stdout.Trim();
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("condition not met within 30 s");
-    }
 }

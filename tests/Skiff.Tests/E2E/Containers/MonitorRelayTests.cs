@@ -18,8 +18,8 @@ public sealed class MonitorRelayTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "-d", "--name", "k8s", "--rootfs", rootfs, "sh", "-c", "echo before; trap 'echo after; echo err >&2; exit 7' USR1; while true; do sleep 0.1; done")).AssertSuccess();
         (await skiff.RunAsync("run", "-d", "--name", "json", "--log-driver", "json-file", "--rootfs", rootfs, "sh", "-c", "echo one; trap 'printf two; exit 0' TERM; while true; do sleep 0.1; done")).AssertSuccess();
         int monitor = await MonitorPidAsync(skiff, "k8s");
-        await WaitForAsync(() => Task.FromResult(ProgramOf(monitor) == "skiff-relay"));
-        await WaitForAsync(async () => ProgramOf(await MonitorPidAsync(skiff, "json")) == "skiff-relay");
+        await Poll.UntilAsync(() => Task.FromResult(ProgramOf(monitor) == "skiff-relay"));
+        await Poll.UntilAsync(async () => ProgramOf(await MonitorPidAsync(skiff, "json")) == "skiff-relay");
 
         (await skiff.RunAsync("kill", "-s", "USR1", "k8s")).AssertSuccess();
         Assert.Equal("7", (await skiff.RunAsync("wait", "k8s")).AssertSuccess().Stdout.Trim());
@@ -27,7 +27,7 @@ public sealed class MonitorRelayTests(ITestOutputHelper output)
         Assert.Equal("before\nafter\n", logs.Stdout);
         Assert.Equal("err\n", logs.Stderr);
         Assert.Equal("exited 7", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "k8s")).AssertSuccess().Stdout.Trim());
-        await WaitForAsync(() => Task.FromResult(!Directory.Exists($"/proc/{monitor}")));
+        await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{monitor}")));
 
         (await skiff.RunAsync("stop", "json")).AssertSuccess();
         Assert.Equal("exited 0", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "json")).AssertSuccess().Stdout.Trim());
@@ -82,20 +82,5 @@ public sealed class MonitorRelayTests(ITestOutputHelper output)
         {
             return string.Empty;
         }
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("condition not met within 30 s");
     }
 }

@@ -87,7 +87,7 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
             string id = (await skiff.RunAsync("run", "-d", "--name", "relayed", "--network", network, "-p", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}:80", "busybox",
                 "sh", "-c", $"mkdir /www && echo relayed {network} > /www/i.txt && exec httpd -f -p 80 -h /www")).AssertSuccess().Stdout.Trim();
             string monitor = (await skiff.RunAsync("inspect", "--format", "{{.State.ConmonPid}}", "relayed")).AssertSuccess().Stdout.Trim();
-            await WaitForAsync(() => ProgramOf(monitor) == "skiff-relay");
+            await Poll.UntilAsync(() => ProgramOf(monitor) == "skiff-relay");
 
             Assert.Equal($"relayed {network}\n", await FetchAsync(port, "/i.txt"));
             Assert.NotEmpty(HelperProcesses(id, includeForwarder: true));
@@ -204,16 +204,6 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         {
             return string.Empty;
         }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), "condition not met within 30 s");
     }
 
     private static async Task<string> FetchAsync(int port, string path)
