@@ -120,9 +120,9 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             };
             BindInto(rootfs, mount.Destination, source, kind, options);
         }
-        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && (!inUserNamespace || HasOwnUnifiedGroup(cgroupsPath)))
+        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && OwnCgroupSources(cgroupsPath, inUserNamespace) is { } sources)
         {
-            MountOwnCgroups(rootfs, mount.Destination, cgroupsPath);
+            MountOwnCgroups(rootfs, mount.Destination, sources);
         }
         else if (type is "cgroup" or "cgroup2")
         {
@@ -154,21 +154,24 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
     }
 
     /// <summary>
+    /// The host directories of the container's own groups, or null when it sees the host's hierarchy instead.
     /// Rootless, a container has a group of its own only on cgroup v2 (a systemd scope, or a delegated
-    /// subtree): it sees that group as root does, instead of the whole hierarchy.
+    /// subtree): it then sees that group as root does.
     /// </summary>
-    private static bool HasOwnUnifiedGroup(string cgroupsPath) =>
-        CgroupMountSources.For(Cgroups.CgroupLayoutDetector.Detect(), cgroupsPath) is [{ Name.Length: 0 }];
+    private static IReadOnlyList<(string Name, string Directory)>? OwnCgroupSources(string cgroupsPath, bool inUserNamespace)
+    {
+        IReadOnlyList<(string Name, string Directory)> sources = CgroupMountSources.For(Cgroups.CgroupLayoutDetector.Detect(), cgroupsPath);
+        return !inUserNamespace || sources is [{ Name.Length: 0 }] ? sources : null;
+    }
 
     /// <summary>
     /// As runc on cgroup v1: a tmpfs with one read-only bind per hierarchy of the container's own group, so
     /// the container sees its limits and cannot change them or any other group's.
     /// </summary>
-    private void MountOwnCgroups(string rootfs, string destination, string cgroupsPath)
+    private void MountOwnCgroups(string rootfs, string destination, IReadOnlyList<(string Name, string Directory)> sources)
     {
         const MountFlags Safe = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec;
         var readOnly = new MountOptions(Safe | MountFlags.ReadOnly, MountFlags.None, null, Bind: true);
-        IReadOnlyList<(string Name, string Directory)> sources = CgroupMountSources.For(Cgroups.CgroupLayoutDetector.Detect(), cgroupsPath);
         if (sources is [{ Name.Length: 0 } unified])
         {
             BindInto(rootfs, destination, unified.Directory, TargetKind.Directory, readOnly);
