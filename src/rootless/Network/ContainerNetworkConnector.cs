@@ -60,6 +60,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         ConnectNamespace(config, netns);
     }
 
+    public bool Connects(ContainerConfig config) => NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.None or NetworkKind.Host);
+
     public string? CreateNamespace(ContainerConfig config)
     {
         if (NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.Pasta or NetworkKind.Slirp4netns) || config.IdMappings is not null)
