@@ -10,7 +10,7 @@ function __skiff_subcommands
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_network
-            printf '%s\n' 'create' 'inspect' 'ls' 'prune' 'rm'
+            printf '%s\n' 'connect' 'create' 'disconnect' 'inspect' 'ls' 'prune' 'rm'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
@@ -132,8 +132,12 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
         case skiff_network
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_network_connect
+            printf '%s\n' '--alias' '--cgroup-manager' '--ip' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_create
             printf '%s\n' '--cgroup-manager' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
+        case skiff_network_disconnect
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_ls
@@ -1020,7 +1024,9 @@ complete -c skiff -n '__skiff_is skiff_logs' -l since -d 'Show logs since TIMEST
 complete -c skiff -n '__skiff_is skiff_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_network' -a 'connect' -d 'Add a container to a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'create' -d 'Create a network'
+complete -c skiff -n '__skiff_is skiff_network' -a 'disconnect' -d 'Disconnect a container from a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'inspect' -d 'Display detailed information on one or more networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'ls' -d 'List networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'prune' -d 'Remove all unused networks'
@@ -1031,6 +1037,15 @@ complete -c skiff -n '__skiff_is skiff_network' -l log-level -d 'Log messages at
 complete -c skiff -n '__skiff_is skiff_network' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_connect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l alias -d 'Network scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_network_connect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l ip -d 'A static IPv4 address for the container on this network' -r -f
+complete -c skiff -n '__skiff_is skiff_network_connect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_network_connect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_network_connect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_network_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_create' -l driver -s d -d 'Driver to manage the network (only bridge)' -r -f
@@ -1044,6 +1059,14 @@ complete -c skiff -n '__skiff_is skiff_network_create' -l root -d 'Path of the p
 complete -c skiff -n '__skiff_is skiff_network_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l subnet -d 'IPv4 subnet in CIDR format (default: the next free /24 of 10.89.0.0/16)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l force -s f -d 'Force removal of the container from the network (accepted for podman compatibility)'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l help -s h -d 'Show help and usage information'
