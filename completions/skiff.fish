@@ -6,11 +6,11 @@ function __skiff_subcommands
         case skiff
             printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'update' 'version' 'volume' 'wait'
         case skiff_container
-            printf '%s\n' 'attach' 'cp' 'create' 'exec' 'export' 'inspect' 'kill' 'logs' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stop' 'top' 'wait'
+            printf '%s\n' 'attach' 'cp' 'create' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_network
-            printf '%s\n' 'create' 'inspect' 'ls' 'prune' 'rm'
+            printf '%s\n' 'connect' 'create' 'disconnect' 'inspect' 'ls' 'prune' 'rm'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
@@ -38,6 +38,8 @@ function __skiff_value_flags
             printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+        case skiff_container_exists
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_export
             printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_container_inspect
@@ -46,6 +48,10 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_container_logs
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
+        case skiff_container_pause
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_port
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_prune
             printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_ps
@@ -60,10 +66,16 @@ function __skiff_value_flags
             printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_stats
+            printf '%s\n' '--cgroup-manager' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stop
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_top
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_unpause
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_update
+            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_container_wait
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_cp
@@ -120,8 +132,12 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
         case skiff_network
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_network_connect
+            printf '%s\n' '--alias' '--cgroup-manager' '--ip' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_create
             printf '%s\n' '--cgroup-manager' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
+        case skiff_network_disconnect
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_ls
@@ -328,10 +344,13 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'attach' -d 'Attach to a ru
 complete -c skiff -n '__skiff_is skiff_container' -a 'cp' -d 'Copy files/folders between a container and the local filesystem'
 complete -c skiff -n '__skiff_is skiff_container' -a 'create' -d 'Create but do not start a container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'exec' -d 'Run a process in a running container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'exists' -d 'Check if a container exists in local storage'
 complete -c skiff -n '__skiff_is skiff_container' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
 complete -c skiff -n '__skiff_is skiff_container' -a 'inspect' -d 'Display detailed information on one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'kill' -d 'Kill one or more running containers with a specific signal'
 complete -c skiff -n '__skiff_is skiff_container' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'pause' -d 'Pause all the processes in one or more containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'port' -d 'List port mappings or a specific mapping for the container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'prune' -d 'Remove all non running containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'ps' -d 'List containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'rename' -d 'Rename an existing container'
@@ -339,8 +358,11 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'restart' -d 'Restart one o
 complete -c skiff -n '__skiff_is skiff_container' -a 'rm' -d 'Remove one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'start' -d 'Start one or more stopped containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'stats' -d 'Display a live stream of container resource usage statistics'
 complete -c skiff -n '__skiff_is skiff_container' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'top' -d 'Display the running processes of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'unpause' -d 'Unpause the processes in one or more containers'
+complete -c skiff -n '__skiff_is skiff_container' -a 'update' -d 'Update the cgroup limits of one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
 complete -c skiff -n '__skiff_is skiff_container' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container' -l help -s h -d 'Show help and usage information'
@@ -444,6 +466,13 @@ complete -c skiff -n '__skiff_is skiff_container_exec' -l storage-driver -d 'Sto
 complete -c skiff -n '__skiff_is skiff_container_exec' -l tty -s t -d 'Allocate a pseudo-TTY'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l user -s u -d 'uid[:gid] to run the command as' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exists' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_exists' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_exists' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_exists' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_exists' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_exists' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_exists' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_export' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_export' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_export' -l help -s h -d 'Show help and usage information'
@@ -480,6 +509,20 @@ complete -c skiff -n '__skiff_is skiff_container_logs' -l since -d 'Show logs si
 complete -c skiff -n '__skiff_is skiff_container_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_container_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_pause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_pause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_port' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_port' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_port' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_port' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_port' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_port' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_port' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_prune' -l filter -d 'Provide filter values (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_prune' -l force -s f -d 'Do not prompt for confirmation'
@@ -524,6 +567,7 @@ complete -c skiff -n '__skiff_is skiff_container_rm' -l all -s a -d 'Remove all 
 complete -c skiff -n '__skiff_is skiff_container_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l ignore -s i -d 'Ignore errors when a specified container is missing'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_rm' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -606,10 +650,23 @@ complete -c skiff -n '__skiff_is skiff_container_start' -l log-level -d 'Log mes
 complete -c skiff -n '__skiff_is skiff_container_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_start' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_stats' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l all -s a -d 'Show all containers (default shows just running)'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_container_stats' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
+complete -c skiff -n '__skiff_is skiff_container_stats' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l no-stream -d 'Disable streaming stats and only pull the first result'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l no-trunc -d 'Do not truncate output'
+complete -c skiff -n '__skiff_is skiff_container_stats' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_stats' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_stats' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l ignore -s i -d 'Ignore errors when a specified container is missing'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_stop' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -622,6 +679,29 @@ complete -c skiff -n '__skiff_is skiff_container_top' -l log-level -d 'Log messa
 complete -c skiff -n '__skiff_is skiff_container_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_unpause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_update' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_update' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_wait' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l help -s h -d 'Show help and usage information'
@@ -944,7 +1024,9 @@ complete -c skiff -n '__skiff_is skiff_logs' -l since -d 'Show logs since TIMEST
 complete -c skiff -n '__skiff_is skiff_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_network' -a 'connect' -d 'Add a container to a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'create' -d 'Create a network'
+complete -c skiff -n '__skiff_is skiff_network' -a 'disconnect' -d 'Disconnect a container from a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'inspect' -d 'Display detailed information on one or more networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'ls' -d 'List networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'prune' -d 'Remove all unused networks'
@@ -955,6 +1037,15 @@ complete -c skiff -n '__skiff_is skiff_network' -l log-level -d 'Log messages at
 complete -c skiff -n '__skiff_is skiff_network' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_connect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l alias -d 'Network scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_network_connect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l ip -d 'A static IPv4 address for the container on this network' -r -f
+complete -c skiff -n '__skiff_is skiff_network_connect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_network_connect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_network_connect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_network_connect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_network_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_create' -l driver -s d -d 'Driver to manage the network (only bridge)' -r -f
@@ -968,6 +1059,14 @@ complete -c skiff -n '__skiff_is skiff_network_create' -l root -d 'Path of the p
 complete -c skiff -n '__skiff_is skiff_network_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l subnet -d 'IPv4 subnet in CIDR format (default: the next free /24 of 10.89.0.0/16)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l force -s f -d 'Force removal of the container from the network (accepted for podman compatibility)'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_network_disconnect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l help -s h -d 'Show help and usage information'
@@ -1238,6 +1337,7 @@ complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers
 complete -c skiff -n '__skiff_is skiff_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_rm' -l ignore -s i -d 'Ignore errors when a specified container is missing'
 complete -c skiff -n '__skiff_is skiff_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1355,6 +1455,7 @@ complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)
 complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_stop' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_stop' -l ignore -s i -d 'Ignore errors when a specified container is missing'
 complete -c skiff -n '__skiff_is skiff_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime state directory' -r -F

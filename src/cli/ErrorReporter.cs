@@ -36,12 +36,14 @@ public sealed class ErrorReporter(TextWriter error, bool debug)
         return ExitCodes.EngineError;
     }
 
-    /// <summary>Reports one failed item of a multi-target verb without ending the command.</summary>
-    public void ReportItem(string item, Exception exception)
+    /// <summary>Reports one failed item of a multi-target verb without ending the command; <paramref name="id"/> is the item's full id when it has one.</summary>
+    public void ReportItem(string item, Exception exception, string? id = null)
     {
         string message = exception is SkiffException ? exception.Message : Describe(exception);
-        // podman's messages name the item already ("no container with name or ID \"web\" found"): no second prefix.
-        error.WriteLine(message.Contains($"\"{item}\"", StringComparison.Ordinal) ? $"Error: {message}" : $"Error: {item}: {message}");
+        // podman's messages name the item already ("no container with name or ID \"web\" found", "can only kill
+        // running containers. ID is in state created"): no second prefix.
+        bool named = message.Contains($"\"{item}\"", StringComparison.Ordinal) || (id is not null && message.Contains(id, StringComparison.Ordinal));
+        error.WriteLine(named ? $"Error: {message}" : $"Error: {item}: {message}");
         if (debug)
         {
             error.WriteLine(exception.ToString());

@@ -115,6 +115,13 @@ try
             return ExitCodes.EngineError;
         }
 
+        if (MissingSubcommand.Describe(parseResult) is { } missing)
+        {
+            Console.Error.WriteLine($"Error: {missing}");
+            Console.Error.WriteLine($"Hint: try '{MissingSubcommand.Path(parseResult.CommandResult)} --help'");
+            return ExitCodes.EngineError;
+        }
+
         // An unknown flag taken for an argument also makes its neighbours "unrecognized": name the flag, as docker does.
         System.CommandLine.Parsing.ParseError shown = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown flag", StringComparison.Ordinal)) ?? parseResult.Errors[0];
         Console.Error.WriteLine($"Error: {shown.Message}");

@@ -60,7 +60,8 @@ public sealed class UserNamespaceHolder(string directory)
     public async Task<int?> EnsureAsync(IdMap map, NamespaceLauncher launcher, string executable, CancellationToken cancellationToken = default)
     {
         string maps = UserNamespaceHolderRecord.DescribeMaps(map);
-        if (TryReadRecord() is { } current && IsLive(current) && current.Maps == maps)
+        string stamps = UserNamespaceHolderRecord.DescribeSubordinateFiles(SubordinateUids, SubordinateGids);
+        if (TryReadRecord() is { } current && IsLive(current) && current.Maps == maps && current.SubordinateFiles == stamps)
         {
             return current.Pid;
         }
@@ -78,11 +79,11 @@ public sealed class UserNamespaceHolder(string directory)
 
         using (held)
         {
-            return await ReplaceAsync(map, launcher, executable, maps, cancellationToken).ConfigureAwait(false);
+            return await ReplaceAsync(map, launcher, executable, maps, stamps, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<int> ReplaceAsync(IdMap map, NamespaceLauncher launcher, string executable, string maps, CancellationToken cancellationToken)
+    private async Task<int> ReplaceAsync(IdMap map, NamespaceLauncher launcher, string executable, string maps, string stamps, CancellationToken cancellationToken)
     {
         // Another command may have started one while we waited for the lock.
         UserNamespaceHolderRecord? found = TryReadRecord();
@@ -90,6 +91,14 @@ public sealed class UserNamespaceHolder(string directory)
         {
             if (found.Maps == maps)
             {
+                // The files changed but not this user's ranges (another user was added, say): the holder stays,
+                // and its record takes the files' new stamps, or the native entry stage would never join it
+                // again and every command would come this slower way.
+                if (found.SubordinateFiles != stamps)
+                {
+                    AtomicFile.Replace(StateFile, System.Text.Encoding.UTF8.GetBytes((found with { SubordinateFiles = stamps }).Format()));
+                }
+
                 return found.Pid;
             }
 
@@ -100,7 +109,7 @@ public sealed class UserNamespaceHolder(string directory)
         int pid = await StartAsync(map, launcher, executable, StateFile, cancellationToken).ConfigureAwait(false);
         long start = ProcessStartTime.TryRead(pid) ?? throw SkiffException.Internal("the rootless user namespace holder ended at once");
         string userNamespace = NamespaceOf(pid) ?? throw SkiffException.Internal("cannot read the rootless user namespace holder's namespace");
-        AtomicFile.Replace(StateFile, System.Text.Encoding.UTF8.GetBytes(new UserNamespaceHolderRecord(pid, start, userNamespace, UserNamespaceHolderRecord.DescribeSubordinateFiles(SubordinateUids, SubordinateGids), maps).Format()));
+        AtomicFile.Replace(StateFile, System.Text.Encoding.UTF8.GetBytes(new UserNamespaceHolderRecord(pid, start, userNamespace, stamps, maps).Format()));
         return pid;
     }
 

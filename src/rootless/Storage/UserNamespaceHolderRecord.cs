@@ -8,7 +8,7 @@ namespace Skiff.Rootless.Storage;
 /// What <c>pause.pid</c> says about the rootless user namespace's holder: its pid and start time (a reused
 /// pid has another start time), the namespace it holds (<c>user:[inode]</c>, as /proc/PID/ns/user reads), and
 /// the id maps it was given, so a changed /etc/subuid or /etc/subgid is noticed and the holder replaced.
-/// <see cref="SubordinateFiles"/> (size and mtime of both files) lets the native entry stage, which cannot
+/// <see cref="SubordinateFiles"/> (size and modification time of both files) lets the native entry stage, which cannot
 /// compute maps, notice the same change. One <c>key value</c> pair a line; the first word of the file is the
 /// pid, as podman's pause.pid. nsenter.c reads this format too.
 /// </summary>
@@ -18,14 +18,18 @@ public sealed record UserNamespaceHolderRecord(int Pid, long StartTime, string U
         CultureInfo.InvariantCulture,
         $"{Pid}\nstart {StartTime}\nuserns {UserNamespace}\nsubids {SubordinateFiles}\n{Maps}");
 
-    /// <summary><c>SIZE:MTIME SIZE:MTIME</c> of the two files (mtime in whole seconds since the epoch; "-1:-1" for a missing file).</summary>
+    /// <summary>
+    /// <c>SIZE:MTIME SIZE:MTIME</c> of the two files ("-1:-1" for a missing file). The mtime is in 100 ns units
+    /// since the epoch, .NET's resolution (nsenter.c computes the same from st_mtim): whole seconds missed an
+    /// edit that kept the size within the second the holder started.
+    /// </summary>
     public static string DescribeSubordinateFiles(string subuid, string subgid) => $"{Stamp(subuid)} {Stamp(subgid)}";
 
     private static string Stamp(string path)
     {
         var file = new FileInfo(path);
         return file.Exists
-            ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeSeconds()}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{(file.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks}")
             : "-1:-1";
     }
 

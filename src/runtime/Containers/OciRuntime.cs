@@ -56,7 +56,6 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         CgroupJoin cgroups = CgroupJoin.Start(
             () => RuntimeCgroup.Prepare(spec, options.Id, user.Rootless || UserNamespaceProbe.InsideNonInitial(), options.SystemdCgroup, user),
             RuntimeCgroup.Wanted(spec, options.SystemdCgroup));
-        RuntimeCgroup? cgroup = null;
         Socket? console = null;
         NamespacedProcess? init = null;
         try
@@ -64,14 +63,13 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             console = spec.Process!.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
             init = await SpawnInitAsync(options, directory, request, console, cancellationToken).ConfigureAwait(false);
             options.NamespacesReady?.Invoke(init.Pid);
-            cgroup = cgroups.Prepared();
-            // A systemd scope needs the init's pid; systemd moves the init into it here.
-            cgroup?.Attach(init.Pid);
-            bool joinEarly = cgroup is not null && RuntimeCgroup.MayJoinDuringSetup(spec);
+            // The group is waited for only in Complete: making it can wait for cgroup_mutex (held by any
+            // attach waiting for its RCU grace period), and the caller has work to do meanwhile.
+            bool joinEarly = RuntimeCgroup.MayJoinDuringSetup(spec);
             cgroups.Release(joinEarly ? init.Pid : 0);
-            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroup, console, init)
+            return new PendingContainer(options.Id, bundle, rootfs, directory, cgroups, console, init)
             {
-                Join = joinEarly ? cgroups : null,
+                JoinEarly = joinEarly,
             };
         }
         catch
@@ -94,21 +92,28 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
     {
         try
         {
+            RuntimeCgroup? cgroup = pending.Cgroups.Prepared();
+            // A systemd scope needs the init's pid; systemd moves the init into it here.
+            cgroup?.Attach(pending.Init.Pid);
             RuntimeSpec spec = LoadSpec(pending.Bundle, options);
-            pending.Cgroup?.PointSpecAt(spec);
+            cgroup?.PointSpecAt(spec);
             var channel = new InitChannel(pending.Init.Sync);
             channel.SendSpec(spec);
             channel.ReceiveReady();
-            pending.Join?.Wait();
-            ContainerRecord record = NewRecord(pending, spec);
-            if (pending.Cgroup is not null)
+            if (pending.JoinEarly)
             {
-                if (pending.Join is null)
+                pending.Cgroups.Wait();
+            }
+
+            ContainerRecord record = NewRecord(pending, spec);
+            if (cgroup is not null)
+            {
+                if (!pending.JoinEarly)
                 {
-                    pending.Cgroup.AddProcess(record.Pid);
+                    cgroup.AddProcess(record.Pid);
                 }
 
-                record.CgroupPath = pending.Cgroup.Group;
+                record.CgroupPath = cgroup.Group;
             }
 
             store.Save(record);
@@ -133,9 +138,9 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
     public void Abort(PendingContainer pending)
     {
         KillInit(pending.Init);
-        pending.Join?.Abandon();
+        RuntimeCgroup? cgroup = pending.Cgroups.Abandon();
         pending.Dispose();
-        pending.Cgroup?.TryRemove();
+        cgroup?.TryRemove();
         store.Remove(pending.Id);
     }
 

@@ -8,7 +8,7 @@ namespace Skiff.Runtime.Containers;
 /// create (<see cref="OciRuntime.SpawnAsync"/>). The monitor spawns it first and prepares the root while
 /// the init's runtime starts, then finishes with <see cref="OciRuntime.Complete"/> or <see cref="OciRuntime.Abort"/>.
 /// </summary>
-public sealed class PendingContainer(string id, string bundle, string rootfs, string directory, RuntimeCgroup? cgroup, Socket? console, NamespacedProcess init) : IDisposable
+public sealed class PendingContainer(string id, string bundle, string rootfs, string directory, CgroupJoin cgroups, Socket? console, NamespacedProcess init) : IDisposable
 {
     public string Id { get; } = id;
 
@@ -18,14 +18,15 @@ public sealed class PendingContainer(string id, string bundle, string rootfs, st
 
     public string Directory { get; } = directory;
 
-    public RuntimeCgroup? Cgroup { get; } = cgroup;
+    /// <summary>The container's cgroup, made on a thread of its own while the init starts (<see cref="CgroupJoin.Prepared"/> waits for it).</summary>
+    public CgroupJoin Cgroups { get; } = cgroups;
 
     public Socket? Console { get; } = console;
 
     public NamespacedProcess Init { get; } = init;
 
-    /// <summary>The init's move into its cgroup, started at spawn when it may join before its setup (<see cref="RuntimeCgroup.MayJoinDuringSetup"/>).</summary>
-    public CgroupJoin? Join { get; init; }
+    /// <summary>Whether the init moves into its cgroup (on the <see cref="Cgroups"/> thread) while it builds its root (<see cref="RuntimeCgroup.MayJoinDuringSetup"/>) rather than after.</summary>
+    public bool JoinEarly { get; init; }
 
     public int Pid => Init.Pid;
 

@@ -35,6 +35,12 @@ public static class MonitorEntry
             return 125;
         }
 
+        if (!Skiff.Core.Users.CurrentUser.Detect().Rootless)
+        {
+            // The init's cgroup attach waits for an RCU grace period unless one was started shortly before.
+            Cgroups.CgroupAttachWarmUp.Start();
+        }
+
         var store = new ContainerStore(args[1], args[2]);
         string id = args[3];
         var sync = new SafeFileHandle(MonitorLauncher.SyncFd, ownsHandle: true);

@@ -314,7 +314,8 @@ static int file_stamp_matches(const char *path, long long size, long long mtime)
     struct stat st;
     if (stat(path, &st) < 0)
         return size == -1 && mtime == -1;
-    return (long long)st.st_size == size && (long long)st.st_mtim.tv_sec == mtime;
+    // 100 ns units since the epoch, as UserNamespaceHolderRecord writes them (.NET's DateTime resolution).
+    return (long long)st.st_size == size && (long long)st.st_mtim.tv_sec * 10000000LL + st.st_mtim.tv_nsec / 100 == mtime;
 }
 
 // Opens the holder's user namespace when pause.pid names a live holder (same start time, same namespace)

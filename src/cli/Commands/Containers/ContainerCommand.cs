@@ -17,6 +17,8 @@ public static class ContainerCommand
             KillCommand.Create(globals), RmCommand.Create(globals), list, LogsCommand.Create(globals), WaitCommand.Create(globals),
             InspectCommand.Create(globals, containersOnly: true), ExecCommand.Create(globals), RenameCommand.Create(globals), ContainerPruneCommand.Create(globals),
             CpCommand.Create(globals), ExportCommand.Create(globals), RestartCommand.Create(globals), AttachCommand.Create(globals), TopCommand.Create(globals),
+            PauseCommand.Create(globals), UnpauseCommand.Create(globals), PortCommand.Create(globals), StatsCommand.Create(globals),
+            UpdateCommand.Create(globals), ContainerExistsCommand.Create(globals),
         })
         {
             command.Subcommands.Add(sub);

@@ -20,11 +20,44 @@ public static class ContainerServices
             s => new Rootless.Network.ContainerNetworkConnector(s, Rootless.Network.NetworkHelpers.Find()));
     }
 
+    /// <summary>
+    /// podman's multi-target container verbs: every name is resolved before anything is done, and the first
+    /// one that does not exist fails the whole command (one <c>Error:</c> line, <paramref name="missingExit"/>,
+    /// no container touched) unless <paramref name="ignoreMissing"/> (<c>--ignore</c>, <c>rm --force</c>)
+    /// skips it. Then <paramref name="action"/> runs for each (target, id), failures reported per item.
+    /// </summary>
+    public static int ForEachContainer(
+        CliContext context, ContainerStore store, IEnumerable<string> targets, Action<string, string> action,
+        bool ignoreMissing = false, int missingExit = ExitCodes.EngineError)
+    {
+        var resolved = new List<(string Target, string Id)>();
+        foreach (string target in targets)
+        {
+            try
+            {
+                resolved.Add((target, store.Resolve(target)));
+            }
+            catch (Core.Errors.SkiffException e) when (e.Kind == Core.Errors.ErrorKind.NotFound)
+            {
+                if (!ignoreMissing)
+                {
+                    context.Reporter.ReportItem(target, e);
+                    return missingExit;
+                }
+            }
+        }
+
+        return ForEach(context, resolved, item => action(item.Target, item.Id), item => (item.Target, item.Id));
+    }
+
     /// <summary>Runs <paramref name="action"/> for each target, reporting failures per item (docker's multi-target verbs).</summary>
-    public static int ForEach(CliContext context, IEnumerable<string> targets, Action<string> action)
+    public static int ForEach(CliContext context, IEnumerable<string> targets, Action<string> action) =>
+        ForEach(context, targets, action, target => (target, null));
+
+    private static int ForEach<T>(CliContext context, IEnumerable<T> targets, Action<T> action, Func<T, (string Name, string? Id)> name)
     {
         int exit = ExitCodes.Success;
-        foreach (string target in targets)
+        foreach (T target in targets)
         {
             try
             {
@@ -32,8 +65,9 @@ public static class ContainerServices
             }
             catch (Exception e) when (e is Core.Errors.SkiffException or IOException or UnauthorizedAccessException)
             {
-                context.Reporter.ReportItem(target, e);
-                exit = e is Core.Errors.SkiffException { Kind: Core.Errors.ErrorKind.NotFound } && exit == ExitCodes.Success ? 1 : ExitCodes.EngineError;
+                (string item, string? id) = name(target);
+                context.Reporter.ReportItem(item, e, id);
+                exit = ExitCodes.EngineError;
             }
         }
 

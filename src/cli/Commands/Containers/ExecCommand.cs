@@ -36,7 +36,8 @@ public static class ExecCommand
             string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
             ContainerState state = lifecycle.Observe(id);
-            if (!state.Running)
+            // A paused container's processes are frozen: podman refuses an exec there too.
+            if (state.Status != ContainerStatus.Running)
             {
                 throw SkiffException.Conflict($"can only create exec sessions on running containers: container state improper");
             }

@@ -17,9 +17,9 @@ public static class KillCommand
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             int number = Signals.Parse(parse.GetValue(signal)!);
-            return ContainerServices.ForEach(context, parse.GetValue(containers)!, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>
             {
-                lifecycle.Kill(lifecycle.Store.Resolve(target), number);
+                lifecycle.Kill(id, number);
                 context.Out.WriteLine(target);
             });
         });

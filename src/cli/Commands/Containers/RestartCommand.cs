@@ -20,15 +20,12 @@ public static class RestartCommand
             IEnumerable<string> targets = parse.GetValue(all) || parse.GetValue(running)
                 ? lifecycle.Store.ListIds().Where(id => !parse.GetValue(running) || lifecycle.Observe(id).Running)
                 : parse.GetValue(containers)!;
-            // podman restart exits 125 for a missing container too (rm's 1 is the exception).
-            int exit = ContainerServices.ForEach(context, targets, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
-                string id = lifecycle.Store.Resolve(target);
                 lifecycle.Stop(id, parse.GetValue(time));
                 lifecycle.Start(id, null);
                 context.Out.WriteLine(target);
             });
-            return exit == ExitCodes.Success ? exit : ExitCodes.EngineError;
         });
         return command;
     }

@@ -10,14 +10,18 @@ public static class RmCommand
     /// <summary>podman's exit status when a container to remove is running or paused (podman-rm(1)).</summary>
     public const int RunningExitCode = 2;
 
+    /// <summary>podman's exit status when a container to remove does not exist.</summary>
+    public const int MissingExitCode = 1;
+
     public static Command Create(GlobalOptions globals)
     {
         var force = new Option<bool>("--force", "-f") { Description = "Force removal of a running container (SIGKILL)" };
         var volumes = new Option<bool>("--volumes", "-v") { Description = "Remove anonymous volumes associated with the container" };
         var all = new Option<bool>("--all", "-a") { Description = "Remove all containers" };
+        var ignore = new Option<bool>("--ignore", "-i") { Description = "Ignore errors when a specified container is missing" };
         var time = new Option<int?>("--time", "-t") { Description = "With --force, seconds to wait for the stop signal before killing (default: kill at once)" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("rm", "Remove one or more containers") { force, volumes, all, time, containers };
+        var command = new Command("rm", "Remove one or more containers") { force, volumes, all, ignore, time, containers };
         command.Aliases.Add("remove");
         command.SetAction(parse =>
         {
@@ -25,9 +29,9 @@ public static class RmCommand
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             IEnumerable<string> targets = parse.GetValue(all) ? lifecycle.Store.ListIds() : parse.GetValue(containers)!;
             bool refusedRunning = false;
-            int exit = ContainerServices.ForEach(context, targets, target =>
+            // podman-rm(1): 1 when a named container does not exist (ignored with --force or --ignore), 2 when one is running.
+            int exit = ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
-                string id = lifecycle.Store.Resolve(target);
                 IReadOnlyList<ContainerMount> mounts = lifecycle.Store.ReadConfig(id).Mounts;
                 if (parse.GetValue(force) && parse.GetValue(time) is int seconds and > 0 && lifecycle.Observe(id).Status == ContainerStatus.Running)
                 {
@@ -49,7 +53,7 @@ public static class RmCommand
                 }
 
                 context.Out.WriteLine(target);
-            });
+            }, ignoreMissing: parse.GetValue(force) || parse.GetValue(ignore), missingExit: MissingExitCode);
             return refusedRunning && exit == ExitCodes.EngineError ? RunningExitCode : exit;
         });
         return command;

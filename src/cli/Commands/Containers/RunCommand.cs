@@ -18,6 +18,13 @@ public static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
+            if (!context.User.Rootless)
+            {
+                // The monitor moves the init into its cgroup ~10 ms from now: the grace period that move
+                // would wait for starts here instead (see CgroupAttachWarmUp).
+                Runtime.Cgroups.CgroupAttachWarmUp.Start();
+            }
+
             bool background = parse.GetValue(detach);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
 

@@ -54,10 +54,14 @@ public static class StartCommand
                     lifecycle, id, ours, config.Tty, parse.GetValue(interactive) && config.OpenStdin, parse.GetValue(detachKeys) ?? config.DetachKeys);
             }
 
-            return ContainerServices.ForEach(context, targets, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
-                lifecycle.Start(lifecycle.Store.Resolve(target), null);
-                context.Out.WriteLine(target);
+                // podman names only the containers it started.
+                if (!lifecycle.Observe(id).Running)
+                {
+                    lifecycle.Start(id, null);
+                    context.Out.WriteLine(target);
+                }
             });
         });
         return command;

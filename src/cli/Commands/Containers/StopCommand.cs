@@ -10,8 +10,9 @@ public static class StopCommand
     {
         var time = new Option<int?>("--time", "-t") { Description = "Seconds to wait for stop before killing the container" };
         var all = new Option<bool>("--all", "-a") { Description = "Stop all running containers" };
+        var ignore = new Option<bool>("--ignore", "-i") { Description = "Ignore errors when a specified container is missing" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("stop", "Stop one or more running containers") { time, all, containers };
+        var command = new Command("stop", "Stop one or more running containers") { time, all, ignore, containers };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -19,11 +20,11 @@ public static class StopCommand
             IEnumerable<string> targets = parse.GetValue(all)
                 ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id).Running)
                 : parse.GetValue(containers)!;
-            return ContainerServices.ForEach(context, targets, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
-                lifecycle.Stop(lifecycle.Store.Resolve(target), parse.GetValue(time));
+                lifecycle.Stop(id, parse.GetValue(time));
                 context.Out.WriteLine(target);
-            });
+            }, ignoreMissing: parse.GetValue(ignore));
         });
         return command;
     }

@@ -16,9 +16,9 @@ public static class UnpauseCommand
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var freezer = new ContainerFreezer(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
-            return ContainerServices.ForEach(context, parse.GetValue(containers)!, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>
             {
-                freezer.Unpause(lifecycle.Store.Resolve(target));
+                freezer.Unpause(id);
                 context.Out.WriteLine(target);
             });
         });

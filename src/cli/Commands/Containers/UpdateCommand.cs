@@ -19,9 +19,9 @@ public static class UpdateCommand
             CgroupResources changes = resources.Parse(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var updater = new ContainerUpdater(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
-            return ContainerServices.ForEach(context, parse.GetValue(containers)!, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>
             {
-                updater.Update(lifecycle.Store.Resolve(target), changes);
+                updater.Update(id, changes);
                 context.Out.WriteLine(target);
             });
         });

@@ -15,9 +15,9 @@ public static class WaitCommand
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            return ContainerServices.ForEach(context, parse.GetValue(containers)!, target =>
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (_, id) =>
             {
-                ContainerState state = lifecycle.Wait(lifecycle.Store.Resolve(target));
+                ContainerState state = lifecycle.Wait(id);
                 context.Out.WriteLine(state.ExitCode.ToString(CultureInfo.InvariantCulture));
             });
         });

@@ -13,6 +13,8 @@ public static class NetworkCommand
         command.Subcommands.Add(NetworkInspectCommand.Create(globals));
         command.Subcommands.Add(NetworkRmCommand.Create(globals));
         command.Subcommands.Add(NetworkPruneCommand.Create(globals));
+        command.Subcommands.Add(NetworkConnectCommand.Create(globals));
+        command.Subcommands.Add(NetworkDisconnectCommand.Create(globals));
         return command;
     }
 }

@@ -10,7 +10,11 @@ namespace Skiff.Rootless.Network.Bridge;
 /// </summary>
 public sealed class EndpointAllocator(NetworkStore networks, ContainerStore containers)
 {
-    public NetworkEndpoint Allocate(string nameOrId, IReadOnlyList<string> aliases)
+    /// <param name="nameOrId">The network.</param>
+    /// <param name="aliases">More names for the container on it.</param>
+    /// <param name="requested">A static address (<c>--ip</c>), which must be a free host address of the subnet.</param>
+    /// <param name="except">A container whose address does not count as used (the one being connected).</param>
+    public NetworkEndpoint Allocate(string nameOrId, IReadOnlyList<string> aliases, string? requested = null, string? except = null)
     {
         NetworkRecord network = networks.Find(nameOrId);
         foreach (string alias in aliases)
@@ -22,7 +26,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
         }
 
         var used = new List<uint>();
-        foreach (string id in containers.ListIds())
+        foreach (string id in containers.ListIds().Where(id => id != except))
         {
             try
             {
@@ -39,7 +43,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
         }
 
         Ipv4Subnet subnet = network.Subnet;
-        uint chosen = AddressAllocator.Next(subnet, network.Gateway, used);
+        uint chosen = requested is null ? AddressAllocator.Next(subnet, network.Gateway, used) : Requested(requested, subnet, network, used);
         return new NetworkEndpoint
         {
             Network = network.Name,
@@ -51,5 +55,25 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             Bridge = network.NetworkInterface,
             Internal = network.Internal,
         };
+    }
+
+    private static uint Requested(string text, Ipv4Subnet subnet, NetworkRecord network, IReadOnlyCollection<uint> used)
+    {
+        if (!Ipv4Subnet.TryParseAddress(text, out uint address))
+        {
+            throw SkiffException.InvalidArgument($"{text} is not an IPv4 address", "give --ip an address of the network's subnet, e.g. " + Ipv4Subnet.FormatAddress(subnet.FirstHost + 1));
+        }
+
+        if (!subnet.Contains(address) || address == subnet.Network || address == subnet.Broadcast)
+        {
+            throw SkiffException.InvalidArgument($"requested static ip {text} not in any subnet on network {network.Name}", $"choose an address in {subnet}");
+        }
+
+        if (address == network.Gateway || used.Contains(address))
+        {
+            throw SkiffException.AlreadyExists($"requested ip address {text} is already allocated to another container on network {network.Name}", "choose another address, or leave --ip out");
+        }
+
+        return address;
     }
 }

@@ -70,6 +70,64 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Missing_containers_and_unknown_verbs_fail_as_in_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "m-" + Guid.NewGuid().ToString("N")[..8];
+        (await podman.RunAsync(["--runtime", "runc", "create", "--name", name, .. PodmanCli.UlimitFlags, "--network", "none", image, "sleep", "300"])).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", name, "--network", "none", image, "sleep", "300")).AssertSuccess();
+
+        // podman resolves every name first: one missing fails the whole command (rm: 1, the rest: 125) and
+        // touches none of the others, with one error line naming the first missing one.
+        string[][] sameOutput =
+        [
+            ["stop", "nosuch"], ["stop", name, "nosuch"], ["kill", name, "nosuch"], ["start", name, "nosuch"], ["restart", name, "nosuch"],
+            ["pause", name, "nosuch"], ["unpause", name, "nosuch"], ["wait", name, "nosuch"], ["rm", name, "nosuch"], ["rm", "nosuch", "nosuch2"],
+            ["update", "--cpus", "1", "nosuch"], ["logs", "nosuch"], ["port", "nosuch"], ["attach", "nosuch"], ["exec", "nosuch", "true"],
+            ["export", "nosuch"], ["container", "stop", "nosuch"], ["container", "rm", "nosuch"],
+            // --ignore, and rm --force, skip missing ones silently.
+            ["stop", "-i", "nosuch"], ["rm", "-i", "nosuch"], ["rm", "-f", "nosuch"],
+            ["container", "exists", "nosuch"], ["container", "exists", name],
+        ];
+        foreach (string[] command in sameOutput)
+        {
+            ProcessResult expected = await podman.RunAsync(command);
+            ProcessResult actual = await skiff.RunAsync(command);
+            string shown = string.Join(' ', command);
+            Assert.True(expected.ExitCode == actual.ExitCode, $"{shown}: podman exited {expected.ExitCode}, skiff {actual.ExitCode}: {actual.Stderr}");
+            Assert.Equal(expected.Stdout.Trim(), actual.Stdout.Trim());
+            // Rootless podman refuses pause on cgroup v1 before it looks the names up; skiff pauses there.
+            if (!(rootless && command[0] is "pause" or "unpause"))
+            {
+                Assert.Equal(expected.Stderr.Trim(), actual.Stderr.Trim());
+            }
+        }
+
+        Assert.Equal("created", (await podman.RunAsync("inspect", "-f", "{{.State.Status}}", name)).AssertSuccess().Stdout.Trim());
+        Assert.Equal("created", (await skiff.RunAsync("inspect", "-f", "{{.State.Status}}", name)).AssertSuccess().Stdout.Trim());
+
+        // podman words these with extra context; the exit code and the reason are the same.
+        foreach (string[] command in new[] { new[] { "top", "nosuch" }, ["stats", "--no-stream", "nosuch"] })
+        {
+            Assert.Equal((await podman.RunAsync(command)).ExitCode, (await skiff.RunAsync(command)).AssertError(125, "no container with name or ID \"nosuch\" found").ExitCode);
+        }
+
+        // A group of verbs given an unknown verb, or none.
+        foreach (string[] command in new[] { new[] { "network", "frob" }, ["volume", "frob", "x"], ["container", "frob"], ["network"] })
+        {
+            ProcessResult expected = await podman.RunAsync(command);
+            ProcessResult actual = await skiff.RunAsync(command);
+            Assert.Equal(expected.ExitCode, actual.ExitCode);
+            Assert.Equal(expected.Stderr.Split('\n')[0].Replace("podman", "skiff", StringComparison.Ordinal), actual.Stderr.Split('\n')[0]);
+        }
+
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task Inspect_shows_the_same_key_fields_as_podman(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

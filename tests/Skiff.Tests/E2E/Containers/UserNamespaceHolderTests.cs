@@ -86,6 +86,29 @@ public sealed class UserNamespaceHolderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_holder_whose_maps_still_hold_keeps_running_and_its_record_takes_the_files_new_stamps()
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        await skiff.ImportBusyboxAsync("busybox");
+        Holder holder = ReadHolder(skiff);
+
+        // As when /etc/subuid changed for another user: the stamps differ, this user's maps do not. The native
+        // entry stage no longer joins (the stamps differ), so the command checks the maps, keeps the holder and
+        // records the files' current stamps, so the next command joins in the entry stage again.
+        string file = skiff.Sandbox.UserNamespaceHolderFile;
+        string[] lines = File.ReadAllText(file).Split('\n');
+        string stamps = lines[3];
+        Assert.StartsWith("subids ", stamps, StringComparison.Ordinal);
+        lines[3] = "subids 1:1 1:1";
+        File.WriteAllText(file, string.Join('\n', lines));
+
+        ProcessResult run = (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "readlink", "/proc/self/ns/user")).AssertSuccess();
+        Assert.Equal(holder, ReadHolder(skiff));
+        Assert.Equal(holder.UserNamespace, run.Stdout.Trim());
+        Assert.Equal(stamps, File.ReadAllText(file).Split('\n')[3]);
+    }
+
+    [Fact]
     public async Task System_migrate_stops_the_holder_and_never_signals_another_process_of_a_recycled_pid()
     {
         using var skiff = new SkiffCli(output, rootless: true);

@@ -15,6 +15,7 @@ namespace Skiff.Tests.E2E.Network;
 /// user network's way out, whose veth pair rootless has pasta's large MTU.
 /// </summary>
 [Trait("Category", "E2E")]
+[Collection(UserNetworkCollection.Name)]
 public sealed class PublishedPortTransferTests(ITestOutputHelper output)
 {
     private const int Size = 8_000_000;

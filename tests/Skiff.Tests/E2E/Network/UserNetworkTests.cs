@@ -14,6 +14,7 @@ namespace Skiff.Tests.E2E.Network;
 /// rootless network namespace's holder and its pasta) once the last container and the network are gone.
 /// </summary>
 [Trait("Category", "E2E")]
+[Collection(UserNetworkCollection.Name)]
 public sealed class UserNetworkTests(ITestOutputHelper output)
 {
     [Theory, RootAndRootless]

@@ -12,9 +12,11 @@ public sealed class ErrorReporterTests
         var reporter = new ErrorReporter(text, debug: false);
         reporter.ReportItem("web", SkiffException.NotFound("no container with name or ID \"web\" found: no such container"));
         reporter.ReportItem("db", SkiffException.Conflict("container is running"));
+        reporter.ReportItem("cache", SkiffException.Conflict("can only kill running containers. 0123abcd is in state created: container state improper"), "0123abcd");
 
         Assert.Equal(
-            "Error: no container with name or ID \"web\" found: no such container\nError: db: container is running\n",
+            "Error: no container with name or ID \"web\" found: no such container\nError: db: container is running\n"
+            + "Error: can only kill running containers. 0123abcd is in state created: container state improper\n",
             text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Skiff.Cli.Commands.Containers;
+
+namespace Skiff.Cli.Commands.Networks;
+
+/// <summary><c>skiff network connect [--alias NAME]... [--ip ADDRESS] NETWORK CONTAINER</c>: see <see cref="NetworkConnections"/>.</summary>
+public static class NetworkConnectCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var network = new Argument<string>("network") { Description = "Network to connect the container to (name or ID)" };
+        var container = new Argument<string>("container") { Description = "Container to connect (name or ID)" };
+        var alias = new Option<string[]>("--alias") { Description = "Network scoped alias for the container" };
+        var ip = new Option<string?>("--ip") { Description = "A static IPv4 address for the container on this network" };
+        var command = new Command("connect", "Add a container to a network") { network, container, alias, ip };
+        command.SetAction(parse =>
+        {
+            CliContext context = globals.Resolve(parse);
+            new NetworkConnections(ContainerServices.Lifecycle(context), ContainerServices.Networks(context), context.User.Rootless)
+                .Connect(parse.GetValue(network)!, parse.GetValue(container)!, parse.GetValue(alias) ?? [], parse.GetValue(ip));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
