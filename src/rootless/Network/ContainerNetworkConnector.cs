@@ -33,8 +33,53 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>A helper runs that could not be recorded on disk (<see cref="HelperRecord"/>): only this process can stop it.</summary>
     private bool unrecorded;
 
+    /// <summary>A pasta started before the container was known (<see cref="PrepareEarly"/>), not yet adopted or stopped.</summary>
+    private EarlyPasta? early;
+
+    /// <summary>The early pasta the container adopted in <see cref="CreateNamespace"/>, until <see cref="ConnectNamespace"/> completes it.</summary>
+    private EarlyPasta? adoptedEarly;
+
+    /// <summary>An adopted early pasta whose pid could not be recorded on disk (0: none).</summary>
+    private int unrecordedPastaPid;
+
+    /// <summary>
+    /// Starts pasta on a namespace of its own when the CLI's <paramref name="hint"/> (the --network value it
+    /// resolved) is plain pasta, before the container's configuration exists; <see cref="CreateNamespace"/>
+    /// adopts it when the configuration asks for the same pasta, anything else stops it.
+    /// </summary>
+    public void PrepareEarly(string hint)
+    {
+        if (helpers.Pasta is not { } program || hint != "pasta")
+        {
+            return;
+        }
+
+        try
+        {
+            early = EarlyPasta.Start(store, PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty), arguments => RunPasta(program, arguments, []));
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            // The container's pasta then starts as before, once the container is known.
+            early = null;
+        }
+    }
+
+    /// <summary>Stops an early pasta no container adopted; never throws.</summary>
+    public void DiscardEarly()
+    {
+        foreach (EarlyPasta? pending in new[] { early, adoptedEarly })
+        {
+            pending?.Discard(pidFile => StopPasta(pidFile, waitForExit: false));
+        }
+
+        early = null;
+        adoptedEarly = null;
+    }
+
     public void Connect(ContainerConfig config, int pid)
     {
+        DiscardEarly();
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         if (mode.Kind is NetworkKind.None or NetworkKind.Host)
         {
@@ -62,9 +107,16 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     public string? CreateNamespace(ContainerConfig config)
     {
-        if (NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.Pasta or NetworkKind.Slirp4netns) || config.IdMappings is not null)
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
+        if (mode.Kind is not (NetworkKind.Pasta or NetworkKind.Slirp4netns) || config.IdMappings is not null)
         {
+            DiscardEarly();
             return null;
+        }
+
+        if (TryAdoptEarly(config, mode) is { } adopted)
+        {
+            return adopted;
         }
 
         try
@@ -84,7 +136,11 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         if (mode.Kind == NetworkKind.Pasta)
         {
             (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = LoopbackPortRouting.Split(config.Ports);
-            StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
+            if (!CompleteEarly(config.Id))
+            {
+                StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
+            }
+
             if (forwarded.Count > 0)
             {
                 forwarderPid = PortForwarderProcess.Start(netns, LoopbackPortRouting.ContainerTarget, forwarded);
@@ -108,6 +164,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     public void Disconnect(ContainerConfig config)
     {
+        DiscardEarly();
         if (config.NetworkEndpoint is not null)
         {
             Bridge().Disconnect(config);
@@ -137,6 +194,12 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         // pasta quits by itself once the namespace file is gone; the pid file stops it if it did not.
         NetworkNamespaceFile.Remove(NetworkNamespaceFile.PathFor(store, config.Id));
         StopPasta(PastaPidFile(config.Id), waitForExit: PastaMayHoldPorts(config));
+        if (unrecordedPastaPid != 0)
+        {
+            ChildProcesses.TrySignal(unrecordedPastaPid, 15);
+            Reap(unrecordedPastaPid, TimeSpan.FromSeconds(5));
+            unrecordedPastaPid = 0;
+        }
         try
         {
             File.Delete(Slirp4netnsSocket(config.Id));
@@ -167,23 +230,97 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     // Unix socket paths are limited to 108 bytes, hence the short socket directory.
     private string Slirp4netnsSocket(string id) => Path.Combine(store.SocketDirectory, id[..16] + ".slirp");
 
+    /// <summary>
+    /// The container adopts the early pasta when its configuration asks for exactly that pasta; an early pasta
+    /// it cannot use is stopped. Returns the container's namespace file, or null.
+    /// </summary>
+    private string? TryAdoptEarly(ContainerConfig config, NetworkMode mode)
+    {
+        if (early is not { } candidate)
+        {
+            return null;
+        }
+
+        early = null;
+        if (mode.Kind == NetworkKind.Pasta)
+        {
+            IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(LoopbackPortRouting.Split(config.Ports).Pasta);
+            if (candidate.Signature == EarlyPasta.SignatureOf(PastaOptionsFor(mode, ports, string.Empty)))
+            {
+                string netns = NetworkNamespaceFile.PathFor(store, config.Id);
+                try
+                {
+                    candidate.Adopt(netns);
+                    adoptedEarly = candidate;
+                    return netns;
+                }
+                catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+                {
+                    // Then the container's namespace and pasta are made as without an early one.
+                }
+            }
+        }
+
+        candidate.Discard(pidFile => StopPasta(pidFile, waitForExit: false));
+        return null;
+    }
+
+    /// <summary>
+    /// Waits for the adopted early pasta and records it as the container's; false when there is none, or it
+    /// failed (then the container's own pasta starts on the namespace and reports what is wrong).
+    /// </summary>
+    private bool CompleteEarly(string id)
+    {
+        if (adoptedEarly is not { } adopted)
+        {
+            return false;
+        }
+
+        adoptedEarly = null;
+        int pid;
+        try
+        {
+            pid = adopted.Complete();
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        if (!HelperRecord.TryWrite(PastaPidFile(id), pid))
+        {
+            unrecorded = true;
+            unrecordedPastaPid = pid;
+        }
+
+        return true;
+    }
+
+    private static PastaOptions PastaOptionsFor(NetworkMode mode, IReadOnlyList<PortMapping> ports, string pidFile) => new()
+    {
+        PidFile = pidFile,
+        Ports = ports,
+        MapGatewayToHost = mode.Options.Contains("--map-gw"),
+        ExtraArguments = mode.Options.Where(o => o != "--map-gw").ToList(),
+        // pasta started as uid 0 switches to "nobody", which can no longer join the namespace (as real root)
+        // or is a subordinate id (inside skiff's user namespace, where uid 0 is the user): keep uid 0.
+        RunAs = "0:0",
+    };
+
     private void StartPasta(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns)
     {
         string program = helpers.Pasta ?? throw SkiffException.PrerequisiteMissing(
             "pasta is not installed",
             "install passt (Debian: apt-get install passt), or use --network slirp4netns");
-        var options = new PastaOptions
-        {
-            PidFile = PastaPidFile(id),
-            Ports = ports,
-            MapGatewayToHost = mode.Options.Contains("--map-gw"),
-            ExtraArguments = mode.Options.Where(o => o != "--map-gw").ToList(),
-            // pasta started as uid 0 switches to "nobody", which can no longer join the namespace (as real root)
-            // or is a subordinate id (inside skiff's user namespace, where uid 0 is the user): keep uid 0.
-            RunAs = "0:0",
-        };
+        PastaOptions options = PastaOptionsFor(mode, ports, PastaPidFile(id));
         HostPortProbe.EnsureFree(ports);
         File.Delete(options.PidFile);
+        RunPasta(program, PastaNetwork.BuildArguments(options, netns), ports);
+    }
+
+    /// <summary>Runs pasta's foreground part, which returns once the namespace is configured and its ports are bound, leaving a daemon behind.</summary>
+    private static void RunPasta(string program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports)
+    {
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         using (errorRead)
         {
@@ -192,10 +329,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
             using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
             {
-                child = Spawn(program, PastaNetwork.BuildArguments(options, netns), [(nullIn, 0), (nullOut, 1), (errorWrite, 2)]);
+                child = Spawn(program, arguments, [(nullIn, 0), (nullOut, 1), (errorWrite, 2)]);
             }
 
-            // pasta returns once the namespace is configured and its ports are bound, leaving a daemon behind.
             ChildExit exit = ChildProcesses.Wait(child);
             if (exit.ShellCode != 0)
             {
@@ -308,10 +444,12 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             return;
         }
 
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        // pasta writes its pid; an adopted early pasta is recorded with its start time instead (HelperRecord).
+        int? recorded = HelperRecord.TryReadLive(pidFile);
+        if (recorded is int pid || int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out pid))
         {
             // A recycled pid must not be signalled: the helper's command line names the pid file we gave it.
-            if (CommandLine(pid).Contains(pidFile, StringComparison.Ordinal))
+            if (recorded is not null || CommandLine(pid).Contains(pidFile, StringComparison.Ordinal))
             {
                 ChildProcesses.TrySignal(pid, 15);
             }

@@ -22,6 +22,20 @@ public interface IContainerNetwork
     /// <summary>Connects the namespace <see cref="CreateNamespace"/> made; throws a SkiffException saying why it could not.</summary>
     void ConnectNamespace(ContainerConfig config, string path);
 
+    /// <summary>
+    /// In a monitor prepared before its container exists: starts the helper the CLI expects the container to
+    /// use (<paramref name="hint"/>, its --network value), to be adopted by <see cref="CreateNamespace"/> when
+    /// the container's configuration asks for exactly that, and stopped otherwise.
+    /// </summary>
+    void PrepareEarly(string hint)
+    {
+    }
+
+    /// <summary>Stops what <see cref="PrepareEarly"/> started when no container adopted it; never throws.</summary>
+    void DiscardEarly()
+    {
+    }
+
     /// <summary>Stops what <see cref="Connect"/> started; never throws.</summary>
     void Disconnect(ContainerConfig config);
 

@@ -4,7 +4,7 @@ using Skiff.Runtime.Lifecycle;
 namespace Skiff.Runtime.Monitor;
 
 /// <summary>
-/// <c>skiff __monitor ROOT RUNROOT ID [--attached]</c>: the hidden verb the CLI re-executes itself as.
+/// <c>skiff __monitor ROOT RUNROOT ID [--attached] [--network-hint MODE]</c>: the hidden verb the CLI re-executes itself as.
 /// Program.cs dispatches here before building the command tree, so the long-lived monitor touches as
 /// little code (and memory) as possible. fd 3 is the sync socket; with --attached, fd 4 is a first
 /// attach client connected before the container starts, so a foreground run misses no output.
@@ -12,6 +12,9 @@ namespace Skiff.Runtime.Monitor;
 public static class MonitorEntry
 {
     public const string Verb = "__monitor";
+
+    /// <summary>A prepared monitor's option naming the network its container will most likely use (<see cref="IContainerNetwork.PrepareEarly"/>).</summary>
+    public const string NetworkHintOption = "--network-hint";
 
     /// <summary><c>skiff __monitor-exit ROOT RUNROOT ID CODE [CLIENT-FD...]</c>: skiff-relay's way back when the container ended.</summary>
     public const string ExitVerb = "__monitor-exit";
@@ -42,15 +45,25 @@ public static class MonitorEntry
         string id = args[3];
         var sync = new SafeFileHandle(MonitorLauncher.SyncFd, ownsHandle: true);
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
+        int hintAt = Array.IndexOf(args, NetworkHintOption, 4);
+        string? networkHint = hintAt > 0 && hintAt + 1 < args.Length ? args[hintAt + 1] : null;
         Containers.OciRuntime? preparedRuntime = null;
+        IContainerNetwork? connector = null;
         if (id == PendingId)
         {
             // Started before the container existed (MonitorLauncher.Prepare): what does not depend on the
-            // container is done while the CLI still creates it.
+            // container is done while the CLI still creates it, the network helper first (it takes longest).
+            if (networkHint is not null)
+            {
+                connector = network?.Invoke(store);
+                connector?.PrepareEarly(networkHint);
+            }
+
             preparedRuntime = builtInRuntime?.Invoke(store.RuntimeRoot);
             JsonWarmUp.Monitor();
             if (ReceiveId(sync) is not { } received)
             {
+                connector?.DiscardEarly();
                 return 0; // the CLI failed (or was killed) before the container existed
             }
 
@@ -60,19 +73,28 @@ public static class MonitorEntry
             Fds.Descriptors.DuplicateTo(log, 2);
         }
 
-        ContainerConfig config = store.ReadConfig(id);
-        var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id, config.SystemdCgroup));
-        string skiff = Environment.ProcessPath ?? "/proc/self/exe";
-        return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
+        try
         {
-            Volumes = new Volumes.VolumeStore(args[1]),
-            Populator = populator,
-            BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
-            IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
-            IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
-                ? TimeSpan.FromMilliseconds(idleAfter)
-                : TimeSpan.FromSeconds(1),
-        }.Run(sync, first);
+            ContainerConfig config = store.ReadConfig(id);
+            var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id, config.SystemdCgroup));
+            string skiff = Environment.ProcessPath ?? "/proc/self/exe";
+            connector ??= network?.Invoke(store);
+            return new ContainerMonitor(store, id, runtime, TimeProvider.System, connector)
+            {
+                Volumes = new Volumes.VolumeStore(args[1]),
+                Populator = populator,
+                BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
+                IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
+                IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
+                    ? TimeSpan.FromMilliseconds(idleAfter)
+                    : TimeSpan.FromSeconds(1),
+            }.Run(sync, first);
+        }
+        finally
+        {
+            // An early helper the container did not adopt (its start failed before the network) is stopped.
+            connector?.DiscardEarly();
+        }
     }
 
     /// <summary>The id argument of a monitor started before its container exists: the id comes on the sync socket.</summary>

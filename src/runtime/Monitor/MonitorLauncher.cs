@@ -25,7 +25,8 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     /// works. <see cref="Start"/> then hands it the container's id.
     /// </summary>
     /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
-    public PreparedMonitor Prepare(SafeFileHandle? attachClient)
+    /// <param name="networkHint">The network the container will most likely use (<see cref="IContainerNetwork.PrepareEarly"/>), or null.</param>
+    public PreparedMonitor Prepare(SafeFileHandle? attachClient, string? networkHint = null)
     {
         (SafeFileHandle ours, SafeFileHandle theirs) = UnixSockets.SeqPacketPair();
         try
@@ -35,7 +36,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
             {
                 // Its output goes to the container's monitor.log once it knows the container.
-                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs);
+                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs, networkHint);
                 return new PreparedMonitor(pid, ours);
             }
         }
@@ -71,7 +72,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         }
     }
 
-    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync)
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null)
     {
         var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
         {
@@ -82,6 +83,12 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         {
             descriptors.Add((attachClient, AttachFd));
             arguments.Add("--attached");
+        }
+
+        if (networkHint is not null)
+        {
+            arguments.Add(MonitorEntry.NetworkHintOption);
+            arguments.Add(networkHint);
         }
 
         Dictionary<string, string> environment = RuntimeInvoker.CurrentEnvironment();

@@ -107,5 +107,28 @@ public sealed class NetworkFlags
     }
 
     /// <summary>pasta when installed, else slirp4netns (podman 5's rootless default; root gets the same), else none.</summary>
+    /// <summary>
+    /// The network a run's monitor, prepared before the container exists, may connect ahead of it
+    /// (IContainerNetwork.PrepareEarly): "pasta" when the container will use plain pasta (given or the
+    /// default) with no published ports, else null. The monitor checks the container's configuration before
+    /// it uses what it started, so a wrong guess costs time, never a wrong network.
+    /// </summary>
+    public string? EarlyHint(ParseResult parse, string? network)
+    {
+        if ((parse.GetValue(Publish)?.Length ?? 0) > 0 || parse.GetValue(PublishAll))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (network is null ? DefaultMode() : NetworkMode.Parse(network)) is { Kind: NetworkKind.Pasta, Options.Count: 0 } ? "pasta" : null;
+        }
+        catch (Skiff.Core.Errors.SkiffException)
+        {
+            return null; // create reports the bad value
+        }
+    }
+
     public static NetworkMode DefaultMode() => new(NetworkHelpers.Find().DefaultKind, []);
 }

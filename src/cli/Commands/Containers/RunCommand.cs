@@ -31,11 +31,16 @@ public static class RunCommand
             // The monitor starts first and gets ready while the image is resolved and the bundle written;
             // the JSON metadata for the container's files is built meanwhile too.
             (SafeFileHandle? ours, SafeFileHandle? theirs) = background ? (null, null) : UnixSockets.SeqPacketPair();
+            // pasta (~20 ms to start) can start with the monitor when the container surely runs in a namespace of
+            // skiff's runtime, not of its own user namespace or another runtime.
+            string? networkHint = options.UserNamespace.Given(parse) || parse.GetValue(options.Runtime) is not (null or OciRuntimes.BuiltIn)
+                ? null
+                : options.NetworkFlags.EarlyHint(parse, parse.GetValue(options.Network));
             ContainerConfig config;
             try
             {
                 using (theirs)
-                using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs))
+                using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs, networkHint))
                 {
                     JsonWarmUp.CreateInBackground();
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);

@@ -15,6 +15,10 @@ public sealed class UserNamespaceFlags
 
     public Option<string[]> GidMap { get; } = new("--gidmap") { Description = "GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)" };
 
+    /// <summary>Whether any of these flags is given (the container then may get a user namespace of its own).</summary>
+    public bool Given(ParseResult parse) =>
+        parse.GetValue(Userns) is not null || (parse.GetValue(UidMap)?.Length ?? 0) > 0 || (parse.GetValue(GidMap)?.Length ?? 0) > 0;
+
     public void AddTo(Command command)
     {
         command.Options.Add(Userns);

@@ -160,6 +160,58 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "--network", "none", "-p", "80", "busybox", "true")).AssertError(125, "cannot publish ports");
     }
 
+    [Theory, RootAndRootless]
+    public async Task The_pasta_a_run_starts_with_its_monitor_serves_the_container_and_ends_with_it(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        // A default-network run's monitor starts pasta before the container exists, in a directory of its own.
+        string early = Path.Combine(skiff.Sandbox.RunRoot, "containers", ".early-");
+        (await skiff.RunAsync("run", "-d", "--name", "early", "busybox", "sleep", "60")).AssertSuccess();
+        List<int> pastas = PastaProcessesNaming(early);
+        Assert.Single(pastas);
+        ProcessResult inside = (await skiff.RunAsync("exec", "early", "sh", "-c", "ip -4 addr show eth0; ip route")).AssertSuccess();
+        Assert.Contains("inet ", inside.Stdout);
+        Assert.Contains("default via ", inside.Stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*"));
+
+        (await skiff.RunAsync("rm", "-f", "early")).AssertSuccess();
+        Assert.DoesNotContain(pastas[0], PastaProcessesNaming(early));
+
+        // A run that fails before its container exists stops the pasta its monitor started.
+        (await skiff.RunAsync("run", "--rm", "--pull", "never", "no-such-image-here", "true")).AssertError(125, "no-such-image-here");
+        await Poll.UntilAsync(() => PastaProcessesNaming(early).Count == 0
+            && !Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*").Any());
+
+    }
+
+    /// <summary>pasta processes whose command line contains <paramref name="text"/>.</summary>
+    private static List<int> PastaProcessesNaming(string text)
+    {
+        var found = new List<int>();
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(directory, "cmdline"));
+                if (cmdline.Contains("pasta\0", StringComparison.Ordinal) && cmdline.Contains(text, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>
     /// pasta and slirp4netns processes (and skiff's port forwarders, if asked) whose command line names this
     /// container (pid file, netns or socket path).

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Mounts;
+
+namespace Skiff.Rootless.Network;
+
+/// <summary>
+/// A pasta a prepared monitor starts before it knows its container, when the CLI hinted that the container
+/// will use pasta with nothing of its own for pasta (no options, no ports pasta serves). pasta's start-up
+/// (~20 ms of its CPU, mostly page faults of its packet pools) then overlaps the CLI's work instead of
+/// following it. It runs on a network namespace bound in a directory of its own under the run root; a
+/// container whose configuration asks for exactly this pasta adopts it (the namespace is bound again at the
+/// container's file), anything else stops it. It is started with --no-netns-quit, as its namespace file moves.
+/// </summary>
+public sealed class EarlyPasta
+{
+    private readonly Task startup;
+    private bool adopted;
+
+    private EarlyPasta(string directory, string signature, Task startup)
+    {
+        Directory = directory;
+        Signature = signature;
+        this.startup = startup;
+    }
+
+    /// <summary>The directory holding the early namespace file and pasta's pid file.</summary>
+    public string Directory { get; }
+
+    /// <summary>pasta's arguments without the paths that differ (<see cref="SignatureOf"/>): what a container must ask for to adopt it.</summary>
+    public string Signature { get; }
+
+    private string NamespaceFile => Path.Combine(Directory, "netns");
+
+    private string PidFile => Path.Combine(Directory, "pasta.pid");
+
+    /// <summary>
+    /// Makes a namespace under <paramref name="store"/>'s run root and starts pasta on it in the background;
+    /// <paramref name="run"/> spawns pasta with the given arguments and waits for its foreground part.
+    /// </summary>
+    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Action<IReadOnlyList<string>> run)
+    {
+        string directory = store.RunDirectory(".early-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        System.IO.Directory.CreateDirectory(directory);
+        string netns = Path.Combine(directory, "netns");
+        File.WriteAllBytes(netns, []);
+        Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
+        PastaOptions early = options with { PidFile = Path.Combine(directory, "pasta.pid"), QuitWithNamespace = false };
+        IReadOnlyList<string> arguments = PastaNetwork.BuildArguments(early, netns);
+        return new EarlyPasta(directory, SignatureOf(options), Task.Run(() => run(arguments)));
+    }
+
+    /// <summary>pasta's arguments for <paramref name="options"/> with the pid file, namespace path and quit mode left out.</summary>
+    public static string SignatureOf(PastaOptions options) =>
+        string.Join('\0', PastaNetwork.BuildArguments(options with { PidFile = string.Empty, QuitWithNamespace = true }, string.Empty));
+
+    /// <summary>Binds the early namespace at <paramref name="netnsPath"/> (the container's file) and drops the early binding.</summary>
+    public void Adopt(string netnsPath)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(netnsPath)!);
+        NetworkNamespaceFile.Remove(netnsPath);
+        File.WriteAllBytes(netnsPath, []);
+        new LinuxMountSyscalls().Mount(NamespaceFile, netnsPath, null, MountFlags.Bind, null);
+        NetworkNamespaceFile.Remove(NamespaceFile);
+        adopted = true;
+    }
+
+    /// <summary>
+    /// Waits until pasta configured the namespace and returns the pid of its daemon; throws pasta's
+    /// SkiffException when it failed.
+    /// </summary>
+    public int Complete()
+    {
+        try
+        {
+            startup.GetAwaiter().GetResult();
+            return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                ? pid
+                : throw new IOException($"pasta wrote no pid to {PidFile}");
+        }
+        finally
+        {
+            DeleteDirectory();
+        }
+    }
+
+    /// <summary>Stops this pasta (once its start-up is over) and removes its namespace and directory; never throws.</summary>
+    public void Discard(Action<string> stop)
+    {
+        try
+        {
+            startup.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Its failure was not the container's: nothing to report, only to clean up.
+        }
+
+        stop(PidFile);
+        if (!adopted)
+        {
+            NetworkNamespaceFile.Remove(NamespaceFile);
+        }
+
+        DeleteDirectory();
+    }
+
+    private void DeleteDirectory()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
