@@ -105,6 +105,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         ConnectNamespace(config, netns);
     }
 
+    public bool Connects(ContainerConfig config) => NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.None or NetworkKind.Host);
+
     public string? CreateNamespace(ContainerConfig config)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Mounts;
@@ -42,7 +42,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
         RuntimeSpec spec;
         string executable;
         SeccompFilter? seccomp;
-        using (var socket = new Socket(new SafeSocketHandle(SyncFd, ownsHandle: true)))
+        using (var socket = new SafeFileHandle(SyncFd, ownsHandle: true))
         {
             var channel = new InitChannel(socket);
             try

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Mounts;
 using Skiff.Runtime.Process;
@@ -20,7 +20,7 @@ public sealed class ExecInit(IMountSyscalls sys)
         RuntimeSpec spec;
         string executable;
         SeccompFilter? seccomp;
-        using (var socket = new Socket(new SafeSocketHandle(ContainerInit.SyncFd, ownsHandle: true)))
+        using (var socket = new SafeFileHandle(ContainerInit.SyncFd, ownsHandle: true))
         {
             var channel = new InitChannel(socket);
             try

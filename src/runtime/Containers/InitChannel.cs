@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
 using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Containers;
@@ -12,7 +13,7 @@ namespace Skiff.Runtime.Containers;
 /// entry stage's handshake: create sends the spec (int32 length + JSON); init answers Ready, or
 /// Failed with errno, an error kind and a message, so the caller never parses error text.
 /// </summary>
-public sealed class InitChannel(Socket socket)
+public sealed class InitChannel(SafeHandle socket)
 {
     public const int Ready = 'R';
     public const int Failed = 'X';
@@ -25,7 +26,7 @@ public sealed class InitChannel(Socket socket)
         byte[] frame = new byte[4 + json.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, json.Length);
         json.CopyTo(frame, 4);
-        socket.Send(frame);
+        Send(frame);
     }
 
     public RuntimeSpec ReceiveSpec()
@@ -41,12 +42,12 @@ public sealed class InitChannel(Socket socket)
         return SpecFile.Parse(json, "sync socket");
     }
 
-    public void SendReady() => socket.Send(Frame(Ready, 0, 0, []));
+    public void SendReady() => Send(Frame(Ready, 0, 0, []));
 
     public void SendFailure(int errno, ErrorKind kind, string message)
     {
         byte[] text = Encoding.UTF8.GetBytes(message);
-        socket.Send(Frame(Failed, errno, (int)kind, text));
+        Send(Frame(Failed, errno, (int)kind, text));
     }
 
     /// <summary>Returns normally when the init is ready; throws the init's error otherwise.</summary>
@@ -82,13 +83,21 @@ public sealed class InitChannel(Socket socket)
         return frame;
     }
 
+    private void Send(byte[] frame)
+    {
+        if (!Descriptors.WriteAll(socket, frame))
+        {
+            throw SkiffException.Internal("the other end of the sync socket is gone");
+        }
+    }
+
     private byte[]? ReceiveExactly(int count)
     {
         byte[] buffer = new byte[count];
         int read = 0;
         while (read < count)
         {
-            int n = socket.Receive(buffer, read, count - read, SocketFlags.None);
+            int n = Descriptors.Read(socket, buffer.AsSpan(read, count - read));
             if (n == 0)
             {
                 return null;

@@ -43,8 +43,9 @@ public sealed class BundleWriter(ContainerStore store)
         string directory = store.Directory(config.Id);
         string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
         File.WriteAllText(Path.Combine(directory, "hostname"), hostname + "\n");
-        File.WriteAllText(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
-        File.WriteAllText(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
+        // Defaults for the bind-mount sources; the engine writes the network's own hosts and resolv.conf first.
+        WriteIfMissing(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
+        WriteIfMissing(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
 
         // Names are looked up in the image's files once its root is mounted (ApplyUser, by the monitor).
         ContainerUser user = UserResolver.NeedsLookup(config.User, config.GroupAdd)
@@ -254,6 +255,18 @@ public sealed class BundleWriter(ContainerStore store)
         }
 
         Core.Files.AtomicFile.Replace(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+    }
+
+    private static void WriteIfMissing(string path, string text)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+        }
     }
 
     private static JsonObject Capabilities(SecurityProfile security) => new()

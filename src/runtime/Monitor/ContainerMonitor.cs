@@ -134,7 +134,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         earlyNetworkNamespace = BuiltIn is not null ? network?.CreateNamespace(config) : null;
         if (earlyNetworkNamespace is { } netns)
         {
-            connecting = Task.Run(() => network!.ConnectNamespace(config, netns));
+            connecting = OnOwnThread(() => network!.ConnectNamespace(config, netns));
         }
 
         string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
@@ -307,10 +307,17 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     {
         SystemdCgroup = config.SystemdCgroup,
         // The network helper (pasta needs ~40 ms to set up) works while the init builds its root.
-        NamespacesReady = network is null || earlyNetworkNamespace is not null ? null : pid => connecting = Task.Run(() => network.Connect(config, pid)),
+        NamespacesReady = network is null || earlyNetworkNamespace is not null || !network.Connects(config) ? null : pid => connecting = OnOwnThread(() => network.Connect(config, pid)),
         NetworkNamespace = earlyNetworkNamespace,
         ConsoleSocket = config.Tty ? store.ConsoleSocketPath(id) : null,
     };
+
+    /// <summary>
+    /// Runs a connection step beside the create on a thread of its own: the thread pool would start its
+    /// workers and gate thread (and spin them) on the start path for this one item.
+    /// </summary>
+    private static Task OnOwnThread(Action step) =>
+        Task.Factory.StartNew(step, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
     /// The first half of a create with skiff's own runtime inside this process (the same state as `skiff

@@ -12,6 +12,9 @@ public interface IContainerNetwork
     /// <summary>Connects the network namespace of <paramref name="pid"/>; throws a SkiffException saying why it could not.</summary>
     void Connect(ContainerConfig config, int pid);
 
+    /// <summary>Whether <see cref="Connect"/> has anything to do for the container (not with --network none or host).</summary>
+    bool Connects(ContainerConfig config) => true;
+
     /// <summary>
     /// Makes the container's network namespace ahead of its process when the network mode allows it (a
     /// helper such as pasta, and no user namespace of the container's own), so the helper starts earlier;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Native;
 using Skiff.Runtime.Process;
@@ -26,7 +26,7 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
             throw new ArgumentException("a new user namespace needs id maps", nameof(request));
         }
 
-        (Socket ours, SafeSocketHandle theirs) = CreateSocketPair();
+        (SafeFileHandle ours, SafeFileHandle theirs) = CreateSocketPair();
         int spawned;
         try
         {
@@ -89,7 +89,7 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
         }
     }
 
-    private async Task<int> HandshakeAsync(Socket sync, int spawned, NamespaceRequest request, CancellationToken cancellationToken)
+    private async Task<int> HandshakeAsync(SafeFileHandle sync, int spawned, NamespaceRequest request, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -120,7 +120,8 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
         }
     }
 
-    private static unsafe (Socket Ours, SafeSocketHandle Theirs) CreateSocketPair()
+    /// <summary>A stream pair on raw descriptors (see <see cref="SyncMessage.Receive"/> for why not Socket).</summary>
+    private static unsafe (SafeFileHandle Ours, SafeFileHandle Theirs) CreateSocketPair()
     {
         int* fds = stackalloc int[2];
         if (Libc.socketpair(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0, fds) != 0)
@@ -128,8 +129,6 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
             throw new SystemCallException("socketpair", null, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
         }
 
-        var ours = new Socket(new SafeSocketHandle((IntPtr)fds[0], ownsHandle: true));
-        var theirs = new SafeSocketHandle((IntPtr)fds[1], ownsHandle: true);
-        return (ours, theirs);
+        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
 
 namespace Skiff.Runtime.Namespaces;
 
@@ -17,17 +18,18 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
     public const int Failure = 'E';
 
     /// <summary>
-    /// Blocks until a message arrives (null at end of stream). Synchronous on purpose: the entry stage
-    /// answers within microseconds, and .NET's asynchronous socket calls would start its socket engine
-    /// thread and thread-pool workers on every container start.
+    /// Blocks until a message arrives (null at end of stream). Synchronous read(2) on the raw descriptor on
+    /// purpose: the entry stage answers within microseconds, and a System.Net.Sockets.Socket (even used
+    /// synchronously) starts .NET's socket engine thread, whose readiness events then start thread-pool
+    /// workers, on every container start.
     /// </summary>
-    public static SyncMessage? Receive(Socket socket)
+    public static SyncMessage? Receive(SafeHandle socket)
     {
         Span<byte> buffer = stackalloc byte[Size];
         int read = 0;
         while (read < Size)
         {
-            int n = socket.Receive(buffer[read..], SocketFlags.None);
+            int n = Descriptors.Read(socket, buffer[read..]);
             if (n == 0)
             {
                 return read == 0 ? null : throw SkiffException.Internal("namespace entry stage sent a truncated message");
@@ -42,13 +44,16 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
             BinaryPrimitives.ReadInt32LittleEndian(buffer[8..]));
     }
 
-    public void Send(Socket socket)
+    public void Send(SafeHandle socket)
     {
         Span<byte> buffer = stackalloc byte[Size];
         BinaryPrimitives.WriteInt32LittleEndian(buffer, Tag);
         BinaryPrimitives.WriteInt32LittleEndian(buffer[4..], Value);
         BinaryPrimitives.WriteInt32LittleEndian(buffer[8..], Step);
-        socket.Send(buffer, SocketFlags.None);
+        if (!Descriptors.WriteAll(socket, buffer))
+        {
+            throw SkiffException.Internal("the namespace entry stage closed its sync socket");
+        }
     }
 
     public static string DescribeStep(int step) => step switch

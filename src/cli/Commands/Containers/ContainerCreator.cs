@@ -182,7 +182,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
         try
         {
-            new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
+            // The network's hosts and resolv.conf first: the bundle writer only fills in what is missing, so no
+            // file is written twice (a truncated file's blocks are discarded synchronously on ext4 without a journal).
             ContainerEtcFiles.Write(
                 store.Directory(config.Id),
                 config,
@@ -191,6 +192,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
                 File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
                 context.User.Rootless);
+            new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
         }
         catch
         {
