@@ -54,6 +54,11 @@ public sealed class ContainerSysctlsTests : IDisposable
             Cmd = ["true"], NetworkMode = network,
         };
 
+        // pasta's containers recover from lost segments after 5 ms, not 200 (kernels with the sysctl); others keep the kernel's.
+        bool rtoMin = File.Exists("/proc/sys/net/ipv4/tcp_rto_min_us");
+        Assert.Equal(rtoMin ? ContainerSysctls.PastaTcpRtoMin : null, (string?)Sysctl(Config('x', "pasta:--map-gw"))![ContainerSysctls.TcpRtoMin]);
+        Assert.False(Sysctl(Config('y', "slirp4netns"))!.ContainsKey(ContainerSysctls.TcpRtoMin));
+        Assert.Equal("1000", (string?)Sysctl(Config('z', "pasta") with { Sysctls = new Dictionary<string, string> { [ContainerSysctls.TcpRtoMin] = "1000" } })![ContainerSysctls.TcpRtoMin]);
         Assert.Equal("0 0", (string?)Sysctl(Config('a', "pasta"))![ContainerSysctls.PingGroupRange]);
         JsonObject user = Sysctl(Config('b', "none") with { Sysctls = new Dictionary<string, string> { ["net.ipv4.ping_group_range"] = "1 1", ["kernel.sem"] = "1 2 3 4" } })!;
         Assert.Equal("1 1", (string?)user["net.ipv4.ping_group_range"]);
