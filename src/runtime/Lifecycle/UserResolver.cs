@@ -8,7 +8,8 @@ namespace Skiff.Runtime.Lifecycle;
 /// Turns docker's <c>--user name|uid[:group|gid]</c> and <c>--group-add</c> into ids using the image's
 /// /etc/passwd and /etc/group contents (read by the caller, confined to the container's root), the way
 /// runc's user lookup does: a numeric uid without a passwd entry gets gid 0 and HOME /; without an
-/// explicit group, the user's supplementary groups are the /etc/group entries that list its name.
+/// explicit group, the user's supplementary groups are the /etc/group entries that list its name, plus the
+/// primary group when a user was given (as podman).
 /// </summary>
 public static class UserResolver
 {
@@ -59,6 +60,13 @@ public static class UserResolver
                     additional.Add(member);
                 }
             }
+        }
+
+        // podman (libpod's generateSpec) lists the primary group among the supplementary ones whenever a user
+        // is given (--user or the image's USER), so `id` shows it in groups= as with podman.
+        if (userPart.Length > 0 && !additional.Contains(gid))
+        {
+            additional.Insert(0, gid);
         }
 
         foreach (string extra in groupAdd)

@@ -66,6 +66,15 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
             argv.AddRange(["--user", user]);
         }
 
+        // skiff's runtime and runc take --additional-gids; crun 1.8 has no such flag, so there the groups are left out.
+        if (Prefix.Count > 0 || Path.GetFileName(Program) == "runc")
+        {
+            foreach (uint gid in options.AdditionalGids)
+            {
+                argv.AddRange(["--additional-gids", gid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            }
+        }
+
         if (options.WorkingDir is { Length: > 0 } cwd)
         {
             argv.AddRange(["--cwd", cwd]);

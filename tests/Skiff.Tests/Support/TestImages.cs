@@ -21,8 +21,8 @@ public static class TestImages
 
     public const string Group = "root:x:0:\ndaemon:x:1:\napp:x:1000:\nnogroup:x:65534:\n";
 
-    /// <summary>The busybox base layer (about 1 MB gzip-compressed).</summary>
-    public static LayerBuilder BusyboxLayer()
+    /// <summary>The busybox base layer (about 1 MB gzip-compressed), optionally with other account files.</summary>
+    public static LayerBuilder BusyboxLayer(string passwd = Passwd, string group = Group)
     {
         if (!File.Exists(BusyboxPath))
         {
@@ -45,8 +45,8 @@ public static class TestImages
             layer.Symlink($"/bin/{applet}", "busybox");
         }
 
-        layer.File("/etc/passwd", Passwd);
-        layer.File("/etc/group", Group);
+        layer.File("/etc/passwd", passwd);
+        layer.File("/etc/group", group);
         layer.File("/etc/hostname", "busybox\n");
         return layer;
     }
@@ -60,9 +60,9 @@ public static class TestImages
         Busybox().WriteLayout(layoutDirectory, tag);
 
     /// <summary>The busybox root filesystem as a plain tar (what install.sh's starter image is), for <c>skiff import</c>.</summary>
-    public static string WriteBusyboxRootfsTar(string path)
+    public static string WriteBusyboxRootfsTar(string path, string passwd = Passwd, string group = Group)
     {
-        File.WriteAllBytes(path, BusyboxLayer().ToTar());
+        File.WriteAllBytes(path, BusyboxLayer(passwd, group).ToTar());
         File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("644", 8));
         return path;
     }

@@ -58,15 +58,17 @@ public static class ExecCommand
                 extraEnv = [.. extraEnv, "TERM=xterm"];
             }
             string? uid = parse.GetValue(user);
+            IReadOnlyList<uint> groups = [];
             if (uid is not null)
             {
                 ContainerUser resolved = ContainerUsers.Resolve(config.RootfsPath ?? lifecycle.Store.RootfsMountPoint(id), uid, []);
                 uid = $"{resolved.Uid}:{resolved.Gid}";
+                groups = resolved.AdditionalGids;
             }
 
             string? cwd = parse.GetValue(workdir);
             ExecutableCheck.Verify(config.RootfsPath ?? lifecycle.Store.RootfsMountPoint(id), argv[0], [.. config.Env, .. extraEnv], cwd ?? config.WorkingDir);
-            var options = new ExecOptions(argv) { Env = extraEnv, User = uid, WorkingDir = cwd, Detach = parse.GetValue(detach) };
+            var options = new ExecOptions(argv) { Env = extraEnv, User = uid, AdditionalGids = groups, WorkingDir = cwd, Detach = parse.GetValue(detach) };
             OciRuntimeCli runtime = OciRuntimes.For(config.Runtime, lifecycle.Store, id) with { LogFile = null };
             bool terminal = parse.GetValue(tty);
             bool stdin = parse.GetValue(interactive);

@@ -128,6 +128,47 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task User_and_groups_inside_match_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        // Users listed in extra groups of the image's /etc/group, and one (root) listed in one too.
+        string passwd = TestImages.Passwd + "alice:x:1100:1100:alice:/home/alice:/bin/sh\nbob:x:1101:1101:bob:/home/bob:/bin/sh\n";
+        string group = "root:x:0:\ndaemon:x:1:\napp:x:1000:\nnogroup:x:65534:\nalice:x:1100:\nbob:x:1101:\n"
+            + "wheel:x:10:root,alice,bob\naudio:x:29:alice\nvideo:x:44:bob\nstaff:x:50:\n";
+        string tar = TestImages.WriteBusyboxRootfsTar(Path.Combine(skiff.Sandbox.Work, "groups.tar"), passwd, group);
+        (await skiff.RunAsync("import", "-q", tar, "localhost/groups:latest")).AssertSuccess();
+        (await podman.RunAsync("import", "-q", tar, "localhost/groups:latest")).AssertSuccess();
+
+        string[][] users =
+        [
+            [], ["-u", "root"], ["-u", "0:0"], ["-u", "alice"], ["-u", "1100"], ["-u", "1100:44"], ["-u", "alice:video"], ["-u", "bob:staff"],
+            ["-u", "2000"], ["-u", "2000:3000"], ["-u", "alice", "--group-add", "staff"], ["-u", "alice", "--group-add", "500"],
+            ["-u", "1100", "--group-add", "audio"], ["--group-add", "video"],
+        ];
+        foreach (string[] user in users)
+        {
+            // Numbers only: podman also adds passwd/group entries for ids the image does not know.
+            string[] probe = [.. user, "localhost/groups:latest", "sh", "-c", "echo $(id -u) $(id -g) $(id -G)"];
+            string expected = (await podman.RunAsync(["--runtime", "runc", "run", "--rm", .. PodmanCli.UlimitFlags, "--network", "none", .. probe])).AssertSuccess().Stdout;
+            string actual = (await skiff.RunAsync(["run", "--rm", "--network", "none", .. probe])).AssertSuccess().Stdout;
+            Assert.True(expected == actual, $"{string.Join(' ', user)}: podman {expected.Trim()}, skiff {actual.Trim()}");
+        }
+
+        // exec as another user: the same rules.
+        string name = "u-" + Guid.NewGuid().ToString("N")[..8];
+        (await podman.RunAsync(["--runtime", "runc", "run", "-d", "--name", name, .. PodmanCli.UlimitFlags, "--network", "none", "localhost/groups:latest", "sleep", "300"])).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", name, "--network", "none", "localhost/groups:latest", "sleep", "300")).AssertSuccess();
+        foreach (string user in new[] { "alice", "bob:staff", "1100" })
+        {
+            string[] exec = ["exec", "-u", user, name, "sh", "-c", "echo $(id -u) $(id -g) $(id -G)"];
+            Assert.Equal((await podman.RunAsync(exec)).AssertSuccess().Stdout, (await skiff.RunAsync(exec)).AssertSuccess().Stdout);
+        }
+
+        (await skiff.RunAsync("rm", "-f", name)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task Inspect_shows_the_same_key_fields_as_podman(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

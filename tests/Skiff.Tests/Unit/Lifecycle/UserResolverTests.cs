@@ -22,7 +22,11 @@ public sealed class UserResolverTests
     {
         ContainerUser user = UserResolver.Resolve("app", [], Passwd, Group);
         Assert.Equal((1000u, 1000u, "/home/app"), (user.Uid, user.Gid, user.Home));
-        Assert.Equal([10u, 2000u], user.AdditionalGids);
+        // podman: a given user's primary group is a supplementary one too.
+        Assert.Equal([1000u, 10u, 2000u], user.AdditionalGids);
+        Assert.Equal([0u, 10u, 3000u], UserResolver.Resolve("root", [], Passwd, Group).AdditionalGids);
+        Assert.Equal([0u], UserResolver.Resolve("0:0", [], Passwd, Group).AdditionalGids);
+        Assert.Equal([0u], UserResolver.Resolve("1234", [], Passwd, Group).AdditionalGids);
     }
 
     [Fact]
@@ -30,7 +34,7 @@ public sealed class UserResolverTests
     {
         ContainerUser user = UserResolver.Resolve("app:extra", ["wheel", "4000"], Passwd, Group);
         Assert.Equal((1000u, 2000u), (user.Uid, user.Gid));
-        Assert.Equal([10u, 4000u], user.AdditionalGids);
+        Assert.Equal([2000u, 10u, 4000u], user.AdditionalGids);
         Assert.Equal(5u, UserResolver.Resolve("app:5", [], Passwd, Group).Gid);
     }
 
@@ -57,7 +61,7 @@ public sealed class UserResolverTests
     [Fact]
     public void Keep_groups_adds_no_group_and_is_exclusive_and_needs_a_runtime_that_keeps_them()
     {
-        Assert.Equal([10u, 2000u], UserResolver.Resolve("app", [KeepGroups.Flag], Passwd, Group).AdditionalGids);
+        Assert.Equal([1000u, 10u, 2000u], UserResolver.Resolve("app", [KeepGroups.Flag], Passwd, Group).AdditionalGids);
         Assert.False(UserResolver.NeedsLookup("1", [KeepGroups.Flag]));
         Assert.True(KeepGroups.Requested(new Dictionary<string, string> { [KeepGroups.Annotation] = "1" }));
         Assert.False(KeepGroups.Requested((IReadOnlyDictionary<string, string>?)null));
