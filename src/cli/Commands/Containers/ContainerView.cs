@@ -120,6 +120,10 @@ public static class ContainerView
         json.WriteString("Image", config.ImageId ?? string.Empty);
         json.WriteString("ImageName", config.Image);
         json.WriteString("Rootfs", config.RootfsPath ?? string.Empty);
+        // The files the container gets bind-mounted over /etc (podman's and docker's fields).
+        json.WriteString("ResolvConfPath", Path.Combine(store.Directory(config.Id), "resolv.conf"));
+        json.WriteString("HostnamePath", Path.Combine(store.Directory(config.Id), "hostname"));
+        json.WriteString("HostsPath", Path.Combine(store.Directory(config.Id), "hosts"));
         json.WriteString("LogPath", store.LogPath(config.Id));
         json.WriteString("Name", config.Name);
         json.WriteNumber("RestartCount", state.RestartCount);
@@ -168,6 +172,11 @@ public static class ContainerView
         json.WriteEndObject();
         json.WriteStartObject("HostConfig");
         json.WriteString("NetworkMode", config.NetworkMode);
+        // skiff has no restart policies: podman's "none" shape.
+        json.WriteStartObject("RestartPolicy");
+        json.WriteString("Name", string.Empty);
+        json.WriteNumber("MaximumRetryCount", 0);
+        json.WriteEndObject();
         json.WriteBoolean("AutoRemove", config.AutoRemove);
         json.WriteBoolean("ReadonlyRootfs", config.ReadOnlyRootfs);
         json.WriteBoolean("Init", config.Init);

@@ -212,10 +212,16 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
             "Name", "State.Status", "State.Running", "State.Paused", "State.ExitCode", "State.OOMKilled",
             "Config.Cmd", "Config.WorkingDir", "Config.User", "Config.Labels", "Config.Hostname", "Config.Tty", "Config.OpenStdin", "Config.StopTimeout",
             "HostConfig.NetworkMode", "HostConfig.ReadonlyRootfs", "HostConfig.AutoRemove", "HostConfig.Privileged",
-            "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.LogConfig.Type", "HostConfig.Binds", "HostConfig.GroupAdd",
+            "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.LogConfig.Type", "HostConfig.Binds", "HostConfig.GroupAdd", "HostConfig.RestartPolicy",
         })
         {
             Assert.True(Json(podman, field) == Json(skiff, field), $"{field}: podman {Json(podman, field)}, skiff {Json(skiff, field)}");
+        }
+
+        // Paths differ between the engines; that they are there does not.
+        foreach (string field in new[] { "ResolvConfPath", "HostnamePath", "HostsPath", "HostConfig.RestartPolicy.Name" })
+        {
+            Assert.True(TrySelect(podman, field) is null == TrySelect(skiff, field) is null, $"{field}: podman {Json(podman, field)}, skiff {Json(skiff, field)}");
         }
 
         // podman also lists its own TERM and container=podman, and HOME from the image's passwd.
