@@ -63,6 +63,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             // The container's pasta then starts as before, once the container is known.
             early = null;
         }
+
+        // While pasta starts: what monitors killed before they knew their container left behind.
+        EarlyPasta.SweepAbandoned(store, pidFile => StopPasta(pidFile, waitForExit: false));
     }
 
     /// <summary>Stops an early pasta no container adopted; never throws.</summary>

@@ -50,6 +50,38 @@ public sealed class EarlyPasta
         return new EarlyPasta(directory, SignatureOf(options), Task.Run(() => run(arguments)));
     }
 
+    /// <summary>
+    /// Stops the pastas and removes the namespaces of early directories whose monitor is gone (killed before it
+    /// knew its container): such a pasta would run on, it does not quit with its namespace file. Never throws.
+    /// </summary>
+    public static void SweepAbandoned(ContainerStore store, Action<string> stop)
+    {
+        string parent = Path.GetDirectoryName(store.RunDirectory("-"))!;
+        IEnumerable<string> directories;
+        try
+        {
+            directories = System.IO.Directory.EnumerateDirectories(parent, ".early-*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (string directory in directories)
+        {
+            if (!int.TryParse(Path.GetFileName(directory)[".early-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                || pid == Environment.ProcessId
+                || IsMonitor(pid))
+            {
+                continue;
+            }
+
+            stop(Path.Combine(directory, "pasta.pid"));
+            NetworkNamespaceFile.Remove(Path.Combine(directory, "netns"));
+            DeleteTree(directory);
+        }
+    }
+
     /// <summary>pasta's arguments for <paramref name="options"/> with the pid file, namespace path and quit mode left out.</summary>
     public static string SignatureOf(PastaOptions options) =>
         string.Join('\0', PastaNetwork.BuildArguments(options with { PidFile = string.Empty, QuitWithNamespace = true }, string.Empty));
@@ -105,11 +137,26 @@ public sealed class EarlyPasta
         DeleteDirectory();
     }
 
-    private void DeleteDirectory()
+    /// <summary>Whether <paramref name="pid"/> is a skiff monitor (a pid of a gone monitor may have been reused).</summary>
+    private static bool IsMonitor(int pid)
     {
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Contains("\0__monitor\0", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private void DeleteDirectory() => DeleteTree(Directory);
+
+    private static void DeleteTree(string directory)
+    {
+        try
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -167,6 +167,7 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         await skiff.ImportBusyboxAsync("busybox");
         // A default-network run's monitor starts pasta before the container exists, in a directory of its own.
         string early = Path.Combine(skiff.Sandbox.RunRoot, "containers", ".early-");
+
         (await skiff.RunAsync("run", "-d", "--name", "early", "busybox", "sleep", "60")).AssertSuccess();
         List<int> pastas = PastaProcessesNaming(early);
         Assert.Single(pastas);
@@ -183,7 +184,17 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("rm", "-f", "early")).AssertSuccess();
         Assert.DoesNotContain(pastas[0], PastaProcessesNaming(early));
 
-        // A run that fails before its container exists stops the pasta its monitor started.
+        // A run that fails before its container exists stops the pasta its monitor started; a monitor also
+        // removes what monitors that died before they knew their container left (pid 2^22 + 1 never runs).
+        string abandoned = early + "4194305";
+        Directory.CreateDirectory(abandoned);
+        File.WriteAllText(Path.Combine(abandoned, "pasta.pid"), "4194305\n");
+        if (skiff.Sandbox.User is { } user)
+        {
+            using Process chown = Process.Start("chown", ["-R", $"{user.Uid.ToString(CultureInfo.InvariantCulture)}:{user.Gid.ToString(CultureInfo.InvariantCulture)}", abandoned])!;
+            chown.WaitForExit();
+        }
+
         (await skiff.RunAsync("run", "--rm", "--pull", "never", "no-such-image-here", "true")).AssertError(125, "no-such-image-here");
         await Poll.UntilAsync(() => PastaProcessesNaming(early).Count == 0
             && !Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*").Any());
