@@ -56,6 +56,33 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// <see cref="Replace"/> that does not free the old content's blocks now: the old file keeps a second name
+    /// (returned, for the caller to delete when waiting no longer matters). Filesystems mounted with
+    /// <c>discard</c> and no journal (ext4 here) discard freed blocks synchronously, 0.2–40 ms per file
+    /// depending on what else uses the disk. Returns null when there was no old file to keep.
+    /// </summary>
+    public static string? ReplaceKeepingOld(string path, ReadOnlySpan<byte> content)
+    {
+        string kept = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.old");
+        bool linked = Libc.link(path, kept) == 0;
+        try
+        {
+            Replace(path, content);
+        }
+        catch
+        {
+            if (linked)
+            {
+                File.Delete(kept);
+            }
+
+            throw;
+        }
+
+        return linked ? kept : null;
+    }
+
     /// <summary>fsync a directory so a rename into it survives a crash.</summary>
     public static void SyncDirectory(string directory)
     {

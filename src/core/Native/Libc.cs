@@ -36,6 +36,9 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int link(string oldpath, string newpath);
+
     /// <summary>fsync(2) of a directory; returns 0 or errno.</summary>
     public static int FsyncDirectory(string directory)
     {

@@ -234,7 +234,8 @@ public sealed class BundleWriter(ContainerStore store)
     /// Puts the resolved user into the bundle's process (uid, gid, supplementary groups) and HOME from
     /// the image's passwd when neither the image nor the user set it, as podman does.
     /// </summary>
-    public void ApplyUser(ContainerConfig config, ContainerUser user)
+    /// <returns>The old config.json's second name, to delete off the start path (see <see cref="Core.Files.AtomicFile.ReplaceKeepingOld"/>).</returns>
+    public string? ApplyUser(ContainerConfig config, ContainerUser user)
     {
         string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
         JsonNode spec = JsonNode.Parse(File.ReadAllBytes(path)) ?? throw SkiffException.Internal($"{path} is empty");
@@ -254,7 +255,7 @@ public sealed class BundleWriter(ContainerStore store)
             env.Add((JsonNode)JsonValue.Create("HOME=" + user.Home));
         }
 
-        Core.Files.AtomicFile.Replace(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        return Core.Files.AtomicFile.ReplaceKeepingOld(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
     }
 
     private static void WriteIfMissing(string path, string text)

@@ -202,6 +202,10 @@ public sealed class ContainerStore(string root, string runRoot)
     public void WriteState(string id, ContainerState state) =>
         AtomicFile.Replace(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
 
+    /// <summary><see cref="WriteState"/> on a start path: returns the old state's second name, to delete off the path (see <see cref="AtomicFile.ReplaceKeepingOld"/>).</summary>
+    public string? WriteStateKeepingOld(string id, ContainerState state) =>
+        AtomicFile.ReplaceKeepingOld(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
+
     public void WriteConfig(ContainerConfig config) =>
         AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
 

@@ -33,6 +33,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private MonitorRelay? relay;
     private string? earlyNetworkNamespace;
     private SafeFileHandle? mountNamespace;
+    private readonly List<string> replacedFiles = [];
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -70,6 +71,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
         catch (SkiffException e)
         {
+            DeleteReplacedFiles();
             RecordFailedStart(e);
             UnixSockets.Send(sync, MonitorReport.Failure(e));
             Close();
@@ -79,7 +81,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         using (sync)
         {
             ContainerState state = store.ReadState(id);
-            store.WriteState(id, state with
+            string? oldState = store.WriteStateKeepingOld(id, state with
             {
                 Status = ContainerStatus.Running,
                 Pid = container.Pid,
@@ -92,6 +94,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 Error = null,
             });
             UnixSockets.Send(sync, MonitorReport.Ok());
+            if (oldState is not null)
+            {
+                replacedFiles.Add(oldState);
+            }
+
+            // Not in line: a container that exits at once is reported only once the relay runs.
+            new Thread(DeleteReplacedFiles) { IsBackground = true, Name = "free replaced" }.Start();
         }
 
         ChildExit exit = Relay(config, container.Pid, container.PidFd);
@@ -181,7 +190,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 user = ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd);
             }
 
-            new BundleWriter(store).ApplyUser(config, user);
+            if (new BundleWriter(store).ApplyUser(config, user) is { } oldBundle)
+            {
+                replacedFiles.Add(oldBundle);
+            }
+
             ChownVolumes(config, user);
             ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
 
@@ -229,6 +242,17 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         StartRuntime(pid, config);
 
         return (pid, pidFd);
+    }
+
+    /// <summary>The old versions of files replaced on the start path: their blocks are freed (and discarded) once the start was reported.</summary>
+    private void DeleteReplacedFiles()
+    {
+        foreach (string replaced in replacedFiles)
+        {
+            File.Delete(replaced);
+        }
+
+        replacedFiles.Clear();
     }
 
     /// <summary>
