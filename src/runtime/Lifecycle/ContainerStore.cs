@@ -288,7 +288,10 @@ public sealed class ContainerStore(string root, string runRoot)
 
         if (name is not null)
         {
-            ReleaseName(name, id);
+            // Moved into the doomed directory rather than deleted: the link (a 64-byte target, too long to live
+            // in the inode) has a data block, and ext4 without a journal discards freed blocks synchronously, on
+            // the way to reporting the exit. Purge deletes it with the rest.
+            ReleaseName(name, id, System.IO.Directory.Exists(RemovingDirectory(id)) ? Path.Combine(RemovingDirectory(id), ".name") : null);
         }
     }
 
@@ -364,12 +367,19 @@ public sealed class ContainerStore(string root, string runRoot)
         }
     }
 
-    private void ReleaseName(string name, string id)
+    private void ReleaseName(string name, string id, string? trash = null)
     {
         string link = Path.Combine(NamesDirectory, name);
         if (new FileInfo(link).LinkTarget == id)
         {
-            File.Delete(link);
+            if (trash is not null)
+            {
+                File.Move(link, trash, overwrite: true);
+            }
+            else
+            {
+                File.Delete(link);
+            }
         }
     }
 

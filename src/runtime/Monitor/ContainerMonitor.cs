@@ -32,6 +32,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private Task? connecting;
     private MonitorRelay? relay;
     private string? earlyNetworkNamespace;
+    private SafeFileHandle? mountNamespace;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -200,6 +201,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         int pid = pending is { } created ? CompleteInProcess(BuiltIn!, config, created.Container, created.ConsoleListener) : CreateWithCommandLine(config, nullIn, nullOut);
         SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
+        HoldMountNamespace(config, pid);
         if (network is not null)
         {
             // The namespace exists once the runtime created the container; the process has not run yet,
@@ -227,6 +229,29 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         StartRuntime(pid, config);
 
         return (pid, pidFd);
+    }
+
+    /// <summary>
+    /// When the last process of a container exits, the kernel tears its mount namespace down in that exit
+    /// (umount of every mount, then an RCU grace period) before the parent hears of it. Held here, the
+    /// teardown happens when this process lets go, after the exit is reported. Not with volumes: their
+    /// removal at --rm expects nothing to hold them mounted. Closed on exec (skiff-relay's handover).
+    /// </summary>
+    private void HoldMountNamespace(ContainerConfig config, int pid)
+    {
+        if (config.Mounts.Count > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            mountNamespace = Descriptors.Open($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/mnt", 0);
+        }
+        catch (SystemCallException)
+        {
+            // Already gone, or not ours to open: the exit tears it down as before.
+        }
     }
 
     /// <summary>Creates the container through the runtime's command line (runc, crun); returns the init's pid.</summary>
@@ -674,6 +699,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         relay?.BroadcastExit(exit.ShellCode);
+        mountNamespace?.Dispose();
 
         try
         {
