@@ -199,6 +199,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         // pasta quits by itself once the namespace file is gone; the pid file stops it if it did not.
         NetworkNamespaceFile.Remove(NetworkNamespaceFile.PathFor(store, config.Id));
         StopPasta(PastaPidFile(config.Id), waitForExit: PastaMayHoldPorts(config));
+        EarlyPasta.Remove(store, store.RunDirectory(config.Id));
         if (unrecordedPastaPid != 0)
         {
             ChildProcesses.TrySignal(unrecordedPastaPid, 15);
@@ -255,7 +256,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
                 string netns = NetworkNamespaceFile.PathFor(store, config.Id);
                 try
                 {
-                    candidate.Adopt(netns);
+                    candidate.Adopt(netns, store.RunDirectory(config.Id));
                     adoptedEarly = candidate;
                     return netns;
                 }
@@ -289,7 +290,17 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
         catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
         {
+            adopted.Discard(pidFile => StopPasta(pidFile, waitForExit: false));
             return false;
+        }
+
+        try
+        {
+            File.WriteAllText(Path.Combine(store.RunDirectory(id), EarlyPasta.LinkFile), adopted.Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The sweep of a later run removes the directory once this container's run directory is gone.
         }
 
         if (!HelperRecord.TryWrite(PastaPidFile(id), pid))

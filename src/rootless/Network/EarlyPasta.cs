@@ -10,12 +10,12 @@ namespace Skiff.Rootless.Network;
 /// (~20 ms of its CPU, mostly page faults of its packet pools) then overlaps the CLI's work instead of
 /// following it. It runs on a network namespace bound in a directory of its own under the run root; a
 /// container whose configuration asks for exactly this pasta adopts it (the namespace is bound again at the
-/// container's file), anything else stops it. It is started with --no-netns-quit, as its namespace file moves.
+/// container's file, and the directory stays, marked, until the container is disconnected: pasta watches it and
+/// quits by itself when its namespace file is deleted), anything else stops it.
 /// </summary>
 public sealed class EarlyPasta
 {
     private readonly Task startup;
-    private bool adopted;
 
     private EarlyPasta(string directory, string signature, Task startup)
     {
@@ -45,14 +45,14 @@ public sealed class EarlyPasta
         string netns = Path.Combine(directory, "netns");
         File.WriteAllBytes(netns, []);
         Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
-        PastaOptions early = options with { PidFile = Path.Combine(directory, "pasta.pid"), QuitWithNamespace = false };
+        PastaOptions early = options with { PidFile = Path.Combine(directory, "pasta.pid") };
         IReadOnlyList<string> arguments = PastaNetwork.BuildArguments(early, netns);
         return new EarlyPasta(directory, SignatureOf(options), Task.Run(() => run(arguments)));
     }
 
     /// <summary>
     /// Stops the pastas and removes the namespaces of early directories whose monitor is gone (killed before it
-    /// knew its container): such a pasta would run on, it does not quit with its namespace file. Never throws.
+    /// knew its container, or whose container is gone): nothing else deletes them, and their pastas would run on.
     /// </summary>
     public static void SweepAbandoned(ContainerStore store, Action<string> stop)
     {
@@ -71,7 +71,8 @@ public sealed class EarlyPasta
         {
             if (!int.TryParse(Path.GetFileName(directory)[".early-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
                 || pid == Environment.ProcessId
-                || IsMonitor(pid))
+                || IsMonitor(pid)
+                || AdoptedByExisting(directory))
             {
                 continue;
             }
@@ -84,17 +85,62 @@ public sealed class EarlyPasta
 
     /// <summary>pasta's arguments for <paramref name="options"/> with the pid file, namespace path and quit mode left out.</summary>
     public static string SignatureOf(PastaOptions options) =>
-        string.Join('\0', PastaNetwork.BuildArguments(options with { PidFile = string.Empty, QuitWithNamespace = true }, string.Empty));
+        string.Join('\0', PastaNetwork.BuildArguments(options with { PidFile = string.Empty }, string.Empty));
 
-    /// <summary>Binds the early namespace at <paramref name="netnsPath"/> (the container's file) and drops the early binding.</summary>
-    public void Adopt(string netnsPath)
+    /// <summary>
+    /// Binds the early namespace at <paramref name="netnsPath"/> (the container's file) too and marks the
+    /// directory as the container's (<paramref name="runDirectory"/>), so no monitor sweeps it.
+    /// </summary>
+    public void Adopt(string netnsPath, string runDirectory)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(netnsPath)!);
         NetworkNamespaceFile.Remove(netnsPath);
         File.WriteAllBytes(netnsPath, []);
         new LinuxMountSyscalls().Mount(NamespaceFile, netnsPath, null, MountFlags.Bind, null);
-        NetworkNamespaceFile.Remove(NamespaceFile);
-        adopted = true;
+        File.WriteAllText(Path.Combine(Directory, AdoptedMarker), runDirectory);
+    }
+
+    /// <summary>The file naming the run directory of the container that adopted an early directory.</summary>
+    public const string AdoptedMarker = "adopted-by";
+
+    /// <summary>Where a container's run directory names the early directory it adopted (see <see cref="Remove"/>).</summary>
+    public const string LinkFile = "pasta.early";
+
+    /// <summary>
+    /// Removes the early directory the container in <paramref name="runDirectory"/> adopted, if any: deleting its
+    /// namespace file also makes its pasta quit. Never throws.
+    /// </summary>
+    public static void Remove(ContainerStore store, string runDirectory)
+    {
+        string link = Path.Combine(runDirectory, LinkFile);
+        string directory;
+        try
+        {
+            directory = File.ReadAllText(link).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        // Only ever a directory of ours: RUNROOT/containers/.early-PID.
+        string name = Path.GetFileName(directory);
+        if (Path.GetDirectoryName(directory) == Path.GetDirectoryName(store.RunDirectory("-"))
+            && name.StartsWith(".early-", StringComparison.Ordinal)
+            && name.Length > ".early-".Length
+            && name[".early-".Length..].All(char.IsAsciiDigit))
+        {
+            NetworkNamespaceFile.Remove(Path.Combine(directory, "netns"));
+            DeleteTree(directory);
+        }
+
+        try
+        {
+            File.Delete(link);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>
@@ -103,17 +149,10 @@ public sealed class EarlyPasta
     /// </summary>
     public int Complete()
     {
-        try
-        {
-            startup.GetAwaiter().GetResult();
-            return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                ? pid
-                : throw new IOException($"pasta wrote no pid to {PidFile}");
-        }
-        finally
-        {
-            DeleteDirectory();
-        }
+        startup.GetAwaiter().GetResult();
+        return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            ? pid
+            : throw new IOException($"pasta wrote no pid to {PidFile}");
     }
 
     /// <summary>Stops this pasta (once its start-up is over) and removes its namespace and directory; never throws.</summary>
@@ -129,12 +168,21 @@ public sealed class EarlyPasta
         }
 
         stop(PidFile);
-        if (!adopted)
-        {
-            NetworkNamespaceFile.Remove(NamespaceFile);
-        }
-
+        NetworkNamespaceFile.Remove(NamespaceFile);
         DeleteDirectory();
+    }
+
+    /// <summary>Whether a container adopted the early directory and its run directory still exists.</summary>
+    private static bool AdoptedByExisting(string directory)
+    {
+        try
+        {
+            return System.IO.Directory.Exists(File.ReadAllText(Path.Combine(directory, AdoptedMarker)).Trim());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether <paramref name="pid"/> is a skiff monitor (a pid of a gone monitor may have been reused).</summary>

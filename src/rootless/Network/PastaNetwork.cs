@@ -62,11 +62,6 @@ public sealed class PastaNetwork
             args.Add("--no-map-gw");
         }
 
-        if (!options.QuitWithNamespace)
-        {
-            args.Add("--no-netns-quit");
-        }
-
         bool Given(params string[] flags) => options.ExtraArguments.Any(a => flags.Contains(a) || flags.Any(f => f.StartsWith("--", StringComparison.Ordinal) && a.StartsWith(f + "=", StringComparison.Ordinal)));
         if (!Given("-t", "--tcp-ports") || options.Ports.Any(p => p.Protocol == PortProtocol.Tcp))
         {

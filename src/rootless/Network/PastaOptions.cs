@@ -23,12 +23,6 @@ public sealed record PastaOptions
     /// <summary>pasta's --runas: inside skiff's user namespace "0:0" keeps it the user itself instead of nobody.</summary>
     public string? RunAs { get; init; }
 
-    /// <summary>
-    /// True (pasta's default) makes pasta quit by itself once the namespace file is deleted; false
-    /// (--no-netns-quit) for a namespace file that is moved before the container ends (<see cref="EarlyPasta"/>).
-    /// </summary>
-    public bool QuitWithNamespace { get; init; } = true;
-
     /// <summary>Options given by the user after "pasta:" (comma-separated, as podman takes them).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -179,10 +179,12 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         {
             Assert.Equal("5000\n", (await skiff.RunAsync("exec", "early", "cat", "/proc/sys/net/ipv4/tcp_rto_min_us")).AssertSuccess().Stdout);
         }
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*"));
+        // Its directory stays while the container runs (pasta quits when its namespace file there is deleted).
+        Assert.Single(Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*"));
 
         (await skiff.RunAsync("rm", "-f", "early")).AssertSuccess();
         Assert.DoesNotContain(pastas[0], PastaProcessesNaming(early));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*"));
 
         // A run that fails before its container exists stops the pasta its monitor started; a monitor also
         // removes what monitors that died before they knew their container left (pid 2^22 + 1 never runs).

@@ -38,10 +38,9 @@ public class NetworkHelperArgvTests
     [Fact]
     public void An_early_pasta_fits_a_container_only_when_all_but_its_paths_are_the_same()
     {
-        var early = new PastaOptions { PidFile = "/run/.early-1/pasta.pid", RunAs = "0:0", QuitWithNamespace = false };
-        Assert.Contains("--no-netns-quit", PastaNetwork.BuildArguments(early, "/run/.early-1/netns"));
+        var early = new PastaOptions { PidFile = "/run/.early-1/pasta.pid", RunAs = "0:0" };
         string signature = EarlyPasta.SignatureOf(early);
-        Assert.Equal(signature, EarlyPasta.SignatureOf(early with { PidFile = "/run/c/ID/pasta.pid", QuitWithNamespace = true }));
+        Assert.Equal(signature, EarlyPasta.SignatureOf(early with { PidFile = "/run/c/ID/pasta.pid" }));
         Assert.NotEqual(signature, EarlyPasta.SignatureOf(early with { Ports = [new PortMapping(null, 8080, 80, PortProtocol.Tcp)] }));
         Assert.NotEqual(signature, EarlyPasta.SignatureOf(early with { MapGatewayToHost = true }));
         Assert.NotEqual(signature, EarlyPasta.SignatureOf(early with { ExtraArguments = ["--mtu", "1500"] }));
