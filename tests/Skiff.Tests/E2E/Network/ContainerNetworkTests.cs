@@ -200,41 +200,24 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "--pull", "never", "no-such-image-here", "true")).AssertError(125, "no-such-image-here");
         await Poll.UntilAsync(() => PastaProcessesNaming(early).Count == 0
             && !Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*").Any());
-
     }
 
     /// <summary>pasta processes whose command line contains <paramref name="text"/>.</summary>
-    private static List<int> PastaProcessesNaming(string text)
-    {
-        var found = new List<int>();
-        foreach (string directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                string cmdline = File.ReadAllText(Path.Combine(directory, "cmdline"));
-                if (cmdline.Contains("pasta\0", StringComparison.Ordinal) && cmdline.Contains(text, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return found;
-    }
+    private static List<int> PastaProcessesNaming(string text) =>
+        ProcessesWhere(cmdline => cmdline.Contains("pasta\0", StringComparison.Ordinal) && cmdline.Contains(text, StringComparison.Ordinal));
 
     /// <summary>
     /// pasta and slirp4netns processes (and skiff's port forwarders, if asked) whose command line names this
     /// container (pid file, netns or socket path).
     /// </summary>
-    private static List<int> HelperProcesses(string containerId, bool includeForwarder = false)
+    private static List<int> HelperProcesses(string containerId, bool includeForwarder = false) =>
+        ProcessesWhere(cmdline =>
+            (cmdline.StartsWith("pasta", StringComparison.Ordinal) || cmdline.Contains("/pasta\0", StringComparison.Ordinal) || cmdline.Contains("slirp4netns\0", StringComparison.Ordinal)
+                || (includeForwarder && cmdline.Contains("\0__port-forward\0", StringComparison.Ordinal)))
+            && cmdline.Contains(containerId[..16], StringComparison.Ordinal));
+
+    /// <summary>The processes whose NUL-separated command line <paramref name="matches"/> says yes to.</summary>
+    private static List<int> ProcessesWhere(Func<string, bool> matches)
     {
         var found = new List<int>();
         foreach (string directory in Directory.EnumerateDirectories("/proc"))
@@ -246,10 +229,7 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
 
             try
             {
-                string cmdline = File.ReadAllText(Path.Combine(directory, "cmdline"));
-                if ((cmdline.StartsWith("pasta", StringComparison.Ordinal) || cmdline.Contains("/pasta\0", StringComparison.Ordinal) || cmdline.Contains("slirp4netns\0", StringComparison.Ordinal)
-                        || (includeForwarder && cmdline.Contains("\0__port-forward\0", StringComparison.Ordinal)))
-                    && cmdline.Contains(containerId[..16], StringComparison.Ordinal))
+                if (matches(File.ReadAllText(Path.Combine(directory, "cmdline"))))
                 {
                     found.Add(pid);
                 }
