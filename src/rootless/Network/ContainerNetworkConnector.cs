@@ -65,7 +65,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
 
         // While pasta starts: what monitors killed before they knew their container left behind.
-        EarlyPasta.SweepAbandoned(store, pidFile => StopPasta(pidFile, waitForExit: false));
+        EarlyPasta.SweepAbandoned(store, StopUnadoptedPasta);
     }
 
     /// <summary>Stops an early pasta no container adopted; never throws.</summary>
@@ -73,7 +73,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     {
         foreach (EarlyPasta? pending in new[] { early, adoptedEarly })
         {
-            pending?.Discard(pidFile => StopPasta(pidFile, waitForExit: false));
+            pending?.Discard(StopUnadoptedPasta);
         }
 
         early = null;
@@ -267,7 +267,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             }
         }
 
-        candidate.Discard(pidFile => StopPasta(pidFile, waitForExit: false));
+        candidate.Discard(StopUnadoptedPasta);
         return null;
     }
 
@@ -290,7 +290,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
         catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
         {
-            adopted.Discard(pidFile => StopPasta(pidFile, waitForExit: false));
+            adopted.Discard(StopUnadoptedPasta);
             return false;
         }
 
@@ -441,6 +441,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         return mode.Kind != NetworkKind.Pasta || LoopbackPortRouting.PastaMayListen(mode.Options, config.Ports);
     }
+
+    /// <summary>Stops an early pasta no container uses: nothing listens on host ports, so nothing waits for its exit.</summary>
+    private static void StopUnadoptedPasta(string pidFile) => StopPasta(pidFile, waitForExit: false);
 
     /// <summary>
     /// Stops the pasta recorded in <paramref name="pidFile"/> if it still runs, after checking the pid is still

@@ -30,9 +30,11 @@ public sealed class EarlyPasta
     /// <summary>pasta's arguments without the paths that differ (<see cref="SignatureOf"/>): what a container must ask for to adopt it.</summary>
     public string Signature { get; }
 
-    private string NamespaceFile => Path.Combine(Directory, "netns");
+    private const string Prefix = ".early-";
 
-    private string PidFile => Path.Combine(Directory, "pasta.pid");
+    private string NamespaceFile => NamespaceFileIn(Directory);
+
+    private string PidFile => PidFileIn(Directory);
 
     /// <summary>
     /// Makes a namespace under <paramref name="store"/>'s run root and starts pasta on it in the background;
@@ -40,12 +42,12 @@ public sealed class EarlyPasta
     /// </summary>
     public static EarlyPasta Start(ContainerStore store, PastaOptions options, Action<IReadOnlyList<string>> run)
     {
-        string directory = store.RunDirectory(".early-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        string directory = store.RunDirectory(Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         System.IO.Directory.CreateDirectory(directory);
-        string netns = Path.Combine(directory, "netns");
+        string netns = NamespaceFileIn(directory);
         File.WriteAllBytes(netns, []);
         Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
-        PastaOptions early = options with { PidFile = Path.Combine(directory, "pasta.pid") };
+        PastaOptions early = options with { PidFile = PidFileIn(directory) };
         IReadOnlyList<string> arguments = PastaNetwork.BuildArguments(early, netns);
         return new EarlyPasta(directory, SignatureOf(options), Task.Run(() => run(arguments)));
     }
@@ -60,7 +62,7 @@ public sealed class EarlyPasta
         IEnumerable<string> directories;
         try
         {
-            directories = System.IO.Directory.EnumerateDirectories(parent, ".early-*").ToList();
+            directories = System.IO.Directory.EnumerateDirectories(parent, Prefix + "*").ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -69,7 +71,7 @@ public sealed class EarlyPasta
 
         foreach (string directory in directories)
         {
-            if (!int.TryParse(Path.GetFileName(directory)[".early-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            if (OwnerOf(directory) is not int pid
                 || pid == Environment.ProcessId
                 || IsMonitor(pid)
                 || AdoptedByExisting(directory))
@@ -77,8 +79,8 @@ public sealed class EarlyPasta
                 continue;
             }
 
-            stop(Path.Combine(directory, "pasta.pid"));
-            NetworkNamespaceFile.Remove(Path.Combine(directory, "netns"));
+            stop(PidFileIn(directory));
+            NetworkNamespaceFile.Remove(NamespaceFileIn(directory));
             DeleteTree(directory);
         }
     }
@@ -124,13 +126,9 @@ public sealed class EarlyPasta
         }
 
         // Only ever a directory of ours: RUNROOT/containers/.early-PID.
-        string name = Path.GetFileName(directory);
-        if (Path.GetDirectoryName(directory) == Path.GetDirectoryName(store.RunDirectory("-"))
-            && name.StartsWith(".early-", StringComparison.Ordinal)
-            && name.Length > ".early-".Length
-            && name[".early-".Length..].All(char.IsAsciiDigit))
+        if (Path.GetDirectoryName(directory) == Path.GetDirectoryName(store.RunDirectory("-")) && OwnerOf(directory) is not null)
         {
-            NetworkNamespaceFile.Remove(Path.Combine(directory, "netns"));
+            NetworkNamespaceFile.Remove(NamespaceFileIn(directory));
             DeleteTree(directory);
         }
 
@@ -169,7 +167,21 @@ public sealed class EarlyPasta
 
         stop(PidFile);
         NetworkNamespaceFile.Remove(NamespaceFile);
-        DeleteDirectory();
+        DeleteTree(Directory);
+    }
+
+    private static string NamespaceFileIn(string directory) => Path.Combine(directory, "netns");
+
+    private static string PidFileIn(string directory) => Path.Combine(directory, "pasta.pid");
+
+    /// <summary>The monitor pid an early directory is named after (<c>.early-PID</c>); null for any other name.</summary>
+    private static int? OwnerOf(string directory)
+    {
+        string name = Path.GetFileName(directory);
+        return name.StartsWith(Prefix, StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                ? pid
+                : null;
     }
 
     /// <summary>Whether a container adopted the early directory and its run directory still exists.</summary>
@@ -197,8 +209,6 @@ public sealed class EarlyPasta
             return false;
         }
     }
-
-    private void DeleteDirectory() => DeleteTree(Directory);
 
     private static void DeleteTree(string directory)
     {
