@@ -10,7 +10,7 @@ public static class AtomicFile
     {
         string directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = SiblingName(path, "tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
@@ -38,8 +38,7 @@ public static class AtomicFile
     /// </summary>
     public static void Replace(string path, ReadOnlySpan<byte> content)
     {
-        string directory = Path.GetDirectoryName(path)!;
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = SiblingName(path, "tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
@@ -64,7 +63,7 @@ public static class AtomicFile
     /// </summary>
     public static string? ReplaceKeepingOld(string path, ReadOnlySpan<byte> content)
     {
-        string kept = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.old");
+        string kept = SiblingName(path, "old");
         bool linked = Libc.link(path, kept) == 0;
         try
         {
@@ -82,6 +81,10 @@ public static class AtomicFile
 
         return linked ? kept : null;
     }
+
+    /// <summary>A hidden name beside <paramref name="path"/> no other writer picks: <c>.NAME.PID.GUID.SUFFIX</c>.</summary>
+    private static string SiblingName(string path, string suffix) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.{suffix}");
 
     /// <summary>fsync a directory so a rename into it survives a crash.</summary>
     public static void SyncDirectory(string directory)
