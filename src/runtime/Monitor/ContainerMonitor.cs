@@ -249,7 +249,14 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     {
         foreach (string replaced in replacedFiles)
         {
-            File.Delete(replaced);
+            try
+            {
+                File.Delete(replaced);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A leftover old copy costs only space; on the background thread an exception would end the monitor.
+            }
         }
 
         replacedFiles.Clear();
