@@ -9,6 +9,22 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public static class ContainerEtcFiles
 {
+    /// <summary>
+    /// <see cref="Write"/> with what this machine gives: the container's hostname (or its short id), the host's
+    /// addresses and the host's /etc/resolv.conf, as create writes the files and network connect rewrites them.
+    /// </summary>
+    public static void WriteFromHost(string directory, ContainerConfig config, bool rootless)
+    {
+        Write(
+            directory,
+            config,
+            config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
+            // --network none has no host entry: skip the interface scan (netlink and /proc/sys reads per interface).
+            NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
+            File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
+            rootless);
+    }
+
     public static void Write(string directory, ContainerConfig config, string hostname, HostAddresses host, string hostResolvConf, bool rootless = false)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);

@@ -184,14 +184,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         {
             // The network's hosts and resolv.conf first: the bundle writer only fills in what is missing, so no
             // file is written twice (a truncated file's blocks are discarded synchronously on ext4 without a journal).
-            ContainerEtcFiles.Write(
-                store.Directory(config.Id),
-                config,
-                config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
-                // --network none has no host entry: skip the interface scan (netlink and /proc/sys reads per interface).
-                NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
-                File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
-                context.User.Rootless);
+            ContainerEtcFiles.WriteFromHost(store.Directory(config.Id), config, context.User.Rootless);
             new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
         }
         catch

@@ -91,12 +91,6 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
     private void Store(ContainerConfig config)
     {
         lifecycle.Store.WriteConfig(config);
-        ContainerEtcFiles.Write(
-            lifecycle.Store.Directory(config.Id),
-            config,
-            config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
-            NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
-            File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
-            rootless);
+        ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(config.Id), config, rootless);
     }
 }
