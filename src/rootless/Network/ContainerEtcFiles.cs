@@ -50,6 +50,7 @@ public static class ContainerEtcFiles
         string? hostAddress = null;
         string? containerAddress = null;
         string? helperDns = null;
+        IReadOnlyList<string> networkSearch = [];
         switch (mode.Kind)
         {
             case NetworkKind.Pasta:
@@ -67,6 +68,13 @@ public static class ContainerEtcFiles
                 // to the host; as root the bridge's own address is the host. DNS: pasta's forwarder, or the host's servers.
                 hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoint?.Gateway : config.NetworkEndpoint?.Gateway;
                 helperDns = rootless ? PastaOptions.DefaultDnsForward : null;
+                if (config.NetworkEndpoint is { DnsEnabled: true } endpoint)
+                {
+                    // The network's DNS server on the gateway answers the peers' names and forwards the rest (podman's aardvark-dns).
+                    helperDns = endpoint.Gateway;
+                    networkSearch = [Dns.DnsRecords.SearchDomain];
+                }
+
                 break;
             case NetworkKind.Slirp4netns:
                 bool loopback = Slirp4netnsOptions.FromModeOptions(mode.Options, "-").DisableHostLoopback == false;
@@ -87,6 +95,7 @@ public static class ContainerEtcFiles
             Dns = config.Dns,
             DnsSearch = config.DnsSearch,
             DnsOptions = config.DnsOptions,
+            NetworkSearch = networkSearch,
         };
     }
 }

@@ -21,6 +21,9 @@ public sealed record EtcFilesOptions
 
     public IReadOnlyList<string> Dns { get; init; } = [];
 
+    /// <summary>Search domains of the network's DNS server (<c>dns.podman</c>), listed before the host's or --dns-search's.</summary>
+    public IReadOnlyList<string> NetworkSearch { get; init; } = [];
+
     public IReadOnlyList<string> DnsSearch { get; init; } = [];
 
     public IReadOnlyList<string> DnsOptions { get; init; } = [];

@@ -21,4 +21,7 @@ public sealed record NetworkEndpoint
 
     /// <summary>No default route (network create --internal).</summary>
     public bool Internal { get; init; }
+
+    /// <summary>The network has a DNS server on its gateway: the container's resolv.conf points at it.</summary>
+    public bool DnsEnabled { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Core.Processes;
+using Skiff.Rootless.Network.Dns;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Monitor;
@@ -13,7 +14,8 @@ namespace Skiff.Rootless.Network.Bridge;
 /// <summary>
 /// The monitor's side of a user-defined network: makes sure the network's bridge exists, connects the
 /// container with a veth pair and its address, records it as connected and rewrites the hosts files of
-/// everyone on the network; disconnecting undoes it. Rootless, all of this happens in the rootless network
+/// everyone on the network and the network's DNS records (starting or stopping its DNS server, see
+/// <see cref="NetworkDns"/>); disconnecting undoes it. Rootless, all of this happens in the rootless network
 /// namespace, whose user namespace the monitor runs in; the last monitor to leave stops it.
 /// </summary>
 public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore networks, IProcessRunner runner, RootlessNetworkNamespace? rootless)
@@ -61,6 +63,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
             });
             networks.WriteEndpoints(network.Name, connected);
             UpdateHosts(connected);
+            Dns().Update(network, connected, bridgeNetns);
         }
 
         if (config.Ports.Count > 0)
@@ -84,9 +87,10 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         try
         {
             int? holder = rootless?.RunningPid();
+            string? bridgeNetns = holder is int h ? RootlessNetworkNamespace.NetnsPath(h) : null;
             if (rootless is null || holder is not null)
             {
-                new BridgePlumbing(runner, BridgeTools.Find(), holder is int h ? RootlessNetworkNamespace.NetnsPath(h) : null).Detach(BridgeCommands.VethName(config.Id));
+                new BridgePlumbing(runner, BridgeTools.Find(), bridgeNetns).Detach(BridgeCommands.VethName(config.Id));
             }
 
             using (networks.Lock())
@@ -94,6 +98,14 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
                 List<NetworkEndpointEntry> connected = Live(networks.ReadEndpoints(endpoint.Network)).Where(e => e.Id != config.Id).ToList();
                 networks.WriteEndpoints(endpoint.Network, connected);
                 UpdateHosts(connected);
+                if (networks.TryFind(endpoint.NetworkId) is { } network && (rootless is null || holder is not null))
+                {
+                    Dns().Update(network, connected, bridgeNetns);
+                }
+                else
+                {
+                    Dns().Stop(endpoint.Network);
+                }
             }
         }
         catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
@@ -125,6 +137,8 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         forwarderPid = 0;
         HelperRecord.Delete(ForwarderRecord(id));
     }
+
+    private NetworkDns Dns() => new(networks.RunDirectory, rootless is not null, BridgeTools.Find().Nsenter);
 
     private string ForwarderRecord(string id) => Path.Combine(store.RunDirectory(id), "port-forward.pid");
 

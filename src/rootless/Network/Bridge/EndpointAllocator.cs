@@ -54,6 +54,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             Aliases = aliases,
             Bridge = network.NetworkInterface,
             Internal = network.Internal,
+            DnsEnabled = network.DnsEnabled,
         };
     }
 
