@@ -72,8 +72,9 @@ public static class DnsCodec
                     end = position + 2;
                 }
 
-                // Strictly backwards: each jump lowers the position, so a chain of pointers cannot cycle.
-                if (target >= position)
+                // Strictly backwards (and past the header): each jump lowers the position, so a chain of
+                // pointers cannot cycle.
+                if (target >= position || target < DnsHeader.Size)
                 {
                     return false;
                 }

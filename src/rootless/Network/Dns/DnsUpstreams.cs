@@ -63,7 +63,6 @@ public sealed class DnsUpstreams(IReadOnlyList<IPEndPoint> given, string resolvC
         foreach (string line in resolvConfText.Split('\n'))
         {
             string[] fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            // A zone index (fe80::1%eth0) is not an endpoint we can parse: such servers are skipped.
             if (fields.Length >= 2 && fields[0] == "nameserver" && IPAddress.TryParse(fields[1], out IPAddress? address))
             {
                 servers.Add(new IPEndPoint(address, Port));
