@@ -51,6 +51,7 @@ public static class ContainerEtcFiles
         string? containerAddress = null;
         string? helperDns = null;
         IReadOnlyList<string> networkSearch = [];
+        IReadOnlyList<string> networkNameservers = [];
         switch (mode.Kind)
         {
             case NetworkKind.Pasta:
@@ -63,17 +64,15 @@ public static class ContainerEtcFiles
                 helperDns = PastaOptions.DefaultDnsForward;
                 break;
             case NetworkKind.Bridge:
-                containerAddress = config.NetworkEndpoint?.IPAddress;
+                // The first network's address is the container's own name; the peers are added by the bridge connector.
+                containerAddress = config.NetworkEndpoints.FirstOrDefault()?.IPAddress;
                 // Rootless, the bridge lives in the rootless network namespace, where pasta maps its gateway address
                 // to the host; as root the bridge's own address is the host. DNS: pasta's forwarder, or the host's servers.
-                hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoint?.Gateway : config.NetworkEndpoint?.Gateway;
+                hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoints.FirstOrDefault()?.Gateway : config.NetworkEndpoints.FirstOrDefault()?.Gateway;
                 helperDns = rootless ? PastaOptions.DefaultDnsForward : null;
-                if (config.NetworkEndpoint is { DnsEnabled: true } endpoint)
-                {
-                    // The network's DNS server on the gateway answers the peers' names and forwards the rest (podman's aardvark-dns).
-                    helperDns = endpoint.Gateway;
-                    networkSearch = [Dns.DnsRecords.SearchDomain];
-                }
+                // The networks' DNS servers on their gateways answer the peers' names and forward the rest (podman's aardvark-dns).
+                networkNameservers = config.NetworkEndpoints.Where(e => e.DnsEnabled).Select(e => e.Gateway).Distinct(StringComparer.Ordinal).ToList();
+                networkSearch = networkNameservers.Count > 0 ? [Dns.DnsRecords.SearchDomain] : [];
 
                 break;
             case NetworkKind.Slirp4netns:
@@ -96,6 +95,7 @@ public static class ContainerEtcFiles
             DnsSearch = config.DnsSearch,
             DnsOptions = config.DnsOptions,
             NetworkSearch = networkSearch,
+            NetworkNameservers = networkNameservers,
         };
     }
 }

@@ -63,6 +63,10 @@ public static class EtcFiles
         {
             chosen = o.Dns.ToList();
         }
+        else if (o.NetworkNameservers.Count > 0)
+        {
+            chosen = o.NetworkNameservers.ToList();
+        }
         else if (o.HelperDns is not null)
         {
             chosen = [o.HelperDns];

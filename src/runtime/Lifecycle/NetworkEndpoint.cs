@@ -24,4 +24,11 @@ public sealed record NetworkEndpoint
 
     /// <summary>The network has a DNS server on its gateway: the container's resolv.conf points at it.</summary>
     public bool DnsEnabled { get; init; }
+
+    /// <summary>The interface inside the container (eth0, eth1, ...); null in configurations from before several networks, where it is eth0.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>The interface inside the container.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string InterfaceName => Interface ?? "eth0";
 }
