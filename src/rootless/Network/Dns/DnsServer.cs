@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
+using Skiff.Runtime.Memory;
 
 namespace Skiff.Rootless.Network.Dns;
 
@@ -29,6 +30,9 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     private const int MaxDnsTcpClients = 32;
     private const int TcpIdleMilliseconds = 10_000;
     private const int WatchMilliseconds = 1000;
+
+    /// <summary>Quiet time after which the responder gives back its start-up and busy-spell memory (<see cref="IdleMemory"/>).</summary>
+    private const int TrimAfterMilliseconds = 3000;
 
     private readonly List<DnsPendingQuery> pending = [];
     private readonly List<DnsTcpClient> tcpClients = [];
@@ -118,6 +122,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     {
         var poll = new PollSet();
         long nextWatch = Environment.TickCount64 + WatchMilliseconds;
+        long trimAt = Environment.TickCount64 + TrimAfterMilliseconds;
         while (true)
         {
             long now = Environment.TickCount64;
@@ -129,6 +134,13 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
                 }
 
                 nextWatch = now + WatchMilliseconds;
+            }
+
+            if (trimAt != 0 && now >= trimAt && pending.Count == 0)
+            {
+                // Mostly idle for its whole life: its resident pages are mostly skiff's code from the start.
+                IdleMemory.Trim();
+                trimAt = 0;
             }
 
             ExpireQueries(udp, now);
@@ -162,7 +174,15 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
                 wake = Math.Min(wake, client.Deadline);
             }
 
-            poll.Wait((int)Math.Clamp(wake - Environment.TickCount64, 0, WatchMilliseconds));
+            if (trimAt != 0)
+            {
+                wake = Math.Min(wake, trimAt);
+            }
+
+            if (poll.Wait((int)Math.Clamp(wake - Environment.TickCount64, 0, WatchMilliseconds)) > 0)
+            {
+                trimAt = Environment.TickCount64 + TrimAfterMilliseconds;
+            }
 
             // Collect the ready ones before handling any: handling changes the lists.
             List<DnsPendingQuery> answered = pending.Where((_, i) => poll.Ready(firstPending + i)).ToList();
