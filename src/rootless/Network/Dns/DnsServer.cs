@@ -16,7 +16,11 @@ namespace Skiff.Rootless.Network.Dns;
 /// to the upstream servers in turn, a few seconds each, and the answer relayed; when none answers the
 /// client gets SERVFAIL. The loop ends when the records file is removed (the network has no containers left).
 /// </summary>
-public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpstreams upstreams)
+/// <param name="listen">The gateway address and port 53.</param>
+/// <param name="records">The network's records file.</param>
+/// <param name="upstreams">Where other names go.</param>
+/// <param name="trimWhenIdle">Give back memory when idle (the <c>__dns</c> process; not a responder hosted in another process).</param>
+public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpstreams upstreams, bool trimWhenIdle = false)
 {
     public const string Verb = "__dns";
 
@@ -59,7 +63,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             given.Add(endpoint);
         }
 
-        return new DnsServer(listen, new DnsRecordsFile(args[2]), new DnsUpstreams(given));
+        return new DnsServer(listen, new DnsRecordsFile(args[2]), new DnsUpstreams(given), trimWhenIdle: true);
     }
 
     /// <summary>Serves until the records file is gone; <paramref name="ready"/> gets "ok" or the reason it cannot listen.</summary>
@@ -122,7 +126,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     {
         var poll = new PollSet();
         long nextWatch = Environment.TickCount64 + WatchMilliseconds;
-        long trimAt = Environment.TickCount64 + TrimAfterMilliseconds;
+        long trimAt = trimWhenIdle ? Environment.TickCount64 + TrimAfterMilliseconds : 0;
         while (true)
         {
             long now = Environment.TickCount64;
@@ -179,7 +183,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
                 wake = Math.Min(wake, trimAt);
             }
 
-            if (poll.Wait((int)Math.Clamp(wake - Environment.TickCount64, 0, WatchMilliseconds)) > 0)
+            if (poll.Wait((int)Math.Clamp(wake - Environment.TickCount64, 0, WatchMilliseconds)) > 0 && trimWhenIdle)
             {
                 trimAt = Environment.TickCount64 + TrimAfterMilliseconds;
             }
