@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Skiff.Runtime.Json.JsonFields;
 
 namespace Skiff.Runtime.Spec;
 
@@ -14,8 +15,6 @@ namespace Skiff.Runtime.Spec;
 /// </summary>
 public static class SpecJsonReader
 {
-    private delegate T ReadItem<T>(ref Utf8JsonReader reader);
-
     /// <summary>Returns null for a document that is JSON null; throws <see cref="JsonException"/> (with the line) for anything else that is not a spec.</summary>
     public static RuntimeSpec? Read(ReadOnlySpan<byte> json)
     {
@@ -32,7 +31,7 @@ public static class SpecJsonReader
         }
         catch (JsonException e) when (e.LineNumber is null)
         {
-            throw Invalid(json, reader.TokenStartIndex, e.Message);
+            throw WithLine(json, reader.TokenStartIndex, e.Message);
         }
     }
 
@@ -76,7 +75,7 @@ public static class SpecJsonReader
         }
         catch (JsonException e) when (e.LineNumber is null)
         {
-            throw Invalid(json, reader.TokenStartIndex, e.Message);
+            throw WithLine(json, reader.TokenStartIndex, e.Message);
         }
     }
 
@@ -469,187 +468,4 @@ public static class SpecJsonReader
 
         return arg;
     }
-
-    /// <summary>Moves to the value and returns whether it is an object (false for null).</summary>
-    private static bool StartObject(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return AtObject(ref r);
-    }
-
-    /// <summary>The current token starts an object (true) or is null (false); anything else is an error.</summary>
-    private static bool AtObject(ref Utf8JsonReader r) => r.TokenType switch
-    {
-        JsonTokenType.StartObject => true,
-        JsonTokenType.Null => false,
-        _ => throw Mismatch(ref r, "an object"),
-    };
-
-    /// <summary>Moves to the next member name of the current object; false at its end.</summary>
-    private static bool NextProperty(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return r.TokenType == JsonTokenType.PropertyName;
-    }
-
-    private static void Skip(ref Utf8JsonReader r)
-    {
-        r.Read();
-        r.Skip();
-    }
-
-    private static List<T>? List<T>(ref Utf8JsonReader r, ReadItem<T?> item)
-    {
-        r.Read();
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (r.TokenType != JsonTokenType.StartArray)
-        {
-            throw Mismatch(ref r, "an array");
-        }
-
-        var list = new List<T>();
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-        {
-            list.Add(item(ref r)!);
-        }
-
-        return list;
-    }
-
-    private static List<string>? Strings(ref Utf8JsonReader r) => List(ref r, StringItem);
-
-    private static string? StringItem(ref Utf8JsonReader r) => r.TokenType switch
-    {
-        JsonTokenType.String => r.GetString(),
-        JsonTokenType.Null => null,
-        _ => throw Mismatch(ref r, "a string"),
-    };
-
-    private static Dictionary<string, string>? Map(ref Utf8JsonReader r)
-    {
-        if (!StartObject(ref r))
-        {
-            return null;
-        }
-
-        var map = new Dictionary<string, string>();
-        while (NextProperty(ref r))
-        {
-            string key = r.GetString()!;
-            map[key] = String(ref r)!;
-        }
-
-        return map;
-    }
-
-    private static string? String(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return StringItem(ref r);
-    }
-
-    private static bool Bool(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return r.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => throw Mismatch(ref r, "true or false"),
-        };
-    }
-
-    private static uint UInt32(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return UInt32Item(ref r);
-    }
-
-    private static uint UInt32Item(ref Utf8JsonReader r) =>
-        r.TokenType == JsonTokenType.Number && r.TryGetUInt32(out uint value) ? value : throw Mismatch(ref r, "an unsigned 32-bit number");
-
-    private static uint? NullableUInt32(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return r.TokenType == JsonTokenType.Null ? null : UInt32Item(ref r);
-    }
-
-    private static ushort? NullableUInt16(ref Utf8JsonReader r)
-    {
-        r.Read();
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        return r.TokenType == JsonTokenType.Number && r.TryGetUInt16(out ushort value) ? value : throw Mismatch(ref r, "an unsigned 16-bit number");
-    }
-
-    private static int? NullableInt32(ref Utf8JsonReader r)
-    {
-        r.Read();
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        return r.TokenType == JsonTokenType.Number && r.TryGetInt32(out int value) ? value : throw Mismatch(ref r, "a 32-bit number");
-    }
-
-    private static ulong UInt64(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return UInt64Item(ref r);
-    }
-
-    private static ulong UInt64Item(ref Utf8JsonReader r) =>
-        r.TokenType == JsonTokenType.Number && r.TryGetUInt64(out ulong value) ? value : throw Mismatch(ref r, "an unsigned 64-bit number");
-
-    private static ulong? NullableUInt64(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return r.TokenType == JsonTokenType.Null ? null : UInt64Item(ref r);
-    }
-
-    private static long Int64(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return Int64Item(ref r);
-    }
-
-    private static long Int64Item(ref Utf8JsonReader r) =>
-        r.TokenType == JsonTokenType.Number && r.TryGetInt64(out long value) ? value : throw Mismatch(ref r, "a 64-bit number");
-
-    private static long? NullableInt64(ref Utf8JsonReader r)
-    {
-        r.Read();
-        return r.TokenType == JsonTokenType.Null ? null : Int64Item(ref r);
-    }
-
-    private static JsonException Mismatch(ref Utf8JsonReader r, string expected) =>
-        new($"expected {expected}, found {Describe(r.TokenType)}");
-
-    /// <summary>A <see cref="JsonException"/> with the 0-based line of <paramref name="offset"/>, as System.Text.Json reports it.</summary>
-    private static JsonException Invalid(ReadOnlySpan<byte> json, long offset, string message)
-    {
-        ReadOnlySpan<byte> before = json[..(int)Math.Min(offset, json.Length)];
-        int line = before.Count((byte)'\n');
-        int column = before.Length - (before.LastIndexOf((byte)'\n') + 1);
-        return new JsonException(message, path: null, lineNumber: line, bytePositionInLine: column);
-    }
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a bool",
-        JsonTokenType.Null => "null",
-        _ => token.ToString(),
-    };
 }
