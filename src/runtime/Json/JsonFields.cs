@@ -214,6 +214,12 @@ internal static class JsonFields
         return r.TokenType == JsonTokenType.Null ? null : DateTimeOffsetItem(ref r);
     }
 
+    internal static DateTime DateTime(ref Utf8JsonReader r)
+    {
+        r.Read();
+        return r.TokenType == JsonTokenType.String && r.TryGetDateTime(out DateTime value) ? value : throw Mismatch(ref r, "an ISO 8601 date and time");
+    }
+
     private static DateTimeOffset DateTimeOffsetItem(ref Utf8JsonReader r) =>
         r.TokenType == JsonTokenType.String && r.TryGetDateTimeOffset(out DateTimeOffset value) ? value : throw Mismatch(ref r, "an ISO 8601 date and time");
 

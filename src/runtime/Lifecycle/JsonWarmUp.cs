@@ -8,12 +8,6 @@ namespace Skiff.Runtime.Lifecycle;
 /// </summary>
 public static class JsonWarmUp
 {
-    /// <summary>What the monitor reads and writes with metadata: the runtime's record (the container's config and state and the OCI spec are read by hand, see <see cref="ContainerConfigJson"/>).</summary>
-    public static void Monitor()
-    {
-        _ = Skiff.Runtime.Containers.StateJsonContext.Default.Options.GetTypeInfo(typeof(Skiff.Runtime.Containers.ContainerRecord));
-    }
-
     /// <summary>
     /// What `run` and `create` read, on a thread of its own while the CLI resolves the image: the default seccomp
     /// profile (read from the binary's resources, another reflection path). Not the OCI spec: the CLI writes

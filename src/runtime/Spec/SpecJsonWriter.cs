@@ -50,6 +50,21 @@ public static class SpecJsonWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// The linux.seccomp section on its own (what the CLI puts into config.json), as <see cref="Seccomp.SeccompJsonContext"/>
+    /// writes it: the default profile resolves to ~350 syscall names, and its metadata cost the CLI ~0.5 ms.
+    /// </summary>
+    public static byte[] WriteSeccomp(SeccompSpec seccomp)
+    {
+        var buffer = new ArrayBufferWriter<byte>(8192);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            Seccomp(w, seccomp);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static void Process(Utf8JsonWriter w, ProcessSpec? process)
     {
         if (process is null)

@@ -119,6 +119,15 @@ public class SpecJsonReaderTests
         Assert.Equal(Canonical(spec), Canonical(SpecJsonReader.Read(JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec))));
     }
 
+    [Fact]
+    public void Writes_the_seccomp_section_as_its_own_contract_does()
+    {
+        SeccompSpec seccomp = SeccompProfileResolver.Resolve(SeccompProfileResolver.LoadDefault(), SpecDefaults.DefaultCapabilities.ToList());
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(seccomp, SeccompJsonContext.Default.SeccompSpec)),
+            JsonNode.Parse(SpecJsonWriter.WriteSeccomp(seccomp))));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("[]")]
