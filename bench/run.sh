@@ -11,10 +11,15 @@
 #   namespace where an empty tmpfs hides /sys/fs/cgroup/unified, so it sees a plain v1 layout. Rootless,
 #   that namespace is a user namespace of the bench user (`unshare -Urm`), as the runtime a rootless
 #   engine starts runs in one. The `unshare` and `sh` starts are part of crun's measured time.
+# - With the default network, skiff's container is on pasta, so the equivalent crun run is on pasta too
+#   ("crun+pasta", bench/crun-in-pasta.sh: a namespace file, pasta with skiff's options, then crun joins
+#   it); the 2 x crun target is judged against that. Plain crun (loopback only) is printed beside it for
+#   reference. PASTA picks the pasta binary (default: the one in PATH).
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-20}
 MODES=${MODES:-root rootless}
 NETWORKS=${NETWORKS:-default none}
+PASTA=${PASTA:-$(command -v pasta || true)}
 
 require_root
 require_tools hyperfine jq busybox
@@ -66,7 +71,7 @@ bench_mode() {
         echo "podman cannot run here ($mode): no podman comparison"
     fi
 
-    local crun_cmd=""
+    local crun_cmd="" crun_pasta_cmd=""
     if command -v crun >/dev/null 2>&1; then
         # An equivalent bundle: crun's default spec (made where crun runs, so a rootless spec maps the
         # namespace's own root) on the same root filesystem, running /bin/true, no network namespace
@@ -88,6 +93,23 @@ bench_mode() {
         if ! "${run_as[@]}" bash -c "$crun_cmd" >/dev/null 2>&1; then
             echo "crun cannot run the bundle here ($mode): no crun comparison"
             crun_cmd=""
+        elif [ -x "$PASTA" ]; then
+            # The same bundle joining a namespace that pasta serves (bench/crun-in-pasta.sh).
+            local pasta_bundle=$work/bundle-$mode-pasta
+            mkdir -p "$pasta_bundle"
+            ln -s "$bundle/rootfs" "$pasta_bundle/rootfs"
+            local ns_file=$work/netns-root
+            [ "$mode" = rootless ] && ns_file=$work/user/run/netns-pasta
+            jq --arg ns "$ns_file" '.root.path = "rootfs" | .linux.namespaces |= map(if .type == "network" then .path = $ns else . end)' \
+                "$bundle/config.json" >"$pasta_bundle/config.json"
+            [ "$mode" = rootless ] && chown -R "$BENCH_USER" "$pasta_bundle"
+            local in_pasta="bash $(cd "$(dirname "$0")" && pwd)/crun-in-pasta.sh $PASTA $crun_root $pasta_bundle $ns_file"
+            [ "$mode" = rootless ] && in_pasta="unshare -Urm $in_pasta"
+            crun_pasta_cmd="$in_pasta"
+            if ! "${run_as[@]}" bash -c "$crun_pasta_cmd" >/dev/null 2>&1; then
+                echo "crun cannot run the bundle on pasta here ($mode): no crun+pasta comparison"
+                crun_pasta_cmd=""
+            fi
         fi
     fi
 
@@ -104,6 +126,10 @@ bench_mode() {
             names+=(crun)
             commands+=("${prefix}bash -c \"$crun_cmd\"")
         fi
+        if [ "$network" = default ] && [ -n "$crun_pasta_cmd" ]; then
+            names+=(crun+pasta)
+            commands+=("$prefix$crun_pasta_cmd")
+        fi
 
         say "$mode, $network network: hyperfine, $RUNS runs each (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
         hyperfine --warmup 2 --runs "$RUNS" --export-json "$work/run-$mode-$network.json" "${commands[@]}"
@@ -111,7 +137,11 @@ bench_mode() {
         skiff_mean=$(mean_of "$work/run-$mode-$network.json" 0)
         for i in $(seq 1 $((${#names[@]} - 1))); do
             local target=0.15
-            [ "${names[$i]}" = crun ] && target=2
+            case "${names[$i]}" in
+                crun+pasta) target=2 ;;
+                # With the default network plain crun has no network helper: a reference, not the target.
+                crun) [ "$network" = default ] && [ -n "$crun_pasta_cmd" ] && target="" || target=2 ;;
+            esac
             print_ratio "run --rm true ($mode, $network network)" "$skiff_mean" "${names[$i]}" "$(mean_of "$work/run-$mode-$network.json" "$i")" "$target"
         done
     done

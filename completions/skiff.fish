@@ -35,7 +35,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
@@ -63,7 +63,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -81,7 +81,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -187,7 +187,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -418,6 +418,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l hostname -d 'Contain
 complete -c skiff -n '__skiff_is skiff_container_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_container_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_container_create' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -425,7 +426,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l memory -s m -d 'Memo
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or a network from \'skiff network ls\'; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l privileged -d 'Give extended privileges to the container'
@@ -605,6 +606,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l hostname -d 'Container 
 complete -c skiff -n '__skiff_is skiff_container_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_container_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_container_run' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -612,7 +614,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l memory -s m -d 'Memory 
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or a network from \'skiff network ls\'; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l privileged -d 'Give extended privileges to the container'
@@ -747,6 +749,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host na
 complete -c skiff -n '__skiff_is skiff_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_create' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -754,7 +757,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (
 complete -c skiff -n '__skiff_is skiff_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or a network from \'skiff network ls\'; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
@@ -1384,6 +1387,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name'
 complete -c skiff -n '__skiff_is skiff_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_run' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1391,7 +1395,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (for
 complete -c skiff -n '__skiff_is skiff_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
-complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or a network from \'skiff network ls\'; default pasta, else slirp4netns)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'

@@ -7,7 +7,9 @@ namespace Skiff.Cli;
 /// <summary>
 /// Decides, before a rootless verb is re-executed in a user namespace, whether it must run in the rootless
 /// network namespace's user namespace instead of a fresh one: run/create with <c>--network NAME</c> of a
-/// user-defined network, and start/restart of containers that have an address on one.
+/// user-defined network, start/restart of containers on user-defined networks, and network connect/disconnect
+/// of a running container on them (the veth pair joins the container's namespace and the bridge's, which that
+/// user namespace owns).
 /// </summary>
 public static class RootlessNetworkJoin
 {
@@ -17,6 +19,7 @@ public static class RootlessNetworkJoin
         switch (verb)
         {
             case "run" or "create":
+                var values = new List<string>();
                 for (int i = 0; i < options.Length; i++)
                 {
                     string? value = options[i] switch
@@ -26,42 +29,57 @@ public static class RootlessNetworkJoin
                         string t when t.StartsWith("--net=", StringComparison.Ordinal) => t["--net=".Length..],
                         _ => null,
                     };
-                    if (value is not null && IsUserNetwork(value))
+                    if (value is not null)
                     {
-                        return true;
+                        values.Add(value);
                     }
                 }
 
-                return false;
+                return NetworkSelection.NamesUserNetwork(values);
             case "start" or "restart":
                 var store = new ContainerStore(paths.Root, paths.RunRoot);
-                foreach (string name in options.Where(o => !o.StartsWith('-')))
+                return options.Where(o => !o.StartsWith('-')).Any(name => OnUserNetwork(store, name, running: false));
+            case "network":
+                // network connect|disconnect [FLAGS] NETWORK CONTAINER: flags with a value are --alias and --ip.
+                if (options.Length == 0 || options[0] is not ("connect" or "disconnect"))
                 {
-                    try
+                    return false;
+                }
+
+                var positional = new List<string>();
+                for (int i = 1; i < options.Length; i++)
+                {
+                    if (options[i] is "--alias" or "--ip")
                     {
-                        if (store.TryResolve(name) is string id && store.ReadConfig(id).NetworkEndpoint is not null)
-                        {
-                            return true;
-                        }
+                        i++;
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.SkiffException)
+                    else if (!options[i].StartsWith('-'))
                     {
+                        positional.Add(options[i]);
                     }
                 }
 
-                return false;
+                return positional.Count == 2 && OnUserNetwork(new ContainerStore(paths.Root, paths.RunRoot), positional[1], running: true);
             default:
                 return false;
         }
     }
 
-    private static bool IsUserNetwork(string value)
+    /// <summary>Whether the container is on user-defined networks (and, with <paramref name="running"/>, runs).</summary>
+    private static bool OnUserNetwork(ContainerStore store, string name, bool running)
     {
         try
         {
-            return NetworkMode.Parse(value).Kind == NetworkKind.Bridge;
+            if (store.TryResolve(name) is not string id)
+            {
+                return false;
+            }
+
+            ContainerConfig config = store.ReadConfig(id);
+            bool bridged = config.NetworkEndpoints.Count > 0 || NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.Bridge;
+            return bridged && (!running || store.ReadState(id).Running);
         }
-        catch (Core.Errors.SkiffException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.SkiffException)
         {
             return false;
         }

@@ -62,10 +62,11 @@ public static class ContainerEtcFiles
                 helperDns = PastaOptions.DefaultDnsForward;
                 break;
             case NetworkKind.Bridge:
-                containerAddress = config.NetworkEndpoint?.IPAddress;
+                // The first network's address is the container's own name; the peers are added by the bridge connector.
+                containerAddress = config.NetworkEndpoints.FirstOrDefault()?.IPAddress;
                 // Rootless, the bridge lives in the rootless network namespace, where pasta maps its gateway address
                 // to the host; as root the bridge's own address is the host. DNS: pasta's forwarder, or the host's servers.
-                hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoint?.Gateway : config.NetworkEndpoint?.Gateway;
+                hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoints.FirstOrDefault()?.Gateway : config.NetworkEndpoints.FirstOrDefault()?.Gateway;
                 helperDns = rootless ? PastaOptions.DefaultDnsForward : null;
                 break;
             case NetworkKind.Slirp4netns:

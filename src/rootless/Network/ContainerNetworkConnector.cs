@@ -170,9 +170,10 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     public void Disconnect(ContainerConfig config)
     {
         DiscardEarly();
-        if (config.NetworkEndpoint is not null)
+        if (config.NetworkEndpoints.Count > 0 || NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.Bridge)
         {
-            Bridge().Disconnect(config);
+            // network connect/disconnect change a running container's networks: what is stored now is what is connected.
+            Bridge().Disconnect(CurrentConfig(config));
             return;
         }
 
@@ -212,6 +213,18 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
         catch (IOException)
         {
+        }
+    }
+
+    private ContainerConfig CurrentConfig(ContainerConfig config)
+    {
+        try
+        {
+            return store.Exists(config.Id) ? store.ReadConfig(config.Id) : config;
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            return config;
         }
     }
 

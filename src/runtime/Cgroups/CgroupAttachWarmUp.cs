@@ -30,23 +30,17 @@ public static class CgroupAttachWarmUp
     {
         var v1 = new List<string>();
         string? unified = null;
-        foreach (string line in procSelfCgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (ProcCgroupEntry entry in ProcCgroupEntry.Parse(procSelfCgroup))
         {
-            string[] fields = line.Split(':', 3);
-            if (fields.Length != 3 || !fields[2].StartsWith('/'))
-            {
-                continue;
-            }
-
-            if (fields[0] == "0" && fields[1].Length == 0)
+            if (entry.IsUnified)
             {
                 // Pure v2 mounts the hierarchy at the root; hybrid layouts at <root>/unified.
                 string mount = directoryExists(Path.Combine(cgroupRoot, "unified")) ? Path.Combine(cgroupRoot, "unified") : cgroupRoot;
-                unified = mount + fields[2].TrimEnd('/') + "/cgroup.procs";
+                unified = mount + entry.Path.TrimEnd('/') + "/cgroup.procs";
             }
-            else if (fields[1].Length > 0 && !fields[1].StartsWith("name=", StringComparison.Ordinal))
+            else if (entry.IsV1Controller)
             {
-                v1.Add(Path.Combine(cgroupRoot, fields[1]) + fields[2].TrimEnd('/') + "/cgroup.procs");
+                v1.Add(Path.Combine(cgroupRoot, entry.Controllers) + entry.Path.TrimEnd('/') + "/cgroup.procs");
             }
         }
 

@@ -9,21 +9,7 @@ public sealed record CgroupDelegation(string? Group, bool Writable, IReadOnlySet
     /// <summary>Reads the current process's unified cgroup and checks what it may do there.</summary>
     public static CgroupDelegation Probe(string unifiedMount, string procSelfCgroup = "/proc/self/cgroup")
     {
-        string? group = null;
-        try
-        {
-            foreach (string line in File.ReadAllLines(procSelfCgroup))
-            {
-                if (line.StartsWith("0::", StringComparison.Ordinal))
-                {
-                    group = line[3..].Trim('/');
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
+        string? group = ProcCgroupEntry.ReadUnifiedPath(procSelfCgroup)?.Trim('/');
         if (group is null)
         {
             return new CgroupDelegation(null, false, new HashSet<string>());

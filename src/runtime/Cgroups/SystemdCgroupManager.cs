@@ -106,24 +106,8 @@ public sealed class SystemdCgroupManager : ICgroupManager
     private static string JoinGroups(string managerGroup, string slice) =>
         managerGroup.Trim('/').Length == 0 ? slice : $"{managerGroup.Trim('/')}/{slice}";
 
-    private static string? ReadProcCgroup(int pid)
-    {
-        try
-        {
-            foreach (string line in File.ReadAllLines(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/cgroup")))
-            {
-                if (line.StartsWith("0::", StringComparison.Ordinal))
-                {
-                    return line[3..];
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return null;
-    }
+    private static string? ReadProcCgroup(int pid) =>
+        ProcCgroupEntry.ReadUnifiedPath(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/cgroup"));
 
     /// <summary>Cleanup after a failed create must not hide the error that caused it.</summary>
     private void TryRemoveAfterFailure(string group)

@@ -60,8 +60,28 @@ public sealed record ContainerConfig
     /// <summary>--network: none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS] or the name of a user-defined network.</summary>
     public string NetworkMode { get; init; } = "none";
 
-    /// <summary>The container's address on its user-defined network (--network NAME), null for the other modes.</summary>
-    public NetworkEndpoint? NetworkEndpoint { get; init; }
+    /// <summary>
+    /// The container's places on user-defined networks (--network A --network B, network connect), in the order
+    /// of its interfaces; empty for the other modes. <see cref="NetworkMode"/> names the first one.
+    /// </summary>
+    public IReadOnlyList<NetworkEndpoint> NetworkEndpoints
+    {
+        get => field ?? (legacyEndpoint is null ? [] : [legacyEndpoint]);
+        init => field = value;
+    }
+
+    /// <summary>
+    /// The single endpoint configurations written before containers could be on several networks stored as
+    /// <c>networkEndpoint</c>: read as a one-element <see cref="NetworkEndpoints"/>, never written.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("networkEndpoint")]
+    public NetworkEndpoint? LegacyNetworkEndpoint
+    {
+        get => null;
+        init => legacyEndpoint = value;
+    }
+
+    private readonly NetworkEndpoint? legacyEndpoint;
 
     /// <summary>
     /// Published ports, one per port (-p ranges expanded; -P and -p without a host port got a free host port at create).

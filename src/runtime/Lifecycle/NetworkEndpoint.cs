@@ -21,4 +21,11 @@ public sealed record NetworkEndpoint
 
     /// <summary>No default route (network create --internal).</summary>
     public bool Internal { get; init; }
+
+    /// <summary>The interface inside the container (eth0, eth1, ...); null in configurations from before several networks, where it is eth0.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>The interface inside the container.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string InterfaceName => Interface ?? "eth0";
 }

@@ -44,7 +44,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
         CgroupPlan? cgroupPlan = cgroups.Plan(id, resources);
         // An unknown network is reported before an image is pulled for nothing.
-        if (parse.GetValue(options.Network) is string networkFlag && NetworkMode.Parse(networkFlag) is { Kind: NetworkKind.Bridge, Network: string requested })
+        NetworkSelection? networks = options.Networks(parse);
+        foreach (string requested in networks?.Networks ?? [])
         {
             ContainerServices.Networks(context).Find(requested);
         }
@@ -139,18 +140,28 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
         };
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
-        config = options.NetworkFlags.Apply(parse, config, parse.GetValue(options.Network), fromImage?.ExposedPorts ?? []);
+        config = options.NetworkFlags.Apply(parse, config, networks, fromImage?.ExposedPorts ?? []);
         config = config with { Sysctls = ContainerSysctls.Parse(parse.GetValue(options.Sysctl) ?? [], config.NetworkMode) };
 
         // Held until the container is stored: its address is taken from those of the stored containers.
-        using Runtime.Fds.DescriptorLock? networkLock = NetworkMode.Parse(config.NetworkMode) is { Kind: NetworkKind.Bridge }
+        using Runtime.Fds.DescriptorLock? networkLock = networks is { Networks.Count: > 0 }
             ? ContainerServices.Networks(context).Lock()
             : null;
         if (networkLock is not null)
         {
-            NetworkEndpoint endpoint = new Rootless.Network.Bridge.EndpointAllocator(ContainerServices.Networks(context), store)
-                .Allocate(NetworkMode.Parse(config.NetworkMode).Network!, parse.GetValue(options.NetworkFlags.NetworkAlias) ?? []);
-            config = config with { NetworkMode = endpoint.Network, NetworkEndpoint = endpoint };
+            // One interface per network in the order given; the aliases apply on every network (podman).
+            var allocator = new Rootless.Network.Bridge.EndpointAllocator(ContainerServices.Networks(context), store);
+            var endpoints = new List<NetworkEndpoint>();
+            foreach (string network in networks!.Networks)
+            {
+                endpoints.Add(allocator.Allocate(
+                    network,
+                    parse.GetValue(options.NetworkFlags.NetworkAlias) ?? [],
+                    parse.GetValue(options.NetworkFlags.Ip),
+                    interfaceName: NetworkInterfaceNames.At(endpoints.Count)));
+            }
+
+            config = config with { NetworkMode = endpoints[0].Network, NetworkEndpoints = endpoints };
         }
 
         Signals.Parse(config.StopSignal);

@@ -12,6 +12,13 @@ public static class ContainerServices
 
     public static Rootless.Network.Bridge.NetworkStore Networks(CliContext context) => new(context.Paths.Root, context.Paths.RunRoot);
 
+    /// <summary>Connects and disconnects running containers on user-defined networks (network connect/disconnect).</summary>
+    public static Rootless.Network.Bridge.BridgeEndpointConnector BridgeConnector(CliContext context) => new(
+        Store(context),
+        Networks(context),
+        new Core.Processes.ProcessRunner(),
+        context.User.Rootless ? new Rootless.Network.Bridge.RootlessNetworkNamespace(context.Paths.RunRoot) : null);
+
     public static ContainerLifecycle Lifecycle(CliContext context)
     {
         ContainerStore store = Store(context);

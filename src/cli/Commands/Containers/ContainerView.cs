@@ -89,7 +89,7 @@ public static class ContainerView
             ["Labels"] = string.Join(',', config.Labels.Select(kv => $"{kv.Key}={kv.Value}")),
             ["Ports"] = PortView.Column(config.Ports),
             ["Mounts"] = string.Join(',', config.Mounts.Select(m => m.Destination)),
-            ["Networks"] = config.NetworkMode,
+            ["Networks"] = config.NetworkEndpoints.Count > 0 ? string.Join(',', config.NetworkEndpoints.Select(e => e.Network)) : config.NetworkMode,
             ["Size"] = "0B",
             ["ExitCode"] = state.ExitCode.ToString(CultureInfo.InvariantCulture),
             ["Pid"] = state.Pid.ToString(CultureInfo.InvariantCulture),
@@ -232,7 +232,7 @@ public static class ContainerView
         json.WriteString("IPAddress", string.Empty);
         PortView.WriteMap(json, "Ports", config.Ports, given: false);
         json.WriteStartObject("Networks");
-        if (config.NetworkEndpoint is { } endpoint)
+        foreach (NetworkEndpoint endpoint in config.NetworkEndpoints)
         {
             // podman's per-network entry; the short id is an alias too, as podman resolves it.
             json.WriteStartObject(endpoint.Network);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Registry;
+using Skiff.Rootless.Network;
 
 namespace Skiff.Cli.Commands.Containers;
 
@@ -55,7 +56,10 @@ public sealed class CreateOptions
     /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
     public RegistryFlags Registry { get; } = new();
 
-    public Option<string?> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or a network from 'skiff network ls'; default pasta, else slirp4netns)" };
+    public Option<string[]> Network { get; } = new("--network", "--net") { Description = "Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from 'skiff network ls', repeated or comma-separated; default pasta, else slirp4netns)" };
+
+    /// <summary>The --network values as one selection; null when the flag was not given.</summary>
+    public NetworkSelection? Networks(ParseResult parse) => NetworkSelection.Parse(parse.GetValue(Network));
 
     public NetworkFlags NetworkFlags { get; } = new();
 

@@ -23,9 +23,11 @@ public sealed class NetworkFlags
 
     public Option<string[]> NetworkAlias { get; } = new("--network-alias") { Description = "Add a network-scoped alias for the container" };
 
+    public Option<string?> Ip { get; } = new("--ip") { Description = "Specify a static IPv4 address for the container (one user-defined network only)" };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias })
+        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias, Ip })
         {
             command.Options.Add(option);
         }
@@ -35,8 +37,9 @@ public sealed class NetworkFlags
     /// The network part of a new container: the mode (given, or the default for this user), published ports
     /// with free host ports allocated now, and the DNS and hosts settings, all validated.
     /// </summary>
-    public ContainerConfig Apply(ParseResult parse, ContainerConfig config, string? network, IReadOnlyList<string> imageExposedPorts)
+    public ContainerConfig Apply(ParseResult parse, ContainerConfig config, NetworkSelection? selection, IReadOnlyList<string> imageExposedPorts)
     {
+        string? network = selection?.Mode;
         NetworkMode mode = network is null ? DefaultMode() : NetworkMode.Parse(network);
         var mappings = (parse.GetValue(Publish) ?? []).Select(PortSpecParser.Parse).ToList();
         if (parse.GetValue(PublishAll))
@@ -72,6 +75,18 @@ public sealed class NetworkFlags
             throw Skiff.Core.Errors.SkiffException.InvalidArgument(
                 "--network-alias can only be used with user-defined networks",
                 "create a network with 'skiff network create NAME' and run with --network NAME");
+        }
+
+        if (parse.GetValue(Ip) is not null && mode.Kind != NetworkKind.Bridge)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                "--ip can only be used with a user-defined network",
+                "create a network with 'skiff network create NAME' and run with --network NAME --ip ADDRESS");
+        }
+
+        if (parse.GetValue(Ip) is not null && selection!.Networks.Count > 1)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument("--ip can only be set for a single network: invalid argument");
         }
 
         string[] hosts = parse.GetValue(AddHost) ?? [];
@@ -113,7 +128,7 @@ public sealed class NetworkFlags
     /// default) with no published ports, else null. The monitor checks the container's configuration before
     /// it uses what it started, so a wrong guess costs time, never a wrong network.
     /// </summary>
-    public string? EarlyHint(ParseResult parse, string? network)
+    public string? EarlyHint(ParseResult parse, string[]? networks)
     {
         if ((parse.GetValue(Publish)?.Length ?? 0) > 0 || parse.GetValue(PublishAll))
         {
@@ -122,6 +137,7 @@ public sealed class NetworkFlags
 
         try
         {
+            string? network = NetworkSelection.Parse(networks)?.Mode;
             return (network is null ? DefaultMode() : NetworkMode.Parse(network)) is { Kind: NetworkKind.Pasta, Options.Count: 0 } ? "pasta" : null;
         }
         catch (Skiff.Core.Errors.SkiffException)

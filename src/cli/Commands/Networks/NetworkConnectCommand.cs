@@ -16,7 +16,7 @@ public static class NetworkConnectCommand
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            new NetworkConnections(ContainerServices.Lifecycle(context), ContainerServices.Networks(context), context.User.Rootless)
+            new NetworkConnections(ContainerServices.Lifecycle(context), ContainerServices.Networks(context), context.User.Rootless, () => ContainerServices.BridgeConnector(context))
                 .Connect(parse.GetValue(network)!, parse.GetValue(container)!, parse.GetValue(alias) ?? [], parse.GetValue(ip));
             return ExitCodes.Success;
         });

@@ -6,14 +6,14 @@ using Skiff.Runtime.Lifecycle;
 namespace Skiff.Cli.Commands.Networks;
 
 /// <summary>
-/// <c>network connect</c> and <c>disconnect</c> of a container that is not running: its network is part of its
-/// stored configuration, which its next start applies (a veth on the network's bridge, its address, the peers in
-/// /etc/hosts). A container is on one network at a time: connecting a container that uses the default network
-/// (pasta, slirp4netns) or none moves it to the user-defined network, and disconnecting leaves it with loopback
-/// only (none), as podman leaves a container disconnected from its last network. A running container is refused: its
-/// network namespace was set up by its monitor, which also tears it down, so it is changed at its next start.
+/// <c>network connect</c> and <c>disconnect</c>. A container that is not running has its networks changed in its
+/// stored configuration, which its next start applies; connecting one that uses the default network (pasta,
+/// slirp4netns) or none moves it to the user-defined network, and disconnecting its last network leaves it with
+/// loopback only (none). A running container on user-defined networks gets the interface added or removed at
+/// once in its network namespace (<see cref="BridgeEndpointConnector.ConnectRunning"/>); a running container on
+/// another network mode is refused with podman's message, as podman refuses it.
 /// </summary>
-public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStore networks, bool rootless)
+public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStore networks, bool rootless, Func<BridgeEndpointConnector> bridge)
 {
     public void Connect(string networkName, string container, IReadOnlyList<string> aliases, string? address)
     {
@@ -21,23 +21,26 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
         string id = lifecycle.Store.Resolve(container);
         lifecycle.Observe(id);
         using (lifecycle.Store.Lock(id))
-        using (networks.Lock())
         {
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
-            if (config.NetworkEndpoint is { } current)
+            if (config.NetworkEndpoints.Any(e => e.NetworkId == network.Id))
             {
-                if (current.NetworkId == network.Id)
-                {
-                    // podman: connecting again is not an error.
-                    return;
-                }
-
-                throw SkiffException.Conflict(
-                    $"container {config.Name} is connected to network {current.Network}: skiff connects a container to one network at a time",
-                    $"disconnect it first: skiff network disconnect {current.Network} {config.Name}");
+                // podman: connecting again is not an error.
+                return;
             }
 
             NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
+            bool bridged = mode.Kind == NetworkKind.Bridge || config.NetworkEndpoints.Count > 0;
+            ContainerState state = lifecycle.Store.ReadState(id);
+            if (state.Running && !bridged)
+            {
+                // podman 4.3's words; it names none and host as "" (their mode has no name in its network config).
+                string shown = mode.Kind is NetworkKind.None or NetworkKind.Host ? string.Empty : mode.ToString();
+                throw SkiffException.InvalidArgument(
+                    $"\"{shown}\" is not supported: invalid network mode",
+                    $"only a container on user-defined networks can be connected while it runs: stop it first (skiff stop {config.Name}), connect it, and start it again");
+            }
+
             // The host's network namespace is not the container's to change; "none" is also what disconnect leaves.
             if (mode.Kind is NetworkKind.Host)
             {
@@ -46,7 +49,6 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
                     $"create the container with the default network or with --network {network.Name}");
             }
 
-            RefuseRunning(id, config, $"connect {network.Name}");
             if (config.Ports.Any(p => string.Equals(p.Protocol, "udp", StringComparison.OrdinalIgnoreCase)))
             {
                 throw SkiffException.InvalidArgument(
@@ -54,8 +56,43 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
                     "keep UDP services on the default network (pasta or slirp4netns)");
             }
 
-            NetworkEndpoint endpoint = new EndpointAllocator(networks, lifecycle.Store).Allocate(network.Name, aliases, address, except: id);
-            Store(config with { NetworkMode = endpoint.Network, NetworkEndpoint = endpoint });
+            IReadOnlyList<NetworkEndpoint> kept = bridged ? config.NetworkEndpoints : [];
+            NetworkEndpoint endpoint;
+            ContainerConfig connected;
+            using (networks.Lock())
+            {
+                // A running container keeps its interfaces' names; a stopped one gets eth0, eth1, ... at its next start.
+                string device = state.Running ? NetworkInterfaceNames.NextFree(kept) : NetworkInterfaceNames.At(kept.Count);
+                endpoint = new EndpointAllocator(networks, lifecycle.Store).Allocate(network.Name, aliases, address, except: id, interfaceName: device);
+                connected = config with
+                {
+                    NetworkMode = kept.Count > 0 ? kept[0].Network : bridged && state.Running ? config.NetworkMode : endpoint.Network,
+                    NetworkEndpoints = [.. kept, endpoint],
+                };
+                if (!state.Running)
+                {
+                    Store(connected);
+                    return;
+                }
+
+                lifecycle.Store.WriteConfig(connected);
+            }
+
+            try
+            {
+                if (kept.Count == 0)
+                {
+                    // Its own name now has an address.
+                    ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(id), connected with { NetworkMode = endpoint.Network }, rootless);
+                }
+
+                bridge().ConnectRunning(connected, endpoint, state.Pid, state.MonitorPid);
+            }
+            catch
+            {
+                lifecycle.Store.WriteConfig(config);
+                throw;
+            }
         }
     }
 
@@ -67,23 +104,28 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
         using (lifecycle.Store.Lock(id))
         {
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
-            if (config.NetworkEndpoint?.NetworkId != network.Id)
+            NetworkEndpoint endpoint = config.NetworkEndpoints.FirstOrDefault(e => e.NetworkId == network.Id)
+                ?? throw SkiffException.NotFound($"container {config.Name} is not connected to network {network.Name}");
+            List<NetworkEndpoint> remaining = config.NetworkEndpoints.Where(e => !ReferenceEquals(e, endpoint)).ToList();
+            ContainerState state = lifecycle.Store.ReadState(id);
+            if (!state.Running)
             {
-                throw SkiffException.NotFound($"container {config.Name} is not connected to network {network.Name}");
+                // The next start numbers the interfaces again from eth0.
+                List<NetworkEndpoint> renumbered = remaining.Select((e, i) => e with { Interface = NetworkInterfaceNames.At(i) }).ToList();
+                Store(config with { NetworkMode = renumbered.Count > 0 ? renumbered[0].Network : "none", NetworkEndpoints = renumbered });
+                return;
             }
 
-            RefuseRunning(id, config, $"disconnect {network.Name}");
-            Store(config with { NetworkMode = "none", NetworkEndpoint = null });
-        }
-    }
+            // Without networks left it stays a container of user-defined networks (podman keeps its bridge mode), so it can connect again while it runs.
+            ContainerConfig disconnected = config with { NetworkMode = remaining.Count > 0 ? remaining[0].Network : config.NetworkMode, NetworkEndpoints = remaining };
+            lifecycle.Store.WriteConfig(disconnected);
+            if (remaining.Count > 0 && !ReferenceEquals(remaining[0], config.NetworkEndpoints[0]))
+            {
+                // Its own name moves to its new first network's address.
+                ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(id), disconnected, rootless);
+            }
 
-    private void RefuseRunning(string id, ContainerConfig config, string change)
-    {
-        if (lifecycle.Store.ReadState(id).Running)
-        {
-            throw SkiffException.Conflict(
-                $"cannot {change} while container {config.Name} is running: skiff changes a container's networks when it starts",
-                $"stop it first: skiff stop {config.Name}; skiff network {change} {config.Name}; skiff start {config.Name}");
+            bridge().DisconnectRunning(config, endpoint, remaining, state.Pid);
         }
     }
 

@@ -15,7 +15,7 @@ public static class NetworkDisconnectCommand
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            new NetworkConnections(ContainerServices.Lifecycle(context), ContainerServices.Networks(context), context.User.Rootless)
+            new NetworkConnections(ContainerServices.Lifecycle(context), ContainerServices.Networks(context), context.User.Rootless, () => ContainerServices.BridgeConnector(context))
                 .Disconnect(parse.GetValue(network)!, parse.GetValue(container)!);
             return ExitCodes.Success;
         });

@@ -14,7 +14,7 @@ public sealed class NetworkUsers(ContainerStore containers)
         {
             try
             {
-                if (containers.ReadConfig(id).NetworkEndpoint?.NetworkId == network.Id)
+                if (containers.ReadConfig(id).NetworkEndpoints.Any(e => e.NetworkId == network.Id))
                 {
                     ids.Add(id);
                 }

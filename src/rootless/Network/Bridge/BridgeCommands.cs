@@ -14,8 +14,13 @@ public static class BridgeCommands
 {
     public static string TableName(NetworkRecord network) => "skiff_" + network.NetworkInterface;
 
-    /// <summary>The host-side veth name: unique per container and within IFNAMSIZ (15).</summary>
-    public static string VethName(string containerId) => "veth" + containerId[..10];
+    /// <summary>
+    /// The host-side veth of a container's interface: unique per container and interface, within IFNAMSIZ (15).
+    /// eth0 keeps the name it had when a container had one interface, so a monitor of that version's container
+    /// still finds it; the others carry an 'n', which no hex id has.
+    /// </summary>
+    public static string VethName(string containerId, string containerInterface = "eth0") =>
+        containerInterface == "eth0" ? "veth" + containerId[..10] : "veth" + containerId[..8] + "n" + containerInterface["eth".Length..];
 
     public static string BridgeBatch(NetworkRecord network)
     {
@@ -57,28 +62,35 @@ public static class BridgeCommands
     }
 
     /// <summary>
-    /// Run in the bridge's namespace: the veth pair, its container end moved into <paramref name="containerNetns"/> as eth0,
-    /// both ends with <paramref name="mtu"/> when given (else the kernel's 1500).
+    /// Run in the bridge's namespace: the veth pair, its container end moved into <paramref name="containerNetns"/> as
+    /// the endpoint's interface, both ends with <paramref name="mtu"/> when given (else the kernel's 1500).
     /// </summary>
     public static string VethBatch(NetworkEndpoint endpoint, string veth, string containerNetns, int? mtu = null)
     {
         string size = mtu is int m ? " mtu " + m.ToString(CultureInfo.InvariantCulture) : string.Empty;
-        return $"link add {veth}{size} type veth peer name eth0{size} netns {containerNetns}\n" +
+        return $"link add {veth}{size} type veth peer name {endpoint.InterfaceName}{size} netns {containerNetns}\n" +
             $"link set {veth} master {endpoint.Bridge} up\n";
     }
 
-    /// <summary>Run in the container's namespace: loopback, the address, and the default route through the gateway unless internal.</summary>
-    public static string ContainerBatch(NetworkEndpoint endpoint)
+    /// <summary>
+    /// Run in the container's namespace: loopback, the address, and with <paramref name="defaultRoute"/> the default
+    /// route through the gateway (the container's first network that is not internal has it).
+    /// </summary>
+    public static string ContainerBatch(NetworkEndpoint endpoint, bool defaultRoute)
     {
+        string device = endpoint.InterfaceName;
         var batch = new StringBuilder();
         batch.Append("link set lo up\n");
-        batch.Append($"addr add {endpoint.IPAddress}/{endpoint.PrefixLength.ToString(CultureInfo.InvariantCulture)} dev eth0\n");
-        batch.Append("link set eth0 up\n");
-        if (!endpoint.Internal)
+        batch.Append($"addr add {endpoint.IPAddress}/{endpoint.PrefixLength.ToString(CultureInfo.InvariantCulture)} dev {device}\n");
+        batch.Append($"link set {device} up\n");
+        if (defaultRoute && !endpoint.Internal)
         {
-            batch.Append($"route add default via {endpoint.Gateway} dev eth0\n");
+            batch.Append($"route add default via {endpoint.Gateway} dev {device}\n");
         }
 
         return batch.ToString();
     }
+
+    /// <summary>The endpoint of <paramref name="endpoints"/> that carries the default route: the first that is not internal, or none.</summary>
+    public static NetworkEndpoint? DefaultRouteEndpoint(IEnumerable<NetworkEndpoint> endpoints) => endpoints.FirstOrDefault(e => !e.Internal);
 }

@@ -29,12 +29,20 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
         }
     }
 
-    public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns, int? mtu = null)
+    /// <summary>Connects the container's namespace to the endpoint's bridge as the endpoint's interface; <paramref name="defaultRoute"/> routes through it.</summary>
+    public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns, bool defaultRoute, int? mtu = null)
     {
         Run(tools.Ip, ["-o", "link", "del", veth], null, bridgeNetns, check: false);
         Run(tools.Ip, ["-batch", "-"], BridgeCommands.VethBatch(endpoint, veth, containerNetns, mtu), bridgeNetns);
-        Run(tools.Ip, ["-batch", "-"], BridgeCommands.ContainerBatch(endpoint), containerNetns);
+        Run(tools.Ip, ["-batch", "-"], BridgeCommands.ContainerBatch(endpoint, defaultRoute), containerNetns);
     }
+
+    /// <summary>Whether the container's namespace has a default route now.</summary>
+    public bool HasDefaultRoute(string containerNetns) =>
+        Run(tools.Ip, ["-o", "-4", "route", "show", "default"], null, containerNetns, check: false).StandardOutput.Trim().Length > 0;
+
+    public void AddDefaultRoute(NetworkEndpoint endpoint, string containerNetns) =>
+        Run(tools.Ip, ["route", "replace", "default", "via", endpoint.Gateway, "dev", endpoint.InterfaceName], null, containerNetns, check: false);
 
     /// <summary>Removes the host-side veth (the kernel would, but only once the container's namespace is freed); never throws.</summary>
     public void Detach(string veth)

@@ -14,7 +14,8 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
     /// <param name="aliases">More names for the container on it.</param>
     /// <param name="requested">A static address (<c>--ip</c>), which must be a free host address of the subnet.</param>
     /// <param name="except">A container whose address does not count as used (the one being connected).</param>
-    public NetworkEndpoint Allocate(string nameOrId, IReadOnlyList<string> aliases, string? requested = null, string? except = null)
+    /// <param name="interfaceName">The container's interface on the network (eth0 for its first).</param>
+    public NetworkEndpoint Allocate(string nameOrId, IReadOnlyList<string> aliases, string? requested = null, string? except = null, string interfaceName = "eth0")
     {
         NetworkRecord network = networks.Find(nameOrId);
         foreach (string alias in aliases)
@@ -30,10 +31,12 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
         {
             try
             {
-                if (containers.ReadConfig(id).NetworkEndpoint is { } endpoint && endpoint.NetworkId == network.Id
-                    && Ipv4Subnet.TryParseAddress(endpoint.IPAddress, out uint address))
+                foreach (NetworkEndpoint endpoint in containers.ReadConfig(id).NetworkEndpoints)
                 {
-                    used.Add(address);
+                    if (endpoint.NetworkId == network.Id && Ipv4Subnet.TryParseAddress(endpoint.IPAddress, out uint address))
+                    {
+                        used.Add(address);
+                    }
                 }
             }
             catch (Exception e) when (e is IOException or SkiffException)
@@ -54,6 +57,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             Aliases = aliases,
             Bridge = network.NetworkInterface,
             Internal = network.Internal,
+            Interface = interfaceName,
         };
     }
 

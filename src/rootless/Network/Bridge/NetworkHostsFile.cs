@@ -21,7 +21,7 @@ public static class NetworkHostsFile
             text.Append('\n');
         }
 
-        List<NetworkEndpointEntry> others = peers.Where(p => p.Id != selfId).DistinctBy(p => p.Id).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        List<NetworkEndpointEntry> others = peers.Where(p => p.Id != selfId).DistinctBy(p => (p.Id, p.Address)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         if (others.Count == 0)
         {
             return text.ToString();

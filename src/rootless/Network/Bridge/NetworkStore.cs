@@ -117,6 +117,24 @@ public sealed class NetworkStore(string root, string runRoot)
         }
     }
 
+    /// <summary>Every network's connected list, by network name; the caller holds <see cref="Lock"/>.</summary>
+    public IReadOnlyDictionary<string, List<NetworkEndpointEntry>> ReadAllEndpoints()
+    {
+        var all = new Dictionary<string, List<NetworkEndpointEntry>>(StringComparer.Ordinal);
+        if (!Directory.Exists(RunDirectory))
+        {
+            return all;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(RunDirectory, "*" + EndpointsSuffix))
+        {
+            string name = Path.GetFileName(file)[..^EndpointsSuffix.Length];
+            all[name] = ReadEndpoints(name);
+        }
+
+        return all;
+    }
+
     public void WriteEndpoints(string name, IReadOnlyList<NetworkEndpointEntry> endpoints)
     {
         Directory.CreateDirectory(RunDirectory);
@@ -125,7 +143,9 @@ public sealed class NetworkStore(string root, string runRoot)
 
     private string RecordPath(string name) => Path.Combine(NetworksDirectory, name + ".json");
 
-    private string EndpointsPath(string name) => Path.Combine(RunDirectory, name + ".endpoints.json");
+    private const string EndpointsSuffix = ".endpoints.json";
+
+    private string EndpointsPath(string name) => Path.Combine(RunDirectory, name + EndpointsSuffix);
 
     private static NetworkRecord? TryRead(string path)
     {

@@ -177,7 +177,91 @@ public class UserNetworkTests
         Assert.Equal(
             "link add veth0123456789 mtu 65520 type veth peer name eth0 mtu 65520 netns /proc/7/ns/net\nlink set veth0123456789 master skiff1 up\n",
             BridgeCommands.VethBatch(endpoint, veth, "/proc/7/ns/net", RootlessNetworkNamespace.LinkMtu));
-        Assert.Equal("link set lo up\naddr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1 dev eth0\n", BridgeCommands.ContainerBatch(endpoint));
-        Assert.DoesNotContain("route", BridgeCommands.ContainerBatch(endpoint with { Internal = true }));
+        Assert.Equal("link set lo up\naddr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1 dev eth0\n", BridgeCommands.ContainerBatch(endpoint, defaultRoute: true));
+        Assert.DoesNotContain("route", BridgeCommands.ContainerBatch(endpoint with { Internal = true }, defaultRoute: true));
+
+        // A second network: its own interface and host-side veth, and no second default route.
+        NetworkEndpoint second = endpoint with { Network = "other", IPAddress = "10.89.1.2", Gateway = "10.89.1.1", Bridge = "skiff2", Interface = "eth1" };
+        string secondVeth = BridgeCommands.VethName("0123456789abcdef", "eth1");
+        Assert.Equal("veth01234567n1", secondVeth);
+        Assert.Equal("link add veth01234567n1 type veth peer name eth1 netns /proc/7/ns/net\nlink set veth01234567n1 master skiff2 up\n", BridgeCommands.VethBatch(second, secondVeth, "/proc/7/ns/net"));
+        Assert.Equal("link set lo up\naddr add 10.89.1.2/24 dev eth1\nlink set eth1 up\n", BridgeCommands.ContainerBatch(second, defaultRoute: false));
+        Assert.True(BridgeCommands.VethName(new string('f', 64), "eth12").Length <= 15);
+        Assert.Same(second, BridgeCommands.DefaultRouteEndpoint([endpoint with { Internal = true }, second]));
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "b" }, "a", new[] { "a", "b" })]
+    [InlineData(new[] { "a,b" }, "a", new[] { "a", "b" })]
+    [InlineData(new[] { "b,a", "c" }, "b", new[] { "b", "a", "c" })]
+    [InlineData(new[] { "a", "a" }, "a", new[] { "a" })]
+    [InlineData(new[] { "none" }, "none", new string[0])]
+    [InlineData(new[] { "slirp4netns:port_handler=slirp4netns,allow_host_loopback=true" }, "slirp4netns:port_handler=slirp4netns,allow_host_loopback=true", new string[0])]
+    public void Network_flags_select_one_mode_or_user_networks_in_order(string[] values, string mode, string[] networks)
+    {
+        NetworkSelection selection = NetworkSelection.Parse(values)!;
+        Assert.Equal(mode, selection.Mode);
+        Assert.Equal(networks, selection.Networks);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "none" }, "can only set extra network names, selected mode none conflicts with bridge: invalid argument")]
+    [InlineData(new[] { "a", "host" }, "can only set extra network names, selected mode host conflicts with bridge: invalid argument")]
+    [InlineData(new[] { "a", "slirp4netns:mtu=1500" }, "can only set extra network names, selected mode slirp4netns conflicts with bridge: invalid argument")]
+    [InlineData(new[] { "none", "a" }, "cannot set multiple networks without bridge network mode, selected mode none: invalid argument")]
+    [InlineData(new[] { "pasta", "a" }, "cannot set multiple networks without bridge network mode, selected mode pasta: invalid argument")]
+    public void Mixing_a_network_mode_with_networks_is_refused_with_podmans_message(string[] values, string message)
+    {
+        var e = Assert.Throws<SkiffException>(() => NetworkSelection.Parse(values));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void No_network_flag_selects_nothing_and_user_networks_are_recognized_for_the_rootless_join()
+    {
+        Assert.Null(NetworkSelection.Parse([]));
+        Assert.Null(NetworkSelection.Parse(null));
+        Assert.True(NetworkSelection.NamesUserNetwork(["a,b"]));
+        Assert.True(NetworkSelection.NamesUserNetwork(["pasta", "x"]));
+        Assert.False(NetworkSelection.NamesUserNetwork(["pasta:-T,8080"]));
+        Assert.False(NetworkSelection.NamesUserNetwork(["none"]));
+    }
+
+    [Fact]
+    public void Peers_are_the_containers_on_any_shared_network_by_their_address_there()
+    {
+        var web = new NetworkEndpointEntry { Id = "web0000000000000", Name = "web", Address = "10.89.0.2" };
+        var client = new NetworkEndpointEntry { Id = "cli0000000000000", Name = "client", Address = "10.89.0.3" };
+        var db = new NetworkEndpointEntry { Id = "db00000000000000", Name = "db", Address = "10.89.1.2" };
+        var clientOnBack = client with { Address = "10.89.1.3" };
+        var other = new NetworkEndpointEntry { Id = "oth0000000000000", Name = "other", Address = "10.89.2.2" };
+        var lists = new Dictionary<string, List<NetworkEndpointEntry>>
+        {
+            ["front"] = [web, client],
+            ["back"] = [db, clientOnBack],
+            ["elsewhere"] = [other],
+        };
+
+        Assert.Equal(["web", "db"], NetworkPeers.Of(lists, client.Id).Select(p => p.Name));
+        Assert.Equal(["client"], NetworkPeers.Of(lists, web.Id).Select(p => p.Name));
+        Assert.Equal("10.89.1.3", Assert.Single(NetworkPeers.Of(lists, db.Id)).Address);
+        Assert.Empty(NetworkPeers.Of(lists, other.Id));
+
+        // A peer on two shared networks is listed with both addresses.
+        lists["back"].Add(web with { Address = "10.89.1.4" });
+        Assert.Equal(["10.89.0.3", "10.89.1.3"], NetworkPeers.Of(lists, web.Id).Where(p => p.Name == "client").Select(p => p.Address));
+        string hosts = NetworkHostsFile.Render("127.0.0.1\tlocalhost\n", NetworkPeers.Of(lists, web.Id), web.Id);
+        Assert.Contains("10.89.0.3\tclient cli000000000\n10.89.1.3\tclient cli000000000\n", hosts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Interfaces_are_numbered_from_eth0_and_a_freed_name_is_reused()
+    {
+        var endpoint = new NetworkEndpoint { Network = "a", NetworkId = "1", IPAddress = "10.89.0.2", PrefixLength = 24, Gateway = "10.89.0.1", Bridge = "skiff1" };
+        Assert.Equal("eth0", NetworkInterfaceNames.NextFree([]));
+        Assert.Equal("eth1", NetworkInterfaceNames.NextFree([endpoint]));
+        Assert.Equal("eth0", NetworkInterfaceNames.NextFree([endpoint with { Interface = "eth1" }]));
+        Assert.Equal("eth2", NetworkInterfaceNames.NextFree([endpoint with { Interface = "eth0" }, endpoint with { Interface = "eth1" }]));
     }
 }

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Network;
+
+/// <summary>
+/// Containers on several user-defined networks: one interface per network in the order given, peers on each
+/// network reached by name and address; network connect/disconnect of a running container take effect at once
+/// (interface, routes, the peers' hosts files), and the container's end still leaves nothing behind.
+/// </summary>
+[Trait("Category", "E2E")]
+[Collection(UserNetworkCollection.Name)]
+public sealed class MultiNetworkTests(ITestOutputHelper output)
+{
+    private const string Serve = "mkdir -p /www && echo hello from $(hostname) > /www/i.txt && exec httpd -f -p 80 -h /www";
+
+    /// <summary>One fetch, no retries. (This static busybox's wget crashes with -T.)</summary>
+    private const string FetchOnce = "exec wget -qO- http://$0/i.txt";
+
+    /// <summary>httpd may still be starting after run -d returned: retries for a while.</summary>
+    private const string Fetch = "for i in $(seq 50); do wget -qO- http://$0/i.txt && exit 0; sleep 0.1; done; exit 1";
+
+    [Theory, RootAndRootless]
+    public async Task A_container_on_two_networks_reaches_a_peer_on_each_by_name_and_address(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string front = "front" + Guid.NewGuid().ToString("N")[..6];
+        string back = "back" + Guid.NewGuid().ToString("N")[..6];
+        (await skiff.RunAsync("network", "create", front)).AssertSuccess();
+        (await skiff.RunAsync("network", "create", "--internal", back)).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "web", "--hostname", "web", "--network", front, "busybox", "sh", "-c", Serve)).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "db", "--hostname", "db", "--network", back, "busybox", "sh", "-c", Serve)).AssertSuccess();
+
+        // Repeated flags; the alias applies on both networks.
+        string app = (await skiff.RunAsync("run", "-d", "--name", "app", "--network", front, "--network", back, "--network-alias", "api", "busybox", "sleep", "300")).AssertSuccess().Stdout.Trim();
+        JsonElement networks = Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "app"));
+        string onFront = networks.GetProperty(front).GetProperty("IPAddress").GetString()!;
+        string onBack = networks.GetProperty(back).GetProperty("IPAddress").GetString()!;
+        Assert.Contains("api", networks.GetProperty(back).GetProperty("Aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.Contains(
+            (await skiff.RunAsync("ps", "--format", "{{.Names}} {{.Networks}}")).AssertSuccess().StdoutLines,
+            l => l == $"app {front},{back}");
+
+        // eth0 on the first network, eth1 on the second, the default route through the first (the second is internal anyway).
+        string addresses = (await skiff.RunAsync("exec", "app", "ip", "-o", "-4", "addr", "show")).AssertSuccess().Stdout;
+        Assert.Contains(addresses.Split('\n'), l => l.Contains(" eth0 ", StringComparison.Ordinal) && l.Contains(onFront + "/24", StringComparison.Ordinal));
+        Assert.Contains(addresses.Split('\n'), l => l.Contains(" eth1 ", StringComparison.Ordinal) && l.Contains(onBack + "/24", StringComparison.Ordinal));
+        Assert.StartsWith("default via ", (await skiff.RunAsync("exec", "app", "ip", "route", "show", "default")).AssertSuccess().Stdout);
+        Assert.Contains("dev eth0", (await skiff.RunAsync("exec", "app", "ip", "route", "show", "default")).AssertSuccess().Stdout);
+
+        // A peer on each network, by name and by address.
+        Assert.Equal("hello from web\n", (await skiff.RunAsync("exec", "app", "sh", "-c", Fetch, "web")).AssertSuccess().Stdout);
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", Fetch, "db")).AssertSuccess().Stdout);
+        string dbAddress = Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "db")).GetProperty(back).GetProperty("IPAddress").GetString()!;
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", Fetch, dbAddress)).AssertSuccess().Stdout);
+
+        // Each peer finds app by its address on their shared network, and by its alias there; web and db do not see each other.
+        Assert.Contains($"{onFront}\tapp api {app[..12]}", (await skiff.RunAsync("exec", "web", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+        string dbHosts = (await skiff.RunAsync("exec", "db", "cat", "/etc/hosts")).AssertSuccess().Stdout;
+        Assert.Contains($"{onBack}\tapp api {app[..12]}", dbHosts);
+        Assert.DoesNotContain("web", dbHosts);
+
+        // Comma-separated, as podman takes it; a mode cannot be mixed with networks, --ip needs a single network.
+        ProcessResult comma = (await skiff.RunAsync("run", "--rm", "--network", $"{back},{front}", "busybox", "ip", "-o", "-4", "addr", "show")).AssertSuccess();
+        Assert.Contains(comma.StdoutLines, l => l.Contains(" eth1 ", StringComparison.Ordinal));
+        (await skiff.RunAsync("run", "--rm", "--network", front, "--network", "none", "busybox", "true"))
+            .AssertError(125, "can only set extra network names, selected mode none conflicts with bridge: invalid argument");
+        (await skiff.RunAsync("run", "--rm", "--network", "host", "--network", front, "busybox", "true"))
+            .AssertError(125, "cannot set multiple networks without bridge network mode, selected mode host: invalid argument");
+        (await skiff.RunAsync("run", "--rm", "--network", front, "--network", back, "--ip", "10.1.2.3", "busybox", "true"))
+            .AssertError(125, "--ip can only be set for a single network: invalid argument");
+
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "app", "web", "db")).AssertSuccess();
+        AssertNoVeth(skiff, app);
+        (await skiff.RunAsync("network", "rm", front, back)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_running_container_is_connected_and_disconnected_at_once(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string front = "front" + Guid.NewGuid().ToString("N")[..6];
+        string back = "back" + Guid.NewGuid().ToString("N")[..6];
+        (await skiff.RunAsync("network", "create", front)).AssertSuccess();
+        (await skiff.RunAsync("network", "create", back)).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "db", "--hostname", "db", "--network", back, "busybox", "sh", "-c", Serve)).AssertSuccess();
+        string app = (await skiff.RunAsync("run", "-d", "--name", "app", "--network", front, "busybox", "sleep", "300")).AssertSuccess().Stdout.Trim();
+        // db serves (seen from a container of its own network) before app tries.
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("run", "--rm", "--network", back, "busybox", "sh", "-c", Fetch, "db")).AssertSuccess().Stdout);
+        // As root the host routes between bridges (as podman's), so the test is by name: app does not know db yet.
+        Assert.NotEqual(0, (await skiff.RunAsync("exec", "app", "sh", "-c", FetchOnce, "db")).ExitCode);
+
+        Assert.Empty((await skiff.RunAsync("network", "connect", "--alias", "cache", back, "app")).AssertSuccess().Stdout);
+        // At once: no retries.
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", FetchOnce, "db")).AssertSuccess().Stdout);
+        string onBack = Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "app")).GetProperty(back).GetProperty("IPAddress").GetString()!;
+        Assert.Contains(
+            (await skiff.RunAsync("exec", "app", "ip", "-o", "-4", "addr", "show")).AssertSuccess().StdoutLines,
+            l => l.Contains(" eth1 ", StringComparison.Ordinal) && l.Contains(onBack + "/", StringComparison.Ordinal));
+        Assert.Contains($"{onBack}\tapp cache {app[..12]}", (await skiff.RunAsync("exec", "db", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+        // Connecting again is a no-op (podman).
+        (await skiff.RunAsync("network", "connect", back, "app")).AssertSuccess();
+
+        (await skiff.RunAsync("network", "disconnect", back, "app")).AssertSuccess();
+        Assert.NotEqual(0, (await skiff.RunAsync("exec", "app", "sh", "-c", FetchOnce, "db")).ExitCode);
+        Assert.DoesNotContain(" eth1 ", (await skiff.RunAsync("exec", "app", "ip", "-o", "addr", "show")).AssertSuccess().Stdout);
+        Assert.DoesNotContain("app", (await skiff.RunAsync("exec", "db", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+        Assert.DoesNotContain("\tdb ", (await skiff.RunAsync("exec", "app", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+        Assert.False(Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "app")).TryGetProperty(back, out _));
+        (await skiff.RunAsync("network", "disconnect", back, "app")).AssertError(125, $"container app is not connected to network {back}");
+
+        // Disconnected from its only network, it keeps loopback; connected again it gets the default route back.
+        (await skiff.RunAsync("network", "disconnect", front, "app")).AssertSuccess();
+        Assert.Empty((await skiff.RunAsync("exec", "app", "ip", "route", "show", "default")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("network", "connect", back, "app")).AssertSuccess();
+        Assert.Contains("dev eth0", (await skiff.RunAsync("exec", "app", "ip", "route", "show", "default")).AssertSuccess().Stdout);
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", FetchOnce, "db")).AssertSuccess().Stdout);
+
+        // A running container on another network mode is refused as podman refuses it.
+        (await skiff.RunAsync("run", "-d", "--name", "loner", "--network", "none", "busybox", "sleep", "300")).AssertSuccess();
+        (await skiff.RunAsync("network", "connect", back, "loner")).AssertError(125, "\"\" is not supported: invalid network mode");
+
+        // The container's end: its monitor tears down what it is connected to now.
+        (await skiff.RunAsync("stop", "-t", "0", "app")).AssertSuccess();
+        AssertNoVeth(skiff, app);
+        Assert.DoesNotContain("app", (await skiff.RunAsync("exec", "db", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "app", "db", "loner")).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", front, back)).AssertSuccess();
+        if (rootless)
+        {
+            Assert.False(File.Exists(Path.Combine(skiff.Sandbox.RunRoot, "networks", "rootless-netns.pid")) && HolderRuns(skiff), "the rootless network namespace still runs");
+        }
+    }
+
+    /// <summary>No host-side veth of the container: in the host's namespace (root) or in the rootless network namespace, while it runs.</summary>
+    private static void AssertNoVeth(SkiffCli skiff, string id)
+    {
+        string links;
+        if (skiff.Rootless)
+        {
+            string state = Path.Combine(skiff.Sandbox.RunRoot, "networks", "rootless-netns.pid");
+            if (!File.Exists(state) || !HolderRuns(skiff))
+            {
+                return;
+            }
+
+            // The tests run as root: enter the namespace holding the bridges.
+            using var ip = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+                "nsenter", [$"--net=/proc/{File.ReadAllText(state).Split(' ')[0]}/ns/net", "ip", "-o", "link"]) { RedirectStandardOutput = true })!;
+            links = ip.StandardOutput.ReadToEnd();
+            ip.WaitForExit();
+        }
+        else
+        {
+            links = string.Join('\n', Directory.EnumerateDirectories("/sys/class/net").Select(Path.GetFileName));
+        }
+
+        Assert.DoesNotContain("veth" + id[..8], links, StringComparison.Ordinal);
+    }
+
+    private static bool HolderRuns(SkiffCli skiff)
+    {
+        string state = File.ReadAllText(Path.Combine(skiff.Sandbox.RunRoot, "networks", "rootless-netns.pid"));
+        return Directory.Exists("/proc/" + int.Parse(state.Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static JsonElement Json(ProcessResult inspect) => JsonDocument.Parse(inspect.AssertSuccess().Stdout).RootElement;
+}
