@@ -58,9 +58,9 @@ public static class ContainerConfigJson
             WriteOptionalString(w, "stopSignal"u8, config.StopSignal);
             w.WriteNumber("stopTimeout"u8, config.StopTimeout);
             WriteOptionalString(w, "networkMode"u8, config.NetworkMode);
-            if (config.NetworkEndpoint is { } endpoint)
+            WriteList(w, "networkEndpoints"u8, config.NetworkEndpoints, static (w, endpoint) =>
             {
-                w.WriteStartObject("networkEndpoint"u8);
+                w.WriteStartObject();
                 WriteOptionalString(w, "network"u8, endpoint.Network);
                 WriteOptionalString(w, "networkId"u8, endpoint.NetworkId);
                 WriteOptionalString(w, "ipAddress"u8, endpoint.IPAddress);
@@ -69,9 +69,9 @@ public static class ContainerConfigJson
                 WriteStrings(w, "aliases"u8, endpoint.Aliases);
                 WriteOptionalString(w, "bridge"u8, endpoint.Bridge);
                 w.WriteBoolean("internal"u8, endpoint.Internal);
+                WriteOptionalString(w, "interface"u8, endpoint.Interface);
                 w.WriteEndObject();
-            }
-
+            });
             WriteList(w, "ports"u8, config.Ports, static (w, p) =>
             {
                 w.WriteStartObject();
@@ -210,6 +210,7 @@ public static class ContainerConfigJson
             StopSignal = null!,
             StopTimeout = 0,
             NetworkMode = null!,
+            NetworkEndpoints = null!,
             Ports = null!,
             Dns = null!,
             DnsSearch = null!,
@@ -249,7 +250,8 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("stopSignal"u8)) { c = c with { StopSignal = String(ref r)! }; }
             else if (r.ValueTextEquals("stopTimeout"u8)) { c = c with { StopTimeout = Int32(ref r) }; }
             else if (r.ValueTextEquals("networkMode"u8)) { c = c with { NetworkMode = String(ref r)! }; }
-            else if (r.ValueTextEquals("networkEndpoint"u8)) { c = c with { NetworkEndpoint = Endpoint(ref r) }; }
+            else if (r.ValueTextEquals("networkEndpoints"u8)) { c = c with { NetworkEndpoints = List(ref r, Endpoint)! }; }
+            else if (r.ValueTextEquals("networkEndpoint"u8)) { r.Read(); c = c with { LegacyNetworkEndpoint = Endpoint(ref r) }; }
             else if (r.ValueTextEquals("ports"u8)) { c = c with { Ports = List(ref r, Port)! }; }
             else if (r.ValueTextEquals("dns"u8)) { c = c with { Dns = Strings(ref r)! }; }
             else if (r.ValueTextEquals("dnsSearch"u8)) { c = c with { DnsSearch = Strings(ref r)! }; }
@@ -331,7 +333,7 @@ public static class ContainerConfigJson
 
     private static NetworkEndpoint? Endpoint(ref Utf8JsonReader r)
     {
-        if (!StartObject(ref r))
+        if (!AtObject(ref r))
         {
             return null;
         }
@@ -349,6 +351,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("aliases"u8)) { e = e with { Aliases = Strings(ref r)! }; }
             else if (r.ValueTextEquals("bridge"u8)) { e = e with { Bridge = String(ref r)! }; bridge = true; }
             else if (r.ValueTextEquals("internal"u8)) { e = e with { Internal = Bool(ref r) }; }
+            else if (r.ValueTextEquals("interface"u8)) { e = e with { Interface = String(ref r) }; }
             else { Skip(ref r); }
         }
 

@@ -44,17 +44,21 @@ public class ContainerConfigJsonTests
         StopSignal = "SIGKILL",
         StopTimeout = -1,
         NetworkMode = "mynet",
-        NetworkEndpoint = new NetworkEndpoint
-        {
-            Network = "mynet",
-            NetworkId = "abc",
-            IPAddress = "10.89.0.2",
-            PrefixLength = 24,
-            Gateway = "10.89.0.1",
-            Aliases = ["web", "db"],
-            Bridge = "skiff1",
-            Internal = true,
-        },
+        NetworkEndpoints =
+        [
+            new NetworkEndpoint
+            {
+                Network = "mynet",
+                NetworkId = "abc",
+                IPAddress = "10.89.0.2",
+                PrefixLength = 24,
+                Gateway = "10.89.0.1",
+                Aliases = ["web", "db"],
+                Bridge = "skiff1",
+                Internal = true,
+            },
+            new NetworkEndpoint { Network = "other", NetworkId = "def", IPAddress = "10.90.0.2", PrefixLength = 16, Gateway = "10.90.0.1", Bridge = "skiff2", Interface = "eth1" },
+        ],
         Ports = [new PublishedPort { HostIp = "127.0.0.1", HostPort = 8080, ContainerPort = 80, Protocol = "udp" }, new PublishedPort()],
         Dns = ["1.1.1.1"],
         DnsSearch = ["example.com"],
@@ -119,6 +123,12 @@ public class ContainerConfigJsonTests
         { "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r",
           "networkEndpoint": { "network": "n", "networkId": "i", "ipAddress": "1.2.3.4", "prefixLength": 8, "gateway": "g", "bridge": "b" } }
         """,
+        """
+        { "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r",
+          "networkEndpoints": [{ "network": "n", "networkId": "i", "ipAddress": "1.2.3.4", "prefixLength": 8, "gateway": "g", "bridge": "b", "interface": "eth3" }],
+          "networkEndpoint": { "network": "old", "networkId": "i", "ipAddress": "1.2.3.4", "prefixLength": 8, "gateway": "g", "bridge": "b" } }
+        """,
+        """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "networkEndpoints": null, "networkEndpoint": null }""",
         """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "ports": [{ "hostPort": 1 }], "resources": {} }""",
         "null",
     };
@@ -146,6 +156,7 @@ public class ContainerConfigJsonTests
     [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\", \"stopTimeout\": 1.5 }")]
     [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\", \"idMappings\": { \"uids\": [null] } }")]
     [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\", \"networkEndpoint\": { \"network\": \"n\" } }")]
+    [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\", \"networkEndpoints\": [{ \"network\": \"n\" }] }")]
     [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\", \"resources\": { \"blkioWeight\": 70000 } }")]
     [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\" } {}")]
     [InlineData("{ \"id\": \"i\", // comment\n \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\" }")]
