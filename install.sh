@@ -26,6 +26,7 @@ if [ "$(id -u)" = 0 ]; then
     zsh_completions=/usr/share/zsh/vendor-completions
     fish_completions=/usr/share/fish/vendor_completions.d
     dotnet_dir=/usr/local/share/dotnet
+    helper_dir=/usr/local/lib/skiff/helpers
 else
     if command -v sudo >/dev/null 2>&1; then
         as_root() { sudo -- "$@"; }
@@ -39,14 +40,16 @@ else
     zsh_completions=$data_home/zsh/site-functions
     fish_completions=${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions
     dotnet_dir=$HOME/.dotnet
+    helper_dir=$HOME/.local/lib/skiff/helpers
 fi
 
 # --- OS packages -------------------------------------------------------------------------------
 # uidmap: newuidmap/newgidmap for rootless; passt/slirp4netns: rootless networking; fuse-overlayfs:
 # overlay fallback; busybox-static: the starter image; gcc, libc6-dev, zlib1g-dev: NativeAOT linking
-# and the C entry stage; libicu72, curl: the .NET SDK and its installer.
+# and the C entry stage; libicu72, curl: the .NET SDK and its installer; make, patch, gpgv, xz-utils,
+# debian-archive-keyring: building a newer pasta from Debian 13's verified source (tests/setup/passt.sh).
 packages=(uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 busybox-static ca-certificates curl
-          gcc libc6-dev zlib1g-dev libicu72 tar)
+          gcc libc6-dev zlib1g-dev libicu72 tar make patch gpgv xz-utils debian-archive-keyring)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -96,6 +99,15 @@ install -m 0755 "$repo/out/skiff-init" "$bin_dir/../libexec/skiff/skiff-init"
 install -m 0755 "$repo/out/skiff-relay" "$bin_dir/../libexec/skiff/.skiff-relay.new"
 mv -f "$bin_dir/../libexec/skiff/.skiff-relay.new" "$bin_dir/../libexec/skiff/skiff-relay"
 say "installed $bin_dir/skiff ($("$bin_dir/skiff" version 2>/dev/null | sed -n 's/^Version: *//p'))"
+
+# --- pasta from Debian 13's source into skiff's helper directory (searched before PATH) --------------
+# Debian 12's pasta costs ~25 ms of CPU per container start, trixie's ~15 ms (README "Network helpers").
+# /usr/bin/pasta stays as it is; without this build skiff uses it.
+if "$repo/tests/setup/passt.sh" "$helper_dir"; then
+    say "pasta for skiff: $helper_dir/pasta"
+else
+    echo "warning: skiff uses the system pasta ($(command -v pasta || echo none)); run $repo/tests/setup/passt.sh $helper_dir to try again"
+fi
 
 # --- shell completions (generated files in completions/) -------------------------------------------
 install_completion() {

@@ -69,6 +69,18 @@ cleanup_workdir() {
     fi
 }
 
+# The pasta skiff runs (its helper directories come before PATH; README "Network helpers"), so that pasta
+# "by hand" is the same program: sets pasta_bin and says which one and its version. Arguments: store flags.
+find_skiff_pasta() {
+    pasta_bin=$("$SKIFF" "$@" info --format '{{.Host.Pasta.Executable}}') || die "skiff info failed"
+    [ -n "$pasta_bin" ] || die "skiff finds no pasta" "apt-get install passt, or run tests/setup/passt.sh"
+    say "pasta, for skiff and by hand: $pasta_bin ($("$SKIFF" "$@" info --format '{{.Host.Pasta.Version}}'))"
+}
+
+# skiff's helper directories as the caller set them (unset: skiff's default), passed on to the bench user.
+helper_env=()
+[ -z "${SKIFF_HELPER_BINARIES_DIR+set}" ] || helper_env=("SKIFF_HELPER_BINARIES_DIR=$SKIFF_HELPER_BINARIES_DIR")
+
 # Runs a command as the bench user with a private HOME/XDG under $work/user.
 as_user() {
     local home="$work/user"
@@ -77,7 +89,7 @@ as_user() {
         install -d -m 0700 -o "$BENCH_USER" "$home/run"
     fi
     runuser -u "$BENCH_USER" -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_RUNTIME_DIR="$home/run" "$@"
+        HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_RUNTIME_DIR="$home/run" "${helper_env[@]}" "$@"
 }
 
 # Starts Debian's docker-registry on a free loopback port: sets registry (host:port) and registry_pid.

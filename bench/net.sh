@@ -9,7 +9,8 @@
 #            address; skiff serves loopback-bound ports with its own splice forwarder).
 # Engines: skiff (default network = pasta, --network slirp4netns, a user-defined network), podman 4.3
 # (default network; rootless that is slirp4netns with rootlessport for -p; also slirp4netns's own port
-# forwarder), and pasta run by hand (pasta spawning the server or the downloading shell itself).
+# forwarder), and pasta run by hand (pasta spawning the server or the downloading shell itself; the same
+# pasta binary skiff runs, which may be the one tests/setup/passt.sh built: the output names it).
 # Target (issue 4): skiff's default network at least as fast as the best of the others.
 # Run as root: sudo bench/net.sh   (RUNS=N timed transfers per case, default 7, after one checked warm-up;
 # SIZE_MB, default 100; MODES="root rootless"; CASES="pull publish")
@@ -182,7 +183,7 @@ bench_mode() {
     local mount=(-v "$work/scripts:/bench:ro")
     local serve=(-v "$work/www:/www:ro" bench-busybox httpd -f -p 80 -h /www)
     # As root, pasta would switch to nobody and then fail to map its user namespace: --runas 0:0, as skiff.
-    local -a pastas=(pasta --quiet --config-net -u none -T none -U none)
+    local -a pastas=("$pasta_bin" --quiet --config-net -u none -T none -U none)
     [ "$mode" = rootless ] || pastas+=(--runas 0:0)
     local -A label=(
         [skiff]="skiff (pasta, default)" [skiff-slirp]="skiff --network slirp4netns" [skiff-net]="skiff --network NAME (user net)"
@@ -302,6 +303,7 @@ bench_mode() {
     "${skiff[@]}" network rm "$skiff_net" >/dev/null 2>&1 || true
 }
 
+find_skiff_pasta --root "$work/info-root" --runroot "$work/info-run"
 for mode in $MODES; do
     bench_mode "$mode"
 done

@@ -51,7 +51,7 @@ bench_mode() {
         skiff_store=""
         podman_store="--root $work/user/podman-root --runroot $work/user/run/podman"
         crun_root="$work/user/run/crun"
-        prefix="runuser -u $BENCH_USER -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/user XDG_DATA_HOME=$work/user/data XDG_CONFIG_HOME=$work/user/config XDG_RUNTIME_DIR=$work/user/run "
+        prefix="runuser -u $BENCH_USER -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/user XDG_DATA_HOME=$work/user/data XDG_CONFIG_HOME=$work/user/config XDG_RUNTIME_DIR=$work/user/run ${helper_env[*]} "
     else
         skiff_store="--root $work/skiff-root --runroot $work/skiff-run"
         podman_store="--root $work/podman-root --runroot $work/podman-run"
@@ -147,6 +147,8 @@ bench_mode() {
     done
 }
 
+# skiff's default network is pasta: which one (its helper directory's build, else the system's) matters.
+find_skiff_pasta --root "$work/info-root" --runroot "$work/info-run"
 for mode in $MODES; do
     bench_mode "$mode"
 done

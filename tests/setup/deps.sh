@@ -7,6 +7,8 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
     # build: NativeAOT links with the system toolchain; the native entry stage is C
     gcc libc6-dev zlib1g-dev
+    # build: pasta from Debian 13's verified source (passt.sh)
+    make patch gpgv xz-utils debian-archive-keyring
     # skiff at runtime
     uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 util-linux procps ca-certificates
     # tests: starter images, registries, certificates, reference tools compared against
@@ -28,6 +30,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -q </dev/null
     apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 fi
+
+# A newer pasta in skiff's helper directory; without it (no mirror) skiff and the tests use /usr/bin/pasta.
+"$(dirname "$0")/passt.sh" || echo "warning: tests run with the system pasta"
 
 if ! command -v dotnet >/dev/null 2>&1; then
     echo "error: the .NET SDK (dotnet) is not installed; run ./install.sh first, it installs it" >&2

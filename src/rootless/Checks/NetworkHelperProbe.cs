@@ -24,16 +24,40 @@ public sealed partial class NetworkHelperProbe(IProcessRunner runner)
         }
 
         IReadOnlyList<string> missing = [];
+        string? pastaVersion = null;
         if (pasta is not null)
         {
-            // .NET ignores SIGPIPE and the ignored disposition survives execve; pasta then refuses to start
-            // ("Couldn't install signal handlers"), so it runs with the default disposition, as PastaNetwork does.
-            ExternalResult r = await runner.TryRunAsync(new ExternalCommand("env", ["--default-signal=PIPE", pasta, "--help"]) { Timeout = TimeSpan.FromSeconds(5) }, cancellationToken);
+            ExternalResult r = await runner.TryRunAsync(PastaCommand(pasta, "--help"), cancellationToken);
             missing = MissingPastaOptions(r.StandardOutput + r.StandardError);
+            pastaVersion = await PastaVersionAsync(pasta, cancellationToken);
         }
 
-        return new NetworkHelperFacts(version, missing);
+        return new NetworkHelperFacts(version, missing) { PastaVersion = pastaVersion };
     }
+
+    /// <summary>What <c>pasta --version</c> says on its first line ("pasta 0.0~git20250503.587980c-2+deb13u1"; Debian 12's: "pasta unknown version"), or null.</summary>
+    public async Task<string?> PastaVersionAsync(string pasta, CancellationToken cancellationToken)
+    {
+        ExternalResult r = await runner.TryRunAsync(PastaCommand(pasta, "--version"), cancellationToken);
+        return ParsePastaVersion(r.StandardOutput);
+    }
+
+    /// <summary>The version from <c>pasta --version</c> output: its first line without the program name, or null.</summary>
+    public static string? ParsePastaVersion(string output)
+    {
+        string line = output.Split('\n', 2)[0].Trim();
+        return line.StartsWith("pasta ", StringComparison.Ordinal) && line.Length > "pasta ".Length ? line["pasta ".Length..].Trim() : null;
+    }
+
+    /// <summary>
+    /// pasta with one informational argument. .NET ignores SIGPIPE and the ignored disposition survives execve;
+    /// pasta then refuses to start ("Couldn't install signal handlers"), so it runs with the default disposition,
+    /// as PastaNetwork does. stdbuf -oL: newer pastas (trixie's 2025-05 build) leave --help and --version with
+    /// _exit(), which drops what stdio still buffers for a pipe (all of --version, the end of --help); with line
+    /// buffering each line is written at once.
+    /// </summary>
+    private static ExternalCommand PastaCommand(string pasta, string argument) =>
+        new("env", ["--default-signal=PIPE", "stdbuf", "-oL", pasta, argument]) { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>The version from <c>slirp4netns --version</c> ("slirp4netns version 1.2.0"), or null.</summary>
     public static Version? ParseSlirp4netnsVersion(string output)

@@ -172,7 +172,7 @@ public static class SystemChecker
 
         if (Find(o, "pasta") is { } pasta && facts.PastaMissingOptions.Count > 0)
         {
-            problems.Add(new SystemProblem("pasta", $"{pasta} is too old: it lacks {string.Join(", ", facts.PastaMissingOptions)}, which skiff passes", "as root: install a newer passt (Debian 12's 2023-03 build or later), or remove it so skiff uses slirp4netns"));
+            problems.Add(new SystemProblem("pasta", $"{pasta} is too old: it lacks {string.Join(", ", facts.PastaMissingOptions)}, which skiff passes", "as root: install a newer passt (Debian 12's 2023-03 build or later; tests/setup/passt.sh builds Debian 13's into /usr/local/lib/skiff/helpers), or remove it so skiff uses slirp4netns"));
         }
 
         if (Find(o, "slirp4netns") is { } slirp && (facts.Slirp4netnsVersion is null || facts.Slirp4netnsVersion < NetworkHelperProbe.MinimumSlirp4netns))

@@ -77,9 +77,10 @@ public sealed class TestSandbox : IDisposable
     public Dictionary<string, string> Environment()
     {
         Dictionary<string, string> environment = BaseEnvironment();
-        foreach (string name in (string[])["SKIFF_MONITOR_IDLE_AFTER_MS", "SKIFF_MONITOR_NO_RELAY"])
+        foreach (string name in (string[])["SKIFF_MONITOR_IDLE_AFTER_MS", "SKIFF_MONITOR_NO_RELAY", "SKIFF_HELPER_BINARIES_DIR"])
         {
-            // The monitor's knobs, so a whole test run can cover the relay (or the monitor alone).
+            // The monitor's knobs, so a whole test run can cover the relay (or the monitor alone), and which
+            // pasta skiff runs (SKIFF_HELPER_BINARIES_DIR= : the system pasta, not tests/setup/passt.sh's build).
             if (System.Environment.GetEnvironmentVariable(name) is { } value)
             {
                 environment[name] = value;

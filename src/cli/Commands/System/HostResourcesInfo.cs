@@ -1,4 +1,5 @@
 using Skiff.Cli.Output;
+using Skiff.Rootless.Checks;
 using Skiff.Rootless.Network;
 using Skiff.Runtime.Cgroups;
 
@@ -7,7 +8,7 @@ namespace Skiff.Cli.Commands.System;
 /// <summary>The cgroup and network facts of `skiff info`, under podman's names (cgroupVersion, cgroupManager, networkBackend, pasta, slirp4netns).</summary>
 public static class HostResourcesInfo
 {
-    public static void AddTo(TemplateObject host, CliContext context)
+    public static async Task AddToAsync(TemplateObject host, CliContext context, CancellationToken cancellationToken)
     {
         CgroupLayout layout = CgroupLayoutDetector.Detect();
         host["cgroupVersion"] = layout.Mode switch
@@ -22,7 +23,9 @@ public static class HostResourcesInfo
         host["networkBackend"] = helpers.DefaultKind.ToString().ToLowerInvariant();
         // podman 5's name for the network mode new containers get (pasta, else slirp4netns).
         host["rootlessNetworkCmd"] = helpers.DefaultKind.ToString().ToLowerInvariant();
-        host["pasta"] = new TemplateObject("define.PastaInfo") { ["executable"] = helpers.Pasta ?? string.Empty };
+        // Which pasta skiff runs (its helper directory comes before PATH) and what it says its version is.
+        string? pastaVersion = helpers.Pasta is { } pasta ? await new NetworkHelperProbe(context.Runner).PastaVersionAsync(pasta, cancellationToken) : null;
+        host["pasta"] = new TemplateObject("define.PastaInfo") { ["executable"] = helpers.Pasta ?? string.Empty, ["version"] = pastaVersion ?? string.Empty };
         host["slirp4netns"] = new TemplateObject("define.SlirpInfo") { ["executable"] = helpers.Slirp4netns ?? string.Empty };
     }
 

@@ -19,7 +19,7 @@ public static class InfoCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parseResult);
-            TemplateObject info = Build(context);
+            TemplateObject info = await BuildAsync(context, cancellationToken);
             if (parseResult.GetValue(debug))
             {
                 IReadOnlyList<Skiff.Rootless.Checks.SystemProblem> problems = await SystemCheckCommand.RunAsync(context, cancellationToken);
@@ -45,7 +45,7 @@ public static class InfoCommand
         return command;
     }
 
-    private static TemplateObject Build(CliContext context)
+    private static async Task<TemplateObject> BuildAsync(CliContext context, CancellationToken cancellationToken)
     {
         Skiff.Images.Snapshots.StorageDriverChoice driver = Images.StorageServices.Driver(context);
         int imageCount = Images.ImageServices.Local(context).Images.List().Count;
@@ -60,7 +60,7 @@ public static class InfoCommand
             ["idMappings"] = IdMappings(context),
             ["security"] = Security(context),
         };
-        HostResourcesInfo.AddTo(host, context);
+        await HostResourcesInfo.AddToAsync(host, context, cancellationToken);
         return new TemplateObject("define.Info")
         {
             ["host"] = host,

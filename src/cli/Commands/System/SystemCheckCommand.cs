@@ -87,7 +87,9 @@ public static class SystemCheckCommand
     public static async Task<IReadOnlyList<SystemProblem>> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var runner = new Skiff.Core.Processes.ProcessRunner();
-        string[] programDirectories = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"];
+        // The helpers skiff would run: its helper directories and PATH first (NetworkHelpers.Find's order).
+        string[] programDirectories = Skiff.Rootless.Network.HelperDirectories.FromEnvironment().SearchOrder(Environment.GetEnvironmentVariable("PATH"))
+            .Concat(["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"]).Distinct(StringComparer.Ordinal).ToArray();
         string? Find(string program) => programDirectories.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
         NetworkHelperFacts helpers = await new NetworkHelperProbe(runner).ProbeAsync(Find("pasta"), Find("slirp4netns"), cancellationToken);
         bool? overlay = context.User.Rootless && !context.User.InsideUserNamespace ? await ProbeOverlayAsync(context, runner, cancellationToken) : null;

@@ -14,7 +14,8 @@ namespace Skiff.Tests.E2E.Checks;
 public sealed class SystemCheckMachineTests(ITestOutputHelper output)
 {
     private const string OldSlirp = "printf '#!/bin/sh\\necho \"slirp4netns version 0.3.0\"\\n' >$W/slirp4netns; chmod 0755 $W/slirp4netns; mount --bind $W/slirp4netns /usr/bin/slirp4netns";
-    private const string OldPasta = "printf '#!/bin/sh\\necho \"Usage: pasta [OPTION]... --netns PATH --pid FILE --quiet --runas UID -T -U\"\\n' >$W/pasta; chmod 0755 $W/pasta; mount --bind $W/pasta /usr/bin/pasta";
+    // With skiff's helper directories off, so the pasta checked is the system's (not tests/setup/passt.sh's build).
+    private const string OldPasta = "export SKIFF_HELPER_BINARIES_DIR=; printf '#!/bin/sh\\necho \"Usage: pasta [OPTION]... --netns PATH --pid FILE --quiet --runas UID -T -U\"\\n' >$W/pasta; chmod 0755 $W/pasta; mount --bind $W/pasta /usr/bin/pasta";
 
     [Theory]
     [InlineData("subuid line removed", "grep -v '^USER:' /etc/subuid >$W/subuid; mount --bind $W/subuid /etc/subuid", "[subuid] USER has no subordinate uid range in /etc/subuid", "usermod --add-subuids")]
@@ -82,7 +83,7 @@ public sealed class SystemCheckMachineTests(ITestOutputHelper output)
         {
             string exports = string.Join(' ', skiff.Environment.Select(kv => $"{kv.Key}={TestProcess.Quote(kv.Value)}"));
             string script = $"set -e; W={scratch}; export {exports}; {setup}; "
-                + $"exec runuser -u {skiff.Sandbox.User!.Name} -- /usr/bin/env ${{XDG_RUNTIME_DIR+XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR}} PATH=$PATH HOME=$HOME XDG_DATA_HOME=$XDG_DATA_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME {skiff.Binary} system check";
+                + $"exec runuser -u {skiff.Sandbox.User!.Name} -- /usr/bin/env ${{XDG_RUNTIME_DIR+XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR}} ${{SKIFF_HELPER_BINARIES_DIR+SKIFF_HELPER_BINARIES_DIR=$SKIFF_HELPER_BINARIES_DIR}} PATH=$PATH HOME=$HOME XDG_DATA_HOME=$XDG_DATA_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME {skiff.Binary} system check";
             var spec = new ProcessSpec("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script])
             {
                 Environment = new Dictionary<string, string> { ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
