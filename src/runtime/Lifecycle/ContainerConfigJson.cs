@@ -69,6 +69,7 @@ public static class ContainerConfigJson
                 WriteStrings(w, "aliases"u8, endpoint.Aliases);
                 WriteOptionalString(w, "bridge"u8, endpoint.Bridge);
                 w.WriteBoolean("internal"u8, endpoint.Internal);
+                w.WriteBoolean("dnsEnabled"u8, endpoint.DnsEnabled);
                 WriteOptionalString(w, "interface"u8, endpoint.Interface);
                 w.WriteEndObject();
             });
@@ -351,6 +352,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("aliases"u8)) { e = e with { Aliases = Strings(ref r)! }; }
             else if (r.ValueTextEquals("bridge"u8)) { e = e with { Bridge = String(ref r)! }; bridge = true; }
             else if (r.ValueTextEquals("internal"u8)) { e = e with { Internal = Bool(ref r) }; }
+            else if (r.ValueTextEquals("dnsEnabled"u8)) { e = e with { DnsEnabled = Bool(ref r) }; }
             else if (r.ValueTextEquals("interface"u8)) { e = e with { Interface = String(ref r) }; }
             else { Skip(ref r); }
         }

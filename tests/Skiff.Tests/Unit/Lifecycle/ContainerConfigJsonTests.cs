@@ -56,6 +56,8 @@ public class ContainerConfigJsonTests
                 Aliases = ["web", "db"],
                 Bridge = "skiff1",
                 Internal = true,
+                DnsEnabled = true,
+                Interface = "eth0",
             },
             new NetworkEndpoint { Network = "other", NetworkId = "def", IPAddress = "10.90.0.2", PrefixLength = 16, Gateway = "10.90.0.1", Bridge = "skiff2", Interface = "eth1" },
         ],
@@ -68,7 +70,7 @@ public class ContainerConfigJsonTests
         ReadOnlyRootfs = true,
         Init = true,
         InitPath = "/usr/lib/skiff-init",
-        Mounts = [new ContainerMount("bind", "/tmp", "/data", null, ["ro", "U"]), new ContainerMount("volume", "/v/d", "/v", "vol", [])],
+        Mounts = [new ContainerMount("volume", "/v/d", "/v", "vol", ["ro", "U"]), new ContainerMount("bind", "/tmp", "/data", null, [])],
         Ulimits = ["nofile=100:200"],
         DetachKeys = "ctrl-p,ctrl-q",
         Resources = new CgroupResources(67108864, 134217728, 100000, 100000, 512, "0-1", 50, 300),
@@ -86,6 +88,35 @@ public class ContainerConfigJsonTests
     };
 
     public static TheoryData<string> Configs() => new() { nameof(Minimal), nameof(Full) };
+
+    /// <summary>
+    /// A member added to the config (or to a record inside it) must be added to <see cref="ContainerConfigJson"/>
+    /// too: non-null members are caught by the byte comparison, and this keeps <see cref="Full"/> setting every
+    /// nullable one, so a new one fails here until it is set above (and then the comparisons check it).
+    /// </summary>
+    [Fact]
+    public void Full_sets_every_member()
+    {
+        (object? Part, Type Type)[] parts =
+        [
+            (Full, typeof(ContainerConfig)), (Full.NetworkEndpoints[0], typeof(NetworkEndpoint)), (Full.Ports[0], typeof(PublishedPort)),
+            (Full.Mounts[0], typeof(ContainerMount)), (Full.RootfsMounts[0], typeof(MountSpec)), (Full.Resources, typeof(CgroupResources)),
+            (Full.IdMappings, typeof(IdMap)), (Full.AddAccount, typeof(ContainerAccount)),
+        ];
+        foreach ((object? part, Type type) in parts)
+        {
+            Assert.NotNull(part);
+            foreach (System.Reflection.PropertyInfo property in type.GetProperties())
+            {
+                if (property.GetIndexParameters().Length > 0 || property.IsDefined(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), inherit: true) || property.Name == nameof(ContainerConfig.LegacyNetworkEndpoint))
+                {
+                    continue;
+                }
+
+                Assert.True(property.GetValue(part) is not null, $"{type.Name}.{property.Name} is not set in Full");
+            }
+        }
+    }
 
     private static ContainerConfig Named(string name) => name == nameof(Full) ? Full : Minimal;
 
@@ -125,7 +156,7 @@ public class ContainerConfigJsonTests
         """,
         """
         { "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r",
-          "networkEndpoints": [{ "network": "n", "networkId": "i", "ipAddress": "1.2.3.4", "prefixLength": 8, "gateway": "g", "bridge": "b", "interface": "eth3" }],
+          "networkEndpoints": [{ "network": "n", "networkId": "i", "ipAddress": "1.2.3.4", "prefixLength": 8, "gateway": "g", "bridge": "b", "dnsEnabled": true, "interface": "eth3" }],
           "networkEndpoint": { "network": "old", "networkId": "i", "ipAddress": "1.2.3.4", "prefixLength": 8, "gateway": "g", "bridge": "b" } }
         """,
         """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "networkEndpoints": null, "networkEndpoint": null }""",
