@@ -2,13 +2,17 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using Skiff.Cli.Commands.Containers;
 using Skiff.Core.Errors;
+using Skiff.Core.Processes;
 using Skiff.Rootless.Network.Bridge;
 
 namespace Skiff.Cli.Commands.Networks;
 
 /// <summary>
 /// <c>skiff network create [--subnet CIDR] [--gateway IP] [--internal] [--label K=V] [NAME]</c>: stores the
-/// network and prints its name. The bridge itself appears when the first container connects (as podman).
+/// network and prints its name. As root the bridge (and its nft table) is created at once, under a machine-wide
+/// lock (<see cref="HostNetworkLock"/>): the name and subnet avoid the host's links and routes, so the bridge
+/// keeps another store's next network from taking them. Rootless, the bridge appears in the rootless network
+/// namespace when the first container connects (as podman).
 /// </summary>
 public static class NetworkCreateCommand
 {
@@ -31,6 +35,7 @@ public static class NetworkCreateCommand
             }
 
             NetworkStore networks = ContainerServices.Networks(context);
+            using (context.User.Rootless ? null : HostNetworkLock.Acquire())
             using (networks.Lock())
             {
                 string? given = parse.GetValue(name);
@@ -61,6 +66,19 @@ public static class NetworkCreateCommand
                     Labels = Pairs(parse.GetValue(label) ?? []),
                 };
                 networks.Create(record);
+                if (!context.User.Rootless)
+                {
+                    try
+                    {
+                        new BridgePlumbing(new ProcessRunner(), BridgeTools.Find(), null).EnsureBridge(record);
+                    }
+                    catch
+                    {
+                        networks.Remove(record.Name);
+                        throw;
+                    }
+                }
+
                 context.Out.WriteLine(record.Name);
             }
 

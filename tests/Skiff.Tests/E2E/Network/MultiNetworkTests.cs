@@ -136,6 +136,47 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// As root the bridges of all stores share the host's namespace: two stores creating networks at the same
+    /// time get different bridges and subnets (a machine-wide lock, and the bridge exists from network create on).
+    /// </summary>
+    [Fact]
+    public async Task Two_root_stores_creating_networks_at_once_get_different_bridges_and_subnets()
+    {
+        using var first = new SkiffCli(output, rootless: false);
+        using var second = new SkiffCli(output, rootless: false);
+        string name = "shared" + Guid.NewGuid().ToString("N")[..6];
+        ProcessResult[] created = await Task.WhenAll(
+            Enumerable.Range(0, 3).SelectMany(i => new[] { first, second }.Select(skiff => skiff.RunAsync("network", "create", name + i.ToString(CultureInfo.InvariantCulture)))));
+        foreach (ProcessResult result in created)
+        {
+            result.AssertSuccess();
+        }
+
+        var bridges = new List<string>();
+        var subnets = new List<string>();
+        foreach (SkiffCli skiff in new[] { first, second })
+        {
+            foreach (string line in (await skiff.RunAsync("network", "inspect", "--format", "{{.NetworkInterface}} {{range .Subnets}}{{.Subnet}}{{end}}", name + "0", name + "1", name + "2")).AssertSuccess().StdoutLines)
+            {
+                string[] fields = line.Split(' ');
+                bridges.Add(fields[0]);
+                subnets.Add(fields[1]);
+                Assert.True(Directory.Exists("/sys/class/net/" + fields[0]), $"bridge {fields[0]} was not created with its network");
+            }
+        }
+
+        Assert.Equal(6, bridges.Distinct().Count());
+        Assert.Equal(6, subnets.Distinct().Count());
+
+        foreach (SkiffCli skiff in new[] { first, second })
+        {
+            (await skiff.RunAsync("network", "rm", name + "0", name + "1", name + "2")).AssertSuccess();
+        }
+
+        Assert.All(bridges, b => Assert.False(Directory.Exists("/sys/class/net/" + b), $"bridge {b} is left"));
+    }
+
     /// <summary>No host-side veth of the container: in the host's namespace (root) or in the rootless network namespace, while it runs.</summary>
     private static void AssertNoVeth(SkiffCli skiff, string id)
     {
