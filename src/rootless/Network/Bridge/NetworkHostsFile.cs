@@ -37,6 +37,28 @@ public static class NetworkHostsFile
         return text.ToString();
     }
 
+    /// <summary><paramref name="rendered"/> followed by the peers section of the file at <paramref name="path"/>, if it has one.</summary>
+    public static string WithPeersOf(string rendered, string path)
+    {
+        string current;
+        try
+        {
+            current = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return rendered;
+        }
+
+        int at = current.IndexOf(Marker + "\n", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return rendered;
+        }
+
+        return (rendered.Length > 0 && rendered[^1] != '\n' ? rendered + "\n" : rendered) + current[at..];
+    }
+
     /// <summary>Replaces the file's content without replacing the file (truncate and write through the same inode).</summary>
     public static void Update(string path, IEnumerable<NetworkEndpointEntry> peers, string selfId)
     {
