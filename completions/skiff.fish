@@ -135,7 +135,7 @@ function __skiff_value_flags
         case skiff_network_connect
             printf '%s\n' '--alias' '--cgroup-manager' '--ip' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_create
-            printf '%s\n' '--cgroup-manager' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
+            printf '%s\n' '--cgroup-manager' '--dns' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
         case skiff_network_disconnect
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_inspect
@@ -1051,6 +1051,8 @@ complete -c skiff -n '__skiff_is skiff_network_connect' -l runroot -d 'Path of t
 complete -c skiff -n '__skiff_is skiff_network_connect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_network_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_network_create' -l disable-dns -d 'Disable the network\'s DNS server (container names then resolve only through /etc/hosts)'
+complete -c skiff -n '__skiff_is skiff_network_create' -l dns -d 'DNS server the network\'s DNS server forwards other names to (default: the host\'s)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l driver -s d -d 'Driver to manage the network (only bridge)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l gateway -d 'IPv4 gateway for the subnet (default: its first address)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l help -s h -d 'Show help and usage information'

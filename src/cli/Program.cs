@@ -50,6 +50,21 @@ if (args.Length >= 3 && args[0] == Skiff.Rootless.Network.Bridge.PortForwarder.V
     return Skiff.Rootless.Network.Bridge.PortForwarder.Parse(args).Run(new Microsoft.Win32.SafeHandles.SafeFileHandle(Skiff.Rootless.Network.Bridge.PortForwarder.ReadyFd, ownsHandle: true));
 }
 
+// A user-defined network's DNS server, started by the monitor of the first container on the network.
+if (args.Length >= 3 && args[0] == Skiff.Rootless.Network.Dns.DnsServer.Verb)
+{
+    try
+    {
+        // Run by hand (no ready descriptor from a monitor), it just serves.
+        bool reported = File.Exists($"/proc/self/fd/{Skiff.Rootless.Network.Dns.DnsServer.ReadyFd}");
+        return Skiff.Rootless.Network.Dns.DnsServer.Parse(args).Run(reported ? new Microsoft.Win32.SafeHandles.SafeFileHandle(Skiff.Rootless.Network.Dns.DnsServer.ReadyFd, ownsHandle: true) : null);
+    }
+    catch (SkiffException e)
+    {
+        return new ErrorReporter(Console.Error, false).Report(e);
+    }
+}
+
 // The rootless network namespace's setup runs as root in a new user namespace (see RootlessNetworkNamespace).
 if (args.Length == 2 && args[0] == Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup.Verb)
 {

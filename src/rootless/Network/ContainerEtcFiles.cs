@@ -52,6 +52,8 @@ public static class ContainerEtcFiles
         string? hostAddress = null;
         string? containerAddress = null;
         string? helperDns = null;
+        IReadOnlyList<string> networkSearch = [];
+        IReadOnlyList<string> networkNameservers = [];
         switch (mode.Kind)
         {
             case NetworkKind.Pasta:
@@ -70,6 +72,10 @@ public static class ContainerEtcFiles
                 // to the host; as root the bridge's own address is the host. DNS: pasta's forwarder, or the host's servers.
                 hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoints.FirstOrDefault()?.Gateway : config.NetworkEndpoints.FirstOrDefault()?.Gateway;
                 helperDns = rootless ? PastaOptions.DefaultDnsForward : null;
+                // The networks' DNS servers on their gateways answer the peers' names and forward the rest (podman's aardvark-dns).
+                networkNameservers = config.NetworkEndpoints.Where(e => e.DnsEnabled).Select(e => e.Gateway).Distinct(StringComparer.Ordinal).ToList();
+                networkSearch = networkNameservers.Count > 0 ? [Dns.DnsRecords.SearchDomain] : [];
+
                 break;
             case NetworkKind.Slirp4netns:
                 bool loopback = Slirp4netnsOptions.FromModeOptions(mode.Options, "-").DisableHostLoopback == false;
@@ -90,6 +96,8 @@ public static class ContainerEtcFiles
             Dns = config.Dns,
             DnsSearch = config.DnsSearch,
             DnsOptions = config.DnsOptions,
+            NetworkSearch = networkSearch,
+            NetworkNameservers = networkNameservers,
         };
     }
 }

@@ -63,6 +63,10 @@ public static class EtcFiles
         {
             chosen = o.Dns.ToList();
         }
+        else if (o.NetworkNameservers.Count > 0)
+        {
+            chosen = o.NetworkNameservers.ToList();
+        }
         else if (o.HelperDns is not null)
         {
             chosen = [o.HelperDns];
@@ -78,7 +82,7 @@ public static class EtcFiles
         }
 
         var text = new StringBuilder();
-        List<string> searchDomains = o.DnsSearch.Count > 0 ? o.DnsSearch.Where(s => s != ".").ToList() : search;
+        List<string> searchDomains = o.NetworkSearch.Concat(o.DnsSearch.Count > 0 ? o.DnsSearch.Where(s => s != ".") : search).Distinct(StringComparer.Ordinal).ToList();
         if (searchDomains.Count > 0)
         {
             text.Append("search ").Append(string.Join(' ', searchDomains)).Append('\n');

@@ -21,6 +21,12 @@ public sealed record EtcFilesOptions
 
     public IReadOnlyList<string> Dns { get; init; } = [];
 
+    /// <summary>The DNS servers of the container's networks (their gateways); before <see cref="HelperDns"/>, after --dns.</summary>
+    public IReadOnlyList<string> NetworkNameservers { get; init; } = [];
+
+    /// <summary>Search domains of the network's DNS server (<c>dns.podman</c>), listed before the host's or --dns-search's.</summary>
+    public IReadOnlyList<string> NetworkSearch { get; init; } = [];
+
     public IReadOnlyList<string> DnsSearch { get; init; } = [];
 
     public IReadOnlyList<string> DnsOptions { get; init; } = [];

@@ -22,6 +22,9 @@ public sealed record NetworkEndpoint
     /// <summary>No default route (network create --internal).</summary>
     public bool Internal { get; init; }
 
+    /// <summary>The network has a DNS server on its gateway: the container's resolv.conf points at it.</summary>
+    public bool DnsEnabled { get; init; }
+
     /// <summary>The interface inside the container (eth0, eth1, ...); null in configurations from before several networks, where it is eth0.</summary>
     public string? Interface { get; init; }
 

@@ -8,7 +8,7 @@ using Skiff.Rootless.Network.Bridge;
 namespace Skiff.Cli.Commands.Networks;
 
 /// <summary>
-/// <c>skiff network create [--subnet CIDR] [--gateway IP] [--internal] [--label K=V] [NAME]</c>: stores the
+/// <c>skiff network create [--subnet CIDR] [--gateway IP] [--internal] [--disable-dns] [--dns IP] [--label K=V] [NAME]</c>: stores the
 /// network and prints its name. As root the bridge (and its nft table) is created at once, under a machine-wide
 /// lock (<see cref="HostNetworkLock"/>): the name and subnet avoid the host's links and routes, so the bridge
 /// keeps another store's next network from taking them. Rootless, the bridge appears in the rootless network
@@ -25,7 +25,9 @@ public static class NetworkCreateCommand
         var isInternal = new Option<bool>("--internal") { Description = "Restrict external access from this network" };
         var label = new Option<string[]>("--label") { Description = "Set metadata on a network (KEY=VALUE)" };
         var ignore = new Option<bool>("--ignore") { Description = "Do not fail if the network already exists" };
-        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, isInternal, label, ignore };
+        var disableDns = new Option<bool>("--disable-dns") { Description = "Disable the network's DNS server (container names then resolve only through /etc/hosts)" };
+        var dns = new Option<string[]>("--dns") { Description = "DNS server the network's DNS server forwards other names to (default: the host's)" };
+        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, isInternal, label, ignore, disableDns, dns };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -64,6 +66,8 @@ public static class NetworkCreateCommand
                     Subnets = [new NetworkSubnet { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress) }],
                     Internal = parse.GetValue(isInternal),
                     Labels = Pairs(parse.GetValue(label) ?? []),
+                    DnsEnabled = !parse.GetValue(disableDns),
+                    NetworkDnsServers = DnsServers(parse.GetValue(dns) ?? []),
                 };
                 networks.Create(record);
                 if (!context.User.Rootless)
@@ -117,6 +121,21 @@ public static class NetworkCreateCommand
         }
 
         return gateway;
+    }
+
+    /// <summary>--dns values (repeated or comma-separated, as podman); null when none, so the file has no field.</summary>
+    private static List<string>? DnsServers(string[] values)
+    {
+        List<string> servers = values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        foreach (string server in servers)
+        {
+            if (!global::System.Net.IPAddress.TryParse(server, out _))
+            {
+                throw SkiffException.InvalidArgument($"{server} is not an ip address", "give --dns an IP address of a DNS server");
+            }
+        }
+
+        return servers.Count > 0 ? servers : null;
     }
 
     private static Dictionary<string, string> Pairs(string[] values)

@@ -19,7 +19,19 @@ public static class NetworkView
 
     public static readonly string[] ListFields = ["ID", "Name", "Driver", "NetworkInterface", "Created", "Subnets", "IPv6Enabled", "Internal", "DNSEnabled", "Labels"];
 
-    public static TemplateObject Inspect(NetworkRecord record) => new(TypeName)
+    public static TemplateObject Inspect(NetworkRecord record)
+    {
+        TemplateObject view = InspectFields(record);
+        if (record.NetworkDnsServers is { } servers)
+        {
+            // podman's file has the key only when --dns was given.
+            view["network_dns_servers"] = servers.Select(s => (object?)s).ToList();
+        }
+
+        return view;
+    }
+
+    private static TemplateObject InspectFields(NetworkRecord record) => new(TypeName)
     {
         ["name"] = record.Name,
         ["id"] = record.Id,
@@ -46,6 +58,7 @@ public static class NetworkView
         ["IPv6Enabled"] = record.Ipv6Enabled,
         ["Internal"] = record.Internal,
         ["DNSEnabled"] = record.DnsEnabled,
+        ["NetworkDNSServers"] = (record.NetworkDnsServers ?? []).Select(s => (object?)s).ToList(),
         ["Labels"] = TemplateMap.OfStrings(record.Labels),
         ["IPAMOptions"] = TemplateMap.OfStrings(record.IpamOptions),
     };

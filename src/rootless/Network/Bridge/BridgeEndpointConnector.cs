@@ -1,6 +1,7 @@
 using System.Globalization;
 using Skiff.Core.Errors;
 using Skiff.Core.Processes;
+using Skiff.Rootless.Network.Dns;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Monitor;
 
@@ -9,7 +10,8 @@ namespace Skiff.Rootless.Network.Bridge;
 /// <summary>
 /// The side of user-defined networks that touches a container's network namespace: makes sure each network's
 /// bridge exists, connects the container with one veth pair and address per network (eth0, eth1, ...), records
-/// it as connected and rewrites the hosts files of everyone on those networks; disconnecting undoes it. The
+/// it as connected and rewrites the hosts files of everyone on those networks and the networks' DNS records
+/// (starting or stopping their DNS servers, see <see cref="NetworkDns"/>); disconnecting undoes it. The
 /// monitor connects all of a container's networks when it starts and disconnects what its configuration lists
 /// when it ends; network connect/disconnect of a running container add or remove one. Rootless, all of this
 /// happens in the rootless network namespace, whose user namespace the caller runs in; the last monitor to
@@ -237,6 +239,38 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+            }
+        }
+
+        UpdateDns(lists);
+    }
+
+    /// <summary>
+    /// Writes each network's DNS records from the same connected lists as the hosts files, starting the
+    /// network's DNS server when it has containers and none runs, stopping it when it has none; the caller
+    /// holds the networks' lock.
+    /// </summary>
+    private void UpdateDns(IReadOnlyDictionary<string, List<NetworkEndpointEntry>> lists)
+    {
+        string? bridgeNetns = null;
+        bool canStart = true;
+        if (rootless is not null)
+        {
+            // Without the rootless network namespace there is nowhere to serve: only stops.
+            canStart = rootless.RunningPid() is int holder;
+            bridgeNetns = canStart ? RootlessNetworkNamespace.NetnsPath(rootless.RunningPid()!.Value) : null;
+        }
+
+        var dns = new NetworkDns(networks.RunDirectory, rootless is not null, BridgeTools.Find().Nsenter);
+        foreach ((string name, List<NetworkEndpointEntry> entries) in lists)
+        {
+            if (canStart && networks.TryFind(name) is { } network && network.Name == name)
+            {
+                dns.Update(network, entries, bridgeNetns);
+            }
+            else
+            {
+                dns.Stop(name);
             }
         }
     }

@@ -57,6 +57,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             Aliases = aliases,
             Bridge = network.NetworkInterface,
             Internal = network.Internal,
+            DnsEnabled = network.DnsEnabled,
             Interface = interfaceName,
         };
     }

@@ -30,8 +30,7 @@ public static class NetworkHostsFile
         text.Append(Marker).Append('\n');
         foreach (NetworkEndpointEntry peer in others)
         {
-            IEnumerable<string> names = new[] { peer.Name }.Concat(peer.Aliases).Append(peer.Id[..Math.Min(12, peer.Id.Length)]).Distinct(StringComparer.Ordinal);
-            text.Append(peer.Address).Append('\t').Append(string.Join(' ', names)).Append('\n');
+            text.Append(peer.Address).Append('\t').Append(string.Join(' ', Names(peer))).Append('\n');
         }
 
         return text.ToString();
@@ -58,6 +57,10 @@ public static class NetworkHostsFile
 
         return (rendered.Length > 0 && rendered[^1] != '\n' ? rendered + "\n" : rendered) + current[at..];
     }
+
+    /// <summary>The names a peer is found by: its name, its aliases, its short id (the network's DNS records use the same).</summary>
+    public static IEnumerable<string> Names(NetworkEndpointEntry peer) =>
+        new[] { peer.Name }.Concat(peer.Aliases).Append(peer.Id[..Math.Min(12, peer.Id.Length)]).Distinct(StringComparer.Ordinal);
 
     /// <summary>Replaces the file's content without replacing the file (truncate and write through the same inode).</summary>
     public static void Update(string path, IEnumerable<NetworkEndpointEntry> peers, string selfId)

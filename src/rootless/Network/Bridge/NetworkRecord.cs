@@ -34,9 +34,17 @@ public sealed record NetworkRecord
     [JsonPropertyName("internal")]
     public bool Internal { get; init; }
 
-    /// <summary>Names resolve through /etc/hosts entries that skiff keeps current (podman resolves them with aardvark-dns).</summary>
+    /// <summary>
+    /// A DNS server on the gateway answers the containers' names (<c>skiff __dns</c>, podman's aardvark-dns);
+    /// off with <c>network create --disable-dns</c>. A file without the field (older skiff) has it on.
+    /// </summary>
     [JsonPropertyName("dns_enabled")]
     public bool DnsEnabled { get; init; } = true;
+
+    /// <summary><c>network create --dns</c>: the servers the network's DNS server forwards other names to (default: the host's).</summary>
+    [JsonPropertyName("network_dns_servers")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? NetworkDnsServers { get; init; }
 
     [JsonPropertyName("labels")]
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();

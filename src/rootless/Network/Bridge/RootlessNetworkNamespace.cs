@@ -89,6 +89,8 @@ public sealed class RootlessNetworkNamespace(string runRoot)
 
     public void Stop()
     {
+        // The networks' DNS servers run in the namespace and would keep it alive.
+        new Dns.NetworkDns(Directory, rootless: true, nsenter: "nsenter").StopAll();
         if (RunningPid() is int holder)
         {
             ChildProcesses.TrySignal(holder, 9);

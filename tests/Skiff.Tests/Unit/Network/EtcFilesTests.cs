@@ -34,6 +34,15 @@ public class EtcFilesTests
     }
 
     [Fact]
+    public void Resolv_conf_on_dns_enabled_networks_points_at_their_gateways_and_searches_dns_podman_first()
+    {
+        var options = new EtcFilesOptions { Hostname = "h", HelperDns = "169.254.1.1", NetworkNameservers = ["10.89.0.1", "10.89.1.1"], NetworkSearch = ["dns.podman"] };
+        Assert.Equal("search dns.podman corp.example\nnameserver 10.89.0.1\nnameserver 10.89.1.1\noptions edns0 trust-ad\n", EtcFiles.ResolvConf(options, HostResolv));
+        // --dns replaces the server, the search domain stays (podman).
+        Assert.StartsWith("search dns.podman corp.example\nnameserver 1.1.1.1\n", EtcFiles.ResolvConf(options with { Dns = ["1.1.1.1"] }, HostResolv));
+    }
+
+    [Fact]
     public void Resolv_conf_drops_loopback_host_servers()
     {
         string text = EtcFiles.ResolvConf(new EtcFilesOptions { Hostname = "h" }, HostResolv);

@@ -1,0 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Skiff.Rootless.Network.Dns;
+
+/// <summary>A query forwarded to upstream server number <see cref="ServerIndex"/> on its own socket, answered before <see cref="Deadline"/> or passed on.</summary>
+internal sealed record DnsPendingQuery(Socket Upstream, byte[] Query, EndPoint? From, DnsTcpClient? Client, int ServerIndex, long Deadline);

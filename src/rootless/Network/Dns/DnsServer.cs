@@ -1,0 +1,419 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
+
+namespace Skiff.Rootless.Network.Dns;
+
+/// <summary>
+/// A network's DNS responder (<c>skiff __dns</c>, podman's aardvark-dns): UDP and TCP on the network's
+/// gateway address only, one thread, one poll loop. Names of the network's containers are answered from the
+/// records file; other names are forwarded over UDP, each query on its own socket (a fresh source port),
+/// to the upstream servers in turn, a few seconds each, and the answer relayed; when none answers the
+/// client gets SERVFAIL. The loop ends when the records file is removed (the network has no containers left).
+/// </summary>
+public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpstreams upstreams)
+{
+    public const string Verb = "__dns";
+
+    /// <summary>fd on which the responder reports "ok" once it listens, or the reason it cannot.</summary>
+    public const int ReadyFd = 3;
+
+    /// <summary>How long one upstream server has to answer before the next one is asked.</summary>
+    public static readonly TimeSpan UpstreamTimeout = TimeSpan.FromMilliseconds(2000);
+
+    private const int MaxPending = 128;
+    private const int MaxDnsTcpClients = 32;
+    private const int TcpIdleMilliseconds = 10_000;
+    private const int WatchMilliseconds = 1000;
+
+    private readonly List<DnsPendingQuery> pending = [];
+    private readonly List<DnsTcpClient> tcpClients = [];
+    private readonly byte[] buffer = new byte[65535];
+
+    public static IReadOnlyList<string> BuildArguments(string listen, string recordsFile, IEnumerable<string> upstreamServers) =>
+        [Verb, listen, recordsFile, .. upstreamServers];
+
+    public static DnsServer Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count < 3 || args[0] != Verb || !DnsUpstreams.TryParseEndpoint(args[1], out IPEndPoint listen))
+        {
+            throw SkiffException.InvalidArgument($"usage: skiff {Verb} ADDRESS[:PORT] RECORDS-FILE [UPSTREAM[:PORT]]...");
+        }
+
+        var given = new List<IPEndPoint>();
+        foreach (string server in args.Skip(3))
+        {
+            if (!DnsUpstreams.TryParseEndpoint(server, out IPEndPoint endpoint))
+            {
+                throw SkiffException.InvalidArgument($"invalid DNS server \"{server}\"");
+            }
+
+            given.Add(endpoint);
+        }
+
+        return new DnsServer(listen, new DnsRecordsFile(args[2]), new DnsUpstreams(given));
+    }
+
+    /// <summary>Serves until the records file is gone; <paramref name="ready"/> gets "ok" or the reason it cannot listen.</summary>
+    public int Run(SafeHandle? ready)
+    {
+        Socket udp;
+        Socket tcp;
+        try
+        {
+            (udp, tcp) = Listen();
+        }
+        catch (SkiffException e)
+        {
+            if (ready is not null)
+            {
+                Descriptors.WriteAll(ready, Encoding.UTF8.GetBytes(e.Message));
+            }
+
+            return 1;
+        }
+
+        if (ready is not null)
+        {
+            Descriptors.WriteAll(ready, "ok"u8);
+            ready.Dispose();
+        }
+
+        using (udp)
+        using (tcp)
+        {
+            Serve(udp, tcp);
+        }
+
+        return 0;
+    }
+
+    private (Socket Udp, Socket Tcp) Listen()
+    {
+        var udp = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var tcp = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            udp.Bind(listen);
+            tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            tcp.Bind(listen);
+            tcp.Listen(16);
+            udp.Blocking = false;
+            tcp.Blocking = false;
+            return (udp, tcp);
+        }
+        catch (SocketException e)
+        {
+            udp.Dispose();
+            tcp.Dispose();
+            throw SkiffException.Unavailable($"cannot listen on {listen} for DNS: {e.Message}");
+        }
+    }
+
+    private void Serve(Socket udp, Socket tcp)
+    {
+        var poll = new PollSet();
+        long nextWatch = Environment.TickCount64 + WatchMilliseconds;
+        while (true)
+        {
+            long now = Environment.TickCount64;
+            if (now >= nextWatch)
+            {
+                if (!records.Exists())
+                {
+                    return;
+                }
+
+                nextWatch = now + WatchMilliseconds;
+            }
+
+            ExpireQueries(udp, now);
+            ExpireDnsTcpClients(now);
+
+            poll.Clear();
+            int udpIndex = poll.Add(udp.SafeHandle);
+            int tcpIndex = poll.Add(tcp.SafeHandle);
+            int firstPending = -1;
+            foreach (DnsPendingQuery query in pending)
+            {
+                int index = poll.Add(query.Upstream.SafeHandle);
+                firstPending = firstPending < 0 ? index : firstPending;
+            }
+
+            int firstClient = -1;
+            foreach (DnsTcpClient client in tcpClients)
+            {
+                int index = poll.Add(client.Socket.SafeHandle);
+                firstClient = firstClient < 0 ? index : firstClient;
+            }
+
+            long wake = nextWatch;
+            foreach (DnsPendingQuery query in pending)
+            {
+                wake = Math.Min(wake, query.Deadline);
+            }
+
+            foreach (DnsTcpClient client in tcpClients)
+            {
+                wake = Math.Min(wake, client.Deadline);
+            }
+
+            poll.Wait((int)Math.Clamp(wake - Environment.TickCount64, 0, WatchMilliseconds));
+
+            // Collect the ready ones before handling any: handling changes the lists.
+            List<DnsPendingQuery> answered = pending.Where((_, i) => poll.Ready(firstPending + i)).ToList();
+            List<DnsTcpClient> readable = tcpClients.Where((_, i) => poll.Ready(firstClient + i)).ToList();
+            foreach (DnsPendingQuery query in answered)
+            {
+                ReceiveUpstream(udp, query);
+            }
+
+            foreach (DnsTcpClient client in readable)
+            {
+                ReadTcp(udp, client);
+            }
+
+            if (poll.Ready(udpIndex))
+            {
+                ReceiveUdp(udp);
+            }
+
+            if (poll.Ready(tcpIndex))
+            {
+                AcceptTcp(tcp);
+            }
+        }
+    }
+
+    private void ReceiveUdp(Socket udp)
+    {
+        // Drain what is queued; a burst does not wait for more poll rounds.
+        for (int i = 0; i < 64; i++)
+        {
+            EndPoint from = new IPEndPoint(listen.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+            int n;
+            try
+            {
+                n = udp.ReceiveFrom(buffer, ref from);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // An ICMP error from an earlier send: nothing to do for it.
+                continue;
+            }
+
+            byte[] query = buffer.AsSpan(0, n).ToArray();
+            Handle(udp, query, from, null);
+        }
+    }
+
+    /// <summary>Answers from the records, or forwards; <paramref name="client"/> set for TCP, <paramref name="from"/> for UDP.</summary>
+    private void Handle(Socket udp, byte[] query, EndPoint? from, DnsTcpClient? client)
+    {
+        int maxSize = client is null ? DnsCodec.ClassicUdpSize : ushort.MaxValue;
+        byte[]? response = DnsAnswerer.Answer(query, records.Current(), maxSize, out bool forward);
+        if (response is not null)
+        {
+            Reply(udp, response, from, client);
+            return;
+        }
+
+        if (forward)
+        {
+            Forward(udp, query, from, client, 0);
+        }
+    }
+
+    private void Forward(Socket udp, byte[] query, EndPoint? from, DnsTcpClient? client, int serverIndex)
+    {
+        IReadOnlyList<IPEndPoint> servers = upstreams.Current();
+        while (serverIndex < servers.Count && pending.Count < MaxPending)
+        {
+            var upstream = new Socket(servers[serverIndex].AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                upstream.Connect(servers[serverIndex]);
+                upstream.Blocking = false;
+                upstream.Send(query);
+                pending.Add(new DnsPendingQuery(upstream, query, from, client, serverIndex, Environment.TickCount64 + (long)UpstreamTimeout.TotalMilliseconds));
+                return;
+            }
+            catch (SocketException)
+            {
+                upstream.Dispose();
+                serverIndex++;
+            }
+        }
+
+        if (DnsAnswerer.ServerFailure(query) is byte[] failure)
+        {
+            Reply(udp, failure, from, client);
+        }
+    }
+
+    private void ReceiveUpstream(Socket udp, DnsPendingQuery query)
+    {
+        int n;
+        try
+        {
+            n = query.Upstream.Receive(buffer);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return;
+        }
+        catch (SocketException)
+        {
+            // Refused (ICMP port unreachable): the next server.
+            Retire(query);
+            Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+            return;
+        }
+
+        // The answer to this query: same id, a response. Anything else on this socket is ignored.
+        if (n < DnsHeader.Size || !DnsHeader.TryRead(buffer.AsSpan(0, n), out DnsHeader header) || !header.IsResponse
+            || header.Id != BinaryPrimitives.ReadUInt16BigEndian(query.Query))
+        {
+            return;
+        }
+
+        Retire(query);
+        Reply(udp, buffer.AsSpan(0, n).ToArray(), query.From, query.Client);
+    }
+
+    private void ExpireQueries(Socket udp, long now)
+    {
+        foreach (DnsPendingQuery query in pending.Where(q => q.Deadline <= now).ToList())
+        {
+            Retire(query);
+            Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+        }
+    }
+
+    private void Retire(DnsPendingQuery query)
+    {
+        pending.Remove(query);
+        query.Upstream.Dispose();
+    }
+
+    private void Reply(Socket udp, byte[] response, EndPoint? to, DnsTcpClient? client)
+    {
+        try
+        {
+            if (client is null)
+            {
+                udp.SendTo(response, to!);
+                return;
+            }
+
+            if (!tcpClients.Contains(client))
+            {
+                return;
+            }
+
+            byte[] framed = new byte[2 + response.Length];
+            BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)response.Length);
+            response.CopyTo(framed, 2);
+            // A client that does not read its answers is dropped rather than waited for.
+            if (client.Socket.Send(framed) != framed.Length)
+            {
+                Close(client);
+            }
+        }
+        catch (SocketException)
+        {
+            if (client is not null)
+            {
+                Close(client);
+            }
+        }
+    }
+
+    private void AcceptTcp(Socket tcp)
+    {
+        while (true)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = tcp.Accept();
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            if (tcpClients.Count >= MaxDnsTcpClients)
+            {
+                accepted.Dispose();
+                continue;
+            }
+
+            accepted.Blocking = false;
+            tcpClients.Add(new DnsTcpClient(accepted, Environment.TickCount64 + TcpIdleMilliseconds));
+        }
+    }
+
+    /// <summary>Reads length-prefixed queries (RFC 1035 4.2.2); answers each complete one.</summary>
+    private void ReadTcp(Socket udp, DnsTcpClient client)
+    {
+        int n;
+        try
+        {
+            n = client.Socket.Receive(client.Buffer, client.Filled, client.Buffer.Length - client.Filled, SocketFlags.None);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return;
+        }
+        catch (SocketException)
+        {
+            Close(client);
+            return;
+        }
+
+        if (n == 0)
+        {
+            Close(client);
+            return;
+        }
+
+        client.Filled += n;
+        client.Deadline = Environment.TickCount64 + TcpIdleMilliseconds;
+        while (client.Filled >= 2)
+        {
+            int length = BinaryPrimitives.ReadUInt16BigEndian(client.Buffer);
+            if (client.Filled < 2 + length)
+            {
+                break;
+            }
+
+            byte[] query = client.Buffer.AsSpan(2, length).ToArray();
+            client.Buffer.AsSpan(2 + length, client.Filled - 2 - length).CopyTo(client.Buffer);
+            client.Filled -= 2 + length;
+            Handle(udp, query, null, client);
+        }
+    }
+
+    private void ExpireDnsTcpClients(long now)
+    {
+        foreach (DnsTcpClient client in tcpClients.Where(c => c.Deadline <= now && !pending.Any(q => q.Client == c)).ToList())
+        {
+            Close(client);
+        }
+    }
+
+    private void Close(DnsTcpClient client)
+    {
+        tcpClients.Remove(client);
+        client.Socket.Dispose();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Skiff.Rootless.Network.Dns;
+
+namespace Skiff.Tests.Unit.Network;
+
+/// <summary>The responder's loop on real loopback sockets: local answers, reloads, forwarding to a fake upstream, SERVFAIL, TCP, and its end.</summary>
+public sealed class DnsServerTests : IDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
+
+    private readonly string directory = Directory.CreateTempSubdirectory("skiff-dns-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public async Task Answers_local_names_sees_new_records_and_ends_when_the_records_file_is_removed()
+    {
+        string records = Path.Combine(directory, "net.dns");
+        File.WriteAllText(records, "10.89.0.2 web\n");
+        IPEndPoint listen = FreeEndpoint();
+        Task<int> server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([])));
+
+        Assert.Equal(["10.89.0.2"], DnsMessages.Addresses(await QueryUdpAsync(listen, "web")));
+
+        File.WriteAllText(records + ".new", "10.89.0.2 web\n10.89.0.9 late\n");
+        File.Move(records + ".new", records, overwrite: true);
+        Assert.Equal(["10.89.0.9"], DnsMessages.Addresses(await QueryUdpAsync(listen, "late.dns.podman")));
+
+        byte[] overTcp = await QueryTcpAsync(listen, "WEB");
+        Assert.Equal(["10.89.0.2"], DnsMessages.Addresses(overTcp));
+
+        File.Delete(records);
+        Assert.Equal(0, await server.WaitAsync(Guard));
+    }
+
+    [Fact]
+    public async Task Other_names_are_relayed_from_the_upstream_and_a_silent_or_refusing_upstream_gives_servfail()
+    {
+        string records = Path.Combine(directory, "net.dns");
+        File.WriteAllText(records, "10.89.0.2 web\n");
+        using var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        upstream.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Task fake = Task.Run(() => AnswerOnce(upstream, [192, 0, 2, 7]));
+        IPEndPoint listen = FreeEndpoint();
+        Task<int> server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([(IPEndPoint)upstream.LocalEndPoint!])));
+
+        byte[] relayed = await QueryUdpAsync(listen, "outside.example", id: 0x4242);
+        Assert.Equal(0x4242, DnsMessages.Id(relayed));
+        Assert.Equal(["192.0.2.7"], DnsMessages.Addresses(relayed));
+        await fake.WaitAsync(Guard);
+
+        // The fake answered once; the next query goes unanswered until the upstream's time is up.
+        byte[] failed = await QueryUdpAsync(listen, "silent.example");
+        Assert.Equal(DnsTypes.ServerFailure, DnsMessages.ResponseCode(failed));
+        File.Delete(records);
+        Assert.Equal(0, await server.WaitAsync(Guard));
+
+        // A port nobody listens on refuses at once.
+        File.WriteAllText(records, string.Empty);
+        IPEndPoint closed = FreeEndpoint();
+        listen = FreeEndpoint();
+        server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([closed])));
+        Assert.Equal(DnsTypes.ServerFailure, DnsMessages.ResponseCode(await QueryUdpAsync(listen, "refused.example")));
+        File.Delete(records);
+        Assert.Equal(0, await server.WaitAsync(Guard));
+    }
+
+    [Fact]
+    public void Listening_on_an_address_in_use_is_reported()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        string records = Path.Combine(directory, "net.dns");
+        File.WriteAllText(records, string.Empty);
+        var server = new DnsServer((IPEndPoint)taken.LocalEndPoint!, new DnsRecordsFile(records), new DnsUpstreams([]));
+        Assert.Equal(1, server.Run(null));
+    }
+
+    private static Task<int> Start(DnsServer server) => Task.Factory.StartNew(() => server.Run(null), TaskCreationOptions.LongRunning);
+
+    /// <summary>A loopback port free for both UDP and TCP right now.</summary>
+    private static IPEndPoint FreeEndpoint()
+    {
+        while (true)
+        {
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var endpoint = (IPEndPoint)udp.LocalEndPoint!;
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                tcp.Bind(endpoint);
+                return endpoint;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+    }
+
+    private static async Task<byte[]> QueryUdpAsync(IPEndPoint server, string name, ushort id = 0x1234)
+    {
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        client.Connect(server);
+        byte[] response = new byte[4096];
+        // The server may still be binding: ask again until it answers.
+        for (int attempt = 0; ; attempt++)
+        {
+            await client.SendAsync(DnsMessages.Query(name, id: id));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(attempt < 20 ? 0.5 : 10));
+            try
+            {
+                int n = await client.ReceiveAsync(response, SocketFlags.None, timeout.Token);
+                return response[..n];
+            }
+            catch (Exception e) when ((e is OperationCanceledException || e is SocketException) && attempt < 20)
+            {
+            }
+        }
+    }
+
+    private static async Task<byte[]> QueryTcpAsync(IPEndPoint server, string name)
+    {
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(Guard);
+        await client.ConnectAsync(server, timeout.Token);
+        byte[] query = DnsMessages.Query(name);
+        byte[] framed = new byte[2 + query.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
+        query.CopyTo(framed, 2);
+        await client.SendAsync(framed, timeout.Token);
+        byte[] length = new byte[2];
+        await client.ReceiveAsync(length, timeout.Token);
+        byte[] response = new byte[BinaryPrimitives.ReadUInt16BigEndian(length)];
+        int read = 0;
+        while (read < response.Length)
+        {
+            read += await client.ReceiveAsync(response.AsMemory(read), timeout.Token);
+        }
+
+        return response;
+    }
+
+    /// <summary>A fake upstream: answers the first query with one A record for its question.</summary>
+    private static void AnswerOnce(Socket upstream, byte[] address)
+    {
+        byte[] query = new byte[512];
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        int n = upstream.ReceiveFrom(query, ref from);
+        byte[] answer = new byte[n + 16];
+        query.AsSpan(0, n).CopyTo(answer);
+        answer[2] |= 0x80;
+        answer[7] = 1;
+        byte[] record = [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, .. address];
+        record.CopyTo(answer, n);
+        upstream.SendTo(answer, from);
+    }
+}
