@@ -27,12 +27,11 @@ public sealed class ContainerInit(IMountSyscalls sys)
 
     /// <summary>
     /// What the setup will need whatever the spec says, built while the spec is still on its way (the monitor
-    /// sends it once it has resolved the container's user): the spec's JSON metadata, which System.Text.Json
-    /// builds through reflection that is slow under NativeAOT, and the seccomp syscall tables.
+    /// sends it once it has resolved the container's user): the seccomp syscall tables. The spec itself is
+    /// read without System.Text.Json's metadata (<see cref="SpecJsonReader"/>).
     /// </summary>
     private static void WarmUp()
     {
-        _ = SpecJsonContext.Default.Options.GetTypeInfo(typeof(RuntimeSpec));
         _ = SyscallTable.For(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture);
     }
 

@@ -54,7 +54,7 @@ public sealed class ContainerStore(string root)
     {
         string path = Path.Combine(DirectoryOf(record.Id), StateFile);
         string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.ContainerRecord));
+        File.WriteAllBytes(temporary, ContainerRecordJson.Write(record));
         File.Move(temporary, path, overwrite: true);
     }
 
@@ -74,7 +74,7 @@ public sealed class ContainerStore(string root)
 
         try
         {
-            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerRecord)
+            return ContainerRecordJson.Read(bytes)
                 ?? throw SkiffException.Internal($"{path} is empty");
         }
         catch (JsonException e)

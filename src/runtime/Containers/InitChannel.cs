@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Spec;
@@ -22,7 +21,7 @@ public sealed class InitChannel(SafeHandle socket)
 
     public void SendSpec(RuntimeSpec spec)
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec);
+        byte[] json = SpecJsonWriter.Write(spec);
         byte[] frame = new byte[4 + json.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, json.Length);
         json.CopyTo(frame, 4);

@@ -193,7 +193,7 @@ public sealed class BundleWriter(ContainerStore store)
 
         if (security.Seccomp is { } seccomp)
         {
-            spec["linux"]!["seccomp"] = JsonNode.Parse(JsonSerializer.Serialize(seccomp, SeccompJsonContext.Default.SeccompSpec));
+            spec["linux"]!["seccomp"] = JsonNode.Parse(Spec.SpecJsonWriter.WriteSeccomp(seccomp));
         }
 
         if (config.Labels.Count > 0 || KeepGroups.Requested(config.GroupAdd))

@@ -5,4 +5,4 @@ namespace Skiff.Runtime.Lifecycle;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerConfig))]
 [JsonSerializable(typeof(ContainerState))]
-internal sealed partial class ContainerJsonContext : JsonSerializerContext;
+public sealed partial class ContainerJsonContext : JsonSerializerContext;

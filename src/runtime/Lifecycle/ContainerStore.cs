@@ -61,8 +61,8 @@ public sealed class ContainerStore(string root, string runRoot)
         {
             System.IO.Directory.CreateDirectory(staging);
             System.IO.Directory.CreateDirectory(Path.Combine(staging, "bundle"));
-            byte[] configBytes = JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig);
-            byte[] stateBytes = JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainerJsonContext.Default.ContainerState);
+            byte[] configBytes = ContainerConfigJson.Write(config);
+            byte[] stateBytes = ContainerStateJson.Write(new ContainerState());
             if (config.AutoRemove)
             {
                 // An --rm container does not outlive its run: after a crash there is nothing a user would
@@ -189,10 +189,10 @@ public sealed class ContainerStore(string root, string runRoot)
     public bool Exists(string id) => File.Exists(Path.Combine(Directory(id), ConfigFile));
 
     public ContainerConfig ReadConfig(string id) =>
-        Read(Path.Combine(Directory(id), ConfigFile), ContainerJsonContext.Default.ContainerConfig, id);
+        Read(Path.Combine(Directory(id), ConfigFile), static json => ContainerConfigJson.Read(json), id);
 
     public ContainerState ReadState(string id) =>
-        Read(Path.Combine(Directory(id), StateFile), ContainerJsonContext.Default.ContainerState, id);
+        Read(Path.Combine(Directory(id), StateFile), static json => ContainerStateJson.Read(json), id);
 
     /// <summary>
     /// Records the run state. Not fsynced: it changes at every start and exit, and after a power loss no
@@ -200,14 +200,14 @@ public sealed class ContainerStore(string root, string runRoot)
     /// The first state, written at create, is durable.
     /// </summary>
     public void WriteState(string id, ContainerState state) =>
-        AtomicFile.Replace(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
+        AtomicFile.Replace(Path.Combine(Directory(id), StateFile), ContainerStateJson.Write(state));
 
     /// <summary><see cref="WriteState"/> on a start path: returns the old state's second name, to delete off the path (see <see cref="AtomicFile.ReplaceKeepingOld"/>).</summary>
     public string? WriteStateKeepingOld(string id, ContainerState state) =>
-        AtomicFile.ReplaceKeepingOld(Path.Combine(Directory(id), StateFile), JsonSerializer.SerializeToUtf8Bytes(state, ContainerJsonContext.Default.ContainerState));
+        AtomicFile.ReplaceKeepingOld(Path.Combine(Directory(id), StateFile), ContainerStateJson.Write(state));
 
     public void WriteConfig(ContainerConfig config) =>
-        AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
+        AtomicFile.WriteAllBytes(Path.Combine(Directory(config.Id), ConfigFile), ContainerConfigJson.Write(config));
 
     /// <summary>The container's lock: held by commands that change its state (start, stop, rm, rename).</summary>
     public DescriptorLock Lock(string id) => DescriptorLock.Acquire(Path.Combine(Directory(id), "lock"));
@@ -387,11 +387,11 @@ public sealed class ContainerStore(string root, string runRoot)
         }
     }
 
-    private static T Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string id)
+    private static T Read<T>(string path, Func<byte[], T?> parse, string id)
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type)
+            return parse(File.ReadAllBytes(path))
                 ?? throw SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is empty");
         }
         catch (FileNotFoundException)

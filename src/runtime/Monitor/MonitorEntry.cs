@@ -60,7 +60,6 @@ public static class MonitorEntry
             }
 
             preparedRuntime = builtInRuntime?.Invoke(store.RuntimeRoot);
-            JsonWarmUp.Monitor();
             if (ReceiveId(sync) is not { } received)
             {
                 connector?.DiscardEarly();

@@ -58,7 +58,7 @@ public static class SpecFile
 
         try
         {
-            ProcessSpec process = JsonSerializer.Deserialize(bytes, SpecJsonContext.Default.ProcessSpec)
+            ProcessSpec process = SpecJsonReader.ReadProcess(bytes)
                 ?? throw SkiffException.InvalidArgument($"{path}: the process is null");
             return process.Args.Count > 0 ? process : throw SkiffException.InvalidArgument($"{path}: process.args is empty");
         }
@@ -72,7 +72,7 @@ public static class SpecFile
     {
         try
         {
-            return JsonSerializer.Deserialize(json, SpecJsonContext.Default.RuntimeSpec)
+            return SpecJsonReader.Read(json)
                 ?? throw SkiffException.InvalidArgument($"{origin}: the spec is null");
         }
         catch (JsonException e)

@@ -1,0 +1,553 @@
+using System.Buffers;
+using System.Text.Json;
+using Skiff.Core.IdMaps;
+using Skiff.Core.Mounts;
+using Skiff.Runtime.Cgroups;
+using static Skiff.Runtime.Json.JsonFields;
+
+namespace Skiff.Runtime.Lifecycle;
+
+/// <summary>
+/// config.json of a container, read and written with <see cref="Utf8JsonReader"/> and <see cref="Utf8JsonWriter"/>
+/// by hand: the CLI writes it and the monitor reads it on every container's start, and System.Text.Json's
+/// generated metadata for <see cref="ContainerConfig"/> and its 25 member types is built at the first use in
+/// each process through reflection that is slow under NativeAOT (1–2 ms of CPU per process, see
+/// <see cref="Spec.SpecJsonReader"/>). The file is byte for byte what <see cref="ContainerJsonContext"/> writes
+/// (indented, camelCase, nulls left out, computed members such as <c>systemdCgroup</c> written and ignored
+/// when read), and reading follows its rules (required members, JSON null, unknown members skipped);
+/// ContainerConfigJsonTests compares the two.
+/// </summary>
+public static class ContainerConfigJson
+{
+    private const string TypeName = "Skiff.Runtime.Lifecycle.ContainerConfig";
+
+    public static byte[] Write(ContainerConfig config)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("id"u8, config.Id);
+            w.WriteString("name"u8, config.Name);
+            w.WriteString("created"u8, config.Created);
+            w.WriteString("image"u8, config.Image);
+            WriteOptionalString(w, "imageId"u8, config.ImageId);
+            WriteOptionalString(w, "rootfsPath"u8, config.RootfsPath);
+            WriteList(w, "rootfsMounts"u8, config.RootfsMounts, static (w, m) =>
+            {
+                w.WriteStartObject();
+                WriteOptionalString(w, "type"u8, m.Type);
+                WriteOptionalString(w, "source"u8, m.Source);
+                WriteOptionalString(w, "destination"u8, m.Destination);
+                WriteStrings(w, "options"u8, m.Options);
+                w.WriteEndObject();
+            });
+            WriteStrings(w, "entrypoint"u8, config.Entrypoint);
+            WriteStrings(w, "cmd"u8, config.Cmd);
+            WriteStrings(w, "env"u8, config.Env);
+            WriteOptionalString(w, "workingDir"u8, config.WorkingDir);
+            WriteOptionalString(w, "user"u8, config.User);
+            WriteStrings(w, "groupAdd"u8, config.GroupAdd);
+            WriteOptionalString(w, "hostname"u8, config.Hostname);
+            w.WriteBoolean("tty"u8, config.Tty);
+            w.WriteBoolean("openStdin"u8, config.OpenStdin);
+            w.WriteBoolean("autoRemove"u8, config.AutoRemove);
+            WriteMap(w, "labels"u8, config.Labels);
+            WriteMap(w, "sysctls"u8, config.Sysctls);
+            WriteOptionalString(w, "logDriver"u8, config.LogDriver);
+            WriteOptionalString(w, "stopSignal"u8, config.StopSignal);
+            w.WriteNumber("stopTimeout"u8, config.StopTimeout);
+            WriteOptionalString(w, "networkMode"u8, config.NetworkMode);
+            WriteList(w, "networkEndpoints"u8, config.NetworkEndpoints, static (w, endpoint) =>
+            {
+                w.WriteStartObject();
+                WriteOptionalString(w, "network"u8, endpoint.Network);
+                WriteOptionalString(w, "networkId"u8, endpoint.NetworkId);
+                WriteOptionalString(w, "ipAddress"u8, endpoint.IPAddress);
+                w.WriteNumber("prefixLength"u8, endpoint.PrefixLength);
+                WriteOptionalString(w, "gateway"u8, endpoint.Gateway);
+                WriteStrings(w, "aliases"u8, endpoint.Aliases);
+                WriteOptionalString(w, "bridge"u8, endpoint.Bridge);
+                w.WriteBoolean("internal"u8, endpoint.Internal);
+                w.WriteBoolean("dnsEnabled"u8, endpoint.DnsEnabled);
+                WriteOptionalString(w, "interface"u8, endpoint.Interface);
+                w.WriteEndObject();
+            });
+            WriteList(w, "ports"u8, config.Ports, static (w, p) =>
+            {
+                w.WriteStartObject();
+                WriteOptionalString(w, "hostIp"u8, p.HostIp);
+                w.WriteNumber("hostPort"u8, p.HostPort);
+                w.WriteNumber("containerPort"u8, p.ContainerPort);
+                WriteOptionalString(w, "protocol"u8, p.Protocol);
+                w.WriteEndObject();
+            });
+            WriteStrings(w, "dns"u8, config.Dns);
+            WriteStrings(w, "dnsSearch"u8, config.DnsSearch);
+            WriteStrings(w, "dnsOptions"u8, config.DnsOptions);
+            WriteStrings(w, "extraHosts"u8, config.ExtraHosts);
+            w.WriteBoolean("publishAll"u8, config.PublishAll);
+            w.WriteBoolean("readOnlyRootfs"u8, config.ReadOnlyRootfs);
+            w.WriteBoolean("init"u8, config.Init);
+            WriteOptionalString(w, "initPath"u8, config.InitPath);
+            WriteList(w, "mounts"u8, config.Mounts, static (w, m) =>
+            {
+                w.WriteStartObject();
+                WriteOptionalString(w, "type"u8, m.Type);
+                WriteOptionalString(w, "source"u8, m.Source);
+                WriteOptionalString(w, "destination"u8, m.Destination);
+                WriteOptionalString(w, "name"u8, m.Name);
+                WriteStrings(w, "options"u8, m.Options);
+                if (m.Options is not null)
+                {
+                    w.WriteBoolean("readOnly"u8, m.ReadOnly);
+                }
+
+                w.WriteEndObject();
+            });
+            WriteStrings(w, "ulimits"u8, config.Ulimits);
+            WriteOptionalString(w, "detachKeys"u8, config.DetachKeys);
+            if (config.Resources is { } resources)
+            {
+                w.WriteStartObject("resources"u8);
+                WriteOptionalNumber(w, "memory"u8, resources.Memory);
+                WriteOptionalNumber(w, "memorySwap"u8, resources.MemorySwap);
+                WriteOptionalNumber(w, "cpuQuota"u8, resources.CpuQuota);
+                WriteOptionalNumber(w, "cpuPeriod"u8, resources.CpuPeriod);
+                WriteOptionalNumber(w, "cpuShares"u8, resources.CpuShares);
+                WriteOptionalString(w, "cpusetCpus"u8, resources.CpusetCpus);
+                WriteOptionalNumber(w, "pidsLimit"u8, resources.PidsLimit);
+                if (resources.BlkioWeight is { } weight)
+                {
+                    w.WriteNumber("blkioWeight"u8, weight);
+                }
+
+                w.WriteBoolean("isEmpty"u8, resources.IsEmpty);
+                w.WriteEndObject();
+            }
+
+            WriteOptionalString(w, "cgroupPath"u8, config.CgroupPath);
+            WriteOptionalString(w, "cgroupManager"u8, config.CgroupManager);
+            w.WriteBoolean("cgroupNamespace"u8, config.CgroupNamespace);
+            w.WriteBoolean("systemdCgroup"u8, config.SystemdCgroup);
+            w.WriteBoolean("privileged"u8, config.Privileged);
+            WriteStrings(w, "capAdd"u8, config.CapAdd);
+            WriteStrings(w, "capDrop"u8, config.CapDrop);
+            WriteStrings(w, "securityOpt"u8, config.SecurityOpt);
+            WriteOptionalString(w, "usernsMode"u8, config.UsernsMode);
+            if (config.IdMappings is { } map)
+            {
+                w.WriteStartObject("idMappings"u8);
+                WriteIdMappings(w, "uids"u8, map.Uids);
+                WriteIdMappings(w, "gids"u8, map.Gids);
+                w.WriteEndObject();
+            }
+
+            w.WriteBoolean("rootfsOwnersShifted"u8, config.RootfsOwnersShifted);
+            if (config.AddAccount is { } account)
+            {
+                w.WriteStartObject("addAccount"u8);
+                WriteOptionalString(w, "name"u8, account.Name);
+                w.WriteNumber("uid"u8, account.Uid);
+                w.WriteNumber("gid"u8, account.Gid);
+                WriteOptionalString(w, "home"u8, account.Home);
+                w.WriteEndObject();
+            }
+
+            WriteOptionalString(w, "runtime"u8, config.Runtime);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Returns null for a document that is JSON null; throws <see cref="JsonException"/> for anything else that is not a config.</summary>
+    public static ContainerConfig? Read(ReadOnlySpan<byte> json)
+    {
+        var r = new Utf8JsonReader(json);
+        try
+        {
+            ContainerConfig? config = Config(ref r);
+            if (r.Read())
+            {
+                throw new JsonException("unexpected content after the container config");
+            }
+
+            return config;
+        }
+        catch (JsonException e) when (e.LineNumber is null)
+        {
+            throw WithLine(json, r.TokenStartIndex, e.Message);
+        }
+    }
+
+    private static ContainerConfig? Config(ref Utf8JsonReader r)
+    {
+        if (!StartObject(ref r))
+        {
+            return null;
+        }
+
+        // System.Text.Json's generated code sets every init-only member, so one missing from the document is
+        // null or zero there, not the record's default (an empty list, "k8s-file", 10): start from that.
+        var c = new ContainerConfig
+        {
+            Id = null!,
+            Name = null!,
+            Created = default,
+            Image = null!,
+            Runtime = null!,
+            RootfsMounts = null!,
+            Entrypoint = null!,
+            Cmd = null!,
+            Env = null!,
+            WorkingDir = null!,
+            User = null!,
+            GroupAdd = null!,
+            Hostname = null!,
+            Labels = null!,
+            Sysctls = null!,
+            LogDriver = null!,
+            StopSignal = null!,
+            StopTimeout = 0,
+            NetworkMode = null!,
+            NetworkEndpoints = null!,
+            Ports = null!,
+            Dns = null!,
+            DnsSearch = null!,
+            DnsOptions = null!,
+            ExtraHosts = null!,
+            Mounts = null!,
+            Ulimits = null!,
+            Resources = null!,
+            CapAdd = null!,
+            CapDrop = null!,
+            SecurityOpt = null!,
+            UsernsMode = null!,
+        };
+        bool id = false, name = false, created = false, image = false, runtime = false;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("id"u8)) { c = c with { Id = String(ref r)! }; id = true; }
+            else if (r.ValueTextEquals("name"u8)) { c = c with { Name = String(ref r)! }; name = true; }
+            else if (r.ValueTextEquals("created"u8)) { c = c with { Created = Timestamp(ref r) }; created = true; }
+            else if (r.ValueTextEquals("image"u8)) { c = c with { Image = String(ref r)! }; image = true; }
+            else if (r.ValueTextEquals("imageId"u8)) { c = c with { ImageId = String(ref r) }; }
+            else if (r.ValueTextEquals("rootfsPath"u8)) { c = c with { RootfsPath = String(ref r) }; }
+            else if (r.ValueTextEquals("rootfsMounts"u8)) { c = c with { RootfsMounts = List(ref r, RootfsMount)! }; }
+            else if (r.ValueTextEquals("entrypoint"u8)) { c = c with { Entrypoint = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("cmd"u8)) { c = c with { Cmd = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("env"u8)) { c = c with { Env = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("workingDir"u8)) { c = c with { WorkingDir = String(ref r)! }; }
+            else if (r.ValueTextEquals("user"u8)) { c = c with { User = String(ref r)! }; }
+            else if (r.ValueTextEquals("groupAdd"u8)) { c = c with { GroupAdd = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("hostname"u8)) { c = c with { Hostname = String(ref r)! }; }
+            else if (r.ValueTextEquals("tty"u8)) { c = c with { Tty = Bool(ref r) }; }
+            else if (r.ValueTextEquals("openStdin"u8)) { c = c with { OpenStdin = Bool(ref r) }; }
+            else if (r.ValueTextEquals("autoRemove"u8)) { c = c with { AutoRemove = Bool(ref r) }; }
+            else if (r.ValueTextEquals("labels"u8)) { c = c with { Labels = Map(ref r)! }; }
+            else if (r.ValueTextEquals("sysctls"u8)) { c = c with { Sysctls = Map(ref r)! }; }
+            else if (r.ValueTextEquals("logDriver"u8)) { c = c with { LogDriver = String(ref r)! }; }
+            else if (r.ValueTextEquals("stopSignal"u8)) { c = c with { StopSignal = String(ref r)! }; }
+            else if (r.ValueTextEquals("stopTimeout"u8)) { c = c with { StopTimeout = Int32(ref r) }; }
+            else if (r.ValueTextEquals("networkMode"u8)) { c = c with { NetworkMode = String(ref r)! }; }
+            else if (r.ValueTextEquals("networkEndpoints"u8)) { c = c with { NetworkEndpoints = List(ref r, Endpoint)! }; }
+            else if (r.ValueTextEquals("networkEndpoint"u8)) { r.Read(); c = c with { LegacyNetworkEndpoint = Endpoint(ref r) }; }
+            else if (r.ValueTextEquals("ports"u8)) { c = c with { Ports = List(ref r, Port)! }; }
+            else if (r.ValueTextEquals("dns"u8)) { c = c with { Dns = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("dnsSearch"u8)) { c = c with { DnsSearch = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("dnsOptions"u8)) { c = c with { DnsOptions = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("extraHosts"u8)) { c = c with { ExtraHosts = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("publishAll"u8)) { c = c with { PublishAll = Bool(ref r) }; }
+            else if (r.ValueTextEquals("readOnlyRootfs"u8)) { c = c with { ReadOnlyRootfs = Bool(ref r) }; }
+            else if (r.ValueTextEquals("init"u8)) { c = c with { Init = Bool(ref r) }; }
+            else if (r.ValueTextEquals("initPath"u8)) { c = c with { InitPath = String(ref r) }; }
+            else if (r.ValueTextEquals("mounts"u8)) { c = c with { Mounts = List(ref r, Mount)! }; }
+            else if (r.ValueTextEquals("ulimits"u8)) { c = c with { Ulimits = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("detachKeys"u8)) { c = c with { DetachKeys = String(ref r) }; }
+            else if (r.ValueTextEquals("resources"u8)) { c = c with { Resources = Resources(ref r)! }; }
+            else if (r.ValueTextEquals("cgroupPath"u8)) { c = c with { CgroupPath = String(ref r) }; }
+            else if (r.ValueTextEquals("cgroupManager"u8)) { c = c with { CgroupManager = String(ref r) }; }
+            else if (r.ValueTextEquals("cgroupNamespace"u8)) { c = c with { CgroupNamespace = Bool(ref r) }; }
+            else if (r.ValueTextEquals("privileged"u8)) { c = c with { Privileged = Bool(ref r) }; }
+            else if (r.ValueTextEquals("capAdd"u8)) { c = c with { CapAdd = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("capDrop"u8)) { c = c with { CapDrop = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("securityOpt"u8)) { c = c with { SecurityOpt = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("usernsMode"u8)) { c = c with { UsernsMode = String(ref r)! }; }
+            else if (r.ValueTextEquals("idMappings"u8)) { c = c with { IdMappings = ObjectValue(ref r, IdMapValue) }; }
+            else if (r.ValueTextEquals("rootfsOwnersShifted"u8)) { c = c with { RootfsOwnersShifted = Bool(ref r) }; }
+            else if (r.ValueTextEquals("addAccount"u8)) { c = c with { AddAccount = Account(ref r) }; }
+            else if (r.ValueTextEquals("runtime"u8)) { c = c with { Runtime = String(ref r)! }; runtime = true; }
+            else { Skip(ref r); }
+        }
+
+        Require(id, TypeName, "id");
+        Require(name, TypeName, "name");
+        Require(created, TypeName, "created");
+        Require(image, TypeName, "image");
+        Require(runtime, TypeName, "runtime");
+        return c;
+    }
+
+    private static MountSpec? RootfsMount(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        string? type = null, source = null, destination = null;
+        List<string>? options = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("type"u8)) { type = String(ref r); }
+            else if (r.ValueTextEquals("source"u8)) { source = String(ref r); }
+            else if (r.ValueTextEquals("destination"u8)) { destination = String(ref r); }
+            else if (r.ValueTextEquals("options"u8)) { options = Strings(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return new MountSpec(type!, source!, destination!, options!);
+    }
+
+    private static ContainerMount? Mount(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        string? type = null, source = null, destination = null, name = null;
+        List<string>? options = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("type"u8)) { type = String(ref r); }
+            else if (r.ValueTextEquals("source"u8)) { source = String(ref r); }
+            else if (r.ValueTextEquals("destination"u8)) { destination = String(ref r); }
+            else if (r.ValueTextEquals("name"u8)) { name = String(ref r); }
+            else if (r.ValueTextEquals("options"u8)) { options = Strings(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return new ContainerMount(type!, source!, destination!, name, options!);
+    }
+
+    private static NetworkEndpoint? Endpoint(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        const string type = "Skiff.Runtime.Lifecycle.NetworkEndpoint";
+        var e = new NetworkEndpoint { Network = null!, NetworkId = null!, IPAddress = null!, PrefixLength = 0, Gateway = null!, Bridge = null!, Aliases = null! };
+        bool network = false, networkId = false, address = false, prefix = false, gateway = false, bridge = false;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("network"u8)) { e = e with { Network = String(ref r)! }; network = true; }
+            else if (r.ValueTextEquals("networkId"u8)) { e = e with { NetworkId = String(ref r)! }; networkId = true; }
+            else if (r.ValueTextEquals("ipAddress"u8)) { e = e with { IPAddress = String(ref r)! }; address = true; }
+            else if (r.ValueTextEquals("prefixLength"u8)) { e = e with { PrefixLength = Int32(ref r) }; prefix = true; }
+            else if (r.ValueTextEquals("gateway"u8)) { e = e with { Gateway = String(ref r)! }; gateway = true; }
+            else if (r.ValueTextEquals("aliases"u8)) { e = e with { Aliases = Strings(ref r)! }; }
+            else if (r.ValueTextEquals("bridge"u8)) { e = e with { Bridge = String(ref r)! }; bridge = true; }
+            else if (r.ValueTextEquals("internal"u8)) { e = e with { Internal = Bool(ref r) }; }
+            else if (r.ValueTextEquals("dnsEnabled"u8)) { e = e with { DnsEnabled = Bool(ref r) }; }
+            else if (r.ValueTextEquals("interface"u8)) { e = e with { Interface = String(ref r) }; }
+            else { Skip(ref r); }
+        }
+
+        Require(network, type, "network");
+        Require(networkId, type, "networkId");
+        Require(address, type, "ipAddress");
+        Require(prefix, type, "prefixLength");
+        Require(gateway, type, "gateway");
+        Require(bridge, type, "bridge");
+        return e;
+    }
+
+    private static PublishedPort? Port(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var port = new PublishedPort { HostIp = null!, Protocol = null! };
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("hostIp"u8)) { port = port with { HostIp = String(ref r)! }; }
+            else if (r.ValueTextEquals("hostPort"u8)) { port = port with { HostPort = Int32(ref r) }; }
+            else if (r.ValueTextEquals("containerPort"u8)) { port = port with { ContainerPort = Int32(ref r) }; }
+            else if (r.ValueTextEquals("protocol"u8)) { port = port with { Protocol = String(ref r)! }; }
+            else { Skip(ref r); }
+        }
+
+        return port;
+    }
+
+    private static CgroupResources? Resources(ref Utf8JsonReader r)
+    {
+        if (!StartObject(ref r))
+        {
+            return null;
+        }
+
+        var resources = new CgroupResources();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("memory"u8)) { resources = resources with { Memory = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("memorySwap"u8)) { resources = resources with { MemorySwap = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("cpuQuota"u8)) { resources = resources with { CpuQuota = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("cpuPeriod"u8)) { resources = resources with { CpuPeriod = NullableUInt64(ref r) }; }
+            else if (r.ValueTextEquals("cpuShares"u8)) { resources = resources with { CpuShares = NullableUInt64(ref r) }; }
+            else if (r.ValueTextEquals("cpusetCpus"u8)) { resources = resources with { CpusetCpus = String(ref r) }; }
+            else if (r.ValueTextEquals("pidsLimit"u8)) { resources = resources with { PidsLimit = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("blkioWeight"u8)) { resources = resources with { BlkioWeight = NullableUInt16(ref r) }; }
+            else { Skip(ref r); }
+        }
+
+        return resources;
+    }
+
+    private static T? ObjectValue<T>(ref Utf8JsonReader r, ReadItem<T?> value)
+        where T : class
+    {
+        r.Read();
+        return value(ref r);
+    }
+
+    private static IdMap? IdMapValue(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        List<IdMapping>? uids = null, gids = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("uids"u8)) { uids = List(ref r, IdMappingItem); }
+            else if (r.ValueTextEquals("gids"u8)) { gids = List(ref r, IdMappingItem); }
+            else { Skip(ref r); }
+        }
+
+        return new IdMap(uids!, gids!);
+    }
+
+    private static IdMapping IdMappingItem(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            throw Mismatch(ref r, "an object");
+        }
+
+        uint container = 0, host = 0, size = 0;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("containerId"u8)) { container = UInt32(ref r); }
+            else if (r.ValueTextEquals("hostId"u8)) { host = UInt32(ref r); }
+            else if (r.ValueTextEquals("size"u8)) { size = UInt32(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return new IdMapping(container, host, size);
+    }
+
+    private static ContainerAccount? Account(ref Utf8JsonReader r)
+    {
+        if (!StartObject(ref r))
+        {
+            return null;
+        }
+
+        string? name = null, home = null;
+        uint uid = 0, gid = 0;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("name"u8)) { name = String(ref r); }
+            else if (r.ValueTextEquals("uid"u8)) { uid = UInt32(ref r); }
+            else if (r.ValueTextEquals("gid"u8)) { gid = UInt32(ref r); }
+            else if (r.ValueTextEquals("home"u8)) { home = String(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return new ContainerAccount(name!, uid, gid, home!);
+    }
+
+    private static void WriteOptionalString(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteOptionalNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, long? value)
+    {
+        if (value is { } number)
+        {
+            w.WriteNumber(name, number);
+        }
+    }
+
+    private static void WriteOptionalNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, ulong? value)
+    {
+        if (value is { } number)
+        {
+            w.WriteNumber(name, number);
+        }
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<string>? items) =>
+        WriteList(w, name, items, static (w, s) => w.WriteStringValue(s));
+
+    private static void WriteList<T>(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<T>? items, Action<Utf8JsonWriter, T> item)
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (T value in items)
+        {
+            if (value is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                item(w, value);
+            }
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteIdMappings(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<IdMapping>? mappings) =>
+        WriteList(w, name, mappings, static (w, m) =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("containerId"u8, m.ContainerId);
+            w.WriteNumber("hostId"u8, m.HostId);
+            w.WriteNumber("size"u8, m.Size);
+            w.WriteEndObject();
+        });
+
+    private static void WriteMap(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject(name);
+        foreach ((string key, string value) in map)
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    }
+}
