@@ -41,7 +41,9 @@ public static class ContainerEtcFiles
         }
 
         EtcFilesOptions options = Options(config, hostname, mode, host, hostResolvConf, rootless);
-        File.WriteAllText(Path.Combine(directory, "hosts"), EtcFiles.Hosts(options));
+        string hostsPath = Path.Combine(directory, "hosts");
+        // A running container's peers stay listed while its own part is rewritten (network connect): one write, no gap.
+        File.WriteAllText(hostsPath, mode.Kind == NetworkKind.Bridge ? Bridge.NetworkHostsFile.WithPeersOf(EtcFiles.Hosts(options), hostsPath) : EtcFiles.Hosts(options));
         File.WriteAllText(Path.Combine(directory, "resolv.conf"), EtcFiles.ResolvConf(options, hostResolvConf));
     }
 

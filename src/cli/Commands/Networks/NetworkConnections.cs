@@ -80,12 +80,8 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
 
             try
             {
-                if (kept.Count == 0)
-                {
-                    // Its own name now has an address.
-                    ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(id), connected with { NetworkMode = endpoint.Network }, rootless);
-                }
-
+                // Its own name's address and its resolver follow its networks.
+                ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(id), connected with { NetworkMode = connected.NetworkEndpoints[0].Network }, rootless);
                 bridge().ConnectRunning(connected, endpoint, state.Pid, state.MonitorPid);
             }
             catch
@@ -119,12 +115,8 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
             // Without networks left it stays a container of user-defined networks (podman keeps its bridge mode), so it can connect again while it runs.
             ContainerConfig disconnected = config with { NetworkMode = remaining.Count > 0 ? remaining[0].Network : config.NetworkMode, NetworkEndpoints = remaining };
             lifecycle.Store.WriteConfig(disconnected);
-            if (remaining.Count > 0 && !ReferenceEquals(remaining[0], config.NetworkEndpoints[0]))
-            {
-                // Its own name moves to its new first network's address.
-                ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(id), disconnected, rootless);
-            }
-
+            // Its own name's address and its resolver follow its networks (the peers section is rewritten next).
+            ContainerEtcFiles.WriteFromHost(lifecycle.Store.Directory(id), disconnected, rootless);
             bridge().DisconnectRunning(config, endpoint, remaining, state.Pid);
         }
     }

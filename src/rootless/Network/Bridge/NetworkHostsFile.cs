@@ -36,6 +36,28 @@ public static class NetworkHostsFile
         return text.ToString();
     }
 
+    /// <summary><paramref name="rendered"/> followed by the peers section of the file at <paramref name="path"/>, if it has one.</summary>
+    public static string WithPeersOf(string rendered, string path)
+    {
+        string current;
+        try
+        {
+            current = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return rendered;
+        }
+
+        int at = current.IndexOf(Marker + "\n", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return rendered;
+        }
+
+        return (rendered.Length > 0 && rendered[^1] != '\n' ? rendered + "\n" : rendered) + current[at..];
+    }
+
     /// <summary>The names a peer is found by: its name, its aliases, its short id (the network's DNS records use the same).</summary>
     public static IEnumerable<string> Names(NetworkEndpointEntry peer) =>
         new[] { peer.Name }.Concat(peer.Aliases).Append(peer.Id[..Math.Min(12, peer.Id.Length)]).Distinct(StringComparer.Ordinal);

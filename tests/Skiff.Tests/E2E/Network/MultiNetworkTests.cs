@@ -136,6 +136,37 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A container stored by the version before several networks (one <c>networkEndpoint</c>) still starts on its network and inspects.</summary>
+    [Fact]
+    public async Task A_container_stored_with_a_single_endpoint_still_starts_and_inspects()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "old" + Guid.NewGuid().ToString("N")[..6];
+        (await skiff.RunAsync("network", "create", network)).AssertSuccess();
+        string id = (await skiff.RunAsync("create", "--name", "old", "--network", network, "--network-alias", "legacy", "busybox", "sleep", "300")).AssertSuccess().Stdout.Trim();
+
+        // Rewrite its config.json in the earlier shape.
+        string path = Path.Combine(skiff.Sandbox.StorageRoot, "containers", id, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        System.Text.Json.Nodes.JsonNode endpoint = config["networkEndpoints"]!.AsArray()[0]!.DeepClone();
+        endpoint.AsObject().Remove("interface");
+        config.Remove("networkEndpoints");
+        config["networkEndpoint"] = endpoint;
+        File.WriteAllText(path, config.ToJsonString());
+
+        string address = Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "old")).GetProperty(network).GetProperty("IPAddress").GetString()!;
+        (await skiff.RunAsync("start", "old")).AssertSuccess();
+        Assert.Contains(
+            (await skiff.RunAsync("exec", "old", "ip", "-o", "-4", "addr", "show")).AssertSuccess().StdoutLines,
+            l => l.Contains(" eth0 ", StringComparison.Ordinal) && l.Contains(address + "/", StringComparison.Ordinal));
+        ProcessResult peer = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "cat", "/etc/hosts")).AssertSuccess();
+        Assert.Contains($"{address}\told legacy {id[..12]}", peer.Stdout);
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "old")).AssertSuccess();
+        AssertNoVeth(skiff, id);
+        (await skiff.RunAsync("network", "rm", network)).AssertSuccess();
+    }
+
     /// <summary>
     /// As root the bridges of all stores share the host's namespace: two stores creating networks at the same
     /// time get different bridges and subnets (a machine-wide lock, and the bridge exists from network create on).

@@ -264,4 +264,22 @@ public class UserNetworkTests
         Assert.Equal("eth0", NetworkInterfaceNames.NextFree([endpoint with { Interface = "eth1" }]));
         Assert.Equal("eth2", NetworkInterfaceNames.NextFree([endpoint with { Interface = "eth0" }, endpoint with { Interface = "eth1" }]));
     }
+
+    [Fact]
+    public void Rewriting_a_containers_own_hosts_part_keeps_its_peers()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"skiff-hosts-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.Equal("own\n", NetworkHostsFile.WithPeersOf("own\n", path));
+            File.WriteAllText(path, "old\n# skiff network peers\n10.89.0.9\tdb d00000000000\n");
+            Assert.Equal("new\n# skiff network peers\n10.89.0.9\tdb d00000000000\n", NetworkHostsFile.WithPeersOf("new", path));
+            File.WriteAllText(path, "old\n");
+            Assert.Equal("new\n", NetworkHostsFile.WithPeersOf("new\n", path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
