@@ -3,6 +3,7 @@ using System.Text.Json;
 using Skiff.Core.IdMaps;
 using Skiff.Core.Mounts;
 using Skiff.Runtime.Cgroups;
+using Skiff.Runtime.Json;
 using static Skiff.Runtime.Json.JsonFields;
 
 namespace Skiff.Runtime.Lifecycle;
@@ -31,55 +32,55 @@ public static class ContainerConfigJson
             w.WriteString("name"u8, config.Name);
             w.WriteString("created"u8, config.Created);
             w.WriteString("image"u8, config.Image);
-            WriteOptionalString(w, "imageId"u8, config.ImageId);
-            WriteOptionalString(w, "rootfsPath"u8, config.RootfsPath);
+            w.WriteOptionalString("imageId"u8, config.ImageId);
+            w.WriteOptionalString("rootfsPath"u8, config.RootfsPath);
             WriteList(w, "rootfsMounts"u8, config.RootfsMounts, static (w, m) =>
             {
                 w.WriteStartObject();
-                WriteOptionalString(w, "type"u8, m.Type);
-                WriteOptionalString(w, "source"u8, m.Source);
-                WriteOptionalString(w, "destination"u8, m.Destination);
+                w.WriteOptionalString("type"u8, m.Type);
+                w.WriteOptionalString("source"u8, m.Source);
+                w.WriteOptionalString("destination"u8, m.Destination);
                 WriteStrings(w, "options"u8, m.Options);
                 w.WriteEndObject();
             });
             WriteStrings(w, "entrypoint"u8, config.Entrypoint);
             WriteStrings(w, "cmd"u8, config.Cmd);
             WriteStrings(w, "env"u8, config.Env);
-            WriteOptionalString(w, "workingDir"u8, config.WorkingDir);
-            WriteOptionalString(w, "user"u8, config.User);
+            w.WriteOptionalString("workingDir"u8, config.WorkingDir);
+            w.WriteOptionalString("user"u8, config.User);
             WriteStrings(w, "groupAdd"u8, config.GroupAdd);
-            WriteOptionalString(w, "hostname"u8, config.Hostname);
+            w.WriteOptionalString("hostname"u8, config.Hostname);
             w.WriteBoolean("tty"u8, config.Tty);
             w.WriteBoolean("openStdin"u8, config.OpenStdin);
             w.WriteBoolean("autoRemove"u8, config.AutoRemove);
             WriteMap(w, "labels"u8, config.Labels);
             WriteMap(w, "sysctls"u8, config.Sysctls);
-            WriteOptionalString(w, "logDriver"u8, config.LogDriver);
-            WriteOptionalString(w, "stopSignal"u8, config.StopSignal);
+            w.WriteOptionalString("logDriver"u8, config.LogDriver);
+            w.WriteOptionalString("stopSignal"u8, config.StopSignal);
             w.WriteNumber("stopTimeout"u8, config.StopTimeout);
-            WriteOptionalString(w, "networkMode"u8, config.NetworkMode);
+            w.WriteOptionalString("networkMode"u8, config.NetworkMode);
             WriteList(w, "networkEndpoints"u8, config.NetworkEndpoints, static (w, endpoint) =>
             {
                 w.WriteStartObject();
-                WriteOptionalString(w, "network"u8, endpoint.Network);
-                WriteOptionalString(w, "networkId"u8, endpoint.NetworkId);
-                WriteOptionalString(w, "ipAddress"u8, endpoint.IPAddress);
+                w.WriteOptionalString("network"u8, endpoint.Network);
+                w.WriteOptionalString("networkId"u8, endpoint.NetworkId);
+                w.WriteOptionalString("ipAddress"u8, endpoint.IPAddress);
                 w.WriteNumber("prefixLength"u8, endpoint.PrefixLength);
-                WriteOptionalString(w, "gateway"u8, endpoint.Gateway);
+                w.WriteOptionalString("gateway"u8, endpoint.Gateway);
                 WriteStrings(w, "aliases"u8, endpoint.Aliases);
-                WriteOptionalString(w, "bridge"u8, endpoint.Bridge);
+                w.WriteOptionalString("bridge"u8, endpoint.Bridge);
                 w.WriteBoolean("internal"u8, endpoint.Internal);
                 w.WriteBoolean("dnsEnabled"u8, endpoint.DnsEnabled);
-                WriteOptionalString(w, "interface"u8, endpoint.Interface);
+                w.WriteOptionalString("interface"u8, endpoint.Interface);
                 w.WriteEndObject();
             });
             WriteList(w, "ports"u8, config.Ports, static (w, p) =>
             {
                 w.WriteStartObject();
-                WriteOptionalString(w, "hostIp"u8, p.HostIp);
+                w.WriteOptionalString("hostIp"u8, p.HostIp);
                 w.WriteNumber("hostPort"u8, p.HostPort);
                 w.WriteNumber("containerPort"u8, p.ContainerPort);
-                WriteOptionalString(w, "protocol"u8, p.Protocol);
+                w.WriteOptionalString("protocol"u8, p.Protocol);
                 w.WriteEndObject();
             });
             WriteStrings(w, "dns"u8, config.Dns);
@@ -89,14 +90,14 @@ public static class ContainerConfigJson
             w.WriteBoolean("publishAll"u8, config.PublishAll);
             w.WriteBoolean("readOnlyRootfs"u8, config.ReadOnlyRootfs);
             w.WriteBoolean("init"u8, config.Init);
-            WriteOptionalString(w, "initPath"u8, config.InitPath);
+            w.WriteOptionalString("initPath"u8, config.InitPath);
             WriteList(w, "mounts"u8, config.Mounts, static (w, m) =>
             {
                 w.WriteStartObject();
-                WriteOptionalString(w, "type"u8, m.Type);
-                WriteOptionalString(w, "source"u8, m.Source);
-                WriteOptionalString(w, "destination"u8, m.Destination);
-                WriteOptionalString(w, "name"u8, m.Name);
+                w.WriteOptionalString("type"u8, m.Type);
+                w.WriteOptionalString("source"u8, m.Source);
+                w.WriteOptionalString("destination"u8, m.Destination);
+                w.WriteOptionalString("name"u8, m.Name);
                 WriteStrings(w, "options"u8, m.Options);
                 if (m.Options is not null)
                 {
@@ -106,17 +107,17 @@ public static class ContainerConfigJson
                 w.WriteEndObject();
             });
             WriteStrings(w, "ulimits"u8, config.Ulimits);
-            WriteOptionalString(w, "detachKeys"u8, config.DetachKeys);
+            w.WriteOptionalString("detachKeys"u8, config.DetachKeys);
             if (config.Resources is { } resources)
             {
                 w.WriteStartObject("resources"u8);
-                WriteOptionalNumber(w, "memory"u8, resources.Memory);
-                WriteOptionalNumber(w, "memorySwap"u8, resources.MemorySwap);
-                WriteOptionalNumber(w, "cpuQuota"u8, resources.CpuQuota);
-                WriteOptionalNumber(w, "cpuPeriod"u8, resources.CpuPeriod);
-                WriteOptionalNumber(w, "cpuShares"u8, resources.CpuShares);
-                WriteOptionalString(w, "cpusetCpus"u8, resources.CpusetCpus);
-                WriteOptionalNumber(w, "pidsLimit"u8, resources.PidsLimit);
+                w.WriteOptionalNumber("memory"u8, resources.Memory);
+                w.WriteOptionalNumber("memorySwap"u8, resources.MemorySwap);
+                w.WriteOptionalNumber("cpuQuota"u8, resources.CpuQuota);
+                w.WriteOptionalNumber("cpuPeriod"u8, resources.CpuPeriod);
+                w.WriteOptionalNumber("cpuShares"u8, resources.CpuShares);
+                w.WriteOptionalString("cpusetCpus"u8, resources.CpusetCpus);
+                w.WriteOptionalNumber("pidsLimit"u8, resources.PidsLimit);
                 if (resources.BlkioWeight is { } weight)
                 {
                     w.WriteNumber("blkioWeight"u8, weight);
@@ -126,15 +127,15 @@ public static class ContainerConfigJson
                 w.WriteEndObject();
             }
 
-            WriteOptionalString(w, "cgroupPath"u8, config.CgroupPath);
-            WriteOptionalString(w, "cgroupManager"u8, config.CgroupManager);
+            w.WriteOptionalString("cgroupPath"u8, config.CgroupPath);
+            w.WriteOptionalString("cgroupManager"u8, config.CgroupManager);
             w.WriteBoolean("cgroupNamespace"u8, config.CgroupNamespace);
             w.WriteBoolean("systemdCgroup"u8, config.SystemdCgroup);
             w.WriteBoolean("privileged"u8, config.Privileged);
             WriteStrings(w, "capAdd"u8, config.CapAdd);
             WriteStrings(w, "capDrop"u8, config.CapDrop);
             WriteStrings(w, "securityOpt"u8, config.SecurityOpt);
-            WriteOptionalString(w, "usernsMode"u8, config.UsernsMode);
+            w.WriteOptionalString("usernsMode"u8, config.UsernsMode);
             if (config.IdMappings is { } map)
             {
                 w.WriteStartObject("idMappings"u8);
@@ -147,14 +148,14 @@ public static class ContainerConfigJson
             if (config.AddAccount is { } account)
             {
                 w.WriteStartObject("addAccount"u8);
-                WriteOptionalString(w, "name"u8, account.Name);
+                w.WriteOptionalString("name"u8, account.Name);
                 w.WriteNumber("uid"u8, account.Uid);
                 w.WriteNumber("gid"u8, account.Gid);
-                WriteOptionalString(w, "home"u8, account.Home);
+                w.WriteOptionalString("home"u8, account.Home);
                 w.WriteEndObject();
             }
 
-            WriteOptionalString(w, "runtime"u8, config.Runtime);
+            w.WriteOptionalString("runtime"u8, config.Runtime);
             w.WriteEndObject();
         }
 
@@ -473,30 +474,6 @@ public static class ContainerConfigJson
         }
 
         return new ContainerAccount(name!, uid, gid, home!);
-    }
-
-    private static void WriteOptionalString(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is not null)
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    private static void WriteOptionalNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, long? value)
-    {
-        if (value is { } number)
-        {
-            w.WriteNumber(name, number);
-        }
-    }
-
-    private static void WriteOptionalNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, ulong? value)
-    {
-        if (value is { } number)
-        {
-            w.WriteNumber(name, number);
-        }
     }
 
     private static void WriteStrings(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<string>? items) =>

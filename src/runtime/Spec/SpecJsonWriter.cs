@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Skiff.Runtime.Json;
 
 namespace Skiff.Runtime.Spec;
 
@@ -231,9 +232,9 @@ public static class SpecJsonWriter
                 w.WriteString("path"u8, device.Path);
                 w.WriteNumber("major"u8, device.Major);
                 w.WriteNumber("minor"u8, device.Minor);
-                OptionalNumber(w, "fileMode"u8, device.FileMode);
-                OptionalNumber(w, "uid"u8, device.Uid);
-                OptionalNumber(w, "gid"u8, device.Gid);
+                w.WriteOptionalNumber("fileMode"u8, device.FileMode);
+                w.WriteOptionalNumber("uid"u8, device.Uid);
+                w.WriteOptionalNumber("gid"u8, device.Gid);
                 w.WriteEndObject();
             });
         }
@@ -263,7 +264,7 @@ public static class SpecJsonWriter
     {
         w.WriteStartObject();
         w.WriteString("defaultAction"u8, seccomp.DefaultAction);
-        OptionalNumber(w, "defaultErrnoRet"u8, seccomp.DefaultErrnoRet);
+        w.WriteOptionalNumber("defaultErrnoRet"u8, seccomp.DefaultErrnoRet);
         OptionalStrings(w, "architectures"u8, seccomp.Architectures);
         OptionalStrings(w, "flags"u8, seccomp.Flags);
         if (seccomp.Syscalls is { } syscalls)
@@ -275,7 +276,7 @@ public static class SpecJsonWriter
                 w.WritePropertyName("names"u8);
                 Strings(w, syscall.Names);
                 w.WriteString("action"u8, syscall.Action);
-                OptionalNumber(w, "errnoRet"u8, syscall.ErrnoRet);
+                w.WriteOptionalNumber("errnoRet"u8, syscall.ErrnoRet);
                 if (syscall.Args is { } args)
                 {
                     w.WritePropertyName("args"u8);
@@ -303,9 +304,9 @@ public static class SpecJsonWriter
         if (resources.Memory is { } memory)
         {
             w.WriteStartObject("memory"u8);
-            OptionalNumber(w, "limit"u8, memory.Limit);
-            OptionalNumber(w, "reservation"u8, memory.Reservation);
-            OptionalNumber(w, "swap"u8, memory.Swap);
+            w.WriteOptionalNumber("limit"u8, memory.Limit);
+            w.WriteOptionalNumber("reservation"u8, memory.Reservation);
+            w.WriteOptionalNumber("swap"u8, memory.Swap);
             w.WriteEndObject();
         }
 
@@ -317,7 +318,7 @@ public static class SpecJsonWriter
                 w.WriteNumber("shares"u8, shares);
             }
 
-            OptionalNumber(w, "quota"u8, cpu.Quota);
+            w.WriteOptionalNumber("quota"u8, cpu.Quota);
             if (cpu.Period is { } period)
             {
                 w.WriteNumber("period"u8, period);
@@ -384,22 +385,6 @@ public static class SpecJsonWriter
         {
             w.WritePropertyName(name);
             Strings(w, items);
-        }
-    }
-
-    private static void OptionalNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, uint? value)
-    {
-        if (value is { } number)
-        {
-            w.WriteNumber(name, number);
-        }
-    }
-
-    private static void OptionalNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, long? value)
-    {
-        if (value is { } number)
-        {
-            w.WriteNumber(name, number);
         }
     }
 

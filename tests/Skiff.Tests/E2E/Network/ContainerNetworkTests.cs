@@ -204,43 +204,17 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
 
     /// <summary>pasta processes whose command line contains <paramref name="text"/>.</summary>
     private static List<int> PastaProcessesNaming(string text) =>
-        ProcessesWhere(cmdline => cmdline.Contains("pasta\0", StringComparison.Ordinal) && cmdline.Contains(text, StringComparison.Ordinal));
+        ProcessTable.Where(cmdline => cmdline.Contains("pasta\0", StringComparison.Ordinal) && cmdline.Contains(text, StringComparison.Ordinal));
 
     /// <summary>
     /// pasta and slirp4netns processes (and skiff's port forwarders, if asked) whose command line names this
     /// container (pid file, netns or socket path).
     /// </summary>
     private static List<int> HelperProcesses(string containerId, bool includeForwarder = false) =>
-        ProcessesWhere(cmdline =>
+        ProcessTable.Where(cmdline =>
             (cmdline.StartsWith("pasta", StringComparison.Ordinal) || cmdline.Contains("/pasta\0", StringComparison.Ordinal) || cmdline.Contains("slirp4netns\0", StringComparison.Ordinal)
                 || (includeForwarder && cmdline.Contains("\0__port-forward\0", StringComparison.Ordinal)))
             && cmdline.Contains(containerId[..16], StringComparison.Ordinal));
-
-    /// <summary>The processes whose NUL-separated command line <paramref name="matches"/> says yes to.</summary>
-    private static List<int> ProcessesWhere(Func<string, bool> matches)
-    {
-        var found = new List<int>();
-        foreach (string directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (matches(File.ReadAllText(Path.Combine(directory, "cmdline"))))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return found;
-    }
 
     private static int FreePort() => PortSpecParser.AllocateHostPorts([new PortMapping("127.0.0.1", 0, 1, PortProtocol.Tcp)])[0].HostPort;
 

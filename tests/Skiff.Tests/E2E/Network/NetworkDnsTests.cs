@@ -30,11 +30,11 @@ public sealed class NetworkDnsTests(ITestOutputHelper output)
         Assert.Equal("true\n", (await skiff.RunAsync("network", "inspect", "--format", "{{.DNSEnabled}}", network)).AssertSuccess().Stdout);
         string gateway = (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{.Gateway}}{{end}}", network)).AssertSuccess().Stdout.Trim();
         string server = $"__dns\0{gateway}\0{Path.Combine(skiff.Sandbox.RunRoot, "networks", network)}.dns\0";
-        Assert.Empty(ProcessesMentioning(server));
+        Assert.Empty(ProcessTable.Mentioning(server));
 
         string web = (await skiff.RunAsync("run", "-d", "--name", "web", "--network", network, "--network-alias", "www", "busybox",
             "sh", "-c", "mkdir /www && echo hello by name > /www/i.txt && exec httpd -f -p 8080 -h /www")).AssertSuccess().Stdout.Trim();
-        Assert.Single(ProcessesMentioning(server));
+        Assert.Single(ProcessTable.Mentioning(server));
         string address = await AddressAsync(skiff, "web", network);
 
         string resolv = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "cat", "/etc/resolv.conf")).AssertSuccess().Stdout;
@@ -57,10 +57,10 @@ public sealed class NetworkDnsTests(ITestOutputHelper output)
         ProcessResult gone = await skiff.RunAsync("exec", "web", "nslookup", "late." + "dns.podman");
         Assert.NotEqual(0, gone.ExitCode);
         Assert.DoesNotContain(lateAddress, gone.Stdout);
-        Assert.Single(ProcessesMentioning(server));
+        Assert.Single(ProcessTable.Mentioning(server));
 
         (await skiff.RunAsync("rm", "-f", "web")).AssertSuccess();
-        Assert.Empty(ProcessesMentioning(server));
+        Assert.Empty(ProcessTable.Mentioning(server));
         Assert.Equal(network + "\n", (await skiff.RunAsync("network", "rm", network)).AssertSuccess().Stdout);
     }
 
@@ -99,8 +99,8 @@ public sealed class NetworkDnsTests(ITestOutputHelper output)
             Assert.Contains("nameserver 169.254.1.1\n", plain.Stdout);
         }
 
-        Assert.Empty(ProcessesMentioning("__dns\0" + gateway + "\0"));
-        Assert.DoesNotContain(ProcessesMentioning(Path.Combine(skiff.Sandbox.RunRoot, "networks") + "/"), p => CommandLine(p).Contains("__dns\0", StringComparison.Ordinal));
+        Assert.Empty(ProcessTable.Mentioning("__dns\0" + gateway + "\0"));
+        Assert.DoesNotContain(ProcessTable.Mentioning(Path.Combine(skiff.Sandbox.RunRoot, "networks") + "/"), p => ProcessTable.CommandLine(p).Contains("__dns\0", StringComparison.Ordinal));
         (await skiff.RunAsync("network", "rm", network, off)).AssertSuccess();
     }
 
@@ -166,42 +166,5 @@ public sealed class NetworkDnsTests(ITestOutputHelper output)
         }
 
         throw new InvalidOperationException("the host has no default route");
-    }
-
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static List<int> ProcessesMentioning(string text)
-    {
-        var found = new List<int>();
-        foreach (string directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(text, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return found;
     }
 }

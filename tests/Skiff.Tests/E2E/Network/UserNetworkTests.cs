@@ -89,9 +89,9 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "--network", network, "-p", "127.0.0.1:5353:53/udp", "busybox", "true")).AssertError(125, "only TCP");
         // This container's forwarder only: other tests (and other users of the machine) run forwarders of their own.
         string forwarder = $"__port-forward\0/proc/{(await skiff.RunAsync("inspect", "--format", "{{.State.Pid}}", "pub")).AssertSuccess().Stdout.Trim()}/ns/net\0";
-        Assert.NotEmpty(ProcessesMentioning(forwarder));
+        Assert.NotEmpty(ProcessTable.Mentioning(forwarder));
         (await skiff.RunAsync("rm", "-f", "pub")).AssertSuccess();
-        Assert.Empty(ProcessesMentioning(forwarder));
+        Assert.Empty(ProcessTable.Mentioning(forwarder));
 
         int? holder = rootless ? HolderPid(skiff) : null;
         if (rootless)
@@ -107,7 +107,7 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         if (rootless)
         {
             Assert.False(Runs(holder!.Value), "the rootless network namespace's holder still runs");
-            Assert.Empty(ProcessesMentioning(skiff.Sandbox.RunRoot));
+            Assert.Empty(ProcessTable.Mentioning(skiff.Sandbox.RunRoot));
         }
         else
         {
@@ -159,31 +159,6 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         {
             return false;
         }
-    }
-
-    private static List<int> ProcessesMentioning(string text)
-    {
-        var found = new List<int>();
-        foreach (string directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(text, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return found;
     }
 
     private static async Task<string> FetchAsync(int port, string path)
