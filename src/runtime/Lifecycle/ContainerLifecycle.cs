@@ -95,7 +95,9 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             WaitForContainer(state, TimeSpan.FromSeconds(30));
         }
 
-        return WaitForRecord(id);
+        ContainerState recorded = WaitForRecord(id);
+        WaitForCleanup(id);
+        return recorded;
     }
 
     public void Kill(string id, int signal)
@@ -220,6 +222,28 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         }
 
         return Store.Exists(id) ? Observe(id) : state with { Status = ContainerStatus.Exited };
+    }
+
+    /// <summary>
+    /// The monitor records the exit first (so `run` returns at once) and then, still holding the container's lock,
+    /// deletes the runtime state, removes the cgroups and unmounts the root. `stop` returns after that, as docker's
+    /// does: whoever looks right after finds the container's resources gone.
+    /// </summary>
+    private void WaitForCleanup(string id)
+    {
+        try
+        {
+            if (Store.Exists(id))
+            {
+                using (Store.Lock(id))
+                {
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SkiffException)
+        {
+            // Removed meanwhile (--rm, rm -f): nothing of it is left to wait for.
+        }
     }
 
     private void DeleteRuntimeState(string id)
