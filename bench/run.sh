@@ -14,12 +14,11 @@
 # - With the default network, skiff's container is on pasta, so the equivalent crun run is on pasta too
 #   ("crun+pasta", bench/crun-in-pasta.sh: a namespace file, pasta with skiff's options, then crun joins
 #   it); the 2 x crun target is judged against that. Plain crun (loopback only) is printed beside it for
-#   reference. PASTA picks the pasta binary (default: the one in PATH).
+#   reference. Its pasta is the one skiff runs (find_skiff_pasta); PASTA=PATH overrides it.
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-20}
 MODES=${MODES:-root rootless}
 NETWORKS=${NETWORKS:-default none}
-PASTA=${PASTA:-$(command -v pasta || true)}
 
 require_root
 require_tools hyperfine jq busybox
@@ -149,6 +148,7 @@ bench_mode() {
 
 # skiff's default network is pasta: which one (its helper directory's build, else the system's) matters.
 find_skiff_pasta --root "$work/info-root" --runroot "$work/info-run"
+PASTA=${PASTA:-$pasta_bin}
 for mode in $MODES; do
     bench_mode "$mode"
 done
