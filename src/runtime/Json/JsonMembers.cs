@@ -41,4 +41,20 @@ internal static class JsonMembers
             w.WriteNumber(name, number);
         }
     }
+
+    /// <summary>The items of an array the writer has started; a null item is written as JSON null, as the generated contracts do.</summary>
+    internal static void WriteItems<T>(this Utf8JsonWriter w, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> item)
+    {
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is { } value)
+            {
+                item(w, value);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+    }
 }

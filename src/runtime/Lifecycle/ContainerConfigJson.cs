@@ -487,17 +487,7 @@ public static class ContainerConfigJson
         }
 
         w.WriteStartArray(name);
-        foreach (T value in items)
-        {
-            if (value is null)
-            {
-                w.WriteNullValue();
-            }
-            else
-            {
-                item(w, value);
-            }
-        }
+        w.WriteItems(items, item);
 
         w.WriteEndArray();
     }

@@ -362,17 +362,7 @@ public static class SpecJsonWriter
         }
 
         w.WriteStartArray();
-        foreach (T value in items)
-        {
-            if (value is null)
-            {
-                w.WriteNullValue();
-            }
-            else
-            {
-                item(w, value);
-            }
-        }
+        w.WriteItems(items, item);
 
         w.WriteEndArray();
     }
