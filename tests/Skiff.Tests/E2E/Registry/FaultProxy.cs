@@ -153,7 +153,9 @@ internal sealed class FaultProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
-        listener.Stop();
+        // Close alone (it stops too): .NET's managed HttpListener unbinds the port on Stop, and a Close after
+        // that binds it again for a moment to remove the prefixes, failing with "Address already in use" when
+        // another test took the port meanwhile (seen in CI).
         listener.Close();
         try
         {
