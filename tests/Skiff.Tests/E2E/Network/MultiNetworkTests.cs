@@ -14,13 +14,8 @@ namespace Skiff.Tests.E2E.Network;
 [Collection(UserNetworkCollection.Name)]
 public sealed class MultiNetworkTests(ITestOutputHelper output)
 {
-    private const string Serve = "mkdir -p /www && echo hello from $(hostname) > /www/i.txt && exec httpd -f -p 80 -h /www";
-
     /// <summary>One fetch, no retries. (This static busybox's wget crashes with -T.)</summary>
     private const string FetchOnce = "exec wget -qO- http://$0/i.txt";
-
-    /// <summary>httpd may still be starting after run -d returned: retries for a while.</summary>
-    private const string Fetch = "for i in $(seq 50); do wget -qO- http://$0/i.txt && exit 0; sleep 0.1; done; exit 1";
 
     [Theory, RootAndRootless]
     public async Task A_container_on_two_networks_reaches_a_peer_on_each_by_name_and_address(bool rootless)
@@ -31,8 +26,8 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
         string back = "back" + Guid.NewGuid().ToString("N")[..6];
         (await skiff.RunAsync("network", "create", front)).AssertSuccess();
         (await skiff.RunAsync("network", "create", "--internal", back)).AssertSuccess();
-        (await skiff.RunAsync("run", "-d", "--name", "web", "--hostname", "web", "--network", front, "busybox", "sh", "-c", Serve)).AssertSuccess();
-        (await skiff.RunAsync("run", "-d", "--name", "db", "--hostname", "db", "--network", back, "busybox", "sh", "-c", Serve)).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "web", "--hostname", "web", "--network", front, "busybox", "sh", "-c", PeerScripts.Serve)).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "db", "--hostname", "db", "--network", back, "busybox", "sh", "-c", PeerScripts.Serve)).AssertSuccess();
 
         // Repeated flags; the alias applies on both networks.
         string app = (await skiff.RunAsync("run", "-d", "--name", "app", "--network", front, "--network", back, "--network-alias", "api", "busybox", "sleep", "300")).AssertSuccess().Stdout.Trim();
@@ -52,10 +47,10 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
         Assert.Contains("dev eth0", (await skiff.RunAsync("exec", "app", "ip", "route", "show", "default")).AssertSuccess().Stdout);
 
         // A peer on each network, by name and by address.
-        Assert.Equal("hello from web\n", (await skiff.RunAsync("exec", "app", "sh", "-c", Fetch, "web")).AssertSuccess().Stdout);
-        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", Fetch, "db")).AssertSuccess().Stdout);
+        Assert.Equal("hello from web\n", (await skiff.RunAsync("exec", "app", "sh", "-c", PeerScripts.Fetch, "web")).AssertSuccess().Stdout);
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", PeerScripts.Fetch, "db")).AssertSuccess().Stdout);
         string dbAddress = Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "db")).GetProperty(back).GetProperty("IPAddress").GetString()!;
-        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", Fetch, dbAddress)).AssertSuccess().Stdout);
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("exec", "app", "sh", "-c", PeerScripts.Fetch, dbAddress)).AssertSuccess().Stdout);
 
         // Each peer finds app by its address on their shared network, and by its alias there; web and db do not see each other.
         Assert.Contains($"{onFront}\tapp api {app[..12]}", (await skiff.RunAsync("exec", "web", "cat", "/etc/hosts")).AssertSuccess().Stdout);
@@ -87,10 +82,10 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
         string back = "back" + Guid.NewGuid().ToString("N")[..6];
         (await skiff.RunAsync("network", "create", front)).AssertSuccess();
         (await skiff.RunAsync("network", "create", back)).AssertSuccess();
-        (await skiff.RunAsync("run", "-d", "--name", "db", "--hostname", "db", "--network", back, "busybox", "sh", "-c", Serve)).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "db", "--hostname", "db", "--network", back, "busybox", "sh", "-c", PeerScripts.Serve)).AssertSuccess();
         string app = (await skiff.RunAsync("run", "-d", "--name", "app", "--network", front, "busybox", "sleep", "300")).AssertSuccess().Stdout.Trim();
         // db serves (seen from a container of its own network) before app tries.
-        Assert.Equal("hello from db\n", (await skiff.RunAsync("run", "--rm", "--network", back, "busybox", "sh", "-c", Fetch, "db")).AssertSuccess().Stdout);
+        Assert.Equal("hello from db\n", (await skiff.RunAsync("run", "--rm", "--network", back, "busybox", "sh", "-c", PeerScripts.Fetch, "db")).AssertSuccess().Stdout);
         // As root the host routes between bridges (as podman's), so the test is by name: app does not know db yet.
         Assert.NotEqual(0, (await skiff.RunAsync("exec", "app", "sh", "-c", FetchOnce, "db")).ExitCode);
 

@@ -13,10 +13,6 @@ namespace Skiff.Tests.E2E.Network;
 [Collection(UserNetworkCollection.Name)]
 public sealed class NetworkConnectTests(ITestOutputHelper output)
 {
-    private const string Fetch = "for i in $(seq 50); do wget -qO- http://$0/i.txt && exit 0; sleep 0.1; done; exit 1";
-
-    private const string Serve = "mkdir -p /www && echo hello from $(hostname) > /www/i.txt && exec httpd -f -p 80 -h /www";
-
     [Theory, RootAndRootless]
     public async Task A_stopped_container_joins_a_network_at_its_next_start(bool rootless)
     {
@@ -26,7 +22,7 @@ public sealed class NetworkConnectTests(ITestOutputHelper output)
         (await skiff.RunAsync("network", "create", network)).AssertSuccess();
 
         // Created with the default network, connected before its first start.
-        (await skiff.RunAsync("create", "--name", "api", "--hostname", "api", "busybox", "sh", "-c", Serve)).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "api", "--hostname", "api", "busybox", "sh", "-c", PeerScripts.Serve)).AssertSuccess();
         Assert.Empty((await skiff.RunAsync("network", "connect", "--alias", "backend", network, "api")).AssertSuccess().Stdout);
         // Connecting again is not an error (podman).
         (await skiff.RunAsync("network", "connect", network, "api")).AssertSuccess();
@@ -38,7 +34,7 @@ public sealed class NetworkConnectTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "-d", "--name", "client", "--network", network, "busybox", "sleep", "300")).AssertSuccess();
         foreach (string name in new[] { "api", "backend" })
         {
-            Assert.Equal("hello from api\n", (await skiff.RunAsync("exec", "client", "sh", "-c", Fetch, name)).AssertSuccess().Stdout);
+            Assert.Equal("hello from api\n", (await skiff.RunAsync("exec", "client", "sh", "-c", PeerScripts.Fetch, name)).AssertSuccess().Stdout);
         }
 
         // Stopped, the client is disconnected and connected again with a static address; the server reaches it by name.

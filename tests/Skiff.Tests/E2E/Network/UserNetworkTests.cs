@@ -54,8 +54,7 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         Assert.Equal(24, entry.GetProperty("IPPrefixLen").GetInt32());
         Assert.Contains("www", entry.GetProperty("Aliases").EnumerateArray().Select(a => a.GetString()));
 
-        // httpd may still be starting after run -d returned: the client retries for a while.
-        const string fetch = "for i in $(seq 50); do wget -qO- http://$0/i.txt && exit 0; sleep 0.1; done; exit 1";
+        const string fetch = PeerScripts.Fetch;
         foreach (string name in new[] { "web", "www" })
         {
             ProcessResult fetched = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", fetch, name)).AssertSuccess();
