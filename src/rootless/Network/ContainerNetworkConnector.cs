@@ -140,7 +140,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         if (mode.Kind == NetworkKind.Pasta)
         {
-            (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = LoopbackPortRouting.Split(config.Ports);
+            (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = PastaPortRouting.Split(config.Ports);
             if (!CompleteEarly(config.Id))
             {
                 StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
@@ -148,7 +148,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
             if (forwarded.Count > 0)
             {
-                forwarderPid = PortForwarderProcess.Start(netns, LoopbackPortRouting.ContainerTarget, forwarded);
+                forwarderPid = PortForwarderProcess.Start(netns, ClientAddressDialer.Name, forwarded);
                 unrecorded |= !HelperRecord.TryWrite(ForwarderRecord(config.Id), forwarderPid);
             }
         }
@@ -263,7 +263,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         early = null;
         if (mode.Kind == NetworkKind.Pasta)
         {
-            IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(LoopbackPortRouting.Split(config.Ports).Pasta);
+            IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(PastaPortRouting.Split(config.Ports).Pasta);
             if (candidate.Signature == EarlyPasta.SignatureOf(PastaOptionsFor(mode, ports, string.Empty)))
             {
                 string netns = NetworkNamespaceFile.PathFor(store, config.Id);
@@ -452,7 +452,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     private static bool PastaMayHoldPorts(ContainerConfig config)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
-        return mode.Kind != NetworkKind.Pasta || LoopbackPortRouting.PastaMayListen(mode.Options, config.Ports);
+        return mode.Kind != NetworkKind.Pasta || PastaPortRouting.PastaMayListen(mode.Options, config.Ports);
     }
 
     /// <summary>Stops an early pasta no container uses: nothing listens on host ports, so nothing waits for its exit.</summary>
