@@ -44,7 +44,7 @@ public sealed class PublishedPortClientAddressTests(ITestOutputHelper output)
             ProcessResult seen = await RetryAsync(() => remote.RunAsync("busybox", "wget", "-q", "-O", "-", url + "/cgi-bin/addr"));
             Assert.Equal($"[::ffff:{remote.ClientAddress}]\n", seen.Stdout);
 
-            string sum = (await remote.RunAsync("busybox", "wget", "-q", "-O", "-", url + "/sum")).AssertSuccess().Stdout;
+            string sum = (await remote.RunAsync("busybox", "wget", "-O", "-", url + "/sum")).AssertSuccess().Stdout;
             ProcessResult blob = (await remote.RunAsync("sh", "-c", "busybox wget -q -O - \"$0\" | sha256sum | cut -d' ' -f1", url + "/blob")).AssertSuccess();
             Assert.Equal(sum, blob.Stdout);
 
