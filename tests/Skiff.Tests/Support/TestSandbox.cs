@@ -116,6 +116,7 @@ public sealed class TestSandbox : IDisposable
             StopUserNamespaceHolder();
             if (TestEnvironment.IsRoot)
             {
+                RemoveNetworks();
                 UnmountEverythingUnder(Path);
                 Run("rm", "-rf", "--one-file-system", Path);
             }
@@ -134,6 +135,24 @@ public sealed class TestSandbox : IDisposable
         catch (Exception)
         {
             // Cleanup is best effort: a leftover directory in /tmp must not turn a passing test red.
+        }
+    }
+
+    /// <summary>
+    /// A root store's networks own bridges (and DNS servers) in the host's namespace, which deleting the store
+    /// would leave behind: a test that ends without `network rm` has skiff remove them.
+    /// </summary>
+    private void RemoveNetworks()
+    {
+        string networks = System.IO.Path.Combine(StorageRoot, "networks");
+        if (Rootless || !Directory.Exists(networks) || !Directory.EnumerateFiles(networks, "*.json").Any() || !File.Exists(TestEnvironment.SkiffBinary))
+        {
+            return;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(networks, "*.json"))
+        {
+            Run(TestEnvironment.SkiffBinary, "--root", StorageRoot, "--runroot", RunRoot, "network", "rm", "-f", System.IO.Path.GetFileNameWithoutExtension(file));
         }
     }
 
