@@ -209,7 +209,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
 
     private void StartForwarder(ContainerConfig config, NetworkEndpoint endpoint, int pid)
     {
-        forwarderPid = PortForwarderProcess.Start(NamespaceOf(pid), endpoint.IPAddress, config.Ports);
+        forwarderPid = PortForwarderProcess.Start(NamespaceOf(pid), ClientAddressDialer.ArgumentFor(endpoint.IPAddress, endpoint.Gateway), config.Ports);
         unrecorded = !HelperRecord.TryWrite(ForwarderRecord(config.Id), forwarderPid);
     }
 

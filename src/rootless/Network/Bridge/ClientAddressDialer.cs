@@ -4,15 +4,18 @@ using System.Net.Sockets;
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
-/// Connects forwarded clients to a pasta-connected container the way pasta shows them, without pasta's
-/// user-space copy through its tap device: a client on the host's loopback is connected to the container's
-/// 127.0.0.1 (pasta splices those there too), any other client to the container's own address from the
-/// client's own address and port (a transparent socket; <see cref="ClientAddressRoute"/> brings the replies
-/// back), so the container sees the real client, and a service bound to the container's loopback stays out
-/// of reach from elsewhere, as with pasta.
+/// Connects forwarded clients so that the container sees them, not the forwarder. On pasta (no fixed target),
+/// as pasta shows them without pasta's user-space copy through its tap device: a client on the host's
+/// loopback is connected to the container's 127.0.0.1 (pasta splices those there too), any other client to
+/// the container's own address from the client's own address and port (a transparent socket;
+/// <see cref="ClientAddressRoute"/> brings the replies back), so a service bound to the container's loopback
+/// stays out of reach from elsewhere. On a user-defined network (a fixed target, the container's address
+/// there), as podman's kernel bridge as root shows them: other clients with their address, clients on the
+/// host's loopback from the network's gateway.
 /// </summary>
-public sealed class ClientAddressDialer(ClientAddressRoute route) : IUpstreamDialer
+public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? target = null, IPAddress? gateway = null)
 {
+    /// <summary>The forwarder's argument for pasta; <c>client=TARGET/GATEWAY</c> for a user-defined network.</summary>
     public const string Name = "client";
 
     private const int SolIp = 0;
@@ -25,14 +28,37 @@ public sealed class ClientAddressDialer(ClientAddressRoute route) : IUpstreamDia
 
     private IPAddress? _containerAddress;
 
-    public string Argument => Name;
+    /// <summary>The forwarder's argument for a container at <paramref name="address"/> on a user-defined network with <paramref name="networkGateway"/>.</summary>
+    public static string ArgumentFor(string address, string networkGateway) => $"{Name}={address}/{networkGateway}";
 
+    /// <summary>The dialer an argument names, or null when it names none.</summary>
+    public static ClientAddressDialer? Parse(string argument, Func<ClientAddressRoute> route)
+    {
+        if (argument == Name)
+        {
+            return new ClientAddressDialer(route());
+        }
+
+        string[] addresses = argument.StartsWith(Name + "=", StringComparison.Ordinal) ? argument[(Name.Length + 1)..].Split('/') : [];
+        return addresses.Length == 2 && IPAddress.TryParse(addresses[0], out IPAddress? fixedTarget) && IPAddress.TryParse(addresses[1], out IPAddress? source)
+            ? new ClientAddressDialer(route(), fixedTarget, source)
+            : null;
+    }
+
+    /// <summary>Sets up the namespace before the first connection; the calling thread must already be in it.</summary>
     public void PrepareNamespace(string netnsPath) => route.Install(netnsPath);
 
+    /// <summary>
+    /// A connected socket to <paramref name="containerPort"/> for the client at <paramref name="client"/>, made
+    /// on the calling thread, which is in the container's network namespace.
+    /// </summary>
+    /// <exception cref="SocketException">The container does not accept the connection.</exception>
     public Socket Connect(IPEndPoint client, int containerPort)
     {
         IPAddress address = client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address;
-        IPAddress? container = address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address) ? ContainerAddress() : null;
+        bool local = address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(address);
+        // On pasta a local client goes to the container's loopback, as a plain connection from there.
+        IPAddress? container = target ?? (local ? null : ContainerAddress());
         var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -44,14 +70,21 @@ public sealed class ClientAddressDialer(ClientAddressRoute route) : IUpstreamDia
 
             upstream.SetRawSocketOption(SolIp, IpTransparent, Int(1));
             upstream.SetRawSocketOption(SolSocket, SoMark, Int(ClientAddressRoute.Mark));
-            try
+            if (local && gateway is not null)
             {
-                upstream.Bind(new IPEndPoint(address, client.Port));
+                upstream.Bind(new IPEndPoint(gateway, 0));
             }
-            catch (SocketException)
+            else
             {
-                // The client's port is taken there (the container's own address, or a connection still in TIME_WAIT).
-                upstream.Bind(new IPEndPoint(address, 0));
+                try
+                {
+                    upstream.Bind(new IPEndPoint(address, client.Port));
+                }
+                catch (SocketException)
+                {
+                    // The client's port is taken there (the container's own address, or a connection still in TIME_WAIT).
+                    upstream.Bind(new IPEndPoint(address, 0));
+                }
             }
 
             upstream.Connect(new IPEndPoint(container, containerPort));

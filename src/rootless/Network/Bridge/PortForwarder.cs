@@ -16,28 +16,30 @@ namespace Skiff.Rootless.Network.Bridge;
 /// its monitor; podman's rootlessport plays this part): those of a container on a user-defined network, and
 /// the IPv4 ones of a pasta-connected container. It listens on the host ports in the host's network
 /// namespace, then moves its main thread into the container's namespace, where the dialer connects each
-/// accepted client to the container (<see cref="FixedAddressDialer"/>: user networks, the container sees its
-/// gateway; <see cref="ClientAddressDialer"/>: pasta, the container sees the client); the bytes are spliced
+/// accepted client to the container (<see cref="ClientAddressDialer"/>: the container sees the client as pasta
+/// or podman's kernel bridge would show it); the bytes are spliced
 /// both ways. The same for root and rootless (rootless it runs as root in the user namespace that owns the
 /// container's namespace).
 /// </summary>
-public sealed class PortForwarder(string netnsPath, IUpstreamDialer dialer, IReadOnlyList<PublishedPort> ports)
+public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, IReadOnlyList<PublishedPort> ports)
 {
     public const string Verb = "__port-forward";
 
     /// <summary>fd on which the forwarder reports "ok" once it listens, or the reason it cannot.</summary>
     public const int ReadyFd = 3;
 
-    /// <summary>The forwarder's argv; <paramref name="target"/> is an address of the container or <see cref="ClientAddressDialer.Name"/>.</summary>
+    /// <summary>The forwarder's argv; <paramref name="target"/> names the dialer (<see cref="ClientAddressDialer.Name"/>, <see cref="ClientAddressDialer.ArgumentFor"/>).</summary>
     public static IReadOnlyList<string> BuildArguments(string netnsPath, string target, IEnumerable<PublishedPort> ports) =>
         [Verb, netnsPath, target, .. ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.HostIp}|{p.HostPort}|{p.ContainerPort}"))];
 
     public static PortForwarder Parse(IReadOnlyList<string> args)
     {
-        IPAddress? target = null;
-        if (args.Count < 3 || args[0] != Verb || (args[2] != ClientAddressDialer.Name && !IPAddress.TryParse(args[2], out target)))
+        ClientAddressDialer? dialer = args.Count >= 3 && args[0] == Verb
+            ? ClientAddressDialer.Parse(args[2], () => new ClientAddressRoute(new ProcessRunner(), BridgeTools.Find()))
+            : null;
+        if (dialer is null)
         {
-            throw SkiffException.InvalidArgument($"usage: skiff {Verb} NETNS ADDRESS|{ClientAddressDialer.Name} HOSTIP|HOSTPORT|PORT...");
+            throw SkiffException.InvalidArgument($"usage: skiff {Verb} NETNS {ClientAddressDialer.Name}[=ADDRESS/GATEWAY] HOSTIP|HOSTPORT|PORT...");
         }
 
         var ports = new List<PublishedPort>();
@@ -53,9 +55,6 @@ public sealed class PortForwarder(string netnsPath, IUpstreamDialer dialer, IRea
             ports.Add(new PublishedPort { HostIp = f[0], HostPort = hostPort, ContainerPort = containerPort, Protocol = "tcp" });
         }
 
-        IUpstreamDialer dialer = target is null
-            ? new ClientAddressDialer(new ClientAddressRoute(new ProcessRunner(), BridgeTools.Find()))
-            : new FixedAddressDialer(target);
         return new PortForwarder(args[1], dialer, ports);
     }
 

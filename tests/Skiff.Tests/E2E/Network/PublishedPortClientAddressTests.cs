@@ -64,6 +64,39 @@ public sealed class PublishedPortClientAddressTests(ITestOutputHelper output)
         Assert.DoesNotContain(ProcessTable.CommandLinesMentioning("__port-forward"), c => c.Contains($"|{Num(web)}|80", StringComparison.Ordinal));
     }
 
+    [Theory, RootAndRootless]
+    public async Task A_container_on_a_user_network_sees_remote_clients_and_the_gateway_for_local_ones(bool rootless)
+    {
+        // As podman's kernel bridge shows them as root: NAT keeps a remote client's address, and a client on the
+        // host's loopback comes from the network's gateway.
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        await using RemoteClientNamespace remote = await RemoteClientNamespace.CreateAsync(output);
+        string network = "net" + Guid.NewGuid().ToString("N")[..8];
+        (await skiff.RunAsync("network", "create", network)).AssertSuccess();
+        int web = FreePort();
+        try
+        {
+            (await skiff.RunAsync("run", "-d", "--name", "addr", "--network", network, "-p", $"{Num(web)}:80", "busybox", "sh", "-c", Serve)).AssertSuccess();
+            string gateway = (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{.Gateway}}{{end}}", network)).AssertSuccess().Stdout.Trim();
+
+            string url = $"http://{remote.HostAddress}:{Num(web)}";
+            ProcessResult seen = await RetryAsync(() => remote.RunAsync("busybox", "wget", "-q", "-O", "-", url + "/cgi-bin/addr"));
+            Assert.Equal($"[::ffff:{remote.ClientAddress}]\n", seen.Stdout);
+            string sum = (await remote.RunAsync("busybox", "wget", "-O", "-", url + "/sum")).AssertSuccess().Stdout;
+            ProcessResult blob = (await remote.RunAsync("sh", "-c", "busybox wget -q -O - \"$0\" | sha256sum | cut -d' ' -f1", url + "/blob")).AssertSuccess();
+            Assert.Equal(sum, blob.Stdout);
+
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            Assert.Equal($"[::ffff:{gateway}]\n", await client.GetStringAsync($"http://127.0.0.1:{Num(web)}/cgi-bin/addr"));
+        }
+        finally
+        {
+            await skiff.RunAsync("rm", "-f", "addr");
+            await skiff.RunAsync("network", "rm", network);
+        }
+    }
+
     private static async Task<ProcessResult> RetryAsync(Func<Task<ProcessResult>> attempt)
     {
         // The server may not be listening yet.

@@ -66,4 +66,17 @@ public class PastaPortRoutingTests
         Assert.True(PastaPortRouting.PastaMayListen([], [Port("::1", 8080, 80)]));
         Assert.True(PastaPortRouting.PastaMayListen(["-t", "8080"], []));
     }
+
+    [Theory]
+    [InlineData("client", true)]
+    [InlineData("client=10.89.0.2/10.89.0.1", true)]
+    [InlineData("10.89.0.2", false)]
+    [InlineData("client=10.89.0.2", false)]
+    [InlineData("client=10.89.0.2/gateway", false)]
+    [InlineData("clients", false)]
+    public void The_forwarder_names_its_dialer_by_argument(string argument, bool valid)
+    {
+        Assert.Equal(valid, ClientAddressDialer.Parse(argument, () => new ClientAddressRoute(new Skiff.Core.Processes.ProcessRunner(), BridgeTools.Find())) is not null);
+        Assert.Equal("client=10.89.0.2/10.89.0.1", ClientAddressDialer.ArgumentFor("10.89.0.2", "10.89.0.1"));
+    }
 }
