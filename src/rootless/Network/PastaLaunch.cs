@@ -11,7 +11,7 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public sealed record PastaLaunch(string Executable, string Name)
 {
-    public static PastaLaunch For(string pasta) => For(pasta, Avx2.IsSupported);
+    public static PastaLaunch For(string pasta) => For(pasta, CpuHasAvx2());
 
     /// <param name="pasta">The pasta found (<see cref="NetworkHelpers.Pasta"/>).</param>
     /// <param name="avx2">Whether the CPU (and the kernel) support AVX2, as pasta checks with __builtin_cpu_supports.</param>
@@ -33,5 +33,29 @@ public sealed record PastaLaunch(string Executable, string Name)
         {
             return new PastaLaunch(pasta, pasta);
         }
+    }
+
+    /// <summary>
+    /// CPUID's AVX2 bit, with AVX and OSXSAVE (the kernel enabled XSAVE; Linux then enables the AVX state of a
+    /// CPU that has AVX). Not Avx2.IsSupported: NativeAOT compiles that to false for its x64 baseline.
+    /// </summary>
+    private static bool CpuHasAvx2()
+    {
+        if (!X86Base.IsSupported)
+        {
+            return false;
+        }
+
+        const int OsXsave = 1 << 27;
+        const int AvxBit = 1 << 28;
+        const int Avx2Bit = 1 << 5;
+        (_, _, int features, _) = X86Base.CpuId(1, 0);
+        if ((features & (OsXsave | AvxBit)) != (OsXsave | AvxBit))
+        {
+            return false;
+        }
+
+        (_, int extended, _, _) = X86Base.CpuId(7, 0);
+        return (extended & Avx2Bit) != 0;
     }
 }
