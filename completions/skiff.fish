@@ -35,7 +35,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
@@ -63,7 +63,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -81,7 +81,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -187,7 +187,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -428,6 +428,8 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l mount -d 'Attach a f
 complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
+complete -c skiff -n '__skiff_is skiff_container_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_container_create' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
@@ -616,6 +618,8 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l mount -d 'Attach a file
 complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
+complete -c skiff -n '__skiff_is skiff_container_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_container_run' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
@@ -759,6 +763,8 @@ complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem 
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
+complete -c skiff -n '__skiff_is skiff_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_create' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f
@@ -1399,6 +1405,8 @@ complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mou
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
+complete -c skiff -n '__skiff_is skiff_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'
 complete -c skiff -n '__skiff_is skiff_run' -l publish -s p -d 'Publish a container\'s port, or a range of ports, to the host ([IP:][HOSTPORT:]CONTAINERPORT[/PROTOCOL])' -r -f

@@ -16,6 +16,9 @@ public static class ExitCodes
     /// <summary>The contained command cannot be found.</summary>
     public const int CommandNotFound = 127;
 
+    /// <summary>podman's exec when its attached session cannot be created (the container is not running).</summary>
+    public const int ExecSessionFailed = 255;
+
     public static int For(ErrorKind kind) => kind switch
     {
         ErrorKind.CannotExecute => CannotExecute,

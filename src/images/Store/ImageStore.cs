@@ -116,6 +116,26 @@ public sealed class ImageStore
         return true;
     }
 
+    /// <summary>
+    /// The name of <paramref name="record"/> that <paramref name="nameOrId"/> (which resolved to it) stands for,
+    /// as podman records it for a container: <c>busybox</c> is <c>localhost/busybox:latest</c>, an id is the
+    /// image's first name; null for a digest reference or an image without names.
+    /// </summary>
+    public static string? ResolvedName(ImageRecord record, string nameOrId)
+    {
+        if (!ImageReference.TryParse(nameOrId, out ImageReference? reference, out _))
+        {
+            return record.Names.FirstOrDefault();
+        }
+
+        if (reference.Digest is not null)
+        {
+            return null;
+        }
+
+        return record.Names.FirstOrDefault(n => NameMatches([n], reference)) ?? record.Names.FirstOrDefault();
+    }
+
     private static bool NameMatches(IEnumerable<string> names, ImageReference reference)
     {
         string tag = reference.TagOrDefault ?? ImageReference.DefaultTag;

@@ -95,13 +95,6 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add((JsonNode)Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
         }
 
-        if (config.AddAccount is not null)
-        {
-            // Copies of the image's account files with the keep-id user added, written by the monitor once the root is mounted.
-            mounts.Add((JsonNode)Mount("/etc/passwd", "bind", Path.Combine(directory, "passwd"), ["bind", "rprivate"]));
-            mounts.Add((JsonNode)Mount("/etc/group", "bind", Path.Combine(directory, "group"), ["bind", "rprivate"]));
-        }
-
         for (int index = 0; index < config.Mounts.Count; index++)
         {
             ContainerMount mount = config.Mounts[index];
@@ -232,13 +225,28 @@ public sealed class BundleWriter(ContainerStore store)
 
     /// <summary>
     /// Puts the resolved user into the bundle's process (uid, gid, supplementary groups) and HOME from
-    /// the image's passwd when neither the image nor the user set it, as podman does.
+    /// the image's passwd when neither the image nor the user set it, as podman does, and bind-mounts the
+    /// account file copies <see cref="AccountFiles.Prepare"/> wrote (<paramref name="accountCopies"/>).
     /// </summary>
     /// <returns>The old config.json's second name, to delete off the start path (see <see cref="Core.Files.AtomicFile.ReplaceKeepingOld"/>).</returns>
-    public string? ApplyUser(ContainerConfig config, ContainerUser user)
+    public string? ApplyUser(ContainerConfig config, ContainerUser user, IReadOnlyList<string>? accountCopies = null)
     {
         string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
         JsonNode spec = JsonNode.Parse(File.ReadAllBytes(path)) ?? throw SkiffException.Internal($"{path} is empty");
+        if (accountCopies is { Count: > 0 } && spec["mounts"] is JsonArray mounts)
+        {
+            // The copies of /etc/passwd and /etc/group with the user's entries (AccountFiles), once per bundle.
+            string directory = store.Directory(config.Id);
+            foreach (string file in accountCopies)
+            {
+                string destination = "/etc/" + file;
+                if (!mounts.Any(m => m?["destination"]?.GetValue<string>() == destination))
+                {
+                    mounts.Add((JsonNode)Mount(destination, "bind", Path.Combine(directory, file), ["bind", "rprivate"]));
+                }
+            }
+        }
+
         JsonNode process = spec["process"] ?? throw SkiffException.Internal($"{path} has no process");
         process["user"] = new JsonObject
         {

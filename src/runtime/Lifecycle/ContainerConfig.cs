@@ -160,6 +160,16 @@ public sealed record ContainerConfig
     /// <summary>An account added to the container's /etc/passwd and /etc/group when the image lacks it (keep-id, as podman).</summary>
     public ContainerAccount? AddAccount { get; init; }
 
+    /// <summary>
+    /// podman's --passwd: unless false, a numeric user the image's /etc/passwd and /etc/group lack gets an
+    /// entry in the container's copies of them (and keep-id's account is added). Null (the default, and
+    /// configs written before the flag existed) means true.
+    /// </summary>
+    public bool? Passwd { get; init; }
+
+    /// <summary>podman's --passwd-entry: the template of that /etc/passwd line ($USERNAME, $UID, $GID, $NAME, $HOME).</summary>
+    public string? PasswdEntry { get; init; }
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

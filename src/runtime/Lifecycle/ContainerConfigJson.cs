@@ -155,6 +155,13 @@ public static class ContainerConfigJson
                 w.WriteEndObject();
             }
 
+            if (config.Passwd is bool passwd)
+            {
+                w.WriteBoolean("passwd"u8, passwd);
+            }
+
+            w.WriteOptionalString("passwdEntry"u8, config.PasswdEntry);
+
             w.WriteOptionalString("runtime"u8, config.Runtime);
             w.WriteEndObject();
         }
@@ -278,6 +285,8 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("idMappings"u8)) { c = c with { IdMappings = ObjectValue(ref r, IdMapValue) }; }
             else if (r.ValueTextEquals("rootfsOwnersShifted"u8)) { c = c with { RootfsOwnersShifted = Bool(ref r) }; }
             else if (r.ValueTextEquals("addAccount"u8)) { c = c with { AddAccount = Account(ref r) }; }
+            else if (r.ValueTextEquals("passwd"u8)) { c = c with { Passwd = OptionalBool(ref r) }; }
+            else if (r.ValueTextEquals("passwdEntry"u8)) { c = c with { PasswdEntry = String(ref r) }; }
             else if (r.ValueTextEquals("runtime"u8)) { c = c with { Runtime = String(ref r)! }; runtime = true; }
             else { Skip(ref r); }
         }
@@ -501,6 +510,21 @@ public static class ContainerConfigJson
             w.WriteNumber("size"u8, m.Size);
             w.WriteEndObject();
         });
+
+    private static bool? OptionalBool(ref Utf8JsonReader r)
+    {
+        if (r.Read() && r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        return r.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => throw Mismatch(ref r, "true, false or null"),
+        };
+    }
 
     private static void WriteMap(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyDictionary<string, string>? map)
     {

@@ -9,7 +9,8 @@ namespace Skiff.Runtime.Lifecycle;
 /// /etc/passwd and /etc/group contents (read by the caller, confined to the container's root), the way
 /// runc's user lookup does: a numeric uid without a passwd entry gets gid 0 and HOME /; without an
 /// explicit group, the user's supplementary groups are the /etc/group entries that list its name, plus the
-/// primary group when a user was given (as podman).
+/// primary group when a user was given (as podman). A user or group the image lacks is found only when the
+/// container starts, so, as podman, it fails the start like a command that cannot be run (run exits 126).
 /// </summary>
 public static class UserResolver
 {
@@ -38,7 +39,8 @@ public static class UserResolver
         else
         {
             entry = users.FirstOrDefault(u => u[0] == userPart)
-                ?? throw SkiffException.InvalidArgument(
+                ?? throw new SkiffException(
+                    ErrorKind.CannotExecute,
                     $"unable to find user {userPart}: no matching entries in passwd file",
                     "use a user the image's /etc/passwd has, or a numeric uid");
             uid = ParseId(entry[2], "uid", userPart);
@@ -105,7 +107,8 @@ public static class UserResolver
         }
 
         string[] entry = groups.FirstOrDefault(g => g[0] == group)
-            ?? throw SkiffException.InvalidArgument(
+            ?? throw new SkiffException(
+                ErrorKind.CannotExecute,
                 $"unable to find group {group}: no matching entries in group file",
                 "use a group the image's /etc/group has, or a numeric gid");
         return ParseId(entry[2], "gid", group);

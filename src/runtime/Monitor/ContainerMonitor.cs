@@ -179,18 +179,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         {
             SystemDirectoryCheck.Verify(rootfs);
             CopyUpVolumes(config, rootfs);
-            ContainerUser user;
-            if (config.AddAccount is { } account)
-            {
-                (string passwd, string group) = AccountFiles.Write(store.Directory(id), rootfs, account);
-                user = UserResolver.Resolve(config.User, config.GroupAdd, passwd, group);
-            }
-            else
-            {
-                user = ContainerUsers.Resolve(rootfs, config.User, config.GroupAdd);
-            }
-
-            if (new BundleWriter(store).ApplyUser(config, user) is { } oldBundle)
+            (string? passwd, string? group, IReadOnlyList<string> accountCopies) = AccountFiles.Prepare(store.Directory(id), rootfs, config);
+            ContainerUser user = UserResolver.Resolve(config.User, config.GroupAdd, passwd, group);
+            if (new BundleWriter(store).ApplyUser(config, user, accountCopies) is { } oldBundle)
             {
                 replacedFiles.Add(oldBundle);
             }

@@ -100,7 +100,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Id = id,
             Name = name is null ? ContainerNames.Random() : ContainerNames.Validate(name),
             Created = DateTimeOffset.UtcNow,
-            Image = image,
+            // podman's Config.Image: the full name the reference resolved to (`busybox` → `localhost/busybox:latest`).
+            Image = fromImage?.Name ?? image,
             ImageId = fromImage?.ImageId,
             RootfsPath = rootfs,
             RootfsMounts = fromImage?.RootfsMounts ?? [],
@@ -111,6 +112,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             WorkingDir = parse.GetValue(options.Workdir) ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
             User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
+            Passwd = parse.GetValue(options.Passwd) ? null : false,
+            PasswdEntry = parse.GetValue(options.PasswdEntry),
             Hostname = parse.GetValue(options.Hostname) ?? string.Empty,
             Tty = tty,
             OpenStdin = interactive,

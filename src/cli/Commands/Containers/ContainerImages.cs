@@ -55,7 +55,8 @@ public sealed class ContainerImages(CliContext context)
             defaults?.WorkingDir,
             defaults?.User is { Length: > 0 } user ? user : null,
             defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
-            defaults?.ExposedPorts?.Keys.ToList() ?? []);
+            defaults?.ExposedPorts?.Keys.ToList() ?? [],
+            ImageStore.ResolvedName(record, image));
     }
 
     /// <summary>

@@ -80,9 +80,10 @@ public static class ContainerView
             ["ID"] = noTrunc ? config.Id : ContainerIds.Short(config.Id),
             ["Image"] = config.Image,
             ["Command"] = Quote(noTrunc ? Command(config) : Truncate(Command(config), 20)),
-            ["CreatedAt"] = config.Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
+            // podman's time.Time fields print as Go prints times; docker's CreatedAt is the same without the fraction.
+            ["CreatedAt"] = Output.GoValues.FormatTime(config.Created.ToUniversalTime()),
             ["RunningFor"] = Human(now - config.Created) + " ago",
-            ["Created"] = Human(now - config.Created) + " ago",
+            ["Created"] = Output.GoValues.FormatTime(config.Created.ToUniversalTime()),
             ["Status"] = Status(state, now),
             ["State"] = state.Status,
             ["Names"] = config.Name,
@@ -167,7 +168,8 @@ public static class ContainerView
         }
 
         json.WriteEndObject();
-        json.WriteString("StopSignal", config.StopSignal);
+        // podman's number (docker's Go types have a string here, podman's an integer: neither reads the other's).
+        json.WriteNumber("StopSignal", Skiff.Runtime.Process.Signals.Parse(config.StopSignal));
         json.WriteNumber("StopTimeout", config.StopTimeout);
         json.WriteEndObject();
         json.WriteStartObject("HostConfig");
@@ -211,7 +213,7 @@ public static class ContainerView
         WriteStrings(json, "CapAdd", capAdd);
         WriteStrings(json, "CapDrop", capDrop);
         WriteStrings(json, "SecurityOpt", config.SecurityOpt);
-        PortView.WriteMap(json, "PortBindings", config.Ports, given: true);
+        PortView.WriteMap(json, "PortBindings", config.Ports);
         json.WriteBoolean("PublishAllPorts", config.PublishAll);
         WriteStrings(json, "Dns", config.Dns);
         WriteStrings(json, "DnsSearch", config.DnsSearch);
@@ -230,7 +232,7 @@ public static class ContainerView
         json.WriteEndObject();
         json.WriteStartObject("NetworkSettings");
         json.WriteString("IPAddress", string.Empty);
-        PortView.WriteMap(json, "Ports", config.Ports, given: false);
+        PortView.WriteMap(json, "Ports", config.Ports);
         json.WriteStartObject("Networks");
         foreach (NetworkEndpoint endpoint in config.NetworkEndpoints)
         {
@@ -257,8 +259,11 @@ public static class ContainerView
         json.WriteEndObject();
     }
 
-    public static string Rfc3339(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>Go's RFC 3339 with nanoseconds (trailing zeros dropped), as podman's JSON writes times.</summary>
+    public static string Rfc3339(DateTimeOffset time) => Output.GoValues.FormatRfc3339Nano(time.ToUniversalTime());
+
+    /// <summary>The inspect fields that are times: a template prints them as Go prints a time.Time (podman).</summary>
+    public static readonly IReadOnlyList<string> InspectTimes = ["Created", "State.StartedAt", "State.FinishedAt"];
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> items)
     {

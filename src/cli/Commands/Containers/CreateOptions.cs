@@ -23,6 +23,10 @@ public sealed class CreateOptions
 
     public Option<string?> User { get; } = new("--user", "-u") { Description = "Username or UID (format: <name|uid>[:<group|gid>])" };
 
+    public Option<bool> Passwd { get; } = new("--passwd") { Description = "Add entries to /etc/passwd and /etc/group", DefaultValueFactory = _ => true };
+
+    public Option<string?> PasswdEntry { get; } = new("--passwd-entry") { Description = "Entry to write to /etc/passwd" };
+
     public Option<string?> Entrypoint { get; } = new("--entrypoint") { Description = "Overwrite the default ENTRYPOINT of the image" };
 
     public Option<string?> Hostname { get; } = new("--hostname") { Description = "Container host name" };
@@ -95,7 +99,7 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
+            Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
             Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Sysctl, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })

@@ -36,10 +36,18 @@ public static class ExecCommand
             string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
             ContainerState state = lifecycle.Observe(id);
-            // A paused container's processes are frozen: podman refuses an exec there too.
+            // A paused container's processes are frozen: podman refuses an exec there too. podman exits
+            // 255 when the session it attaches to cannot be made (its exec's "no exit code"), and 125 with -d.
             if (state.Status != ContainerStatus.Running)
             {
-                throw SkiffException.Conflict($"can only create exec sessions on running containers: container state improper");
+                var improper = SkiffException.Conflict("can only create exec sessions on running containers: container state improper");
+                if (parse.GetValue(detach))
+                {
+                    throw improper;
+                }
+
+                context.Reporter.Report(improper);
+                return ExitCodes.ExecSessionFailed;
             }
 
             if (context.User.Rootless && !context.User.InsideUserNamespace)
@@ -61,7 +69,18 @@ public static class ExecCommand
             IReadOnlyList<uint> groups = [];
             if (uid is not null)
             {
-                ContainerUser resolved = ContainerUsers.Resolve(config.RootfsPath ?? lifecycle.Store.RootfsMountPoint(id), uid, []);
+                ContainerUser resolved;
+                try
+                {
+                    resolved = ContainerUsers.Resolve(config.RootfsPath ?? lifecycle.Store.RootfsMountPoint(id), uid, []);
+                }
+                catch (SkiffException e) when (e.Kind == ErrorKind.CannotExecute)
+                {
+                    // An unknown user or group: podman's exec session fails before it runs anything (255).
+                    context.Reporter.Report(e);
+                    return ExitCodes.ExecSessionFailed;
+                }
+
                 uid = $"{resolved.Uid}:{resolved.Gid}";
                 groups = resolved.AdditionalGids;
             }

@@ -65,7 +65,7 @@ public static class InspectCommand
                 string body = SimpleTemplate.Body(template);
                 foreach (string document in documents)
                 {
-                    context.Out.WriteLine(SimpleTemplate.Render(body, JsonNode.Parse(document)));
+                    context.Out.WriteLine(SimpleTemplate.Render(body, JsonNode.Parse(document), ContainerView.InspectTimes));
                 }
             }
 

@@ -46,8 +46,11 @@ public static class PortView
         return string.Join(", ", parts);
     }
 
-    /// <summary>inspect's {"80/tcp": [{"HostIp": "...", "HostPort": "8080"}]}; <paramref name="given"/> keeps the address as the user gave it (HostConfig.PortBindings).</summary>
-    public static void WriteMap(Utf8JsonWriter json, string name, IReadOnlyList<PublishedPort> ports, bool given)
+    /// <summary>
+    /// inspect's {"80/tcp": [{"HostIp": "...", "HostPort": "8080"}]}. The address is as the user gave it, an
+    /// unspecified one "" in NetworkSettings.Ports too, as podman prints it (docker writes 0.0.0.0 there).
+    /// </summary>
+    public static void WriteMap(Utf8JsonWriter json, string name, IReadOnlyList<PublishedPort> ports)
     {
         json.WriteStartObject(name);
         foreach (IGrouping<string, PublishedPort> group in Sorted(ports).GroupBy(Key))
@@ -56,7 +59,7 @@ public static class PortView
             foreach (PublishedPort p in group)
             {
                 json.WriteStartObject();
-                json.WriteString("HostIp", given || p.HostIp.Length > 0 ? p.HostIp : "0.0.0.0");
+                json.WriteString("HostIp", p.HostIp);
                 json.WriteString("HostPort", Num(p.HostPort));
                 json.WriteEndObject();
             }

@@ -37,13 +37,26 @@ public static class PsCommand
             string[] filterList = parse.GetValue(filters) ?? [];
             bool showAll = parse.GetValue(all) || filterList.Length > 0 || parse.GetValue(last) > 0 || parse.GetValue(latest);
             var rows = new List<(ContainerConfig Config, ContainerState State)>();
+            // An ancestor is looked up as an image too: a container records the full name (localhost/busybox:latest).
+            var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
+            var ancestorIds = new Dictionary<string, string?>(StringComparer.Ordinal);
+            Func<string, string?> ancestorId = value =>
+            {
+                if (!ancestorIds.TryGetValue(value, out string? imageId))
+                {
+                    imageId = images.Value.Images.TryResolve(value)?.Id;
+                    ancestorIds[value] = imageId;
+                }
+
+                return imageId;
+            };
             foreach (string id in store.ListIds())
             {
                 try
                 {
                     ContainerConfig config = store.ReadConfig(id);
                     ContainerState state = observer.Observe(store.ReadState(id));
-                    if ((showAll || state.Running) && filterList.All(f => Matches(f, config, state)))
+                    if ((showAll || state.Running) && filterList.All(f => Matches(f, config, state, ancestorId)))
                     {
                         rows.Add((config, state));
                     }
@@ -107,7 +120,7 @@ public static class PsCommand
         return command;
     }
 
-    private static bool Matches(string filter, ContainerConfig config, ContainerState state)
+    private static bool Matches(string filter, ContainerConfig config, ContainerState state, Func<string, string?> ancestorId)
     {
         string[] parts = filter.Split('=', 2);
         if (parts.Length != 2)
@@ -122,7 +135,8 @@ public static class PsCommand
             "name" => Regex.IsMatch(config.Name, value),
             "id" => config.Id.StartsWith(value, StringComparison.Ordinal),
             "label" => LabelMatches(value, config),
-            "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value,
+            "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value
+                || (config.ImageId is not null && ancestorId(value) == config.ImageId),
             "exited" => state.Status == ContainerStatus.Exited && state.ExitCode.ToString(CultureInfo.InvariantCulture) == value,
             _ => throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor or exited"),
         };

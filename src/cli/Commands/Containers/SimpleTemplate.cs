@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -35,7 +36,8 @@ public static class SimpleTemplate
         return result.ToString();
     }
 
-    public static string Render(string body, JsonNode? data)
+    /// <param name="times">Paths (<c>State.StartedAt</c>) whose RFC 3339 strings are times: printed plainly, they read as Go's time.Time does.</param>
+    public static string Render(string body, JsonNode? data, IReadOnlyList<string>? times = null)
     {
         var result = new StringBuilder();
         foreach ((string text, string? action) in Split(body))
@@ -54,6 +56,12 @@ public static class SimpleTemplate
             }
 
             JsonNode? value = Navigate(data, path);
+            if (!json && times is not null && IsTime(path, value, times, out DateTimeOffset time))
+            {
+                result.Append(Output.GoValues.FormatTime(time));
+                continue;
+            }
+
             result.Append(json ? (value?.ToJsonString() ?? "null") : Plain(value));
         }
 
@@ -84,6 +92,15 @@ public static class SimpleTemplate
         }
 
         return current;
+    }
+
+    private static bool IsTime(string path, JsonNode? value, IReadOnlyList<string> times, out DateTimeOffset time)
+    {
+        time = default;
+        string field = path.TrimStart('.');
+        return times.Contains(field, StringComparer.OrdinalIgnoreCase)
+            && value is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            && DateTimeOffset.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
     }
 
     private static string Plain(JsonNode? value) => value switch

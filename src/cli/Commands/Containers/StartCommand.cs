@@ -43,6 +43,14 @@ public static class StartCommand
                             lifecycle.Start(id, theirs);
                         }
                     }
+                    catch (Core.Errors.SkiffException e)
+                    {
+                        // podman's start names the container (here without quotes) and exits 125 whatever
+                        // failed, also where run exits 126 or 127.
+                        ours.Dispose();
+                        context.Reporter.Report(new Core.Errors.SkiffException(e.Kind, $"unable to start container {id}: {e.Message}", e.Hint, e));
+                        return ExitCodes.EngineError;
+                    }
                     catch
                     {
                         ours.Dispose();
@@ -59,7 +67,16 @@ public static class StartCommand
                 // podman names only the containers it started.
                 if (!lifecycle.Observe(id).Running)
                 {
-                    lifecycle.Start(id, null);
+                    try
+                    {
+                        lifecycle.Start(id, null);
+                    }
+                    catch (Core.Errors.SkiffException e)
+                    {
+                        // podman's words; every failed start exits 125 (ForEachContainer).
+                        throw new Core.Errors.SkiffException(e.Kind, $"unable to start container \"{id}\": {e.Message}", e.Hint, e);
+                    }
+
                     context.Out.WriteLine(target);
                 }
             });

@@ -38,6 +38,10 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         Assert.Equal(125, (await podman.RunAsync([.. podmanRun, "--pull", "never", "localhost/no-such-image:1", "true"])).ExitCode);
         (await skiff.RunAsync([.. skiffRun, "--pull", "never", "localhost/no-such-image:1", "true"])).AssertExitCode(125);
 
+        // A user the image lacks is found when the container starts: 126 from run in both.
+        Assert.Equal(126, (await podman.RunAsync([.. podmanRun, "-u", "nosuch", image, "true"])).ExitCode);
+        (await skiff.RunAsync([.. skiffRun, "-u", "nosuch", image, "true"])).AssertExitCode(126);
+
         // inspect of nothing: "[]" on stdout, an error naming it, 125.
         ProcessResult podmanMissing = (await podman.RunAsync("inspect", "no-such-thing")).AssertExitCode(125);
         ProcessResult skiffMissing = (await skiff.RunAsync("inspect", "no-such-thing")).AssertExitCode(125);
@@ -66,6 +70,10 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         Assert.Equal(
             (await podman.RunAsync("inspect", "-f", state, name)).AssertSuccess().Stdout.Replace("stopped", "exited", StringComparison.Ordinal),
             (await skiff.RunAsync("inspect", "-f", state, name)).AssertSuccess().Stdout);
+
+        // exec into a container that is not running: 255 in both.
+        Assert.Equal(255, (await podman.RunAsync("exec", name, "true")).ExitCode);
+        (await skiff.RunAsync("exec", name, "true")).AssertExitCode(255);
         (await skiff.RunAsync("rm", name)).AssertSuccess();
     }
 
@@ -148,8 +156,8 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         ];
         foreach (string[] user in users)
         {
-            // Numbers only: podman also adds passwd/group entries for ids the image does not know.
-            string[] probe = [.. user, "localhost/groups:latest", "sh", "-c", "echo $(id -u) $(id -g) $(id -G)"];
+            // With the names, HOME and the entries podman adds to /etc/passwd and /etc/group for ids the image lacks.
+            string[] probe = [.. user, "localhost/groups:latest", "sh", "-c", "echo $(id -u) $(id -g) $(id -G); id; echo $HOME; tail -1 /etc/passwd; tail -1 /etc/group"];
             string expected = (await podman.RunAsync(["--runtime", "runc", "run", "--rm", .. PodmanCli.UlimitFlags, "--network", "none", .. probe])).AssertSuccess().Stdout;
             string actual = (await skiff.RunAsync(["run", "--rm", "--network", "none", .. probe])).AssertSuccess().Stdout;
             Assert.True(expected == actual, $"{string.Join(' ', user)}: podman {expected.Trim()}, skiff {actual.Trim()}");
@@ -211,6 +219,7 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         {
             "Name", "State.Status", "State.Running", "State.Paused", "State.ExitCode", "State.OOMKilled",
             "Config.Cmd", "Config.WorkingDir", "Config.User", "Config.Labels", "Config.Hostname", "Config.Tty", "Config.OpenStdin", "Config.StopTimeout",
+            "Config.Image", "Config.StopSignal", "ImageName",
             "HostConfig.NetworkMode", "HostConfig.ReadonlyRootfs", "HostConfig.AutoRemove", "HostConfig.Privileged",
             "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.LogConfig.Type", "HostConfig.Binds", "HostConfig.GroupAdd", "HostConfig.RestartPolicy",
         })

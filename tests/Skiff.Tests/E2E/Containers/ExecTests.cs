@@ -54,7 +54,7 @@ public sealed class ExecTests(ITestOutputHelper output)
         Assert.Equal("hi\r\n", runTtyOnly.Stdout);
 
         (await skiff.RunAsync("stop", "-t", "1", "web")).AssertSuccess();
-        (await skiff.RunAsync("exec", "web", "true")).AssertError(125, "running");
+        (await skiff.RunAsync("exec", "web", "true")).AssertError(255, "can only create exec sessions on running containers");
         (await skiff.RunAsync("rm", "web")).AssertSuccess();
         (await skiff.RunAsync("exec", "web", "true")).AssertError(125, "no such container");
     }

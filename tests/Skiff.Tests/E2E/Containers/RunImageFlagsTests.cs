@@ -55,8 +55,8 @@ public sealed class RunImageFlagsTests(RegistryFixture registry, ITestOutputHelp
         Assert.Equal("1234 0 0 /\n", (await skiff.RunAsync("run", "--rm", "-u", "1234", reference, "sh", "-c", probe)).AssertSuccess().Stdout);
         Assert.Equal("0 0 0 10 /root\n", (await skiff.RunAsync("run", "--rm", reference, "sh", "-c", probe)).AssertSuccess().Stdout);
         Assert.Equal("1000 /custom\n", (await skiff.RunAsync("run", "--rm", "-u", "app", "-e", "HOME=/custom", reference, "sh", "-c", "echo $(id -u) $HOME")).AssertSuccess().Stdout);
-        (await skiff.RunAsync("run", "--rm", "--user", "nosuch", reference, "true")).AssertError(125, "unable to find user nosuch: no matching entries in passwd file");
-        (await skiff.RunAsync("run", "--rm", "--user", "app:nosuch", reference, "true")).AssertError(125, "unable to find group nosuch");
+        (await skiff.RunAsync("run", "--rm", "--user", "nosuch", reference, "true")).AssertError(126, "unable to find user nosuch: no matching entries in passwd file");
+        (await skiff.RunAsync("run", "--rm", "--user", "app:nosuch", reference, "true")).AssertError(126, "unable to find group nosuch");
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
 

@@ -85,6 +85,8 @@ public class ContainerConfigJsonTests
         IdMappings = new IdMap([new(0, 100000, 65536), new(65536, 1, 1)], [new(0, 100000, 65536)]),
         RootfsOwnersShifted = true,
         AddAccount = new ContainerAccount("user", 1000, 1000, "/home/user"),
+        Passwd = false,
+        PasswdEntry = "$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/sh",
     };
 
     public static TheoryData<string> Configs() => new() { nameof(Minimal), nameof(Full) };

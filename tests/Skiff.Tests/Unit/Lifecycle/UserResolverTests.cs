@@ -54,6 +54,9 @@ public sealed class UserResolverTests
         Assert.Equal("unable to find user nobody: no matching entries in passwd file", user.Message);
         SkiffException group = Assert.Throws<SkiffException>(() => UserResolver.Resolve("app:nogroup", [], Passwd, Group));
         Assert.Equal("unable to find group nogroup: no matching entries in group file", group.Message);
+        // Found at start, they fail it as podman does: run exits 126.
+        Assert.Equal(ErrorKind.CannotExecute, user.Kind);
+        Assert.Equal(ErrorKind.CannotExecute, group.Kind);
         Assert.Throws<SkiffException>(() => UserResolver.Resolve("0", ["missing"], Passwd, Group));
         Assert.Throws<SkiffException>(() => UserResolver.Resolve("app", [], null, null));
     }
