@@ -4,9 +4,11 @@
 #            it with busybox wget to /dev/null through its network.
 #   publish: host -> published port. busybox httpd in the container serves the same file from a volume,
 #            published with -p 127.0.0.1:PORT:80 and -p PORT2:80; the host downloads it with curl to
-#            /dev/null through 127.0.0.1:PORT and through its own non-loopback address at PORT2 (a client
-#            elsewhere: pasta copies those through its tap device and shows the container the client's
-#            address; skiff serves loopback-bound ports with its own splice forwarder).
+#            /dev/null through 127.0.0.1:PORT and through its own non-loopback address at PORT2, and a
+#            client on another network (a network namespace behind a veth pair, "remote") through the
+#            host's address on that link at PORT2. pasta copies non-loopback clients' bytes through its tap
+#            device and shows the container their address; skiff serves IPv4 ports of pasta containers with
+#            its own splice forwarder, which shows the container the same addresses.
 # Engines: skiff (default network = pasta, --network slirp4netns, a user-defined network), podman 4.3
 # (default network; rootless that is slirp4netns with rootlessport for -p; also slirp4netns's own port
 # forwarder), and pasta run by hand (pasta spawning the server or the downloading shell itself; the same
@@ -39,6 +41,10 @@ host_addr=198.18.0.1
 bridge=skbench$$
 host_ip=$(ip -4 -o addr show scope global | awk '$2 != "'"$bridge"'" { sub("/.*", "", $4); print $4; exit }')
 skiff_net=nbnet$$
+# The "remote" client: a network namespace (held by a process, not an ip-netns mount that other programs'
+# mount namespaces could take away) whose veth peer on the host has remote_host_addr.
+remote_link=nbr$$
+remote_host_addr=198.19.255.1
 # The processes below PID, deepest first (pasta's command is not in pasta's process group).
 descendants() {
     local child
@@ -61,6 +67,8 @@ net_cleanup() {
     for id in ${started_ids:-}; do stop_tree "$id"; done
     [ -n "${httpd_pid:-}" ] && kill "$httpd_pid" 2>/dev/null || true
     ip link del "$bridge" 2>/dev/null || true
+    ip link del "$remote_link" 2>/dev/null || true
+    [ -n "${remote_holder:-}" ] && kill "$remote_holder" 2>/dev/null || true
     if [ -n "${work:-}" ]; then
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" rm -f -a >/dev/null 2>&1 || true
         "$SKIFF" --root "$work/skiff-root" --runroot "$work/skiff-run" network rm "$skiff_net" >/dev/null 2>&1 || true
@@ -111,6 +119,20 @@ chmod 0755 "$work/scripts/pull.sh"
 ip link add "$bridge" type bridge
 ip addr add "$host_addr/32" dev "$bridge"
 ip link set "$bridge" up
+unshare --net sleep infinity &
+remote_holder=$!
+for _ in $(seq 1 100); do
+    [ "$(readlink "/proc/$remote_holder/ns/net")" != "$(readlink /proc/self/ns/net)" ] && break
+    sleep 0.01
+done
+remote() { nsenter -t "$remote_holder" -n "$@"; }
+ip link add "$remote_link" type veth peer name eth0 netns "$remote_holder"
+ip addr add "$remote_host_addr/30" dev "$remote_link"
+ip link set "$remote_link" up
+remote ip addr add 198.19.255.2/30 dev eth0
+remote ip link set eth0 up
+remote ip link set lo up
+remote ip route add default via "$remote_host_addr"
 host_port=$((20000 + RANDOM % 20000))
 busybox httpd -f -p "$host_addr:$host_port" -h "$work/www" &
 httpd_pid=$!
@@ -134,14 +156,24 @@ record() {
     echo "$mode $kase $engine $(awk -v b="$size" -v m="$med" 'BEGIN { printf "%.1f", b / m / 1e6 }')" >>"$results"
 }
 
-# Waits until URL answers (the server was just started).
+# wait_url TARGET PATH: waits until http://TARGET/PATH answers (the server was just started); TARGET as for client_for.
 wait_url() {
     local i
     for i in $(seq 1 100); do
-        curl -fs -o /dev/null --max-time 2 "$1" && return 0
+        client_for "$1" curl -fs -o /dev/null --max-time 2 "http://${1#remote:}$2" && return 0
         sleep 0.1
     done
     return 1
+}
+
+# client_for TARGET COMMAND...: runs COMMAND on the host, or in the remote client's namespace for remote:ADDR:PORT.
+client_for() {
+    local target=$1
+    shift
+    case $target in
+        remote:*) remote "$@" ;;
+        *) "$@" ;;
+    esac
 }
 
 free_port() {
@@ -262,11 +294,11 @@ bench_mode() {
         local ready=() target addr line
         for key in "${started[@]}"; do
             local ok=1
-            for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}"; do
-                if ! wait_url "http://$target/ping"; then
+            for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}" "remote:$remote_host_addr:${all_port[$key]}"; do
+                if ! wait_url "$target" /ping; then
                     echo "   ${label[$key]} via ${target%:*}: the published port does not answer"
                     ok=0
-                elif line=$(curl -s -o /dev/null -w '%{size_download}' "http://$target/blob") && [ "$line" != "$size" ]; then
+                elif line=$(client_for "$target" curl -s -o /dev/null -w '%{size_download}' "http://${target#remote:}/blob") && [ "$line" != "$size" ]; then
                     echo "   ${label[$key]} via ${target%:*}: warm-up download got $line bytes, not $size"
                     ok=0
                 fi
@@ -275,13 +307,13 @@ bench_mode() {
         done
         for r in $(seq 1 "$RUNS"); do
             for key in "${ready[@]}"; do
-                for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}"; do
-                    curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://$target/blob" \
+                for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}" "remote:$remote_host_addr:${all_port[$key]}"; do
+                    client_for "$target" curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://${target#remote:}/blob" \
                         | awk -v s="$size" '$1 == s { print $2 }' >>"$work/publish-$mode-$key-${target%:*}"
                 done
             done
         done
-        for addr in 127.0.0.1 "$host_ip"; do
+        for addr in 127.0.0.1 "$host_ip" "remote:$remote_host_addr"; do
             for key in "${ready[@]}"; do
                 record "$mode" "publish-$addr" "${label[$key]}" "${label[$key]} via $addr" <"$work/publish-$mode-$key-$addr"
             done

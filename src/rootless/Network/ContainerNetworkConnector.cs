@@ -139,7 +139,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
         if (mode.Kind == NetworkKind.Pasta)
         {
-            (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = LoopbackPortRouting.Split(config.Ports);
+            (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = PastaPortRouting.Split(config.Ports);
+            // Both families of a port on every address, though the forwarder binds IPv4 and pasta IPv6.
+            HostPortProbe.EnsureFree(PortMappings.FromPublished(config.Ports));
             if (!CompleteEarly(config.Id))
             {
                 StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
@@ -147,7 +149,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
             if (forwarded.Count > 0)
             {
-                forwarderPid = PortForwarderProcess.Start(netns, LoopbackPortRouting.ContainerTarget, forwarded);
+                forwarderPid = PortForwarderProcess.Start(netns, ClientAddressDialer.Name, forwarded);
                 unrecorded |= !HelperRecord.TryWrite(ForwarderRecord(config.Id), forwarderPid);
             }
         }
@@ -262,7 +264,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         early = null;
         if (mode.Kind == NetworkKind.Pasta)
         {
-            IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(LoopbackPortRouting.Split(config.Ports).Pasta);
+            IReadOnlyList<PortMapping> ports = PortMappings.FromPublished(PastaPortRouting.Split(config.Ports).Pasta);
             if (candidate.Signature == EarlyPasta.SignatureOf(PastaOptionsFor(mode, ports, string.Empty)))
             {
                 string netns = NetworkNamespaceFile.PathFor(store, config.Id);
@@ -341,7 +343,6 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             "pasta is not installed",
             "install passt (Debian: apt-get install passt), or use --network slirp4netns");
         PastaOptions options = PastaOptionsFor(mode, ports, PastaPidFile(id));
-        HostPortProbe.EnsureFree(ports);
         File.Delete(options.PidFile);
         RunPasta(program, PastaNetwork.BuildArguments(options, netns), ports);
     }
@@ -374,7 +375,12 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
             using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
             {
-                slirpPid = Spawn(program, Slirp4netnsNetwork.BuildArguments(options, netns), [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (readyWrite, 3), (exitRead, 4)]);
+                // slirp4netns's --enable-sandbox makes only "/" private in its new mount namespace before it pivots
+                // and detaches the old root, so the detach reaches every mount shared with this namespace: as real
+                // root, the host's /run/netns/* (ip netns, podman) were unmounted and their namespaces gone. It
+                // starts in a mount namespace of its own whose mounts receive but never send such events.
+                IReadOnlyList<string> arguments = ["--mount", "--propagation", "slave", "--", program, .. Slirp4netnsNetwork.BuildArguments(options, netns)];
+                slirpPid = Spawn(BridgeTools.Find().Unshare, arguments, [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (readyWrite, 3), (exitRead, 4)]);
             }
 
             slirpExit = exitWrite;
@@ -415,7 +421,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     private static bool PastaMayHoldPorts(ContainerConfig config)
     {
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
-        return mode.Kind != NetworkKind.Pasta || LoopbackPortRouting.PastaMayListen(mode.Options, config.Ports);
+        return mode.Kind != NetworkKind.Pasta || PastaPortRouting.PastaMayListen(mode.Options, config.Ports);
     }
 
     /// <summary>Stops an early pasta no container uses: nothing listens on host ports, so nothing waits for its exit.</summary>

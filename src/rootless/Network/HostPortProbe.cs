@@ -7,9 +7,10 @@ namespace Skiff.Rootless.Network;
 
 /// <summary>
 /// Checks that the host ports of published mappings without an address are free on the IPv4 and IPv6
-/// wildcard addresses before the network helper binds them. pasta binds both families and carries on when
-/// only one of them fails, so a port another program holds on 0.0.0.0 would be published on [::] alone and
-/// IPv4 clients would reach that other program; docker and podman refuse such a port instead.
+/// wildcard addresses before any helper binds them: a port another program holds on one family would
+/// otherwise be published on the other alone (pasta carries on when one family fails; on pasta skiff's
+/// forwarder binds IPv4 and pasta IPv6), and clients of that family would reach the other program; docker
+/// and podman refuse such a port instead.
 /// </summary>
 public static class HostPortProbe
 {

@@ -35,6 +35,10 @@ public static class ProcessTable
     /// <summary>The processes whose command line contains <paramref name="text"/>.</summary>
     public static List<int> Mentioning(string text) => Where(cmdline => cmdline.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>The command lines, arguments joined by spaces, of the processes whose command line contains <paramref name="text"/>.</summary>
+    public static List<string> CommandLinesMentioning(string text) =>
+        Mentioning(text).Select(CommandLine).Where(c => c.Length > 0).Select(c => c.Replace('\0', ' ')).ToList();
+
     /// <summary>A process's command line, empty once it is gone.</summary>
     public static string CommandLine(int pid)
     {

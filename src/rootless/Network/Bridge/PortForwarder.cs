@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Skiff.Core.Errors;
+using Skiff.Core.Processes;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Namespaces;
@@ -11,28 +12,32 @@ using Skiff.Runtime.Namespaces;
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
-/// Published TCP ports of a container on a user-defined network (<c>skiff __port-forward</c>, one per
-/// container, started and stopped by its monitor; podman's rootlessport plays this part). It listens on the
-/// host ports in the host's network namespace, then moves its main thread into the container's namespace,
-/// where each accepted connection is connected to the container's address; the bytes are copied both ways.
-/// The same for root and rootless (rootless it runs as root in the user namespace that owns the container's
-/// namespace). The container sees connections coming from its gateway, not the client's address.
+/// Published TCP ports of a container (<c>skiff __port-forward</c>, one per container, started and stopped by
+/// its monitor; podman's rootlessport plays this part): those of a container on a user-defined network, and
+/// the IPv4 ones of a pasta-connected container. It listens on the host ports in the host's network
+/// namespace, then moves its main thread into the container's namespace, where the dialer connects each
+/// accepted client to the container (<see cref="FixedAddressDialer"/>: user networks, the container sees its
+/// gateway; <see cref="ClientAddressDialer"/>: pasta, the container sees the client); the bytes are spliced
+/// both ways. The same for root and rootless (rootless it runs as root in the user namespace that owns the
+/// container's namespace).
 /// </summary>
-public sealed class PortForwarder(string netnsPath, IPAddress target, IReadOnlyList<PublishedPort> ports)
+public sealed class PortForwarder(string netnsPath, IUpstreamDialer dialer, IReadOnlyList<PublishedPort> ports)
 {
     public const string Verb = "__port-forward";
 
     /// <summary>fd on which the forwarder reports "ok" once it listens, or the reason it cannot.</summary>
     public const int ReadyFd = 3;
 
+    /// <summary>The forwarder's argv; <paramref name="target"/> is an address of the container or <see cref="ClientAddressDialer.Name"/>.</summary>
     public static IReadOnlyList<string> BuildArguments(string netnsPath, string target, IEnumerable<PublishedPort> ports) =>
         [Verb, netnsPath, target, .. ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.HostIp}|{p.HostPort}|{p.ContainerPort}"))];
 
     public static PortForwarder Parse(IReadOnlyList<string> args)
     {
-        if (args.Count < 3 || args[0] != Verb || !IPAddress.TryParse(args[2], out IPAddress? target))
+        IPAddress? target = null;
+        if (args.Count < 3 || args[0] != Verb || (args[2] != ClientAddressDialer.Name && !IPAddress.TryParse(args[2], out target)))
         {
-            throw SkiffException.InvalidArgument($"usage: skiff {Verb} NETNS ADDRESS HOSTIP|HOSTPORT|PORT...");
+            throw SkiffException.InvalidArgument($"usage: skiff {Verb} NETNS ADDRESS|{ClientAddressDialer.Name} HOSTIP|HOSTPORT|PORT...");
         }
 
         var ports = new List<PublishedPort>();
@@ -48,7 +53,10 @@ public sealed class PortForwarder(string netnsPath, IPAddress target, IReadOnlyL
             ports.Add(new PublishedPort { HostIp = f[0], HostPort = hostPort, ContainerPort = containerPort, Protocol = "tcp" });
         }
 
-        return new PortForwarder(args[1], target, ports);
+        IUpstreamDialer dialer = target is null
+            ? new ClientAddressDialer(new ClientAddressRoute(new ProcessRunner(), BridgeTools.Find()))
+            : new FixedAddressDialer(target);
+        return new PortForwarder(args[1], dialer, ports);
     }
 
     public int Run(SafeHandle ready)
@@ -77,6 +85,7 @@ public sealed class PortForwarder(string netnsPath, IPAddress target, IReadOnlyL
 
             // From here on, sockets this thread creates are in the container's namespace; the listeners stay on the host.
             ThreadNetworkNamespace.Enter(netnsPath);
+            dialer.PrepareNamespace(netnsPath);
         }
         catch (SkiffException e)
         {
@@ -102,14 +111,13 @@ public sealed class PortForwarder(string netnsPath, IPAddress target, IReadOnlyL
                     continue;
                 }
 
-                var upstream = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                Socket upstream;
                 try
                 {
-                    upstream.Connect(new IPEndPoint(target, listeners[listener]));
+                    upstream = dialer.Connect((IPEndPoint)client.RemoteEndPoint!, listeners[listener]);
                 }
                 catch (SocketException)
                 {
-                    upstream.Dispose();
                     client.Dispose();
                     continue;
                 }

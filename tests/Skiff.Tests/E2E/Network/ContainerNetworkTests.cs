@@ -161,6 +161,21 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Network_helpers_leave_the_hosts_named_network_namespaces_mounted(bool rootless)
+    {
+        // slirp4netns's sandbox detached its old root with the mounts it shared with its caller: as root, every
+        // `ip netns` namespace of the host (podman's too) was unmounted and gone.
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        await using RemoteClientNamespace named = await RemoteClientNamespace.CreateAsync(output);
+        foreach (string network in Helpers)
+        {
+            (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "true")).AssertSuccess();
+            Assert.Contains(named.ClientAddress, (await named.RunAsync("ip", "-4", "addr", "show", "eth0")).AssertSuccess().Stdout);
+        }
+    }
+
+    [Theory, RootAndRootless]
     public async Task The_pasta_a_run_starts_with_its_monitor_serves_the_container_and_ends_with_it(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

@@ -10,7 +10,7 @@ namespace Skiff.Tests.E2E.Network;
 
 /// <summary>
 /// Bulk data through published ports and a user-defined network arrives intact: downloads and uploads
-/// through skiff's splice-based <c>__port-forward</c> (user networks; loopback-bound ports of the default
+/// through skiff's splice-based <c>__port-forward</c> (user networks; IPv4 ports of the default
 /// pasta network), including the half-close that ends an upload, and a download from the host through a
 /// user network's way out, whose veth pair rootless has pasta's large MTU.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class PublishedPortTransferTests(ITestOutputHelper output)
         + "{ nc -l -p 81 | sha256sum | cut -d' ' -f1 > /www/u.tmp; mv /www/u.tmp /www/upsum; } & exec httpd -f -p 80 -h /www";
 
     [Theory, RootAndRootless]
-    public async Task Loopback_ports_of_the_default_network_go_through_the_forwarder_and_arrive_intact(bool rootless)
+    public async Task Ipv4_ports_of_the_default_network_go_through_the_forwarder_and_arrive_intact(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
         await skiff.ImportBusyboxAsync("busybox");
@@ -38,17 +38,18 @@ public sealed class PublishedPortTransferTests(ITestOutputHelper output)
             (await skiff.RunAsync("run", "-d", "--name", "bulk", "-p", $"127.0.0.1:{Num(http)}:80", "-p", $"127.0.0.1:{Num(upload)}:81",
                 "-p", $"{Num(everywhere)}:80", "busybox", "sh", "-c", Serve)).AssertSuccess();
 
-            // The loopback-bound ports are skiff's forwarder's; the one on every address stays pasta's.
-            List<string> forwarders = CommandLinesMentioning("__port-forward");
-            Assert.Contains(forwarders, c => c.Contains($"127.0.0.1|{Num(http)}|80", StringComparison.Ordinal) && c.Contains($"127.0.0.1|{Num(upload)}|81", StringComparison.Ordinal));
-            Assert.DoesNotContain(forwarders, c => c.Contains($"|{Num(everywhere)}|", StringComparison.Ordinal));
+            // The IPv4 ports are skiff's forwarder's; pasta keeps the IPv6 half of the one on every address.
+            List<string> forwarders = ProcessTable.CommandLinesMentioning("__port-forward");
+            Assert.Contains(forwarders, c => c.Contains($"127.0.0.1|{Num(http)}|80", StringComparison.Ordinal) && c.Contains($"127.0.0.1|{Num(upload)}|81", StringComparison.Ordinal)
+                && c.Contains($" |{Num(everywhere)}|80", StringComparison.Ordinal));
+            Assert.Contains(ProcessTable.CommandLinesMentioning($"::/{Num(everywhere)}:80"), c => c.Contains("pasta", StringComparison.Ordinal) || c.Contains("passt", StringComparison.Ordinal));
 
             await AssertTransfersAsync(http, upload);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             Assert.Equal(Size, (await client.GetByteArrayAsync($"http://127.0.0.1:{Num(everywhere)}/blob")).Length);
 
             (await skiff.RunAsync("rm", "-f", "bulk")).AssertSuccess();
-            Assert.DoesNotContain(CommandLinesMentioning("__port-forward"), c => c.Contains($"127.0.0.1|{Num(http)}|80", StringComparison.Ordinal));
+            Assert.DoesNotContain(ProcessTable.CommandLinesMentioning("__port-forward"), c => c.Contains($"127.0.0.1|{Num(http)}|80", StringComparison.Ordinal));
         }
         finally
         {
@@ -122,32 +123,6 @@ public sealed class PublishedPortTransferTests(ITestOutputHelper output)
         }
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(sent)), (await GetWithRetryAsync(client, http, "/upsum")).Trim());
-    }
-
-    private static List<string> CommandLinesMentioning(string text)
-    {
-        var found = new List<string>();
-        foreach (string directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                continue;
-            }
-
-            try
-            {
-                string cmdline = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(text, StringComparison.Ordinal))
-                {
-                    found.Add(cmdline);
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return found;
     }
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);

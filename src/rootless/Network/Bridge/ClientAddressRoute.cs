@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Core.Processes;
+
+namespace Skiff.Rootless.Network.Bridge;
+
+/// <summary>
+/// What a container's network namespace needs so that <see cref="ClientAddressDialer"/> may connect from a
+/// client's address that is not the container's: the container's replies to such a connection must come back
+/// to the dialer's socket instead of leaving through the container's default route. The dialer marks its
+/// connections; <c>net.ipv4.tcp_fwmark_accept</c> makes the container's accepted socket carry the mark of the
+/// connection request, and a rule sends marked packets to a table whose only route delivers everything
+/// locally. Unmarked traffic, everything the container itself starts, is routed as before.
+/// </summary>
+public sealed class ClientAddressRoute(IProcessRunner runner, BridgeTools tools)
+{
+    /// <summary>The mark of forwarded connections ("sk"), and the routing table marked packets use.</summary>
+    public const int Mark = 0x736b;
+
+    public const int Table = 0x736b;
+
+    private const string FwmarkAccept = "/proc/sys/net/ipv4/tcp_fwmark_accept";
+
+    /// <summary>Installs the sysctl, the rule and the route; the calling thread must be in the namespace at <paramref name="netnsPath"/>.</summary>
+    public void Install(string netnsPath)
+    {
+        try
+        {
+            // /proc/sys/net is the calling thread's network namespace.
+            File.WriteAllText(FwmarkAccept, "1");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SkiffException.Unavailable($"cannot set net.ipv4.tcp_fwmark_accept in the container's network namespace: {e.Message}");
+        }
+
+        string table = Table.ToString(CultureInfo.InvariantCulture);
+        string commands = $"rule add fwmark 0x{Mark:x} lookup {table}\nroute replace local 0.0.0.0/0 dev lo table {table}\n";
+        var command = new ExternalCommand(tools.Nsenter, ["--net=" + netnsPath, "--", tools.Ip, "-batch", "-"])
+        {
+            StandardInput = Encoding.ASCII.GetBytes(commands),
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        ExternalResult result = runner.TryRunAsync(command).GetAwaiter().GetResult();
+        if (result.ExitCode != 0)
+        {
+            throw SkiffException.Unavailable(
+                $"cannot route replies to forwarded clients in the container's network namespace: {result.StandardError.Trim()}",
+                "skiff needs ip(8) from iproute2 for published ports (Debian: apt-get install iproute2)");
+        }
+    }
+}
