@@ -120,7 +120,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             AutoRemove = parse.GetValue(options.Remove),
             Labels = Labels(parse.GetValue(options.Label) ?? []),
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
-            StopSignal = parse.GetValue(options.StopSignal) ?? "SIGTERM",
+            // The image's STOPSIGNAL unless --stop-signal, as docker and podman.
+            StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? "SIGTERM",
             StopTimeout = parse.GetValue(options.StopTimeout) ?? 10,
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),

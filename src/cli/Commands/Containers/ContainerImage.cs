@@ -2,7 +2,7 @@ using Skiff.Core.Mounts;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary>What a container takes from its image: the prepared root filesystem mounts and the image's defaults (Volumes: its VOLUME paths; Name: the image's name the user's reference resolved to).</summary>
+/// <summary>What a container takes from its image: the prepared root filesystem mounts and the image's defaults (Volumes: its VOLUME paths; Name: the image's name the user's reference resolved to; StopSignal: its STOPSIGNAL).</summary>
 public sealed record ContainerImage(
     string ImageId,
     IReadOnlyList<MountSpec> RootfsMounts,
@@ -13,4 +13,5 @@ public sealed record ContainerImage(
     string? User,
     IReadOnlyList<string> Volumes,
     IReadOnlyList<string>? ExposedPorts = null,
-    string? Name = null);
+    string? Name = null,
+    string? StopSignal = null);

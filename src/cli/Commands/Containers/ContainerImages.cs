@@ -56,7 +56,8 @@ public sealed class ContainerImages(CliContext context)
             defaults?.User is { Length: > 0 } user ? user : null,
             defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
             defaults?.ExposedPorts?.Keys.ToList() ?? [],
-            ImageStore.ResolvedName(record, image));
+            ImageStore.ResolvedName(record, image),
+            defaults?.StopSignal is { Length: > 0 } signal ? signal : null);
     }
 
     /// <summary>

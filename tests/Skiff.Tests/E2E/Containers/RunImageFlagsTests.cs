@@ -61,6 +61,26 @@ public sealed class RunImageFlagsTests(RegistryFixture registry, ITestOutputHelp
     }
 
     [Theory, RootAndRootless]
+    public async Task The_images_stop_signal_is_the_default(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        OciImage image = TestImages.Busybox().Configure(config => config.StopSignal = "SIGINT").WriteLayout(Path.Combine(skiff.Sandbox.Work, "layout"));
+        string reference = await TestImages.PushAsync(image, registry.Registry, Unique("run/stopsignal", rootless), log: output);
+        await skiff.PullInsecureAsync(reference);
+
+        (await skiff.RunAsync("run", "-d", "--name", "int", "--network", "none", reference, "sh", "-c", "trap 'echo got INT; exit 0' INT; echo ready; while true; do sleep 0.1; done")).AssertSuccess();
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "int")).Stdout.Contains("ready"));
+        Assert.Equal("2\n", (await skiff.RunAsync("inspect", "--format", "{{.Config.StopSignal}}", "int")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("stop", "-t", "30", "int")).AssertSuccess();
+        Assert.Equal("ready\ngot INT\n", (await skiff.RunAsync("logs", "int")).AssertSuccess().Stdout);
+        Assert.Equal("0\n", (await skiff.RunAsync("inspect", "--format", "{{.State.ExitCode}}", "int")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("create", "--name", "kill", "--stop-signal", "SIGKILL", reference, "true")).AssertSuccess();
+        Assert.Equal("9\n", (await skiff.RunAsync("inspect", "--format", "{{.Config.StopSignal}}", "kill")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "int", "kill")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task Hostile_passwd_symlinks_are_not_followed_out_of_the_root(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
