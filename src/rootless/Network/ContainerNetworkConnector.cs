@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Core.Processes;
@@ -56,7 +55,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
         try
         {
-            early = EarlyPasta.Start(store, PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty), arguments => RunPasta(program, arguments, []));
+            early = EarlyPasta.Start(store, PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty), arguments => PastaForeground.Start(PastaLaunch.For(program), arguments, []));
         }
         catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
         {
@@ -351,27 +350,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>Runs pasta's foreground part, which returns once the namespace is configured and its ports are bound, leaving a daemon behind.</summary>
     private static void RunPasta(string program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports)
     {
-        (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
-        using (errorRead)
-        {
-            int child;
-            using (errorWrite)
-            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
-            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
-            {
-                child = Spawn(program, arguments, [(nullIn, 0), (nullOut, 1), (errorWrite, 2)]);
-            }
-
-            ChildExit exit = ChildProcesses.Wait(child);
-            if (exit.ShellCode != 0)
-            {
-                string detail = NetworkHelperErrors.Clean(ReadAvailable(errorRead));
-                throw new SkiffException(
-                    ErrorKind.Unavailable,
-                    $"pasta could not set up the container's network (exit code {exit.ShellCode.ToString(CultureInfo.InvariantCulture)}){(detail.Length > 0 ? ": " + detail : string.Empty)}",
-                    NetworkHelperErrors.HintFor(detail, "pasta") ?? PortHint(ports));
-            }
-        }
+        using PastaForeground pasta = PastaForeground.Start(PastaLaunch.For(program), arguments, ports);
+        pasta.Wait();
     }
 
     private void StartSlirp4netns(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns)
@@ -417,7 +397,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
                 ChildExit exit = ChildProcesses.Wait(slirpPid);
                 slirpExit.Dispose();
                 slirpExit = null;
-                string detail = NetworkHelperErrors.Clean(ReadAvailable(errorRead));
+                string detail = NetworkHelperErrors.Clean(PipeText.ReadAvailable(errorRead));
                 throw new SkiffException(
                     ErrorKind.Unavailable,
                     answered
@@ -436,23 +416,6 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     private static int Spawn(string program, IReadOnlyList<string> arguments, IReadOnlyList<(System.Runtime.InteropServices.SafeHandle, int)> descriptors) =>
         Spawner.Spawn(new SpawnRequest(program, arguments, RuntimeInvoker.CurrentEnvironment()) { Descriptors = descriptors });
-
-    private static string? PortHint(IReadOnlyList<PortMapping> ports) =>
-        ports.Count > 0 ? "a published host port may be in use by another program; choose another with -p" : null;
-
-    private static string ReadAvailable(SafeFileHandle pipe)
-    {
-        Descriptors.SetNonBlocking(pipe);
-        var text = new StringBuilder();
-        byte[] chunk = new byte[4096];
-        int n;
-        while ((n = Descriptors.Read(pipe, chunk)) > 0)
-        {
-            text.Append(Encoding.UTF8.GetString(chunk, 0, n));
-        }
-
-        return text.ToString();
-    }
 
     /// <summary>Whether the container's pasta may listen on host ports (then its stop waits until they are free).</summary>
     private static bool PastaMayHoldPorts(ContainerConfig config)

@@ -15,9 +15,9 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public sealed class EarlyPasta
 {
-    private readonly Task startup;
+    private readonly PastaForeground startup;
 
-    private EarlyPasta(string directory, string signature, Task startup)
+    private EarlyPasta(string directory, string signature, PastaForeground startup)
     {
         Directory = directory;
         Signature = signature;
@@ -37,10 +37,10 @@ public sealed class EarlyPasta
     private string PidFile => PidFileIn(Directory);
 
     /// <summary>
-    /// Makes a namespace under <paramref name="store"/>'s run root and starts pasta on it in the background;
-    /// <paramref name="run"/> spawns pasta with the given arguments and waits for its foreground part.
+    /// Makes a namespace under <paramref name="store"/>'s run root and spawns pasta on it (<paramref name="spawn"/>
+    /// with the given arguments); its foreground part is waited for only when the container needs it.
     /// </summary>
-    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Action<IReadOnlyList<string>> run)
+    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Func<IReadOnlyList<string>, PastaForeground> spawn)
     {
         string directory = store.RunDirectory(Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         System.IO.Directory.CreateDirectory(directory);
@@ -49,7 +49,7 @@ public sealed class EarlyPasta
         Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
         PastaOptions early = options with { PidFile = PidFileIn(directory) };
         IReadOnlyList<string> arguments = PastaNetwork.BuildArguments(early, netns);
-        return new EarlyPasta(directory, SignatureOf(options), Task.Run(() => run(arguments)));
+        return new EarlyPasta(directory, SignatureOf(options), spawn(arguments));
     }
 
     /// <summary>
@@ -147,7 +147,8 @@ public sealed class EarlyPasta
     /// </summary>
     public int Complete()
     {
-        startup.GetAwaiter().GetResult();
+        startup.Wait();
+        startup.Dispose();
         return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             ? pid
             : throw new IOException($"pasta wrote no pid to {PidFile}");
@@ -158,13 +159,14 @@ public sealed class EarlyPasta
     {
         try
         {
-            startup.GetAwaiter().GetResult();
+            startup.Wait();
         }
         catch (Exception)
         {
             // Its failure was not the container's: nothing to report, only to clean up.
         }
 
+        startup.Dispose();
         stop(PidFile);
         NetworkNamespaceFile.Remove(NamespaceFile);
         DeleteTree(Directory);

@@ -227,14 +227,24 @@ internal static unsafe partial class LibcContainer
     [LibraryImport("libc", SetLastError = true)]
     public static partial int prlimit(int pid, int resource, Rlimit* newLimit, Rlimit* oldLimit);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int setgroups(nint size, uint* groups);
+    // Credentials belong to a thread. glibc's setgroups/setresuid/setresgid change every thread of the process
+    // (a signal to each, then a wait until each has run), which on the start path of a container means waking
+    // the runtime's idle threads three times just before execve ends them. The raw calls change the calling
+    // thread only, the one that execs (as a forked child's raw calls do in Go's and other runtimes' exec paths).
+    private static long SYS_setgroups => IsArm64 ? 159 : 116;
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int setresuid(uint ruid, uint euid, uint suid);
+    private static long SYS_setresuid => IsArm64 ? 147 : 117;
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int setresgid(uint rgid, uint egid, uint sgid);
+    private static long SYS_setresgid => IsArm64 ? 149 : 119;
+
+    /// <summary>setgroups(2) for the calling thread only (see above).</summary>
+    public static int SetGroupsOfThread(nint size, uint* groups) => (int)syscall(SYS_setgroups, size, (long)groups, 0, 0, 0);
+
+    /// <summary>setresuid(2) for the calling thread only (see above).</summary>
+    public static int SetResUidOfThread(uint ruid, uint euid, uint suid) => (int)syscall(SYS_setresuid, ruid, euid, suid, 0, 0);
+
+    /// <summary>setresgid(2) for the calling thread only (see above).</summary>
+    public static int SetResGidOfThread(uint rgid, uint egid, uint sgid) => (int)syscall(SYS_setresgid, rgid, egid, sgid, 0, 0);
 
     [LibraryImport("libc")]
     public static partial uint umask(uint mask);

@@ -96,7 +96,7 @@ public static unsafe class ContainerExec
         uint[] groups = [.. user.AdditionalGids ?? []];
         fixed (uint* g = groups)
         {
-            if (!keepGroups && LibcContainer.setgroups(groups.Length, g) != 0)
+            if (!keepGroups && LibcContainer.SetGroupsOfThread(groups.Length, g) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
 
@@ -109,8 +109,8 @@ public static unsafe class ContainerExec
             }
         }
 
-        Check(LibcContainer.setresgid(user.Gid, user.Gid, user.Gid), "setresgid");
-        Check(LibcContainer.setresuid(user.Uid, user.Uid, user.Uid), "setresuid");
+        Check(LibcContainer.SetResGidOfThread(user.Gid, user.Gid, user.Gid), "setresgid");
+        Check(LibcContainer.SetResUidOfThread(user.Uid, user.Uid, user.Uid), "setresuid");
         if (user.Umask is uint mask)
         {
             LibcContainer.umask(mask);

@@ -13,4 +13,7 @@ public sealed record SpawnRequest(string Executable, IReadOnlyList<string> Argum
 
     /// <summary>Start the child in a new session (setsid), detached from our terminal.</summary>
     public bool NewSession { get; init; }
+
+    /// <summary>The child's argv[0] when it is not <see cref="Executable"/> (a multi-call binary picks its mode by that name).</summary>
+    public string? ArgumentZero { get; init; }
 }

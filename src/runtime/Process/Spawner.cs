@@ -65,7 +65,7 @@ public static unsafe class Spawner
             Libc.posix_spawnattr_setflags(attr, flags);
 
             byte* path = Utf8(request.Executable, allocations);
-            byte** argv = StringArray(request.Arguments.Prepend(request.Executable).ToList(), allocations);
+            byte** argv = StringArray(request.Arguments.Prepend(request.ArgumentZero ?? request.Executable).ToList(), allocations);
             byte** envp = StringArray(request.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(), allocations);
 
             int pid;

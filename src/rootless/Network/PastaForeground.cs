@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Process;
+
+namespace Skiff.Rootless.Network;
+
+/// <summary>
+/// pasta's foreground part, spawned: it configures the namespace, binds the published ports, forks its daemon
+/// and exits. Spawning and waiting are apart, so the caller works meanwhile without a thread of its own (the
+/// early pasta of a prepared monitor started a thread-pool task for the wait, ~1 ms before pasta could start).
+/// Its stderr goes to a pipe read only after it exited: it writes a line or two, far below a pipe's capacity.
+/// </summary>
+public sealed class PastaForeground : IDisposable
+{
+    private readonly int pid;
+    private readonly SafeFileHandle errors;
+    private readonly IReadOnlyList<PortMapping> ports;
+    private SkiffException? failure;
+    private bool waited;
+
+    private PastaForeground(int pid, SafeFileHandle errors, IReadOnlyList<PortMapping> ports)
+    {
+        this.pid = pid;
+        this.errors = errors;
+        this.ports = ports;
+    }
+
+    /// <summary>Spawns <paramref name="program"/> (what <see cref="PastaLaunch.For"/> chose) with <paramref name="arguments"/>.</summary>
+    /// <param name="ports">The ports the arguments publish, for the hint when pasta fails.</param>
+    public static PastaForeground Start(PastaLaunch program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports)
+    {
+        (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
+        try
+        {
+            using (errorWrite)
+            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
+            using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
+            {
+                int pid = Spawner.Spawn(new SpawnRequest(program.Executable, arguments, RuntimeInvoker.CurrentEnvironment())
+                {
+                    ArgumentZero = program.Name,
+                    Descriptors = [(nullIn, 0), (nullOut, 1), (errorWrite, 2)],
+                });
+                return new PastaForeground(pid, errorRead, ports);
+            }
+        }
+        catch
+        {
+            errorRead.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the foreground part exited; throws pasta's error as a SkiffException when it failed (again
+    /// on every later call: the child is waited for once).
+    /// </summary>
+    public void Wait()
+    {
+        if (!waited)
+        {
+            waited = true;
+            ChildExit exit = ChildProcesses.Wait(pid);
+            if (exit.ShellCode != 0)
+            {
+                string detail = NetworkHelperErrors.Clean(PipeText.ReadAvailable(errors));
+                failure = new SkiffException(
+                    ErrorKind.Unavailable,
+                    $"pasta could not set up the container's network (exit code {exit.ShellCode.ToString(CultureInfo.InvariantCulture)}){(detail.Length > 0 ? ": " + detail : string.Empty)}",
+                    NetworkHelperErrors.HintFor(detail, "pasta") ?? PortHint(ports));
+            }
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    public void Dispose() => errors.Dispose();
+
+    private static string? PortHint(IReadOnlyList<PortMapping> ports) =>
+        ports.Count > 0 ? "a published host port may be in use by another program; choose another with -p" : null;
+}
