@@ -127,13 +127,17 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     }
 
     /// <summary>
-    /// One thread per direction, each moving bytes with splice(2) on blocking sockets: no copy through user
+    /// One thread per direction, each moving bytes with splice(2) (<see cref="SpliceCopier"/>): no copy through user
     /// space and no per-chunk scheduling, so the forwarder adds little to the loopback path it bridges.
     /// </summary>
     private static void Forward(Socket client, Socket upstream)
     {
-        client.Blocking = true;
-        upstream.Blocking = true;
+        client.Blocking = false;
+        upstream.Blocking = false;
+        // Each splice hands the socket what arrived, which mostly ends in a partial segment; Nagle would hold
+        // that tail until the peer acknowledges the rest, a wake-up of the peer per chunk.
+        client.NoDelay = true;
+        upstream.NoDelay = true;
         var connection = new ForwardedConnection(client, upstream);
         Start(() => Copy(client, upstream, connection));
         Start(() => Copy(upstream, client, connection));
