@@ -40,13 +40,7 @@ public sealed class PublishedPortClientAddressTests(ITestOutputHelper output)
             Assert.Contains(ProcessTable.CommandLinesMentioning("__port-forward"),
                 c => c.Contains(" client ", StringComparison.Ordinal) && c.Contains($"|{Num(web)}|80", StringComparison.Ordinal));
 
-            string url = $"http://{remote.HostAddress}:{Num(web)}";
-            ProcessResult seen = await RetryAsync(() => remote.RunAsync("busybox", "wget", "-q", "-O", "-", url + "/cgi-bin/addr"));
-            Assert.Equal($"[::ffff:{remote.ClientAddress}]\n", seen.Stdout);
-
-            string sum = (await remote.RunAsync("busybox", "wget", "-O", "-", url + "/sum")).AssertSuccess().Stdout;
-            ProcessResult blob = (await remote.RunAsync("sh", "-c", "busybox wget -q -O - \"$0\" | sha256sum | cut -d' ' -f1", url + "/blob")).AssertSuccess();
-            Assert.Equal(sum, blob.Stdout);
+            string sum = await AssertSeenAndServedAsync(remote, web);
 
             // The container's loopback-only service: refused from elsewhere, as pasta's tap path refuses it.
             ProcessResult refused = await remote.RunAsync("busybox", "wget", "-q", "-T", "5", "-O", "-", $"http://{remote.HostAddress}:{Num(local)}/sum");
@@ -80,12 +74,7 @@ public sealed class PublishedPortClientAddressTests(ITestOutputHelper output)
             (await skiff.RunAsync("run", "-d", "--name", "addr", "--network", network, "-p", $"{Num(web)}:80", "busybox", "sh", "-c", Serve)).AssertSuccess();
             string gateway = (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{.Gateway}}{{end}}", network)).AssertSuccess().Stdout.Trim();
 
-            string url = $"http://{remote.HostAddress}:{Num(web)}";
-            ProcessResult seen = await RetryAsync(() => remote.RunAsync("busybox", "wget", "-q", "-O", "-", url + "/cgi-bin/addr"));
-            Assert.Equal($"[::ffff:{remote.ClientAddress}]\n", seen.Stdout);
-            string sum = (await remote.RunAsync("busybox", "wget", "-O", "-", url + "/sum")).AssertSuccess().Stdout;
-            ProcessResult blob = (await remote.RunAsync("sh", "-c", "busybox wget -q -O - \"$0\" | sha256sum | cut -d' ' -f1", url + "/blob")).AssertSuccess();
-            Assert.Equal(sum, blob.Stdout);
+            await AssertSeenAndServedAsync(remote, web);
 
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             Assert.Equal($"[::ffff:{gateway}]\n", await client.GetStringAsync($"http://127.0.0.1:{Num(web)}/cgi-bin/addr"));
@@ -95,6 +84,18 @@ public sealed class PublishedPortClientAddressTests(ITestOutputHelper output)
             await skiff.RunAsync("rm", "-f", "addr");
             await skiff.RunAsync("network", "rm", network);
         }
+    }
+
+    /// <summary>The remote client sees its own address in the container and downloads the file intact; returns the file's checksum line.</summary>
+    private static async Task<string> AssertSeenAndServedAsync(RemoteClientNamespace remote, int port)
+    {
+        string url = $"http://{remote.HostAddress}:{Num(port)}";
+        ProcessResult seen = await RetryAsync(() => remote.RunAsync("busybox", "wget", "-q", "-O", "-", url + "/cgi-bin/addr"));
+        Assert.Equal($"[::ffff:{remote.ClientAddress}]\n", seen.Stdout);
+        string sum = (await remote.RunAsync("busybox", "wget", "-O", "-", url + "/sum")).AssertSuccess().Stdout;
+        ProcessResult blob = (await remote.RunAsync("sh", "-c", "busybox wget -q -O - \"$0\" | sha256sum | cut -d' ' -f1", url + "/blob")).AssertSuccess();
+        Assert.Equal(sum, blob.Stdout);
+        return sum;
     }
 
     private static async Task<ProcessResult> RetryAsync(Func<Task<ProcessResult>> attempt)
