@@ -61,6 +61,7 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     public int Run(SafeHandle ready)
     {
         var listeners = new Dictionary<Socket, int>();
+        using var copiers = new SpliceCopierPool(reserve: 2);
         try
         {
             foreach (PublishedPort port in ports)
@@ -121,7 +122,7 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
                     continue;
                 }
 
-                Forward(client, upstream);
+                Forward(client, upstream, copiers);
             }
         }
     }
@@ -130,7 +131,7 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     /// One thread per direction, each moving bytes with splice(2) (<see cref="SpliceCopier"/>): no copy through user
     /// space and no per-chunk scheduling, so the forwarder adds little to the loopback path it bridges.
     /// </summary>
-    private static void Forward(Socket client, Socket upstream)
+    private static void Forward(Socket client, Socket upstream, SpliceCopierPool copiers)
     {
         client.Blocking = false;
         upstream.Blocking = false;
@@ -139,8 +140,8 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
         client.NoDelay = true;
         upstream.NoDelay = true;
         var connection = new ForwardedConnection(client, upstream);
-        Start(() => Copy(client, upstream, connection));
-        Start(() => Copy(upstream, client, connection));
+        Start(() => Copy(client, upstream, connection, copiers));
+        Start(() => Copy(upstream, client, connection, copiers));
     }
 
     private static void Start(Action copy)
@@ -151,12 +152,14 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     }
 
     /// <summary>Copies until end of stream, then half-closes the other side so request/response protocols finish.</summary>
-    private static void Copy(Socket from, Socket to, ForwardedConnection connection)
+    private static void Copy(Socket from, Socket to, ForwardedConnection connection, SpliceCopierPool copiers)
     {
+        SpliceCopier copier = copiers.Rent();
+        bool drained = false;
         try
         {
-            using var copier = new SpliceCopier();
             copier.Copy(from.SafeHandle, to.SafeHandle);
+            drained = true;
             to.Shutdown(SocketShutdown.Send);
         }
         catch (Exception e) when (e is SystemCallException or SocketException or ObjectDisposedException)
@@ -173,6 +176,16 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
         }
         finally
         {
+            // A copy that failed midway may leave bytes of this connection in the pipe: it never serves another.
+            if (drained)
+            {
+                copiers.Return(copier);
+            }
+            else
+            {
+                copier.Dispose();
+            }
+
             connection.DirectionDone();
         }
     }
