@@ -20,10 +20,6 @@ internal static unsafe partial class Libc
     public const int F_SETPIPE_SZ = 1031;
     public const uint SPLICE_F_MOVE = 1;
     public const uint SPLICE_F_NONBLOCK = 2;
-    public const int EINTR = 4;
-    public const int EAGAIN = 11;
-    public const short POLLIN = 0x1;
-    public const short POLLOUT = 0x4;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint splice(SafeHandle fdIn, long* offIn, SafeHandle fdOut, long* offOut, nuint length, uint flags);

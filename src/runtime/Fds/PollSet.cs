@@ -84,4 +84,7 @@ public sealed unsafe class PollSet
 
     /// <summary>Waits until a pidfd or other descriptor is readable.</summary>
     public static bool WaitReadable(SafeHandle handle, int timeoutMilliseconds) => WaitOne(handle, Libc.POLLIN, timeoutMilliseconds);
+
+    /// <summary>Waits until a descriptor (a socket with room in its send buffer) is writable.</summary>
+    public static bool WaitWritable(SafeHandle handle, int timeoutMilliseconds) => WaitOne(handle, Libc.POLLOUT, timeoutMilliseconds);
 }

@@ -44,7 +44,7 @@ public sealed unsafe class SpliceCopier : IDisposable
         long total = 0;
         while (true)
         {
-            nint received = Splice(from, _write, _chunk, from, Libc.POLLIN);
+            nint received = Splice(from, _write, _chunk, from, waitReadable: true);
             if (received == 0)
             {
                 return total;
@@ -54,7 +54,7 @@ public sealed unsafe class SpliceCopier : IDisposable
             nint pending = received;
             while (pending > 0)
             {
-                pending -= Splice(_read, to, (nuint)pending, to, Libc.POLLOUT);
+                pending -= Splice(_read, to, (nuint)pending, to, waitReadable: false);
             }
 
             total += received;
@@ -68,7 +68,7 @@ public sealed unsafe class SpliceCopier : IDisposable
     }
 
     /// <summary>One splice that moves something (or reports end of stream), waiting for <paramref name="socket"/> as needed.</summary>
-    private nint Splice(SafeHandle from, SafeHandle to, nuint length, SafeHandle socket, short events)
+    private nint Splice(SafeHandle from, SafeHandle to, nuint length, SafeHandle socket, bool waitReadable)
     {
         long spinUntil = 0;
         while (true)
@@ -80,7 +80,7 @@ public sealed unsafe class SpliceCopier : IDisposable
             }
 
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == Libc.EAGAIN)
+            if (errno == Errnos.EAGAIN)
             {
                 long now = Stopwatch.GetTimestamp();
                 if (spinUntil == 0)
@@ -94,11 +94,11 @@ public sealed unsafe class SpliceCopier : IDisposable
                 }
                 else
                 {
-                    PollSet.WaitOne(socket, events, -1);
+                    _ = waitReadable ? PollSet.WaitReadable(socket, -1) : PollSet.WaitWritable(socket, -1);
                     spinUntil = 0;
                 }
             }
-            else if (errno != Libc.EINTR)
+            else if (errno != Errnos.EINTR)
             {
                 throw new SystemCallException("splice", null, errno);
             }
