@@ -140,3 +140,39 @@ print_ratio() {
         printf "\n"
     }'
 }
+
+# "PIPES PAGES": the pipes held by processes whose real uid is $1 and their buffers in pages, what the
+# kernel counts against fs.pipe-user-pages-soft for that user (past it, an unprivileged user's new pipes get
+# two pages and F_SETPIPE_SZ fails). Each pipe is counted once; its size is read through a duplicate of the
+# holder's descriptor (pidfd_open 434, pidfd_getfd 438, F_GETPIPE_SZ 1032). Pipes the user holds but another
+# user created (or the reverse) are miscounted; the forwarders and pastas of a rootless user create their own.
+user_pipe_pages() {
+    perl -e '
+        use strict; use POSIX ();
+        my $uid = shift; my (%seen, $pipes, $pages);
+        opendir(my $proc, "/proc") or die "/proc: $!";
+        for my $pid (grep { /^\d+$/ } readdir $proc) {
+            open(my $st, "<", "/proc/$pid/status") or next;
+            my ($ruid) = map { /^Uid:\s+(\d+)/ ? $1 : () } <$st>;
+            next unless defined $ruid && $ruid == $uid;
+            my $pidfd = syscall(434, $pid + 0, 0);
+            next if $pidfd < 0;
+            if (opendir(my $fds, "/proc/$pid/fd")) {
+                for my $fd (grep { /^\d+$/ } readdir $fds) {
+                    my $link = readlink("/proc/$pid/fd/$fd") // next;
+                    next unless $link =~ /^pipe:\[(\d+)\]$/;
+                    next if $seen{$1}++;
+                    my $dup = syscall(438, $pidfd, $fd + 0, 0);
+                    next if $dup < 0;
+                    if (open(my $fh, "<&=", $dup)) {
+                        my $size = fcntl($fh, 1032, 0);
+                        $pipes++; $pages += int($size / 4096) if $size;
+                        close $fh;
+                    } else { POSIX::close($dup); }
+                }
+            }
+            POSIX::close($pidfd);
+        }
+        printf "%d %d\n", $pipes // 0, $pages // 0;
+    ' "$(id -u "$1")"
+}

@@ -21,6 +21,15 @@
 # (microseconds; busybox date has no %N), on the host with curl's time_total. The result of a case is
 # the median of its runs, in MB/s (10^6 bytes). The machine may be shared: the load average is printed
 # with every case.
+#
+# One engine at a time: the kernel charges pipe buffers to their user, and once an unprivileged user holds
+# more than fs.pipe-user-pages-soft (16,384 pages) its new pipes get two pages and cannot grow; each pasta
+# holds ~35 pipes (~8,200 pages). So no engine's helpers run while another engine is measured: pull runs
+# one container at a time, and publish starts one server per round and engine, warms up every path once,
+# times one download per client, and stops the server (waiting until its ports are free) before the next
+# engine. Rounds interleave the engines, so a change in the machine's load hits them alike. Rootless, the
+# pipes the bench user's processes hold while measuring are printed (most seen per engine); BENCH_USER
+# should be a user nothing else runs as (the test suite's skifftest runs other pastas).
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-7}
 SIZE_MB=${SIZE_MB:-100}
@@ -260,17 +269,16 @@ bench_mode() {
     fi
 
     if [[ " $CASES " == *" publish "* ]]; then
-        say "$mode, publish: host -> published port, $RUNS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        say "$mode, publish: host -> published port, $RUNS rounds, one server at a time (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
         # Each server is published twice: on 127.0.0.1 (issue 4's case) and on every address (reached here
-        # through the host's own address, as a client elsewhere would).
-        local -A loopback_port all_port
-        local started=() pasta_group=""
-        for key in "${keys[@]}"; do
-            local port port_all
+        # through the host's own address, as a client elsewhere would, and from the remote namespace).
+        local port port_all pasta_group="" target line ok
+        # start_server KEY: starts KEY's server on fresh ports (port, port_all).
+        start_server() {
             port=$(free_port)
             port_all=$(free_port)
             local ports=(-p "127.0.0.1:$port:80" -p "$port_all:80")
-            case $key in
+            case $1 in
                 skiff) "${skiff[@]}" run -d --name nb-skiff "${ports[@]}" "${serve[@]}" ;;
                 skiff-slirp) "${skiff[@]}" run -d --name nb-skiff-slirp --network slirp4netns "${ports[@]}" "${serve[@]}" ;;
                 skiff-net) "${skiff[@]}" run -d --name nb-skiff-net --network "$skiff_net" "${ports[@]}" "${serve[@]}" ;;
@@ -286,51 +294,75 @@ bench_mode() {
                     "${setsid_as[@]}" "${pastas[@]}" -t "127.0.0.1/$port:8080" -t "$port_all:8080" -- busybox httpd -f -p 8080 -h "$work/www" &
                     pasta_group=$!
                     started_ids="${started_ids:-} $pasta_group" ;;
-            esac >/dev/null 2>"$work/err" || { echo "   ${label[$key]}: failed to start: $(tail -3 "$work/err" | tr '\n' ' ')"; continue; }
-            loopback_port[$key]=$port
-            all_port[$key]=$port_all
-            started+=("$key")
-        done
-        local ready=() target addr line
-        for key in "${started[@]}"; do
-            local ok=1
-            for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}" "remote:$remote_host_addr:${all_port[$key]}"; do
-                if ! wait_url "$target" /ping; then
-                    echo "   ${label[$key]} via ${target%:*}: the published port does not answer"
-                    ok=0
-                elif line=$(client_for "$target" curl -s -o /dev/null -w '%{size_download}' "http://${target#remote:}/blob") && [ "$line" != "$size" ]; then
-                    echo "   ${label[$key]} via ${target%:*}: warm-up download got $line bytes, not $size"
-                    ok=0
-                fi
+            esac >/dev/null 2>"$work/err"
+        }
+        # stop_server KEY: stops it and waits until its helpers (and their pipes) are gone.
+        stop_server() {
+            case $1 in
+                skiff*) "${skiff[@]}" rm -f "nb-$1" >/dev/null 2>&1 || true ;;
+                podman*) "${podman[@]}" rm -f "nb-$1" >/dev/null 2>&1 || true ;;
+                pasta)
+                    # pasta's command runs as pid 1 of a pid namespace of its own, reparented away from pasta: it is
+                    # found as the holder of the listening socket it inherited (the port is this script's); as a pid
+                    # namespace's init it ignores SIGTERM from outside.
+                    local holders
+                    holders=$(ss -ltnpH "sport = :$port_all" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
+                    stop_tree "$pasta_group"
+                    # shellcheck disable=SC2086
+                    [ -z "$holders" ] || kill -9 $holders 2>/dev/null || true
+                    started_ids=${started_ids/ $pasta_group/} ;;
+            esac
+            local i
+            for i in $(seq 1 100); do
+                ! ss -ltnH "sport = :$port_all" | grep -q . && ! ss -ltnH "sport = :$port" | grep -q . && break
+                sleep 0.05
             done
-            [ "$ok" = 1 ] && ready+=("$key")
-        done
+        }
+        local failed=()
         for r in $(seq 1 "$RUNS"); do
-            for key in "${ready[@]}"; do
-                for target in "127.0.0.1:${loopback_port[$key]}" "$host_ip:${all_port[$key]}" "remote:$remote_host_addr:${all_port[$key]}"; do
-                    client_for "$target" curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://${target#remote:}/blob" \
-                        | awk -v s="$size" '$1 == s { print $2 }' >>"$work/publish-$mode-$key-${target%:*}"
+            for key in "${keys[@]}"; do
+                [[ " ${failed[*]} " == *" $key "* ]] && continue
+                if ! start_server "$key"; then
+                    echo "   ${label[$key]}: failed to start: $(tail -3 "$work/err" | tr '\n' ' ')"
+                    failed+=("$key")
+                    continue
+                fi
+                ok=1
+                # Warm-up: every path answers and delivers the whole file once before the timed downloads.
+                for target in "127.0.0.1:$port" "$host_ip:$port_all" "remote:$remote_host_addr:$port_all"; do
+                    if ! wait_url "$target" /ping; then
+                        echo "   ${label[$key]} via ${target%:*}: the published port does not answer"
+                        ok=0
+                    elif line=$(client_for "$target" curl -s -o /dev/null -w '%{size_download}' "http://${target#remote:}/blob") && [ "$line" != "$size" ]; then
+                        echo "   ${label[$key]} via ${target%:*}: warm-up download got $line bytes, not $size"
+                        ok=0
+                    fi
                 done
+                if [ "$ok" = 1 ]; then
+                    [ "$mode" = rootless ] && user_pipe_pages "$BENCH_USER" >>"$work/pipes-$mode-$key"
+                    for target in "127.0.0.1:$port" "$host_ip:$port_all" "remote:$remote_host_addr:$port_all"; do
+                        client_for "$target" curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://${target#remote:}/blob" \
+                            | awk -v s="$size" '$1 == s { print $2 }' >>"$work/publish-$mode-$key-${target%:*}"
+                    done
+                else
+                    failed+=("$key")
+                fi
+                stop_server "$key"
             done
         done
+        if [ "$mode" = rootless ]; then
+            for key in "${keys[@]}"; do
+                [ -s "$work/pipes-$mode-$key" ] || continue
+                awk -v e="${label[$key]}" -v soft="$(cat /proc/sys/fs/pipe-user-pages-soft)" '
+                    $2 > max { max = $2; pipes = $1 } END { printf "   %-48s %s pipes, %s pages of %s (most seen while measuring)\n", e ":", pipes, max, soft }' "$work/pipes-$mode-$key"
+            done
+        fi
         for addr in 127.0.0.1 "$host_ip" "remote:$remote_host_addr"; do
-            for key in "${ready[@]}"; do
+            for key in "${keys[@]}"; do
+                [ -s "$work/publish-$mode-$key-$addr" ] || continue
                 record "$mode" "publish-$addr" "${label[$key]}" "${label[$key]} via $addr" <"$work/publish-$mode-$key-$addr"
             done
         done
-        "${skiff[@]}" rm -f nb-skiff nb-skiff-slirp nb-skiff-net >/dev/null 2>&1 || true
-        [ "$have_podman" = 1 ] && { "${podman[@]}" rm -f nb-podman nb-podman-slirp >/dev/null 2>&1 || true; }
-        if [ -n "$pasta_group" ]; then
-            # pasta's command runs as pid 1 of a pid namespace of its own, reparented away from pasta: it is
-            # found as the holder of the listening socket it inherited (the port is this script's); as a pid
-            # namespace's init it ignores SIGTERM from outside.
-            local holders
-            holders=$(ss -ltnpH "sport = :${all_port[pasta]}" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
-            stop_tree "$pasta_group"
-            # shellcheck disable=SC2086
-            [ -z "$holders" ] || kill -9 $holders 2>/dev/null || true
-            started_ids=${started_ids/ $pasta_group/}
-        fi
     fi
     "${skiff[@]}" network rm "$skiff_net" >/dev/null 2>&1 || true
 }
