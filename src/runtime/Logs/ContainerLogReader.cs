@@ -1,42 +1,90 @@
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Skiff.Runtime.Logs;
 
-/// <summary>Parses the records <see cref="ContainerLogWriter"/> wrote. Incomplete trailing lines are left for the next read.</summary>
+/// <summary>Parses the records <see cref="ContainerLogWriter"/> wrote, one line (without its newline) at a time.</summary>
 public static class ContainerLogReader
 {
-    public static LogEntry? ParseLine(string driver, string line)
+    /// <returns>false for a line that is not a record of <paramref name="driver"/> (it is skipped).</returns>
+    public static bool TryParse(string driver, ReadOnlySpan<byte> line, out LogRecord record) =>
+        driver == LogDrivers.JsonFile ? TryParseJson(line, out record) : TryParseK8s(line, out record);
+
+    /// <summary><c>TIME STREAM F|P TEXT</c>: the text is the container's bytes as written, whatever their encoding.</summary>
+    private static bool TryParseK8s(ReadOnlySpan<byte> line, out LogRecord record)
     {
-        if (driver == LogDrivers.JsonFile)
+        record = default;
+        int first = line.IndexOf((byte)' ');
+        if (first < 0)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                JsonElement root = document.RootElement;
-                string text = root.GetProperty("log").GetString() ?? string.Empty;
-                bool partial = !text.EndsWith('\n');
-                return new LogEntry(
-                    DateTimeOffset.Parse(root.GetProperty("time").GetString() ?? string.Empty, CultureInfo.InvariantCulture),
-                    root.GetProperty("stream").GetString() ?? "stdout",
-                    partial ? text : text[..^1],
-                    partial);
-            }
-            catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
-            {
-                return null;
-            }
+            return false;
         }
 
-        // TIME STREAM F|P TEXT
-        int first = line.IndexOf(' ');
-        int second = first < 0 ? -1 : line.IndexOf(' ', first + 1);
-        int third = second < 0 ? -1 : line.IndexOf(' ', second + 1);
-        if (third < 0 || !DateTimeOffset.TryParse(line[..first], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
+        ReadOnlySpan<byte> rest = line[(first + 1)..];
+        int second = rest.IndexOf((byte)' ');
+        if (second < 0 || rest.Length < second + 2 || (rest.Length > second + 2 && rest[second + 2] != ' ')
+            || !LogTimestamp.TryParse(line[..first], out DateTimeOffset time))
         {
-            return null;
+            return false;
         }
 
-        return new LogEntry(time, line[(first + 1)..second], line[(third + 1)..], line[(second + 1)..third] == "P");
+        ReadOnlySpan<byte> content = rest.Length > second + 2 ? rest[(second + 3)..] : default;
+        record = new LogRecord(time, rest[..second].SequenceEqual("stderr"u8), content, rest[second + 1] == 'P');
+        return true;
+    }
+
+    /// <summary>docker's json-file line: <c>{"log":"TEXT\n","stream":"stdout","time":"…"}</c>; no newline at the end of the text is a partial line.</summary>
+    private static bool TryParseJson(ReadOnlySpan<byte> line, out LogRecord record)
+    {
+        record = default;
+        string? text = null;
+        string? time = null;
+        bool isStderr = false;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string name = reader.GetString()!;
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                switch (name)
+                {
+                    case "log":
+                        text = reader.GetString();
+                        break;
+                    case "stream":
+                        isStderr = reader.GetString() == "stderr";
+                        break;
+                    case "time":
+                        time = reader.GetString();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        if (text is null || time is null || !LogTimestamp.TryParse(Encoding.UTF8.GetBytes(time), out DateTimeOffset parsed))
+        {
+            return false;
+        }
+
+        bool partial = !text.EndsWith('\n');
+        record = new LogRecord(parsed, isStderr, Encoding.UTF8.GetBytes(partial ? text : text[..^1]), partial);
+        return true;
     }
 }

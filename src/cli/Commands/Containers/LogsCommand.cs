@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Logs;
@@ -33,39 +32,34 @@ public static class LogsCommand
             int? last = parse.GetValue(tail) is string t && t != "all" && t != "-1"
                 ? int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw SkiffException.InvalidArgument($"invalid --tail value \"{t}\"")
                 : null;
-            bool stamps = parse.GetValue(timestamps);
             using Stream stdout = Console.OpenStandardOutput();
             using Stream stderr = Console.OpenStandardError();
-            string path = lifecycle.Store.LogPath(id);
-            long offset = 0;
-            var pending = new StringBuilder();
-            bool first = true;
+            using var printer = new LogPrinter(stdout, stderr, parse.GetValue(timestamps));
+            var file = new ContainerLogFile(lifecycle.Store.LogPath(id), config.LogDriver);
+            LogRecordAction print = from is DateTimeOffset earliest
+                ? record =>
+                {
+                    if (record.Time >= earliest)
+                    {
+                        printer.Print(record);
+                    }
+                }
+                : printer.Print;
+            long offset = last is int keep ? file.TailStart(keep) : 0;
+            bool following = parse.GetValue(follow);
             while (true)
             {
-                var entries = new List<LogEntry>();
-                offset = ReadNew(path, offset, pending, config.LogDriver, entries);
-                IEnumerable<LogEntry> selected = entries.Where(e => from is null || e.Time >= from);
-                if (first && last is int keep)
+                offset = file.Read(offset, print);
+                printer.Flush();
+                if (!following)
                 {
-                    selected = LastLines(selected.ToList(), keep);
+                    return ExitCodes.Success;
                 }
 
-                first = false;
-                foreach (LogEntry entry in selected)
+                if (!lifecycle.Store.Exists(id) || !lifecycle.Observe(id).Running)
                 {
-                    Stream target = entry.Stream == "stderr" ? stderr : stdout;
-                    string text = (stamps ? LogDrivers.Timestamp(entry.Time) + " " : string.Empty) + entry.Content + (entry.Partial ? string.Empty : "\n");
-                    target.Write(Encoding.UTF8.GetBytes(text));
-                }
-
-                stdout.Flush();
-                if (!parse.GetValue(follow) || !lifecycle.Store.Exists(id) || !lifecycle.Observe(id).Running)
-                {
-                    if (parse.GetValue(follow) && File.Exists(path) && new FileInfo(path).Length > offset)
-                    {
-                        continue;
-                    }
-
+                    // What the container wrote between this read and its end.
+                    file.Read(offset, print);
                     return ExitCodes.Success;
                 }
 
@@ -73,69 +67,6 @@ public static class LogsCommand
             }
         });
         return command;
-    }
-
-    /// <summary>Reads whole records appended since <paramref name="offset"/>; a trailing incomplete record waits in <paramref name="pending"/>.</summary>
-    private static long ReadNew(string path, long offset, StringBuilder pending, string driver, List<LogEntry> entries)
-    {
-        if (!File.Exists(path))
-        {
-            return offset;
-        }
-
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        file.Seek(offset, SeekOrigin.Begin);
-        byte[] chunk = new byte[1 << 20];
-        int n;
-        var bytes = new MemoryStream();
-        while ((n = file.Read(chunk)) > 0)
-        {
-            bytes.Write(chunk, 0, n);
-        }
-
-        offset += bytes.Length;
-        pending.Append(Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length));
-        string text = pending.ToString();
-        int end = text.LastIndexOf('\n');
-        if (end < 0)
-        {
-            return offset;
-        }
-
-        pending.Clear();
-        pending.Append(text[(end + 1)..]);
-        foreach (string line in text[..end].Split('\n'))
-        {
-            if (ContainerLogReader.ParseLine(driver, line) is LogEntry entry)
-            {
-                entries.Add(entry);
-            }
-        }
-
-        return offset;
-    }
-
-    /// <summary>The records making up the last <paramref name="lines"/> full lines (partial records belong to the line they end in).</summary>
-    private static IEnumerable<LogEntry> LastLines(List<LogEntry> entries, int lines)
-    {
-        int start = entries.Count;
-        int seen = 0;
-        while (start > 0)
-        {
-            if (!entries[start - 1].Partial)
-            {
-                if (seen == lines)
-                {
-                    break;
-                }
-
-                seen++;
-            }
-
-            start--;
-        }
-
-        return entries.Skip(start);
     }
 
     private static DateTimeOffset? ParseSince(string? since)
