@@ -68,7 +68,8 @@ public sealed class ContainerLogFile(string path, string driver)
 
     /// <summary>
     /// Where the records of the last <paramref name="lines"/> lines begin (a line written in several partial
-    /// records counts once, with all of its records), found by reading back from the end in growing windows.
+    /// records counts once, with all of its records; an unfinished last line counts too), found by reading
+    /// back from the end in growing windows.
     /// </summary>
     public long TailStart(int lines)
     {
@@ -115,7 +116,9 @@ public sealed class ContainerLogFile(string path, string driver)
             int seen = 0;
             while (index > 0)
             {
-                if (!records[index - 1].Partial)
+                // A line ends with a record that is not partial, or with the last record: a line the container
+                // has not finished yet is the last line (docker's count; podman 4.3 prints it glued to the one before).
+                if (!records[index - 1].Partial || index == records.Count)
                 {
                     if (seen == lines)
                     {

@@ -73,6 +73,21 @@ public sealed class ContainerLogFileTests : IDisposable
         Assert.Equal(expected, texts);
     }
 
+    [Theory]
+    [InlineData(0, new string[0])]
+    [InlineData(1, new[] { "c" })]
+    [InlineData(2, new[] { "b", "c" })]
+    public void Tail_counts_an_unfinished_last_line_as_a_line(int lines, string[] expected)
+    {
+        string path = Write(LogDrivers.K8sFile, ("stdout", "a\nb\nc"));
+        var file = new ContainerLogFile(path, LogDrivers.K8sFile);
+        var texts = new List<string>();
+
+        file.Read(file.TailStart(lines), r => texts.Add(Encoding.UTF8.GetString(r.Content)));
+
+        Assert.Equal(expected, texts);
+    }
+
     [Fact]
     public void Tail_reads_back_past_its_first_window_when_the_last_lines_are_long()
     {
