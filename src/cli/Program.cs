@@ -73,7 +73,6 @@ if (args.Length == 2 && args[0] == Skiff.Rootless.Network.Bridge.RootlessNetwork
         new Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup(
             new Skiff.Rootless.Network.Bridge.RootlessNetworkNamespace(args[1]),
             new ProcessRunner(),
-            Skiff.Rootless.Network.Bridge.BridgeTools.Find(),
             Skiff.Rootless.Network.NetworkHelpers.Find()).Run();
         return 0;
     }

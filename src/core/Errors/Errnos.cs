@@ -16,6 +16,7 @@ public static class Errnos
     public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int EXDEV = 18;
+    public const int ENODEV = 19;
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;
@@ -47,6 +48,7 @@ public static class Errnos
         EBUSY => "device or resource busy",
         EEXIST => "file exists",
         EXDEV => "invalid cross-device link",
+        ENODEV => "no such device",
         ENOTDIR => "not a directory",
         EISDIR => "is a directory",
         EINVAL => "invalid argument",

@@ -24,23 +24,41 @@ public static class ThreadNetworkNamespace
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> on a short-lived thread of its own that has entered the namespace at
+    /// <paramref name="path"/>: a socket it opens (netlink too) stays bound to that namespace after the thread
+    /// ends, and /proc/sys/net there is that namespace's. No other thread of this process changes namespace.
+    /// </summary>
+    public static T RunIn<T>(string path, Func<T> work) => OnOwnThread(() =>
+    {
+        Enter(path);
+        return work();
+    });
+
+    /// <summary>
     /// Makes a new, empty network namespace (owned by this process's user namespace) and binds it at
     /// <paramref name="path"/>, an existing file. A short-lived thread of its own unshares, so no other
     /// thread of this process changes namespace.
     /// </summary>
-    public static void CreateBound(string path)
+    public static void CreateBound(string path) => OnOwnThread(() =>
     {
+        if (Libc.unshare(Libc.CLONE_NEWNET) != 0)
+        {
+            throw new SystemCallException("unshare(CLONE_NEWNET)", null, Marshal.GetLastPInvokeError());
+        }
+
+        new LinuxMountSyscalls().Mount("/proc/thread-self/ns/net", path, null, MountFlags.Bind, null);
+        return true;
+    });
+
+    private static T OnOwnThread<T>(Func<T> work)
+    {
+        T result = default!;
         Exception? failure = null;
         var thread = new Thread(() =>
         {
             try
             {
-                if (Libc.unshare(Libc.CLONE_NEWNET) != 0)
-                {
-                    throw new SystemCallException("unshare(CLONE_NEWNET)", null, Marshal.GetLastPInvokeError());
-                }
-
-                new LinuxMountSyscalls().Mount("/proc/thread-self/ns/net", path, null, MountFlags.Bind, null);
+                result = work();
             }
             catch (Exception e)
             {
@@ -57,5 +75,7 @@ public static class ThreadNetworkNamespace
         {
             throw failure;
         }
+
+        return result;
     }
 }

@@ -67,7 +67,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         using (networks.Lock())
         {
             plumbing.EnsureBridge(networks.Find(endpoint.NetworkId));
-            plumbing.Attach(endpoint, veth, containerNetns, !plumbing.HasDefaultRoute(containerNetns), Mtu);
+            plumbing.Attach(endpoint, veth, containerNetns, !BridgePlumbing.HasDefaultRoute(containerNetns), Mtu);
             try
             {
                 Record(config, endpoint, monitorPid);
@@ -99,9 +99,9 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
         }
 
         string containerNetns = NamespaceOf(pid);
-        if (BridgeCommands.DefaultRouteEndpoint(remaining) is { } next && !plumbing.HasDefaultRoute(containerNetns))
+        if (BridgeCommands.DefaultRouteEndpoint(remaining) is { } next && !BridgePlumbing.HasDefaultRoute(containerNetns))
         {
-            plumbing.AddDefaultRoute(next, containerNetns);
+            BridgePlumbing.AddDefaultRoute(next, containerNetns);
         }
     }
 

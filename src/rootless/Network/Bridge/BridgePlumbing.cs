@@ -1,55 +1,119 @@
+using System.Net;
 using System.Text;
 using Skiff.Core.Errors;
 using Skiff.Core.Processes;
+using Skiff.Rootless.Network.Netlink;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
-/// Applies <see cref="BridgeCommands"/> with ip and nft in the namespace that holds the bridges: the host's
-/// (root; <paramref name="bridgeNetns"/> null) or the rootless network namespace (entered with nsenter,
-/// which works because the caller is root in the user namespace owning it).
+/// Builds networks in the namespace that holds the bridges: the host's (root; <paramref name="bridgeNetns"/>
+/// null) or the rootless network namespace, whose user namespace the caller runs in as root. Links, addresses
+/// and routes go over rtnetlink (<see cref="RouteNetlink"/>, a socket opened by a thread in each namespace);
+/// the network's nft table (<see cref="BridgeCommands.NftScript"/>) through nft(8), entered with nsenter.
 /// </summary>
 public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, string? bridgeNetns)
 {
+    private const string Hint = "root needs the bridge, veth and nf_tables kernel modules; 'skiff system check' says more";
+
     public void EnsureBridge(NetworkRecord network)
     {
         // A bridge left by a removed network of the same name may hold another subnet: it is replaced.
-        string address = $"inet {Ipv4Subnet.FormatAddress(network.Gateway)}/{network.Subnet.PrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture)} ";
-        ExternalResult exists = Run(tools.Ip, ["-o", "-4", "addr", "show", "dev", network.NetworkInterface], null, bridgeNetns, check: false);
-        if (exists.ExitCode != 0 || !exists.StandardOutput.Contains(address, StringComparison.Ordinal))
+        string bridge = network.NetworkInterface;
+        IPAddress gateway = IPAddress.Parse(Ipv4Subnet.FormatAddress(network.Gateway));
+        int prefix = network.Subnet.PrefixLength;
+        bool created = Guard($"create bridge {bridge}", () =>
         {
-            if (exists.ExitCode == 0)
+            using RouteNetlink netlink = BridgeNamespace();
+            if (netlink.TryLinkIndex(bridge) is int existing)
             {
-                Run(tools.Ip, ["link", "del", network.NetworkInterface], null, bridgeNetns, check: false);
+                if (netlink.GetAddresses(existing).Any(a => a.Address.Equals(gateway) && a.PrefixLength == prefix))
+                {
+                    return false;
+                }
+
+                netlink.TryDeleteLink(bridge);
             }
 
-            Run(tools.Ip, ["-batch", "-"], BridgeCommands.BridgeBatch(network), bridgeNetns);
-            Run(tools.Nft, ["-f", "-"], BridgeCommands.NftScript(network), bridgeNetns);
+            netlink.AddBridge(bridge);
+            int index = netlink.LinkIndex(bridge);
+            netlink.AddAddress(index, gateway, prefix);
+            netlink.SetUp(index);
+            return true;
+        });
+        if (created)
+        {
+            Nft(BridgeCommands.NftScript(network), check: true);
         }
     }
 
-    /// <summary>Connects the container's namespace to the endpoint's bridge as the endpoint's interface; <paramref name="defaultRoute"/> routes through it.</summary>
+    /// <summary>
+    /// Connects the container's namespace to the endpoint's bridge: a veth pair whose container end is made in
+    /// <paramref name="containerNetns"/> as the endpoint's interface (both ends with <paramref name="mtu"/> when
+    /// given, else the kernel's 1500), then in there loopback, the address, and with <paramref name="defaultRoute"/>
+    /// the default route through the gateway (<see cref="BridgeCommands.RoutesDefault"/>).
+    /// </summary>
     public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns, bool defaultRoute, int? mtu = null)
     {
-        Run(tools.Ip, ["-o", "link", "del", veth], null, bridgeNetns, check: false);
-        Run(tools.Ip, ["-batch", "-"], BridgeCommands.VethBatch(endpoint, veth, containerNetns, mtu), bridgeNetns);
-        Run(tools.Ip, ["-batch", "-"], BridgeCommands.ContainerBatch(endpoint, defaultRoute), containerNetns);
+        Guard($"connect {endpoint.InterfaceName} to {endpoint.Bridge}", () =>
+        {
+            using (RouteNetlink bridgeSide = BridgeNamespace())
+            {
+                bridgeSide.TryDeleteLink(veth);
+                bridgeSide.AddVethPair(veth, endpoint.InterfaceName, containerNetns, mtu);
+                bridgeSide.SetUp(bridgeSide.LinkIndex(veth), master: bridgeSide.LinkIndex(endpoint.Bridge));
+            }
+
+            using RouteNetlink container = RouteNetlink.OpenIn(containerNetns);
+            container.SetUp(container.LinkIndex("lo"));
+            int device = container.LinkIndex(endpoint.InterfaceName);
+            container.AddAddress(device, IPAddress.Parse(endpoint.IPAddress), endpoint.PrefixLength);
+            container.SetUp(device);
+            if (BridgeCommands.RoutesDefault(endpoint, defaultRoute))
+            {
+                container.AddRoute(new RouteEntry(null, 0, IPAddress.Parse(endpoint.Gateway), device));
+            }
+
+            return true;
+        });
     }
 
-    /// <summary>Whether the container's namespace has a default route now.</summary>
-    public bool HasDefaultRoute(string containerNetns) =>
-        Run(tools.Ip, ["-o", "-4", "route", "show", "default"], null, containerNetns, check: false).StandardOutput.Trim().Length > 0;
+    /// <summary>Whether the container's namespace has a default route now (false when it cannot be read).</summary>
+    public static bool HasDefaultRoute(string containerNetns)
+    {
+        try
+        {
+            using RouteNetlink container = RouteNetlink.OpenIn(containerNetns);
+            return container.HasDefaultRoute();
+        }
+        catch (SkiffException)
+        {
+            return false;
+        }
+    }
 
-    public void AddDefaultRoute(NetworkEndpoint endpoint, string containerNetns) =>
-        Run(tools.Ip, ["route", "replace", "default", "via", endpoint.Gateway, "dev", endpoint.InterfaceName], null, containerNetns, check: false);
+    /// <summary>Routes the container's namespace through <paramref name="endpoint"/>'s gateway; best effort.</summary>
+    public static void AddDefaultRoute(NetworkEndpoint endpoint, string containerNetns)
+    {
+        try
+        {
+            using RouteNetlink container = RouteNetlink.OpenIn(containerNetns);
+            int device = container.LinkIndex(endpoint.InterfaceName);
+            container.ReplaceRoute(new RouteEntry(null, 0, IPAddress.Parse(endpoint.Gateway), device));
+        }
+        catch (SkiffException)
+        {
+        }
+    }
 
     /// <summary>Removes the host-side veth (the kernel would, but only once the container's namespace is freed); never throws.</summary>
     public void Detach(string veth)
     {
         try
         {
-            Run(tools.Ip, ["link", "del", veth], null, bridgeNetns, check: false);
+            using RouteNetlink netlink = BridgeNamespace();
+            netlink.TryDeleteLink(veth);
         }
         catch (SkiffException)
         {
@@ -61,32 +125,45 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
     {
         try
         {
-            Run(tools.Ip, ["link", "del", network.NetworkInterface], null, bridgeNetns, check: false);
-            Run(tools.Nft, ["-f", "-"], BridgeCommands.DeleteTableScript(network), bridgeNetns, check: false);
+            using (RouteNetlink netlink = BridgeNamespace())
+            {
+                netlink.TryDeleteLink(network.NetworkInterface);
+            }
+
+            Nft(BridgeCommands.DeleteTableScript(network), check: false);
         }
         catch (SkiffException)
         {
         }
     }
 
-    private ExternalResult Run(string program, IReadOnlyList<string> arguments, string? input, string? netns, bool check = true)
+    private RouteNetlink BridgeNamespace() => bridgeNetns is null ? RouteNetlink.Open() : RouteNetlink.OpenIn(bridgeNetns);
+
+    private static T Guard<T>(string what, Func<T> work)
     {
-        ExternalCommand command = netns is null
-            ? new ExternalCommand(program, arguments)
-            : new ExternalCommand(tools.Nsenter, ["--net=" + netns, "--", program, .. arguments]);
-        command = command with
+        try
         {
-            StandardInput = input is null ? null : Encoding.UTF8.GetBytes(input),
+            return work();
+        }
+        catch (SystemCallException e)
+        {
+            throw SkiffException.Unavailable($"could not set up the network ({what}): {e.Message}", Hint, e);
+        }
+    }
+
+    private void Nft(string script, bool check)
+    {
+        ExternalCommand command = bridgeNetns is null
+            ? new ExternalCommand(tools.Nft, ["-f", "-"])
+            : new ExternalCommand(tools.Nsenter, ["--net=" + bridgeNetns, "--", tools.Nft, "-f", "-"]);
+        ExternalResult result = runner.TryRunAsync(command with
+        {
+            StandardInput = Encoding.UTF8.GetBytes(script),
             Timeout = TimeSpan.FromSeconds(10),
-        };
-        ExternalResult result = runner.TryRunAsync(command).GetAwaiter().GetResult();
+        }).GetAwaiter().GetResult();
         if (check && result.ExitCode != 0)
         {
-            throw SkiffException.Unavailable(
-                $"could not set up the network ({Path.GetFileName(program)} {string.Join(' ', arguments)}): {result.StandardError.Trim()}",
-                "root needs the bridge, veth and nf_tables kernel modules; 'skiff system check' says more");
+            throw SkiffException.Unavailable($"could not set up the network (nft -f -): {result.StandardError.Trim()}", Hint);
         }
-
-        return result;
     }
 }

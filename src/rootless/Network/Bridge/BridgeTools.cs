@@ -1,10 +1,10 @@
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
-/// Where ip, nft, nsenter and unshare are: in /usr/sbin and /sbin, which a normal user's PATH often lacks, so
+/// Where nft, nsenter and unshare are: in /usr/sbin and /sbin, which a normal user's PATH often lacks, so
 /// those are searched too. A missing tool is reported by the runner naming it.
 /// </summary>
-public sealed record BridgeTools(string Ip, string Nft, string Nsenter, string Unshare)
+public sealed record BridgeTools(string Nft, string Nsenter, string Unshare)
 {
     public static BridgeTools Find()
     {
@@ -12,7 +12,7 @@ public sealed record BridgeTools(string Ip, string Nft, string Nsenter, string U
             .Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
             .ToArray();
-        return new BridgeTools(Locate("ip", directories), Locate("nft", directories), Locate("nsenter", directories), Locate("unshare", directories));
+        return new BridgeTools(Locate("nft", directories), Locate("nsenter", directories), Locate("unshare", directories));
     }
 
     private static string Locate(string program, IEnumerable<string> directories) =>

@@ -46,7 +46,7 @@ public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? tar
     }
 
     /// <summary>Sets up the namespace before the first connection; the calling thread must already be in it.</summary>
-    public void PrepareNamespace(string netnsPath) => route.Install(netnsPath);
+    public void PrepareNamespace() => route.Install();
 
     /// <summary>
     /// A connected socket to <paramref name="containerPort"/> for the client at <paramref name="client"/>, made

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text;
+using System.Net;
 using Skiff.Core.Errors;
-using Skiff.Core.Processes;
+using Skiff.Rootless.Network.Netlink;
 
 namespace Skiff.Rootless.Network.Bridge;
 
@@ -13,7 +12,7 @@ namespace Skiff.Rootless.Network.Bridge;
 /// connection request, and a rule sends marked packets to a table whose only route delivers everything
 /// locally. Unmarked traffic, everything the container itself starts, is routed as before.
 /// </summary>
-public sealed class ClientAddressRoute(IProcessRunner runner, BridgeTools tools)
+public sealed class ClientAddressRoute
 {
     /// <summary>The mark of forwarded connections ("sk"), and the routing table marked packets use.</summary>
     public const int Mark = 0x736b;
@@ -22,8 +21,8 @@ public sealed class ClientAddressRoute(IProcessRunner runner, BridgeTools tools)
 
     private const string FwmarkAccept = "/proc/sys/net/ipv4/tcp_fwmark_accept";
 
-    /// <summary>Installs the sysctl, the rule and the route; the calling thread must be in the namespace at <paramref name="netnsPath"/>.</summary>
-    public void Install(string netnsPath)
+    /// <summary>Installs the sysctl, the rule and the route in the calling thread's network namespace.</summary>
+    public void Install()
     {
         try
         {
@@ -35,19 +34,16 @@ public sealed class ClientAddressRoute(IProcessRunner runner, BridgeTools tools)
             throw SkiffException.Unavailable($"cannot set net.ipv4.tcp_fwmark_accept in the container's network namespace: {e.Message}");
         }
 
-        string table = Table.ToString(CultureInfo.InvariantCulture);
-        string commands = $"rule add fwmark 0x{Mark:x} lookup {table}\nroute replace local 0.0.0.0/0 dev lo table {table}\n";
-        var command = new ExternalCommand(tools.Nsenter, ["--net=" + netnsPath, "--", tools.Ip, "-batch", "-"])
+        try
         {
-            StandardInput = Encoding.ASCII.GetBytes(commands),
-            Timeout = TimeSpan.FromSeconds(20),
-        };
-        ExternalResult result = runner.TryRunAsync(command).GetAwaiter().GetResult();
-        if (result.ExitCode != 0)
+            using RouteNetlink netlink = RouteNetlink.Open();
+            netlink.AddRule(Mark, Table);
+            // ip route replace local 0.0.0.0/0 dev lo table TABLE
+            netlink.ReplaceRoute(new RouteEntry(IPAddress.Any, 0, null, netlink.LinkIndex("lo"), Table, RouteKind.Local));
+        }
+        catch (SystemCallException e)
         {
-            throw SkiffException.Unavailable(
-                $"cannot route replies to forwarded clients in the container's network namespace: {result.StandardError.Trim()}",
-                "skiff needs ip(8) from iproute2 for published ports (Debian: apt-get install iproute2)");
+            throw SkiffException.Unavailable($"cannot route replies to forwarded clients in the container's network namespace: {e.Message}");
         }
     }
 }

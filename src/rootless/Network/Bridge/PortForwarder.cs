@@ -35,7 +35,7 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     public static PortForwarder Parse(IReadOnlyList<string> args)
     {
         ClientAddressDialer? dialer = args.Count >= 3 && args[0] == Verb
-            ? ClientAddressDialer.Parse(args[2], () => new ClientAddressRoute(new ProcessRunner(), BridgeTools.Find()))
+            ? ClientAddressDialer.Parse(args[2], () => new ClientAddressRoute())
             : null;
         if (dialer is null)
         {
@@ -85,7 +85,7 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
 
             // From here on, sockets this thread creates are in the container's namespace; the listeners stay on the host.
             ThreadNetworkNamespace.Enter(netnsPath);
-            dialer.PrepareNamespace(netnsPath);
+            dialer.PrepareNamespace();
         }
         catch (SkiffException e)
         {

@@ -4,7 +4,9 @@ using Skiff.Core.Errors;
 using Skiff.Core.Processes;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Monitor;
+using Skiff.Rootless.Network.Netlink;
 using Skiff.Runtime.Mounts;
+using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Process;
 
 namespace Skiff.Rootless.Network.Bridge;
@@ -16,7 +18,7 @@ namespace Skiff.Rootless.Network.Bridge;
 /// loopback, enables forwarding there, and attaches pasta to N (gateway mapped to the host, so
 /// host.containers.internal reaches the host's loopback, as <c>--network pasta:--map-gw</c>).
 /// </summary>
-public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns, IProcessRunner runner, BridgeTools tools, NetworkHelpers helpers)
+public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns, IProcessRunner runner, NetworkHelpers helpers)
 {
     public const string Verb = "__rootless-netns";
 
@@ -42,8 +44,7 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
         {
             WaitForOwnNetns(holder);
             string path = RootlessNetworkNamespace.NetnsPath(holder);
-            Check("ip", new ExternalCommand(tools.Nsenter, ["--net=" + path, "--", tools.Ip, "link", "set", "lo", "up"]));
-            Check("sysctl", new ExternalCommand(tools.Nsenter, ["--net=" + path, "--", Locate("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1"]));
+            PrepareNamespace(path);
             var options = new PastaOptions
             {
                 PidFile = netns.PastaPidFile,
@@ -66,6 +67,25 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
         {
             ChildProcesses.TrySignal(holder, 9);
             throw;
+        }
+    }
+
+    /// <summary>Loopback up and IPv4 forwarding on, by a thread in the namespace (its /proc/sys/net is the namespace's).</summary>
+    private static void PrepareNamespace(string path)
+    {
+        try
+        {
+            ThreadNetworkNamespace.RunIn(path, () =>
+            {
+                using RouteNetlink netlink = RouteNetlink.Open();
+                netlink.SetUp(netlink.LinkIndex("lo"));
+                File.WriteAllText("/proc/sys/net/ipv4/ip_forward", "1");
+                return true;
+            });
+        }
+        catch (Exception e) when (e is SystemCallException or IOException or UnauthorizedAccessException)
+        {
+            throw SkiffException.Unavailable($"could not set up the rootless network namespace: {e.Message}");
         }
     }
 
@@ -117,5 +137,5 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
 
     private static string Locate(string program) =>
         new[] { "/usr/bin", "/bin", "/usr/sbin", "/sbin" }.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
-            ?? throw SkiffException.PrerequisiteMissing($"{program} is not installed", "install util-linux, coreutils and procps");
+            ?? throw SkiffException.PrerequisiteMissing($"{program} is not installed", "install util-linux and coreutils");
 }

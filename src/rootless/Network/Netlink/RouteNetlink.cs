@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Net;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
+using Skiff.Runtime.Namespaces;
+
+namespace Skiff.Rootless.Network.Netlink;
+
+/// <summary>
+/// Links, addresses, routes and rules of one network namespace over rtnetlink: what skiff did with ip(8),
+/// without a process per command. Each call is one request and its answer; a refusal becomes a
+/// <see cref="SystemCallException"/> naming the operation and carrying the kernel's errno. The caller needs
+/// CAP_NET_ADMIN in the user namespace owning the namespace (rootless: skiff's own user namespace).
+/// </summary>
+public sealed class RouteNetlink : IDisposable
+{
+    /// <summary>Large enough for a dump datagram: the kernel fills at most 32 KiB (or a page) per datagram.</summary>
+    private const int ReceiveBufferLength = 64 * 1024;
+
+    private readonly NetlinkSocket _socket;
+    private readonly byte[] _buffer = new byte[ReceiveBufferLength];
+    private uint _sequence;
+
+    private RouteNetlink(NetlinkSocket socket) => _socket = socket;
+
+    /// <summary>The calling thread's network namespace.</summary>
+    public static RouteNetlink Open() => new(NetlinkSocket.Open());
+
+    /// <summary>The namespace at <paramref name="netnsPath"/> (a /proc/PID/ns/net entry or a bound file): the socket is opened by a thread in it.</summary>
+    public static RouteNetlink OpenIn(string netnsPath) => ThreadNetworkNamespace.RunIn(netnsPath, Open);
+
+    /// <summary>The index of the link named <paramref name="name"/>, or null when there is none.</summary>
+    public int? TryLinkIndex(string name)
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.GetLink(name, sequence));
+        foreach (NetlinkMessage message in Answer(sequence, $"find link {name}", dump: false, missingIsError: false))
+        {
+            if (message.Type == RouteRequests.RTM_NEWLINK && message.Payload.Length >= RouteRequests.IfInfoLength)
+            {
+                return BinaryPrimitives.ReadInt32LittleEndian(message.Payload.Span[4..]);
+            }
+        }
+
+        return null;
+    }
+
+    public int LinkIndex(string name) =>
+        TryLinkIndex(name) ?? throw new SystemCallException("netlink: find link", name, Errnos.ENODEV);
+
+    public void AddBridge(string name) => Request(RouteRequests.AddBridge(name, Next()), "add bridge", name);
+
+    /// <summary>A veth pair <paramref name="name"/>–<paramref name="peer"/> whose peer end is made in the namespace at <paramref name="peerNetnsPath"/>.</summary>
+    public void AddVethPair(string name, string peer, string peerNetnsPath, int? mtu)
+    {
+        using SafeFileHandle netns = Descriptors.Open(peerNetnsPath, 0);
+        bool added = false;
+        try
+        {
+            // The descriptor's number travels in the message (IFLA_NET_NS_FD); the handle stays open until the answer.
+            netns.DangerousAddRef(ref added);
+            Request(RouteRequests.AddVethPair(name, peer, (int)netns.DangerousGetHandle(), mtu, Next()), "add veth pair", name);
+        }
+        finally
+        {
+            if (added)
+            {
+                netns.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Sets the link up, first enslaving it to the bridge <paramref name="master"/> when given.</summary>
+    public void SetUp(int index, int? master = null) => Request(RouteRequests.SetUp(index, master, Next()), "set link up", Name(index));
+
+    /// <summary>Removes the link; false when there was none.</summary>
+    public bool TryDeleteLink(string name) => Request(RouteRequests.DeleteLink(name, Next()), "delete link", name, missingIsError: false);
+
+    public void AddAddress(int index, IPAddress address, int prefixLength) =>
+        Request(RouteRequests.AddAddress(index, address, prefixLength, Next()), $"add address {address}/{prefixLength}", Name(index));
+
+    /// <summary>The IPv4 addresses of the link <paramref name="index"/>.</summary>
+    public IReadOnlyList<InterfaceAddress> GetAddresses(int index)
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.DumpAddresses(sequence));
+        var addresses = new List<InterfaceAddress>();
+        foreach (NetlinkMessage message in Answer(sequence, "list addresses", dump: true, missingIsError: true))
+        {
+            if (message.Type != RouteRequests.RTM_NEWADDR || message.Payload.Length < RouteRequests.IfAddrLength)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> header = message.Payload.Span;
+            int owner = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+            NetlinkAttributes attributes = message.Attributes(RouteRequests.IfAddrLength);
+            if (header[0] == RouteRequests.AF_INET && owner == index
+                && (attributes.Find(RouteRequests.IFA_LOCAL) ?? attributes.Find(RouteRequests.IFA_ADDRESS)) is { Length: 4 } local)
+            {
+                addresses.Add(new InterfaceAddress(owner, new IPAddress(local.Span), header[1]));
+            }
+        }
+
+        return addresses;
+    }
+
+    public void AddRoute(RouteEntry route) => Request(RouteRequests.AddRoute(route, replace: false, Next()), "add route", Name(route.Device));
+
+    public void ReplaceRoute(RouteEntry route) => Request(RouteRequests.AddRoute(route, replace: true, Next()), "replace route", Name(route.Device));
+
+    /// <summary>Whether the main table has an IPv4 default route.</summary>
+    public bool HasDefaultRoute()
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.DumpRoutes(sequence));
+        bool found = false;
+        foreach (NetlinkMessage message in Answer(sequence, "list routes", dump: true, missingIsError: true))
+        {
+            if (message.Type != RouteRequests.RTM_NEWROUTE || message.Payload.Length < RouteRequests.RtLength)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> header = message.Payload.Span;
+            uint table = message.Attributes(RouteRequests.RtLength).FindU32(RouteRequests.RTA_TABLE) ?? header[4];
+            found |= header[0] == RouteRequests.AF_INET && header[1] == 0 && table == RouteRequests.RT_TABLE_MAIN && header[7] == RouteRequests.RTN_UNICAST;
+        }
+
+        return found;
+    }
+
+    /// <summary>Sends packets carrying <paramref name="mark"/> to <paramref name="table"/>; an identical rule already there is fine.</summary>
+    public void AddRule(uint mark, int table)
+    {
+        try
+        {
+            Request(RouteRequests.AddRule(mark, table, Next()), $"add rule fwmark 0x{mark:x}", null);
+        }
+        catch (SystemCallException e) when (e.Errno == Errnos.EEXIST)
+        {
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private uint Next() => ++_sequence;
+
+    private static string Name(int index) => "link " + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Sends a request that asked for an acknowledgement; false when it failed with ENODEV and <paramref name="missingIsError"/> is off.</summary>
+    private bool Request(byte[] request, string operation, string? subject, bool missingIsError = true)
+    {
+        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(request.AsSpan(8));
+        _socket.Send(request);
+        return Answer(sequence, operation, subject, dump: false, missingIsError).Count == 0;
+    }
+
+    private List<NetlinkMessage> Answer(uint sequence, string operation, bool dump, bool missingIsError) =>
+        Answer(sequence, operation, null, dump, missingIsError);
+
+    /// <summary>
+    /// The kernel's answer to request <paramref name="sequence"/>: the messages of a dump up to NLMSG_DONE, or a
+    /// single reply, or nothing for an acknowledgement. An NLMSG_ERROR with an errno throws, except ENODEV
+    /// (no such link) when <paramref name="missingIsError"/> is off, which comes back as one NLMSG_ERROR message.
+    /// </summary>
+    private List<NetlinkMessage> Answer(uint sequence, string operation, string? subject, bool dump, bool missingIsError)
+    {
+        var messages = new List<NetlinkMessage>();
+        while (true)
+        {
+            int length = _socket.Receive(_buffer);
+            foreach (NetlinkMessage message in NetlinkMessage.Split(_buffer.AsMemory(0, length)))
+            {
+                if (message.Sequence != sequence)
+                {
+                    continue;
+                }
+
+                if (message.Type == NetlinkMessage.Error)
+                {
+                    int errno = message.ErrorNumber;
+                    if (errno == 0)
+                    {
+                        return messages;
+                    }
+
+                    if (errno == Errnos.ENODEV && !missingIsError)
+                    {
+                        return [message];
+                    }
+
+                    throw new SystemCallException("netlink: " + operation, subject, errno);
+                }
+
+                if (message.Type == NetlinkMessage.Done)
+                {
+                    return messages;
+                }
+
+                // Copied out: the next datagram reuses the buffer.
+                messages.Add(message with { Payload = message.Payload.ToArray() });
+                if (!dump)
+                {
+                    return messages;
+                }
+            }
+        }
+    }
+}
