@@ -44,11 +44,12 @@ else
 fi
 
 # --- OS packages -------------------------------------------------------------------------------
-# uidmap: newuidmap/newgidmap for rootless; passt/slirp4netns: rootless networking; fuse-overlayfs:
+# uidmap: newuidmap/newgidmap for rootless; passt/slirp4netns: rootless networking; nftables: the
+# masquerade and forward rules of user-defined networks; fuse-overlayfs:
 # overlay fallback; busybox-static: the starter image; gcc, libc6-dev, zlib1g-dev: NativeAOT linking
 # and the C entry stage; libicu72, curl: the .NET SDK and its installer; make, patch, gpgv, xz-utils,
 # debian-archive-keyring: building a newer pasta from Debian 13's verified source (tests/setup/passt.sh).
-packages=(uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 busybox-static ca-certificates curl
+packages=(uidmap passt slirp4netns fuse-overlayfs fuse3 nftables busybox-static ca-certificates curl
           gcc libc6-dev zlib1g-dev libicu72 tar make patch gpgv xz-utils debian-archive-keyring)
 missing=()
 for package in "${packages[@]}"; do

@@ -10,9 +10,9 @@ packages=(
     # build: pasta from Debian 13's verified source (passt.sh)
     make patch gpgv xz-utils debian-archive-keyring
     # skiff at runtime
-    uidmap passt slirp4netns fuse-overlayfs fuse3 iproute2 util-linux procps ca-certificates
+    uidmap passt slirp4netns fuse-overlayfs fuse3 nftables util-linux ca-certificates
     # tests: starter images, registries, certificates, reference tools compared against
-    busybox-static docker-registry skopeo umoci podman crun runc conmon catatonit openssl apache2-utils curl
+    iproute2 procps busybox-static docker-registry skopeo umoci podman crun runc conmon catatonit openssl apache2-utils curl
     # tests: a private bus daemon for the systemd D-Bus client, and a real systemd user manager (with its
     # bus through dbus.socket) started in a namespace of its own: these machines are not booted with systemd
     dbus-daemon systemd dbus-user-session
