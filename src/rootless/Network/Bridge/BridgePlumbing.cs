@@ -42,9 +42,20 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
             netlink.SetUp(index);
             return true;
         });
-        if (created)
+        if (!created)
+        {
+            return;
+        }
+
+        try
         {
             Nft(BridgeCommands.NftScript(network), check: true);
+        }
+        catch (SkiffException)
+        {
+            // A bridge without its table would hold the subnet's route and make the next create pick another subnet.
+            TryRemoveLink(bridge);
+            throw;
         }
     }
 
@@ -108,29 +119,27 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
     }
 
     /// <summary>Removes the host-side veth (the kernel would, but only once the container's namespace is freed); never throws.</summary>
-    public void Detach(string veth)
-    {
-        try
-        {
-            using RouteNetlink netlink = BridgeNamespace();
-            netlink.TryDeleteLink(veth);
-        }
-        catch (SkiffException)
-        {
-        }
-    }
+    public void Detach(string veth) => TryRemoveLink(veth);
 
     /// <summary>Removes the bridge and the network's nft table; never throws.</summary>
     public void RemoveBridge(NetworkRecord network)
     {
         try
         {
-            using (RouteNetlink netlink = BridgeNamespace())
-            {
-                netlink.TryDeleteLink(network.NetworkInterface);
-            }
-
+            TryRemoveLink(network.NetworkInterface);
             Nft(BridgeCommands.DeleteTableScript(network), check: false);
+        }
+        catch (SkiffException)
+        {
+        }
+    }
+
+    private void TryRemoveLink(string name)
+    {
+        try
+        {
+            using RouteNetlink netlink = BridgeNamespace();
+            netlink.TryDeleteLink(name);
         }
         catch (SkiffException)
         {
