@@ -341,8 +341,11 @@ bench_mode() {
                 if [ "$ok" = 1 ]; then
                     [ "$mode" = rootless ] && user_pipe_pages "$BENCH_USER" >>"$work/pipes-$mode-$key"
                     for target in "127.0.0.1:$port" "$host_ip:$port_all" "remote:$remote_host_addr:$port_all"; do
-                        client_for "$target" curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "http://${target#remote:}/blob" \
-                            | awk -v s="$size" '$1 == s { print $2 }' >>"$work/publish-$mode-$key-${target%:*}"
+                        if line=$(client_for "$target" curl -s -o /dev/null -w '%{size_download} %{time_total}' "http://${target#remote:}/blob"); then
+                            echo "$line" | awk -v s="$size" '$1 == s { print $2 }' >>"$work/publish-$mode-$key-${target%:*}"
+                        else
+                            echo "   ${label[$key]} via ${target%:*}: round $r: the download failed (curl exit $?, got ${line% *} bytes)"
+                        fi
                     done
                 else
                     failed+=("$key")
