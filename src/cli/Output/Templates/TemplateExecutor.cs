@@ -168,6 +168,11 @@ internal sealed class TemplateExecutor(string name, string text, StringBuilder o
     private object? EvalCommand(object? dot, CommandNode command, bool hasFinal, object? final)
     {
         TemplateNode first = command.Arguments[0];
+        if (first is IdentifierNode { Name: "and" or "or" } logic && !headerMode)
+        {
+            return ShortCircuit(dot, command, logic.Name == "and", hasFinal, final);
+        }
+
         if (first is IdentifierNode function)
         {
             var arguments = new List<object?>(command.Arguments.Count);
@@ -186,10 +191,69 @@ internal sealed class TemplateExecutor(string name, string text, StringBuilder o
 
         if (command.Arguments.Count > 1 || hasFinal)
         {
-            throw Error(first, $"can't give argument to non-function {first}");
+            return CallMethod(dot, command, hasFinal, final);
         }
 
         return EvalArgument(dot, first);
+    }
+
+    /// <summary>Go's <c>and</c>/<c>or</c> stop at the first argument that decides (<c>{{if and .A .A.B}}</c> is safe when .A is nil).</summary>
+    private object? ShortCircuit(object? dot, CommandNode command, bool isAnd, bool hasFinal, object? final)
+    {
+        int count = command.Arguments.Count - 1 + (hasFinal ? 1 : 0);
+        if (count < 1)
+        {
+            throw Error(command, $"error calling {(isAnd ? "and" : "or")}: wrong number of args for {(isAnd ? "and" : "or")}: want at least 1 got 0");
+        }
+
+        object? value = null;
+        for (int i = 1; i <= count; i++)
+        {
+            value = i < command.Arguments.Count ? EvalArgument(dot, command.Arguments[i]) : final;
+            if (GoValues.IsTrue(value) != isAnd)
+            {
+                return value;
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// <c>{{.Created.Format "2006-01-02"}}</c>: the last field of a chain names a method of the value before it,
+    /// called with the command's arguments (and a piped value last). Only <c>time.Time</c> values have methods here.
+    /// </summary>
+    private object? CallMethod(object? dot, CommandNode command, bool hasFinal, object? final)
+    {
+        TemplateNode first = command.Arguments[0];
+        (object? receiver, IReadOnlyList<string> path) = first switch
+        {
+            FieldNode field => (dot, field.Path),
+            VariableNode variable => (Lookup(variable), variable.Path),
+            ChainNode chain => (EvalArgument(dot, chain.Node), chain.Path),
+            _ => (null, []),
+        };
+        if (path.Count > 0)
+        {
+            receiver = EvalFields(first, receiver, path.Take(path.Count - 1).ToList());
+            var arguments = new List<object?>(command.Arguments.Count);
+            for (int i = 1; i < command.Arguments.Count; i++)
+            {
+                arguments.Add(EvalArgument(dot, command.Arguments[i]));
+            }
+
+            if (hasFinal)
+            {
+                arguments.Add(final);
+            }
+
+            if (receiver is DateTimeOffset time && GoTime.TryCall(time, path[^1], arguments, out object? result))
+            {
+                return result;
+            }
+        }
+
+        throw Error(first, $"can't give argument to non-function {first}");
     }
 
     private object? Call(TemplateNode at, string function, List<object?> arguments)
@@ -244,6 +308,9 @@ internal sealed class TemplateExecutor(string name, string text, StringBuilder o
                     ? found
                     : throw Error(at, $"can't evaluate field {field} in type {obj.TypeName}"),
                 TemplateMap map => map.TryGetValue(field, out object? entry) ? entry : MissingValue.Instance,
+                DateTimeOffset time => GoTime.TryCall(time, field, [], out object? result)
+                    ? result
+                    : throw Error(at, $"can't evaluate field {field} in type time.Time"),
                 NilValue nil when nil == NilValue.Map => MissingValue.Instance,
                 null or MissingValue => throw Error(at, $"nil pointer evaluating interface {{}}.{field}"),
                 _ => throw Error(at, $"can't evaluate field {field} in type {GoValues.TypeName(value)}"),

@@ -246,12 +246,15 @@ public sealed class TemplateParser
         TemplateNode term;
         switch (token.Kind)
         {
+            // As Go's parser, a node with a chain (.A.B, $x.A) is positioned at the chain's first field.
             case TokenKind.Field:
+                int fieldAt = ChainPosition(token);
                 var path = new List<string> { token.Value };
                 path.AddRange(ParseFieldChain());
-                return new FieldNode(token.Position, path);
+                return new FieldNode(fieldAt, path);
             case TokenKind.Variable:
-                return new VariableNode(token.Position, token.Value, ParseFieldChain());
+                int variableAt = ChainPosition(token);
+                return new VariableNode(variableAt, token.Value, ParseFieldChain());
             case TokenKind.Dot:
                 term = new DotNode(token.Position);
                 break;
@@ -282,9 +285,12 @@ public sealed class TemplateParser
                 throw Error(token, $"unexpected {Describe(token)} in operand");
         }
 
+        int chainAt = ChainPosition(token);
         IReadOnlyList<string> chain = ParseFieldChain();
-        return chain.Count == 0 ? term : new ChainNode(token.Position, term, chain);
+        return chain.Count == 0 ? term : new ChainNode(chainAt, term, chain);
     }
+
+    private int ChainPosition(TemplateToken term) => Current.Kind == TokenKind.Field ? Current.Position : term.Position;
 
     private List<string> ParseFieldChain()
     {

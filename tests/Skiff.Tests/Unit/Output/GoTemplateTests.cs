@@ -76,6 +76,9 @@ public class GoTemplateTests
     [InlineData("{{.Config.Labels.a | printf \"%s-%s\" \"x\"}}", "x-1")]
     [InlineData("{{`raw\\n`}}", "raw\\n")]
     [InlineData("{{.Dangling}} {{true}} {{nil}}", "false true <no value>")]
+    [InlineData("{{if and .Dangling .Nope}}x{{else}}short{{end}}", "short")]
+    [InlineData("{{or .Tag .Nope}} {{and .Tag .Repository}} {{or .Empty \"\" 0}}", "latest docker.io/library/busybox 0")]
+    [InlineData("{{.Dangling | or .Tag}}", "latest")]
     public void Executes_like_go(string template, string expected)
     {
         Assert.Equal(expected, Run(template));
@@ -104,8 +107,33 @@ public class GoTemplateTests
     }
 
     [Theory]
+    [InlineData("{{.Created.Unix}} {{.Created.UnixMilli}} {{.Created.IsZero}}", "1704207845 1704207845123 false")]
+    [InlineData("{{.Created.Year}}-{{.Created.Month}}-{{.Created.Day}} {{.Created.Weekday}} {{.Created.YearDay}}", "2024-January-2 Tuesday 2")]
+    [InlineData("{{.Created.Format \"2006-01-02T15:04:05Z07:00\"}}", "2024-01-02T15:04:05Z")]
+    [InlineData("{{.Created.Format \"Mon Jan _2 3:4:5 PM MST 06 -0700\"}}", "Tue Jan  2 3:4:5 PM UTC 24 +0000")]
+    [InlineData("{{.Created.Format \"15:04:05.000 .999999 .9 002\"}}", "15:04:05.123 .12345 .1 002")]
+    [InlineData("{{\"Jan 2\" | .Created.Format}}", "Jan 2")]
+    [InlineData("{{$c := .Created}}{{$c.Format \"January 2, 2006\"}}", "January 2, 2024")]
+    [InlineData("{{.Created.Nope}}", "template: t:1:10: executing \"t\" at <.Created.Nope>: can't evaluate field Nope in type time.Time")]
+    public void Times_have_gos_methods(string template, string expected)
+    {
+        var row = new TemplateObject("r") { ["Created"] = new DateTimeOffset(2024, 1, 2, 15, 4, 5, TimeSpan.Zero).AddTicks(1_234_500) };
+        string actual;
+        try
+        {
+            actual = Run(template, row);
+        }
+        catch (TemplateException e)
+        {
+            actual = e.Message;
+        }
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
     [InlineData("{{.Foo}}", "template: t:1:2: executing \"t\" at <.Foo>: can't evaluate field Foo in type images.imageReporter")]
-    [InlineData("x\n{{.Config.Nope}}", "template: t:2:2: executing \"t\" at <.Config.Nope>: can't evaluate field Nope in type define.ImageConfig")]
+    [InlineData("x\n{{.Config.Nope}}", "template: t:2:9: executing \"t\" at <.Config.Nope>: can't evaluate field Nope in type define.ImageConfig")]
     [InlineData("{{.Tag", "template: t:1: unclosed action")]
     [InlineData("{{range .Names}}", "template: t:1: unexpected EOF")]
     [InlineData("{{foo .Tag}}", "template: t:1: function \"foo\" not defined")]
@@ -113,6 +141,7 @@ public class GoTemplateTests
     [InlineData("{{join .Names}}", "template: t:1:2: executing \"t\" at <join .Names>: error calling join: wrong number of args for join: want 2 got 1")]
     [InlineData("{{.Tag 1}}", "template: t:1:2: executing \"t\" at <.Tag>: can't give argument to non-function .Tag")]
     [InlineData("{{$x}}", "template: t:1: undefined variable \"$x\"")]
+    [InlineData("{{and .Tag .Nope}}", "template: t:1:11: executing \"t\" at <.Nope>: can't evaluate field Nope in type images.imageReporter")]
     [InlineData("{{break}}", "template: t:1: {{break}} outside {{range}}")]
     [InlineData("{{\"abc}}", "template: t:1: unterminated quoted string")]
     public void Reports_errors_like_go(string template, string expected)
