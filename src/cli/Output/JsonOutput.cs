@@ -13,10 +13,14 @@ public static class JsonOutput
 {
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    public static string Serialize(object? value, bool indented)
+    /// <param name="indentSize">Spaces per level: podman indents inspect by 5, ps by 2, the rest by 4.</param>
+    /// <summary>podman's inspect commands indent by 5 spaces.</summary>
+    public const int InspectIndent = 5;
+
+    public static string Serialize(object? value, bool indented, int indentSize = 4)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, IndentSize = 4, Encoder = Encoder, SkipValidation = true }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, IndentSize = indentSize, Encoder = Encoder, SkipValidation = true }))
         {
             Write(writer, value);
         }

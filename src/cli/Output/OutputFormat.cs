@@ -83,6 +83,29 @@ public sealed class OutputFormat
         return table.Flush();
     }
 
+    /// <summary>
+    /// inspect --format over several objects, as podman: every object goes through the template before anything
+    /// is printed, and a failure is worded <c>inspecting object: printing inspect output: template: …</c>.
+    /// </summary>
+    /// <exception cref="TemplateException">The template failed on one of the objects.</exception>
+    public string RenderInspect(IEnumerable<object?> items)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            foreach (object? item in items)
+            {
+                text.Append(RenderOne(item));
+            }
+        }
+        catch (TemplateException e)
+        {
+            throw new TemplateException("inspecting object: printing inspect output: " + e.Message);
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Executes the template on a single value with no table or trailing-newline handling (inspect --format).</summary>
     public string RenderOne(object? value)
     {

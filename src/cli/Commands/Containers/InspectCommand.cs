@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using Skiff.Cli.Output;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -30,7 +30,8 @@ public static class InspectCommand
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             string kind = containersOnly ? "container" : parse.GetValue(type)!;
             var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
-            var documents = new List<string>();
+            OutputFormat? output = IsJson(parse.GetValue(format)) ? null : OutputFormat.Parse(parse.GetValue(format), "{{json .}}", "inspect");
+            var found = new List<object?>();
             var missing = new List<string>();
             foreach (string target in parse.GetValue(containers)!)
             {
@@ -38,11 +39,11 @@ public static class InspectCommand
                 {
                     ContainerConfig config = lifecycle.Store.ReadConfig(id);
                     ContainerState state = lifecycle.Observe(id);
-                    documents.Add(ContainerView.Encode(json => ContainerView.WriteInspect(json, config, state, lifecycle.Store)));
+                    found.Add(ContainerInspectView.Build(config, state, lifecycle.Store));
                 }
                 else if (kind != "container" && images.Value.Images.TryResolve(target) is { } image)
                 {
-                    documents.Add(Output.JsonOutput.Serialize(Images.ImageInspectView.Build(image, images.Value), indented: true));
+                    found.Add(Images.ImageInspectView.Build(image, images.Value));
                 }
                 else
                 {
@@ -55,20 +56,7 @@ public static class InspectCommand
                 }
             }
 
-            string? template = parse.GetValue(format);
-            if (template is null || template == "json")
-            {
-                context.Out.WriteLine(documents.Count == 0 ? "[]" : "[\n" + string.Join(",\n", documents.Select(d => Indent(d))) + "\n]");
-            }
-            else
-            {
-                string body = SimpleTemplate.Body(template);
-                foreach (string document in documents)
-                {
-                    context.Out.WriteLine(SimpleTemplate.Render(body, JsonNode.Parse(document), ContainerView.InspectTimes));
-                }
-            }
-
+            context.Out.Write(output is null ? JsonOutput.Serialize(found, indented: true, indentSize: JsonOutput.InspectIndent) + "\n" : output.RenderInspect(found));
             foreach (string message in missing)
             {
                 context.Error.WriteLine($"Error: inspecting object: {message}");
@@ -79,5 +67,5 @@ public static class InspectCommand
         return command;
     }
 
-    private static string Indent(string document) => "     " + document.Replace("\n", "\n     ", StringComparison.Ordinal);
+    private static bool IsJson(string? format) => string.IsNullOrWhiteSpace(format) || format.Trim() == "json";
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using Skiff.Cli.Output;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -50,24 +50,15 @@ public static class PortView
     /// inspect's {"80/tcp": [{"HostIp": "...", "HostPort": "8080"}]}. The address is as the user gave it, an
     /// unspecified one "" in NetworkSettings.Ports too, as podman prints it (docker writes 0.0.0.0 there).
     /// </summary>
-    public static void WriteMap(Utf8JsonWriter json, string name, IReadOnlyList<PublishedPort> ports)
+    public static TemplateMap Map(IReadOnlyList<PublishedPort> ports)
     {
-        json.WriteStartObject(name);
+        var map = new TemplateMap();
         foreach (IGrouping<string, PublishedPort> group in Sorted(ports).GroupBy(Key))
         {
-            json.WriteStartArray(group.Key);
-            foreach (PublishedPort p in group)
-            {
-                json.WriteStartObject();
-                json.WriteString("HostIp", p.HostIp);
-                json.WriteString("HostPort", Num(p.HostPort));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            map[group.Key] = group.Select(p => (object?)new TemplateObject("define.InspectHostPort") { ["HostIp"] = p.HostIp, ["HostPort"] = Num(p.HostPort) }).ToList();
         }
 
-        json.WriteEndObject();
+        return map;
     }
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);

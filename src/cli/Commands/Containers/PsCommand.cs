@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Skiff.Cli.Output;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
@@ -13,7 +13,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// </summary>
 public static class PsCommand
 {
-    private const string DefaultTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+    private const string DefaultTable = "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.CreatedHuman}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}";
 
     public static Command Create(GlobalOptions globals)
     {
@@ -85,36 +85,21 @@ public static class PsCommand
                 return ExitCodes.Success;
             }
 
-            string template = parse.GetValue(format) ?? DefaultTable;
-            if (template == "json")
+            string? text = parse.GetValue(format);
+            if (parse.GetValue(size) && text is null)
             {
-                template = "{{json .}}";
+                text = DefaultTable + "\\t{{.Size}}";
             }
 
-            if (parse.GetValue(size) && parse.GetValue(format) is null)
+            OutputFormat output = OutputFormat.Parse(text, DefaultTable, "ps");
+            if (output.IsJson)
             {
-                template += "\t{{.Size}}";
+                context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now)).ToList(), indented: true, indentSize: 2));
+                return ExitCodes.Success;
             }
 
-            string body = SimpleTemplate.Body(template);
-            var lines = new List<string>();
-            if (SimpleTemplate.IsTable(template))
-            {
-                lines.Add(SimpleTemplate.Header(body));
-            }
-
-            foreach ((ContainerConfig config, ContainerState state) in rows)
-            {
-                var node = new JsonObject();
-                foreach ((string key, string value) in ContainerView.PsFields(config, state, now, full))
-                {
-                    node[key] = value;
-                }
-
-                lines.Add(SimpleTemplate.Render(body, node));
-            }
-
-            WriteAligned(context.Out, lines, SimpleTemplate.IsTable(template));
+            TemplateObject header = TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles);
+            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full)), header));
             return ExitCodes.Success;
         });
         return command;
@@ -146,41 +131,5 @@ public static class PsCommand
     {
         string[] kv = value.Split('=', 2);
         return config.Labels.TryGetValue(kv[0], out string? actual) && (kv.Length == 1 || actual == kv[1]);
-    }
-
-    /// <summary>docker's tabwriter: columns separated by tabs, padded to the widest cell plus 3 spaces.</summary>
-    private static void WriteAligned(TextWriter output, List<string> lines, bool table)
-    {
-        if (!table)
-        {
-            foreach (string line in lines)
-            {
-                output.WriteLine(line);
-            }
-
-            return;
-        }
-
-        List<string[]> cells = lines.Select(l => l.Split('\t')).ToList();
-        int columns = cells.Max(c => c.Length);
-        int[] widths = new int[columns];
-        foreach (string[] row in cells)
-        {
-            for (int i = 0; i < row.Length - 1; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        foreach (string[] row in cells)
-        {
-            var line = new global::System.Text.StringBuilder();
-            for (int i = 0; i < row.Length; i++)
-            {
-                line.Append(i < row.Length - 1 ? row[i].PadRight(widths[i] + 3) : row[i]);
-            }
-
-            output.WriteLine(line.ToString().TrimEnd());
-        }
     }
 }

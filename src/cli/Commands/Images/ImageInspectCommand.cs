@@ -44,14 +44,11 @@ public static class ImageInspectCommand
 
         if (template is null)
         {
-            context.Out.WriteLine(JsonOutput.Serialize(found, indented: true));
+            context.Out.WriteLine(JsonOutput.Serialize(found, indented: true, indentSize: JsonOutput.InspectIndent));
         }
         else
         {
-            foreach (object? item in found)
-            {
-                context.Out.Write(template.RenderOne(item));
-            }
+            context.Out.Write(template.RenderInspect(found));
         }
 
         foreach ((string target, Exception error) in errors)

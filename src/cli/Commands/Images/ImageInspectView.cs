@@ -37,7 +37,8 @@ public static class ImageInspectView
             ["empty_layer"] = h.EmptyLayer ?? false,
         }).ToList();
 
-        return new TemplateObject("inspect.ImageData")
+        // podman executes inspect templates on an []interface{}: its errors name the top level "interface {}".
+        return new TemplateObject("interface {}")
         {
             ["Id"] = image.Id,
             ["Digest"] = image.ManifestDigest,

@@ -1,0 +1,178 @@
+using Skiff.Cli.Output;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>
+/// The <c>container inspect</c> object (docker's shape with podman's types: <c>StopSignal</c> a number,
+/// times as <c>time.Time</c>), built as a field-ordered value so that the JSON output and <c>--format
+/// '{{range .Mounts}}…'</c> read the same data. Maps (labels, ports, networks) print and iterate sorted.
+/// </summary>
+public static class ContainerInspectView
+{
+    public static TemplateObject Build(ContainerConfig config, ContainerState state, ContainerStore store)
+    {
+        string directory = store.Directory(config.Id);
+        string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
+        // podman executes inspect templates on an []interface{}: its errors name the top level "interface {}".
+        return new TemplateObject("interface {}")
+        {
+            ["Id"] = config.Id,
+            ["Created"] = config.Created.ToUniversalTime(),
+            ["Path"] = config.Args.Count > 0 ? config.Args[0] : string.Empty,
+            ["Args"] = Strings(config.Args.Skip(1)),
+            ["State"] = State(state),
+            ["Image"] = config.ImageId ?? string.Empty,
+            ["ImageName"] = config.Image,
+            ["Rootfs"] = config.RootfsPath ?? string.Empty,
+            // The files the container gets bind-mounted over /etc (podman's and docker's fields).
+            ["ResolvConfPath"] = Path.Combine(directory, "resolv.conf"),
+            ["HostnamePath"] = Path.Combine(directory, "hostname"),
+            ["HostsPath"] = Path.Combine(directory, "hosts"),
+            ["LogPath"] = store.LogPath(config.Id),
+            ["Name"] = config.Name,
+            ["RestartCount"] = (long)state.RestartCount,
+            ["Driver"] = config.RootfsPath is null ? "overlay" : string.Empty,
+            ["OCIRuntime"] = Path.GetFileName(config.Runtime),
+            ["Mounts"] = config.Mounts.Select(m => (object?)Mount(m)).ToList(),
+            ["Config"] = Config(config, hostname),
+            ["HostConfig"] = HostConfig(config),
+            ["NetworkSettings"] = NetworkSettings(config),
+        };
+    }
+
+    /// <summary>Go's zero <c>time.Time</c>, which podman prints for a container that never started or finished.</summary>
+    public static DateTimeOffset ZeroTime { get; } = DateTimeOffset.MinValue;
+
+    private static TemplateObject State(ContainerState state) => new("*define.InspectContainerState")
+    {
+        ["Status"] = state.Status,
+        ["Running"] = state.Running,
+        ["Paused"] = state.Status == ContainerStatus.Paused,
+        ["Restarting"] = false,
+        ["OOMKilled"] = state.OomKilled,
+        ["Dead"] = false,
+        ["Pid"] = (long)(state.Running ? state.Pid : 0),
+        ["ExitCode"] = (long)state.ExitCode,
+        ["Error"] = state.Error ?? string.Empty,
+        ["StartedAt"] = state.StartedAt?.ToUniversalTime() ?? ZeroTime,
+        ["FinishedAt"] = state.FinishedAt?.ToUniversalTime() ?? ZeroTime,
+        ["ConmonPid"] = (long)state.MonitorPid,
+    };
+
+    private static TemplateObject Mount(ContainerMount mount)
+    {
+        var value = new TemplateObject("define.InspectMount") { ["Type"] = mount.Type };
+        if (mount.Name is not null)
+        {
+            value["Name"] = mount.Name;
+        }
+
+        value["Source"] = mount.Source;
+        value["Destination"] = mount.Destination;
+        value["Mode"] = string.Empty;
+        value["RW"] = !mount.ReadOnly;
+        value["Propagation"] = mount.Options.FirstOrDefault(o => o.EndsWith("private", StringComparison.Ordinal) || o.EndsWith("shared", StringComparison.Ordinal) || o.EndsWith("slave", StringComparison.Ordinal)) ?? "rprivate";
+        return value;
+    }
+
+    private static TemplateObject Config(ContainerConfig config, string hostname) => new("*define.InspectContainerConfig")
+    {
+        ["Hostname"] = hostname,
+        ["User"] = config.User,
+        ["AttachStdin"] = false,
+        ["Tty"] = config.Tty,
+        ["OpenStdin"] = config.OpenStdin,
+        ["Env"] = Strings(BundleWriter.ProcessEnvironment(config, hostname)),
+        ["Cmd"] = Strings(config.Cmd),
+        ["Image"] = config.Image,
+        ["WorkingDir"] = config.WorkingDir,
+        ["Entrypoint"] = Strings(config.Entrypoint),
+        ["Labels"] = TemplateMap.OfStrings(config.Labels),
+        // podman's number (docker's Go types have a string here, podman's an integer: neither reads the other's).
+        ["StopSignal"] = (long)Skiff.Runtime.Process.Signals.Parse(config.StopSignal),
+        ["StopTimeout"] = (long)config.StopTimeout,
+    };
+
+    private static TemplateObject HostConfig(ContainerConfig config)
+    {
+        (IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop) = CapabilityView.Of(config);
+        var host = new TemplateObject("*define.InspectContainerHostConfig")
+        {
+            ["NetworkMode"] = config.NetworkMode,
+            // skiff has no restart policies: podman's "none" shape.
+            ["RestartPolicy"] = new TemplateObject("*define.InspectRestartPolicy") { ["Name"] = string.Empty, ["MaximumRetryCount"] = 0L },
+            ["AutoRemove"] = config.AutoRemove,
+            ["ReadonlyRootfs"] = config.ReadOnlyRootfs,
+            ["Init"] = config.Init,
+            ["CgroupnsMode"] = config.CgroupNamespace ? "private" : "host",
+        };
+        ResourcesView.AddTo(host, config.Resources);
+        host["LogConfig"] = new TemplateObject("*define.InspectLogConfig") { ["Type"] = config.LogDriver };
+        host["Binds"] = Strings(config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
+        host["GroupAdd"] = Strings(config.GroupAdd);
+        host["Sysctls"] = TemplateMap.OfStrings(config.Sysctls);
+        host["Ulimits"] = config.Ulimits.Select(u => BundleWriter.ParseUlimit(u)).Select(u => (object?)new TemplateObject("define.InspectUlimit")
+        {
+            ["Name"] = u.Type,
+            ["Soft"] = u.Soft,
+            ["Hard"] = u.Hard,
+        }).ToList();
+        host["Privileged"] = config.Privileged;
+        host["CapAdd"] = Strings(capAdd);
+        host["CapDrop"] = Strings(capDrop);
+        host["SecurityOpt"] = Strings(config.SecurityOpt);
+        host["PortBindings"] = PortView.Map(config.Ports);
+        host["PublishAllPorts"] = config.PublishAll;
+        host["Dns"] = Strings(config.Dns);
+        host["DnsSearch"] = Strings(config.DnsSearch);
+        host["DnsOptions"] = Strings(config.DnsOptions);
+        host["ExtraHosts"] = Strings(config.ExtraHosts);
+        host["UsernsMode"] = config.UsernsMode;
+        if (config.IdMappings is { } idMap)
+        {
+            // podman's shape: CONTAINER:HOST:SIZE strings (rootless, HOST counts in skiff's user namespace).
+            host["IDMappings"] = new TemplateObject("*define.InspectIDMappings")
+            {
+                ["UidMap"] = Strings(idMap.Uids.Select(m => FormattableString.Invariant($"{m.ContainerId}:{m.HostId}:{m.Size}"))),
+                ["GidMap"] = Strings(idMap.Gids.Select(m => FormattableString.Invariant($"{m.ContainerId}:{m.HostId}:{m.Size}"))),
+            };
+        }
+
+        return host;
+    }
+
+    private static TemplateObject NetworkSettings(ContainerConfig config)
+    {
+        var networks = new TemplateMap();
+        foreach (NetworkEndpoint endpoint in config.NetworkEndpoints)
+        {
+            // podman's per-network entry; the short id is an alias too, as podman resolves it.
+            networks[endpoint.Network] = new TemplateObject("*define.InspectAdditionalNetwork")
+            {
+                ["EndpointID"] = string.Empty,
+                ["Gateway"] = endpoint.Gateway,
+                ["IPAddress"] = endpoint.IPAddress,
+                ["IPPrefixLen"] = (long)endpoint.PrefixLength,
+                ["IPv6Gateway"] = string.Empty,
+                ["GlobalIPv6Address"] = string.Empty,
+                ["GlobalIPv6PrefixLen"] = 0L,
+                ["MacAddress"] = string.Empty,
+                ["NetworkID"] = endpoint.NetworkId,
+                ["DriverOpts"] = NilValue.Map,
+                ["IPAMConfig"] = null,
+                ["Links"] = NilValue.List,
+                ["Aliases"] = Strings([.. endpoint.Aliases, ContainerIds.Short(config.Id)]),
+            };
+        }
+
+        return new TemplateObject("*define.InspectNetworkSettings")
+        {
+            ["IPAddress"] = string.Empty,
+            ["Ports"] = PortView.Map(config.Ports),
+            ["Networks"] = networks,
+        };
+    }
+
+    private static List<object?> Strings(IEnumerable<string> items) => items.Select(i => (object?)i).ToList();
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Compat;
+
+/// <summary>
+/// <c>ps --format</c> and <c>inspect --format</c> through podman and skiff on containers made the same way:
+/// the same text for the templates users script, the same JSON keys, the same template errors and exit codes.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed partial class FormatDifferentialTests(ITestOutputHelper output)
+{
+    private static readonly string[] InspectTemplates =
+    [
+        "{{range .Mounts}}{{.Source}}:{{.Destination}} {{end}}",
+        "{{index .Config.Labels \"app\"}}|{{.Config.Labels}}|{{.Config.Labels.app}}|{{.Config.Labels.nope}}|{{len .Config.Labels}}",
+        "{{.State.Status}} {{.State.ExitCode}} {{.State.Running}} {{if .State.Running}}up{{else}}down{{end}}",
+        "{{join .Config.Cmd \" \"}}|{{.Config.Cmd}}|{{.Args}}|{{.Path}}",
+        "{{.HostConfig.Memory}} {{.HostConfig.AutoRemove}} {{.Config.StopSignal}} {{.Config.Tty}}",
+        "{{printf \"%s\" .Name}} {{upper .Name}} {{title .State.Status}} {{len .Mounts}} {{.Name | printf \"%q\"}}",
+        "{{.State.StartedAt}}|{{.State.StartedAt.Unix}}|{{.State.FinishedAt.IsZero}}|{{.Created.Format \"2006-01-02\"}}",
+        "{{range .Mounts}}{{.Type}} {{.RW}} {{.Propagation}}{{end}}",
+        "{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}{{with .Config.Labels.app}}[{{.}}]{{end}}",
+        "{{if and .Config.Labels (eq .State.Status \"created\")}}yes{{end}} {{or .Config.User \"root\"}}",
+    ];
+
+    private static readonly string[] PsTemplates =
+    [
+        "{{.Names}} {{.Image}} {{.Command}} {{.Status}}",
+        "{{.Labels}}|{{.Labels.app}}|{{index .Labels \"x\"}}|{{.Mounts}}|{{.Networks}}|{{.Ports}}",
+        "{{.Pid}} {{.Exited}} {{.ExitCode}} {{.ExitedAt}} {{.StartedAt}} {{.AutoRemove}} {{.IsInfra}}",
+        "{{.Pod}}|{{.PodName}}|{{.Namespaces}}|{{.Cgroup}}|{{.User}}",
+        "{{range $k, $v := .Labels}}{{$k}}={{$v}};{{end}}{{len .Mounts}}{{upper .Names}}",
+    ];
+
+    [Theory, RootAndRootless]
+    public async Task Templates_print_what_podman_prints(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string data = Path.Combine(skiff.Sandbox.Work, "data");
+        Directory.CreateDirectory(data);
+        string name = "f-" + Guid.NewGuid().ToString("N")[..8];
+        string[] flags = ["--name", name, "--network", "none", "--label", "app=web", "--label", "x=y", "-v", data + ":/data", image, "sleep", "100"];
+        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, .. flags])).AssertSuccess();
+        (await skiff.RunAsync(["create", .. flags])).AssertSuccess();
+
+        foreach (string template in InspectTemplates)
+        {
+            string expected = (await podman.RunAsync("inspect", "--format", template, name)).AssertSuccess().Stdout;
+            Assert.Equal(expected, (await skiff.RunAsync("inspect", "--format", template, name)).AssertSuccess().Stdout);
+            Assert.Equal(expected, (await skiff.RunAsync("container", "inspect", "-f", template, name)).AssertSuccess().Stdout);
+        }
+
+        foreach (string template in PsTemplates)
+        {
+            string expected = (await podman.RunAsync("ps", "-a", "--format", template)).AssertSuccess().Stdout;
+            Assert.Equal(expected, (await skiff.RunAsync("ps", "-a", "--format", template)).AssertSuccess().Stdout);
+        }
+
+        // The same column titles (podman pads with 2 spaces, skiff with docker's 3).
+        string table = "table {{.ID}}\\t{{.Names}}\\t{{.Image}}\\t{{.ImageID}}\\t{{.CreatedAt}}\\t{{.CreatedHuman}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}"
+            + "\\t{{.Labels}}\\t{{.Mounts}}\\t{{.Networks}}\\t{{.Pid}}\\t{{.Pod}}\\t{{.PodName}}\\t{{.ExitCode}}\\t{{.ExitedAt}}\\t{{.StartedAt}}\\t{{.AutoRemove}}\\t{{.IsInfra}}\\t{{.Cgroup}}\\t{{.User}}";
+        Assert.Equal(
+            Titles((await podman.RunAsync("ps", "-a", "--format", table)).AssertSuccess().StdoutLines[0]),
+            Titles((await skiff.RunAsync("ps", "-a", "--format", table)).AssertSuccess().StdoutLines[0]));
+        Assert.Equal(
+            Titles((await podman.RunAsync("ps", "-a")).AssertSuccess().StdoutLines[0]),
+            Titles((await skiff.RunAsync("ps", "-a")).AssertSuccess().StdoutLines[0]));
+
+        // --format json: podman's keys in podman's order, and the values scripts read.
+        JsonElement podmanJson = JsonDocument.Parse((await podman.RunAsync("ps", "-a", "--format", "json")).AssertSuccess().Stdout).RootElement[0];
+        JsonElement skiffJson = JsonDocument.Parse((await skiff.RunAsync("ps", "-a", "--format", "json")).AssertSuccess().Stdout).RootElement[0];
+        Assert.Equal(podmanJson.EnumerateObject().Select(p => p.Name), skiffJson.EnumerateObject().Select(p => p.Name));
+        foreach (string key in new[] { "AutoRemove", "Command", "Exited", "ExitedAt", "ExitCode", "IsInfra", "Labels", "Mounts", "Names", "Networks", "Pid", "Pod", "PodName", "Ports", "Size", "StartedAt", "State", "Status" })
+        {
+            Assert.True(podmanJson.GetProperty(key).GetRawText() == skiffJson.GetProperty(key).GetRawText(), $"{key}: podman {podmanJson.GetProperty(key)}, skiff {skiffJson.GetProperty(key)}");
+        }
+
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Template_errors_match_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "e-" + Guid.NewGuid().ToString("N")[..8];
+        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, "--name", name, "--network", "none", image, "true"])).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", name, "--network", "none", image, "true")).AssertSuccess();
+
+        string[][] commands =
+        [
+            ["ps", "-a", "--format", "{{.Nope}}"], ["ps", "-a", "--format", "{{nosuch .ID}}"], ["ps", "-a", "--format", "table {{.Created.Unix}}"],
+            ["inspect", "--format", "{{.Nope}}", name], ["inspect", "--format", "{{.State.Nope}}", name], ["container", "inspect", "-f", "{{.Config.Nope}}", name],
+            ["inspect", "--format", "{{nosuch .Name}}", name], ["image", "inspect", "--format", "{{.Nope}}", image], ["inspect", "-f", "{{.Nope}}", image],
+        ];
+        foreach (string[] command in commands)
+        {
+            ProcessResult expected = await podman.RunAsync(command);
+            ProcessResult actual = await skiff.RunAsync(command);
+            Assert.Equal(125, expected.ExitCode);
+            actual.AssertExitCode(125);
+            Assert.Equal(string.Empty, actual.Stdout);
+            // podman runs every template inside {{range .}}, which moves line 1's columns right by 11.
+            Assert.Equal(Column().Replace(expected.Stderr.Split('\n')[0], ":1:N:"), Column().Replace(actual.Stderr.Split('\n')[0], ":1:N:"));
+        }
+
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Inspect_finds_containers_and_images_as_podman_does(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "m-" + Guid.NewGuid().ToString("N")[..8];
+        string id = (await skiff.RunAsync("create", "--name", name, "--network", "none", image, "true")).AssertSuccess().Stdout.Trim();
+        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, "--name", name, "--network", "none", image, "true"])).AssertSuccess();
+        string imageId = (await skiff.RunAsync("images", "-q", "--no-trunc", image)).AssertSuccess().Stdout.Trim();
+
+        // One template over a container and an image: podman's Go field names (.ID) reach both.
+        Assert.Equal($"{id}\n{imageId}\n", (await skiff.RunAsync("inspect", "--format", "{{.ID}}", name, image)).AssertSuccess().Stdout);
+        using (JsonDocument both = JsonDocument.Parse((await skiff.RunAsync("inspect", name, image)).AssertSuccess().Stdout))
+        {
+            Assert.Equal([name, null], both.RootElement.EnumerateArray().Select(e => e.TryGetProperty("Name", out JsonElement n) ? n.GetString() : null));
+        }
+
+        string[][] commands =
+        [
+            ["inspect", "--type", "container", "--format", "{{.ID}}", image], ["container", "inspect", "-f", "{{.ID}}", image],
+            ["inspect", "--type", "image", "-f", "{{.ID}}", name],
+        ];
+        foreach (string[] command in commands)
+        {
+            ProcessResult expected = (await podman.RunAsync(command)).AssertExitCode(125);
+            ProcessResult actual = (await skiff.RunAsync(command)).AssertExitCode(125);
+            Assert.Equal(expected.Stderr.Trim(), actual.Stderr.Trim());
+        }
+
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    private static string[] Titles(string header) => MultipleSpaces().Split(header.Trim());
+
+    [GeneratedRegex(":1:[0-9]+:")]
+    private static partial Regex Column();
+
+    [GeneratedRegex(" {2,}")]
+    private static partial Regex MultipleSpaces();
+}
