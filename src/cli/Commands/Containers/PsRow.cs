@@ -16,11 +16,14 @@ public static class PsRow
     /// <summary>Go's zero time.Time as Unix seconds: what podman prints for a container that never started or exited.</summary>
     public const long ZeroUnix = -62135596800;
 
+    /// <summary>podman's per-namespace columns (filled only by its <c>--ns</c>, which skiff does not have).</summary>
+    private static readonly string[] NamespaceFields = ["Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS"];
+
     public static readonly string[] Fields =
     [
         "AutoRemove", "Command", "Created", "CreatedAt", "CreatedHuman", "Exited", "ExitedAt", "ExitCode", "ID", "Image", "ImageID",
         "IsInfra", "Labels", "Mounts", "Names", "Namespaces", "Networks", "Pid", "Pod", "PodName", "Ports", "RunningFor", "Size",
-        "StartedAt", "State", "Status", "Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS",
+        "StartedAt", "State", "Status", .. NamespaceFields,
     ];
 
     /// <summary>podman's column titles where they are not the field name split at capitals.</summary>
@@ -70,7 +73,7 @@ public static class PsRow
             ["State"] = state.Status,
             ["Status"] = Status(state, now),
         };
-        foreach (string ns in (string[])["Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS"])
+        foreach (string ns in NamespaceFields)
         {
             row[ns] = string.Empty;
         }
@@ -139,11 +142,11 @@ public static class PsRow
     /// <summary>The networks the container is attached to by name (podman lists none for host, none or slirp4netns/pasta).</summary>
     private static IEnumerable<string> Networks(ContainerConfig config) => config.NetworkEndpoints.Select(e => e.Network);
 
-    /// <summary>podman fills these only with <c>--ns</c>, which skiff does not have: a struct of empty strings.</summary>
+    /// <summary>A struct of empty strings, as podman prints it without <c>--ns</c>.</summary>
     private static TemplateObject Namespaces()
     {
         var namespaces = new TemplateObject("entities.ListContainerNamespaces");
-        foreach (string ns in (string[])["Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS"])
+        foreach (string ns in NamespaceFields)
         {
             namespaces[ns] = string.Empty;
         }

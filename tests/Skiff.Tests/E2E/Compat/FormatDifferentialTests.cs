@@ -40,14 +40,9 @@ public sealed partial class FormatDifferentialTests(ITestOutputHelper output)
     {
         using var skiff = new SkiffCli(output, rootless);
         using var podman = new PodmanCli(skiff);
-        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
-        await podman.ImportBusyboxAsync(image);
         string data = Path.Combine(skiff.Sandbox.Work, "data");
         Directory.CreateDirectory(data);
-        string name = "f-" + Guid.NewGuid().ToString("N")[..8];
-        string[] flags = ["--name", name, "--network", "none", "--label", "app=web", "--label", "x=y", "-v", data + ":/data", image, "sleep", "100"];
-        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, .. flags])).AssertSuccess();
-        (await skiff.RunAsync(["create", .. flags])).AssertSuccess();
+        (_, string name) = await CreateInBothAsync(skiff, podman, "--label", "app=web", "--label", "x=y", "-v", data + ":/data");
 
         foreach (string template in InspectTemplates)
         {
@@ -89,11 +84,7 @@ public sealed partial class FormatDifferentialTests(ITestOutputHelper output)
     {
         using var skiff = new SkiffCli(output, rootless);
         using var podman = new PodmanCli(skiff);
-        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
-        await podman.ImportBusyboxAsync(image);
-        string name = "e-" + Guid.NewGuid().ToString("N")[..8];
-        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, "--name", name, "--network", "none", image, "true"])).AssertSuccess();
-        (await skiff.RunAsync("create", "--name", name, "--network", "none", image, "true")).AssertSuccess();
+        (string image, string name) = await CreateInBothAsync(skiff, podman);
 
         string[][] commands =
         [
@@ -120,11 +111,8 @@ public sealed partial class FormatDifferentialTests(ITestOutputHelper output)
     {
         using var skiff = new SkiffCli(output, rootless);
         using var podman = new PodmanCli(skiff);
-        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
-        await podman.ImportBusyboxAsync(image);
-        string name = "m-" + Guid.NewGuid().ToString("N")[..8];
-        string id = (await skiff.RunAsync("create", "--name", name, "--network", "none", image, "true")).AssertSuccess().Stdout.Trim();
-        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, "--name", name, "--network", "none", image, "true"])).AssertSuccess();
+        (string image, string name) = await CreateInBothAsync(skiff, podman);
+        string id = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", name)).AssertSuccess().Stdout.Trim();
         string imageId = (await skiff.RunAsync("images", "-q", "--no-trunc", image)).AssertSuccess().Stdout.Trim();
 
         // One template over a container and an image: podman's Go field names (.ID) reach both.
@@ -147,6 +135,18 @@ public sealed partial class FormatDifferentialTests(ITestOutputHelper output)
         }
 
         (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    /// <summary>The same busybox image in both stores and a container made from it with the same flags (not started).</summary>
+    private static async Task<(string Image, string Name)> CreateInBothAsync(SkiffCli skiff, PodmanCli podman, params string[] flags)
+    {
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "f-" + Guid.NewGuid().ToString("N")[..8];
+        string[] create = ["--name", name, "--network", "none", .. flags, image, "sleep", "100"];
+        (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, .. create])).AssertSuccess();
+        (await skiff.RunAsync(["create", .. create])).AssertSuccess();
+        return (image, name);
     }
 
     private static string[] Titles(string header) => MultipleSpaces().Split(header.Trim());
