@@ -91,7 +91,8 @@ var reporter = new ErrorReporter(Console.Error, debug);
 try
 {
     var globals = new GlobalOptions(user);
-    RootCommand root = CommandTree.Build(globals);
+    int firstPositional = FirstPositional(args, 0);
+    RootCommand root = CommandTree.Build(globals, firstPositional >= 0 ? args[firstPositional] : null);
     (int verbIndex, Command? verb) = FindVerb(root, args, 0);
 
     // 'skiff container run IMAGE CMD...' passes its command through like 'skiff run'.
@@ -166,6 +167,13 @@ catch (Exception e)
 
 static (int Index, Command? Verb) FindVerb(Command root, string[] args, int start)
 {
+    int i = FirstPositional(args, start);
+    return i < 0 ? (-1, null) : (i, root.Subcommands.FirstOrDefault(c => c.Name == args[i] || c.Aliases.Contains(args[i])));
+}
+
+// The first token from start on that is neither a global flag nor its value.
+static int FirstPositional(string[] args, int start)
+{
     for (int i = start; i < args.Length; i++)
     {
         string token = args[i];
@@ -179,11 +187,10 @@ static (int Index, Command? Verb) FindVerb(Command root, string[] args, int star
             continue;
         }
 
-        Command? verb = root.Subcommands.FirstOrDefault(c => c.Name == token || c.Aliases.Contains(token));
-        return (i, verb);
+        return i;
     }
 
-    return (-1, null);
+    return -1;
 }
 
 // Containers on user-defined networks run in the rootless network namespace's user namespace: it is started

@@ -7,58 +7,82 @@ using Skiff.Cli.Commands.Volumes;
 
 namespace Skiff.Cli.Commands;
 
-/// <summary>The whole command tree. Each verb lives in Commands/&lt;Area&gt;/&lt;Verb&gt;Command.cs.</summary>
+/// <summary>The command tree. Each verb lives in Commands/&lt;Area&gt;/&lt;Verb&gt;Command.cs.</summary>
 public static class CommandTree
 {
-    public static RootCommand Build(GlobalOptions globals)
+    /// <summary>Every verb of the tree, by the name it is invoked with, in the order help lists them.</summary>
+    private static readonly (string Name, Func<GlobalOptions, Command> Create)[] Verbs =
+    [
+        ("version", g => VersionCommand.Create(g)),
+        ("info", g => InfoCommand.Create(g)),
+        ("system", g => SystemCommand.Create(g)),
+        ("unshare", g => UnshareCommand.Create(g)),
+        ("run", g => RunCommand.Create(g)),
+        ("create", g => CreateCommand.Create(g)),
+        ("start", g => StartCommand.Create(g)),
+        ("stop", g => StopCommand.Create(g)),
+        ("kill", g => KillCommand.Create(g)),
+        ("rm", g => RmCommand.Create(g)),
+        ("ps", g => PsCommand.Create(g)),
+        ("logs", g => LogsCommand.Create(g)),
+        ("wait", g => WaitCommand.Create(g)),
+        ("port", g => PortCommand.Create(g)),
+        ("inspect", g => InspectCommand.Create(g)),
+        ("exec", g => ExecCommand.Create(g)),
+        ("pause", g => PauseCommand.Create(g)),
+        ("unpause", g => UnpauseCommand.Create(g)),
+        ("update", g => UpdateCommand.Create(g)),
+        ("stats", g => StatsCommand.Create(g)),
+        ("restart", g => RestartCommand.Create(g)),
+        ("attach", g => AttachCommand.Create(g)),
+        ("top", g => TopCommand.Create(g)),
+        ("pull", g => PullCommand.Create(g)),
+        ("push", g => PushCommand.Create(g)),
+        ("login", g => LoginCommand.Create(g)),
+        ("logout", g => LogoutCommand.Create(g)),
+        ("completion", g => CompletionCommand.Create(g)),
+        ("__complete", g => CompleteCommand.Create(g)),
+        ("oci", g => Oci.OciCommand.Create(g)),
+        ("image", g => ImageCommand.Create(g)),
+        ("images", g => ImagesCommand.Create(g)),
+        ("history", g => HistoryCommand.Create(g)),
+        ("tag", g => TagCommand.Create(g)),
+        ("rmi", g => RmiCommand.Create(g)),
+        ("import", g => ImportCommand.Create(g)),
+        ("save", g => SaveCommand.Create(g)),
+        ("load", g => LoadCommand.Create(g)),
+        ("volume", g => VolumeCommand.Create(g)),
+        ("network", g => Networks.NetworkCommand.Create(g)),
+        ("container", g => ContainerCommand.Create(g)),
+        ("rename", g => RenameCommand.Create(g)),
+        ("cp", g => CpCommand.Create(g)),
+        ("export", g => ExportCommand.Create(g)),
+    ];
+
+    /// <summary>Verbs that read the whole tree (completion scripts are generated from it).</summary>
+    private static readonly HashSet<string> WholeTreeVerbs = ["completion"];
+
+    public static RootCommand Build(GlobalOptions globals) => Build(globals, verb: null);
+
+    /// <summary>
+    /// The tree for a command line whose first positional is <paramref name="verb"/>: when that is a verb's
+    /// own name, the root holds only that verb (building every verb's options is most of the time a short
+    /// command spends before it starts working: `run`'s critical path runs through it); otherwise, and for
+    /// aliases, help and unknown verbs, the whole tree.
+    /// </summary>
+    public static RootCommand Build(GlobalOptions globals, string? verb)
     {
         var root = new RootCommand("skiff: daemonless, rootless, docker-compatible containers");
         globals.AddTo(root);
+        bool single = verb is not null && !WholeTreeVerbs.Contains(verb) && Array.Exists(Verbs, v => v.Name == verb);
+        foreach ((string name, Func<GlobalOptions, Command> create) in Verbs)
+        {
+            if (!single || name == verb)
+            {
+                root.Subcommands.Add(create(globals));
+            }
+        }
 
-        root.Subcommands.Add(VersionCommand.Create(globals));
-        root.Subcommands.Add(InfoCommand.Create(globals));
-        root.Subcommands.Add(SystemCommand.Create(globals));
-        root.Subcommands.Add(UnshareCommand.Create(globals));
-        root.Subcommands.Add(RunCommand.Create(globals));
-        root.Subcommands.Add(CreateCommand.Create(globals));
-        root.Subcommands.Add(StartCommand.Create(globals));
-        root.Subcommands.Add(StopCommand.Create(globals));
-        root.Subcommands.Add(KillCommand.Create(globals));
-        root.Subcommands.Add(RmCommand.Create(globals));
-        root.Subcommands.Add(PsCommand.Create(globals));
-        root.Subcommands.Add(LogsCommand.Create(globals));
-        root.Subcommands.Add(WaitCommand.Create(globals));
-        root.Subcommands.Add(PortCommand.Create(globals));
-        root.Subcommands.Add(InspectCommand.Create(globals));
-        root.Subcommands.Add(ExecCommand.Create(globals));
-        root.Subcommands.Add(PauseCommand.Create(globals));
-        root.Subcommands.Add(UnpauseCommand.Create(globals));
-        root.Subcommands.Add(UpdateCommand.Create(globals));
-        root.Subcommands.Add(StatsCommand.Create(globals));
-        root.Subcommands.Add(RestartCommand.Create(globals));
-        root.Subcommands.Add(AttachCommand.Create(globals));
-        root.Subcommands.Add(TopCommand.Create(globals));
-        root.Subcommands.Add(PullCommand.Create(globals));
-        root.Subcommands.Add(PushCommand.Create(globals));
-        root.Subcommands.Add(LoginCommand.Create(globals));
-        root.Subcommands.Add(LogoutCommand.Create(globals));
-        root.Subcommands.Add(CompletionCommand.Create(globals));
-        root.Subcommands.Add(CompleteCommand.Create(globals));
-        root.Subcommands.Add(Oci.OciCommand.Create(globals));
-        root.Subcommands.Add(ImageCommand.Create(globals));
-        root.Subcommands.Add(ImagesCommand.Create(globals));
-        root.Subcommands.Add(HistoryCommand.Create(globals));
-        root.Subcommands.Add(TagCommand.Create(globals));
-        root.Subcommands.Add(RmiCommand.Create(globals));
-        root.Subcommands.Add(ImportCommand.Create(globals));
-        root.Subcommands.Add(SaveCommand.Create(globals));
-        root.Subcommands.Add(LoadCommand.Create(globals));
-        root.Subcommands.Add(VolumeCommand.Create(globals));
-        root.Subcommands.Add(Networks.NetworkCommand.Create(globals));
-        root.Subcommands.Add(ContainerCommand.Create(globals));
-        root.Subcommands.Add(RenameCommand.Create(globals));
-        root.Subcommands.Add(CpCommand.Create(globals));
-        root.Subcommands.Add(ExportCommand.Create(globals));
         ArgumentChecks.RejectFlagsInArguments(root, PassThroughVerbs, RawArgumentVerbs);
         return root;
     }

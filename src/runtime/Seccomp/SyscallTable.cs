@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 
 namespace Skiff.Runtime.Seccomp;
@@ -7,10 +6,13 @@ namespace Skiff.Runtime.Seccomp;
 /// System call numbers by name for the architectures skiff runs on, generated from the kernel's UAPI
 /// headers (x86_64: asm/unistd_64.h; aarch64: asm-generic/unistd.h with arm64's __ARCH_WANT_* set).
 /// A name a table lacks does not exist on that architecture and is skipped, as libseccomp does.
+/// Plain dictionaries, never written after the type is initialised: the container's init builds them on every
+/// start, and a FrozenDictionary's construction (it analyses the keys for a faster hash) cost more there than
+/// the few hundred lookups of a seccomp profile save.
 /// </summary>
 public static class SyscallTable
 {
-    private static readonly FrozenDictionary<string, int> X86_64 = new Dictionary<string, int>
+    private static readonly Dictionary<string, int> X86_64 = new()
     {
         ["read"] = 0, ["write"] = 1, ["open"] = 2, ["close"] = 3, ["stat"] = 4, ["fstat"] = 5, ["lstat"] = 6, ["poll"] = 7,
         ["lseek"] = 8, ["mmap"] = 9, ["mprotect"] = 10, ["munmap"] = 11, ["brk"] = 12, ["rt_sigaction"] = 13,
@@ -79,9 +81,9 @@ public static class SyscallTable
         ["pidfd_getfd"] = 438, ["faccessat2"] = 439, ["process_madvise"] = 440, ["epoll_pwait2"] = 441, ["mount_setattr"] = 442,
         ["quotactl_fd"] = 443, ["landlock_create_ruleset"] = 444, ["landlock_add_rule"] = 445, ["landlock_restrict_self"] = 446,
         ["memfd_secret"] = 447, ["process_mrelease"] = 448, ["futex_waitv"] = 449, ["set_mempolicy_home_node"] = 450,
-    }.ToFrozenDictionary();
+    };
 
-    private static readonly FrozenDictionary<string, int> Aarch64 = new Dictionary<string, int>
+    private static readonly Dictionary<string, int> Aarch64 = new()
     {
         ["io_setup"] = 0, ["io_destroy"] = 1, ["io_submit"] = 2, ["io_cancel"] = 3, ["io_getevents"] = 4, ["setxattr"] = 5,
         ["lsetxattr"] = 6, ["fsetxattr"] = 7, ["getxattr"] = 8, ["lgetxattr"] = 9, ["fgetxattr"] = 10, ["listxattr"] = 11,
@@ -141,7 +143,7 @@ public static class SyscallTable
         ["faccessat2"] = 439, ["process_madvise"] = 440, ["epoll_pwait2"] = 441, ["mount_setattr"] = 442, ["quotactl_fd"] = 443,
         ["landlock_create_ruleset"] = 444, ["landlock_add_rule"] = 445, ["landlock_restrict_self"] = 446, ["memfd_secret"] = 447,
         ["process_mrelease"] = 448, ["futex_waitv"] = 449, ["set_mempolicy_home_node"] = 450,
-    }.ToFrozenDictionary();
+    };
 
     /// <summary>The table for <paramref name="architecture"/>, or null when skiff has none.</summary>
     public static IReadOnlyDictionary<string, int>? For(Architecture architecture) => architecture switch
