@@ -16,12 +16,14 @@ public static class SeccompProfileResolver
 {
     private const string DefaultProfileResource = "Skiff.Runtime.Seccomp.default-seccomp.json";
 
-    /// <summary>skiff's embedded default profile (docker's default semantics).</summary>
+    /// <summary>skiff's embedded default profile (docker's default semantics), read without System.Text.Json's metadata.</summary>
     public static SeccompProfile LoadDefault()
     {
         using Stream stream = typeof(SeccompProfileResolver).Assembly.GetManifestResourceStream(DefaultProfileResource)
             ?? throw SkiffException.Internal("the default seccomp profile is missing from the binary");
-        return JsonSerializer.Deserialize(stream, SeccompJsonContext.Default.SeccompProfile)
+        byte[] json = new byte[stream.Length];
+        stream.ReadExactly(json);
+        return SeccompProfileJsonReader.Read(json)
             ?? throw SkiffException.Internal("the default seccomp profile is empty");
     }
 

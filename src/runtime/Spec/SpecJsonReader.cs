@@ -449,7 +449,7 @@ public static class SpecJsonReader
         return syscall;
     }
 
-    private static SeccompArg? SyscallArg(ref Utf8JsonReader r)
+    internal static SeccompArg? SyscallArg(ref Utf8JsonReader r)
     {
         if (!AtObject(ref r))
         {

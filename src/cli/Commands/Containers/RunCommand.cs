@@ -28,8 +28,7 @@ public static class RunCommand
             bool background = parse.GetValue(detach);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
 
-            // The monitor starts first and gets ready while the image is resolved and the bundle written;
-            // the JSON metadata for the container's files is built meanwhile too.
+            // The monitor starts first and gets ready while the image is resolved and the bundle written.
             (SafeFileHandle? ours, SafeFileHandle? theirs) = background ? (null, null) : UnixSockets.SeqPacketPair();
             // pasta (~20 ms to start) can start with the monitor when the container surely runs in a namespace of
             // skiff's runtime, not of its own user namespace or another runtime.
@@ -42,7 +41,6 @@ public static class RunCommand
                 using (theirs)
                 using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs, networkHint))
                 {
-                    JsonWarmUp.CreateInBackground();
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
                     lifecycle.Start(config.Id, theirs, monitor);
                 }
