@@ -176,6 +176,29 @@ internal static class JsonFields
     internal static JsonException Mismatch(ref Utf8JsonReader r, string expected) =>
         new($"expected {expected}, found {Describe(r.TokenType)}");
 
+    /// <summary>
+    /// Reads a whole document whose root <paramref name="root"/> reads (null for a JSON null), with comments and
+    /// trailing commas allowed; content after the root is an error, and every error carries its line.
+    /// </summary>
+    internal static T? Document<T>(ReadOnlySpan<byte> json, ReadItem<T?> root, string what)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            T? value = root(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException($"unexpected content after the {what}");
+            }
+
+            return value;
+        }
+        catch (JsonException e) when (e.LineNumber is null)
+        {
+            throw WithLine(json, reader.TokenStartIndex, e.Message);
+        }
+    }
+
     /// <summary>A <see cref="JsonException"/> with the 0-based line of <paramref name="offset"/>, as System.Text.Json reports it.</summary>
     internal static JsonException WithLine(ReadOnlySpan<byte> json, long offset, string message)
     {

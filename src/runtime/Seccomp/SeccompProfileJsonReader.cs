@@ -15,24 +15,7 @@ namespace Skiff.Runtime.Seccomp;
 public static class SeccompProfileJsonReader
 {
     /// <summary>Returns null for a document that is JSON null; throws <see cref="JsonException"/> (with the line) for anything else that is not a profile.</summary>
-    public static SeccompProfile? Read(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        try
-        {
-            SeccompProfile? profile = Profile(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException("unexpected content after the profile");
-            }
-
-            return profile;
-        }
-        catch (JsonException e) when (e.LineNumber is null)
-        {
-            throw WithLine(json, reader.TokenStartIndex, e.Message);
-        }
-    }
+    public static SeccompProfile? Read(ReadOnlySpan<byte> json) => Document<SeccompProfile>(json, Profile, "profile");
 
     private static SeccompProfile? Profile(ref Utf8JsonReader r)
     {

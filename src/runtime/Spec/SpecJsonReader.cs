@@ -16,24 +16,7 @@ namespace Skiff.Runtime.Spec;
 public static class SpecJsonReader
 {
     /// <summary>Returns null for a document that is JSON null; throws <see cref="JsonException"/> (with the line) for anything else that is not a spec.</summary>
-    public static RuntimeSpec? Read(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        try
-        {
-            RuntimeSpec? spec = Spec(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException("unexpected content after the spec");
-            }
-
-            return spec;
-        }
-        catch (JsonException e) when (e.LineNumber is null)
-        {
-            throw WithLine(json, reader.TokenStartIndex, e.Message);
-        }
-    }
+    public static RuntimeSpec? Read(ReadOnlySpan<byte> json) => Document<RuntimeSpec>(json, Spec, "spec");
 
     private static RuntimeSpec? Spec(ref Utf8JsonReader r)
     {
@@ -59,25 +42,7 @@ public static class SpecJsonReader
     }
 
     /// <summary>Reads a process object on its own (runc exec --process); null for JSON null.</summary>
-    public static ProcessSpec? ReadProcess(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        try
-        {
-            reader.Read();
-            ProcessSpec? process = ProcessValue(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException("unexpected content after the process");
-            }
-
-            return process;
-        }
-        catch (JsonException e) when (e.LineNumber is null)
-        {
-            throw WithLine(json, reader.TokenStartIndex, e.Message);
-        }
-    }
+    public static ProcessSpec? ReadProcess(ReadOnlySpan<byte> json) => Document<ProcessSpec>(json, Process, "process");
 
     private static ProcessSpec? Process(ref Utf8JsonReader r)
     {
