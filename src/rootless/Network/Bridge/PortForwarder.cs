@@ -26,7 +26,7 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     public const string Verb = "__port-forward";
 
     /// <summary>fd on which the forwarder reports "ok" once it listens, or the reason it cannot.</summary>
-    public const int ReadyFd = 3;
+    public const int ReadyFd = ReadyHelperProcess.ReadyFd;
 
     /// <summary>The forwarder's argv; <paramref name="target"/> names the dialer (<see cref="ClientAddressDialer.Name"/>, <see cref="ClientAddressDialer.ArgumentFor"/>).</summary>
     public static IReadOnlyList<string> BuildArguments(string netnsPath, string target, IEnumerable<PublishedPort> ports) =>

@@ -25,7 +25,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     public const string Verb = "__dns";
 
     /// <summary>fd on which the responder reports "ok" once it listens, or the reason it cannot.</summary>
-    public const int ReadyFd = 3;
+    public const int ReadyFd = ReadyHelperProcess.ReadyFd;
 
     /// <summary>How long one upstream server has to answer before the next one is asked.</summary>
     public static readonly TimeSpan UpstreamTimeout = TimeSpan.FromMilliseconds(2000);
