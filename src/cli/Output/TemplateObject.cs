@@ -7,10 +7,12 @@ namespace Skiff.Cli.Output;
 /// order, like a Go struct (an unknown field is an error, <c>{{json .}}</c> keeps the order). Commands build
 /// these explicitly, so no reflection is involved and NativeAOT keeps working.
 /// </summary>
-public sealed class TemplateObject(string typeName) : IEnumerable<KeyValuePair<string, object?>>
+/// <param name="typeName">The Go-style type name used in error messages.</param>
+/// <param name="capacity">The number of fields it will have, when known (a row built per item saves its regrowths).</param>
+public sealed class TemplateObject(string typeName, int capacity = 0) : IEnumerable<KeyValuePair<string, object?>>
 {
-    private readonly List<KeyValuePair<string, object?>> fields = [];
-    private readonly Dictionary<string, int> indexes = new(StringComparer.Ordinal);
+    private readonly List<KeyValuePair<string, object?>> fields = new(capacity);
+    private readonly Dictionary<string, int> indexes = new(capacity, StringComparer.Ordinal);
 
     /// <summary>The Go-style type name used in error messages, e.g. <c>images.imageReporter</c>.</summary>
     public string TypeName { get; } = typeName;

@@ -170,12 +170,22 @@ public static class ContainerConfigJson
     }
 
     /// <summary>Returns null for a document that is JSON null; throws <see cref="JsonException"/> for anything else that is not a config.</summary>
-    public static ContainerConfig? Read(ReadOnlySpan<byte> json)
+    public static ContainerConfig? Read(ReadOnlySpan<byte> json) => Read(json, listing: false);
+
+    /// <summary>
+    /// <see cref="Read(ReadOnlySpan{byte})"/> of only what a container listing shows and filters on (ps): id, name,
+    /// created, image, imageId, entrypoint, cmd, autoRemove, labels, mounts, networks, ports and runtime. Every other
+    /// member is skipped unread (the root filesystem's long mount options, env, a seccomp profile in securityOpt)
+    /// and reads as if it were missing; the document is still checked whole.
+    /// </summary>
+    public static ContainerConfig? ReadListing(ReadOnlySpan<byte> json) => Read(json, listing: true);
+
+    private static ContainerConfig? Read(ReadOnlySpan<byte> json, bool listing)
     {
         var r = new Utf8JsonReader(json);
         try
         {
-            ContainerConfig? config = Config(ref r);
+            ContainerConfig? config = Config(ref r, listing);
             if (r.Read())
             {
                 throw new JsonException("unexpected content after the container config");
@@ -189,105 +199,93 @@ public static class ContainerConfigJson
         }
     }
 
-    private static ContainerConfig? Config(ref Utf8JsonReader r)
+    private static ContainerConfig? Config(ref Utf8JsonReader r, bool listing)
     {
         if (!StartObject(ref r))
         {
             return null;
         }
 
-        // System.Text.Json's generated code sets every init-only member, so one missing from the document is
-        // null or zero there, not the record's default (an empty list, "k8s-file", 10): start from that.
-        var c = new ContainerConfig
-        {
-            Id = null!,
-            Name = null!,
-            Created = default,
-            Image = null!,
-            Runtime = null!,
-            RootfsMounts = null!,
-            Entrypoint = null!,
-            Cmd = null!,
-            Env = null!,
-            WorkingDir = null!,
-            User = null!,
-            GroupAdd = null!,
-            Hostname = null!,
-            Labels = null!,
-            Sysctls = null!,
-            LogDriver = null!,
-            StopSignal = null!,
-            StopTimeout = 0,
-            NetworkMode = null!,
-            NetworkEndpoints = null!,
-            Ports = null!,
-            Dns = null!,
-            DnsSearch = null!,
-            DnsOptions = null!,
-            ExtraHosts = null!,
-            Mounts = null!,
-            Ulimits = null!,
-            Resources = null!,
-            CapAdd = null!,
-            CapDrop = null!,
-            SecurityOpt = null!,
-            UsernsMode = null!,
-        };
+        // Members are gathered in locals and the record is made once at the end: a `with` per member copied all
+        // ~55 fields each time, 25 kB of garbage per config, which made `ps` over 100 containers run the GC.
+        // As System.Text.Json's generated code, every init-only member is set, so one missing from the document
+        // is null or zero, not the record's default (an empty list, "k8s-file", 10).
+        string? idValue = null, nameValue = null, imageValue = null, imageId = null, rootfsPath = null, workingDir = null,
+            user = null, hostname = null, logDriver = null, stopSignal = null, networkMode = null, initPath = null,
+            detachKeys = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null,
+            runtimeValue = null;
+        DateTimeOffset createdValue = default;
+        IReadOnlyList<MountSpec>? rootfsMounts = null;
+        IReadOnlyList<string>? entrypoint = null, cmd = null, env = null, groupAdd = null, dns = null, dnsSearch = null,
+            dnsOptions = null, extraHosts = null, ulimits = null, capAdd = null, capDrop = null, securityOpt = null;
+        bool tty = false, openStdin = false, autoRemove = false, publishAll = false, readOnlyRootfs = false, init = false,
+            cgroupNamespace = false, privileged = false, rootfsOwnersShifted = false;
+        IReadOnlyDictionary<string, string>? labels = null, sysctls = null;
+        int stopTimeout = 0;
+        IReadOnlyList<NetworkEndpoint>? networkEndpoints = null;
+        NetworkEndpoint? legacyEndpoint = null;
+        IReadOnlyList<PublishedPort>? ports = null;
+        IReadOnlyList<ContainerMount>? mounts = null;
+        CgroupResources? resources = null;
+        IdMap? idMappings = null;
+        ContainerAccount? addAccount = null;
+        bool? passwd = null;
         bool id = false, name = false, created = false, image = false, runtime = false;
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("id"u8)) { c = c with { Id = String(ref r)! }; id = true; }
-            else if (r.ValueTextEquals("name"u8)) { c = c with { Name = String(ref r)! }; name = true; }
-            else if (r.ValueTextEquals("created"u8)) { c = c with { Created = Timestamp(ref r) }; created = true; }
-            else if (r.ValueTextEquals("image"u8)) { c = c with { Image = String(ref r)! }; image = true; }
-            else if (r.ValueTextEquals("imageId"u8)) { c = c with { ImageId = String(ref r) }; }
-            else if (r.ValueTextEquals("rootfsPath"u8)) { c = c with { RootfsPath = String(ref r) }; }
-            else if (r.ValueTextEquals("rootfsMounts"u8)) { c = c with { RootfsMounts = List(ref r, RootfsMount)! }; }
-            else if (r.ValueTextEquals("entrypoint"u8)) { c = c with { Entrypoint = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("cmd"u8)) { c = c with { Cmd = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("env"u8)) { c = c with { Env = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("workingDir"u8)) { c = c with { WorkingDir = String(ref r)! }; }
-            else if (r.ValueTextEquals("user"u8)) { c = c with { User = String(ref r)! }; }
-            else if (r.ValueTextEquals("groupAdd"u8)) { c = c with { GroupAdd = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("hostname"u8)) { c = c with { Hostname = String(ref r)! }; }
-            else if (r.ValueTextEquals("tty"u8)) { c = c with { Tty = Bool(ref r) }; }
-            else if (r.ValueTextEquals("openStdin"u8)) { c = c with { OpenStdin = Bool(ref r) }; }
-            else if (r.ValueTextEquals("autoRemove"u8)) { c = c with { AutoRemove = Bool(ref r) }; }
-            else if (r.ValueTextEquals("labels"u8)) { c = c with { Labels = Map(ref r)! }; }
-            else if (r.ValueTextEquals("sysctls"u8)) { c = c with { Sysctls = Map(ref r)! }; }
-            else if (r.ValueTextEquals("logDriver"u8)) { c = c with { LogDriver = String(ref r)! }; }
-            else if (r.ValueTextEquals("stopSignal"u8)) { c = c with { StopSignal = String(ref r)! }; }
-            else if (r.ValueTextEquals("stopTimeout"u8)) { c = c with { StopTimeout = Int32(ref r) }; }
-            else if (r.ValueTextEquals("networkMode"u8)) { c = c with { NetworkMode = String(ref r)! }; }
-            else if (r.ValueTextEquals("networkEndpoints"u8)) { c = c with { NetworkEndpoints = List(ref r, Endpoint)! }; }
-            else if (r.ValueTextEquals("networkEndpoint"u8)) { r.Read(); c = c with { LegacyNetworkEndpoint = Endpoint(ref r) }; }
-            else if (r.ValueTextEquals("ports"u8)) { c = c with { Ports = List(ref r, Port)! }; }
-            else if (r.ValueTextEquals("dns"u8)) { c = c with { Dns = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("dnsSearch"u8)) { c = c with { DnsSearch = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("dnsOptions"u8)) { c = c with { DnsOptions = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("extraHosts"u8)) { c = c with { ExtraHosts = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("publishAll"u8)) { c = c with { PublishAll = Bool(ref r) }; }
-            else if (r.ValueTextEquals("readOnlyRootfs"u8)) { c = c with { ReadOnlyRootfs = Bool(ref r) }; }
-            else if (r.ValueTextEquals("init"u8)) { c = c with { Init = Bool(ref r) }; }
-            else if (r.ValueTextEquals("initPath"u8)) { c = c with { InitPath = String(ref r) }; }
-            else if (r.ValueTextEquals("mounts"u8)) { c = c with { Mounts = List(ref r, Mount)! }; }
-            else if (r.ValueTextEquals("ulimits"u8)) { c = c with { Ulimits = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("detachKeys"u8)) { c = c with { DetachKeys = String(ref r) }; }
-            else if (r.ValueTextEquals("resources"u8)) { c = c with { Resources = Resources(ref r)! }; }
-            else if (r.ValueTextEquals("cgroupPath"u8)) { c = c with { CgroupPath = String(ref r) }; }
-            else if (r.ValueTextEquals("cgroupManager"u8)) { c = c with { CgroupManager = String(ref r) }; }
-            else if (r.ValueTextEquals("cgroupNamespace"u8)) { c = c with { CgroupNamespace = Bool(ref r) }; }
-            else if (r.ValueTextEquals("privileged"u8)) { c = c with { Privileged = Bool(ref r) }; }
-            else if (r.ValueTextEquals("capAdd"u8)) { c = c with { CapAdd = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("capDrop"u8)) { c = c with { CapDrop = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("securityOpt"u8)) { c = c with { SecurityOpt = Strings(ref r)! }; }
-            else if (r.ValueTextEquals("usernsMode"u8)) { c = c with { UsernsMode = String(ref r)! }; }
-            else if (r.ValueTextEquals("idMappings"u8)) { c = c with { IdMappings = ObjectValue(ref r, IdMapValue) }; }
-            else if (r.ValueTextEquals("rootfsOwnersShifted"u8)) { c = c with { RootfsOwnersShifted = Bool(ref r) }; }
-            else if (r.ValueTextEquals("addAccount"u8)) { c = c with { AddAccount = Account(ref r) }; }
-            else if (r.ValueTextEquals("passwd"u8)) { c = c with { Passwd = OptionalBool(ref r) }; }
-            else if (r.ValueTextEquals("passwdEntry"u8)) { c = c with { PasswdEntry = String(ref r) }; }
-            else if (r.ValueTextEquals("runtime"u8)) { c = c with { Runtime = String(ref r)! }; runtime = true; }
+            if (listing && !Listed(ref r)) { Skip(ref r); }
+            else if (r.ValueTextEquals("id"u8)) { idValue = String(ref r); id = true; }
+            else if (r.ValueTextEquals("name"u8)) { nameValue = String(ref r); name = true; }
+            else if (r.ValueTextEquals("created"u8)) { createdValue = Timestamp(ref r); created = true; }
+            else if (r.ValueTextEquals("image"u8)) { imageValue = String(ref r); image = true; }
+            else if (r.ValueTextEquals("imageId"u8)) { imageId = String(ref r); }
+            else if (r.ValueTextEquals("rootfsPath"u8)) { rootfsPath = String(ref r); }
+            else if (r.ValueTextEquals("rootfsMounts"u8)) { rootfsMounts = List(ref r, RootfsMount); }
+            else if (r.ValueTextEquals("entrypoint"u8)) { entrypoint = Strings(ref r); }
+            else if (r.ValueTextEquals("cmd"u8)) { cmd = Strings(ref r); }
+            else if (r.ValueTextEquals("env"u8)) { env = Strings(ref r); }
+            else if (r.ValueTextEquals("workingDir"u8)) { workingDir = String(ref r); }
+            else if (r.ValueTextEquals("user"u8)) { user = String(ref r); }
+            else if (r.ValueTextEquals("groupAdd"u8)) { groupAdd = Strings(ref r); }
+            else if (r.ValueTextEquals("hostname"u8)) { hostname = String(ref r); }
+            else if (r.ValueTextEquals("tty"u8)) { tty = Bool(ref r); }
+            else if (r.ValueTextEquals("openStdin"u8)) { openStdin = Bool(ref r); }
+            else if (r.ValueTextEquals("autoRemove"u8)) { autoRemove = Bool(ref r); }
+            else if (r.ValueTextEquals("labels"u8)) { labels = Map(ref r); }
+            else if (r.ValueTextEquals("sysctls"u8)) { sysctls = Map(ref r); }
+            else if (r.ValueTextEquals("logDriver"u8)) { logDriver = String(ref r); }
+            else if (r.ValueTextEquals("stopSignal"u8)) { stopSignal = String(ref r); }
+            else if (r.ValueTextEquals("stopTimeout"u8)) { stopTimeout = Int32(ref r); }
+            else if (r.ValueTextEquals("networkMode"u8)) { networkMode = String(ref r); }
+            else if (r.ValueTextEquals("networkEndpoints"u8)) { networkEndpoints = List(ref r, Endpoint); }
+            else if (r.ValueTextEquals("networkEndpoint"u8)) { r.Read(); legacyEndpoint = Endpoint(ref r); }
+            else if (r.ValueTextEquals("ports"u8)) { ports = List(ref r, Port); }
+            else if (r.ValueTextEquals("dns"u8)) { dns = Strings(ref r); }
+            else if (r.ValueTextEquals("dnsSearch"u8)) { dnsSearch = Strings(ref r); }
+            else if (r.ValueTextEquals("dnsOptions"u8)) { dnsOptions = Strings(ref r); }
+            else if (r.ValueTextEquals("extraHosts"u8)) { extraHosts = Strings(ref r); }
+            else if (r.ValueTextEquals("publishAll"u8)) { publishAll = Bool(ref r); }
+            else if (r.ValueTextEquals("readOnlyRootfs"u8)) { readOnlyRootfs = Bool(ref r); }
+            else if (r.ValueTextEquals("init"u8)) { init = Bool(ref r); }
+            else if (r.ValueTextEquals("initPath"u8)) { initPath = String(ref r); }
+            else if (r.ValueTextEquals("mounts"u8)) { mounts = List(ref r, Mount); }
+            else if (r.ValueTextEquals("ulimits"u8)) { ulimits = Strings(ref r); }
+            else if (r.ValueTextEquals("detachKeys"u8)) { detachKeys = String(ref r); }
+            else if (r.ValueTextEquals("resources"u8)) { resources = Resources(ref r); }
+            else if (r.ValueTextEquals("cgroupPath"u8)) { cgroupPath = String(ref r); }
+            else if (r.ValueTextEquals("cgroupManager"u8)) { cgroupManager = String(ref r); }
+            else if (r.ValueTextEquals("cgroupNamespace"u8)) { cgroupNamespace = Bool(ref r); }
+            else if (r.ValueTextEquals("privileged"u8)) { privileged = Bool(ref r); }
+            else if (r.ValueTextEquals("capAdd"u8)) { capAdd = Strings(ref r); }
+            else if (r.ValueTextEquals("capDrop"u8)) { capDrop = Strings(ref r); }
+            else if (r.ValueTextEquals("securityOpt"u8)) { securityOpt = Strings(ref r); }
+            else if (r.ValueTextEquals("usernsMode"u8)) { usernsMode = String(ref r); }
+            else if (r.ValueTextEquals("idMappings"u8)) { idMappings = ObjectValue(ref r, IdMapValue); }
+            else if (r.ValueTextEquals("rootfsOwnersShifted"u8)) { rootfsOwnersShifted = Bool(ref r); }
+            else if (r.ValueTextEquals("addAccount"u8)) { addAccount = Account(ref r); }
+            else if (r.ValueTextEquals("passwd"u8)) { passwd = OptionalBool(ref r); }
+            else if (r.ValueTextEquals("passwdEntry"u8)) { passwdEntry = String(ref r); }
+            else if (r.ValueTextEquals("runtime"u8)) { runtimeValue = String(ref r); runtime = true; }
             else { Skip(ref r); }
         }
 
@@ -296,8 +294,70 @@ public static class ContainerConfigJson
         Require(created, TypeName, "created");
         Require(image, TypeName, "image");
         Require(runtime, TypeName, "runtime");
-        return c;
+        return new ContainerConfig
+        {
+            Id = idValue!,
+            Name = nameValue!,
+            Created = createdValue,
+            Image = imageValue!,
+            ImageId = imageId,
+            RootfsPath = rootfsPath,
+            RootfsMounts = rootfsMounts!,
+            Entrypoint = entrypoint!,
+            Cmd = cmd!,
+            Env = env!,
+            WorkingDir = workingDir!,
+            User = user!,
+            GroupAdd = groupAdd!,
+            Hostname = hostname!,
+            Tty = tty,
+            OpenStdin = openStdin,
+            AutoRemove = autoRemove,
+            Labels = labels!,
+            Sysctls = sysctls!,
+            LogDriver = logDriver!,
+            StopSignal = stopSignal!,
+            StopTimeout = stopTimeout,
+            NetworkMode = networkMode!,
+            NetworkEndpoints = networkEndpoints!,
+            LegacyNetworkEndpoint = legacyEndpoint,
+            Ports = ports!,
+            Dns = dns!,
+            DnsSearch = dnsSearch!,
+            DnsOptions = dnsOptions!,
+            ExtraHosts = extraHosts!,
+            PublishAll = publishAll,
+            ReadOnlyRootfs = readOnlyRootfs,
+            Init = init,
+            InitPath = initPath,
+            Mounts = mounts!,
+            Ulimits = ulimits!,
+            DetachKeys = detachKeys,
+            Resources = resources!,
+            CgroupPath = cgroupPath,
+            CgroupManager = cgroupManager,
+            CgroupNamespace = cgroupNamespace,
+            Privileged = privileged,
+            CapAdd = capAdd!,
+            CapDrop = capDrop!,
+            SecurityOpt = securityOpt!,
+            UsernsMode = usernsMode!,
+            IdMappings = idMappings,
+            RootfsOwnersShifted = rootfsOwnersShifted,
+            AddAccount = addAccount,
+            Passwd = passwd,
+            PasswdEntry = passwdEntry,
+            Runtime = runtimeValue!,
+        };
     }
+
+    /// <summary>Whether the property at <paramref name="r"/> is one <see cref="ReadListing"/> reads.</summary>
+    private static bool Listed(ref Utf8JsonReader r) =>
+        r.ValueTextEquals("id"u8) || r.ValueTextEquals("name"u8) || r.ValueTextEquals("created"u8) || r.ValueTextEquals("image"u8)
+        || r.ValueTextEquals("imageId"u8) || r.ValueTextEquals("entrypoint"u8) || r.ValueTextEquals("cmd"u8)
+        || r.ValueTextEquals("autoRemove"u8) || r.ValueTextEquals("labels"u8) || r.ValueTextEquals("mounts"u8)
+        || r.ValueTextEquals("networkEndpoints"u8) || r.ValueTextEquals("networkEndpoint"u8) || r.ValueTextEquals("ports"u8)
+        || r.ValueTextEquals("runtime"u8);
 
     private static MountSpec? RootfsMount(ref Utf8JsonReader r)
     {

@@ -62,22 +62,42 @@ public static class ContainerStateJson
             }
 
             // As System.Text.Json's generated code: a missing init-only member is null, not the record's default.
-            var state = new ContainerState { Status = null! };
+            // Gathered in locals and made once (see ContainerConfigJson).
+            string? status = null, error = null;
+            int pid = 0, monitorPid = 0, exitCode = 0, restartCount = 0;
+            long pidStartTime = 0, monitorStartTime = 0;
+            DateTimeOffset? startedAt = null, finishedAt = null;
+            bool oomKilled = false;
             while (NextProperty(ref r))
             {
-                if (r.ValueTextEquals("status"u8)) { state = state with { Status = String(ref r)! }; }
-                else if (r.ValueTextEquals("pid"u8)) { state = state with { Pid = Int32(ref r) }; }
-                else if (r.ValueTextEquals("pidStartTime"u8)) { state = state with { PidStartTime = Int64(ref r) }; }
-                else if (r.ValueTextEquals("monitorPid"u8)) { state = state with { MonitorPid = Int32(ref r) }; }
-                else if (r.ValueTextEquals("monitorStartTime"u8)) { state = state with { MonitorStartTime = Int64(ref r) }; }
-                else if (r.ValueTextEquals("exitCode"u8)) { state = state with { ExitCode = Int32(ref r) }; }
-                else if (r.ValueTextEquals("startedAt"u8)) { state = state with { StartedAt = NullableTimestamp(ref r) }; }
-                else if (r.ValueTextEquals("finishedAt"u8)) { state = state with { FinishedAt = NullableTimestamp(ref r) }; }
-                else if (r.ValueTextEquals("error"u8)) { state = state with { Error = String(ref r) }; }
-                else if (r.ValueTextEquals("oomKilled"u8)) { state = state with { OomKilled = Bool(ref r) }; }
-                else if (r.ValueTextEquals("restartCount"u8)) { state = state with { RestartCount = Int32(ref r) }; }
+                if (r.ValueTextEquals("status"u8)) { status = String(ref r); }
+                else if (r.ValueTextEquals("pid"u8)) { pid = Int32(ref r); }
+                else if (r.ValueTextEquals("pidStartTime"u8)) { pidStartTime = Int64(ref r); }
+                else if (r.ValueTextEquals("monitorPid"u8)) { monitorPid = Int32(ref r); }
+                else if (r.ValueTextEquals("monitorStartTime"u8)) { monitorStartTime = Int64(ref r); }
+                else if (r.ValueTextEquals("exitCode"u8)) { exitCode = Int32(ref r); }
+                else if (r.ValueTextEquals("startedAt"u8)) { startedAt = NullableTimestamp(ref r); }
+                else if (r.ValueTextEquals("finishedAt"u8)) { finishedAt = NullableTimestamp(ref r); }
+                else if (r.ValueTextEquals("error"u8)) { error = String(ref r); }
+                else if (r.ValueTextEquals("oomKilled"u8)) { oomKilled = Bool(ref r); }
+                else if (r.ValueTextEquals("restartCount"u8)) { restartCount = Int32(ref r); }
                 else { Skip(ref r); }
             }
+
+            var state = new ContainerState
+            {
+                Status = status!,
+                Pid = pid,
+                PidStartTime = pidStartTime,
+                MonitorPid = monitorPid,
+                MonitorStartTime = monitorStartTime,
+                ExitCode = exitCode,
+                StartedAt = startedAt,
+                FinishedAt = finishedAt,
+                Error = error,
+                OomKilled = oomKilled,
+                RestartCount = restartCount,
+            };
 
             if (r.Read())
             {

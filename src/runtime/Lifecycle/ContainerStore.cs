@@ -195,6 +195,53 @@ public sealed class ContainerStore(string root, string runRoot)
         Read(Path.Combine(Directory(id), StateFile), static json => ContainerStateJson.Read(json), id);
 
     /// <summary>
+    /// <see cref="ReadState"/> for listing every container (ps): through <paramref name="reader"/>'s reused
+    /// buffer, and null when the container is gone (removed while listed). No lock: the file is only ever
+    /// replaced whole by rename, and a container directory appears complete (renamed from its staging one).
+    /// </summary>
+    /// <exception cref="SkiffException">The file is corrupt or cannot be read.</exception>
+    public ContainerState? TryReadState(string id, SmallFileReader reader)
+    {
+        string path = Path.Combine(Directory(id), StateFile);
+        if (!reader.TryRead(path, out ReadOnlySpan<byte> json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ContainerStateJson.Read(json) ?? throw Empty(id, path);
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(id, path, e);
+        }
+    }
+
+    /// <summary>
+    /// The config as a listing shows it (<see cref="ContainerConfigJson.ReadListing"/>: members ps does not print
+    /// are left out), read as <see cref="TryReadState"/>.
+    /// </summary>
+    /// <exception cref="SkiffException">The file is corrupt or cannot be read.</exception>
+    public ContainerConfig? TryReadListing(string id, SmallFileReader reader)
+    {
+        string path = Path.Combine(Directory(id), ConfigFile);
+        if (!reader.TryRead(path, out ReadOnlySpan<byte> json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ContainerConfigJson.ReadListing(json) ?? throw Empty(id, path);
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(id, path, e);
+        }
+    }
+
+    /// <summary>
     /// Records the run state. Not fsynced: it changes at every start and exit, and after a power loss no
     /// container runs anyway, whatever the record says (readers check recorded pids against the processes).
     /// The first state, written at create, is durable.
@@ -391,8 +438,7 @@ public sealed class ContainerStore(string root, string runRoot)
     {
         try
         {
-            return parse(File.ReadAllBytes(path))
-                ?? throw SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is empty");
+            return parse(File.ReadAllBytes(path)) ?? throw Empty(id, path);
         }
         catch (FileNotFoundException)
         {
@@ -404,9 +450,14 @@ public sealed class ContainerStore(string root, string runRoot)
         }
         catch (JsonException e)
         {
-            throw SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is corrupt: {e.Message}", e);
+            throw Corrupt(id, path, e);
         }
     }
+
+    private static SkiffException Empty(string id, string path) => SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is empty");
+
+    private static SkiffException Corrupt(string id, string path, JsonException e) =>
+        SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is corrupt: {e.Message}", e);
 
     private static void TryDeleteTree(string path)
     {

@@ -13,10 +13,10 @@ public sealed class StateObserver(TimeProvider clock)
 
     public ContainerState Observe(ContainerState state)
     {
-        bool monitorAlive = state.MonitorPid > 0 && ProcessStartTime.IsAlive(state.MonitorPid, state.MonitorStartTime);
+        // Each check reads /proc/PID/stat: only the ones the answer needs (ps observes every container).
         if (state.Running)
         {
-            if (ProcessStartTime.IsAlive(state.Pid, state.PidStartTime) || monitorAlive)
+            if (ProcessStartTime.IsAlive(state.Pid, state.PidStartTime) || MonitorAlive(state))
             {
                 // A live monitor records the exit itself in a moment.
                 return state;
@@ -33,7 +33,7 @@ public sealed class StateObserver(TimeProvider clock)
             };
         }
 
-        if (state.Status == ContainerStatus.Created && state.MonitorPid > 0 && !monitorAlive)
+        if (state.Status == ContainerStatus.Created && state.MonitorPid > 0 && !MonitorAlive(state))
         {
             return state with
             {

@@ -23,6 +23,11 @@ public static class PortView
     /// <summary>docker ps: "0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/tcp", consecutive ports folded into ranges.</summary>
     public static string Column(IReadOnlyList<PublishedPort> ports)
     {
+        if (ports.Count == 0)
+        {
+            return string.Empty;
+        }
+
         var parts = new List<string>();
         List<PublishedPort> sorted = Sorted(ports).ToList();
         for (int i = 0; i < sorted.Count;)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Skiff.Cli.Output;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -50,20 +51,37 @@ public static class PsCommand
 
                 return imageId;
             };
+            foreach (string filter in filterList)
+            {
+                // Up front: a bad filter is an error even when no container is there to test it on.
+                CheckFilter(filter);
+            }
+
+            var reader = new SmallFileReader();
             foreach (string id in store.ListIds())
             {
                 try
                 {
-                    ContainerConfig config = store.ReadConfig(id);
-                    ContainerState state = observer.Observe(store.ReadState(id));
-                    if ((showAll || state.Running) && filterList.All(f => Matches(f, config, state, ancestorId)))
+                    // The state first: without -a a container that does not run needs no config read.
+                    if (store.TryReadState(id, reader) is not { } recorded)
+                    {
+                        continue; // Removed while we listed.
+                    }
+
+                    ContainerState state = observer.Observe(recorded);
+                    if (!showAll && !state.Running)
+                    {
+                        continue;
+                    }
+
+                    if (store.TryReadListing(id, reader) is { } config && filterList.All(f => Matches(f, config, state, ancestorId)))
                     {
                         rows.Add((config, state));
                     }
                 }
                 catch (SkiffException)
                 {
-                    // Removed while we listed.
+                    // A record that cannot be read (corrupt or unreadable) is left out, as one removed while we listed.
                 }
             }
 
@@ -105,7 +123,7 @@ public static class PsCommand
         return command;
     }
 
-    private static bool Matches(string filter, ContainerConfig config, ContainerState state, Func<string, string?> ancestorId)
+    private static void CheckFilter(string filter)
     {
         string[] parts = filter.Split('=', 2);
         if (parts.Length != 2)
@@ -113,6 +131,16 @@ public static class PsCommand
             throw SkiffException.InvalidArgument($"invalid filter \"{filter}\"", "use --filter KEY=VALUE");
         }
 
+        if (parts[0] is not ("status" or "name" or "id" or "label" or "ancestor" or "exited"))
+        {
+            throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor or exited");
+        }
+    }
+
+    /// <summary>Whether the container passes <paramref name="filter"/>, which <see cref="CheckFilter"/> accepted.</summary>
+    private static bool Matches(string filter, ContainerConfig config, ContainerState state, Func<string, string?> ancestorId)
+    {
+        string[] parts = filter.Split('=', 2);
         string value = parts[1];
         return parts[0] switch
         {
@@ -123,7 +151,7 @@ public static class PsCommand
             "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value
                 || (config.ImageId is not null && ancestorId(value) == config.ImageId),
             "exited" => state.Status == ContainerStatus.Exited && state.ExitCode.ToString(CultureInfo.InvariantCulture) == value,
-            _ => throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor or exited"),
+            _ => false,
         };
     }
 

@@ -43,7 +43,7 @@ public static class PsRow
         string created = ContainerView.Human(now - config.Created) + " ago";
         string command = ContainerView.Command(config);
         string imageId = ImageHex(config);
-        var row = new TemplateObject(TypeName)
+        var row = new TemplateObject(TypeName, Fields.Length)
         {
             ["AutoRemove"] = config.AutoRemove,
             ["Command"] = noTrunc || command.Length <= 17 ? command : command[..17] + "...",

@@ -242,6 +242,31 @@ public class ContainerConfigJsonTests
         Assert.ThrowsAny<JsonException>(() => ContainerStateJson.Read(json));
     }
 
+    [Fact]
+    public void Listing_reads_what_ps_shows_and_leaves_the_rest_as_missing()
+    {
+        ContainerConfig listed = ContainerConfigJson.ReadListing(ContainerConfigJson.Write(Full))!;
+        ContainerConfig expected = Full with
+        {
+            RootfsPath = null, RootfsMounts = null!, Env = null!, WorkingDir = null!, User = null!, GroupAdd = null!, Hostname = null!,
+            Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, StopSignal = null!, StopTimeout = 0, NetworkMode = null!,
+            Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, PublishAll = false, ReadOnlyRootfs = false, Init = false,
+            InitPath = null, Ulimits = null!, DetachKeys = null, Resources = null!, CgroupPath = null, CgroupManager = null,
+            CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
+            IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
+        };
+        Assert.Equal(Canonical(expected), Canonical(listed));
+        Assert.Equal(Full.Args, listed.Args);
+        Assert.Equal(Full.NetworkEndpoints[0].Network, listed.NetworkEndpoints[0].Network);
+    }
+
+    [Theory]
+    [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\" }")]
+    [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\", \"env\": [ }")]
+    [InlineData("{ \"id\": \"i\", \"name\": \"n\", \"created\": \"2026-12-01T13:50:42Z\", \"image\": \"x\", \"runtime\": \"r\" } {}")]
+    public void Listing_rejects_documents_that_are_not_configs(string document) =>
+        Assert.ThrowsAny<JsonException>(() => ContainerConfigJson.ReadListing(Encoding.UTF8.GetBytes(document)));
+
     private static string Canonical(ContainerConfig? config) =>
         config is null ? "null" : Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(config, ContainerJsonContext.Default.ContainerConfig));
 }
