@@ -10,12 +10,13 @@ namespace Skiff.Cli.Commands.Containers;
 /// </summary>
 public static class ContainerInspectView
 {
-    public static TemplateObject Build(ContainerConfig config, ContainerState state, ContainerStore store)
+    /// <param name="size">Measured with <c>--size</c>: podman's <c>SizeRw</c> and <c>SizeRootFs</c>, which are left out without it.</param>
+    public static TemplateObject Build(ContainerConfig config, ContainerState state, ContainerStore store, ContainerSize? size = null)
     {
         string directory = store.Directory(config.Id);
         string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
         // podman executes inspect templates on an []interface{}: its errors name the top level "interface {}".
-        return new TemplateObject("interface {}")
+        var view = new TemplateObject("interface {}")
         {
             ["Id"] = config.Id,
             ["Created"] = config.Created.ToUniversalTime(),
@@ -34,11 +35,18 @@ public static class ContainerInspectView
             ["RestartCount"] = (long)state.RestartCount,
             ["Driver"] = config.RootfsPath is null ? "overlay" : string.Empty,
             ["OCIRuntime"] = Path.GetFileName(config.Runtime),
-            ["Mounts"] = config.Mounts.Select(m => (object?)Mount(m)).ToList(),
-            ["Config"] = Config(config, hostname),
-            ["HostConfig"] = HostConfig(config),
-            ["NetworkSettings"] = NetworkSettings(config),
         };
+        if (size is not null)
+        {
+            view["SizeRw"] = size.RwSize;
+            view["SizeRootFs"] = size.RootFsSize;
+        }
+
+        view["Mounts"] = config.Mounts.Select(m => (object?)Mount(m)).ToList();
+        view["Config"] = Config(config, hostname);
+        view["HostConfig"] = HostConfig(config);
+        view["NetworkSettings"] = NetworkSettings(config);
+        return view;
     }
 
     /// <summary>Go's zero <c>time.Time</c>, which podman prints for a container that never started or finished.</summary>

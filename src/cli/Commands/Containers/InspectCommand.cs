@@ -24,12 +24,19 @@ public static class InspectCommand
             command.Options.Add(type);
         }
 
-        command.SetAction(parse =>
+        command.SetAction(async parse =>
         {
             CliContext context = globals.Resolve(parse);
-            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             string kind = containersOnly ? "container" : parse.GetValue(type)!;
+            bool measure = parse.GetValue(size) && kind != "image";
+            if (measure && ContainerSizes.NeedUserNamespace(context))
+            {
+                return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments());
+            }
+
+            ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
+            var sizes = new ContainerSizes(lifecycle.Store, images);
             OutputFormat? output = IsJson(parse.GetValue(format)) ? null : OutputFormat.Parse(parse.GetValue(format), "{{json .}}", "inspect");
             var found = new List<object?>();
             var missing = new List<string>();
@@ -39,7 +46,7 @@ public static class InspectCommand
                 {
                     ContainerConfig config = lifecycle.Store.ReadConfig(id);
                     ContainerState state = lifecycle.Observe(id);
-                    found.Add(ContainerInspectView.Build(config, state, lifecycle.Store));
+                    found.Add(ContainerInspectView.Build(config, state, lifecycle.Store, measure ? sizes.Measure(config) : null));
                 }
                 else if (kind != "container" && images.Value.Images.TryResolve(target) is { } image)
                 {

@@ -29,9 +29,15 @@ public static class PsCommand
         var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest };
         command.Aliases.Add("list");
         command.Aliases.Add("ls");
-        command.SetAction(parse =>
+        command.SetAction(async parse =>
         {
             CliContext context = globals.Resolve(parse);
+            bool measure = parse.GetValue(size) && !parse.GetValue(quiet);
+            if (measure && ContainerSizes.NeedUserNamespace(context))
+            {
+                return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments());
+            }
+
             ContainerStore store = ContainerServices.Store(context);
             var observer = new StateObserver(TimeProvider.System);
             DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -104,20 +110,22 @@ public static class PsCommand
             }
 
             string? text = parse.GetValue(format);
-            if (parse.GetValue(size) && text is null)
+            if (measure && text is null)
             {
                 text = DefaultTable + "\\t{{.Size}}";
             }
 
             OutputFormat output = OutputFormat.Parse(text, DefaultTable, "ps");
+            var sizes = new ContainerSizes(store, images);
+            ContainerSize? Size(ContainerConfig config) => measure ? sizes.Measure(config) : null;
             if (output.IsJson)
             {
-                context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now)).ToList(), indented: true, indentSize: 2));
+                context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now, Size(r.Config))).ToList(), indented: true, indentSize: 2));
                 return ExitCodes.Success;
             }
 
             TemplateObject header = TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles);
-            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full)), header));
+            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config))), header));
             return ExitCodes.Success;
         });
         return command;

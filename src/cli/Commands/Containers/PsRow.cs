@@ -38,7 +38,8 @@ public static class PsRow
         ["User"] = "USERNS",
     };
 
-    public static TemplateObject Build(ContainerConfig config, ContainerState state, DateTimeOffset now, bool noTrunc)
+    /// <param name="size">Measured with <c>--size</c>; without it <c>{{.Size}}</c> prints nothing, as podman's.</param>
+    public static TemplateObject Build(ContainerConfig config, ContainerState state, DateTimeOffset now, bool noTrunc, ContainerSize? size = null)
     {
         string created = ContainerView.Human(now - config.Created) + " ago";
         string command = ContainerView.Command(config);
@@ -67,7 +68,7 @@ public static class PsRow
             ["PodName"] = string.Empty,
             ["Ports"] = PortView.Column(config.Ports),
             ["RunningFor"] = created,
-            ["Size"] = "0B",
+            ["Size"] = size?.Column ?? string.Empty,
             ["StartedAt"] = StartedAt(state),
             // podman 4.3 prints the status here too; docker and podman 4.4+ print the state, which is what scripts test.
             ["State"] = state.Status,
@@ -81,8 +82,8 @@ public static class PsRow
         return row;
     }
 
-    /// <summary>podman's <c>ps --format json</c> element.</summary>
-    public static TemplateObject Json(ContainerConfig config, ContainerState state, DateTimeOffset now) => new("entities.ListContainer")
+    /// <summary>podman's <c>ps --format json</c> element (<c>Size</c> null without <c>--size</c>).</summary>
+    public static TemplateObject Json(ContainerConfig config, ContainerState state, DateTimeOffset now, ContainerSize? size = null) => new("entities.ListContainer")
     {
         ["AutoRemove"] = config.AutoRemove,
         ["Command"] = config.Args.Count == 0 ? NilValue.List : config.Args.Cast<object?>().ToList(),
@@ -110,7 +111,7 @@ public static class PsRow
             ["range"] = 1L,
             ["protocol"] = p.Protocol,
         }).ToList(),
-        ["Size"] = null,
+        ["Size"] = size is null ? null : new TemplateObject("define.ContainerSize") { ["rootFsSize"] = size.RootFsSize, ["rwSize"] = size.RwSize },
         ["StartedAt"] = StartedAt(state),
         ["State"] = state.Status,
         ["Status"] = Status(state, now),

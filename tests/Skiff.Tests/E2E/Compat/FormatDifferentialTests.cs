@@ -137,6 +137,54 @@ public sealed partial class FormatDifferentialTests(ITestOutputHelper output)
         (await skiff.RunAsync("rm", name)).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task Size_counts_the_writable_layer_as_podman_does(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "s-" + Guid.NewGuid().ToString("N")[..8];
+        // 1,500,000 bytes with a second hard link, a 4-byte symlink and a 3-byte file in a directory only uid 1000
+        // can enter (rootless: a subordinate id, which only skiff's user namespace can read).
+        const string script = "dd if=/dev/zero of=/big bs=1000 count=1500 2>/dev/null && ln /big /hard && ln -s /big /lnk && mkdir -p /d/e && echo hi > /d/e/f && chown -R 1000:1000 /d && chmod 700 /d";
+        string[] run = ["--name", name, "--network", "none", image, "sh", "-c", script];
+        (await podman.RunAsync(["--runtime", "runc", "run", .. PodmanCli.UlimitFlags, .. run])).AssertSuccess();
+        (await skiff.RunAsync(["run", .. run])).AssertSuccess();
+        string filter = $"name=^{name}$";
+
+        JsonElement podmanSize = JsonDocument.Parse((await podman.RunAsync("ps", "-a", "--size", "--filter", filter, "--format", "json")).AssertSuccess().Stdout).RootElement[0].GetProperty("Size");
+        JsonElement skiffSize = JsonDocument.Parse((await skiff.RunAsync("ps", "-a", "--size", "--filter", filter, "--format", "json")).AssertSuccess().Stdout).RootElement[0].GetProperty("Size");
+        Assert.Equal(podmanSize.EnumerateObject().Select(p => p.Name), skiffSize.EnumerateObject().Select(p => p.Name));
+        // Beside the files above each engine's layer holds what its runtime made: empty mount points, podman's /etc/mtab link (12).
+        Assert.InRange(podmanSize.GetProperty("rwSize").GetInt64(), 1_500_007, 1_500_007 + 64);
+        long rw = skiffSize.GetProperty("rwSize").GetInt64();
+        Assert.InRange(rw, 1_500_007, 1_500_007 + 64);
+        long rootFs = skiffSize.GetProperty("rootFsSize").GetInt64();
+        Assert.InRange(rootFs, podmanSize.GetProperty("rootFsSize").GetInt64() - 100_000, podmanSize.GetProperty("rootFsSize").GetInt64() + 100_000);
+
+        // The SIZE column and {{.Size}}: podman's text; without --size the field is empty.
+        string expected = (await podman.RunAsync("ps", "-a", "--size", "--filter", filter, "--format", "{{.Size}}")).AssertSuccess().Stdout;
+        Assert.Equal(expected, (await skiff.RunAsync("ps", "-a", "--size", "--filter", filter, "--format", "{{.Size}}")).AssertSuccess().Stdout);
+        Assert.Equal("1.5MB (virtual 1.98MB)\n", expected);
+        Assert.Equal(["SIZE", "1.5MB (virtual 1.98MB)"], (await skiff.RunAsync("ps", "-a", "-s", "--filter", filter)).AssertSuccess().StdoutLines.Select(l => MultipleSpaces().Split(l.Trim())[^1]));
+        Assert.Equal("\n", (await skiff.RunAsync("ps", "-a", "--filter", filter, "--format", "{{.Size}}")).AssertSuccess().Stdout);
+
+        // inspect --size: podman's SizeRw and SizeRootFs, which are not there without it.
+        Assert.Equal($"{rw} {rootFs}\n", (await skiff.RunAsync("inspect", "--size", "--format", "{{.SizeRw}} {{.SizeRootFs}}", name)).AssertSuccess().Stdout);
+        using (JsonDocument inspect = JsonDocument.Parse((await skiff.RunAsync("container", "inspect", "-s", name)).AssertSuccess().Stdout))
+        {
+            Assert.Equal(rw, inspect.RootElement[0].GetProperty("SizeRw").GetInt64());
+        }
+
+        using (JsonDocument inspect = JsonDocument.Parse((await skiff.RunAsync("inspect", name)).AssertSuccess().Stdout))
+        {
+            Assert.False(inspect.RootElement[0].TryGetProperty("SizeRw", out _));
+        }
+
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
     /// <summary>The same busybox image in both stores and a container made from it with the same flags (not started).</summary>
     private static async Task<(string Image, string Name)> CreateInBothAsync(SkiffCli skiff, PodmanCli podman, params string[] flags)
     {

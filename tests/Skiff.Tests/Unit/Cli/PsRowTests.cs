@@ -116,5 +116,20 @@ public sealed class PsRowTests
         Assert.Equal("null|null|null|[]", $"{Compact(rows[1].GetProperty("Labels"))}|{Compact(rows[1].GetProperty("Ports"))}|{Compact(rows[1].GetProperty("Size"))}|{Compact(rows[1].GetProperty("Networks"))}");
     }
 
+    [Fact]
+    public void Size_prints_as_podmans_with_size_and_empty_without()
+    {
+        var size = new ContainerSize(1500019, 1982307);
+        Assert.Equal("1.5MB (virtual 1.98MB)", PsRow.Build(Config(), new ContainerState(), Created, noTrunc: false, size)["Size"]);
+        Assert.Equal("0B (virtual 0B)", PsRow.Build(Config(), new ContainerState(), Created, noTrunc: false, new ContainerSize(0, 0))["Size"]);
+        Assert.Equal(string.Empty, PsRow.Build(Config(), new ContainerState(), Created, noTrunc: false)["Size"]);
+        string json = JsonOutput.Serialize(new List<object?> { PsRow.Json(Config(), new ContainerState(), Created, size) }, indented: true, indentSize: 2);
+        Assert.Equal("""{"rootFsSize":1982307,"rwSize":1500019}""", Compact(JsonDocument.Parse(json).RootElement[0].GetProperty("Size")));
+        Assert.Equal(
+            "CONTAINER ID   NAMES     SIZE\nd0e249c7e101   c1        1.5MB (virtual 1.98MB)\n",
+            OutputFormat.Parse("table {{.ID}}\\t{{.Names}}\\t{{.Size}}", DefaultTable, "ps").Render(
+                [PsRow.Build(Config(), new ContainerState(), Created, noTrunc: false, size)], TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles)));
+    }
+
     private static string Compact(JsonElement element) => JsonOutput.Serialize(element, indented: false);
 }
