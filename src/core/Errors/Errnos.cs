@@ -30,6 +30,7 @@ public static class Errnos
     public const int ELOOP = 40;
     public const int ENODATA = 61;
     public const int EOPNOTSUPP = 95;
+    public const int ENOBUFS = 105;
     public const int ETXTBSY = 26;
     public const int ENOEXEC = 8;
 
@@ -62,6 +63,7 @@ public static class Errnos
         ELOOP => "too many levels of symbolic links",
         ENODATA => "no data available",
         EOPNOTSUPP => "operation not supported",
+        ENOBUFS => "no buffer space available",
         ETXTBSY => "text file busy",
         ENOEXEC => "exec format error",
         _ => $"errno {errno}",

@@ -28,6 +28,27 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         return new NetlinkSocket(fd);
     }
 
+    /// <summary>
+    /// A socket of the calling thread's namespace that also receives the kernel's notifications of the
+    /// multicast groups in <paramref name="groups"/> (the RTMGRP_* bits of rtnetlink.h).
+    /// </summary>
+    public static NetlinkSocket OpenSubscribed(uint groups)
+    {
+        NetlinkSocket socket = Open();
+        var address = new Libc.SockaddrNl { Family = Libc.AF_NETLINK, Groups = groups };
+        if (Libc.bind(socket._fd, &address, (uint)sizeof(Libc.SockaddrNl)) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            socket.Dispose();
+            throw new SystemCallException("bind(netlink)", null, errno);
+        }
+
+        return socket;
+    }
+
+    /// <summary>The descriptor, to poll for notifications.</summary>
+    public SafeFileHandle Handle => _fd;
+
     public void Send(ReadOnlySpan<byte> message)
     {
         fixed (byte* p = message)
@@ -58,6 +79,41 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno != Errnos.EINTR)
+                {
+                    throw new SystemCallException("recv(netlink)", null, errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads and drops every queued datagram without blocking; true when there was any, or when the kernel
+    /// dropped notifications because the queue was full (ENOBUFS): either way something changed.
+    /// </summary>
+    public bool Drain()
+    {
+        byte[] buffer = new byte[8192];
+        bool any = false;
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                if (Libc.recv(_fd, p, (nuint)buffer.Length, Libc.MSG_DONTWAIT) >= 0)
+                {
+                    any = true;
+                    continue;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errnos.ENOBUFS)
+                {
+                    any = true;
+                }
+                else if (errno == Errnos.EAGAIN)
+                {
+                    return any;
+                }
+                else if (errno != Errnos.EINTR)
                 {
                     throw new SystemCallException("recv(netlink)", null, errno);
                 }

@@ -131,6 +131,87 @@ public sealed class RouteNetlink : IDisposable
         return found;
     }
 
+    /// <summary>Every link of the namespace with its flags.</summary>
+    public IReadOnlyList<LinkState> Links()
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.DumpLinks(sequence));
+        var links = new List<LinkState>();
+        foreach (NetlinkMessage message in Answer(sequence, "list links", dump: true, missingIsError: true))
+        {
+            if (message.Type == RouteRequests.RTM_NEWLINK && message.Payload.Length >= RouteRequests.IfInfoLength)
+            {
+                ReadOnlySpan<byte> header = message.Payload.Span;
+                links.Add(new LinkState(BinaryPrimitives.ReadInt32LittleEndian(header[4..]), BinaryPrimitives.ReadUInt32LittleEndian(header[8..])));
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>Every address of <paramref name="family"/> (AF_INET or AF_INET6).</summary>
+    public IReadOnlyList<AddressState> Addresses(byte family)
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.DumpAddresses(family, sequence));
+        var addresses = new List<AddressState>();
+        foreach (NetlinkMessage message in Answer(sequence, "list addresses", dump: true, missingIsError: true))
+        {
+            if (message.Type != RouteRequests.RTM_NEWADDR || message.Payload.Length < RouteRequests.IfAddrLength)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> header = message.Payload.Span;
+            NetlinkAttributes attributes = message.Attributes(RouteRequests.IfAddrLength);
+            if (header[0] == family && (attributes.Find(RouteRequests.IFA_LOCAL) ?? attributes.Find(RouteRequests.IFA_ADDRESS)) is { } local && local.Length == AddressLength(family))
+            {
+                // IFA_FLAGS carries all 32 bits; the header's byte only the low eight.
+                uint flags = attributes.FindU32(RouteRequests.IFA_FLAGS) ?? header[2];
+                addresses.Add(new AddressState(family, BinaryPrimitives.ReadInt32LittleEndian(header[4..]), new IPAddress(local.Span), header[1], header[3], flags));
+            }
+        }
+
+        return addresses;
+    }
+
+    /// <summary>Every route of <paramref name="family"/> (AF_INET or AF_INET6) in every table.</summary>
+    public IReadOnlyList<RouteState> Routes(byte family)
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.DumpRoutes(family, sequence));
+        var routes = new List<RouteState>();
+        foreach (NetlinkMessage message in Answer(sequence, "list routes", dump: true, missingIsError: true))
+        {
+            if (message.Type != RouteRequests.RTM_NEWROUTE || message.Payload.Length < RouteRequests.RtLength)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> header = message.Payload.Span;
+            if (header[0] != family)
+            {
+                continue;
+            }
+
+            NetlinkAttributes attributes = message.Attributes(RouteRequests.RtLength);
+            int length = AddressLength(family);
+            IPAddress? destination = attributes.Find(RouteRequests.RTA_DST) is { } dst && dst.Length == length ? new IPAddress(dst.Span) : null;
+            IPAddress? gateway = attributes.Find(RouteRequests.RTA_GATEWAY) is { } gw && gw.Length == length ? new IPAddress(gw.Span) : null;
+            routes.Add(new RouteState(
+                family,
+                (int)(attributes.FindU32(RouteRequests.RTA_TABLE) ?? header[4]),
+                header[7],
+                destination,
+                header[1],
+                gateway,
+                (int)(attributes.FindU32(RouteRequests.RTA_OIF) ?? 0),
+                attributes.Find(RouteRequests.RTA_MULTIPATH) is not null));
+        }
+
+        return routes;
+    }
+
     /// <summary>Sends packets carrying <paramref name="mark"/> to <paramref name="table"/>; an identical rule already there is fine.</summary>
     public void AddRule(uint mark, int table)
     {
@@ -146,6 +227,8 @@ public sealed class RouteNetlink : IDisposable
     public void Dispose() => _socket.Dispose();
 
     private uint Next() => ++_sequence;
+
+    private static int AddressLength(byte family) => family == RouteRequests.AF_INET6 ? 16 : 4;
 
     private static string Name(int index) => "link " + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -35,10 +35,12 @@ public static class RouteRequests
 
     public const ushort IFA_ADDRESS = 1;
     public const ushort IFA_LOCAL = 2;
+    public const ushort IFA_FLAGS = 8;
 
     public const ushort RTA_DST = 1;
     public const ushort RTA_OIF = 4;
     public const ushort RTA_GATEWAY = 5;
+    public const ushort RTA_MULTIPATH = 9;
     public const ushort RTA_TABLE = 15;
 
     public const ushort FRA_FWMARK = 10;
@@ -46,6 +48,7 @@ public static class RouteRequests
 
     public const byte AF_UNSPEC = 0;
     public const byte AF_INET = 2;
+    public const byte AF_INET6 = 10;
     public const uint IFF_UP = 0x1;
     public const byte RT_TABLE_UNSPEC = 0;
     public const byte RT_TABLE_MAIN = 254;
@@ -123,8 +126,15 @@ public static class RouteRequests
             .ToArray();
 
     /// <summary>Every IPv4 address (<c>ip -4 addr show</c>): RTM_NEWADDR messages up to NLMSG_DONE.</summary>
-    public static byte[] DumpAddresses(uint sequence) =>
-        new NetlinkMessageWriter(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, sequence).U8(AF_INET).U8(0).U8(0).U8(0).U32(0).ToArray();
+    public static byte[] DumpAddresses(uint sequence) => DumpAddresses(AF_INET, sequence);
+
+    /// <summary>Every address of <paramref name="family"/> (<c>ip -4|-6 addr show</c>).</summary>
+    public static byte[] DumpAddresses(byte family, uint sequence) =>
+        new NetlinkMessageWriter(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, sequence).U8(family).U8(0).U8(0).U8(0).U32(0).ToArray();
+
+    /// <summary>Every link (<c>ip link show</c>): RTM_NEWLINK messages up to NLMSG_DONE.</summary>
+    public static byte[] DumpLinks(uint sequence) =>
+        IfInfo(new NetlinkMessageWriter(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, sequence), 0, 0, 0).ToArray();
 
     /// <summary>
     /// <c>ip route add|replace</c> of <paramref name="route"/>: a table above 255 goes in RTA_TABLE with
@@ -160,8 +170,11 @@ public static class RouteRequests
     }
 
     /// <summary>Every IPv4 route (<c>ip -4 route show table all</c>): RTM_NEWROUTE messages up to NLMSG_DONE.</summary>
-    public static byte[] DumpRoutes(uint sequence) =>
-        new NetlinkMessageWriter(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, sequence).U8(AF_INET).U8(0).U8(0).U8(0).U32(0).U32(0).ToArray();
+    public static byte[] DumpRoutes(uint sequence) => DumpRoutes(AF_INET, sequence);
+
+    /// <summary>Every route of <paramref name="family"/> in every table (<c>ip -4|-6 route show table all</c>).</summary>
+    public static byte[] DumpRoutes(byte family, uint sequence) =>
+        new NetlinkMessageWriter(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, sequence).U8(family).U8(0).U8(0).U8(0).U32(0).U32(0).ToArray();
 
     /// <summary><c>ip rule add fwmark MARK lookup TABLE</c>.</summary>
     public static byte[] AddRule(uint mark, int table, uint sequence) =>
