@@ -4,6 +4,7 @@ using Skiff.Core.Errors;
 using Skiff.Core.Processes;
 using Skiff.Core.Users;
 using Skiff.Rootless.Network.Bridge;
+using Skiff.Rootless.Network.Netlink;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Monitor;
@@ -41,6 +42,15 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>An adopted early pasta whose pid could not be recorded on disk (0: none).</summary>
     private int unrecordedPastaPid;
 
+    /// <summary>The container's own pasta once its namespace was configured, until <see cref="FinishConnecting"/> saw its foreground exit.</summary>
+    private PastaForeground? settlingPasta;
+
+    /// <summary>The adopted early pasta once its namespace was configured, until <see cref="FinishConnecting"/> saw its foreground exit.</summary>
+    private EarlyPasta? settlingEarly;
+
+    /// <summary>The container whose pasta is settling (<see cref="settlingEarly"/>).</summary>
+    private string? settlingId;
+
     /// <summary>
     /// Starts pasta on a namespace of its own when the CLI's <paramref name="hint"/> (the --network value it
     /// resolved) is plain pasta, before the container's configuration exists; <see cref="CreateNamespace"/>
@@ -70,6 +80,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>Stops an early pasta no container adopted; never throws.</summary>
     public void DiscardEarly()
     {
+        SettleQuietly();
         foreach (EarlyPasta? pending in new[] { early, adoptedEarly })
         {
             pending?.Discard(StopUnadoptedPasta);
@@ -142,9 +153,13 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             (IReadOnlyList<PublishedPort> forwarded, IReadOnlyList<PublishedPort> pasta) = PastaPortRouting.Split(config.Ports);
             // Both families of a port on every address, though the forwarder binds IPv4 and pasta IPv6.
             HostPortProbe.EnsureFree(PortMappings.FromPublished(config.Ports));
-            if (!CompleteEarly(config.Id))
+            // The container may start once the namespace is configured when pasta binds nothing it relies on
+            // (pasta then only sets up its tables and forks): no ports pasta serves and no options of the user's,
+            // but --map-gw, which only changes how pasta's loop translates the gateway's address.
+            PastaNamespacePlan? plan = pasta.Count == 0 && mode.Options.All(o => o == "--map-gw") ? PredictPasta() : null;
+            if (!CompleteEarly(config.Id, plan))
             {
-                StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns);
+                StartPasta(config.Id, mode, PortMappings.FromPublished(pasta), netns, plan);
             }
 
             if (forwarded.Count > 0)
@@ -167,6 +182,40 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     /// <summary>slirp4netns quits when its exit pipe closes: the pipe goes along into skiff-relay (and on into <c>__monitor-exit</c>).</summary>
     public IReadOnlyList<System.Runtime.InteropServices.SafeHandle> DescriptorsToKeep => slirpExit is null ? [] : [slirpExit];
+
+    /// <summary>
+    /// Waits for the exit of a pasta foreground part that <see cref="ConnectNamespace"/> left running once the
+    /// namespace was configured, and records the adopted early pasta's daemon; throws pasta's error when it failed
+    /// after configuring the namespace (the caller stops the container: its start failed).
+    /// </summary>
+    public void FinishConnecting()
+    {
+        if (settlingPasta is { } own)
+        {
+            settlingPasta = null;
+            using (own)
+            {
+                own.Wait();
+            }
+        }
+
+        if (settlingEarly is { } adopted)
+        {
+            settlingEarly = null;
+            int pid;
+            try
+            {
+                pid = adopted.Complete();
+            }
+            catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+            {
+                adopted.Discard(StopUnadoptedPasta);
+                throw e as SkiffException ?? SkiffException.Internal($"pasta could not set up the container's network: {e.Message}");
+            }
+
+            RecordEarly(settlingId!, adopted, pid);
+        }
+    }
 
     public void Disconnect(ContainerConfig config)
     {
@@ -287,9 +336,10 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     /// <summary>
     /// Waits for the adopted early pasta and records it as the container's; false when there is none, or it
-    /// failed (then the container's own pasta starts on the namespace and reports what is wrong).
+    /// failed (then the container's own pasta starts on the namespace and reports what is wrong). With a
+    /// <paramref name="plan"/>, it returns once the namespace is configured (<see cref="FinishConnecting"/> does the rest).
     /// </summary>
-    private bool CompleteEarly(string id)
+    private bool CompleteEarly(string id, PastaNamespacePlan? plan)
     {
         if (adoptedEarly is not { } adopted)
         {
@@ -297,6 +347,13 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
 
         adoptedEarly = null;
+        if (plan is not null && adopted.WaitConfigured(plan))
+        {
+            settlingEarly = adopted;
+            settlingId = id;
+            return true;
+        }
+
         int pid;
         try
         {
@@ -308,6 +365,13 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             return false;
         }
 
+        RecordEarly(id, adopted, pid);
+        return true;
+    }
+
+    /// <summary>Records the adopted early pasta's daemon <paramref name="pid"/> as the container's pasta.</summary>
+    private void RecordEarly(string id, EarlyPasta adopted, int pid)
+    {
         try
         {
             File.WriteAllText(Path.Combine(store.RunDirectory(id), EarlyPasta.LinkFile), adopted.Directory);
@@ -322,8 +386,37 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             unrecorded = true;
             unrecordedPastaPid = pid;
         }
+    }
 
-        return true;
+    /// <summary>Waits for a settling pasta before it is stopped; its failure is not reported here (the start already failed).</summary>
+    private void SettleQuietly()
+    {
+        try
+        {
+            FinishConnecting();
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// What pasta's --config-net will make of the container's namespace, from the host's addresses and routes;
+    /// null when that cannot be predicted (or read).
+    /// </summary>
+    private static PastaNamespacePlan? PredictPasta()
+    {
+        try
+        {
+            using RouteNetlink host = RouteNetlink.Open();
+            return PastaNamespacePlan.Predict(
+                [.. host.Addresses(RouteRequests.AF_INET), .. host.Addresses(RouteRequests.AF_INET6)],
+                [.. host.Routes(RouteRequests.AF_INET), .. host.Routes(RouteRequests.AF_INET6)]);
+        }
+        catch (SystemCallException)
+        {
+            return null;
+        }
     }
 
     private static PastaOptions PastaOptionsFor(NetworkMode mode, IReadOnlyList<PortMapping> ports, string pidFile) => new()
@@ -337,21 +430,25 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         RunAs = "0:0",
     };
 
-    private void StartPasta(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns)
+    private void StartPasta(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns, PastaNamespacePlan? plan)
     {
         string program = helpers.Pasta ?? throw SkiffException.PrerequisiteMissing(
             "pasta is not installed",
             "install passt (Debian: apt-get install passt), or use --network slirp4netns");
         PastaOptions options = PastaOptionsFor(mode, ports, PastaPidFile(id));
         File.Delete(options.PidFile);
-        RunPasta(program, PastaNetwork.BuildArguments(options, netns), ports);
-    }
+        PastaForeground pasta = PastaForeground.Start(PastaLaunch.For(program), PastaNetwork.BuildArguments(options, netns), ports);
+        if (plan is not null && pasta.WaitConfigured(netns, plan))
+        {
+            settlingPasta = pasta;
+            return;
+        }
 
-    /// <summary>Runs pasta's foreground part, which returns once the namespace is configured and its ports are bound, leaving a daemon behind.</summary>
-    private static void RunPasta(string program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports)
-    {
-        using PastaForeground pasta = PastaForeground.Start(PastaLaunch.For(program), arguments, ports);
-        pasta.Wait();
+        // The foreground part returns once the namespace is configured and its ports are bound, leaving a daemon behind.
+        using (pasta)
+        {
+            pasta.Wait();
+        }
     }
 
     private void StartSlirp4netns(string id, NetworkMode mode, IReadOnlyList<PortMapping> ports, string netns)

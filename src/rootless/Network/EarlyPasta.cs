@@ -142,7 +142,13 @@ public sealed class EarlyPasta
     }
 
     /// <summary>
-    /// Waits until pasta configured the namespace and returns the pid of its daemon; throws pasta's
+    /// Waits until the namespace shows what <paramref name="plan"/> predicts (true) or pasta's foreground part
+    /// exited first (false); <see cref="Complete"/> follows either way.
+    /// </summary>
+    public bool WaitConfigured(PastaNamespacePlan plan) => startup.WaitConfigured(NamespaceFile, plan);
+
+    /// <summary>
+    /// Waits until pasta's foreground part exited and returns the pid of its daemon; throws pasta's
     /// SkiffException when it failed.
     /// </summary>
     public int Complete()

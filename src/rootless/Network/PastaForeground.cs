@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
+using Skiff.Rootless.Network.Netlink;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Monitor;
 using Skiff.Runtime.Process;
@@ -12,12 +13,15 @@ namespace Skiff.Rootless.Network;
 /// and exits. Spawning and waiting are apart, so the caller works meanwhile without a thread of its own (the
 /// early pasta of a prepared monitor started a thread-pool task for the wait, ~1 ms before pasta could start).
 /// Its stderr goes to a pipe read only after it exited: it writes a line or two, far below a pipe's capacity.
+/// The namespace is configured well before the foreground exits (pasta then still fills its tables, binds the
+/// ports, sandboxes itself and forks): <see cref="WaitConfigured"/> returns at that point.
 /// </summary>
 public sealed class PastaForeground : IDisposable
 {
     private readonly int pid;
     private readonly SafeFileHandle errors;
     private readonly IReadOnlyList<PortMapping> ports;
+    private readonly SafeFileHandle? exit;
     private SkiffException? failure;
     private bool waited;
 
@@ -26,6 +30,7 @@ public sealed class PastaForeground : IDisposable
         this.pid = pid;
         this.errors = errors;
         this.ports = ports;
+        exit = Descriptors.TryOpenPidFd(pid);
     }
 
     /// <summary>Spawns <paramref name="program"/> (what <see cref="PastaLaunch.For"/> chose) with <paramref name="arguments"/>.</summary>
@@ -80,7 +85,69 @@ public sealed class PastaForeground : IDisposable
         }
     }
 
-    public void Dispose() => errors.Dispose();
+    /// <summary>
+    /// Waits until the namespace at <paramref name="netnsPath"/> shows everything <paramref name="plan"/> predicts
+    /// (true), or until the foreground part exited first or the namespace cannot be watched (false: <see cref="Wait"/>
+    /// then says how pasta ended). A packet the container sends before pasta's loop runs waits in the tap's queue.
+    /// </summary>
+    public bool WaitConfigured(string netnsPath, PastaNamespacePlan plan)
+    {
+        if (waited || exit is null)
+        {
+            return false;
+        }
+
+        NamespaceChanges changes;
+        RouteNetlink dumps;
+        try
+        {
+            // Subscribed before the first dump: a change after it is always announced.
+            (changes, dumps) = NamespaceChanges.OpenIn(netnsPath);
+        }
+        catch (SystemCallException)
+        {
+            return false;
+        }
+
+        using (changes)
+        using (dumps)
+        {
+            var set = new PollSet();
+            try
+            {
+                while (true)
+                {
+                    changes.Drain();
+                    if (plan.IsMetBy(
+                            dumps.Links(),
+                            [.. dumps.Addresses(RouteRequests.AF_INET), .. dumps.Addresses(RouteRequests.AF_INET6)],
+                            [.. dumps.Routes(RouteRequests.AF_INET), .. dumps.Routes(RouteRequests.AF_INET6)]))
+                    {
+                        return true;
+                    }
+
+                    set.Clear();
+                    set.Add(changes.Handle);
+                    int exited = set.Add(exit);
+                    set.Wait(-1);
+                    if (set.Ready(exited))
+                    {
+                        return false;
+                    }
+                }
+            }
+            catch (SystemCallException)
+            {
+                return false;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        errors.Dispose();
+        exit?.Dispose();
+    }
 
     private static string? PortHint(IReadOnlyList<PortMapping> ports) =>
         ports.Count > 0 ? "a published host port may be in use by another program; choose another with -p" : null;

@@ -231,6 +231,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         StartRuntime(pid, config);
+        FinishConnecting(pid, config);
 
         return (pid, pidFd);
     }
@@ -524,6 +525,30 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             DeleteRuntimeState();
             network?.Disconnect(config);
             throw new SkiffException(ErrorKind.Internal, $"OCI runtime error: {RuntimeName} start: {failure.Trim()}");
+        }
+    }
+
+    /// <summary>
+    /// The network helper may still be starting while the container runs (the namespace was configured before);
+    /// its failure still fails the start, with the container stopped.
+    /// </summary>
+    private void FinishConnecting(int pid, ContainerConfig config)
+    {
+        if (network is null)
+        {
+            return;
+        }
+
+        try
+        {
+            network.FinishConnecting();
+        }
+        catch
+        {
+            ChildProcesses.TrySignal(pid, 9);
+            DeleteRuntimeState();
+            network.Disconnect(config);
+            throw;
         }
     }
 

@@ -26,6 +26,15 @@ public interface IContainerNetwork
     void ConnectNamespace(ContainerConfig config, string path);
 
     /// <summary>
+    /// After the container's process was started: waits for what <see cref="Connect"/> or <see cref="ConnectNamespace"/>
+    /// left running once the namespace was ready (a helper still starting up), and throws a SkiffException saying why
+    /// it failed if it did; the caller then stops the container and its start fails.
+    /// </summary>
+    void FinishConnecting()
+    {
+    }
+
+    /// <summary>
     /// In a monitor prepared before its container exists: starts the helper the CLI expects the container to
     /// use (<paramref name="hint"/>, its --network value), to be adopted by <see cref="CreateNamespace"/> when
     /// the container's configuration asks for exactly that, and stopped otherwise.

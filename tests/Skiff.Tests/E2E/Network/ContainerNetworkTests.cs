@@ -161,6 +161,43 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task A_pasta_that_fails_after_configuring_the_namespace_fails_the_start_with_its_message(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string real = NetworkHelpers.Find(HelperDirectories.Parse(null, skiff.Binary).SearchOrder(skiff.Environment["PATH"])).Pasta
+            ?? throw new InvalidOperationException("no pasta");
+        // A pasta whose foreground part configures the namespace and forks its daemon (the real pasta's), then
+        // fails: the container has started by then, so only the start's result can report it.
+        string helpers = Path.Combine(skiff.Sandbox.Work, "helpers");
+        Directory.CreateDirectory(helpers);
+        File.SetUnixFileMode(helpers, (UnixFileMode)Convert.ToInt32("755", 8));
+        string wrapper = Path.Combine(helpers, "pasta");
+        File.WriteAllText(wrapper, $$"""
+            #!/bin/sh
+            pidfile=
+            previous=
+            for a in "$@"; do [ "$previous" = --pid ] && pidfile=$a; previous=$a; done
+            {{real}} "$@" || exit
+            kill "$(cat "$pidfile")"
+            echo "wrapper: failing on purpose after the namespace was configured" >&2
+            exit 3
+            """);
+        File.SetUnixFileMode(wrapper, (UnixFileMode)Convert.ToInt32("755", 8));
+        skiff.Environment[HelperDirectories.EnvironmentVariable] = helpers;
+
+        // The monitor's early pasta (the default network) and a pasta of the container's own.
+        foreach (string[] network in new[] { Array.Empty<string>(), ["--network", "pasta:--map-gw"] })
+        {
+            ProcessResult failed = (await skiff.RunAsync(["run", "--rm", .. network, "busybox", "true"]))
+                .AssertError(125, "pasta could not set up the container's network (exit code 3): wrapper: failing on purpose");
+            Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        }
+
+        await Poll.UntilAsync(() => PastaProcessesNaming(skiff.Sandbox.RunRoot).Count == 0);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Network_helpers_leave_the_hosts_named_network_namespaces_mounted(bool rootless)
     {
         // slirp4netns's sandbox detached its old root with the mounts it shared with its caller: as root, every
@@ -215,6 +252,38 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "--pull", "never", "no-such-image-here", "true")).AssertError(125, "no-such-image-here");
         await Poll.UntilAsync(() => PastaProcessesNaming(early).Count == 0
             && !Directory.EnumerateFileSystemEntries(Path.Combine(skiff.Sandbox.RunRoot, "containers"), ".early-*").Any());
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_first_command_that_connects_out_at_once_loses_no_packet_while_pasta_still_starts(bool rootless)
+    {
+        // The container's process starts once pasta has configured the namespace, before pasta's loop runs: its
+        // first packets (ARP, then the SYN) wait in the tap's queue. A lost one would be sent again after 1 s,
+        // which the namespace's TCP counters (fresh with each container) show. The server listens on an address
+        // of the host that pasta does not copy into the container.
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        await using RemoteClientNamespace other = await RemoteClientNamespace.CreateAsync(output);
+        string served = Path.Combine(skiff.Sandbox.Work, "host-www");
+        Directory.CreateDirectory(served);
+        File.WriteAllText(Path.Combine(served, "f.txt"), "hello from the host\n");
+        int port = FreePort();
+        using HostHttpd server = HostHttpd.Start(port, served);
+        string url = $"http://{other.HostAddress}:{port.ToString(CultureInfo.InvariantCulture)}/f.txt";
+
+        // The default network (the monitor's early pasta) and a pasta of the container's own.
+        foreach (string[] network in new[] { Array.Empty<string>(), ["--network", "pasta:--map-gw"] })
+        {
+            for (int i = 0; i < 15; i++)
+            {
+                ProcessResult fetched = (await skiff.RunAsync(["run", "--rm", .. network, "busybox", "sh", "-c", $"wget -qO- {url} && grep ^Tcp: /proc/net/snmp"])).AssertSuccess();
+                string[] lines = fetched.StdoutLines.ToArray();
+                Assert.Equal("hello from the host", lines[0]);
+                string[] names = lines[1].Split(' ');
+                string[] values = lines[2].Split(' ');
+                Assert.Equal("0", values[Array.IndexOf(names, "RetransSegs")]);
+            }
+        }
     }
 
     /// <summary>pasta processes whose command line contains <paramref name="text"/>.</summary>
