@@ -83,16 +83,9 @@ public sealed class RouteNetlink : IDisposable
     /// <summary>The IPv4 addresses of the link <paramref name="index"/>.</summary>
     public IReadOnlyList<InterfaceAddress> GetAddresses(int index)
     {
-        uint sequence = Next();
-        _socket.Send(RouteRequests.DumpAddresses(sequence));
         var addresses = new List<InterfaceAddress>();
-        foreach (NetlinkMessage message in Answer(sequence, "list addresses", dump: true, missingIsError: true))
+        foreach (NetlinkMessage message in Dump(RouteRequests.DumpAddresses, "list addresses", RouteRequests.RTM_NEWADDR, RouteRequests.IfAddrLength))
         {
-            if (message.Type != RouteRequests.RTM_NEWADDR || message.Payload.Length < RouteRequests.IfAddrLength)
-            {
-                continue;
-            }
-
             ReadOnlySpan<byte> header = message.Payload.Span;
             int owner = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
             NetlinkAttributes attributes = message.Attributes(RouteRequests.IfAddrLength);
@@ -113,16 +106,9 @@ public sealed class RouteNetlink : IDisposable
     /// <summary>Whether the main table has an IPv4 default route.</summary>
     public bool HasDefaultRoute()
     {
-        uint sequence = Next();
-        _socket.Send(RouteRequests.DumpRoutes(sequence));
         bool found = false;
-        foreach (NetlinkMessage message in Answer(sequence, "list routes", dump: true, missingIsError: true))
+        foreach (NetlinkMessage message in Dump(RouteRequests.DumpRoutes, "list routes", RouteRequests.RTM_NEWROUTE, RouteRequests.RtLength))
         {
-            if (message.Type != RouteRequests.RTM_NEWROUTE || message.Payload.Length < RouteRequests.RtLength)
-            {
-                continue;
-            }
-
             ReadOnlySpan<byte> header = message.Payload.Span;
             uint table = message.Attributes(RouteRequests.RtLength).FindU32(RouteRequests.RTA_TABLE) ?? header[4];
             found |= header[0] == RouteRequests.AF_INET && header[1] == 0 && table == RouteRequests.RT_TABLE_MAIN && header[7] == RouteRequests.RTN_UNICAST;
@@ -134,16 +120,11 @@ public sealed class RouteNetlink : IDisposable
     /// <summary>Every link of the namespace with its flags.</summary>
     public IReadOnlyList<LinkState> Links()
     {
-        uint sequence = Next();
-        _socket.Send(RouteRequests.DumpLinks(sequence));
         var links = new List<LinkState>();
-        foreach (NetlinkMessage message in Answer(sequence, "list links", dump: true, missingIsError: true))
+        foreach (NetlinkMessage message in Dump(RouteRequests.DumpLinks, "list links", RouteRequests.RTM_NEWLINK, RouteRequests.IfInfoLength))
         {
-            if (message.Type == RouteRequests.RTM_NEWLINK && message.Payload.Length >= RouteRequests.IfInfoLength)
-            {
-                ReadOnlySpan<byte> header = message.Payload.Span;
-                links.Add(new LinkState(BinaryPrimitives.ReadInt32LittleEndian(header[4..]), BinaryPrimitives.ReadUInt32LittleEndian(header[8..])));
-            }
+            ReadOnlySpan<byte> header = message.Payload.Span;
+            links.Add(new LinkState(BinaryPrimitives.ReadInt32LittleEndian(header[4..]), BinaryPrimitives.ReadUInt32LittleEndian(header[8..])));
         }
 
         return links;
@@ -152,16 +133,9 @@ public sealed class RouteNetlink : IDisposable
     /// <summary>Every address of <paramref name="family"/> (AF_INET or AF_INET6).</summary>
     public IReadOnlyList<AddressState> Addresses(byte family)
     {
-        uint sequence = Next();
-        _socket.Send(RouteRequests.DumpAddresses(family, sequence));
         var addresses = new List<AddressState>();
-        foreach (NetlinkMessage message in Answer(sequence, "list addresses", dump: true, missingIsError: true))
+        foreach (NetlinkMessage message in Dump(sequence => RouteRequests.DumpAddresses(family, sequence), "list addresses", RouteRequests.RTM_NEWADDR, RouteRequests.IfAddrLength))
         {
-            if (message.Type != RouteRequests.RTM_NEWADDR || message.Payload.Length < RouteRequests.IfAddrLength)
-            {
-                continue;
-            }
-
             ReadOnlySpan<byte> header = message.Payload.Span;
             NetlinkAttributes attributes = message.Attributes(RouteRequests.IfAddrLength);
             if (header[0] == family && (attributes.Find(RouteRequests.IFA_LOCAL) ?? attributes.Find(RouteRequests.IFA_ADDRESS)) is { } local && local.Length == AddressLength(family))
@@ -178,16 +152,9 @@ public sealed class RouteNetlink : IDisposable
     /// <summary>Every route of <paramref name="family"/> (AF_INET or AF_INET6) in every table.</summary>
     public IReadOnlyList<RouteState> Routes(byte family)
     {
-        uint sequence = Next();
-        _socket.Send(RouteRequests.DumpRoutes(family, sequence));
         var routes = new List<RouteState>();
-        foreach (NetlinkMessage message in Answer(sequence, "list routes", dump: true, missingIsError: true))
+        foreach (NetlinkMessage message in Dump(sequence => RouteRequests.DumpRoutes(family, sequence), "list routes", RouteRequests.RTM_NEWROUTE, RouteRequests.RtLength))
         {
-            if (message.Type != RouteRequests.RTM_NEWROUTE || message.Payload.Length < RouteRequests.RtLength)
-            {
-                continue;
-            }
-
             ReadOnlySpan<byte> header = message.Payload.Span;
             if (header[0] != family)
             {
@@ -227,6 +194,14 @@ public sealed class RouteNetlink : IDisposable
     public void Dispose() => _socket.Dispose();
 
     private uint Next() => ++_sequence;
+
+    /// <summary>The messages of <paramref name="type"/>, with at least the family header of <paramref name="headerLength"/> bytes, that a dump answers.</summary>
+    private IEnumerable<NetlinkMessage> Dump(Func<uint, byte[]> request, string operation, ushort type, int headerLength)
+    {
+        uint sequence = Next();
+        _socket.Send(request(sequence));
+        return Answer(sequence, operation, dump: true, missingIsError: true).Where(m => m.Type == type && m.Payload.Length >= headerLength);
+    }
 
     private static int AddressLength(byte family) => family == RouteRequests.AF_INET6 ? 16 : 4;
 
