@@ -5,14 +5,27 @@ namespace Skiff.Rootless.Network;
 /// <summary>Converts between the parser's port mappings and the ports a container record stores.</summary>
 public static class PortMappings
 {
-    public static IReadOnlyList<PublishedPort> ToPublished(IEnumerable<PortMapping> mappings) =>
-        mappings.SelectMany(m => m.Expand()).Select(m => new PublishedPort
+    // Loops, not SelectMany(...).Select(...): LINQ's Select on an iterator is a generic virtual method, which
+    // NativeAOT resolves through its type loader on the first call, on every `run`'s path (perf).
+    public static IReadOnlyList<PublishedPort> ToPublished(IEnumerable<PortMapping> mappings)
+    {
+        var ports = new List<PublishedPort>();
+        foreach (PortMapping mapping in mappings)
         {
-            HostIp = m.HostIp ?? string.Empty,
-            HostPort = m.HostPort,
-            ContainerPort = m.ContainerPort,
-            Protocol = m.ProtocolName,
-        }).ToList();
+            foreach (PortMapping m in mapping.Expand())
+            {
+                ports.Add(new PublishedPort
+                {
+                    HostIp = m.HostIp ?? string.Empty,
+                    HostPort = m.HostPort,
+                    ContainerPort = m.ContainerPort,
+                    Protocol = m.ProtocolName,
+                });
+            }
+        }
+
+        return ports;
+    }
 
     public static IReadOnlyList<PortMapping> FromPublished(IEnumerable<PublishedPort> ports) =>
         ports.Select(p => new PortMapping(

@@ -19,7 +19,7 @@ public static class ExecutableLookup
             return errno == 0 ? program : throw Failure(program, errno);
         }
 
-        string path = environment.Where(e => e.StartsWith("PATH=", StringComparison.Ordinal)).Select(e => e[5..]).LastOrDefault() ?? DefaultPath;
+        string path = SearchPath(environment);
         int firstError = Errnos.ENOENT;
         foreach (string directory in path.Split(':'))
         {
@@ -37,6 +37,22 @@ public static class ExecutableLookup
         }
 
         throw Failure(program, firstError);
+    }
+
+    // A loop, not Where(...).Select(...): LINQ's Select on a Where iterator is a generic virtual method, which
+    // NativeAOT resolves through its type loader on the first call (~1 ms of the container init's start, perf).
+    private static string SearchPath(IEnumerable<string> environment)
+    {
+        string? path = null;
+        foreach (string variable in environment)
+        {
+            if (variable.StartsWith("PATH=", StringComparison.Ordinal))
+            {
+                path = variable[5..];
+            }
+        }
+
+        return path ?? DefaultPath;
     }
 
     public static ExecFailedException Failure(string program, int errno) => errno == Errnos.ENOENT

@@ -87,4 +87,26 @@ public class RuntimeHelpersTests
         Assert.Equal(ErrorKind.CannotExecute, ExecutableLookup.Failure("x", Errnos.EACCES).Kind);
         Assert.Equal(ErrorKind.CannotExecute, ExecutableLookup.Failure("x", Errnos.ENOEXEC).Kind);
     }
+
+    [Fact]
+    public void Program_is_found_on_the_last_PATH_of_the_environment()
+    {
+        string root = Directory.CreateTempSubdirectory("skiff-lookup-").FullName;
+        try
+        {
+            string empty = Directory.CreateDirectory(Path.Combine(root, "empty")).FullName;
+            string bin = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
+            string program = Path.Combine(bin, "prog");
+            File.WriteAllText(program, "#!/bin/sh\n");
+            File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            Assert.Equal(program, ExecutableLookup.Resolve("prog", ["HOME=/", $"PATH={empty}", $"PATH={empty}:{bin}"]));
+            SkiffException e = Assert.Throws<ExecFailedException>(() => ExecutableLookup.Resolve("prog", [$"PATH={bin}", $"PATH={empty}"]));
+            Assert.Equal(ErrorKind.CommandNotFound, e.Kind);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
