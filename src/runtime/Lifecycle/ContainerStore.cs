@@ -200,46 +200,16 @@ public sealed class ContainerStore(string root, string runRoot)
     /// replaced whole by rename, and a container directory appears complete (renamed from its staging one).
     /// </summary>
     /// <exception cref="SkiffException">The file is corrupt or cannot be read.</exception>
-    public ContainerState? TryReadState(string id, SmallFileReader reader)
-    {
-        string path = Path.Combine(Directory(id), StateFile);
-        if (!reader.TryRead(path, out ReadOnlySpan<byte> json))
-        {
-            return null;
-        }
-
-        try
-        {
-            return ContainerStateJson.Read(json) ?? throw Empty(id, path);
-        }
-        catch (JsonException e)
-        {
-            throw Corrupt(id, path, e);
-        }
-    }
+    public ContainerState? TryReadState(string id, SmallFileReader reader) =>
+        TryRead(id, StateFile, reader, static json => ContainerStateJson.Read(json));
 
     /// <summary>
     /// The config as a listing shows it (<see cref="ContainerConfigJson.ReadListing"/>: members ps does not print
     /// are left out), read as <see cref="TryReadState"/>.
     /// </summary>
     /// <exception cref="SkiffException">The file is corrupt or cannot be read.</exception>
-    public ContainerConfig? TryReadListing(string id, SmallFileReader reader)
-    {
-        string path = Path.Combine(Directory(id), ConfigFile);
-        if (!reader.TryRead(path, out ReadOnlySpan<byte> json))
-        {
-            return null;
-        }
-
-        try
-        {
-            return ContainerConfigJson.ReadListing(json) ?? throw Empty(id, path);
-        }
-        catch (JsonException e)
-        {
-            throw Corrupt(id, path, e);
-        }
-    }
+    public ContainerConfig? TryReadListing(string id, SmallFileReader reader) =>
+        TryRead(id, ConfigFile, reader, static json => ContainerConfigJson.ReadListing(json));
 
     /// <summary>
     /// Records the run state. Not fsynced: it changes at every start and exit, and after a power loss no
@@ -447,6 +417,25 @@ public sealed class ContainerStore(string root, string runRoot)
         catch (DirectoryNotFoundException)
         {
             throw SkiffException.NotFound($"no container with name or ID \"{id}\" found: no such container");
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(id, path, e);
+        }
+    }
+
+    private T? TryRead<T>(string id, string file, SmallFileReader reader, Func<ReadOnlySpan<byte>, T?> parse)
+        where T : class
+    {
+        string path = Path.Combine(Directory(id), file);
+        if (!reader.TryRead(path, out ReadOnlySpan<byte> json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return parse(json) ?? throw Empty(id, path);
         }
         catch (JsonException e)
         {
