@@ -30,13 +30,13 @@ public sealed class LocalImages(ImageStore images, ContentStore content, ILayerU
         Images.TryResolve(nameOrId) ?? throw SkiffException.NotFound($"{nameOrId}: image not known", "see 'skiff images' for the local images, or pull it first");
 
     public ImageManifest Manifest(ImageRecord record) =>
-        JsonSerializer.Deserialize(Content.ReadAllBytes(Digest.Parse(record.ManifestDigest), MaxMetadataSize), ManifestJsonContext.Default.ImageManifest)
+        ManifestJsonReader.ReadManifest(Content.ReadAllBytes(Digest.Parse(record.ManifestDigest), MaxMetadataSize))
             ?? throw SkiffException.Internal($"image {record.Id}: empty manifest");
 
     public byte[] ConfigBytes(ImageRecord record) => Content.ReadAllBytes(Digest.Parse(record.Id), MaxMetadataSize);
 
     public ImageConfig Config(ImageRecord record) =>
-        JsonSerializer.Deserialize(ConfigBytes(record), ManifestJsonContext.Default.ImageConfig)
+        ManifestJsonReader.ReadConfig(ConfigBytes(record))
             ?? throw SkiffException.Internal($"image {record.Id}: empty configuration");
 
     /// <summary>The configuration when its blob is readable, null when it is missing or damaged (for listing).</summary>

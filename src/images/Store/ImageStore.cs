@@ -173,7 +173,7 @@ public sealed class ImageStore
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), StoreJsonContext.Default.ImageRecord);
+            return ImageRecordJsonReader.Read(File.ReadAllBytes(path));
         }
         catch (FileNotFoundException)
         {

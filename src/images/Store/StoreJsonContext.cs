@@ -4,6 +4,6 @@ namespace Skiff.Images.Store;
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ImageRecord))]
-internal sealed partial class StoreJsonContext : JsonSerializerContext
+public sealed partial class StoreJsonContext : JsonSerializerContext
 {
 }

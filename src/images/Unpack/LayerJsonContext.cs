@@ -4,6 +4,6 @@ namespace Skiff.Images.Unpack;
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(LayerInfo))]
-internal sealed partial class LayerJsonContext : JsonSerializerContext
+public sealed partial class LayerJsonContext : JsonSerializerContext
 {
 }

@@ -42,7 +42,7 @@ public sealed class LayerStore : ILayerCollector
         string file = Path.Combine(LayerDirectory(chainId), InfoFile);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(file), LayerJsonContext.Default.LayerInfo);
+            return LayerInfoJsonReader.Read(File.ReadAllBytes(file));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

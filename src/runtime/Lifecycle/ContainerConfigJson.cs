@@ -4,7 +4,7 @@ using Skiff.Core.IdMaps;
 using Skiff.Core.Mounts;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Json;
-using static Skiff.Runtime.Json.JsonFields;
+using static Skiff.Core.Json.JsonFields;
 
 namespace Skiff.Runtime.Lifecycle;
 

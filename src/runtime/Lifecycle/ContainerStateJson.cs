@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using static Skiff.Runtime.Json.JsonFields;
+using static Skiff.Core.Json.JsonFields;
 
 namespace Skiff.Runtime.Lifecycle;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Skiff.Runtime.Spec;
-using static Skiff.Runtime.Json.JsonFields;
+using static Skiff.Core.Json.JsonFields;
 
 namespace Skiff.Runtime.Seccomp;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using static Skiff.Runtime.Json.JsonFields;
+using static Skiff.Core.Json.JsonFields;
 
 namespace Skiff.Runtime.Spec;
 

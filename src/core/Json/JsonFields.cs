@@ -1,27 +1,28 @@
 using System.Text.Json;
 
-namespace Skiff.Runtime.Json;
+namespace Skiff.Core.Json;
 
 /// <summary>
 /// Reading one member's value with <see cref="Utf8JsonReader"/>, the way System.Text.Json's generated contract
 /// reads it: a JSON null is null for references and nullable values and an error for the rest, numbers must be
 /// JSON numbers that fit, and a mismatch is a <see cref="JsonException"/>. Each method reads the value token
 /// after the member name the reader is on (the <c>...Item</c> forms read the token the reader is on, for arrays).
-/// Used by the hand-written readers of the files every container start reads (see <see cref="Spec.SpecJsonReader"/>).
+/// Used by the hand-written readers of the files every container start reads (the runtime spec, the container's files, the
+/// default seccomp profile, the image's records and configuration).
 /// </summary>
-internal static class JsonFields
+public static class JsonFields
 {
-    internal delegate T ReadItem<T>(ref Utf8JsonReader reader);
+    public delegate T ReadItem<T>(ref Utf8JsonReader reader);
 
     /// <summary>Moves to the value and returns whether it is an object (false for null).</summary>
-    internal static bool StartObject(ref Utf8JsonReader r)
+    public static bool StartObject(ref Utf8JsonReader r)
     {
         r.Read();
         return AtObject(ref r);
     }
 
     /// <summary>The current token starts an object (true) or is null (false); anything else is an error.</summary>
-    internal static bool AtObject(ref Utf8JsonReader r) => r.TokenType switch
+    public static bool AtObject(ref Utf8JsonReader r) => r.TokenType switch
     {
         JsonTokenType.StartObject => true,
         JsonTokenType.Null => false,
@@ -29,19 +30,19 @@ internal static class JsonFields
     };
 
     /// <summary>Moves to the next member name of the current object; false at its end.</summary>
-    internal static bool NextProperty(ref Utf8JsonReader r)
+    public static bool NextProperty(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.PropertyName;
     }
 
-    internal static void Skip(ref Utf8JsonReader r)
+    public static void Skip(ref Utf8JsonReader r)
     {
         r.Read();
         r.Skip();
     }
 
-    internal static List<T>? List<T>(ref Utf8JsonReader r, ReadItem<T?> item)
+    public static List<T>? List<T>(ref Utf8JsonReader r, ReadItem<T?> item)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.Null)
@@ -63,16 +64,16 @@ internal static class JsonFields
         return list;
     }
 
-    internal static List<string>? Strings(ref Utf8JsonReader r) => List(ref r, StringItem);
+    public static List<string>? Strings(ref Utf8JsonReader r) => List(ref r, StringItem);
 
-    internal static string? StringItem(ref Utf8JsonReader r) => r.TokenType switch
+    public static string? StringItem(ref Utf8JsonReader r) => r.TokenType switch
     {
         JsonTokenType.String => r.GetString(),
         JsonTokenType.Null => null,
         _ => throw Mismatch(ref r, "a string"),
     };
 
-    internal static Dictionary<string, string>? Map(ref Utf8JsonReader r)
+    public static Dictionary<string, string>? Map(ref Utf8JsonReader r)
     {
         if (!StartObject(ref r))
         {
@@ -89,39 +90,47 @@ internal static class JsonFields
         return map;
     }
 
-    internal static string? String(ref Utf8JsonReader r)
+    public static string? String(ref Utf8JsonReader r)
     {
         r.Read();
         return StringItem(ref r);
     }
 
-    internal static bool Bool(ref Utf8JsonReader r)
+    public static bool Bool(ref Utf8JsonReader r)
     {
         r.Read();
-        return r.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => throw Mismatch(ref r, "true or false"),
-        };
+        return BoolItem(ref r);
     }
 
-    internal static uint UInt32(ref Utf8JsonReader r)
+    public static bool? NullableBool(ref Utf8JsonReader r)
+    {
+        r.Read();
+        return r.TokenType == JsonTokenType.Null ? null : BoolItem(ref r);
+    }
+
+    private static bool BoolItem(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw Mismatch(ref r, "true or false"),
+    };
+
+    public static uint UInt32(ref Utf8JsonReader r)
     {
         r.Read();
         return UInt32Item(ref r);
     }
 
-    internal static uint UInt32Item(ref Utf8JsonReader r) =>
+    public static uint UInt32Item(ref Utf8JsonReader r) =>
         r.TokenType == JsonTokenType.Number && r.TryGetUInt32(out uint value) ? value : throw Mismatch(ref r, "an unsigned 32-bit number");
 
-    internal static uint? NullableUInt32(ref Utf8JsonReader r)
+    public static uint? NullableUInt32(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.Null ? null : UInt32Item(ref r);
     }
 
-    internal static ushort? NullableUInt16(ref Utf8JsonReader r)
+    public static ushort? NullableUInt16(ref Utf8JsonReader r)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.Null)
@@ -132,7 +141,7 @@ internal static class JsonFields
         return r.TokenType == JsonTokenType.Number && r.TryGetUInt16(out ushort value) ? value : throw Mismatch(ref r, "an unsigned 16-bit number");
     }
 
-    internal static int? NullableInt32(ref Utf8JsonReader r)
+    public static int? NullableInt32(ref Utf8JsonReader r)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.Null)
@@ -143,44 +152,44 @@ internal static class JsonFields
         return r.TokenType == JsonTokenType.Number && r.TryGetInt32(out int value) ? value : throw Mismatch(ref r, "a 32-bit number");
     }
 
-    internal static ulong UInt64(ref Utf8JsonReader r)
+    public static ulong UInt64(ref Utf8JsonReader r)
     {
         r.Read();
         return UInt64Item(ref r);
     }
 
-    internal static ulong UInt64Item(ref Utf8JsonReader r) =>
+    public static ulong UInt64Item(ref Utf8JsonReader r) =>
         r.TokenType == JsonTokenType.Number && r.TryGetUInt64(out ulong value) ? value : throw Mismatch(ref r, "an unsigned 64-bit number");
 
-    internal static ulong? NullableUInt64(ref Utf8JsonReader r)
+    public static ulong? NullableUInt64(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.Null ? null : UInt64Item(ref r);
     }
 
-    internal static long Int64(ref Utf8JsonReader r)
+    public static long Int64(ref Utf8JsonReader r)
     {
         r.Read();
         return Int64Item(ref r);
     }
 
-    internal static long Int64Item(ref Utf8JsonReader r) =>
+    public static long Int64Item(ref Utf8JsonReader r) =>
         r.TokenType == JsonTokenType.Number && r.TryGetInt64(out long value) ? value : throw Mismatch(ref r, "a 64-bit number");
 
-    internal static long? NullableInt64(ref Utf8JsonReader r)
+    public static long? NullableInt64(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.Null ? null : Int64Item(ref r);
     }
 
-    internal static JsonException Mismatch(ref Utf8JsonReader r, string expected) =>
+    public static JsonException Mismatch(ref Utf8JsonReader r, string expected) =>
         new($"expected {expected}, found {Describe(r.TokenType)}");
 
     /// <summary>
     /// Reads a whole document whose root <paramref name="root"/> reads (null for a JSON null), with comments and
     /// trailing commas allowed; content after the root is an error, and every error carries its line.
     /// </summary>
-    internal static T? Document<T>(ReadOnlySpan<byte> json, ReadItem<T?> root, string what)
+    public static T? Document<T>(ReadOnlySpan<byte> json, ReadItem<T?> root, string what)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
@@ -200,7 +209,7 @@ internal static class JsonFields
     }
 
     /// <summary>A <see cref="JsonException"/> with the 0-based line of <paramref name="offset"/>, as System.Text.Json reports it.</summary>
-    internal static JsonException WithLine(ReadOnlySpan<byte> json, long offset, string message)
+    public static JsonException WithLine(ReadOnlySpan<byte> json, long offset, string message)
     {
         ReadOnlySpan<byte> before = json[..(int)Math.Min(offset, json.Length)];
         int line = before.Count((byte)'\n');
@@ -208,7 +217,7 @@ internal static class JsonFields
         return new JsonException(message, path: null, lineNumber: line, bytePositionInLine: column);
     }
 
-    internal static string Describe(JsonTokenType token) => token switch
+    public static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",
@@ -219,25 +228,25 @@ internal static class JsonFields
         _ => token.ToString(),
     };
 
-    internal static int Int32(ref Utf8JsonReader r)
+    public static int Int32(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.Number && r.TryGetInt32(out int value) ? value : throw Mismatch(ref r, "a 32-bit number");
     }
 
-    internal static DateTimeOffset Timestamp(ref Utf8JsonReader r)
+    public static DateTimeOffset Timestamp(ref Utf8JsonReader r)
     {
         r.Read();
         return DateTimeOffsetItem(ref r);
     }
 
-    internal static DateTimeOffset? NullableTimestamp(ref Utf8JsonReader r)
+    public static DateTimeOffset? NullableTimestamp(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.Null ? null : DateTimeOffsetItem(ref r);
     }
 
-    internal static DateTime DateTime(ref Utf8JsonReader r)
+    public static DateTime DateTime(ref Utf8JsonReader r)
     {
         r.Read();
         return r.TokenType == JsonTokenType.String && r.TryGetDateTime(out DateTime value) ? value : throw Mismatch(ref r, "an ISO 8601 date and time");
@@ -247,7 +256,7 @@ internal static class JsonFields
         r.TokenType == JsonTokenType.String && r.TryGetDateTimeOffset(out DateTimeOffset value) ? value : throw Mismatch(ref r, "an ISO 8601 date and time");
 
     /// <summary>System.Text.Json's rule for C# <c>required</c> members: a document without one is an error.</summary>
-    internal static void Require(bool seen, string type, string name)
+    public static void Require(bool seen, string type, string name)
     {
         if (!seen)
         {
