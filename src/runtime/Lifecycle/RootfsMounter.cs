@@ -12,7 +12,15 @@ namespace Skiff.Runtime.Lifecycle;
 /// </summary>
 public sealed class RootfsMounter(IMountSyscalls sys)
 {
-    public void Mount(IReadOnlyList<MountSpec> mounts, string target)
+    private const string Volatile = "volatile";
+
+    /// <param name="volatile">
+    /// Mount overlays <c>volatile</c> (no syncs to the upper filesystem, and none at unmount, which otherwise syncs
+    /// the whole filesystem the upper directory is on), as podman does for <c>--rm</c> containers: their upper
+    /// directories are deleted after one run, so nothing must survive a crash. Kernels before 5.10 and
+    /// fuse-overlayfs refuse the option (EINVAL); the overlay is then mounted without it.
+    /// </param>
+    public void Mount(IReadOnlyList<MountSpec> mounts, string target, bool @volatile = false)
     {
         Directory.CreateDirectory(target);
         foreach (MountSpec mount in mounts)
@@ -24,8 +32,50 @@ public sealed class RootfsMounter(IMountSyscalls sys)
                     "use --storage-driver overlay or vfs");
             }
 
-            MountOptions options = MountOptions.Parse(mount.Options, mount.Type);
-            sys.Mount(mount.Source, target, options.Bind ? null : mount.Type, options.Flags | (options.Bind ? MountFlags.Bind : 0), options.Data);
+            if (mount.Type == "overlay")
+            {
+                RemoveVolatileMarker(mount.Options);
+                if (@volatile)
+                {
+                    try
+                    {
+                        MountOne(mount with { Options = [.. mount.Options, Volatile] }, target);
+                        continue;
+                    }
+                    catch (SystemCallException e) when (e.Errno == Errnos.EINVAL)
+                    {
+                    }
+                }
+            }
+
+            MountOne(mount, target);
+        }
+    }
+
+    private void MountOne(MountSpec mount, string target)
+    {
+        MountOptions options = MountOptions.Parse(mount.Options, mount.Type);
+        sys.Mount(mount.Source, target, options.Bind ? null : mount.Type, options.Flags | (options.Bind ? MountFlags.Bind : 0), options.Data);
+    }
+
+    /// <summary>
+    /// A volatile overlay leaves WORKDIR/work/incompat/volatile behind, even after a clean unmount, and the kernel
+    /// refuses every later mount of that upper and work directory until it is removed
+    /// (https://docs.kernel.org/filesystems/overlayfs.html#volatile-mount). Only <c>--rm</c> containers are mounted
+    /// volatile; one mounted again (a restart) keeps its upper directory as it is.
+    /// </summary>
+    private static void RemoveVolatileMarker(IReadOnlyList<string> options)
+    {
+        foreach (string option in options)
+        {
+            if (option.StartsWith("workdir=", StringComparison.Ordinal))
+            {
+                string incompat = Path.Combine(option["workdir=".Length..], "work", "incompat");
+                if (Directory.Exists(Path.Combine(incompat, Volatile)))
+                {
+                    Directory.Delete(incompat, recursive: true);
+                }
+            }
         }
     }
 

@@ -159,7 +159,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
             else
             {
-                mounter.Mount(config.RootfsMounts, rootfs);
+                mounter.Mount(config.RootfsMounts, rootfs, @volatile: config.AutoRemove);
             }
         }
 

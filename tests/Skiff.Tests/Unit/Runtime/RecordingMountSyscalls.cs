@@ -4,7 +4,7 @@ using Skiff.Runtime.Spec;
 
 namespace Skiff.Tests.Unit.Runtime;
 
-/// <summary>A fake kernel for <see cref="RootfsBuilder"/>: records each call as one readable line.</summary>
+/// <summary>A fake kernel for <see cref="RootfsBuilder"/> and <see cref="Skiff.Runtime.Lifecycle.RootfsMounter"/>: records each call as one readable line.</summary>
 internal sealed class RecordingMountSyscalls : IMountSyscalls
 {
     public List<string> Calls { get; } = [];
@@ -15,6 +15,9 @@ internal sealed class RecordingMountSyscalls : IMountSyscalls
     /// <summary>Mount types whose mount(2) fails with EPERM.</summary>
     public HashSet<string> RefusedTypes { get; } = [];
 
+    /// <summary>Mount data options the kernel does not know: mount(2) fails with EINVAL.</summary>
+    public HashSet<string> RefusedOptions { get; } = [];
+
     public MountFlags Locked { get; set; } = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec;
 
     public void Mount(string? source, string target, string? fsType, MountFlags flags, string? data)
@@ -22,6 +25,11 @@ internal sealed class RecordingMountSyscalls : IMountSyscalls
         if (fsType is not null && RefusedTypes.Contains(fsType))
         {
             throw new SystemCallException("mount", target, Errnos.EPERM);
+        }
+
+        if (data is not null && data.Split(',').Any(RefusedOptions.Contains))
+        {
+            throw new SystemCallException("mount", target, Errnos.EINVAL);
         }
 
         Calls.Add($"mount {source ?? "-"} {target} {fsType ?? "-"} {flags}{(data is null ? string.Empty : " " + data)}");
