@@ -37,6 +37,22 @@ public sealed class RunRemoveTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task The_root_of_an_rm_container_is_a_volatile_overlay(bool rootless)
+    {
+        // As podman's: its upper directory is deleted after the run, so neither writes nor the unmount sync it.
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string removed = (await skiff.RunAsync("run", "--rm", "busybox", "grep", " / / ", "/proc/self/mountinfo")).AssertSuccess().Stdout;
+        Assert.Contains(" - overlay ", removed);
+        Assert.Contains(",volatile", removed);
+
+        // A kept container's overlay is not, and mounts again after a volatile one used the same image.
+        string kept = (await skiff.RunAsync("run", "--name", "kept", "busybox", "grep", " / / ", "/proc/self/mountinfo")).AssertSuccess().Stdout;
+        Assert.DoesNotContain("volatile", kept);
+        (await skiff.RunAsync("start", "-a", "kept")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task A_monitor_killed_during_cleanup_leaves_what_the_next_removal_sweeps(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
