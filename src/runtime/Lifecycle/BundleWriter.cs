@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Seccomp;
+using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Lifecycle;
 
@@ -231,39 +232,44 @@ public sealed class BundleWriter(ContainerStore store)
     /// <returns>The old config.json's second name, to delete off the start path (see <see cref="Core.Files.AtomicFile.ReplaceKeepingOld"/>).</returns>
     public string? ApplyUser(ContainerConfig config, ContainerUser user, IReadOnlyList<string>? accountCopies = null)
     {
+        // Through the hand-written spec reader and writer, not JsonNode: on the start path, and JsonNode's values
+        // build System.Text.Json's metadata (reflection) in the monitor. RuntimeSpec models every member Write puts in.
         string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
-        JsonNode spec = JsonNode.Parse(File.ReadAllBytes(path)) ?? throw SkiffException.Internal($"{path} is empty");
-        if (accountCopies is { Count: > 0 } && spec["mounts"] is JsonArray mounts)
+        RuntimeSpec spec = SpecJsonReader.Read(File.ReadAllBytes(path)) ?? throw SkiffException.Internal($"{path} is empty");
+        if (accountCopies is { Count: > 0 })
         {
             // The copies of /etc/passwd and /etc/group with the user's entries (AccountFiles), once per bundle.
             string directory = store.Directory(config.Id);
             foreach (string file in accountCopies)
             {
                 string destination = "/etc/" + file;
-                if (!mounts.Any(m => m?["destination"]?.GetValue<string>() == destination))
+                if (!spec.Mounts.Exists(m => m.Destination == destination))
                 {
-                    mounts.Add((JsonNode)Mount(destination, "bind", Path.Combine(directory, file), ["bind", "rprivate"]));
+                    spec.Mounts.Add(new SpecMount { Destination = destination, Type = "bind", Source = Path.Combine(directory, file), Options = ["bind", "rprivate"] });
                 }
             }
         }
 
-        JsonNode process = spec["process"] ?? throw SkiffException.Internal($"{path} has no process");
-        process["user"] = new JsonObject
-        {
-            ["uid"] = user.Uid,
-            ["gid"] = user.Gid,
-            ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
-        };
+        ProcessSpec process = spec.Process ?? throw SkiffException.Internal($"{path} has no process");
+        process.User = new UserSpec { Uid = user.Uid, Gid = user.Gid, AdditionalGids = [.. user.AdditionalGids] };
 
         // The bundle was written with uid 0 while the name was unknown; a non-root user gets podman's
         // non-root sets (nothing effective unless --cap-add), exactly as a numeric -u does.
-        process["capabilities"] = Capabilities(SecurityProfile.CapabilitiesFor(config.Privileged, config.CapAdd, config.CapDrop, user.Uid, HostCapabilities.Bounding()));
-        if (process["env"] is JsonArray env && !env.Any(e => e?.GetValue<string>().StartsWith("HOME=", StringComparison.Ordinal) == true))
+        SecurityProfile security = SecurityProfile.CapabilitiesFor(config.Privileged, config.CapAdd, config.CapDrop, user.Uid, HostCapabilities.Bounding());
+        process.Capabilities = new CapabilitiesSpec
         {
-            env.Add((JsonNode)JsonValue.Create("HOME=" + user.Home));
+            Bounding = [.. security.Bounding],
+            Effective = [.. security.Effective],
+            Permitted = [.. security.Permitted],
+            Inheritable = [.. security.Inheritable],
+            Ambient = [.. security.Ambient],
+        };
+        if (!process.Env.Exists(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+        {
+            process.Env.Add("HOME=" + user.Home);
         }
 
-        return Core.Files.AtomicFile.ReplaceKeepingOld(path, System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        return Core.Files.AtomicFile.ReplaceKeepingOld(path, SpecJsonWriter.Write(spec, indented: true));
     }
 
     private static void WriteIfMissing(string path, string text)

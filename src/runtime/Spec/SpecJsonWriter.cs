@@ -7,15 +7,16 @@ namespace Skiff.Runtime.Spec;
 /// <summary>
 /// Writes <see cref="RuntimeSpec"/> as compact JSON with <see cref="Utf8JsonWriter"/> directly, in the shape
 /// <see cref="SpecJsonContext"/> gives it (same names and order; members marked WhenWritingNull left out when
-/// null, the others written as null). Used where the monitor sends the container's init its spec, so neither
-/// process builds System.Text.Json's metadata for the spec on a container's start (see <see cref="SpecJsonReader"/>).
+/// null, the others written as null). Used where the monitor sends the container's init its spec and where it puts
+/// the resolved user into config.json, so neither process builds System.Text.Json's metadata for the spec on a
+/// container's start (see <see cref="SpecJsonReader"/>).
 /// </summary>
 public static class SpecJsonWriter
 {
-    public static byte[] Write(RuntimeSpec spec)
+    public static byte[] Write(RuntimeSpec spec, bool indented = false)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
             w.WriteStartObject();
             w.WriteString("ociVersion"u8, spec.OciVersion);
