@@ -29,4 +29,14 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fcntl(SafeHandle fd, int command, int argument);
+
+    public const ulong TUNSETIFF = 0x400454ca;
+    public const short IFF_TAP = 0x0002;
+    public const short IFF_NO_PI = 0x1000;
+
+    /// <summary>Size of <c>struct ifreq</c>; the interface name is its first 16 bytes, the flags the short after them.</summary>
+    public const int IfReqSize = 40;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ioctl(SafeHandle fd, ulong request, byte* argument);
 }

@@ -117,6 +117,30 @@ public sealed class RouteNetlink : IDisposable
         return found;
     }
 
+    /// <summary><c>ip link set dev INDEX mtu MTU up</c>.</summary>
+    public void SetUpWithMtu(int index, int mtu) => Request(RouteRequests.SetUpWithMtu(index, mtu, Next()), "set link mtu and up", Name(index));
+
+    /// <summary>An IPv6 address usable at once (no duplicate address detection).</summary>
+    public void AddAddressWithoutDad(int index, IPAddress address, int prefixLength) =>
+        Request(RouteRequests.AddAddressWithoutDad(index, address, prefixLength, Next()), $"add address {address}/{prefixLength}", Name(index));
+
+    /// <summary>The name of the link <paramref name="index"/>, or null when there is none.</summary>
+    public string? TryLinkName(int index)
+    {
+        uint sequence = Next();
+        _socket.Send(RouteRequests.GetLink(index, sequence));
+        foreach (NetlinkMessage message in Answer(sequence, "find link " + index.ToString(System.Globalization.CultureInfo.InvariantCulture), dump: false, missingIsError: false))
+        {
+            if (message.Type == RouteRequests.RTM_NEWLINK && message.Payload.Length >= RouteRequests.IfInfoLength
+                && message.Attributes(RouteRequests.IfInfoLength).Find(RouteRequests.IFLA_IFNAME) is { Length: > 0 } name)
+            {
+                return System.Text.Encoding.UTF8.GetString(name.Span.TrimEnd((byte)0));
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Every link of the namespace with its flags.</summary>
     public IReadOnlyList<LinkState> Links()
     {
@@ -173,7 +197,8 @@ public sealed class RouteNetlink : IDisposable
                 header[1],
                 gateway,
                 (int)(attributes.FindU32(RouteRequests.RTA_OIF) ?? 0),
-                attributes.Find(RouteRequests.RTA_MULTIPATH) is not null));
+                attributes.Find(RouteRequests.RTA_MULTIPATH) is not null,
+                attributes.FindU32(RouteRequests.RTA_PRIORITY)));
         }
 
         return routes;

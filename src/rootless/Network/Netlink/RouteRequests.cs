@@ -36,10 +36,12 @@ public static class RouteRequests
     public const ushort IFA_ADDRESS = 1;
     public const ushort IFA_LOCAL = 2;
     public const ushort IFA_FLAGS = 8;
+    public const byte IFA_F_NODAD = 0x02;
 
     public const ushort RTA_DST = 1;
     public const ushort RTA_OIF = 4;
     public const ushort RTA_GATEWAY = 5;
+    public const ushort RTA_PRIORITY = 6;
     public const ushort RTA_MULTIPATH = 9;
     public const ushort RTA_TABLE = 15;
 
@@ -109,6 +111,14 @@ public static class RouteRequests
         return message.ToArray();
     }
 
+    /// <summary><c>ip link set dev INDEX mtu MTU up</c>.</summary>
+    public static byte[] SetUpWithMtu(int index, int mtu, uint sequence) =>
+        Mtu(IfInfo(new NetlinkMessageWriter(RTM_NEWLINK, Change, sequence), index, IFF_UP, IFF_UP), mtu).ToArray();
+
+    /// <summary>The link with index <paramref name="index"/>; the answer is one RTM_NEWLINK (or ENODEV).</summary>
+    public static byte[] GetLink(int index, uint sequence) =>
+        IfInfo(new NetlinkMessageWriter(RTM_GETLINK, NLM_F_REQUEST, sequence), index, 0, 0).ToArray();
+
     /// <summary><c>ip link del NAME</c>, by name (ip looks the index up first; the kernel takes IFLA_IFNAME with index 0).</summary>
     public static byte[] DeleteLink(string name, uint sequence) =>
         IfInfo(new NetlinkMessageWriter(RTM_DELLINK, Change, sequence), 0, 0, 0).Attribute(IFLA_IFNAME, name, terminated: true).ToArray();
@@ -121,6 +131,17 @@ public static class RouteRequests
     public static byte[] AddAddress(int index, IPAddress address, int prefixLength, uint sequence) =>
         new NetlinkMessageWriter(RTM_NEWADDR, Create, sequence)
             .U8(AF_INET).U8((byte)prefixLength).U8(0).U8(RT_SCOPE_UNIVERSE).U32((uint)index)
+            .Attribute(IFA_LOCAL, address)
+            .Attribute(IFA_ADDRESS, address)
+            .ToArray();
+
+    /// <summary>
+    /// <c>ip -6 addr add ADDRESS/PREFIX dev INDEX nodad</c>: usable at once, without duplicate address detection's
+    /// second of "tentative" (the host's address, copied to a link only pasta is on).
+    /// </summary>
+    public static byte[] AddAddressWithoutDad(int index, IPAddress address, int prefixLength, uint sequence) =>
+        new NetlinkMessageWriter(RTM_NEWADDR, Create, sequence)
+            .U8(AF_INET6).U8((byte)prefixLength).U8(IFA_F_NODAD).U8(RT_SCOPE_UNIVERSE).U32((uint)index)
             .Attribute(IFA_LOCAL, address)
             .Attribute(IFA_ADDRESS, address)
             .ToArray();
@@ -145,7 +166,7 @@ public static class RouteRequests
         ushort flags = replace ? (ushort)(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE) : Create;
         bool local = route.Kind == RouteKind.Local;
         NetlinkMessageWriter message = new NetlinkMessageWriter(RTM_NEWROUTE, flags, sequence)
-            .U8(AF_INET).U8((byte)route.PrefixLength).U8(0).U8(0)
+            .U8(FamilyOf(route)).U8((byte)route.PrefixLength).U8(0).U8(0)
             .U8(route.Table < 256 ? (byte)route.Table : RT_TABLE_UNSPEC)
             .U8(RTPROT_BOOT)
             .U8(local ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE)
@@ -154,6 +175,11 @@ public static class RouteRequests
         if (route.Destination is { } destination)
         {
             message.Attribute(RTA_DST, destination);
+        }
+        else if (FamilyOf(route) == AF_INET6)
+        {
+            // ip sends the IPv6 default route's destination (::/0); the IPv4 one it leaves out.
+            message.Attribute(RTA_DST, IPAddress.IPv6Any);
         }
 
         if (route.Gateway is { } gateway)
@@ -164,6 +190,11 @@ public static class RouteRequests
         if (route.Table >= 256)
         {
             message.Attribute(RTA_TABLE, (uint)route.Table);
+        }
+
+        if (route.Metric is uint metric)
+        {
+            message.Attribute(RTA_PRIORITY, metric);
         }
 
         return message.Attribute(RTA_OIF, (uint)route.Device).ToArray();
@@ -185,6 +216,10 @@ public static class RouteRequests
             .Attribute(FRA_FWMARK, mark)
             .Attribute(FRA_TABLE, (uint)table)
             .ToArray();
+
+    /// <summary>AF_INET6 for a route whose gateway or destination is an IPv6 address, else AF_INET.</summary>
+    private static byte FamilyOf(RouteEntry route) =>
+        (route.Gateway ?? route.Destination)?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
 
     private static NetlinkMessageWriter IfInfo(NetlinkMessageWriter message, int index, uint flags, uint change) =>
         message.U8(AF_UNSPEC).U8(0).U16(0).U32((uint)index).U32(flags).U32(change);

@@ -73,6 +73,28 @@ public sealed class RouteRequestsTests
     }
 
     [Fact]
+    public void Pasta_tap_requests_are_ips()
+    {
+        const uint sequence = 0x6b0f423f;
+        // ip link set dev t0 mtu 65520 up (index 3)
+        Assert.Equal(
+            Hex("28000000 10000500 3f420f6b 00000000 00000000 03000000 01000000 01000000 08000400 f0ff0000"),
+            RouteRequests.SetUpWithMtu(3, 65520, sequence));
+
+        // ip -6 addr add fd00::2/64 dev t0 nodad: IFA_F_NODAD in ifa_flags, no IFA_FLAGS attribute
+        Assert.Equal(
+            Hex("40000000 14000506 3f420f6b 00000000 0a400200 03000000 14000200 fd000000 00000000 00000000 00000002"
+                + " 14000100 fd000000 00000000 00000000 00000002"),
+            RouteRequests.AddAddressWithoutDad(3, IPAddress.Parse("fd00::2"), 64, sequence));
+
+        // ip -6 route add default via fd00::1 dev t0 metric 1024: the IPv6 default route carries RTA_DST ::
+        Assert.Equal(
+            Hex("54000000 18000506 3f420f6b 00000000 0a000000 fe030001 00000000 14000100 00000000 00000000 00000000 00000000"
+                + " 14000500 fd000000 00000000 00000000 00000001 08000600 00040000 08000400 03000000"),
+            RouteRequests.AddRoute(new RouteEntry(null, 0, IPAddress.Parse("fd00::1"), 3, Metric: 1024), replace: false, sequence));
+    }
+
+    [Fact]
     public void Local_route_in_a_table_above_255_is_ips()
     {
         // ip route replace local 0.0.0.0/0 dev lo table 29547: rtm_table unspecified, the table in RTA_TABLE
