@@ -65,7 +65,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
         try
         {
-            early = EarlyPasta.Start(store, PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty), arguments => PastaForeground.Start(PastaLaunch.For(program), arguments, []));
+            early = EarlyPasta.Start(store, PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty), (arguments, tap) => PastaForeground.Start(PastaLaunch.For(program), arguments, [], tap));
         }
         catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
         {
@@ -178,7 +178,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// The helpers are recorded on disk, so the skiff that records the exit after skiff-relay stops them; only
     /// a helper that could not be recorded keeps the monitor.
     /// </summary>
-    public bool HoldsProcessState => unrecorded || bridge?.HoldsProcessState == true;
+    public bool HoldsProcessState => unrecorded || settlingEarly is not null || settlingPasta is not null || bridge?.HoldsProcessState == true;
 
     /// <summary>slirp4netns quits when its exit pipe closes: the pipe goes along into skiff-relay (and on into <c>__monitor-exit</c>).</summary>
     public IReadOnlyList<System.Runtime.InteropServices.SafeHandle> DescriptorsToKeep => slirpExit is null ? [] : [slirpExit];
@@ -186,10 +186,17 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>
     /// Waits for the exit of a pasta foreground part that <see cref="ConnectNamespace"/> left running once the
     /// namespace was configured, and records the adopted early pasta's daemon; throws pasta's error when it failed
-    /// after configuring the namespace (the caller stops the container: its start failed).
+    /// after configuring the namespace (the caller stops the container: its start failed). Returns at once when
+    /// the container ended first (<paramref name="containerExit"/> readable): <see cref="Disconnect"/> then stops
+    /// that pasta without waiting for it.
     /// </summary>
-    public void FinishConnecting()
+    public void FinishConnecting(SafeFileHandle? containerExit)
     {
+        if (containerExit is not null && (settlingPasta?.Exit ?? settlingEarly?.StartupExit) is { } pastaExit && ContainerEndsFirst(pastaExit, containerExit))
+        {
+            return;
+        }
+
         if (settlingPasta is { } own)
         {
             settlingPasta = null;
@@ -347,7 +354,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
 
         adoptedEarly = null;
-        if (plan is not null && adopted.WaitConfigured(plan))
+        // Configured by skiff (PastaTap): ready now. Else ready once pasta configured it, if that can be told.
+        if (adopted.Configured || (plan is not null && adopted.WaitConfigured(plan)))
         {
             settlingEarly = adopted;
             settlingId = id;
@@ -388,16 +396,33 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         }
     }
 
-    /// <summary>Waits for a settling pasta before it is stopped; its failure is not reported here (the start already failed).</summary>
+    /// <summary>
+    /// Stops a settling pasta without waiting for its start-up (its container ended, or its start failed): the
+    /// foreground part is killed; a daemon it forked already is stopped through its pid file with the rest.
+    /// </summary>
     private void SettleQuietly()
     {
-        try
+        settlingEarly?.Abort(StopUnadoptedPasta);
+        settlingEarly = null;
+        if (settlingPasta is { } own)
         {
-            FinishConnecting();
+            settlingPasta = null;
+            own.Kill();
+            own.Dispose();
         }
-        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+    }
+
+    /// <summary>Waits until pasta's foreground part or the container ended; true when the container did first.</summary>
+    private static bool ContainerEndsFirst(SafeFileHandle pastaExit, SafeFileHandle containerExit)
+    {
+        var poll = new PollSet();
+        int pasta = poll.Add(pastaExit);
+        poll.Add(containerExit);
+        while (poll.Wait(-1) == 0)
         {
         }
+
+        return !poll.Ready(pasta);
     }
 
     /// <summary>

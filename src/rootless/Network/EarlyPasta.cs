@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Mounts;
 
@@ -17,12 +18,22 @@ public sealed class EarlyPasta
 {
     private readonly PastaForeground startup;
 
-    private EarlyPasta(string directory, string signature, PastaForeground startup)
+    private EarlyPasta(string directory, string signature, PastaForeground startup, bool configured)
     {
         Directory = directory;
         Signature = signature;
         this.startup = startup;
+        Configured = configured;
     }
+
+    /// <summary>
+    /// skiff made and configured the namespace's tap (<see cref="PastaTap"/>) and gave it to pasta: the container
+    /// may start before pasta's foreground part is done (<see cref="StartupExit"/> says when it is).
+    /// </summary>
+    public bool Configured { get; }
+
+    /// <summary>Readable once pasta's foreground part exited (null when no pidfd could be opened: then <see cref="Complete"/> waits).</summary>
+    public SafeFileHandle? StartupExit => startup.Exit;
 
     /// <summary>The directory holding the early namespace file and pasta's pid file.</summary>
     public string Directory { get; }
@@ -40,16 +51,18 @@ public sealed class EarlyPasta
     /// Makes a namespace under <paramref name="store"/>'s run root and spawns pasta on it (<paramref name="spawn"/>
     /// with the given arguments); its foreground part is waited for only when the container needs it.
     /// </summary>
-    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Func<IReadOnlyList<string>, PastaForeground> spawn)
+    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
     {
         string directory = store.RunDirectory(Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         System.IO.Directory.CreateDirectory(directory);
         string netns = NamespaceFileIn(directory);
         File.WriteAllBytes(netns, []);
         Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
-        PastaOptions early = options with { PidFile = PidFileIn(directory) };
+        // Where skiff can, it makes and configures the tap itself (PastaTap); pasta keeps the only descriptor of it.
+        using SafeFileHandle? tap = options.ExtraArguments.Count == 0 && options.Ports.Count == 0 ? PastaTap.TryCreate(netns) : null;
+        PastaOptions early = options with { PidFile = PidFileIn(directory), TapDescriptor = tap is null ? null : PastaForeground.TapDescriptor };
         IReadOnlyList<string> arguments = PastaNetwork.BuildArguments(early, netns);
-        return new EarlyPasta(directory, SignatureOf(options), spawn(arguments));
+        return new EarlyPasta(directory, SignatureOf(options), spawn(arguments, tap), tap is not null);
     }
 
     /// <summary>
@@ -85,9 +98,9 @@ public sealed class EarlyPasta
         }
     }
 
-    /// <summary>pasta's arguments for <paramref name="options"/> with the pid file, namespace path and quit mode left out.</summary>
+    /// <summary>pasta's arguments for <paramref name="options"/> with the pid file, namespace path, quit mode and tap left out.</summary>
     public static string SignatureOf(PastaOptions options) =>
-        string.Join('\0', PastaNetwork.BuildArguments(options with { PidFile = string.Empty }, string.Empty));
+        string.Join('\0', PastaNetwork.BuildArguments(options with { PidFile = string.Empty, TapDescriptor = null }, string.Empty));
 
     /// <summary>
     /// Binds the early namespace at <paramref name="netnsPath"/> (the container's file) too and marks the
@@ -158,6 +171,20 @@ public sealed class EarlyPasta
         return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             ? pid
             : throw new IOException($"pasta wrote no pid to {PidFile}");
+    }
+
+    /// <summary>
+    /// Stops this pasta without waiting for its start-up (the foreground part is killed, a daemon it forked already
+    /// stopped through its pid file; it quits anyway when its namespace file goes) and removes its namespace and
+    /// directory; never throws. For a container that ended before pasta's start-up did.
+    /// </summary>
+    public void Abort(Action<string> stop)
+    {
+        startup.Kill();
+        startup.Dispose();
+        stop(PidFile);
+        NetworkNamespaceFile.Remove(NamespaceFile);
+        DeleteTree(Directory);
     }
 
     /// <summary>Stops this pasta (once its start-up is over) and removes its namespace and directory; never throws.</summary>

@@ -33,9 +33,16 @@ public sealed class PastaForeground : IDisposable
         exit = Descriptors.TryOpenPidFd(pid);
     }
 
+    /// <summary>The descriptor number pasta finds a tap given to <see cref="Start"/> under.</summary>
+    public const int TapDescriptor = 3;
+
+    /// <summary>A pidfd of the foreground part, readable once it exited (null if it was gone before one was opened).</summary>
+    public SafeFileHandle? Exit => exit;
+
     /// <summary>Spawns <paramref name="program"/> (what <see cref="PastaLaunch.For"/> chose) with <paramref name="arguments"/>.</summary>
     /// <param name="ports">The ports the arguments publish, for the hint when pasta fails.</param>
-    public static PastaForeground Start(PastaLaunch program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports)
+    /// <param name="tap">A tap device for pasta (its --fd <see cref="TapDescriptor"/>), or null.</param>
+    public static PastaForeground Start(PastaLaunch program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports, SafeFileHandle? tap = null)
     {
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         try
@@ -47,7 +54,7 @@ public sealed class PastaForeground : IDisposable
                 int pid = Spawner.Spawn(new SpawnRequest(program.Executable, arguments, RuntimeInvoker.CurrentEnvironment())
                 {
                     ArgumentZero = program.Name,
-                    Descriptors = [(nullIn, 0), (nullOut, 1), (errorWrite, 2)],
+                    Descriptors = tap is null ? [(nullIn, 0), (nullOut, 1), (errorWrite, 2)] : [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (tap, TapDescriptor)],
                 });
                 return new PastaForeground(pid, errorRead, ports);
             }
@@ -140,6 +147,29 @@ public sealed class PastaForeground : IDisposable
             {
                 return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends the foreground part if it still runs (SIGKILL) and reaps it; a daemon it forked already is left to its
+    /// pid file and its namespace file. Never throws.
+    /// </summary>
+    public void Kill()
+    {
+        if (waited)
+        {
+            return;
+        }
+
+        waited = true;
+        // Not reaped yet (only this object waits for it), so the pid is still this child's, if only as a zombie.
+        ChildProcesses.TrySignal(pid, 9);
+        try
+        {
+            ChildProcesses.Wait(pid);
+        }
+        catch (SystemCallException)
+        {
         }
     }
 

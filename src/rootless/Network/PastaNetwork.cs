@@ -44,7 +44,9 @@ public sealed class PastaNetwork
 
     private static List<string> BuildCommon(PastaOptions options)
     {
-        var args = new List<string> { "--config-net", "--quiet", "--pid", options.PidFile };
+        List<string> args = options.TapDescriptor is int tap
+            ? ["--fd", tap.ToString(CultureInfo.InvariantCulture), "--quiet", "--pid", options.PidFile]
+            : ["--config-net", "--quiet", "--pid", options.PidFile];
         if (options.RunAs is not null)
         {
             args.Add("--runas");

@@ -23,6 +23,12 @@ public sealed record PastaOptions
     /// <summary>pasta's --runas: inside skiff's user namespace "0:0" keeps it the user itself instead of nobody.</summary>
     public string? RunAs { get; init; }
 
+    /// <summary>
+    /// The descriptor number, in pasta, of a tap device skiff made and configured (<see cref="PastaTap"/>): pasta
+    /// gets it with --fd instead of making its own tap and configuring the namespace (--config-net).
+    /// </summary>
+    public int? TapDescriptor { get; init; }
+
     /// <summary>Options given by the user after "pasta:" (comma-separated, as podman takes them).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

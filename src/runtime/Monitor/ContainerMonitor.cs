@@ -231,7 +231,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         StartRuntime(pid, config);
-        FinishConnecting(pid, config);
+        FinishConnecting(pid, pidFd, config);
 
         return (pid, pidFd);
     }
@@ -532,7 +532,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// The network helper may still be starting while the container runs (the namespace was configured before);
     /// its failure still fails the start, with the container stopped.
     /// </summary>
-    private void FinishConnecting(int pid, ContainerConfig config)
+    private void FinishConnecting(int pid, SafeFileHandle? pidFd, ContainerConfig config)
     {
         if (network is null)
         {
@@ -541,7 +541,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         try
         {
-            network.FinishConnecting();
+            network.FinishConnecting(pidFd);
         }
         catch
         {

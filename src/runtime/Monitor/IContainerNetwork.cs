@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Runtime.Monitor;
@@ -30,7 +31,8 @@ public interface IContainerNetwork
     /// left running once the namespace was ready (a helper still starting up), and throws a SkiffException saying why
     /// it failed if it did; the caller then stops the container and its start fails.
     /// </summary>
-    void FinishConnecting()
+    /// <param name="containerExit">A pidfd of the container's process: when it ends first, nothing more is waited for.</param>
+    void FinishConnecting(SafeFileHandle? containerExit)
     {
     }
 

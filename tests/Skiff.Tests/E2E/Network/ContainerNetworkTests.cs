@@ -186,10 +186,11 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         File.SetUnixFileMode(wrapper, (UnixFileMode)Convert.ToInt32("755", 8));
         skiff.Environment[HelperDirectories.EnvironmentVariable] = helpers;
 
-        // The monitor's early pasta (the default network) and a pasta of the container's own.
+        // The monitor's early pasta (the default network, on a tap skiff configured) and a pasta of the container's
+        // own. The container still runs when pasta fails (one that ended first is reported as it ended).
         foreach (string[] network in new[] { Array.Empty<string>(), ["--network", "pasta:--map-gw"] })
         {
-            ProcessResult failed = (await skiff.RunAsync(["run", "--rm", .. network, "busybox", "true"]))
+            ProcessResult failed = (await skiff.RunAsync(["run", "--rm", .. network, "busybox", "sleep", "60"]))
                 .AssertError(125, "pasta could not set up the container's network (exit code 3): wrapper: failing on purpose");
             Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
         }
@@ -285,6 +286,25 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Theory, RootAndRootless]
+    public async Task The_default_network_skiff_configures_is_the_one_pasta_would(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        // The same addresses, MTU and default routes as when pasta configures the namespace itself (--config-net,
+        // which any pasta option brings back).
+        const string show = "ip -o addr show dev eth0 scope global; ip route show default; ip -6 route show default; cat /sys/class/net/eth0/mtu";
+        string ours = (await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", show)).AssertSuccess().Stdout;
+        string pastas = (await skiff.RunAsync("run", "--rm", "--network", "pasta:--quiet", "busybox", "sh", "-c", show)).AssertSuccess().Stdout;
+        Assert.Equal(NetworkFacts(pastas), NetworkFacts(ours));
+        Assert.Contains("default via ", ours);
+        Assert.Contains("65520", ours);
+    }
+
+    /// <summary>The addresses, default routes and MTU in the output of the show commands, without per-run details (lifetimes, broadcast, flags).</summary>
+    private static List<string> NetworkFacts(string shown) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(shown, @"inet6? \S+|default via \S+|^\d+$", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Value).Order(StringComparer.Ordinal)];
 
     /// <summary>pasta processes whose command line contains <paramref name="text"/>.</summary>
     private static List<int> PastaProcessesNaming(string text) =>

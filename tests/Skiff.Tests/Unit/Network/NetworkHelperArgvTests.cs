@@ -15,6 +15,17 @@ public class NetworkHelperArgvTests
     }
 
     [Fact]
+    public void Pasta_on_a_tap_skiff_configured_gets_it_instead_of_configuring_the_namespace()
+    {
+        var options = new PastaOptions { PidFile = "/run/x/pasta.pid", TapDescriptor = 3 };
+        Assert.Equal(
+            ["--fd", "3", "--quiet", "--pid", "/run/x/pasta.pid", "--dns-forward", "169.254.1.1", "--no-map-gw", "-t", "none", "-u", "none", "-T", "none", "-U", "none", "--netns", "/run/x/netns"],
+            PastaNetwork.BuildArguments(options, "/run/x/netns"));
+        // What a container must ask for to adopt an early pasta does not depend on who made the tap.
+        Assert.Equal(EarlyPasta.SignatureOf(options with { TapDescriptor = null }), EarlyPasta.SignatureOf(options));
+    }
+
+    [Fact]
     public void Pasta_forwards_published_ports_and_maps_the_gateway_when_asked()
     {
         var options = new PastaOptions
