@@ -2,7 +2,8 @@
 # Container start+stop: `skiff run --rm IMAGE true` vs `podman run --rm IMAGE true` vs `crun run` of an
 # equivalent bundle, as root and rootless (as BENCH_USER), with each engine's default network and with
 # `--network none`. Targets (issues 3 and 4): skiff <= 0.15 x podman and <= 2 x crun.
-# Run as root: sudo bench/run.sh   (RUNS=N, default 20; MODES="root rootless"; NETWORKS="default none")
+# Run as root: sudo bench/run.sh   (RUNS=N, default 20; MODES="root rootless"; NETWORKS="default none";
+# PER_RUN_RUNUSER=1: rootless runs each switched by runuser, as before session 11)
 #
 # How the other engines are made to run here (see README.md):
 # - podman 4.3 only starts containers on this machine with `--runtime runc` (crun refuses the hybrid
@@ -50,7 +51,12 @@ bench_mode() {
         skiff_store=""
         podman_store="--root $work/user/podman-root --runroot $work/user/run/podman"
         crun_root="$work/user/run/crun"
-        prefix="runuser -u $BENCH_USER -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/user XDG_DATA_HOME=$work/user/data XDG_CONFIG_HOME=$work/user/config XDG_RUNTIME_DIR=$work/user/run ${helper_env[*]} "
+        # hyperfine itself runs as the bench user (below), as a user runs an engine from a shell. With
+        # PER_RUN_RUNUSER=1 every run is switched by its own runuser instead (sessions 1-10's numbers): a
+        # PAM session per run, which costs ~20 ms here and is no part of any engine (README, session 11).
+        if [ "${PER_RUN_RUNUSER:-0}" = 1 ]; then
+            prefix="runuser -u $BENCH_USER -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/user XDG_DATA_HOME=$work/user/data XDG_CONFIG_HOME=$work/user/config XDG_RUNTIME_DIR=$work/user/run ${helper_env[*]} "
+        fi
     else
         skiff_store="--root $work/skiff-root --runroot $work/skiff-run"
         podman_store="--root $work/podman-root --runroot $work/podman-run"
@@ -131,9 +137,14 @@ bench_mode() {
         fi
 
         say "$mode, $network network: hyperfine, $RUNS runs each (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-        hyperfine --warmup 2 --runs "$RUNS" --export-json "$work/run-$mode-$network.json" "${commands[@]}"
+        local results=$work/run-$mode-$network.json hyperfine_as=()
+        if [ "$mode" = rootless ] && [ -z "$prefix" ]; then
+            results=$work/user/run-$mode-$network.json
+            hyperfine_as=(as_user)
+        fi
+        "${hyperfine_as[@]}" hyperfine --warmup 2 --runs "$RUNS" --export-json "$results" "${commands[@]}"
         local skiff_mean i
-        skiff_mean=$(mean_of "$work/run-$mode-$network.json" 0)
+        skiff_mean=$(mean_of "$results" 0)
         for i in $(seq 1 $((${#names[@]} - 1))); do
             local target=0.15
             case "${names[$i]}" in
@@ -141,7 +152,7 @@ bench_mode() {
                 # With the default network plain crun has no network helper: a reference, not the target.
                 crun) [ "$network" = default ] && [ -n "$crun_pasta_cmd" ] && target="" || target=2 ;;
             esac
-            print_ratio "run --rm true ($mode, $network network)" "$skiff_mean" "${names[$i]}" "$(mean_of "$work/run-$mode-$network.json" "$i")" "$target"
+            print_ratio "run --rm true ($mode, $network network)" "$skiff_mean" "${names[$i]}" "$(mean_of "$results" "$i")" "$target"
         done
     done
 }
