@@ -51,6 +51,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>The container whose pasta is settling (<see cref="settlingEarly"/>).</summary>
     private string? settlingId;
 
+    /// <summary>Settling early pastas <see cref="StopHelpers"/> stopped, whose namespaces and directories <see cref="RemoveNamespaceFiles"/> removes.</summary>
+    private readonly List<EarlyPasta> abortedEarly = [];
+
     /// <summary>
     /// Starts pasta on a namespace of its own when the CLI's <paramref name="hint"/> (the --network value it
     /// resolved) is plain pasta, before the container's configuration exists; <see cref="CreateNamespace"/>
@@ -80,6 +83,13 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// <summary>Stops an early pasta no container adopted; never throws.</summary>
     public void DiscardEarly()
     {
+        StopEarly();
+        RemoveAbortedEarly();
+    }
+
+    /// <summary>Stops the early pastas not recorded as the container's; a settling one's files stay for <see cref="RemoveAbortedEarly"/>.</summary>
+    private void StopEarly()
+    {
         SettleQuietly();
         foreach (EarlyPasta? pending in new[] { early, adoptedEarly })
         {
@@ -88,6 +98,16 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
         early = null;
         adoptedEarly = null;
+    }
+
+    private void RemoveAbortedEarly()
+    {
+        foreach (EarlyPasta aborted in abortedEarly)
+        {
+            aborted.RemoveFiles();
+        }
+
+        abortedEarly.Clear();
     }
 
     public void Connect(ContainerConfig config, int pid)
@@ -226,8 +246,14 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
     public void Disconnect(ContainerConfig config)
     {
-        DiscardEarly();
-        if (config.NetworkEndpoints.Count > 0 || NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.Bridge)
+        StopHelpers(config);
+        RemoveNamespaceFiles(config);
+    }
+
+    public void StopHelpers(ContainerConfig config)
+    {
+        StopEarly();
+        if (UsesBridge(config))
         {
             // network connect/disconnect change a running container's networks: what is stored now is what is connected.
             Bridge().Disconnect(CurrentConfig(config));
@@ -243,27 +269,26 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             // Closing the exit descriptor is slirp4netns's signal to quit.
             slirpExit.Dispose();
             slirpExit = null;
-            Reap(slirpPid, TimeSpan.FromSeconds(5));
+            HelperExits.Reap(slirpPid, TimeSpan.FromSeconds(5));
         }
         else if (HelperRecord.TryReadLive(Slirp4netnsRecord(config.Id)) is int slirp)
         {
             // Its exit descriptor is still open in this process, under a number this program does not know.
             ChildProcesses.TrySignal(slirp, 15);
-            Reap(slirp, TimeSpan.FromSeconds(5));
+            HelperExits.Reap(slirp, TimeSpan.FromSeconds(5));
         }
 
         HelperRecord.Delete(Slirp4netnsRecord(config.Id));
 
-        // pasta quits by itself once the namespace file is gone; the pid file stops it if it did not.
-        NetworkNamespaceFile.Remove(NetworkNamespaceFile.PathFor(store, config.Id));
+        // pasta would also quit by itself once its namespace file is gone (RemoveNamespaceFiles).
         StopPasta(PastaPidFile(config.Id), waitForExit: PastaMayHoldPorts(config));
-        EarlyPasta.Remove(store, store.RunDirectory(config.Id));
         if (unrecordedPastaPid != 0)
         {
             ChildProcesses.TrySignal(unrecordedPastaPid, 15);
-            Reap(unrecordedPastaPid, TimeSpan.FromSeconds(5));
+            HelperExits.Reap(unrecordedPastaPid, TimeSpan.FromSeconds(5));
             unrecordedPastaPid = 0;
         }
+
         try
         {
             File.Delete(Slirp4netnsSocket(config.Id));
@@ -272,6 +297,21 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         {
         }
     }
+
+    public void RemoveNamespaceFiles(ContainerConfig config)
+    {
+        RemoveAbortedEarly();
+        if (UsesBridge(config))
+        {
+            return;
+        }
+
+        NetworkNamespaceFile.Remove(NetworkNamespaceFile.PathFor(store, config.Id));
+        EarlyPasta.Remove(store, store.RunDirectory(config.Id));
+    }
+
+    private static bool UsesBridge(ContainerConfig config) =>
+        config.NetworkEndpoints.Count > 0 || NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.Bridge;
 
     private ContainerConfig CurrentConfig(ContainerConfig config)
     {
@@ -402,8 +442,13 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// </summary>
     private void SettleQuietly()
     {
-        settlingEarly?.Abort(StopUnadoptedPasta);
-        settlingEarly = null;
+        if (settlingEarly is { } aborted)
+        {
+            aborted.Abort(StopUnadoptedPasta);
+            abortedEarly.Add(aborted);
+            settlingEarly = null;
+        }
+
         if (settlingPasta is { } own)
         {
             settlingPasta = null;
@@ -572,19 +617,19 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         if (recorded is int pid || int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out pid))
         {
             // A recycled pid must not be signalled: the helper's command line names the pid file we gave it.
-            if (recorded is not null || CommandLine(pid).Contains(pidFile, StringComparison.Ordinal))
+            if (recorded is not null || HelperExits.CommandLine(pid).Contains(pidFile, StringComparison.Ordinal))
             {
                 ChildProcesses.TrySignal(pid, 15);
             }
 
             if (waitForExit)
             {
-                Reap(pid, TimeSpan.FromSeconds(5));
+                HelperExits.Reap(pid, TimeSpan.FromSeconds(5));
             }
             else
             {
-                WaitUntilProgramGone(pid, pidFile, TimeSpan.FromSeconds(5));
-                _ = Task.Run(() => Reap(pid, TimeSpan.FromSeconds(30)));
+                HelperExits.WaitUntilProgramGone(pid, pidFile, TimeSpan.FromSeconds(5));
+                HelperExits.ReapInBackground(pid);
             }
         }
 
@@ -593,65 +638,6 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
             File.Delete(pidFile);
         }
         catch (IOException)
-        {
-        }
-    }
-
-    /// <summary>
-    /// Waits until <paramref name="pid"/> no longer runs the helper named by <paramref name="marker"/>: its
-    /// command line empties as soon as the kernel has released its memory, early in its exit, while its exit
-    /// status comes only after its files are closed. There is no notification for that point, hence the short polls.
-    /// </summary>
-    private static void WaitUntilProgramGone(int pid, string marker, TimeSpan timeout)
-    {
-        using SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
-        if (pidFd is null)
-        {
-            return;
-        }
-
-        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (CommandLine(pid).Contains(marker, StringComparison.Ordinal) && !PollSet.WaitReadable(pidFd, 1))
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                ChildProcesses.TrySignal(pid, 9);
-                return;
-            }
-        }
-    }
-
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return string.Empty;
-        }
-    }
-
-    /// <summary>Waits for a helper that is our child (or adopted as subreaper); anything else is not ours to wait for.</summary>
-    private static void Reap(int pid, TimeSpan timeout)
-    {
-        using SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
-        if (pidFd is null)
-        {
-            return;
-        }
-
-        if (!PollSet.WaitReadable(pidFd, (int)timeout.TotalMilliseconds))
-        {
-            ChildProcesses.TrySignal(pid, 9);
-        }
-
-        try
-        {
-            ChildProcesses.Wait(pid);
-        }
-        catch (SystemCallException)
         {
         }
     }

@@ -175,14 +175,19 @@ public sealed class EarlyPasta
 
     /// <summary>
     /// Stops this pasta without waiting for its start-up (the foreground part is killed, a daemon it forked already
-    /// stopped through its pid file; it quits anyway when its namespace file goes) and removes its namespace and
-    /// directory; never throws. For a container that ended before pasta's start-up did.
+    /// stopped through its pid file; it quits anyway when its namespace file goes); never throws. For a container
+    /// that ended before pasta's start-up did. Its namespace and directory stay for <see cref="RemoveFiles"/>.
     /// </summary>
     public void Abort(Action<string> stop)
     {
         startup.Kill();
         startup.Dispose();
         stop(PidFile);
+    }
+
+    /// <summary>Removes the namespace and directory of a pasta <see cref="Abort"/> stopped; never throws.</summary>
+    public void RemoveFiles()
+    {
         NetworkNamespaceFile.Remove(NamespaceFile);
         DeleteTree(Directory);
     }

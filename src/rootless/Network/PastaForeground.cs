@@ -151,8 +151,9 @@ public sealed class PastaForeground : IDisposable
     }
 
     /// <summary>
-    /// Ends the foreground part if it still runs (SIGKILL) and reaps it; a daemon it forked already is left to its
-    /// pid file and its namespace file. Never throws.
+    /// Ends the foreground part if it still runs (SIGKILL) and waits until its program is gone; the rest of its
+    /// exit (closing the tap: see <see cref="HelperExits"/>) is waited for and reaped in the background. A daemon
+    /// it forked already is left to its pid file and its namespace file. Never throws.
     /// </summary>
     public void Kill()
     {
@@ -164,13 +165,8 @@ public sealed class PastaForeground : IDisposable
         waited = true;
         // Not reaped yet (only this object waits for it), so the pid is still this child's, if only as a zombie.
         ChildProcesses.TrySignal(pid, 9);
-        try
-        {
-            ChildProcesses.Wait(pid);
-        }
-        catch (SystemCallException)
-        {
-        }
+        HelperExits.WaitUntilProgramGone(pid, string.Empty, TimeSpan.FromSeconds(5));
+        HelperExits.ReapInBackground(pid);
     }
 
     public void Dispose()

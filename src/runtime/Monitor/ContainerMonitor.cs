@@ -688,8 +688,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     {
         // Read before the runtime deletes the group: the kernel's OOM counter dies with it.
         bool oomKilled = config.CgroupPath is not null && CgroupCleanup.WasOomKilled(config.CgroupPath);
-        // The helper goes before the exit is recorded, so whoever waits for the exit finds it gone.
-        network?.Disconnect(config);
+        // The helper goes before the exit is recorded, so whoever waits for the exit finds it gone; its
+        // namespace files go after the exit was reported, before the run directory is purged.
+        network?.StopHelpers(config);
 
         // The exit is recorded (or, with --rm, the record is gone and the name free) and reported to the
         // attached clients first; the slow part of the cleanup (runtime state, cgroups, unmount, file
@@ -747,6 +748,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         relay?.BroadcastExit(exit.ShellCode);
         mountNamespace?.Dispose();
+        network?.RemoveNamespaceFiles(config);
 
         try
         {

@@ -54,6 +54,18 @@ public interface IContainerNetwork
     void Disconnect(ContainerConfig config);
 
     /// <summary>
+    /// The first part of <see cref="Disconnect"/>: stops the helpers, so none outlives the container, and leaves
+    /// their namespace files to <see cref="RemoveNamespaceFiles"/>, which the monitor calls once it reported the
+    /// exit (each unmount waits for an RCU grace period, milliseconds on a busy machine). Never throws.
+    /// </summary>
+    void StopHelpers(ContainerConfig config) => Disconnect(config);
+
+    /// <summary>The rest of <see cref="Disconnect"/> after <see cref="StopHelpers"/>: the namespace files' bind mounts and directories; never throws.</summary>
+    void RemoveNamespaceFiles(ContainerConfig config)
+    {
+    }
+
+    /// <summary>
     /// The connection depends on this very process (a helper's pid or a pipe kept only in memory), so
     /// the monitor must not replace itself with skiff-relay: <see cref="Disconnect"/> would find nothing to stop.
     /// </summary>
