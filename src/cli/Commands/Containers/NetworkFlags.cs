@@ -56,13 +56,6 @@ public sealed class NetworkFlags
             }
         }
 
-        if (mode.Kind == NetworkKind.Bridge && mappings.Any(m => m.Protocol == PortProtocol.Udp))
-        {
-            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
-                $"cannot publish UDP ports on network {mode}: only TCP is forwarded on user-defined networks",
-                "publish UDP ports with the default network (pasta or slirp4netns)");
-        }
-
         if (mappings.Count > 0 && mode.Kind is NetworkKind.None or NetworkKind.Host)
         {
             throw Skiff.Core.Errors.SkiffException.InvalidArgument(

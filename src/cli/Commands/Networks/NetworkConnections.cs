@@ -49,13 +49,6 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
                     $"create the container with the default network or with --network {network.Name}");
             }
 
-            if (config.Ports.Any(p => string.Equals(p.Protocol, "udp", StringComparison.OrdinalIgnoreCase)))
-            {
-                throw SkiffException.InvalidArgument(
-                    $"cannot connect container {config.Name} to network {network.Name}: it publishes UDP ports, and only TCP is forwarded on user-defined networks",
-                    "keep UDP services on the default network (pasta or slirp4netns)");
-            }
-
             IReadOnlyList<NetworkEndpoint> kept = bridged ? config.NetworkEndpoints : [];
             NetworkEndpoint endpoint;
             ContainerConfig connected;

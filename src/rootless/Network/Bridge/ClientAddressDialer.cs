@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Skiff.Rootless.Network.Netlink;
 
 namespace Skiff.Rootless.Network.Bridge;
 
@@ -11,7 +12,8 @@ namespace Skiff.Rootless.Network.Bridge;
 /// <see cref="ClientAddressRoute"/> brings the replies back), so a service bound to the container's loopback
 /// stays out of reach from elsewhere. On a user-defined network (a fixed target, the container's address
 /// there), as podman's kernel bridge as root shows them: other clients with their address, clients on the
-/// host's loopback from the network's gateway.
+/// host's loopback from the network's gateway. UDP flows (<see cref="ConnectDatagram"/>, user-defined networks
+/// only: pasta serves UDP ports itself) are shown the same way.
 /// </summary>
 public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? target = null, IPAddress? gateway = null)
 {
@@ -95,6 +97,72 @@ public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? tar
             upstream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Sets up the routes of UDP flows; the calling thread must be in the namespace and be the one that connects flows.</summary>
+    public void PrepareDatagrams() =>
+        route.InstallDatagrams(target ?? throw new InvalidOperationException("UDP ports are forwarded on user-defined networks only"));
+
+    /// <summary>
+    /// A UDP socket connected to the container's <paramref name="containerPort"/> from <paramref name="client"/>'s
+    /// address and port (a client on the host's loopback: from the gateway), with the rule that brings the
+    /// container's replies back to it; release the rule with <see cref="Release"/> when the flow ends.
+    /// </summary>
+    /// <exception cref="SocketException">The socket cannot be bound or connected.</exception>
+    /// <exception cref="Skiff.Core.Errors.SystemCallException">The kernel refused the flow's rule.</exception>
+    public DatagramUpstream ConnectDatagram(IPEndPoint client, int containerPort)
+    {
+        IPAddress container = target ?? throw new InvalidOperationException("UDP ports are forwarded on user-defined networks only");
+        IPAddress address = client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address;
+        bool local = address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(address);
+        var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            upstream.SetRawSocketOption(SolIp, IpTransparent, Int(1));
+            if (local)
+            {
+                upstream.Bind(new IPEndPoint(gateway!, 0));
+            }
+            else
+            {
+                try
+                {
+                    upstream.Bind(new IPEndPoint(address, client.Port));
+                }
+                catch (SocketException)
+                {
+                    // The client's port is taken there: the same client on another published port of this container.
+                    upstream.Bind(new IPEndPoint(address, 0));
+                }
+            }
+
+            var bound = (IPEndPoint)upstream.LocalEndPoint!;
+            var rule = new PortRule(PortRule.Udp, containerPort, bound.Address, bound.Port, ClientAddressRoute.DatagramTable);
+            route.Steer(rule);
+            try
+            {
+                upstream.Connect(new IPEndPoint(container, containerPort));
+            }
+            catch
+            {
+                route.Release(rule);
+                throw;
+            }
+
+            return new DatagramUpstream(upstream, rule);
+        }
+        catch
+        {
+            upstream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Ends a UDP flow: its rule, then its socket.</summary>
+    public void Release(DatagramUpstream flow)
+    {
+        route.Release(flow.Rule);
+        flow.Socket.Dispose();
     }
 
     /// <summary>

@@ -12,13 +12,14 @@ using Skiff.Runtime.Namespaces;
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
-/// Published TCP ports of a container (<c>skiff __port-forward</c>, one per container, started and stopped by
+/// Published ports of a container (<c>skiff __port-forward</c>, one per container, started and stopped by
 /// its monitor; podman's rootlessport plays this part): those of a container on a user-defined network, and
 /// the IPv4 ones of a pasta-connected container. It listens on the host ports in the host's network
 /// namespace, then moves its main thread into the container's namespace, where the dialer connects each
 /// accepted client to the container (<see cref="ClientAddressDialer"/>: the container sees the client as pasta
 /// or podman's kernel bridge would show it); the bytes are spliced
-/// both ways. The same for root and rootless (rootless it runs as root in the user namespace that owns the
+/// both ways. UDP ports (user-defined networks only) are relayed datagram by datagram by a thread of their own
+/// (<see cref="DatagramRelay"/>). The same for root and rootless (rootless it runs as root in the user namespace that owns the
 /// container's namespace).
 /// </summary>
 public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, IReadOnlyList<PublishedPort> ports)
@@ -28,9 +29,17 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     /// <summary>fd on which the forwarder reports "ok" once it listens, or the reason it cannot.</summary>
     public const int ReadyFd = ReadyHelperProcess.ReadyFd;
 
-    /// <summary>The forwarder's argv; <paramref name="target"/> names the dialer (<see cref="ClientAddressDialer.Name"/>, <see cref="ClientAddressDialer.ArgumentFor"/>).</summary>
+    private const string UdpSuffix = "/udp";
+
+    /// <summary>The ports the forwarder publishes.</summary>
+    public IReadOnlyList<PublishedPort> Ports => ports;
+
+    /// <summary>
+    /// The forwarder's argv; <paramref name="target"/> names the dialer (<see cref="ClientAddressDialer.Name"/>,
+    /// <see cref="ClientAddressDialer.ArgumentFor"/>); a port is HOSTIP|HOSTPORT|PORT, with /udp for UDP.
+    /// </summary>
     public static IReadOnlyList<string> BuildArguments(string netnsPath, string target, IEnumerable<PublishedPort> ports) =>
-        [Verb, netnsPath, target, .. ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.HostIp}|{p.HostPort}|{p.ContainerPort}"))];
+        [Verb, netnsPath, target, .. ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.HostIp}|{p.HostPort}|{p.ContainerPort}{(p.Protocol == "udp" ? UdpSuffix : string.Empty)}"))];
 
     public static PortForwarder Parse(IReadOnlyList<string> args)
     {
@@ -43,16 +52,18 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
         }
 
         var ports = new List<PublishedPort>();
-        foreach (string spec in args.Skip(3))
+        foreach (string argument in args.Skip(3))
         {
+            bool udp = argument.EndsWith(UdpSuffix, StringComparison.Ordinal);
+            string spec = udp ? argument[..^UdpSuffix.Length] : argument;
             string[] f = spec.Split('|');
             if (f.Length != 3 || !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int hostPort)
                 || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out int containerPort))
             {
-                throw SkiffException.InvalidArgument($"invalid port \"{spec}\"");
+                throw SkiffException.InvalidArgument($"invalid port \"{argument}\"");
             }
 
-            ports.Add(new PublishedPort { HostIp = f[0], HostPort = hostPort, ContainerPort = containerPort, Protocol = "tcp" });
+            ports.Add(new PublishedPort { HostIp = f[0], HostPort = hostPort, ContainerPort = containerPort, Protocol = udp ? "udp" : "tcp" });
         }
 
         return new PortForwarder(args[1], dialer, ports);
@@ -61,10 +72,18 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
     public int Run(SafeHandle ready)
     {
         var listeners = new Dictionary<Socket, int>();
+        var datagramSockets = new List<Socket>();
+        var datagramPorts = new List<int>();
         using var copiers = new SpliceCopierPool(reserve: 2);
         try
         {
-            foreach (PublishedPort port in ports)
+            foreach (PublishedPort port in ports.Where(p => p.Protocol == "udp"))
+            {
+                datagramSockets.Add(BindDatagram(port));
+                datagramPorts.Add(port.ContainerPort);
+            }
+
+            foreach (PublishedPort port in ports.Where(p => p.Protocol != "udp"))
             {
                 IPAddress address = port.HostIp.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIp);
                 var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -86,6 +105,10 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
             // From here on, sockets this thread creates are in the container's namespace; the listeners stay on the host.
             ThreadNetworkNamespace.Enter(netnsPath);
             dialer.PrepareNamespace();
+            if (datagramSockets.Count > 0)
+            {
+                dialer.PrepareDatagrams();
+            }
         }
         catch (SkiffException e)
         {
@@ -95,6 +118,19 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
 
         Descriptors.WriteAll(ready, "ok"u8);
         ready.Dispose();
+        if (datagramSockets.Count > 0)
+        {
+            var relay = new DatagramRelay(datagramSockets, datagramPorts, dialer);
+            if (listeners.Count == 0)
+            {
+                relay.Run();
+                return 0;
+            }
+
+            // Started by this thread, so in the container's namespace too.
+            new Thread(relay.Run, 256 * 1024) { IsBackground = true, Name = "udp-relay" }.Start();
+        }
+
         while (true)
         {
             var readable = listeners.Keys.ToList();
@@ -124,6 +160,25 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
 
                 Forward(client, upstream, copiers);
             }
+        }
+    }
+
+    /// <summary>The host socket of a published UDP port, bound before the forwarder moves into the container's namespace.</summary>
+    private static Socket BindDatagram(PublishedPort port)
+    {
+        IPAddress address = port.HostIp.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIp);
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            // Room for bursts while the relay's thread is busy (the kernel caps this at net.core.rmem_max).
+            socket.ReceiveBufferSize = 4 << 20;
+            socket.Bind(new IPEndPoint(address, port.HostPort));
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw SkiffException.Unavailable($"cannot listen on the UDP port {address}:{port.HostPort.ToString(CultureInfo.InvariantCulture)}: {e.Message}");
         }
     }
 

@@ -216,6 +216,32 @@ public sealed class RouteNetlink : IDisposable
         }
     }
 
+    /// <summary>Adds <paramref name="rule"/>; an identical rule already there is fine.</summary>
+    public void AddRule(PortRule rule)
+    {
+        try
+        {
+            Request(RouteRequests.AddRule(rule, Next()), "add rule", rule.ToString());
+        }
+        catch (SystemCallException e) when (e.Errno == Errnos.EEXIST)
+        {
+        }
+    }
+
+    /// <summary>Deletes <paramref name="rule"/>; false when there was none.</summary>
+    public bool TryDeleteRule(PortRule rule)
+    {
+        try
+        {
+            Request(RouteRequests.DeleteRule(rule, Next()), "delete rule", rule.ToString());
+            return true;
+        }
+        catch (SystemCallException e) when (e.Errno == Errnos.ENOENT)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 
     private uint Next() => ++_sequence;

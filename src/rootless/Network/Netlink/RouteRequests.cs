@@ -16,6 +16,7 @@ public static class RouteRequests
     public const ushort RTM_NEWROUTE = 24;
     public const ushort RTM_GETROUTE = 26;
     public const ushort RTM_NEWRULE = 32;
+    public const ushort RTM_DELRULE = 33;
 
     public const ushort NLM_F_REQUEST = 0x1;
     public const ushort NLM_F_ACK = 0x4;
@@ -43,10 +44,15 @@ public static class RouteRequests
     public const ushort RTA_GATEWAY = 5;
     public const ushort RTA_PRIORITY = 6;
     public const ushort RTA_MULTIPATH = 9;
+    public const ushort RTA_PREFSRC = 7;
     public const ushort RTA_TABLE = 15;
 
+    public const ushort FRA_DST = 1;
     public const ushort FRA_FWMARK = 10;
     public const ushort FRA_TABLE = 15;
+    public const ushort FRA_IP_PROTO = 22;
+    public const ushort FRA_SPORT_RANGE = 23;
+    public const ushort FRA_DPORT_RANGE = 24;
 
     public const byte AF_UNSPEC = 0;
     public const byte AF_INET = 2;
@@ -197,6 +203,11 @@ public static class RouteRequests
             message.Attribute(RTA_PRIORITY, metric);
         }
 
+        if (route.PreferredSource is { } source)
+        {
+            message.Attribute(RTA_PREFSRC, source);
+        }
+
         return message.Attribute(RTA_OIF, (uint)route.Device).ToArray();
     }
 
@@ -216,6 +227,37 @@ public static class RouteRequests
             .Attribute(FRA_FWMARK, mark)
             .Attribute(FRA_TABLE, (uint)table)
             .ToArray();
+
+    /// <summary><c>ip rule add ipproto P sport S to D/32 dport DP lookup TABLE</c>.</summary>
+    public static byte[] AddRule(PortRule rule, uint sequence) => PortRuleMessage(RTM_NEWRULE, Create, FR_ACT_TO_TBL, rule, sequence);
+
+    /// <summary><c>ip rule del ipproto P sport S to D/32 dport DP lookup TABLE</c> (ip sends no action when deleting).</summary>
+    public static byte[] DeleteRule(PortRule rule, uint sequence) => PortRuleMessage(RTM_DELRULE, Change, 0, rule, sequence);
+
+    private static byte[] PortRuleMessage(ushort type, ushort flags, byte action, PortRule rule, uint sequence)
+    {
+        Span<byte> sport = stackalloc byte[4];
+        Span<byte> dport = stackalloc byte[4];
+        PortRange(sport, rule.SourcePort);
+        PortRange(dport, rule.DestinationPort);
+        return new NetlinkMessageWriter(type, flags, sequence)
+            .U8(AF_INET).U8(32).U8(0).U8(0)
+            .U8(rule.Table < 256 ? (byte)rule.Table : RT_TABLE_UNSPEC).U8(0).U8(0).U8(action)
+            .U32(0)
+            .Attribute(FRA_IP_PROTO, [rule.Protocol])
+            .Attribute(FRA_SPORT_RANGE, sport)
+            .Attribute(FRA_DST, rule.Destination)
+            .Attribute(FRA_DPORT_RANGE, dport)
+            .Attribute(FRA_TABLE, (uint)rule.Table)
+            .ToArray();
+    }
+
+    /// <summary>struct fib_rule_port_range for one port: start and end, in the machine's byte order.</summary>
+    private static void PortRange(Span<byte> range, int port)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(range, (ushort)port);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(range[2..], (ushort)port);
+    }
 
     /// <summary>AF_INET6 for a route whose gateway or destination is an IPv6 address, else AF_INET.</summary>
     private static byte FamilyOf(RouteEntry route) =>

@@ -57,6 +57,17 @@ public class PastaPortRoutingTests
     }
 
     [Fact]
+    public void Forwarder_argv_marks_udp_ports_and_reads_back_the_same_ports()
+    {
+        PublishedPort[] ports = [Port("127.0.0.1", 8080, 80), Port("127.0.0.1", 5353, 53, "udp"), Port(string.Empty, 6000, 60, "udp")];
+        IReadOnlyList<string> argv = PortForwarder.BuildArguments("/proc/42/ns/net", ClientAddressDialer.ArgumentFor("10.89.0.2", "10.89.0.1"), ports);
+
+        Assert.Equal(["__port-forward", "/proc/42/ns/net", "client=10.89.0.2/10.89.0.1", "127.0.0.1|8080|80", "127.0.0.1|5353|53/udp", "|6000|60/udp"], argv);
+        Assert.Equal(ports, PortForwarder.Parse(argv).Ports);
+        Assert.Throws<Skiff.Core.Errors.SkiffException>(() => PortForwarder.Parse(["__port-forward", "/proc/42/ns/net", "client", "|6000|60/sctp"]));
+    }
+
+    [Fact]
     public void Pasta_may_listen_only_for_ports_it_serves_or_options_of_the_user()
     {
         Assert.False(PastaPortRouting.PastaMayListen([], []));

@@ -113,6 +113,30 @@ public sealed class RouteRequestsTests
     }
 
     [Fact]
+    public void Udp_flow_rules_are_ips()
+    {
+        var rule = new PortRule(PortRule.Udp, 53, IPAddress.Parse("192.0.2.77"), 40000, 29548);
+        // ip rule add ipproto udp sport 53 to 192.0.2.77/32 dport 40000 lookup 29548
+        Assert.Equal(
+            Hex("44000000 20000506 635f0f6b 00000000 02200000 00000001 00000000 05001600 11000000 08001700 35003500 08000100 c000024d 08001800 409c409c 08000f00 6c730000"),
+            RouteRequests.AddRule(rule, 0x6b0f5f63));
+
+        // ip rule del (the same selector): RTM_DELRULE, no NLM_F_CREATE|EXCL and no action
+        Assert.Equal(
+            Hex("44000000 21000500 635f0f6b 00000000 02200000 00000000 00000000 05001600 11000000 08001700 35003500 08000100 c000024d 08001800 409c409c 08000f00 6c730000"),
+            RouteRequests.DeleteRule(rule, 0x6b0f5f63));
+    }
+
+    [Fact]
+    public void Local_route_with_a_preferred_source_is_ips()
+    {
+        // ip route replace local 0.0.0.0/0 dev lo table 29548 src 10.99.0.2
+        Assert.Equal(
+            Hex("3c000000 18000505 635f0f6b 00000000 02000000 0003fe02 00000000 08000100 00000000 08000f00 6c730000 08000700 0a630002 08000400 01000000"),
+            RouteRequests.AddRoute(new RouteEntry(IPAddress.Any, 0, null, 1, 29548, RouteKind.Local, PreferredSource: IPAddress.Parse("10.99.0.2")), replace: true, 0x6b0f5f63));
+    }
+
+    [Fact]
     public void Requests_ip_sends_differently_follow_rtnetlink()
     {
         // Delete by name: ifi_index 0 and IFLA_IFNAME (ip resolves the index first, a round trip skiff saves).
