@@ -70,25 +70,8 @@ public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? tar
                 return upstream;
             }
 
-            upstream.SetRawSocketOption(SolIp, IpTransparent, Int(1));
             upstream.SetRawSocketOption(SolSocket, SoMark, Int(ClientAddressRoute.Mark));
-            if (local && gateway is not null)
-            {
-                upstream.Bind(new IPEndPoint(gateway, 0));
-            }
-            else
-            {
-                try
-                {
-                    upstream.Bind(new IPEndPoint(address, client.Port));
-                }
-                catch (SocketException)
-                {
-                    // The client's port is taken there (the container's own address, or a connection still in TIME_WAIT).
-                    upstream.Bind(new IPEndPoint(address, 0));
-                }
-            }
-
+            BindAsClient(upstream, address, client.Port, local);
             upstream.Connect(new IPEndPoint(container, containerPort));
             return upstream;
         }
@@ -118,24 +101,7 @@ public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? tar
         var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            upstream.SetRawSocketOption(SolIp, IpTransparent, Int(1));
-            if (local)
-            {
-                upstream.Bind(new IPEndPoint(gateway!, 0));
-            }
-            else
-            {
-                try
-                {
-                    upstream.Bind(new IPEndPoint(address, client.Port));
-                }
-                catch (SocketException)
-                {
-                    // The client's port is taken there: the same client on another published port of this container.
-                    upstream.Bind(new IPEndPoint(address, 0));
-                }
-            }
-
+            BindAsClient(upstream, address, client.Port, local);
             var bound = (IPEndPoint)upstream.LocalEndPoint!;
             var rule = new PortRule(PortRule.Udp, containerPort, bound.Address, bound.Port, ClientAddressRoute.DatagramTable);
             route.Steer(rule);
@@ -163,6 +129,31 @@ public sealed class ClientAddressDialer(ClientAddressRoute route, IPAddress? tar
     {
         route.Release(flow.Rule);
         flow.Socket.Dispose();
+    }
+
+    /// <summary>
+    /// Binds a transparent <paramref name="upstream"/> to the client's address and port, or (a client on the
+    /// host's loopback, with a gateway) to the gateway.
+    /// </summary>
+    private void BindAsClient(Socket upstream, IPAddress address, int port, bool local)
+    {
+        upstream.SetRawSocketOption(SolIp, IpTransparent, Int(1));
+        if (local && gateway is not null)
+        {
+            upstream.Bind(new IPEndPoint(gateway, 0));
+            return;
+        }
+
+        try
+        {
+            upstream.Bind(new IPEndPoint(address, port));
+        }
+        catch (SocketException)
+        {
+            // The client's port is taken there (the container's own address, a TCP connection still in TIME_WAIT,
+            // the same UDP client on another published port).
+            upstream.Bind(new IPEndPoint(address, 0));
+        }
     }
 
     /// <summary>
