@@ -52,7 +52,7 @@ public static class CgroupAttachWarmUp
         string text;
         try
         {
-            text = File.ReadAllText(procSelfCgroup);
+            text = KernelFile.ReadAllText(procSelfCgroup);
         }
         catch (IOException)
         {

@@ -34,7 +34,7 @@ public static class CgroupFile
     {
         try
         {
-            return File.ReadAllText(Path.Combine(directory, name));
+            return KernelFile.ReadAllText(Path.Combine(directory, name));
         }
         catch (IOException)
         {

@@ -8,7 +8,7 @@ public static class CgroupLayoutDetector
 
     public static CgroupLayout Detect(string mountInfoPath = "/proc/self/mountinfo")
     {
-        string text = File.Exists(mountInfoPath) ? File.ReadAllText(mountInfoPath) : string.Empty;
+        string text = File.Exists(mountInfoPath) ? KernelFile.ReadAllText(mountInfoPath) : string.Empty;
         return Parse(text, ReadControllers);
     }
 
@@ -19,6 +19,13 @@ public static class CgroupLayoutDetector
         string? unified = null;
         foreach (string line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
+            // Only cgroup mounts matter ("- cgroup" or "- cgroup2" after the optional fields; spaces in paths are
+            // escaped): a host with many containers has hundreds of other lines, read on every container's start.
+            if (!line.Contains(" - cgroup", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             string[] fields = line.Split(' ');
             int separator = Array.IndexOf(fields, "-");
             if (separator < 5 || fields.Length < separator + 4)
@@ -61,7 +68,7 @@ public static class CgroupLayoutDetector
         string path = Path.Combine(cgroupDirectory, "cgroup.controllers");
         try
         {
-            return File.ReadAllText(path).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            return KernelFile.ReadAllText(path).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         }
         catch (IOException)
         {

@@ -320,8 +320,9 @@ public sealed class CgroupV1Manager : ICgroupManager
             InitCpuset(parent);
         }
 
-        // A leftover empty group of the same id (a crash between mkdir and cleanup) is reused.
-        if (CgroupFile.ReadProcesses(directory).Count > 0)
+        // A leftover empty group of the same id (a crash between mkdir and cleanup) is reused. The existence check
+        // first: reading cgroup.procs of a group not made yet (every start) would fail with an exception.
+        if (System.IO.Directory.Exists(directory) && CgroupFile.ReadProcesses(directory).Count > 0)
         {
             throw SkiffException.AlreadyExists($"cgroup {directory} already exists and has processes");
         }
@@ -355,11 +356,26 @@ public sealed class CgroupV1Manager : ICgroupManager
         _layout.V1Mounts.TryGetValue(controller, out string? mount) ? Path.Combine(mount, group) : null;
 
     /// <summary>One directory per mounted hierarchy (co-mounted controllers such as cpu,cpuacct share one).</summary>
-    private IEnumerable<string> Directories(string group) => CgroupLayout.ManagedV1Controllers
-        .Where(_layout.V1Mounts.ContainsKey)
-        .Select(c => _layout.V1Mounts[c])
-        .Distinct(StringComparer.Ordinal)
-        .Select(mount => Path.Combine(mount, group));
+    private List<string> Directories(string group)
+    {
+        // A loop, not LINQ: Select over Where is a generic virtual method NativeAOT resolves at run time on first use,
+        // on every container's start.
+        var mounts = new List<string>(CgroupLayout.ManagedV1Controllers.Count);
+        foreach (string controller in CgroupLayout.ManagedV1Controllers)
+        {
+            if (_layout.V1Mounts.TryGetValue(controller, out string? mount) && !mounts.Contains(mount))
+            {
+                mounts.Add(mount);
+            }
+        }
+
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            mounts[i] = Path.Combine(mounts[i], group);
+        }
+
+        return mounts;
+    }
 
     /// <summary>Cleanup after a failed create must not hide the error that caused it.</summary>
     private void TryRemoveAfterFailure(string group)

@@ -35,7 +35,7 @@ public sealed record ProcCgroupEntry(string HierarchyId, string Controllers, str
     {
         try
         {
-            return UnifiedPath(File.ReadAllText(procCgroupFile));
+            return UnifiedPath(KernelFile.ReadAllText(procCgroupFile));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

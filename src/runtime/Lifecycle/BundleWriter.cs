@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Seccomp;
 using Skiff.Runtime.Spec;
@@ -48,41 +46,54 @@ public sealed class BundleWriter(ContainerStore store)
         WriteIfMissing(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
         WriteIfMissing(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
 
+        // Through RuntimeSpec and the hand-written SpecJsonWriter, not JsonNode: on every container's start, and
+        // JsonNode's values build System.Text.Json's metadata by reflection in the CLI.
+        File.WriteAllBytes(Path.Combine(store.BundleDirectory(config.Id), "config.json"), SpecJsonWriter.Write(Spec(config, rootless, consoleSize, directory, hostname), indented: true));
+    }
+
+    private RuntimeSpec Spec(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize, string directory, string hostname)
+    {
         // Names are looked up in the image's files once its root is mounted (ApplyUser, by the monitor).
         ContainerUser user = UserResolver.NeedsLookup(config.User, config.GroupAdd)
             ? new ContainerUser(0, 0, [], "/")
             : UserResolver.Resolve(config.User, config.GroupAdd, null, null);
         SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding());
-        List<string> env = ProcessEnvironment(config, hostname);
-
-        var process = new JsonObject
+        var rlimits = new List<RlimitSpec>(config.Ulimits.Count);
+        foreach (string ulimit in config.Ulimits)
         {
-            ["terminal"] = config.Tty,
-            ["user"] = new JsonObject
-            {
-                ["uid"] = user.Uid,
-                ["gid"] = user.Gid,
-                ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
-            },
-            ["args"] = Strings(config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : config.Args),
-            ["env"] = Strings(env),
-            ["cwd"] = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
-            ["capabilities"] = Capabilities(security),
-            ["rlimits"] = Array(config.Ulimits.Select(Rlimit)),
-            ["noNewPrivileges"] = security.NoNewPrivileges,
-        };
-        if (config.Tty && consoleSize is Terminal.TerminalSize size)
-        {
-            process["consoleSize"] = new JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
+            rlimits.Add(Rlimit(ulimit));
         }
+
+        var process = new ProcessSpec
+        {
+            Terminal = config.Tty,
+            ConsoleSize = config.Tty && consoleSize is Terminal.TerminalSize size ? new ConsoleSizeSpec { Height = size.Rows, Width = size.Columns } : null,
+            User = new UserSpec { Uid = user.Uid, Gid = user.Gid, AdditionalGids = [.. user.AdditionalGids] },
+            Args = config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : [.. config.Args],
+            Env = ProcessEnvironment(config, hostname),
+            Cwd = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
+            Capabilities = new CapabilitiesSpec
+            {
+                Bounding = [.. security.Bounding],
+                Effective = [.. security.Effective],
+                Permitted = [.. security.Permitted],
+                Inheritable = [.. security.Inheritable],
+                Ambient = [.. security.Ambient],
+            },
+            Rlimits = rlimits,
+            NoNewPrivileges = security.NoNewPrivileges,
+        };
 
         // With a user namespace of its own, the container's tty group must be mapped for devpts' gid=5.
         Core.IdMaps.IdMap? idMap = config.IdMappings;
         bool ttyGroup = !rootless && (idMap is null || idMap.HostGid(5) is not null);
-        var mounts = new JsonArray(
+        List<SpecMount> mounts =
+        [
             Mount("/proc", "proc", "proc", []),
             Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-            Mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", .. ttyGroup ? ["gid=5"] : System.Array.Empty<string>()]),
+            Mount("/dev/pts", "devpts", "devpts", ttyGroup
+                ? ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]
+                : ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
             Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             Mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
             config.NetworkMode == "host" && (rootless || idMap is not null)
@@ -90,137 +101,137 @@ public sealed class BundleWriter(ContainerStore store)
                 : Mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", security.Privileged ? "rw" : "ro"]),
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
             Mount("/etc/hosts", "bind", Path.Combine(directory, "hosts"), ["bind", "rprivate"]),
-            Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]));
+            Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]),
+        ];
         if (config.Init && config.InitPath is not null)
         {
-            mounts.Add((JsonNode)Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
+            mounts.Add(Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
         }
 
         for (int index = 0; index < config.Mounts.Count; index++)
         {
-            ContainerMount mount = config.Mounts[index];
-            mounts.Add((JsonNode)(mount.Type switch
-            {
-                // The monitor attaches the idmapped clone of the source there before the runtime starts.
-                _ when IdmappedVolumes.Requested(mount) => Mount(
-                    mount.Destination, "bind", IdmappedVolumes.StagingPath(store, config.Id, index), ["rbind", .. mount.Type == "volume" ? ["nosuid", "nodev"] : global::System.Array.Empty<string>(), .. mount.Options.Where(o => o is not ("nocopy" or "U" or IdmappedVolumes.Option))]),
-
-                "tmpfs" => Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options]),
-
-                // A volume is its _data directory bound in (podman's options); nocopy and U are ours, not the kernel's.
-                "volume" => Mount(mount.Destination, "bind", mount.Source, ["rbind", "nosuid", "nodev", .. mount.Options.Where(o => o is not ("nocopy" or "U"))]),
-                _ => Mount(mount.Destination, "bind", mount.Source, ["rbind", .. mount.Options.Where(o => o != "U")]),
-            }));
+            mounts.Add(Mount(config, config.Mounts[index], index));
         }
 
-        var namespaces = new JsonArray(
-            new JsonObject { ["type"] = "pid" },
-            new JsonObject { ["type"] = "ipc" },
-            new JsonObject { ["type"] = "uts" },
-            new JsonObject { ["type"] = "mount" });
+        List<NamespaceSpec> namespaces = [new() { Type = "pid" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" }];
         if (config.NetworkMode != "host")
         {
-            namespaces.Add((JsonNode)new JsonObject { ["type"] = "network" });
+            namespaces.Add(new NamespaceSpec { Type = "network" });
         }
 
         if (idMap is not null)
         {
-            namespaces.Add((JsonNode)new JsonObject { ["type"] = "user" });
+            namespaces.Add(new NamespaceSpec { Type = "user" });
         }
 
-        var spec = new JsonObject
+        var linux = new LinuxSpec
         {
-            ["ociVersion"] = "1.0.2",
-            ["process"] = process,
-            ["root"] = new JsonObject
-            {
-                ["path"] = config.RootfsPath ?? store.RootfsMountPoint(config.Id),
-                ["readonly"] = config.ReadOnlyRootfs,
-            },
-            ["hostname"] = hostname,
-            ["mounts"] = mounts,
-            ["linux"] = new JsonObject
-            {
-                ["namespaces"] = namespaces,
-                ["maskedPaths"] = Strings(security.MaskedPaths),
-                ["readonlyPaths"] = Strings(security.ReadonlyPaths),
-            },
+            Namespaces = namespaces,
+            MaskedPaths = [.. security.MaskedPaths],
+            ReadonlyPaths = [.. security.ReadonlyPaths],
+            UidMappings = idMap is null ? null : IdMappings(idMap.Uids),
+            GidMappings = idMap is null ? null : IdMappings(idMap.Gids),
+            Seccomp = security.Seccomp,
+            Resources = config.Resources.IsEmpty ? null : OciResources.ToSpec(config.Resources),
         };
-        if (idMap is not null)
-        {
-            spec["linux"]!["uidMappings"] = Array(idMap.Uids.Select(IdMapping));
-            spec["linux"]!["gidMappings"] = Array(idMap.Gids.Select(IdMapping));
-        }
-
         if (config.CgroupPath is not null)
         {
             // With systemd the runtime (--systemd-cgroup) asks systemd for the scope SLICE:skiff:ID, as podman's
             // "machine.slice:libpod:ID"; the slice is the directory the planned group sits in.
-            spec["linux"]!["cgroupsPath"] = config.SystemdCgroup
+            linux.CgroupsPath = config.SystemdCgroup
                 ? Cgroups.Systemd.SystemdCgroupsPath.ForContainer(Path.GetFileName(Path.GetDirectoryName(config.CgroupPath)!), config.Id).ToString()
                 : "/" + config.CgroupPath;
             // As docker and podman: the container sees its own groups, read-only.
-            mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
+            mounts.Add(Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
         }
 
         if (config.CgroupNamespace)
         {
-            namespaces.Add((JsonNode)new JsonObject { ["type"] = "cgroup" });
+            namespaces.Add(new NamespaceSpec { Type = "cgroup" });
         }
 
         IReadOnlyDictionary<string, string> sysctls = ContainerSysctls.ForBundle(config);
         if (sysctls.Count > 0)
         {
-            var sysctl = new JsonObject();
-            foreach ((string key, string value) in sysctls)
-            {
-                sysctl[key] = value;
-            }
-
-            spec["linux"]!["sysctl"] = sysctl;
+            linux.Sysctl = new Dictionary<string, string>(sysctls, StringComparer.Ordinal);
         }
 
-        if (!config.Resources.IsEmpty)
-        {
-            spec["linux"]!["resources"] = OciResources.ToJson(config.Resources);
-        }
-
-        if (security.Seccomp is { } seccomp)
-        {
-            spec["linux"]!["seccomp"] = JsonNode.Parse(Spec.SpecJsonWriter.WriteSeccomp(seccomp));
-        }
-
+        Dictionary<string, string>? annotations = null;
         if (config.Labels.Count > 0 || KeepGroups.Requested(config.GroupAdd))
         {
-            var annotations = new JsonObject();
-            foreach ((string key, string value) in config.Labels)
-            {
-                annotations[key] = value;
-            }
-
+            annotations = new Dictionary<string, string>(config.Labels, StringComparer.Ordinal);
             if (KeepGroups.Requested(config.GroupAdd))
             {
                 annotations[KeepGroups.Annotation] = "1";
             }
-
-            spec["annotations"] = annotations;
         }
 
-        File.WriteAllText(Path.Combine(store.BundleDirectory(config.Id), "config.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new RuntimeSpec
+        {
+            OciVersion = "1.0.2",
+            Process = process,
+            Root = new RootSpec { Path = config.RootfsPath ?? store.RootfsMountPoint(config.Id), Readonly = config.ReadOnlyRootfs },
+            Hostname = hostname,
+            Mounts = mounts,
+            Linux = linux,
+            Annotations = annotations,
+        };
+    }
+
+    private SpecMount Mount(ContainerConfig config, ContainerMount mount, int index)
+    {
+        // The monitor attaches the idmapped clone of the source there before the runtime starts.
+        if (IdmappedVolumes.Requested(mount))
+        {
+            List<string> options = mount.Type == "volume" ? ["rbind", "nosuid", "nodev"] : ["rbind"];
+            AddOptions(options, mount.Options, static o => o is not ("nocopy" or "U" or IdmappedVolumes.Option));
+            return Mount(mount.Destination, "bind", IdmappedVolumes.StagingPath(store, config.Id, index), options);
+        }
+
+        switch (mount.Type)
+        {
+            case "tmpfs":
+                return Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options]);
+            case "volume":
+            {
+                // A volume is its _data directory bound in (podman's options); nocopy and U are ours, not the kernel's.
+                List<string> options = ["rbind", "nosuid", "nodev"];
+                AddOptions(options, mount.Options, static o => o is not ("nocopy" or "U"));
+                return Mount(mount.Destination, "bind", mount.Source, options);
+            }
+
+            default:
+            {
+                List<string> options = ["rbind"];
+                AddOptions(options, mount.Options, static o => o != "U");
+                return Mount(mount.Destination, "bind", mount.Source, options);
+            }
+        }
+    }
+
+    private static void AddOptions(List<string> options, IReadOnlyList<string> from, Func<string, bool> keep)
+    {
+        foreach (string option in from)
+        {
+            if (keep(option))
+            {
+                options.Add(option);
+            }
+        }
     }
 
     /// <summary>Rewrites linux.resources of an existing bundle (skiff update), leaving the rest as created.</summary>
     public void WriteResources(ContainerConfig config)
     {
         string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
-        JsonNode spec = JsonNode.Parse(File.ReadAllText(path))
+        RuntimeSpec spec = SpecJsonReader.Read(File.ReadAllBytes(path))
             ?? throw SkiffException.Internal($"the bundle of container {config.Id} is empty");
-        if (spec["linux"] is JsonObject linux)
+        if (spec.Linux is { } linux)
         {
-            linux["resources"] = OciResources.ToJson(config.Resources);
+            linux.Resources = OciResources.ToSpec(config.Resources);
         }
 
-        File.WriteAllText(path + ".tmp", spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllBytes(path + ".tmp", SpecJsonWriter.Write(spec, indented: true));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
@@ -272,8 +283,16 @@ public sealed class BundleWriter(ContainerStore store)
         return Core.Files.AtomicFile.ReplaceKeepingOld(path, SpecJsonWriter.Write(spec, indented: true));
     }
 
+    /// <summary>Creates <paramref name="path"/> with <paramref name="text"/> unless it exists (the engine wrote its own).</summary>
     private static void WriteIfMissing(string path, string text)
     {
+        // A plain check first: the file usually exists (the network wrote it), and a FileMode.CreateNew that
+        // fails costs an exception on the start path. CreateNew still decides a race.
+        if (File.Exists(path))
+        {
+            return;
+        }
+
         try
         {
             using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
@@ -283,15 +302,6 @@ public sealed class BundleWriter(ContainerStore store)
         {
         }
     }
-
-    private static JsonObject Capabilities(SecurityProfile security) => new()
-    {
-        ["bounding"] = Strings(security.Bounding),
-        ["effective"] = Strings(security.Effective),
-        ["permitted"] = Strings(security.Permitted),
-        ["inheritable"] = Strings(security.Inheritable),
-        ["ambient"] = Strings(security.Ambient),
-    };
 
     /// <summary>Checks the shape of --user (name|uid[:group|gid]) before anything is created.</summary>
     public static void ValidateUser(string user)
@@ -313,10 +323,11 @@ public sealed class BundleWriter(ContainerStore store)
         return string.Empty;
     }
 
-    private static JsonNode Rlimit(string ulimit)
+    private static RlimitSpec Rlimit(string ulimit)
     {
         (string type, long soft, long hard) = ParseUlimit(ulimit);
-        return new JsonObject { ["type"] = type, ["soft"] = soft, ["hard"] = hard };
+        // docker's -1 (unlimited) is RLIM_INFINITY, the spec's unsigned all-ones.
+        return new RlimitSpec { Type = type, Soft = unchecked((ulong)soft), Hard = unchecked((ulong)hard) };
     }
 
     /// <summary>docker's --ulimit name=soft[:hard] as the spec's rlimit (RLIMIT_NAME, soft, hard).</summary>
@@ -338,27 +349,17 @@ public sealed class BundleWriter(ContainerStore store)
         return ("RLIMIT_" + parts[0].ToUpperInvariant(), soft, hard);
     }
 
-    private static JsonNode IdMapping(Core.IdMaps.IdMapping m) =>
-        new JsonObject { ["containerID"] = m.ContainerId, ["hostID"] = m.HostId, ["size"] = m.Size };
-
-    private static JsonObject Mount(string destination, string type, string source, IEnumerable<string> options) => new()
+    private static List<IdMappingSpec> IdMappings(IReadOnlyList<Core.IdMaps.IdMapping> mappings)
     {
-        ["destination"] = destination,
-        ["type"] = type,
-        ["source"] = source,
-        ["options"] = Strings(options),
-    };
-
-    private static JsonArray Strings(IEnumerable<string> items) => Array(items.Select(i => (JsonNode)JsonValue.Create(i)));
-
-    private static JsonArray Array(IEnumerable<JsonNode> items)
-    {
-        var array = new JsonArray();
-        foreach (JsonNode item in items)
+        var list = new List<IdMappingSpec>(mappings.Count);
+        foreach (Core.IdMaps.IdMapping m in mappings)
         {
-            array.Add((JsonNode?)item);
+            list.Add(new IdMappingSpec { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size });
         }
 
-        return array;
+        return list;
     }
+
+    private static SpecMount Mount(string destination, string type, string source, List<string> options) =>
+        new() { Destination = destination, Type = type, Source = source, Options = options };
 }

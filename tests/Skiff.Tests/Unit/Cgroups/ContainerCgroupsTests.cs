@@ -121,12 +121,15 @@ public sealed class ContainerCgroupsTests
     [Fact]
     public void Resources_are_written_in_the_oci_spec_shape()
     {
-        JsonObject json = OciResources.ToJson(new CgroupResources(
-            Memory: 32L << 20, MemorySwap: 64L << 20, CpuQuota: 50_000, CpuPeriod: 100_000, CpuShares: 512, CpusetCpus: "0-1", PidsLimit: 20, BlkioWeight: 300));
+        static string Written(CgroupResources resources) => JsonNode.Parse(Skiff.Runtime.Spec.SpecJsonWriter.Write(new Skiff.Runtime.Spec.RuntimeSpec
+        {
+            Linux = new Skiff.Runtime.Spec.LinuxSpec { Resources = OciResources.ToSpec(resources) },
+        }))!["linux"]!["resources"]!.ToJsonString();
+
         Assert.Equal(
             """{"memory":{"limit":33554432,"swap":67108864},"cpu":{"shares":512,"quota":50000,"period":100000,"cpus":"0-1"},"pids":{"limit":20},"blockIO":{"weight":300}}""",
-            json.ToJsonString());
-        Assert.Equal("{}", OciResources.ToJson(CgroupResources.None).ToJsonString());
+            Written(new CgroupResources(Memory: 32L << 20, MemorySwap: 64L << 20, CpuQuota: 50_000, CpuPeriod: 100_000, CpuShares: 512, CpusetCpus: "0-1", PidsLimit: 20, BlkioWeight: 300)));
+        Assert.Equal("{}", Written(CgroupResources.None));
     }
 
     [Fact]
