@@ -92,7 +92,7 @@ try
 {
     var globals = new GlobalOptions(user);
     int firstPositional = FirstPositional(args, 0);
-    RootCommand root = CommandTree.Build(globals, firstPositional >= 0 ? args[firstPositional] : null);
+    Command root = CommandTree.Build(globals, firstPositional >= 0 ? args[firstPositional] : null, args);
     (int verbIndex, Command? verb) = FindVerb(root, args, 0);
 
     // 'skiff container run IMAGE CMD...' passes its command through like 'skiff run'.

@@ -59,6 +59,8 @@ public static class CommandTree
         ("export", g => ExportCommand.Create(g)),
     ];
 
+    private const string Description = "skiff: daemonless, rootless, docker-compatible containers";
+
     /// <summary>Verbs that read the whole tree (completion scripts are generated from it).</summary>
     private static readonly HashSet<string> WholeTreeVerbs = ["completion"];
 
@@ -70,11 +72,44 @@ public static class CommandTree
     /// command spends before it starts working: `run`'s critical path runs through it); otherwise, and for
     /// aliases, help and unknown verbs, the whole tree.
     /// </summary>
-    public static RootCommand Build(GlobalOptions globals, string? verb)
+    public static RootCommand Build(GlobalOptions globals, string? verb) => (RootCommand)Build(globals, verb, lean: false);
+
+    /// <summary>
+    /// The tree <see cref="Build(GlobalOptions, string?)"/> gives for <paramref name="args"/>, whose first positional
+    /// is <paramref name="verb"/>. When the root holds one verb and no token can ask for help or the version, be a
+    /// directive or name a response file, the root is a plain <see cref="Command"/> with the same name, description
+    /// and options: <see cref="RootCommand"/>'s help and version options look up their descriptions through
+    /// System.CommandLine's ResourceManager when constructed (the reflection binder and the resources reader: a tenth
+    /// of a `run`'s CLI CPU), and neither can match such a line. Anything that might is given the RootCommand.
+    /// </summary>
+    public static Command Build(GlobalOptions globals, string? verb, IReadOnlyList<string> args)
     {
-        var root = new RootCommand("skiff: daemonless, rootless, docker-compatible containers");
-        globals.AddTo(root);
+        bool lean = true;
+        foreach (string arg in args)
+        {
+            lean &= !MayAskForRootOptions(arg);
+        }
+
+        return Build(globals, verb, lean);
+    }
+
+    /// <summary>
+    /// Whether a token may be the help option (--help, -h, -?, /h, /?, or a POSIX bundle with h or ?), the version
+    /// option, a directive ([suggest]) or a response file (@file) that might hold either.
+    /// </summary>
+    private static bool MayAskForRootOptions(string arg) =>
+        arg.StartsWith("--help", StringComparison.Ordinal)
+        || arg.StartsWith("--version", StringComparison.Ordinal)
+        || (arg.Length > 1 && arg[0] == '-' && arg[1] != '-' && arg.AsSpan().IndexOfAny('h', '?') >= 0)
+        || arg is "/h" or "/?"
+        || arg.StartsWith('@')
+        || arg.StartsWith('[');
+
+    private static Command Build(GlobalOptions globals, string? verb, bool lean)
+    {
         bool single = verb is not null && !WholeTreeVerbs.Contains(verb) && Array.Exists(Verbs, v => v.Name == verb);
+        Command root = single && lean ? new Command(RootCommand.ExecutableName, Description) : new RootCommand(Description);
+        globals.AddTo(root);
         foreach ((string name, Func<GlobalOptions, Command> create) in Verbs)
         {
             if (!single || name == verb)

@@ -63,6 +63,52 @@ public class CommandTreeTests
         Assert.Equal(Describe(whole), Describe(alone));
     }
 
+    [Theory]
+    [InlineData("run", "--rm", "--network", "none", "bb", "true")]
+    [InlineData("--root", "/tmp/r", "run", "-it", "-e", "A=1", "--ulimit", "nofile=1:2", "bb", "sh", "-c", "exit 3")]
+    [InlineData("ps", "-a", "--format", "{{.ID}}")]
+    [InlineData("run", "--frob", "bb")]
+    [InlineData("run")]
+    [InlineData("network", "ls", "extra")]
+    public void A_line_that_cannot_ask_for_help_parses_the_same_without_the_root_options(params string[] args)
+    {
+        Command lean = CommandTree.Build(Globals, args.First(a => !a.StartsWith('-') && a != "/tmp/r"), args);
+        ParseResult whole = CommandTree.Build(Globals).Parse(args);
+        ParseResult alone = lean.Parse(args);
+
+        Assert.IsNotType<RootCommand>(lean);
+        Assert.Equal(RootCommand.ExecutableName, lean.Name);
+        Assert.Equal(Shape(whole.RootCommandResult.Command.Options.Where(o => o.Name is not ("--help" or "--version"))), Shape(lean.Options));
+        Assert.Equal(whole.CommandResult.Command.Name, alone.CommandResult.Command.Name);
+        Assert.Equal(Describe(whole), Describe(alone));
+        Assert.Equal(whole.Errors.Select(e => e.Message), alone.Errors.Select(e => e.Message));
+    }
+
+    [Theory]
+    [InlineData("run", "--help")]
+    [InlineData("run", "-h")]
+    [InlineData("run", "-ith", "bb")]
+    [InlineData("run", "-?")]
+    [InlineData("run", "/?")]
+    [InlineData("run", "/h")]
+    [InlineData("run", "--help=x")]
+    [InlineData("run", "--version")]
+    [InlineData("run", "@args.rsp")]
+    [InlineData("run", "bb", "ls", "-lh")]
+    [InlineData("[diagram]", "run", "bb")]
+    [InlineData("ps", "-h")]
+    public void A_line_that_may_ask_for_help_gets_the_root_command(params string[] args) =>
+        Assert.IsType<RootCommand>(CommandTree.Build(Globals, args.First(a => a is "run" or "ps"), args));
+
+    [Fact]
+    public void Aliases_and_unknown_verbs_get_the_root_command()
+    {
+        Assert.IsType<RootCommand>(CommandTree.Build(Globals, "list", ["list"]));
+        Assert.IsType<RootCommand>(CommandTree.Build(Globals, "frob", ["frob"]));
+        Assert.IsType<RootCommand>(CommandTree.Build(Globals, "completion", ["completion", "bash"]));
+        Assert.IsType<RootCommand>(CommandTree.Build(Globals, null, []));
+    }
+
     private static string Shape(Command command) =>
         $"{command.Name}[{string.Join(',', command.Aliases.Order(StringComparer.Ordinal))}]"
         + $"({Shape(command.Options)};{string.Join(',', command.Arguments.Select(a => a.Name))})"
