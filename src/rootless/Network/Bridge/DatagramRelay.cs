@@ -10,7 +10,7 @@ namespace Skiff.Rootless.Network.Bridge;
 /// each client of a port gets a flow, a socket in the container's namespace connected to the container's
 /// port from the client's address (<see cref="ClientAddressDialer.ConnectDatagram"/>), so the container sees
 /// the client as it sees a TCP client; the container's answers go back to that client from the published
-/// port. Datagrams pass whole (up to 65507 bytes, the most IPv4 carries) and one at a time, never merged or
+/// port, from the host address the client sent to. Datagrams pass whole (up to 65507 bytes, the most IPv4 carries) and one at a time, never merged or
 /// split; one that cannot be sent at once (a full socket buffer, a container that refused an earlier one) is
 /// dropped, as a network drops it. Flows end when idle (<see cref="DatagramFlowTable{TFlow}"/>).
 /// </summary>
@@ -25,6 +25,16 @@ public sealed class DatagramRelay(IReadOnlyList<Socket> hosts, IReadOnlyList<int
     private readonly DatagramFlowTable<DatagramFlow> _flows = new(capacity);
     private readonly Dictionary<Socket, DatagramFlow> _bySocket = [];
     private readonly byte[] _buffer = new byte[65536];
+
+    /// <summary>
+    /// Per port: its host socket is bound to 0.0.0.0 (with IP_PKTINFO on, <see cref="EnableDestinationAddress"/>),
+    /// so each client's answers are sent from the address that client sent to.
+    /// </summary>
+    private readonly bool[] _everyAddress = hosts.Select(h => h.LocalEndPoint is IPEndPoint { Address: var a } && a.Equals(IPAddress.Any)).ToArray();
+
+    /// <summary>Asks a host socket bound to 0.0.0.0 for each datagram's destination address; call before binding.</summary>
+    public static void EnableDestinationAddress(Socket host) =>
+        host.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
 
     /// <summary>Relays until the process ends; <see cref="ClientAddressDialer.PrepareDatagrams"/> must have run in the container's network namespace, as must the calling thread.</summary>
     public void Run()
@@ -64,30 +74,42 @@ public sealed class DatagramRelay(IReadOnlyList<Socket> hosts, IReadOnlyList<int
         }
     }
 
+    /// <summary>
+    /// Moves what the host socket holds: the first datagram because the socket polled readable, then more
+    /// while it reports one waiting. No receive runs dry: a receive that would block throws in .NET, and an
+    /// exception per wake-up cost the relay more than the datagram did.
+    /// </summary>
     private void FromClients(Socket host, int port, long now)
     {
-        for (int i = 0; i < Burst; i++)
+        for (int i = 0; i < Burst && (i == 0 || host.Available > 0); i++)
         {
             EndPoint from = new IPEndPoint(host.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
             int length;
+            IPAddress? destination = null;
             try
             {
-                length = host.ReceiveFrom(_buffer, ref from);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                return;
+                if (_everyAddress[port])
+                {
+                    SocketFlags flags = SocketFlags.None;
+                    length = host.ReceiveMessageFrom(_buffer, ref flags, ref from, out IPPacketInformation packet);
+                    destination = packet.Address;
+                }
+                else
+                {
+                    length = host.ReceiveFrom(_buffer, ref from);
+                }
             }
             catch (SocketException)
             {
-                // An ICMP error for an earlier answer to a client that went away.
-                continue;
+                // An ICMP error for an earlier answer to a client that went away, or nothing there after all.
+                return;
             }
 
             var key = new DatagramFlowKey(port, (IPEndPoint)from);
             DatagramFlow? flow = _flows.Find(key, now) ?? Open(key, now);
             if (flow is not null)
             {
+                flow.ReplyFrom = destination;
                 Send(flow.Upstream.Socket, _buffer.AsSpan(0, length), null);
             }
         }
@@ -96,25 +118,23 @@ public sealed class DatagramRelay(IReadOnlyList<Socket> hosts, IReadOnlyList<int
     private void FromContainer(DatagramFlow flow, long now)
     {
         Socket host = hosts[flow.Key.Port];
-        for (int i = 0; i < Burst; i++)
+        Socket upstream = flow.Upstream.Socket;
+        for (int i = 0; i < Burst && (i == 0 || upstream.Available > 0); i++)
         {
-            int length;
-            try
-            {
-                length = flow.Upstream.Socket.Receive(_buffer);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            // Errors come back as codes here: a refused datagram (ICMP port unreachable: nothing listens on
+            // the container's port yet) or nothing there after all.
+            int length = upstream.Receive(_buffer, SocketFlags.None, out SocketError error);
+            if (error != SocketError.Success)
             {
                 return;
             }
-            catch (SocketException)
-            {
-                // The container's port refused a datagram (ICMP port unreachable): nothing listens there yet.
-                continue;
-            }
 
             _flows.Answered(flow.Key, now);
-            Send(host, _buffer.AsSpan(0, length), flow.Key.Client);
+            // A source the kernel refuses (the client sent to a broadcast address) leaves the choice to the route.
+            if (flow.ReplyFrom is not { } source || !SourceAddressedSend.TrySend(host, _buffer.AsSpan(0, length), flow.Key.Client, source))
+            {
+                Send(host, _buffer.AsSpan(0, length), flow.Key.Client);
+            }
         }
     }
 

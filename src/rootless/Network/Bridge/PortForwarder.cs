@@ -172,6 +172,11 @@ public sealed class PortForwarder(string netnsPath, ClientAddressDialer dialer, 
         {
             // Room for bursts while the relay's thread is busy (the kernel caps this at net.core.rmem_max).
             socket.ReceiveBufferSize = 4 << 20;
+            if (address.Equals(IPAddress.Any))
+            {
+                DatagramRelay.EnableDestinationAddress(socket);
+            }
+
             socket.Bind(new IPEndPoint(address, port.HostPort));
             return socket;
         }

@@ -10,7 +10,7 @@ namespace Skiff.Tests.E2E.Network;
 /// <summary>
 /// Published UDP ports of a container on a user-defined network, served by skiff's forwarder: each client
 /// gets its own answers, a datagram of the most IPv4 carries passes whole, ranges and -P with an exposed UDP
-/// port work, the container sees a remote client with its own address and a client on the host's loopback
+/// port work, answers leave from the address the client sent to, the container sees a remote client with its own address and a client on the host's loopback
 /// from the network's gateway (as for TCP), the ports are listed as TCP ones are, and the forwarder ends
 /// with the container.
 /// </summary>
@@ -67,6 +67,13 @@ public sealed class PublishedUdpPortTests(ITestOutputHelper output)
             {
                 Assert.Equal($"range {offset}", await AskAsync(first, new IPEndPoint(IPAddress.Loopback, range + offset), $"range {offset}"));
             }
+
+            // On the port published on every address, answers leave from the address the client sent to: a
+            // connected client takes no other (the route would answer 127.0.0.2 from 127.0.0.1).
+            using Socket connected = Client();
+            var second127 = new IPEndPoint(IPAddress.Parse("127.0.0.2"), everywhere);
+            connected.Connect(second127);
+            Assert.Equal("to 127.0.0.2", await AskAsync(connected, second127, "to 127.0.0.2"));
 
             // A remote client, on the port published on every address: seen with its own address.
             ProcessResult remoteSeen = (await remote.RunAsync(udpecho, "ask", remote.HostAddress, Num(everywhere), "addr?")).AssertSuccess();
