@@ -1,5 +1,6 @@
 using System.Globalization;
 using Skiff.Core.Errors;
+using Skiff.Core.Files;
 
 namespace Skiff.Runtime.Cgroups;
 

@@ -1,3 +1,5 @@
+using Skiff.Core.Files;
+
 namespace Skiff.Runtime.Cgroups;
 
 /// <summary>Reads the cgroup mounts from mountinfo. Paths are parameters so tests can feed a fake machine.</summary>

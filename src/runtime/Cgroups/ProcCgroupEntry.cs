@@ -1,3 +1,5 @@
+using Skiff.Core.Files;
+
 namespace Skiff.Runtime.Cgroups;
 
 /// <summary>One line of /proc/PID/cgroup: "hierarchy-id:controller-list:path" (see cgroups(7)).</summary>

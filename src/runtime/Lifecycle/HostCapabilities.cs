@@ -1,4 +1,5 @@
 using System.Globalization;
+using Skiff.Core.Files;
 
 namespace Skiff.Runtime.Lifecycle;
 
@@ -11,12 +12,26 @@ public static class HostCapabilities
 {
     public static IReadOnlyList<string> Bounding()
     {
-        foreach (string line in File.ReadLines("/proc/self/status"))
+        // KernelFile, not File.ReadLines: read by the CLI and the monitor on every container's start, and a reader's
+        // buffers are fresh pages.
+        string status = KernelFile.ReadAllText("/proc/self/status");
+        int at = status.IndexOf("\nCapBnd:", StringComparison.Ordinal);
+        if (at >= 0)
         {
-            if (line.StartsWith("CapBnd:", StringComparison.Ordinal)
-                && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong mask))
+            ReadOnlySpan<char> line = status.AsSpan(at + "\nCapBnd:".Length);
+            int end = line.IndexOf('\n');
+            if (ulong.TryParse((end < 0 ? line : line[..end]).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong mask))
             {
-                return [.. Spec.Capabilities.All.Where((_, number) => (mask & (1UL << number)) != 0)];
+                var bounding = new List<string>(Spec.Capabilities.All.Count);
+                for (int number = 0; number < Spec.Capabilities.All.Count; number++)
+                {
+                    if ((mask & (1UL << number)) != 0)
+                    {
+                        bounding.Add(Spec.Capabilities.All[number]);
+                    }
+                }
+
+                return bounding;
             }
         }
 

@@ -1,15 +1,15 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Skiff.Runtime.Cgroups;
+namespace Skiff.Core.Files;
 
 /// <summary>
-/// Reads a whole file the kernel generates (cgroup interface files, /proc/self/mountinfo, /proc/PID/cgroup) until end
-/// of file: such files report no size. Read on every container's start by the CLI, the monitor and the init; most are
+/// Reads a whole file the kernel generates (cgroup interface files, /proc/self/mountinfo, /proc/PID/cgroup,
+/// /proc/self/status) until end of file: such files report no size. Read on every container's start by the CLI, the monitor and the init; most are
 /// a few lines, read into a stack buffer and decoded once: File.ReadAllText's stream buffer, reader, decoder and string
 /// builder allocate ~20 KiB of fresh memory per call, and each new page is a fault.
 /// </summary>
-internal static class KernelFile
+public static class KernelFile
 {
     private const int StackBytes = 4096;
 
