@@ -16,8 +16,12 @@ namespace Skiff.Rootless.Network.Bridge;
 /// </summary>
 public sealed class DatagramRelay(IReadOnlyList<Socket> hosts, IReadOnlyList<int> containerPorts, ClientAddressDialer dialer, int capacity = DatagramRelay.DefaultCapacity)
 {
-    /// <summary>Flows at once: 4096 sockets in the container's namespace at most, well under the forwarder's open-file limit.</summary>
-    public const int DefaultCapacity = 4096;
+    /// <summary>
+    /// Flows at once. Each has a routing rule in the container's namespace, and the kernel walks the rules in
+    /// order for every route lookup there (each datagram an unconnected socket sends): 1024 keeps that walk
+    /// short while serving far more clients than a container's UDP service usually has at once.
+    /// </summary>
+    public const int DefaultCapacity = 1024;
 
     /// <summary>Datagrams moved from one socket before the others get their turn.</summary>
     private const int Burst = 64;
