@@ -39,4 +39,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int ioctl(SafeHandle fd, ulong request, byte* argument);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(SafeHandle fd, byte* buffer, nuint length);
+
+    public const int PRIO_PROCESS = 0;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setpriority(int which, uint who, int priority);
 }

@@ -212,6 +212,8 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// </summary>
     public void FinishConnecting(SafeFileHandle? containerExit)
     {
+        // The container's process runs: a pasta that yielded the CPU to its start (PastaForeground.Start) gets it back.
+        settlingEarly?.RestorePriority();
         if (containerExit is not null && (settlingPasta?.Exit ?? settlingEarly?.StartupExit) is { } pastaExit && ContainerEndsFirst(pastaExit, containerExit))
         {
             return;

@@ -32,6 +32,9 @@ public sealed class EarlyPasta
     /// </summary>
     public bool Configured { get; }
 
+    /// <summary>Gives pasta's start-up its normal priority back (<see cref="PastaForeground.RestorePriority"/>).</summary>
+    public void RestorePriority() => startup.RestorePriority();
+
     /// <summary>Readable once pasta's foreground part exited (null when no pidfd could be opened: then <see cref="Complete"/> waits).</summary>
     public SafeFileHandle? StartupExit => startup.Exit;
 
@@ -168,9 +171,16 @@ public sealed class EarlyPasta
     {
         startup.Wait();
         startup.Dispose();
-        return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-            ? pid
+        int pid = int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int daemon)
+            ? daemon
             : throw new IOException($"pasta wrote no pid to {PidFile}");
+        if (startup.Yielded)
+        {
+            // Forked before the foreground part got its priority back, the daemon would keep nice 19.
+            ProcessPriority.TrySet(pid, 0);
+        }
+
+        return pid;
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ namespace Skiff.Rootless.Network;
 /// Its stderr goes to a pipe read only after it exited: it writes a line or two, far below a pipe's capacity.
 /// The namespace is configured well before the foreground exits (pasta then still fills its tables, binds the
 /// ports, sandboxes itself and forks): <see cref="WaitConfigured"/> returns at that point.
+/// Given a tap skiff configured, nothing waits for its start-up (~90 ms of CPU here, mostly page faults) until
+/// the container's process runs: where its priority can be given back (as root: <see cref="ProcessPriority"/>), it
+/// then yields the CPU to the container's start (the CLI, the monitor and the init) until <see cref="RestorePriority"/>:
+/// nice 19, in a session of its own whose autogroup (<see cref="SessionAutogroup"/>) has nice 19 too, as a
+/// process's nice value only counts against the processes of its own session where the kernel groups them by
+/// session. Its daemon makes a session of its own (setsid) anyway.
 /// </summary>
 public sealed class PastaForeground : IDisposable
 {
@@ -24,6 +30,15 @@ public sealed class PastaForeground : IDisposable
     private readonly SafeFileHandle? exit;
     private SkiffException? failure;
     private bool waited;
+
+    /// <summary>It runs at <see cref="YieldingNice"/> (set in <see cref="Start"/>, not yet restored).</summary>
+    private bool yielding;
+
+    /// <summary>The nice value of a foreground part that yields: CPU weight 15 against 1,024 at nice 0.</summary>
+    private const int YieldingNice = 19;
+
+    /// <summary>Whether it ran at <see cref="YieldingNice"/>: a daemon it forked then may need its priority back too.</summary>
+    public bool Yielded { get; private set; }
 
     private PastaForeground(int pid, SafeFileHandle errors, IReadOnlyList<PortMapping> ports)
     {
@@ -41,9 +56,10 @@ public sealed class PastaForeground : IDisposable
 
     /// <summary>Spawns <paramref name="program"/> (what <see cref="PastaLaunch.For"/> chose) with <paramref name="arguments"/>.</summary>
     /// <param name="ports">The ports the arguments publish, for the hint when pasta fails.</param>
-    /// <param name="tap">A tap device for pasta (its --fd <see cref="TapDescriptor"/>), or null.</param>
+    /// <param name="tap">A tap device for pasta (its --fd <see cref="TapDescriptor"/>), or null; given one, pasta may yield the CPU until <see cref="RestorePriority"/>.</param>
     public static PastaForeground Start(PastaLaunch program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports, SafeFileHandle? tap = null)
     {
+        bool yielding = tap is not null && ProcessPriority.CanRestore();
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         try
         {
@@ -55,8 +71,15 @@ public sealed class PastaForeground : IDisposable
                 {
                     ArgumentZero = program.Name,
                     Descriptors = tap is null ? [(nullIn, 0), (nullOut, 1), (errorWrite, 2)] : [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (tap, TapDescriptor)],
+                    NewSession = yielding,
                 });
-                return new PastaForeground(pid, errorRead, ports);
+                if (yielding)
+                {
+                    bool session = SessionAutogroup.TrySetNice(pid, YieldingNice);
+                    yielding = ProcessPriority.TrySet(pid, YieldingNice) | session;
+                }
+
+                return new PastaForeground(pid, errorRead, ports) { yielding = yielding, Yielded = yielding };
             }
         }
         catch
@@ -74,6 +97,8 @@ public sealed class PastaForeground : IDisposable
     {
         if (!waited)
         {
+            // A yielding pasta would get little CPU on a busy machine: its start-up is what is waited for now.
+            RestorePriority();
             waited = true;
             ChildExit exit = ChildProcesses.Wait(pid);
             if (exit.ShellCode != 0)
@@ -151,9 +176,24 @@ public sealed class PastaForeground : IDisposable
     }
 
     /// <summary>
-    /// Ends the foreground part if it still runs (SIGKILL) and waits until its program is gone; the rest of its
-    /// exit (closing the tap: see <see cref="HelperExits"/>) is waited for and reaped in the background. A daemon
-    /// it forked already is left to its pid file and its namespace file. Never throws.
+    /// Gives a yielding foreground part (see <see cref="Start"/>) its normal priority back: once the container's
+    /// process runs, pasta's start-up is what is left to wait for. Never throws.
+    /// </summary>
+    public void RestorePriority()
+    {
+        if (yielding && !waited)
+        {
+            yielding = false;
+            ProcessPriority.TrySet(pid, 0);
+            SessionAutogroup.TrySetNice(pid, 0);
+        }
+    }
+
+    /// <summary>
+    /// Ends the foreground part if it still runs (SIGKILL) and waits until its program is gone (a yielding one
+    /// gets its priority back for that); the rest of its exit (closing the tap: see <see cref="HelperExits"/>)
+    /// is waited for and reaped in the background. A daemon it forked already is left to its pid file and its
+    /// namespace file. Never throws.
     /// </summary>
     public void Kill()
     {
@@ -162,10 +202,11 @@ public sealed class PastaForeground : IDisposable
             return;
         }
 
-        waited = true;
+        RestorePriority();
         // Not reaped yet (only this object waits for it), so the pid is still this child's, if only as a zombie.
         ChildProcesses.TrySignal(pid, 9);
         HelperExits.WaitUntilProgramGone(pid, string.Empty, TimeSpan.FromSeconds(5));
+        waited = true;
         HelperExits.ReapInBackground(pid);
     }
 
