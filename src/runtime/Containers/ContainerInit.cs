@@ -104,7 +104,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
             }
         }
 
-        LibcContainer.close(StateDirectoryFd);
+        Libc.close(StateDirectoryFd);
         ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
         return 125;
     }

@@ -41,7 +41,7 @@ public sealed class ContainerStore(string root)
 
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         string fifo = FifoOf(id);
-        if (LibcContainer.mkfifo(fifo, 0x192) != 0)
+        if (Libc.mkfifo(fifo, 0x192) != 0)
         {
             throw new SystemCallException("mkfifo", fifo, Marshal.GetLastPInvokeError());
         }

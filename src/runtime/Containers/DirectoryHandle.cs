@@ -10,7 +10,7 @@ public static class DirectoryHandle
 {
     public static SafeFileHandle Open(string path)
     {
-        int fd = LibcContainer.open(path, LibcContainer.O_PATH | LibcContainer.O_DIRECTORY | LibcContainer.O_CLOEXEC, 0);
+        int fd = Libc.open(path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());

@@ -16,7 +16,7 @@ public static unsafe class ExecFifo
         int fd;
         do
         {
-            fd = LibcContainer.openat(directoryFd, ContainerStore.FifoFile, LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC, 0);
+            fd = Libc.openat(directoryFd, ContainerStore.FifoFile, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
         }
         while (fd < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
 
@@ -26,11 +26,11 @@ public static unsafe class ExecFifo
         }
 
         byte zero = (byte)'0';
-        nint written = LibcContainer.write(fd, &zero, 1);
+        nint written = Libc.write(fd, &zero, 1);
         int errno = Marshal.GetLastPInvokeError();
         if (written != 1)
         {
-            LibcContainer.close(fd);
+            Libc.close(fd);
             throw new SystemCallException("write", "exec fifo", errno);
         }
 
@@ -46,7 +46,7 @@ public static unsafe class ExecFifo
     /// </summary>
     public static void Release(string path, Func<bool> alive)
     {
-        int fd = LibcContainer.open(path, LibcContainer.O_RDONLY | LibcContainer.O_NONBLOCK | LibcContainer.O_CLOEXEC, 0);
+        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
@@ -57,7 +57,7 @@ public static unsafe class ExecFifo
         bool hungUp = false;
         while (true)
         {
-            nint n = LibcContainer.read(fd, &value, 1);
+            nint n = Libc.read(fd, &value, 1);
             if (n == 1)
             {
                 WaitForExec(handle);
@@ -96,7 +96,7 @@ public static unsafe class ExecFifo
         byte value;
         while (Environment.TickCount64 < deadline)
         {
-            nint n = LibcContainer.read(fd, &value, 1);
+            nint n = Libc.read(fd, &value, 1);
             if (n == 0)
             {
                 return;

@@ -130,7 +130,7 @@ public static unsafe class Descriptors
     /// <summary>A descriptor that becomes readable when the process exits (works for non-children too).</summary>
     public static SafeFileHandle? TryOpenPidFd(int pid)
     {
-        long fd = Libc.syscall(Libc.SYS_pidfd_open, pid, 0);
+        long fd = Libc.syscall(Libc.SYS_pidfd_open, pid, 0, 0, 0, 0);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -160,7 +160,7 @@ public static unsafe class Descriptors
         int rc;
         do
         {
-            rc = LibcContainer.dup2((int)fd.DangerousGetHandle(), target);
+            rc = Libc.dup2((int)fd.DangerousGetHandle(), target);
         }
         while (rc < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
         if (rc < 0)

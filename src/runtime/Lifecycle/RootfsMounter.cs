@@ -80,5 +80,5 @@ public sealed class RootfsMounter(IMountSyscalls sys)
     }
 
     /// <summary>Detaches whatever is mounted at <paramref name="target"/>; false when nothing was.</summary>
-    public static bool TryUnmount(string target) => LibcContainer.umount2(target, LibcContainer.MNT_DETACH) == 0;
+    public static bool TryUnmount(string target) => Libc.umount2(target, Libc.MNT_DETACH) == 0;
 }

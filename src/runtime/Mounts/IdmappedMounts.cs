@@ -20,7 +20,7 @@ public static class IdmappedMounts
     public static void Replace(string target, SafeFileHandle userNamespace)
     {
         using SafeFileHandle tree = Clone(target, userNamespace);
-        if (LibcContainer.umount2(target, LibcContainer.MNT_DETACH) != 0)
+        if (Libc.umount2(target, Libc.MNT_DETACH) != 0)
         {
             throw new SystemCallException("umount2", target, Marshal.GetLastPInvokeError());
         }
@@ -50,7 +50,7 @@ public static class IdmappedMounts
 
     private static void MoveTo(SafeFileHandle tree, string target)
     {
-        if (LibcContainer.move_mount(tree, target) != 0)
+        if (Libc.move_mount(tree, target) != 0)
         {
             throw new SystemCallException("move_mount", target, Marshal.GetLastPInvokeError());
         }
@@ -58,14 +58,14 @@ public static class IdmappedMounts
 
     private static SafeFileHandle Clone(string target, SafeFileHandle userNamespace)
     {
-        int fd = LibcContainer.open_tree(target, LibcContainer.OPEN_TREE_CLONE | (uint)LibcContainer.O_CLOEXEC);
+        int fd = Libc.open_tree(target, Libc.OPEN_TREE_CLONE | (uint)Libc.O_CLOEXEC);
         if (fd < 0)
         {
             throw new SystemCallException("open_tree", target, Marshal.GetLastPInvokeError());
         }
 
         var tree = new SafeFileHandle(fd, ownsHandle: true);
-        if (LibcContainer.mount_setattr_idmap(tree, userNamespace) != 0)
+        if (Libc.mount_setattr_idmap(tree, userNamespace) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             tree.Dispose();

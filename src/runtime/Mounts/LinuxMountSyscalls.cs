@@ -10,11 +10,11 @@ namespace Skiff.Runtime.Mounts;
 /// <summary>The real <see cref="IMountSyscalls"/>: every path inside the root is resolved with openat2(RESOLVE_IN_ROOT).</summary>
 public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 {
-    private const ulong InRoot = LibcContainer.RESOLVE_IN_ROOT | LibcContainer.RESOLVE_NO_MAGICLINKS;
+    private const ulong InRoot = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;
 
     public void Mount(string? source, string target, string? fsType, MountFlags flags, string? data)
     {
-        if (LibcContainer.mount(source, target, fsType, (ulong)flags, data) != 0)
+        if (Libc.mount(source, target, fsType, (ulong)flags, data) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             string what = fsType is null ? $"{source ?? "none"} on {target} ({flags})" : $"{fsType} {source} on {target} ({flags}{(data is null ? string.Empty : ", " + data)})";
@@ -75,21 +75,21 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
             int failed = 0;
             if (!leaf || create == TargetKind.Directory)
             {
-                if (LibcContainer.mkdirat(parentFd, parts[i], 0x1ed) != 0)
+                if (Libc.mkdirat(parentFd, parts[i], 0x1ed) != 0)
                 {
                     failed = Marshal.GetLastPInvokeError();
                 }
             }
             else
             {
-                int fd = LibcContainer.openat(parentFd, parts[i], LibcContainer.O_CREAT | LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC | LibcContainer.O_NOFOLLOW | LibcContainer.O_NOCTTY, 0x1a4);
+                int fd = Libc.openat(parentFd, parts[i], Libc.O_CREAT | Libc.O_WRONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | Libc.O_NOCTTY, 0x1a4);
                 if (fd < 0)
                 {
                     failed = Marshal.GetLastPInvokeError();
                 }
                 else
                 {
-                    LibcContainer.close(fd);
+                    Libc.close(fd);
                 }
             }
 
@@ -116,14 +116,14 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         int dirFd = ((LinuxMountTarget)directory).Fd;
         uint type = device.Type switch
         {
-            "b" => LibcContainer.S_IFBLK,
-            "p" => LibcContainer.S_IFIFO,
-            _ => LibcContainer.S_IFCHR,
+            "b" => Libc.S_IFBLK,
+            "p" => Libc.S_IFIFO,
+            _ => Libc.S_IFCHR,
         };
         ulong major = (ulong)device.Major;
         ulong minor = (ulong)device.Minor;
         ulong dev = ((major & 0xfffff000UL) << 32) | ((major & 0xfffUL) << 8) | ((minor & 0xffffff00UL) << 12) | (minor & 0xffUL);
-        if (LibcContainer.mknodat(dirFd, name, type | (device.FileMode ?? 0x1b6), dev) != 0)
+        if (Libc.mknodat(dirFd, name, type | (device.FileMode ?? 0x1b6), dev) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Errnos.EEXIST)
@@ -135,7 +135,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         if ((device.Uid ?? 0) != 0 || (device.Gid ?? 0) != 0)
         {
             // AT_SYMLINK_NOFOLLOW: the name was just created by us, but never follow one regardless.
-            if (LibcContainer.fchownat(dirFd, name, device.Uid ?? 0, device.Gid ?? 0, 0x100) != 0)
+            if (Libc.fchownat(dirFd, name, device.Uid ?? 0, device.Gid ?? 0, 0x100) != 0)
             {
                 throw new SystemCallException("fchownat", device.Path, Marshal.GetLastPInvokeError());
             }
@@ -144,7 +144,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     public void Symlink(IMountTarget directory, string name, string target)
     {
-        if (LibcContainer.symlinkat(target, ((LinuxMountTarget)directory).Fd, name) != 0)
+        if (Libc.symlinkat(target, ((LinuxMountTarget)directory).Fd, name) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Errnos.EEXIST)
@@ -156,7 +156,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     public void PivotRoot(string newRoot)
     {
-        if (LibcContainer.chdir(newRoot) != 0)
+        if (Libc.chdir(newRoot) != 0)
         {
             throw new SystemCallException("chdir", newRoot, Marshal.GetLastPInvokeError());
         }
@@ -164,17 +164,17 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         // pivot_root(".", "."): the old root ends up stacked on the new one and is detached right away,
         // so no directory for it is needed inside the container.
         byte* dot = stackalloc byte[] { (byte)'.', 0 };
-        if (LibcContainer.syscall(LibcContainer.SYS_pivot_root, (long)dot, (long)dot, 0, 0, 0) != 0)
+        if (Libc.syscall(Libc.SYS_pivot_root, (long)dot, (long)dot, 0, 0, 0) != 0)
         {
             throw new SystemCallException("pivot_root", newRoot, Marshal.GetLastPInvokeError());
         }
 
-        if (LibcContainer.umount2(".", LibcContainer.MNT_DETACH) != 0)
+        if (Libc.umount2(".", Libc.MNT_DETACH) != 0)
         {
             throw new SystemCallException("umount2", "old root", Marshal.GetLastPInvokeError());
         }
 
-        if (LibcContainer.chdir("/") != 0)
+        if (Libc.chdir("/") != 0)
         {
             throw new SystemCallException("chdir", "/", Marshal.GetLastPInvokeError());
         }
@@ -182,7 +182,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     public void ChangeDirectory(IMountTarget directory)
     {
-        if (LibcContainer.fchdir(((LinuxMountTarget)directory).Fd) != 0)
+        if (Libc.fchdir(((LinuxMountTarget)directory).Fd) != 0)
         {
             throw new SystemCallException("fchdir", directory.Path, Marshal.GetLastPInvokeError());
         }
@@ -193,13 +193,13 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     public MountFlags LockedFlagsOf(string path)
     {
-        byte* buffer = stackalloc byte[LibcContainer.StatvfsSize];
-        if (LibcContainer.statvfs(path, buffer) != 0)
+        byte* buffer = stackalloc byte[Libc.StatvfsSize];
+        if (Libc.statvfs(path, buffer) != 0)
         {
             throw new SystemCallException("statvfs", path, Marshal.GetLastPInvokeError());
         }
 
-        ulong st = *(ulong*)(buffer + LibcContainer.StatvfsFlagOffset);
+        ulong st = *(ulong*)(buffer + Libc.StatvfsFlagOffset);
         MountFlags flags = (MountFlags)(st & (ulong)(MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec | MountFlags.NoAtime | MountFlags.NoDirAtime));
         const ulong StRelAtime = 4096;
         if ((st & StRelAtime) != 0)
@@ -212,7 +212,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     public void WriteFile(string path, string content)
     {
-        int fd = LibcContainer.open(path, LibcContainer.O_WRONLY | LibcContainer.O_CLOEXEC | LibcContainer.O_NOFOLLOW, 0);
+        int fd = Libc.open(path, Libc.O_WRONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, 0);
         if (fd < 0)
         {
             throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
@@ -223,7 +223,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
             byte[] bytes = Encoding.UTF8.GetBytes(content);
             fixed (byte* p = bytes)
             {
-                if (LibcContainer.write(fd, p, bytes.Length) != bytes.Length)
+                if (Libc.write(fd, p, (nuint)bytes.Length) != bytes.Length)
                 {
                     throw new SystemCallException("write", path, Marshal.GetLastPInvokeError());
                 }
@@ -231,14 +231,14 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         }
         finally
         {
-            LibcContainer.close(fd);
+            Libc.close(fd);
         }
     }
 
     private static string? ReadLink(int directoryFd, string name)
     {
         byte* buffer = stackalloc byte[4096];
-        nint length = LibcContainer.readlinkat(directoryFd, name, buffer, 4096);
+        nint length = Libc.readlinkat(directoryFd, name, buffer, 4096);
         return length < 0 || length >= 4096 ? null : Encoding.UTF8.GetString(buffer, (int)length);
     }
 
@@ -266,7 +266,7 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     private static SafeFileHandle Open(string path)
     {
-        int fd = LibcContainer.open(path, LibcContainer.O_PATH | LibcContainer.O_DIRECTORY | LibcContainer.O_CLOEXEC, 0);
+        int fd = Libc.open(path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new SystemCallException("open", path, Marshal.GetLastPInvokeError());
@@ -280,12 +280,12 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 
     private static SafeFileHandle? TryOpenAt2(SafeFileHandle root, string relative, out int errno)
     {
-        var how = new LibcContainer.OpenHow { Flags = (ulong)(LibcContainer.O_PATH | LibcContainer.O_CLOEXEC), Resolve = InRoot };
+        var how = new Libc.OpenHow { Flags = (ulong)(Libc.O_PATH | Libc.O_CLOEXEC), Resolve = InRoot };
         byte[] name = Encoding.UTF8.GetBytes(relative + "\0");
         long fd;
         fixed (byte* p = name)
         {
-            fd = LibcContainer.syscall(LibcContainer.SYS_openat2, root.DangerousGetHandle().ToInt32(), (long)p, (long)&how, sizeof(LibcContainer.OpenHow), 0);
+            fd = Libc.syscall(Libc.SYS_openat2, root.DangerousGetHandle().ToInt32(), (long)p, (long)&how, sizeof(Libc.OpenHow), 0);
         }
 
         if (fd < 0)

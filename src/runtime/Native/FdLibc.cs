@@ -51,9 +51,9 @@ internal static unsafe partial class Libc
     public struct WinSize
     {
         public ushort Rows;
-        public ushort Cols;
-        public ushort XPixel;
-        public ushort YPixel;
+        public ushort Columns;
+        public ushort XPixels;
+        public ushort YPixels;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -118,12 +118,6 @@ internal static unsafe partial class Libc
     public static partial int flock(int fd, int operation);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int ioctl(int fd, ulong request, void* argument);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int tcgetattr(int fd, byte* termios);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -134,9 +128,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int isatty(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial long syscall(long number, int argument1, uint argument2);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int open(byte* path, int flags, int mode);

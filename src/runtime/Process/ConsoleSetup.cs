@@ -14,7 +14,7 @@ public static unsafe class ConsoleSetup
 {
     public static void Attach(int consoleSocketFd, ConsoleSizeSpec? size)
     {
-        int master = LibcContainer.open("/dev/ptmx", LibcContainer.O_RDWR | LibcContainer.O_NOCTTY | LibcContainer.O_CLOEXEC, 0);
+        int master = Libc.open("/dev/ptmx", Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
         if (master < 0)
         {
             throw new SystemCallException("open", "/dev/ptmx", Marshal.GetLastPInvokeError(), "the spec needs a /dev/pts devpts mount with newinstance and ptmxmode=0666");
@@ -23,10 +23,10 @@ public static unsafe class ConsoleSetup
         try
         {
             int unlock = 0;
-            Check(LibcContainer.ioctl(master, LibcContainer.TIOCSPTLCK, (nint)(&unlock)), "ioctl(TIOCSPTLCK)");
+            Check(Libc.ioctl(master, Libc.TIOCSPTLCK, (nint)(&unlock)), "ioctl(TIOCSPTLCK)");
 
             // TIOCGPTPEER opens the slave through the master, never through a path the container controls.
-            int slave = LibcContainer.ioctl(master, LibcContainer.TIOCGPTPEER, LibcContainer.O_RDWR | LibcContainer.O_NOCTTY);
+            int slave = Libc.ioctl(master, Libc.TIOCGPTPEER, Libc.O_RDWR | Libc.O_NOCTTY);
             if (slave < 0)
             {
                 throw new SystemCallException("ioctl(TIOCGPTPEER)", null, Marshal.GetLastPInvokeError());
@@ -34,31 +34,31 @@ public static unsafe class ConsoleSetup
 
             if (size is { Height: > 0, Width: > 0 })
             {
-                var window = new LibcContainer.WinSize { Rows = (ushort)size.Height, Columns = (ushort)size.Width };
-                Check(LibcContainer.ioctl(slave, LibcContainer.TIOCSWINSZ, (nint)(&window)), "ioctl(TIOCSWINSZ)");
+                var window = new Libc.WinSize { Rows = (ushort)size.Height, Columns = (ushort)size.Width };
+                Check(Libc.ioctl(slave, Libc.TIOCSWINSZ, (nint)(&window)), "ioctl(TIOCSWINSZ)");
             }
 
             SendDescriptor(consoleSocketFd, master);
-            if (LibcContainer.setsid() < 0)
+            if (Libc.setsid() < 0)
             {
                 throw new SystemCallException("setsid", null, Marshal.GetLastPInvokeError());
             }
 
-            Check(LibcContainer.ioctl(slave, LibcContainer.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)");
+            Check(Libc.ioctl(slave, Libc.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)");
             for (int fd = 0; fd <= 2; fd++)
             {
-                if (LibcContainer.dup2(slave, fd) < 0)
+                if (Libc.dup2(slave, fd) < 0)
                 {
                     throw new SystemCallException("dup2", "pty", Marshal.GetLastPInvokeError());
                 }
             }
 
-            LibcContainer.close(slave);
+            Libc.close(slave);
         }
         finally
         {
-            LibcContainer.close(master);
-            LibcContainer.close(consoleSocketFd);
+            Libc.close(master);
+            Libc.close(consoleSocketFd);
         }
     }
 
@@ -66,22 +66,22 @@ public static unsafe class ConsoleSetup
     {
         // Payload: the pty's name is what runc sends; receivers only need one byte with the rights.
         byte* payload = stackalloc byte[] { (byte)'/', (byte)'d', (byte)'e', (byte)'v', (byte)'/', (byte)'p', (byte)'t', (byte)'m', (byte)'x' };
-        var iov = new LibcContainer.IoVec { Base = payload, Length = 9 };
-        var control = new LibcContainer.FdControlMessage
+        var iov = new Libc.IoVec { Base = payload, Length = 9 };
+        var control = new Libc.FdControlMessage
         {
             Length = (nuint)(sizeof(nuint) + 8 + 4),
-            Level = LibcContainer.SOL_SOCKET,
-            Type = LibcContainer.SCM_RIGHTS,
+            Level = Libc.SOL_SOCKET,
+            Type = Libc.SCM_RIGHTS,
             Fd = fd,
         };
-        var message = new LibcContainer.MsgHdr
+        var message = new Libc.MsgHdr
         {
             Iov = &iov,
             IovLength = 1,
             Control = &control,
-            ControlLength = (nuint)sizeof(LibcContainer.FdControlMessage),
+            ControlLength = (nuint)sizeof(Libc.FdControlMessage),
         };
-        if (LibcContainer.sendmsg(socket, &message, 0) < 0)
+        if (Libc.sendmsg(socket, &message, 0) < 0)
         {
             throw new SystemCallException("sendmsg", "console socket", Marshal.GetLastPInvokeError());
         }

@@ -33,13 +33,13 @@ public static unsafe class ContainerExec
             SetIdentityAndCapabilities(process, keepGroups);
             if (process.NoNewPrivileges)
             {
-                Check(LibcContainer.prctl(LibcContainer.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+                Check(Libc.prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
                 seccomp?.Install();
             }
 
             // Mark every descriptor above stdio close-on-exec rather than closing them now: the
             // runtime's other threads may still be using theirs until execve ends them.
-            Check(LibcContainer.close_range(3, uint.MaxValue, LibcContainer.CLOSE_RANGE_CLOEXEC), "close_range");
+            Check(Libc.close_range(3, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");
         }
         catch (SkiffException e)
         {
@@ -62,7 +62,7 @@ public static unsafe class ContainerExec
     {
         for (int signal = 1; signal <= 64; signal++)
         {
-            LibcContainer.DefaultIfIgnored(signal);
+            Libc.DefaultIfIgnored(signal);
         }
     }
 
@@ -73,7 +73,7 @@ public static unsafe class ContainerExec
         ulong bounding = Capabilities.Mask(caps.Bounding);
 
         // Keep the permitted set across the switch away from uid 0; capset trims it below.
-        Check(LibcContainer.prctl(LibcContainer.PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)");
+        Check(Libc.prctl(Libc.PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)");
         for (int cap = 0; cap < 64; cap++)
         {
             if ((bounding & (1UL << cap)) != 0)
@@ -81,7 +81,7 @@ public static unsafe class ContainerExec
                 continue;
             }
 
-            if (LibcContainer.prctl(LibcContainer.PR_CAPBSET_DROP, (ulong)cap, 0, 0, 0) != 0)
+            if (Libc.prctl(Libc.PR_CAPBSET_DROP, (ulong)cap, 0, 0, 0) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Errnos.EINVAL)
@@ -96,7 +96,7 @@ public static unsafe class ContainerExec
         uint[] groups = [.. user.AdditionalGids ?? []];
         fixed (uint* g = groups)
         {
-            if (!keepGroups && LibcContainer.SetGroupsOfThread(groups.Length, g) != 0)
+            if (!keepGroups && Libc.SetGroupsOfThread(groups.Length, g) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
 
@@ -109,30 +109,30 @@ public static unsafe class ContainerExec
             }
         }
 
-        Check(LibcContainer.SetResGidOfThread(user.Gid, user.Gid, user.Gid), "setresgid");
-        Check(LibcContainer.SetResUidOfThread(user.Uid, user.Uid, user.Uid), "setresuid");
+        Check(Libc.SetResGidOfThread(user.Gid, user.Gid, user.Gid), "setresgid");
+        Check(Libc.SetResUidOfThread(user.Uid, user.Uid, user.Uid), "setresuid");
         if (user.Umask is uint mask)
         {
-            LibcContainer.umask(mask);
+            Libc.umask(mask);
         }
 
         ulong effective = Capabilities.Mask(caps.Effective);
         ulong permitted = Capabilities.Mask(caps.Permitted);
         ulong inheritable = Capabilities.Mask(caps.Inheritable);
-        var header = new LibcContainer.CapHeader { Version = LibcContainer.LINUX_CAPABILITY_VERSION_3, Pid = 0 };
-        LibcContainer.CapData* data = stackalloc LibcContainer.CapData[2];
-        data[0] = new LibcContainer.CapData { Effective = (uint)effective, Permitted = (uint)permitted, Inheritable = (uint)inheritable };
-        data[1] = new LibcContainer.CapData { Effective = (uint)(effective >> 32), Permitted = (uint)(permitted >> 32), Inheritable = (uint)(inheritable >> 32) };
-        Check(LibcContainer.capset(&header, data), "capset");
+        var header = new Libc.CapHeader { Version = Libc.LINUX_CAPABILITY_VERSION_3, Pid = 0 };
+        Libc.CapData* data = stackalloc Libc.CapData[2];
+        data[0] = new Libc.CapData { Effective = (uint)effective, Permitted = (uint)permitted, Inheritable = (uint)inheritable };
+        data[1] = new Libc.CapData { Effective = (uint)(effective >> 32), Permitted = (uint)(permitted >> 32), Inheritable = (uint)(inheritable >> 32) };
+        Check(Libc.capset(&header, data), "capset");
 
-        Check(LibcContainer.prctl(LibcContainer.PR_CAP_AMBIENT, LibcContainer.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+        Check(Libc.prctl(Libc.PR_CAP_AMBIENT, Libc.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
         foreach (string name in caps.Ambient ?? [])
         {
             // The kernel only raises an ambient capability that is also permitted and inheritable;
             // specs often list ambient ones without inheritable (crun's default), so, as runc and
             // crun do, such a request is skipped rather than fatal.
             if (Capabilities.TryParse(name, out int cap)
-                && LibcContainer.prctl(LibcContainer.PR_CAP_AMBIENT, LibcContainer.PR_CAP_AMBIENT_RAISE, (ulong)cap, 0, 0) != 0
+                && Libc.prctl(Libc.PR_CAP_AMBIENT, Libc.PR_CAP_AMBIENT_RAISE, (ulong)cap, 0, 0) != 0
                 && Marshal.GetLastPInvokeError() != Errnos.EPERM)
             {
                 throw new SystemCallException($"prctl(PR_CAP_AMBIENT_RAISE, {name})", null, Marshal.GetLastPInvokeError());
@@ -154,9 +154,9 @@ public static unsafe class ContainerExec
         byte[] bytes = Encoding.UTF8.GetBytes(message + "\n");
         fixed (byte* p = bytes)
         {
-            LibcContainer.write(2, p, bytes.Length);
+            Libc.write(2, p, (nuint)bytes.Length);
         }
 
-        LibcContainer._exit(code);
+        Libc._exit(code);
     }
 }

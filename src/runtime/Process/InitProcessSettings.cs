@@ -16,7 +16,7 @@ public static unsafe class InitProcessSettings
     /// </summary>
     public static void HideFromContainer()
     {
-        if (LibcContainer.prctl(LibcContainer.PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        if (Libc.prctl(Libc.PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         {
             throw new SystemCallException("prctl(PR_SET_DUMPABLE)", null, Marshal.GetLastPInvokeError());
         }
@@ -41,7 +41,7 @@ public static unsafe class InitProcessSettings
         byte[] bytes = Encoding.UTF8.GetBytes(name);
         fixed (byte* p = bytes)
         {
-            if (LibcContainer.sethostname(p, bytes.Length) != 0)
+            if (Libc.sethostname(p, bytes.Length) != 0)
             {
                 throw new SystemCallException("sethostname", name, Marshal.GetLastPInvokeError());
             }
@@ -61,15 +61,15 @@ public static unsafe class InitProcessSettings
                 throw SkiffException.InvalidArgument($"unknown rlimit `{limit.Type}`");
             }
 
-            LibcContainer.Rlimit current;
-            if (LibcContainer.prlimit(0, resource, null, &current) != 0)
+            Libc.Rlimit current;
+            if (Libc.prlimit(0, resource, null, &current) != 0)
             {
                 throw new SystemCallException("getrlimit", limit.Type, Marshal.GetLastPInvokeError());
             }
 
             ulong hard = Math.Min(limit.Hard, current.Max);
-            var wanted = new LibcContainer.Rlimit { Current = Math.Min(limit.Soft, hard), Max = hard };
-            if (LibcContainer.prlimit(0, resource, &wanted, null) != 0)
+            var wanted = new Libc.Rlimit { Current = Math.Min(limit.Soft, hard), Max = hard };
+            if (Libc.prlimit(0, resource, &wanted, null) != 0)
             {
                 throw new SystemCallException("setrlimit", limit.Type, Marshal.GetLastPInvokeError());
             }

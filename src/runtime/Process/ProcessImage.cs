@@ -26,7 +26,7 @@ public static unsafe class ProcessImage
             byte** env = Pin(envp, handles);
             fixed (byte* p = path)
             {
-                LibcContainer.execve(p, args, env);
+                Libc.execve(p, args, env);
                 return Marshal.GetLastPInvokeError();
             }
         }

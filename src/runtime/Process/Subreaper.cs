@@ -9,7 +9,7 @@ public static class Subreaper
 {
     public static void Become()
     {
-        if (LibcContainer.prctl(LibcContainer.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+        if (Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
         {
             throw new SystemCallException("prctl(PR_SET_CHILD_SUBREAPER)", null, Marshal.GetLastPInvokeError());
         }

@@ -37,7 +37,7 @@ public sealed class SeccompFilter(BpfInstruction[] program, uint flags)
     /// </summary>
     public void Install()
     {
-        int errno = LibcContainer.InstallSeccompFilter(program, flags);
+        int errno = Libc.InstallSeccompFilter(program, flags);
         if (errno != 0)
         {
             throw new SystemCallException("seccomp(SECCOMP_SET_MODE_FILTER)", null, errno);

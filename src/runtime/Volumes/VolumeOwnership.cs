@@ -39,7 +39,7 @@ public static class VolumeOwnership
     /// <summary>lchown of one path.</summary>
     public static void Change(string path, uint uid, uint gid)
     {
-        if (LibcContainer.fchownat(LibcContainer.AT_FDCWD, path, uid, gid, AtSymlinkNoFollow) != 0)
+        if (Libc.fchownat(Libc.AT_FDCWD, path, uid, gid, AtSymlinkNoFollow) != 0)
         {
             throw new SystemCallException("fchownat", path, Marshal.GetLastPInvokeError());
         }

@@ -2,8 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace Skiff.Runtime.Native;
 
-/// <summary>The system calls container setup needs (mount, pivot_root, capabilities, exec, …).</summary>
-internal static unsafe partial class LibcContainer
+/// <summary>
+/// The system calls container setup needs (mount, pivot_root, capabilities, exec, …); kept apart from Libc.cs so each
+/// area's declarations stay together.
+/// </summary>
+internal static unsafe partial class Libc
 {
     public const int AT_FDCWD = -100;
 
@@ -13,23 +16,16 @@ internal static unsafe partial class LibcContainer
     public const int O_CREAT = 0x40;
     public const int O_EXCL = 0x80;
     public const int O_NOCTTY = 0x100;
-    public const int O_NONBLOCK = 0x800;
-    public const int O_CLOEXEC = 0x80000;
-    public const int O_PATH = 0x200000;
 
     // O_DIRECTORY and O_NOFOLLOW differ between x86_64 and arm64.
     public static readonly int O_DIRECTORY = IsArm64 ? 0x4000 : 0x10000;
     public static readonly int O_NOFOLLOW = IsArm64 ? 0x8000 : 0x20000;
 
-    public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
-    public const ulong RESOLVE_IN_ROOT = 0x10;
 
     public const int MNT_DETACH = 2;
 
-    public const int PR_SET_PDEATHSIG = 1;
     public const int PR_SET_DUMPABLE = 4;
     public const int PR_SET_KEEPCAPS = 8;
-    public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int PR_CAPBSET_DROP = 24;
     public const int PR_SET_NO_NEW_PRIVS = 38;
     public const int PR_CAP_AMBIENT = 47;
@@ -56,15 +52,6 @@ internal static unsafe partial class LibcContainer
 
     public static long SYS_seccomp => IsArm64 ? 277 : 317;
 
-    public const long SYS_openat2 = 437;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct OpenHow
-    {
-        public ulong Flags;
-        public ulong Mode;
-        public ulong Resolve;
-    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct CapHeader
@@ -118,7 +105,6 @@ internal static unsafe partial class LibcContainer
     public const long SYS_mount_setattr = 442;
     public const uint OPEN_TREE_CLONE = 1;
     public const uint AT_RECURSIVE = 0x8000;
-    public const uint AT_EMPTY_PATH = 0x1000;
     public const uint MOVE_MOUNT_F_EMPTY_PATH = 0x4;
     public const ulong MOUNT_ATTR_IDMAP = 0x00100000;
 
@@ -207,15 +193,6 @@ internal static unsafe partial class LibcContainer
     public static partial int statvfs(string path, byte* buffer);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial nint read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial nint write(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int sethostname(byte* name, nint length);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -265,9 +242,6 @@ internal static unsafe partial class LibcContainer
     public static partial int fchown(int fd, uint owner, uint group);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int kill(int pid, int signal);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int ioctl(int fd, ulong request, nint argument);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -276,31 +250,9 @@ internal static unsafe partial class LibcContainer
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint sendmsg(int fd, MsgHdr* message, int flags);
 
-    public const int SOL_SOCKET = 1;
-    public const int SCM_RIGHTS = 1;
     public const ulong TIOCSPTLCK = 0x40045431;
     public const ulong TIOCGPTPEER = 0x5441;
     public const ulong TIOCSCTTY = 0x540E;
-    public const ulong TIOCSWINSZ = 0x5414;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
 
     /// <summary>cmsghdr followed by one int: CMSG_SPACE(sizeof(int)) is 24 on LP64.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -311,15 +263,6 @@ internal static unsafe partial class LibcContainer
         public int Type;
         public int Fd;
         public int Padding;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct WinSize
-    {
-        public ushort Rows;
-        public ushort Columns;
-        public ushort XPixels;
-        public ushort YPixels;
     }
 
     [LibraryImport("libc", SetLastError = true)]
