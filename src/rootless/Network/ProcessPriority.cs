@@ -1,4 +1,4 @@
-using System.Globalization;
+using Skiff.Core.Processes;
 using Skiff.Core.Users;
 using Skiff.Rootless.Native;
 
@@ -24,19 +24,12 @@ internal static class ProcessPriority
 
         try
         {
-            foreach (string line in File.ReadLines("/proc/self/status"))
-            {
-                if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-                {
-                    return (ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << CapSysNice)) != 0;
-                }
-            }
+            return ProcessStatus.CapabilityMask("CapEff") is ulong effective && (effective & (1UL << CapSysNice)) != 0;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            return false;
         }
-
-        return false;
     }
 
     /// <summary>Sets <paramref name="pid"/>'s nice value; false when the kernel refused (or it is gone).</summary>

@@ -1,5 +1,4 @@
-using System.Globalization;
-using Skiff.Core.Files;
+using Skiff.Core.Processes;
 
 namespace Skiff.Runtime.Lifecycle;
 
@@ -12,27 +11,18 @@ public static class HostCapabilities
 {
     public static IReadOnlyList<string> Bounding()
     {
-        // KernelFile, not File.ReadLines: read by the CLI and the monitor on every container's start, and a reader's
-        // buffers are fresh pages.
-        string status = KernelFile.ReadAllText("/proc/self/status");
-        int at = status.IndexOf("\nCapBnd:", StringComparison.Ordinal);
-        if (at >= 0)
+        if (ProcessStatus.CapabilityMask("CapBnd") is ulong mask)
         {
-            ReadOnlySpan<char> line = status.AsSpan(at + "\nCapBnd:".Length);
-            int end = line.IndexOf('\n');
-            if (ulong.TryParse((end < 0 ? line : line[..end]).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong mask))
+            var bounding = new List<string>(Spec.Capabilities.All.Count);
+            for (int number = 0; number < Spec.Capabilities.All.Count; number++)
             {
-                var bounding = new List<string>(Spec.Capabilities.All.Count);
-                for (int number = 0; number < Spec.Capabilities.All.Count; number++)
+                if ((mask & (1UL << number)) != 0)
                 {
-                    if ((mask & (1UL << number)) != 0)
-                    {
-                        bounding.Add(Spec.Capabilities.All[number]);
-                    }
+                    bounding.Add(Spec.Capabilities.All[number]);
                 }
-
-                return bounding;
             }
+
+            return bounding;
         }
 
         return Spec.Capabilities.All;
