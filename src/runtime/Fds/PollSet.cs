@@ -60,6 +60,10 @@ public sealed unsafe class PollSet
     /// <summary>Readable, or hung up / in error (a read then tells which).</summary>
     public bool Ready(int index) => (entries[index].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0;
 
+    /// <summary>Writable (a connecting socket: connected, or failed, which the write then tells).</summary>
+    public bool Writable(int index) => (entries[index].Revents & (Libc.POLLOUT | Libc.POLLHUP | Libc.POLLERR)) != 0
+        && (entries[index].Events & Libc.POLLOUT) != 0;
+
     public bool HungUp(int index) => (entries[index].Revents & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0
         && (entries[index].Revents & Libc.POLLIN) == 0;
 

@@ -3,5 +3,8 @@ using System.Net.Sockets;
 
 namespace Skiff.Rootless.Network.Dns;
 
-/// <summary>A query forwarded to upstream server number <see cref="ServerIndex"/> on its own socket, answered before <see cref="Deadline"/> or passed on.</summary>
-internal sealed record DnsPendingQuery(Socket Upstream, byte[] Query, EndPoint? From, DnsTcpClient? Client, int ServerIndex, long Deadline);
+/// <summary>
+/// A query forwarded to upstream server number <see cref="ServerIndex"/> on its own socket, answered before
+/// <see cref="Deadline"/> or passed on; <see cref="Stream"/> is set when it goes over TCP (its client asked over TCP).
+/// </summary>
+internal sealed record DnsPendingQuery(Socket Upstream, byte[] Query, EndPoint? From, DnsTcpClient? Client, int ServerIndex, long Deadline, DnsStreamExchange? Stream = null);

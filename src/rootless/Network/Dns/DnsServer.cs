@@ -12,9 +12,10 @@ namespace Skiff.Rootless.Network.Dns;
 /// <summary>
 /// A network's DNS responder (<c>skiff __dns</c>, podman's aardvark-dns): UDP and TCP on the network's
 /// gateway address only, one thread, one poll loop. Names of the network's containers are answered from the
-/// records file; other names are forwarded over UDP, each query on its own socket (a fresh source port),
-/// to the upstream servers in turn, a few seconds each, and the answer relayed; when none answers the
-/// client gets SERVFAIL. The loop ends when the records file is removed (the network has no containers left).
+/// records file; other names are forwarded, each query on its own socket (a fresh source port), to the
+/// upstream servers in turn, a few seconds each, and the answer relayed; when none answers the client gets
+/// SERVFAIL. A query that came over UDP goes out over UDP (a truncated answer stays truncated, and the client
+/// retries over TCP), one that came over TCP goes out over TCP, so a large answer arrives whole. The loop ends when the records file is removed (the network has no containers left).
 /// </summary>
 /// <param name="listen">The gateway address and port 53.</param>
 /// <param name="records">The network's records file.</param>
@@ -156,7 +157,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             int firstPending = -1;
             foreach (DnsPendingQuery query in pending)
             {
-                int index = poll.Add(query.Upstream.SafeHandle);
+                int index = poll.Add(query.Upstream.SafeHandle, writable: query.Stream is { Sending: true });
                 firstPending = firstPending < 0 ? index : firstPending;
             }
 
@@ -189,8 +190,14 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             }
 
             // Collect the ready ones before handling any: handling changes the lists.
+            List<DnsPendingQuery> writable = pending.Where((_, i) => poll.Writable(firstPending + i)).ToList();
             List<DnsPendingQuery> answered = pending.Where((_, i) => poll.Ready(firstPending + i)).ToList();
             List<DnsTcpClient> readable = tcpClients.Where((_, i) => poll.Ready(firstClient + i)).ToList();
+            foreach (DnsPendingQuery query in writable.Where(q => !answered.Contains(q)))
+            {
+                SendUpstream(udp, query);
+            }
+
             foreach (DnsPendingQuery query in answered)
             {
                 ReceiveUpstream(udp, query);
@@ -261,13 +268,29 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         IReadOnlyList<IPEndPoint> servers = upstreams.Current();
         while (serverIndex < servers.Count && pending.Count < MaxPending)
         {
+            long deadline = Environment.TickCount64 + (long)UpstreamTimeout.TotalMilliseconds;
+            if (client is not null)
+            {
+                try
+                {
+                    (Socket stream, DnsStreamExchange exchange) = DnsStreamExchange.Start(servers[serverIndex], query);
+                    pending.Add(new DnsPendingQuery(stream, query, from, client, serverIndex, deadline, exchange));
+                    return;
+                }
+                catch (SocketException)
+                {
+                    serverIndex++;
+                    continue;
+                }
+            }
+
             var upstream = new Socket(servers[serverIndex].AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
                 upstream.Connect(servers[serverIndex]);
                 upstream.Blocking = false;
                 upstream.Send(query);
-                pending.Add(new DnsPendingQuery(upstream, query, from, client, serverIndex, Environment.TickCount64 + (long)UpstreamTimeout.TotalMilliseconds));
+                pending.Add(new DnsPendingQuery(upstream, query, from, client, serverIndex, deadline));
                 return;
             }
             catch (SocketException)
@@ -283,12 +306,47 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         }
     }
 
+    private void SendUpstream(Socket udp, DnsPendingQuery query)
+    {
+        try
+        {
+            query.Stream!.Send(query.Upstream);
+        }
+        catch (SocketException)
+        {
+            // Refused or reset: the next server.
+            Retire(query);
+            Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+        }
+    }
+
     private void ReceiveUpstream(Socket udp, DnsPendingQuery query)
     {
+        if (!pending.Contains(query))
+        {
+            // Retired by a failed send in this round.
+            return;
+        }
+
+        byte[] answer;
         int n;
         try
         {
-            n = query.Upstream.Receive(buffer);
+            if (query.Stream is { } stream)
+            {
+                if (stream.Receive(query.Upstream) is not byte[] whole)
+                {
+                    return;
+                }
+
+                answer = whole;
+                n = whole.Length;
+            }
+            else
+            {
+                n = query.Upstream.Receive(buffer);
+                answer = buffer;
+            }
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
         {
@@ -303,14 +361,21 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         }
 
         // The answer to this query: same id, a response. Anything else on this socket is ignored.
-        if (n < DnsHeader.Size || !DnsHeader.TryRead(buffer.AsSpan(0, n), out DnsHeader header) || !header.IsResponse
+        if (n < DnsHeader.Size || !DnsHeader.TryRead(answer.AsSpan(0, n), out DnsHeader header) || !header.IsResponse
             || header.Id != BinaryPrimitives.ReadUInt16BigEndian(query.Query))
         {
+            if (query.Stream is not null)
+            {
+                // Over TCP the one message is the answer: a wrong one ends this server's turn.
+                Retire(query);
+                Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+            }
+
             return;
         }
 
         Retire(query);
-        Reply(udp, buffer.AsSpan(0, n).ToArray(), query.From, query.Client);
+        Reply(udp, answer.AsSpan(0, n).ToArray(), query.From, query.Client);
     }
 
     private void ExpireQueries(Socket udp, long now)

@@ -68,6 +68,44 @@ public sealed class DnsServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_query_over_tcp_is_forwarded_over_tcp_and_gets_an_answer_too_large_for_udp()
+    {
+        string records = Path.Combine(directory, "net.dns");
+        File.WriteAllText(records, "10.89.0.2 web\n");
+        IPEndPoint upstreamAt = FreeEndpoint();
+        using var udpUpstream = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udpUpstream.Bind(upstreamAt);
+        using var tcpUpstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        tcpUpstream.Bind(upstreamAt);
+        tcpUpstream.Listen(4);
+        Task fakeUdp = Task.Run(() => AnswerTruncated(udpUpstream));
+        Task fakeTcp = Task.Run(() => AnswerOverTcp(tcpUpstream, 200));
+        IPEndPoint listen = FreeEndpoint();
+        Task<int> server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([upstreamAt])));
+
+        byte[] overUdp = await QueryUdpAsync(listen, "big.example");
+        Assert.True(DnsMessages.Truncated(overUdp));
+        Assert.Empty(DnsMessages.Addresses(overUdp));
+        await fakeUdp.WaitAsync(Guard);
+
+        byte[] overTcp = await QueryTcpAsync(listen, "big.example");
+        Assert.False(DnsMessages.Truncated(overTcp));
+        Assert.Equal(200, DnsMessages.Addresses(overTcp).Count);
+        Assert.Equal("10.0.0.199", DnsMessages.Addresses(overTcp)[^1]);
+        await fakeTcp.WaitAsync(Guard);
+
+        // An upstream that refuses TCP: SERVFAIL over TCP, not a hang.
+        File.Delete(records);
+        Assert.Equal(0, await server.WaitAsync(Guard));
+        File.WriteAllText(records, string.Empty);
+        listen = FreeEndpoint();
+        server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([FreeEndpoint()])));
+        Assert.Equal(DnsTypes.ServerFailure, DnsMessages.ResponseCode(await QueryTcpAsync(listen, "refused.example")));
+        File.Delete(records);
+        Assert.Equal(0, await server.WaitAsync(Guard));
+    }
+
+    [Fact]
     public void Listening_on_an_address_in_use_is_reported()
     {
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -141,6 +179,46 @@ public sealed class DnsServerTests : IDisposable
         }
 
         return response;
+    }
+
+    /// <summary>A fake upstream over UDP: answers the first query with no records and the truncated flag (the answer does not fit).</summary>
+    private static void AnswerTruncated(Socket upstream)
+    {
+        byte[] query = new byte[512];
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        int n = upstream.ReceiveFrom(query, ref from);
+        byte[] answer = query[..n];
+        answer[2] |= 0x82;
+        upstream.SendTo(answer, from);
+    }
+
+    /// <summary>A fake upstream over TCP: answers the first query with <paramref name="count"/> A records (10.0.0.0 on).</summary>
+    private static void AnswerOverTcp(Socket listener, int count)
+    {
+        using Socket connection = listener.Accept();
+        byte[] length = new byte[2];
+        connection.Receive(length);
+        byte[] query = new byte[BinaryPrimitives.ReadUInt16BigEndian(length)];
+        int read = 0;
+        while (read < query.Length)
+        {
+            read += connection.Receive(query, read, query.Length - read, SocketFlags.None);
+        }
+
+        var answer = new List<byte>(query);
+        answer[2] |= 0x80;
+        answer[6] = (byte)(count >> 8);
+        answer[7] = (byte)count;
+        for (int i = 0; i < count; i++)
+        {
+            answer.AddRange([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, (byte)(i >> 8), (byte)i]);
+        }
+
+        byte[] framed = [(byte)(answer.Count >> 8), (byte)answer.Count, .. answer];
+        // Two writes: the responder must put a split answer together.
+        connection.Send(framed.AsSpan(0, 100));
+        Thread.Sleep(50);
+        connection.Send(framed.AsSpan(100));
     }
 
     /// <summary>A fake upstream: answers the first query with one A record for its question.</summary>
