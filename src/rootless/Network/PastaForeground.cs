@@ -20,7 +20,10 @@ namespace Skiff.Rootless.Network;
 /// then yields the CPU to the container's start (the CLI, the monitor and the init) until <see cref="RestorePriority"/>:
 /// nice 19, in a session of its own whose autogroup (<see cref="SessionAutogroup"/>) has nice 19 too, as a
 /// process's nice value only counts against the processes of its own session where the kernel groups them by
-/// session. Its daemon makes a session of its own (setsid) anyway.
+/// session. Its daemon makes a session of its own (setsid) anyway. Where a priority cannot be given back (an
+/// unprivileged user may lower a nice value but not raise it again, and may change an autogroup's only once per
+/// 100 ms on the whole machine), it is stopped (SIGSTOP) right after its exec instead and continued (SIGCONT) at
+/// the same point: a container that ends before that never pays for pasta's start-up at all.
 /// </summary>
 public sealed class PastaForeground : IDisposable
 {
@@ -33,6 +36,9 @@ public sealed class PastaForeground : IDisposable
 
     /// <summary>It runs at <see cref="YieldingNice"/> (set in <see cref="Start"/>, not yet restored).</summary>
     private bool yielding;
+
+    /// <summary>It is stopped (SIGSTOP, set in <see cref="Start"/>, not yet continued).</summary>
+    private bool paused;
 
     /// <summary>The nice value of a foreground part that yields: CPU weight 15 against 1,024 at nice 0.</summary>
     private const int YieldingNice = 19;
@@ -48,6 +54,10 @@ public sealed class PastaForeground : IDisposable
         exit = Descriptors.TryOpenPidFd(pid);
     }
 
+    private const int StopSignal = 19;
+
+    private const int ContinueSignal = 18;
+
     /// <summary>The descriptor number pasta finds a tap given to <see cref="Start"/> under.</summary>
     public const int TapDescriptor = 3;
 
@@ -60,6 +70,7 @@ public sealed class PastaForeground : IDisposable
     public static PastaForeground Start(PastaLaunch program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports, SafeFileHandle? tap = null)
     {
         bool yielding = tap is not null && ProcessPriority.CanRestore();
+        bool pausing = tap is not null && !yielding;
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         try
         {
@@ -79,7 +90,9 @@ public sealed class PastaForeground : IDisposable
                     yielding = ProcessPriority.TrySet(pid, YieldingNice) | session;
                 }
 
-                return new PastaForeground(pid, errorRead, ports) { yielding = yielding, Yielded = yielding };
+                // Spawned: pasta has exec'd, so only its loader and first instructions ran before it stops.
+                bool paused = pausing && ChildProcesses.TrySignal(pid, StopSignal);
+                return new PastaForeground(pid, errorRead, ports) { yielding = yielding, Yielded = yielding, paused = paused };
             }
         }
         catch
@@ -176,11 +189,17 @@ public sealed class PastaForeground : IDisposable
     }
 
     /// <summary>
-    /// Gives a yielding foreground part (see <see cref="Start"/>) its normal priority back: once the container's
-    /// process runs, pasta's start-up is what is left to wait for. Never throws.
+    /// Gives a yielding foreground part (see <see cref="Start"/>) its normal priority back, or continues a stopped
+    /// one: once the container's process runs, pasta's start-up is what is left to wait for. Never throws.
     /// </summary>
     public void RestorePriority()
     {
+        if (paused && !waited)
+        {
+            paused = false;
+            ChildProcesses.TrySignal(pid, ContinueSignal);
+        }
+
         if (yielding && !waited)
         {
             yielding = false;
@@ -202,6 +221,8 @@ public sealed class PastaForeground : IDisposable
             return;
         }
 
+        // A stopped one is not continued: SIGKILL ends a stopped process too, before it touched its buffers.
+        paused = false;
         RestorePriority();
         // Not reaped yet (only this object waits for it), so the pid is still this child's, if only as a zombie.
         ChildProcesses.TrySignal(pid, 9);
