@@ -83,6 +83,8 @@ public sealed class PastaForeground : IDisposable
                     ArgumentZero = program.Name,
                     Descriptors = tap is null ? [(nullIn, 0), (nullOut, 1), (errorWrite, 2)] : [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (tap, TapDescriptor)],
                     NewSession = yielding,
+                    // A monitor killed while pasta is stopped leaves it in an orphaned group: the kernel continues it.
+                    NewProcessGroup = pausing,
                 });
                 if (yielding)
                 {

@@ -9,6 +9,7 @@ internal static unsafe partial class Libc
     public const int SOCK_STREAM = 1;
     public const int SOCK_CLOEXEC = 0x80000;
 
+    public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
     public const short POSIX_SPAWN_SETSID = 0x80;
@@ -53,6 +54,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc")]
     public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigdefault);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
 
     [LibraryImport("libc")]
     public static partial int sigemptyset(void* set);

@@ -14,6 +14,12 @@ public sealed record SpawnRequest(string Executable, IReadOnlyList<string> Argum
     /// <summary>Start the child in a new session (setsid), detached from our terminal.</summary>
     public bool NewSession { get; init; }
 
+    /// <summary>
+    /// Start the child in a process group of its own, in our session: if it is stopped when we die, the kernel
+    /// continues it (SIGHUP, then SIGCONT: its group became orphaned with a stopped member).
+    /// </summary>
+    public bool NewProcessGroup { get; init; }
+
     /// <summary>The child's argv[0] when it is not <see cref="Executable"/> (a multi-call binary picks its mode by that name).</summary>
     public string? ArgumentZero { get; init; }
 }

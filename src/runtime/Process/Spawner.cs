@@ -61,6 +61,11 @@ public static unsafe class Spawner
             {
                 flags |= Libc.POSIX_SPAWN_SETSID;
             }
+            else if (request.NewProcessGroup)
+            {
+                flags |= Libc.POSIX_SPAWN_SETPGROUP;
+                Libc.posix_spawnattr_setpgroup(attr, 0);
+            }
 
             Libc.posix_spawnattr_setflags(attr, flags);
 
