@@ -1060,16 +1060,17 @@ complete -c skiff -n '__skiff_is skiff_network_create' -l cgroup-manager -d 'Cgr
 complete -c skiff -n '__skiff_is skiff_network_create' -l disable-dns -d 'Disable the network\'s DNS server (container names then resolve only through /etc/hosts)'
 complete -c skiff -n '__skiff_is skiff_network_create' -l dns -d 'DNS server the network\'s DNS server forwards other names to (default: the host\'s)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l driver -s d -d 'Driver to manage the network (only bridge)' -r -f
-complete -c skiff -n '__skiff_is skiff_network_create' -l gateway -d 'IPv4 gateway for the subnet (default: its first address)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_create' -l gateway -d 'Gateway for the subnet of its IP family (default: the subnet\'s first address)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network_create' -l ignore -d 'Do not fail if the network already exists'
 complete -c skiff -n '__skiff_is skiff_network_create' -l internal -d 'Restrict external access from this network'
+complete -c skiff -n '__skiff_is skiff_network_create' -l ipv6 -d 'Enable IPv6 (dual stack): the network gets an IPv6 subnet too'
 complete -c skiff -n '__skiff_is skiff_network_create' -l label -d 'Set metadata on a network (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_network_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
-complete -c skiff -n '__skiff_is skiff_network_create' -l subnet -d 'IPv4 subnet in CIDR format (default: the next free /24 of 10.89.0.0/16)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_create' -l subnet -d 'Subnet in CIDR format, once per IP family (default: the next free /24 of 10.89.0.0/16, and with --ipv6 a random fd00::/8 /64)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_disconnect' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_network_disconnect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_disconnect' -l force -s f -d 'Force removal of the container from the network (accepted for podman compatibility)'

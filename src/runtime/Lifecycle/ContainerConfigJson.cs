@@ -72,6 +72,13 @@ public static class ContainerConfigJson
                 w.WriteBoolean("internal"u8, endpoint.Internal);
                 w.WriteBoolean("dnsEnabled"u8, endpoint.DnsEnabled);
                 w.WriteOptionalString("interface"u8, endpoint.Interface);
+                w.WriteOptionalString("ipv6Address"u8, endpoint.Ipv6Address);
+                if (endpoint.Ipv6PrefixLength is int ipv6Prefix)
+                {
+                    w.WriteNumber("ipv6PrefixLength"u8, ipv6Prefix);
+                }
+
+                w.WriteOptionalString("ipv6Gateway"u8, endpoint.Ipv6Gateway);
                 w.WriteEndObject();
             });
             WriteList(w, "ports"u8, config.Ports, static (w, p) =>
@@ -424,6 +431,9 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("internal"u8)) { e = e with { Internal = Bool(ref r) }; }
             else if (r.ValueTextEquals("dnsEnabled"u8)) { e = e with { DnsEnabled = Bool(ref r) }; }
             else if (r.ValueTextEquals("interface"u8)) { e = e with { Interface = String(ref r) }; }
+            else if (r.ValueTextEquals("ipv6Address"u8)) { e = e with { Ipv6Address = String(ref r) }; }
+            else if (r.ValueTextEquals("ipv6PrefixLength"u8)) { e = e with { Ipv6PrefixLength = Int32(ref r) }; }
+            else if (r.ValueTextEquals("ipv6Gateway"u8)) { e = e with { Ipv6Gateway = String(ref r) }; }
             else { Skip(ref r); }
         }
 

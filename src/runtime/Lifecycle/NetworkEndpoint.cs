@@ -28,6 +28,15 @@ public sealed record NetworkEndpoint
     /// <summary>The interface inside the container (eth0, eth1, ...); null in configurations from before several networks, where it is eth0.</summary>
     public string? Interface { get; init; }
 
+    /// <summary>The container's IPv6 address on a dual-stack network (network create --ipv6), else null.</summary>
+    public string? Ipv6Address { get; init; }
+
+    /// <summary>The prefix length of the network's IPv6 subnet, set with <see cref="Ipv6Address"/>.</summary>
+    public int? Ipv6PrefixLength { get; init; }
+
+    /// <summary>The network's IPv6 gateway, set with <see cref="Ipv6Address"/>.</summary>
+    public string? Ipv6Gateway { get; init; }
+
     /// <summary>The interface inside the container.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string InterfaceName => Interface ?? "eth0";

@@ -8,8 +8,9 @@ using Skiff.Rootless.Network.Bridge;
 namespace Skiff.Cli.Commands.Networks;
 
 /// <summary>
-/// <c>skiff network create [--subnet CIDR] [--gateway IP] [--internal] [--disable-dns] [--dns IP] [--label K=V] [NAME]</c>: stores the
-/// network and prints its name. As root the bridge (and its nft table) is created at once, under a machine-wide
+/// <c>skiff network create [--ipv6] [--subnet CIDR]... [--gateway IP]... [--internal] [--disable-dns] [--dns IP] [--label K=V] [NAME]</c>:
+/// stores the network and prints its name. A network always has one IPv4 subnet; with <c>--ipv6</c> (or an IPv6
+/// <c>--subnet</c>) it has one IPv6 subnet too, a random unique local /64 unless given (podman's choice). As root the bridge (and its nft table) is created at once, under a machine-wide
 /// lock (<see cref="HostNetworkLock"/>): the name and subnet avoid the host's links and routes, so the bridge
 /// keeps another store's next network from taking them. Rootless, the bridge appears in the rootless network
 /// namespace when the first container connects (as podman).
@@ -20,14 +21,15 @@ public static class NetworkCreateCommand
     {
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "Name of the network (skiffN when omitted)" };
         var driver = new Option<string>("--driver", "-d") { Description = "Driver to manage the network (only bridge)", DefaultValueFactory = _ => "bridge" };
-        var subnet = new Option<string?>("--subnet") { Description = "IPv4 subnet in CIDR format (default: the next free /24 of 10.89.0.0/16)" };
-        var gateway = new Option<string?>("--gateway") { Description = "IPv4 gateway for the subnet (default: its first address)" };
+        var subnet = new Option<string[]>("--subnet") { Description = "Subnet in CIDR format, once per IP family (default: the next free /24 of 10.89.0.0/16, and with --ipv6 a random fd00::/8 /64)" };
+        var gateway = new Option<string[]>("--gateway") { Description = "Gateway for the subnet of its IP family (default: the subnet's first address)" };
+        var ipv6 = new Option<bool>("--ipv6") { Description = "Enable IPv6 (dual stack): the network gets an IPv6 subnet too" };
         var isInternal = new Option<bool>("--internal") { Description = "Restrict external access from this network" };
         var label = new Option<string[]>("--label") { Description = "Set metadata on a network (KEY=VALUE)" };
         var ignore = new Option<bool>("--ignore") { Description = "Do not fail if the network already exists" };
         var disableDns = new Option<bool>("--disable-dns") { Description = "Disable the network's DNS server (container names then resolve only through /etc/hosts)" };
         var dns = new Option<string[]>("--dns") { Description = "DNS server the network's DNS server forwards other names to (default: the host's)" };
-        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, isInternal, label, ignore, disableDns, dns };
+        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, ipv6, isInternal, label, ignore, disableDns, dns };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -55,15 +57,29 @@ public static class NetworkCreateCommand
                 }
 
                 IReadOnlyList<NetworkRecord> all = networks.List();
-                Ipv4Subnet chosen = ChooseSubnet(parse.GetValue(subnet), all);
-                uint gatewayAddress = ChooseGateway(parse.GetValue(gateway), chosen);
+                (string? subnet4, string? subnet6) = OnePerFamily(parse.GetValue(subnet) ?? [], "--subnet", "subnet");
+                (string? gateway4, string? gateway6) = OnePerFamily(parse.GetValue(gateway) ?? [], "--gateway", "gateway");
+                Ipv4Subnet chosen = ChooseSubnet(subnet4, all);
+                uint gatewayAddress = ChooseGateway(gateway4, chosen);
+                var subnets = new List<NetworkSubnet> { new() { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress) } };
+                bool dualStack = parse.GetValue(ipv6) || subnet6 is not null;
+                if (dualStack)
+                {
+                    Ipv6Subnet chosen6 = ChooseSubnet6(subnet6, all);
+                    subnets.Add(new NetworkSubnet { Subnet = chosen6.ToString(), Gateway = Ipv6Subnet.FormatAddress(ChooseGateway6(gateway6, chosen6)) });
+                }
+                else if (gateway6 is not null)
+                {
+                    throw SkiffException.InvalidArgument($"gateway {gateway6} is an IPv6 address but the network has no IPv6 subnet", "add --ipv6, or an IPv6 --subnet");
+                }
                 var record = new NetworkRecord
                 {
                     Name = networkName,
                     Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
                     NetworkInterface = interfaceName,
                     Created = DateTimeOffset.Now,
-                    Subnets = [new NetworkSubnet { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress) }],
+                    Subnets = subnets,
+                    Ipv6Enabled = dualStack,
                     Internal = parse.GetValue(isInternal),
                     Labels = Pairs(parse.GetValue(label) ?? []),
                     DnsEnabled = !parse.GetValue(disableDns),
@@ -106,6 +122,52 @@ public static class NetworkCreateCommand
         }
 
         return subnet;
+    }
+
+    /// <summary>Sorts --subnet or --gateway values by IP family; skiff keeps one subnet per family.</summary>
+    private static (string? V4, string? V6) OnePerFamily(string[] values, string flag, string what)
+    {
+        List<string> v6 = values.Where(Ipv6Subnet.IsIpv6Text).ToList();
+        List<string> v4 = values.Where(v => !Ipv6Subnet.IsIpv6Text(v)).ToList();
+        if (v4.Count > 1 || v6.Count > 1)
+        {
+            string family = v4.Count > 1 ? "IPv4" : "IPv6";
+            throw SkiffException.InvalidArgument($"more than one {family} {what} given ({string.Join(", ", v4.Count > 1 ? v4 : v6)}): skiff networks have one {what} per IP family", $"give {flag} at most once for IPv4 and once for IPv6");
+        }
+
+        return (v4.FirstOrDefault(), v6.FirstOrDefault());
+    }
+
+    private static Ipv6Subnet ChooseSubnet6(string? given, IReadOnlyList<NetworkRecord> existing)
+    {
+        IEnumerable<Ipv6Subnet> used = existing.Select(n => n.Subnet6).OfType<Ipv6Subnet>().Concat(HostRoutes.ReadIpv6());
+        if (given is null)
+        {
+            return Ipv6SubnetAllocator.Next(used);
+        }
+
+        Ipv6Subnet subnet = Ipv6Subnet.Parse(given);
+        if (used.Any(subnet.Overlaps))
+        {
+            throw SkiffException.Conflict($"subnet {subnet} is already used on the host or by another config", "choose another --subnet, or leave it out to get a free one");
+        }
+
+        return subnet;
+    }
+
+    private static UInt128 ChooseGateway6(string? given, Ipv6Subnet subnet)
+    {
+        if (given is null)
+        {
+            return subnet.FirstHost;
+        }
+
+        if (!Ipv6Subnet.TryParseAddress(given, out UInt128 gateway) || !subnet.Contains(gateway) || gateway == subnet.Network || gateway == subnet.Last)
+        {
+            throw SkiffException.InvalidArgument($"gateway {given} not in subnet {subnet}", "give a --gateway address inside the --subnet");
+        }
+
+        return gateway;
     }
 
     private static uint ChooseGateway(string? given, Ipv4Subnet subnet)

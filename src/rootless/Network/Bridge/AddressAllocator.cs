@@ -21,4 +21,19 @@ public static class AddressAllocator
 
         throw SkiffException.Unavailable($"no free address left in {subnet}", "remove containers from the network, or create a network with a larger --subnet");
     }
+
+    /// <summary>The same for a network's IPv6 subnet: the lowest address after the subnet's first that is neither the gateway nor used.</summary>
+    public static UInt128 Next(Ipv6Subnet subnet, UInt128 gateway, IEnumerable<UInt128> used)
+    {
+        var taken = new HashSet<UInt128>(used) { gateway };
+        for (UInt128 address = subnet.FirstHost; address < subnet.Last; address++)
+        {
+            if (!taken.Contains(address))
+            {
+                return address;
+            }
+        }
+
+        throw SkiffException.Unavailable($"no free address left in {subnet}", "remove containers from the network, or create a network with a larger --subnet");
+    }
 }

@@ -21,34 +21,48 @@ public static class BridgeCommands
     public static string VethName(string containerId, string containerInterface = "eth0") =>
         containerInterface == "eth0" ? "veth" + containerId[..10] : "veth" + containerId[..8] + "n" + containerInterface["eth".Length..];
 
-    /// <summary>Replaces the network's table: masquerade what leaves the subnet; an internal network only forwards within its bridge.</summary>
+    /// <summary>
+    /// Replaces the network's table: masquerade what leaves the subnet; an internal network only forwards within
+    /// its bridge. A dual-stack network has the same rules for its IPv6 subnet in an ip6 table of the same name.
+    /// </summary>
     public static string NftScript(NetworkRecord network)
     {
-        string table = TableName(network);
-        string subnet = network.Subnet.ToString();
-        string bridge = network.NetworkInterface;
         var script = new StringBuilder();
-        // "add" then "delete" makes the delete succeed whether or not the table existed.
-        script.Append($"add table ip {table}\ndelete table ip {table}\n");
-        script.Append($"table ip {table} {{\n");
-        if (network.Internal)
+        AppendTable(script, network, "ip", network.Subnet.ToString());
+        if (network.Subnet6 is Ipv6Subnet subnet6)
         {
-            script.Append($"  chain forward {{\n    type filter hook forward priority filter; policy accept;\n    iifname \"{bridge}\" oifname != \"{bridge}\" drop\n    oifname \"{bridge}\" iifname != \"{bridge}\" drop\n  }}\n");
-        }
-        else
-        {
-            script.Append($"  chain postrouting {{\n    type nat hook postrouting priority srcnat; policy accept;\n    ip saddr {subnet} ip daddr != {subnet} masquerade\n  }}\n");
-            script.Append($"  chain forward {{\n    type filter hook forward priority filter; policy accept;\n    iifname \"{bridge}\" accept\n    oifname \"{bridge}\" ct state related,established accept\n  }}\n");
+            AppendTable(script, network, "ip6", subnet6.ToString());
         }
 
-        script.Append("}\n");
         return script.ToString();
     }
 
     public static string DeleteTableScript(NetworkRecord network)
     {
         string table = TableName(network);
-        return $"add table ip {table}\ndelete table ip {table}\n";
+        string script = $"add table ip {table}\ndelete table ip {table}\n";
+        return network.Subnet6 is null ? script : script + $"add table ip6 {table}\ndelete table ip6 {table}\n";
+    }
+
+    /// <param name="family">nft's family, which is also the keyword of its address matches: ip or ip6.</param>
+    private static void AppendTable(StringBuilder script, NetworkRecord network, string family, string subnet)
+    {
+        string table = TableName(network);
+        string bridge = network.NetworkInterface;
+        // "add" then "delete" makes the delete succeed whether or not the table existed.
+        script.Append($"add table {family} {table}\ndelete table {family} {table}\n");
+        script.Append($"table {family} {table} {{\n");
+        if (network.Internal)
+        {
+            script.Append($"  chain forward {{\n    type filter hook forward priority filter; policy accept;\n    iifname \"{bridge}\" oifname != \"{bridge}\" drop\n    oifname \"{bridge}\" iifname != \"{bridge}\" drop\n  }}\n");
+        }
+        else
+        {
+            script.Append($"  chain postrouting {{\n    type nat hook postrouting priority srcnat; policy accept;\n    {family} saddr {subnet} {family} daddr != {subnet} masquerade\n  }}\n");
+            script.Append($"  chain forward {{\n    type filter hook forward priority filter; policy accept;\n    iifname \"{bridge}\" accept\n    oifname \"{bridge}\" ct state related,established accept\n  }}\n");
+        }
+
+        script.Append("}\n");
     }
 
     /// <summary>

@@ -195,6 +195,7 @@ public sealed class BridgeEndpointConnector(ContainerStore store, NetworkStore n
             Name = config.Name,
             Aliases = endpoint.Aliases,
             Address = endpoint.IPAddress,
+            Ipv6Address = endpoint.Ipv6Address,
             MonitorPid = monitorPid,
         });
         networks.WriteEndpoints(endpoint.Network, connected);

@@ -23,12 +23,15 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
         string bridge = network.NetworkInterface;
         IPAddress gateway = IPAddress.Parse(Ipv4Subnet.FormatAddress(network.Gateway));
         int prefix = network.Subnet.PrefixLength;
+        IPAddress? gateway6 = network.Gateway6 is UInt128 g6 ? IPAddress.Parse(Ipv6Subnet.FormatAddress(g6)) : null;
+        int prefix6 = network.Subnet6?.PrefixLength ?? 0;
         bool created = Guard($"create bridge {bridge}", () =>
         {
             using RouteNetlink netlink = BridgeNamespace();
             if (netlink.TryLinkIndex(bridge) is int existing)
             {
-                if (netlink.GetAddresses(existing).Any(a => a.Address.Equals(gateway) && a.PrefixLength == prefix))
+                if (netlink.GetAddresses(existing).Any(a => a.Address.Equals(gateway) && a.PrefixLength == prefix)
+                    && (gateway6 is null || netlink.Addresses(RouteRequests.AF_INET6).Any(a => a.Index == existing && a.Address.Equals(gateway6) && a.PrefixLength == prefix6)))
                 {
                     return false;
                 }
@@ -39,6 +42,12 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
             netlink.AddBridge(bridge);
             int index = netlink.LinkIndex(bridge);
             netlink.AddAddress(index, gateway, prefix);
+            if (gateway6 is not null)
+            {
+                // Without duplicate address detection the gateway answers at once, not after a second or two.
+                netlink.AddAddressWithoutDad(index, gateway6, prefix6);
+            }
+
             netlink.SetUp(index);
             return true;
         });
@@ -63,7 +72,8 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
     /// Connects the container's namespace to the endpoint's bridge: a veth pair whose container end is made in
     /// <paramref name="containerNetns"/> as the endpoint's interface (both ends with <paramref name="mtu"/> when
     /// given, else the kernel's 1500), then in there loopback, the address, and with <paramref name="defaultRoute"/>
-    /// the default route through the gateway (<see cref="BridgeCommands.RoutesDefault"/>).
+    /// the default route through the gateway (<see cref="BridgeCommands.RoutesDefault"/>); on a dual-stack network
+    /// the IPv6 address too and, with the default route, the IPv6 default route through the IPv6 gateway.
     /// </summary>
     public void Attach(NetworkEndpoint endpoint, string veth, string containerNetns, bool defaultRoute, int? mtu = null)
     {
@@ -80,10 +90,19 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
             container.SetUp(container.LinkIndex("lo"));
             int device = container.LinkIndex(endpoint.InterfaceName);
             container.AddAddress(device, IPAddress.Parse(endpoint.IPAddress), endpoint.PrefixLength);
+            if (endpoint.Ipv6Address is { } address6)
+            {
+                container.AddAddressWithoutDad(device, IPAddress.Parse(address6), endpoint.Ipv6PrefixLength ?? 64);
+            }
+
             container.SetUp(device);
             if (BridgeCommands.RoutesDefault(endpoint, defaultRoute))
             {
                 container.AddRoute(new RouteEntry(null, 0, IPAddress.Parse(endpoint.Gateway), device));
+                if (endpoint.Ipv6Gateway is { } gateway6)
+                {
+                    container.AddRoute(new RouteEntry(null, 0, IPAddress.Parse(gateway6), device));
+                }
             }
 
             return true;
@@ -112,6 +131,10 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
             using RouteNetlink container = RouteNetlink.OpenIn(containerNetns);
             int device = container.LinkIndex(endpoint.InterfaceName);
             container.ReplaceRoute(new RouteEntry(null, 0, IPAddress.Parse(endpoint.Gateway), device));
+            if (endpoint.Ipv6Gateway is { } gateway6)
+            {
+                container.ReplaceRoute(new RouteEntry(null, 0, IPAddress.Parse(gateway6), device));
+            }
         }
         catch (SkiffException)
         {

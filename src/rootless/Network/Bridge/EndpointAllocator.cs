@@ -4,7 +4,7 @@ using Skiff.Runtime.Lifecycle;
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
-/// Gives a new container its address on a network. The addresses in use are those of the stored containers
+/// Gives a new container its address on a network (and its IPv6 address on a dual-stack one). The addresses in use are those of the stored containers
 /// on that network, so removing a container frees its address with no separate lease to go stale; the caller
 /// holds <see cref="NetworkStore.Lock"/> until the new container is stored.
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
         }
 
         var used = new List<uint>();
+        var used6 = new List<UInt128>();
         foreach (string id in containers.ListIds().Where(id => id != except))
         {
             try
@@ -36,6 +37,11 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
                     if (endpoint.NetworkId == network.Id && Ipv4Subnet.TryParseAddress(endpoint.IPAddress, out uint address))
                     {
                         used.Add(address);
+                    }
+
+                    if (endpoint.NetworkId == network.Id && endpoint.Ipv6Address is { } text && Ipv6Subnet.TryParseAddress(text, out UInt128 address6))
+                    {
+                        used6.Add(address6);
                     }
                 }
             }
@@ -47,6 +53,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
 
         Ipv4Subnet subnet = network.Subnet;
         uint chosen = requested is null ? AddressAllocator.Next(subnet, network.Gateway, used) : Requested(requested, subnet, network, used);
+        UInt128? chosen6 = network.Subnet6 is Ipv6Subnet subnet6 && network.Gateway6 is UInt128 gateway6 ? AddressAllocator.Next(subnet6, gateway6, used6) : null;
         return new NetworkEndpoint
         {
             Network = network.Name,
@@ -59,6 +66,9 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             Internal = network.Internal,
             DnsEnabled = network.DnsEnabled,
             Interface = interfaceName,
+            Ipv6Address = chosen6 is UInt128 v6 ? Ipv6Subnet.FormatAddress(v6) : null,
+            Ipv6PrefixLength = chosen6 is null ? null : network.Subnet6?.PrefixLength,
+            Ipv6Gateway = network.Gateway6 is UInt128 g6 ? Ipv6Subnet.FormatAddress(g6) : null,
         };
     }
 

@@ -11,6 +11,10 @@ public sealed record NetworkEndpointEntry
 
     public required string Address { get; init; }
 
+    /// <summary>Its IPv6 address on a dual-stack network, else null.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Ipv6Address { get; init; }
+
     /// <summary>The monitor that connected it: an entry whose monitor is gone is stale (the monitor was killed).</summary>
     public int MonitorPid { get; init; }
 }

@@ -30,7 +30,10 @@ public static class NetworkHostsFile
         text.Append(Marker).Append('\n');
         foreach (NetworkEndpointEntry peer in others)
         {
-            text.Append(peer.Address).Append('\t').Append(string.Join(' ', Names(peer))).Append('\n');
+            foreach (string address in Addresses(peer))
+            {
+                text.Append(address).Append('\t').Append(string.Join(' ', Names(peer))).Append('\n');
+            }
         }
 
         return text.ToString();
@@ -61,6 +64,10 @@ public static class NetworkHostsFile
     /// <summary>The names a peer is found by: its name, its aliases, its short id (the network's DNS records use the same).</summary>
     public static IEnumerable<string> Names(NetworkEndpointEntry peer) =>
         new[] { peer.Name }.Concat(peer.Aliases).Append(peer.Id[..Math.Min(12, peer.Id.Length)]).Distinct(StringComparer.Ordinal);
+
+    /// <summary>A peer's addresses: its IPv4 address, and its IPv6 address on a dual-stack network.</summary>
+    public static IEnumerable<string> Addresses(NetworkEndpointEntry peer) =>
+        peer.Ipv6Address is { } v6 ? [peer.Address, v6] : [peer.Address];
 
     /// <summary>Replaces the file's content without replacing the file (truncate and write through the same inode).</summary>
     public static void Update(string path, IEnumerable<NetworkEndpointEntry> peers, string selfId)

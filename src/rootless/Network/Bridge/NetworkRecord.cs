@@ -4,7 +4,8 @@ namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>
 /// A user-defined network, stored as <c>networks/NAME.json</c> in the shape of podman's network files
-/// (what <c>network inspect</c> prints): a Linux bridge with one IPv4 subnet.
+/// (what <c>network inspect</c> prints): a Linux bridge with one IPv4 subnet and, when <see cref="Ipv6Enabled"/>,
+/// one IPv6 subnet too (dual stack).
 /// </summary>
 public sealed record NetworkRecord
 {
@@ -52,9 +53,24 @@ public sealed record NetworkRecord
     [JsonPropertyName("ipam_options")]
     public IReadOnlyDictionary<string, string> IpamOptions { get; init; } = new Dictionary<string, string> { ["driver"] = "host-local" };
 
+    /// <summary>The IPv4 subnet (every skiff network has one).</summary>
     [JsonIgnore]
-    public Ipv4Subnet Subnet => Ipv4Subnet.Parse(Subnets[0].Subnet);
+    public Ipv4Subnet Subnet => Ipv4Subnet.Parse(Ipv4Entry.Subnet);
 
     [JsonIgnore]
-    public uint Gateway => Ipv4Subnet.TryParseAddress(Subnets[0].Gateway, out uint gateway) ? gateway : Subnet.FirstHost;
+    public uint Gateway => Ipv4Subnet.TryParseAddress(Ipv4Entry.Gateway, out uint gateway) ? gateway : Subnet.FirstHost;
+
+    /// <summary>The IPv6 subnet of a dual-stack network, else null.</summary>
+    [JsonIgnore]
+    public Ipv6Subnet? Subnet6 => Ipv6Entry is { } entry ? Ipv6Subnet.Parse(entry.Subnet) : null;
+
+    /// <summary>The IPv6 gateway of a dual-stack network (the bridge's address), else null.</summary>
+    [JsonIgnore]
+    public UInt128? Gateway6 => Ipv6Entry is { } entry
+        ? Ipv6Subnet.TryParseAddress(entry.Gateway, out UInt128 gateway) ? gateway : Ipv6Subnet.Parse(entry.Subnet).FirstHost
+        : null;
+
+    private NetworkSubnet Ipv4Entry => Subnets.FirstOrDefault(s => !Ipv6Subnet.IsIpv6Text(s.Subnet)) ?? Subnets[0];
+
+    private NetworkSubnet? Ipv6Entry => Subnets.FirstOrDefault(s => Ipv6Subnet.IsIpv6Text(s.Subnet));
 }

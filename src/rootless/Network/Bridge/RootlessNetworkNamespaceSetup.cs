@@ -70,7 +70,10 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
         }
     }
 
-    /// <summary>Loopback up and IPv4 forwarding on, by a thread in the namespace (its /proc/sys/net is the namespace's).</summary>
+    /// <summary>
+    /// Loopback up and IPv4 and IPv6 forwarding on (dual-stack networks route through pasta too), by a thread in
+    /// the namespace (its /proc/sys/net is the namespace's). A kernel without IPv6 has no IPv6 switch: skipped.
+    /// </summary>
     private static void PrepareNamespace(string path)
     {
         try
@@ -80,6 +83,10 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
                 using RouteNetlink netlink = RouteNetlink.Open();
                 netlink.SetUp(netlink.LinkIndex("lo"));
                 File.WriteAllText("/proc/sys/net/ipv4/ip_forward", "1");
+                if (File.Exists("/proc/sys/net/ipv6/conf/all/forwarding"))
+                {
+                    File.WriteAllText("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+                }
                 return true;
             });
         }

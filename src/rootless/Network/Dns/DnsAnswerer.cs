@@ -1,9 +1,10 @@
 namespace Skiff.Rootless.Network.Dns;
 
 /// <summary>
-/// Decides the answer to one query from a network's records: A records for container names, an empty
-/// NOERROR for other types of a known name (podman's aardvark-dns answers AAAA so), NXDOMAIN for unknown
-/// names under the search domain, PTR for the containers' addresses; everything else is for the upstream servers.
+/// Decides the answer to one query from a network's records: A records for container names, AAAA records for
+/// those with an IPv6 address (dual-stack networks), an empty NOERROR for other types of a known name (as
+/// podman's aardvark-dns answers), NXDOMAIN for unknown names under the search domain, PTR for the containers'
+/// addresses; everything else is for the upstream servers.
 /// </summary>
 public static class DnsAnswerer
 {
@@ -31,10 +32,14 @@ public static class DnsAnswerer
             return DnsCodec.BuildResponse(header, q, DnsTypes.NoError, DnsTypes.Ptr, [encoded], Ttl, maxSize);
         }
 
-        if (records.Find(q.Name) is { } addresses)
+        if (records.IsKnown(q.Name))
         {
-            IReadOnlyList<byte[]> answers = q.Type == DnsTypes.A && q.Class == DnsTypes.ClassIn ? addresses : [];
-            return DnsCodec.BuildResponse(header, q, DnsTypes.NoError, DnsTypes.A, answers, Ttl, maxSize);
+            IReadOnlyList<byte[]> answers = q.Class != DnsTypes.ClassIn ? []
+                : q.Type == DnsTypes.A ? records.Find(q.Name) ?? []
+                : q.Type == DnsTypes.Aaaa ? records.FindIpv6(q.Name) ?? []
+                : [];
+            ushort type = q.Type == DnsTypes.Aaaa ? DnsTypes.Aaaa : DnsTypes.A;
+            return DnsCodec.BuildResponse(header, q, DnsTypes.NoError, type, answers, Ttl, maxSize);
         }
 
         if (records.IsAuthoritative(q.Name))

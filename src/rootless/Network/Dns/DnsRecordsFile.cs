@@ -22,7 +22,10 @@ public sealed class DnsRecordsFile(string path)
         var text = new StringBuilder("# skiff network records: ADDRESS NAME...\n");
         foreach (NetworkEndpointEntry peer in peers.DistinctBy(p => p.Id).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            text.Append(peer.Address).Append(' ').Append(string.Join(' ', NetworkHostsFile.Names(peer))).Append('\n');
+            foreach (string address in NetworkHostsFile.Addresses(peer))
+            {
+                text.Append(address).Append(' ').Append(string.Join(' ', NetworkHostsFile.Names(peer))).Append('\n');
+            }
         }
 
         return text.ToString();
