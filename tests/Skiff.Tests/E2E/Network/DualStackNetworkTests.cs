@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Network;
+
+/// <summary>
+/// Dual-stack user networks (<c>network create --ipv6</c>): containers get an IPv6 address beside the IPv4 one,
+/// find each other's by name (AAAA from the network's DNS server, a line in the hosts file) and connect over
+/// it, reach the host over IPv6; inspect shows the addresses; IPv4-only networks have no IPv6; bad or
+/// overlapping subnets are refused.
+/// </summary>
+[Trait("Category", "E2E")]
+[Collection(UserNetworkCollection.Name)]
+public sealed class DualStackNetworkTests(ITestOutputHelper output)
+{
+    /// <summary>Looks up $0's AAAA record, then fetches /i.txt from port 80 at that address (httpd may still be starting).</summary>
+    private const string FetchOverIpv6 =
+        "a=$(nslookup -type=AAAA $0 | sed -n 's/^Address: *//p' | tail -1); echo $a; " +
+        "for i in $(seq 50); do out=$(printf 'GET /i.txt HTTP/1.0\\r\\n\\r\\n' | nc -w 3 $a 80) && [ -n \"$out\" ] && { echo \"$out\" | tail -1; exit 0; }; sleep 0.1; done; exit 1";
+
+    [Theory, RootAndRootless]
+    public async Task Containers_on_a_dual_stack_network_reach_each_other_and_the_host_over_ipv6(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "v6" + Guid.NewGuid().ToString("N")[..8];
+        (await skiff.RunAsync("network", "create", "--ipv6", network)).AssertSuccess();
+
+        JsonElement record = JsonDocument.Parse((await skiff.RunAsync("network", "inspect", network)).AssertSuccess().Stdout).RootElement[0];
+        Assert.True(record.GetProperty("ipv6_enabled").GetBoolean());
+        JsonElement[] subnets = record.GetProperty("subnets").EnumerateArray().ToArray();
+        Assert.Equal(2, subnets.Length);
+        Assert.Matches(@"^10\.89\.\d+\.0/24$", subnets[0].GetProperty("subnet").GetString());
+        string subnet6 = subnets[1].GetProperty("subnet").GetString()!;
+        Assert.Matches("^fd[0-9a-f]{2}:[0-9a-f:]+::/64$", subnet6);
+        string gateway6 = subnets[1].GetProperty("gateway").GetString()!;
+        Assert.Equal(subnet6[..subnet6.IndexOf('/')] + "1", gateway6);
+
+        (await skiff.RunAsync("run", "-d", "--name", "web", "--network", network, "busybox", "sh", "-c", PeerScripts.Serve)).AssertSuccess();
+        JsonElement entry = JsonDocument.Parse((await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "web")).AssertSuccess().Stdout)
+            .RootElement.GetProperty(network);
+        string address6 = entry.GetProperty("GlobalIPv6Address").GetString()!;
+        Assert.StartsWith(subnet6[..subnet6.IndexOf("::", StringComparison.Ordinal)], address6);
+        Assert.Equal(64, entry.GetProperty("GlobalIPv6PrefixLen").GetInt32());
+        Assert.Equal(gateway6, entry.GetProperty("IPv6Gateway").GetString());
+        string address4 = entry.GetProperty("IPAddress").GetString()!;
+
+        // By name over IPv6: the AAAA answer, then a connection to it; the hosts file has both addresses.
+        ProcessResult fetched = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", FetchOverIpv6, "web")).AssertSuccess();
+        Assert.Equal([address6, "hello from " + (await skiff.RunAsync("inspect", "--format", "{{.Config.Hostname}}", "web")).AssertSuccess().Stdout.Trim()], fetched.StdoutLines);
+        ProcessResult inside = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", "sleep 0.2; cat /etc/hosts; ip -6 route show default")).AssertSuccess();
+        Assert.Contains(inside.StdoutLines, l => l.StartsWith(address4 + "\tweb ", StringComparison.Ordinal));
+        Assert.Contains(inside.StdoutLines, l => l.StartsWith(address6 + "\tweb ", StringComparison.Ordinal));
+        Assert.Contains(inside.StdoutLines, l => l.StartsWith("default via " + gateway6 + " dev eth0", StringComparison.Ordinal));
+
+        // The host over IPv6: as root the bridge's IPv6 address is the host's; rootless, pasta maps the host's
+        // IPv6 gateway in the rootless network namespace to the host's ::1.
+        string? target = rootless ? HostDefaultGateway6() : gateway6;
+        if (target is not null)
+        {
+            using var listener = new TcpListener(rootless ? IPAddress.IPv6Loopback : IPAddress.IPv6Any, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            Task served = ServeOnceAsync(listener, "hello over ipv6 from the host\n");
+            ProcessResult fromHost = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", "nc -w 5 $0 $1 </dev/null",
+                target, port.ToString(CultureInfo.InvariantCulture))).AssertSuccess();
+            Assert.Equal("hello over ipv6 from the host\n", fromHost.Stdout);
+            await served.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        string bridge = record.GetProperty("network_interface").GetString()!;
+        if (!rootless)
+        {
+            Assert.Contains($"ip6 saddr {subnet6} ip6 daddr != {subnet6} masquerade", await NftAsync("list", "table", "ip6", "skiff_" + bridge));
+        }
+
+        (await skiff.RunAsync("rm", "-f", "web")).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", network)).AssertSuccess();
+        if (!rootless)
+        {
+            Assert.DoesNotContain("skiff_" + bridge + "\n", await NftAsync("list", "tables") + "\n");
+        }
+    }
+
+    [Theory, RootAndRootless]
+    public async Task An_ipv4_only_network_has_no_ipv6_and_bad_ipv6_subnets_are_refused(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "v4" + Guid.NewGuid().ToString("N")[..8];
+        (await skiff.RunAsync("network", "create", network)).AssertSuccess();
+        Assert.Equal("false 1\n", (await skiff.RunAsync("network", "inspect", "--format", "{{.IPv6Enabled}} {{len .Subnets}}", network)).AssertSuccess().Stdout);
+        (await skiff.RunAsync("run", "-d", "--name", "plain", "--network", network, "busybox", "sleep", "600")).AssertSuccess();
+        Assert.Equal("/0/\n", (await skiff.RunAsync("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}/{{.GlobalIPv6PrefixLen}}/{{.IPv6Gateway}}{{end}}", "plain")).AssertSuccess().Stdout);
+        Assert.Empty((await skiff.RunAsync("exec", "plain", "ip", "-6", "addr", "show", "dev", "eth0", "scope", "global")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", "plain")).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", network)).AssertSuccess();
+
+        // A given IPv6 subnet makes the network dual stack (podman does the same) with its gateway.
+        (await skiff.RunAsync("network", "create", "--subnet", "fd5e:1:2:3::/64", "--gateway", "fd5e:1:2:3::fe", "given")).AssertSuccess();
+        string given = (await skiff.RunAsync("network", "inspect", "--format", "{{.IPv6Enabled}}{{range .Subnets}} {{.Subnet}} {{.Gateway}}{{end}}", "given")).AssertSuccess().Stdout;
+        Assert.Matches(@"^true 10\.89\.\d+\.0/24 10\.89\.\d+\.1 fd5e:1:2:3::/64 fd5e:1:2:3::fe\n$", given);
+
+        (await skiff.RunAsync("network", "create", "--subnet", "fd5e:1:2::/48", "overlap")).AssertError(125, "subnet fd5e:1:2::/48 is already used");
+        (await skiff.RunAsync("network", "create", "--subnet", "fd5e:9::/64", "--subnet", "fd5e:8::/64", "two")).AssertError(125, "more than one IPv6 subnet");
+        (await skiff.RunAsync("network", "create", "--subnet", "fd5e:7::/127", "tiny")).AssertError(125, "invalid subnet");
+        (await skiff.RunAsync("network", "create", "--subnet", "fd5e:6::/64", "--gateway", "fd5e:5::1", "away")).AssertError(125, "gateway fd5e:5::1 not in subnet");
+        (await skiff.RunAsync("network", "create", "--gateway", "fd5e:4::1", "nov6")).AssertError(125, "no IPv6 subnet");
+        ProcessResult bad = await skiff.RunAsync("network", "create", "--ipv6", "--subnet", "fd5e:zz::/64", "bad");
+        bad.AssertError(125, "invalid subnet");
+        Assert.Single(bad.Stderr.Split('\n'), l => l.StartsWith("Error:", StringComparison.Ordinal));
+        Assert.Equal("given\n", (await skiff.RunAsync("network", "ls", "-q")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("network", "rm", "given")).AssertSuccess();
+    }
+
+    private static async Task ServeOnceAsync(TcpListener listener, string text)
+    {
+        try
+        {
+            using Socket client = await listener.AcceptSocketAsync();
+            await client.SendAsync(Encoding.ASCII.GetBytes(text));
+            client.Shutdown(SocketShutdown.Both);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static async Task<string> NftAsync(params string[] arguments)
+    {
+        using Process nft = Process.Start(new ProcessStartInfo("nft", arguments) { RedirectStandardOutput = true })!;
+        string text = await nft.StandardOutput.ReadToEndAsync();
+        await nft.WaitForExitAsync();
+        return text;
+    }
+
+    /// <summary>The host's IPv6 default gateway (pasta's gateway in the rootless network namespace), or null when it has none.</summary>
+    private static string? HostDefaultGateway6()
+    {
+        foreach (string line in File.Exists("/proc/net/ipv6_route") ? File.ReadAllLines("/proc/net/ipv6_route") : [])
+        {
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 4 && f[0] == new string('0', 32) && f[1] == "00" && f[4] != new string('0', 32))
+            {
+                return new IPAddress(Convert.FromHexString(f[4])).ToString();
+            }
+        }
+
+        return null;
+    }
+}
