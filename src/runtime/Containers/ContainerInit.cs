@@ -25,16 +25,6 @@ public sealed class ContainerInit(IMountSyscalls sys)
     /// <summary>The caller's --console-socket, connected, when process.terminal is set.</summary>
     public const int ConsoleSocketFd = 5;
 
-    /// <summary>
-    /// What the setup will need whatever the spec says, built while the spec is still on its way (the monitor
-    /// sends it once it has resolved the container's user): the seccomp syscall tables. The spec itself is
-    /// read without System.Text.Json's metadata (<see cref="SpecJsonReader"/>).
-    /// </summary>
-    private static void WarmUp()
-    {
-        _ = SyscallTable.For(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture);
-    }
-
     /// <summary>Returns only on a setup failure (already reported to `create`); otherwise execs.</summary>
     public int Run()
     {
@@ -46,7 +36,6 @@ public sealed class ContainerInit(IMountSyscalls sys)
             var channel = new InitChannel(socket);
             try
             {
-                WarmUp();
                 spec = channel.ReceiveSpec();
                 InitProcessSettings.HideFromContainer();
                 LinuxSpec linux = spec.Linux ?? new LinuxSpec();
