@@ -84,8 +84,7 @@ if (args.Length == 2 && args[0] == Skiff.Rootless.Network.Bridge.RootlessNetwork
 
 // The one composition root: who we are, the command tree, error and exit-code policy.
 CurrentUser user = CurrentUser.Detect();
-bool debug = args.Any(a => a is "--log-level=debug" or "--log-level=trace")
-    || args.Zip(args.Skip(1)).Any(p => p.First == "--log-level" && p.Second is "debug" or "trace");
+bool debug = DebugRequested(args);
 var reporter = new ErrorReporter(Console.Error, debug);
 
 try
@@ -163,6 +162,22 @@ catch (AggregateException e) when (e.InnerExceptions.Count == 1 && e.InnerExcept
 catch (Exception e)
 {
     return reporter.ReportUnexpected(e);
+}
+
+// --log-level debug or trace, looked for before parsing so that parse errors show details too. A loop: LINQ's Zip
+// over the arguments was a generic instantiation over a tuple that NativeAOT's type loader built at run time.
+static bool DebugRequested(string[] args)
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (args[i] is "--log-level=debug" or "--log-level=trace"
+            || (args[i] == "--log-level" && i + 1 < args.Length && args[i + 1] is "debug" or "trace"))
+        {
+            return true;
+        }
+    }
+
+    return false;
 }
 
 static (int Index, Command? Verb) FindVerb(Command root, string[] args, int start)

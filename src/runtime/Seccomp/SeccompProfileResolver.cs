@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Skiff.Core.Errors;
@@ -14,18 +13,10 @@ namespace Skiff.Runtime.Seccomp;
 /// </summary>
 public static class SeccompProfileResolver
 {
-    private const string DefaultProfileResource = "Skiff.Runtime.Seccomp.default-seccomp.json";
-
-    /// <summary>skiff's embedded default profile (docker's default semantics), read without System.Text.Json's metadata.</summary>
-    public static SeccompProfile LoadDefault()
-    {
-        using Stream stream = typeof(SeccompProfileResolver).Assembly.GetManifestResourceStream(DefaultProfileResource)
-            ?? throw SkiffException.Internal("the default seccomp profile is missing from the binary");
-        byte[] json = new byte[stream.Length];
-        stream.ReadExactly(json);
-        return SeccompProfileJsonReader.Read(json)
+    /// <summary>skiff's default profile (docker's default semantics), read without System.Text.Json's metadata.</summary>
+    public static SeccompProfile LoadDefault() =>
+        SeccompProfileJsonReader.Read(DefaultSeccompProfile.Json)
             ?? throw SkiffException.Internal("the default seccomp profile is empty");
-    }
 
     /// <summary>Parses a user's profile (<c>--security-opt seccomp=FILE</c>).</summary>
     public static SeccompProfile Parse(string json, string source)

@@ -88,12 +88,7 @@ public class SeccompProfileJsonReaderTests
         Assert.Equal(2, e.LineNumber);
     }
 
-    private static string DefaultProfile()
-    {
-        using Stream stream = typeof(SeccompProfileResolver).Assembly.GetManifestResourceStream("Skiff.Runtime.Seccomp.default-seccomp.json")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string DefaultProfile() => System.Text.Encoding.UTF8.GetString(DefaultSeccompProfile.Json);
 
     private static string Canonical(SeccompProfile? profile) => JsonSerializer.Serialize(profile, SeccompJsonContext.Default.SeccompProfile);
 }
