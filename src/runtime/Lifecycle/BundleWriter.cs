@@ -48,7 +48,10 @@ public sealed class BundleWriter(ContainerStore store)
 
         // Through RuntimeSpec and the hand-written SpecJsonWriter, not JsonNode: on every container's start, and
         // JsonNode's values build System.Text.Json's metadata by reflection in the CLI.
-        File.WriteAllBytes(Path.Combine(store.BundleDirectory(config.Id), "config.json"), SpecJsonWriter.Write(Spec(config, rootless, consoleSize, directory, hostname), indented: true));
+        // Streamed into the file (as File.WriteAllBytes opens it) instead of built in memory first.
+        RuntimeSpec spec = Spec(config, rootless, consoleSize, directory, hostname);
+        using var file = new FileStream(Path.Combine(store.BundleDirectory(config.Id), "config.json"), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        SpecJsonWriter.Write(spec, file, indented: true);
     }
 
     private RuntimeSpec Spec(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize, string directory, string hostname)

@@ -119,6 +119,20 @@ public class SpecJsonReaderTests
         Assert.Equal(Canonical(spec), Canonical(SpecJsonReader.Read(JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec))));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writing_to_a_stream_gives_the_same_bytes(bool indented)
+    {
+        RuntimeSpec spec = SpecDefaults.Create(new SpecDefaultsOptions(["sh", "-c", "true"]) { Hostname = "h" });
+        spec.Linux!.Seccomp = SeccompProfileResolver.Resolve(SeccompProfileResolver.LoadDefault(), SpecDefaults.DefaultCapabilities.ToList());
+        using var stream = new MemoryStream();
+        SpecJsonWriter.Write(spec, stream, indented);
+        byte[] whole = SpecJsonWriter.Write(spec, indented);
+        Assert.True(whole.Length > 4096, "the document spans more than one of the writer's 4 KiB buffers");
+        Assert.Equal(whole, stream.ToArray());
+    }
+
     [Fact]
     public void Writes_the_seccomp_section_as_its_own_contract_does()
     {
