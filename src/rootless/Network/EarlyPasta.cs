@@ -187,10 +187,11 @@ public sealed class EarlyPasta
     /// Stops this pasta without waiting for its start-up (the foreground part is killed, a daemon it forked already
     /// stopped through its pid file; it quits anyway when its namespace file goes); never throws. For a container
     /// that ended before pasta's start-up did. Its namespace and directory stay for <see cref="RemoveFiles"/>.
+    /// An early pasta binds no port, so nothing waits for the killed foreground's memory to be released either.
     /// </summary>
     public void Abort(Action<string> stop)
     {
-        startup.Kill();
+        startup.Kill(waitUntilGone: false);
         startup.Dispose();
         stop(PidFile);
     }

@@ -211,12 +211,12 @@ public sealed class PastaForeground : IDisposable
     }
 
     /// <summary>
-    /// Ends the foreground part if it still runs (SIGKILL) and waits until its program is gone (a yielding one
-    /// gets its priority back for that); the rest of its exit (closing the tap: see <see cref="HelperExits"/>)
-    /// is waited for and reaped in the background. A daemon it forked already is left to its pid file and its
-    /// namespace file. Never throws.
+    /// Ends the foreground part if it still runs (SIGKILL) and, unless <paramref name="waitUntilGone"/> is false,
+    /// waits until its program is gone (a yielding one gets its priority back for its exit), so the ports it bound
+    /// are free again; the rest of its exit (closing the tap: see <see cref="HelperExits"/>) is waited for and reaped in
+    /// the background. A daemon it forked already is left to its pid file and its namespace file. Never throws.
     /// </summary>
-    public void Kill()
+    public void Kill(bool waitUntilGone = true)
     {
         if (waited)
         {
@@ -226,9 +226,14 @@ public sealed class PastaForeground : IDisposable
         // A stopped one is not continued: SIGKILL ends a stopped process too, before it touched its buffers.
         paused = false;
         RestorePriority();
+
         // Not reaped yet (only this object waits for it), so the pid is still this child's, if only as a zombie.
         ChildProcesses.TrySignal(pid, 9);
-        HelperExits.WaitUntilProgramGone(pid, string.Empty, TimeSpan.FromSeconds(5));
+        if (waitUntilGone)
+        {
+            HelperExits.WaitUntilProgramGone(pid, string.Empty, TimeSpan.FromSeconds(5));
+        }
+
         waited = true;
         HelperExits.ReapInBackground(pid);
     }
