@@ -604,12 +604,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     /// </summary>
     private static void StopPasta(string pidFile, bool waitForExit)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(pidFile).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (HelperRecord.TryReadText(pidFile)?.Trim() is not { } text)
         {
             return;
         }

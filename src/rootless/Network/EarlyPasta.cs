@@ -131,6 +131,12 @@ public sealed class EarlyPasta
     public static void Remove(ContainerStore store, string runDirectory)
     {
         string link = Path.Combine(runDirectory, LinkFile);
+        if (!File.Exists(link))
+        {
+            // Most containers adopted none: no exception for that on every container's end.
+            return;
+        }
+
         string directory;
         try
         {

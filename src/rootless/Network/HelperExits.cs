@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
@@ -27,8 +28,9 @@ internal static class HelperExits
             return;
         }
 
+        byte[] wanted = Encoding.UTF8.GetBytes(marker);
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (Runs(pid, marker) && !PollSet.WaitReadable(pidFd, 1))
+        while (Runs(pid, wanted) && !PollSet.WaitReadable(pidFd, 1))
         {
             if (Environment.TickCount64 > deadline)
             {
@@ -71,15 +73,51 @@ internal static class HelperExits
     /// <summary>The NUL-separated command line of <paramref name="pid"/>; empty once its program is gone (or it is).</summary>
     public static string CommandLine(int pid)
     {
+        Span<byte> start = stackalloc byte[CommandLineBytes];
+        int length = ReadCommandLine(pid, start);
+        if (length < start.Length)
+        {
+            return length <= 0 ? string.Empty : Encoding.UTF8.GetString(start[..length]);
+        }
+
         try
         {
-            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            return new SmallFileReader().TryRead(CommandLinePath(pid), out ReadOnlySpan<byte> line) ? Encoding.UTF8.GetString(line) : string.Empty;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SystemCallException)
         {
             return string.Empty;
         }
     }
 
-    private static bool Runs(int pid, string marker) => CommandLine(pid) is { Length: > 0 } line && line.Contains(marker, StringComparison.Ordinal);
+    /// <summary>Polled every millisecond while a stopped helper exits: the command line is read into a stack buffer, not a new string.</summary>
+    private static bool Runs(int pid, byte[] marker)
+    {
+        Span<byte> line = stackalloc byte[CommandLineBytes];
+        int length = ReadCommandLine(pid, line);
+        if (length == line.Length)
+        {
+            return CommandLine(pid) is { Length: > 0 } whole && whole.Contains(Encoding.UTF8.GetString(marker), StringComparison.Ordinal);
+        }
+
+        return length > 0 && line[..length].IndexOf(marker) >= 0;
+    }
+
+    /// <summary>The start of /proc/PID/cmdline into <paramref name="destination"/>: the byte count, or -1 when the process is gone or not ours to read.</summary>
+    private static int ReadCommandLine(int pid, Span<byte> destination)
+    {
+        try
+        {
+            return SmallFileReader.TryReadStart(CommandLinePath(pid), destination);
+        }
+        catch (SystemCallException)
+        {
+            return -1;
+        }
+    }
+
+    private static string CommandLinePath(int pid) => $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline";
+
+    /// <summary>Most command lines fit (pasta's with its options and paths is a few hundred bytes); a longer one is read whole.</summary>
+    private const int CommandLineBytes = 4096;
 }

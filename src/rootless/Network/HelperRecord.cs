@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
 using Skiff.Runtime.Process;
 
 namespace Skiff.Rootless.Network;
@@ -33,17 +36,7 @@ public static class HelperRecord
     /// <summary>The recorded helper's pid if it still runs; null when there is no record or the helper is gone.</summary>
     public static int? TryReadLive(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        string[] fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] fields = (TryReadText(path) ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return fields.Length == 2
             && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long started)
@@ -51,6 +44,31 @@ public static class HelperRecord
                 ? pid
                 : null;
     }
+
+    /// <summary>
+    /// The text of a record or a helper's pid file (the start of it: a record is a few dozen bytes); null when
+    /// there is none. Most containers have no forwarder or slirp4netns record, and the monitor looks for both
+    /// before it reports the exit: a missing file is no exception here (each cost the monitor ~10 page faults
+    /// and the unwinder's first run).
+    /// </summary>
+    internal static string? TryReadText(string path)
+    {
+        Span<byte> text = stackalloc byte[RecordBytes];
+        int length;
+        try
+        {
+            length = SmallFileReader.TryReadStart(path, text);
+        }
+        catch (SystemCallException)
+        {
+            return null;
+        }
+
+        return length < 0 ? null : Encoding.UTF8.GetString(text[..length]);
+    }
+
+    /// <summary>Room for "PID STARTTIME\n" (at most 10 + 1 + 20 + 1 bytes) with some to spare.</summary>
+    private const int RecordBytes = 128;
 
     public static void Delete(string path)
     {

@@ -46,6 +46,14 @@ public sealed class HelperRecordTests : IDisposable
     }
 
     [Fact]
+    public void No_record_and_a_directory_name_no_process()
+    {
+        Assert.Null(HelperRecord.TryReadLive(Path.Combine(_directory, "missing.pid")));
+        Assert.Null(HelperRecord.TryReadLive(Path.Combine(_directory, "missing", "helper.pid")));
+        Assert.Null(HelperRecord.TryReadLive(_directory));
+    }
+
+    [Fact]
     public void A_process_that_is_gone_is_not_recorded()
     {
         Assert.False(HelperRecord.TryWrite(Path.Combine(_directory, "helper.pid"), int.MaxValue));

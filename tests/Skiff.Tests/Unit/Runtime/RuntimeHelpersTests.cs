@@ -33,6 +33,18 @@ public class RuntimeHelpersTests
     }
 
     [Fact]
+    public void Reads_a_live_process_and_nothing_for_one_that_is_gone()
+    {
+        ProcessStat? self = ProcessStat.TryRead(Environment.ProcessId);
+
+        Assert.NotNull(self);
+        Assert.Contains(self.Value.State, "RSD");
+        Assert.Equal(ProcessStartTime.TryRead(Environment.ProcessId), (long)self.Value.StartTime);
+        Assert.Null(ProcessStat.TryRead(int.MaxValue));
+        Assert.Null(ProcessStat.TryRead(0));
+    }
+
+    [Fact]
     public void Namespace_plan_unshares_new_ones_joins_paths_and_carries_maps()
     {
         var linux = new LinuxSpec
@@ -68,6 +80,14 @@ public class RuntimeHelpersTests
     [InlineData("../x", false)]
     [InlineData("-x", false)]
     [InlineData("a/b", false)]
+    [InlineData("A9+x.y_z-1", true)]
+    [InlineData("", false)]
+    [InlineData(".x", false)]
+    [InlineData("_x", false)]
+    [InlineData("abc\n", false)]
+    [InlineData("a b", false)]
+    [InlineData("caf\u00e9", false)]
+    [InlineData("\u0661", false)]
     public void Container_ids_cannot_name_other_directories(string id, bool valid)
     {
         if (valid)
