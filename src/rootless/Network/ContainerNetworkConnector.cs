@@ -80,6 +80,9 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         EarlyPasta.SweepAbandoned(store, StopUnadoptedPasta);
     }
 
+    /// <summary>Continues an early pasta held stopped (rootless) now that the CLI has handed the container over.</summary>
+    public void ResumeEarly() => early?.Continue();
+
     /// <summary>Stops an early pasta no container adopted; never throws.</summary>
     public void DiscardEarly()
     {

@@ -32,6 +32,9 @@ public sealed class EarlyPasta
     /// </summary>
     public bool Configured { get; }
 
+    /// <summary>Continues a pasta stopped until now (<see cref="PastaForeground.Continue"/>).</summary>
+    public void Continue() => startup.Continue();
+
     /// <summary>Gives pasta's start-up its normal priority back (<see cref="PastaForeground.RestorePriority"/>).</summary>
     public void RestorePriority() => startup.RestorePriority();
 

@@ -22,8 +22,8 @@ namespace Skiff.Rootless.Network;
 /// process's nice value only counts against the processes of its own session where the kernel groups them by
 /// session. Its daemon makes a session of its own (setsid) anyway. Where a priority cannot be given back (an
 /// unprivileged user may lower a nice value but not raise it again, and may change an autogroup's only once per
-/// 100 ms on the whole machine), it is stopped (SIGSTOP) right after its exec instead and continued (SIGCONT) at
-/// the same point: a container that ends before that never pays for pasta's start-up at all.
+/// 100 ms on the whole machine), it is stopped (SIGSTOP) right after its exec instead and continued (SIGCONT,
+/// <see cref="Continue"/>) once the CLI has handed its container over, or at the latest at the same point.
 /// </summary>
 public sealed class PastaForeground : IDisposable
 {
@@ -190,17 +190,23 @@ public sealed class PastaForeground : IDisposable
         }
     }
 
-    /// <summary>
-    /// Gives a yielding foreground part (see <see cref="Start"/>) its normal priority back, or continues a stopped
-    /// one: once the container's process runs, pasta's start-up is what is left to wait for. Never throws.
-    /// </summary>
-    public void RestorePriority()
+    /// <summary>Continues a foreground part stopped in <see cref="Start"/> (SIGCONT); never throws.</summary>
+    public void Continue()
     {
         if (paused && !waited)
         {
             paused = false;
             ChildProcesses.TrySignal(pid, ContinueSignal);
         }
+    }
+
+    /// <summary>
+    /// Gives a yielding foreground part (see <see cref="Start"/>) its normal priority back, or continues a stopped
+    /// one: once the container's process runs, pasta's start-up is what is left to wait for. Never throws.
+    /// </summary>
+    public void RestorePriority()
+    {
+        Continue();
 
         if (yielding && !waited)
         {

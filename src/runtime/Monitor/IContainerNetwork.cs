@@ -45,6 +45,14 @@ public interface IContainerNetwork
     {
     }
 
+    /// <summary>
+    /// The CLI handed the container over (its own work is done and it only waits): a helper <see cref="PrepareEarly"/>
+    /// held back so as not to compete with the CLI for the CPU may start now, beside the monitor's last steps.
+    /// </summary>
+    void ResumeEarly()
+    {
+    }
+
     /// <summary>Stops what <see cref="PrepareEarly"/> started when no container adopted it; never throws.</summary>
     void DiscardEarly()
     {

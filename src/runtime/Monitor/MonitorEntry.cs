@@ -67,6 +67,7 @@ public static class MonitorEntry
             }
 
             id = received;
+            connector?.ResumeEarly();
             using SafeFileHandle log = Fds.Descriptors.Open(Path.Combine(store.Directory(id), LogFile), LogFlags, 0x1a4);
             Fds.Descriptors.DuplicateTo(log, 1);
             Fds.Descriptors.DuplicateTo(log, 2);
