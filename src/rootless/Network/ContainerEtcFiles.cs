@@ -51,6 +51,7 @@ public static class ContainerEtcFiles
     {
         string? hostAddress = null;
         string? containerAddress = null;
+        string? containerAddress6 = null;
         string? helperDns = null;
         IReadOnlyList<string> networkSearch = [];
         IReadOnlyList<string> networkNameservers = [];
@@ -68,12 +69,16 @@ public static class ContainerEtcFiles
             case NetworkKind.Bridge:
                 // The first network's address is the container's own name; the peers are added by the bridge connector.
                 containerAddress = config.NetworkEndpoints.FirstOrDefault()?.IPAddress;
+                containerAddress6 = config.NetworkEndpoints.FirstOrDefault()?.Ipv6Address;
                 // Rootless, the bridge lives in the rootless network namespace, where pasta maps its gateway address
                 // to the host; as root the bridge's own address is the host. DNS: pasta's forwarder, or the host's servers.
                 hostAddress = rootless ? host.Gateway ?? config.NetworkEndpoints.FirstOrDefault()?.Gateway : config.NetworkEndpoints.FirstOrDefault()?.Gateway;
                 helperDns = rootless ? PastaOptions.DefaultDnsForward : null;
-                // The networks' DNS servers on their gateways answer the peers' names and forward the rest (podman's aardvark-dns).
-                networkNameservers = config.NetworkEndpoints.Where(e => e.DnsEnabled).Select(e => e.Gateway).Distinct(StringComparer.Ordinal).ToList();
+                // The networks' DNS servers on their gateways answer the peers' names and forward the rest (podman's
+                // aardvark-dns); a dual-stack network's listens on its IPv6 gateway too, listed after the IPv4 one.
+                networkNameservers = config.NetworkEndpoints.Where(e => e.DnsEnabled)
+                    .SelectMany(e => e.Ipv6Gateway is { } gateway6 && e.Ipv6Address is not null ? [e.Gateway, gateway6] : new[] { e.Gateway })
+                    .Distinct(StringComparer.Ordinal).ToList();
                 networkSearch = networkNameservers.Count > 0 ? [Dns.DnsRecords.SearchDomain] : [];
 
                 break;
@@ -90,6 +95,7 @@ public static class ContainerEtcFiles
             Hostname = hostname,
             ContainerName = config.Name,
             ContainerAddress = containerAddress,
+            ContainerAddress6 = containerAddress6,
             HostAddress = hostAddress,
             ExtraHosts = config.ExtraHosts.Select(HostEntry.Parse).ToList(),
             HelperDns = helperDns,

@@ -24,6 +24,11 @@ public static class EtcFiles
 
         string names = o.ContainerName is not null && o.ContainerName != o.Hostname ? $"{o.Hostname} {o.ContainerName}" : o.Hostname;
         text.Append(o.ContainerAddress ?? "127.0.1.1").Append('\t').Append(names).Append('\n');
+        if (o.ContainerAddress6 is not null)
+        {
+            text.Append(o.ContainerAddress6).Append('\t').Append(names).Append('\n');
+        }
+
         return text.ToString();
     }
 

@@ -11,6 +11,9 @@ public sealed record EtcFilesOptions
     /// <summary>The container's own address, when it has one other than loopback.</summary>
     public string? ContainerAddress { get; init; }
 
+    /// <summary>The container's own IPv6 address on a dual-stack network: a second line for its names, as podman writes.</summary>
+    public string? ContainerAddress6 { get; init; }
+
     /// <summary>Where host.containers.internal points; null leaves the entry out (--network none).</summary>
     public string? HostAddress { get; init; }
 

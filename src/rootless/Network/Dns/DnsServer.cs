@@ -11,17 +11,17 @@ namespace Skiff.Rootless.Network.Dns;
 
 /// <summary>
 /// A network's DNS responder (<c>skiff __dns</c>, podman's aardvark-dns): UDP and TCP on the network's
-/// gateway address only, one thread, one poll loop. Names of the network's containers are answered from the
+/// gateway addresses only (IPv4, and IPv6 on a dual-stack network), one thread, one poll loop. Names of the network's containers are answered from the
 /// records file; other names are forwarded, each query on its own socket (a fresh source port), to the
 /// upstream servers in turn, a few seconds each, and the answer relayed; when none answers the client gets
 /// SERVFAIL. A query that came over UDP goes out over UDP (a truncated answer stays truncated, and the client
 /// retries over TCP), one that came over TCP goes out over TCP, so a large answer arrives whole. The loop ends when the records file is removed (the network has no containers left).
 /// </summary>
-/// <param name="listen">The gateway address and port 53.</param>
+/// <param name="listen">The gateway addresses and port 53: one UDP and one TCP socket each.</param>
 /// <param name="records">The network's records file.</param>
 /// <param name="upstreams">Where other names go.</param>
 /// <param name="trimWhenIdle">Give back memory when idle (the <c>__dns</c> process; not a responder hosted in another process).</param>
-public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpstreams upstreams, bool trimWhenIdle = false)
+public sealed class DnsServer(IReadOnlyList<IPEndPoint> listen, DnsRecordsFile records, DnsUpstreams upstreams, bool trimWhenIdle = false)
 {
     public const string Verb = "__dns";
 
@@ -43,14 +43,29 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     private readonly List<DnsTcpClient> tcpClients = [];
     private readonly byte[] buffer = new byte[65535];
 
-    public static IReadOnlyList<string> BuildArguments(string listen, string recordsFile, IEnumerable<string> upstreamServers) =>
-        [Verb, listen, recordsFile, .. upstreamServers];
+    /// <param name="listen">The addresses to listen on (the network's gateways), joined by commas in one argument.</param>
+    /// <param name="recordsFile">The network's records file.</param>
+    /// <param name="upstreamServers">Where other names go.</param>
+    public static IReadOnlyList<string> BuildArguments(IEnumerable<string> listen, string recordsFile, IEnumerable<string> upstreamServers) =>
+        [Verb, string.Join(',', listen), recordsFile, .. upstreamServers];
 
     public static DnsServer Parse(IReadOnlyList<string> args)
     {
-        if (args.Count < 3 || args[0] != Verb || !DnsUpstreams.TryParseEndpoint(args[1], out IPEndPoint listen))
+        var listen = new List<IPEndPoint>();
+        foreach (string address in args.Count > 1 ? args[1].Split(',') : [])
         {
-            throw SkiffException.InvalidArgument($"usage: skiff {Verb} ADDRESS[:PORT] RECORDS-FILE [UPSTREAM[:PORT]]...");
+            if (!DnsUpstreams.TryParseEndpoint(address, out IPEndPoint endpoint))
+            {
+                listen.Clear();
+                break;
+            }
+
+            listen.Add(endpoint);
+        }
+
+        if (args.Count < 3 || args[0] != Verb || listen.Count == 0)
+        {
+            throw SkiffException.InvalidArgument($"usage: skiff {Verb} ADDRESS[:PORT][,ADDRESS[:PORT]]... RECORDS-FILE [UPSTREAM[:PORT]]...");
         }
 
         var given = new List<IPEndPoint>();
@@ -70,14 +85,22 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     /// <summary>Serves until the records file is gone; <paramref name="ready"/> gets "ok" or the reason it cannot listen.</summary>
     public int Run(SafeHandle? ready)
     {
-        Socket udp;
-        Socket tcp;
+        List<(Socket Udp, Socket Tcp)> listeners = [];
         try
         {
-            (udp, tcp) = Listen();
+            foreach (IPEndPoint endpoint in listen)
+            {
+                listeners.Add(Listen(endpoint));
+            }
         }
         catch (SkiffException e)
         {
+            foreach ((Socket udp, Socket tcp) in listeners)
+            {
+                udp.Dispose();
+                tcp.Dispose();
+            }
+
             if (ready is not null)
             {
                 Descriptors.WriteAll(ready, Encoding.UTF8.GetBytes(e.Message));
@@ -92,16 +115,23 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             ready.Dispose();
         }
 
-        using (udp)
-        using (tcp)
+        try
         {
-            Serve(udp, tcp);
+            Serve(listeners);
+        }
+        finally
+        {
+            foreach ((Socket udp, Socket tcp) in listeners)
+            {
+                udp.Dispose();
+                tcp.Dispose();
+            }
         }
 
         return 0;
     }
 
-    private (Socket Udp, Socket Tcp) Listen()
+    private static (Socket Udp, Socket Tcp) Listen(IPEndPoint listen)
     {
         var udp = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         var tcp = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -123,7 +153,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         }
     }
 
-    private void Serve(Socket udp, Socket tcp)
+    private void Serve(IReadOnlyList<(Socket Udp, Socket Tcp)> listeners)
     {
         var poll = new PollSet();
         long nextWatch = Environment.TickCount64 + WatchMilliseconds;
@@ -148,12 +178,18 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
                 trimAt = 0;
             }
 
-            ExpireQueries(udp, now);
+            ExpireQueries(now);
             ExpireDnsTcpClients(now);
 
             poll.Clear();
-            int udpIndex = poll.Add(udp.SafeHandle);
-            int tcpIndex = poll.Add(tcp.SafeHandle);
+            // Each listener's UDP socket, then its TCP socket.
+            int firstListener = -1;
+            foreach ((Socket udp, Socket tcp) in listeners)
+            {
+                int index = poll.Add(udp.SafeHandle);
+                poll.Add(tcp.SafeHandle);
+                firstListener = firstListener < 0 ? index : firstListener;
+            }
             int firstPending = -1;
             foreach (DnsPendingQuery query in pending)
             {
@@ -195,27 +231,30 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             List<DnsTcpClient> readable = tcpClients.Where((_, i) => poll.Ready(firstClient + i)).ToList();
             foreach (DnsPendingQuery query in writable.Where(q => !answered.Contains(q)))
             {
-                SendUpstream(udp, query);
+                SendUpstream(query);
             }
 
             foreach (DnsPendingQuery query in answered)
             {
-                ReceiveUpstream(udp, query);
+                ReceiveUpstream(query);
             }
 
             foreach (DnsTcpClient client in readable)
             {
-                ReadTcp(udp, client);
+                ReadTcp(client);
             }
 
-            if (poll.Ready(udpIndex))
+            for (int i = 0; i < listeners.Count; i++)
             {
-                ReceiveUdp(udp);
-            }
+                if (poll.Ready(firstListener + (2 * i)))
+                {
+                    ReceiveUdp(listeners[i].Udp);
+                }
 
-            if (poll.Ready(tcpIndex))
-            {
-                AcceptTcp(tcp);
+                if (poll.Ready(firstListener + (2 * i) + 1))
+                {
+                    AcceptTcp(listeners[i].Tcp);
+                }
             }
         }
     }
@@ -225,7 +264,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         // Drain what is queued; a burst does not wait for more poll rounds.
         for (int i = 0; i < 64; i++)
         {
-            EndPoint from = new IPEndPoint(listen.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+            EndPoint from = new IPEndPoint(udp.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
             int n;
             try
             {
@@ -246,8 +285,11 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         }
     }
 
-    /// <summary>Answers from the records, or forwards; <paramref name="client"/> set for TCP, <paramref name="from"/> for UDP.</summary>
-    private void Handle(Socket udp, byte[] query, EndPoint? from, DnsTcpClient? client)
+    /// <summary>
+    /// Answers from the records, or forwards; <paramref name="client"/> set for TCP, <paramref name="udp"/> (the
+    /// socket the query came in on, which the answer goes out of) and <paramref name="from"/> for UDP.
+    /// </summary>
+    private void Handle(Socket? udp, byte[] query, EndPoint? from, DnsTcpClient? client)
     {
         int maxSize = client is null ? DnsCodec.ClassicUdpSize : ushort.MaxValue;
         byte[]? response = DnsAnswerer.Answer(query, records.Current(), maxSize, out bool forward);
@@ -263,7 +305,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         }
     }
 
-    private void Forward(Socket udp, byte[] query, EndPoint? from, DnsTcpClient? client, int serverIndex)
+    private void Forward(Socket? udp, byte[] query, EndPoint? from, DnsTcpClient? client, int serverIndex)
     {
         IReadOnlyList<IPEndPoint> servers = upstreams.Current();
         while (serverIndex < servers.Count && pending.Count < MaxPending)
@@ -274,7 +316,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
                 try
                 {
                     (Socket stream, DnsStreamExchange exchange) = DnsStreamExchange.Start(servers[serverIndex], query);
-                    pending.Add(new DnsPendingQuery(stream, query, from, client, serverIndex, deadline, exchange));
+                    pending.Add(new DnsPendingQuery(stream, query, udp, from, client, serverIndex, deadline, exchange));
                     return;
                 }
                 catch (SocketException)
@@ -290,7 +332,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
                 upstream.Connect(servers[serverIndex]);
                 upstream.Blocking = false;
                 upstream.Send(query);
-                pending.Add(new DnsPendingQuery(upstream, query, from, client, serverIndex, deadline));
+                pending.Add(new DnsPendingQuery(upstream, query, udp, from, client, serverIndex, deadline));
                 return;
             }
             catch (SocketException)
@@ -306,7 +348,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         }
     }
 
-    private void SendUpstream(Socket udp, DnsPendingQuery query)
+    private void SendUpstream(DnsPendingQuery query)
     {
         try
         {
@@ -316,11 +358,11 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         {
             // Refused or reset: the next server.
             Retire(query);
-            Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+            Forward(query.Listener, query.Query, query.From, query.Client, query.ServerIndex + 1);
         }
     }
 
-    private void ReceiveUpstream(Socket udp, DnsPendingQuery query)
+    private void ReceiveUpstream(DnsPendingQuery query)
     {
         if (!pending.Contains(query))
         {
@@ -356,7 +398,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         {
             // Refused (ICMP port unreachable): the next server.
             Retire(query);
-            Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+            Forward(query.Listener, query.Query, query.From, query.Client, query.ServerIndex + 1);
             return;
         }
 
@@ -368,22 +410,22 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             {
                 // Over TCP the one message is the answer: a wrong one ends this server's turn.
                 Retire(query);
-                Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+                Forward(query.Listener, query.Query, query.From, query.Client, query.ServerIndex + 1);
             }
 
             return;
         }
 
         Retire(query);
-        Reply(udp, answer.AsSpan(0, n).ToArray(), query.From, query.Client);
+        Reply(query.Listener, answer.AsSpan(0, n).ToArray(), query.From, query.Client);
     }
 
-    private void ExpireQueries(Socket udp, long now)
+    private void ExpireQueries(long now)
     {
         foreach (DnsPendingQuery query in pending.Where(q => q.Deadline <= now).ToList())
         {
             Retire(query);
-            Forward(udp, query.Query, query.From, query.Client, query.ServerIndex + 1);
+            Forward(query.Listener, query.Query, query.From, query.Client, query.ServerIndex + 1);
         }
     }
 
@@ -393,13 +435,13 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
         query.Upstream.Dispose();
     }
 
-    private void Reply(Socket udp, byte[] response, EndPoint? to, DnsTcpClient? client)
+    private void Reply(Socket? udp, byte[] response, EndPoint? to, DnsTcpClient? client)
     {
         try
         {
             if (client is null)
             {
-                udp.SendTo(response, to!);
+                udp!.SendTo(response, to!);
                 return;
             }
 
@@ -452,7 +494,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
     }
 
     /// <summary>Reads length-prefixed queries (RFC 1035 4.2.2); answers each complete one.</summary>
-    private void ReadTcp(Socket udp, DnsTcpClient client)
+    private void ReadTcp(DnsTcpClient client)
     {
         int n;
         try
@@ -488,7 +530,7 @@ public sealed class DnsServer(IPEndPoint listen, DnsRecordsFile records, DnsUpst
             byte[] query = client.Buffer.AsSpan(2, length).ToArray();
             client.Buffer.AsSpan(2 + length, client.Filled - 2 - length).CopyTo(client.Buffer);
             client.Filled -= 2 + length;
-            Handle(udp, query, null, client);
+            Handle(null, query, null, client);
         }
     }
 

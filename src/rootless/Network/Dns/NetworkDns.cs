@@ -40,7 +40,7 @@ public sealed class NetworkDns(string runDirectory, bool rootless, string nsente
         }
 
         int pid = DnsServerProcess.Start(
-            DnsServer.BuildArguments(Ipv4Subnet.FormatAddress(network.Gateway), RecordsPath(network.Name), Upstreams(network)),
+            DnsServer.BuildArguments(ListenAddresses(network), RecordsPath(network.Name), Upstreams(network)),
             bridgeNetns,
             nsenter);
         if (!HelperRecord.TryWrite(PidPath(network.Name), pid))
@@ -49,6 +49,12 @@ public sealed class NetworkDns(string runDirectory, bool rootless, string nsente
             throw SkiffException.Internal($"cannot record the DNS server of network {network.Name} in {runDirectory}");
         }
     }
+
+    /// <summary>Where the responder listens: the network's gateways, IPv4 first, and IPv6 on a dual-stack network (as aardvark-dns).</summary>
+    public static IReadOnlyList<string> ListenAddresses(NetworkRecord network) =>
+        network.Gateway6 is UInt128 gateway6
+            ? [Ipv4Subnet.FormatAddress(network.Gateway), Ipv6Subnet.FormatAddress(gateway6)]
+            : [Ipv4Subnet.FormatAddress(network.Gateway)];
 
     /// <summary>Stops the network's responder, if any; never throws.</summary>
     public void Stop(string network)

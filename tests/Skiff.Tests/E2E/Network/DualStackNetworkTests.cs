@@ -59,6 +59,16 @@ public sealed class DualStackNetworkTests(ITestOutputHelper output)
         Assert.Contains(inside.StdoutLines, l => l.StartsWith(address6 + "\tweb ", StringComparison.Ordinal));
         Assert.Contains(inside.StdoutLines, l => l.StartsWith("default via " + gateway6 + " dev eth0", StringComparison.Ordinal));
 
+        // The network's DNS server listens on the IPv6 gateway too, and resolv.conf lists both gateways (as
+        // aardvark-dns); the container's own hosts line has its IPv6 address as well.
+        ProcessResult overV6 = (await skiff.RunAsync("run", "--rm", "--network", network, "busybox", "sh", "-c", "cat /etc/resolv.conf; nslookup web $0", gateway6)).AssertSuccess();
+        Assert.Equal(["nameserver " + subnets[0].GetProperty("gateway").GetString(), "nameserver " + gateway6], overV6.StdoutLines.Where(l => l.StartsWith("nameserver ", StringComparison.Ordinal)));
+        Assert.Contains("Server:\t\t" + gateway6, overV6.Stdout, StringComparison.Ordinal);
+        Assert.Contains(overV6.StdoutLines, l => l == "Address: " + address4);
+        Assert.Contains(overV6.StdoutLines, l => l == "Address: " + address6);
+        string ownHosts = (await skiff.RunAsync("exec", "web", "cat", "/etc/hosts")).AssertSuccess().Stdout;
+        Assert.Contains(ownHosts.Split('\n'), l => l.StartsWith(address6 + "\t", StringComparison.Ordinal) && l.EndsWith(" web", StringComparison.Ordinal));
+
         // The host over IPv6: as root the bridge's IPv6 address is the host's; rootless, pasta maps the host's
         // IPv6 gateway in the rootless network namespace to the host's ::1.
         string? target = rootless ? HostDefaultGateway6() : gateway6;

@@ -20,7 +20,7 @@ public sealed class DnsServerTests : IDisposable
         string records = Path.Combine(directory, "net.dns");
         File.WriteAllText(records, "10.89.0.2 web\n");
         IPEndPoint listen = FreeEndpoint();
-        Task<int> server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([])));
+        Task<int> server = Start(new DnsServer([listen], new DnsRecordsFile(records), new DnsUpstreams([])));
 
         Assert.Equal(["10.89.0.2"], DnsMessages.Addresses(await QueryUdpAsync(listen, "web")));
 
@@ -44,7 +44,7 @@ public sealed class DnsServerTests : IDisposable
         upstream.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Task fake = Task.Run(() => AnswerOnce(upstream, [192, 0, 2, 7]));
         IPEndPoint listen = FreeEndpoint();
-        Task<int> server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([(IPEndPoint)upstream.LocalEndPoint!])));
+        Task<int> server = Start(new DnsServer([listen], new DnsRecordsFile(records), new DnsUpstreams([(IPEndPoint)upstream.LocalEndPoint!])));
 
         byte[] relayed = await QueryUdpAsync(listen, "outside.example", id: 0x4242);
         Assert.Equal(0x4242, DnsMessages.Id(relayed));
@@ -61,7 +61,7 @@ public sealed class DnsServerTests : IDisposable
         File.WriteAllText(records, string.Empty);
         IPEndPoint closed = FreeEndpoint();
         listen = FreeEndpoint();
-        server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([closed])));
+        server = Start(new DnsServer([listen], new DnsRecordsFile(records), new DnsUpstreams([closed])));
         Assert.Equal(DnsTypes.ServerFailure, DnsMessages.ResponseCode(await QueryUdpAsync(listen, "refused.example")));
         File.Delete(records);
         Assert.Equal(0, await server.WaitAsync(Guard));
@@ -81,7 +81,7 @@ public sealed class DnsServerTests : IDisposable
         Task fakeUdp = Task.Run(() => AnswerTruncated(udpUpstream));
         Task fakeTcp = Task.Run(() => AnswerOverTcp(tcpUpstream, 200));
         IPEndPoint listen = FreeEndpoint();
-        Task<int> server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([upstreamAt])));
+        Task<int> server = Start(new DnsServer([listen], new DnsRecordsFile(records), new DnsUpstreams([upstreamAt])));
 
         byte[] overUdp = await QueryUdpAsync(listen, "big.example");
         Assert.True(DnsMessages.Truncated(overUdp));
@@ -99,8 +99,26 @@ public sealed class DnsServerTests : IDisposable
         Assert.Equal(0, await server.WaitAsync(Guard));
         File.WriteAllText(records, string.Empty);
         listen = FreeEndpoint();
-        server = Start(new DnsServer(listen, new DnsRecordsFile(records), new DnsUpstreams([FreeEndpoint()])));
+        server = Start(new DnsServer([listen], new DnsRecordsFile(records), new DnsUpstreams([FreeEndpoint()])));
         Assert.Equal(DnsTypes.ServerFailure, DnsMessages.ResponseCode(await QueryTcpAsync(listen, "refused.example")));
+        File.Delete(records);
+        Assert.Equal(0, await server.WaitAsync(Guard));
+    }
+
+    [Fact]
+    public async Task Listens_on_every_address_given_and_answers_each_client_from_the_address_it_asked()
+    {
+        string records = Path.Combine(directory, "net.dns");
+        File.WriteAllText(records, "10.89.0.2 web\n");
+        IPEndPoint v4 = FreeEndpoint();
+        var v6 = new IPEndPoint(IPAddress.IPv6Loopback, v4.Port);
+        Task<int> server = Start(new DnsServer([v4, v6], new DnsRecordsFile(records), new DnsUpstreams([])));
+
+        Assert.Equal(["10.89.0.2"], DnsMessages.Addresses(await QueryUdpAsync(v4, "web")));
+        // A connected UDP socket takes only answers from the address it sent to.
+        Assert.Equal(["10.89.0.2"], DnsMessages.Addresses(await QueryUdpAsync(v6, "web")));
+        Assert.Equal(["10.89.0.2"], DnsMessages.Addresses(await QueryTcpAsync(v6, "web")));
+
         File.Delete(records);
         Assert.Equal(0, await server.WaitAsync(Guard));
     }
@@ -112,7 +130,7 @@ public sealed class DnsServerTests : IDisposable
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         string records = Path.Combine(directory, "net.dns");
         File.WriteAllText(records, string.Empty);
-        var server = new DnsServer((IPEndPoint)taken.LocalEndPoint!, new DnsRecordsFile(records), new DnsUpstreams([]));
+        var server = new DnsServer([(IPEndPoint)taken.LocalEndPoint!], new DnsRecordsFile(records), new DnsUpstreams([]));
         Assert.Equal(1, server.Run(null));
     }
 
@@ -140,7 +158,7 @@ public sealed class DnsServerTests : IDisposable
 
     private static async Task<byte[]> QueryUdpAsync(IPEndPoint server, string name, ushort id = 0x1234)
     {
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var client = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         client.Connect(server);
         byte[] response = new byte[4096];
         // The server may still be binding: ask again until it answers.
@@ -161,7 +179,7 @@ public sealed class DnsServerTests : IDisposable
 
     private static async Task<byte[]> QueryTcpAsync(IPEndPoint server, string name)
     {
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var client = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = new CancellationTokenSource(Guard);
         await client.ConnectAsync(server, timeout.Token);
         byte[] query = DnsMessages.Query(name);

@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Net;
 using Skiff.Core.Errors;
+using Skiff.Rootless.Network;
 using Skiff.Rootless.Network.Bridge;
 using Skiff.Rootless.Network.Dns;
+using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Tests.Unit.Network;
 
@@ -175,6 +177,45 @@ public class DualStackNetworkTests
         Assert.Equal(1, DnsMessages.AnswerCount(ptr));
         Assert.True(DnsCodec.TryReadName(ptr, ptr.Length - 5, out string name, out _, out _));
         Assert.Equal("web", name);
+    }
+
+    [Fact]
+    public void The_dns_server_listens_on_both_gateways_of_a_dual_stack_network_and_on_the_ipv4_one_otherwise()
+    {
+        Assert.Equal(["10.89.2.1", "fd12:3456:789a:1::1"], NetworkDns.ListenAddresses(DualStack));
+        Assert.Equal(["10.89.2.1"], NetworkDns.ListenAddresses(DualStack with { Subnets = [DualStack.Subnets[0]], Ipv6Enabled = false }));
+        Assert.Equal(["__dns", "10.89.2.1,fd12:3456:789a:1::1", "/r/n.dns", "192.0.2.53"], DnsServer.BuildArguments(NetworkDns.ListenAddresses(DualStack), "/r/n.dns", ["192.0.2.53"]));
+        DnsServer.Parse(["__dns", "10.89.2.1,fd12:3456:789a:1::1", "/r/n.dns"]);
+        Assert.Throws<SkiffException>(() => DnsServer.Parse(["__dns", "10.89.2.1,nonsense", "/r/n.dns"]));
+        Assert.Throws<SkiffException>(() => DnsServer.Parse(["__dns", string.Empty, "/r/n.dns"]));
+    }
+
+    [Fact]
+    public void A_dual_stack_container_lists_its_ipv6_address_in_hosts_and_both_dns_servers_in_resolv_conf()
+    {
+        var endpoint = new NetworkEndpoint
+        {
+            Network = "v6net",
+            NetworkId = DualStack.Id,
+            IPAddress = "10.89.2.2",
+            PrefixLength = 24,
+            Gateway = "10.89.2.1",
+            Bridge = "skiff3",
+            DnsEnabled = true,
+            Ipv6Address = "fd12:3456:789a:1::2",
+            Ipv6PrefixLength = 64,
+            Ipv6Gateway = "fd12:3456:789a:1::1",
+        };
+        var config = new ContainerConfig { Id = new string('a', 64), Name = "web", Created = DateTimeOffset.UnixEpoch, Image = "x", Runtime = "runc", NetworkMode = "v6net", NetworkEndpoints = [endpoint] };
+        EtcFilesOptions options = ContainerEtcFiles.Options(config, "h", NetworkMode.Parse("v6net"), new HostAddresses(null, null), string.Empty);
+        Assert.EndsWith("10.89.2.2\th web\nfd12:3456:789a:1::2\th web\n", EtcFiles.Hosts(options), StringComparison.Ordinal);
+        Assert.Equal("search dns.podman\nnameserver 10.89.2.1\nnameserver fd12:3456:789a:1::1\n", EtcFiles.ResolvConf(options, string.Empty));
+
+        // A v4-only network: one line, one server.
+        ContainerConfig v4 = config with { NetworkEndpoints = [endpoint with { Ipv6Address = null, Ipv6PrefixLength = null, Ipv6Gateway = null }] };
+        EtcFilesOptions v4Options = ContainerEtcFiles.Options(v4, "h", NetworkMode.Parse("v6net"), new HostAddresses(null, null), string.Empty);
+        Assert.DoesNotContain("fd12", EtcFiles.Hosts(v4Options), StringComparison.Ordinal);
+        Assert.Equal("search dns.podman\nnameserver 10.89.2.1\n", EtcFiles.ResolvConf(v4Options, string.Empty));
     }
 
     /// <summary>The AAAA records' addresses in the answer section (which follows a question without compression).</summary>
