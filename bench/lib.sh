@@ -25,10 +25,11 @@ require_skiff() {
     # Benchmarks that switch user need a binary that user can reach (the checkout may be under /root).
     install -d -m 0755 /usr/local/lib/skiff-bench
     install -m 0755 "$SKIFF" /usr/local/lib/skiff-bench/skiff
-    # Its helpers are found next to it: skiff-init (--init), skiff-relay (what an idle monitor becomes).
+    # Its helpers are found next to it: skiff-init (--init), skiff-relay (what an idle monitor becomes),
+    # skiff-hugebss.so (preloaded into pasta).
     local helper
-    for helper in skiff-init skiff-relay; do
-        if [ -x "$(dirname "$SKIFF")/$helper" ]; then
+    for helper in skiff-init skiff-relay skiff-hugebss.so; do
+        if [ -f "$(dirname "$SKIFF")/$helper" ]; then
             install -m 0755 "$(dirname "$SKIFF")/$helper" "/usr/local/lib/skiff-bench/.$helper.new"
             mv -f "/usr/local/lib/skiff-bench/.$helper.new" "/usr/local/lib/skiff-bench/$helper"
         fi

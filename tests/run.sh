@@ -48,6 +48,8 @@ if [ "$fast" = 0 ]; then
     install -m 0755 out/skiff-init /usr/local/lib/skiff-test/skiff-init
     install -m 0755 out/skiff-relay /usr/local/lib/skiff-test/skiff-relay.new
     mv -f /usr/local/lib/skiff-test/skiff-relay.new /usr/local/lib/skiff-test/skiff-relay
+    install -m 0644 out/skiff-hugebss.so /usr/local/lib/skiff-test/skiff-hugebss.so.new
+    mv -f /usr/local/lib/skiff-test/skiff-hugebss.so.new /usr/local/lib/skiff-test/skiff-hugebss.so
     export SKIFF_BIN=/usr/local/lib/skiff-test/skiff
 
     # Sandboxes of runs that were killed (older than 3 hours, so a parallel run keeps its own).

@@ -78,7 +78,7 @@ public sealed class PastaForeground : IDisposable
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
             using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
             {
-                int pid = Spawner.Spawn(new SpawnRequest(program.Executable, arguments, RuntimeInvoker.CurrentEnvironment())
+                int pid = Spawner.Spawn(new SpawnRequest(program.Executable, arguments, program.EnvironmentFrom(RuntimeInvoker.CurrentEnvironment()))
                 {
                     ArgumentZero = program.Name,
                     Descriptors = tap is null ? [(nullIn, 0), (nullOut, 1), (errorWrite, 2)] : [(nullIn, 0), (nullOut, 1), (errorWrite, 2), (tap, TapDescriptor)],

@@ -7,11 +7,22 @@ namespace Skiff.Rootless.Network;
 /// On a CPU with AVX2, pasta's first step is to exec its AVX2 build (the real path of its binary plus
 /// <c>.avx2</c>) with the same arguments; skiff execs that build itself, which is the same program with the
 /// same argv, one exec (~2 ms of pasta's start-up, on the start path of every container with the default
-/// network) sooner.
+/// network) sooner. <see cref="Preload"/> is a library for the loader to preload into it (<see cref="PastaHugePages"/>).
 /// </summary>
-public sealed record PastaLaunch(string Executable, string Name)
+public sealed record PastaLaunch(string Executable, string Name, string? Preload = null)
 {
-    public static PastaLaunch For(string pasta) => For(pasta, CpuHasAvx2());
+    public static PastaLaunch For(string pasta) => For(pasta, CpuHasAvx2()) with { Preload = PastaHugePages.Find() };
+
+    /// <summary><paramref name="environment"/> (changed) with <see cref="Preload"/> first in LD_PRELOAD: what to exec pasta with.</summary>
+    public Dictionary<string, string> EnvironmentFrom(Dictionary<string, string> environment)
+    {
+        if (Preload is not null)
+        {
+            environment["LD_PRELOAD"] = environment.TryGetValue("LD_PRELOAD", out string? others) && others.Length > 0 ? Preload + ":" + others : Preload;
+        }
+
+        return environment;
+    }
 
     /// <param name="pasta">The pasta found (<see cref="NetworkHelpers.Pasta"/>).</param>
     /// <param name="avx2">Whether the CPU (and the kernel) support AVX2, as pasta checks with __builtin_cpu_supports.</param>

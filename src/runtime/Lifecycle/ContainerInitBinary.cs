@@ -1,4 +1,5 @@
 using Skiff.Core.Errors;
+using Skiff.Runtime.Process;
 
 namespace Skiff.Runtime.Lifecycle;
 
@@ -23,16 +24,7 @@ public static class ContainerInitBinary
                 : throw SkiffException.NotFound($"container-init binary {full} does not exist", "give the path of a static init program (skiff-init, catatonit, tini-static)");
         }
 
-        string directory = Path.GetDirectoryName(Path.GetFullPath(skiffExecutable)) ?? "/";
-        foreach (string candidate in new[] { Path.Combine(directory, FileName), Path.GetFullPath(Path.Combine(directory, "..", "libexec", "skiff", FileName)) })
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw SkiffException.PrerequisiteMissing(
+        return CompanionFile.Find(skiffExecutable, FileName) ?? throw SkiffException.PrerequisiteMissing(
             $"container-init binary {FileName} not found next to {skiffExecutable}",
             "reinstall skiff with ./install.sh, or pass --init-path /usr/bin/catatonit");
     }

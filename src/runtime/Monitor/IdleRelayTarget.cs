@@ -1,3 +1,5 @@
+using Skiff.Runtime.Process;
+
 namespace Skiff.Runtime.Monitor;
 
 /// <summary>skiff-relay for a monitor to hand its container over to, and what it needs to come back.</summary>
@@ -8,17 +10,6 @@ namespace Skiff.Runtime.Monitor;
 public sealed record IdleRelayTarget(string Program, string Root, string RunRoot, string Skiff)
 {
     /// <summary>skiff-relay next to <paramref name="skiffExecutable"/> or in ../libexec/skiff, like skiff-init; null when not installed.</summary>
-    public static IdleRelayTarget? Find(string skiffExecutable, string root, string runRoot)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(skiffExecutable)) ?? "/";
-        foreach (string candidate in new[] { Path.Combine(directory, RelayHandover.FileName), Path.GetFullPath(Path.Combine(directory, "..", "libexec", "skiff", RelayHandover.FileName)) })
-        {
-            if (File.Exists(candidate))
-            {
-                return new IdleRelayTarget(candidate, root, runRoot, skiffExecutable);
-            }
-        }
-
-        return null;
-    }
+    public static IdleRelayTarget? Find(string skiffExecutable, string root, string runRoot) =>
+        CompanionFile.Find(skiffExecutable, RelayHandover.FileName) is { } program ? new IdleRelayTarget(program, root, runRoot, skiffExecutable) : null;
 }

@@ -256,6 +256,53 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task A_containers_pasta_asks_for_huge_pages_for_its_zeroed_tables_unless_turned_off(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string preload = Path.Combine(Path.GetDirectoryName(skiff.Binary)!, PastaHugePages.FileName);
+        Assert.True(File.Exists(preload), $"{preload} is installed with skiff (tests/run.sh, install.sh)");
+        string containers = Path.Combine(skiff.Sandbox.RunRoot, "containers");
+
+        var advised = new Dictionary<bool, long>();
+        foreach (bool on in new[] { true, false })
+        {
+            skiff.Environment[PastaHugePages.EnvironmentVariable] = on ? "1" : "0";
+            string id = (await skiff.RunAsync("run", "-d", "busybox", "sleep", "60")).AssertSuccess().Stdout.Trim();
+            int pasta = Assert.Single(PastaProcessesNaming(containers));
+            Assert.Equal(on, File.ReadAllText($"/proc/{pasta.ToString(CultureInfo.InvariantCulture)}/environ").Contains($"LD_PRELOAD={preload}\0", StringComparison.Ordinal));
+            advised[on] = HugePageAdvisedBytes(pasta);
+            Assert.Contains("default via ", (await skiff.RunAsync("exec", id, "ip", "route")).AssertSuccess().Stdout);
+            (await skiff.RunAsync("rm", "-f", "-t", "0", id)).AssertSuccess();
+        }
+
+        // pasta advises its own packet buffer; the preload its whole zero-initialised data (~200 MB of address
+        // space, only partly used). A kernel without THP refuses both.
+        Assert.True(advised[true] > advised[false] + (64L << 20) || !Directory.Exists("/sys/kernel/mm/transparent_hugepage"),
+            $"huge-page advised bytes with the preload {advised[true]}, without {advised[false]}");
+    }
+
+    /// <summary>The size of the mappings of <paramref name="pid"/> that madvise(MADV_HUGEPAGE) marked ("hg" in smaps' VmFlags).</summary>
+    private static long HugePageAdvisedBytes(int pid)
+    {
+        long total = 0;
+        long size = 0;
+        foreach (string line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/smaps"))
+        {
+            if (line.StartsWith("Size:", StringComparison.Ordinal))
+            {
+                size = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+            else if (line.StartsWith("VmFlags:", StringComparison.Ordinal) && line.Split(' ').Contains("hg"))
+            {
+                total += size;
+            }
+        }
+
+        return total;
+    }
+
+    [Theory, RootAndRootless]
     public async Task A_first_command_that_connects_out_at_once_loses_no_packet_while_pasta_still_starts(bool rootless)
     {
         // The container's process starts once pasta has configured the namespace, before pasta's loop runs: its

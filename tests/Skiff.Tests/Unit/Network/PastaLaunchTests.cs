@@ -32,4 +32,33 @@ public sealed class PastaLaunchTests : IDisposable
         File.WriteAllText(build, string.Empty);
         Assert.Equal(new PastaLaunch(build, build), PastaLaunch.For(build, avx2: true));
     }
+
+    [Fact]
+    public void The_preload_comes_first_in_LD_PRELOAD_and_keeps_the_users_own()
+    {
+        var launch = new PastaLaunch("/p/pasta.avx2", "/p/pasta", "/lib/skiff/skiff-hugebss.so");
+        Assert.Equal("/lib/skiff/skiff-hugebss.so", launch.EnvironmentFrom(new() { ["PATH"] = "/bin" })["LD_PRELOAD"]);
+        Assert.Equal("/lib/skiff/skiff-hugebss.so:/opt/mine.so", launch.EnvironmentFrom(new() { ["LD_PRELOAD"] = "/opt/mine.so" })["LD_PRELOAD"]);
+        Assert.False(new PastaLaunch("/p/pasta", "/p/pasta").EnvironmentFrom(new() { ["PATH"] = "/bin" }).ContainsKey("LD_PRELOAD"));
+        Assert.Equal("/opt/mine.so", new PastaLaunch("/p/pasta", "/p/pasta").EnvironmentFrom(new() { ["LD_PRELOAD"] = "/opt/mine.so" })["LD_PRELOAD"]);
+    }
+
+    [Fact]
+    public void The_preload_is_the_one_installed_with_skiff_beside_it_or_in_libexec_unless_turned_off()
+    {
+        string bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
+        string skiff = Path.Combine(bin, "skiff");
+        File.WriteAllText(skiff, string.Empty);
+        Assert.Null(PastaHugePages.Find(null, skiff));
+
+        string libexec = Directory.CreateDirectory(Path.Combine(directory, "libexec", "skiff")).FullName;
+        File.WriteAllText(Path.Combine(libexec, PastaHugePages.FileName), string.Empty);
+        Assert.Equal(Path.Combine(libexec, PastaHugePages.FileName), PastaHugePages.Find(null, skiff));
+        Assert.Equal(Path.Combine(libexec, PastaHugePages.FileName), PastaHugePages.Find("1", skiff));
+
+        File.WriteAllText(Path.Combine(bin, PastaHugePages.FileName), string.Empty);
+        Assert.Equal(Path.Combine(bin, PastaHugePages.FileName), PastaHugePages.Find(null, skiff));
+        Assert.Null(PastaHugePages.Find("0", skiff));
+        Assert.Null(PastaHugePages.Find(null, null));
+    }
 }
