@@ -40,7 +40,7 @@ public static class RootlessNetworkJoin
                 var store = new ContainerStore(paths.Root, paths.RunRoot);
                 return options.Where(o => !o.StartsWith('-')).Any(name => OnUserNetwork(store, name, running: false));
             case "network":
-                // network connect|disconnect [FLAGS] NETWORK CONTAINER: flags with a value are --alias and --ip.
+                // network connect|disconnect [FLAGS] NETWORK CONTAINER: flags with a value are --alias, --ip and --ip6.
                 if (options.Length == 0 || options[0] is not ("connect" or "disconnect"))
                 {
                     return false;
@@ -49,7 +49,7 @@ public static class RootlessNetworkJoin
                 var positional = new List<string>();
                 for (int i = 1; i < options.Length; i++)
                 {
-                    if (options[i] is "--alias" or "--ip")
+                    if (options[i] is "--alias" or "--ip" or "--ip6")
                     {
                         i++;
                     }

@@ -162,7 +162,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                     network,
                     parse.GetValue(options.NetworkFlags.NetworkAlias) ?? [],
                     parse.GetValue(options.NetworkFlags.Ip),
-                    interfaceName: NetworkInterfaceNames.At(endpoints.Count)));
+                    interfaceName: NetworkInterfaceNames.At(endpoints.Count),
+                    requested6: parse.GetValue(options.NetworkFlags.Ip6)));
             }
 
             config = config with { NetworkMode = endpoints[0].Network, NetworkEndpoints = endpoints };

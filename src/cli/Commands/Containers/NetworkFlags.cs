@@ -25,9 +25,11 @@ public sealed class NetworkFlags
 
     public Option<string?> Ip { get; } = new("--ip") { Description = "Specify a static IPv4 address for the container (one user-defined network only)" };
 
+    public Option<string?> Ip6 { get; } = new("--ip6") { Description = "Specify a static IPv6 address for the container (one user-defined dual-stack network only)" };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias, Ip })
+        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias, Ip, Ip6 })
         {
             command.Options.Add(option);
         }
@@ -70,16 +72,19 @@ public sealed class NetworkFlags
                 "create a network with 'skiff network create NAME' and run with --network NAME");
         }
 
-        if (parse.GetValue(Ip) is not null && mode.Kind != NetworkKind.Bridge)
+        foreach ((Option<string?> option, string create) in new[] { (Ip, "NAME"), (Ip6, "--ipv6 NAME") })
         {
-            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
-                "--ip can only be used with a user-defined network",
-                "create a network with 'skiff network create NAME' and run with --network NAME --ip ADDRESS");
-        }
+            if (parse.GetValue(option) is not null && mode.Kind != NetworkKind.Bridge)
+            {
+                throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                    $"{option.Name} can only be used with a user-defined network",
+                    $"create a network with 'skiff network create {create}' and run with --network NAME {option.Name} ADDRESS");
+            }
 
-        if (parse.GetValue(Ip) is not null && selection!.Networks.Count > 1)
-        {
-            throw Skiff.Core.Errors.SkiffException.InvalidArgument("--ip can only be set for a single network: invalid argument");
+            if (parse.GetValue(option) is not null && selection!.Networks.Count > 1)
+            {
+                throw Skiff.Core.Errors.SkiffException.InvalidArgument($"{option.Name} can only be set for a single network: invalid argument");
+            }
         }
 
         string[] hosts = parse.GetValue(AddHost) ?? [];

@@ -3,7 +3,7 @@ using Skiff.Cli.Commands.Containers;
 
 namespace Skiff.Cli.Commands.Networks;
 
-/// <summary><c>skiff network connect [--alias NAME]... [--ip ADDRESS] NETWORK CONTAINER</c>: see <see cref="NetworkConnections"/>.</summary>
+/// <summary><c>skiff network connect [--alias NAME]... [--ip ADDRESS] [--ip6 ADDRESS] NETWORK CONTAINER</c>: see <see cref="NetworkConnections"/>.</summary>
 public static class NetworkConnectCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -12,12 +12,13 @@ public static class NetworkConnectCommand
         var container = new Argument<string>("container") { Description = "Container to connect (name or ID)" };
         var alias = new Option<string[]>("--alias") { Description = "Network scoped alias for the container" };
         var ip = new Option<string?>("--ip") { Description = "A static IPv4 address for the container on this network" };
-        var command = new Command("connect", "Add a container to a network") { network, container, alias, ip };
+        var ip6 = new Option<string?>("--ip6") { Description = "A static IPv6 address for the container on this network" };
+        var command = new Command("connect", "Add a container to a network") { network, container, alias, ip, ip6 };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             new NetworkConnections(ContainerServices.Lifecycle(context), ContainerServices.Networks(context), context.User.Rootless, () => ContainerServices.BridgeConnector(context))
-                .Connect(parse.GetValue(network)!, parse.GetValue(container)!, parse.GetValue(alias) ?? [], parse.GetValue(ip));
+                .Connect(parse.GetValue(network)!, parse.GetValue(container)!, parse.GetValue(alias) ?? [], parse.GetValue(ip), parse.GetValue(ip6));
             return ExitCodes.Success;
         });
         return command;

@@ -15,7 +15,7 @@ namespace Skiff.Cli.Commands.Networks;
 /// </summary>
 public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStore networks, bool rootless, Func<BridgeEndpointConnector> bridge)
 {
-    public void Connect(string networkName, string container, IReadOnlyList<string> aliases, string? address)
+    public void Connect(string networkName, string container, IReadOnlyList<string> aliases, string? address, string? address6 = null)
     {
         NetworkRecord network = networks.Find(networkName);
         string id = lifecycle.Store.Resolve(container);
@@ -56,7 +56,7 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
             {
                 // A running container keeps its interfaces' names; a stopped one gets eth0, eth1, ... at its next start.
                 string device = state.Running ? NetworkInterfaceNames.NextFree(kept) : NetworkInterfaceNames.At(kept.Count);
-                endpoint = new EndpointAllocator(networks, lifecycle.Store).Allocate(network.Name, aliases, address, except: id, interfaceName: device);
+                endpoint = new EndpointAllocator(networks, lifecycle.Store).Allocate(network.Name, aliases, address, except: id, interfaceName: device, requested6: address6);
                 connected = config with
                 {
                     NetworkMode = kept.Count > 0 ? kept[0].Network : bridged && state.Running ? config.NetworkMode : endpoint.Network,

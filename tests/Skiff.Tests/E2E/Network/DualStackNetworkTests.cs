@@ -129,6 +129,53 @@ public sealed class DualStackNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("network", "rm", "given")).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task Ip6_gives_a_static_ipv6_address_and_bad_ones_are_refused_with_nothing_left_behind(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "v6" + Guid.NewGuid().ToString("N")[..8];
+        string plain = "v4" + Guid.NewGuid().ToString("N")[..8];
+        (await skiff.RunAsync("network", "create", "--ipv6", network)).AssertSuccess();
+        (await skiff.RunAsync("network", "create", plain)).AssertSuccess();
+        string subnet6 = (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}", network)).AssertSuccess().Stdout.Split(' ')[1];
+        string prefix = subnet6[..subnet6.IndexOf('/')];
+
+        (await skiff.RunAsync("run", "-d", "--name", "fixed", "--network", network, "--ip6", prefix + "99", "busybox", "sleep", "600")).AssertSuccess();
+        Assert.Equal(prefix + "99\n", (await skiff.RunAsync("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}", "fixed")).AssertSuccess().Stdout);
+        Assert.Contains($"inet6 {prefix}99/64 scope global", (await skiff.RunAsync("exec", "fixed", "ip", "-6", "addr", "show", "dev", "eth0")).AssertSuccess().Stdout);
+
+        // network connect --ip6 on a stopped container; the address then counts as used.
+        (await skiff.RunAsync("create", "--name", "late", "--network", "none", "busybox", "true")).AssertSuccess();
+        (await skiff.RunAsync("network", "connect", "--ip6", prefix + "98", network, "late")).AssertSuccess();
+        Assert.Equal(prefix + "98\n", (await skiff.RunAsync("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}", "late")).AssertSuccess().Stdout);
+
+        (string[] Arguments, string Message)[] refused =
+        [
+            (["run", "--rm", "--name", "bad", "--network", network, "--ip6", prefix + "99", "busybox", "true"], $"requested ip address {prefix}99 is already allocated to another container on network {network}"),
+            (["run", "--rm", "--name", "bad", "--network", network, "--ip6", prefix + "1", "busybox", "true"], "is already allocated"),
+            (["create", "--name", "bad", "--network", network, "--ip6", "fd5e:ffff::5", "busybox", "true"], $"requested static ip fd5e:ffff::5 not in any subnet on network {network}"),
+            (["create", "--name", "bad", "--network", network, "--ip6", "10.1.2.3", "busybox", "true"], "10.1.2.3 is not an IPv6 address"),
+            (["create", "--name", "bad", "--network", plain, "--ip6", prefix + "5", "busybox", "true"], $"requested static ip {prefix}5 not in any subnet on network {plain}"),
+            (["create", "--name", "bad", "--network", "none", "--ip6", prefix + "5", "busybox", "true"], "--ip6 can only be used with a user-defined network"),
+            (["create", "--name", "bad", "--network", network, "--network", plain, "--ip6", prefix + "5", "busybox", "true"], "--ip6 can only be set for a single network"),
+            (["network", "connect", "--ip6", prefix + "98", plain, "fixed"], $"not in any subnet on network {plain}"),
+        ];
+        foreach ((string[] arguments, string message) in refused)
+        {
+            ProcessResult bad = await skiff.RunAsync(arguments);
+            bad.AssertError(125, message);
+            Assert.Single(bad.Stderr.Split('\n'), l => l.StartsWith("Error:", StringComparison.Ordinal));
+        }
+
+        // Nothing stored by the refused ones, and the running container is still on its one network.
+        Assert.Equal(["fixed", "late"], (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
+        Assert.Equal(network + "\n", (await skiff.RunAsync("inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}", "fixed")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("rm", "-f", "fixed", "late")).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", network, plain)).AssertSuccess();
+    }
+
     private static async Task ServeOnceAsync(TcpListener listener, string text)
     {
         try

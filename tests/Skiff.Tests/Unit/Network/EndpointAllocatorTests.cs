@@ -1,0 +1,80 @@
+using Skiff.Core.Errors;
+using Skiff.Rootless.Network.Bridge;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Tests.Unit.Network;
+
+/// <summary>Addresses on a network from the stored containers: <c>--ip6</c> given, taken, outside the subnet, or on an IPv4-only network.</summary>
+public sealed class EndpointAllocatorTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("skiff-ipam-").FullName;
+    private readonly NetworkStore networks;
+    private readonly ContainerStore containers;
+
+    public EndpointAllocatorTests()
+    {
+        networks = new NetworkStore(Path.Combine(directory, "root"), Path.Combine(directory, "run"));
+        containers = new ContainerStore(Path.Combine(directory, "root"), Path.Combine(directory, "run"));
+        networks.Create(Network("dual", "10.89.2.0/24", "fd12:3456:789a:1::/64"));
+        networks.Create(Network("plain", "10.89.3.0/24"));
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void A_requested_ipv6_address_is_given_and_then_counts_as_used()
+    {
+        var allocator = new EndpointAllocator(networks, containers);
+        NetworkEndpoint first = allocator.Allocate("dual", [], requested6: "fd12:3456:789a:1::99");
+        Assert.Equal(("10.89.2.2", "fd12:3456:789a:1::99", 64), (first.IPAddress, first.Ipv6Address, first.Ipv6PrefixLength));
+        Store("a", first);
+
+        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("dual", [], requested6: "FD12:3456:789a:1:0::99"));
+        Assert.Equal(ErrorKind.AlreadyExists, taken.Kind);
+        Assert.Equal("requested ip address FD12:3456:789a:1:0::99 is already allocated to another container on network dual", taken.Message);
+        Assert.Contains("--ip6", taken.Hint);
+        Assert.Contains("already allocated", Assert.Throws<SkiffException>(() => allocator.Allocate("dual", [], requested6: "fd12:3456:789a:1::1")).Message);
+
+        // The container being connected again does not collide with itself; the next one gets ::2.
+        Assert.Equal("fd12:3456:789a:1::99", allocator.Allocate("dual", [], requested6: "fd12:3456:789a:1::99", except: new string('a', 64)).Ipv6Address);
+        Assert.Equal("fd12:3456:789a:1::2", allocator.Allocate("dual", []).Ipv6Address);
+    }
+
+    [Theory]
+    [InlineData("dual", "fd12:3456:789a:2::5", "requested static ip fd12:3456:789a:2::5 not in any subnet on network dual")]
+    [InlineData("dual", "fd12:3456:789a:1::", "requested static ip fd12:3456:789a:1:: not in any subnet on network dual")]
+    [InlineData("dual", "fd12:3456:789a:1:ffff:ffff:ffff:ffff", "not in any subnet")]
+    [InlineData("dual", "10.89.2.9", "10.89.2.9 is not an IPv6 address")]
+    [InlineData("dual", "nonsense", "nonsense is not an IPv6 address")]
+    [InlineData("plain", "fd12:3456:789a:1::5", "requested static ip fd12:3456:789a:1::5 not in any subnet on network plain")]
+    public void Bad_ipv6_requests_are_refused(string network, string requested, string message)
+    {
+        var e = Assert.Throws<SkiffException>(() => new EndpointAllocator(networks, containers).Allocate(network, [], requested6: requested));
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Contains(message, e.Message);
+    }
+
+    private void Store(string letter, NetworkEndpoint endpoint) =>
+        containers.Create(new ContainerConfig
+        {
+            Id = new string(letter[0], 64),
+            Name = "c" + letter,
+            Created = DateTimeOffset.UnixEpoch,
+            Image = "busybox",
+            Runtime = "runc",
+            NetworkMode = endpoint.Network,
+            NetworkEndpoints = [endpoint],
+        });
+
+    private static NetworkRecord Network(string name, string subnet, string? subnet6 = null) => new()
+    {
+        Name = name,
+        Id = name.PadRight(64, '0'),
+        NetworkInterface = "skiff-" + name,
+        Created = DateTimeOffset.UnixEpoch,
+        Subnets = subnet6 is null
+            ? [new NetworkSubnet { Subnet = subnet, Gateway = subnet.Replace("0/24", "1", StringComparison.Ordinal) }]
+            : [new NetworkSubnet { Subnet = subnet, Gateway = subnet.Replace("0/24", "1", StringComparison.Ordinal) }, new NetworkSubnet { Subnet = subnet6, Gateway = subnet6.Replace("/64", "1", StringComparison.Ordinal) }],
+        Ipv6Enabled = subnet6 is not null,
+    };
+}
