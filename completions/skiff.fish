@@ -135,7 +135,7 @@ function __skiff_value_flags
         case skiff_network_connect
             printf '%s\n' '--alias' '--cgroup-manager' '--ip' '--ip6' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_create
-            printf '%s\n' '--cgroup-manager' '--dns' '--driver' '-d' '--gateway' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
+            printf '%s\n' '--cgroup-manager' '--dns' '--driver' '-d' '--gateway' '--ip-range' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
         case skiff_network_disconnect
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_inspect
@@ -1068,6 +1068,7 @@ complete -c skiff -n '__skiff_is skiff_network_create' -l gateway -d 'Gateway fo
 complete -c skiff -n '__skiff_is skiff_network_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network_create' -l ignore -d 'Do not fail if the network already exists'
 complete -c skiff -n '__skiff_is skiff_network_create' -l internal -d 'Restrict external access from this network'
+complete -c skiff -n '__skiff_is skiff_network_create' -l ip-range -d 'Allocate container IP from a range (CIDR inside the given --subnet of its IP family, once per family)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l ipv6 -d 'Enable IPv6 (dual stack): the network gets an IPv6 subnet too'
 complete -c skiff -n '__skiff_is skiff_network_create' -l label -d 'Set metadata on a network (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

@@ -8,7 +8,7 @@ using Skiff.Rootless.Network.Bridge;
 namespace Skiff.Cli.Commands.Networks;
 
 /// <summary>
-/// <c>skiff network create [--ipv6] [--subnet CIDR]... [--gateway IP]... [--internal] [--disable-dns] [--dns IP] [--label K=V] [NAME]</c>:
+/// <c>skiff network create [--ipv6] [--subnet CIDR]... [--gateway IP]... [--ip-range CIDR]... [--internal] [--disable-dns] [--dns IP] [--label K=V] [NAME]</c>:
 /// stores the network and prints its name. A network always has one IPv4 subnet; with <c>--ipv6</c> (or an IPv6
 /// <c>--subnet</c>) it has one IPv6 subnet too, a random unique local /64 unless given (podman's choice). As root the bridge (and its nft table) is created at once, under a machine-wide
 /// lock (<see cref="HostNetworkLock"/>): the name and subnet avoid the host's links and routes, so the bridge
@@ -23,13 +23,14 @@ public static class NetworkCreateCommand
         var driver = new Option<string>("--driver", "-d") { Description = "Driver to manage the network (only bridge)", DefaultValueFactory = _ => "bridge" };
         var subnet = new Option<string[]>("--subnet") { Description = "Subnet in CIDR format, once per IP family (default: the next free /24 of 10.89.0.0/16, and with --ipv6 a random fd00::/8 /64)" };
         var gateway = new Option<string[]>("--gateway") { Description = "Gateway for the subnet of its IP family (default: the subnet's first address)" };
+        var ipRange = new Option<string[]>("--ip-range") { Description = "Allocate container IP from a range (CIDR inside the given --subnet of its IP family, once per family)" };
         var ipv6 = new Option<bool>("--ipv6") { Description = "Enable IPv6 (dual stack): the network gets an IPv6 subnet too" };
         var isInternal = new Option<bool>("--internal") { Description = "Restrict external access from this network" };
         var label = new Option<string[]>("--label") { Description = "Set metadata on a network (KEY=VALUE)" };
         var ignore = new Option<bool>("--ignore") { Description = "Do not fail if the network already exists" };
         var disableDns = new Option<bool>("--disable-dns") { Description = "Disable the network's DNS server (container names then resolve only through /etc/hosts)" };
         var dns = new Option<string[]>("--dns") { Description = "DNS server the network's DNS server forwards other names to (default: the host's)" };
-        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, ipv6, isInternal, label, ignore, disableDns, dns };
+        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, ipRange, ipv6, isInternal, label, ignore, disableDns, dns };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -59,14 +60,20 @@ public static class NetworkCreateCommand
                 IReadOnlyList<NetworkRecord> all = networks.List();
                 (string? subnet4, string? subnet6) = OnePerFamily(parse.GetValue(subnet) ?? [], "--subnet", "subnet");
                 (string? gateway4, string? gateway6) = OnePerFamily(parse.GetValue(gateway) ?? [], "--gateway", "gateway");
+                (string? range4, string? range6) = OnePerFamily(parse.GetValue(ipRange) ?? [], "--ip-range", "ip range");
+                if ((range4 is not null && subnet4 is null) || (range6 is not null && subnet6 is null))
+                {
+                    throw SkiffException.InvalidArgument("cannot set gateway or range without subnet", "give --ip-range together with the --subnet of its IP family");
+                }
+
                 Ipv4Subnet chosen = ChooseSubnet(subnet4, all);
                 uint gatewayAddress = ChooseGateway(gateway4, chosen);
-                var subnets = new List<NetworkSubnet> { new() { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress) } };
+                var subnets = new List<NetworkSubnet> { new() { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress), LeaseRange = LeaseRange(range4, chosen) } };
                 bool dualStack = parse.GetValue(ipv6) || subnet6 is not null;
                 if (dualStack)
                 {
                     Ipv6Subnet chosen6 = ChooseSubnet6(subnet6, all);
-                    subnets.Add(new NetworkSubnet { Subnet = chosen6.ToString(), Gateway = Ipv6Subnet.FormatAddress(ChooseGateway6(gateway6, chosen6)) });
+                    subnets.Add(new NetworkSubnet { Subnet = chosen6.ToString(), Gateway = Ipv6Subnet.FormatAddress(ChooseGateway6(gateway6, chosen6)), LeaseRange = LeaseRange6(range6, chosen6) });
                 }
                 else if (gateway6 is not null)
                 {
@@ -168,6 +175,46 @@ public static class NetworkCreateCommand
         }
 
         return gateway;
+    }
+
+    /// <summary>
+    /// podman's lease range of an <c>--ip-range</c> CIDR: from its first host address to its last address; it must
+    /// lie inside the subnet (podman's messages).
+    /// </summary>
+    private static NetworkLeaseRange? LeaseRange(string? given, Ipv4Subnet subnet)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        Ipv4Subnet range = Ipv4Subnet.Parse(given);
+        (string start, string end) = (Ipv4Subnet.FormatAddress(range.FirstHost), Ipv4Subnet.FormatAddress(range.Broadcast));
+        return CheckedRange(start, end, subnet.Contains(range.FirstHost), subnet.Contains(range.Broadcast), subnet.ToString());
+    }
+
+    private static NetworkLeaseRange? LeaseRange6(string? given, Ipv6Subnet subnet)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        Ipv6Subnet range = Ipv6Subnet.Parse(given);
+        (string start, string end) = (Ipv6Subnet.FormatAddress(range.FirstHost), Ipv6Subnet.FormatAddress(range.Last));
+        return CheckedRange(start, end, subnet.Contains(range.FirstHost), subnet.Contains(range.Last), subnet.ToString());
+    }
+
+    private static NetworkLeaseRange CheckedRange(string start, string end, bool startInside, bool endInside, string subnet)
+    {
+        if (!startInside || !endInside)
+        {
+            throw SkiffException.InvalidArgument(
+                startInside ? $"lease range end ip {end} not in subnet {subnet}" : $"lease range start ip {start} not in subnet {subnet}",
+                $"give an --ip-range inside {subnet}");
+        }
+
+        return new NetworkLeaseRange { StartIp = start, EndIp = end };
     }
 
     private static uint ChooseGateway(string? given, Ipv4Subnet subnet)

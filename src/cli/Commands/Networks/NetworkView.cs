@@ -38,13 +38,25 @@ public static class NetworkView
         ["driver"] = record.Driver,
         ["network_interface"] = record.NetworkInterface,
         ["created"] = record.Created,
-        ["subnets"] = record.Subnets.Select(s => (object?)new TemplateObject("types.Subnet") { ["subnet"] = s.Subnet, ["gateway"] = s.Gateway }).ToList(),
+        ["subnets"] = record.Subnets.Select(s => (object?)SubnetFields(s)).ToList(),
         ["ipv6_enabled"] = record.Ipv6Enabled,
         ["internal"] = record.Internal,
         ["dns_enabled"] = record.DnsEnabled,
         ["labels"] = TemplateMap.OfStrings(record.Labels),
         ["ipam_options"] = TemplateMap.OfStrings(record.IpamOptions),
     };
+
+    /// <summary>A subnet as podman's file has it: <c>lease_range</c> only when the network has one.</summary>
+    private static TemplateObject SubnetFields(NetworkSubnet subnet)
+    {
+        var fields = new TemplateObject("types.Subnet") { ["subnet"] = subnet.Subnet, ["gateway"] = subnet.Gateway };
+        if (subnet.LeaseRange is { } range)
+        {
+            fields["lease_range"] = new TemplateObject("types.LeaseRange") { ["start_ip"] = range.StartIp, ["end_ip"] = range.EndIp };
+        }
+
+        return fields;
+    }
 
     /// <summary>The same network with podman's Go field names, which --format templates use (<c>{{.NetworkInterface}}</c>).</summary>
     public static TemplateObject Template(NetworkRecord record) => new(TypeName)
@@ -54,7 +66,12 @@ public static class NetworkView
         ["Driver"] = record.Driver,
         ["NetworkInterface"] = record.NetworkInterface,
         ["Created"] = record.Created,
-        ["Subnets"] = record.Subnets.Select(s => (object?)new TemplateObject("types.Subnet") { ["Subnet"] = s.Subnet, ["Gateway"] = s.Gateway }).ToList(),
+        ["Subnets"] = record.Subnets.Select(s => (object?)new TemplateObject("types.Subnet")
+        {
+            ["Subnet"] = s.Subnet,
+            ["Gateway"] = s.Gateway,
+            ["LeaseRange"] = s.LeaseRange is { } range ? new TemplateObject("types.LeaseRange") { ["StartIP"] = range.StartIp, ["EndIP"] = range.EndIp } : null,
+        }).ToList(),
         ["IPv6Enabled"] = record.Ipv6Enabled,
         ["Internal"] = record.Internal,
         ["DNSEnabled"] = record.DnsEnabled,

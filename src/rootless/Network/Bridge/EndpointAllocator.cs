@@ -53,9 +53,9 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
         }
 
         Ipv4Subnet subnet = network.Subnet;
-        uint chosen = requested is null ? AddressAllocator.Next(subnet, network.Gateway, used) : Requested(requested, subnet, network, used);
+        uint chosen = requested is null ? AddressAllocator.Next(subnet, network.Gateway, used, network.Range) : Requested(requested, subnet, network, used);
         UInt128? chosen6 = network.Subnet6 is Ipv6Subnet subnet6 && network.Gateway6 is UInt128 gateway6
-            ? requested6 is null ? AddressAllocator.Next(subnet6, gateway6, used6) : Requested6(requested6, subnet6, gateway6, network, used6)
+            ? requested6 is null ? AddressAllocator.Next(subnet6, gateway6, used6, network.Range6) : Requested6(requested6, subnet6, gateway6, network, used6)
             : requested6 is null ? null
             : throw SkiffException.InvalidArgument($"requested static ip {requested6} not in any subnet on network {network.Name}", $"network {network.Name} has no IPv6 subnet: give --ip6 only on a network created with --ipv6");
         return new NetworkEndpoint

@@ -70,6 +70,20 @@ public sealed record NetworkRecord
         ? Ipv6Subnet.TryParseAddress(entry.Gateway, out UInt128 gateway) ? gateway : Ipv6Subnet.Parse(entry.Subnet).FirstHost
         : null;
 
+    /// <summary>The IPv4 addresses containers get (<c>--ip-range</c>), first to last inclusive; null: the whole subnet.</summary>
+    [JsonIgnore]
+    public (uint First, uint Last)? Range =>
+        Ipv4Entry.LeaseRange is { } range && Ipv4Subnet.TryParseAddress(range.StartIp, out uint first) && Ipv4Subnet.TryParseAddress(range.EndIp, out uint last)
+            ? (first, last)
+            : null;
+
+    /// <summary>The IPv6 addresses containers get on a dual-stack network with an IPv6 <c>--ip-range</c>, else null.</summary>
+    [JsonIgnore]
+    public (UInt128 First, UInt128 Last)? Range6 =>
+        Ipv6Entry?.LeaseRange is { } range && Ipv6Subnet.TryParseAddress(range.StartIp, out UInt128 first) && Ipv6Subnet.TryParseAddress(range.EndIp, out UInt128 last)
+            ? (first, last)
+            : null;
+
     private NetworkSubnet Ipv4Entry => Subnets.FirstOrDefault(s => !Ipv6Subnet.IsIpv6Text(s.Subnet)) ?? Subnets[0];
 
     private NetworkSubnet? Ipv6Entry => Subnets.FirstOrDefault(s => Ipv6Subnet.IsIpv6Text(s.Subnet));

@@ -10,4 +10,9 @@ public sealed record NetworkSubnet
 
     [JsonPropertyName("gateway")]
     public required string Gateway { get; init; }
+
+    /// <summary>Where container addresses are allocated from (<c>--ip-range</c>); null: the whole subnet.</summary>
+    [JsonPropertyName("lease_range")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NetworkLeaseRange? LeaseRange { get; init; }
 }

@@ -176,6 +176,53 @@ public sealed class DualStackNetworkTests(ITestOutputHelper output)
         (await skiff.RunAsync("network", "rm", network, plain)).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task Ip_range_limits_the_addresses_containers_get_and_bad_ranges_are_refused(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "rg" + Guid.NewGuid().ToString("N")[..8];
+        string octet = Random.Shared.Next(2, 250).ToString(CultureInfo.InvariantCulture);
+        string subnet = $"10.231.{octet}.0/24";
+        string prefix = $"10.231.{octet}.";
+        (await skiff.RunAsync("network", "create", "--subnet", subnet, "--ip-range", prefix + "128/25", "--ipv6", "--subnet", $"fd5e:231:{octet}::/64", "--ip-range", $"fd5e:231:{octet}::100/120", network)).AssertSuccess();
+        JsonElement subnets = JsonDocument.Parse((await skiff.RunAsync("network", "inspect", network)).AssertSuccess().Stdout).RootElement[0].GetProperty("subnets");
+        Assert.Equal(prefix + "129", subnets[0].GetProperty("lease_range").GetProperty("start_ip").GetString());
+        Assert.Equal(prefix + "255", subnets[0].GetProperty("lease_range").GetProperty("end_ip").GetString());
+        Assert.Equal(
+            $"{prefix}129-{prefix}255 fd5e:231:{octet}::101-fd5e:231:{octet}::1ff \n",
+            (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{with .LeaseRange}}{{.StartIP}}-{{.EndIP}} {{end}}{{end}}", network)).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("run", "-d", "--name", "first", "--network", network, "busybox", "sleep", "600")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "second", "--network", network, "busybox", "true")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "fixed", "--network", network, "--ip", prefix + "5", "busybox", "true")).AssertSuccess();
+        const string Addresses = "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}";
+        Assert.Equal($"{prefix}129 fd5e:231:{octet}::101\n", (await skiff.RunAsync("inspect", "--format", Addresses, "first")).AssertSuccess().Stdout);
+        Assert.Equal($"{prefix}130 fd5e:231:{octet}::102\n", (await skiff.RunAsync("inspect", "--format", Addresses, "second")).AssertSuccess().Stdout);
+        Assert.StartsWith(prefix + "5 ", (await skiff.RunAsync("inspect", "--format", Addresses, "fixed")).AssertSuccess().Stdout);
+        Assert.Contains($"inet {prefix}129/24", (await skiff.RunAsync("exec", "first", "ip", "addr", "show", "dev", "eth0")).AssertSuccess().Stdout);
+
+        (string[] Arguments, string Message)[] refused =
+        [
+            (["network", "create", "--subnet", "10.232.1.0/24", "--ip-range", "10.232.2.0/25", "bad"], "lease range start ip 10.232.2.1 not in subnet 10.232.1.0/24"),
+            (["network", "create", "--subnet", "10.232.1.0/24", "--ip-range", "10.232.0.0/16", "bad"], "lease range start ip 10.232.0.1 not in subnet 10.232.1.0/24"),
+            (["network", "create", "--ip-range", "10.232.1.0/25", "bad"], "cannot set gateway or range without subnet"),
+            (["network", "create", "--ipv6", "--subnet", "10.232.1.0/24", "--ip-range", "fd5e:232::/120", "bad"], "cannot set gateway or range without subnet"),
+            (["network", "create", "--subnet", "10.232.1.0/24", "--ip-range", "10.232.1.0/26", "--ip-range", "10.232.1.64/26", "bad"], "more than one IPv4 ip range given"),
+            (["network", "create", "--subnet", "10.232.1.0/24", "--ip-range", "10.232.1.0", "bad"], "invalid subnet \"10.232.1.0\""),
+        ];
+        foreach ((string[] arguments, string message) in refused)
+        {
+            ProcessResult bad = await skiff.RunAsync(arguments);
+            bad.AssertError(125, message);
+            Assert.Single(bad.Stderr.Split('\n'), l => l.StartsWith("Error:", StringComparison.Ordinal));
+        }
+
+        Assert.Equal([network], (await skiff.RunAsync("network", "ls", "-q")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("rm", "-f", "first", "second", "fixed")).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", network)).AssertSuccess();
+    }
+
     private static async Task ServeOnceAsync(TcpListener listener, string text)
     {
         try

@@ -54,6 +54,44 @@ public sealed class EndpointAllocatorTests : IDisposable
         Assert.Contains(message, e.Message);
     }
 
+    [Fact]
+    public void Addresses_come_from_the_lease_range_of_each_family_and_static_ones_only_need_the_subnet()
+    {
+        NetworkRecord ranged = Network("ranged", "10.89.4.0/24", "fd12:3456:789a:4::/64") is var n
+            ? n with
+            {
+                Subnets =
+                [
+                    n.Subnets[0] with { LeaseRange = new NetworkLeaseRange { StartIp = "10.89.4.129", EndIp = "10.89.4.255" } },
+                    n.Subnets[1] with { LeaseRange = new NetworkLeaseRange { StartIp = "fd12:3456:789a:4::101", EndIp = "fd12:3456:789a:4::1ff" } },
+                ],
+            }
+            : throw new InvalidOperationException();
+        networks.Create(ranged);
+        var allocator = new EndpointAllocator(networks, containers);
+        NetworkEndpoint first = allocator.Allocate("ranged", []);
+        Assert.Equal(("10.89.4.129", "fd12:3456:789a:4::101"), (first.IPAddress, first.Ipv6Address));
+        Store("a", first);
+        Assert.Equal(("10.89.4.130", "fd12:3456:789a:4::102"), (allocator.Allocate("ranged", []).IPAddress, allocator.Allocate("ranged", []).Ipv6Address));
+        Store("b", allocator.Allocate("ranged", [], requested: "10.89.4.7", requested6: "fd12:3456:789a:4::7"));
+        Assert.Equal("10.89.4.130", allocator.Allocate("ranged", []).IPAddress);
+    }
+
+    [Fact]
+    public void A_lease_range_stops_below_the_broadcast_and_a_full_one_is_reported()
+    {
+        Ipv4Subnet subnet = Ipv4Subnet.Parse("10.89.5.0/24");
+        Assert.True(Ipv4Subnet.TryParseAddress("10.89.5.254", out uint last));
+        Assert.True(Ipv4Subnet.TryParseAddress("10.89.5.252", out uint start));
+        Assert.Equal("10.89.5.254", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, subnet.FirstHost, [start, start + 1], (start, last + 1))));
+        var full = Assert.Throws<SkiffException>(() => AddressAllocator.Next(subnet, subnet.FirstHost, [start, start + 1, last], (start, last + 1)));
+        Assert.Equal("no free address left in 10.89.5.252-10.89.5.255", full.Message);
+
+        Ipv6Subnet subnet6 = Ipv6Subnet.Parse("fd00::/120");
+        Assert.Equal("fd00::fe", Ipv6Subnet.FormatAddress(AddressAllocator.Next(subnet6, subnet6.FirstHost, [], (subnet6.Last - 1, subnet6.Last))));
+        Assert.Throws<SkiffException>(() => AddressAllocator.Next(subnet6, subnet6.FirstHost, [subnet6.Last - 1], (subnet6.Last - 1, subnet6.Last)));
+    }
+
     private void Store(string letter, NetworkEndpoint endpoint) =>
         containers.Create(new ContainerConfig
         {
