@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Skiff.Rootless.Network;
 using Skiff.Tests.Support;
 using Xunit.Abstractions;
 
@@ -95,6 +96,9 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
         if (rootless)
         {
             Assert.NotNull(holder);
+            // Its pasta started with the huge-page preload installed with skiff (PastaHugePages).
+            string pasta = File.ReadAllText(Path.Combine(skiff.Sandbox.RunRoot, "networks", "rootless-netns-pasta.pid")).Trim();
+            Assert.Contains($"LD_PRELOAD={Path.Combine(Path.GetDirectoryName(skiff.Binary)!, PastaHugePages.FileName)}\0", File.ReadAllText($"/proc/{pasta}/environ"), StringComparison.Ordinal);
         }
 
         (await skiff.RunAsync("network", "rm", network)).AssertError(2, "network is being used");
