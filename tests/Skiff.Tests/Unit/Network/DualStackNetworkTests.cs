@@ -26,6 +26,44 @@ public class DualStackNetworkTests
     };
 
     [Theory]
+    [InlineData("10.89.0.2", true, false)]
+    [InlineData("10.89.2", false, false)]
+    [InlineData("10", false, false)]
+    [InlineData("fd12::2", false, true)]
+    [InlineData("FD12:0::2", false, true)]
+    [InlineData("::ffff:10.89.0.2", false, false)]
+    [InlineData("fe80::1%eth0", false, false)]
+    [InlineData("nonsense", false, false)]
+    public void Addresses_of_each_family_are_taken_only_in_their_usual_text_form(string text, bool v4, bool v6)
+    {
+        Assert.Equal(v4, Ipv4Subnet.TryParseAddress(text, out uint address));
+        Assert.Equal(v6, Ipv6Subnet.TryParseAddress(text, out UInt128 address6));
+        if (v4)
+        {
+            Assert.Equal(0x0A590002u, address);
+            Assert.Equal(text, Ipv4Subnet.FormatAddress(address));
+        }
+
+        if (v6)
+        {
+            Assert.Equal(((UInt128)0xfd12 << 112) | 2, address6);
+            Assert.Equal("fd12::2", Ipv6Subnet.FormatAddress(address6));
+        }
+    }
+
+    [Fact]
+    public void Masks_and_ends_follow_the_prefix_in_both_widths()
+    {
+        Assert.Equal(0xFFFFFF00u, Ipv4Subnet.Parse("10.89.0.0/24").Mask);
+        Assert.Equal("10.89.0.255", Ipv4Subnet.FormatAddress(Ipv4Subnet.Parse("10.89.0.7/24").Broadcast));
+        Assert.Equal(0x80000000u, Ipv4Subnet.Parse("200.0.0.0/1").Mask);
+        Assert.Equal(UInt128.MaxValue << 64, Ipv6Subnet.Parse("fd00::/64").Mask);
+        Assert.Equal("fd00::ffff:ffff:ffff:ffff", Ipv6Subnet.FormatAddress(Ipv6Subnet.Parse("fd00::9/64").Last));
+        Assert.Equal("10.89.0.0/16", Ipv4Subnet.Parse("10.89.200.1/16").ToString());
+        Assert.False(Ipv4Subnet.Parse("10.89.0.0/24").Overlaps(Ipv4Subnet.Parse("11.89.0.0/24")));
+    }
+
+    [Theory]
     [InlineData("fd12:3456:789a:1::/64", "fd12:3456:789a:1::/64")]
     [InlineData("FD12:3456:789A:1:ffff::7/64", "fd12:3456:789a:1::/64")]
     [InlineData("fd00::/8", "fd00::/8")]
