@@ -44,6 +44,11 @@ public sealed class ErrorReporter(TextWriter error, bool debug)
         // running containers. ID is in state created"): no second prefix.
         bool named = message.Contains($"\"{item}\"", StringComparison.Ordinal) || (id is not null && message.Contains(id, StringComparison.Ordinal));
         error.WriteLine(named ? $"Error: {message}" : $"Error: {item}: {message}");
+        if (exception is SkiffException { Hint: { } hint })
+        {
+            error.WriteLine($"Hint: {hint}");
+        }
+
         if (debug)
         {
             error.WriteLine(exception.ToString());

@@ -19,4 +19,18 @@ public sealed class ErrorReporterTests
             + "Error: can only kill running containers. 0123abcd is in state created: container state improper\n",
             text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_item_keeps_the_hint_of_its_error()
+    {
+        var text = new StringWriter();
+        var reporter = new ErrorReporter(text, debug: false);
+        reporter.ReportItem("web", SkiffException.Conflict("cannot remove container 0123abcd as it is running", "stop it first, or use 'skiff rm -f'"), "0123abcd");
+        reporter.ReportItem("db", SkiffException.NotFound("no container with name or ID \"db\" found: no such container"));
+
+        Assert.Equal(
+            "Error: cannot remove container 0123abcd as it is running\nHint: stop it first, or use 'skiff rm -f'\n"
+            + "Error: no container with name or ID \"db\" found: no such container\n",
+            text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
 }
