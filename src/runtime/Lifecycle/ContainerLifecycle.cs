@@ -4,6 +4,7 @@ using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Monitor;
 using Skiff.Runtime.Process;
+using Skiff.Runtime.Volumes;
 
 namespace Skiff.Runtime.Lifecycle;
 
@@ -12,7 +13,8 @@ namespace Skiff.Runtime.Lifecycle;
 /// Every decision is taken on the observed state (pids checked against their start times), so a dead
 /// monitor or container never leaves a command believing a lie.
 /// </summary>
-public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher launcher, StateObserver observer, Func<ContainerStore, IContainerNetwork>? network = null)
+/// <param name="volumes">Where an --rm container's anonymous volumes go when its start fails; null leaves them.</param>
+public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher launcher, StateObserver observer, Func<ContainerStore, IContainerNetwork>? network = null, VolumeStore? volumes = null)
 {
     public ContainerStore Store { get; } = store;
 
@@ -66,9 +68,20 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             }
             catch (SkiffException)
             {
-                if (Store.ReadConfig(id).AutoRemove)
+                ContainerConfig config = Store.ReadConfig(id);
+                if (config.AutoRemove)
                 {
                     Store.Remove(id);
+                    // As after a run that ended (ContainerEnd) and as podman's run --rm whose start failed:
+                    // the anonymous volumes go with the container, named ones stay.
+                    try
+                    {
+                        volumes?.RemoveAnonymous(config.Mounts);
+                    }
+                    catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+                    {
+                        // The start's error is the one to report; a volume left here is swept by volume prune.
+                    }
                 }
 
                 throw;

@@ -24,7 +24,7 @@ public static class ContainerServices
         ContainerStore store = Store(context);
         var launcher = new MonitorLauncher(context.SelfExecutable, context.Paths.Root, context.Paths.RunRoot, store);
         return new ContainerLifecycle(store, launcher, new StateObserver(TimeProvider.System),
-            s => new Rootless.Network.ContainerNetworkConnector(s, Rootless.Network.NetworkHelpers.Find()));
+            s => new Rootless.Network.ContainerNetworkConnector(s, Rootless.Network.NetworkHelpers.Find()), Volumes(context));
     }
 
     /// <summary>

@@ -97,5 +97,10 @@ public sealed class VolumeTests(ITestOutputHelper output)
 
         (await skiff.RunAsync("run", "--rm", "-v", "/scratch", "-v", "named:/named", "withvol", "true")).AssertSuccess();
         Assert.Equal(["named"], (await skiff.RunAsync("volume", "ls", "-q")).AssertSuccess().StdoutLines);
+
+        // A --rm container whose start fails goes with its anonymous volumes too (podman's run --rm); named ones stay.
+        (await skiff.RunAsync("run", "--rm", "-v", "/scratch", "-v", "kept:/kept", "withvol", "/no/such/command")).AssertExitCode(127);
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        Assert.Equal(["kept", "named"], (await skiff.RunAsync("volume", "ls", "-q")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
     }
 }
