@@ -37,6 +37,15 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string[] command = parse.GetValue(options.Command) ?? [];
         bool tty = parse.GetValue(options.Tty);
         bool interactive = parse.GetValue(options.Interactive);
+        // Refused here, as docker does, rather than by the runtime at start, which left a created container behind.
+        string? workdir = parse.GetValue(options.Workdir) is { Length: > 0 } given ? given : null;
+        if (workdir is not null && workdir[0] != '/')
+        {
+            throw SkiffException.InvalidArgument(
+                $"the working directory '{workdir}' is invalid, it needs to be an absolute path",
+                "give -w an absolute path inside the container, e.g. -w /src");
+        }
+
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
         // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
@@ -109,7 +118,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Entrypoint = entrypoint,
             Cmd = cmd,
             Env = ContainerImages.MergeEnv(fromImage?.Env ?? [], EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [])),
-            WorkingDir = parse.GetValue(options.Workdir) ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
+            WorkingDir = workdir ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
             User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
             Passwd = parse.GetValue(options.Passwd) ? null : false,

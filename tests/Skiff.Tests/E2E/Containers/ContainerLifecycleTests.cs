@@ -18,6 +18,9 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
         (await skiff.RunAsync("run", "--rm", "--rootfs", rootfs, "no-such-command")).AssertError(127, "not found");
         (await skiff.RunAsync("run", "--rm", "--rootfs", rootfs, "/etc/notexec")).AssertError(126, "permission denied");
         (await skiff.RunAsync("run", "--rm", "--no-such-flag", "--rootfs", rootfs, "true")).AssertExitCode(125);
+        // A relative working directory is refused before anything is created (docker's check), not by the runtime at start.
+        (await skiff.RunAsync("run", "-w", "relative", "--rootfs", rootfs, "true")).AssertError(125, "the working directory 'relative' is invalid, it needs to be an absolute path");
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("run", "-d", "--name", "killed", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
         (await skiff.RunAsync("kill", "killed")).AssertSuccess();
         Assert.Equal("137", (await skiff.RunAsync("wait", "killed")).AssertSuccess().Stdout.Trim());
