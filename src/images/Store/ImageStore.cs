@@ -80,6 +80,20 @@ public sealed class ImageStore
                 ?? records.FirstOrDefault(r => r.ManifestDigest == digest.Value || r.Id == digest.Value);
         }
 
+        if (reference.IsShortName && reference.Digest is null)
+        {
+            // podman's order: localhost/NAME, then docker.io's, and only then any other registry's NAME, whatever
+            // order the records are listed in (an imported busybox is not shadowed by a pulled REGISTRY/x/busybox).
+            string tagged = ":" + (reference.TagOrDefault ?? ImageReference.DefaultTag);
+            foreach (string preferred in PreferredNames(reference))
+            {
+                if (records.FirstOrDefault(r => r.Names.Contains(preferred + tagged)) is ImageRecord found)
+                {
+                    return found;
+                }
+            }
+        }
+
         return records.FirstOrDefault(r => NameMatches(r.Names, reference));
     }
 
@@ -144,11 +158,7 @@ public sealed class ImageStore
             return reference.Digest is null ? names.Contains($"{reference.Name}:{tag}") : names.Contains(reference.Name);
         }
 
-        string[] preferred =
-        [
-            $"{ImageReference.LocalRegistry}/{reference.Repository}",
-            reference.WithRegistry(ImageReference.DockerHub).Name,
-        ];
+        string[] preferred = PreferredNames(reference);
         foreach (string name in names)
         {
             string untagged = reference.Digest is null ? StripTag(name, tag) ?? string.Empty : name;
@@ -160,6 +170,13 @@ public sealed class ImageStore
 
         return false;
     }
+
+    /// <summary>The names a short name stands for first, in podman's order: localhost/, then docker.io.</summary>
+    private static string[] PreferredNames(ImageReference reference) =>
+    [
+        $"{ImageReference.LocalRegistry}/{reference.Repository}",
+        reference.WithRegistry(ImageReference.DockerHub).Name,
+    ];
 
     private static string? StripTag(string name, string tag) =>
         name.EndsWith(":" + tag, StringComparison.Ordinal) ? name[..^(tag.Length + 1)] : null;

@@ -32,6 +32,29 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal(alpine.Id, store.TryResolve(alpine.Id)?.Id);
     }
 
+    [Theory]
+    [InlineData("a", "b")]
+    [InlineData("b", "a")]
+    public void A_short_name_prefers_localhost_then_docker_io_over_other_registries(string localSeed, string otherSeed)
+    {
+        // Both seed orders, so the other registry's record is listed first in one of them.
+        var store = new ImageStore(root);
+        ImageRecord imported = Record(localSeed, "localhost/busybox:latest");
+        ImageRecord pulled = Record(otherSeed, "127.0.0.1:5000/audit/busybox:latest");
+        store.Put(imported);
+        store.Put(pulled);
+        Assert.Equal(imported.Id, store.TryResolve("busybox")?.Id);
+        Assert.Equal(pulled.Id, store.TryResolve("127.0.0.1:5000/audit/busybox")?.Id);
+
+        store.Remove(Digest.Parse(imported.Id));
+        ImageRecord hub = Record(localSeed + "-hub", "docker.io/library/busybox:latest");
+        store.Put(hub);
+        Assert.Equal(hub.Id, store.TryResolve("busybox")?.Id);
+
+        store.Remove(Digest.Parse(hub.Id));
+        Assert.Equal(pulled.Id, store.TryResolve("busybox")?.Id);
+    }
+
     [Fact]
     public void A_name_moves_to_the_newest_image()
     {
