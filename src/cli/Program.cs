@@ -83,6 +83,10 @@ if (args.Length == 2 && args[0] == Skiff.Rootless.Network.Bridge.RootlessNetwork
 }
 
 // The one composition root: who we are, the command tree, error and exit-code policy.
+// Output goes through plain streams: .NET's console streams would switch a terminal's cursor keys to
+// application mode on the first write (see StandardStream).
+Console.SetOut(Skiff.Cli.Output.StandardStream.Writer(1));
+Console.SetError(Skiff.Cli.Output.StandardStream.Writer(2));
 CurrentUser user = CurrentUser.Detect();
 bool debug = DebugRequested(args);
 var reporter = new ErrorReporter(Console.Error, debug);

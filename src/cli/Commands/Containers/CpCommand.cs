@@ -117,7 +117,7 @@ public static class CpCommand
             string name = contentsOnly ? string.Empty : leaf ?? string.Empty;
             if (destination == "-")
             {
-                using Stream stdout = Console.OpenStandardOutput();
+                using Stream stdout = new Output.StandardStream(1);
                 TarEntryWriter.Write(Source(root, parent, item, name, clean), stdout);
                 return;
             }

@@ -47,7 +47,7 @@ public static class ExportCommand
             string? temporary = file is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", $".{Path.GetFileName(file)}.{Environment.ProcessId}.tmp");
             try
             {
-                using (Stream stream = temporary is null ? Console.OpenStandardOutput() : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                using (Stream stream = temporary is null ? new Output.StandardStream(1) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 {
                     ILayerEntrySource source = new TreeEntrySource(root.Handle, null, string.Empty, root.MountPoints);
                     TarEntryWriter.Write(outerIds is null ? source : new ContainerOwnersSource(source, outerIds), stream);

@@ -32,8 +32,8 @@ public static class LogsCommand
             int? last = parse.GetValue(tail) is string t && t != "all" && t != "-1"
                 ? int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw SkiffException.InvalidArgument($"invalid --tail value \"{t}\"")
                 : null;
-            using Stream stdout = Console.OpenStandardOutput();
-            using Stream stderr = Console.OpenStandardError();
+            using Stream stdout = new Output.StandardStream(1);
+            using Stream stderr = new Output.StandardStream(2);
             using var printer = new LogPrinter(stdout, stderr, parse.GetValue(timestamps));
             var file = new ContainerLogFile(lifecycle.Store.LogPath(id), config.LogDriver);
             LogRecordAction print = from is DateTimeOffset earliest

@@ -41,7 +41,7 @@ public static class SaveCommand
             var writer = new ArchiveWriter(local, ImageServices.Temporary(context));
             if (path is null)
             {
-                await using Stream stdout = Console.OpenStandardOutput();
+                await using Stream stdout = new Output.StandardStream(1);
                 await writer.WriteAsync(stdout, saved, saveFormat, cancellationToken);
                 return ExitCodes.Success;
             }

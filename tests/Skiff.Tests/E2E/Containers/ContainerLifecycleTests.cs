@@ -170,6 +170,29 @@ public sealed class ContainerLifecycleTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Commands_typed_at_a_terminal_leave_its_modes_alone(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        string flags = rootless ? string.Empty : $"--root {skiff.Sandbox.StorageRoot} --runroot {skiff.Sandbox.RunRoot}";
+        (await skiff.RunAsync("run", "--name", "said", "--rootfs", rootfs, "echo", "hello")).AssertSuccess();
+
+        // stdin is the terminal here, as for a user typing: nothing but the output may reach it (.NET's console
+        // streams wrote keypad_xmit, ESC [?1h ESC =, and left the cursor keys in application mode).
+        ProcessResult typed = await skiff.ExecAsync(
+            "script",
+            ["-qec", $"export TERM=xterm; {skiff.Binary} {flags} ps -a; {skiff.Binary} {flags} logs said; {skiff.Binary} {flags} rm nosuch", "/dev/null"],
+            null,
+            TimeSpan.FromMinutes(1));
+        typed.AssertExitCode(1);
+        Assert.Contains("CONTAINER ID", typed.Stdout);
+        Assert.Contains("hello", typed.Stdout);
+        Assert.Contains("Error: no container with name or ID \"nosuch\" found", typed.Stdout);
+        Assert.DoesNotContain("\u001b", typed.Stdout);
+        (await skiff.RunAsync("rm", "said")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task Foreground_run_forwards_signals(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
