@@ -121,7 +121,7 @@ public sealed class ContainerCgroups(
     {
         if (group is null)
         {
-            throw SkiffException.PrerequisiteMissing($"cannot {action} container {containerName}: it has no cgroup of its own", NoCgroupHint);
+            throw SkiffException.PrerequisiteMissing($"cannot {action} container \"{containerName}\": it has no cgroup of its own", NoCgroupHint);
         }
 
         return layout.Mode switch

@@ -40,7 +40,7 @@ public sealed class ContainerCgroupsTests
         Assert.Contains("cannot apply --memory", e.Message);
         Assert.NotNull(e.Hint);
         SkiffException pause = Assert.Throws<SkiffException>(() => cgroups.ManagerFor(null, "web", "pause"));
-        Assert.Contains("cannot pause container web", pause.Message);
+        Assert.Contains("cannot pause container \"web\"", pause.Message);
     }
 
     [Fact]
