@@ -173,8 +173,16 @@ public sealed class DualStackNetworkTests(ITestOutputHelper output)
         Assert.Equal(["fixed", "late"], (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
         Assert.Equal(network + "\n", (await skiff.RunAsync("inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}", "fixed")).AssertSuccess().Stdout);
 
+        // A running container connected with --ip6 gets the address on its new interface at once.
+        string second = "v6" + Guid.NewGuid().ToString("N")[..8];
+        (await skiff.RunAsync("network", "create", "--ipv6", second)).AssertSuccess();
+        string subnet6b = (await skiff.RunAsync("network", "inspect", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}", second)).AssertSuccess().Stdout.Split(' ')[1];
+        string prefixB = subnet6b[..subnet6b.IndexOf('/')];
+        (await skiff.RunAsync("network", "connect", "--ip6", prefixB + "77", second, "fixed")).AssertSuccess();
+        Assert.Contains($"inet6 {prefixB}77/64 scope global", (await skiff.RunAsync("exec", "fixed", "ip", "-6", "addr", "show", "dev", "eth1")).AssertSuccess().Stdout);
+
         (await skiff.RunAsync("rm", "-f", "fixed", "late")).AssertSuccess();
-        (await skiff.RunAsync("network", "rm", network, plain)).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", network, plain, second)).AssertSuccess();
     }
 
     [Theory, RootAndRootless]
