@@ -15,9 +15,9 @@ public static class EnvironmentFlags
             {
                 lines = File.ReadAllLines(file);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw SkiffException.NotFound($"open {file}: {e.Message}");
+                throw SkiffException.NotFound($"parsing env file \"{file}\": {IoErrorText.Describe("open", file, e)}", "give --env-file a readable file of KEY=VALUE lines");
             }
 
             foreach (string raw in lines)

@@ -25,7 +25,7 @@ public static class SecurityOptFlags
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw SkiffException.NotFound($"opening seccomp profile {seccomp} failed: {e.Message}", "give the path of a JSON profile, or seccomp=unconfined");
+                    throw SkiffException.NotFound($"opening seccomp profile {seccomp} failed: {IoErrorText.Reason(e) ?? e.Message}", "give the path of a JSON profile, or seccomp=unconfined");
                 }
 
                 SeccompProfileResolver.Parse(json, seccomp);

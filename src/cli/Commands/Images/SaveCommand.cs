@@ -58,7 +58,7 @@ public static class SaveCommand
             }
             catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
             {
-                throw SkiffException.InvalidArgument($"cannot write {path}: {e.Message}");
+                throw SkiffException.InvalidArgument($"cannot write {path}: {IoErrorText.Reason(e) ?? e.Message}");
             }
             finally
             {
