@@ -50,6 +50,11 @@ public static class GoDuration
         return text.ToString();
     }
 
+    /// <summary><see cref="Format"/> of a number of seconds, rounded to the nearest tick: TimeSpan.FromSeconds truncates,
+    /// so 2.53 s (253 clock ticks) became 2.5299999 s.</summary>
+    public static string FormatSeconds(double seconds) =>
+        Format(TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)));
+
     private static string Fraction(long value, long unit)
     {
         string whole = (value / unit).ToString(CultureInfo.InvariantCulture);

@@ -26,6 +26,13 @@ public sealed class TopTests
     public void Durations_print_as_go_does(long milliseconds, string expected) =>
         Assert.Equal(expected, GoDuration.Format(TimeSpan.FromMilliseconds(milliseconds)));
 
+    [Theory]
+    [InlineData(253, "2.53s")]
+    [InlineData(7, "70ms")]
+    [InlineData(314_567, "52m25.67s")]
+    public void Clock_ticks_print_without_floating_point_residue(long ticks, string expected) =>
+        Assert.Equal(expected, GoDuration.FormatSeconds(ticks / 100.0));
+
     [Fact]
     public void Proc_files_parse_into_a_process()
     {
