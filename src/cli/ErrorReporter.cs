@@ -57,8 +57,9 @@ public sealed class ErrorReporter(TextWriter error, bool debug)
 
     private static string Describe(Exception exception) => exception switch
     {
+        UnauthorizedAccessException when IoErrorText.Unexpected(exception) is var text && text != exception.Message => text,
         UnauthorizedAccessException => $"permission denied: {exception.Message}",
-        IOException => exception.Message,
+        IOException => IoErrorText.Unexpected(exception),
         _ => $"internal error: {exception.Message}",
     };
 }

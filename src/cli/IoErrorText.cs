@@ -24,6 +24,23 @@ public static class IoErrorText
     public static string Describe(string operation, string path, Exception exception) =>
         $"{operation} {path}: {Reason(exception) ?? exception.Message}";
 
+    /// <summary>
+    /// An unexpected file error in words: "PATH: reason" when the message is one of .NET's resource keys with the
+    /// path as its argument ("IO_PathNotFound_Path, /x"), the message itself when it is already words.
+    /// </summary>
+    public static string Unexpected(Exception exception)
+    {
+        string message = exception.Message;
+        int comma = message.IndexOf(", ", StringComparison.Ordinal);
+        bool resourceKey = comma > 0 && message.AsSpan(0, comma).IndexOfAny(' ', '\'', '.') < 0 && message.AsSpan(0, comma).Contains('_');
+        if (Reason(exception) is string reason)
+        {
+            return resourceKey ? $"{message[(comma + 2)..]}: {reason}" : message;
+        }
+
+        return message;
+    }
+
     private static string Lower(string text) => text.Length > 0 && char.IsUpper(text[0]) && (text.Length == 1 || !char.IsUpper(text[1]))
         ? char.ToLowerInvariant(text[0]) + text[1..]
         : text;

@@ -25,4 +25,16 @@ public sealed class IoErrorTextTests
         Assert.Equal($"parsing env file \"{missing}\": open {missing}: no such file or directory", e.Message);
         Assert.Equal(ErrorKind.NotFound, e.Kind);
     }
+
+    [Fact]
+    public void An_unexpected_file_error_shows_its_path_and_reason_not_a_resource_key()
+    {
+        Assert.Equal("/nonexistdir/x.tmp: no such file or directory", IoErrorText.Unexpected(new DirectoryNotFoundException("IO_PathNotFound_Path, /nonexistdir/x.tmp")));
+        Assert.Equal("/etc/x: permission denied", IoErrorText.Unexpected(new UnauthorizedAccessException("UnauthorizedAccess_IODenied_Path, /etc/x")));
+        Assert.Equal("Could not find a part of the path '/x'.", IoErrorText.Unexpected(new DirectoryNotFoundException("Could not find a part of the path '/x'.")));
+
+        var text = new StringWriter();
+        new ErrorReporter(text, debug: false).ReportUnexpected(new DirectoryNotFoundException("IO_PathNotFound_Path, /nonexistdir/x.tmp"));
+        Assert.StartsWith("Error: /nonexistdir/x.tmp: no such file or directory\n", text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
 }
