@@ -29,6 +29,18 @@ public static class HostPortProbe
         }
     }
 
+    private static int? UnprivilegedPortStart()
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
     private static void Probe(PortMapping port, AddressFamily family)
     {
         bool tcp = port.Protocol == PortProtocol.Tcp;
@@ -53,9 +65,20 @@ public static class HostPortProbe
                 $"cannot listen on the {port.ProtocolName.ToUpperInvariant()} port {address}:{number}: address already in use",
                 $"another program uses host port {number}; choose another with -p, or publish on one address (-p 127.0.0.1:{number}:{port.ContainerPort.ToString(CultureInfo.InvariantCulture)})");
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied && family == AddressFamily.InterNetwork)
+        {
+            // A port below net.ipv4.ip_unprivileged_port_start, rootless: pasta's own message ("Failed to bind
+            // port 80 (Permission denied)") came with a hint about ports in use. podman says what to change.
+            string number = port.HostPort.ToString(CultureInfo.InvariantCulture);
+            string start = UnprivilegedPortStart() is int first ? first.ToString(CultureInfo.InvariantCulture) : "1024";
+            throw new SkiffException(
+                ErrorKind.PermissionDenied,
+                $"cannot expose privileged port {number}: listen {port.ProtocolName} 0.0.0.0:{number}: bind: permission denied",
+                $"choose a host port of {start} or more (e.g. -p 8080:{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}), or let users bind it: add 'net.ipv4.ip_unprivileged_port_start={number}' to /etc/sysctl.conf (currently {start})");
+        }
         catch (SocketException)
         {
-            // Anything else (no IPv6 on the host, a privileged port rootless) is for the helper to report.
+            // Anything else (no IPv6 on the host) is for the helper to report.
         }
     }
 }

@@ -155,6 +155,15 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
             .AssertError(125, $"0.0.0.0:{anyPort}: address already in use");
         Assert.Contains("Hint:", taken.Stderr);
 
+        // Rootless, a port below net.ipv4.ip_unprivileged_port_start: podman's reason and what to change, not pasta's bind error.
+        if (rootless && int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim(), CultureInfo.InvariantCulture) > 80)
+        {
+            ProcessResult privileged = (await skiff.RunAsync("run", "--rm", "-p", "80:80", "busybox", "true"))
+                .AssertError(125, "cannot expose privileged port 80");
+            Assert.Contains("Hint: choose a host port of", privileged.Stderr);
+            Assert.Contains("net.ipv4.ip_unprivileged_port_start=80", privileged.Stderr);
+        }
+
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("run", "--rm", "--network", "bridge", "busybox", "true")).AssertError(125, "unsupported network mode");
         (await skiff.RunAsync("run", "--rm", "--network", "none", "-p", "80", "busybox", "true")).AssertError(125, "cannot publish ports");
