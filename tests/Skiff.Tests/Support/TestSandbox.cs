@@ -116,6 +116,7 @@ public sealed class TestSandbox : IDisposable
             StopUserNamespaceHolder();
             if (TestEnvironment.IsRoot)
             {
+                RemoveContainers();
                 RemoveNetworks();
                 UnmountEverythingUnder(Path);
                 Run("rm", "-rf", "--one-file-system", Path);
@@ -154,6 +155,23 @@ public sealed class TestSandbox : IDisposable
         {
             Run(TestEnvironment.SkiffBinary, "--root", StorageRoot, "--runroot", RunRoot, "network", "rm", "-f", System.IO.Path.GetFileNameWithoutExtension(file));
         }
+    }
+
+    /// <summary>
+    /// Containers a test left (it failed before its `rm`, or never needed one) have monitors, cgroups and
+    /// mounts in the host's namespaces, which deleting the store would leave behind for good (a monitor whose
+    /// store is gone cannot remove its container's cgroup): skiff removes them first.
+    /// </summary>
+    private void RemoveContainers()
+    {
+        string containers = System.IO.Path.Combine(StorageRoot, "containers");
+        if (Rootless || !File.Exists(TestEnvironment.SkiffBinary) || !Directory.Exists(containers)
+            || !Directory.EnumerateDirectories(containers).Any(d => System.IO.Path.GetFileName(d).Length == 64))
+        {
+            return;
+        }
+
+        Run(TestEnvironment.SkiffBinary, "--root", StorageRoot, "--runroot", RunRoot, "rm", "-a", "-f", "-t", "0");
     }
 
     /// <summary>Where a rootless skiff records its user namespace's holder (pause process) in this sandbox.</summary>
