@@ -354,11 +354,30 @@ public sealed class ContainerStore(string root, string runRoot)
     private void SweepRemoving(string leftover)
     {
         RootfsMounter.TryUnmount(Path.Combine(leftover, "rootfs"));
+        // Its cgroup too: the monitor was killed before Purge removed it, and nothing else records it.
+        if (TryReadLeftoverConfig(leftover) is { CgroupPath: { } cgroup } config)
+        {
+            Cgroups.CgroupCleanup.TryRemove(cgroup, config.SystemdCgroup);
+        }
+
         TryDeleteTree(leftover);
         string id = Path.GetFileName(leftover)[".removing-".Length..];
         if (ContainerIds.IsFull(id) && !System.IO.Directory.Exists(Directory(id)))
         {
             TryDeleteTree(SnapshotDirectory(id));
+        }
+    }
+
+    /// <summary>The configuration in a <c>.removing-</c> leftover; null when it is missing or unreadable.</summary>
+    private static ContainerConfig? TryReadLeftoverConfig(string leftover)
+    {
+        try
+        {
+            return ContainerConfigJson.Read(File.ReadAllBytes(Path.Combine(leftover, ConfigFile)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
         }
     }
 

@@ -59,6 +59,18 @@ public sealed class RunRemoveTests(ITestOutputHelper output)
         await skiff.ImportBusyboxAsync("busybox");
         string id = (await skiff.RunAsync("run", "-d", "--rm", "--name", "victim", "busybox", "sleep", "1000")).AssertSuccess().Stdout.Trim();
         string directory = Path.Combine(skiff.Sandbox.StorageRoot, "containers", id);
+        string? cgroup = null;
+        using (JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "config.json"))))
+        {
+            if (config.RootElement.TryGetProperty("cgroupPath", out JsonElement path) && path.ValueKind == JsonValueKind.String)
+            {
+                cgroup = path.GetString();
+            }
+        }
+
+        // As root (cgroup v1 here) the container has a group in every controller, which the sweep removes too.
+        List<string> groups = CgroupDirectories(cgroup);
+        Assert.Equal(rootless, groups.Count == 0);
         using (JsonDocument state = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "state.json"))))
         {
             // The monitor first, so it cannot clean up; then its container.
@@ -80,10 +92,20 @@ public sealed class RunRemoveTests(ITestOutputHelper output)
         // The next removal (here: the --rm cleanup of the run above) unmounts and deletes the leftover.
         await WaitUntilAsync(() => Leftovers(skiff).Count == 0);
         Assert.Empty(Leftovers(skiff));
+        Assert.DoesNotContain(groups, Directory.Exists);
         Assert.DoesNotContain(skiff.Sandbox.StorageRoot, File.ReadAllText("/proc/self/mountinfo"));
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("run", "--rm", "busybox", "true")).AssertSuccess();
     }
+
+    /// <summary>The directories of the cgroup <paramref name="path"/> (relative, as config.json records it) that exist now.</summary>
+    private static List<string> CgroupDirectories(string? path) =>
+        path is null || !Directory.Exists("/sys/fs/cgroup")
+            ? []
+            : Directory.EnumerateDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup")
+                .Select(controller => Path.Combine(controller, path.TrimStart('/')))
+                .Where(Directory.Exists)
+                .ToList();
 
     /// <summary>.removing- directories and container layers left in the store.</summary>
     private static List<string> Leftovers(SkiffCli skiff)
