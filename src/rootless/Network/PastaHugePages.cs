@@ -20,4 +20,8 @@ public static class PastaHugePages
 
     public static string? Find(string? setting, string? skiffExecutable) =>
         setting == "0" || string.IsNullOrEmpty(skiffExecutable) ? null : CompanionFile.Find(skiffExecutable, FileName);
+
+    /// <summary>LD_PRELOAD's value with <paramref name="preload"/> first and the libraries <paramref name="others"/> (the user's own) after it.</summary>
+    public static string PreloadList(string preload, string? others) =>
+        string.IsNullOrEmpty(others) ? preload : preload + ":" + others;
 }

@@ -18,7 +18,7 @@ public sealed record PastaLaunch(string Executable, string Name, string? Preload
     {
         if (Preload is not null)
         {
-            environment["LD_PRELOAD"] = environment.TryGetValue("LD_PRELOAD", out string? others) && others.Length > 0 ? Preload + ":" + others : Preload;
+            environment["LD_PRELOAD"] = PastaHugePages.PreloadList(Preload, environment.GetValueOrDefault("LD_PRELOAD"));
         }
 
         return environment;

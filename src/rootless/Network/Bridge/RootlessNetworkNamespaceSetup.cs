@@ -61,7 +61,9 @@ public sealed class RootlessNetworkNamespaceSetup(RootlessNetworkNamespace netns
             new LinuxMountSyscalls().Mount(path, bound, null, MountFlags.Bind, null);
             // As for a container's pasta: .NET's ignored SIGPIPE would survive execve and this pasta refuses that;
             // and the same huge-page preload (PastaHugePages) shortens its start-up, which the first container waits for.
-            string[] preload = PastaHugePages.Find() is { } library ? ["LD_PRELOAD=" + library] : [];
+            string[] preload = PastaHugePages.Find() is { } library
+                ? ["LD_PRELOAD=" + PastaHugePages.PreloadList(library, Environment.GetEnvironmentVariable("LD_PRELOAD"))]
+                : [];
             Check("pasta", new ExternalCommand(Locate("env"), ["--default-signal=PIPE", .. preload, pasta, .. PastaNetwork.BuildArguments(options, bound)]));
             netns.Record(holder);
         }
