@@ -47,7 +47,7 @@ function __skiff_value_flags
         case skiff_container_kill
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_container_logs
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n' '--until'
         case skiff_container_pause
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_port
@@ -129,7 +129,7 @@ function __skiff_value_flags
         case skiff_logout
             printf '%s\n' '--authfile' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_logs
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n'
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n' '--until'
         case skiff_network
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_connect
@@ -513,6 +513,7 @@ complete -c skiff -n '__skiff_is skiff_container_logs' -l since -d 'Show logs si
 complete -c skiff -n '__skiff_is skiff_container_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l until -d 'Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_pause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l help -s h -d 'Show help and usage information'
@@ -1036,6 +1037,7 @@ complete -c skiff -n '__skiff_is skiff_logs' -l since -d 'Show logs since TIMEST
 complete -c skiff -n '__skiff_is skiff_logs' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
+complete -c skiff -n '__skiff_is skiff_logs' -l until -d 'Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)' -r -f
 complete -c skiff -n '__skiff_is skiff_network' -a 'connect' -d 'Add a container to a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'create' -d 'Create a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'disconnect' -d 'Disconnect a container from a network'

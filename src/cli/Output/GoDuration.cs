@@ -3,9 +3,91 @@ using System.Text;
 
 namespace Skiff.Cli.Output;
 
-/// <summary>Go's <c>time.Duration.String()</c> ("0s", "10ms", "3.59s", "1m2.5s", "2h0m1s"), which podman prints in top.</summary>
+/// <summary>
+/// Go's <c>time.Duration</c> text: <c>String()</c> ("0s", "10ms", "3.59s", "1m2.5s", "2h0m1s"), which podman prints in top,
+/// and <c>time.ParseDuration</c> ("10m", "1h30m", "1.5s", "-2m"), which podman's time flags accept.
+/// </summary>
 public static class GoDuration
 {
+    private const long NanosecondsPerTick = 100;
+
+    /// <summary>
+    /// <c>time.ParseDuration</c>: an optional sign, then one or more decimal numbers each with a unit (ns, us, µs, ms, s, m, h);
+    /// "0" alone needs no unit. Precision beyond 100 ns (a tick) is dropped.
+    /// </summary>
+    public static bool TryParse(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        ReadOnlySpan<char> rest = text;
+        bool negative = false;
+        if (!rest.IsEmpty && rest[0] is '-' or '+')
+        {
+            negative = rest[0] == '-';
+            rest = rest[1..];
+        }
+
+        if (rest is "0")
+        {
+            return true;
+        }
+
+        if (rest.IsEmpty)
+        {
+            return false;
+        }
+
+        decimal nanoseconds = 0;
+        while (!rest.IsEmpty)
+        {
+            int digits = 0;
+            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
+            {
+                digits++;
+            }
+
+            ReadOnlySpan<char> number = rest[..digits];
+            if (number.IndexOf('.') != number.LastIndexOf('.') || !number.ContainsAnyInRange('0', '9'))
+            {
+                return false;
+            }
+
+            rest = rest[digits..];
+            int letters = 0;
+            while (letters < rest.Length && !char.IsAsciiDigit(rest[letters]) && rest[letters] != '.')
+            {
+                letters++;
+            }
+
+            long? unit = rest[..letters] switch
+            {
+                "ns" => 1L,
+                "us" or "\u00b5s" or "\u03bcs" => 1_000L,
+                "ms" => 1_000_000L,
+                "s" => 1_000_000_000L,
+                "m" => 60_000_000_000L,
+                "h" => 3_600_000_000_000L,
+                _ => null,
+            };
+            if (unit is not long scale)
+            {
+                return false;
+            }
+
+            // A leading or trailing '.' is Go's too: ".5s" and "1.s" parse.
+            string value = number.ToString();
+            nanoseconds += decimal.Parse(value.StartsWith('.') ? "0" + value : value.TrimEnd('.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * scale;
+            rest = rest[letters..];
+            if (nanoseconds > long.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        long ticks = (long)(nanoseconds / NanosecondsPerTick);
+        duration = TimeSpan.FromTicks(negative ? -ticks : ticks);
+        return true;
+    }
+
     public static string Format(TimeSpan duration)
     {
         long nanoseconds = duration.Ticks * 100;

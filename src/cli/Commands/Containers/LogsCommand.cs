@@ -6,7 +6,7 @@ using Skiff.Runtime.Logs;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff logs [-f] [--tail N] [--since T] [-t] CONTAINER</c>: stdout records to stdout, stderr records to stderr.</summary>
+/// <summary><c>skiff logs [-f] [--tail N] [--since T] [--until T] [-t] CONTAINER</c>: stdout records to stdout, stderr records to stderr.</summary>
 public static class LogsCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -14,9 +14,10 @@ public static class LogsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Follow log output" };
         var tail = new Option<string>("--tail", "-n") { Description = "Number of lines to show from the end of the logs", DefaultValueFactory = _ => "all" };
         var since = new Option<string?>("--since") { Description = "Show logs since TIMESTAMP or relative duration (e.g. 10m)" };
+        var until = new Option<string?>("--until") { Description = "Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)" };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Show timestamps" };
         var container = new Argument<string>("container");
-        var command = new Command("logs", "Fetch the logs of a container") { follow, tail, since, timestamps, container };
+        var command = new Command("logs", "Fetch the logs of a container") { follow, tail, since, until, timestamps, container };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
@@ -28,7 +29,9 @@ public static class LogsCommand
                 throw SkiffException.InvalidArgument("this container is using the 'none' log driver, cannot read logs: this container is not logging output");
             }
 
-            DateTimeOffset? from = ParseSince(parse.GetValue(since));
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            DateTimeOffset? from = ParseTime("--since", parse.GetValue(since), now);
+            DateTimeOffset? to = ParseTime("--until", parse.GetValue(until), now);
             int? last = parse.GetValue(tail) is string t && t != "all" && t != "-1"
                 ? int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw SkiffException.InvalidArgument($"invalid --tail value \"{t}\"")
                 : null;
@@ -36,15 +39,7 @@ public static class LogsCommand
             using Stream stderr = new Output.StandardStream(2);
             using var printer = new LogPrinter(stdout, stderr, parse.GetValue(timestamps));
             var file = new ContainerLogFile(lifecycle.Store.LogPath(id), config.LogDriver);
-            LogRecordAction print = from is DateTimeOffset earliest
-                ? record =>
-                {
-                    if (record.Time >= earliest)
-                    {
-                        printer.Print(record);
-                    }
-                }
-                : printer.Print;
+            LogRecordAction print = Bounded(printer.Print, from, to);
             long offset = last is int keep ? file.TailStart(keep) : 0;
             bool following = parse.GetValue(follow);
             while (true)
@@ -53,6 +48,13 @@ public static class LogsCommand
                 printer.Flush();
                 if (!following)
                 {
+                    return ExitCodes.Success;
+                }
+
+                // Past --until nothing more can be printed: stop following (podman 4.3 stops printing but never returns).
+                if (to is DateTimeOffset end && DateTimeOffset.UtcNow >= end)
+                {
+                    file.Read(offset, print);
                     return ExitCodes.Success;
                 }
 
@@ -69,38 +71,28 @@ public static class LogsCommand
         return command;
     }
 
-    private static DateTimeOffset? ParseSince(string? since)
+    /// <summary>podman's bounds are exclusive: <c>--since T --until T</c> prints nothing, <c>--until T</c> not the record at T.</summary>
+    private static LogRecordAction Bounded(LogRecordAction print, DateTimeOffset? from, DateTimeOffset? to) => (from, to) switch
     {
-        if (since is null)
+        (null, null) => print,
+        _ => record =>
+        {
+            if ((from is not DateTimeOffset earliest || record.Time > earliest) && (to is not DateTimeOffset latest || record.Time < latest))
+            {
+                print(record);
+            }
+        },
+    };
+
+    private static DateTimeOffset? ParseTime(string flag, string? value, DateTimeOffset now)
+    {
+        if (value is null)
         {
             return null;
         }
 
-        if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
-        {
-            return time;
-        }
-
-        if (since.Length > 1 && double.TryParse(since[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount))
-        {
-            TimeSpan? span = since[^1] switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                _ => null,
-            };
-            if (span is TimeSpan s)
-            {
-                return DateTimeOffset.UtcNow - s;
-            }
-        }
-
-        if (long.TryParse(since, NumberStyles.None, CultureInfo.InvariantCulture, out long unix))
-        {
-            return DateTimeOffset.FromUnixTimeSeconds(unix);
-        }
-
-        throw SkiffException.InvalidArgument($"invalid --since value \"{since}\"", "use an RFC 3339 time, a Unix time or a duration like 10m");
+        return InputTime.TryParse(value, now, lowerBound: flag == "--since", out DateTimeOffset time)
+            ? time
+            : throw SkiffException.InvalidArgument($"parsing {flag} \"{value}\": unable to interpret time value", "use an RFC 3339 time, a Unix time or a duration like 10m");
     }
 }
