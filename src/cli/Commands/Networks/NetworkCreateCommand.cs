@@ -66,19 +66,19 @@ public static class NetworkCreateCommand
                     throw SkiffException.InvalidArgument("cannot set gateway or range without subnet", "give --ip-range together with the --subnet of its IP family");
                 }
 
-                Ipv4Subnet chosen = ChooseSubnet(subnet4, all);
-                uint gatewayAddress = ChooseGateway(gateway4, chosen);
-                var subnets = new List<NetworkSubnet> { new() { Subnet = chosen.ToString(), Gateway = Ipv4Subnet.FormatAddress(gatewayAddress), LeaseRange = LeaseRange(range4, chosen) } };
+                IEnumerable<IpSubnet<uint>> used4 = all.Select(n => n.Subnet).Concat(HostRoutes.Read());
+                var subnets = new List<NetworkSubnet> { NetworkSubnetChooser.Choose(subnet4, gateway4, range4, used4, SubnetAllocator.Next) };
                 bool dualStack = parse.GetValue(ipv6) || subnet6 is not null;
                 if (dualStack)
                 {
-                    Ipv6Subnet chosen6 = ChooseSubnet6(subnet6, all);
-                    subnets.Add(new NetworkSubnet { Subnet = chosen6.ToString(), Gateway = Ipv6Subnet.FormatAddress(ChooseGateway6(gateway6, chosen6)), LeaseRange = LeaseRange6(range6, chosen6) });
+                    IEnumerable<IpSubnet<UInt128>> used6 = all.Select(n => n.Subnet6).OfType<IpSubnet<UInt128>>().Concat(HostRoutes.ReadIpv6());
+                    subnets.Add(NetworkSubnetChooser.Choose(subnet6, gateway6, range6, used6, used => Ipv6SubnetAllocator.Next(used)));
                 }
                 else if (gateway6 is not null)
                 {
                     throw SkiffException.InvalidArgument($"gateway {gateway6} is an IPv6 address but the network has no IPv6 subnet", "add --ipv6, or an IPv6 --subnet");
                 }
+
                 var record = new NetworkRecord
                 {
                     Name = networkName,
@@ -114,28 +114,11 @@ public static class NetworkCreateCommand
         return command;
     }
 
-    private static Ipv4Subnet ChooseSubnet(string? given, IReadOnlyList<NetworkRecord> existing)
-    {
-        IEnumerable<Ipv4Subnet> used = existing.Select(n => n.Subnet).Concat(HostRoutes.Read());
-        if (given is null)
-        {
-            return SubnetAllocator.Next(used);
-        }
-
-        Ipv4Subnet subnet = Ipv4Subnet.Parse(given);
-        if (used.Any(subnet.Overlaps))
-        {
-            throw SkiffException.Conflict($"subnet {subnet} is already used on the host or by another config", "choose another --subnet, or leave it out to get a free one");
-        }
-
-        return subnet;
-    }
-
     /// <summary>Sorts --subnet or --gateway values by IP family; skiff keeps one subnet per family.</summary>
     private static (string? V4, string? V6) OnePerFamily(string[] values, string flag, string what)
     {
-        List<string> v6 = values.Where(Ipv6Subnet.IsIpv6Text).ToList();
-        List<string> v4 = values.Where(v => !Ipv6Subnet.IsIpv6Text(v)).ToList();
+        List<string> v6 = values.Where(v => IpFamily.OfText(v) == IpFamily.V6).ToList();
+        List<string> v4 = values.Where(v => IpFamily.OfText(v) == IpFamily.V4).ToList();
         if (v4.Count > 1 || v6.Count > 1)
         {
             string family = v4.Count > 1 ? "IPv4" : "IPv6";
@@ -143,93 +126,6 @@ public static class NetworkCreateCommand
         }
 
         return (v4.FirstOrDefault(), v6.FirstOrDefault());
-    }
-
-    private static Ipv6Subnet ChooseSubnet6(string? given, IReadOnlyList<NetworkRecord> existing)
-    {
-        IEnumerable<Ipv6Subnet> used = existing.Select(n => n.Subnet6).OfType<Ipv6Subnet>().Concat(HostRoutes.ReadIpv6());
-        if (given is null)
-        {
-            return Ipv6SubnetAllocator.Next(used);
-        }
-
-        Ipv6Subnet subnet = Ipv6Subnet.Parse(given);
-        if (used.Any(subnet.Overlaps))
-        {
-            throw SkiffException.Conflict($"subnet {subnet} is already used on the host or by another config", "choose another --subnet, or leave it out to get a free one");
-        }
-
-        return subnet;
-    }
-
-    private static UInt128 ChooseGateway6(string? given, Ipv6Subnet subnet)
-    {
-        if (given is null)
-        {
-            return subnet.FirstHost;
-        }
-
-        if (!Ipv6Subnet.TryParseAddress(given, out UInt128 gateway) || !subnet.Contains(gateway) || gateway == subnet.Network || gateway == subnet.Last)
-        {
-            throw SkiffException.InvalidArgument($"gateway {given} not in subnet {subnet}", "give a --gateway address inside the --subnet");
-        }
-
-        return gateway;
-    }
-
-    /// <summary>
-    /// podman's lease range of an <c>--ip-range</c> CIDR: from its first host address to its last address; it must
-    /// lie inside the subnet (podman's messages).
-    /// </summary>
-    private static NetworkLeaseRange? LeaseRange(string? given, Ipv4Subnet subnet)
-    {
-        if (given is null)
-        {
-            return null;
-        }
-
-        Ipv4Subnet range = Ipv4Subnet.Parse(given);
-        (string start, string end) = (Ipv4Subnet.FormatAddress(range.FirstHost), Ipv4Subnet.FormatAddress(range.Broadcast));
-        return CheckedRange(start, end, subnet.Contains(range.FirstHost), subnet.Contains(range.Broadcast), subnet.ToString());
-    }
-
-    private static NetworkLeaseRange? LeaseRange6(string? given, Ipv6Subnet subnet)
-    {
-        if (given is null)
-        {
-            return null;
-        }
-
-        Ipv6Subnet range = Ipv6Subnet.Parse(given);
-        (string start, string end) = (Ipv6Subnet.FormatAddress(range.FirstHost), Ipv6Subnet.FormatAddress(range.Last));
-        return CheckedRange(start, end, subnet.Contains(range.FirstHost), subnet.Contains(range.Last), subnet.ToString());
-    }
-
-    private static NetworkLeaseRange CheckedRange(string start, string end, bool startInside, bool endInside, string subnet)
-    {
-        if (!startInside || !endInside)
-        {
-            throw SkiffException.InvalidArgument(
-                startInside ? $"lease range end ip {end} not in subnet {subnet}" : $"lease range start ip {start} not in subnet {subnet}",
-                $"give an --ip-range inside {subnet}");
-        }
-
-        return new NetworkLeaseRange { StartIp = start, EndIp = end };
-    }
-
-    private static uint ChooseGateway(string? given, Ipv4Subnet subnet)
-    {
-        if (given is null)
-        {
-            return subnet.FirstHost;
-        }
-
-        if (!Ipv4Subnet.TryParseAddress(given, out uint gateway) || !subnet.Contains(gateway) || gateway == subnet.Network || gateway == subnet.Broadcast)
-        {
-            throw SkiffException.InvalidArgument($"gateway {given} not in subnet {subnet}", "give a --gateway address inside the --subnet");
-        }
-
-        return gateway;
     }
 
     /// <summary>--dns values (repeated or comma-separated, as podman); null when none, so the file has no field.</summary>

@@ -29,7 +29,7 @@ public static class BridgeCommands
     {
         var script = new StringBuilder();
         AppendTable(script, network, "ip", network.Subnet.ToString());
-        if (network.Subnet6 is Ipv6Subnet subnet6)
+        if (network.Subnet6 is { } subnet6)
         {
             AppendTable(script, network, "ip6", subnet6.ToString());
         }

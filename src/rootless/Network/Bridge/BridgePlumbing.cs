@@ -21,9 +21,9 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
     {
         // A bridge left by a removed network of the same name may hold another subnet: it is replaced.
         string bridge = network.NetworkInterface;
-        IPAddress gateway = IPAddress.Parse(Ipv4Subnet.FormatAddress(network.Gateway));
+        IPAddress gateway = IPAddress.Parse(IpSubnet<uint>.FormatAddress(network.Gateway));
         int prefix = network.Subnet.PrefixLength;
-        IPAddress? gateway6 = network.Gateway6 is UInt128 g6 ? IPAddress.Parse(Ipv6Subnet.FormatAddress(g6)) : null;
+        IPAddress? gateway6 = network.Gateway6 is { } g6 ? IPAddress.Parse(IpSubnet<UInt128>.FormatAddress(g6)) : null;
         int prefix6 = network.Subnet6?.PrefixLength ?? 0;
         bool created = Guard($"create bridge {bridge}", () =>
         {

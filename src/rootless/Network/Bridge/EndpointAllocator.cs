@@ -1,3 +1,4 @@
+using System.Numerics;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
@@ -33,17 +34,10 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
         {
             try
             {
-                foreach (NetworkEndpoint endpoint in containers.ReadConfig(id).NetworkEndpoints)
+                foreach (NetworkEndpoint endpoint in containers.ReadConfig(id).NetworkEndpoints.Where(e => e.NetworkId == network.Id))
                 {
-                    if (endpoint.NetworkId == network.Id && Ipv4Subnet.TryParseAddress(endpoint.IPAddress, out uint address))
-                    {
-                        used.Add(address);
-                    }
-
-                    if (endpoint.NetworkId == network.Id && endpoint.Ipv6Address is { } text && Ipv6Subnet.TryParseAddress(text, out UInt128 address6))
-                    {
-                        used6.Add(address6);
-                    }
+                    AddAddress(endpoint.IPAddress, used);
+                    AddAddress(endpoint.Ipv6Address, used6);
                 }
             }
             catch (Exception e) when (e is IOException or SkiffException)
@@ -52,62 +46,67 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             }
         }
 
-        Ipv4Subnet subnet = network.Subnet;
-        uint chosen = requested is null ? AddressAllocator.Next(subnet, network.Gateway, used, network.Range) : Requested(requested, subnet, network, used);
-        UInt128? chosen6 = network.Subnet6 is Ipv6Subnet subnet6 && network.Gateway6 is UInt128 gateway6
-            ? requested6 is null ? AddressAllocator.Next(subnet6, gateway6, used6, network.Range6) : Requested6(requested6, subnet6, gateway6, network, used6)
+        IpSubnet<uint> subnet = network.Subnet;
+        uint chosen = Choose(subnet, network.Gateway, network.Range, used, requested, network.Name, "--ip");
+        UInt128? chosen6 = network.Subnet6 is { } subnet6 && network.Gateway6 is { } gateway6
+            ? Choose(subnet6, gateway6, network.Range6, used6, requested6, network.Name, "--ip6")
             : requested6 is null ? null
             : throw SkiffException.InvalidArgument($"requested static ip {requested6} not in any subnet on network {network.Name}", $"network {network.Name} has no IPv6 subnet: give --ip6 only on a network created with --ipv6");
         return new NetworkEndpoint
         {
             Network = network.Name,
             NetworkId = network.Id,
-            IPAddress = Ipv4Subnet.FormatAddress(chosen),
+            IPAddress = IpSubnet<uint>.FormatAddress(chosen),
             PrefixLength = subnet.PrefixLength,
-            Gateway = Ipv4Subnet.FormatAddress(network.Gateway),
+            Gateway = IpSubnet<uint>.FormatAddress(network.Gateway),
             Aliases = aliases,
             Bridge = network.NetworkInterface,
             Internal = network.Internal,
             DnsEnabled = network.DnsEnabled,
             Interface = interfaceName,
-            Ipv6Address = chosen6 is UInt128 v6 ? Ipv6Subnet.FormatAddress(v6) : null,
+            Ipv6Address = chosen6 is { } v6 ? IpSubnet<UInt128>.FormatAddress(v6) : null,
             Ipv6PrefixLength = chosen6 is null ? null : network.Subnet6?.PrefixLength,
-            Ipv6Gateway = network.Gateway6 is UInt128 g6 ? Ipv6Subnet.FormatAddress(g6) : null,
+            Ipv6Gateway = network.Gateway6 is { } g6 ? IpSubnet<UInt128>.FormatAddress(g6) : null,
         };
     }
 
-    private static uint Requested(string text, Ipv4Subnet subnet, NetworkRecord network, IReadOnlyCollection<uint> used)
+    private static void AddAddress<T>(string? text, List<T> used)
+        where T : struct, IBinaryInteger<T>, IUnsignedNumber<T>, IMinMaxValue<T>
     {
-        if (!Ipv4Subnet.TryParseAddress(text, out uint address))
+        if (text is not null && IpSubnet<T>.TryParseAddress(text, out T address))
         {
-            throw SkiffException.InvalidArgument($"{text} is not an IPv4 address", "give --ip an address of the network's subnet, e.g. " + Ipv4Subnet.FormatAddress(subnet.FirstHost + 1));
+            used.Add(address);
         }
-
-        return Free(text, address, subnet.Contains(address) && address != subnet.Network && address != subnet.Broadcast, network.Gateway, used, network.Name, subnet.ToString(), "--ip");
     }
 
-    private static UInt128 Requested6(string text, Ipv6Subnet subnet, UInt128 gateway, NetworkRecord network, IReadOnlyCollection<UInt128> used)
+    /// <summary>
+    /// The next free address of the lease range, or the <paramref name="requested"/> one (<paramref name="flag"/>) when it is
+    /// a host address of the subnet and neither the gateway nor in use (podman's messages).
+    /// </summary>
+    private static T Choose<T>(IpSubnet<T> subnet, T gateway, (T First, T Last)? range, List<T> used, string? requested, string network, string flag)
+        where T : struct, IBinaryInteger<T>, IUnsignedNumber<T>, IMinMaxValue<T>
     {
-        if (!Ipv6Subnet.TryParseAddress(text, out UInt128 address))
+        if (requested is null)
         {
-            throw SkiffException.InvalidArgument($"{text} is not an IPv6 address", "give --ip6 an address of the network's IPv6 subnet, e.g. " + Ipv6Subnet.FormatAddress(subnet.FirstHost + 1));
+            return AddressAllocator.Next(subnet, gateway, used, range);
         }
 
-        return Free(text, address, subnet.Contains(address) && address != subnet.Network && address != subnet.Last, gateway, used, network.Name, subnet.ToString(), "--ip6");
-    }
-
-    /// <summary>A requested address that is a host address of its subnet (<paramref name="host"/>) and neither the gateway nor in use (podman's messages).</summary>
-    private static T Free<T>(string text, T address, bool host, T gateway, IReadOnlyCollection<T> used, string network, string subnet, string flag)
-        where T : IEquatable<T>
-    {
-        if (!host)
+        IpFamily family = IpFamily.Of<T>();
+        if (!IpSubnet<T>.TryParseAddress(requested, out T address))
         {
-            throw SkiffException.InvalidArgument($"requested static ip {text} not in any subnet on network {network}", $"choose an address in {subnet}");
+            // Every network has an IPv4 subnet, so the IPv4 one is just "the network's subnet".
+            string which = family == IpFamily.V4 ? "subnet" : $"{family.Name} subnet";
+            throw SkiffException.InvalidArgument($"{requested} is not an {family.Name} address", $"give {flag} an address of the network's {which}, e.g. {IpSubnet<T>.FormatAddress(subnet.FirstHost + T.One)}");
         }
 
-        if (address.Equals(gateway) || used.Contains(address))
+        if (!subnet.IsHost(address))
         {
-            throw SkiffException.AlreadyExists($"requested ip address {text} is already allocated to another container on network {network}", $"choose another address, or leave {flag} out");
+            throw SkiffException.InvalidArgument($"requested static ip {requested} not in any subnet on network {network}", $"choose an address in {subnet}");
+        }
+
+        if (address == gateway || used.Contains(address))
+        {
+            throw SkiffException.AlreadyExists($"requested ip address {requested} is already allocated to another container on network {network}", $"choose another address, or leave {flag} out");
         }
 
         return address;

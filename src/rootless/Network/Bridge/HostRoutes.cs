@@ -1,27 +1,18 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 
 namespace Skiff.Rootless.Network.Bridge;
 
 /// <summary>The host's IPv4 and IPv6 routes (from /proc/net/route and /proc/net/ipv6_route), which new networks must not overlap.</summary>
 public static class HostRoutes
 {
-    public static IReadOnlyList<Ipv4Subnet> Read(string path = "/proc/net/route")
-    {
-        try
-        {
-            return Parse(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-    }
+    public static IReadOnlyList<IpSubnet<uint>> Read(string path = "/proc/net/route") => ReadTable(path, Parse);
 
     /// <summary>Parses the table: destination and mask are in the kernel's byte order (little-endian hex); the default route is skipped.</summary>
-    public static IReadOnlyList<Ipv4Subnet> Parse(string table)
+    public static IReadOnlyList<IpSubnet<uint>> Parse(string table)
     {
-        var routes = new List<Ipv4Subnet>();
+        var routes = new List<IpSubnet<uint>>();
         foreach (string line in table.Split('\n').Skip(1))
         {
             string[] f = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
@@ -34,35 +25,24 @@ public static class HostRoutes
 
             uint network = BinaryPrimitives.ReverseEndianness(destination);
             uint hostMask = BinaryPrimitives.ReverseEndianness(mask);
-            int prefix = System.Numerics.BitOperations.PopCount(hostMask);
+            int prefix = BitOperations.PopCount(hostMask);
             if (prefix == 0)
             {
                 continue;
             }
 
-            routes.Add(new Ipv4Subnet(network & hostMask, prefix));
+            routes.Add(IpSubnet<uint>.Containing(network, prefix));
         }
 
         return routes;
     }
 
-    public static IReadOnlyList<Ipv6Subnet> ReadIpv6(string path = "/proc/net/ipv6_route")
-    {
-        try
-        {
-            return ParseIpv6(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // No IPv6 in this kernel: nothing to avoid.
-            return [];
-        }
-    }
+    public static IReadOnlyList<IpSubnet<UInt128>> ReadIpv6(string path = "/proc/net/ipv6_route") => ReadTable(path, ParseIpv6);
 
     /// <summary>Parses the table: destination as 32 hex digits in network order, then the prefix length in hex; default routes are skipped.</summary>
-    public static IReadOnlyList<Ipv6Subnet> ParseIpv6(string table)
+    public static IReadOnlyList<IpSubnet<UInt128>> ParseIpv6(string table)
     {
-        var routes = new List<Ipv6Subnet>();
+        var routes = new List<IpSubnet<UInt128>>();
         foreach (string line in table.Split('\n'))
         {
             string[] f = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
@@ -73,10 +53,23 @@ public static class HostRoutes
                 continue;
             }
 
-            UInt128 mask = UInt128.MaxValue << (128 - prefix);
-            routes.Add(new Ipv6Subnet(destination & mask, prefix));
+            routes.Add(IpSubnet<UInt128>.Containing(destination, prefix));
         }
 
         return routes;
+    }
+
+    /// <summary>A table that cannot be read (no IPv6 in this kernel, no /proc) has no routes to avoid.</summary>
+    private static IReadOnlyList<IpSubnet<T>> ReadTable<T>(string path, Func<string, IReadOnlyList<IpSubnet<T>>> parse)
+        where T : struct, IBinaryInteger<T>, IUnsignedNumber<T>, IMinMaxValue<T>
+    {
+        try
+        {
+            return parse(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 }

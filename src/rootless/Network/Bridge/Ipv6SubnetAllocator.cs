@@ -18,9 +18,9 @@ public static class Ipv6SubnetAllocator
 
     /// <param name="used">The subnets of the other networks and the host's routes.</param>
     /// <param name="random">Fills the 7 random bytes after fd (a seam for tests); default the system's RNG.</param>
-    public static Ipv6Subnet Next(IEnumerable<Ipv6Subnet> used, Action<Span<byte>>? random = null)
+    public static IpSubnet<UInt128> Next(IEnumerable<IpSubnet<UInt128>> used, Action<Span<byte>>? random = null)
     {
-        List<Ipv6Subnet> taken = used.ToList();
+        List<IpSubnet<UInt128>> taken = used.ToList();
         random ??= RandomNumberGenerator.Fill;
         Span<byte> bytes = stackalloc byte[16];
         for (int i = 0; i < Attempts; i++)
@@ -28,7 +28,7 @@ public static class Ipv6SubnetAllocator
             bytes.Clear();
             bytes[0] = 0xfd;
             random(bytes.Slice(1, 7));
-            var candidate = new Ipv6Subnet(BinaryPrimitives.ReadUInt128BigEndian(bytes), PrefixLength);
+            var candidate = new IpSubnet<UInt128>(BinaryPrimitives.ReadUInt128BigEndian(bytes), PrefixLength);
             if (!taken.Any(candidate.Overlaps))
             {
                 return candidate;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json.Serialization;
 
 namespace Skiff.Rootless.Network.Bridge;
@@ -55,36 +56,49 @@ public sealed record NetworkRecord
 
     /// <summary>The IPv4 subnet (every skiff network has one).</summary>
     [JsonIgnore]
-    public Ipv4Subnet Subnet => Ipv4Subnet.Parse(Ipv4Entry.Subnet);
+    public IpSubnet<uint> Subnet => SubnetOf<uint>()!.Value;
 
     [JsonIgnore]
-    public uint Gateway => Ipv4Subnet.TryParseAddress(Ipv4Entry.Gateway, out uint gateway) ? gateway : Subnet.FirstHost;
+    public uint Gateway => GatewayOf<uint>()!.Value;
 
     /// <summary>The IPv6 subnet of a dual-stack network, else null.</summary>
     [JsonIgnore]
-    public Ipv6Subnet? Subnet6 => Ipv6Entry is { } entry ? Ipv6Subnet.Parse(entry.Subnet) : null;
+    public IpSubnet<UInt128>? Subnet6 => SubnetOf<UInt128>();
 
     /// <summary>The IPv6 gateway of a dual-stack network (the bridge's address), else null.</summary>
     [JsonIgnore]
-    public UInt128? Gateway6 => Ipv6Entry is { } entry
-        ? Ipv6Subnet.TryParseAddress(entry.Gateway, out UInt128 gateway) ? gateway : Ipv6Subnet.Parse(entry.Subnet).FirstHost
-        : null;
+    public UInt128? Gateway6 => GatewayOf<UInt128>();
 
     /// <summary>The IPv4 addresses containers get (<c>--ip-range</c>), first to last inclusive; null: the whole subnet.</summary>
     [JsonIgnore]
-    public (uint First, uint Last)? Range =>
-        Ipv4Entry.LeaseRange is { } range && Ipv4Subnet.TryParseAddress(range.StartIp, out uint first) && Ipv4Subnet.TryParseAddress(range.EndIp, out uint last)
-            ? (first, last)
-            : null;
+    public (uint First, uint Last)? Range => RangeOf<uint>();
 
     /// <summary>The IPv6 addresses containers get on a dual-stack network with an IPv6 <c>--ip-range</c>, else null.</summary>
     [JsonIgnore]
-    public (UInt128 First, UInt128 Last)? Range6 =>
-        Ipv6Entry?.LeaseRange is { } range && Ipv6Subnet.TryParseAddress(range.StartIp, out UInt128 first) && Ipv6Subnet.TryParseAddress(range.EndIp, out UInt128 last)
+    public (UInt128 First, UInt128 Last)? Range6 => RangeOf<UInt128>();
+
+    private IpSubnet<T>? SubnetOf<T>()
+        where T : struct, IBinaryInteger<T>, IUnsignedNumber<T>, IMinMaxValue<T> =>
+        EntryOf<T>() is { } entry ? IpSubnet<T>.Parse(entry.Subnet) : null;
+
+    /// <summary>The recorded gateway; a file without one has it on the subnet's first address.</summary>
+    private T? GatewayOf<T>()
+        where T : struct, IBinaryInteger<T>, IUnsignedNumber<T>, IMinMaxValue<T> =>
+        EntryOf<T>() is { } entry
+            ? IpSubnet<T>.TryParseAddress(entry.Gateway, out T gateway) ? gateway : IpSubnet<T>.Parse(entry.Subnet).FirstHost
+            : null;
+
+    private (T First, T Last)? RangeOf<T>()
+        where T : struct, IBinaryInteger<T>, IUnsignedNumber<T>, IMinMaxValue<T> =>
+        EntryOf<T>()?.LeaseRange is { } range && IpSubnet<T>.TryParseAddress(range.StartIp, out T first) && IpSubnet<T>.TryParseAddress(range.EndIp, out T last)
             ? (first, last)
             : null;
 
-    private NetworkSubnet Ipv4Entry => Subnets.FirstOrDefault(s => !Ipv6Subnet.IsIpv6Text(s.Subnet)) ?? Subnets[0];
-
-    private NetworkSubnet? Ipv6Entry => Subnets.FirstOrDefault(s => Ipv6Subnet.IsIpv6Text(s.Subnet));
+    /// <summary>The subnet entry of the family; every network has an IPv4 one, taken to be the first when none is written as IPv4.</summary>
+    private NetworkSubnet? EntryOf<T>()
+    {
+        IpFamily family = IpFamily.Of<T>();
+        NetworkSubnet? entry = Subnets.FirstOrDefault(s => IpFamily.OfText(s.Subnet) == family);
+        return entry is null && family == IpFamily.V4 ? Subnets[0] : entry;
+    }
 }

@@ -8,14 +8,14 @@ namespace Skiff.Rootless.Network.Bridge;
 /// </summary>
 public static class SubnetAllocator
 {
-    public static readonly Ipv4Subnet Pool = new(0x0A590000, 16);
+    public static readonly IpSubnet<uint> Pool = new(0x0A590000, 16);
 
-    public static Ipv4Subnet Next(IEnumerable<Ipv4Subnet> used)
+    public static IpSubnet<uint> Next(IEnumerable<IpSubnet<uint>> used)
     {
-        List<Ipv4Subnet> taken = used.ToList();
+        List<IpSubnet<uint>> taken = used.ToList();
         for (uint network = Pool.Network; Pool.Contains(network); network += 256)
         {
-            var candidate = new Ipv4Subnet(network, 24);
+            var candidate = new IpSubnet<uint>(network, 24);
             if (!taken.Any(candidate.Overlaps))
             {
                 return candidate;

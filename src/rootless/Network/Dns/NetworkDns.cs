@@ -53,8 +53,8 @@ public sealed class NetworkDns(string runDirectory, bool rootless, string nsente
     /// <summary>Where the responder listens: the network's gateways, IPv4 first, and IPv6 on a dual-stack network (as aardvark-dns).</summary>
     public static IReadOnlyList<string> ListenAddresses(NetworkRecord network) =>
         network.Gateway6 is UInt128 gateway6
-            ? [Ipv4Subnet.FormatAddress(network.Gateway), Ipv6Subnet.FormatAddress(gateway6)]
-            : [Ipv4Subnet.FormatAddress(network.Gateway)];
+            ? [IpSubnet<uint>.FormatAddress(network.Gateway), IpSubnet<UInt128>.FormatAddress(gateway6)]
+            : [IpSubnet<uint>.FormatAddress(network.Gateway)];
 
     /// <summary>Stops the network's responder, if any; never throws.</summary>
     public void Stop(string network)

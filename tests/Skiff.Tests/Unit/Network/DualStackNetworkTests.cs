@@ -36,31 +36,31 @@ public class DualStackNetworkTests
     [InlineData("nonsense", false, false)]
     public void Addresses_of_each_family_are_taken_only_in_their_usual_text_form(string text, bool v4, bool v6)
     {
-        Assert.Equal(v4, Ipv4Subnet.TryParseAddress(text, out uint address));
-        Assert.Equal(v6, Ipv6Subnet.TryParseAddress(text, out UInt128 address6));
+        Assert.Equal(v4, IpSubnet<uint>.TryParseAddress(text, out uint address));
+        Assert.Equal(v6, IpSubnet<UInt128>.TryParseAddress(text, out UInt128 address6));
         if (v4)
         {
             Assert.Equal(0x0A590002u, address);
-            Assert.Equal(text, Ipv4Subnet.FormatAddress(address));
+            Assert.Equal(text, IpSubnet<uint>.FormatAddress(address));
         }
 
         if (v6)
         {
             Assert.Equal(((UInt128)0xfd12 << 112) | 2, address6);
-            Assert.Equal("fd12::2", Ipv6Subnet.FormatAddress(address6));
+            Assert.Equal("fd12::2", IpSubnet<UInt128>.FormatAddress(address6));
         }
     }
 
     [Fact]
     public void Masks_and_ends_follow_the_prefix_in_both_widths()
     {
-        Assert.Equal(0xFFFFFF00u, Ipv4Subnet.Parse("10.89.0.0/24").Mask);
-        Assert.Equal("10.89.0.255", Ipv4Subnet.FormatAddress(Ipv4Subnet.Parse("10.89.0.7/24").Broadcast));
-        Assert.Equal(0x80000000u, Ipv4Subnet.Parse("200.0.0.0/1").Mask);
-        Assert.Equal(UInt128.MaxValue << 64, Ipv6Subnet.Parse("fd00::/64").Mask);
-        Assert.Equal("fd00::ffff:ffff:ffff:ffff", Ipv6Subnet.FormatAddress(Ipv6Subnet.Parse("fd00::9/64").Last));
-        Assert.Equal("10.89.0.0/16", Ipv4Subnet.Parse("10.89.200.1/16").ToString());
-        Assert.False(Ipv4Subnet.Parse("10.89.0.0/24").Overlaps(Ipv4Subnet.Parse("11.89.0.0/24")));
+        Assert.Equal(0xFFFFFF00u, IpSubnet<uint>.Parse("10.89.0.0/24").Mask);
+        Assert.Equal("10.89.0.255", IpSubnet<uint>.FormatAddress(IpSubnet<uint>.Parse("10.89.0.7/24").Last));
+        Assert.Equal(0x80000000u, IpSubnet<uint>.Parse("200.0.0.0/1").Mask);
+        Assert.Equal(UInt128.MaxValue << 64, IpSubnet<UInt128>.Parse("fd00::/64").Mask);
+        Assert.Equal("fd00::ffff:ffff:ffff:ffff", IpSubnet<UInt128>.FormatAddress(IpSubnet<UInt128>.Parse("fd00::9/64").Last));
+        Assert.Equal("10.89.0.0/16", IpSubnet<uint>.Parse("10.89.200.1/16").ToString());
+        Assert.False(IpSubnet<uint>.Parse("10.89.0.0/24").Overlaps(IpSubnet<uint>.Parse("11.89.0.0/24")));
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public class DualStackNetworkTests
     [InlineData("FD12:3456:789A:1:ffff::7/64", "fd12:3456:789a:1::/64")]
     [InlineData("fd00::/8", "fd00::/8")]
     public void Ipv6_subnets_are_parsed_and_normalized_to_their_network(string text, string expected) =>
-        Assert.Equal(expected, Ipv6Subnet.Parse(text).ToString());
+        Assert.Equal(expected, IpSubnet<UInt128>.Parse(text).ToString());
 
     [Theory]
     [InlineData("fd00::")]
@@ -79,7 +79,7 @@ public class DualStackNetworkTests
     [InlineData("fd00::g/64")]
     public void Bad_ipv6_subnets_are_refused(string text)
     {
-        var e = Assert.Throws<SkiffException>(() => Ipv6Subnet.Parse(text));
+        var e = Assert.Throws<SkiffException>(() => IpSubnet<UInt128>.Parse(text));
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
         Assert.Contains("invalid subnet", e.Message);
     }
@@ -91,8 +91,8 @@ public class DualStackNetworkTests
     [InlineData("fd00::/64", "fd00::100/120", true)]
     public void Ipv6_subnets_overlap_when_one_contains_the_other(string a, string b, bool overlap)
     {
-        Assert.Equal(overlap, Ipv6Subnet.Parse(a).Overlaps(Ipv6Subnet.Parse(b)));
-        Assert.Equal(overlap, Ipv6Subnet.Parse(b).Overlaps(Ipv6Subnet.Parse(a)));
+        Assert.Equal(overlap, IpSubnet<UInt128>.Parse(a).Overlaps(IpSubnet<UInt128>.Parse(b)));
+        Assert.Equal(overlap, IpSubnet<UInt128>.Parse(b).Overlaps(IpSubnet<UInt128>.Parse(a)));
     }
 
     [Fact]
@@ -100,16 +100,16 @@ public class DualStackNetworkTests
     {
         // The first draw collides with a network in use, the second is taken.
         var draws = new Queue<byte[]>([[0x12, 0x34, 0x56, 0x78, 0x9a, 0x00, 0x01], [0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67]]);
-        Ipv6Subnet chosen = Ipv6SubnetAllocator.Next([Ipv6Subnet.Parse("fd12:3456:789a::/48")], bytes => draws.Dequeue().CopyTo(bytes));
+        IpSubnet<UInt128> chosen = Ipv6SubnetAllocator.Next([IpSubnet<UInt128>.Parse("fd12:3456:789a::/48")], bytes => draws.Dequeue().CopyTo(bytes));
         Assert.Equal("fdab:cdef:123:4567::/64", chosen.ToString());
         Assert.Empty(draws);
 
-        Ipv6Subnet random = Ipv6SubnetAllocator.Next([]);
+        IpSubnet<UInt128> random = Ipv6SubnetAllocator.Next([]);
         Assert.Equal(64, random.PrefixLength);
-        Assert.True(Ipv6Subnet.Parse("fd00::/8").Overlaps(random));
+        Assert.True(IpSubnet<UInt128>.Parse("fd00::/8").Overlaps(random));
 
         // Everything is in use: reported, not looped on forever.
-        var e = Assert.Throws<SkiffException>(() => Ipv6SubnetAllocator.Next([Ipv6Subnet.Parse("fd00::/8")]));
+        var e = Assert.Throws<SkiffException>(() => Ipv6SubnetAllocator.Next([IpSubnet<UInt128>.Parse("fd00::/8")]));
         Assert.Contains("could not find a free IPv6 subnet", e.Message);
     }
 
@@ -126,15 +126,15 @@ public class DualStackNetworkTests
     [Fact]
     public void Ipv6_addresses_start_after_the_gateway_and_fill_gaps()
     {
-        Ipv6Subnet subnet = DualStack.Subnet6!.Value;
+        IpSubnet<UInt128> subnet = DualStack.Subnet6!.Value;
         UInt128 gateway = DualStack.Gateway6!.Value;
-        Assert.Equal("fd12:3456:789a:1::2", Ipv6Subnet.FormatAddress(AddressAllocator.Next(subnet, gateway, [])));
-        Assert.True(Ipv6Subnet.TryParseAddress("fd12:3456:789a:1::2", out UInt128 two));
-        Assert.True(Ipv6Subnet.TryParseAddress("fd12:3456:789a:1::4", out UInt128 four));
-        Assert.Equal("fd12:3456:789a:1::3", Ipv6Subnet.FormatAddress(AddressAllocator.Next(subnet, gateway, [two, four])));
+        Assert.Equal("fd12:3456:789a:1::2", IpSubnet<UInt128>.FormatAddress(AddressAllocator.Next(subnet, gateway, [])));
+        Assert.True(IpSubnet<UInt128>.TryParseAddress("fd12:3456:789a:1::2", out UInt128 two));
+        Assert.True(IpSubnet<UInt128>.TryParseAddress("fd12:3456:789a:1::4", out UInt128 four));
+        Assert.Equal("fd12:3456:789a:1::3", IpSubnet<UInt128>.FormatAddress(AddressAllocator.Next(subnet, gateway, [two, four])));
 
-        Ipv6Subnet tiny = Ipv6Subnet.Parse("fd00::/126");
-        Assert.True(Ipv6Subnet.TryParseAddress("fd00::2", out UInt128 only));
+        IpSubnet<UInt128> tiny = IpSubnet<UInt128>.Parse("fd00::/126");
+        Assert.True(IpSubnet<UInt128>.TryParseAddress("fd00::2", out UInt128 only));
         Assert.Contains("no free address", Assert.Throws<SkiffException>(() => AddressAllocator.Next(tiny, tiny.FirstHost, [only])).Message);
     }
 
@@ -143,13 +143,72 @@ public class DualStackNetworkTests
     {
         NetworkRecord reversed = DualStack with { Subnets = [DualStack.Subnets[1], DualStack.Subnets[0]] };
         Assert.Equal("10.89.2.0/24", reversed.Subnet.ToString());
-        Assert.Equal("10.89.2.1", Ipv4Subnet.FormatAddress(reversed.Gateway));
+        Assert.Equal("10.89.2.1", IpSubnet<uint>.FormatAddress(reversed.Gateway));
         Assert.Equal("fd12:3456:789a:1::/64", reversed.Subnet6.ToString());
-        Assert.Equal("fd12:3456:789a:1::1", Ipv6Subnet.FormatAddress(reversed.Gateway6!.Value));
+        Assert.Equal("fd12:3456:789a:1::1", IpSubnet<UInt128>.FormatAddress(reversed.Gateway6!.Value));
 
         NetworkRecord v4Only = DualStack with { Subnets = [DualStack.Subnets[0]], Ipv6Enabled = false };
         Assert.Null(v4Only.Subnet6);
         Assert.Null(v4Only.Gateway6);
+    }
+
+    [Fact]
+    public void A_network_file_of_an_older_build_loads_both_families_and_is_written_back_unchanged()
+    {
+        const string file = """
+            {
+              "name": "old",
+              "id": "4f1d000000000000000000000000000000000000000000000000000000000000",
+              "driver": "bridge",
+              "network_interface": "skiff4",
+              "created": "2026-11-30T10:00:00+00:00",
+              "subnets": [
+                {
+                  "subnet": "fd12:3456:789a:4::/64",
+                  "gateway": "fd12:3456:789a:4::fe",
+                  "lease_range": {
+                    "start_ip": "fd12:3456:789a:4::101",
+                    "end_ip": "fd12:3456:789a:4::1ff"
+                  }
+                },
+                {
+                  "subnet": "10.89.4.0/24",
+                  "gateway": "10.89.4.254",
+                  "lease_range": {
+                    "start_ip": "10.89.4.129",
+                    "end_ip": "10.89.4.255"
+                  }
+                }
+              ],
+              "ipv6_enabled": true,
+              "internal": false,
+              "dns_enabled": true,
+              "labels": {},
+              "ipam_options": {
+                "driver": "host-local"
+              }
+            }
+            """;
+        string directory = Directory.CreateTempSubdirectory("skiff-netfile-").FullName;
+        try
+        {
+            var store = new NetworkStore(Path.Combine(directory, "old"), Path.Combine(directory, "run"));
+            Directory.CreateDirectory(store.NetworksDirectory);
+            File.WriteAllText(Path.Combine(store.NetworksDirectory, "old.json"), file);
+            NetworkRecord record = store.Find("old");
+            Assert.Equal(("10.89.4.0/24", "10.89.4.254"), (record.Subnet.ToString(), IpSubnet<uint>.FormatAddress(record.Gateway)));
+            Assert.Equal(("fd12:3456:789a:4::/64", "fd12:3456:789a:4::fe"), (record.Subnet6.ToString(), IpSubnet<UInt128>.FormatAddress(record.Gateway6!.Value)));
+            Assert.Equal(("10.89.4.129", "10.89.4.255"), (IpSubnet<uint>.FormatAddress(record.Range!.Value.First), IpSubnet<uint>.FormatAddress(record.Range.Value.Last)));
+            Assert.Equal("fd12:3456:789a:4::1ff", IpSubnet<UInt128>.FormatAddress(record.Range6!.Value.Last));
+
+            var again = new NetworkStore(Path.Combine(directory, "new"), Path.Combine(directory, "run"));
+            again.Create(record);
+            Assert.Equal(file, File.ReadAllText(Path.Combine(again.NetworksDirectory, "old.json")).ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -54,6 +54,32 @@ public sealed class EndpointAllocatorTests : IDisposable
         Assert.Contains(message, e.Message);
     }
 
+    [Theory]
+    [InlineData("10.89.3.0", ErrorKind.InvalidArgument, "requested static ip 10.89.3.0 not in any subnet on network plain")]
+    [InlineData("10.89.3.255", ErrorKind.InvalidArgument, "requested static ip 10.89.3.255 not in any subnet on network plain")]
+    [InlineData("10.89.4.5", ErrorKind.InvalidArgument, "requested static ip 10.89.4.5 not in any subnet on network plain")]
+    [InlineData("fd12::5", ErrorKind.InvalidArgument, "fd12::5 is not an IPv4 address")]
+    [InlineData("10.89.3", ErrorKind.InvalidArgument, "10.89.3 is not an IPv4 address")]
+    [InlineData("10.89.3.1", ErrorKind.AlreadyExists, "requested ip address 10.89.3.1 is already allocated to another container on network plain")]
+    public void Bad_ipv4_requests_are_refused_as_ipv6_ones(string requested, ErrorKind kind, string message)
+    {
+        var e = Assert.Throws<SkiffException>(() => new EndpointAllocator(networks, containers).Allocate("plain", [], requested: requested));
+        Assert.Equal((kind, message), (e.Kind, e.Message));
+        Assert.Contains(kind == ErrorKind.AlreadyExists ? "leave --ip out" : "10.89.3.", e.Hint);
+    }
+
+    [Fact]
+    public void A_requested_ipv4_address_is_given_and_then_counts_as_used()
+    {
+        var allocator = new EndpointAllocator(networks, containers);
+        Store("a", allocator.Allocate("plain", [], requested: "10.89.3.200"));
+        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("plain", [], requested: "10.89.3.200"));
+        Assert.Equal(ErrorKind.AlreadyExists, taken.Kind);
+        Assert.Contains("--ip ", taken.Hint);
+        Assert.Equal("10.89.3.200", allocator.Allocate("plain", [], requested: "10.89.3.200", except: new string('a', 64)).IPAddress);
+        Assert.Equal("10.89.3.2", allocator.Allocate("plain", []).IPAddress);
+    }
+
     [Fact]
     public void Addresses_come_from_the_lease_range_of_each_family_and_static_ones_only_need_the_subnet()
     {
@@ -80,15 +106,15 @@ public sealed class EndpointAllocatorTests : IDisposable
     [Fact]
     public void A_lease_range_stops_below_the_broadcast_and_a_full_one_is_reported()
     {
-        Ipv4Subnet subnet = Ipv4Subnet.Parse("10.89.5.0/24");
-        Assert.True(Ipv4Subnet.TryParseAddress("10.89.5.254", out uint last));
-        Assert.True(Ipv4Subnet.TryParseAddress("10.89.5.252", out uint start));
-        Assert.Equal("10.89.5.254", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, subnet.FirstHost, [start, start + 1], (start, last + 1))));
+        IpSubnet<uint> subnet = IpSubnet<uint>.Parse("10.89.5.0/24");
+        Assert.True(IpSubnet<uint>.TryParseAddress("10.89.5.254", out uint last));
+        Assert.True(IpSubnet<uint>.TryParseAddress("10.89.5.252", out uint start));
+        Assert.Equal("10.89.5.254", IpSubnet<uint>.FormatAddress(AddressAllocator.Next(subnet, subnet.FirstHost, [start, start + 1], (start, last + 1))));
         var full = Assert.Throws<SkiffException>(() => AddressAllocator.Next(subnet, subnet.FirstHost, [start, start + 1, last], (start, last + 1)));
         Assert.Equal("no free address left in 10.89.5.252-10.89.5.255", full.Message);
 
-        Ipv6Subnet subnet6 = Ipv6Subnet.Parse("fd00::/120");
-        Assert.Equal("fd00::fe", Ipv6Subnet.FormatAddress(AddressAllocator.Next(subnet6, subnet6.FirstHost, [], (subnet6.Last - 1, subnet6.Last))));
+        IpSubnet<UInt128> subnet6 = IpSubnet<UInt128>.Parse("fd00::/120");
+        Assert.Equal("fd00::fe", IpSubnet<UInt128>.FormatAddress(AddressAllocator.Next(subnet6, subnet6.FirstHost, [], (subnet6.Last - 1, subnet6.Last))));
         Assert.Throws<SkiffException>(() => AddressAllocator.Next(subnet6, subnet6.FirstHost, [subnet6.Last - 1], (subnet6.Last - 1, subnet6.Last)));
     }
 

@@ -12,11 +12,11 @@ public class UserNetworkTests
     public void First_network_gets_10_89_0_0_and_later_ones_skip_used_subnets_and_host_routes()
     {
         Assert.Equal("10.89.0.0/24", SubnetAllocator.Next([]).ToString());
-        Assert.Equal("10.89.1.0/24", SubnetAllocator.Next([Ipv4Subnet.Parse("10.89.0.0/24")]).ToString());
+        Assert.Equal("10.89.1.0/24", SubnetAllocator.Next([IpSubnet<uint>.Parse("10.89.0.0/24")]).ToString());
         // A host route covering several /24s (a VPN's 10.89.0.0/23) pushes the choice past it.
-        Assert.Equal("10.89.2.0/24", SubnetAllocator.Next([Ipv4Subnet.Parse("10.89.0.0/23")]).ToString());
+        Assert.Equal("10.89.2.0/24", SubnetAllocator.Next([IpSubnet<uint>.Parse("10.89.0.0/23")]).ToString());
         // A wider route over the whole pool leaves nothing.
-        var e = Assert.Throws<SkiffException>(() => SubnetAllocator.Next([Ipv4Subnet.Parse("10.0.0.0/8")]));
+        var e = Assert.Throws<SkiffException>(() => SubnetAllocator.Next([IpSubnet<uint>.Parse("10.0.0.0/8")]));
         Assert.Equal(ErrorKind.Unavailable, e.Kind);
     }
 
@@ -27,8 +27,8 @@ public class UserNetworkTests
     [InlineData("10.90.0.0/16", "10.89.255.0/24", false)]
     public void Subnets_overlap_when_one_contains_the_other(string a, string b, bool overlap)
     {
-        Assert.Equal(overlap, Ipv4Subnet.Parse(a).Overlaps(Ipv4Subnet.Parse(b)));
-        Assert.Equal(overlap, Ipv4Subnet.Parse(b).Overlaps(Ipv4Subnet.Parse(a)));
+        Assert.Equal(overlap, IpSubnet<uint>.Parse(a).Overlaps(IpSubnet<uint>.Parse(b)));
+        Assert.Equal(overlap, IpSubnet<uint>.Parse(b).Overlaps(IpSubnet<uint>.Parse(a)));
     }
 
     [Theory]
@@ -39,14 +39,14 @@ public class UserNetworkTests
     [InlineData("nonsense")]
     public void Bad_subnets_are_refused(string text)
     {
-        var e = Assert.Throws<SkiffException>(() => Ipv4Subnet.Parse(text));
+        var e = Assert.Throws<SkiffException>(() => IpSubnet<uint>.Parse(text));
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
     }
 
     [Fact]
     public void Subnet_is_normalized_to_its_network_address()
     {
-        Assert.Equal("10.90.3.0/24", Ipv4Subnet.Parse("10.90.3.77/24").ToString());
+        Assert.Equal("10.90.3.0/24", IpSubnet<uint>.Parse("10.90.3.77/24").ToString());
     }
 
     [Fact]
@@ -62,24 +62,24 @@ public class UserNetworkTests
     [Fact]
     public void Addresses_start_after_the_gateway_and_fill_gaps()
     {
-        Ipv4Subnet subnet = Ipv4Subnet.Parse("10.89.0.0/24");
+        IpSubnet<uint> subnet = IpSubnet<uint>.Parse("10.89.0.0/24");
         uint gateway = subnet.FirstHost;
-        Assert.Equal("10.89.0.2", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, gateway, [])));
-        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.2", out uint two));
-        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.4", out uint four));
-        Assert.Equal("10.89.0.3", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, gateway, [two, four])));
+        Assert.Equal("10.89.0.2", IpSubnet<uint>.FormatAddress(AddressAllocator.Next(subnet, gateway, [])));
+        Assert.True(IpSubnet<uint>.TryParseAddress("10.89.0.2", out uint two));
+        Assert.True(IpSubnet<uint>.TryParseAddress("10.89.0.4", out uint four));
+        Assert.Equal("10.89.0.3", IpSubnet<uint>.FormatAddress(AddressAllocator.Next(subnet, gateway, [two, four])));
 
         // A gateway elsewhere in the subnet frees .1 and is itself skipped.
-        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.2", out uint otherGateway));
-        Assert.Equal("10.89.0.1", Ipv4Subnet.FormatAddress(AddressAllocator.Next(subnet, otherGateway, [])));
+        Assert.True(IpSubnet<uint>.TryParseAddress("10.89.0.2", out uint otherGateway));
+        Assert.Equal("10.89.0.1", IpSubnet<uint>.FormatAddress(AddressAllocator.Next(subnet, otherGateway, [])));
     }
 
     [Fact]
     public void A_full_subnet_is_reported()
     {
-        Ipv4Subnet subnet = Ipv4Subnet.Parse("10.89.0.0/30");
+        IpSubnet<uint> subnet = IpSubnet<uint>.Parse("10.89.0.0/30");
         // .0 network, .1 gateway, .2 the only host, .3 broadcast.
-        Assert.True(Ipv4Subnet.TryParseAddress("10.89.0.2", out uint two));
+        Assert.True(IpSubnet<uint>.TryParseAddress("10.89.0.2", out uint two));
         var e = Assert.Throws<SkiffException>(() => AddressAllocator.Next(subnet, subnet.FirstHost, [two]));
         Assert.Contains("no free address", e.Message);
     }
