@@ -143,11 +143,7 @@ public static class Slirp4netnsNetwork
             length += read;
         }
 
-        string? error = ReplyError(reply.AsSpan(0, length));
-        if (error is not null)
-        {
-            throw SkiffException.Unavailable($"slirp4netns could not publish {port}: {error}", "another program may use the host port; choose another with -p");
-        }
+        CheckReply(port, reply.AsSpan(0, length));
     }
 
     private static async Task AddPortAsync(HelperProcess helper, string apiSocket, PortMapping port, CancellationToken cancellationToken)
@@ -177,18 +173,22 @@ public static class Slirp4netnsNetwork
                     length += read;
                 }
 
-                string? error = ReplyError(reply.AsSpan(0, length));
-                if (error is not null)
-                {
-                    throw SkiffException.Unavailable($"slirp4netns could not publish {port}: {error}", "another program may use the host port; choose another with -p");
-                }
-
+                CheckReply(port, reply.AsSpan(0, length));
                 return;
             }
             catch (SocketException) when (attempt < 500)
             {
                 await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Throws slirp4netns' answer to an add_hostfwd request when it is an error.</summary>
+    private static void CheckReply(PortMapping port, ReadOnlySpan<byte> reply)
+    {
+        if (ReplyError(reply) is { } error)
+        {
+            throw SkiffException.Unavailable($"slirp4netns could not publish {port}: {error}", "another program may use the host port; choose another with -p");
         }
     }
 }

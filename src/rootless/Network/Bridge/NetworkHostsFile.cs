@@ -42,18 +42,9 @@ public static class NetworkHostsFile
     /// <summary><paramref name="rendered"/> followed by the peers section of the file at <paramref name="path"/>, if it has one.</summary>
     public static string WithPeersOf(string rendered, string path)
     {
-        string current;
-        try
-        {
-            current = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return rendered;
-        }
-
-        int at = current.IndexOf(Marker + "\n", StringComparison.Ordinal);
-        if (at < 0)
+        string? current = TryReadText(path);
+        int at = current?.IndexOf(Marker + "\n", StringComparison.Ordinal) ?? -1;
+        if (current is null || at < 0)
         {
             return rendered;
         }
@@ -72,12 +63,7 @@ public static class NetworkHostsFile
     /// <summary>Replaces the file's content without replacing the file (truncate and write through the same inode).</summary>
     public static void Update(string path, IEnumerable<NetworkEndpointEntry> peers, string selfId)
     {
-        string current;
-        try
-        {
-            current = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (TryReadText(path) is not { } current)
         {
             return;
         }
@@ -92,5 +78,18 @@ public static class NetworkHostsFile
         byte[] bytes = Encoding.UTF8.GetBytes(rendered);
         stream.SetLength(0);
         stream.Write(bytes);
+    }
+
+    /// <summary>The file's text, or null when it is gone (the container was removed meanwhile).</summary>
+    private static string? TryReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 }
