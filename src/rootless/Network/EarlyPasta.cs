@@ -49,7 +49,8 @@ public sealed class EarlyPasta
 
     private const string Prefix = ".early-";
 
-    private string NamespaceFile => NamespaceFileIn(Directory);
+    /// <summary>The early network namespace's file, which pasta serves.</summary>
+    public string NamespaceFile => NamespaceFileIn(Directory);
 
     private string PidFile => PidFileIn(Directory);
 

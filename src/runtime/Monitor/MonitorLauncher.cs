@@ -26,7 +26,8 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     /// </summary>
     /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
     /// <param name="networkHint">The network the container will most likely use (<see cref="IContainerNetwork.PrepareEarly"/>), or null.</param>
-    public PreparedMonitor Prepare(SafeFileHandle? attachClient, string? networkHint = null)
+    /// <param name="initHint">The namespaces skiff's runtime will most likely give the container (<see cref="MonitorEntry.InitHintOption"/>), or null.</param>
+    public PreparedMonitor Prepare(SafeFileHandle? attachClient, string? networkHint = null, string? initHint = null)
     {
         (SafeFileHandle ours, SafeFileHandle theirs) = UnixSockets.SeqPacketPair();
         try
@@ -36,7 +37,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
             {
                 // Its output goes to the container's monitor.log once it knows the container.
-                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs, networkHint);
+                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs, networkHint, initHint);
                 return new PreparedMonitor(pid, ours);
             }
         }
@@ -72,7 +73,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         }
     }
 
-    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null)
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, string? initHint = null)
     {
         var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
         {
@@ -89,6 +90,12 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         {
             arguments.Add(MonitorEntry.NetworkHintOption);
             arguments.Add(networkHint);
+        }
+
+        if (initHint is not null)
+        {
+            arguments.Add(MonitorEntry.InitHintOption);
+            arguments.Add(initHint);
         }
 
         Dictionary<string, string> environment = RuntimeInvoker.CurrentEnvironment();
