@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using Skiff.Cli.Filters;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
@@ -72,35 +72,9 @@ public static class ContainerPruneCommand
         string[] parts = filter.Split('=', 2);
         return parts[0] switch
         {
-            "until" => config.Created < Until(parts[1], now),
-            "label" => HasLabel(config, parts[1]),
-            _ => !HasLabel(config, parts[1]),
+            "until" => config.Created < UntilFilter.Parse(parts[1], now),
+            "label" => LabelFilter.Matches(config.Labels, parts[1]),
+            _ => !LabelFilter.Matches(config.Labels, parts[1]),
         };
-    }
-
-    private static bool HasLabel(ContainerConfig config, string filter)
-    {
-        string[] parts = filter.Split('=', 2);
-        return config.Labels.TryGetValue(parts[0], out string? value) && (parts.Length == 1 || value == parts[1]);
-    }
-
-    private static DateTimeOffset Until(string value, DateTimeOffset now)
-    {
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
-        {
-            return time;
-        }
-
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
-        {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
-        }
-
-        if (value.Length > 1 && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && value[^1] is 's' or 'm' or 'h')
-        {
-            return now - (value[^1] switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromHours(amount) });
-        }
-
-        throw SkiffException.InvalidArgument($"invalid until filter \"{value}\"", "use a timestamp, Unix seconds or a duration such as 10m or 24h");
     }
 }

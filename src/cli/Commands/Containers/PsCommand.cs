@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Skiff.Cli.Filters;
 using Skiff.Cli.Output;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
@@ -155,17 +156,11 @@ public static class PsCommand
             "status" => state.Status == value || (value == "running" && state.Running && state.Status != ContainerStatus.Paused),
             "name" => Regex.IsMatch(config.Name, value),
             "id" => config.Id.StartsWith(value, StringComparison.Ordinal),
-            "label" => LabelMatches(value, config),
+            "label" => LabelFilter.Matches(config.Labels, value),
             "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value
                 || (config.ImageId is not null && ancestorId(value) == config.ImageId),
             "exited" => state.Status == ContainerStatus.Exited && state.ExitCode.ToString(CultureInfo.InvariantCulture) == value,
             _ => false,
         };
-    }
-
-    private static bool LabelMatches(string value, ContainerConfig config)
-    {
-        string[] kv = value.Split('=', 2);
-        return config.Labels.TryGetValue(kv[0], out string? actual) && (kv.Length == 1 || actual == kv[1]);
     }
 }

@@ -1,3 +1,4 @@
+using Skiff.Cli.Filters;
 using Skiff.Core.Errors;
 using Skiff.Images.Manifests;
 using Skiff.Images.Store;
@@ -75,16 +76,9 @@ public sealed class ImageFilter
         if (values.TryGetValue("label", out List<string>? labels))
         {
             IReadOnlyDictionary<string, string> present = config()?.Config?.Labels ?? new Dictionary<string, string>();
-            foreach (string label in labels)
+            if (!labels.All(label => LabelFilter.Matches(present, label)))
             {
-                int equals = label.IndexOf('=');
-                bool ok = equals < 0
-                    ? present.ContainsKey(label)
-                    : present.TryGetValue(label[..equals], out string? v) && v == label[(equals + 1)..];
-                if (!ok)
-                {
-                    return false;
-                }
+                return false;
             }
         }
 

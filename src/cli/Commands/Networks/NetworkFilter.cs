@@ -1,3 +1,4 @@
+using Skiff.Cli.Filters;
 using Skiff.Core.Errors;
 using Skiff.Rootless.Network.Bridge;
 
@@ -49,7 +50,7 @@ public sealed class NetworkFilter
                 "name" => values.Any(v => network.Name.Contains(v, StringComparison.Ordinal)),
                 "id" => values.Any(v => network.Id.StartsWith(v, StringComparison.Ordinal)),
                 "driver" => values.Any(v => v == network.Driver),
-                _ => values.Any(v => HasLabel(network, v)),
+                _ => values.Any(v => LabelFilter.Matches(network.Labels, v)),
             };
             if (!match)
             {
@@ -58,11 +59,5 @@ public sealed class NetworkFilter
         }
 
         return true;
-    }
-
-    private static bool HasLabel(NetworkRecord network, string filter)
-    {
-        string[] parts = filter.Split('=', 2);
-        return network.Labels.TryGetValue(parts[0], out string? value) && (parts.Length == 1 || value == parts[1]);
     }
 }

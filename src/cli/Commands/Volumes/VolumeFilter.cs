@@ -1,4 +1,4 @@
-using System.Globalization;
+using Skiff.Cli.Filters;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Volumes;
 
@@ -56,10 +56,10 @@ public sealed class VolumeFilter
                 "name" => values.Any(v => volume.Name.Contains(v, StringComparison.Ordinal)),
                 "driver" => values.Any(v => v == volume.Driver),
                 "scope" => values.Any(v => v == "local"),
-                "label" => values.Any(v => HasLabel(volume, v)),
-                "label!" => !values.Any(v => HasLabel(volume, v)),
+                "label" => values.Any(v => LabelFilter.Matches(volume.Labels, v)),
+                "label!" => !values.Any(v => LabelFilter.Matches(volume.Labels, v)),
                 "dangling" => values.Any(v => (v is "true" or "1") != inUse()),
-                "until" => values.Any(v => volume.CreatedAt < Until(v, now)),
+                "until" => values.Any(v => volume.CreatedAt < UntilFilter.Parse(v, now)),
                 _ => true,
             };
             if (!match)
@@ -69,49 +69,5 @@ public sealed class VolumeFilter
         }
 
         return true;
-    }
-
-    private static bool HasLabel(VolumeRecord volume, string filter)
-    {
-        string[] parts = filter.Split('=', 2);
-        return volume.Labels.TryGetValue(parts[0], out string? value) && (parts.Length == 1 || value == parts[1]);
-    }
-
-    private static DateTimeOffset Until(string value, DateTimeOffset now)
-    {
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
-        {
-            return time;
-        }
-
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
-        {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
-        }
-
-        if (TryDuration(value, out TimeSpan ago))
-        {
-            return now - ago;
-        }
-
-        throw SkiffException.InvalidArgument($"invalid until filter \"{value}\"", "use a timestamp, Unix seconds or a duration such as 10m or 24h");
-    }
-
-    private static bool TryDuration(string value, out TimeSpan duration)
-    {
-        duration = TimeSpan.Zero;
-        if (value.Length < 2 || !double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount))
-        {
-            return false;
-        }
-
-        duration = value[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(amount),
-            'm' => TimeSpan.FromMinutes(amount),
-            'h' => TimeSpan.FromHours(amount),
-            _ => TimeSpan.MinValue,
-        };
-        return duration != TimeSpan.MinValue;
     }
 }
