@@ -3,20 +3,8 @@ using System.Security.Cryptography;
 namespace Skiff.Images.Archives;
 
 /// <summary>A read-only pass-through stream that hashes every byte read from it.</summary>
-public sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+public sealed class HashingStream(Stream inner, IncrementalHash hash) : ForwardReadStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
@@ -33,16 +21,6 @@ public sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,23 +1,13 @@
 namespace Skiff.Images.Archives;
 
 /// <summary>A read-only stream that yields some already-read bytes and then the rest of an inner stream (for sniffing magic numbers on pipes).</summary>
-public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : ForwardReadStream
 {
     private int offset;
     private long consumed;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     /// <summary>Bytes read so far (the xz decoder asks for it to align blocks); setting it is not supported.</summary>
     public override long Position { get => consumed; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int start, int count) => Read(buffer.AsSpan(start, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -49,16 +39,6 @@ public sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner
 
     public override Task<int> ReadAsync(byte[] buffer, int start, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(start, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long position, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int start, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Skiff.Core.Errors;
+using Skiff.Images.Archives;
 
 namespace Skiff.Images.Unpack;
 
@@ -7,7 +8,7 @@ namespace Skiff.Images.Unpack;
 /// A read-only pass-through that counts and hashes the uncompressed layer (its sha256 is the diff id)
 /// and fails once more than <see cref="Limit"/> bytes come out (decompression bombs).
 /// </summary>
-public sealed class BoundedHashingStream(Stream inner, long limit) : Stream
+public sealed class BoundedHashingStream(Stream inner, long limit) : ForwardReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -15,21 +16,11 @@ public sealed class BoundedHashingStream(Stream inner, long limit) : Stream
 
     public long BytesRead { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => BytesRead;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -60,16 +51,6 @@ public sealed class BoundedHashingStream(Stream inner, long limit) : Stream
 
         return "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Skiff.Images.Archives;
 
 namespace Skiff.Images.Unpack;
 
@@ -8,7 +9,7 @@ namespace Skiff.Images.Unpack;
 /// files). Errors of the inner stream are rethrown to the consumer at its next read. Disposing stops
 /// the producer and waits for it before the inner stream is disposed.
 /// </summary>
-public sealed class ReadAheadStream : Stream
+public sealed class ReadAheadStream : ForwardReadStream
 {
     private const int ChunkSize = 256 * 1024;
     private const int MaxQueued = 8;
@@ -30,22 +31,6 @@ public sealed class ReadAheadStream : Stream
         producer = new Thread(Produce) { IsBackground = true, Name = "layer read-ahead" };
         producer.Start();
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -84,16 +69,6 @@ public sealed class ReadAheadStream : Stream
             Recycle(chunk.Buffer);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

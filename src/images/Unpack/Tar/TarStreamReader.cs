@@ -1,5 +1,6 @@
 using System.Text;
 using Skiff.Core.Errors;
+using Skiff.Images.Archives;
 
 namespace Skiff.Images.Unpack.Tar;
 
@@ -359,24 +360,8 @@ public sealed class TarStreamReader
     private static SkiffException Invalid(string what) => SkiffException.InvalidArgument($"layer is not a valid tar archive: {what}");
 
     /// <summary>The current entry's content: reads stop at its end and fail if the archive ends first.</summary>
-    private sealed class EntryStream(TarStreamReader reader) : Stream
+    private sealed class EntryStream(TarStreamReader reader) : ForwardReadStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             if (reader.remaining == 0 || buffer.IsEmpty)
@@ -393,15 +378,5 @@ public sealed class TarStreamReader
             reader.remaining -= read;
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
