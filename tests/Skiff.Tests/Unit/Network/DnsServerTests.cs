@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
+using System.IO.Pipes;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Rootless.Network.Dns;
 
 namespace Skiff.Tests.Unit.Network;
@@ -134,7 +137,28 @@ public sealed class DnsServerTests : IDisposable
         Assert.Equal(1, server.Run(null));
     }
 
-    private static Task<int> Start(DnsServer server) => Task.Factory.StartNew(() => server.Run(null), TaskCreationOptions.LongRunning);
+    /// <summary>Starts the server and returns once it listens (its ready pipe says "ok"): a TCP query sent sooner is refused.</summary>
+    private static Task<int> Start(DnsServer server)
+    {
+        using var ready = new AnonymousPipeServerStream(PipeDirection.In);
+        SafePipeHandle writeEnd = ready.ClientSafePipeHandle;
+        Task<int> running = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    return server.Run(writeEnd);
+                }
+                finally
+                {
+                    writeEnd.Dispose();
+                }
+            },
+            TaskCreationOptions.LongRunning);
+        byte[] answer = new byte[256];
+        Assert.Equal("ok", Encoding.UTF8.GetString(answer, 0, ready.Read(answer)));
+        return running;
+    }
 
     /// <summary>A loopback port free for both UDP and TCP right now.</summary>
     private static IPEndPoint FreeEndpoint()
