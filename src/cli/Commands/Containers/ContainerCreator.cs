@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Registry;
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
-using Skiff.Rootless.Network;
 using Skiff.Images.Registry.Pulling;
+using Skiff.Rootless.Network;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
-using Skiff.Runtime.Process;
 using Skiff.Runtime.Logs;
 using Skiff.Runtime.Monitor;
+using Skiff.Runtime.Process;
 using Skiff.Runtime.Volumes;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -127,7 +128,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Tty = tty,
             OpenStdin = interactive,
             AutoRemove = parse.GetValue(options.Remove),
-            Labels = Labels(parse.GetValue(options.Label) ?? []),
+            Labels = KeyValueFlags.Parse(parse.GetValue(options.Label) ?? []),
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
             // The image's STOPSIGNAL unless --stop-signal, as docker and podman.
             StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? "SIGTERM",
@@ -283,16 +284,4 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
     }
 
     private static string CleanDestination(string path) => "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries));
-
-    private static Dictionary<string, string> Labels(string[] labels)
-    {
-        var result = new Dictionary<string, string>();
-        foreach (string label in labels)
-        {
-            string[] parts = label.Split('=', 2);
-            result[parts[0]] = parts.Length == 2 ? parts[1] : string.Empty;
-        }
-
-        return result;
-    }
 }

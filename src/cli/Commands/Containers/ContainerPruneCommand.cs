@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Skiff.Cli.Filters;
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 

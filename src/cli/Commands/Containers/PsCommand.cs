@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Skiff.Cli.Filters;
+using Skiff.Cli.Flags;
 using Skiff.Cli.Output;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;

@@ -1,4 +1,4 @@
-using Skiff.Cli.Filters;
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 using Skiff.Images.Manifests;
 using Skiff.Images.Store;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using Skiff.Cli.Commands.Containers;
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 using Skiff.Core.Processes;
 using Skiff.Rootless.Network.Bridge;
@@ -88,7 +89,7 @@ public static class NetworkCreateCommand
                     Subnets = subnets,
                     Ipv6Enabled = dualStack,
                     Internal = parse.GetValue(isInternal),
-                    Labels = Pairs(parse.GetValue(label) ?? []),
+                    Labels = KeyValueFlags.Parse(parse.GetValue(label) ?? []),
                     DnsEnabled = !parse.GetValue(disableDns),
                     NetworkDnsServers = DnsServers(parse.GetValue(dns) ?? []),
                 };
@@ -141,17 +142,5 @@ public static class NetworkCreateCommand
         }
 
         return servers.Count > 0 ? servers : null;
-    }
-
-    private static Dictionary<string, string> Pairs(string[] values)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string value in values)
-        {
-            string[] parts = value.Split('=', 2);
-            result[parts[0]] = parts.Length == 2 ? parts[1] : string.Empty;
-        }
-
-        return result;
     }
 }

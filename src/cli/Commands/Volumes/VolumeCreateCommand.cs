@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Containers;
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Volumes;
 
@@ -30,7 +31,7 @@ public static class VolumeCreateCommand
             VolumeRecord record;
             try
             {
-                record = volumes.Create(volumeName, Pairs(parse.GetValue(label) ?? []), Pairs(parse.GetValue(opt) ?? []));
+                record = volumes.Create(volumeName, KeyValueFlags.Parse(parse.GetValue(label) ?? []), KeyValueFlags.Parse(parse.GetValue(opt) ?? []));
             }
             catch (SkiffException e) when (e.Kind == ErrorKind.AlreadyExists && parse.GetValue(ignore))
             {
@@ -41,17 +42,5 @@ public static class VolumeCreateCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static Dictionary<string, string> Pairs(string[] values)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string value in values)
-        {
-            string[] parts = value.Split('=', 2);
-            result[parts[0]] = parts.Length == 2 ? parts[1] : string.Empty;
-        }
-
-        return result;
     }
 }

@@ -1,4 +1,4 @@
-namespace Skiff.Cli.Filters;
+namespace Skiff.Cli.Flags;
 
 /// <summary>podman's <c>label=KEY[=VALUE]</c> filter value, as ps, prune, images, volume ls and network ls read it.</summary>
 public static class LabelFilter

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Skiff.Core.Errors;
 
-namespace Skiff.Cli.Filters;
+namespace Skiff.Cli.Flags;
 
 /// <summary>podman's <c>until=</c> filter value of container and volume prune: a timestamp, Unix seconds, or a duration ago (10m, 1.5h).</summary>
 public static class UntilFilter

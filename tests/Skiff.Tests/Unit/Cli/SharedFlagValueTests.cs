@@ -1,10 +1,10 @@
-using Skiff.Cli.Filters;
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 
 namespace Skiff.Tests.Unit.Cli;
 
-/// <summary>The filter values ps, prune, images, volume ls and network ls share: <c>label=KEY[=VALUE]</c> and <c>until=</c>.</summary>
-public sealed class FilterValueTests
+/// <summary>Flag values several commands share: the filters <c>label=KEY[=VALUE]</c> and <c>until=</c>, and <c>--label</c>/<c>--opt</c> KEY=VALUE lists.</summary>
+public sealed class SharedFlagValueTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
@@ -44,5 +44,15 @@ public sealed class FilterValueTests
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
         Assert.Equal($"invalid until filter \"{value}\"", e.Message);
         Assert.Contains("duration such as 10m", e.Hint);
+    }
+
+    [Fact]
+    public void Key_value_flags_split_at_the_first_equals_and_a_later_key_wins()
+    {
+        Dictionary<string, string> pairs = KeyValueFlags.Parse(["app=web", "url=a=b", "bare", "empty=", "app=db"]);
+        Assert.Equal(
+            new Dictionary<string, string> { ["app"] = "db", ["url"] = "a=b", ["bare"] = string.Empty, ["empty"] = string.Empty },
+            pairs);
+        Assert.Empty(KeyValueFlags.Parse([]));
     }
 }
