@@ -35,7 +35,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
@@ -63,7 +63,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -81,7 +81,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -187,7 +187,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -438,6 +438,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l publish-all -s P -d 
 complete -c skiff -n '__skiff_is skiff_container_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_container_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
@@ -630,6 +631,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l publish-all -s P -d 'Pu
 complete -c skiff -n '__skiff_is skiff_container_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_container_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
@@ -776,6 +778,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l publish-all -s P -d 'Publish a
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
@@ -1423,6 +1426,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l publish-all -s P -d 'Publish all 
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'

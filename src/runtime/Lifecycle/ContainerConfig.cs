@@ -114,6 +114,12 @@ public sealed record ContainerConfig
 
     public string? DetachKeys { get; init; }
 
+    /// <summary>--restart's policy name (<see cref="Lifecycle.RestartPolicy"/>); null when not given (podman shows "").</summary>
+    public string? RestartPolicy { get; init; }
+
+    /// <summary>The MAX of --restart on-failure:MAX; 0 for no limit.</summary>
+    public int RestartRetries { get; init; }
+
     /// <summary>cgroup limits (docker's --memory, --cpus, ...), with docker's defaults filled in.</summary>
     public Cgroups.CgroupResources Resources { get; init; } = Cgroups.CgroupResources.None;
 

@@ -115,6 +115,8 @@ public static class ContainerConfigJson
             });
             WriteStrings(w, "ulimits"u8, config.Ulimits);
             w.WriteOptionalString("detachKeys"u8, config.DetachKeys);
+            w.WriteOptionalString("restartPolicy"u8, config.RestartPolicy);
+            w.WriteNumber("restartRetries"u8, config.RestartRetries);
             if (config.Resources is { } resources)
             {
                 w.WriteStartObject("resources"u8);
@@ -219,7 +221,7 @@ public static class ContainerConfigJson
         // is null or zero, not the record's default (an empty list, "k8s-file", 10).
         string? idValue = null, nameValue = null, imageValue = null, imageId = null, rootfsPath = null, workingDir = null,
             user = null, hostname = null, logDriver = null, stopSignal = null, networkMode = null, initPath = null,
-            detachKeys = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null,
+            detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null,
             runtimeValue = null;
         DateTimeOffset createdValue = default;
         IReadOnlyList<MountSpec>? rootfsMounts = null;
@@ -228,7 +230,7 @@ public static class ContainerConfigJson
         bool tty = false, openStdin = false, autoRemove = false, publishAll = false, readOnlyRootfs = false, init = false,
             cgroupNamespace = false, privileged = false, rootfsOwnersShifted = false;
         IReadOnlyDictionary<string, string>? labels = null, sysctls = null;
-        int stopTimeout = 0;
+        int stopTimeout = 0, restartRetries = 0;
         IReadOnlyList<NetworkEndpoint>? networkEndpoints = null;
         NetworkEndpoint? legacyEndpoint = null;
         IReadOnlyList<PublishedPort>? ports = null;
@@ -278,6 +280,8 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("mounts"u8)) { mounts = List(ref r, Mount); }
             else if (r.ValueTextEquals("ulimits"u8)) { ulimits = Strings(ref r); }
             else if (r.ValueTextEquals("detachKeys"u8)) { detachKeys = String(ref r); }
+            else if (r.ValueTextEquals("restartPolicy"u8)) { restartPolicy = String(ref r); }
+            else if (r.ValueTextEquals("restartRetries"u8)) { restartRetries = Int32(ref r); }
             else if (r.ValueTextEquals("resources"u8)) { resources = Resources(ref r); }
             else if (r.ValueTextEquals("cgroupPath"u8)) { cgroupPath = String(ref r); }
             else if (r.ValueTextEquals("cgroupManager"u8)) { cgroupManager = String(ref r); }
@@ -340,6 +344,8 @@ public static class ContainerConfigJson
             Mounts = mounts!,
             Ulimits = ulimits!,
             DetachKeys = detachKeys,
+            RestartPolicy = restartPolicy,
+            RestartRetries = restartRetries,
             Resources = resources!,
             CgroupPath = cgroupPath,
             CgroupManager = cgroupManager,

@@ -62,30 +62,135 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                 return;
             }
 
+            if (state.RestartCount != 0 || state.StoppedByUser)
+            {
+                // A start by the user begins the policy's count afresh, as podman's does.
+                Store.WriteState(id, state with { RestartCount = 0, StoppedByUser = false });
+            }
+
+            Launch(id, attachClient, prepared);
+        }
+    }
+
+    /// <summary>
+    /// Run by the monitor once the container ended by itself and its end is recorded and cleaned up: starts it again
+    /// when its restart policy says so, through the same path as <see cref="Start"/>. Decided under the container's
+    /// lock, which stop, kill and rm -f take to record that the user stopped it: either they come first and it stays
+    /// stopped, or the restart comes first and they find it running. False when it was left stopped.
+    /// </summary>
+    public bool RestartByPolicy(string id)
+    {
+        DescriptorLock held;
+        try
+        {
+            held = Store.Lock(id);
+        }
+        catch (SkiffException) when (!Store.Exists(id))
+        {
+            return false; // removed meanwhile
+        }
+
+        using (held)
+        {
+            if (!Store.Exists(id))
+            {
+                return false;
+            }
+
+            ContainerConfig config = Store.ReadConfig(id);
+            ContainerState state = observer.Observe(Store.ReadState(id));
+            if (state.Running)
+            {
+                return false;
+            }
+
+            if (state.StoppedByUser || config.AutoRemove
+                || !RestartPolicy.ShouldRestart(config.RestartPolicy, config.RestartRetries, state.ExitCode, state.RestartCount))
+            {
+                // The end is final: the monitor (kept in the state until now, see ContainerEnd) is about to exit.
+                if (state.MonitorPid != 0)
+                {
+                    Store.WriteState(id, state with { MonitorPid = 0, MonitorStartTime = 0 });
+                }
+
+                return false;
+            }
+
+            Store.WriteState(id, state with { RestartCount = state.RestartCount + 1 });
             try
             {
-                launcher.Start(id, attachClient, prepared);
+                Launch(id, null, null);
             }
             catch (SkiffException)
             {
-                ContainerConfig config = Store.ReadConfig(id);
-                if (config.AutoRemove)
+                // A monitor that got as far as starting recorded why it failed (FailedStart); one that did not leaves the old monitor's pid.
+                ContainerState after = Store.ReadState(id);
+                if (after.MonitorPid == state.MonitorPid && after.MonitorPid != 0)
                 {
-                    Store.Remove(id);
-                    // As after a run that ended (ContainerEnd) and as podman's run --rm whose start failed:
-                    // the anonymous volumes go with the container, named ones stay.
-                    try
-                    {
-                        volumes?.RemoveAnonymous(config.Mounts);
-                    }
-                    catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
-                    {
-                        // The start's error is the one to report; a volume left here is swept by volume prune.
-                    }
+                    Store.WriteState(id, after with { MonitorPid = 0, MonitorStartTime = 0 });
                 }
 
                 throw;
             }
+
+            return true;
+        }
+    }
+
+    /// <summary>Starts the container's monitor; the caller holds the container's lock.</summary>
+    private void Launch(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared)
+    {
+        try
+        {
+            launcher.Start(id, attachClient, prepared);
+        }
+        catch (SkiffException)
+        {
+            ContainerConfig config = Store.ReadConfig(id);
+            if (config.AutoRemove)
+            {
+                Store.Remove(id);
+                // As after a run that ended (ContainerEnd) and as podman's run --rm whose start failed:
+                // the anonymous volumes go with the container, named ones stay.
+                try
+                {
+                    volumes?.RemoveAnonymous(config.Mounts);
+                }
+                catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+                {
+                    // The start's error is the one to report; a volume left here is swept by volume prune.
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// podman's StoppedByUser: stop, kill -s KILL and rm -f record it before they signal, so the restart policy leaves the
+    /// container stopped. Only written for a policy that restarts (nothing else reads it).
+    /// </summary>
+    private void RecordStoppedByUser(string id, ContainerConfig config)
+    {
+        if (!RestartPolicy.Restarts(config.RestartPolicy))
+        {
+            return;
+        }
+
+        try
+        {
+            using (Store.Lock(id))
+            {
+                ContainerState state = Store.ReadState(id);
+                if (!state.StoppedByUser)
+                {
+                    Store.WriteState(id, state with { StoppedByUser = true });
+                }
+            }
+        }
+        catch (Exception e) when ((e is SkiffException or IOException) && !Store.Exists(id))
+        {
+            // Removed meanwhile: nothing left to restart.
         }
     }
 
@@ -93,10 +198,12 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     public ContainerState Stop(string id, int? timeout)
     {
         ContainerConfig config = Store.ReadConfig(id);
+        RecordStoppedByUser(id, config);
         ContainerState state = Observe(id);
         if (!state.Running)
         {
-            return state;
+            // Between two runs of a restart policy: returns once its monitor has seen the mark and left it stopped.
+            return state.MonitorPid > 0 ? WaitForRecord(id) : state;
         }
 
         int seconds = timeout ?? config.StopTimeout;
@@ -115,6 +222,13 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
     public void Kill(string id, int signal)
     {
+        if (signal == 9)
+        {
+            // As podman 4.3: only a kill with SIGKILL counts as stopped by the user; a container that ends on another
+            // signal is restarted by its policy.
+            RecordStoppedByUser(id, Store.ReadConfig(id));
+        }
+
         ContainerState state = Observe(id);
         if (!state.Running)
         {
@@ -124,28 +238,46 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         SendSignal(state, signal);
     }
 
-    /// <summary>Blocks until the container is not running and its exit is recorded; returns the final state.</summary>
+    /// <summary>
+    /// Blocks until the container is not running and its exit is recorded; returns the final state. A run its restart
+    /// policy follows with another is not the end: as podman's, this waits for the run that is not restarted.
+    /// </summary>
     public ContainerState Wait(string id)
     {
-        ContainerState state = Observe(id);
-        if (state.Running)
+        while (true)
         {
-            WaitForContainer(state, Timeout.InfiniteTimeSpan);
-        }
+            ContainerState state = Observe(id);
+            if (state.Running)
+            {
+                WaitForContainer(state, Timeout.InfiniteTimeSpan);
+            }
 
-        return WaitForRecord(id);
+            // The run that ended may have been followed by another already, and that one may have ended too, its
+            // monitor still deciding (kept in the state, see ContainerEnd): the end is final once no monitor is left.
+            ContainerState recorded = WaitForRecord(id);
+            bool final = recorded.Running
+                ? recorded.Pid == state.Pid && recorded.PidStartTime == state.PidStartTime
+                : !StateObserver.MonitorAlive(recorded);
+            if (final)
+            {
+                return recorded;
+            }
+        }
     }
 
     public void Remove(string id, bool force)
     {
+        if (force)
+        {
+            RecordStoppedByUser(id, Store.ReadConfig(id));
+        }
+
         ContainerState state = Observe(id);
         if (state.Running)
         {
             if (!force)
             {
-                throw SkiffException.Conflict(
-                    $"cannot remove container {id} as it is running - running or paused containers cannot be removed without force: container state improper",
-                    "stop it first, or use 'skiff rm -f'");
+                throw RunningConflict(id);
             }
 
             SendSignal(state, 9);
@@ -171,10 +303,20 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                 return;
             }
 
+            if (!force && observer.Observe(Store.ReadState(id)).Running)
+            {
+                // Its restart policy started it again since it was looked at.
+                throw RunningConflict(id);
+            }
+
             DeleteRuntimeState(id);
             Store.Remove(id);
         }
     }
+
+    private static SkiffException RunningConflict(string id) => SkiffException.Conflict(
+        $"cannot remove container {id} as it is running - running or paused containers cannot be removed without force: container state improper",
+        "stop it first, or use 'skiff rm -f'");
 
     private static bool SendSignal(ContainerState state, int signal)
     {

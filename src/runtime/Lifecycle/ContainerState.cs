@@ -27,7 +27,11 @@ public sealed record ContainerState
 
     public bool OomKilled { get; init; }
 
+    /// <summary>How often the restart policy started the container again since it was last started by the user.</summary>
     public int RestartCount { get; init; }
+
+    /// <summary>stop, kill -s KILL or rm -f ended it (podman's StoppedByUser): the restart policy leaves it stopped; a start clears it.</summary>
+    public bool StoppedByUser { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Running => Status is ContainerStatus.Running or ContainerStatus.Stopping or ContainerStatus.Paused;

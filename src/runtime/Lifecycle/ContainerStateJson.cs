@@ -44,6 +44,7 @@ public static class ContainerStateJson
 
             w.WriteBoolean("oomKilled"u8, state.OomKilled);
             w.WriteNumber("restartCount"u8, state.RestartCount);
+            w.WriteBoolean("stoppedByUser"u8, state.StoppedByUser);
             w.WriteEndObject();
         }
 
@@ -67,7 +68,7 @@ public static class ContainerStateJson
             int pid = 0, monitorPid = 0, exitCode = 0, restartCount = 0;
             long pidStartTime = 0, monitorStartTime = 0;
             DateTimeOffset? startedAt = null, finishedAt = null;
-            bool oomKilled = false;
+            bool oomKilled = false, stoppedByUser = false;
             while (NextProperty(ref r))
             {
                 if (r.ValueTextEquals("status"u8)) { status = String(ref r); }
@@ -81,6 +82,7 @@ public static class ContainerStateJson
                 else if (r.ValueTextEquals("error"u8)) { error = String(ref r); }
                 else if (r.ValueTextEquals("oomKilled"u8)) { oomKilled = Bool(ref r); }
                 else if (r.ValueTextEquals("restartCount"u8)) { restartCount = Int32(ref r); }
+                else if (r.ValueTextEquals("stoppedByUser"u8)) { stoppedByUser = Bool(ref r); }
                 else { Skip(ref r); }
             }
 
@@ -97,6 +99,7 @@ public static class ContainerStateJson
                 Error = error,
                 OomKilled = oomKilled,
                 RestartCount = restartCount,
+                StoppedByUser = stoppedByUser,
             };
 
             if (r.Read())

@@ -43,6 +43,12 @@ public sealed class StateObserver(TimeProvider clock)
             };
         }
 
+        if (state.Status == ContainerStatus.Exited && state.MonitorPid > 0 && !MonitorAlive(state))
+        {
+            // The monitor of a container with a restart policy died before it decided whether to restart it.
+            return state with { MonitorPid = 0, MonitorStartTime = 0 };
+        }
+
         return state;
     }
 

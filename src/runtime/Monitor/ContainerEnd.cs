@@ -47,14 +47,18 @@ internal sealed class ContainerEnd(ContainerStore store, string id, TimeProvider
                 else
                 {
                     ContainerState state = store.ReadState(id);
+                    // A container its policy may restart keeps this monitor in its state until the monitor has decided
+                    // (ContainerLifecycle.RestartByPolicy): wait and stop wait for that instead of taking the pause between
+                    // two runs for the end.
+                    bool deciding = RestartPolicy.Restarts(config.RestartPolicy);
                     store.WriteState(id, state with
                     {
                         Status = ContainerStatus.Exited,
                         ExitCode = exit.ShellCode,
                         FinishedAt = clock.GetUtcNow(),
                         OomKilled = oomKilled,
-                        MonitorPid = 0,
-                        MonitorStartTime = 0,
+                        MonitorPid = deciding ? state.MonitorPid : 0,
+                        MonitorStartTime = deciding ? state.MonitorStartTime : 0,
                     });
                 }
             }

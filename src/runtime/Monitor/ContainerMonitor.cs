@@ -48,6 +48,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// <summary>Fills new volumes with the image's content (see <see cref="Volumes.IVolumePopulator"/>).</summary>
     public Volumes.IVolumePopulator? Populator { get; init; }
 
+    /// <summary>
+    /// Makes the lifecycle that starts the container again when its restart policy says so (<see cref="ContainerLifecycle.RestartByPolicy"/>);
+    /// only called, at the end, for a container that has such a policy. Null never restarts.
+    /// </summary>
+    public Func<ContainerStore, ContainerLifecycle>? Restarter { get; init; }
+
     private IMonitorRuntime Oci => oci ??= BuiltIn is not null
         ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio, PreparedInit)
         : new CommandLineRuntime(runtime, store, id, stdio);
@@ -247,6 +253,29 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         new ContainerEnd(store, id, clock, network, Volumes, Oci).Finish(config, exit, relay, mountNamespace);
         relay?.LingerForClients();
         Close();
+        RestartByPolicy(config);
+    }
+
+    /// <summary>
+    /// After the exit is recorded and everything is cleaned up (and the attach socket deleted, which the next monitor
+    /// makes anew): the container's policy may start it again, with a new monitor, as <c>skiff start</c> does. A failed
+    /// start is recorded in the state by that monitor; it goes to this monitor's log too.
+    /// </summary>
+    private void RestartByPolicy(ContainerConfig config)
+    {
+        if (Restarter is null || !RestartPolicy.Restarts(config.RestartPolicy) || config.AutoRemove)
+        {
+            return;
+        }
+
+        try
+        {
+            Restarter(store).RestartByPolicy(id);
+        }
+        catch (Exception e) when (e is SkiffException or IOException)
+        {
+            Console.Error.WriteLine($"skiff monitor: restarting container {id} (policy {config.RestartPolicy}): {e.Message}");
+        }
     }
 
     private void Close()

@@ -92,6 +92,7 @@ public static class MonitorEntry
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
                 PreparedInit = preparedInit,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
+                Restarter = s => Lifecycle(s, args[1], args[2], network),
                 IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
                     ? TimeSpan.FromMilliseconds(idleAfter)
                     : TimeSpan.FromSeconds(1),
@@ -212,6 +213,11 @@ public static class MonitorEntry
         {
             Volumes = new Volumes.VolumeStore(args[1]),
             BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
+            Restarter = s => Lifecycle(s, args[1], args[2], network),
         }.FinishHandedOver(code, clients);
     }
+
+    /// <summary>The lifecycle a monitor restarts its container with: skiff start's, with this same binary as the next monitor.</summary>
+    private static ContainerLifecycle Lifecycle(ContainerStore store, string root, string runRoot, Func<ContainerStore, IContainerNetwork>? network) =>
+        new(store, new MonitorLauncher(Environment.ProcessPath ?? "/proc/self/exe", root, runRoot, store), new StateObserver(TimeProvider.System), network, new Volumes.VolumeStore(root));
 }

@@ -47,6 +47,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 "give -w an absolute path inside the container, e.g. -w /src");
         }
 
+        string? restartFlag = parse.GetValue(options.Restart);
+        RestartPolicy.CheckAutoRemove(restartFlag, parse.GetValue(options.Remove));
+        (string restartPolicy, int restartRetries) = RestartPolicy.Parse(restartFlag);
+
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
         // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
@@ -138,6 +142,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             InitPath = parse.GetValue(options.Init) ? ContainerInitBinary.Find(context.SelfExecutable, parse.GetValue(options.InitPath)) : null,
             Ulimits = parse.GetValue(options.Ulimit) ?? [],
             DetachKeys = parse.GetValue(options.DetachKeys),
+            RestartPolicy = restartFlag is null ? null : restartPolicy,
+            RestartRetries = restartRetries,
             Runtime = runtime,
             Resources = resources,
             CgroupPath = cgroupPlan?.Group,

@@ -57,6 +57,7 @@ public static class ContainerInspectView
         ["Status"] = state.Status,
         ["Running"] = state.Running,
         ["Paused"] = state.Status == ContainerStatus.Paused,
+        // podman 4.3 shows false also between a run's end and its restart (the status is then "exited").
         ["Restarting"] = false,
         ["OOMKilled"] = state.OomKilled,
         ["Dead"] = false,
@@ -108,8 +109,8 @@ public static class ContainerInspectView
         var host = new TemplateObject("*define.InspectContainerHostConfig")
         {
             ["NetworkMode"] = config.NetworkMode,
-            // skiff has no restart policies: podman's "none" shape.
-            ["RestartPolicy"] = new TemplateObject("*define.InspectRestartPolicy") { ["Name"] = string.Empty, ["MaximumRetryCount"] = 0L },
+            // "" when --restart was not given, as podman shows it.
+            ["RestartPolicy"] = new TemplateObject("*define.InspectRestartPolicy") { ["Name"] = config.RestartPolicy ?? string.Empty, ["MaximumRetryCount"] = (long)config.RestartRetries },
             ["AutoRemove"] = config.AutoRemove,
             ["ReadonlyRootfs"] = config.ReadOnlyRootfs,
             ["Init"] = config.Init,

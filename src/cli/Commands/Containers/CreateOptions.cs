@@ -13,6 +13,8 @@ public sealed class CreateOptions
 
     public Option<bool> Remove { get; } = new("--rm") { Description = "Remove the container when it exits" };
 
+    public Option<string?> Restart { get; } = new("--restart") { Description = "Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)" };
+
     public Option<string?> Name { get; } = new("--name") { Description = "Assign a name to the container" };
 
     public Option<string[]> Env { get; } = new("--env", "-e") { Description = "Set environment variables", AllowMultipleArgumentsPerToken = false };
@@ -99,7 +101,7 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Name, Env, EnvFile, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
+            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
             Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Sysctl, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })

@@ -66,13 +66,13 @@ public sealed class MonitorRelayTests(ITestOutputHelper output)
         (await skiff.RunAsync("rm", "big")).AssertSuccess();
     }
 
-    private static async Task<int> MonitorPidAsync(SkiffCli skiff, string name)
+    internal static async Task<int> MonitorPidAsync(SkiffCli skiff, string name)
     {
         string pid = (await skiff.RunAsync("inspect", "--format", "{{.State.ConmonPid}}", name)).AssertSuccess().Stdout.Trim();
         return int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string ProgramOf(int pid)
+    internal static string ProgramOf(int pid)
     {
         try
         {

@@ -76,6 +76,8 @@ public class ContainerConfigJsonTests
         Mounts = [new ContainerMount("volume", "/v/d", "/v", "vol", ["ro", "U"]), new ContainerMount("bind", "/tmp", "/data", null, [])],
         Ulimits = ["nofile=100:200"],
         DetachKeys = "ctrl-p,ctrl-q",
+        RestartPolicy = "on-failure",
+        RestartRetries = 3,
         Resources = new CgroupResources(67108864, 134217728, 100000, 100000, 512, "0-1", 50, 300),
         CgroupPath = "skiff/0123",
         CgroupManager = "systemd",
@@ -209,7 +211,7 @@ public class ContainerConfigJsonTests
         """
         { "status": "running", "pid": 12, "pidStartTime": 3456789, "monitorPid": 11, "monitorStartTime": 3456700, "exitCode": 137,
           "startedAt": "2026-12-01T13:50:42.3929109+00:00", "finishedAt": "2026-12-01T14:50:42+01:00", "error": "oops \"quoted\"",
-          "oomKilled": true, "restartCount": 2, "running": false, "later": [1] }
+          "oomKilled": true, "restartCount": 2, "stoppedByUser": true, "running": false, "later": [1] }
         """,
         """{ "status": null, "startedAt": null, "error": null }""",
         "null",
@@ -254,7 +256,7 @@ public class ContainerConfigJsonTests
             RootfsPath = null, RootfsMounts = null!, Env = null!, WorkingDir = null!, User = null!, GroupAdd = null!, Hostname = null!,
             Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, StopSignal = null!, StopTimeout = 0, NetworkMode = null!,
             Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, PublishAll = false, ReadOnlyRootfs = false, Init = false,
-            InitPath = null, Ulimits = null!, DetachKeys = null, Resources = null!, CgroupPath = null, CgroupManager = null,
+            InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
             IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
         };
