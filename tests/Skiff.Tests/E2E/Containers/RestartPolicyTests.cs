@@ -110,6 +110,26 @@ public sealed class RestartPolicyTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task A_container_whose_monitor_was_killed_is_not_restarted_and_shown_exited(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "orphan", "--restart", "always", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        string[] pids = (await skiff.RunAsync("inspect", "--format", "{{.State.ConmonPid}} {{.State.Pid}}", "orphan")).AssertSuccess().Stdout.Trim().Split(' ');
+        (await TestProcess.RunAsync(new ProcessSpec("kill", ["-9", pids[0]]), output)).AssertSuccess();
+        await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pids[0]}")));
+        (await TestProcess.RunAsync(new ProcessSpec("kill", ["-9", pids[1]]), output)).AssertSuccess();
+
+        // Nothing is left to restart it (podman's conmon killed: the same); the next command records the end.
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("ps", "-q")).StdoutLines.Count == 0);
+        Assert.Equal("exited 0 0", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.RestartCount}} {{.State.ConmonPid}}", "orphan")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("start", "orphan")).AssertSuccess();
+        Assert.Equal("running", (await skiff.RunAsync("ps", "--format", "{{.State}}")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("rm", "-f", "orphan")).AssertSuccess();
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Invalid_policies_and_rm_with_a_policy_are_refused(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
