@@ -21,12 +21,12 @@ if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
 
 // The container's init and a process exec'd into a container start inside the container's namespaces, on
 // the start path of every container: they skip the command tree (building it costs more than their own setup).
-if (args is ["oci", "__init"] or ["oci", "__init", Skiff.Runtime.Containers.ContainerInit.PreparedArgument] or ["oci", "__exec"])
+if (args is ["oci", "__init"] or ["oci", "__exec"])
 {
     try
     {
         return args[1] == "__init"
-            ? new Skiff.Runtime.Containers.ContainerInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls()) { Prepared = args.Length == 3 }.Run()
+            ? new Skiff.Runtime.Containers.ContainerInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls()).Run()
             : new Skiff.Runtime.Containers.ExecInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls()).Run();
     }
     catch (SkiffException e)

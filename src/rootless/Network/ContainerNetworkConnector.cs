@@ -80,8 +80,6 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         EarlyPasta.SweepAbandoned(store, StopUnadoptedPasta);
     }
 
-    public string? EarlyNamespaceFile => early?.NamespaceFile;
-
     /// <summary>Continues an early pasta held stopped (rootless) now that the CLI has handed the container over.</summary>
     public void ResumeEarly() => early?.Continue();
 

@@ -49,8 +49,7 @@ public sealed class EarlyPasta
 
     private const string Prefix = ".early-";
 
-    /// <summary>The early network namespace's file, which pasta serves.</summary>
-    public string NamespaceFile => NamespaceFileIn(Directory);
+    private string NamespaceFile => NamespaceFileIn(Directory);
 
     private string PidFile => PidFileIn(Directory);
 

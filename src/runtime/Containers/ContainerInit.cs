@@ -25,15 +25,6 @@ public sealed class ContainerInit(IMountSyscalls sys)
     /// <summary>The caller's --console-socket, connected, when process.terminal is set.</summary>
     public const int ConsoleSocketFd = 5;
 
-    /// <summary>The argument after <c>oci __init</c> that makes it a <see cref="PreparedInit"/>.</summary>
-    public const string PreparedArgument = "--prepared";
-
-    /// <summary>
-    /// Spawned before its container existed (<see cref="PreparedInit"/>): its stdio, state directory, console socket
-    /// and root come on the sync socket before the spec (<see cref="InitHandover"/>).
-    /// </summary>
-    public bool Prepared { get; init; }
-
     /// <summary>Returns only on a setup failure (already reported to `create`); otherwise execs.</summary>
     public int Run()
     {
@@ -43,24 +34,15 @@ public sealed class ContainerInit(IMountSyscalls sys)
         using (var socket = new SafeFileHandle(SyncFd, ownsHandle: true))
         {
             var channel = new InitChannel(socket);
-            SafeFileHandle? rootTree = null;
             try
             {
-                rootTree = Prepared ? InitHandover.Receive(socket) : null;
                 spec = channel.ReceiveSpec();
                 InitProcessSettings.HideFromContainer();
                 LinuxSpec linux = spec.Linux ?? new LinuxSpec();
-                if (Prepared && linux.Namespaces.Any(n => n.Type == "cgroup" && n.Path is null))
-                {
-                    // Never prepared (see PreparedInit.Serves): made now, before the root's cgroup mount.
-                    InitProcessSettings.RootCgroupNamespaceHere();
-                }
-
                 // Device nodes cannot be created in any user namespace but the initial one: neither a new
                 // one from the spec nor the one skiff already runs in rootless (uid_map not the identity).
                 bool userNamespace = linux.Namespaces.Any(n => n.Type == "user") || UserNamespaceProbe.InsideNonInitial();
-                new RootfsBuilder(sys).Build(spec, spec.Root!.Path, userNamespace, rootTree);
-                rootTree?.Dispose();
+                new RootfsBuilder(sys).Build(spec, spec.Root!.Path, userNamespace);
                 if (!string.IsNullOrEmpty(spec.Hostname))
                 {
                     InitProcessSettings.SetHostname(spec.Hostname);

@@ -26,12 +26,6 @@ public sealed record CreateOptions(string Id, string Bundle)
     /// <summary>A network namespace bound to this file, joined instead of the new one the spec asks for (the monitor makes it early for its network helper).</summary>
     public string? NetworkNamespace { get; init; }
 
-    /// <summary>
-    /// An init spawned before the container existed (<see cref="OciRuntime.Prepare"/>): create takes it when its
-    /// namespaces are the spec's, and kills it otherwise.
-    /// </summary>
-    public PreparedInit? Prepared { get; init; }
-
     /// <summary>--systemd-cgroup: linux.cgroupsPath is SLICE:PREFIX:NAME and systemd creates the scope around the init.</summary>
     public bool SystemdCgroup { get; init; }
 }

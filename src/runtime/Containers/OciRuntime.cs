@@ -61,7 +61,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         try
         {
             console = spec.Process!.Terminal ? await ConnectConsoleAsync(options.ConsoleSocket!, cancellationToken).ConfigureAwait(false) : null;
-            init = await SpawnInitAsync(options, directory, rootfs, request, console, cancellationToken).ConfigureAwait(false);
+            init = await SpawnInitAsync(options, directory, request, console, cancellationToken).ConfigureAwait(false);
             options.NamespacesReady?.Invoke(init.Pid);
             // The group is waited for only in Complete: making it can wait for cgroup_mutex (held by any
             // attach waiting for its RCU grace period), and the caller has work to do meanwhile.
@@ -476,23 +476,13 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         }
     }
 
-    private async Task<NamespacedProcess> SpawnInitAsync(CreateOptions options, string directory, string rootfs, NamespaceRequest request, Socket? console, CancellationToken cancellationToken)
+    private async Task<NamespacedProcess> SpawnInitAsync(CreateOptions options, string directory, NamespaceRequest request, Socket? console, CancellationToken cancellationToken)
     {
         using SafeFileHandle stateDirectory = DirectoryHandle.Open(directory);
         using var stdin = new SafeFileHandle(0, ownsHandle: false);
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
         using var stderr = new SafeFileHandle(2, ownsHandle: false);
         (SafeHandle In, SafeHandle Out, SafeHandle Err) stdio = options.Stdio ?? (stdin, stdout, stderr);
-        if (options.Prepared is { } prepared)
-        {
-            if (prepared.Serves(request))
-            {
-                return HandOver(prepared, stdio, stateDirectory, rootfs, console);
-            }
-
-            prepared.Dispose();
-        }
-
         List<(SafeHandle, int)> descriptors = [(stdio.In, 0), (stdio.Out, 1), (stdio.Err, 2), (stateDirectory, ContainerInit.StateDirectoryFd)];
         if (console is not null)
         {
@@ -501,47 +491,6 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
 
         var spawn = new SpawnRequest(selfExecutable, InitArguments, new Dictionary<string, string>()) { Descriptors = descriptors };
         return await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Spawns an init before its container exists, into the namespaces <paramref name="likely"/> names (none of a
-    /// user namespace's own); a later create takes it through <see cref="CreateOptions.Prepared"/> when its spec asks
-    /// for these namespaces. The caller must be a child subreaper (a pid namespace makes the init a grandchild).
-    /// </summary>
-    public PreparedInit Prepare(NamespaceRequest likely)
-    {
-        if (likely.Unshare.HasFlag(NamespaceKinds.User) || likely.Unshare.HasFlag(NamespaceKinds.Cgroup) || likely.JoinPid is not null)
-        {
-            throw new ArgumentException("a prepared init has no user or cgroup namespace of its own and joins no process", nameof(likely));
-        }
-
-        using SafeFileHandle nullIn = Fds.Descriptors.OpenNull(write: false);
-        using SafeFileHandle nullOut = Fds.Descriptors.OpenNull(write: true);
-        var spawn = new SpawnRequest(selfExecutable, PreparedInitArguments, new Dictionary<string, string>())
-        {
-            Descriptors = [(nullIn, 0), (nullOut, 1), (nullOut, 2)],
-        };
-        return new PreparedInit(launcher.StartAsync(spawn, likely).GetAwaiter().GetResult(), likely);
-    }
-
-    public static readonly IReadOnlyList<string> PreparedInitArguments = [.. InitArguments, ContainerInit.PreparedArgument];
-
-    /// <summary>Gives a prepared init what a spawned one has from its spawn: stdio, the state directory, the console socket, and the root as mounted here.</summary>
-    private static NamespacedProcess HandOver(PreparedInit prepared, (SafeHandle In, SafeHandle Out, SafeHandle Err) stdio, SafeFileHandle stateDirectory, string rootfs, Socket? console)
-    {
-        NamespacedProcess init = prepared.Take();
-        try
-        {
-            using SafeFileHandle root = Mounts.DetachedTree.Clone(rootfs, recursive: true);
-            InitHandover.Send(init.Sync, stdio, stateDirectory, root, console?.SafeHandle);
-            return init;
-        }
-        catch
-        {
-            KillInit(init);
-            init.Dispose();
-            throw;
-        }
     }
 
     private static void KillInit(NamespacedProcess init)

@@ -169,18 +169,6 @@ public static unsafe class Descriptors
         }
     }
 
-    /// <summary>A close-on-exec copy of <paramref name="fd"/> numbered <paramref name="minimum"/> or above (fcntl F_DUPFD_CLOEXEC).</summary>
-    public static SafeFileHandle DuplicateAbove(SafeHandle fd, int minimum)
-    {
-        int copy = Libc.fcntl((int)fd.DangerousGetHandle(), Libc.F_DUPFD_CLOEXEC, minimum);
-        if (copy < 0)
-        {
-            throw new SystemCallException("fcntl(F_DUPFD_CLOEXEC)", null, Marshal.GetLastPInvokeError());
-        }
-
-        return new SafeFileHandle(copy, ownsHandle: true);
-    }
-
     public static bool IsTerminal(int fd) => Libc.isatty(fd) == 1;
 
     internal static byte[] CString(string text)

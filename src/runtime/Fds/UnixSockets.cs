@@ -147,105 +147,35 @@ public static unsafe class UnixSockets
     /// <summary>Receives a descriptor passed with SCM_RIGHTS (the runtime's pty master).</summary>
     public static SafeFileHandle ReceiveDescriptor(SafeHandle socket)
     {
-        Span<byte> payload = stackalloc byte[256];
-        (_, IReadOnlyList<SafeFileHandle> received) = ReceiveDescriptors(socket, payload, 1);
-        return received.Count == 1
-            ? received[0]
-            : throw SkiffException.Internal("the OCI runtime connected to the console socket but sent no terminal");
-    }
-
-    /// <summary>The most descriptors <see cref="SendDescriptors"/> passes in one message.</summary>
-    public const int MaxDescriptors = 8;
-
-    /// <summary>
-    /// Sends <paramref name="payload"/> (at least one byte) with <paramref name="descriptors"/> attached (SCM_RIGHTS).
-    /// On a stream socket the receiver must read exactly the payload's length with <see cref="ReceiveDescriptors"/>.
-    /// </summary>
-    public static void SendDescriptors(SafeHandle socket, ReadOnlySpan<byte> payload, IReadOnlyList<SafeHandle> descriptors)
-    {
-        if (payload.IsEmpty || descriptors.Count is 0 or > MaxDescriptors)
-        {
-            throw new ArgumentException("one payload byte and 1 to 8 descriptors are needed", nameof(descriptors));
-        }
-
-        // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } followed by the ints, padded to 8 bytes.
-        int length = sizeof(nuint) + 8 + (4 * descriptors.Count);
-        byte* control = stackalloc byte[ControlSpace];
-        new Span<byte>(control, ControlSpace).Clear();
-        *(nuint*)control = (nuint)length;
-        *(int*)(control + sizeof(nuint)) = Libc.SOL_SOCKET;
-        *(int*)(control + sizeof(nuint) + 4) = Libc.SCM_RIGHTS;
-        for (int i = 0; i < descriptors.Count; i++)
-        {
-            *(int*)(control + sizeof(nuint) + 8 + (4 * i)) = (int)descriptors[i].DangerousGetHandle();
-        }
-
-        fixed (byte* data = payload)
-        {
-            var iov = new Libc.IoVec { Base = data, Length = (nuint)payload.Length };
-            var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)((length + 7) & ~7) };
-            nint n;
-            do
-            {
-                n = Libc.sendmsg((int)socket.DangerousGetHandle(), &message, Libc.MSG_NOSIGNAL);
-            }
-            while (n < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
-            if (n < 0)
-            {
-                throw new SystemCallException("sendmsg", null, Marshal.GetLastPInvokeError());
-            }
-        }
-    }
-
-    /// <summary>
-    /// Receives one message into <paramref name="payload"/> and the descriptors that came with it (close-on-exec),
-    /// at most <paramref name="maxDescriptors"/>; returns the payload's length (0: the peer closed) and the descriptors.
-    /// </summary>
-    public static (int Length, IReadOnlyList<SafeFileHandle> Descriptors) ReceiveDescriptors(SafeHandle socket, Span<byte> payload, int maxDescriptors)
-    {
-        byte* control = stackalloc byte[ControlSpace];
+        byte* data = stackalloc byte[256];
+        const int controlSize = 64;
+        byte* control = stackalloc byte[controlSize];
+        var iov = new Libc.IoVec { Base = data, Length = 256 };
+        var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = controlSize };
         nint n;
-        var received = new List<SafeFileHandle>();
-        fixed (byte* data = payload)
+        do
         {
-            var iov = new Libc.IoVec { Base = data, Length = (nuint)payload.Length };
-            var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = ControlSpace };
-            do
-            {
-                n = Libc.recvmsg((int)socket.DangerousGetHandle(), &message, Libc.MSG_CMSG_CLOEXEC);
-            }
-            while (n < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
-            if (n < 0)
-            {
-                throw new SystemCallException("recvmsg", null, Marshal.GetLastPInvokeError());
-            }
+            n = Libc.recvmsg((int)socket.DangerousGetHandle(), &message, Libc.MSG_CMSG_CLOEXEC);
+        }
+        while (n < 0 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
+        if (n < 0)
+        {
+            throw new SystemCallException("recvmsg", null, Marshal.GetLastPInvokeError());
+        }
 
-            int header = sizeof(nuint) + 8;
-            if (message.ControlLength >= (nuint)header
-                && *(int*)(control + sizeof(nuint)) == Libc.SOL_SOCKET
-                && *(int*)(control + sizeof(nuint) + 4) == Libc.SCM_RIGHTS)
+        // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } followed by the fds.
+        if (message.ControlLength >= 20)
+        {
+            int level = *(int*)(control + 8);
+            int type = *(int*)(control + 12);
+            if (level == Libc.SOL_SOCKET && type == Libc.SCM_RIGHTS)
             {
-                int count = (int)((*(nuint*)control - (nuint)header) / 4);
-                for (int i = 0; i < count; i++)
-                {
-                    var handle = new SafeFileHandle(*(int*)(control + header + (4 * i)), ownsHandle: true);
-                    if (i < maxDescriptors)
-                    {
-                        received.Add(handle);
-                    }
-                    else
-                    {
-                        handle.Dispose();
-                    }
-                }
+                return new SafeFileHandle(*(int*)(control + 16), ownsHandle: true);
             }
         }
 
-        return ((int)n, received);
+        throw SkiffException.Internal("the OCI runtime connected to the console socket but sent no terminal");
     }
-
-    /// <summary>Room for one SCM_RIGHTS message of <see cref="MaxDescriptors"/>.</summary>
-    private const int ControlSpace = 16 + (4 * MaxDescriptors);
 
     private static SafeFileHandle Create(bool seqPacket)
     {

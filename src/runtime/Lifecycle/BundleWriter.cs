@@ -116,7 +116,17 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add(Mount(config, config.Mounts[index], index));
         }
 
-        List<NamespaceSpec> namespaces = [.. ContainerNamespaces.Types(config.NetworkMode == "host", idMap is not null, config.CgroupNamespace).Select(type => new NamespaceSpec { Type = type })];
+        List<NamespaceSpec> namespaces = [new() { Type = "pid" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" }];
+        if (config.NetworkMode != "host")
+        {
+            namespaces.Add(new NamespaceSpec { Type = "network" });
+        }
+
+        if (idMap is not null)
+        {
+            namespaces.Add(new NamespaceSpec { Type = "user" });
+        }
+
         var linux = new LinuxSpec
         {
             Namespaces = namespaces,
@@ -136,6 +146,11 @@ public sealed class BundleWriter(ContainerStore store)
                 : "/" + config.CgroupPath;
             // As docker and podman: the container sees its own groups, read-only.
             mounts.Add(Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
+        }
+
+        if (config.CgroupNamespace)
+        {
+            namespaces.Add(new NamespaceSpec { Type = "cgroup" });
         }
 
         IReadOnlyDictionary<string, string> sysctls = ContainerSysctls.ForBundle(config);

@@ -48,7 +48,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
     /// <summary>A monitor for a container about to be created (see <see cref="MonitorLauncher.Prepare"/>); give it to <see cref="Start"/>.</summary>
     /// <param name="networkHint">The network the container will most likely use, so the monitor can start its helper early; null for none.</param>
-    public PreparedMonitor PrepareMonitor(SafeFileHandle? attachClient, string? networkHint = null, string? initHint = null) => launcher.Prepare(attachClient, networkHint, initHint);
+    public PreparedMonitor PrepareMonitor(SafeFileHandle? attachClient, string? networkHint = null) => launcher.Prepare(attachClient, networkHint);
 
     /// <summary>Starts a created or exited container; a running one is left alone (docker start is idempotent).</summary>
     /// <param name="prepared">A monitor from <see cref="PrepareMonitor"/> made with the same attach client, or null.</param>

@@ -36,9 +36,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// </summary>
     public Containers.OciRuntime? BuiltIn { get; init; }
 
-    /// <summary>An init the monitor spawned before it knew its container (<see cref="Containers.PreparedInit"/>), for the built-in runtime's create.</summary>
-    public Containers.PreparedInit? PreparedInit { get; init; }
-
     /// <summary>How long after the container's start the monitor gives back the memory its setup used.</summary>
     public TimeSpan IdleAfter { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -55,7 +52,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     public Func<ContainerStore, ContainerLifecycle>? Restarter { get; init; }
 
     private IMonitorRuntime Oci => oci ??= BuiltIn is not null
-        ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio, PreparedInit)
+        ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio)
         : new CommandLineRuntime(runtime, store, id, stdio);
 
     /// <summary>Runs until the container has ended and is cleaned up. <paramref name="sync"/> gets one report.</summary>

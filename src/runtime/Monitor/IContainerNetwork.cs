@@ -45,9 +45,6 @@ public interface IContainerNetwork
     {
     }
 
-    /// <summary>The network namespace file of the helper <see cref="PrepareEarly"/> started, or null: a prepared init joins it.</summary>
-    string? EarlyNamespaceFile => null;
-
     /// <summary>
     /// The CLI handed the container over (its own work is done and it only waits): a helper <see cref="PrepareEarly"/>
     /// held back so as not to compete with the CLI for the CPU may start now, beside the monitor's last steps.

@@ -10,7 +10,7 @@ namespace Skiff.Runtime.Monitor;
 /// runtime process for create, start and delete. The init is spawned as soon as the root is mounted and waits
 /// for its spec, which it gets (with the user resolved meanwhile) at <see cref="Create"/>.
 /// </summary>
-internal sealed class InProcessRuntime(Containers.OciRuntime builtIn, ContainerStore store, string id, NetworkStart network, ContainerStdio stdio, Containers.PreparedInit? preparedInit) : IMonitorRuntime
+internal sealed class InProcessRuntime(Containers.OciRuntime builtIn, ContainerStore store, string id, NetworkStart network, ContainerStdio stdio) : IMonitorRuntime
 {
     private Containers.PendingContainer? pending;
     private SafeFileHandle? consoleListener;
@@ -20,8 +20,7 @@ internal sealed class InProcessRuntime(Containers.OciRuntime builtIn, ContainerS
     /// <summary>The first half of the create: the init is spawned and waits for its spec.</summary>
     public void Begin(ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
     {
-        // The init prepared before the container existed is taken if its namespaces are right, killed otherwise.
-        Containers.CreateOptions options = Options(config) with { Prepared = preparedInit };
+        Containers.CreateOptions options = Options(config);
         SafeFileHandle? outWrite = null;
         SafeFileHandle? errWrite = null;
         SafeFileHandle? stdinRead = null;

@@ -4,7 +4,7 @@ using Skiff.Runtime.Lifecycle;
 namespace Skiff.Runtime.Monitor;
 
 /// <summary>
-/// <c>skiff __monitor ROOT RUNROOT ID [--attached] [--network-hint MODE] [--init-hint NAMESPACES]</c>: the hidden verb the CLI re-executes itself as.
+/// <c>skiff __monitor ROOT RUNROOT ID [--attached] [--network-hint MODE]</c>: the hidden verb the CLI re-executes itself as.
 /// Program.cs dispatches here before building the command tree, so the long-lived monitor touches as
 /// little code (and memory) as possible. fd 3 is the sync socket; with --attached, fd 4 is a first
 /// attach client connected before the container starts, so a foreground run misses no output.
@@ -47,16 +47,12 @@ public static class MonitorEntry
         SafeFileHandle? first = args.Length > 4 && args[4] == "--attached" ? new SafeFileHandle(MonitorLauncher.AttachFd, ownsHandle: true) : null;
         int hintAt = Array.IndexOf(args, NetworkHintOption, 4);
         string? networkHint = hintAt > 0 && hintAt + 1 < args.Length ? args[hintAt + 1] : null;
-        int initHintAt = Array.IndexOf(args, InitHintOption, 4);
-        string? initHint = initHintAt > 0 && initHintAt + 1 < args.Length ? args[initHintAt + 1] : null;
         Containers.OciRuntime? preparedRuntime = null;
-        Containers.PreparedInit? preparedInit = null;
         IContainerNetwork? connector = null;
         if (id == PendingId)
         {
             // Started before the container existed (MonitorLauncher.Prepare): what does not depend on the
-            // container is done while the CLI still creates it, the network helper first (it takes longest),
-            // then the container's init, whose runtime then starts beside the CLI's work.
+            // container is done while the CLI still creates it, the network helper first (it takes longest).
             if (networkHint is not null)
             {
                 connector = network?.Invoke(store);
@@ -64,10 +60,8 @@ public static class MonitorEntry
             }
 
             preparedRuntime = builtInRuntime?.Invoke(store.RuntimeRoot);
-            preparedInit = PrepareInit(preparedRuntime, initHint, connector?.EarlyNamespaceFile);
             if (ReceiveId(sync) is not { } received)
             {
-                preparedInit?.Dispose();
                 connector?.DiscardEarly();
                 return 0; // the CLI failed (or was killed) before the container existed
             }
@@ -90,7 +84,6 @@ public static class MonitorEntry
                 Volumes = new Volumes.VolumeStore(args[1]),
                 Populator = populator,
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
-                PreparedInit = preparedInit,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
                 Restarter = s => Lifecycle(s, args[1], args[2], network),
                 IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
@@ -100,54 +93,8 @@ public static class MonitorEntry
         }
         finally
         {
-            // An early helper the container did not adopt (its start failed before the network) is stopped, and
-            // an init it did not take (another runtime, or a start that failed before the create) is killed.
+            // An early helper the container did not adopt (its start failed before the network) is stopped.
             connector?.DiscardEarly();
-            preparedInit?.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// A prepared monitor's option naming the namespaces (OCI type names, comma-separated) a run's container will
-    /// most likely get from skiff's runtime (<see cref="ContainerNamespaces"/>): the init is spawned into them early.
-    /// </summary>
-    public const string InitHintOption = "--init-hint";
-
-    /// <summary>
-    /// Spawns the init for the container the CLI hinted at (<see cref="InitHintOption"/>), on the early network
-    /// helper's namespace when there is one; null without a hint or runtime, or when it cannot be spawned (the create
-    /// then spawns its init as before, and reports what fails).
-    /// </summary>
-    private static Containers.PreparedInit? PrepareInit(Containers.OciRuntime? runtime, string? hint, string? earlyNetwork)
-    {
-        if (runtime is null || hint is null || Environment.GetEnvironmentVariable(PreparedInitVariable) == "0")
-        {
-            return null;
-        }
-
-        try
-        {
-            Namespaces.NamespaceKinds unshare = Namespaces.NamespaceKinds.None;
-            foreach (string type in hint.Split(','))
-            {
-                unshare |= Namespaces.NamespacePlan.KindOf(type);
-            }
-
-            var joins = new Dictionary<Namespaces.NamespaceKinds, string>();
-            if (earlyNetwork is not null && unshare.HasFlag(Namespaces.NamespaceKinds.Network))
-            {
-                unshare &= ~Namespaces.NamespaceKinds.Network;
-                joins[Namespaces.NamespaceKinds.Network] = earlyNetwork;
-            }
-
-            // With a pid namespace the init is a grandchild: this process must be able to reap it.
-            Fds.Descriptors.BecomeChildSubreaper();
-            return runtime.Prepare(new Namespaces.NamespaceRequest(unshare) { JoinPaths = joins });
-        }
-        catch (Exception e) when (e is Core.Errors.SkiffException or IOException or ArgumentException)
-        {
-            Console.Error.WriteLine($"skiff monitor: no prepared init: {e.Message}");
-            return null;
         }
     }
 
@@ -174,9 +121,6 @@ public static class MonitorEntry
         Containers.ContainerId.Validate(id);
         return id;
     }
-
-    /// <summary>Set to 0, a run's monitor spawns no init before it knows its container (for comparisons).</summary>
-    public const string PreparedInitVariable = "SKIFF_PREPARED_INIT";
 
     /// <summary>Milliseconds after the container's start before the monitor hands over or trims (default 1000; 0 lets tests cover the relay everywhere).</summary>
     public const string IdleAfterVariable = "SKIFF_MONITOR_IDLE_AFTER_MS";

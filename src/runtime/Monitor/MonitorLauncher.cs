@@ -26,8 +26,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     /// </summary>
     /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
     /// <param name="networkHint">The network the container will most likely use (<see cref="IContainerNetwork.PrepareEarly"/>), or null.</param>
-    /// <param name="initHint">The namespaces skiff's runtime will most likely give the container (<see cref="MonitorEntry.InitHintOption"/>), or null.</param>
-    public PreparedMonitor Prepare(SafeFileHandle? attachClient, string? networkHint = null, string? initHint = null)
+    public PreparedMonitor Prepare(SafeFileHandle? attachClient, string? networkHint = null)
     {
         (SafeFileHandle ours, SafeFileHandle theirs) = UnixSockets.SeqPacketPair();
         try
@@ -37,7 +36,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             using (SafeFileHandle nullOut = Descriptors.OpenNull(write: true))
             {
                 // Its output goes to the container's monitor.log once it knows the container.
-                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs, networkHint, initHint);
+                int pid = Spawn(MonitorEntry.PendingId, attachClient, nullIn, nullOut, theirs, networkHint);
                 return new PreparedMonitor(pid, ours);
             }
         }
@@ -73,7 +72,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         }
     }
 
-    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, string? initHint = null)
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null)
     {
         var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
         {
@@ -90,12 +89,6 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         {
             arguments.Add(MonitorEntry.NetworkHintOption);
             arguments.Add(networkHint);
-        }
-
-        if (initHint is not null)
-        {
-            arguments.Add(MonitorEntry.InitHintOption);
-            arguments.Add(initHint);
         }
 
         Dictionary<string, string> environment = RuntimeInvoker.CurrentEnvironment();

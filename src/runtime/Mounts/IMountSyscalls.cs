@@ -11,9 +11,6 @@ public interface IMountSyscalls
 {
     void Mount(string? source, string target, string? fsType, MountFlags flags, string? data);
 
-    /// <summary>Attaches a detached mount tree (<see cref="DetachedTree"/>, made in another mount namespace) at <paramref name="target"/>.</summary>
-    void AttachTree(System.Runtime.InteropServices.SafeHandle tree, string target);
-
     /// <summary>
     /// Resolves <paramref name="path"/> inside <paramref name="root"/> (symlinks cannot leave it,
     /// magic links are refused) and creates the missing parents and leaf as <paramref name="create"/> says.

@@ -25,7 +25,7 @@ public static class IdmappedMounts
             throw new SystemCallException("umount2", target, Marshal.GetLastPInvokeError());
         }
 
-        DetachedTree.MoveTo(tree, target);
+        MoveTo(tree, target);
     }
 
     /// <summary>Mounts an idmapped copy of the directory or file <paramref name="source"/> at <paramref name="target"/> (created if missing).</summary>
@@ -45,12 +45,26 @@ public static class IdmappedMounts
             }
         }
 
-        DetachedTree.MoveTo(tree, target);
+        MoveTo(tree, target);
+    }
+
+    private static void MoveTo(SafeFileHandle tree, string target)
+    {
+        if (Libc.move_mount(tree, target) != 0)
+        {
+            throw new SystemCallException("move_mount", target, Marshal.GetLastPInvokeError());
+        }
     }
 
     private static SafeFileHandle Clone(string target, SafeFileHandle userNamespace)
     {
-        SafeFileHandle tree = DetachedTree.Clone(target);
+        int fd = Libc.open_tree(target, Libc.OPEN_TREE_CLONE | (uint)Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw new SystemCallException("open_tree", target, Marshal.GetLastPInvokeError());
+        }
+
+        var tree = new SafeFileHandle(fd, ownsHandle: true);
         if (Libc.mount_setattr_idmap(tree, userNamespace) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();

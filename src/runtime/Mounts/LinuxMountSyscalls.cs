@@ -154,8 +154,6 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         }
     }
 
-    public void AttachTree(SafeHandle tree, string target) => DetachedTree.MoveTo(tree, target);
-
     public void PivotRoot(string newRoot)
     {
         if (Libc.chdir(newRoot) != 0)

@@ -27,11 +27,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
 
     /// <param name="rootfs">Absolute host path of the root filesystem.</param>
     /// <param name="inUserNamespace">Device nodes cannot be created in a user namespace; they are bind-mounted from the host instead.</param>
-    /// <param name="rootTree">
-    /// The root's mounts as the runtime sees them, for an init whose mount namespace was copied before the root was
-    /// mounted (<see cref="Containers.PreparedInit"/>): attached at <paramref name="rootfs"/> once nothing can propagate back.
-    /// </param>
-    public void Build(RuntimeSpec spec, string rootfs, bool inUserNamespace, System.Runtime.InteropServices.SafeHandle? rootTree = null)
+    public void Build(RuntimeSpec spec, string rootfs, bool inUserNamespace)
     {
         LinuxSpec linux = spec.Linux ?? new LinuxSpec();
         string propagation = linux.RootfsPropagation ?? string.Empty;
@@ -39,10 +35,6 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         // Nothing we mount may propagate back to the host (or a slave keeps receiving host mounts).
         MountFlags rootPropagation = propagation is "slave" or "rslave" ? MountFlags.Slave : MountFlags.Private;
         sys.Mount(null, "/", null, MountFlags.Recursive | rootPropagation, null);
-        if (rootTree is not null)
-        {
-            sys.AttachTree(rootTree, rootfs);
-        }
 
         foreach (SpecMount mount in spec.Mounts.Where(m => IsRoot(m.Destination)))
         {

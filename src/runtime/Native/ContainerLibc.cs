@@ -254,6 +254,17 @@ internal static unsafe partial class Libc
     public const ulong TIOCGPTPEER = 0x5441;
     public const ulong TIOCSCTTY = 0x540E;
 
+    /// <summary>cmsghdr followed by one int: CMSG_SPACE(sizeof(int)) is 24 on LP64.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct FdControlMessage
+    {
+        public nuint Length;
+        public int Level;
+        public int Type;
+        public int Fd;
+        public int Padding;
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
 }

@@ -15,7 +15,6 @@ internal static unsafe partial class Libc
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int F_SETFD = 2;
-    public const int F_DUPFD_CLOEXEC = 1030;
     public const int SOL_SOCKET = 1;
     public const int SCM_RIGHTS = 1;
     public const int MSG_NOSIGNAL = 0x4000;

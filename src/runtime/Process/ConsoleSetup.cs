@@ -65,9 +65,26 @@ public static unsafe class ConsoleSetup
     private static void SendDescriptor(int socket, int fd)
     {
         // Payload: the pty's name is what runc sends; receivers only need one byte with the rights.
-        using var connection = new Microsoft.Win32.SafeHandles.SafeFileHandle(socket, ownsHandle: false);
-        using var descriptor = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false);
-        Fds.UnixSockets.SendDescriptors(connection, "/dev/ptmx"u8, [descriptor]);
+        byte* payload = stackalloc byte[] { (byte)'/', (byte)'d', (byte)'e', (byte)'v', (byte)'/', (byte)'p', (byte)'t', (byte)'m', (byte)'x' };
+        var iov = new Libc.IoVec { Base = payload, Length = 9 };
+        var control = new Libc.FdControlMessage
+        {
+            Length = (nuint)(sizeof(nuint) + 8 + 4),
+            Level = Libc.SOL_SOCKET,
+            Type = Libc.SCM_RIGHTS,
+            Fd = fd,
+        };
+        var message = new Libc.MsgHdr
+        {
+            Iov = &iov,
+            IovLength = 1,
+            Control = &control,
+            ControlLength = (nuint)sizeof(Libc.FdControlMessage),
+        };
+        if (Libc.sendmsg(socket, &message, 0) < 0)
+        {
+            throw new SystemCallException("sendmsg", "console socket", Marshal.GetLastPInvokeError());
+        }
     }
 
     private static void Check(int rc, string operation)

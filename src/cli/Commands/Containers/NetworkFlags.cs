@@ -144,25 +144,5 @@ public sealed class NetworkFlags
         }
     }
 
-    /// <summary>
-    /// The namespaces skiff's runtime most likely gives the container (MonitorEntry.InitHintOption), by OCI type:
-    /// those of <see cref="ContainerNamespaces"/> without a user or cgroup namespace (a prepared init has neither),
-    /// with the host's network for --network host. A wrong guess costs time (the init is spawned again), never a wrong namespace.
-    /// </summary>
-    public string InitHint(string[]? networks)
-    {
-        string? network;
-        try
-        {
-            network = NetworkSelection.Parse(networks)?.Mode;
-        }
-        catch (Skiff.Core.Errors.SkiffException)
-        {
-            network = null; // create reports the bad value
-        }
-
-        return string.Join(',', ContainerNamespaces.Types(hostNetwork: network == "host", userNamespace: false, cgroupNamespace: false));
-    }
-
     public static NetworkMode DefaultMode() => new(NetworkHelpers.Find().DefaultKind, []);
 }

@@ -32,15 +32,14 @@ public static class RunCommand
             (SafeFileHandle? ours, SafeFileHandle? theirs) = background ? (null, null) : UnixSockets.SeqPacketPair();
             // pasta (~20 ms to start) can start with the monitor when the container surely runs in a namespace of
             // skiff's runtime, not of its own user namespace or another runtime.
-            bool ownRuntimeNamespaces = !options.UserNamespace.Given(parse) && parse.GetValue(options.Runtime) is (null or OciRuntimes.BuiltIn);
-            string? networkHint = ownRuntimeNamespaces ? options.NetworkFlags.EarlyHint(parse, parse.GetValue(options.Network)) : null;
-            // The container's init can start with the monitor too, in the namespaces it most likely gets.
-            string? initHint = ownRuntimeNamespaces ? options.NetworkFlags.InitHint(parse.GetValue(options.Network)) : null;
+            string? networkHint = options.UserNamespace.Given(parse) || parse.GetValue(options.Runtime) is not (null or OciRuntimes.BuiltIn)
+                ? null
+                : options.NetworkFlags.EarlyHint(parse, parse.GetValue(options.Network));
             ContainerConfig config;
             try
             {
                 using (theirs)
-                using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs, networkHint, initHint))
+                using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs, networkHint))
                 {
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
                     lifecycle.Start(config.Id, theirs, monitor);

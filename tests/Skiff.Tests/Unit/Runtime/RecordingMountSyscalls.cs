@@ -50,8 +50,6 @@ internal sealed class RecordingMountSyscalls : IMountSyscalls
 
     public void Symlink(IMountTarget directory, string name, string target) => Calls.Add($"symlink {directory.Path}/{name} -> {target}");
 
-    public void AttachTree(System.Runtime.InteropServices.SafeHandle tree, string target) => Calls.Add($"attach tree {target}");
-
     public void PivotRoot(string newRoot) => Calls.Add($"pivot_root {newRoot}");
 
     public void ChangeDirectory(IMountTarget directory) => Calls.Add($"chdir {directory.Path}");

@@ -11,19 +11,6 @@ public class RootfsBuilderTests
         SpecDefaults.Create(new SpecDefaultsOptions(["sh"], Rootfs) { Cwd = "/work" });
 
     [Fact]
-    public void A_prepared_inits_root_tree_is_attached_after_propagation_is_cut_and_before_the_root_is_bound()
-    {
-        var sys = new RecordingMountSyscalls();
-        using var tree = new Microsoft.Win32.SafeHandles.SafeFileHandle(-1, ownsHandle: false);
-
-        new RootfsBuilder(sys).Build(DefaultSpec(), Rootfs, inUserNamespace: false, tree);
-
-        Assert.Equal("mount - / - Recursive, Private", sys.Calls[0]);
-        Assert.Equal("attach tree /b/rootfs", sys.Calls[1]);
-        Assert.Equal("mount /b/rootfs /b/rootfs - Bind, Recursive", sys.Calls[2]);
-    }
-
-    [Fact]
     public void Plans_podmans_default_container_as_root()
     {
         var sys = new RecordingMountSyscalls();
