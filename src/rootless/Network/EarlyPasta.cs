@@ -100,7 +100,7 @@ public sealed class EarlyPasta
 
             stop(PidFileIn(directory));
             NetworkNamespaceFile.Remove(NamespaceFileIn(directory));
-            DeleteTree(directory);
+            Skiff.Core.Files.DirectoryTree.TryDelete(directory);
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class EarlyPasta
         if (Path.GetDirectoryName(directory) == Path.GetDirectoryName(store.RunDirectory("-")) && OwnerOf(directory) is not null)
         {
             NetworkNamespaceFile.Remove(NamespaceFileIn(directory));
-            DeleteTree(directory);
+            Skiff.Core.Files.DirectoryTree.TryDelete(directory);
         }
 
         try
@@ -209,7 +209,7 @@ public sealed class EarlyPasta
     public void RemoveFiles()
     {
         NetworkNamespaceFile.Remove(NamespaceFile);
-        DeleteTree(Directory);
+        Skiff.Core.Files.DirectoryTree.TryDelete(Directory);
     }
 
     /// <summary>Stops this pasta (once its start-up is over) and removes its namespace and directory; never throws.</summary>
@@ -227,7 +227,7 @@ public sealed class EarlyPasta
         startup.Dispose();
         stop(PidFile);
         NetworkNamespaceFile.Remove(NamespaceFile);
-        DeleteTree(Directory);
+        Skiff.Core.Files.DirectoryTree.TryDelete(Directory);
     }
 
     private static string NamespaceFileIn(string directory) => Path.Combine(directory, "netns");
@@ -267,17 +267,6 @@ public sealed class EarlyPasta
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
-        }
-    }
-
-    private static void DeleteTree(string directory)
-    {
-        try
-        {
-            System.IO.Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -85,7 +85,7 @@ public sealed class ContainerStore(string root, string runRoot)
         catch
         {
             ReleaseName(config.Name, config.Id);
-            TryDeleteTree(staging);
+            Core.Files.DirectoryTree.TryDelete(staging);
             File.Delete(creatingLock);
             throw;
         }
@@ -117,7 +117,7 @@ public sealed class ContainerStore(string root, string runRoot)
                 continue;
             }
 
-            TryDeleteTree(Path.Combine(ContainersDirectory, $".creating-{id}"));
+            Core.Files.DirectoryTree.TryDelete(Path.Combine(ContainersDirectory, $".creating-{id}"));
             try
             {
                 File.Delete(CreatingLockPath(id));
@@ -275,14 +275,14 @@ public sealed class ContainerStore(string root, string runRoot)
             ReleaseName(name, id);
         }
 
-        TryDeleteTree(doomed);
-        TryDeleteTree(SnapshotDirectory(id));
-        TryDeleteTree(RunDirectory(id));
+        Core.Files.DirectoryTree.TryDelete(doomed);
+        Core.Files.DirectoryTree.TryDelete(SnapshotDirectory(id));
+        Core.Files.DirectoryTree.TryDelete(RunDirectory(id));
         SweepLeftovers();
     }
 
     /// <summary>Deletes the snapshot prepared for a container that was refused before it was stored.</summary>
-    public void DiscardSnapshot(string id) => TryDeleteTree(SnapshotDirectory(id));
+    public void DiscardSnapshot(string id) => Core.Files.DirectoryTree.TryDelete(SnapshotDirectory(id));
 
     /// <summary>
     /// The first half of an --rm removal, done as soon as the container exited: the record disappears
@@ -326,9 +326,9 @@ public sealed class ContainerStore(string root, string runRoot)
             Cgroups.CgroupCleanup.TryRemove(cgroup);
         }
 
-        TryDeleteTree(doomed);
-        TryDeleteTree(SnapshotDirectory(id));
-        TryDeleteTree(RunDirectory(id));
+        Core.Files.DirectoryTree.TryDelete(doomed);
+        Core.Files.DirectoryTree.TryDelete(SnapshotDirectory(id));
+        Core.Files.DirectoryTree.TryDelete(RunDirectory(id));
         SweepLeftovers();
     }
 
@@ -360,11 +360,11 @@ public sealed class ContainerStore(string root, string runRoot)
             Cgroups.CgroupCleanup.TryRemove(cgroup, config.SystemdCgroup);
         }
 
-        TryDeleteTree(leftover);
+        Core.Files.DirectoryTree.TryDelete(leftover);
         string id = Path.GetFileName(leftover)[".removing-".Length..];
         if (ContainerIds.IsFull(id) && !System.IO.Directory.Exists(Directory(id)))
         {
-            TryDeleteTree(SnapshotDirectory(id));
+            Core.Files.DirectoryTree.TryDelete(SnapshotDirectory(id));
         }
     }
 
@@ -401,7 +401,7 @@ public sealed class ContainerStore(string root, string runRoot)
                 }
 
                 // A name left behind by a creator killed before it finished.
-                TryDeleteTree(Path.Combine(ContainersDirectory, $".creating-{owner}"));
+                Core.Files.DirectoryTree.TryDelete(Path.Combine(ContainersDirectory, $".creating-{owner}"));
                 File.Delete(link);
             }
         }
@@ -466,22 +466,4 @@ public sealed class ContainerStore(string root, string runRoot)
 
     private static SkiffException Corrupt(string id, string path, JsonException e) =>
         SkiffException.Internal($"container {id}: {Path.GetFileName(path)} is corrupt: {e.Message}", e);
-
-    private static void TryDeleteTree(string path)
-    {
-        try
-        {
-            if (System.IO.Directory.Exists(path))
-            {
-                System.IO.Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Busy (a mount still in use) or racing with another remover; the next removal retries.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

@@ -64,12 +64,12 @@ public sealed class VolumeStore(string root)
         }
         catch (IOException) when (System.IO.Directory.Exists(target))
         {
-            TryDeleteTree(staging);
+            Core.Files.DirectoryTree.TryDelete(staging);
             throw Exists(record.Name);
         }
         catch
         {
-            TryDeleteTree(staging);
+            Core.Files.DirectoryTree.TryDelete(staging);
             throw;
         }
     }
@@ -157,10 +157,10 @@ public sealed class VolumeStore(string root)
         Get(name);
         string doomed = Path.Combine(VolumesDirectory, $".removing-{name}-{Environment.ProcessId}");
         System.IO.Directory.Move(Path.Combine(VolumesDirectory, name), doomed);
-        TryDeleteTree(doomed);
+        Core.Files.DirectoryTree.TryDelete(doomed);
         foreach (string leftover in System.IO.Directory.EnumerateDirectories(VolumesDirectory, ".removing-*"))
         {
-            TryDeleteTree(leftover);
+            Core.Files.DirectoryTree.TryDelete(leftover);
         }
     }
 
@@ -178,22 +178,4 @@ public sealed class VolumeStore(string root)
 
     private static SkiffException Exists(string name) =>
         SkiffException.AlreadyExists($"volume with name {name} already exists: volume already exists", "choose another name, or remove it with 'skiff volume rm " + name + "'");
-
-    private static void TryDeleteTree(string path)
-    {
-        try
-        {
-            if (System.IO.Directory.Exists(path))
-            {
-                System.IO.Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Busy or racing with another remover; the next removal retries the leftovers.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }
