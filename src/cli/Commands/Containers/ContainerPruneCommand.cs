@@ -39,15 +39,23 @@ public static class ContainerPruneCommand
                 }
             }
 
+            // Read after the question, as podman does: answered no, a bad value is never looked at.
+            string[] untils = filters.Where(f => f.StartsWith("until=", StringComparison.Ordinal)).ToArray();
+            string[] labels = filters.Except(untils).ToArray();
+            if (untils.Length > 1)
+            {
+                throw SkiffException.InvalidArgument("specify exactly one timestamp for until", "give --filter until=… once");
+            }
+
+            DateTimeOffset? until = untils is [string u] ? UntilFilter.Parse(u["until=".Length..], DateTimeOffset.UtcNow) : null;
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            DateTimeOffset now = DateTimeOffset.UtcNow;
             var doomed = new List<string>();
             foreach (string id in lifecycle.Store.ListIds())
             {
                 try
                 {
                     ContainerConfig config = lifecycle.Store.ReadConfig(id);
-                    if (!lifecycle.Observe(id).Running && filters.All(f => Matches(f, config, now)))
+                    if (!lifecycle.Observe(id).Running && (until is not DateTimeOffset cutoff || config.Created < cutoff) && labels.All(f => Matches(f, config)))
                     {
                         doomed.Add(id);
                     }
@@ -67,12 +75,11 @@ public static class ContainerPruneCommand
         return command;
     }
 
-    private static bool Matches(string filter, ContainerConfig config, DateTimeOffset now)
+    private static bool Matches(string filter, ContainerConfig config)
     {
         string[] parts = filter.Split('=', 2);
         return parts[0] switch
         {
-            "until" => config.Created < UntilFilter.Parse(parts[1], now),
             "label" => LabelFilter.Matches(config.Labels, parts[1]),
             _ => !LabelFilter.Matches(config.Labels, parts[1]),
         };

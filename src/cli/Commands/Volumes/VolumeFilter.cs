@@ -13,9 +13,16 @@ public sealed class VolumeFilter
 {
     private readonly Dictionary<string, List<string>> filters;
 
-    private VolumeFilter(Dictionary<string, List<string>> filters) => this.filters = filters;
+    /// <summary>The times the until= values name, read once so a bad one fails even with no volume to test.</summary>
+    private readonly List<DateTimeOffset> untils;
 
-    public static VolumeFilter Parse(IEnumerable<string> values)
+    private VolumeFilter(Dictionary<string, List<string>> filters, List<DateTimeOffset> untils)
+    {
+        this.filters = filters;
+        this.untils = untils;
+    }
+
+    public static VolumeFilter Parse(IEnumerable<string> values, DateTimeOffset now)
     {
         var filters = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string value in values)
@@ -44,10 +51,11 @@ public sealed class VolumeFilter
             list.Add(parts[1]);
         }
 
-        return new VolumeFilter(filters);
+        List<DateTimeOffset> untils = filters.TryGetValue("until", out List<string>? times) ? times.Select(t => UntilFilter.Parse(t, now)).ToList() : [];
+        return new VolumeFilter(filters, untils);
     }
 
-    public bool Matches(VolumeRecord volume, Func<bool> inUse, DateTimeOffset now)
+    public bool Matches(VolumeRecord volume, Func<bool> inUse)
     {
         foreach ((string key, List<string> values) in filters)
         {
@@ -59,7 +67,7 @@ public sealed class VolumeFilter
                 "label" => values.Any(v => LabelFilter.Matches(volume.Labels, v)),
                 "label!" => !values.Any(v => LabelFilter.Matches(volume.Labels, v)),
                 "dangling" => values.Any(v => (v is "true" or "1") != inUse()),
-                "until" => values.Any(v => volume.CreatedAt < UntilFilter.Parse(v, now)),
+                "until" => untils.Any(until => volume.CreatedAt < until),
                 _ => true,
             };
             if (!match)

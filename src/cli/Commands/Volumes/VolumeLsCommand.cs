@@ -18,13 +18,12 @@ public static class VolumeLsCommand
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            VolumeFilter volumeFilter = VolumeFilter.Parse(parse.GetValue(filter) ?? []);
+            VolumeFilter volumeFilter = VolumeFilter.Parse(parse.GetValue(filter) ?? [], DateTimeOffset.UtcNow);
             OutputFormat output = OutputFormat.Parse(parse.GetValue(format), VolumeView.DefaultTable, "volumes");
             VolumeStore volumes = ContainerServices.Volumes(context);
             var users = new Lazy<VolumeUsers>(() => new VolumeUsers(ContainerServices.Store(context)));
             var inUse = new Lazy<IReadOnlySet<string>>(() => users.Value.InUse());
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            List<VolumeRecord> selected = volumes.List().Where(v => volumeFilter.Matches(v, () => inUse.Value.Contains(v.Name), now)).ToList();
+            List<VolumeRecord> selected = volumes.List().Where(v => volumeFilter.Matches(v, () => inUse.Value.Contains(v.Name))).ToList();
             if (parse.GetValue(quiet))
             {
                 selected.ForEach(v => context.Out.WriteLine(v.Name));

@@ -15,13 +15,13 @@ public static class VolumePruneCommand
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            VolumeFilter volumeFilter = VolumeFilter.Parse(parse.GetValue(filter) ?? []);
+            VolumeFilter volumeFilter = VolumeFilter.Parse(parse.GetValue(filter) ?? [], DateTimeOffset.UtcNow);
             if (!parse.GetValue(force))
             {
                 context.Out.WriteLine("WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:");
                 VolumeStore preview = ContainerServices.Volumes(context);
                 IReadOnlySet<string> used = new VolumeUsers(ContainerServices.Store(context)).InUse();
-                foreach (VolumeRecord volume in preview.List().Where(v => !used.Contains(v.Name) && volumeFilter.Matches(v, () => false, DateTimeOffset.UtcNow)))
+                foreach (VolumeRecord volume in preview.List().Where(v => !used.Contains(v.Name) && volumeFilter.Matches(v, () => false)))
                 {
                     context.Out.WriteLine(volume.Name);
                 }
@@ -39,8 +39,7 @@ public static class VolumePruneCommand
             using (volumes.Lock())
             {
                 IReadOnlySet<string> inUse = new VolumeUsers(ContainerServices.Store(context)).InUse();
-                DateTimeOffset now = DateTimeOffset.UtcNow;
-                foreach (VolumeRecord volume in volumes.List().Where(v => !inUse.Contains(v.Name) && volumeFilter.Matches(v, () => false, now)))
+                foreach (VolumeRecord volume in volumes.List().Where(v => !inUse.Contains(v.Name) && volumeFilter.Matches(v, () => false)))
                 {
                     try
                     {

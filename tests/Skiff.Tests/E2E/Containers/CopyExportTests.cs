@@ -221,4 +221,27 @@ public sealed class CopyExportTests(ITestOutputHelper output)
         Assert.Equal(["live"], (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("rm", "-f", "live")).AssertSuccess();
     }
+
+    [Theory, RootAndRootless]
+    public async Task Container_prune_until_a_duration_ago_removes_only_the_older_stopped_containers(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string old = (await skiff.RunAsync("create", "--name", "old", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("run", "-d", "--name", "oldlive", "busybox", "sleep", "1000")).AssertSuccess();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        string fresh = (await skiff.RunAsync("create", "--name", "fresh", "busybox", "true")).AssertSuccess().Stdout.Trim();
+
+        // As podman 4.3: one until= only.
+        (await skiff.RunAsync("container", "prune", "-f", "--filter", "until=2s", "--filter", "until=1s")).AssertError(125, "specify exactly one timestamp for until");
+        Assert.Equal([old], (await skiff.RunAsync("container", "prune", "-f", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.Equal(["fresh", "oldlive"], (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
+
+        // A negative duration is ahead of now: every stopped container is older; the running one stays.
+        Assert.Equal([fresh], (await skiff.RunAsync("container", "prune", "-f", "--filter", "until=-1m")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("rm", "-f", "oldlive")).AssertSuccess();
+
+        // A bad value is refused even with nothing to prune.
+        (await skiff.RunAsync("container", "prune", "-f", "--filter", "until=yesterday")).AssertError(125, "invalid until filter \"yesterday\"");
+    }
 }

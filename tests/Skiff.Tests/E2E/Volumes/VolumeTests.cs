@@ -45,6 +45,27 @@ public sealed class VolumeTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Volume_prune_until_a_duration_ago_removes_only_the_older_volumes(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        (await skiff.RunAsync("volume", "create", "old")).AssertSuccess();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        (await skiff.RunAsync("volume", "create", "fresh")).AssertSuccess();
+
+        Assert.Equal(["old"], (await skiff.RunAsync("volume", "ls", "-q", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.Equal(["old"], (await skiff.RunAsync("volume", "prune", "-f", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.Equal(["fresh"], (await skiff.RunAsync("volume", "ls", "-q")).AssertSuccess().StdoutLines);
+
+        // A negative duration is ahead of now; values of one key are alternatives, as podman's.
+        Assert.Equal(["fresh"], (await skiff.RunAsync("volume", "prune", "-f", "--filter", "until=1h", "--filter", "until=-1m")).AssertSuccess().StdoutLines);
+
+        // A bad value is refused even with no volume to test it on.
+        Assert.Empty((await skiff.RunAsync("volume", "ls", "-q")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("volume", "prune", "-f", "--filter", "until=yesterday")).AssertError(125, "invalid until filter \"yesterday\"");
+        (await skiff.RunAsync("volume", "ls", "--filter", "until=1d")).AssertError(125, "invalid until filter \"1d\"");
+    }
+
+    [Theory, RootAndRootless]
     public async Task Named_volume_is_created_on_first_use_filled_from_the_image_and_kept(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
