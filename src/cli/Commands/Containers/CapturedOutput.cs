@@ -1,0 +1,79 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Skiff.Runtime.Fds;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>The start of what a process writes into a pipe, up to <paramref name="maxBytes"/>; the rest is read and dropped.</summary>
+internal sealed class CapturedOutput(int maxBytes)
+{
+    private readonly List<byte> kept = [];
+    private readonly byte[] buffer = new byte[4096];
+    private bool closed;
+
+    public string Text => Encoding.UTF8.GetString(kept.ToArray());
+
+    /// <summary>Reads until the process ends (its pidfd is readable; without one, until end of file) or <paramref name="deadline"/>; false at the deadline.</summary>
+    public bool ReadUntil(SafeFileHandle pipe, SafeFileHandle? exited, long deadline)
+    {
+        var set = new PollSet();
+        while (true)
+        {
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            set.Clear();
+            int pipeIndex = closed ? -1 : set.Add(pipe);
+            int exitIndex = exited is null ? -1 : set.Add(exited);
+            if (pipeIndex < 0 && exitIndex < 0)
+            {
+                return true;
+            }
+
+            set.Wait((int)Math.Min(left, int.MaxValue));
+            if (pipeIndex >= 0 && set.Ready(pipeIndex))
+            {
+                ReadOnce(pipe);
+            }
+
+            if (exitIndex >= 0 && set.Ready(exitIndex))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Reads what is left until end of file or <paramref name="deadline"/>.</summary>
+    public void Drain(SafeFileHandle pipe, long deadline)
+    {
+        while (!closed)
+        {
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0 || !PollSet.WaitReadable(pipe, (int)left))
+            {
+                return;
+            }
+
+            ReadOnce(pipe);
+        }
+    }
+
+    private void ReadOnce(SafeFileHandle pipe)
+    {
+        int n = Descriptors.Read(pipe, buffer);
+        if (n <= 0)
+        {
+            closed = n == 0;
+            return;
+        }
+
+        int keep = Math.Min(n, maxBytes - kept.Count);
+        for (int i = 0; i < keep; i++)
+        {
+            kept.Add(buffer[i]);
+        }
+    }
+}
