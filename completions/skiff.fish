@@ -4,9 +4,11 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'healthcheck' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'update' 'version' 'volume' 'wait'
         case skiff_container
             printf '%s\n' 'attach' 'cp' 'create' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
+        case skiff_healthcheck
+            printf '%s\n' 'run'
         case skiff_image
             printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
         case skiff_network
@@ -35,7 +37,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
@@ -63,7 +65,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -81,11 +83,15 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
             printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_healthcheck
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_healthcheck_run
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_history
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
@@ -187,7 +193,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -280,6 +286,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'cp' -d 'Copy files/folders between a
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
 complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
+complete -c skiff -n '__skiff_is skiff' -a 'healthcheck' -d 'Manage health checks on containers'
 complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
@@ -413,6 +420,12 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l env-file -d 'Read in
 complete -c skiff -n '__skiff_is skiff_container_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l health-cmd -d 'Set a healthcheck command for the container (\'none\' disables the image\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l health-interval -d 'Time between running the check ("disable": no automatic timer)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l health-on-failure -d 'Action to take once the container turns unhealthy (none, kill, restart, stop)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l health-retries -d 'The number of retries allowed before a healthcheck is considered to be unhealthy' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l health-start-period -d 'The initialization time needed for a container to bootstrap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_create' -l hostname -d 'Container host name' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
@@ -429,6 +442,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l mount -d 'Attach a f
 complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -606,6 +620,12 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l env-file -d 'Read in a 
 complete -c skiff -n '__skiff_is skiff_container_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l health-cmd -d 'Set a healthcheck command for the container (\'none\' disables the image\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l health-interval -d 'Time between running the check ("disable": no automatic timer)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l health-on-failure -d 'Action to take once the container turns unhealthy (none, kill, restart, stop)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l health-retries -d 'The number of retries allowed before a healthcheck is considered to be unhealthy' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l health-start-period -d 'The initialization time needed for a container to bootstrap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_run' -l hostname -d 'Container host name' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
@@ -622,6 +642,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l mount -d 'Attach a file
 complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -753,6 +774,12 @@ complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of
 complete -c skiff -n '__skiff_is skiff_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l health-cmd -d 'Set a healthcheck command for the container (\'none\' disables the image\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l health-interval -d 'Time between running the check ("disable": no automatic timer)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l health-on-failure -d 'Action to take once the container turns unhealthy (none, kill, restart, stop)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l health-retries -d 'The number of retries allowed before a healthcheck is considered to be unhealthy' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l health-start-period -d 'The initialization time needed for a container to bootstrap' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
@@ -769,6 +796,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem 
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -819,6 +847,20 @@ complete -c skiff -n '__skiff_is skiff_export' -l output -s o -d 'Write to a fil
 complete -c skiff -n '__skiff_is skiff_export' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_export' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_healthcheck' -a 'run' -d 'Run the health check of a container'
+complete -c skiff -n '__skiff_is skiff_healthcheck' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_healthcheck' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_healthcheck' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_healthcheck' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_healthcheck' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_healthcheck' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_history' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
@@ -1401,6 +1443,12 @@ complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of en
 complete -c skiff -n '__skiff_is skiff_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l health-cmd -d 'Set a healthcheck command for the container (\'none\' disables the image\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l health-interval -d 'Time between running the check ("disable": no automatic timer)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l health-on-failure -d 'Action to take once the container turns unhealthy (none, kill, restart, stop)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l health-retries -d 'The number of retries allowed before a healthcheck is considered to be unhealthy' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l health-start-period -d 'The initialization time needed for a container to bootstrap' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
@@ -1417,6 +1465,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mou
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f

@@ -25,7 +25,10 @@ var relay = new MonitorRelay(
     Handle(handover.Terminal),
     Handle(handover.Stdin),
     new ContainerLogWriter(handover.LogDriver, handover.LogPath, TimeProvider.System),
-    clients);
+    clients)
+{
+    HealthChecks = handover.HealthChecks(Handle),
+};
 // Idle memory is what matters here: give back what starting (and each busy spell of output) touched.
 ChildExit exit = relay.Run(handover.Pid, Handle(handover.PidFd), TimeSpan.FromSeconds(5), () => IdleMemory.Trim(), afterEachBusySpell: true);
 relay.CloseStreams();

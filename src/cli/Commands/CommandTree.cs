@@ -29,6 +29,7 @@ public static class CommandTree
         ("port", g => PortCommand.Create(g)),
         ("inspect", g => InspectCommand.Create(g)),
         ("exec", g => ExecCommand.Create(g)),
+        ("healthcheck", g => HealthcheckCommand.Create(g)),
         ("pause", g => PauseCommand.Create(g)),
         ("unpause", g => UnpauseCommand.Create(g)),
         ("update", g => UpdateCommand.Create(g)),

@@ -31,4 +31,7 @@ public sealed record ContainerConfig
 
     [JsonPropertyName("StopSignal")]
     public string? StopSignal { get; init; }
+
+    [JsonPropertyName("Healthcheck")]
+    public HealthConfig? Healthcheck { get; init; }
 }

@@ -78,6 +78,7 @@ public static class ManifestJsonReader
         string? workingDir = null;
         Dictionary<string, string>? labels = null;
         string? stopSignal = null;
+        HealthConfig? healthcheck = null;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("User"u8)) { user = String(ref r); }
@@ -89,6 +90,7 @@ public static class ManifestJsonReader
             else if (r.ValueTextEquals("WorkingDir"u8)) { workingDir = String(ref r); }
             else if (r.ValueTextEquals("Labels"u8)) { labels = Map(ref r); }
             else if (r.ValueTextEquals("StopSignal"u8)) { stopSignal = String(ref r); }
+            else if (r.ValueTextEquals("Healthcheck"u8)) { healthcheck = Healthcheck(ref r); }
             else { Skip(ref r); }
         }
 
@@ -103,7 +105,31 @@ public static class ManifestJsonReader
             WorkingDir = workingDir,
             Labels = labels,
             StopSignal = stopSignal,
+            Healthcheck = healthcheck,
         };
+    }
+
+    private static HealthConfig? Healthcheck(ref Utf8JsonReader r)
+    {
+        if (!StartObject(ref r))
+        {
+            return null;
+        }
+
+        List<string>? test = null;
+        long interval = 0, timeout = 0, startPeriod = 0;
+        int retries = 0;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("Test"u8)) { test = Strings(ref r); }
+            else if (r.ValueTextEquals("Interval"u8)) { interval = Int64(ref r); }
+            else if (r.ValueTextEquals("Timeout"u8)) { timeout = Int64(ref r); }
+            else if (r.ValueTextEquals("StartPeriod"u8)) { startPeriod = Int64(ref r); }
+            else if (r.ValueTextEquals("Retries"u8)) { retries = Int32(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return new HealthConfig { Test = test, Interval = interval, Timeout = timeout, StartPeriod = startPeriod, Retries = retries };
     }
 
     /// <summary>ExposedPorts and Volumes: a map whose values are <c>{}</c> (members inside are ignored) or null.</summary>

@@ -176,6 +176,9 @@ public sealed record ContainerConfig
     /// <summary>podman's --passwd-entry: the template of that /etc/passwd line ($USERNAME, $UID, $GID, $NAME, $HOME).</summary>
     public string? PasswdEntry { get; init; }
 
+    /// <summary>The healthcheck (the image's unless flags gave or disabled one); null when none was defined.</summary>
+    public Health.HealthCheckConfig? Healthcheck { get; init; }
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

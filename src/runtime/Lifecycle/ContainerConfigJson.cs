@@ -170,6 +170,17 @@ public static class ContainerConfigJson
             }
 
             w.WriteOptionalString("passwdEntry"u8, config.PasswdEntry);
+            if (config.Healthcheck is { } health)
+            {
+                w.WriteStartObject("healthcheck"u8);
+                WriteStrings(w, "test"u8, health.Test);
+                w.WriteNumber("interval"u8, health.Interval);
+                w.WriteNumber("timeout"u8, health.Timeout);
+                w.WriteNumber("startPeriod"u8, health.StartPeriod);
+                w.WriteNumber("retries"u8, health.Retries);
+                w.WriteOptionalString("onFailure"u8, health.OnFailure);
+                w.WriteEndObject();
+            }
 
             w.WriteOptionalString("runtime"u8, config.Runtime);
             w.WriteEndObject();
@@ -183,7 +194,7 @@ public static class ContainerConfigJson
 
     /// <summary>
     /// <see cref="Read(ReadOnlySpan{byte})"/> of only what a container listing shows and filters on (ps): id, name,
-    /// created, image, imageId, entrypoint, cmd, autoRemove, labels, mounts, networks, ports and runtime. Every other
+    /// created, image, imageId, entrypoint, cmd, autoRemove, labels, mounts, networks, ports, healthcheck and runtime. Every other
     /// member is skipped unread (the root filesystem's long mount options, env, a seccomp profile in securityOpt)
     /// and reads as if it were missing; the document is still checked whole.
     /// </summary>
@@ -239,6 +250,7 @@ public static class ContainerConfigJson
         IdMap? idMappings = null;
         ContainerAccount? addAccount = null;
         bool? passwd = null;
+        Health.HealthCheckConfig? healthcheck = null;
         bool id = false, name = false, created = false, image = false, runtime = false;
         while (NextProperty(ref r))
         {
@@ -296,6 +308,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("addAccount"u8)) { addAccount = Account(ref r); }
             else if (r.ValueTextEquals("passwd"u8)) { passwd = OptionalBool(ref r); }
             else if (r.ValueTextEquals("passwdEntry"u8)) { passwdEntry = String(ref r); }
+            else if (r.ValueTextEquals("healthcheck"u8)) { healthcheck = Healthcheck(ref r); }
             else if (r.ValueTextEquals("runtime"u8)) { runtimeValue = String(ref r); runtime = true; }
             else { Skip(ref r); }
         }
@@ -360,6 +373,7 @@ public static class ContainerConfigJson
             AddAccount = addAccount,
             Passwd = passwd,
             PasswdEntry = passwdEntry,
+            Healthcheck = healthcheck,
             Runtime = runtimeValue!,
         };
     }
@@ -370,7 +384,32 @@ public static class ContainerConfigJson
         || r.ValueTextEquals("imageId"u8) || r.ValueTextEquals("entrypoint"u8) || r.ValueTextEquals("cmd"u8)
         || r.ValueTextEquals("autoRemove"u8) || r.ValueTextEquals("labels"u8) || r.ValueTextEquals("mounts"u8)
         || r.ValueTextEquals("networkEndpoints"u8) || r.ValueTextEquals("networkEndpoint"u8) || r.ValueTextEquals("ports"u8)
-        || r.ValueTextEquals("runtime"u8);
+        || r.ValueTextEquals("runtime"u8) || r.ValueTextEquals("healthcheck"u8);
+
+    private static Health.HealthCheckConfig? Healthcheck(ref Utf8JsonReader r)
+    {
+        if (!StartObject(ref r))
+        {
+            return null;
+        }
+
+        IReadOnlyList<string>? test = null;
+        long interval = 0, timeout = 0, startPeriod = 0;
+        int retries = 0;
+        string? onFailure = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("test"u8)) { test = Strings(ref r); }
+            else if (r.ValueTextEquals("interval"u8)) { interval = Int64(ref r); }
+            else if (r.ValueTextEquals("timeout"u8)) { timeout = Int64(ref r); }
+            else if (r.ValueTextEquals("startPeriod"u8)) { startPeriod = Int64(ref r); }
+            else if (r.ValueTextEquals("retries"u8)) { retries = Int32(ref r); }
+            else if (r.ValueTextEquals("onFailure"u8)) { onFailure = String(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return new Health.HealthCheckConfig { Test = test!, Interval = interval, Timeout = timeout, StartPeriod = startPeriod, Retries = retries, OnFailure = onFailure! };
+    }
 
     private static MountSpec? RootfsMount(ref Utf8JsonReader r)
     {

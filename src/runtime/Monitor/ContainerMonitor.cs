@@ -51,6 +51,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// </summary>
     public Func<ContainerStore, ContainerLifecycle>? Restarter { get; init; }
 
+    /// <summary>The command that runs one of the container's healthchecks; null schedules none.</summary>
+    public Health.HealthCheckCommand? HealthCheck { get; init; }
+
     private IMonitorRuntime Oci => oci ??= BuiltIn is not null
         ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio)
         : new CommandLineRuntime(runtime, store, id, stdio);
@@ -82,6 +85,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         using (sync)
         {
+            if (config.Healthcheck is { Enabled: true })
+            {
+                // Recorded before the start is reported, so an inspect right after `run -d` shows it.
+                new Health.HealthStore(store.Directory).Update(id, static health => health.Started());
+            }
+
             ContainerState state = store.ReadState(id);
             string? oldState = store.WriteStateKeepingOld(id, state with
             {
@@ -239,7 +248,10 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// <summary>The idle phase: relays until the container ends (see <see cref="MonitorRelay"/>).</summary>
     private ChildExit Relay(ContainerConfig config, int pid, SafeFileHandle? pidFd)
     {
-        var running = new MonitorRelay(attachListener, stdio.Stdout, stdio.Stderr, stdio.Terminal, stdio.StdinWriter, log, clients);
+        var running = new MonitorRelay(attachListener, stdio.Stdout, stdio.Stderr, stdio.Terminal, stdio.StdinWriter, log, clients)
+        {
+            HealthChecks = HealthCheck is null ? null : HealthCheckSchedule.For(config.Healthcheck, HealthCheck, Environment.TickCount64),
+        };
         relay = running;
         var idle = new IdleHandover(IdleRelay, network, store, id);
         return running.Run(pid, pidFd, IdleAfter, () => idle.GoIdle(config, running, pid, pidFd));

@@ -36,7 +36,7 @@ internal sealed class IdleHandover(IdleRelayTarget? target, IContainerNetwork? n
     {
         var kept = new List<SafeFileHandle> { pidFd };
         kept.AddRange(relay.Clients);
-        foreach (SafeFileHandle? handle in new[] { relay.AttachListener, relay.Stdout, relay.Stderr, relay.Terminal, relay.StdinWriter })
+        foreach (SafeFileHandle? handle in new[] { relay.AttachListener, relay.Stdout, relay.Stderr, relay.Terminal, relay.StdinWriter, relay.HealthChecks?.ChildPidFd })
         {
             if (handle is not null)
             {
@@ -68,7 +68,13 @@ internal sealed class IdleHandover(IdleRelayTarget? target, IContainerNetwork? n
             [.. relay.Clients.Select(client => Number(client))],
             config.LogDriver,
             store.LogPath(id),
-            target.Skiff);
+            target.Skiff)
+        {
+            HealthInterval = relay.HealthChecks?.Timer.IntervalMilliseconds ?? 0,
+            HealthDue = relay.HealthChecks?.Timer.DueAt ?? 0,
+            HealthPid = relay.HealthChecks?.ChildPid ?? 0,
+            HealthPidFd = Number(relay.HealthChecks?.ChildPidFd),
+        };
         ProcessImage.Replace(target.Program, handover.ToArguments(), ProcessImage.CurrentEnvironment());
 
         static int Number(SafeFileHandle? handle) => handle is null ? -1 : (int)handle.DangerousGetHandle();

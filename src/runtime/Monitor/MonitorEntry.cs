@@ -86,6 +86,7 @@ public static class MonitorEntry
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
                 Restarter = s => Lifecycle(s, args[1], args[2], network),
+                HealthCheck = new Health.HealthCheckCommand(skiff, args[1], args[2], id),
                 IdleAfter = int.TryParse(Environment.GetEnvironmentVariable(IdleAfterVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idleAfter)
                     ? TimeSpan.FromMilliseconds(idleAfter)
                     : TimeSpan.FromSeconds(1),

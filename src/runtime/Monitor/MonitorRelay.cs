@@ -44,6 +44,9 @@ public sealed class MonitorRelay(
 
     public IReadOnlyList<SafeFileHandle> Clients => clients;
 
+    /// <summary>The container's scheduled healthchecks, run from this loop; null when it has none to schedule.</summary>
+    public HealthCheckSchedule? HealthChecks { get; set; }
+
     /// <summary>
     /// Relays until the container ends and returns how it ended. <paramref name="onIdle"/> runs once,
     /// <paramref name="idleAfter"/> after the relay started, if the container still runs then; with
@@ -70,8 +73,16 @@ public sealed class MonitorRelay(
                 set.Add(clients[i]);
             }
 
+            int healthIndex = HealthChecks?.ChildPidFd is { } check ? set.Add(check) : -1;
             int clientCount = clients.Count;
-            int ready = set.Wait(idleAt > 0 ? (int)Math.Max(0, idleAt - Environment.TickCount64) : -1);
+            int timeout = idleAt > 0 ? (int)Math.Max(0, idleAt - Environment.TickCount64) : -1;
+            if (HealthChecks?.WaitMilliseconds() is int due and >= 0)
+            {
+                timeout = timeout < 0 ? due : Math.Min(timeout, due);
+            }
+
+            int ready = set.Wait(timeout);
+            bool checkEnded = healthIndex >= 0 && set.Ready(healthIndex);
 
             if (outIndex >= 0 && set.Ready(outIndex))
             {
@@ -102,12 +113,18 @@ public sealed class MonitorRelay(
             }
 
             exited = set.Ready(exitIndex);
+            if (!exited)
+            {
+                HealthChecks?.AfterWait(checkEnded);
+            }
+
             if (onIdle is null || exited)
             {
                 continue;
             }
 
-            if (afterEachBusySpell && ready > 0)
+            // A check ending is not container activity: it does not postpone giving memory back.
+            if (afterEachBusySpell && ready > (checkEnded ? 1 : 0))
             {
                 idleAt = Environment.TickCount64 + (long)idleAfter.TotalMilliseconds;
             }

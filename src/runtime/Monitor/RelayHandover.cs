@@ -6,7 +6,9 @@ namespace Skiff.Runtime.Monitor;
 /// What the monitor hands to skiff-relay when it replaces itself with it (execve keeps the pid, the
 /// children, the subreaper flag and every descriptor without close-on-exec): the container, its
 /// descriptors by number, the log, and the skiff to exec back into when the container ends. Passed
-/// as <c>key=value</c> arguments; a descriptor of -1 is absent.
+/// as <c>key=value</c> arguments; a descriptor of -1 is absent. A container with scheduled healthchecks also passes
+/// the schedule: the interval, when the next check is due (<see cref="Environment.TickCount64"/>, system-wide) and a
+/// check still running (its pid and pidfd), so checks go on at the same pace and never two at once.
 /// </summary>
 public sealed record RelayHandover(
     string Root,
@@ -24,6 +26,15 @@ public sealed record RelayHandover(
     string LogPath,
     string Skiff)
 {
+    /// <summary>Milliseconds between scheduled checks; 0 when none are scheduled.</summary>
+    public long HealthInterval { get; init; }
+
+    public long HealthDue { get; init; }
+
+    public int HealthPid { get; init; }
+
+    public int HealthPidFd { get; init; } = -1;
+
     /// <summary>skiff-relay's file name, installed next to skiff (or in ../libexec/skiff).</summary>
     public const string FileName = "skiff-relay";
 
@@ -46,6 +57,16 @@ public sealed record RelayHandover(
             "skiff=" + Skiff,
         };
         arguments.AddRange(Clients.Select(client => "client=" + Number(client)));
+        if (HealthInterval > 0)
+        {
+            arguments.AddRange([
+                "health-interval=" + HealthInterval.ToString(CultureInfo.InvariantCulture),
+                "health-due=" + HealthDue.ToString(CultureInfo.InvariantCulture),
+                "health-pid=" + Number(HealthPid),
+                "health-pidfd=" + Number(HealthPidFd),
+            ]);
+        }
+
         return arguments;
     }
 
@@ -93,10 +114,37 @@ public sealed record RelayHandover(
             return null;
         }
 
+        long healthInterval = 0, healthDue = 0;
+        int healthPid = 0, healthPidFd = -1;
+        if (values.TryGetValue("health-interval", out string? interval)
+            && (!long.TryParse(interval, NumberStyles.None, CultureInfo.InvariantCulture, out healthInterval)
+                || !values.TryGetValue("health-due", out string? due) || !long.TryParse(due, NumberStyles.None, CultureInfo.InvariantCulture, out healthDue)
+                || !values.TryGetValue("health-pid", out string? checkPid) || !TryNumber(checkPid, out healthPid)
+                || !values.TryGetValue("health-pidfd", out string? checkPidFd) || !TryNumber(checkPidFd, out healthPidFd)))
+        {
+            return null;
+        }
+
         return new RelayHandover(
             values["root"], values["runroot"], values["id"], pid, pidFd, listener, stdout, stderr, terminal, stdin, clients,
-            values["log-driver"], values["log-path"], values["skiff"]);
+            values["log-driver"], values["log-path"], values["skiff"])
+        {
+            HealthInterval = healthInterval,
+            HealthDue = healthDue,
+            HealthPid = Math.Max(0, healthPid),
+            HealthPidFd = healthPidFd,
+        };
     }
+
+    /// <summary>The healthcheck schedule this handover carries; null when none.</summary>
+    public HealthCheckSchedule? HealthChecks(Func<int, Microsoft.Win32.SafeHandles.SafeFileHandle?> handle) =>
+        HealthInterval > 0
+            ? new HealthCheckSchedule(
+                new Health.HealthCheckCommand(Skiff, Root, RunRoot, Id),
+                new Health.HealthCheckTimer(HealthInterval, HealthDue, running: HealthPid > 0),
+                HealthPid,
+                HealthPid > 0 ? handle(HealthPidFd) : null)
+            : null;
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

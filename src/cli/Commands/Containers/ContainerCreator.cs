@@ -50,6 +50,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string? restartFlag = parse.GetValue(options.Restart);
         RestartPolicy.CheckAutoRemove(restartFlag, parse.GetValue(options.Remove));
         (string restartPolicy, int restartRetries) = RestartPolicy.Parse(restartFlag);
+        HealthRequest health = options.Health.Request(parse);
 
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
@@ -158,6 +159,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             CapAdd = parse.GetValue(options.CapAdd) ?? [],
             CapDrop = parse.GetValue(options.CapDrop) ?? [],
             SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
+            // The flags' healthcheck, else the image's, as podman.
+            Healthcheck = health.Resolve(fromImage?.Healthcheck),
         };
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
         config = options.NetworkFlags.Apply(parse, config, networks, fromImage?.ExposedPorts ?? []);

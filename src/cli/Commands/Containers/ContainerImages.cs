@@ -57,7 +57,8 @@ public sealed class ContainerImages(CliContext context)
             defaults?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
             defaults?.ExposedPorts?.Keys.ToList() ?? [],
             ImageStore.ResolvedName(record, image),
-            defaults?.StopSignal is { Length: > 0 } signal ? signal : null);
+            defaults?.StopSignal is { Length: > 0 } signal ? signal : null,
+            defaults?.Healthcheck);
     }
 
     /// <summary>

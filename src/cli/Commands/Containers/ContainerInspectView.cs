@@ -1,4 +1,5 @@
 using Skiff.Cli.Output;
+using Skiff.Runtime.Health;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -11,7 +12,8 @@ namespace Skiff.Cli.Commands.Containers;
 public static class ContainerInspectView
 {
     /// <param name="size">Measured with <c>--size</c>: podman's <c>SizeRw</c> and <c>SizeRootFs</c>, which are left out without it.</param>
-    public static TemplateObject Build(ContainerConfig config, ContainerState state, ContainerStore store, ContainerSize? size = null)
+    /// <param name="health">The container's health record (podman's <c>State.Health</c>); empty when it has no healthcheck.</param>
+    public static TemplateObject Build(ContainerConfig config, ContainerState state, ContainerStore store, ContainerSize? size = null, HealthState? health = null)
     {
         string directory = store.Directory(config.Id);
         string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
@@ -22,7 +24,7 @@ public static class ContainerInspectView
             ["Created"] = config.Created.ToUniversalTime(),
             ["Path"] = config.Args.Count > 0 ? config.Args[0] : string.Empty,
             ["Args"] = Strings(config.Args.Skip(1)),
-            ["State"] = State(state),
+            ["State"] = State(state, health ?? HealthState.None),
             ["Image"] = config.ImageId ?? string.Empty,
             ["ImageName"] = config.Image,
             ["Rootfs"] = config.RootfsPath ?? string.Empty,
@@ -52,7 +54,7 @@ public static class ContainerInspectView
     /// <summary>Go's zero <c>time.Time</c>, which podman prints for a container that never started or finished.</summary>
     public static DateTimeOffset ZeroTime { get; } = DateTimeOffset.MinValue;
 
-    private static TemplateObject State(ContainerState state) => new("*define.InspectContainerState")
+    private static TemplateObject State(ContainerState state, HealthState health) => new("*define.InspectContainerState")
     {
         ["Status"] = state.Status,
         ["Running"] = state.Running,
@@ -66,8 +68,54 @@ public static class ContainerInspectView
         ["Error"] = state.Error ?? string.Empty,
         ["StartedAt"] = state.StartedAt?.ToUniversalTime() ?? ZeroTime,
         ["FinishedAt"] = state.FinishedAt?.ToUniversalTime() ?? ZeroTime,
+        ["Health"] = Health(health),
         ["ConmonPid"] = (long)state.MonitorPid,
     };
+
+    /// <summary>podman 4.3's <c>define.HealthCheckResults</c>: the log's times are RFC 3339 strings there, and an empty log is null.</summary>
+    private static TemplateObject Health(HealthState health) => new("define.HealthCheckResults")
+    {
+        ["Status"] = health.Status,
+        ["FailingStreak"] = (long)health.FailingStreak,
+        ["Log"] = health.Log.Count == 0 ? null : health.Log.Select(entry => (object?)new TemplateObject("define.HealthCheckLog")
+        {
+            ["Start"] = GoTime(entry.Start),
+            ["End"] = GoTime(entry.End),
+            ["ExitCode"] = (long)entry.ExitCode,
+            ["Output"] = entry.Output,
+        }).ToList(),
+    };
+
+    /// <summary>Go's RFC3339Nano: UTC, trailing zeros of the fraction dropped.</summary>
+    private static string GoTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", global::System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>podman's <c>Config.Healthcheck</c> (<c>manifest.Schema2HealthConfig</c>): zero durations and retries are left out, as Go's omitempty does.</summary>
+    private static TemplateObject HealthConfig(HealthCheckConfig check)
+    {
+        var value = new TemplateObject("*manifest.Schema2HealthConfig") { ["Test"] = Strings(check.Test) };
+        if (check.StartPeriod != 0)
+        {
+            value["StartPeriod"] = check.StartPeriod;
+        }
+
+        if (check.Interval != 0)
+        {
+            value["Interval"] = check.Interval;
+        }
+
+        if (check.Timeout != 0)
+        {
+            value["Timeout"] = check.Timeout;
+        }
+
+        if (check.Retries != 0)
+        {
+            value["Retries"] = (long)check.Retries;
+        }
+
+        return value;
+    }
 
     private static TemplateObject Mount(ContainerMount mount)
     {
@@ -85,23 +133,33 @@ public static class ContainerInspectView
         return value;
     }
 
-    private static TemplateObject Config(ContainerConfig config, string hostname) => new("*define.InspectContainerConfig")
+    private static TemplateObject Config(ContainerConfig config, string hostname)
     {
-        ["Hostname"] = hostname,
-        ["User"] = config.User,
-        ["AttachStdin"] = false,
-        ["Tty"] = config.Tty,
-        ["OpenStdin"] = config.OpenStdin,
-        ["Env"] = Strings(BundleWriter.ProcessEnvironment(config, hostname)),
-        ["Cmd"] = Strings(config.Cmd),
-        ["Image"] = config.Image,
-        ["WorkingDir"] = config.WorkingDir,
-        ["Entrypoint"] = Strings(config.Entrypoint),
-        ["Labels"] = TemplateMap.OfStrings(config.Labels),
-        // podman's number (docker's Go types have a string here, podman's an integer: neither reads the other's).
-        ["StopSignal"] = (long)Skiff.Runtime.Process.Signals.Parse(config.StopSignal),
-        ["StopTimeout"] = (long)config.StopTimeout,
-    };
+        var value = new TemplateObject("*define.InspectContainerConfig")
+        {
+            ["Hostname"] = hostname,
+            ["User"] = config.User,
+            ["AttachStdin"] = false,
+            ["Tty"] = config.Tty,
+            ["OpenStdin"] = config.OpenStdin,
+            ["Env"] = Strings(BundleWriter.ProcessEnvironment(config, hostname)),
+            ["Cmd"] = Strings(config.Cmd),
+            ["Image"] = config.Image,
+            ["WorkingDir"] = config.WorkingDir,
+            ["Entrypoint"] = Strings(config.Entrypoint),
+            ["Labels"] = TemplateMap.OfStrings(config.Labels),
+            // podman's number (docker's Go types have a string here, podman's an integer: neither reads the other's).
+            ["StopSignal"] = (long)Skiff.Runtime.Process.Signals.Parse(config.StopSignal),
+            ["StopTimeout"] = (long)config.StopTimeout,
+        };
+        if (config.Healthcheck is { } check)
+        {
+            value["Healthcheck"] = HealthConfig(check);
+        }
+
+        value["HealthcheckOnFailureAction"] = config.Healthcheck?.OnFailure ?? HealthOnFailure.None;
+        return value;
+    }
 
     private static TemplateObject HostConfig(ContainerConfig config)
     {

@@ -71,6 +71,8 @@ public sealed class CreateOptions
 
     public UserNamespaceFlags UserNamespace { get; } = new();
 
+    public HealthFlags Health { get; } = new();
+
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
     public Option<string?> DetachKeys { get; } = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
@@ -115,6 +117,7 @@ public sealed class CreateOptions
         Cgroupns.AcceptOnlyFromAmong("host", "private");
         NetworkFlags.AddTo(command);
         UserNamespace.AddTo(command);
+        Health.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }

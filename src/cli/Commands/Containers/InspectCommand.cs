@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Cli.Output;
+using Skiff.Runtime.Health;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -46,7 +47,8 @@ public static class InspectCommand
                 {
                     ContainerConfig config = lifecycle.Store.ReadConfig(id);
                     ContainerState state = lifecycle.Observe(id);
-                    found.Add(ContainerInspectView.Build(config, state, lifecycle.Store, measure ? sizes.Measure(config) : null));
+                    HealthState? health = config.Healthcheck is { Enabled: true } ? new HealthStore(lifecycle.Store.Directory).Read(id) : null;
+                    found.Add(ContainerInspectView.Build(config, state, lifecycle.Store, measure ? sizes.Measure(config) : null, health));
                 }
                 else if (kind != "container" && images.Value.Images.TryResolve(target) is { } image)
                 {

@@ -65,6 +65,9 @@ public static class PsCommand
             }
 
             var reader = new SmallFileReader();
+            var healthStore = new Runtime.Health.HealthStore(store.Directory);
+            // Read only for containers with a healthcheck: the others print and filter as "no healthcheck".
+            string Health(ContainerConfig config) => config.Healthcheck is { Enabled: true } ? healthStore.Read(config.Id).Status : string.Empty;
             foreach (string id in store.ListIds())
             {
                 try
@@ -81,7 +84,7 @@ public static class PsCommand
                         continue;
                     }
 
-                    if (store.TryReadListing(id, reader) is { } config && filterList.All(f => Matches(f, config, state, ancestorId)))
+                    if (store.TryReadListing(id, reader) is { } config && filterList.All(f => Matches(f, config, state, ancestorId, Health)))
                     {
                         rows.Add((config, state));
                     }
@@ -121,12 +124,12 @@ public static class PsCommand
             ContainerSize? Size(ContainerConfig config) => measure ? sizes.Measure(config) : null;
             if (output.IsJson)
             {
-                context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now, Size(r.Config))).ToList(), indented: true, indentSize: 2));
+                context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now, Size(r.Config), Health(r.Config))).ToList(), indented: true, indentSize: 2));
                 return ExitCodes.Success;
             }
 
             TemplateObject header = TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles);
-            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config))), header));
+            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config), Health(r.Config))), header));
             return ExitCodes.Success;
         });
         return command;
@@ -140,14 +143,20 @@ public static class PsCommand
             throw SkiffException.InvalidArgument($"invalid filter \"{filter}\"", "use --filter KEY=VALUE");
         }
 
-        if (parts[0] is not ("status" or "name" or "id" or "label" or "ancestor" or "exited"))
+        if (parts[0] is not ("status" or "name" or "id" or "label" or "ancestor" or "exited" or "health"))
         {
-            throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor or exited");
+            throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor, exited or health");
+        }
+
+        if (parts[0] == "health" && parts[1] is not ("healthy" or "unhealthy" or "starting" or "none"))
+        {
+            throw SkiffException.InvalidArgument($"invalid health filter \"{parts[1]}\"", "use health=healthy, unhealthy, starting or none");
         }
     }
 
     /// <summary>Whether the container passes <paramref name="filter"/>, which <see cref="CheckFilter"/> accepted.</summary>
-    private static bool Matches(string filter, ContainerConfig config, ContainerState state, Func<string, string?> ancestorId)
+    /// <param name="health">The container's health status, empty when it has no healthcheck (or none recorded yet).</param>
+    private static bool Matches(string filter, ContainerConfig config, ContainerState state, Func<string, string?> ancestorId, Func<ContainerConfig, string> health)
     {
         string[] parts = filter.Split('=', 2);
         string value = parts[1];
@@ -160,6 +169,8 @@ public static class PsCommand
             "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value
                 || (config.ImageId is not null && ancestorId(value) == config.ImageId),
             "exited" => state.Status == ContainerStatus.Exited && state.ExitCode.ToString(CultureInfo.InvariantCulture) == value,
+            // none: no healthcheck (docker's meaning; podman 4.3 matches nothing for it).
+            "health" => value == "none" ? config.Healthcheck is not { Enabled: true } : health(config) == value,
             _ => false,
         };
     }

@@ -39,7 +39,8 @@ public static class PsRow
     };
 
     /// <param name="size">Measured with <c>--size</c>; without it <c>{{.Size}}</c> prints nothing, as podman's.</param>
-    public static TemplateObject Build(ContainerConfig config, ContainerState state, DateTimeOffset now, bool noTrunc, ContainerSize? size = null)
+    /// <param name="health">The container's health status (healthy, unhealthy, starting), empty without a healthcheck.</param>
+    public static TemplateObject Build(ContainerConfig config, ContainerState state, DateTimeOffset now, bool noTrunc, ContainerSize? size = null, string health = "")
     {
         string created = ContainerView.Human(now - config.Created) + " ago";
         string command = ContainerView.Command(config);
@@ -72,7 +73,7 @@ public static class PsRow
             ["StartedAt"] = StartedAt(state),
             // podman 4.3 prints the status here too; docker and podman 4.4+ print the state, which is what scripts test.
             ["State"] = state.Status,
-            ["Status"] = Status(state, now),
+            ["Status"] = Status(state, now, health),
         };
         foreach (string ns in NamespaceFields)
         {
@@ -83,7 +84,7 @@ public static class PsRow
     }
 
     /// <summary>podman's <c>ps --format json</c> element (<c>Size</c> null without <c>--size</c>).</summary>
-    public static TemplateObject Json(ContainerConfig config, ContainerState state, DateTimeOffset now, ContainerSize? size = null) => new("entities.ListContainer")
+    public static TemplateObject Json(ContainerConfig config, ContainerState state, DateTimeOffset now, ContainerSize? size = null, string health = "") => new("entities.ListContainer")
     {
         ["AutoRemove"] = config.AutoRemove,
         ["Command"] = config.Args.Count == 0 ? NilValue.List : config.Args.Cast<object?>().ToList(),
@@ -114,12 +115,18 @@ public static class PsRow
         ["Size"] = size is null ? null : new TemplateObject("define.ContainerSize") { ["rootFsSize"] = size.RootFsSize, ["rwSize"] = size.RwSize },
         ["StartedAt"] = StartedAt(state),
         ["State"] = state.Status,
-        ["Status"] = Status(state, now),
+        ["Status"] = Status(state, now, health),
         ["Created"] = config.Created.ToUnixTimeSeconds(),
     };
 
-    /// <summary>podman 4.3's STATUS column: <c>Up 5 minutes ago</c>, <c>Exited (0) 2 seconds ago</c>, <c>Created</c>, <c>Paused</c>.</summary>
-    public static string Status(ContainerState state, DateTimeOffset now) => state.Status switch
+    /// <summary>
+    /// podman 4.3's STATUS column: <c>Up 5 minutes ago</c>, <c>Exited (0) 2 seconds ago</c>, <c>Created</c>, <c>Paused</c>, and the
+    /// health status after it for a container with a healthcheck (<c>Up 5 seconds ago (healthy)</c>; podman keeps it after the exit too).
+    /// </summary>
+    public static string Status(ContainerState state, DateTimeOffset now, string health = "") =>
+        health.Length == 0 ? Status(state, now) : $"{Status(state, now)} ({health})";
+
+    private static string Status(ContainerState state, DateTimeOffset now) => state.Status switch
     {
         ContainerStatus.Running or ContainerStatus.Stopping => $"Up {ContainerView.Human(now - (state.StartedAt ?? now))} ago",
         ContainerStatus.Paused => "Paused",

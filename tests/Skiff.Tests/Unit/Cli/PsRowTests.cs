@@ -61,6 +61,17 @@ public sealed class PsRowTests
     }
 
     [Fact]
+    public void The_health_status_follows_the_status_as_podman_prints_it()
+    {
+        DateTimeOffset now = Created.AddSeconds(21);
+        var exited = new ContainerState { Status = ContainerStatus.Exited, ExitCode = 137, FinishedAt = Created.AddSeconds(19) };
+
+        Assert.Equal("Up 20 seconds ago (healthy)", PsRow.Build(Config(), Running, now, noTrunc: false, health: "healthy")["Status"]);
+        Assert.Equal("Exited (137) 2 seconds ago (unhealthy)", PsRow.Json(Config(), exited, now, health: "unhealthy")["Status"]);
+        Assert.Equal("Up 20 seconds ago", PsRow.Status(Running, now));
+    }
+
+    [Fact]
     public void Commands_are_cut_at_17_characters_as_podman_does()
     {
         Assert.Equal("sh -c echo aaaaaa...\n", Render("{{.Command}}", (Config(cmd: ["sh", "-c", "echo " + new string('a', 43)]), new ContainerState())));

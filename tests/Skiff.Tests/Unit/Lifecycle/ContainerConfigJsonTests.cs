@@ -92,6 +92,15 @@ public class ContainerConfigJsonTests
         AddAccount = new ContainerAccount("user", 1000, 1000, "/home/user"),
         Passwd = false,
         PasswdEntry = "$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/sh",
+        Healthcheck = new Skiff.Runtime.Health.HealthCheckConfig
+        {
+            Test = ["CMD-SHELL", "test -f /tmp/ok"],
+            Interval = 1_000_000_000,
+            Timeout = 30_000_000_000,
+            StartPeriod = 5_000_000_000,
+            Retries = 2,
+            OnFailure = "kill",
+        },
     };
 
     public static TheoryData<string> Configs() => new() { nameof(Minimal), nameof(Full) };
@@ -109,6 +118,7 @@ public class ContainerConfigJsonTests
             (Full, typeof(ContainerConfig)), (Full.NetworkEndpoints[0], typeof(NetworkEndpoint)), (Full.Ports[0], typeof(PublishedPort)),
             (Full.Mounts[0], typeof(ContainerMount)), (Full.RootfsMounts[0], typeof(MountSpec)), (Full.Resources, typeof(CgroupResources)),
             (Full.IdMappings, typeof(IdMap)), (Full.AddAccount, typeof(ContainerAccount)),
+            (Full.Healthcheck, typeof(Skiff.Runtime.Health.HealthCheckConfig)),
         ];
         foreach ((object? part, Type type) in parts)
         {
@@ -168,6 +178,8 @@ public class ContainerConfigJsonTests
         """,
         """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "networkEndpoints": null, "networkEndpoint": null }""",
         """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "ports": [{ "hostPort": 1 }], "resources": {} }""",
+        """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "healthcheck": { "test": ["NONE"], "retries": 4, "later": 1 } }""",
+        """{ "id": "i", "name": "n", "created": "2026-12-01T13:50:42Z", "image": "x", "runtime": "r", "healthcheck": null }""",
         "null",
     };
 

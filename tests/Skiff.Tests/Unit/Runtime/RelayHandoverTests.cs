@@ -17,6 +17,18 @@ public class RelayHandoverTests
     }
 
     [Fact]
+    public void A_healthcheck_schedule_round_trips_and_is_optional()
+    {
+        RelayHandover withChecks = Sample with { HealthInterval = 1000, HealthDue = 123_456, HealthPid = 77, HealthPidFd = 12 };
+        RelayHandover parsed = RelayHandover.Parse(withChecks.ToArguments())!;
+
+        Assert.Equal((1000L, 123_456L, 77, 12), (parsed.HealthInterval, parsed.HealthDue, parsed.HealthPid, parsed.HealthPidFd));
+        Assert.Equal(0, RelayHandover.Parse(Sample.ToArguments())!.HealthInterval);
+        Assert.Null(RelayHandover.Parse(withChecks.ToArguments().Where(argument => !argument.StartsWith("health-due=", StringComparison.Ordinal))));
+        Assert.Null(RelayHandover.Parse(Sample.ToArguments())!.HealthChecks(_ => null));
+    }
+
+    [Fact]
     public void Paths_may_contain_equals_signs()
     {
         RelayHandover odd = Sample with { LogPath = "/data/a=b/ctr.log", Clients = [] };

@@ -1,0 +1,133 @@
+using Skiff.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Skiff.Tests.E2E.Containers;
+
+/// <summary>
+/// Healthchecks as podman runs them: scheduled by the container's monitor (and by skiff-relay once the monitor handed the
+/// container over), run once by <c>healthcheck run</c>, shown by inspect and ps. Waits poll with generous limits; nothing
+/// asserts how long a check took.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class HealthcheckTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
+    [Theory, RootAndRootless]
+    public async Task A_scheduled_check_turns_unhealthy_then_healthy_across_the_handover_to_the_relay(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "hc", "--health-cmd", "test -f /tmp/ok", "--health-interval", "1s", "--health-retries", "2", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+
+        await Poll.UntilAsync(async () => await StatusAsync(skiff, "hc") == "unhealthy", Generous);
+        // The checks went on after the monitor became skiff-relay (it does so a second after the start).
+        int monitor = await MonitorRelayTests.MonitorPidAsync(skiff, "hc");
+        await Poll.UntilAsync(() => MonitorRelayTests.ProgramOf(monitor) == "skiff-relay", Generous);
+        Assert.Matches(@"^Up .* \(unhealthy\)$", (await skiff.RunAsync("ps", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
+        Assert.Equal(["hc"], (await skiff.RunAsync("ps", "--filter", "health=unhealthy", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
+        Assert.Empty((await skiff.RunAsync("ps", "--filter", "health=healthy", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
+
+        (await skiff.RunAsync("exec", "hc", "touch", "/tmp/ok")).AssertSuccess();
+        await Poll.UntilAsync(async () => await StatusAsync(skiff, "hc") == "healthy", Generous);
+        Assert.Equal("skiff-relay", MonitorRelayTests.ProgramOf(monitor));
+        Assert.Matches(@"^Up .* \(healthy\)$", (await skiff.RunAsync("ps", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
+        Assert.Equal(["hc"], (await skiff.RunAsync("ps", "--filter", "health=healthy", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
+        string log = (await skiff.RunAsync("inspect", "--format", "{{.State.Health.FailingStreak}} {{len .State.Health.Log}} {{(index .State.Health.Log 0).ExitCode}}", "hc")).AssertSuccess().Stdout.Trim();
+        Assert.Matches(@"^0 [2-5] 1$", log);
+
+        (await skiff.RunAsync("rm", "-f", "hc")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Healthcheck_run_exits_as_podman_and_records_each_result(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "manual", "--health-cmd", "echo out; echo err >&2; test -f /tmp/ok", "--health-interval", "disable", "--health-retries", "2", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "plain", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "created", "--health-cmd", "true", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+
+        Assert.Equal("starting", await StatusAsync(skiff, "manual"));
+        Assert.Equal(["manual"], (await skiff.RunAsync("ps", "--filter", "health=starting", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
+        Assert.Matches(@"^Up .* \(starting\)$", (await skiff.RunAsync("ps", "--filter", "name=manual", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
+
+        Assert.Equal("unhealthy\n", (await skiff.RunAsync("healthcheck", "run", "manual")).AssertExitCode(1).Stdout);
+        Assert.Equal("starting 1", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}", "manual")).AssertSuccess().Stdout.Trim());
+        Assert.Equal("unhealthy\n", (await skiff.RunAsync("healthcheck", "run", "manual")).AssertExitCode(1).Stdout);
+        Assert.Equal("unhealthy 2", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}", "manual")).AssertSuccess().Stdout.Trim());
+        Assert.Equal("out\nerr", (await skiff.RunAsync("inspect", "--format", "{{(index .State.Health.Log 1).Output}}", "manual")).AssertSuccess().Stdout.TrimEnd('\n'));
+
+        (await skiff.RunAsync("exec", "manual", "touch", "/tmp/ok")).AssertSuccess();
+        Assert.Equal(string.Empty, (await skiff.RunAsync("healthcheck", "run", "manual")).AssertSuccess().Stdout);
+        Assert.Equal("healthy 0", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}", "manual")).AssertSuccess().Stdout.Trim());
+        // No timer with --health-interval disable: only the three runs above are recorded.
+        Assert.Equal("3", (await skiff.RunAsync("inspect", "--format", "{{len .State.Health.Log}}", "manual")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("healthcheck", "run", "plain")).AssertError(125, "has no defined healthcheck");
+        (await skiff.RunAsync("healthcheck", "run", "created")).AssertError(125, "is not running");
+        (await skiff.RunAsync("healthcheck", "run", "nosuch")).AssertError(125, "no such container");
+        Assert.Equal(["plain"], (await skiff.RunAsync("ps", "--filter", "health=none", "--format", "{{.Names}}")).AssertSuccess().StdoutLines);
+        Assert.Matches(@"^Up [^(]*$", (await skiff.RunAsync("ps", "--filter", "name=plain", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("ps", "--filter", "health=bogus")).AssertError(125, "invalid health filter");
+        Assert.Equal(" none", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.Config.HealthcheckOnFailureAction}}", "plain")).AssertSuccess().Stdout.TrimEnd('\n'));
+
+        (await skiff.RunAsync("rm", "-f", "manual", "plain", "created")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_check_that_outlives_its_timeout_is_killed_and_fails(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "slow", "--health-cmd", "echo started; sleep 600", "--health-timeout", "1s", "--health-interval", "disable", "--health-retries", "1", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+
+        (await skiff.RunAsync("healthcheck", "run", "slow")).AssertError(125, "healthcheck command exceeded timeout of 1s");
+        Assert.Equal("unhealthy -1 started", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{(index .State.Health.Log 0).ExitCode}} {{(index .State.Health.Log 0).Output}}", "slow")).AssertSuccess().Stdout.Trim());
+        // The check's process was killed, not left running in the container.
+        Assert.DoesNotContain("sleep 600", (await skiff.RunAsync("top", "slow", "args")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("rm", "-f", "slow")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Flags_are_checked_and_no_healthcheck_disables(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("create", "--health-cmd", "true", "--health-interval", "5x", "--rootfs", rootfs, "true")).AssertError(125, "invalid healthcheck-interval");
+        (await skiff.RunAsync("create", "--health-cmd", "true", "--health-retries", "0", "--rootfs", rootfs, "true")).AssertError(125, "healthcheck-retries must be greater than 0");
+        (await skiff.RunAsync("create", "--health-cmd", "true", "--health-timeout", "0s", "--rootfs", rootfs, "true")).AssertError(125, "healthcheck-timeout must be at least 1 second");
+        (await skiff.RunAsync("create", "--health-cmd", "true", "--health-start-period", "-1s", "--rootfs", rootfs, "true")).AssertError(125, "healthcheck-start-period must be 0 seconds or greater");
+        (await skiff.RunAsync("create", "--health-on-failure", "bogus", "--rootfs", rootfs, "true")).AssertError(125, "invalid on-failure action");
+        (await skiff.RunAsync("create", "--no-healthcheck", "--health-cmd", "true", "--rootfs", rootfs, "true")).AssertError(125, "cannot specify both");
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+
+        (await skiff.RunAsync("run", "-d", "--name", "off", "--no-healthcheck", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        Assert.Equal("{\"Test\":[\"NONE\"]}", (await skiff.RunAsync("inspect", "--format", "{{json .Config.Healthcheck}}", "off")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("healthcheck", "run", "off")).AssertError(125, "has no defined healthcheck");
+        (await skiff.RunAsync("create", "--name", "exec-form", "--health-cmd", "[\"sh\",\"-c\",\"exit 0\"]", "--health-start-period", "1m", "--health-on-failure", "kill", "--rootfs", rootfs, "true")).AssertSuccess();
+        Assert.Equal(
+            "{\"Test\":[\"CMD\",\"sh\",\"-c\",\"exit 0\"],\"StartPeriod\":60000000000,\"Interval\":30000000000,\"Timeout\":30000000000,\"Retries\":3} kill",
+            (await skiff.RunAsync("inspect", "--format", "{{json .Config.Healthcheck}} {{.Config.HealthcheckOnFailureAction}}", "exec-form")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("rm", "-f", "off", "exec-form")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task On_failure_kill_ends_an_unhealthy_container(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "doomed", "--health-cmd", "false", "--health-interval", "disable", "--health-retries", "1", "--health-on-failure", "kill", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+
+        Assert.Equal("unhealthy\n", (await skiff.RunAsync("healthcheck", "run", "doomed")).AssertExitCode(1).Stdout);
+        Assert.Equal("137", (await skiff.RunAsync("wait", "doomed")).AssertSuccess().Stdout.Trim());
+        Assert.Matches(@"^Exited \(137\) .* \(unhealthy\)$", (await skiff.RunAsync("ps", "-a", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("rm", "doomed")).AssertSuccess();
+    }
+
+    private static async Task<string> StatusAsync(SkiffCli skiff, string name) =>
+        (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}}", name)).AssertSuccess().Stdout.Trim();
+}
