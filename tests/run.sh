@@ -59,6 +59,15 @@ if [ "$fast" = 0 ]; then
     filter=()
 else
     filter=(--filter "Category!=E2E")
+    # A --filter of the caller's narrows the unit tests (dotnet test takes one --filter).
+    for i in "${!extra[@]}"; do
+        if [ "${extra[$i]}" = "--filter" ] && [ $((i + 1)) -lt ${#extra[@]} ]; then
+            filter=(--filter "Category!=E2E&(${extra[$((i + 1))]})")
+            unset 'extra[i]' "extra[$((i + 1))]"
+            extra=("${extra[@]}")
+            break
+        fi
+    done
 fi
 
 echo "== dotnet test"
