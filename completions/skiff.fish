@@ -1548,7 +1548,7 @@ complete -c skiff -n '__skiff_is skiff_system' -l storage-driver -d 'Storage dri
 complete -c skiff -n '__skiff_is skiff_system_check' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system_check' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system_check' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
-complete -c skiff -n '__skiff_is skiff_system_check' -l repair -s r -d 'Remove what the image store check finds that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers)'
+complete -c skiff -n '__skiff_is skiff_system_check' -l repair -s r -d 'Remove what the image store and cgroup checks find that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers, orphaned cgroups)'
 complete -c skiff -n '__skiff_is skiff_system_check' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f

@@ -18,6 +18,7 @@ public static class CgroupLayoutDetector
     public static CgroupLayout Parse(string mountInfo, Func<string, IReadOnlySet<string>> readControllers)
     {
         var v1 = new Dictionary<string, string>(StringComparer.Ordinal);
+        var named = new List<string>();
         string? unified = null;
         foreach (string line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -44,12 +45,23 @@ public static class CgroupLayoutDetector
             }
             else if (fsType == "cgroup")
             {
+                bool controller = false, name = false;
                 foreach (string option in superOptions.Split(','))
                 {
                     if (KnownV1Controllers.Contains(option))
                     {
                         v1.TryAdd(option, mountPoint);
+                        controller = true;
                     }
+                    else
+                    {
+                        name |= option.StartsWith("name=", StringComparison.Ordinal);
+                    }
+                }
+
+                if (name && !controller && !named.Contains(mountPoint))
+                {
+                    named.Add(mountPoint);
                 }
             }
         }
@@ -62,7 +74,7 @@ public static class CgroupLayoutDetector
             (_, null) => CgroupMode.Legacy,
             _ => CgroupMode.Hybrid,
         };
-        return new CgroupLayout(mode, v1, unified, controllers);
+        return new CgroupLayout(mode, v1, unified, controllers, named);
     }
 
     public static IReadOnlySet<string> ReadControllers(string cgroupDirectory)

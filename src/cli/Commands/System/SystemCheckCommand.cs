@@ -8,14 +8,15 @@ namespace Skiff.Cli.Commands.System;
 /// <summary>
 /// <c>skiff system check [--repair]</c>: what this machine lacks for the current user, each problem with its
 /// fix, then the image store's consistency (with --repair, what can safely go is removed; rootless that runs
-/// inside skiff's user namespace). Exit 0 when healthy, 1 when problems were found or remain (podman 5's system check also exits non-zero then).
+/// inside skiff's user namespace), then the container cgroups no container owns any more (<see cref="OrphanedCgroups"/>;
+/// with --repair removed). Exit 0 when healthy, 1 when problems were found or remain (podman 5's system check also exits non-zero then).
 /// Test hooks: SKIFF_CHECK_SUBUID, SKIFF_CHECK_SUBGID, SKIFF_CHECK_TUN, SKIFF_CHECK_FUSE override the paths examined.
 /// </summary>
 public static class SystemCheckCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var repair = new Option<bool>("--repair", "-r") { Description = "Remove what the image store check finds that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers)" };
+        var repair = new Option<bool>("--repair", "-r") { Description = "Remove what the image store and cgroup checks find that can safely go (orphaned blobs and layers, half-written blobs, stale locks, leftovers, orphaned cgroups)" };
         var storeOnly = new Option<bool>("--store-only") { Description = "Check only the image store", Hidden = true };
         var probeOverlay = new Option<bool>(OverlayProbeFlag) { Description = "Exit 0 when kernel overlay mounts here (run inside the user namespace)", Hidden = true };
         var command = new Command("check", "Check the machine and the current user's setup for rootless containers, and the image store") { repair, storeOnly, probeOverlay };
@@ -43,12 +44,14 @@ public static class SystemCheckCommand
                 storeExit = CheckStore(context, fix);
             }
 
+            int cgroupExit = ExitCodes.Success;
             if (!parseResult.GetValue(storeOnly))
             {
+                cgroupExit = CheckCgroups(context, fix);
                 context.Out.WriteLine(problems.Count == 0 ? "No system problems found." : $"{problems.Count} system problem(s) found.");
             }
 
-            return problems.Count == 0 && storeExit == 0 ? ExitCodes.Success : 1;
+            return problems.Count == 0 && storeExit == 0 && cgroupExit == 0 ? ExitCodes.Success : 1;
         });
         return command;
     }
@@ -79,6 +82,53 @@ public static class SystemCheckCommand
         Print(context.Out, remaining.Select(p => new SystemProblem("store", $"{p.Message} ({p.Subject})", p.Repairable ? "skiff system check --repair" : p.Fix)).ToList(), summary: false);
         context.Out.WriteLine(found == 0 ? "Store: no problems found."
             : $"Store: {found} problem(s) found, {found - remaining.Count} repaired, {remaining.Count} remaining.");
+        return remaining.Count == 0 ? ExitCodes.Success : 1;
+    }
+
+    /// <summary>
+    /// Reports (and with <paramref name="repair"/> removes) container cgroups under skiff's parent groups that no
+    /// container owns any more; prints nothing where the user has no such parent (rootless without delegation).
+    /// 1 when orphans remain.
+    /// </summary>
+    private static int CheckCgroups(CliContext context, bool repair)
+    {
+        CgroupLayout layout = CgroupLayoutDetector.Detect();
+        bool rootless = context.User.Rootless;
+        CgroupDelegation? delegation = rootless && layout.UnifiedMount is not null ? CgroupDelegation.Probe(layout.UnifiedMount) : null;
+        IReadOnlyList<string> parents = OrphanedCgroups.ParentsFor(layout, rootless, delegation);
+        if (parents.Count == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        var orphans = new OrphanedCgroups(parents);
+        HashSet<string> ids = Containers.ContainerServices.Store(context).ListIds().ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<string> found = orphans.Find(ids, DateTimeOffset.UtcNow);
+        var remaining = new List<string>();
+        foreach (string group in found)
+        {
+            if (repair && orphans.TryRemove(group))
+            {
+                context.Out.WriteLine($"Repaired: [cgroups] removed orphaned cgroup {group}");
+            }
+            else
+            {
+                remaining.Add(group);
+            }
+        }
+
+        if (remaining.Count > 0)
+        {
+            const int Shown = 3;
+            string paths = string.Join(", ", remaining.Take(Shown)) + (remaining.Count > Shown ? $" and {remaining.Count - Shown} more" : string.Empty);
+            string fix = repair
+                ? "a process joined them or they could not be removed: run skiff system check --repair again once nothing uses them"
+                : "skiff system check --repair";
+            Print(context.Out, [new SystemProblem("cgroups", $"{remaining.Count} orphaned cgroup(s) under skiff's parent groups (no process, no container of this store, made over a minute ago): {paths}", fix)], summary: false);
+        }
+
+        context.Out.WriteLine(found.Count == 0 ? "Cgroups: no orphaned groups found."
+            : $"Cgroups: {found.Count} orphaned group(s) found, {found.Count - remaining.Count} removed, {remaining.Count} remaining.");
         return remaining.Count == 0 ? ExitCodes.Success : 1;
     }
 

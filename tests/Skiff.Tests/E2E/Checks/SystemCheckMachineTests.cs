@@ -1,3 +1,4 @@
+using Skiff.Runtime.Cgroups;
 using Skiff.Tests.Support;
 using Xunit.Abstractions;
 
@@ -70,6 +71,108 @@ public sealed class SystemCheckMachineTests(ITestOutputHelper output)
         ProcessResult result = (await skiff.RunAsync("system", "check")).AssertSuccess();
         Assert.Contains("No system problems found.", result.Stdout, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// As root on the real v1 hierarchies and the cgroup2 one: an empty group named like a container of no store, made
+    /// five minutes ago (its directory's time set back), is reported and removed by --repair; a young one, one of
+    /// this store's own containers and the groups of another store's running container (also set back) are kept.
+    /// </summary>
+    [Fact]
+    public async Task Root_check_reports_an_orphaned_cgroup_and_repair_removes_only_that()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        using var other = new SkiffCli(output, rootless: false);
+        CgroupLayout layout = CgroupLayoutDetector.Detect();
+        string[] hierarchies = [layout.V1Mounts["memory"], layout.V1Mounts["pids"], layout.UnifiedMount!];
+        DateTime fiveMinutesAgo = DateTime.UtcNow.AddMinutes(-5);
+
+        await other.ImportBusyboxAsync("busybox");
+        string live = (await other.RunAsync("run", "-d", "busybox", "sleep", "1000")).AssertSuccess().Stdout.Trim();
+        await skiff.ImportBusyboxAsync("busybox");
+        string own = (await skiff.RunAsync("create", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        string orphan = NewId(), young = NewId();
+        string Group(string hierarchy, string id) => Path.Combine(hierarchy, "skiff", id);
+        var made = new List<string>();
+        try
+        {
+            // Orphans other runs left are cleared first, so this one is among the few paths the report names.
+            (await skiff.RunAsync("system", "check", "--repair")).AssertSuccess();
+            foreach (string hierarchy in hierarchies)
+            {
+                foreach (string id in new[] { orphan, young, own })
+                {
+                    Directory.CreateDirectory(Group(hierarchy, id));
+                    made.Add(Group(hierarchy, id));
+                }
+
+                Directory.SetLastWriteTimeUtc(Group(hierarchy, orphan), fiveMinutesAgo);
+                Directory.SetLastWriteTimeUtc(Group(hierarchy, own), fiveMinutesAgo);
+            }
+
+            string[] liveGroups = Directory.GetDirectories(layout.V1Mounts["memory"], "*", SearchOption.AllDirectories).Where(d => Path.GetFileName(d) == live).ToArray();
+            Assert.NotEmpty(liveGroups);
+            foreach (string group in liveGroups)
+            {
+                Directory.SetLastWriteTimeUtc(group, fiveMinutesAgo);
+            }
+
+            ProcessResult check = await skiff.RunAsync("system", "check");
+            check.AssertExitCode(1);
+            Assert.Contains("Problem: [cgroups] ", check.Stdout, StringComparison.Ordinal);
+            Assert.Contains(Group(layout.V1Mounts["memory"], orphan), check.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Fix: skiff system check --repair", check.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(young, check.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(own, check.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(live, check.Stdout, StringComparison.Ordinal);
+
+            ProcessResult repaired = (await skiff.RunAsync("system", "check", "--repair")).AssertSuccess();
+            foreach (string hierarchy in hierarchies)
+            {
+                Assert.Contains($"Repaired: [cgroups] removed orphaned cgroup {Group(hierarchy, orphan)}", repaired.Stdout, StringComparison.Ordinal);
+                Assert.False(Directory.Exists(Group(hierarchy, orphan)));
+                Assert.True(Directory.Exists(Group(hierarchy, young)));
+                Assert.True(Directory.Exists(Group(hierarchy, own)));
+            }
+
+            Assert.All(liveGroups, g => Assert.True(Directory.Exists(g)));
+            Assert.Equal("running\n", (await other.RunAsync("inspect", "--format", "{{.State.Status}}", live)).AssertSuccess().Stdout);
+            Assert.Contains("Cgroups: no orphaned groups found.", (await skiff.RunAsync("system", "check")).AssertSuccess().Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            made.Where(Directory.Exists).ToList().ForEach(d => Directory.Delete(d));
+            await other.RunAsync("rm", "-f", live);
+        }
+    }
+
+    /// <summary>Rootless here has no delegated cgroup: root's groups are neither reported nor touched, and nothing fails on them.</summary>
+    [Fact]
+    public async Task Rootless_check_leaves_roots_cgroups_alone()
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        string orphan = Path.Combine(CgroupLayoutDetector.Detect().V1Mounts["memory"], "skiff", NewId());
+        Directory.CreateDirectory(orphan);
+        try
+        {
+            Directory.SetLastWriteTimeUtc(orphan, DateTime.UtcNow.AddMinutes(-5));
+            foreach (string[] arguments in new[] { new[] { "system", "check" }, ["system", "check", "--repair"] })
+            {
+                ProcessResult result = await skiff.RunAsync(arguments);
+                Assert.Contains("Store: no problems found.", result.Stdout, StringComparison.Ordinal);
+                Assert.DoesNotContain("orphaned", result.Stdout, StringComparison.Ordinal);
+                Assert.DoesNotContain("Cgroups:", result.Stdout, StringComparison.Ordinal);
+                Assert.DoesNotContain("cgroup", result.Stderr, StringComparison.OrdinalIgnoreCase);
+            }
+
+            Assert.True(Directory.Exists(orphan));
+        }
+        finally
+        {
+            Directory.Delete(orphan);
+        }
+    }
+
+    private static string NewId() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 
     /// <summary>
     /// As root: a private mount namespace, the <paramref name="setup"/> shell commands (with $W a scratch

@@ -27,6 +27,7 @@ public class CgroupLayoutTests
         Assert.Equal("/sys/fs/cgroup/memory", layout.V1Mounts["memory"]);
         Assert.Equal("/sys/fs/cgroup/pids", layout.V1Mounts["pids"]);
         Assert.False(layout.V1Mounts.ContainsKey("name=systemd"));
+        Assert.Equal(["/sys/fs/cgroup/systemd"], layout.NamedV1Mounts);
         Assert.Equal("/sys/fs/cgroup/unified", layout.UnifiedMount);
         Assert.Equal(["hugetlb"], layout.UnifiedControllers);
     }
