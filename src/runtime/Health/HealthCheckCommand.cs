@@ -11,6 +11,9 @@ namespace Skiff.Runtime.Health;
 /// </summary>
 public sealed record HealthCheckCommand(string Skiff, string Root, string RunRoot, string Id)
 {
+    // Built once: skiff-relay starts a check every interval for as long as the container runs, and idles small.
+    private IReadOnlyDictionary<string, string>? environment;
+
     public IReadOnlyList<string> Arguments() => ["--root", Root, "--runroot", RunRoot, "healthcheck", "run", Id];
 
     /// <summary>Starts the check; the caller polls the pidfd and reaps the pid (its own child).</summary>
@@ -18,7 +21,7 @@ public sealed record HealthCheckCommand(string Skiff, string Root, string RunRoo
     {
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
-        int pid = Spawner.Spawn(new SpawnRequest(Skiff, Arguments(), Monitor.RuntimeInvoker.CurrentEnvironment())
+        int pid = Spawner.Spawn(new SpawnRequest(Skiff, Arguments(), environment ??= Monitor.RuntimeInvoker.CurrentEnvironment())
         {
             Descriptors = [(nullIn, 0), (nullOut, 1), (nullOut, 2)],
         });

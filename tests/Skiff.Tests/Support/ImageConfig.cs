@@ -21,4 +21,7 @@ public sealed class ImageConfig
     public List<string> Volumes { get; set; } = [];
 
     public string? StopSignal { get; set; }
+
+    /// <summary>docker's Healthcheck object (Test, Interval, Timeout, StartPeriod, Retries; durations in nanoseconds).</summary>
+    public System.Text.Json.Nodes.JsonObject? Healthcheck { get; set; }
 }

@@ -137,6 +137,11 @@ public sealed class OciImageBuilder
             runtime["StopSignal"] = Config.StopSignal;
         }
 
+        if (Config.Healthcheck is not null)
+        {
+            runtime["Healthcheck"] = Config.Healthcheck.DeepClone();
+        }
+
         var history = new JsonArray();
         for (int i = 0; i < diffIds.Count; i++)
         {

@@ -73,7 +73,21 @@ public sealed record HealthRequest(HealthCheckConfig? FromFlags, bool Disabled, 
     /// The container's healthcheck: the flags', else the image's (its zero durations and retries get the defaults, as podman
     /// fills them), else none. --no-healthcheck leaves podman's <c>{"Test": ["NONE"]}</c>.
     /// </summary>
+    /// <exception cref="SkiffException">An on-failure action without a healthcheck to act on, refused as podman does.</exception>
     public HealthCheckConfig? Resolve(HealthConfig? image)
+    {
+        HealthCheckConfig? resolved = Merge(image);
+        if (OnFailure != HealthOnFailure.None && resolved is not { Enabled: true })
+        {
+            throw SkiffException.InvalidArgument(
+                $"cannot set on-failure action to {OnFailure} without a health check",
+                "give --health-cmd too, or use an image with a HEALTHCHECK");
+        }
+
+        return resolved;
+    }
+
+    private HealthCheckConfig? Merge(HealthConfig? image)
     {
         if (Disabled)
         {

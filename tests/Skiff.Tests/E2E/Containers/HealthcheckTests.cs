@@ -9,7 +9,8 @@ namespace Skiff.Tests.E2E.Containers;
 /// asserts how long a check took.
 /// </summary>
 [Trait("Category", "E2E")]
-public sealed class HealthcheckTests(ITestOutputHelper output)
+[Collection(RegistryCollection.Name)]
+public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper output)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
@@ -101,6 +102,7 @@ public sealed class HealthcheckTests(ITestOutputHelper output)
         (await skiff.RunAsync("create", "--health-cmd", "true", "--health-start-period", "-1s", "--rootfs", rootfs, "true")).AssertError(125, "healthcheck-start-period must be 0 seconds or greater");
         (await skiff.RunAsync("create", "--health-on-failure", "bogus", "--rootfs", rootfs, "true")).AssertError(125, "invalid on-failure action");
         (await skiff.RunAsync("create", "--no-healthcheck", "--health-cmd", "true", "--rootfs", rootfs, "true")).AssertError(125, "cannot specify both");
+        (await skiff.RunAsync("create", "--health-on-failure", "kill", "--rootfs", rootfs, "true")).AssertError(125, "cannot set on-failure action to kill without a health check");
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
 
         (await skiff.RunAsync("run", "-d", "--name", "off", "--no-healthcheck", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
@@ -126,6 +128,52 @@ public sealed class HealthcheckTests(ITestOutputHelper output)
         Assert.Matches(@"^Exited \(137\) .* \(unhealthy\)$", (await skiff.RunAsync("ps", "-a", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
 
         (await skiff.RunAsync("rm", "doomed")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task The_images_healthcheck_is_used_unless_flags_replace_or_disable_it(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        OciImage image = TestImages.Busybox().Configure(config => config.Healthcheck = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Test"] = new System.Text.Json.Nodes.JsonArray("CMD", "test", "-f", "/tmp/ok"),
+            ["Interval"] = 0,
+            ["Retries"] = 1,
+        }).WriteLayout(Path.Combine(skiff.Sandbox.Work, "layout"));
+        string reference = await TestImages.PushAsync(image, registry.Registry, $"health/image-{(rootless ? "rootless" : "root")}-{Guid.NewGuid():N}"[..30], log: output);
+        await skiff.PullInsecureAsync(reference);
+
+        (await skiff.RunAsync("run", "-d", "--name", "fromimage", "--network", "none", "--health-on-failure", "stop", "--stop-timeout", "1", reference, "sleep", "1000")).AssertSuccess();
+        Assert.Equal(
+            "{\"Test\":[\"CMD\",\"test\",\"-f\",\"/tmp/ok\"],\"Interval\":30000000000,\"Timeout\":30000000000,\"Retries\":1} stop",
+            (await skiff.RunAsync("inspect", "--format", "{{json .Config.Healthcheck}} {{.Config.HealthcheckOnFailureAction}}", "fromimage")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("exec", "fromimage", "touch", "/tmp/ok")).AssertSuccess();
+        (await skiff.RunAsync("healthcheck", "run", "fromimage")).AssertSuccess();
+        (await skiff.RunAsync("exec", "fromimage", "rm", "/tmp/ok")).AssertSuccess();
+        // One failure (the image's retries) makes it unhealthy, and --health-on-failure stop stops it.
+        Assert.Equal("unhealthy\n", (await skiff.RunAsync("healthcheck", "run", "fromimage")).AssertExitCode(1).Stdout);
+        Assert.Equal("exited unhealthy", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.State.Health.Status}}", "fromimage")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("create", "--name", "replaced", "--health-cmd", "true", reference, "true")).AssertSuccess();
+        Assert.Equal("[CMD-SHELL true] 3", (await skiff.RunAsync("inspect", "--format", "{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Retries}}", "replaced")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("create", "--name", "disabled", "--no-healthcheck", reference, "true")).AssertSuccess();
+        Assert.Equal("[NONE]", (await skiff.RunAsync("inspect", "--format", "{{.Config.Healthcheck.Test}}", "disabled")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("rm", "-f", "fromimage", "replaced", "disabled")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task On_failure_restart_starts_an_unhealthy_container_again(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "again", "--health-cmd", "test -f /tmp/ok", "--health-interval", "1s", "--health-retries", "1", "--health-on-failure", "restart", "--stop-timeout", "1", "--rootfs", rootfs, "sh", "-c", "echo started; exec sleep 1000")).AssertSuccess();
+
+        // Each scheduled failure restarts it: the log shows the process started again, and it runs.
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("logs", "again")).Stdout.Split('\n').Count(line => line == "started") >= 2, Generous);
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("inspect", "--format", "{{.State.Status}}", "again")).Stdout.Trim() == "running", Generous);
+
+        (await skiff.RunAsync("rm", "-f", "again")).AssertSuccess();
     }
 
     private static async Task<string> StatusAsync(SkiffCli skiff, string name) =>

@@ -85,6 +85,16 @@ public class HealthRequestTests
     }
 
     [Fact]
+    public void An_on_failure_action_needs_a_healthcheck()
+    {
+        Assert.Equal("kill", Parse(null, onFailure: "kill").Resolve(Image)!.OnFailure);
+        SkiffException e = Assert.Throws<SkiffException>(() => Parse(null, onFailure: "kill").Resolve(null));
+        Assert.Equal("cannot set on-failure action to kill without a health check", e.Message);
+        Assert.Throws<SkiffException>(() => Parse(null, onFailure: "stop", noHealthcheck: true).Resolve(Image));
+        Assert.Throws<SkiffException>(() => Parse("none", onFailure: "restart").Resolve(null));
+    }
+
+    [Fact]
     public void Without_flags_or_an_image_healthcheck_there_is_none()
     {
         Assert.Null(Parse(null).Resolve(null));
