@@ -90,33 +90,6 @@ public static class ContainerInspectView
     private static string GoTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", global::System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>podman's <c>Config.Healthcheck</c> (<c>manifest.Schema2HealthConfig</c>): zero durations and retries are left out, as Go's omitempty does.</summary>
-    private static TemplateObject HealthConfig(HealthCheckConfig check)
-    {
-        var value = new TemplateObject("*manifest.Schema2HealthConfig") { ["Test"] = Strings(check.Test) };
-        if (check.StartPeriod != 0)
-        {
-            value["StartPeriod"] = check.StartPeriod;
-        }
-
-        if (check.Interval != 0)
-        {
-            value["Interval"] = check.Interval;
-        }
-
-        if (check.Timeout != 0)
-        {
-            value["Timeout"] = check.Timeout;
-        }
-
-        if (check.Retries != 0)
-        {
-            value["Retries"] = (long)check.Retries;
-        }
-
-        return value;
-    }
-
     private static TemplateObject Mount(ContainerMount mount)
     {
         var value = new TemplateObject("define.InspectMount") { ["Type"] = mount.Type };
@@ -154,7 +127,7 @@ public static class ContainerInspectView
         };
         if (config.Healthcheck is { } check)
         {
-            value["Healthcheck"] = HealthConfig(check);
+            value["Healthcheck"] = HealthConfigView.Build(check.Test, check.StartPeriod, check.Interval, check.Timeout, check.Retries);
         }
 
         value["HealthcheckOnFailureAction"] = config.Healthcheck?.OnFailure ?? HealthOnFailure.None;

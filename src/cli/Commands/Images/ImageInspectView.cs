@@ -38,7 +38,7 @@ public static class ImageInspectView
         }).ToList();
 
         // podman executes inspect templates on an []interface{}: its errors name the top level "interface {}".
-        return new TemplateObject("interface {}")
+        var view = new TemplateObject("interface {}")
         {
             ["Id"] = image.Id,
             ["Digest"] = image.ManifestDigest,
@@ -67,6 +67,13 @@ public static class ImageInspectView
             ["NamesHistory"] = image.Names.Cast<object?>().ToList(),
             ["Metadata"] = new TemplateObject("types.ImageMetadata") { ["LastTagTime"] = image.Stored },
         };
+        if (c.Healthcheck is { Test: { } test } health)
+        {
+            // podman's ImageData.HealthCheck (json "Healthcheck", omitempty): the image config's HEALTHCHECK as it is.
+            view["Healthcheck"] = HealthConfigView.Build(test, health.StartPeriod, health.Interval, health.Timeout, health.Retries);
+        }
+
+        return view;
     }
 
     private static object List(IReadOnlyList<string>? values) => values is null ? NilValue.List : values.Cast<object?>().ToList();

@@ -65,6 +65,11 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
         // No timer with --health-interval disable: only the three runs above are recorded.
         Assert.Equal("3", (await skiff.RunAsync("inspect", "--format", "{{len .State.Health.Log}}", "manual")).AssertSuccess().Stdout.Trim());
 
+        // Failures in the start period are logged but not counted: still starting after one with --health-retries 1.
+        (await skiff.RunAsync("run", "-d", "--name", "warming", "--health-cmd", "false", "--health-start-period", "10m", "--health-retries", "1", "--health-interval", "disable", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        Assert.Equal("unhealthy\n", (await skiff.RunAsync("healthcheck", "run", "warming")).AssertExitCode(1).Stdout);
+        Assert.Equal("starting 0 1", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.State.Health.FailingStreak}} {{len .State.Health.Log}}", "warming")).AssertSuccess().Stdout.Trim());
+
         (await skiff.RunAsync("healthcheck", "run", "plain")).AssertError(125, "has no defined healthcheck");
         (await skiff.RunAsync("healthcheck", "run", "created")).AssertError(125, "is not running");
         (await skiff.RunAsync("healthcheck", "run", "nosuch")).AssertError(125, "no such container");
@@ -73,7 +78,7 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
         (await skiff.RunAsync("ps", "--filter", "health=bogus")).AssertError(125, "invalid health filter");
         Assert.Equal(" none", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.Config.HealthcheckOnFailureAction}}", "plain")).AssertSuccess().Stdout.TrimEnd('\n'));
 
-        (await skiff.RunAsync("rm", "-f", "manual", "plain", "created")).AssertSuccess();
+        (await skiff.RunAsync("rm", "-f", "manual", "plain", "created", "warming")).AssertSuccess();
     }
 
     [Theory, RootAndRootless]
@@ -143,6 +148,7 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
         string reference = await TestImages.PushAsync(image, registry.Registry, $"health/image-{(rootless ? "rootless" : "root")}-{Guid.NewGuid():N}"[..30], log: output);
         await skiff.PullInsecureAsync(reference);
 
+        Assert.Equal("{\"Test\":[\"CMD\",\"test\",\"-f\",\"/tmp/ok\"],\"Retries\":1}", (await skiff.RunAsync("image", "inspect", "--format", "{{json .Healthcheck}}", reference)).AssertSuccess().Stdout.Trim());
         (await skiff.RunAsync("run", "-d", "--name", "fromimage", "--network", "none", "--health-on-failure", "stop", "--stop-timeout", "1", reference, "sleep", "1000")).AssertSuccess();
         Assert.Equal(
             "{\"Test\":[\"CMD\",\"test\",\"-f\",\"/tmp/ok\"],\"Interval\":30000000000,\"Timeout\":30000000000,\"Retries\":1} stop",
