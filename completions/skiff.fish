@@ -931,7 +931,7 @@ complete -c skiff -n '__skiff_is skiff_image_ls' -f -a '(__skiff_dynamic images)
 complete -c skiff -n '__skiff_is skiff_image_ls' -l all -s a -d 'Show all images (default hides intermediate images)'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l digests -d 'Show digests'
-complete -c skiff -n '__skiff_is skiff_image_ls' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_ls' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since, until)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_ls' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_image_ls' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -950,7 +950,7 @@ complete -c skiff -n '__skiff_is skiff_image_mount' -l runroot -d 'Path of the r
 complete -c skiff -n '__skiff_is skiff_image_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_prune' -l all -s a -d 'Remove all images not used by containers, not just dangling ones'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
-complete -c skiff -n '__skiff_is skiff_image_prune' -l filter -d 'Provide filter values (label, before, since, dangling, reference)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_prune' -l filter -d 'Provide filter values (label, before, since, until, dangling, reference)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_prune' -l force -s f -d 'Do not prompt for confirmation'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -996,7 +996,7 @@ complete -c skiff -n '__skiff_is skiff_images' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_images' -l all -s a -d 'Show all images (default hides intermediate images)'
 complete -c skiff -n '__skiff_is skiff_images' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_images' -l digests -d 'Show digests'
-complete -c skiff -n '__skiff_is skiff_images' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since)' -r -f
+complete -c skiff -n '__skiff_is skiff_images' -l filter -s f -d 'Filter output based on conditions provided (reference, dangling, label, before, since, until)' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_images' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1149,7 +1149,7 @@ complete -c skiff -n '__skiff_is skiff_network_ls' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_network_ls' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
-complete -c skiff -n '__skiff_is skiff_network_prune' -l filter -d 'Provide filter values (name, id, driver, label)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_prune' -l filter -d 'Provide filter values (name, id, driver, label, until)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_prune' -l force -s f -d 'Do not prompt for confirmation'
 complete -c skiff -n '__skiff_is skiff_network_prune' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'

@@ -42,12 +42,7 @@ public static class ContainerPruneCommand
             // Read after the question, as podman does: answered no, a bad value is never looked at.
             string[] untils = filters.Where(f => f.StartsWith("until=", StringComparison.Ordinal)).ToArray();
             string[] labels = filters.Except(untils).ToArray();
-            if (untils.Length > 1)
-            {
-                throw SkiffException.InvalidArgument("specify exactly one timestamp for until", "give --filter until=… once");
-            }
-
-            DateTimeOffset? until = untils is [string u] ? UntilFilter.Parse(u["until=".Length..], DateTimeOffset.UtcNow) : null;
+            DateTimeOffset? until = UntilFilter.ParseOne(untils.Select(u => u["until=".Length..]).ToList(), DateTimeOffset.UtcNow);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var doomed = new List<string>();
             foreach (string id in lifecycle.Store.ListIds())

@@ -8,12 +8,14 @@ namespace Skiff.Cli.Commands.Images;
 /// <summary>
 /// <c>--filter</c> for images, as docker reads it: <c>reference=PATTERN</c> (glob on the name, with or
 /// without registry and tag), <c>dangling=true|false</c>, <c>label=KEY[=VALUE]</c>, <c>before=IMAGE</c>,
-/// <c>since=IMAGE</c>. Values of one key are alternatives; different keys must all match.
+/// <c>since=IMAGE</c>, and podman's <c>until=TIME</c> (created, by its configuration, before a time or a duration
+/// ago). Values of one key are alternatives; different keys must all match.
 /// </summary>
 public sealed class ImageFilter
 {
-    private static readonly string[] Keys = ["reference", "dangling", "label", "before", "since"];
+    private static readonly string[] Keys = ["reference", "dangling", "label", "before", "since", "until"];
     private readonly Dictionary<string, List<string>> values = new(StringComparer.Ordinal);
+    private readonly List<DateTimeOffset> untils = [];
 
     private ImageFilter()
     {
@@ -23,7 +25,7 @@ public sealed class ImageFilter
 
     public bool NeedsConfig => values.ContainsKey("label");
 
-    public static ImageFilter Parse(IEnumerable<string> filters)
+    public static ImageFilter Parse(IEnumerable<string> filters, DateTimeOffset now)
     {
         var filter = new ImageFilter();
         foreach (string text in filters)
@@ -32,10 +34,15 @@ public sealed class ImageFilter
             string key = equals < 0 ? text : text[..equals];
             if (equals < 0 || !Keys.Contains(key))
             {
-                throw SkiffException.InvalidArgument($"invalid filter \"{text}\"", "filters are reference=NAME, dangling=true|false, label=KEY[=VALUE], before=IMAGE, since=IMAGE");
+                throw SkiffException.InvalidArgument($"invalid filter \"{text}\"", "filters are reference=NAME, dangling=true|false, label=KEY[=VALUE], before=IMAGE, since=IMAGE, until=TIME");
             }
 
             string value = text[(equals + 1)..];
+            if (key == "until")
+            {
+                filter.untils.Add(UntilFilter.Parse(value, now));
+            }
+
             if (key == "dangling" && value is not ("true" or "false" or "1" or "0"))
             {
                 throw SkiffException.InvalidArgument($"invalid filter \"{text}\": dangling takes true or false");
@@ -69,6 +76,11 @@ public sealed class ImageFilter
         }
 
         if (values.TryGetValue("since", out List<string>? since) && !since.All(s => image.Created > resolve(s).Created))
+        {
+            return false;
+        }
+
+        if (untils.Count > 0 && !untils.Any(until => image.Created < until))
         {
             return false;
         }

@@ -15,13 +15,13 @@ public static class ImagePruneCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "Remove all images not used by containers, not just dangling ones" };
         var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
-        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (label, before, since, dangling, reference)" };
+        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (label, before, since, until, dangling, reference)" };
         var command = new Command("prune", "Remove unused images") { all, force, filter };
         command.SetAction(parseResult =>
         {
             CliContext context = globals.Resolve(parseResult);
             bool pruneAll = parseResult.GetValue(all);
-            ImageFilter imageFilter = ImageFilter.Parse(parseResult.GetValue(filter) ?? []);
+            ImageFilter imageFilter = ImageFilter.Parse(parseResult.GetValue(filter) ?? [], DateTimeOffset.UtcNow);
             if (!parseResult.GetValue(force))
             {
                 context.Out.WriteLine(pruneAll

@@ -19,7 +19,7 @@ public static class ImagesCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
         var digests = new Option<bool>("--digests") { Description = "Show digests" };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
-        var filter = new Option<string[]>("--filter", "-f") { Description = "Filter output based on conditions provided (reference, dangling, label, before, since)", AllowMultipleArgumentsPerToken = false };
+        var filter = new Option<string[]>("--filter", "-f") { Description = "Filter output based on conditions provided (reference, dangling, label, before, since, until)", AllowMultipleArgumentsPerToken = false };
         var format = new Option<string?>("--format") { Description = "Format output using a Go template, 'table TEMPLATE' or 'json'" };
         var command = new Command(name, "List images in local storage") { image, all, quiet, digests, noTrunc, filter, format };
         if (name == "ls")
@@ -36,7 +36,7 @@ public static class ImagesCommand
                 filters.Add("reference=" + reference);
             }
 
-            ImageFilter imageFilter = ImageFilter.Parse(filters);
+            ImageFilter imageFilter = ImageFilter.Parse(filters, DateTimeOffset.UtcNow);
             bool showDigests = parseResult.GetValue(digests);
             OutputFormat output = OutputFormat.Parse(parseResult.GetValue(format), showDigests ? DigestsTable : DefaultTable, "images");
             LocalImages local = ImageServices.Local(context);

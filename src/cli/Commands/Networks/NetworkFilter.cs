@@ -5,16 +5,21 @@ using Skiff.Rootless.Network.Bridge;
 namespace Skiff.Cli.Commands.Networks;
 
 /// <summary>
-/// podman's <c>network ls --filter</c>: name (substring), id (prefix), driver, label (key or key=value).
-/// Different keys must all match; values of one key are alternatives.
+/// podman's <c>network ls/prune --filter</c>: name (substring), id (prefix), driver, label (key or key=value), until
+/// (one time or duration ago: created before it). Different keys must all match; values of one key are alternatives.
 /// </summary>
 public sealed class NetworkFilter
 {
     private readonly Dictionary<string, List<string>> filters;
+    private readonly DateTimeOffset? until;
 
-    private NetworkFilter(Dictionary<string, List<string>> filters) => this.filters = filters;
+    private NetworkFilter(Dictionary<string, List<string>> filters, DateTimeOffset? until)
+    {
+        this.filters = filters;
+        this.until = until;
+    }
 
-    public static NetworkFilter Parse(IEnumerable<string> values)
+    public static NetworkFilter Parse(IEnumerable<string> values, DateTimeOffset now)
     {
         var filters = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string value in values)
@@ -25,9 +30,9 @@ public sealed class NetworkFilter
                 throw SkiffException.InvalidArgument($"invalid filter \"{value}\": bad format of filter (expected name=value)");
             }
 
-            if (parts[0] is not ("name" or "id" or "driver" or "label"))
+            if (parts[0] is not ("name" or "id" or "driver" or "label" or "until"))
             {
-                throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use name, id, driver or label");
+                throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use name, id, driver, label or until");
             }
 
             if (!filters.TryGetValue(parts[0], out List<string>? list))
@@ -38,11 +43,18 @@ public sealed class NetworkFilter
             list.Add(parts[1]);
         }
 
-        return new NetworkFilter(filters);
+        DateTimeOffset? until = UntilFilter.ParseOne(filters.GetValueOrDefault("until") ?? [], now);
+        filters.Remove("until");
+        return new NetworkFilter(filters, until);
     }
 
     public bool Matches(NetworkRecord network)
     {
+        if (until is DateTimeOffset cutoff && network.Created >= cutoff)
+        {
+            return false;
+        }
+
         foreach ((string key, List<string> values) in filters)
         {
             bool match = key switch

@@ -19,7 +19,7 @@ public static class NetworkLsCommand
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            NetworkFilter networkFilter = NetworkFilter.Parse(parse.GetValue(filter) ?? []);
+            NetworkFilter networkFilter = NetworkFilter.Parse(parse.GetValue(filter) ?? [], DateTimeOffset.UtcNow);
             OutputFormat output = OutputFormat.Parse(parse.GetValue(format), NetworkView.DefaultTable, "networks");
             List<NetworkRecord> selected = ContainerServices.Networks(context).List().Where(networkFilter.Matches).ToList();
             if (parse.GetValue(quiet))

@@ -10,12 +10,12 @@ public static class NetworkPruneCommand
     public static Command Create(GlobalOptions globals)
     {
         var force = new Option<bool>("--force", "-f") { Description = "Do not prompt for confirmation" };
-        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (name, id, driver, label)" };
+        var filter = new Option<string[]>("--filter") { Description = "Provide filter values (name, id, driver, label, until)" };
         var command = new Command("prune", "Remove all unused networks") { force, filter };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            NetworkFilter networkFilter = NetworkFilter.Parse(parse.GetValue(filter) ?? []);
+            NetworkFilter networkFilter = NetworkFilter.Parse(parse.GetValue(filter) ?? [], DateTimeOffset.UtcNow);
             NetworkStore networks = ContainerServices.Networks(context);
             var users = new NetworkUsers(ContainerServices.Store(context));
             using (networks.Lock())

@@ -54,6 +54,24 @@ public sealed class ImageVerbsTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Image_prune_until_a_duration_ago_removes_only_the_older_images(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("old");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await skiff.ImportBusyboxAsync("fresh");
+        string old = (await skiff.RunAsync("images", "-q", "--no-trunc", "old")).AssertSuccess().Stdout.Trim()["sha256:".Length..];
+
+        // An image's time is its configuration's creation (import: now), as podman's.
+        Assert.Equal(["localhost/old:latest"], (await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.Equal([old], (await skiff.RunAsync("image", "prune", "-a", "-f", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.Equal(["localhost/fresh:latest"], (await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("image", "prune", "-a", "-f", "--filter", "until=yesterday")).AssertError(125, "invalid until filter \"yesterday\"");
+        Assert.Single((await skiff.RunAsync("image", "prune", "-a", "-f", "--filter", "until=10m", "--filter", "until=-1m")).AssertSuccess().StdoutLines);
+        Assert.Empty((await skiff.RunAsync("images", "-q")).AssertSuccess().StdoutLines);
+    }
+
+    [Theory, RootAndRootless]
     public async Task History_shows_each_layers_uncompressed_size(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

@@ -123,6 +123,23 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Network_prune_until_a_duration_ago_removes_only_the_older_networks(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        (await skiff.RunAsync("network", "create", "old")).AssertSuccess();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        (await skiff.RunAsync("network", "create", "fresh")).AssertSuccess();
+
+        Assert.Contains("old", (await skiff.RunAsync("network", "ls", "--format", "{{.Name}}", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.DoesNotContain("fresh", (await skiff.RunAsync("network", "ls", "--format", "{{.Name}}", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        // As podman 4.3: one until= only, and a bad value fails before anything is removed.
+        (await skiff.RunAsync("network", "prune", "-f", "--filter", "until=2s", "--filter", "until=1s")).AssertError(125, "specify exactly one timestamp for until");
+        (await skiff.RunAsync("network", "prune", "-f", "--filter", "until=yesterday")).AssertError(125, "invalid until filter \"yesterday\"");
+        Assert.Equal(["old"], (await skiff.RunAsync("network", "prune", "-f", "--filter", "until=2s")).AssertSuccess().StdoutLines);
+        Assert.Equal(["fresh"], (await skiff.RunAsync("network", "prune", "-f", "--filter", "until=-1m")).AssertSuccess().StdoutLines);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Bad_network_input_is_refused_with_one_error_line(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

@@ -79,6 +79,15 @@ public sealed class UntilFilterTests
         Assert.Contains("duration ago such as 10m", e.Hint);
     }
 
+    [Fact]
+    public void Container_prune_and_networks_take_one_until_at_most()
+    {
+        Assert.Null(UntilFilter.ParseOne([], Now));
+        Assert.Equal(Now.AddMinutes(-10), UntilFilter.ParseOne(["10m"], Now));
+        var e = Assert.Throws<SkiffException>(() => UntilFilter.ParseOne(["10m", "1h"], Now));
+        Assert.Equal("specify exactly one timestamp for until", e.Message);
+    }
+
     [Theory]
     [InlineData("2026-12-02T15:00:00", "2026-12-02T06:00:00")]
     [InlineData("2026-12-02T08", "2026-12-01T23:00:00")]

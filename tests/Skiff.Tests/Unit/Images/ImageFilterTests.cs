@@ -8,6 +8,8 @@ namespace Skiff.Tests.Unit.Images;
 
 public class ImageFilterTests
 {
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch.AddDays(10);
+
     private static ImageRecord Image(DateTimeOffset created, params string[] names) => new() { Id = "sha256:" + new string('a', 64), Names = names, Created = created };
 
     [Theory]
@@ -23,7 +25,7 @@ public class ImageFilterTests
     [InlineData("quay.io/org/*", "quay.io/org/app:1", true)]
     public void Reference_matches_like_docker(string pattern, string name, bool expected)
     {
-        Assert.Equal(expected, ImageFilter.Parse(["reference=" + pattern]).MatchesName(name));
+        Assert.Equal(expected, ImageFilter.Parse(["reference=" + pattern], Now).MatchesName(name));
     }
 
     [Fact]
@@ -34,22 +36,36 @@ public class ImageFilterTests
         var config = new ImageConfig { Config = new ContainerConfig { Labels = new Dictionary<string, string> { ["a"] = "1" } } };
         ImageRecord Resolve(string _) => Image(DateTimeOffset.UnixEpoch.AddDays(2));
 
-        Assert.True(ImageFilter.Parse(["dangling=true"]).Matches(young, Resolve, () => null));
-        Assert.False(ImageFilter.Parse(["dangling=true"]).Matches(old, Resolve, () => null));
-        Assert.True(ImageFilter.Parse(["before=x"]).Matches(old, Resolve, () => null));
-        Assert.False(ImageFilter.Parse(["since=x"]).Matches(old, Resolve, () => null));
-        Assert.True(ImageFilter.Parse(["label=a", "label=a=1"]).Matches(old, Resolve, () => config));
-        Assert.False(ImageFilter.Parse(["label=a=2"]).Matches(old, Resolve, () => config));
-        Assert.False(ImageFilter.Parse(["label=b"]).Matches(old, Resolve, () => null));
+        Assert.True(ImageFilter.Parse(["dangling=true"], Now).Matches(young, Resolve, () => null));
+        Assert.False(ImageFilter.Parse(["dangling=true"], Now).Matches(old, Resolve, () => null));
+        Assert.True(ImageFilter.Parse(["before=x"], Now).Matches(old, Resolve, () => null));
+        Assert.False(ImageFilter.Parse(["since=x"], Now).Matches(old, Resolve, () => null));
+        Assert.True(ImageFilter.Parse(["label=a", "label=a=1"], Now).Matches(old, Resolve, () => config));
+        Assert.False(ImageFilter.Parse(["label=a=2"], Now).Matches(old, Resolve, () => config));
+        Assert.False(ImageFilter.Parse(["label=b"], Now).Matches(old, Resolve, () => null));
+    }
+
+    [Fact]
+    public void Until_matches_images_created_before_and_its_values_are_alternatives()
+    {
+        var old = Image(DateTimeOffset.UnixEpoch.AddDays(1));
+        var young = Image(Now.AddMinutes(-5));
+        ImageRecord Resolve(string _) => throw new InvalidOperationException();
+
+        Assert.True(ImageFilter.Parse(["until=1h"], Now).Matches(old, Resolve, () => null));
+        Assert.False(ImageFilter.Parse(["until=1h"], Now).Matches(young, Resolve, () => null));
+        Assert.True(ImageFilter.Parse(["until=1h", "until=-1m"], Now).Matches(young, Resolve, () => null));
+        Assert.False(ImageFilter.Parse(["until=1970-01-02"], Now).Matches(old, Resolve, () => null));
     }
 
     [Theory]
     [InlineData("bogus=1")]
     [InlineData("reference")]
     [InlineData("dangling=maybe")]
+    [InlineData("until=yesterday")]
     public void Rejects_unknown_filters(string filter)
     {
-        Assert.Throws<SkiffException>(() => ImageFilter.Parse([filter]));
+        Assert.Throws<SkiffException>(() => ImageFilter.Parse([filter], Now));
     }
 
     [Fact]
