@@ -12,7 +12,7 @@ namespace Skiff.Cli;
 /// (<c>--until 10m</c>: ten minutes from now; with <c>-f</c> that follows for ten minutes).</item>
 /// <item><see cref="TryParseUntil"/>, the <c>until=</c> filter of prune and ls verbs (the timestamp reading podman
 /// shares with docker): the same times plus hour-only and minute-only ones (2006-01-02T15, 2006-01-02T15:04),
-/// a time without a zone is local, Unix seconds are digits with an optional fraction (no exponent, no sign,
+/// a time without a zone is local, Unix seconds are digits with an optional fraction (a leading '+' but no minus, no exponent,
 /// "1.": refused), and a Go duration always points back, kept to whole seconds.</item>
 /// </list>
 /// </summary>
