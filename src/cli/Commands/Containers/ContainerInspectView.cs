@@ -77,7 +77,7 @@ public static class ContainerInspectView
     {
         ["Status"] = health.Status,
         ["FailingStreak"] = (long)health.FailingStreak,
-        ["Log"] = health.Log.Count == 0 ? null : health.Log.Select(entry => (object?)new TemplateObject("define.HealthCheckLog")
+        ["Log"] = health.Log.Count == 0 ? NilValue.List : health.Log.Select(entry => (object?)new TemplateObject("define.HealthCheckLog")
         {
             ["Start"] = GoTime(entry.Start),
             ["End"] = GoTime(entry.End),

@@ -1,4 +1,6 @@
+using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Fds;
 using Skiff.Runtime.Health;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
@@ -15,6 +17,8 @@ public sealed class HealthCheckRunner(ContainerLifecycle lifecycle, TimeProvider
     public (HealthLogEntry Entry, HealthState Health, bool TimedOut) Run(string id, ContainerConfig config, ContainerState state)
     {
         HealthCheckConfig check = config.Healthcheck!;
+        // Watched through the check: a container stopped meanwhile ends its init first, and the check's process with it.
+        using SafeFileHandle? init = StateObserver.ContainerAlive(state) ? Descriptors.TryOpenPidFd(state.Pid) : null;
         DateTimeOffset start = clock.GetUtcNow();
         ExecCapture capture;
         try
@@ -29,6 +33,17 @@ public sealed class HealthCheckRunner(ContainerLifecycle lifecycle, TimeProvider
         }
 
         DateTimeOffset end = clock.GetUtcNow();
+        // A check killed by a signal may have gone down with the container (its pid namespace ends with the init): give the
+        // init's exit a moment to show.
+        bool initEnded = init is not null && PollSet.WaitReadable(init, capture.ExitCode >= 128 ? 250 : 0);
+        ContainerState after = lifecycle.Observe(id);
+        if (initEnded || after.Status != ContainerStatus.Running || after.StartedAt != state.StartedAt || after.StoppedByUser)
+        {
+            // Stopped (or restarted) while the check ran: its failure says nothing about the container's health, and
+            // an on-failure action must not act on a container the user just stopped.
+            throw SkiffException.Conflict($"container {id} is not running", "the container stopped while its healthcheck ran");
+        }
+
         bool inStartPeriod = check.StartPeriod > 0 && state.StartedAt is { } started && start < started.AddTicks(check.StartPeriod / 100);
         var entry = new HealthLogEntry(start, end, capture.ExitCode, capture.Output.TrimEnd('\n'));
         HealthState health = new HealthStore(lifecycle.Store.Directory).Update(id, old => old.Record(entry, check.Retries, inStartPeriod));

@@ -132,6 +132,12 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
         Assert.Equal("137", (await skiff.RunAsync("wait", "doomed")).AssertSuccess().Stdout.Trim());
         Assert.Matches(@"^Exited \(137\) .* \(unhealthy\)$", (await skiff.RunAsync("ps", "-a", "--format", "{{.Status}}")).AssertSuccess().Stdout.Trim());
 
+        // A start makes it starting again; the earlier results stay in the log.
+        (await skiff.RunAsync("start", "doomed")).AssertSuccess();
+        Assert.Equal("starting 0 1", (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}} {{.State.Health.FailingStreak}} {{len .State.Health.Log}}", "doomed")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("kill", "doomed")).AssertSuccess();
+        (await skiff.RunAsync("wait", "doomed")).AssertSuccess();
+
         (await skiff.RunAsync("rm", "doomed")).AssertSuccess();
     }
 
@@ -180,6 +186,23 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
         await Poll.UntilAsync(async () => (await skiff.RunAsync("inspect", "--format", "{{.State.Status}}", "again")).Stdout.Trim() == "running", Generous);
 
         (await skiff.RunAsync("rm", "-f", "again")).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_check_cut_short_by_a_stop_records_nothing_and_takes_no_action(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "busy", "--health-cmd", "sleep 600", "--health-interval", "disable", "--health-retries", "1", "--health-on-failure", "restart", "--stop-timeout", "1", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+
+        Task<ProcessResult> check = skiff.RunAsync("healthcheck", "run", "busy");
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "busy", "args")).Stdout.Contains("sleep 600"), Generous);
+        (await skiff.RunAsync("stop", "busy")).AssertSuccess();
+
+        (await check).AssertError(125, "is not running");
+        Assert.Equal("exited starting 0", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.State.Health.Status}} {{len .State.Health.Log}}", "busy")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("rm", "busy")).AssertSuccess();
     }
 
     private static async Task<string> StatusAsync(SkiffCli skiff, string name) =>
