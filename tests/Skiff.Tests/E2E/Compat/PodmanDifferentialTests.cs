@@ -207,6 +207,74 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         (await skiff.RunAsync("rm", name)).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task Healthchecks_match_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "h-" + Guid.NewGuid().ToString("N")[..8];
+        string[] flags =
+        [
+            "--name", name, "--network", "none", "--health-cmd", "echo out; echo err >&2; test -f /tmp/ok", "--health-interval", "disable",
+            "--health-retries", "2", "--health-timeout", "10s", "--health-start-period", "0s", "--health-on-failure", "none",
+        ];
+        (await podman.RunAsync(["--runtime", "runc", "run", "-d", .. PodmanCli.UlimitFlags, .. flags, image, "sleep", "300"])).AssertSuccess();
+        (await skiff.RunAsync(["run", "-d", .. flags, image, "sleep", "300"])).AssertSuccess();
+        string[] fields = ["Config.Healthcheck", "Config.HealthcheckOnFailureAction", "State.Health.Status", "State.Health.FailingStreak"];
+        await AssertSameAsync(podman, skiff, name, fields);
+
+        // Two failures (retries 2) make it unhealthy; then a success healthy. Same codes, output and log in both.
+        foreach (string step in new[] { "fail", "fail", "touch", "pass" })
+        {
+            if (step == "touch")
+            {
+                (await podman.RunAsync("exec", name, "touch", "/tmp/ok")).AssertSuccess();
+                (await skiff.RunAsync("exec", name, "touch", "/tmp/ok")).AssertSuccess();
+                continue;
+            }
+
+            ProcessResult fromPodman = await podman.RunAsync("healthcheck", "run", name);
+            ProcessResult fromSkiff = await skiff.RunAsync("healthcheck", "run", name);
+            Assert.Equal((fromPodman.ExitCode, fromPodman.Stdout), (fromSkiff.ExitCode, fromSkiff.Stdout));
+            await AssertSameAsync(podman, skiff, name, fields);
+        }
+
+        JsonElement podmanLog = Select(await InspectAsync(podman.RunAsync("inspect", name)), "State.Health.Log");
+        JsonElement skiffLog = Select(await InspectAsync(skiff.RunAsync("inspect", name)), "State.Health.Log");
+        Assert.Equal(
+            podmanLog.EnumerateArray().Select(entry => Json(entry, "ExitCode") + " " + Json(entry, "Output")),
+            skiffLog.EnumerateArray().Select(entry => Json(entry, "ExitCode") + " " + Json(entry, "Output")));
+
+        // The exec form, --no-healthcheck, and a container without one (and healthcheck run on it: 125).
+        string exec = name + "-x";
+        string off = name + "-n";
+        string plain = name + "-p";
+        foreach ((string container, string[] extra) in new[] { (exec, new[] { "--health-cmd", "[\"sh\",\"-c\",\"exit 0\"]", "--health-on-failure", "kill" }), (off, new[] { "--no-healthcheck" }), (plain, Array.Empty<string>()) })
+        {
+            (await podman.RunAsync(["--runtime", "runc", "create", .. PodmanCli.UlimitFlags, "--name", container, .. extra, image, "true"])).AssertSuccess();
+            (await skiff.RunAsync(["create", "--name", container, .. extra, image, "true"])).AssertSuccess();
+            await AssertSameAsync(podman, skiff, container, ["Config.Healthcheck", "Config.HealthcheckOnFailureAction", "State.Health"]);
+        }
+
+        (await podman.RunAsync("start", plain)).AssertSuccess();
+        (await skiff.RunAsync("start", plain)).AssertSuccess();
+        Assert.Equal(125, (await podman.RunAsync("healthcheck", "run", plain)).ExitCode);
+        (await skiff.RunAsync("healthcheck", "run", plain)).AssertExitCode(125);
+        (await skiff.RunAsync("rm", "-f", name, exec, off, plain)).AssertSuccess();
+    }
+
+    private static async Task AssertSameAsync(PodmanCli podman, SkiffCli skiff, string name, string[] fields)
+    {
+        JsonElement fromPodman = await InspectAsync(podman.RunAsync("inspect", name));
+        JsonElement fromSkiff = await InspectAsync(skiff.RunAsync("inspect", name));
+        foreach (string field in fields)
+        {
+            Assert.True(Json(fromPodman, field) == Json(fromSkiff, field), $"{name} {field}: podman {Json(fromPodman, field)}, skiff {Json(fromSkiff, field)}");
+        }
+    }
+
     private static async Task<JsonElement> InspectAsync(Task<ProcessResult> inspect)
     {
         ProcessResult result = (await inspect).AssertSuccess();
