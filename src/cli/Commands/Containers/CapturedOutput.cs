@@ -61,6 +61,28 @@ internal sealed class CapturedOutput(int maxBytes)
         }
     }
 
+    /// <summary>Reads two pipes together until both reach end of file, so neither fills while the other is waited on.</summary>
+    public static void ReadBoth(CapturedOutput first, SafeFileHandle firstPipe, CapturedOutput second, SafeFileHandle secondPipe)
+    {
+        var set = new PollSet();
+        while (!first.closed || !second.closed)
+        {
+            set.Clear();
+            int firstIndex = first.closed ? -1 : set.Add(firstPipe);
+            int secondIndex = second.closed ? -1 : set.Add(secondPipe);
+            set.Wait(-1);
+            if (firstIndex >= 0 && set.Ready(firstIndex))
+            {
+                first.ReadOnce(firstPipe);
+            }
+
+            if (secondIndex >= 0 && set.Ready(secondIndex))
+            {
+                second.ReadOnce(secondPipe);
+            }
+        }
+    }
+
     private void ReadOnce(SafeFileHandle pipe)
     {
         int n = Descriptors.Read(pipe, buffer);

@@ -90,6 +90,32 @@ public sealed class ContainerExecutor(ContainerStore store, string id, Container
         }
     }
 
+    /// <summary>
+    /// Runs the process to its end with its stdout and stderr read apart (top's ps(1)); returns its exit code and
+    /// the start of each, up to <paramref name="maxOutput"/> bytes. No timeout: podman waits for ps too.
+    /// </summary>
+    public (int ExitCode, string Stdout, string Stderr) RunCollected(ExecOptions options, int maxOutput)
+    {
+        var stdout = new CapturedOutput(maxOutput);
+        var stderr = new CapturedOutput(maxOutput);
+        (SafeFileHandle outRead, SafeFileHandle outWrite) = Descriptors.Pipe();
+        (SafeFileHandle errRead, SafeFileHandle errWrite) = Descriptors.Pipe();
+        using (outRead)
+        using (errRead)
+        {
+            int pid;
+            using (outWrite)
+            using (errWrite)
+            using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
+            {
+                pid = new RuntimeInvoker(runtime).Spawn(runtime.Exec(id, options with { Detach = false }, null), nullIn, outWrite, errWrite);
+            }
+
+            CapturedOutput.ReadBoth(stdout, outRead, stderr, errRead);
+            return (ChildProcesses.Wait(pid).ShellCode, stdout.Text, stderr.Text);
+        }
+    }
+
     public async Task<int> RunWithTerminalAsync(ExecOptions options, bool stdin)
     {
         Directory.CreateDirectory(store.SocketDirectory);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Skiff.Cli.Output;
 using Skiff.Core.Errors;
+using Skiff.Rootless.Storage;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Process;
 
@@ -9,49 +10,56 @@ namespace Skiff.Cli.Commands.Containers;
 
 /// <summary>
 /// <c>skiff top CONTAINER [DESCRIPTORS...]</c>: the container's processes from /proc, as podman top
-/// prints them (USER PID PPID %CPU ELAPSED TTY TIME COMMAND by default; AIX descriptors, their %
-/// codes, or ps-style <c>-o a,b</c> lists choose columns). Pids are the container's own.
+/// prints them (USER PID PPID %CPU ELAPSED TTY TIME COMMAND by default; AIX descriptors or their % codes
+/// choose columns). Pids are the container's own. Other arguments are ps(1)'s: ps runs in the container
+/// (<see cref="TopPsFallback"/>), as podman falls back to it.
 /// </summary>
 public static class TopCommand
 {
     private const double ClockTicks = 100; // USER_HZ, the unit of /proc/PID/stat times on every Linux ABI.
 
-    private static readonly string[] DefaultDescriptors = ["user", "pid", "ppid", "pcpu", "etime", "tty", "time", "args"];
-
-    private static readonly Dictionary<string, string> AixCodes = new()
-    {
-        ["%C"] = "pcpu", ["%G"] = "group", ["%P"] = "ppid", ["%U"] = "user", ["%a"] = "args", ["%c"] = "comm",
-        ["%g"] = "rgroup", ["%p"] = "pid", ["%t"] = "etime", ["%u"] = "ruser", ["%x"] = "time", ["%y"] = "tty",
-    };
-
-    private static readonly Dictionary<string, string> Headers = new()
-    {
-        ["user"] = "USER", ["ruser"] = "RUSER", ["huser"] = "HUSER", ["group"] = "GROUP", ["rgroup"] = "RGROUP", ["hgroup"] = "HGROUP",
-        ["pid"] = "PID", ["ppid"] = "PPID", ["hpid"] = "HPID", ["pcpu"] = "%CPU", ["etime"] = "ELAPSED", ["tty"] = "TTY",
-        ["time"] = "TIME", ["args"] = "COMMAND", ["comm"] = "COMMAND", ["state"] = "STATE",
-    };
-
     public static Command Create(GlobalOptions globals)
     {
         var container = new Argument<string>("container") { Description = "Container name or ID" };
-        var descriptors = new Argument<string[]>("descriptors") { Arity = ArgumentArity.ZeroOrMore, Description = "Format descriptors (user, pid, ppid, pcpu, etime, tty, time, args, comm, ...)" };
+        var descriptors = new Argument<string[]>("descriptors") { Arity = ArgumentArity.ZeroOrMore, Description = "Format descriptors (user, pid, ppid, pcpu, etime, tty, time, args, comm, ...) or ps(1) options" };
         var command = new Command("top", "Display the running processes of a container") { container, descriptors };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
-            IReadOnlyList<string> columns = Descriptors(parse.GetValue(descriptors) ?? []);
+            TopArguments arguments = TopArguments.Parse(parse.GetValue(descriptors) ?? []);
             ContainerState state = lifecycle.Observe(id);
             if (!state.Running)
             {
                 throw SkiffException.Conflict("top can only be used on running containers");
             }
 
+            if (arguments.PsArguments is { } psArguments)
+            {
+                if (state.Status == ContainerStatus.Paused)
+                {
+                    // ps cannot run in a frozen container (podman refuses top on a paused one altogether).
+                    throw SkiffException.Conflict("top can only be used on running containers", "ps(1) cannot run in a paused container: unpause it, or use top's descriptors");
+                }
+
+                if (context.User.Rootless && !context.User.InsideUserNamespace)
+                {
+                    // As exec: the container's root and runtime live in its monitor's user and mount namespaces.
+                    return await UserNamespaceReexec.ForUser(context.User, context.Runner)
+                        .RunJoinedAsync(context.SelfExecutable, Environment.GetCommandLineArgs()[1..], state.MonitorPid, cancellationToken);
+                }
+
+                var executor = new ContainerExecutor(lifecycle.Store, id, lifecycle.Store.ReadConfig(id));
+                context.Out.Write(TopPsFallback.Run(executor, psArguments));
+                return ExitCodes.Success;
+            }
+
+            IReadOnlyList<string> columns = arguments.Descriptors;
             IReadOnlyList<ProcessInfo> processes = PidNamespaceMembers.List(state.Pid);
             var view = new ProcessView(state.Pid, processes, Uptime());
             var table = TabWriter.Docker();
-            table.Write(string.Join('\t', columns.Select(c => Headers[c])) + "\n");
+            table.Write(string.Join('\t', columns.Select(TopArguments.Header)) + "\n");
             foreach (ProcessInfo process in processes)
             {
                 table.Write(string.Join('\t', columns.Select(c => view.Value(process, c))) + "\n");
@@ -61,41 +69,6 @@ public static class TopCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>podman's descriptor list: names or AIX % codes, or a ps-style <c>-o LIST</c> / <c>-eo LIST</c>.</summary>
-    public static IReadOnlyList<string> Descriptors(IReadOnlyList<string> arguments)
-    {
-        if (arguments.Count == 0)
-        {
-            return DefaultDescriptors;
-        }
-
-        var result = new List<string>();
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            string argument = arguments[i];
-            if (argument.StartsWith('-'))
-            {
-                if (argument.EndsWith('o') && i + 1 < arguments.Count)
-                {
-                    result.AddRange(arguments[++i].Split(',', StringSplitOptions.RemoveEmptyEntries));
-                }
-
-                continue;
-            }
-
-            result.AddRange(argument.Split(',', StringSplitOptions.RemoveEmptyEntries));
-        }
-
-        result = result.Select(d => AixCodes.GetValueOrDefault(d, d)).ToList();
-        string? unknown = result.FirstOrDefault(d => !Headers.ContainsKey(d));
-        if (unknown is not null)
-        {
-            throw SkiffException.InvalidArgument($"unknown descriptor: {unknown}", "use " + string.Join(", ", Headers.Keys));
-        }
-
-        return result.Count == 0 ? DefaultDescriptors : result;
     }
 
     private static double Uptime() =>

@@ -9,12 +9,45 @@ namespace Skiff.Tests.Unit.Lifecycle;
 public sealed class TopTests
 {
     [Fact]
-    public void Descriptors_accept_names_aix_codes_and_ps_lists()
+    public void Descriptors_accept_names_and_aix_codes_split_at_commas()
     {
-        Assert.Equal(["user", "pid", "ppid", "pcpu", "etime", "tty", "time", "args"], TopCommand.Descriptors([]));
-        Assert.Equal(["pid", "comm", "args"], TopCommand.Descriptors(["pid", "%c", "args"]));
-        Assert.Equal(["user", "pid", "comm"], TopCommand.Descriptors(["-eo", "user,pid,comm"]));
-        Assert.Equal("unknown descriptor: bogus", Assert.Throws<SkiffException>(() => TopCommand.Descriptors(["pid", "bogus"])).Message);
+        Assert.Equal(["user", "pid", "ppid", "pcpu", "etime", "tty", "time", "args"], TopArguments.Parse([]).Descriptors);
+        Assert.Equal(["pid", "comm", "args"], TopArguments.Parse(["pid", "%c", "args"]).Descriptors);
+        Assert.Equal(["pid", "comm", "hpid"], TopArguments.Parse(["pid,comm", "hpid"]).Descriptors);
+        Assert.Equal(["user", "pid", "ppid", "pcpu", "etime", "tty", "time", "args"], TopArguments.Parse([","]).Descriptors);
+        Assert.Null(TopArguments.Parse(["pid", "%C"]).PsArguments);
+    }
+
+    [Theory]
+    [InlineData("-ef")]
+    [InlineData("aux")]
+    [InlineData("-eo", "pid,comm")]
+    [InlineData("-o", "pid,user", "--sort", "pid")]
+    [InlineData("pid", "-o", "comm")]
+    [InlineData("bogus")]
+    [InlineData("pid,bogus")]
+    public void Anything_but_descriptors_runs_ps_with_the_arguments_as_given(params string[] arguments)
+    {
+        TopArguments parsed = TopArguments.Parse(arguments);
+        Assert.Equal(arguments, parsed.PsArguments);
+        Assert.Empty(parsed.Descriptors);
+    }
+
+    [Fact]
+    public void Podman_descriptors_skiff_does_not_print_are_refused_not_handed_to_ps()
+    {
+        Assert.Equal("unsupported descriptor: vsz", Assert.Throws<SkiffException>(() => TopArguments.Parse(["pid", "vsz"])).Message);
+        Assert.Equal("unsupported descriptor: pgid", Assert.Throws<SkiffException>(() => TopArguments.Parse(["%r"])).Message);
+        Assert.Equal(["vsz", "-o"], TopArguments.Parse(["vsz", "-o"]).PsArguments);
+    }
+
+    [Fact]
+    public void Ps_output_leaves_out_lines_with_the_arguments_as_podman_does()
+    {
+        Assert.Equal("PID   USER     COMMAND\n    1 0        sleep 1000\n", TopPsFallback.Filter(["-ef"], "PID   USER     COMMAND\n    1 0        sleep 1000\n    7 0        ps -ef\n"));
+        Assert.Equal("PID   COMMAND\n    1 sleep\n    9 ps\n", TopPsFallback.Filter(["-o", "pid,comm"], "PID   COMMAND\n    1 sleep\n    9 ps\r\n"));
+        Assert.Equal("a\n", TopPsFallback.Filter(["x"], "a"));
+        Assert.Equal(string.Empty, TopPsFallback.Filter(["x"], string.Empty));
     }
 
     [Theory]
