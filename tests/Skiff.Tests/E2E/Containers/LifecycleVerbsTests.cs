@@ -36,10 +36,7 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
     public async Task Top_lists_the_containers_processes_with_container_pids(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
-        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
-        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n");
-        (await skiff.RunAsync("run", "-d", "--name", "tp", "--rootfs", rootfs, "sh", "-c", "sleep 1000 & su svc -s /bin/sh -c 'exec sleep 999' & wait")).AssertSuccess();
-        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "tp")).Stdout.Contains("sleep 999"));
+        await StartTopContainerAsync(skiff);
 
         ProcessResult top = (await skiff.RunAsync("top", "tp")).AssertSuccess();
         string[] header = top.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -67,10 +64,7 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
     public async Task Top_with_ps_options_runs_ps_in_the_container(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
-        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
-        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n");
-        (await skiff.RunAsync("run", "-d", "--name", "tp", "--rootfs", rootfs, "sh", "-c", "sleep 1000 & su svc -s /bin/sh -c 'exec sleep 999' & wait")).AssertSuccess();
-        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "tp")).Stdout.Contains("sleep 999"));
+        string rootfs = await StartTopContainerAsync(skiff);
 
         // busybox ps: its own columns and users by name from the container's /etc/passwd; the ps process itself
         // (whose command line holds the arguments) is left out, as podman leaves it out.
@@ -194,6 +188,16 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
         }
 
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+    }
+
+    /// <summary>Container "tp": sh with two sleeps, one as root and one as svc (uid 1000, named in its /etc/passwd); returns its rootfs.</summary>
+    private static async Task<string> StartTopContainerAsync(SkiffCli skiff)
+    {
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n");
+        (await skiff.RunAsync("run", "-d", "--name", "tp", "--rootfs", rootfs, "sh", "-c", "sleep 1000 & su svc -s /bin/sh -c 'exec sleep 999' & wait")).AssertSuccess();
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "tp")).Stdout.Contains("sleep 999"));
+        return rootfs;
     }
 
     private static async Task<string> FieldAsync(SkiffCli skiff, string name, string format) =>
