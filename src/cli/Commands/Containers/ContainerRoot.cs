@@ -30,15 +30,24 @@ public sealed class ContainerRoot : IDisposable
 
     private readonly List<MountedRoot> volumes = [];
 
-    private ContainerRoot(DirectoryHandle handle, IReadOnlyList<(string Path, string Type)> mounts, DescriptorLock? held)
+    private ContainerRoot(DirectoryHandle handle, IReadOnlyList<(string Path, string Type)> mounts, DescriptorLock? held, Core.IdMaps.IdMap? outerIds)
     {
         Handle = handle;
+        OuterIds = outerIds;
         MountPoints = mounts.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         KernelMountPoints = mounts.Where(m => KernelFileSystems.Contains(m.Type)).Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         this.held = held;
     }
 
     public DirectoryHandle Handle { get; }
+
+    /// <summary>
+    /// The container's own map when this process sees its files with the outer ids (a container with a user
+    /// namespace of its own stores what it writes with those), null when they are the container's ids already
+    /// (no namespace of its own, or this process is inside it: rootless cp and export join a running container's).
+    /// Readers turn outer ids back with it (<see cref="Images.Trees.ContainerOwnersSource"/>), writers through it.
+    /// </summary>
+    public Core.IdMaps.IdMap? OuterIds { get; }
 
     /// <summary>Paths (relative to the root, without a leading slash) where something is mounted in a running container.</summary>
     public IReadOnlySet<string> MountPoints { get; }
@@ -63,7 +72,7 @@ public sealed class ContainerRoot : IDisposable
                 throw SkiffException.Conflict($"container {ContainerIds.Short(id)} exited while its root was being opened", "try again");
             }
 
-            return new ContainerRoot(root, mountPoints, null);
+            return new ContainerRoot(root, mountPoints, null, InUserNamespaceOf(state.Pid) ? null : config.IdMappings);
         }
 
         DescriptorLock held = lifecycle.Store.Lock(id);
@@ -72,7 +81,7 @@ public sealed class ContainerRoot : IDisposable
             ContainerRoot opened;
             if (config.RootfsPath is not null)
             {
-                opened = new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held);
+                opened = new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held, config.IdMappings);
             }
             else
             {
@@ -80,7 +89,7 @@ public sealed class ContainerRoot : IDisposable
                 new RootfsMounter(new LinuxMountSyscalls()).Mount(config.RootfsMounts, mountPoint);
                 try
                 {
-                    opened = new ContainerRoot(DirectoryHandle.Open(mountPoint), [], held);
+                    opened = new ContainerRoot(DirectoryHandle.Open(mountPoint), [], held, config.IdMappings);
                 }
                 finally
                 {
@@ -107,6 +116,18 @@ public sealed class ContainerRoot : IDisposable
         {
             held.Dispose();
             throw;
+        }
+    }
+
+    private static bool InUserNamespaceOf(int pid)
+    {
+        try
+        {
+            return new FileInfo("/proc/self/ns/user").LinkTarget == new FileInfo($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/user").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -139,6 +160,12 @@ public sealed class ContainerRoot : IDisposable
             .Select(v => (clean.Length == 0 ? v.Destination : v.Destination[(clean.Length + 1)..], v.Handle))
             .ToList();
     }
+
+    /// <summary>
+    /// <see cref="OuterIds"/> for the files at a container path: none in a stopped container's <c>:idmap</c> volume
+    /// or bind mount, whose source holds the container's ids as they are (its mount maps them while the container runs).
+    /// </summary>
+    public Core.IdMaps.IdMap? OuterIdsAt(string path) => MountOf(TreePath.Clean(path)) is { Idmapped: true } ? null : OuterIds;
 
     /// <summary>True when the path is a stopped container's volume or bind mount destination itself (cp treats it as that directory).</summary>
     public bool IsMountRoot(string path) => MountOf(TreePath.Clean(path)) is { } mount && mount.Destination == TreePath.Clean(path);
@@ -174,7 +201,7 @@ public sealed class ContainerRoot : IDisposable
                 continue;
             }
 
-            volumes.Add(new MountedRoot(destination, DirectoryHandle.Open(mount.Source), mount.ReadOnly));
+            volumes.Add(new MountedRoot(destination, DirectoryHandle.Open(mount.Source), mount.ReadOnly, IdmappedVolumes.Requested(mount)));
         }
 
         // Longest destination first: a mount below another's destination hides that part of it.
@@ -183,7 +210,7 @@ public sealed class ContainerRoot : IDisposable
 
     private MountedRoot? MountOf(string clean) => volumes.FirstOrDefault(v => TreePath.IsWithin(clean, v.Destination));
 
-    private sealed record MountedRoot(string Destination, DirectoryHandle Handle, bool ReadOnly);
+    private sealed record MountedRoot(string Destination, DirectoryHandle Handle, bool ReadOnly, bool Idmapped);
 
     /// <summary>Mount points and types from /proc/PID/mountinfo (the kernel's own text: field 5 is the mount point, relative to that process's root).</summary>
     private static List<(string Path, string Type)> MountPointsOf(int pid)

@@ -150,11 +150,15 @@ public static class CpCommand
         }
     }
 
+    /// <summary>The copied tree with the owners the container sees (what <c>export</c> shows).</summary>
+    private static ILayerEntrySource Source(ContainerRoot root, DirectoryHandle parent, string? item, string name, string clean) =>
+        CopyOwners.Out(Tree(root, parent, item, name, clean), root.OuterIdsAt(clean));
+
     /// <summary>
     /// The copied tree; for a stopped container's directory also the volumes and bind mounts below it (in
     /// place of their empty mount points, as podman's cp sees them with the container's mounts).
     /// </summary>
-    private static ILayerEntrySource Source(ContainerRoot root, DirectoryHandle parent, string? item, string name, string clean)
+    private static ILayerEntrySource Tree(ContainerRoot root, DirectoryHandle parent, string? item, string name, string clean)
     {
         HashSet<string> excluded = Excluded(root, clean);
         bool directory = item is null || parent.TryStat(item) is { Kind: FileKind.Directory };
@@ -207,7 +211,7 @@ public static class CpCommand
             using DirectoryHandle destination = root.TryOpen(clean)
                 ?? throw SkiffException.NotFound($"\"{path}\" could not be found on container {container}: no such file or directory", "a tar stream is extracted into an existing directory");
             using Stream stdin = Console.OpenStandardInput();
-            new LayerApplier().Apply(new TarEntrySource(stdin, 10_000_000), destination, new ApplyOptions { PreserveOwners = keepOwners });
+            Write(new TarEntrySource(stdin, 10_000_000), destination, root.OuterIdsAt(clean), keepOwners);
             return;
         }
 
@@ -242,7 +246,14 @@ public static class CpCommand
 
         using (destinationDirectory)
         {
-            new LayerApplier().Apply(new TreeEntrySource(hostParent, hostItem, name), destinationDirectory, new ApplyOptions { PreserveOwners = keepOwners });
+            Write(new TreeEntrySource(hostParent, hostItem, name), destinationDirectory, root.OuterIdsAt(clean), keepOwners);
         }
+    }
+
+    /// <summary>Writes a copied tree into the container, its owners as <see cref="CopyOwners.In"/> decides.</summary>
+    private static void Write(ILayerEntrySource tree, DirectoryHandle destination, Core.IdMaps.IdMap? outerIds, bool keepOwners)
+    {
+        (ILayerEntrySource source, ApplyOptions options) = CopyOwners.In(tree, outerIds, keepOwners);
+        new LayerApplier().Apply(source, destination, options);
     }
 }

@@ -35,14 +35,6 @@ public static class ExportCommand
                 return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments(), state.Running ? state.Pid : null);
             }
 
-            // A container with its own map shows its files with outer ids here, unless this process already
-            // sees them from inside (rootless, running: re-run inside the container's user namespace above).
-            Core.IdMaps.IdMap? outerIds = lifecycle.Store.ReadConfig(id).IdMappings;
-            if (context.User.Rootless && lifecycle.Observe(id).Running)
-            {
-                outerIds = null;
-            }
-
             using ContainerRoot root = ContainerRoot.Open(lifecycle, id);
             string? temporary = file is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", $".{Path.GetFileName(file)}.{Environment.ProcessId}.tmp");
             try
@@ -50,7 +42,7 @@ public static class ExportCommand
                 using (Stream stream = temporary is null ? new Output.StandardStream(1) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 {
                     ILayerEntrySource source = new TreeEntrySource(root.Handle, null, string.Empty, root.MountPoints);
-                    TarEntryWriter.Write(outerIds is null ? source : new ContainerOwnersSource(source, outerIds), stream);
+                    TarEntryWriter.Write(CopyOwners.Out(source, root.OuterIds), stream);
                 }
 
                 if (temporary is not null)

@@ -59,6 +59,81 @@ public sealed class CopyExportTests(ITestOutputHelper output)
         (await skiff.RunAsync("rm", "-f", "live", "idle")).AssertSuccess();
     }
 
+    [Fact]
+    public async Task Cp_into_and_out_of_a_container_with_its_own_map_uses_the_ids_the_container_sees()
+    {
+        using var skiff = new SkiffCli(output, rootless: false);
+        await skiff.ImportBusyboxAsync("busybox");
+        string work = skiff.Sandbox.Work;
+        string[] map = ["--network", "none", "--uidmap", "0:200000:65536", "--gidmap", "0:300000:65536"];
+        (await skiff.RunAsync([
+            "run", "-d", "--name", "mapped", .. map, "busybox",
+            "sh", "-c", "mkdir /tmp/dd && echo b > /tmp/dd/u && chown -R 5:6 /tmp/dd && touch /tmp/ready && exec sleep 1000"])).AssertSuccess();
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("exec", "mapped", "test", "-e", "/tmp/ready")).ExitCode == 0);
+        string pid = (await skiff.RunAsync("inspect", "--format", "{{.State.Pid}}", "mapped")).AssertSuccess().Stdout.Trim();
+
+        // Out: the tar stream and -a carry the container's ids (as export shows them), not the host's 200005:300006.
+        Assert.Equal("200005:300006\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", $"/proc/{pid}/root/tmp/dd/u")).AssertSuccess().Stdout);
+        Assert.Equal(["dd 5:6", "dd/u 5:6"], TarOwners((await skiff.RunAsync("cp", "mapped:/tmp/dd", "-")).AssertSuccess().Stdout));
+        (await skiff.RunAsync("cp", "-a", "mapped:/tmp/dd", Path.Combine(work, "kept"))).AssertSuccess();
+        Assert.Equal("5:6\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(work, "kept", "u"))).AssertSuccess().Stdout);
+
+        // In: without -a the container's root owns the copy, with -a the source's ids go through the map; the
+        // host stores them as the map's outer ids.
+        string source = Path.Combine(work, "src");
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "f"), "x\n");
+        (await skiff.ExecAsync("chown", "-R", "1000:1001", source)).AssertSuccess();
+        (await skiff.RunAsync("cp", source, "mapped:/tmp/plain")).AssertSuccess();
+        (await skiff.RunAsync("cp", "-a", source, "mapped:/tmp/kept")).AssertSuccess();
+        using (var stream = new MemoryStream())
+        {
+            using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "fromtar") { Uid = 7, Gid = 8, DataStream = new MemoryStream("t\n"u8.ToArray()) });
+            }
+
+            (await skiff.RunAsync(["cp", "-", "mapped:/tmp"], stream.ToArray())).AssertSuccess();
+            (await skiff.RunAsync(["cp", "-a", "-", "mapped:/tmp/kept"], stream.ToArray())).AssertSuccess();
+        }
+
+        Assert.Equal(
+            "0:0 0:0 1000:1001 1000:1001 0:0 7:8\n",
+            (await skiff.RunAsync("exec", "mapped", "sh", "-c", "echo $(stat -c %u:%g /tmp/plain /tmp/plain/f /tmp/kept /tmp/kept/f /tmp/fromtar /tmp/kept/fromtar)")).AssertSuccess().Stdout);
+        Assert.Equal(
+            "200000:300000 201000:301001\n",
+            (await skiff.ExecAsync("sh", "-c", $"echo $(stat -c %u:%g /proc/{pid}/root/tmp/plain/f /proc/{pid}/root/tmp/kept/f)")).AssertSuccess().Stdout);
+
+        // A stopped container: its mounted snapshot, both ways.
+        (await skiff.RunAsync(["create", "--name", "idle", .. map, "busybox", "sh", "-c", "echo $(stat -c %u:%g /in /in/f /made)"])).AssertSuccess();
+        (await skiff.RunAsync("cp", source, "idle:/in")).AssertSuccess();
+        Assert.Equal(["in 0:0", "in/f 0:0"], TarOwners((await skiff.RunAsync("cp", "idle:/in", "-")).AssertSuccess().Stdout));
+        (await skiff.RunAsync("cp", "-a", Path.Combine(source, "f"), "idle:/made")).AssertSuccess();
+        Assert.Equal("0:0 0:0 1000:1001\n", (await skiff.RunAsync("start", "-a", "idle")).AssertSuccess().Stdout);
+
+        // An :idmap bind mount's source holds the container's ids as they are: a copy into it is not shifted.
+        string shared = Path.Combine(work, "shared");
+        Directory.CreateDirectory(shared);
+        (await skiff.RunAsync(["create", "--name", "idmapped", .. map, "-v", $"{shared}:/v:idmap", "busybox", "stat", "-c", "%u:%g", "/v/in/f"])).AssertSuccess();
+        (await skiff.RunAsync("cp", source, "idmapped:/v/in")).AssertSuccess();
+        Assert.Equal("0:0\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(shared, "in", "f"))).AssertSuccess().Stdout);
+        Assert.Equal("0:0\n", (await skiff.RunAsync("start", "-a", "idmapped")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", "mapped", "idle", "idmapped")).AssertSuccess();
+    }
+
+    /// <summary>"NAME UID:GID" for each entry of a tar stream printed to stdout (names and contents are ASCII).</summary>
+    private static string[] TarOwners(string tar)
+    {
+        using var reader = new TarReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(tar)));
+        var result = new List<string>();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            result.Add($"{entry.Name.TrimEnd('/')} {entry.Uid}:{entry.Gid}");
+        }
+
+        return [.. result];
+    }
+
     [Theory, RootAndRootless]
     public async Task Cp_reaches_the_volumes_and_bind_mounts_of_a_stopped_container_and_stays_inside_them(bool rootless)
     {
