@@ -40,6 +40,8 @@ foreach (SafeFileHandle client in relay.Clients)
 List<string> arguments =
 [
     MonitorEntry.ExitVerb, handover.Root, handover.RunRoot, handover.Id, exit.ShellCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    // A check still running stays this pid's child across the exec: skiff reaps it once the exit is recorded.
+    .. relay.HealthChecks?.ChildPid is int check and > 0 ? [MonitorEntry.HealthCheckOption, check.ToString(System.Globalization.CultureInfo.InvariantCulture)] : (string[])[],
     .. relay.Clients.Select(client => ((int)client.DangerousGetHandle()).ToString(System.Globalization.CultureInfo.InvariantCulture)),
 ];
 try

@@ -115,6 +115,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         ChildExit exit = Relay(config, container.Pid, container.PidFd);
         Finish(config, exit);
+        if (MayEndRunningCheck(config))
+        {
+            relay?.HealthChecks?.EndRunning();
+        }
+
         return 0;
     }
 
@@ -122,10 +127,17 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// The end of a container handed over to skiff-relay, which execs skiff again with the exit code and
     /// the attach clients still connected: record the exit and clean up as if this process had relayed.
     /// </summary>
-    public int FinishHandedOver(int exitCode, List<SafeFileHandle> attached)
+    /// <param name="check">A scheduled healthcheck skiff-relay left running (its child, so now this process's), or 0.</param>
+    public int FinishHandedOver(int exitCode, List<SafeFileHandle> attached, int check = 0)
     {
         relay = new MonitorRelay(null, null, null, null, null, null, attached);
-        Finish(store.ReadConfig(id), new ChildExit(exitCode, 0));
+        ContainerConfig config = store.ReadConfig(id);
+        Finish(config, new ChildExit(exitCode, 0));
+        if (MayEndRunningCheck(config))
+        {
+            HealthCheckSchedule.EndRunning(check, null);
+        }
+
         return 0;
     }
 
@@ -256,6 +268,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         var idle = new IdleHandover(IdleRelay, network, store, id);
         return running.Run(pid, pidFd, IdleAfter, () => idle.GoIdle(config, running, pid, pidFd));
     }
+
+    /// <summary>
+    /// A check still running once the exit is recorded is waited for (then killed) unless it may be taking an on-failure
+    /// action: stop and restart wait for this process to end, so waiting for them here would hold both up.
+    /// </summary>
+    private static bool MayEndRunningCheck(ContainerConfig config) =>
+        config.Healthcheck?.OnFailure is null or "" or Health.HealthOnFailure.None;
 
     private void Finish(ContainerConfig config, ChildExit exit)
     {

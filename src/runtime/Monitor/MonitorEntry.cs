@@ -16,8 +16,11 @@ public static class MonitorEntry
     /// <summary>A prepared monitor's option naming the network its container will most likely use (<see cref="IContainerNetwork.PrepareEarly"/>).</summary>
     public const string NetworkHintOption = "--network-hint";
 
-    /// <summary><c>skiff __monitor-exit ROOT RUNROOT ID CODE [CLIENT-FD...]</c>: skiff-relay's way back when the container ended.</summary>
+    /// <summary><c>skiff __monitor-exit ROOT RUNROOT ID CODE [--health-check PID] [CLIENT-FD...]</c>: skiff-relay's way back when the container ended.</summary>
     public const string ExitVerb = "__monitor-exit";
+
+    /// <summary><see cref="ExitVerb"/>'s option for the pid of a scheduled healthcheck skiff-relay left running.</summary>
+    public const string HealthCheckOption = "--health-check";
 
     /// <param name="args">The monitor's command line.</param>
     /// <param name="populator">Fills new volumes with the image's content.</param>
@@ -137,14 +140,16 @@ public static class MonitorEntry
     {
         if (args.Length < 5 || args[0] != ExitVerb || !int.TryParse(args[4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int code))
         {
-            Console.Error.WriteLine("usage: skiff __monitor-exit ROOT RUNROOT ID CODE [CLIENT-FD...]");
+            Console.Error.WriteLine($"usage: skiff __monitor-exit ROOT RUNROOT ID CODE [{HealthCheckOption} PID] [CLIENT-FD...]");
             return 125;
         }
 
         var store = new ContainerStore(args[1], args[2]);
         string id = args[3];
+        int check = 0;
+        int firstClient = args.Length > 6 && args[5] == HealthCheckOption && int.TryParse(args[6], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out check) ? 7 : 5;
         var clients = new List<SafeFileHandle>();
-        foreach (string fd in args[5..])
+        foreach (string fd in args[firstClient..])
         {
             if (int.TryParse(fd, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number))
             {
@@ -159,7 +164,7 @@ public static class MonitorEntry
             Volumes = new Volumes.VolumeStore(args[1]),
             BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
             Restarter = s => Lifecycle(s, args[1], args[2], network),
-        }.FinishHandedOver(code, clients);
+        }.FinishHandedOver(code, clients, check);
     }
 
     /// <summary>The lifecycle a monitor restarts its container with: skiff start's, with this same binary as the next monitor.</summary>
