@@ -205,6 +205,112 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
         (await skiff.RunAsync("rm", "busy")).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task A_check_still_running_when_the_container_ends_is_killed_and_reaped_by_the_monitor(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        // The monitor's own loop: no hand-over to skiff-relay.
+        skiff.Environment["SKIFF_MONITOR_NO_RELAY"] = "1";
+        await AssertCheckReapedAsync(skiff, rootfs, "monitored", relayed: false);
+    }
+
+    [Theory, RootAndRootless]
+    public async Task A_check_still_running_when_the_container_ends_is_killed_and_reaped_by_the_relay(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        skiff.Environment.Remove("SKIFF_MONITOR_NO_RELAY");
+        await AssertCheckReapedAsync(skiff, rootfs, "relayed", relayed: true);
+    }
+
+    /// <summary>
+    /// A slow scheduled check runs when the container ends: once the monitor (or skiff-relay and the skiff it execs) is
+    /// gone, that check's process is gone too, not left running nor a zombie (this machine's init reaps nothing), and
+    /// it recorded nothing.
+    /// </summary>
+    private static async Task AssertCheckReapedAsync(SkiffCli skiff, string rootfs, string name, bool relayed)
+    {
+        (await skiff.RunAsync("run", "-d", "--name", name, "--health-cmd", "sleep 30", "--health-interval", "1s", "--health-timeout", "60s", "--rootfs", rootfs, "sh", "-c", "sleep 3")).AssertSuccess();
+        string id = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", name)).AssertSuccess().Stdout.Trim();
+        int monitor = await MonitorRelayTests.MonitorPidAsync(skiff, name);
+
+        (int Pid, string Start) check = default;
+        await Poll.UntilAsync(() => Task.FromResult((check = FindCheck(id)).Pid > 0), Generous);
+        Assert.Equal(monitor, ParentOf(check.Pid));
+        if (relayed)
+        {
+            // Handed over while the check runs: skiff-relay got its pid.
+            await Poll.UntilAsync(() => Task.FromResult(MonitorRelayTests.ProgramOf(monitor) == "skiff-relay"), Generous);
+            Assert.Equal(check.Start, StartOf(check.Pid));
+        }
+        else
+        {
+            Assert.NotEqual("skiff-relay", MonitorRelayTests.ProgramOf(monitor));
+        }
+
+        // Looked at as soon as the monitor's process ended (a zombie itself then: this machine's init reaps its orphans
+        // only now and then, so an orphaned check would still show).
+        Assert.Equal("0", (await skiff.RunAsync("wait", name)).AssertSuccess().Stdout.Trim());
+        await Poll.UntilAsync(() => Task.FromResult(StatOf(monitor) is null or ["Z", ..]), Generous);
+        AssertGone(id, check);
+        Assert.Equal("exited starting 0", (await skiff.RunAsync("inspect", "--format", "{{.State.Status}} {{.State.Health.Status}} {{len .State.Health.Log}}", name)).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+    }
+
+    private static void AssertGone(string id, (int Pid, string Start) check)
+    {
+        Assert.Equal(0, FindCheck(id).Pid);
+        Assert.True(StartOf(check.Pid) != check.Start, $"the check's process {check.Pid} is still there: {string.Join(' ', StatOf(check.Pid) ?? [])}");
+    }
+
+    /// <summary>The process running <c>healthcheck run ID</c> and its start time, or (0, "") when there is none.</summary>
+    private static (int Pid, string Start) FindCheck(string id)
+    {
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                string[] arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                int run = Array.IndexOf(arguments, "healthcheck");
+                if (run >= 0 && run + 2 < arguments.Length && arguments[run + 1] == "run" && arguments[run + 2] == id)
+                {
+                    return (pid, StartOf(pid));
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return (0, string.Empty);
+    }
+
+    /// <summary>Fields of /proc/PID/stat after the command's name (state first); null when the process is gone (reaped).</summary>
+    private static string[]? StatOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static int ParentOf(int pid) => int.Parse(StatOf(pid)?[1] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The start time in clock ticks: tells the check's process (running or a zombie) from a later one with its pid.</summary>
+    private static string StartOf(int pid) => StatOf(pid)?[19] ?? string.Empty;
+
     private static async Task<string> StatusAsync(SkiffCli skiff, string name) =>
         (await skiff.RunAsync("inspect", "--format", "{{.State.Health.Status}}", name)).AssertSuccess().Stdout.Trim();
 }
