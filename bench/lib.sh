@@ -131,6 +131,15 @@ YAML
 # hyperfine's mean (seconds) of command number $2 in the JSON export $1.
 mean_of() { jq -r ".results[$2].mean" "$1"; }
 
+# The median (seconds) of NAME's runs in an interleave.sh output file $1.
+median_of_runs() {
+    awk -v n="$2" '$1 == n { print $2 }' "$1" | sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) exit 1
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.6f\n", m / 1000
+    }'
+}
+
 # Prints "label: skiff X ms, other Y ms, ratio skiff/other R (target T)".
 print_ratio() {
     local label=$1 skiff_mean=$2 other_name=$3 other_mean=$4 target=${5:-}

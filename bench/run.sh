@@ -3,7 +3,14 @@
 # equivalent bundle, as root and rootless (as BENCH_USER), with each engine's default network and with
 # `--network none`. Targets (issues 3 and 4): skiff <= 0.15 x podman and <= 2 x crun.
 # Run as root: sudo bench/run.sh   (RUNS=N, default 20; MODES="root rootless"; NETWORKS="default none";
-# PER_RUN_RUNUSER=1: rootless runs each switched by runuser, as before session 11)
+# PER_RUN_RUNUSER=1: rootless runs each switched by runuser, as before session 11; ROUNDS=N, default 20,
+# 0 to skip: the interleaved pass)
+#
+# Two passes per case, both printed: hyperfine (RUNS runs of one engine, then the next; ratios of the means),
+# then bench/interleave.sh (ROUNDS rounds, each running every engine once in a random order; ratios of the
+# medians). On a shared machine the load changes from minute to minute: hyperfine's consecutive blocks can put
+# a build on one engine and not the other, and its mean carries the slow tail; the interleaved pass gives
+# every engine the same load and its median the typical start.
 #
 # How the other engines are made to run here (see README.md):
 # - podman 4.3 only starts containers on this machine with `--runtime runc` (crun refuses the hybrid
@@ -18,6 +25,7 @@
 #   reference. Its pasta is the one skiff runs (find_skiff_pasta); PASTA=PATH overrides it.
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-20}
+ROUNDS=${ROUNDS:-20}
 MODES=${MODES:-root rootless}
 NETWORKS=${NETWORKS:-default none}
 
@@ -26,6 +34,8 @@ require_tools hyperfine jq busybox
 require_skiff
 require_verb import run
 make_workdir
+# The interleaving timer, where the bench user can read it (the checkout may be under /root).
+install -m 0755 "$bench_dir/interleave.sh" "$work/interleave.sh"
 
 # The starter image install.sh builds; made here too so the benchmark stands alone.
 say "building a busybox root filesystem"
@@ -41,6 +51,16 @@ chmod 0644 "$work/busybox.tar"
 
 hard_nofile=$(ulimit -Hn)
 podman_flags="--runtime runc --ulimit nofile=$hard_nofile:$hard_nofile --ulimit nproc=32768:32768"
+
+# The target of skiff's ratio to ENGINE with NETWORK (empty: a reference only); $3 is the crun+pasta command, if any.
+ratio_target() {
+    case "$1" in
+        crun+pasta) echo 2 ;;
+        # With the default network plain crun has no network helper: a reference, not the target.
+        crun) if [ "$2" = default ] && [ -n "$3" ]; then echo ""; else echo 2; fi ;;
+        *) echo 0.15 ;;
+    esac
+}
 
 bench_mode() {
     local mode=$1 run_as=() skiff_store podman_store crun_root bundle=$work/bundle-$1 prefix=""
@@ -146,13 +166,21 @@ bench_mode() {
         local skiff_mean i
         skiff_mean=$(mean_of "$results" 0)
         for i in $(seq 1 $((${#names[@]} - 1))); do
-            local target=0.15
-            case "${names[$i]}" in
-                crun+pasta) target=2 ;;
-                # With the default network plain crun has no network helper: a reference, not the target.
-                crun) [ "$network" = default ] && [ -n "$crun_pasta_cmd" ] && target="" || target=2 ;;
-            esac
-            print_ratio "run --rm true ($mode, $network network)" "$skiff_mean" "${names[$i]}" "$(mean_of "$results" "$i")" "$target"
+            print_ratio "run --rm true ($mode, $network network)" "$skiff_mean" "${names[$i]}" "$(mean_of "$results" "$i")" \
+                "$(ratio_target "${names[$i]}" "$network" "$crun_pasta_cmd")"
+        done
+
+        [ "$ROUNDS" -gt 0 ] || continue
+        say "$mode, $network network: interleaved, $ROUNDS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        local runs=$work/interleaved-$mode-$network.txt pairs=()
+        [ ${#hyperfine_as[@]} -gt 0 ] && runs=$work/user/interleaved-$mode-$network.txt
+        for i in "${!names[@]}"; do pairs+=("${names[$i]}" "${commands[$i]}"); done
+        "${hyperfine_as[@]}" bash "$work/interleave.sh" "$ROUNDS" 2 "$runs" "${pairs[@]}"
+        local skiff_median
+        skiff_median=$(median_of_runs "$runs" skiff)
+        for i in $(seq 1 $((${#names[@]} - 1))); do
+            print_ratio "run --rm true ($mode, $network network), medians of $ROUNDS interleaved rounds" "$skiff_median" \
+                "${names[$i]}" "$(median_of_runs "$runs" "${names[$i]}")" "$(ratio_target "${names[$i]}" "$network" "$crun_pasta_cmd")"
         done
     done
 }
