@@ -12,6 +12,9 @@ public sealed class TabWriter(int minWidth, int padding)
     /// <summary>docker's table settings: <c>tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)</c>.</summary>
     public static TabWriter Docker() => new(10, 3);
 
+    /// <summary>podman's own tables (top): <c>report.NewWriterDefault</c>, i.e. <c>tabwriter.NewWriter(out, 12, 2, 2, ' ', 0)</c>.</summary>
+    public static TabWriter Podman() => new(12, 2);
+
     private readonly StringBuilder pending = new();
 
     public void Write(string text) => pending.Append(text);

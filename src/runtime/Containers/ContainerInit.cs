@@ -53,6 +53,10 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 {
                     ConsoleSetup.Attach(ConsoleSocketFd, spec.Process.ConsoleSize);
                 }
+                else
+                {
+                    InitProcessSettings.NewSession();
+                }
 
                 executable = ExecutableLookup.Resolve(spec.Process.Args[0], spec.Process.Env);
                 seccomp = linux.Seccomp is { } filter ? SeccompFilter.Compile(filter) : null;

@@ -34,6 +34,10 @@ public sealed class ExecInit(IMountSyscalls sys)
                 {
                     ConsoleSetup.Attach(ContainerInit.ConsoleSocketFd, process.ConsoleSize);
                 }
+                else
+                {
+                    InitProcessSettings.NewSession();
+                }
 
                 executable = ExecutableLookup.Resolve(process.Args[0], process.Env);
                 seccomp = spec.Linux?.Seccomp is { } filter ? SeccompFilter.Compile(filter) : null;

@@ -36,6 +36,19 @@ public static unsafe class InitProcessSettings
         }
     }
 
+    /// <summary>
+    /// A process without a terminal still leads a session and process group of its own inside the container (pgid
+    /// and sid are its own pid, 1 for the init), as runc makes it: otherwise both belong to the monitor, outside the
+    /// container's pid namespace, where the container sees them as 0.
+    /// </summary>
+    public static void NewSession()
+    {
+        if (Libc.setsid() < 0)
+        {
+            throw new SystemCallException("setsid", null, Marshal.GetLastPInvokeError());
+        }
+    }
+
     public static void SetHostname(string name)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(name);

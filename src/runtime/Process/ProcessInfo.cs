@@ -4,7 +4,9 @@ namespace Skiff.Runtime.Process;
 
 /// <summary>
 /// One process as /proc shows it to anyone (stat, status and cmdline are world-readable): host and
-/// namespace pids, ids, terminal, CPU ticks and start time, for <c>top</c>.
+/// namespace pids, ids, supplementary groups, terminal, CPU ticks, start time, nice, memory, capability sets and
+/// seccomp mode, for <c>top</c>. Only the kernel writes these files; the one field a process chooses (its comm) is
+/// found between the first '(' and the last ')' of stat, and status escapes it.
 /// </summary>
 public sealed record ProcessInfo
 {
@@ -36,6 +38,25 @@ public sealed record ProcessInfo
 
     public required char State { get; init; }
 
+    /// <summary>The process group in the innermost pid namespace (last NSpgid field; 0 when the group's leader is outside it).</summary>
+    public int Pgid { get; init; }
+
+    public int Nice { get; init; }
+
+    /// <summary>Virtual memory size in bytes (stat's vsize).</summary>
+    public ulong VirtualBytes { get; init; }
+
+    /// <summary>VmRSS in KiB; null for kernel threads and zombies, which have no memory of their own.</summary>
+    public ulong? RssKib { get; init; }
+
+    /// <summary>Supplementary groups as the host sees them, in the kernel's (sorted) order.</summary>
+    public IReadOnlyList<uint> HostGroups { get; init; } = [];
+
+    public ProcessCapabilities Capabilities { get; init; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>The Seccomp field of status: 0 disabled, 1 strict, 2 filter; null when the kernel has no seccomp.</summary>
+    public int? SeccompMode { get; init; }
+
     /// <summary>Parses the three files; null when they are malformed (a process that vanished half-way).</summary>
     public static ProcessInfo? Parse(int hostPid, string stat, string status, byte[] cmdline)
     {
@@ -47,14 +68,19 @@ public sealed record ProcessInfo
         }
 
         string[] fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // fields[0] is stat field 3 (state): ppid 4, tty_nr 7, utime 14, stime 15, starttime 22.
-        if (fields.Length < 20)
+        // fields[0] is stat field 3 (state): ppid 4, pgrp 5, tty_nr 7, utime 14, stime 15, nice 19, starttime 22, vsize 23.
+        if (fields.Length < 21)
         {
             return null;
         }
 
         int pid = hostPid;
+        int pgid = int.Parse(fields[2], CultureInfo.InvariantCulture);
         uint uid = 0, gid = 0;
+        ulong? rss = null;
+        int? seccomp = null;
+        var groups = new List<uint>();
+        ulong inheritable = 0, permitted = 0, effective = 0, bounding = 0, ambient = 0;
         foreach (string line in status.Split('\n'))
         {
             string[] parts = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
@@ -73,6 +99,33 @@ public sealed record ProcessInfo
                     break;
                 case "Gid:" when parts.Length >= 3:
                     gid = uint.Parse(parts[2], CultureInfo.InvariantCulture);
+                    break;
+                case "NSpgid:":
+                    pgid = int.Parse(parts[^1], CultureInfo.InvariantCulture);
+                    break;
+                case "Groups:":
+                    groups.AddRange(parts[1..].Select(g => uint.Parse(g, CultureInfo.InvariantCulture)));
+                    break;
+                case "VmRSS:":
+                    rss = ulong.Parse(parts[1], CultureInfo.InvariantCulture);
+                    break;
+                case "Seccomp:":
+                    seccomp = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                    break;
+                case "CapInh:":
+                    inheritable = Mask(parts[1]);
+                    break;
+                case "CapPrm:":
+                    permitted = Mask(parts[1]);
+                    break;
+                case "CapEff:":
+                    effective = Mask(parts[1]);
+                    break;
+                case "CapBnd:":
+                    bounding = Mask(parts[1]);
+                    break;
+                case "CapAmb:":
+                    ambient = Mask(parts[1]);
                     break;
             }
         }
@@ -106,8 +159,17 @@ public sealed record ProcessInfo
             Comm = stat[(open + 1)..close],
             Args = args,
             State = fields[0][0],
+            Pgid = pgid,
+            Nice = int.Parse(fields[16], CultureInfo.InvariantCulture),
+            VirtualBytes = ulong.Parse(fields[20], CultureInfo.InvariantCulture),
+            RssKib = rss,
+            HostGroups = groups,
+            Capabilities = new ProcessCapabilities(inheritable, permitted, effective, bounding, ambient),
+            SeccompMode = seccomp,
         };
     }
+
+    private static ulong Mask(string hex) => ulong.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     /// <summary>Reads a live process; null when it is gone.</summary>
     public static ProcessInfo? TryRead(int hostPid)

@@ -1,5 +1,3 @@
-using Skiff.Core.Errors;
-
 namespace Skiff.Cli.Commands.Containers;
 
 /// <summary>
@@ -18,15 +16,14 @@ public sealed class TopArguments
         ["%n"] = "nice", ["%r"] = "pgid", ["%z"] = "vsz",
     };
 
-    /// <summary>podman's descriptors that skiff does not print: refused, not handed to ps, as podman would print them.</summary>
-    private static readonly HashSet<string> Unsupported =
-        ["capamb", "capbnd", "capeff", "capinh", "capprm", "groups", "hgroups", "label", "nice", "pgid", "rss", "seccomp", "stime", "vsz"];
-
     private static readonly Dictionary<string, string> ColumnHeaders = new()
     {
         ["user"] = "USER", ["ruser"] = "RUSER", ["huser"] = "HUSER", ["group"] = "GROUP", ["rgroup"] = "RGROUP", ["hgroup"] = "HGROUP",
         ["pid"] = "PID", ["ppid"] = "PPID", ["hpid"] = "HPID", ["pcpu"] = "%CPU", ["etime"] = "ELAPSED", ["tty"] = "TTY",
-        ["time"] = "TIME", ["args"] = "COMMAND", ["comm"] = "COMMAND", ["state"] = "STATE",
+        ["time"] = "TIME", ["args"] = "COMMAND", ["comm"] = "COMMAND", ["state"] = "STATE", ["groups"] = "GROUPS",
+        ["hgroups"] = "HGROUPS", ["nice"] = "NI", ["pgid"] = "PGID", ["vsz"] = "VSZ", ["rss"] = "RSS", ["stime"] = "STIME",
+        ["label"] = "LABEL", ["seccomp"] = "SECCOMP", ["capamb"] = "AMBIENT CAPS", ["capinh"] = "INHERITED CAPS",
+        ["capprm"] = "PERMITTED CAPS", ["capeff"] = "EFFECTIVE CAPS", ["capbnd"] = "BOUNDING CAPS",
     };
 
     private TopArguments(IReadOnlyList<string> descriptors, IReadOnlyList<string>? psArguments)
@@ -49,17 +46,9 @@ public sealed class TopArguments
             .SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries))
             .Select(d => AixCodes.GetValueOrDefault(d, d))
             .ToList();
-        if (descriptors.Any(d => !ColumnHeaders.ContainsKey(d) && !Unsupported.Contains(d)))
+        if (descriptors.Any(d => !ColumnHeaders.ContainsKey(d)))
         {
             return new TopArguments([], [.. arguments]);
-        }
-
-        string? unsupported = descriptors.FirstOrDefault(Unsupported.Contains);
-        if (unsupported is not null)
-        {
-            throw SkiffException.InvalidArgument(
-                $"unsupported descriptor: {unsupported}",
-                "use " + string.Join(", ", ColumnHeaders.Keys) + ", or ps(1) options such as -o " + unsupported);
         }
 
         return new TopArguments(descriptors.Count == 0 ? DefaultDescriptors : descriptors, null);

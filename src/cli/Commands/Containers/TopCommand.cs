@@ -11,7 +11,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>
 /// <c>skiff top CONTAINER [DESCRIPTORS...]</c>: the container's processes from /proc, as podman top
 /// prints them (USER PID PPID %CPU ELAPSED TTY TIME COMMAND by default; AIX descriptors or their % codes
-/// choose columns). Pids are the container's own. Other arguments are ps(1)'s: ps runs in the container
+/// choose columns, with podman's own: groups, hgroups, capabilities, seccomp, label). Pids are the container's own. Other arguments are ps(1)'s: ps runs in the container
 /// (<see cref="TopPsFallback"/>), as podman falls back to it.
 /// </summary>
 public static class TopCommand
@@ -58,11 +58,11 @@ public static class TopCommand
             IReadOnlyList<string> columns = arguments.Descriptors;
             IReadOnlyList<ProcessInfo> processes = PidNamespaceMembers.List(state.Pid);
             var view = new ProcessView(state.Pid, processes, Uptime());
-            var table = TabWriter.Docker();
+            var table = TabWriter.Podman();
             table.Write(string.Join('\t', columns.Select(TopArguments.Header)) + "\n");
             foreach (ProcessInfo process in processes)
             {
-                table.Write(string.Join('\t', columns.Select(c => view.Value(process, c))) + "\n");
+                table.Write(string.Join('\t', columns.Select(c => TopFormats.Cell(view.Value(process, c)))) + "\n");
             }
 
             context.Out.Write(table.Flush());
@@ -82,6 +82,7 @@ public static class TopCommand
         private readonly IReadOnlyList<(long Inside, long Outside, long Count)> gidMap = IdMap(containerPid, "gid_map");
         private readonly Lazy<string?> passwd = new(() => AccountFile(containerPid, "/etc/passwd"));
         private readonly Lazy<string?> group = new(() => AccountFile(containerPid, "/etc/group"));
+        private readonly Lazy<long> bootTime = new(BootTime);
 
         public string Value(ProcessInfo process, string descriptor) => descriptor switch
         {
@@ -99,6 +100,20 @@ public static class TopCommand
             "comm" => process.Comm,
             "args" => process.Args.Count > 0 ? string.Join(' ', process.Args) : $"[{process.Comm}]",
             "state" => process.State.ToString(),
+            "groups" => string.Join(',', process.HostGroups.Select(g => Name(group.Value, Inside(gidMap, g)))),
+            "hgroups" => string.Join(',', process.HostGroups.Select(g => g.ToString(CultureInfo.InvariantCulture))),
+            "nice" => process.Nice.ToString(CultureInfo.InvariantCulture),
+            "pgid" => process.Pgid.ToString(CultureInfo.InvariantCulture),
+            "vsz" => (process.VirtualBytes / 1024).ToString(CultureInfo.InvariantCulture),
+            "rss" => (process.RssKib ?? 0).ToString(CultureInfo.InvariantCulture),
+            "stime" => TopFormats.StartTime(process.StartTicks, bootTime.Value, TimeZoneInfo.Local),
+            "label" => Label(process.HostPid),
+            "seccomp" => TopFormats.Seccomp(process.SeccompMode),
+            "capamb" => TopFormats.CapabilitySet(process.Capabilities.Ambient),
+            "capinh" => TopFormats.CapabilitySet(process.Capabilities.Inheritable),
+            "capprm" => TopFormats.CapabilitySet(process.Capabilities.Permitted),
+            "capeff" => TopFormats.CapabilitySet(process.Capabilities.Effective),
+            "capbnd" => TopFormats.CapabilitySet(process.Capabilities.Bounding),
             _ => string.Empty,
         };
 
@@ -122,6 +137,33 @@ public static class TopCommand
             return major is >= 136 and <= 143
                 ? "pts/" + (((major - 136) * 256) + minor).ToString(CultureInfo.InvariantCulture)
                 : $"{major.ToString(CultureInfo.InvariantCulture)}:{minor.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        /// <summary>The LSM label (SELinux, AppArmor); "?" where there is none, as psgo prints it.</summary>
+        private static string Label(int hostPid)
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{hostPid.ToString(CultureInfo.InvariantCulture)}/attr/current").Trim('\n', '\0');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return "?";
+            }
+        }
+
+        /// <summary>btime of /proc/stat: the boot time in seconds since the epoch, which start times count from.</summary>
+        private static long BootTime()
+        {
+            foreach (string line in File.ReadLines("/proc/stat"))
+            {
+                if (line.StartsWith("btime ", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["btime ".Length..].Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            throw SkiffException.Internal("no btime in /proc/stat");
         }
 
         private static long Inside(IReadOnlyList<(long Inside, long Outside, long Count)> map, uint hostId)

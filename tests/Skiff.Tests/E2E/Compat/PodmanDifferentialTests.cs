@@ -265,6 +265,33 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         (await skiff.RunAsync("rm", "-f", name, exec, off, plain)).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task Top_descriptors_match_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "t-" + Guid.NewGuid().ToString("N")[..8];
+        string[] flags = ["--name", name, "--network", "none", "--group-add", "1000", "--group-add", "1", "--group-add", "4242", "--cap-add", "NET_ADMIN", "--cap-drop", "CHOWN"];
+        string[] command = ["sh", "-c", "sleep 300 & renice -n 7 -p $! >/dev/null; sleep 301 & wait"];
+        (await podman.RunAsync(["--runtime", "runc", "run", "-d", .. PodmanCli.UlimitFlags, .. flags, image, .. command])).AssertSuccess();
+        (await skiff.RunAsync(["run", "-d", .. flags, image, .. command])).AssertSuccess();
+
+        // Values that do not depend on the engine or the moment: ids, groups (names from the image, host ids), nice,
+        // process groups, capability sets, seccomp and the LSM label (not pids: runc's start forks more than skiff's).
+        string[] descriptors = ["ppid", "user", "group", "groups", "hgroups", "nice", "pgid", "capeff", "capbnd", "capprm", "capinh", "capamb", "seccomp", "label", "args"];
+        await Poll.UntilAsync(async () => (await podman.RunAsync(["top", name, .. descriptors])).Stdout.Contains("sleep 301"));
+        await Poll.UntilAsync(async () => (await skiff.RunAsync(["top", name, .. descriptors])).Stdout.Contains("sleep 301"));
+        // podman ends each command line with a space (psgo joins argv with the empty string after its last NUL).
+        string fromPodman = string.Join('\n', (await podman.RunAsync(["top", name, .. descriptors])).AssertSuccess().StdoutLines.Select(l => l.TrimEnd()));
+        string fromSkiff = (await skiff.RunAsync(["top", name, .. descriptors])).AssertSuccess().Stdout.TrimEnd('\n');
+        Assert.Contains("daemon,app,4242", fromPodman);
+        Assert.Contains(" 7 ", fromPodman);
+        Assert.Equal(fromPodman, fromSkiff);
+        (await skiff.RunAsync("rm", "-f", "-t", "0", name)).AssertSuccess();
+    }
+
     private static async Task AssertSameAsync(PodmanCli podman, SkiffCli skiff, string name, string[] fields)
     {
         JsonElement fromPodman = await InspectAsync(podman.RunAsync("inspect", name));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Skiff.Tests.Support;
 using Xunit.Abstractions;
 
@@ -53,7 +54,20 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
         Assert.Equal(["PID", "COMMAND"], custom.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(custom.StdoutLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["1", "sh"]);
         Assert.Contains("HPID", (await skiff.RunAsync("top", "tp", "hpid", "%C")).AssertSuccess().StdoutLines[0]);
-        (await skiff.RunAsync("top", "tp", "pid", "vsz")).AssertError(125, "unsupported descriptor: vsz");
+
+        // podman's own descriptors: memory in KiB, the start time as Go prints it, no LSM label here, capability sets by name.
+        ProcessResult more = (await skiff.RunAsync("top", "tp", "pid,vsz,rss,nice,pgid,stime", "label", "seccomp", "capbnd", "capamb")).AssertSuccess();
+        Assert.Equal("PID VSZ RSS NI PGID STIME LABEL SECCOMP BOUNDING CAPS AMBIENT CAPS", string.Join(' ', more.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        string[] first = more.StdoutLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("1", first[0]);
+        Assert.True(long.Parse(first[1], CultureInfo.InvariantCulture) > 100 && long.Parse(first[2], CultureInfo.InvariantCulture) > 100, more.Stdout);
+        Assert.Equal(["0", "1"], first[3..5]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d$", first[5]);
+        Assert.Matches(@"^\d\d:\d\d:\d\d$", first[6]);
+        Assert.Equal(["+0000", "UTC", "?", "filter"], first[7..11]);
+        Assert.Contains("NET_BIND_SERVICE", first[11]);
+        Assert.DoesNotContain("SYS_ADMIN", first[11]);
+        Assert.Equal("none", first[12]);
 
         (await skiff.RunAsync("stop", "-t", "1", "tp")).AssertSuccess();
         (await skiff.RunAsync("top", "tp")).AssertError(125, "top can only be used on running containers");
@@ -90,6 +104,25 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
 
         (await skiff.RunAsync("rm", "-f", "tp")).AssertSuccess();
         (await skiff.RunAsync("top", "tp", "-ef")).AssertError(125, "no such container");
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Top_keeps_a_process_named_with_tabs_and_newlines_in_its_own_cell(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        // A script's comm is its file name: the kernel takes it from the path that was executed.
+        string evil = "x\tPID\n99 root";
+        File.WriteAllText(Path.Combine(rootfs, "bin", evil), "#!/bin/sh\nsleep 1000\ntrue\n");
+        File.SetUnixFileMode(Path.Combine(rootfs, "bin", evil), (UnixFileMode)Convert.ToInt32("755", 8));
+        (await skiff.RunAsync("run", "-d", "--name", "ev", "--rootfs", rootfs, "/bin/" + evil)).AssertSuccess();
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "ev", "pid")).StdoutLines.Count == 3);
+
+        ProcessResult top = (await skiff.RunAsync("top", "ev", "pid", "comm", "args")).AssertSuccess();
+        Assert.Equal(3, top.StdoutLines.Count);
+        Assert.Equal(["1", "x?PID?99", "root", "/bin/sh", "/bin/x?PID?99", "root"], top.StdoutLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["sleep", "sleep", "1000"], top.StdoutLines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]);
+        (await skiff.RunAsync("rm", "-f", "ev")).AssertSuccess();
     }
 
     [Theory, RootAndRootless]
