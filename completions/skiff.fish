@@ -4,21 +4,21 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'healthcheck' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'healthcheck' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
             printf '%s\n' 'attach' 'cp' 'create' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
         case skiff_healthcheck
             printf '%s\n' 'run'
         case skiff_image
-            printf '%s\n' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'rm' 'save' 'tag' 'unmount'
+            printf '%s\n' 'exists' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'pull' 'push' 'rm' 'save' 'tag' 'unmount' 'untag'
         case skiff_network
-            printf '%s\n' 'connect' 'create' 'disconnect' 'inspect' 'ls' 'prune' 'rm'
+            printf '%s\n' 'connect' 'create' 'disconnect' 'exists' 'inspect' 'ls' 'prune' 'rm'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
             printf '%s\n' 'check' 'migrate'
         case skiff_volume
-            printf '%s\n' 'create' 'inspect' 'ls' 'prune' 'rm'
+            printf '%s\n' 'create' 'exists' 'inspect' 'ls' 'prune' 'rm'
     end
 end
 
@@ -96,6 +96,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_exists
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_history
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_import
@@ -110,6 +112,10 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_prune
             printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_pull
+            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_image_push
+            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_image_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_save
@@ -117,6 +123,8 @@ function __skiff_value_flags
         case skiff_image_tag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_unmount
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_untag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_images
             printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -143,6 +151,8 @@ function __skiff_value_flags
         case skiff_network_create
             printf '%s\n' '--cgroup-manager' '--dns' '--driver' '-d' '--gateway' '--ip-range' '--label' '--log-level' '--root' '--runroot' '--storage-driver' '--subnet'
         case skiff_network_disconnect
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_network_exists
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -216,6 +226,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_untag
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_update
             printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
@@ -224,6 +236,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_create
             printf '%s\n' '--cgroup-manager' '--driver' '-d' '--label' '-l' '--log-level' '--opt' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_volume_exists
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume_ls
@@ -319,6 +333,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a
 complete -c skiff -n '__skiff_is skiff' -a 'top' -d 'Display the running processes of a container'
 complete -c skiff -n '__skiff_is skiff' -a 'unpause' -d 'Unpause the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
+complete -c skiff -n '__skiff_is skiff' -a 'untag' -d 'Remove a name from a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'update' -d 'Update the cgroup limits of one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'version' -d 'Display the skiff version information'
 complete -c skiff -n '__skiff_is skiff' -a 'volume' -d 'Manage volumes'
@@ -872,6 +887,7 @@ complete -c skiff -n '__skiff_is skiff_history' -l quiet -s q -d 'Only show imag
 complete -c skiff -n '__skiff_is skiff_history' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image' -a 'exists' -d 'Check if a image exists in local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'inspect' -d 'Display the configuration of one or more images'
@@ -879,16 +895,26 @@ complete -c skiff -n '__skiff_is skiff_image' -a 'load' -d 'Load image(s) from a
 complete -c skiff -n '__skiff_is skiff_image' -a 'ls' -d 'List images in local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'mount' -d 'Mount an image\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_image' -a 'prune' -d 'Remove unused images'
+complete -c skiff -n '__skiff_is skiff_image' -a 'pull' -d 'Pull an image from a registry'
+complete -c skiff -n '__skiff_is skiff_image' -a 'push' -d 'Push an image to a registry'
 complete -c skiff -n '__skiff_is skiff_image' -a 'rm' -d 'Remove one or more images from local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff_image' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'unmount' -d 'Unmount an image\'s root filesystem'
+complete -c skiff -n '__skiff_is skiff_image' -a 'untag' -d 'Remove a name from a local image'
 complete -c skiff -n '__skiff_is skiff_image' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_exists' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_exists' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_image_exists' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_exists' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_exists' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_exists' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_exists' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_history' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
@@ -957,6 +983,33 @@ complete -c skiff -n '__skiff_is skiff_image_prune' -l log-level -d 'Log message
 complete -c skiff -n '__skiff_is skiff_image_prune' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_image_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_image_pull' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_image_pull' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r -f
+complete -c skiff -n '__skiff_is skiff_image_pull' -l quiet -s q -d 'Print only the image id'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_pull' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_image_push' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_image_push' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_image_push' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_image_push' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_image_push' -l digestfile -d 'Write the digest of the pushed manifest to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_image_push' -l format -s f -d 'Manifest format to push: oci or v2s2 (default: as stored)' -r -f -a 'oci v2s2'
+complete -c skiff -n '__skiff_is skiff_image_push' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_push' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_push' -l quiet -s q -d 'Print nothing while pushing'
+complete -c skiff -n '__skiff_is skiff_image_push' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_push' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_push' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_push' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_image_rm' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l all -s a -d 'Remove all images'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
@@ -992,6 +1045,13 @@ complete -c skiff -n '__skiff_is skiff_image_unmount' -l log-level -d 'Log messa
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_untag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_untag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_image_untag' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_untag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_untag' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_untag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_untag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_images' -l all -s a -d 'Show all images (default hides intermediate images)'
 complete -c skiff -n '__skiff_is skiff_images' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
@@ -1086,6 +1146,7 @@ complete -c skiff -n '__skiff_is skiff_logs' -l until -d 'Show logs until TIMEST
 complete -c skiff -n '__skiff_is skiff_network' -a 'connect' -d 'Add a container to a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'create' -d 'Create a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'disconnect' -d 'Disconnect a container from a network'
+complete -c skiff -n '__skiff_is skiff_network' -a 'exists' -d 'Check if a network exists in local storage'
 complete -c skiff -n '__skiff_is skiff_network' -a 'inspect' -d 'Display detailed information on one or more networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'ls' -d 'List networks'
 complete -c skiff -n '__skiff_is skiff_network' -a 'prune' -d 'Remove all unused networks'
@@ -1131,6 +1192,12 @@ complete -c skiff -n '__skiff_is skiff_network_disconnect' -l log-level -d 'Log 
 complete -c skiff -n '__skiff_is skiff_network_disconnect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network_disconnect' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_network_disconnect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_network_exists' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_network_exists' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_network_exists' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_network_exists' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_network_exists' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_network_exists' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_network_inspect' -l help -s h -d 'Show help and usage information'
@@ -1585,6 +1652,13 @@ complete -c skiff -n '__skiff_is skiff_unshare' -l log-level -d 'Log messages at
 complete -c skiff -n '__skiff_is skiff_unshare' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unshare' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_untag' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_untag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_untag' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_untag' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_untag' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_untag' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_untag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
@@ -1609,6 +1683,7 @@ complete -c skiff -n '__skiff_is skiff_version' -l root -d 'Path of the persiste
 complete -c skiff -n '__skiff_is skiff_version' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_version' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume' -a 'create' -d 'Create a new volume'
+complete -c skiff -n '__skiff_is skiff_volume' -a 'exists' -d 'Check if a volume exists in local storage'
 complete -c skiff -n '__skiff_is skiff_volume' -a 'inspect' -d 'Display detailed information on one or more volumes'
 complete -c skiff -n '__skiff_is skiff_volume' -a 'ls' -d 'List volumes'
 complete -c skiff -n '__skiff_is skiff_volume' -a 'prune' -d 'Remove all unused volumes'
@@ -1630,6 +1705,12 @@ complete -c skiff -n '__skiff_is skiff_volume_create' -l opt -s o -d 'Set driver
 complete -c skiff -n '__skiff_is skiff_volume_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_volume_exists' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_volume_exists' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_volume_exists' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_exists' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_exists' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_volume_exists' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l all -s a -d 'Inspect all volumes'
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_volume_inspect' -l format -s f -d 'Format the output using a Go template, or \'json\'' -r -f

@@ -214,7 +214,7 @@ static void hold_forever(const char *record)
 // start, restart: the rootless network namespace's user namespace). A unit test keeps this list and
 // UserNamespaceVerbs in step.
 static const char *const shortcut_verbs[] = {
-    "unshare", "run", "create", "rm", "pull", "push", "image", "tag", "rmi", "import", "load", "volume", NULL,
+    "unshare", "run", "create", "rm", "pull", "push", "image", "tag", "untag", "rmi", "import", "load", "volume", NULL,
 };
 
 // Global options that take a separate value (Program.cs FindVerb skips the same).

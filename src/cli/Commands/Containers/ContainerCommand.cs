@@ -18,7 +18,7 @@ public static class ContainerCommand
             InspectCommand.Create(globals, containersOnly: true), ExecCommand.Create(globals), RenameCommand.Create(globals), ContainerPruneCommand.Create(globals),
             CpCommand.Create(globals), ExportCommand.Create(globals), RestartCommand.Create(globals), AttachCommand.Create(globals), TopCommand.Create(globals),
             PauseCommand.Create(globals), UnpauseCommand.Create(globals), PortCommand.Create(globals), StatsCommand.Create(globals),
-            UpdateCommand.Create(globals), ContainerExistsCommand.Create(globals),
+            UpdateCommand.Create(globals), ExistsCommand.Create(globals, "container", (context, name) => ContainerServices.Store(context).TryResolve(name) is not null),
         })
         {
             command.Subcommands.Add(sub);

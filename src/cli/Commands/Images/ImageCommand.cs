@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skiff.Cli.Commands.Registry;
 
 namespace Skiff.Cli.Commands.Images;
 
@@ -19,6 +20,10 @@ public static class ImageCommand
         command.Subcommands.Add(LoadCommand.Create(globals));
         command.Subcommands.Add(ImageMountCommand.Create(globals));
         command.Subcommands.Add(ImageUnmountCommand.Create(globals));
+        command.Subcommands.Add(UntagCommand.Create(globals));
+        command.Subcommands.Add(PullCommand.Create(globals));
+        command.Subcommands.Add(PushCommand.Create(globals));
+        command.Subcommands.Add(ExistsCommand.Create(globals, "image", (context, name) => ImageServices.Local(context).Images.TryResolve(name) is not null));
         return command;
     }
 }

@@ -15,6 +15,7 @@ public static class NetworkCommand
         command.Subcommands.Add(NetworkPruneCommand.Create(globals));
         command.Subcommands.Add(NetworkConnectCommand.Create(globals));
         command.Subcommands.Add(NetworkDisconnectCommand.Create(globals));
+        command.Subcommands.Add(ExistsCommand.Create(globals, "network", (context, name) => Containers.ContainerServices.Networks(context).TryFind(name) is not null));
         return command;
     }
 }

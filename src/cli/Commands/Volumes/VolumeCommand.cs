@@ -13,6 +13,7 @@ public static class VolumeCommand
         command.Subcommands.Add(VolumeInspectCommand.Create(globals));
         command.Subcommands.Add(VolumeRmCommand.Create(globals));
         command.Subcommands.Add(VolumePruneCommand.Create(globals));
+        command.Subcommands.Add(ExistsCommand.Create(globals, "volume", (context, name) => Containers.ContainerServices.Volumes(context).TryGet(name) is not null));
         return command;
     }
 }

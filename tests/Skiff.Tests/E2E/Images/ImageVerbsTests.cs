@@ -54,6 +54,48 @@ public sealed class ImageVerbsTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Untag_takes_names_off_and_keeps_the_image(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string id = (await skiff.RunAsync("images", "-q")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("tag", "busybox", "two", "three:3")).AssertSuccess();
+        string[] Names(ProcessResult r) => [.. r.AssertSuccess().StdoutLines.Order(StringComparer.Ordinal)];
+
+        // A name the image does not have changes nothing (podman checks them all first).
+        (await skiff.RunAsync("untag", "busybox", "three:3", "nope")).AssertError(125, "localhost/nope:latest: tag not known");
+        Assert.Equal(["localhost/busybox:latest", "localhost/three:3", "localhost/two:latest"], Names(await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")));
+
+        (await skiff.RunAsync("image", "untag", "busybox", "three:3")).AssertSuccess();
+        Assert.Equal(["localhost/busybox:latest", "localhost/two:latest"], Names(await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")));
+
+        // No names: all of them; the image stays, nameless.
+        (await skiff.RunAsync("untag", "two")).AssertSuccess();
+        Assert.Equal(["<none>:<none>"], Names(await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")));
+        Assert.Equal(id, (await skiff.RunAsync("images", "-q")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("untag", "busybox")).AssertError(125, "busybox: image not known");
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Exists_answers_0_or_1_for_each_kind_of_object(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        (await skiff.RunAsync("volume", "create", "vol")).AssertSuccess();
+        (await skiff.RunAsync("network", "create", "net")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "ctr", "busybox", "true")).AssertSuccess();
+
+        foreach (string[] present in new[] { new[] { "image", "busybox" }, ["volume", "vol"], ["network", "net"], ["container", "ctr"] })
+        {
+            ProcessResult yes = (await skiff.RunAsync(present[0], "exists", present[1])).AssertSuccess();
+            Assert.Equal("", yes.Stdout + yes.Stderr);
+            ProcessResult no = await skiff.RunAsync(present[0], "exists", "missing" + present[0]);
+            no.AssertExitCode(1);
+            Assert.Equal("", no.Stdout + no.Stderr);
+        }
+    }
+
+    [Theory, RootAndRootless]
     public async Task Image_prune_until_a_duration_ago_removes_only_the_older_images(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

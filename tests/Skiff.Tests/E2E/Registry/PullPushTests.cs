@@ -45,6 +45,23 @@ public sealed class PullPushTests(RegistryFixture registry, SecureRegistryFixtur
 
     [Theory]
     [RootAndRootless]
+    public async Task Image_pull_and_image_push_are_pull_and_push(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        OciImage image = TestImages.WriteBusybox(Path.Combine(skiff.Sandbox.Work, "layout"));
+        string source = await TestImages.PushAsync(image, registry.Registry, Unique("group/source", rootless), log: output);
+
+        ProcessResult pulled = (await skiff.RunAsync("image", "pull", "-q", "--tls-verify=false", source)).AssertSuccess();
+        Assert.Equal(image.ConfigDigest["sha256:".Length..], pulled.Stdout.Trim());
+
+        string target = registry.Reference(Unique("group/target", rootless), "v1");
+        (await skiff.RunAsync("image", "push", "--tls-verify=false", source, target)).AssertSuccess();
+        (await skiff.RunAsync("rmi", source)).AssertSuccess();
+        Assert.Equal(pulled.Stdout.Trim(), (await skiff.RunAsync("image", "pull", "-q", "--tls-verify=false", target)).AssertSuccess().Stdout.Trim());
+    }
+
+    [Theory]
+    [RootAndRootless]
     public async Task Pushes_what_skopeo_reads_and_podman_pulls(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
