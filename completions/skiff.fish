@@ -37,7 +37,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
@@ -65,7 +65,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -83,7 +83,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -203,7 +203,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -419,6 +419,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l cap-drop -d 'Drop Li
 complete -c skiff -n '__skiff_is skiff_container_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_create' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_container_create' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -432,6 +433,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l dns-search -d 'Set c
 complete -c skiff -n '__skiff_is skiff_container_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_container_create' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l group-add -d 'Add additional groups to join' -r -f
@@ -449,6 +451,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l interactive -s i -d 
 complete -c skiff -n '__skiff_is skiff_container_create' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
@@ -467,6 +470,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l publish-all -s P -d 
 complete -c skiff -n '__skiff_is skiff_container_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_container_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_create' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_container_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the persistent store' -r -F
@@ -618,6 +622,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l cap-drop -d 'Drop Linux
 complete -c skiff -n '__skiff_is skiff_container_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_run' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_container_run' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -632,6 +637,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l dns-search -d 'Set cust
 complete -c skiff -n '__skiff_is skiff_container_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_container_run' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l group-add -d 'Add additional groups to join' -r -f
@@ -649,6 +655,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l interactive -s i -d 'Ke
 complete -c skiff -n '__skiff_is skiff_container_run' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
@@ -667,6 +674,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l publish-all -s P -d 'Pu
 complete -c skiff -n '__skiff_is skiff_container_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_container_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_run' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_container_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the persistent store' -r -F
@@ -773,6 +781,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabi
 complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_create' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_create' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -786,6 +795,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l dns-search -d 'Set custom DNS 
 complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_create' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
 complete -c skiff -n '__skiff_is skiff_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
@@ -803,6 +813,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDI
 complete -c skiff -n '__skiff_is skiff_create' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
@@ -821,6 +832,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l publish-all -s P -d 'Publish a
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_create' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persistent store' -r -F
@@ -1493,6 +1505,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilit
 complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_run' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_run' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
@@ -1507,6 +1520,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l dns-search -d 'Set custom DNS sea
 complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the default ENTRYPOINT of the image' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of environment variables' -r -F
+complete -c skiff -n '__skiff_is skiff_run' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
 complete -c skiff -n '__skiff_is skiff_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
@@ -1524,6 +1538,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN o
 complete -c skiff -n '__skiff_is skiff_run' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
@@ -1542,6 +1557,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l publish-all -s P -d 'Publish all 
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_run' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F

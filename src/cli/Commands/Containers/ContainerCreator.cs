@@ -34,6 +34,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
     private async Task<ContainerConfig> CreateAsync(ParseResult parse, string id, CancellationToken cancellationToken)
     {
+        // Before anything is created: podman refuses an existing --cidfile first, then --replace removes the old container.
+        using ContainerIdFile? idFile = options.Creation.ClaimIdFile(parse);
+        options.Creation.ReplaceExisting(parse, parse.GetValue(options.Name), context);
         string image = parse.GetValue(options.Image)!;
         string[] command = parse.GetValue(options.Command) ?? [];
         bool tty = parse.GetValue(options.Tty);
@@ -123,7 +126,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             RootfsOwnersShifted = fromImage is not null && context.User.Rootless && userns.Map is not null,
             Entrypoint = entrypoint,
             Cmd = cmd,
-            Env = ContainerImages.MergeEnv(fromImage?.Env ?? [], EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [])),
+            Env = ContainerImages.MergeEnv(fromImage?.Env ?? [], EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [], parse.GetValue(options.EnvHost))),
             WorkingDir = workdir ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
             User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
@@ -133,7 +136,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Tty = tty,
             OpenStdin = interactive,
             AutoRemove = parse.GetValue(options.Remove),
-            Labels = KeyValueFlags.Parse(parse.GetValue(options.Label) ?? []),
+            Labels = KeyValueFlags.Parse([.. KeyValueFlags.ReadFiles(parse.GetValue(options.LabelFile) ?? [], "--label-file"), .. parse.GetValue(options.Label) ?? []]),
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
             // The image's STOPSIGNAL unless --stop-signal, as docker and podman.
             StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? "SIGTERM",
@@ -221,6 +224,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             // file is written twice (a truncated file's blocks are discarded synchronously on ext4 without a journal).
             ContainerEtcFiles.WriteFromHost(store.Directory(config.Id), config, context.User.Rootless);
             new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
+            idFile?.Write(config.Id);
         }
         catch
         {

@@ -21,6 +21,8 @@ public sealed class CreateOptions
 
     public Option<string[]> EnvFile { get; } = new("--env-file") { Description = "Read in a file of environment variables" };
 
+    public Option<bool> EnvHost { get; } = new("--env-host") { Description = "Use all of skiff's environment variables in the container (before --env-file and -e)" };
+
     public Option<string?> Workdir { get; } = new("--workdir", "-w") { Description = "Working directory inside the container" };
 
     public Option<string?> User { get; } = new("--user", "-u") { Description = "Username or UID (format: <name|uid>[:<group|gid>])" };
@@ -53,6 +55,8 @@ public sealed class CreateOptions
 
     public Option<string[]> Label { get; } = new("--label", "-l") { Description = "Set metadata on the container" };
 
+    public Option<string[]> LabelFile { get; } = new("--label-file") { Description = "Read in a line-delimited file of labels" };
+
     public Option<string[]> Sysctl { get; } = new("--sysctl") { Description = "Set a namespaced kernel parameter (KEY=VALUE: net.*, fs.mqueue.*, kernel.msg*/sem/shm*)" };
 
     public Option<string> Pull { get; } = new("--pull") { Description = "Pull image policy (always, missing, never)", DefaultValueFactory = _ => "missing" };
@@ -72,6 +76,8 @@ public sealed class CreateOptions
     public UserNamespaceFlags UserNamespace { get; } = new();
 
     public HealthFlags Health { get; } = new();
+
+    public CreationFlags Creation { get; } = new();
 
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
@@ -103,8 +109,8 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
-            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, Sysctl, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
+            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {
@@ -118,6 +124,7 @@ public sealed class CreateOptions
         NetworkFlags.AddTo(command);
         UserNamespace.AddTo(command);
         Health.AddTo(command);
+        Creation.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }

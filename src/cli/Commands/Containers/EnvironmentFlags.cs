@@ -2,12 +2,23 @@ using Skiff.Core.Errors;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary>docker's -e and --env-file: KEY=VALUE, or KEY alone to copy the variable from skiff's environment.</summary>
+/// <summary>
+/// docker's -e and --env-file: KEY=VALUE, or KEY alone to copy the variable from skiff's environment; podman's
+/// --env-host puts all of skiff's environment first. A later variable of the same name wins.
+/// </summary>
 public static class EnvironmentFlags
 {
-    public static IReadOnlyList<string> Collect(IEnumerable<string> flags, IEnumerable<string> files)
+    public static IReadOnlyList<string> Collect(IEnumerable<string> flags, IEnumerable<string> files, bool host = false)
     {
         var result = new List<string>();
+        if (host)
+        {
+            foreach (global::System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+            {
+                Add(result, $"{variable.Key}={variable.Value}");
+            }
+        }
+
         foreach (string file in files)
         {
             string[] lines;

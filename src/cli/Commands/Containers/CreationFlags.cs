@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Skiff.Core.Errors;
+using Skiff.Runtime.Lifecycle;
+
+namespace Skiff.Cli.Commands.Containers;
+
+/// <summary>
+/// run/create flags about the creation itself, as scripts use them: <c>--cidfile FILE</c> (the new container's id
+/// written to a file that must not exist yet) and podman's <c>--replace</c> (a container of the same --name is
+/// stopped and removed first).
+/// </summary>
+public sealed class CreationFlags
+{
+    public Option<string?> CidFile { get; } = new("--cidfile") { Description = "Write the container ID to the file" };
+
+    public Option<bool> Replace { get; } = new("--replace") { Description = "If a container with the same name exists, replace it" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(CidFile);
+        command.Options.Add(Replace);
+    }
+
+    /// <summary>
+    /// Claims the --cidfile path (created empty, never over an existing file, as podman and docker refuse that) or
+    /// returns null without the flag. The caller writes the id once the container is stored; disposed before, the
+    /// claim is given up and the file removed.
+    /// </summary>
+    public ContainerIdFile? ClaimIdFile(ParseResult parse) =>
+        parse.GetValue(CidFile) is { Length: > 0 } path ? ContainerIdFile.Claim(path) : null;
+
+    /// <summary>With --replace, stops (the container's stop signal and timeout) and removes the container that has the name asked for; prints its name, as podman.</summary>
+    public void ReplaceExisting(ParseResult parse, string? name, CliContext context)
+    {
+        if (!parse.GetValue(Replace))
+        {
+            return;
+        }
+
+        if (name is null)
+        {
+            throw SkiffException.InvalidArgument("cannot replace container without --name being set", "give the container a name with --name NAME");
+        }
+
+        ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+        // By name only: an id prefix equal to the name must not pick another container.
+        if (lifecycle.Store.TryResolve(name) is not { } id || lifecycle.Store.ReadConfig(id).Name != name)
+        {
+            return;
+        }
+
+        if (lifecycle.Observe(id).Running)
+        {
+            lifecycle.Stop(id, timeout: null);
+        }
+
+        lifecycle.Remove(id, force: true);
+        context.Out.WriteLine(name);
+    }
+}
