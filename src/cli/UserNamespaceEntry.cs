@@ -18,6 +18,13 @@ public static class UserNamespaceEntry
             : await reexec.RunAsync(self, args);
     }
 
+    /// <summary>
+    /// The process whose user namespace reaches a running container's root and the user's own files alike: its
+    /// monitor, in skiff's namespace. The container's process may be in a namespace of its own (--userns=auto, nomap,
+    /// --uidmap) where the user's id is not mapped, so host paths the user owns would not be writable from there.
+    /// </summary>
+    public static int HolderOf(Runtime.Lifecycle.ContainerState state) => state.MonitorPid > 0 ? state.MonitorPid : state.Pid;
+
     /// <summary>This process's arguments as given (for commands that decide to re-run themselves).</summary>
     public static string[] CurrentArguments() => Environment.GetCommandLineArgs()[1..];
 }

@@ -10,8 +10,11 @@ namespace Skiff.Rootless.IdMaps;
 /// </summary>
 public sealed class ContainerIdMapPlanner(UserNamespaceContext context)
 {
-    /// <summary>podman's default size for --userns=auto when the image does not say otherwise.</summary>
-    public const uint DefaultAutoSize = 65536;
+    /// <summary>podman's smallest --userns=auto block when no size is given (storage.conf's auto-userns-min-size).</summary>
+    public const uint AutoMinSize = 1024;
+
+    /// <summary>podman's largest block an image may ask for when no size is given (auto-userns-max-size).</summary>
+    public const uint AutoMaxSize = 65536;
 
     public UserNamespacePlan Plan(UserNamespaceMode mode, IReadOnlyList<IdMapping> uidMaps, IReadOnlyList<IdMapping> gidMaps)
     {
@@ -48,10 +51,6 @@ public sealed class ContainerIdMapPlanner(UserNamespaceContext context)
                 return new UserNamespacePlan(mode, new IdMap(KeepId(uid, context.UidCount), KeepId(gid, context.GidCount)), uid, gid);
             case UserNamespaceKind.NoMap:
                 return new UserNamespacePlan(mode, new IdMap([new IdMapping(0, 1, context.UidCount - 1)], [new IdMapping(0, 1, context.GidCount - 1)]));
-            case UserNamespaceKind.Auto when context.Rootless:
-                throw SkiffException.InvalidArgument(
-                    "--userns=auto is only supported as root",
-                    "rootless, use --userns=keep-id, nomap or --uidmap inside your own subordinate range");
             case UserNamespaceKind.Auto:
                 return Auto(mode);
             default:
@@ -82,25 +81,53 @@ public sealed class ContainerIdMapPlanner(UserNamespaceContext context)
         return map;
     }
 
+    /// <summary>
+    /// podman's size when none is given: at least <see cref="AutoMinSize"/>, more when the image's accounts use
+    /// higher ids, refused above <see cref="AutoMaxSize"/>.
+    /// </summary>
+    public static uint AutoSize(uint imageIds)
+    {
+        if (imageIds > AutoMaxSize)
+        {
+            throw SkiffException.InvalidArgument(
+                $"the image needs a user namespace of {imageIds} ids, more than --userns=auto gives without a size ({AutoMaxSize})",
+                "give the size: --userns=auto:size=N");
+        }
+
+        return Math.Max(AutoMinSize, imageIds);
+    }
+
     private UserNamespacePlan Auto(UserNamespaceMode mode)
     {
-        uint size = mode.Size ?? DefaultAutoSize;
+        uint size = mode.Size ?? AutoSize(context.ImageIds);
         uint uidStart = Allocate(context.AutoUids, context.UsedUids, size, "/etc/subuid");
         uint gidStart = Allocate(context.AutoGids, context.UsedGids, size, "/etc/subgid");
         return new UserNamespacePlan(mode, new IdMap([new IdMapping(0, uidStart, size)], [new IdMapping(0, gidStart, size)]));
     }
 
-    private static uint Allocate(IReadOnlyList<SubordinateRange> available, IReadOnlyList<(uint, uint)> used, uint size, string file)
+    private uint Allocate(IReadOnlyList<SubordinateRange> available, IReadOnlyList<(uint, uint)> used, uint size, string file)
     {
         if (available.Count == 0)
         {
-            throw SkiffException.PrerequisiteMissing(
-                $"no subordinate ids for user \"containers\" in {file}: --userns=auto takes its ranges from there",
-                $"as root add a line such as containers:2147483647:2147483648 to {file} (and the other of /etc/subuid, /etc/subgid)");
+            throw context.Rootless
+                ? SkiffException.PrerequisiteMissing(
+                    $"your user has no subordinate ids in {file}: rootless --userns=auto takes its ids from there",
+                    "ask an administrator to give your user a range in /etc/subuid and /etc/subgid (usermod --add-subuids, --add-subgids), then run skiff system migrate")
+                : SkiffException.PrerequisiteMissing(
+                    $"no subordinate ids for user \"containers\" in {file}: --userns=auto takes its ranges from there",
+                    $"as root add a line such as containers:2147483647:2147483648 to {file} (and the other of /etc/subuid, /etc/subgid)");
         }
 
-        return AutoRangeAllocator.TryAllocate(available, used, size)
-            ?? throw SkiffException.Unavailable(
+        if (AutoRangeAllocator.TryAllocate(available, used, size) is uint start)
+        {
+            return start;
+        }
+
+        throw context.Rootless
+            ? SkiffException.Unavailable(
+                $"could not find enough available IDs: no free block of {size} ids is left in your {available.Sum(r => (long)r.Count)} subordinate ids ({file})",
+                "remove containers that use --userns=auto, keep-id, nomap or --uidmap (their ids are taken), ask for less with --userns=auto:size=N, or get a larger range in /etc/subuid and /etc/subgid (then skiff system migrate)")
+            : SkiffException.Unavailable(
                 $"no free block of {size} ids is left in the \"containers\" range of {file}",
                 "remove containers that use --userns=auto, ask for less with --userns=auto:size=N, or enlarge the range");
     }

@@ -15,7 +15,7 @@ public enum UserNamespaceKind
     /// <summary>--userns=nomap: the user's own ids are not mapped (rootless only).</summary>
     NoMap,
 
-    /// <summary>--userns=auto[:size=N]: a fresh range from the <c>containers</c> subordinate ids (root only).</summary>
+    /// <summary>--userns=auto[:size=N]: a fresh range of subordinate ids (as root the <c>containers</c> ones, rootless the user's own).</summary>
     Auto,
 
     /// <summary>--uidmap/--gidmap: the given maps.</summary>

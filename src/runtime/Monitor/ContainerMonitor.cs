@@ -237,9 +237,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private void PrepareRoot(ContainerConfig config, string rootfs)
     {
         SystemDirectoryCheck.Verify(rootfs);
-        new VolumePreparation(Volumes, Populator).CopyUp(config, rootfs);
         (string? passwd, string? group, IReadOnlyList<string> accountCopies) = AccountFiles.Prepare(store.Directory(id), rootfs, config);
         ContainerUser user = UserResolver.Resolve(config.User, config.GroupAdd, passwd, group);
+        new VolumePreparation(Volumes, Populator).CopyUp(config, rootfs, user);
         if (new BundleWriter(store).ApplyUser(config, user, accountCopies) is { } oldBundle)
         {
             replacedFiles.Add(oldBundle);

@@ -1,4 +1,5 @@
 using Skiff.Core.Errors;
+using Skiff.Core.IdMaps;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Volumes;
 
@@ -10,8 +11,12 @@ internal sealed class VolumePreparation(VolumeStore? volumes, IVolumePopulator? 
     /// <summary>
     /// docker's and podman's copy-up: a volume's first container fills it with what the image has at the
     /// mount point, if the volume is still empty. Done here because only now is the root mounted.
+    /// Before that, as podman's NeedsChown, the new volume's directory is given to the container's user (through
+    /// the container's map): otherwise a container with a user namespace of its own (--userns=auto, --uidmap)
+    /// sees it owned by the overflow id and cannot write to it. The image's directory at the mount point, when
+    /// there is one, gives its owner instead (the copy-up applies it).
     /// </summary>
-    public void CopyUp(ContainerConfig config, string rootfs)
+    public void CopyUp(ContainerConfig config, string rootfs, ContainerUser user)
     {
         if (volumes is null || populator is null)
         {
@@ -26,6 +31,15 @@ internal sealed class VolumePreparation(VolumeStore? volumes, IVolumePopulator? 
             }
 
             string data = volumes.DataPath(mount.Name);
+            // An idmapped volume is seen through the container's map already: its owner stays the container's own ids.
+            IdMap? map = IdmappedVolumes.Requested(mount) ? null : config.IdMappings;
+            uint? uid = map is null ? user.Uid : map.HostUid(user.Uid);
+            uint? gid = map is null ? user.Gid : map.HostGid(user.Gid);
+            if (uid is not null && gid is not null)
+            {
+                VolumeOwnership.Change(data, uid.Value, gid.Value);
+            }
+
             if (!Directory.EnumerateFileSystemEntries(data).Any() && !mount.Options.Contains("nocopy"))
             {
                 populator.Populate(rootfs, mount.Destination, data);

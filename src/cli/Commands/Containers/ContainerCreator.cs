@@ -73,6 +73,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             ? UserNamespaceFlags.AutoLock(store)
             : null;
         Rootless.IdMaps.UserNamespacePlan userns = options.UserNamespace.Plan(context, store, parse);
+        bool sizedByImage = options.UserNamespace.SizedByImage(parse);
         ContainerImage? fromImage = null;
         string? rootfs = null;
         if (parse.GetValue(options.Rootfs))
@@ -90,7 +91,16 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 var pullOptions = new PullOptions(image);
                 PullResult pulled = await RegistryPull.PullAsync(context, options.Registry.Connector(parse, context), pullOptions, parse.GetValue(options.Quiet), cancellationToken);
                 return pulled.Image;
-            }, context.User.Rootless ? userns.Map : null);
+            }, accountIds =>
+            {
+                // --userns=auto without a size: podman sizes the block by the image, now that its layers are here.
+                if (sizedByImage)
+                {
+                    userns = options.UserNamespace.Plan(context, store, parse, accountIds());
+                }
+
+                return context.User.Rootless ? userns.Map : null;
+            });
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);

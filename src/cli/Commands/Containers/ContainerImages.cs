@@ -1,3 +1,4 @@
+using Skiff.Core.Digests;
 using Skiff.Core.Errors;
 using Skiff.Core.Mounts;
 using Skiff.Images.Local;
@@ -17,10 +18,12 @@ public sealed class ContainerImages(CliContext context)
 {
     /// <param name="pull">Pulls the image into the store (podman's --pull policies decide when).</param>
     /// <param name="owners">
-    /// Rootless with a user namespace of the container's own: the snapshot becomes a copy whose owners are
-    /// the image's ids through this map (idmapped mounts need privileges over the host filesystem).
+    /// Called once the image's layers are unpacked, with how many ids its accounts use (<see cref="ImageAccountIds"/>,
+    /// computed only when asked for): rootless with a user namespace of the container's own it returns the map, and the
+    /// snapshot becomes a copy whose owners are the image's ids through it (idmapped mounts need privileges over the
+    /// host filesystem); null for the image's own owners.
     /// </param>
-    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull, Core.IdMaps.IdMap? owners = null)
+    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull, Func<Func<uint>, Core.IdMaps.IdMap?>? owners = null)
     {
         LocalImages local = ImageServices.Local(context);
         ImageRecord record = await ResolveAsync(local, image, pullPolicy, pull);
@@ -33,11 +36,13 @@ public sealed class ContainerImages(CliContext context)
             unpacker.UnpackAsync(local.Manifest(record), config).GetAwaiter().GetResult();
         }
 
-        ISnapshotter snapshotter = owners is null ? StorageServices.Snapshotter(context, layers) : MappedSnapshotter(layers, owners);
+        IReadOnlyList<Digest> chainIds = StorageServices.ChainIdsOf(record.DiffIds);
+        Core.IdMaps.IdMap? map = owners?.Invoke(() => ImageAccountIds.Of(layers, chainIds));
+        ISnapshotter snapshotter = map is null ? StorageServices.Snapshotter(context, layers) : MappedSnapshotter(layers, map);
         IReadOnlyList<MountSpec> mounts;
         try
         {
-            mounts = snapshotter.PrepareWritable(StorageServices.ChainIdsOf(record.DiffIds), snapshotDirectory);
+            mounts = snapshotter.PrepareWritable(chainIds, snapshotDirectory);
         }
         catch
         {

@@ -43,7 +43,7 @@ public static class CpCommand
             {
                 // A running container's root is reachable from its own user namespace; a stopped one is mounted in a new one.
                 ContainerState state = lifecycle.Observe(id);
-                return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments(), state.Running ? state.Pid : null);
+                return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments(), state.Running ? UserNamespaceEntry.HolderOf(state) : null);
             }
 
             bool keepOwners = parse.GetValue(archive);

@@ -32,7 +32,7 @@ public static class ExportCommand
             if (context.User.Rootless && !context.User.InsideUserNamespace)
             {
                 ContainerState state = lifecycle.Observe(id);
-                return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments(), state.Running ? state.Pid : null);
+                return await UserNamespaceEntry.RunAsync(context.User, UserNamespaceEntry.CurrentArguments(), state.Running ? UserNamespaceEntry.HolderOf(state) : null);
             }
 
             using ContainerRoot root = ContainerRoot.Open(lifecycle, id);

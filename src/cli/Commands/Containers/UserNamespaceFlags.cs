@@ -29,14 +29,19 @@ public sealed class UserNamespaceFlags
     /// <summary>
     /// The container's user namespace from the flags: its map (for --userns=auto a block no other
     /// container uses: the caller holds <see cref="AutoLock"/> until the container is stored).
+    /// <paramref name="imageIds"/> is how many ids the image's accounts use, which sizes an auto block given no size.
     /// </summary>
-    public UserNamespacePlan Plan(CliContext context, ContainerStore store, ParseResult parse)
+    public UserNamespacePlan Plan(CliContext context, ContainerStore store, ParseResult parse, uint imageIds = 0)
     {
-        UserNamespaceMode mode = UserNamespaceMode.Parse(parse.GetValue(Userns));
+        UserNamespaceMode mode = Mode(parse);
         IReadOnlyList<IdMapping> uids = IdMappingParser.ParseAll("--uidmap", parse.GetValue(UidMap) ?? []);
         IReadOnlyList<IdMapping> gids = IdMappingParser.ParseAll("--gidmap", parse.GetValue(GidMap) ?? []);
-        return new ContainerIdMapPlanner(Context(context, store, mode.Kind == UserNamespaceKind.Auto)).Plan(mode, uids, gids);
+        return new ContainerIdMapPlanner(Context(context, store, mode.Kind == UserNamespaceKind.Auto) with { ImageIds = imageIds }).Plan(mode, uids, gids);
     }
+
+    /// <summary>--userns=auto without a size: the block's size depends on the image, so the map is planned again once the image is known.</summary>
+    public bool SizedByImage(ParseResult parse) =>
+        Mode(parse) is { Kind: UserNamespaceKind.Auto, Size: null } && (parse.GetValue(UidMap)?.Length ?? 0) == 0 && (parse.GetValue(GidMap)?.Length ?? 0) == 0;
 
     /// <summary>Records the plan in the container's config; for keep-id also the user the process runs as and the account added to its /etc/passwd.</summary>
     public static ContainerConfig Apply(CliContext context, ContainerConfig config, UserNamespacePlan plan, bool userGiven)
@@ -62,6 +67,8 @@ public sealed class UserNamespaceFlags
         return DescriptorLock.Acquire(Path.Combine(store.ContainersDirectory, ".userns-auto.lock"));
     }
 
+    private UserNamespaceMode Mode(ParseResult parse) => UserNamespaceMode.Parse(parse.GetValue(Userns));
+
     private static UserNamespaceContext Context(CliContext context, ContainerStore store, bool auto)
     {
         var result = new UserNamespaceContext(context.User.Rootless, context.User.Uid, context.User.Gid);
@@ -69,11 +76,13 @@ public sealed class UserNamespaceFlags
         {
             IReadOnlyList<SubordinateRange> uids = SubordinateIdFile.Read("/etc/subuid", context.User.Name, context.User.Uid);
             IReadOnlyList<SubordinateRange> gids = SubordinateIdFile.Read("/etc/subgid", context.User.Name, context.User.Uid);
-            return result with
+            result = result with
             {
                 UidCount = 1 + (uint)uids.Sum(r => r.Count),
                 GidCount = 1 + (uint)gids.Sum(r => r.Count),
             };
+            // As podman: the pool is what skiff's own namespace has besides the user, ids 1..N there.
+            return auto ? WithUsedIds(result with { AutoUids = Pool(result.UidCount), AutoGids = Pool(result.GidCount) }, store) : result;
         }
 
         if (!auto)
@@ -81,6 +90,20 @@ public sealed class UserNamespaceFlags
             return result;
         }
 
+        return WithUsedIds(
+            result with
+            {
+                AutoUids = SubordinateIdFile.Read("/etc/subuid", "containers", uint.MaxValue),
+                AutoGids = SubordinateIdFile.Read("/etc/subgid", "containers", uint.MaxValue),
+            },
+            store);
+    }
+
+    private static IReadOnlyList<SubordinateRange> Pool(uint count) => count > 1 ? [new SubordinateRange(1, count - 1)] : [];
+
+    /// <summary>The ids every stored container's map takes (auto, keep-id, nomap, --uidmap alike, as podman counts them).</summary>
+    private static UserNamespaceContext WithUsedIds(UserNamespaceContext result, ContainerStore store)
+    {
         var usedUids = new List<(uint, uint)>();
         var usedGids = new List<(uint, uint)>();
         foreach (string id in store.ListIds())
@@ -99,12 +122,6 @@ public sealed class UserNamespaceFlags
             usedGids.AddRange(map?.Gids.Select(m => (m.HostId, m.Size)) ?? []);
         }
 
-        return result with
-        {
-            AutoUids = SubordinateIdFile.Read("/etc/subuid", "containers", uint.MaxValue),
-            AutoGids = SubordinateIdFile.Read("/etc/subgid", "containers", uint.MaxValue),
-            UsedUids = usedUids,
-            UsedGids = usedGids,
-        };
+        return result with { UsedUids = usedUids, UsedGids = usedGids };
     }
 }

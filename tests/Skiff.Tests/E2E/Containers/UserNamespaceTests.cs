@@ -123,6 +123,11 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Equal(
             "0:0\n",
             (await skiff.RunAsync("run", "--rm", "--network", "none", "--mount", $"type=bind,src={data},dst=/data,U=true", "busybox", "stat", "-c", "%u:%g", "/data/sub")).AssertSuccess().Stdout);
+
+        // A new named volume belongs to the container's user from its first mount on, as podman gives it (NeedsChown).
+        Assert.Equal(
+            "1000:1000\n",
+            (await skiff.RunAsync("run", "--rm", "--network", "none", "--user", "1000:1000", "-v", "fresh:/data", "busybox", "sh", "-c", "touch /data/f && stat -c %u:%g /data")).AssertSuccess().Stdout);
     }
 
     [Theory]
@@ -132,7 +137,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
     {
         using var skiff = new SkiffCli(output, rootless: false);
         await skiff.ImportBusyboxAsync("busybox");
-        string first = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
+        string first = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "-v", "avol:/v", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
         string second = (await skiff.RunAsync(["run", "-d", "--network", "none", .. RuntimeFlags(runtime), "--userns=auto:size=2048", "busybox", "sleep", "60"])).AssertSuccess().Stdout.Trim();
         try
         {
@@ -144,6 +149,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
 
             Assert.Equal("0:0\n0:0\n", (await skiff.RunAsync("exec", first, "stat", "-c", "%u:%g", "/", "/bin/sh")).AssertSuccess().Stdout);
             (await skiff.RunAsync("exec", first, "sh", "-c", "echo x > /etc/written")).AssertSuccess();
+            Assert.Equal("0:0\n", (await skiff.RunAsync("exec", first, "sh", "-c", "touch /v/x && stat -c %u:%g /v/x")).AssertSuccess().Stdout);
             Assert.Equal("auto:size=2048\n", (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.UsernsMode}}", first)).AssertSuccess().Stdout);
         }
         finally
@@ -156,6 +162,79 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
         Assert.Equal(
             "[0:2147483647:2048]\n",
             (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.IDMappings.UidMap}}", third)).AssertSuccess().Stdout);
+
+        // Without a size, podman's: 1024 ids for an image whose accounts need fewer, after the blocks in use.
+        string sized = (await skiff.RunAsync("create", "--userns=auto", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        Assert.Equal(
+            "[0:2147485695:1024]\n",
+            (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.IDMappings.UidMap}}", sized)).AssertSuccess().Stdout);
+    }
+
+    [Fact]
+    public async Task Rootless_auto_gives_each_container_its_own_block_of_the_users_subordinate_ids()
+    {
+        using var skiff = new SkiffCli(output, rootless: true);
+        await skiff.ImportBusyboxAsync("busybox");
+        uint subordinateStart = SubordinateStart(skiff.Sandbox.User!.Name);
+        string data = Path.Combine(skiff.Sandbox.Work, "data");
+        (await skiff.ExecAsync("mkdir", data)).AssertSuccess();
+
+        // As podman here: the image's accounts need fewer than 1024 ids, so each block is 1024 of skiff's namespace's
+        // ids 1..65536, one after the other; the maps seen inside count from there.
+        string[] run = ["run", "-d", "--network", "none", "--userns=auto"];
+        string first = (await skiff.RunAsync([.. run, "-v", "vol:/v", "busybox", "sh", "-c", "touch /v/made; sleep 300"])).AssertSuccess().Stdout.Trim();
+        string second = (await skiff.RunAsync([.. run, "--user", "1000:1000", "-v", data + ":/d:U", "busybox", "sh", "-c", "touch /d/made; sleep 300"])).AssertSuccess().Stdout.Trim();
+        try
+        {
+            Assert.Equal("0 1 1024\n", await InsideMapAsync(skiff, first));
+            Assert.Equal("0 1025 1024\n", await InsideMapAsync(skiff, second));
+            (uint, uint) a = await HostRangeAsync(skiff, first);
+            (uint, uint) b = await HostRangeAsync(skiff, second);
+            Assert.Equal((subordinateStart, 1024u), a);
+            Assert.Equal((subordinateStart + 1024, 1024u), b);
+            Assert.Equal("[0:1:1024]\n", (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.IDMappings.UidMap}}", first)).AssertSuccess().Stdout);
+            Assert.Equal("auto\n", (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.UsernsMode}}", first)).AssertSuccess().Stdout);
+
+            // Files the containers make: the first's root is its block's first id on the host, the second's user 1000
+            // (the :U source was chowned to it) 1000 ids into its block; inside, both are the container's own ids.
+            string volume = Path.Combine(skiff.Sandbox.StorageRoot, "volumes", "vol", "_data");
+            await Poll.UntilAsync(async () => (await skiff.ExecAsync("test", "-e", Path.Combine(volume, "made"))).ExitCode == 0 && (await skiff.ExecAsync("test", "-e", Path.Combine(data, "made"))).ExitCode == 0);
+            Assert.Equal($"{subordinateStart}:{subordinateStart}\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(volume, "made"))).AssertSuccess().Stdout);
+            Assert.Equal($"{subordinateStart + 1024 + 1000}:{subordinateStart + 1024 + 1000}\n", (await skiff.ExecAsync("stat", "-c", "%u:%g", Path.Combine(data, "made"))).AssertSuccess().Stdout);
+            Assert.Equal("0:0 0:0\n", (await skiff.RunAsync("exec", first, "sh", "-c", "echo $(stat -c %u:%g /v/made) $(stat -c %u:%g /bin/sh)")).AssertSuccess().Stdout);
+            Assert.Equal("1000:1000\n", (await skiff.RunAsync("exec", second, "stat", "-c", "%u:%g", "/d/made")).AssertSuccess().Stdout);
+
+            // cp in and out with the ids the container sees.
+            string file = Path.Combine(skiff.Sandbox.Work, "in.txt");
+            (await skiff.ExecAsync("sh", "-c", $"echo hi > {file}")).AssertSuccess();
+            (await skiff.RunAsync("cp", file, second + ":/tmp/in.txt")).AssertSuccess();
+            Assert.Equal("0:0 hi\n", (await skiff.RunAsync("exec", second, "sh", "-c", "echo $(stat -c %u:%g /tmp/in.txt) $(cat /tmp/in.txt)")).AssertSuccess().Stdout);
+            // Out to the user's own directory too (from skiff's namespace, where the user's id is mapped), and export.
+            (await skiff.RunAsync("cp", first + ":/v/made", Path.Combine(skiff.Sandbox.Work, "out"))).AssertSuccess();
+            (await skiff.RunAsync("export", "-o", Path.Combine(skiff.Sandbox.Work, "exported.tar"), second)).AssertSuccess();
+            Assert.Contains("0/0", (await skiff.ExecAsync("tar", "-tvf", Path.Combine(skiff.Sandbox.Work, "exported.tar"), "bin/busybox")).AssertSuccess().Stdout);
+
+            // The whole range cannot hold another block of 65000: one error with a hint, nothing left behind.
+            ProcessResult full = (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=auto:size=65000", "busybox", "true"))
+                .AssertError(125, "could not find enough available IDs: no free block of 65000 ids is left in your 65536 subordinate ids (/etc/subuid)");
+            Assert.Contains("Hint:", full.Stderr);
+            Assert.Equal(2, (await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines.Count);
+        }
+        finally
+        {
+            await skiff.RunAsync("rm", "-f", first);
+        }
+
+        // The first block is free again once its container is removed; the second is still taken.
+        string third = (await skiff.RunAsync("create", "--userns=auto", "busybox", "true")).AssertSuccess().Stdout.Trim();
+        Assert.Equal("[0:1:1024]\n", (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.IDMappings.UidMap}}", third)).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", second, third)).AssertSuccess();
+
+        // An image whose accounts use higher ids gets a block that holds them (podman sizes it by /etc/passwd).
+        string tar = Path.Combine(skiff.Sandbox.Work, "svc.tar");
+        TestImages.WriteBusyboxRootfsTar(tar, "root:x:0:0::/:/bin/sh\nsvc:x:5000:5000::/:/bin/sh\n");
+        (await skiff.RunAsync("import", tar, "svcimage")).AssertSuccess();
+        Assert.Equal("0 1 5001\n", (await skiff.RunAsync("run", "--rm", "--network", "none", "--userns=auto", "svcimage", "awk", "{print $1, $2, $3}", "/proc/self/uid_map")).AssertSuccess().Stdout);
     }
 
     [Theory, RootAndRootless]
@@ -204,7 +283,7 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
     [InlineData(false, "--uidmap=0:1", "invalid --uidmap \"0:1\"")]
     [InlineData(false, "--userns=keep-id", "--userns=keep-id is only supported in rootless mode")]
     [InlineData(false, "--userns=auto:size=4294967295", "no free block of 4294967295 ids")]
-    [InlineData(true, "--userns=auto", "--userns=auto is only supported as root")]
+    [InlineData(true, "--userns=auto:size=70000", "could not find enough available IDs")]
     [InlineData(true, "--uidmap=0:100000:65536", "maps ids that skiff's user namespace does not have")]
     public async Task Bad_user_namespace_flags_are_one_error_with_a_hint(bool rootless, string flag, string message)
     {
@@ -217,6 +296,16 @@ public sealed class UserNamespaceTests(ITestOutputHelper output)
 
     /// <summary>The default runtime (runc) or skiff's built-in one.</summary>
     private static string[] RuntimeFlags(string runtime) => ["--runtime", runtime];
+
+    private static async Task<string> InsideMapAsync(SkiffCli skiff, string id)
+    {
+        ProcessResult map = (await skiff.RunAsync("exec", id, "cat", "/proc/self/uid_map")).AssertSuccess();
+        return string.Join(' ', map.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) + "\n";
+    }
+
+    /// <summary>The first id of the user's /etc/subuid range (the tests' users have one).</summary>
+    private static uint SubordinateStart(string user) =>
+        uint.Parse(File.ReadLines("/etc/subuid").First(l => l.StartsWith(user + ":", StringComparison.Ordinal)).Split(':')[1], CultureInfo.InvariantCulture);
 
     private static async Task<(uint Start, uint Size)> HostRangeAsync(SkiffCli skiff, string id)
     {

@@ -159,8 +159,57 @@ public class UserNamespacePlanTests
     }
 
     [Fact]
-    public void Auto_is_refused_rootless() =>
-        Assert.Throws<SkiffException>(() => new ContainerIdMapPlanner(Rootless).Plan(UserNamespaceMode.Parse("auto"), [], []));
+    public void Rootless_auto_takes_blocks_of_the_subordinate_ids_in_skiffs_namespace_as_podman()
+    {
+        // podman here: 0 1 1024, then 0 1025 1024 while the first exists; keep-id's map takes every id.
+        UserNamespaceContext pool = Rootless with { AutoUids = [new SubordinateRange(1, 65536)], AutoGids = [new SubordinateRange(1, 65536)] };
+        Assert.Equal([new IdMapping(0, 1, 1024)], new ContainerIdMapPlanner(pool).Plan(UserNamespaceMode.Parse("auto"), [], []).Map!.Uids);
+        UserNamespaceContext one = pool with { UsedUids = [(1, 1024)], UsedGids = [(1, 1024)] };
+        IdMap second = new ContainerIdMapPlanner(one).Plan(UserNamespaceMode.Parse("auto"), [], []).Map!;
+        Assert.Equal([new IdMapping(0, 1025, 1024)], second.Uids);
+        Assert.Equal([new IdMapping(0, 1025, 1024)], second.Gids);
+        Assert.Equal([new IdMapping(0, 1025, 5000)], new ContainerIdMapPlanner(one with { ImageIds = 5000 }).Plan(UserNamespaceMode.Parse("auto"), [], []).Map!.Uids);
+
+        UserNamespaceContext keepId = pool with { UsedUids = [(1, 1001), (0, 1), (1002, 64535)], UsedGids = [(1, 1001), (0, 1), (1002, 64535)] };
+        SkiffException full = Assert.Throws<SkiffException>(() => new ContainerIdMapPlanner(keepId).Plan(UserNamespaceMode.Parse("auto"), [], []));
+        Assert.Equal(ErrorKind.Unavailable, full.Kind);
+        Assert.Equal("could not find enough available IDs: no free block of 1024 ids is left in your 65536 subordinate ids (/etc/subuid)", full.Message);
+        Assert.Contains("keep-id", full.Hint);
+        Assert.Contains("no free block of 70000 ids", Assert.Throws<SkiffException>(() => new ContainerIdMapPlanner(pool).Plan(UserNamespaceMode.Parse("auto:size=70000"), [], [])).Message);
+    }
+
+    [Fact]
+    public void Rootless_auto_without_subordinate_ids_says_who_can_add_them()
+    {
+        SkiffException e = Assert.Throws<SkiffException>(() => new ContainerIdMapPlanner(new UserNamespaceContext(true, 1001, 1001)).Plan(UserNamespaceMode.Parse("auto"), [], []));
+        Assert.Equal(ErrorKind.PrerequisiteMissing, e.Kind);
+        Assert.Contains("/etc/subuid", e.Message);
+        Assert.Contains("usermod", e.Hint);
+    }
+
+    [Theory]
+    [InlineData(0u, 1024u)]
+    [InlineData(1001u, 1024u)]
+    [InlineData(1025u, 1025u)]
+    [InlineData(65536u, 65536u)]
+    public void Auto_size_is_podmans_minimum_or_what_the_image_needs(uint imageIds, uint size) =>
+        Assert.Equal(size, ContainerIdMapPlanner.AutoSize(imageIds));
+
+    [Fact]
+    public void Auto_size_above_podmans_maximum_asks_for_an_explicit_size()
+    {
+        SkiffException e = Assert.Throws<SkiffException>(() => ContainerIdMapPlanner.AutoSize(65537));
+        Assert.Contains("auto:size=N", e.Hint);
+    }
+
+    [Theory]
+    [InlineData("root:x:0:0:root:/root:/bin/sh\n", 1u)]
+    [InlineData("root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n", 1001u)]
+    [InlineData("svc:x:10:5000::/:/bin/sh\n", 5001u)]
+    [InlineData("broken\n:x:7:7\nbad:x:abc:def::/:\n", 0u)]
+    [InlineData("", 0u)]
+    public void Image_accounts_count_their_highest_id_without_nobody(string passwd, uint count) =>
+        Assert.Equal(count, Skiff.Cli.Commands.Containers.ImageAccountIds.Count(passwd));
 
     [Fact]
     public void Allocator_fills_gaps_and_reports_a_full_pool()
