@@ -91,6 +91,7 @@ public sealed class ImageRemover(LocalImages local, IImageUsers users)
 
         if (containers.Count > 0)
         {
+            report.InUse.Add(target);
             throw SkiffException.Conflict(
                 $"image {Digest.Parse(image.Id).Short} is in use by container {string.Join(", ", containers)}",
                 "remove the container first (skiff rm), then the image");

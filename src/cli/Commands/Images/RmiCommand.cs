@@ -6,6 +6,12 @@ namespace Skiff.Cli.Commands.Images;
 /// <summary><c>skiff rmi [-f] IMAGE...</c> (and <c>skiff image rm</c>): untags or deletes each image, reporting every failure.</summary>
 public static class RmiCommand
 {
+    /// <summary>podman's exit status when one of the images did not exist.</summary>
+    public const int MissingExitCode = 1;
+
+    /// <summary>podman's exit status when a container uses one of the images.</summary>
+    public const int InUseExitCode = 2;
+
     public static Command Create(GlobalOptions globals, string name = "rmi")
     {
         var images = new Argument<string[]>("image") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to remove (name or id)" };
@@ -47,8 +53,24 @@ public static class RmiCommand
                 context.Error.WriteLine($"Hint: {hint}");
             }
 
-            return report.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.EngineError;
+            return ExitCode(report);
         });
         return command;
+    }
+
+    /// <summary>podman-rmi(1)'s exit status: 2 when a container uses an image, 1 when an image did not exist, 125 for other failures.</summary>
+    public static int ExitCode(RemovalReport report)
+    {
+        if (report.Errors.Count == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        if (report.InUse.Count > 0)
+        {
+            return InUseExitCode;
+        }
+
+        return report.Errors.Any(e => e.Error is Skiff.Core.Errors.SkiffException { Kind: Skiff.Core.Errors.ErrorKind.NotFound }) ? MissingExitCode : ExitCodes.EngineError;
     }
 }

@@ -40,7 +40,8 @@ public sealed class ImageContainerTests(ITestOutputHelper output)
 
         Assert.Equal("started\n", logs);
         Assert.Contains("busybox", (await skiff.RunAsync("ps")).AssertSuccess().Stdout);
-        (await skiff.RunAsync("rmi", "busybox")).AssertExitCode(125);
+        // As podman-rmi(1): exit 2 when a container uses the image.
+        (await skiff.RunAsync("rmi", "busybox")).AssertError(2, "is in use by container web");
 
         (await skiff.RunAsync("rm", "-f", "web")).AssertSuccess();
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
