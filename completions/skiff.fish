@@ -579,6 +579,7 @@ complete -c skiff -n '__skiff_is skiff_container_ps' -l last -s n -d 'Print the 
 complete -c skiff -n '__skiff_is skiff_container_ps' -l latest -s l -d 'Show the latest container created'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l no-trunc -d 'Do not truncate the output'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l noheading -d 'Do not print headers'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l quiet -s q -d 'Print the numeric IDs of the containers only'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_ps' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -974,6 +975,7 @@ complete -c skiff -n '__skiff_is skiff_image_ls' -l format -d 'Format output usi
 complete -c skiff -n '__skiff_is skiff_image_ls' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_image_ls' -l noheading -s n -d 'Do not print column headings'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_ls' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1073,6 +1075,7 @@ complete -c skiff -n '__skiff_is skiff_images' -l format -d 'Format output using
 complete -c skiff -n '__skiff_is skiff_images' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_images' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_images' -l no-trunc -d 'Don\'t truncate output'
+complete -c skiff -n '__skiff_is skiff_images' -l noheading -s n -d 'Do not print column headings'
 complete -c skiff -n '__skiff_is skiff_images' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_images' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_images' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1223,6 +1226,7 @@ complete -c skiff -n '__skiff_is skiff_network_ls' -l format -d 'Pretty-print ne
 complete -c skiff -n '__skiff_is skiff_network_ls' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_network_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_network_ls' -l no-trunc -d 'Do not truncate the network ID'
+complete -c skiff -n '__skiff_is skiff_network_ls' -l noheading -d 'Do not print headers'
 complete -c skiff -n '__skiff_is skiff_network_ls' -l quiet -s q -d 'Display only network names'
 complete -c skiff -n '__skiff_is skiff_network_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_network_ls' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1426,6 +1430,7 @@ complete -c skiff -n '__skiff_is skiff_ps' -l last -s n -d 'Print the n last cre
 complete -c skiff -n '__skiff_is skiff_ps' -l latest -s l -d 'Show the latest container created'
 complete -c skiff -n '__skiff_is skiff_ps' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_ps' -l no-trunc -d 'Do not truncate the output'
+complete -c skiff -n '__skiff_is skiff_ps' -l noheading -d 'Do not print headers'
 complete -c skiff -n '__skiff_is skiff_ps' -l quiet -s q -d 'Print the numeric IDs of the containers only'
 complete -c skiff -n '__skiff_is skiff_ps' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_ps' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1740,6 +1745,7 @@ complete -c skiff -n '__skiff_is skiff_volume_ls' -l filter -s f -d 'Filter volu
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l format -d 'Format volume output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_volume_ls' -l noheading -d 'Do not print headers'
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l quiet -s q -d 'Print volume output in quiet mode'
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_volume_ls' -l runroot -d 'Path of the runtime state directory' -r -F

@@ -45,7 +45,9 @@ public static class ArgumentChecks
             {
                 if (token.Value.Length > 1 && token.Value[0] == '-')
                 {
-                    result.AddError($"unknown flag: {token.Value}");
+                    // As docker's pflag: `--bogus=1` is the flag --bogus, named without its value.
+                    int equals = token.Value.StartsWith("--", StringComparison.Ordinal) ? token.Value.IndexOf('=', StringComparison.Ordinal) : -1;
+                    result.AddError($"unknown flag: {(equals > 0 ? token.Value[..equals] : token.Value)}");
                     return;
                 }
             }

@@ -47,8 +47,8 @@ public sealed class OutputFormat
     }
 
     /// <summary>Renders every row (and for tables the header first, then aligns the columns).</summary>
-    /// <param name="header">The row's fields mapped to their column titles, from <see cref="TableHeader"/>.</param>
-    public string Render(IEnumerable<object?> rows, TemplateObject header)
+    /// <param name="header">The row's fields mapped to their column titles, from <see cref="TableHeader"/>; null prints no header row (podman's <c>--noheading</c>).</param>
+    public string Render(IEnumerable<object?> rows, TemplateObject? header)
     {
         if (template is null)
         {
@@ -56,7 +56,7 @@ public sealed class OutputFormat
         }
 
         var output = new StringBuilder();
-        if (IsTable)
+        if (IsTable && header is not null)
         {
             var headerLine = new StringBuilder();
             template.Execute(headerLine, header, headerMode: true);

@@ -27,7 +27,8 @@ public static class PsCommand
         var size = new Option<bool>("--size", "-s") { Description = "Display the total file sizes" };
         var last = new Option<int>("--last", "-n") { Description = "Print the n last created containers", DefaultValueFactory = _ => -1 };
         var latest = new Option<bool>("--latest", "-l") { Description = "Show the latest container created" };
-        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest };
+        var noHeading = new Option<bool>("--noheading") { Description = "Do not print headers" };
+        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest, noHeading };
         command.Aliases.Add("list");
         command.Aliases.Add("ls");
         command.SetAction(async parse =>
@@ -129,7 +130,7 @@ public static class PsCommand
             }
 
             TemplateObject header = TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles);
-            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config), Health(r.Config))), header));
+            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config), Health(r.Config))), parse.GetValue(noHeading) ? null : header));
             return ExitCodes.Success;
         });
         return command;
@@ -146,6 +147,12 @@ public static class PsCommand
         if (parts[0] is not ("status" or "name" or "id" or "label" or "ancestor" or "exited" or "health"))
         {
             throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor, exited or health");
+        }
+
+        // docker's states and podman's (stopped, unknown); anything else is a typo that would list nothing.
+        if (parts[0] == "status" && parts[1] is not ("created" or "restarting" or "running" or "removing" or "paused" or "exited" or "dead" or "stopped" or "stopping" or "unknown"))
+        {
+            throw SkiffException.InvalidArgument($"unknown container state: {parts[1]}", "use status=created, running, paused, exited, restarting, removing or dead");
         }
 
         if (parts[0] == "health" && parts[1] is not ("healthy" or "unhealthy" or "starting" or "none"))

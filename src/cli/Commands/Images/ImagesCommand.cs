@@ -21,7 +21,8 @@ public static class ImagesCommand
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
         var filter = new Option<string[]>("--filter", "-f") { Description = "Filter output based on conditions provided (reference, dangling, label, before, since, until)", AllowMultipleArgumentsPerToken = false };
         var format = new Option<string?>("--format") { Description = "Format output using a Go template, 'table TEMPLATE' or 'json'" };
-        var command = new Command(name, "List images in local storage") { image, all, quiet, digests, noTrunc, filter, format };
+        var noHeading = new Option<bool>("--noheading", "-n") { Description = "Do not print column headings" };
+        var command = new Command(name, "List images in local storage") { image, all, quiet, digests, noTrunc, filter, format, noHeading };
         if (name == "ls")
         {
             command.Aliases.Add("list");
@@ -85,7 +86,7 @@ public static class ImagesCommand
             }
 
             TemplateObject header = TableHeader.Build(ImageRow.TypeName, ImageRow.Fields, ImageRow.Titles);
-            context.Out.Write(output.Render(rows.Select(r => (object?)ImageRow.Build(r.Image, r.Name, local, now, !truncate)), header));
+            context.Out.Write(output.Render(rows.Select(r => (object?)ImageRow.Build(r.Image, r.Name, local, now, !truncate)), parseResult.GetValue(noHeading) ? null : header));
             return ExitCodes.Success;
         });
         return command;

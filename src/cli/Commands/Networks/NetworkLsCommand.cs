@@ -14,7 +14,8 @@ public static class NetworkLsCommand
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not truncate the network ID" };
         var filter = new Option<string[]>("--filter", "-f") { Description = "Filter output (name, id, driver, label)" };
         var format = new Option<string?>("--format") { Description = "Pretty-print networks using a Go template, 'table TEMPLATE' or 'json'" };
-        var command = new Command("ls", "List networks") { quiet, noTrunc, filter, format };
+        var noHeading = new Option<bool>("--noheading") { Description = "Do not print headers" };
+        var command = new Command("ls", "List networks") { quiet, noTrunc, filter, format, noHeading };
         command.Aliases.Add("list");
         command.SetAction(parse =>
         {
@@ -35,7 +36,7 @@ public static class NetworkLsCommand
             }
 
             List<object?> rows = selected.Select(n => (object?)NetworkView.Row(n, parse.GetValue(noTrunc))).ToList();
-            context.Out.Write(output.Render(rows, TableHeader.Build(NetworkView.ListTypeName, NetworkView.ListFields, NetworkView.Titles)));
+            context.Out.Write(output.Render(rows, parse.GetValue(noHeading) ? null : TableHeader.Build(NetworkView.ListTypeName, NetworkView.ListFields, NetworkView.Titles)));
             return ExitCodes.Success;
         });
         return command;

@@ -13,7 +13,8 @@ public static class VolumeLsCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print volume output in quiet mode" };
         var filter = new Option<string[]>("--filter", "-f") { Description = "Filter volume output (name, driver, label, label!, dangling, until)" };
         var format = new Option<string?>("--format") { Description = "Format volume output using a Go template, 'table TEMPLATE' or 'json'" };
-        var command = new Command("ls", "List volumes") { quiet, filter, format };
+        var noHeading = new Option<bool>("--noheading") { Description = "Do not print headers" };
+        var command = new Command("ls", "List volumes") { quiet, filter, format, noHeading };
         command.Aliases.Add("list");
         command.SetAction(parse =>
         {
@@ -43,7 +44,7 @@ public static class VolumeLsCommand
                 return ExitCodes.Success;
             }
 
-            context.Out.Write(output.Render(rows, TableHeader.Build(VolumeView.TypeName, VolumeView.Fields, VolumeView.Titles)));
+            context.Out.Write(output.Render(rows, parse.GetValue(noHeading) ? null : TableHeader.Build(VolumeView.TypeName, VolumeView.Fields, VolumeView.Titles)));
             return ExitCodes.Success;
         });
         return command;

@@ -136,6 +136,59 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Exists_rmi_and_noheading_behave_as_in_podman(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        using var podman = new PodmanCli(skiff);
+        string image = await skiff.ImportBusyboxAsync("localhost/busybox:latest");
+        await podman.ImportBusyboxAsync(image);
+        string name = "e-" + Guid.NewGuid().ToString("N")[..8];
+        (await podman.RunAsync(["--runtime", "runc", "create", "--name", name, .. PodmanCli.UlimitFlags, "--network", "none", image, "true"])).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", name, "--network", "none", image, "true")).AssertSuccess();
+        foreach (string[] create in new[] { new[] { "volume", "create", name }, ["network", "create", name] })
+        {
+            (await podman.RunAsync(create)).AssertSuccess();
+            (await skiff.RunAsync(create)).AssertSuccess();
+        }
+
+        // Scripts test with `exists` (0 or 1, nothing printed), and read rmi's exit status: 1 for an image
+        // that does not exist, 2 for one a container uses (podman-rmi(1)), also when another target went.
+        string[][] commands =
+        [
+            ["image", "exists", image], ["image", "exists", "localhost/nosuch:1"], ["volume", "exists", name], ["volume", "exists", "nosuch"],
+            ["network", "exists", name], ["network", "exists", "nosuch"], ["container", "exists", name],
+            ["rmi", "localhost/nosuch:1"], ["rmi", "localhost/nosuch:1", "localhost/nosuch:2"], ["rmi", image], ["rmi", "localhost/nosuch:1", image],
+            // --noheading leaves out the header row of a table, and only that.
+            ["ps", "-a", "--noheading", "--format", "table {{.Names}}\t{{.Status}}"], ["images", "--noheading", "--format", "table {{.Repository}}\t{{.Tag}}"],
+            ["images", "-n", "--format", "table {{.Repository}}"], ["volume", "ls", "--noheading", "--format", "table {{.Name}}\t{{.Driver}}"],
+            ["network", "ls", "--noheading", "--filter", "name=" + name, "--format", "table {{.Name}}\t{{.Driver}}"],
+            ["ps", "-a", "--noheading", "--format", "{{.Names}}"],
+            // A state that does not exist is an error, not an empty list.
+            ["ps", "-a", "--filter", "status=bogus"], ["ps", "-a", "--filter", "status=created", "--format", "{{.Names}}"],
+        ];
+        foreach (string[] command in commands)
+        {
+            ProcessResult expected = await podman.RunAsync(command);
+            ProcessResult actual = await skiff.RunAsync(command);
+            string shown = string.Join(' ', command);
+            Assert.True(expected.ExitCode == actual.ExitCode, $"{shown}: podman exited {expected.ExitCode}, skiff {actual.ExitCode}: {actual.Stderr}");
+            // Columns: podman pads with two spaces, skiff with docker's three.
+            Assert.True(Columns(expected.Stdout) == Columns(actual.Stdout), $"{shown}: podman printed\n{expected.Stdout}skiff\n{actual.Stdout}");
+        }
+
+        Assert.Single((await skiff.RunAsync("images", "--noheading")).AssertSuccess().StdoutLines);
+
+        // A target that went (an untagged name) does not hide one that was missing.
+        (await podman.RunAsync("tag", image, "localhost/second:1")).AssertSuccess();
+        (await skiff.RunAsync("tag", image, "localhost/second:1")).AssertSuccess();
+        string[] mixed = ["rmi", "localhost/second:1", "localhost/nosuch:1"];
+        Assert.Equal(1, (await podman.RunAsync(mixed)).ExitCode);
+        Assert.Equal("Untagged: localhost/second:1", (await skiff.RunAsync(mixed)).AssertError(1, "localhost/nosuch:1: image not known").Stdout.Trim());
+        (await skiff.RunAsync("rm", name)).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", name)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task User_and_groups_inside_match_podman(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
@@ -373,6 +426,9 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
         { ValueKind: JsonValueKind.String } text when path == "State.Status" => text.GetString() == "stopped" ? "exited" : text.GetString()!,
         JsonElement other => other.GetRawText(),
     };
+
+    private static string Columns(string table) =>
+        System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(table.Trim(), " +$", string.Empty, System.Text.RegularExpressions.RegexOptions.Multiline), " {2,}", "  ");
 
     private static IEnumerable<string> Strings(JsonElement root, string path) => Select(root, path).EnumerateArray().Select(e => e.GetString()!);
 }

@@ -37,6 +37,17 @@ public class UnknownFlagTests
         Assert.Contains("unknown flag: --bogus", Errors(args));
 
     [Theory]
+    [InlineData("run", "--bogus=false", "busybox", "true")]
+    [InlineData("stop", "--bogus=10", "web")]
+    [InlineData("volume", "rm", "--bogus=x", "data")]
+    public void An_unknown_flag_with_a_value_is_named_without_it_as_docker_does(params string[] args)
+    {
+        IReadOnlyList<string> errors = Errors(args);
+        Assert.Contains("unknown flag: --bogus", errors);
+        Assert.DoesNotContain(errors, e => e.StartsWith("unknown flag: --bogus=", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("run", "busybox", "ls", "-la")]
     [InlineData("exec", "web", "ps", "-ef")]
     [InlineData("unshare", "ls", "-l")]
