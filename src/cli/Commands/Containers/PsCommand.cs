@@ -155,6 +155,11 @@ public static class PsCommand
             throw SkiffException.InvalidArgument($"unknown container state: {parts[1]}", "use status=created, running, paused, exited, restarting, removing or dead");
         }
 
+        if (parts[0] == "exited" && !int.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            throw SkiffException.InvalidArgument($"exited code out of range \"{parts[1]}\"", "use exited=CODE, a number such as exited=0 or exited=137");
+        }
+
         if (parts[0] == "health" && parts[1] is not ("healthy" or "unhealthy" or "starting" or "none"))
         {
             throw SkiffException.InvalidArgument($"invalid health filter \"{parts[1]}\"", "use health=healthy, unhealthy, starting or none");

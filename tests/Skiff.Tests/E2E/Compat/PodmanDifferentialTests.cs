@@ -164,7 +164,7 @@ public sealed class PodmanDifferentialTests(ITestOutputHelper output)
             ["network", "ls", "--noheading", "--filter", "name=" + name, "--format", "table {{.Name}}\t{{.Driver}}"],
             ["ps", "-a", "--noheading", "--format", "{{.Names}}"],
             // A state that does not exist is an error, not an empty list.
-            ["ps", "-a", "--filter", "status=bogus"], ["ps", "-a", "--filter", "status=created", "--format", "{{.Names}}"],
+            ["ps", "-a", "--filter", "status=bogus"], ["ps", "-a", "--filter", "exited=abc"], ["ps", "-a", "--filter", "status=created", "--format", "{{.Names}}"],
         ];
         foreach (string[] command in commands)
         {
