@@ -59,6 +59,15 @@ public static class InfoCommand
             ["rootless"] = context.User.Rootless,
             ["idMappings"] = IdMappings(context),
             ["security"] = Security(context),
+            ["ociRuntime"] = new TemplateObject("define.OCIRuntimeInfo")
+            {
+                ["name"] = Skiff.Runtime.Monitor.OciRuntimes.BuiltIn,
+                ["path"] = Environment.ProcessPath ?? string.Empty,
+                ["version"] = "skiff version " + VersionCommand.Version,
+            },
+            ["logDriver"] = Skiff.Runtime.Logs.LogDrivers.K8sFile,
+            ["memTotal"] = MemInfo("MemTotal:"),
+            ["memFree"] = MemInfo("MemFree:"),
         };
         await HostResourcesInfo.AddToAsync(host, context, cancellationToken);
         return new TemplateObject("define.Info")
@@ -72,9 +81,62 @@ public static class InfoCommand
                 ["runRoot"] = context.Paths.RunRoot,
                 ["configHome"] = context.Paths.ConfigHome,
                 ["imageStore"] = new TemplateObject("define.ImageStore") { ["number"] = (long)imageCount },
+                ["containerStore"] = ContainerCounts(context),
+                ["volumePath"] = Containers.ContainerServices.Volumes(context).VolumesDirectory,
             },
             ["version"] = VersionCommand.Info(),
         };
+    }
+
+    /// <summary>podman's <c>store.containerStore</c>: all containers, and how many run, are paused, or are stopped (created or exited).</summary>
+    private static TemplateObject ContainerCounts(CliContext context)
+    {
+        Skiff.Runtime.Lifecycle.ContainerStore store = Containers.ContainerServices.Store(context);
+        var observer = new Skiff.Runtime.Lifecycle.StateObserver(TimeProvider.System);
+        var reader = new Skiff.Runtime.Fds.SmallFileReader();
+        long number = 0, running = 0, paused = 0;
+        foreach (string id in store.ListIds())
+        {
+            try
+            {
+                if (store.TryReadState(id, reader) is not { } recorded)
+                {
+                    continue; // Removed while we counted.
+                }
+
+                string status = observer.Observe(recorded).Status;
+                number++;
+                running += status is Skiff.Runtime.Lifecycle.ContainerStatus.Running or Skiff.Runtime.Lifecycle.ContainerStatus.Stopping ? 1 : 0;
+                paused += status == Skiff.Runtime.Lifecycle.ContainerStatus.Paused ? 1 : 0;
+            }
+            catch (Skiff.Core.Errors.SkiffException)
+            {
+                // An unreadable record is left out, as ps leaves it out.
+            }
+        }
+
+        return new TemplateObject("define.ContainerStore") { ["number"] = number, ["paused"] = paused, ["running"] = running, ["stopped"] = number - running - paused };
+    }
+
+    /// <summary>A /proc/meminfo line in bytes (podman's memTotal and memFree), 0 when it cannot be read.</summary>
+    private static long MemInfo(string key)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(key.Length).Trim().TrimEnd("kB").Trim(), global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture, out long kib))
+                {
+                    return kib * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
     }
 
     /// <summary>podman's <c>host.security</c>: scripts read <c>{{.Host.Security.Rootless}}</c>.</summary>

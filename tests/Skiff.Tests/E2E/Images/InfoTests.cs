@@ -39,6 +39,15 @@ public sealed class InfoTests(ITestOutputHelper output)
             Assert.Equal(JsonValueKind.Null, uidmap.ValueKind); // podman prints null as root
         }
 
+        // podman's containerStore counts, runtime and log driver, as scripts read them.
+        (await skiff.RunAsync("run", "-d", "--name", "up", "--network", "none", "busybox", "sleep", "300")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "made", "--network", "none", "busybox", "true")).AssertSuccess();
+        Assert.Equal(
+            $"2 1 0 1 skiff k8s-file {Path.Combine(skiff.Sandbox.StorageRoot, "volumes")}",
+            (await skiff.RunAsync("info", "--format", "{{.Store.ContainerStore.Number}} {{.Store.ContainerStore.Running}} {{.Store.ContainerStore.Paused}} {{.Store.ContainerStore.Stopped}} {{.Host.OCIRuntime.Name}} {{.Host.LogDriver}} {{.Store.VolumePath}}")).AssertSuccess().Stdout.Trim());
+        Assert.True((await skiff.RunAsync("info", "--format", "{{.Host.MemTotal}}")).AssertSuccess().Stdout.Trim() is { Length: > 6 } total && long.Parse(total, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "up", "made")).AssertSuccess();
+
         // podman's field path, as scripts use it.
         string flag = (await skiff.RunAsync("info", "--format", "{{.Host.Security.Rootless}} {{.Store.GraphRoot}}")).AssertSuccess().Stdout.Trim();
         Assert.Equal($"{(rootless ? "true" : "false")} {skiff.Sandbox.StorageRoot}", flag);
