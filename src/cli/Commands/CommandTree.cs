@@ -59,6 +59,8 @@ public static class CommandTree
         ("rename", g => RenameCommand.Create(g)),
         ("cp", g => CpCommand.Create(g)),
         ("export", g => ExportCommand.Create(g)),
+        ("diff", g => DiffCommand.Create(g)),
+        ("commit", g => CommitCommand.Create(g)),
     ];
 
     private const string Description = "skiff: daemonless, rootless, docker-compatible containers";

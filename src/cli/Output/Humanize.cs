@@ -71,7 +71,10 @@ public static class Humanize
     }
 
     /// <summary>Decimal units with three significant digits: <c>7.37MB</c>, <c>512B</c>, <c>1.2GB</c>.</summary>
-    public static string Size(long bytes)
+    public static string Size(long bytes) => Size(bytes, 3);
+
+    /// <summary>go-units <c>HumanSizeWithPrecision</c>: <c>HumanSize</c> (podman's <c>system df</c>) is precision 4, <c>2.141MB</c>.</summary>
+    public static string Size(long bytes, int precision)
     {
         double size = bytes;
         int unit = 0;
@@ -81,6 +84,6 @@ public static class Humanize
             unit++;
         }
 
-        return GoNumbers.FormatG(size, 3) + DecimalUnits[unit];
+        return GoNumbers.FormatG(size, precision) + DecimalUnits[unit];
     }
 }

@@ -48,7 +48,8 @@ public sealed class OutputFormat
 
     /// <summary>Renders every row (and for tables the header first, then aligns the columns).</summary>
     /// <param name="header">The row's fields mapped to their column titles, from <see cref="TableHeader"/>; null prints no header row (podman's <c>--noheading</c>).</param>
-    public string Render(IEnumerable<object?> rows, TemplateObject? header)
+    /// <param name="table">The alignment (docker's unless given).</param>
+    public string Render(IEnumerable<object?> rows, TemplateObject? header, TabWriter? table = null)
     {
         if (template is null)
         {
@@ -78,7 +79,7 @@ public sealed class OutputFormat
             return output.ToString();
         }
 
-        var table = TabWriter.Docker();
+        table ??= TabWriter.Docker();
         table.Write(output.ToString());
         return table.Flush();
     }

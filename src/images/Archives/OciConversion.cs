@@ -2,7 +2,7 @@ using Skiff.Images.Manifests;
 
 namespace Skiff.Images.Archives;
 
-/// <summary>Docker schema2 manifests rewritten with the equivalent OCI media types (the blobs are the same bytes).</summary>
+/// <summary>Docker schema2 manifests rewritten with the equivalent OCI media types, and back (the blobs are the same bytes).</summary>
 public static class OciConversion
 {
     public static ImageManifest ToOci(ImageManifest manifest) => manifest with
@@ -17,6 +17,22 @@ public static class OciConversion
         MediaTypes.DockerLayerGzip => MediaTypes.OciLayerGzip,
         MediaTypes.DockerLayer => MediaTypes.OciLayer,
         MediaTypes.DockerForeignLayerGzip => MediaTypes.OciLayerNondistributableGzip,
+        _ => mediaType,
+    };
+
+    /// <summary>An OCI manifest with docker schema2 media types (commit --format docker); zstd layers have none and keep theirs.</summary>
+    public static ImageManifest ToDocker(ImageManifest manifest) => manifest with
+    {
+        MediaType = MediaTypes.DockerManifest,
+        Config = manifest.Config with { MediaType = MediaTypes.DockerConfig },
+        Layers = manifest.Layers.Select(l => l with { MediaType = DockerLayerType(l.MediaType) }).ToList(),
+    };
+
+    private static string DockerLayerType(string mediaType) => mediaType switch
+    {
+        MediaTypes.OciLayerGzip => MediaTypes.DockerLayerGzip,
+        MediaTypes.OciLayer => MediaTypes.DockerLayer,
+        MediaTypes.OciLayerNondistributableGzip => MediaTypes.DockerForeignLayerGzip,
         _ => mediaType,
     };
 }

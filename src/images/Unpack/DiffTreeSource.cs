@@ -7,10 +7,14 @@ namespace Skiff.Images.Unpack;
 /// Reads a stored overlay-style layer directory back as layer entries: a 0:0 character device is a
 /// whiteout, the directories listed in <paramref name="opaqueDirectories"/> are opaque (the layer
 /// metadata records them, so no overlay xattr has to be readable), and files sharing an inode become
-/// hard links. Used to materialize layers into one tree for the plain-copy snapshotter.
+/// hard links. Used to materialize layers into one tree for the plain-copy snapshotter, and (with
+/// <paramref name="opaqueFromXattrs"/>, for a container's writable layer, whose opaque directories only the kernel's
+/// <c>trusted.overlay.opaque</c> or rootless <c>user.overlay.opaque</c> records) to read the layer <c>commit</c> writes.
 /// </summary>
-public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> opaqueDirectories) : ILayerEntrySource
+public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> opaqueDirectories, bool opaqueFromXattrs = false) : ILayerEntrySource
 {
+    private static readonly string[] OpaqueXattrs = ["trusted.overlay.opaque", "user.overlay.opaque"];
+
     public IEnumerable<LayerEntry> Entries(ICollection<string> warnings)
     {
         var inodes = new Dictionary<ulong, string>();
@@ -42,8 +46,9 @@ public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> op
             switch (status.Kind)
             {
                 case FileKind.Directory:
-                    yield return Directory(childPath, status, Xattrs(directory, child.Name));
-                    if (opaqueDirectories.Contains(childPath))
+                    IReadOnlyDictionary<string, byte[]> raw = directory.ReadXattrs(child.Name);
+                    yield return Directory(childPath, status, Kept(raw));
+                    if (opaqueDirectories.Contains(childPath) || (opaqueFromXattrs && OpaqueXattrs.Any(k => raw.TryGetValue(k, out byte[]? v) && v is [(byte)'y'])))
                     {
                         yield return new LayerEntry { Path = childPath, Kind = LayerEntryKind.Opaque };
                     }
@@ -94,8 +99,10 @@ public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> op
     }
 
     /// <summary>overlayfs's own attributes stay behind: in a full tree they would mean nothing, or something wrong.</summary>
-    private static IReadOnlyList<KeyValuePair<string, byte[]>> Xattrs(DirectoryHandle directory, string name) =>
-        [.. directory.ReadXattrs(name).Where(x => !x.Key.StartsWith("trusted.overlay.", StringComparison.Ordinal) && !x.Key.StartsWith("user.overlay.", StringComparison.Ordinal))];
+    private static IReadOnlyList<KeyValuePair<string, byte[]>> Xattrs(DirectoryHandle directory, string name) => Kept(directory.ReadXattrs(name));
+
+    private static IReadOnlyList<KeyValuePair<string, byte[]>> Kept(IReadOnlyDictionary<string, byte[]> xattrs) =>
+        [.. xattrs.Where(x => !x.Key.StartsWith("trusted.overlay.", StringComparison.Ordinal) && !x.Key.StartsWith("user.overlay.", StringComparison.Ordinal))];
 
     private static LayerEntry Directory(string path, FileStatus status, IReadOnlyList<KeyValuePair<string, byte[]>> xattrs) =>
         Node(path, LayerEntryKind.Directory, status, xattrs);

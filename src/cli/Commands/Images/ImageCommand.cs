@@ -24,6 +24,7 @@ public static class ImageCommand
         command.Subcommands.Add(PullCommand.Create(globals));
         command.Subcommands.Add(PushCommand.Create(globals));
         command.Subcommands.Add(ExistsCommand.Create(globals, "image", (context, name) => ImageServices.Local(context).Images.TryResolve(name) is not null));
+        command.Subcommands.Add(Containers.DiffCommand.Create(globals, Containers.DiffTarget.Image));
         return command;
     }
 }

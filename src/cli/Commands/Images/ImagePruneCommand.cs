@@ -36,31 +36,42 @@ public static class ImagePruneCommand
                 }
             }
 
-            LocalImages local = ImageServices.Local(context);
-            IImageUsers users = ImageServices.Users(context);
-            IReadOnlyList<ImageRecord> candidates = local.Images.List()
-                .Where(i => pruneAll || i.Names.Count == 0)
-                .Where(i => imageFilter.Matches(i, local.Resolve, () => local.TryConfig(i)))
-                .Where(i => i.Names.Count == 0 || i.Names.Any(imageFilter.MatchesName))
-                .Where(i => users.ContainersUsing(i.Id).Count == 0)
-                .ToList();
-            RemovalReport report = new ImageRemover(local, users).Delete(candidates);
-
-            // Also sweep what failed or killed imports, loads and pulls left: blobs and layers no image
-            // uses, old partial downloads, scratch files. Skipped while another skiff process works.
-            StoreReport swept = ImageServices.StoreChecker(context).Run(new StoreCheckOptions { PartialMinAge = PartialMinAge }, repair: true);
-            foreach (string id in report.DeletedIds)
+            (IReadOnlyList<string> deleted, long freed) = Prune(context, pruneAll, imageFilter);
+            foreach (string id in deleted)
             {
                 context.Out.WriteLine(id["sha256:".Length..]);
             }
 
-            if (report.DeletedIds.Count > 0 || swept.FreedBytes > 0 || parseResult.GetValue(force))
+            if (deleted.Count > 0 || freed > 0 || parseResult.GetValue(force))
             {
-                context.Error.WriteLine($"Total reclaimed space: {Humanize.Size(report.FreedBytes + swept.FreedBytes)}");
+                context.Error.WriteLine($"Total reclaimed space: {Humanize.Size(freed)}");
             }
 
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Removes the dangling images (with <paramref name="all"/> every image no container uses) that match
+    /// <paramref name="filter"/>, then sweeps what failed or killed imports, loads and pulls left. Returns the
+    /// removed images' ids and the bytes freed in all.
+    /// </summary>
+    internal static (IReadOnlyList<string> DeletedIds, long FreedBytes) Prune(CliContext context, bool all, ImageFilter filter)
+    {
+        LocalImages local = ImageServices.Local(context);
+        IImageUsers users = ImageServices.Users(context);
+        IReadOnlyList<ImageRecord> candidates = local.Images.List()
+            .Where(i => all || i.Names.Count == 0)
+            .Where(i => filter.Matches(i, local.Resolve, () => local.TryConfig(i)))
+            .Where(i => i.Names.Count == 0 || i.Names.Any(filter.MatchesName))
+            .Where(i => users.ContainersUsing(i.Id).Count == 0)
+            .ToList();
+        RemovalReport report = new ImageRemover(local, users).Delete(candidates);
+
+        // Also sweep what failed or killed imports, loads and pulls left: blobs and layers no image
+        // uses, old partial downloads, scratch files. Skipped while another skiff process works.
+        StoreReport swept = ImageServices.StoreChecker(context).Run(new StoreCheckOptions { PartialMinAge = PartialMinAge }, repair: true);
+        return (report.DeletedIds, report.FreedBytes + swept.FreedBytes);
     }
 }

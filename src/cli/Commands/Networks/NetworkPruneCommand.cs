@@ -16,22 +16,27 @@ public static class NetworkPruneCommand
         {
             CliContext context = globals.Resolve(parse);
             NetworkFilter networkFilter = NetworkFilter.Parse(parse.GetValue(filter) ?? [], DateTimeOffset.UtcNow);
-            NetworkStore networks = ContainerServices.Networks(context);
-            var users = new NetworkUsers(ContainerServices.Store(context));
-            using (networks.Lock())
-            {
-                foreach (NetworkRecord network in networks.List().Where(networkFilter.Matches))
-                {
-                    if (users.Of(network).Count == 0)
-                    {
-                        NetworkRemover.Remove(networks, network, context.User);
-                        context.Out.WriteLine(network.Name);
-                    }
-                }
-            }
-
+            Prune(context, networkFilter, name => context.Out.WriteLine(name));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Removes every network no container uses that matches <paramref name="filter"/>, calling <paramref name="removed"/> with each name.</summary>
+    internal static void Prune(CliContext context, NetworkFilter filter, Action<string> removed)
+    {
+        NetworkStore networks = ContainerServices.Networks(context);
+        var users = new NetworkUsers(ContainerServices.Store(context));
+        using (networks.Lock())
+        {
+            foreach (NetworkRecord network in networks.List().Where(filter.Matches))
+            {
+                if (users.Of(network).Count == 0)
+                {
+                    NetworkRemover.Remove(networks, network, context.User);
+                    removed(network.Name);
+                }
+            }
+        }
     }
 }

@@ -10,6 +10,8 @@ public static class SystemCommand
         var command = new Command("system", "Manage skiff on this machine");
         command.Subcommands.Add(SystemCheckCommand.Create(globals));
         command.Subcommands.Add(SystemMigrateCommand.Create(globals));
+        command.Subcommands.Add(SystemDfCommand.Create(globals));
+        command.Subcommands.Add(SystemPruneCommand.Create(globals));
         return command;
     }
 }

@@ -34,28 +34,52 @@ public static class VolumePruneCommand
                 }
             }
 
-            VolumeStore volumes = ContainerServices.Volumes(context);
-            int exit = ExitCodes.Success;
-            using (volumes.Lock())
-            {
-                IReadOnlySet<string> inUse = new VolumeUsers(ContainerServices.Store(context)).InUse();
-                foreach (VolumeRecord volume in volumes.List().Where(v => !inUse.Contains(v.Name) && volumeFilter.Matches(v, () => false)))
-                {
-                    try
-                    {
-                        volumes.Remove(volume.Name);
-                        context.Out.WriteLine(volume.Name);
-                    }
-                    catch (Exception e) when (e is Core.Errors.SkiffException or IOException or UnauthorizedAccessException)
-                    {
-                        context.Reporter.ReportItem(volume.Name, e);
-                        exit = ExitCodes.EngineError;
-                    }
-                }
-            }
-
-            return exit;
+            return Prune(context, volumeFilter, (name, _) => context.Out.WriteLine(name));
         });
         return command;
+    }
+
+    /// <summary>
+    /// Removes every volume no container mounts that matches <paramref name="filter"/>, calling <paramref name="removed"/>
+    /// with each name and the bytes its data held. Returns the exit code: non-zero when one could not be removed (reported).
+    /// </summary>
+    internal static int Prune(CliContext context, VolumeFilter filter, Action<string, long> removed)
+    {
+        VolumeStore volumes = ContainerServices.Volumes(context);
+        int exit = ExitCodes.Success;
+        using (volumes.Lock())
+        {
+            IReadOnlySet<string> inUse = new VolumeUsers(ContainerServices.Store(context)).InUse();
+            foreach (VolumeRecord volume in volumes.List().Where(v => !inUse.Contains(v.Name) && filter.Matches(v, () => false)))
+            {
+                try
+                {
+                    long size = DataBytes(volumes.DataPath(volume.Name));
+                    volumes.Remove(volume.Name);
+                    removed(volume.Name, size);
+                }
+                catch (Exception e) when (e is Core.Errors.SkiffException or IOException or UnauthorizedAccessException)
+                {
+                    context.Reporter.ReportItem(volume.Name, e);
+                    exit = ExitCodes.EngineError;
+                }
+            }
+        }
+
+        return exit;
+    }
+
+    /// <summary>The volume's data as <c>system df</c> counts it; 0 when it cannot be read.</summary>
+    private static long DataBytes(string path)
+    {
+        try
+        {
+            using Skiff.Images.Files.DirectoryHandle data = Skiff.Images.Files.DirectoryHandle.Open(path);
+            return Skiff.Images.Snapshots.SnapshotUsage.TreeBytes(data);
+        }
+        catch (Core.Errors.SkiffException)
+        {
+            return 0;
+        }
     }
 }

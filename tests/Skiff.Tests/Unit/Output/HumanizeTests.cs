@@ -51,4 +51,14 @@ public class HumanizeTests
     {
         Assert.Equal(expected, Humanize.Size(bytes));
     }
+
+    [Theory]
+    [InlineData(0, "0B")]
+    [InlineData(12, "12B")]
+    [InlineData(2_141_255, "2.141MB")]
+    [InlineData(1_234_567_890, "1.235GB")]
+    public void Sizes_with_precision_4_match_podman_system_df(long bytes, string expected)
+    {
+        Assert.Equal(expected, Humanize.Size(bytes, 4));
+    }
 }
