@@ -86,9 +86,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
         else
         {
+            Skiff.Images.Manifests.Platform? platform = parse.GetValue(options.Platform) is { } platformText ? Skiff.Images.Manifests.Platform.Parse(platformText) : null;
             fromImage = await new ContainerImages(context).PrepareAsync(image, store.SnapshotDirectory(id), parse.GetValue(options.Pull) ?? "missing", async () =>
             {
-                var pullOptions = new PullOptions(image);
+                var pullOptions = new PullOptions(image) { Platform = platform };
                 PullResult pulled = await RegistryPull.PullAsync(context, options.Registry.Connector(parse, context), pullOptions, parse.GetValue(options.Quiet), cancellationToken);
                 return pulled.Image;
             }, accountIds =>
@@ -100,7 +101,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 }
 
                 return context.User.Rootless ? userns.Map : null;
-            });
+            }, platform);
         }
 
         string? entrypointFlag = parse.GetValue(options.Entrypoint);

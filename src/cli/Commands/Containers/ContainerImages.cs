@@ -23,10 +23,11 @@ public sealed class ContainerImages(CliContext context)
     /// snapshot becomes a copy whose owners are the image's ids through it (idmapped mounts need privileges over the
     /// host filesystem); null for the image's own owners.
     /// </param>
-    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull, Func<Func<uint>, Core.IdMaps.IdMap?>? owners = null)
+    /// <param name="platform">--platform: a local image built for another platform is not the image asked for (podman).</param>
+    public async Task<ContainerImage> PrepareAsync(string image, string snapshotDirectory, string pullPolicy, Func<Task<ImageRecord>> pull, Func<Func<uint>, Core.IdMaps.IdMap?>? owners = null, Platform? platform = null)
     {
         LocalImages local = ImageServices.Local(context);
-        ImageRecord record = await ResolveAsync(local, image, pullPolicy, pull);
+        ImageRecord record = await ResolveAsync(local, image, pullPolicy, pull, platform);
         ImageConfig config = local.Config(record);
         LayerStore layers = StorageServices.Layers(context);
         using IDisposable inUse = layers.HoldForUse();
@@ -94,9 +95,14 @@ public sealed class ContainerImages(CliContext context)
     /// every time, <c>newer</c> pulls but keeps using the local image when the registry cannot be reached,
     /// <c>never</c> uses local images only.
     /// </summary>
-    private static async Task<ImageRecord> ResolveAsync(LocalImages local, string image, string pullPolicy, Func<Task<ImageRecord>> pull)
+    private static async Task<ImageRecord> ResolveAsync(LocalImages local, string image, string pullPolicy, Func<Task<ImageRecord>> pull, Platform? platform)
     {
         ImageRecord? found = local.Images.TryResolve(image);
+        if (found is not null && platform is not null && !IsFor(local.TryConfig(found), platform))
+        {
+            found = null;
+        }
+
         switch (pullPolicy)
         {
             case "never":
@@ -124,5 +130,19 @@ public sealed class ContainerImages(CliContext context)
 
                 return await pull();
         }
+    }
+
+    /// <summary>Whether an image's configuration says it is for <paramref name="platform"/> (a variant only counts when both name one).</summary>
+    private static bool IsFor(ImageConfig? config, Platform platform)
+    {
+        if (config is null)
+        {
+            return false;
+        }
+
+        Platform image = Skiff.Images.Registry.PlatformSelector.Normalize(new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant });
+        Platform wanted = Skiff.Images.Registry.PlatformSelector.Normalize(platform);
+        return image.Os == wanted.Os && image.Architecture == wanted.Architecture
+            && (wanted.Variant is null || image.Variant is null || image.Variant == wanted.Variant);
     }
 }

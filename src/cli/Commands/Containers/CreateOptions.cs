@@ -63,6 +63,8 @@ public sealed class CreateOptions
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress output information when pulling images" };
 
+    public Option<string?> Platform { get; } = new("--platform") { Description = "The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one" };
+
     /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
     public RegistryFlags Registry { get; } = new();
 
@@ -110,7 +112,7 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
-            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {

@@ -50,6 +50,20 @@ public sealed class CreationFlagsTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Platform_counts_a_local_image_only_when_it_is_for_that_platform(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string host = (await skiff.RunAsync("image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", "busybox")).AssertSuccess().Stdout.Trim();
+        string other = host.EndsWith("/arm64", StringComparison.Ordinal) ? "linux/amd64" : "linux/arm64";
+
+        Assert.Equal("ok", (await skiff.RunAsync("run", "--rm", "--pull", "never", "--platform", host, "busybox", "echo", "ok")).AssertSuccess().Stdout.Trim());
+        (await skiff.RunAsync("run", "--rm", "--pull", "never", "--platform", other, "busybox", "true")).AssertError(125, "busybox: image not known");
+        (await skiff.RunAsync("create", "--platform", "bogus", "busybox", "true")).AssertError(125, "invalid platform \"bogus\"");
+        Assert.Empty((await skiff.RunAsync("ps", "-aq")).AssertSuccess().StdoutLines);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Label_file_and_env_host_feed_labels_and_environment(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
