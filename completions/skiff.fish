@@ -4,19 +4,19 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'completion' 'container' 'cp' 'create' 'exec' 'export' 'healthcheck' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'exec' 'export' 'healthcheck' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
-            printf '%s\n' 'attach' 'cp' 'create' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
+            printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
         case skiff_healthcheck
             printf '%s\n' 'run'
         case skiff_image
-            printf '%s\n' 'exists' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'pull' 'push' 'rm' 'save' 'tag' 'unmount' 'untag'
+            printf '%s\n' 'diff' 'exists' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'pull' 'push' 'rm' 'save' 'tag' 'unmount' 'untag'
         case skiff_network
             printf '%s\n' 'connect' 'create' 'disconnect' 'exists' 'inspect' 'ls' 'prune' 'rm'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
-            printf '%s\n' 'check' 'migrate'
+            printf '%s\n' 'check' 'df' 'migrate' 'prune'
         case skiff_volume
             printf '%s\n' 'create' 'exists' 'inspect' 'ls' 'prune' 'rm'
     end
@@ -28,16 +28,22 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_attach
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_commit
+            printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_completion
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_attach
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_commit
+            printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
             printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+        case skiff_container_diff
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
@@ -84,6 +90,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
             printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+        case skiff_diff
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -96,6 +104,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_diff
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_exists
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_history
@@ -216,8 +226,12 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_check
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_system_df
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_migrate
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_system_prune
+            printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_top
@@ -294,10 +308,12 @@ end
 
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'attach' -d 'Attach to a running container'
+complete -c skiff -n '__skiff_is skiff' -a 'commit' -d 'Create new image based on the changed container'
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
 complete -c skiff -n '__skiff_is skiff' -a 'container' -d 'Manage containers'
 complete -c skiff -n '__skiff_is skiff' -a 'cp' -d 'Copy files/folders between a container and the local filesystem'
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
+complete -c skiff -n '__skiff_is skiff' -a 'diff' -d 'Inspect changes to the container\'s file systems'
 complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
 complete -c skiff -n '__skiff_is skiff' -a 'healthcheck' -d 'Manage health checks on containers'
@@ -355,6 +371,19 @@ complete -c skiff -n '__skiff_is skiff_attach' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_attach' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_attach' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_commit' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_commit' -l author -s a -d 'Set the author for the image committed' -r -f
+complete -c skiff -n '__skiff_is skiff_commit' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_commit' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
+complete -c skiff -n '__skiff_is skiff_commit' -l format -s f -d 'Format of the image manifest and metadata (oci or docker)' -r -f
+complete -c skiff -n '__skiff_is skiff_commit' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_commit' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_commit' -l message -s m -d 'Set commit message for imported image (docker format only)' -r -f
+complete -c skiff -n '__skiff_is skiff_commit' -l pause -s p -d 'Pause the container while committing'
+complete -c skiff -n '__skiff_is skiff_commit' -l quiet -s q -d 'Suppress output'
+complete -c skiff -n '__skiff_is skiff_commit' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_commit' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_commit' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_completion' -f -a 'bash fish zsh'
 complete -c skiff -n '__skiff_is skiff_completion' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_completion' -l help -s h -d 'Show help and usage information'
@@ -363,8 +392,10 @@ complete -c skiff -n '__skiff_is skiff_completion' -l root -d 'Path of the persi
 complete -c skiff -n '__skiff_is skiff_completion' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_completion' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container' -a 'attach' -d 'Attach to a running container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'commit' -d 'Create new image based on the changed container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'cp' -d 'Copy files/folders between a container and the local filesystem'
 complete -c skiff -n '__skiff_is skiff_container' -a 'create' -d 'Create but do not start a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'diff' -d 'Inspect changes to the container\'s file systems'
 complete -c skiff -n '__skiff_is skiff_container' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'exists' -d 'Check if a container exists in local storage'
 complete -c skiff -n '__skiff_is skiff_container' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
@@ -402,6 +433,19 @@ complete -c skiff -n '__skiff_is skiff_container_attach' -l root -d 'Path of the
 complete -c skiff -n '__skiff_is skiff_container_attach' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_attach' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_commit' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l author -s a -d 'Set the author for the image committed' -r -f
+complete -c skiff -n '__skiff_is skiff_container_commit' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_commit' -l format -s f -d 'Format of the image manifest and metadata (oci or docker)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_commit' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l message -s m -d 'Set commit message for imported image (docker format only)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_commit' -l pause -s p -d 'Pause the container while committing'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l quiet -s q -d 'Suppress output'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_commit' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_commit' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_cp' -l archive -s a -d 'Keep the owners (uid/gid) of the copied files'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
@@ -492,6 +536,14 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l user -s u -d 'Userna
 complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_diff' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_diff' -l format -d 'Change the output format (json)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_diff' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_diff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_diff' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_diff' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_diff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l detach -s d -d 'Run the exec session in detached mode'
@@ -857,6 +909,14 @@ complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID 
 complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
+complete -c skiff -n '__skiff_is skiff_diff' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_diff' -l format -d 'Change the output format (json)' -r -f
+complete -c skiff -n '__skiff_is skiff_diff' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_diff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_diff' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_diff' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_diff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_exec' -l detach -s d -d 'Run the exec session in detached mode'
@@ -903,6 +963,7 @@ complete -c skiff -n '__skiff_is skiff_history' -l quiet -s q -d 'Only show imag
 complete -c skiff -n '__skiff_is skiff_history' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image' -a 'diff' -d 'Inspect changes to the image\'s file systems'
 complete -c skiff -n '__skiff_is skiff_image' -a 'exists' -d 'Check if a image exists in local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff_image' -a 'import' -d 'Import a tarball to create a filesystem image'
@@ -924,6 +985,14 @@ complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at a
 complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_diff' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_image_diff' -l format -d 'Change the output format (json)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_diff' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_diff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_diff' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_diff' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_diff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_exists' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_exists' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_exists' -l help -s h -d 'Show help and usage information'
@@ -1630,7 +1699,9 @@ complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime 
 complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers, and the image store'
+complete -c skiff -n '__skiff_is skiff_system' -a 'df' -d 'Show podman-style disk usage of images, containers and volumes'
 complete -c skiff -n '__skiff_is skiff_system' -a 'migrate' -d 'Stop the process holding the rootless user namespace, so the next command starts a new one'
+complete -c skiff -n '__skiff_is skiff_system' -a 'prune' -d 'Remove unused data: stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
 complete -c skiff -n '__skiff_is skiff_system' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1644,12 +1715,30 @@ complete -c skiff -n '__skiff_is skiff_system_check' -l repair -s r -d 'Remove w
 complete -c skiff -n '__skiff_is skiff_system_check' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_check' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_df' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_system_df' -l format -d 'Pretty-print the summary using a Go template, or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_system_df' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system_df' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_df' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system_df' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system_df' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_df' -l verbose -s v -d 'Show detailed information on disk usage'
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_prune' -l all -s a -d 'Remove all unused images, not just dangling ones'
+complete -c skiff -n '__skiff_is skiff_system_prune' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_system_prune' -l filter -d 'Provide filter values (until=TIME, label=KEY[=VALUE])' -r -f
+complete -c skiff -n '__skiff_is skiff_system_prune' -l force -s f -d 'Do not prompt for confirmation'
+complete -c skiff -n '__skiff_is skiff_system_prune' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system_prune' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_prune' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system_prune' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_prune' -l volumes -d 'Prune volumes too'
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
