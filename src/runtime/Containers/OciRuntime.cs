@@ -41,6 +41,11 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         RuntimeSpec spec = LoadSpec(bundle, options);
         string rootfs = spec.Root!.Path;
         NamespaceRequest request = NamespacePlan.From(spec.Linux!);
+        if (NamespacePlan.ForeignBindSource(spec) is { } foreign)
+        {
+            request = request with { CloneMount = foreign };
+        }
+
         if (options.NetworkNamespace is { } netns && request.Unshare.HasFlag(NamespaceKinds.Network) && !request.Unshare.HasFlag(NamespaceKinds.User))
         {
             request = request with

@@ -12,8 +12,22 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
 {
     private const ulong InRoot = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;
 
+    /// <summary>A tree the entry stage cloned, attached instead of a bind mount of its source.</summary>
+    public ClonedMount? Cloned { get; init; }
+
     public void Mount(string? source, string target, string? fsType, MountFlags flags, string? data)
     {
+        if (Cloned is { } cloned && flags.HasFlag(MountFlags.Bind) && !flags.HasFlag(MountFlags.Remount) && source == cloned.Source)
+        {
+            using SafeFileHandle directory = Open(target);
+            if (Libc.move_mount_to(cloned.Tree, directory) != 0)
+            {
+                throw new SystemCallException("move_mount", $"{source} on {target}", Marshal.GetLastPInvokeError());
+            }
+
+            return;
+        }
+
         if (Libc.mount(source, target, fsType, (ulong)flags, data) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();

@@ -144,6 +144,13 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
                 BindInto(rootfs, mount.Destination, "/sys", TargetKind.Directory, options with { Flags = options.Flags | MountFlags.Recursive });
                 return;
             }
+            catch (SystemCallException e) when (type == "proc" && inUserNamespace && e.Errno == Errnos.EPERM)
+            {
+                // proc needs a pid namespace owned by our user namespace; with the host's (rootless --pid host)
+                // bind the host's /proc instead, as crun and runc do.
+                BindInto(rootfs, mount.Destination, "/proc", TargetKind.Directory, options with { Flags = options.Flags | MountFlags.Recursive });
+                return;
+            }
         }
 
         if (options.Propagation != MountFlags.None)

@@ -47,6 +47,11 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
                 environment["_SKIFF_NS_PATH_" + NamespaceNames.ProcName(kind)] = path;
             }
 
+            if (request.CloneMount is { } cloneFrom)
+            {
+                environment["_SKIFF_NS_CLONE_FROM"] = cloneFrom;
+            }
+
             if (request.KeepIds)
             {
                 environment["_SKIFF_NS_NOSETUID"] = "1";

@@ -42,6 +42,28 @@ public static class NamespacePlan
         return new NamespaceRequest(unshare, Maps: maps) { JoinPaths = paths };
     }
 
+    /// <summary>
+    /// The first bind mount source inside another process's root (<c>/proc/PID/root/…</c>, another mount
+    /// namespace: a joined container's /dev/shm), which the entry stage must clone; null when there is none.
+    /// </summary>
+    public static string? ForeignBindSource(RuntimeSpec spec)
+    {
+        foreach (SpecMount mount in spec.Mounts)
+        {
+            if (mount.Source is { } source && source.StartsWith("/proc/", StringComparison.Ordinal)
+                && (mount.Type == "bind" || mount.Options?.Contains("bind") == true || mount.Options?.Contains("rbind") == true))
+            {
+                int slash = source.IndexOf('/', 6);
+                if (slash > 6 && source.AsSpan(6, slash - 6).IndexOfAnyExceptInRange('0', '9') < 0 && source.AsSpan(slash).StartsWith("/root/"))
+                {
+                    return source;
+                }
+            }
+        }
+
+        return null;
+    }
+
     public static NamespaceKinds KindOf(string type) => type switch
     {
         "pid" => NamespaceKinds.Pid,

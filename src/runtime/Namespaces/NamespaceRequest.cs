@@ -15,4 +15,7 @@ public sealed record NamespaceRequest(NamespaceKinds Unshare, int? JoinPid = nul
 
     /// <summary>Namespaces joined through a file (a bind-mounted /run/netns/NAME or a /proc/PID/ns/TYPE), each kind at most once.</summary>
     public IReadOnlyDictionary<NamespaceKinds, string> JoinPaths { get; init; } = new Dictionary<NamespaceKinds, string>();
+
+    /// <summary>A /proc/PID/root/PATH whose mount tree the entry stage clones first (see ClonedMount), or null.</summary>
+    public string? CloneMount { get; init; }
 }

@@ -65,6 +65,7 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
         5 => "forking into the pid namespace",
         6 => "opening the namespaces to join",
         7 => "joining namespaces",
+        8 => "cloning a mount of the container whose namespace is joined",
         _ => $"step {step}",
     };
 }

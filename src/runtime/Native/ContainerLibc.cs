@@ -135,6 +135,19 @@ internal static unsafe partial class Libc
         return (int)syscall(SYS_mount_setattr, tree.DangerousGetHandle(), (long)&empty, AT_EMPTY_PATH, (long)&attr, sizeof(MountAttr));
     }
 
+    public const uint MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+
+    /// <summary>
+    /// move_mount(fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH): attaches a detached mount on the
+    /// directory <paramref name="target"/> is open on; 0 or -1. (A /proc/self/fd/N target path fails here with EINVAL
+    /// for a tree cloned from another mount namespace.)
+    /// </summary>
+    public static int move_mount_to(SafeHandle tree, SafeHandle target)
+    {
+        byte empty = 0;
+        return (int)syscall(SYS_move_mount, tree.DangerousGetHandle(), (long)&empty, target.DangerousGetHandle(), (long)&empty, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    }
+
     /// <summary>move_mount(fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH): attaches a detached mount at target; 0 or -1.</summary>
     public static int move_mount(SafeHandle tree, string target)
     {

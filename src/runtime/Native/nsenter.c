@@ -8,6 +8,12 @@
 //   _SKIFF_NS_PATH_<name>=file  join the namespace bound at file (e.g. /run/netns/x), <name> as in /proc/PID/ns
 //   _SKIFF_NS_FLAGS=<int>       clone flags to unshare (CLONE_NEWUSER first, then the rest)
 //   _SKIFF_NS_NOSETUID=1        stay at the mapped ids instead of switching to 0 in the new user namespace
+//   _SKIFF_NS_CLONE_FROM=/proc/<pid>/root/<path>
+//                               first of all, clone the mount tree at <path> of <pid>'s mount namespace (a
+//                               detached copy, open_tree(OPEN_TREE_CLONE), which only works from inside that
+//                               namespace, and setns(CLONE_NEWNS) only single-threaded: here) and leave its fd
+//                               in _SKIFF_NS_CLONED=<fd>:<the same path> for the runtime to attach in place of a
+//                               bind of that path (--ipc container:'s /dev/shm)
 //   _SKIFF_NS_PAUSE=file        hold the namespaces and never start .NET: fork, report the child, which
 //                               closes every fd and sleeps until killed or until file (its pause.pid) no
 //                               longer names it (the rootless user namespace's holder, podman's "pause
@@ -41,8 +47,10 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <linux/mount.h>
 
 enum step {
     STEP_UNSHARE_USER = 1,
@@ -52,6 +60,7 @@ enum step {
     STEP_FORK = 5,
     STEP_OPEN_NS = 6,
     STEP_SETNS = 7,
+    STEP_CLONE_MOUNT = 8,
 };
 
 static int sync_fd = -1;
@@ -160,6 +169,57 @@ static int join_namespaces(const char *pid, const char *types)
             joined_pid = 1;
     }
     return joined_pid;
+}
+
+// See _SKIFF_NS_CLONE_FROM above. Runs in the caller's namespaces, with its credentials.
+static void clone_foreign_mount(const char *from)
+{
+    const char *prefix = "/proc/";
+    size_t plen = strlen(prefix);
+    if (strncmp(from, prefix, plen) != 0) {
+        errno = EINVAL;
+        fail(STEP_CLONE_MOUNT);
+    }
+    const char *pid = from + plen;
+    const char *slash = strchr(pid, '/');
+    if (slash == NULL || slash == pid || slash - pid > 20 || strncmp(slash, "/root/", 6) != 0) {
+        errno = EINVAL;
+        fail(STEP_CLONE_MOUNT);
+    }
+    const char *rest = slash + 6;
+    char path[64];
+    size_t len = (size_t)(slash - pid);
+    memcpy(path, "/proc/", 6);
+    memcpy(path + 6, pid, len);
+    memcpy(path + 6 + len, "/root", 6);
+    int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    memcpy(path + 6 + len, "/ns/mnt", 8);
+    int theirs = open(path, O_RDONLY | O_CLOEXEC);
+    int ours = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0 || theirs < 0 || ours < 0 || cwd < 0)
+        fail(STEP_CLONE_MOUNT);
+    if (setns(theirs, CLONE_NEWNS) < 0)
+        fail(STEP_CLONE_MOUNT);
+    int tree = (int)syscall(SYS_open_tree, root, *rest ? rest : ".", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    int saved = errno;
+    // Back home whatever happened: the rest of the stage and .NET run in our own mount namespace.
+    if (setns(ours, CLONE_NEWNS) < 0 || fchdir(cwd) < 0)
+        fail(STEP_CLONE_MOUNT);
+    if (tree < 0) {
+        errno = saved;
+        fail(STEP_CLONE_MOUNT);
+    }
+    close(root);
+    close(theirs);
+    close(ours);
+    close(cwd);
+    char value[4200];
+    if ((size_t)snprintf(value, sizeof value, "%d:%s", tree, from) >= sizeof value) {
+        errno = ENAMETOOLONG;
+        fail(STEP_CLONE_MOUNT);
+    }
+    setenv("_SKIFF_NS_CLONED", value, 1);
 }
 
 // The holder keeps nothing open (no pipe of the command that started it may stay open, or a caller
@@ -465,6 +525,12 @@ __attribute__((constructor)) static void skiff_nsenter(int argc, char **argv, ch
     unsetenv("_SKIFF_NS_JOIN");
     unsetenv("_SKIFF_NS_JOIN_TYPES");
     unsetenv("_SKIFF_NS_PAUSE");
+
+    const char *clone_from = getenv("_SKIFF_NS_CLONE_FROM");
+    if (clone_from != NULL) {
+        clone_foreign_mount(clone_from);
+        unsetenv("_SKIFF_NS_CLONE_FROM");
+    }
 
     need_fork |= join_namespaces(join_pid, join_types);
 
