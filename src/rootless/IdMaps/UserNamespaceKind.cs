@@ -20,4 +20,10 @@ public enum UserNamespaceKind
 
     /// <summary>--uidmap/--gidmap: the given maps.</summary>
     Private,
+
+    /// <summary>--userns=container:ID: the user namespace of another container (and its maps).</summary>
+    Container,
+
+    /// <summary>--userns=ns:PATH: the user namespace bound at a path.</summary>
+    Path,
 }

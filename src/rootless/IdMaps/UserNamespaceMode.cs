@@ -4,9 +4,10 @@ using Skiff.Core.Errors;
 namespace Skiff.Rootless.IdMaps;
 
 /// <summary>A parsed <c>--userns</c> value: the mode and its options (keep-id's uid/gid, auto's size).</summary>
-public sealed record UserNamespaceMode(UserNamespaceKind Kind, uint? Uid = null, uint? Gid = null, uint? Size = null)
+/// <param name="Target">The container (as given, then its full id) or the path of container: and ns:.</param>
+public sealed record UserNamespaceMode(UserNamespaceKind Kind, uint? Uid = null, uint? Gid = null, uint? Size = null, string? Target = null)
 {
-    public const string Hint = "use --userns=host, keep-id[:uid=N,gid=N], nomap or auto[:size=N]";
+    public const string Hint = "use --userns=host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME or ns:PATH";
 
     public static UserNamespaceMode Default { get; } = new(UserNamespaceKind.Default);
 
@@ -39,6 +40,13 @@ public sealed record UserNamespaceMode(UserNamespaceKind Kind, uint? Uid = null,
                 }
 
                 return keep;
+            case "container" or "ns" when parts.Length == 2 && parts[1].Length > 0:
+                if (name == "ns" && !System.IO.Path.IsPathFullyQualified(parts[1]))
+                {
+                    throw Invalid(value, "the namespace path must be absolute");
+                }
+
+                return new UserNamespaceMode(name == "ns" ? UserNamespaceKind.Path : UserNamespaceKind.Container, Target: parts[1]);
             case "auto":
                 var auto = new UserNamespaceMode(UserNamespaceKind.Auto);
                 foreach (string option in options)
@@ -65,6 +73,8 @@ public sealed record UserNamespaceMode(UserNamespaceKind Kind, uint? Uid = null,
         UserNamespaceKind.Private => "private",
         UserNamespaceKind.KeepId => "keep-id" + Options(("uid", Uid), ("gid", Gid)),
         UserNamespaceKind.Auto => "auto" + Options(("size", Size)),
+        UserNamespaceKind.Container => "container:" + Target,
+        UserNamespaceKind.Path => "ns:" + Target,
         _ => Kind.ToString(),
     };
 

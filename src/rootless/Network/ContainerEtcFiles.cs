@@ -15,12 +15,19 @@ public static class ContainerEtcFiles
     /// </summary>
     public static void WriteFromHost(string directory, ContainerConfig config, bool rootless)
     {
+        NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
+        if (mode.Kind == NetworkKind.Container)
+        {
+            // The bundle binds the other container's files, as podman shares them.
+            return;
+        }
+
         Write(
             directory,
             config,
-            config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id),
+            BundleWriter.HostnameOf(config),
             // --network none has no host entry: skip the interface scan (netlink and /proc/sys reads per interface).
-            NetworkMode.Parse(config.NetworkMode).Kind == NetworkKind.None ? new HostAddresses(null, null) : HostAddresses.Detect(),
+            mode.Kind is NetworkKind.None or NetworkKind.NamespacePath ? new HostAddresses(null, null) : HostAddresses.Detect(),
             File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty,
             rootless);
     }

@@ -117,7 +117,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
     {
         DiscardEarly();
         NetworkMode mode = NetworkMode.Parse(config.NetworkMode);
-        if (mode.Kind is NetworkKind.None or NetworkKind.Host)
+        if (mode.Kind is NetworkKind.None or NetworkKind.Host || mode.Joins)
         {
             return;
         }
@@ -141,7 +141,7 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
         ConnectNamespace(config, netns);
     }
 
-    public bool Connects(ContainerConfig config) => NetworkMode.Parse(config.NetworkMode).Kind is not (NetworkKind.None or NetworkKind.Host);
+    public bool Connects(ContainerConfig config) => NetworkMode.Parse(config.NetworkMode) is { Kind: not (NetworkKind.None or NetworkKind.Host), Joins: false };
 
     public string? CreateNamespace(ContainerConfig config)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Skiff.Core.Errors;
+using Skiff.Runtime.Namespaces;
 using Skiff.Runtime.Seccomp;
 using Skiff.Runtime.Spec;
 
@@ -37,10 +38,16 @@ public sealed class BundleWriter(ContainerStore store)
         return env;
     }
 
+    /// <summary>The host name the container sees (and /etc/hostname holds): the host's with --uts host.</summary>
+    public static string HostnameOf(ContainerConfig config) =>
+        config.Hostname.Length > 0 ? config.Hostname
+        : NamespaceMode.Parse(config.UtsMode).Kind == NamespaceModeKind.Host ? Environment.MachineName
+        : ContainerIds.Short(config.Id);
+
     public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null)
     {
         string directory = store.Directory(config.Id);
-        string hostname = config.Hostname.Length > 0 ? config.Hostname : ContainerIds.Short(config.Id);
+        string hostname = HostnameOf(config);
         File.WriteAllText(Path.Combine(directory, "hostname"), hostname + "\n");
         // Defaults for the bind-mount sources; the engine writes the network's own hosts and resolv.conf first.
         WriteIfMissing(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
@@ -90,6 +97,7 @@ public sealed class BundleWriter(ContainerStore store)
         // With a user namespace of its own, the container's tty group must be mapped for devpts' gid=5.
         Core.IdMaps.IdMap? idMap = config.IdMappings;
         bool ttyGroup = !rootless && (idMap is null || idMap.HostGid(5) is not null);
+        string networkFiles = NetworkFilesDirectory(config) ?? directory;
         List<SpecMount> mounts =
         [
             Mount("/proc", "proc", "proc", []),
@@ -97,15 +105,33 @@ public sealed class BundleWriter(ContainerStore store)
             Mount("/dev/pts", "devpts", "devpts", ttyGroup
                 ? ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]
                 : ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
-            Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             Mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
             config.NetworkMode == "host" && (rootless || idMap is not null)
                 ? Mount("/sys", "bind", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
                 : Mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", security.Privileged ? "rw" : "ro"]),
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
-            Mount("/etc/hosts", "bind", Path.Combine(directory, "hosts"), ["bind", "rprivate"]),
-            Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]),
+            // With another container's network, that container's files, as podman shares them.
+            Mount("/etc/hosts", "bind", Path.Combine(networkFiles, "hosts"), ["bind", "rprivate"]),
+            Mount("/etc/resolv.conf", "bind", Path.Combine(networkFiles, "resolv.conf"), ["bind", "rprivate"]),
         ];
+        Func<string, int> pidOf = DependencyPids();
+        NamespaceMode ipc = NamespaceMode.Parse(config.IpcMode, ipc: true);
+        if (ShmMount(ipc, pidOf) is { } shm)
+        {
+            mounts.Insert(3, shm);
+        }
+
+        if (ipc.Kind == NamespaceModeKind.Host && (rootless || idMap is not null))
+        {
+            // mqueue can only be mounted for an ipc namespace of our own user namespace: the host's is bound instead,
+            // when it has one (this machine has none).
+            mounts.RemoveAll(m => m.Destination == "/dev/mqueue");
+            if (Directory.Exists("/dev/mqueue"))
+            {
+                mounts.Add(Mount("/dev/mqueue", "bind", "/dev/mqueue", ["rbind", "nosuid", "noexec", "nodev"]));
+            }
+        }
+
         if (config.Init && config.InitPath is not null)
         {
             mounts.Add(Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
@@ -116,24 +142,17 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add(Mount(config, config.Mounts[index], index));
         }
 
-        List<NamespaceSpec> namespaces = [new() { Type = "pid" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" }];
-        if (config.NetworkMode != "host")
-        {
-            namespaces.Add(new NamespaceSpec { Type = "network" });
-        }
-
-        if (idMap is not null)
-        {
-            namespaces.Add(new NamespaceSpec { Type = "user" });
-        }
+        List<NamespaceSpec> namespaces = Namespaces(config, pidOf);
+        bool joinsUser = UserNamespaceJoin(config.UsernsMode).Kind != NamespaceModeKind.Default;
 
         var linux = new LinuxSpec
         {
             Namespaces = namespaces,
             MaskedPaths = [.. security.MaskedPaths],
             ReadonlyPaths = [.. security.ReadonlyPaths],
-            UidMappings = idMap is null ? null : IdMappings(idMap.Uids),
-            GidMappings = idMap is null ? null : IdMappings(idMap.Gids),
+            // A joined user namespace has its maps already.
+            UidMappings = idMap is null || joinsUser ? null : IdMappings(idMap.Uids),
+            GidMappings = idMap is null || joinsUser ? null : IdMappings(idMap.Gids),
             Seccomp = security.Seccomp,
             Resources = config.Resources.IsEmpty ? null : OciResources.ToSpec(config.Resources),
         };
@@ -174,7 +193,8 @@ public sealed class BundleWriter(ContainerStore store)
             OciVersion = "1.0.2",
             Process = process,
             Root = new RootSpec { Path = config.RootfsPath ?? store.RootfsMountPoint(config.Id), Readonly = config.ReadOnlyRootfs },
-            Hostname = hostname,
+            // A joined or the host's uts namespace keeps its name: setting it would rename the other container or the host.
+            Hostname = NamespaceMode.Parse(config.UtsMode).Own ? hostname : null,
             Mounts = mounts,
             Linux = linux,
             Annotations = annotations,
@@ -221,6 +241,137 @@ public sealed class BundleWriter(ContainerStore store)
                 options.Add(option);
             }
         }
+    }
+
+    /// <summary>
+    /// The namespaces the container creates or joins, in the order the bundle lists them (cgroup is added after).
+    /// A container's namespace is its process's /proc/PID/ns file (<paramref name="pidOf"/>: 0 when it is not
+    /// running, the entry then has no path; the start path writes them again, <see cref="WriteJoins"/>).
+    /// </summary>
+    public static List<NamespaceSpec> Namespaces(ContainerConfig config, Func<string, int> pidOf)
+    {
+        var namespaces = new List<NamespaceSpec>(6);
+        Add(namespaces, "pid", "pid", NamespaceMode.Parse(config.PidMode), pidOf);
+        Add(namespaces, "ipc", "ipc", NamespaceMode.Parse(config.IpcMode, ipc: true), pidOf);
+        Add(namespaces, "uts", "uts", NamespaceMode.Parse(config.UtsMode), pidOf);
+        namespaces.Add(new NamespaceSpec { Type = "mount" });
+        Add(namespaces, "network", "net", NetworkNamespaceMode(config.NetworkMode), pidOf);
+        NamespaceMode user = UserNamespaceJoin(config.UsernsMode);
+        if (user.Kind == NamespaceModeKind.Path || (user.Kind == NamespaceModeKind.Container && config.IdMappings is not null))
+        {
+            // Joined with the other container's maps recorded (a container without a user namespace of its own is in the
+            // caller's: there is nothing to join then).
+            Add(namespaces, "user", "user", user, pidOf);
+        }
+        else if (config.IdMappings is not null)
+        {
+            namespaces.Add(new NamespaceSpec { Type = "user" });
+        }
+
+        return namespaces;
+    }
+
+    /// <summary>
+    /// The directory of the container whose /etc/hosts and /etc/resolv.conf this one shares (it joins its network,
+    /// through a chain of such joins), or null.
+    /// </summary>
+    private string? NetworkFilesDirectory(ContainerConfig config)
+    {
+        string? shared = null;
+        string? mode = config.NetworkMode;
+        for (int depth = 0; depth < 16 && ContainerDependencies.ContainerOf(mode) is { } id && store.Exists(id); depth++)
+        {
+            shared = id;
+            mode = store.ReadConfig(id).NetworkMode;
+        }
+
+        return shared is null ? null : store.Directory(shared);
+    }
+
+    /// <summary>The network's namespace as a <see cref="NamespaceMode"/>: host, container:ID, ns:PATH, else one of its own.</summary>
+    public static NamespaceMode NetworkNamespaceMode(string? networkMode) =>
+        networkMode is null ? NamespaceMode.Default
+        : networkMode == "host" ? new NamespaceMode(NamespaceModeKind.Host)
+        : networkMode.StartsWith("container:", StringComparison.Ordinal) || networkMode.StartsWith("ns:", StringComparison.Ordinal) ? NamespaceMode.Parse(networkMode)
+        : NamespaceMode.Default;
+
+    /// <summary>--userns container:ID or ns:PATH as a <see cref="NamespaceMode"/>; the other values (own maps or none) as the default.</summary>
+    public static NamespaceMode UserNamespaceJoin(string? usernsMode) =>
+        usernsMode is not null && (usernsMode.StartsWith("container:", StringComparison.Ordinal) || usernsMode.StartsWith("ns:", StringComparison.Ordinal))
+            ? NamespaceMode.Parse(usernsMode)
+            : NamespaceMode.Default;
+
+    private static void Add(List<NamespaceSpec> namespaces, string type, string procName, NamespaceMode mode, Func<string, int> pidOf)
+    {
+        switch (mode.Kind)
+        {
+            case NamespaceModeKind.Host:
+                return;
+            case NamespaceModeKind.Path:
+                namespaces.Add(new NamespaceSpec { Type = type, Path = mode.Value });
+                return;
+            case NamespaceModeKind.Container:
+                int pid = pidOf(mode.Value!);
+                namespaces.Add(new NamespaceSpec { Type = type, Path = pid > 0 ? ContainerDependencies.NamespacePath(pid, procName) : null });
+                return;
+            default:
+                namespaces.Add(new NamespaceSpec { Type = type });
+                return;
+        }
+    }
+
+    /// <summary>
+    /// /dev/shm for the ipc mode: a tmpfs of its own, none with --ipc none, the host's with --ipc host, and with
+    /// --ipc container:ID the one that container's process sees (through /proc/PID/root, so a chain of joins and a
+    /// donor on the host's /dev/shm share too).
+    /// </summary>
+    public static SpecMount? ShmMount(NamespaceMode ipc, Func<string, int> pidOf) => ipc.Kind switch
+    {
+        NamespaceModeKind.None => null,
+        NamespaceModeKind.Host => Mount("/dev/shm", "bind", "/dev/shm", ["rbind", "nosuid", "noexec", "nodev"]),
+        NamespaceModeKind.Container when pidOf(ipc.Value!) is int pid and > 0 =>
+            Mount("/dev/shm", "bind", string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/root/dev/shm"), ["rbind", "nosuid", "noexec", "nodev"]),
+        _ => Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+    };
+
+    /// <summary>The recorded pid of each running dependency (read once per id), 0 for one not running.</summary>
+    private Func<string, int> DependencyPids()
+    {
+        var pids = new Dictionary<string, int>(StringComparer.Ordinal);
+        return id =>
+        {
+            if (!pids.TryGetValue(id, out int pid))
+            {
+                pid = store.Exists(id) && store.ReadState(id) is { Running: true } state ? state.Pid : 0;
+                pids[id] = pid;
+            }
+
+            return pid;
+        };
+    }
+
+    /// <summary>
+    /// Points the bundle's joined namespaces (and a shared /dev/shm) at the dependencies' processes as they run now:
+    /// run on every start of a container that joins another's, once its dependencies run.
+    /// </summary>
+    public void WriteJoins(ContainerConfig config, Func<string, int> pidOf)
+    {
+        string path = Path.Combine(store.BundleDirectory(config.Id), "config.json");
+        RuntimeSpec spec = SpecJsonReader.Read(File.ReadAllBytes(path))
+            ?? throw SkiffException.Internal($"the bundle of container {config.Id} is empty");
+        LinuxSpec linux = spec.Linux ?? throw SkiffException.Internal($"the bundle of container {config.Id} has no linux section");
+        List<NamespaceSpec> namespaces = Namespaces(config, pidOf);
+        bool joinsUser = UserNamespaceJoin(config.UsernsMode).Kind != NamespaceModeKind.Default;
+        namespaces.AddRange(linux.Namespaces.Where(n => n.Type == "cgroup"));
+        linux.Namespaces = namespaces;
+        int shm = spec.Mounts.FindIndex(m => m.Destination == "/dev/shm");
+        if (shm >= 0 && ShmMount(NamespaceMode.Parse(config.IpcMode, ipc: true), pidOf) is { } mount)
+        {
+            spec.Mounts[shm] = mount;
+        }
+
+        File.WriteAllBytes(path + ".tmp", SpecJsonWriter.Write(spec, indented: true));
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>Rewrites linux.resources of an existing bundle (skiff update), leaving the rest as created.</summary>

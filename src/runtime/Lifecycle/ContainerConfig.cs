@@ -151,6 +151,15 @@ public sealed record ContainerConfig
     /// <summary>--userns as podman shows it in HostConfig.UsernsMode ("" when not given, "private" for --uidmap).</summary>
     public string UsernsMode { get; init; } = string.Empty;
 
+    /// <summary>--pid as stored by <see cref="Namespaces.NamespaceMode"/>: "" (own), host, private, container:FULLID or ns:PATH.</summary>
+    public string PidMode { get; init; } = string.Empty;
+
+    /// <summary>--ipc (<see cref="Namespaces.NamespaceMode"/>, with shareable and none).</summary>
+    public string IpcMode { get; init; } = string.Empty;
+
+    /// <summary>--uts (<see cref="Namespaces.NamespaceMode"/>).</summary>
+    public string UtsMode { get; init; } = string.Empty;
+
     /// <summary>
     /// The container's own user namespace maps, relative to the namespace the OCI runtime runs in (the
     /// host as root, skiff's user namespace rootless); null when it gets none of its own.

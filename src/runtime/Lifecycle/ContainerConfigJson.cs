@@ -145,6 +145,9 @@ public static class ContainerConfigJson
             WriteStrings(w, "capDrop"u8, config.CapDrop);
             WriteStrings(w, "securityOpt"u8, config.SecurityOpt);
             w.WriteOptionalString("usernsMode"u8, config.UsernsMode);
+            w.WriteOptionalString("pidMode"u8, config.PidMode);
+            w.WriteOptionalString("ipcMode"u8, config.IpcMode);
+            w.WriteOptionalString("utsMode"u8, config.UtsMode);
             if (config.IdMappings is { } map)
             {
                 w.WriteStartObject("idMappings"u8);
@@ -232,7 +235,7 @@ public static class ContainerConfigJson
         // is null or zero, not the record's default (an empty list, "k8s-file", 10).
         string? idValue = null, nameValue = null, imageValue = null, imageId = null, rootfsPath = null, workingDir = null,
             user = null, hostname = null, logDriver = null, stopSignal = null, networkMode = null, initPath = null,
-            detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null,
+            detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null, pidMode = null, ipcMode = null, utsMode = null,
             runtimeValue = null;
         DateTimeOffset createdValue = default;
         IReadOnlyList<MountSpec>? rootfsMounts = null;
@@ -303,6 +306,9 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("capDrop"u8)) { capDrop = Strings(ref r); }
             else if (r.ValueTextEquals("securityOpt"u8)) { securityOpt = Strings(ref r); }
             else if (r.ValueTextEquals("usernsMode"u8)) { usernsMode = String(ref r); }
+            else if (r.ValueTextEquals("pidMode"u8)) { pidMode = String(ref r); }
+            else if (r.ValueTextEquals("ipcMode"u8)) { ipcMode = String(ref r); }
+            else if (r.ValueTextEquals("utsMode"u8)) { utsMode = String(ref r); }
             else if (r.ValueTextEquals("idMappings"u8)) { idMappings = ObjectValue(ref r, IdMapValue); }
             else if (r.ValueTextEquals("rootfsOwnersShifted"u8)) { rootfsOwnersShifted = Bool(ref r); }
             else if (r.ValueTextEquals("addAccount"u8)) { addAccount = Account(ref r); }
@@ -368,6 +374,9 @@ public static class ContainerConfigJson
             CapDrop = capDrop!,
             SecurityOpt = securityOpt!,
             UsernsMode = usernsMode!,
+            PidMode = pidMode!,
+            IpcMode = ipcMode!,
+            UtsMode = utsMode!,
             IdMappings = idMappings,
             RootfsOwnersShifted = rootfsOwnersShifted,
             AddAccount = addAccount,

@@ -142,6 +142,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     {
         try
         {
+            JoinDependencies(Store.ReadConfig(id));
             launcher.Start(id, attachClient, prepared);
         }
         catch (SkiffException)
@@ -164,6 +165,51 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the containers whose namespaces this one joins, as podman does, and points its bundle at their
+    /// processes. A dependency is always created before its dependents, so there is no cycle.
+    /// </summary>
+    private void JoinDependencies(ContainerConfig config)
+    {
+        IReadOnlyList<string> dependencies = ContainerDependencies.Of(config);
+        if (dependencies.Count == 0)
+        {
+            return;
+        }
+
+        var pids = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string dependency in dependencies)
+        {
+            if (!Store.Exists(dependency))
+            {
+                throw SkiffException.NotFound(
+                    $"container {config.Id} depends on container {dependency}, which no longer exists",
+                    "remove the container and create it again without that container's namespaces");
+            }
+
+            try
+            {
+                Start(dependency, null);
+            }
+            catch (SkiffException e)
+            {
+                throw new SkiffException(e.Kind, $"starting some container dependencies: {dependency}: {e.Message}", e.Hint, e);
+            }
+
+            ContainerState state = observer.Observe(Store.ReadState(dependency));
+            if (!state.Running || state.Pid <= 0)
+            {
+                throw SkiffException.Conflict(
+                    $"cannot start container {config.Id}: its dependency {dependency} is not running (status {state.Status})",
+                    $"see 'skiff logs {ContainerIds.Short(dependency)}' for why it stopped");
+            }
+
+            pids[dependency] = state.Pid;
+        }
+
+        new BundleWriter(Store).WriteJoins(config, id => pids.GetValueOrDefault(id));
     }
 
     /// <summary>
@@ -267,19 +313,26 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
     public void Remove(string id, bool force)
     {
+        ContainerState state = Observe(id);
+        if (state.Running && !force)
+        {
+            throw RunningConflict(id);
+        }
+
+        // As podman: even -f does not remove a container others join the namespaces of (rm --depend removes them first).
+        if (ContainerDependencies.Dependents(Store, id) is { Count: > 0 } dependents)
+        {
+            throw ContainerDependencies.HasDependents(id, dependents);
+        }
+
         if (force)
         {
             RecordStoppedByUser(id, Store.ReadConfig(id));
+            state = Observe(id);
         }
 
-        ContainerState state = Observe(id);
         if (state.Running)
         {
-            if (!force)
-            {
-                throw RunningConflict(id);
-            }
-
             SendSignal(state, 9);
             ThawIfPaused(id, state);
             WaitForContainer(state, TimeSpan.FromSeconds(30));

@@ -30,8 +30,9 @@ public static class ContainerSysctls
     };
 
     /// <summary>The flags' sysctls, validated; later flags win as in docker.</summary>
-    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> flags, string networkMode)
+    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> flags, string networkMode, string ipcMode = "")
     {
+        bool sharedIpc = ipcMode == "host" || ipcMode.StartsWith("container:", StringComparison.Ordinal) || ipcMode.StartsWith("ns:", StringComparison.Ordinal);
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string flag in flags)
         {
@@ -50,11 +51,19 @@ public static class ContainerSysctls
                     "only namespaced sysctls can be set for a container: net.*, fs.mqueue.* and kernel.msg*/sem/shm*");
             }
 
-            if (network && networkMode == "host")
+            if (network && !OwnNetwork(networkMode))
             {
                 throw SkiffException.InvalidArgument(
-                    $"sysctl \"{key}\" cannot be set with --network host",
-                    "net.* sysctls need a network namespace of the container's own; drop --network host");
+                    $"sysctl \"{key}\" cannot be set with --network {networkMode}",
+                    $"net.* sysctls need a network namespace of the container's own; drop --network {networkMode}");
+            }
+
+            if (!network && sharedIpc)
+            {
+                // podman's wording.
+                throw SkiffException.InvalidArgument(
+                    $"sysctl \"{key}\" is not allowed since the IPC namespace is set to {ipcMode}",
+                    "IPC sysctls need an IPC namespace of the container's own; drop --ipc " + ipcMode);
             }
 
             result[key] = flag[(equals + 1)..];
@@ -63,12 +72,16 @@ public static class ContainerSysctls
         return result;
     }
 
+    /// <summary>Whether the container has a network namespace of its own (not the host's, another container's or a file's).</summary>
+    public static bool OwnNetwork(string networkMode) =>
+        networkMode != "host" && !networkMode.StartsWith("container:", StringComparison.Ordinal) && !networkMode.StartsWith("ns:", StringComparison.Ordinal);
+
     /// <summary>What the bundle sets: the defaults for the container's namespaces, then the user's.</summary>
     public static IReadOnlyDictionary<string, string> ForBundle(ContainerConfig config)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         // The range is in the container's gids: without a gid 0 in its map the kernel would refuse "0 0".
-        if (config.NetworkMode != "host" && (config.IdMappings is null || config.IdMappings.HostGid(0) is not null))
+        if (OwnNetwork(config.NetworkMode) && (config.IdMappings is null || config.IdMappings.HostGid(0) is not null))
         {
             result[PingGroupRange] = "0 0";
         }

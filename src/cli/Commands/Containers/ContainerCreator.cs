@@ -68,6 +68,16 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             ContainerServices.Networks(context).Find(requested);
         }
 
+        if (networks is not null && NetworkMode.Parse(networks.Mode) is { Joins: true } joined)
+        {
+            // Kept as podman shows it: container:FULLID.
+            var mode = new Runtime.Namespaces.NamespaceMode(
+                joined.Kind == NetworkKind.Container ? Runtime.Namespaces.NamespaceModeKind.Container : Runtime.Namespaces.NamespaceModeKind.Path, joined.Network);
+            networks = networks with { Mode = NamespaceFlags.Resolve(mode, "net", "network", store).ToString() };
+        }
+
+        NamespaceModes namespaceModes = options.Namespaces.Resolve(parse, store, parse.GetValue(options.Hostname) is not null);
+
         // Held until the container is stored, so two --userns=auto creates never pick the same ids.
         using IDisposable? autoLock = parse.GetValue(options.UserNamespace.Userns)?.StartsWith("auto", StringComparison.Ordinal) == true
             ? UserNamespaceFlags.AutoLock(store)
@@ -178,7 +188,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         };
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
         config = options.NetworkFlags.Apply(parse, config, networks, fromImage?.ExposedPorts ?? []);
-        config = config with { Sysctls = ContainerSysctls.Parse(parse.GetValue(options.Sysctl) ?? [], config.NetworkMode) };
+        config = NamespaceFlags.Apply(config, namespaceModes, store);
+        config = config with { Sysctls = ContainerSysctls.Parse(parse.GetValue(options.Sysctl) ?? [], config.NetworkMode, config.IpcMode) };
 
         // Held until the container is stored: its address is taken from those of the stored containers.
         using Runtime.Fds.DescriptorLock? networkLock = networks is { Networks.Count: > 0 }

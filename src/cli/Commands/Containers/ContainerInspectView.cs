@@ -169,6 +169,9 @@ public static class ContainerInspectView
         host["DnsOptions"] = Strings(config.DnsOptions);
         host["ExtraHosts"] = Strings(config.ExtraHosts);
         host["UsernsMode"] = config.UsernsMode;
+        host["PidMode"] = Runtime.Namespaces.NamespaceMode.Parse(config.PidMode).Show();
+        host["IpcMode"] = Runtime.Namespaces.NamespaceMode.Parse(config.IpcMode, ipc: true).Show(ipc: true);
+        host["UTSMode"] = Runtime.Namespaces.NamespaceMode.Parse(config.UtsMode).Show();
         if (config.IdMappings is { } idMap)
         {
             // podman's shape: CONTAINER:HOST:SIZE strings (rootless, HOST counts in skiff's user namespace).

@@ -77,6 +77,8 @@ public sealed class CreateOptions
 
     public UserNamespaceFlags UserNamespace { get; } = new();
 
+    public NamespaceFlags Namespaces { get; } = new();
+
     public HealthFlags Health { get; } = new();
 
     public CreationFlags Creation { get; } = new();
@@ -125,6 +127,7 @@ public sealed class CreateOptions
         Cgroupns.AcceptOnlyFromAmong("host", "private");
         NetworkFlags.AddTo(command);
         UserNamespace.AddTo(command);
+        Namespaces.AddTo(command);
         Health.AddTo(command);
         Creation.AddTo(command);
         command.Arguments.Add(Image);

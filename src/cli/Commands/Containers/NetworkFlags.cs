@@ -58,11 +58,18 @@ public sealed class NetworkFlags
             }
         }
 
-        if (mappings.Count > 0 && mode.Kind is NetworkKind.None or NetworkKind.Host)
+        if (mode.Joins)
+        {
+            CheckJoined(parse);
+        }
+
+        if (mappings.Count > 0 && (mode.Kind is NetworkKind.None or NetworkKind.Host || mode.Joins))
         {
             throw Skiff.Core.Errors.SkiffException.InvalidArgument(
                 $"cannot publish ports with --network {mode}",
-                "publish ports with --network pasta or slirp4netns (the default), or reach the service directly with --network host");
+                mode.Joins
+                    ? "publish the ports on the container whose network namespace this one joins"
+                    : "publish ports with --network pasta or slirp4netns (the default), or reach the service directly with --network host");
         }
 
         if (mode.Kind != NetworkKind.Bridge && (parse.GetValue(NetworkAlias) ?? []).Length > 0)
@@ -117,6 +124,27 @@ public sealed class NetworkFlags
             DnsOptions = parse.GetValue(DnsOption) ?? [],
             ExtraHosts = hosts,
         };
+    }
+
+    /// <summary>
+    /// A container that joins another's network namespace has that one's DNS settings and hosts file: podman's
+    /// refusals (exit 125) of the flags that would change them.
+    /// </summary>
+    private void CheckJoined(ParseResult parse)
+    {
+        if ((parse.GetValue(Dns)?.Length ?? 0) + (parse.GetValue(DnsSearch)?.Length ?? 0) + (parse.GetValue(DnsOption)?.Length ?? 0) > 0)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                "conflicting options: dns and the network mode: container",
+                "set the DNS servers on the container whose network this one joins");
+        }
+
+        if ((parse.GetValue(AddHost)?.Length ?? 0) > 0)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument(
+                "invalid config provided: cannot set extra host entries when the container is joined to another containers network namespace: invalid configuration",
+                "give --add-host to the container whose network this one joins");
+        }
     }
 
     /// <summary>pasta when installed, else slirp4netns (podman 5's rootless default; root gets the same), else none.</summary>

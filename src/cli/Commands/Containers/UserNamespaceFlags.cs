@@ -9,7 +9,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>run/create's user namespace flags (podman's names): --userns, --uidmap, --gidmap.</summary>
 public sealed class UserNamespaceFlags
 {
-    public Option<string?> Userns { get; } = new("--userns") { Description = "User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])" };
+    public Option<string?> Userns { get; } = new("--userns") { Description = "User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)" };
 
     public Option<string[]> UidMap { get; } = new("--uidmap") { Description = "UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)" };
 
@@ -36,6 +36,25 @@ public sealed class UserNamespaceFlags
         UserNamespaceMode mode = Mode(parse);
         IReadOnlyList<IdMapping> uids = IdMappingParser.ParseAll("--uidmap", parse.GetValue(UidMap) ?? []);
         IReadOnlyList<IdMapping> gids = IdMappingParser.ParseAll("--gidmap", parse.GetValue(GidMap) ?? []);
+        if (mode.Kind is UserNamespaceKind.Container or UserNamespaceKind.Path)
+        {
+            if (uids.Count > 0 || gids.Count > 0)
+            {
+                throw Core.Errors.SkiffException.InvalidArgument(
+                    $"--userns={mode} cannot be combined with --uidmap or --gidmap",
+                    "give either --userns or --uidmap/--gidmap");
+            }
+
+            var join = new Runtime.Namespaces.NamespaceMode(
+                mode.Kind == UserNamespaceKind.Container ? Runtime.Namespaces.NamespaceModeKind.Container : Runtime.Namespaces.NamespaceModeKind.Path, mode.Target);
+            join = NamespaceFlags.Resolve(join, "user", "user", store);
+            // The other container's maps: its root filesystem's owners and the ids it sees are the same. One without a
+            // user namespace of its own shares the caller's, so there is nothing to join (the bundle then joins none).
+            // A file's namespace has maps skiff does not know: the root filesystem is used as it is.
+            IdMap? map = join.Container is { } id ? store.ReadConfig(id).IdMappings : null;
+            return new UserNamespacePlan(mode with { Target = join.Value }, map);
+        }
+
         return new ContainerIdMapPlanner(Context(context, store, mode.Kind == UserNamespaceKind.Auto) with { ImageIds = imageIds }).Plan(mode, uids, gids);
     }
 

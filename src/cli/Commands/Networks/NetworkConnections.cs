@@ -49,6 +49,13 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
                     $"create the container with the default network or with --network {network.Name}");
             }
 
+            if (mode.Joins)
+            {
+                throw SkiffException.InvalidArgument(
+                    $"\"{mode}\" is not supported: invalid network mode: container {config.Name} joins another network namespace",
+                    $"connect the container whose network it joins, or create it with --network {network.Name}");
+            }
+
             IReadOnlyList<NetworkEndpoint> kept = bridged ? config.NetworkEndpoints : [];
             NetworkEndpoint endpoint;
             ContainerConfig connected;

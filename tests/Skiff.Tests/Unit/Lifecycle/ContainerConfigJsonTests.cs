@@ -87,6 +87,9 @@ public class ContainerConfigJsonTests
         CapDrop = ["ALL"],
         SecurityOpt = ["no-new-privileges", "seccomp=unconfined"],
         UsernsMode = "keep-id",
+        PidMode = "container:0123",
+        IpcMode = "none",
+        UtsMode = "host",
         IdMappings = new IdMap([new(0, 100000, 65536), new(65536, 1, 1)], [new(0, 100000, 65536)]),
         RootfsOwnersShifted = true,
         AddAccount = new ContainerAccount("user", 1000, 1000, "/home/user"),
@@ -270,7 +273,7 @@ public class ContainerConfigJsonTests
             Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, PublishAll = false, ReadOnlyRootfs = false, Init = false,
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
-            IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
+            PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));
         Assert.Equal(Full.Args, listed.Args);

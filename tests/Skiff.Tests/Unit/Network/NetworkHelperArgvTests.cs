@@ -91,11 +91,25 @@ public class NetworkHelperArgvTests
     [InlineData("pasta", NetworkKind.Pasta, 0)]
     [InlineData("pasta:--map-gw,--mtu,1500", NetworkKind.Pasta, 3)]
     [InlineData("slirp4netns:allow_host_loopback=true", NetworkKind.Slirp4netns, 1)]
+    [InlineData("container:web", NetworkKind.Container, 0)]
+    [InlineData("container:a,b", NetworkKind.Container, 0)]
+    [InlineData("ns:/run/netns/x", NetworkKind.NamespacePath, 0)]
     public void Network_modes(string text, NetworkKind kind, int options)
     {
         NetworkMode mode = NetworkMode.Parse(text);
         Assert.Equal(kind, mode.Kind);
         Assert.Equal(options, mode.Options.Count);
+    }
+
+    [Fact]
+    public void Joined_network_modes_name_what_they_join()
+    {
+        Assert.Equal(("web", "container:web", true), NetworkMode.Parse("container:web") is var c ? (c.Network, c.ToString(), c.Joins) : default);
+        Assert.Equal(("/run/netns/x", "ns:/run/netns/x", true), NetworkMode.Parse("ns:/run/netns/x") is var n ? (n.Network, n.ToString(), n.Joins) : default);
+        Assert.False(NetworkMode.Parse("pasta").Joins);
+        Assert.Contains("requires a value", Assert.Throws<Skiff.Core.Errors.SkiffException>(() => NetworkMode.Parse("container:")).Message);
+        Assert.Contains("not absolute", Assert.Throws<Skiff.Core.Errors.SkiffException>(() => NetworkMode.Parse("ns:x")).Message);
+        Assert.Equal("container:a,b", Skiff.Rootless.Network.NetworkSelection.Parse(["container:a,b"])!.Mode);
     }
 
     [Fact]

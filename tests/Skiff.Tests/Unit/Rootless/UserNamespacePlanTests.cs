@@ -25,6 +25,8 @@ public class UserNamespacePlanTests
     [InlineData("keep-id:uid=1000,gid=1000", UserNamespaceKind.KeepId, "keep-id:uid=1000,gid=1000")]
     [InlineData("auto", UserNamespaceKind.Auto, "auto")]
     [InlineData("auto:size=1024", UserNamespaceKind.Auto, "auto:size=1024")]
+    [InlineData("container:web", UserNamespaceKind.Container, "container:web")]
+    [InlineData("ns:/proc/1/ns/user", UserNamespaceKind.Path, "ns:/proc/1/ns/user")]
     public void Parses_podman_modes(string? value, UserNamespaceKind kind, string shown)
     {
         UserNamespaceMode mode = UserNamespaceMode.Parse(value);
@@ -38,7 +40,10 @@ public class UserNamespacePlanTests
     [InlineData("keep-id:home=1")]
     [InlineData("auto:size=0")]
     [InlineData("nomap:x=1")]
-    [InlineData("container:abc")]
+    [InlineData("container:")]
+    [InlineData("container")]
+    [InlineData("ns:relative")]
+    [InlineData("private")]
     public void Refuses_unknown_modes_and_options_with_a_hint(string value)
     {
         SkiffException e = Assert.Throws<SkiffException>(() => UserNamespaceMode.Parse(value));
