@@ -41,7 +41,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -71,7 +71,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -89,7 +89,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_exec
@@ -213,7 +213,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -494,6 +494,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l init-path -d 'Path t
 complete -c skiff -n '__skiff_is skiff_container_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_container_create' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
@@ -507,6 +508,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Ad
 complete -c skiff -n '__skiff_is skiff_container_create' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l privileged -d 'Give extended privileges to the container'
@@ -533,7 +535,8 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l tty -s t -d 'Allocat
 complete -c skiff -n '__skiff_is skiff_container_create' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
-complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_diff' -f -a '(__skiff_dynamic containers)'
@@ -658,6 +661,7 @@ complete -c skiff -n '__skiff_is skiff_container_restart' -l time -s t -d 'Secon
 complete -c skiff -n '__skiff_is skiff_container_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l depend -d 'Remove the container and all containers that depend on it'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l ignore -s i -d 'Ignore errors when a specified container is missing'
@@ -708,6 +712,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l init-path -d 'Path to t
 complete -c skiff -n '__skiff_is skiff_container_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_container_run' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
@@ -721,6 +726,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a
 complete -c skiff -n '__skiff_is skiff_container_run' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l privileged -d 'Give extended privileges to the container'
@@ -747,7 +753,8 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l tty -s t -d 'Allocate a
 complete -c skiff -n '__skiff_is skiff_container_run' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
-complete -c skiff -n '__skiff_is skiff_container_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_start' -f -a '(__skiff_dynamic containers)'
@@ -867,6 +874,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l init-path -d 'Path to the cont
 complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_create' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
@@ -880,6 +888,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a networ
 complete -c skiff -n '__skiff_is skiff_create' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
@@ -906,7 +915,8 @@ complete -c skiff -n '__skiff_is skiff_create' -l tty -s t -d 'Allocate a pseudo
 complete -c skiff -n '__skiff_is skiff_create' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
-complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_diff' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
@@ -1555,6 +1565,7 @@ complete -c skiff -n '__skiff_is skiff_restart' -l time -s t -d 'Seconds to wait
 complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_rm' -l depend -d 'Remove the container and all containers that depend on it'
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_rm' -l ignore -s i -d 'Ignore errors when a specified container is missing'
@@ -1614,6 +1625,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l init-path -d 'Path to the contain
 complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_run' -l ip -d 'Specify a static IPv4 address for the container (one user-defined network only)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l ip6 -d 'Specify a static IPv6 address for the container (one user-defined dual-stack network only)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l label-file -d 'Read in a line-delimited file of labels' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
@@ -1627,6 +1639,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-s
 complete -c skiff -n '__skiff_is skiff_run' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'
@@ -1653,7 +1666,8 @@ complete -c skiff -n '__skiff_is skiff_run' -l tty -s t -d 'Allocate a pseudo-TT
 complete -c skiff -n '__skiff_is skiff_run' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
-complete -c skiff -n '__skiff_is skiff_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_save' -f -a '(__skiff_dynamic images)'
