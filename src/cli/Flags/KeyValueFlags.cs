@@ -16,10 +16,11 @@ public static class KeyValueFlags
     }
 
     /// <summary>
-    /// The KEY=VALUE lines of files such as --label-file (docker's format: blank lines and lines starting with #
-    /// skipped, leading whitespace trimmed), in order, for <see cref="Parse"/>.
+    /// The KEY=VALUE lines of files such as --label-file and --env-file (docker's format: blank lines and lines
+    /// starting with # skipped), in order. <paramref name="trim"/> is what docker strips first: labels lose leading
+    /// whitespace only, environment lines both ends. An unreadable file is one error naming it.
     /// </summary>
-    public static List<string> ReadFiles(IEnumerable<string> files, string flag)
+    public static List<string> ReadFiles(IEnumerable<string> files, string flag, Func<string, string> trim, Func<string, string> what)
     {
         var lines = new List<string>();
         foreach (string file in files)
@@ -31,12 +32,16 @@ public static class KeyValueFlags
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Core.Errors.SkiffException.NotFound($"reading {flag} \"{file}\": {IoErrorText.Describe("open", file, e)}", $"give {flag} a readable file of KEY=VALUE lines");
+                throw Core.Errors.SkiffException.NotFound($"{what(file)}: {IoErrorText.Describe("open", file, e)}", $"give {flag} a readable file of KEY=VALUE lines");
             }
 
-            lines.AddRange(content.Select(l => l.TrimStart()).Where(l => l.Length > 0 && !l.StartsWith('#')));
+            lines.AddRange(content.Select(trim).Where(l => l.Length > 0 && !l.StartsWith('#')));
         }
 
         return lines;
     }
+
+    /// <summary>--label-file's lines: leading whitespace trimmed.</summary>
+    public static List<string> ReadLabelFiles(IEnumerable<string> files) =>
+        ReadFiles(files, "--label-file", l => l.TrimStart(), f => $"reading --label-file \"{f}\"");
 }

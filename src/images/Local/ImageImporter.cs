@@ -17,7 +17,7 @@ public sealed class ImageImporter(LocalImages local, string temporaryDirectory)
     public async Task<ImageRecord> ImportAsync(Stream tarball, ImportOptions options, CancellationToken cancellationToken)
     {
         // Validate everything cheap before reading a possibly large stream.
-        string? name = options.Reference is null ? null : ImageReference.Parse(options.Reference).Qualify(ImageReference.LocalRegistry).NameWithTag;
+        string? name = options.Reference is null ? null : ImageReference.Parse(options.Reference).LocalName;
         ContainerConfig containerConfig = ImageChanges.Apply(new ContainerConfig(), options.Changes);
 
         Directory.CreateDirectory(temporaryDirectory);

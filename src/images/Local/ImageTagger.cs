@@ -15,7 +15,7 @@ public sealed class ImageTagger(LocalImages local)
             throw SkiffException.InvalidArgument($"invalid tag \"{target}\": a tag cannot contain a digest", "tag with NAME[:TAG]");
         }
 
-        string name = reference.Qualify(ImageReference.LocalRegistry).NameWithTag;
+        string name = reference.LocalName;
         using (local.Images.Lock())
         {
             ImageRecord image = local.Resolve(source);

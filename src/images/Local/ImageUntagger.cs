@@ -26,7 +26,7 @@ public sealed class ImageUntagger(LocalImages local)
             foreach (string name in names)
             {
                 ImageReference reference = ImageReference.Parse(name);
-                string qualified = reference.Digest is null ? reference.Qualify(ImageReference.LocalRegistry).NameWithTag : name;
+                string qualified = reference.Digest is null ? reference.LocalName : name;
                 if (!record.Names.Contains(qualified))
                 {
                     throw SkiffException.NotFound($"{qualified}: tag not known", "see the names of the local images with 'skiff images'");

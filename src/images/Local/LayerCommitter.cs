@@ -24,7 +24,7 @@ public sealed class LayerCommitter(LocalImages local, string temporaryDirectory)
     public async Task<ImageRecord> CommitAsync(ImageRecord baseImage, ILayerEntrySource layer, CommitOptions options, Action<string> progress, CancellationToken cancellationToken)
     {
         // Validate everything cheap before writing a possibly large layer.
-        string? name = options.Reference is null ? null : ImageReference.Parse(options.Reference).Qualify(ImageReference.LocalRegistry).NameWithTag;
+        string? name = options.Reference is null ? null : ImageReference.Parse(options.Reference).LocalName;
         ContainerConfig containerConfig = ImageChanges.Apply(options.Config, options.Changes);
         ImageConfig baseConfig = local.Config(baseImage);
         ImageManifest baseManifest = local.Manifest(baseImage);

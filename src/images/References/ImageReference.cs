@@ -74,6 +74,12 @@ public sealed partial record ImageReference
     /// <summary>Fills in a registry for a short name (e.g. <c>localhost</c> for local names, as podman does).</summary>
     public ImageReference Qualify(string defaultRegistry) => IsShortName ? WithRegistry(defaultRegistry) : this;
 
+    /// <summary>
+    /// The name a local image gets for this reference (tag, untag, import, commit): a short name under
+    /// <c>localhost/</c>, as podman names local images, with the tag or <c>latest</c>.
+    /// </summary>
+    public string LocalName => Qualify(LocalRegistry).NameWithTag;
+
     public static ImageReference Parse(string text)
     {
         if (TryParse(text, out ImageReference? reference, out string? problem))

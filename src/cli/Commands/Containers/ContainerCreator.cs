@@ -157,7 +157,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Tty = tty,
             OpenStdin = interactive,
             AutoRemove = parse.GetValue(options.Remove),
-            Labels = KeyValueFlags.Parse([.. KeyValueFlags.ReadFiles(parse.GetValue(options.LabelFile) ?? [], "--label-file"), .. parse.GetValue(options.Label) ?? []]),
+            Labels = KeyValueFlags.Parse([.. KeyValueFlags.ReadLabelFiles(parse.GetValue(options.LabelFile) ?? []), .. parse.GetValue(options.Label) ?? []]),
             LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
             // The image's STOPSIGNAL unless --stop-signal, as docker and podman.
             StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? "SIGTERM",

@@ -1,3 +1,4 @@
+using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -19,26 +20,9 @@ public static class EnvironmentFlags
             }
         }
 
-        foreach (string file in files)
+        foreach (string line in KeyValueFlags.ReadFiles(files, "--env-file", l => l.Trim(), f => $"parsing env file \"{f}\""))
         {
-            string[] lines;
-            try
-            {
-                lines = File.ReadAllLines(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw SkiffException.NotFound($"parsing env file \"{file}\": {IoErrorText.Describe("open", file, e)}", "give --env-file a readable file of KEY=VALUE lines");
-            }
-
-            foreach (string raw in lines)
-            {
-                string line = raw.Trim();
-                if (line.Length > 0 && !line.StartsWith('#'))
-                {
-                    Add(result, line);
-                }
-            }
+            Add(result, line);
         }
 
         foreach (string flag in flags)

@@ -1,3 +1,4 @@
+using Skiff.Core.Errors;
 using Skiff.Cli.Flags;
 
 namespace Skiff.Tests.Unit.Cli;
@@ -28,5 +29,30 @@ public sealed class SharedFlagValueTests
             new Dictionary<string, string> { ["app"] = "db", ["url"] = "a=b", ["bare"] = string.Empty, ["empty"] = string.Empty },
             pairs);
         Assert.Empty(KeyValueFlags.Parse([]));
+    }
+
+    [Fact]
+    public void Key_value_files_skip_blank_and_comment_lines_and_trim_as_asked()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(file, ["  a=1 ", "", "   ", "# comment", "  #also", "b= 2"]);
+            Assert.Equal(["a=1 ", "b= 2"], KeyValueFlags.ReadLabelFiles([file]));
+            Assert.Equal(["a=1", "b= 2"], KeyValueFlags.ReadFiles([file], "--env-file", l => l.Trim(), f => f));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void An_unreadable_key_value_file_is_one_error_naming_the_file_and_the_flag()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"));
+        SkiffException e = Assert.Throws<SkiffException>(() => KeyValueFlags.ReadLabelFiles([missing]));
+        Assert.Equal($"reading --label-file \"{missing}\": open {missing}: no such file or directory", e.Message);
+        Assert.Equal("give --label-file a readable file of KEY=VALUE lines", e.Hint);
     }
 }

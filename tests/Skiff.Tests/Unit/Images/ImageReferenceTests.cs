@@ -33,6 +33,14 @@ public class ImageReferenceTests
     }
 
     [Theory]
+    [InlineData("web", "localhost/web:latest")]
+    [InlineData("team/web:v2", "localhost/team/web:v2")]
+    [InlineData("localhost/web:1", "localhost/web:1")]
+    [InlineData("registry.example:5000/web", "registry.example:5000/web:latest")]
+    public void A_local_name_puts_short_names_under_localhost_with_a_tag(string text, string expected) =>
+        Assert.Equal(expected, ImageReference.Parse(text).LocalName);
+
+    [Theory]
     [InlineData("")]
     [InlineData("Alpine")]
     [InlineData("alpine:")]
