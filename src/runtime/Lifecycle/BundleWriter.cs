@@ -15,7 +15,8 @@ public sealed class BundleWriter(ContainerStore store)
     /// <summary>
     /// The environment the container's process starts with (before HOME, which comes from the image's
     /// /etc/passwd at start): the image's and the user's variables plus PATH, TERM with a tty and HOSTNAME,
-    /// as podman gives them; inspect shows the same list.
+    /// as podman gives them, and podman's <c>container=podman</c> unless the image or the user set <c>container</c>;
+    /// inspect shows the same list.
     /// </summary>
     public static List<string> ProcessEnvironment(ContainerConfig config, string hostname)
     {
@@ -35,6 +36,11 @@ public sealed class BundleWriter(ContainerStore store)
             env.Add("HOSTNAME=" + hostname);
         }
 
+        if (!env.Any(e => e.StartsWith("container=", StringComparison.Ordinal)))
+        {
+            env.Add(ContainerEnvFile.Variable);
+        }
+
         return env;
     }
 
@@ -44,7 +50,8 @@ public sealed class BundleWriter(ContainerStore store)
         : NamespaceMode.Parse(config.UtsMode).Kind == NamespaceModeKind.Host ? Environment.MachineName
         : ContainerIds.Short(config.Id);
 
-    public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null)
+    /// <param name="engine">The engine and its version, for <c>/run/.containerenv</c> (podman's "podman-4.3.1").</param>
+    public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null, string engine = "skiff")
     {
         string directory = store.Directory(config.Id);
         string hostname = HostnameOf(config);
@@ -52,6 +59,7 @@ public sealed class BundleWriter(ContainerStore store)
         // Defaults for the bind-mount sources; the engine writes the network's own hosts and resolv.conf first.
         WriteIfMissing(Path.Combine(directory, "hosts"), $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
         WriteIfMissing(Path.Combine(directory, "resolv.conf"), ResolvConf(config.NetworkMode));
+        ContainerEnvFile.Write(directory, config, rootless, engine);
 
         // Through RuntimeSpec and the hand-written SpecJsonWriter, not JsonNode: on every container's start, and
         // JsonNode's values build System.Text.Json's metadata by reflection in the CLI.
@@ -140,6 +148,12 @@ public sealed class BundleWriter(ContainerStore store)
         for (int index = 0; index < config.Mounts.Count; index++)
         {
             mounts.Add(Mount(config, config.Mounts[index], index));
+        }
+
+        // After the user's mounts, so that a tmpfs on /run does not hide it; a mount of the user's own there wins (podman).
+        if (!config.Mounts.Any(m => m.Destination.TrimEnd('/') == ContainerEnvFile.Destination))
+        {
+            mounts.Add(Mount(ContainerEnvFile.Destination, "bind", Path.Combine(directory, ContainerEnvFile.FileName), ["bind", "rprivate"]));
         }
 
         List<NamespaceSpec> namespaces = Namespaces(config, pidOf);

@@ -16,6 +16,9 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>Turns run/create flags into a stored container with its OCI bundle.</summary>
 public sealed class ContainerCreator(CliContext context, CreateOptions options)
 {
+    /// <summary>The engine as <c>/run/.containerenv</c> names it (podman's "podman-4.3.1").</summary>
+    public static string Engine => "skiff-" + System.VersionCommand.Version;
+
     public async Task<ContainerConfig> CreateAsync(ParseResult parse, bool detach, CancellationToken cancellationToken)
     {
         _ = detach;
@@ -245,7 +248,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             // The network's hosts and resolv.conf first: the bundle writer only fills in what is missing, so no
             // file is written twice (a truncated file's blocks are discarded synchronously on ext4 without a journal).
             ContainerEtcFiles.WriteFromHost(store.Directory(config.Id), config, context.User.Rootless);
-            new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0));
+            new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0), Engine);
             idFile?.Write(config.Id);
         }
         catch

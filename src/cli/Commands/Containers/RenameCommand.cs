@@ -19,9 +19,15 @@ public static class RenameCommand
             string name = ContainerNames.Validate(parse.GetValue(newName)!);
             using (store.Lock(id))
             {
-                if (store.ReadConfig(id).Name != name)
+                ContainerConfig config = store.ReadConfig(id);
+                if (config.Name != name)
                 {
                     store.Rename(id, name);
+                    if (config.Privileged)
+                    {
+                        // A privileged container's /run/.containerenv names it.
+                        ContainerEnvFile.Write(store.Directory(id), config with { Name = name }, context.User.Rootless, ContainerCreator.Engine);
+                    }
                 }
             }
 

@@ -80,6 +80,11 @@ internal static class JsonNodeBundleReference
             }));
         }
 
+        if (!config.Mounts.Any(m => m.Destination.TrimEnd('/') == ContainerEnvFile.Destination))
+        {
+            mounts.Add((JsonNode)Mount(ContainerEnvFile.Destination, "bind", Path.Combine(directory, ContainerEnvFile.FileName), ["bind", "rprivate"]));
+        }
+
         var namespaces = new JsonArray(
             new JsonObject { ["type"] = "pid" },
             new JsonObject { ["type"] = "ipc" },
