@@ -65,8 +65,9 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
     /// container's monitor) rather than new ones: the container's root is mounted only there, and its
     /// runtime state and namespaces belong to that user namespace (exec).
     /// </summary>
-    public Task<int> RunJoinedAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
-        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User | NamespaceKinds.Mount), cancellationToken);
+    /// <param name="preserveFds">Our descriptors 3..3+N-1 passed on at the same numbers (exec --preserve-fds).</param>
+    public Task<int> RunJoinedAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default, int preserveFds = 0) =>
+        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User | NamespaceKinds.Mount) { SyncFd = NamespaceLauncher.SyncFd + preserveFds }, cancellationToken, preserveFds);
 
     /// <summary>
     /// Runs skiff again inside the user namespace of <paramref name="pid"/> (the rootless network namespace's
@@ -84,7 +85,7 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
     public Task<int> RunInUserNamespaceOfAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
         RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.None, JoinPid: pid, Join: NamespaceKinds.User), cancellationToken);
 
-    private async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, NamespaceRequest request, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, NamespaceRequest request, CancellationToken cancellationToken, int preserveFds = 0)
     {
         var environment = new Dictionary<string, string>();
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -97,17 +98,21 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
         using var stdin = new SafeFileHandle(0, ownsHandle: false);
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
         using var stderr = new SafeFileHandle(2, ownsHandle: false);
-        var spawn = new SpawnRequest(executable, arguments, environment)
+        List<(SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)];
+        for (int fd = 3; fd < 3 + preserveFds; fd++)
         {
-            Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)],
-        };
+            descriptors.Add((new SafeFileHandle(fd, ownsHandle: false), fd));
+        }
+
+        var spawn = new SpawnRequest(executable, arguments, environment) { Descriptors = descriptors };
 
         using NamespacedProcess child = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
 
-        // Ctrl-C from a terminal reaches the whole process group, so SIGINT needs no forwarding;
-        // we only must not die of it before the child does.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
-        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true);
+        // Ctrl-C from a terminal reaches the whole foreground process group, the child too: then SIGINT needs no
+        // forwarding (the child would get it twice), we only must not die of it before the child does. Sent to us
+        // alone (kill, a background job, no terminal), it is forwarded, as SIGTERM is.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => ForwardUnlessTyped(context, child.Pid, 2));
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => ForwardUnlessTyped(context, child.Pid, 3));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
@@ -122,5 +127,14 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
         // A blocking wait: the signal handlers above run on .NET's signal thread, and a waiting thread of
         // its own (WaitAsync) would be one more thread start per command.
         return ChildProcesses.Wait(child.Pid).ShellCode;
+    }
+
+    private static void ForwardUnlessTyped(PosixSignalContext context, int pid, int signal)
+    {
+        context.Cancel = true;
+        if (!Skiff.Runtime.Terminal.ForegroundGroup.OwnsControllingTerminal())
+        {
+            ChildProcesses.TrySignal(pid, signal);
+        }
     }
 }

@@ -15,12 +15,19 @@ namespace Skiff.Runtime.Containers;
 /// </summary>
 public sealed class ExecInit(IMountSyscalls sys)
 {
+    /// <summary>
+    /// How many descriptors from 3 up the process keeps (exec --preserve-fds N); the sync socket and the console
+    /// socket then sit N higher than in <see cref="ContainerInit"/>.
+    /// </summary>
+    public const string PreservedFdsVariable = "_SKIFF_EXEC_PRESERVE_FDS";
+
     public int Run()
     {
         RuntimeSpec spec;
         string executable;
         SeccompFilter? seccomp;
-        using (var socket = new SafeFileHandle(ContainerInit.SyncFd, ownsHandle: true))
+        int preserved = int.TryParse(Environment.GetEnvironmentVariable(PreservedFdsVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0;
+        using (var socket = new SafeFileHandle(ContainerInit.SyncFd + preserved, ownsHandle: true))
         {
             var channel = new InitChannel(socket);
             try
@@ -32,7 +39,7 @@ public sealed class ExecInit(IMountSyscalls sys)
 
                 if (process.Terminal)
                 {
-                    ConsoleSetup.Attach(ContainerInit.ConsoleSocketFd, process.ConsoleSize);
+                    ConsoleSetup.Attach(ContainerInit.ConsoleSocketFd + preserved, process.ConsoleSize);
                 }
                 else
                 {
@@ -57,7 +64,7 @@ public sealed class ExecInit(IMountSyscalls sys)
             }
         }
 
-        ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
+        ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations), preserved);
         return 125;
     }
 

@@ -25,4 +25,10 @@ public sealed record ExecOptions(string Id, IReadOnlyList<string> Args)
     public IReadOnlyList<uint> AdditionalGids { get; init; } = [];
 
     public bool NoNewPrivileges { get; init; }
+
+    /// <summary>Capabilities added to the bounding, effective and permitted sets (and the ambient set when the inheritable set is not empty), as runc's --cap.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>Our descriptors 3..3+N-1 passed on to the process, as runc's --preserve-fds.</summary>
+    public int PreserveFds { get; init; }
 }

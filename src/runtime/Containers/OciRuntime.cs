@@ -339,13 +339,26 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
         using var stderr = new SafeFileHandle(2, ownsHandle: false);
         List<(SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)];
-        if (console is not null)
+        for (int fd = 3; fd < 3 + options.PreserveFds; fd++)
         {
-            descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd));
+            descriptors.Add((new SafeFileHandle(fd, ownsHandle: false), fd));
         }
 
-        var spawn = new SpawnRequest(selfExecutable, ExecArguments, new Dictionary<string, string>()) { Descriptors = descriptors };
-        using NamespacedProcess process = await launcher.StartAsync(spawn, new NamespaceRequest(NamespaceKinds.None, record.Pid, join), cancellationToken).ConfigureAwait(false);
+        // The init's own descriptors move up past the preserved ones (ExecInit reads how far).
+        if (console is not null)
+        {
+            descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd + options.PreserveFds));
+        }
+
+        var environment = new Dictionary<string, string>();
+        if (options.PreserveFds > 0)
+        {
+            environment[ExecInit.PreservedFdsVariable] = options.PreserveFds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var spawn = new SpawnRequest(selfExecutable, ExecArguments, environment) { Descriptors = descriptors };
+        var request = new NamespaceRequest(NamespaceKinds.None, record.Pid, join) { SyncFd = ContainerInit.SyncFd + options.PreserveFds };
+        using NamespacedProcess process = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
         var channel = new InitChannel(process.Sync);
         try
         {
@@ -417,7 +430,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
                 Args = [.. options.Args],
                 Env = env,
                 Cwd = options.Cwd ?? parent.Cwd,
-                Capabilities = parent.Capabilities,
+                Capabilities = WithAdded(parent.Capabilities, options.Capabilities),
                 Rlimits = parent.Rlimits,
                 NoNewPrivileges = parent.NoNewPrivileges || options.NoNewPrivileges,
                 OomScoreAdj = parent.OomScoreAdj,
@@ -427,6 +440,26 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
 
             // An exec'd process keeps the caller's groups too when the container does (keep-groups).
             Annotations = container.Annotations,
+        };
+    }
+
+    /// <summary>runc exec's --cap: each capability joins the bounding, effective and permitted sets, and the ambient set when the inheritable set is not empty.</summary>
+    private static CapabilitiesSpec? WithAdded(CapabilitiesSpec? capabilities, IReadOnlyList<string> added)
+    {
+        if (added.Count == 0)
+        {
+            return capabilities;
+        }
+
+        CapabilitiesSpec parent = capabilities ?? new CapabilitiesSpec();
+        bool ambient = parent.Inheritable is { Count: > 0 };
+        return new CapabilitiesSpec
+        {
+            Bounding = [.. (parent.Bounding ?? []).Union(added)],
+            Effective = [.. (parent.Effective ?? []).Union(added)],
+            Permitted = [.. (parent.Permitted ?? []).Union(added)],
+            Inheritable = parent.Inheritable,
+            Ambient = ambient ? [.. (parent.Ambient ?? []).Union(added)] : parent.Ambient,
         };
     }
 

@@ -118,6 +118,16 @@ public static unsafe class Descriptors
         }
     }
 
+    /// <summary>
+    /// Whether descriptor number <paramref name="fd"/> came from our caller (exec --preserve-fds): open and not close-on-exec,
+    /// which every descriptor .NET opens for itself is, and none that survived the execve into us can be.
+    /// </summary>
+    public static bool IsInherited(int fd)
+    {
+        int flags = Libc.fcntl(fd, Libc.F_GETFD, 0);
+        return flags >= 0 && (flags & Libc.FD_CLOEXEC) == 0;
+    }
+
     /// <summary>Clears close-on-exec: the descriptor stays open, at the same number, in the program execve runs.</summary>
     public static void KeepAcrossExec(SafeHandle fd)
     {

@@ -120,6 +120,9 @@ public static unsafe class UnixSockets
         }
     }
 
+    /// <summary>Ends both directions: a <see cref="Receive"/> blocked on another thread returns 0. Errors are ignored (the peer may be gone).</summary>
+    public static void Shutdown(SafeHandle socket) => Libc.shutdown((int)socket.DangerousGetHandle(), Libc.SHUT_RDWR);
+
     /// <summary>Receives one packet: its length, 0 when the peer closed (or errored).</summary>
     public static int Receive(SafeHandle socket, Span<byte> buffer)
     {

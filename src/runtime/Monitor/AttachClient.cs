@@ -17,6 +17,21 @@ public sealed class AttachClient(SafeFileHandle socket)
 
     public static SafeFileHandle Connect(string socketPath) => UnixSockets.Connect(socketPath, seqPacket: true);
 
+    /// <summary>Copy the container's stdout frames to our fd 1 (run -a picks the streams; all by default).</summary>
+    public bool Stdout { get; init; } = true;
+
+    /// <summary>Copy the container's stderr frames to our fd 2.</summary>
+    public bool Stderr { get; init; } = true;
+
+    /// <summary>Ends the session from another thread (a signal handler) with <see cref="AttachEnd.Left"/> and <paramref name="exitCode"/>.</summary>
+    public void Leave(int exitCode)
+    {
+        if (done.TrySetResult(new AttachResult(AttachEnd.Left, exitCode)))
+        {
+            UnixSockets.Shutdown(socket);
+        }
+    }
+
     public Task<AttachResult> RunAsync(bool forwardStdin, byte[] detachKeys)
     {
         if (!forwardStdin)
@@ -71,10 +86,10 @@ public sealed class AttachClient(SafeFileHandle socket)
 
             switch (buffer[0])
             {
-                case AttachFrame.Stdout:
+                case AttachFrame.Stdout when Stdout:
                     Descriptors.WriteAll(stdout, buffer.AsSpan(1, n - 1));
                     break;
-                case AttachFrame.Stderr:
+                case AttachFrame.Stderr when Stderr:
                     Descriptors.WriteAll(stderr, buffer.AsSpan(1, n - 1));
                     break;
                 case AttachFrame.Exit when n >= 5:

@@ -80,6 +80,16 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
             argv.AddRange(["--cwd", cwd]);
         }
 
+        foreach (string capability in options.Capabilities)
+        {
+            argv.AddRange(["--cap", capability]);
+        }
+
+        if (options.PreserveFds > 0)
+        {
+            argv.AddRange(["--preserve-fds", options.PreserveFds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
         argv.Add(id);
 
         // skiff's own command line parses options anywhere, so the command goes after "--"; runc and

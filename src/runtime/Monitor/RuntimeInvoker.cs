@@ -10,11 +10,17 @@ public sealed class RuntimeInvoker(OciRuntimeCli cli)
 {
     public OciRuntimeCli Cli { get; } = cli;
 
-    public int Spawn(IReadOnlyList<string> argv, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr) =>
-        Spawner.Spawn(new SpawnRequest(Cli.Program, argv, CurrentEnvironment())
+    /// <param name="preserveFds">Our descriptors 3..3+N-1, passed on at the same numbers (exec --preserve-fds).</param>
+    public int Spawn(IReadOnlyList<string> argv, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, int preserveFds = 0)
+    {
+        List<(System.Runtime.InteropServices.SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)];
+        for (int fd = 3; fd < 3 + preserveFds; fd++)
         {
-            Descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)],
-        });
+            descriptors.Add((new SafeFileHandle(fd, ownsHandle: false), fd));
+        }
+
+        return Spawner.Spawn(new SpawnRequest(Cli.Program, argv, CurrentEnvironment()) { Descriptors = descriptors });
+    }
 
     /// <summary>Runs a runtime command with no stdio of interest and returns its exit.</summary>
     public ChildExit Run(IReadOnlyList<string> argv)

@@ -13,7 +13,7 @@ namespace Skiff.Runtime.Namespaces;
 /// </summary>
 public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
 {
-    /// <summary>fd number of the sync socket in the child.</summary>
+    /// <summary>fd number of the sync socket in the child, unless the request moves it (<see cref="NamespaceRequest.SyncFd"/>).</summary>
     public const int SyncFd = 3;
 
     public const string SyncVariable = "_SKIFF_NS_SYNC";
@@ -32,7 +32,7 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
         {
             var environment = new Dictionary<string, string>(spawn.Environment)
             {
-                [SyncVariable] = SyncFd.ToString(CultureInfo.InvariantCulture),
+                [SyncVariable] = request.SyncFd.ToString(CultureInfo.InvariantCulture),
                 ["_SKIFF_NS_FLAGS"] = ((int)request.Unshare).ToString(CultureInfo.InvariantCulture),
             };
             environment.Remove(EnteredVariable);
@@ -60,7 +60,7 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
             spawned = Spawner.Spawn(spawn with
             {
                 Environment = environment,
-                Descriptors = [.. spawn.Descriptors, (theirs, SyncFd)],
+                Descriptors = [.. spawn.Descriptors, (theirs, request.SyncFd)],
             });
         }
         catch

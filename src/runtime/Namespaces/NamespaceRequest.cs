@@ -18,4 +18,7 @@ public sealed record NamespaceRequest(NamespaceKinds Unshare, int? JoinPid = nul
 
     /// <summary>A /proc/PID/root/PATH whose mount tree the entry stage clones first (see ClonedMount), or null.</summary>
     public string? CloneMount { get; init; }
+
+    /// <summary>The sync socket's fd number in the child: above the descriptors an exec --preserve-fds passes at 3 and up.</summary>
+    public int SyncFd { get; init; } = NamespaceLauncher.SyncFd;
 }

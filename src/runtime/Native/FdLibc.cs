@@ -14,7 +14,9 @@ internal static unsafe partial class Libc
     public const int O_NONBLOCK = 0x800;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
+    public const int F_GETFD = 1;
     public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
     public const int SOL_SOCKET = 1;
     public const int SCM_RIGHTS = 1;
     public const int MSG_NOSIGNAL = 0x4000;
@@ -111,6 +113,11 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint recv(int fd, byte* buffer, nuint length, int flags);
 
+    public const int SHUT_RDWR = 2;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int shutdown(int fd, int how);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint recvmsg(int fd, MsgHdr* message, int flags);
 
@@ -128,6 +135,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int isatty(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int tcgetpgrp(int fd);
+
+    [LibraryImport("libc")]
+    public static partial int getpgrp();
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int open(byte* path, int flags, int mode);

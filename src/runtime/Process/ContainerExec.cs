@@ -17,7 +17,8 @@ public static unsafe class ContainerExec
     /// <summary>Never returns: execs, or reports on stderr and exits 127 (not found) / 126 (cannot execute) / 125.</summary>
     /// <param name="seccomp">The filter to load on this thread, or null.</param>
     /// <param name="keepGroups">Leave the supplementary groups inherited from the caller as they are (crun's run.oci.keep_original_groups).</param>
-    public static void Exec(ProcessSpec process, string executable, SeccompFilter? seccomp, bool keepGroups = false)
+    /// <param name="preservedFds">Descriptors 3..3+N-1 stay open across execve (exec --preserve-fds).</param>
+    public static void Exec(ProcessSpec process, string executable, SeccompFilter? seccomp, bool keepGroups = false, int preservedFds = 0)
     {
         RestoreIgnoredSignals();
         try
@@ -39,7 +40,7 @@ public static unsafe class ContainerExec
 
             // Mark every descriptor above stdio close-on-exec rather than closing them now: the
             // runtime's other threads may still be using theirs until execve ends them.
-            Check(Libc.close_range(3, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");
+            Check(Libc.close_range((uint)(3 + preservedFds), uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");
         }
         catch (SkiffException e)
         {

@@ -42,7 +42,7 @@ public sealed class ContainerExecutor(ContainerStore store, string id, Container
         using SafeFileHandle input = stdin && !options.Detach ? new SafeFileHandle(0, ownsHandle: false) : Descriptors.OpenNull(write: false);
         using SafeFileHandle output = options.Detach ? Descriptors.OpenNull(write: true) : new SafeFileHandle(1, ownsHandle: false);
         using SafeFileHandle error = new(2, ownsHandle: false);
-        int pid = new RuntimeInvoker(runtime).Spawn(runtime.Exec(id, options, null), input, output, error);
+        int pid = new RuntimeInvoker(runtime).Spawn(runtime.Exec(id, options, null), input, output, error, options.PreserveFds);
         using var signals = new SignalForwarder(pid);
         return ChildProcesses.Wait(pid).ShellCode;
     }
@@ -128,7 +128,7 @@ public sealed class ContainerExecutor(ContainerStore store, string id, Container
 
         // The runtime detaches from the process it starts; as subreaper we inherit it and get its exit status.
         Descriptors.BecomeChildSubreaper();
-        int pid = new RuntimeInvoker(runtime).Spawn(runtime.Exec(id, options, socketPath, pidFile), nullIn, error, error);
+        int pid = new RuntimeInvoker(runtime).Spawn(runtime.Exec(id, options, socketPath, pidFile), nullIn, error, error, options.PreserveFds);
         SafeFileHandle? master = null;
         try
         {

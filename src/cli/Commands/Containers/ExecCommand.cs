@@ -26,12 +26,20 @@ public static class ExecCommand
         var env = new Option<string[]>("--env", "-e") { Description = "Set environment variables" };
         var user = new Option<string?>("--user", "-u") { Description = "uid[:gid] to run the command as" };
         var workdir = new Option<string?>("--workdir", "-w") { Description = "Working directory inside the container" };
+        var envFile = new Option<string[]>("--env-file") { Description = "Read in a file of environment variables" };
+        var privileged = new Option<bool>("--privileged") { Description = "Give the process all of skiff's capabilities" };
+        var preserveFds = new Option<int>("--preserve-fds") { Description = "Pass N additional file descriptors (3 and up) to the process" };
         var container = new Argument<string>("container");
         var commandLine = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore };
-        var command = new Command("exec", "Run a process in a running container") { interactive, tty, detach, env, user, workdir, container, commandLine };
+        var command = new Command("exec", "Run a process in a running container")
+        {
+            interactive, tty, detach, env, envFile, user, workdir, privileged, preserveFds, container, commandLine,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
+            int preserved = parse.GetValue(preserveFds);
+            CheckPreservedFds(preserved);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
@@ -55,11 +63,11 @@ public static class ExecCommand
                 // A rootless container, its root mount and its runtime live in the user and mount
                 // namespaces of its monitor: run this same exec again in there.
                 return await UserNamespaceReexec.ForUser(context.User, context.Runner)
-                    .RunJoinedAsync(context.SelfExecutable, Environment.GetCommandLineArgs()[1..], state.MonitorPid, cancellationToken);
+                    .RunJoinedAsync(context.SelfExecutable, Environment.GetCommandLineArgs()[1..], state.MonitorPid, cancellationToken, preserved);
             }
 
             string[] argv = parse.GetValue(commandLine)!;
-            IReadOnlyList<string> extraEnv = EnvironmentFlags.Collect(parse.GetValue(env) ?? [], []);
+            IReadOnlyList<string> extraEnv = EnvironmentFlags.Collect(parse.GetValue(env) ?? [], parse.GetValue(envFile) ?? []);
             if (parse.GetValue(tty) && !extraEnv.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
             {
                 // docker gives an exec with a terminal TERM=xterm unless the user sets it.
@@ -79,10 +87,35 @@ public static class ExecCommand
                 return ExitCodes.ExecSessionFailed;
             }
 
-            ExecOptions options = executor.Prepare(argv, extraEnv, resolved, parse.GetValue(workdir), parse.GetValue(detach));
+            ExecOptions options = executor.Prepare(argv, extraEnv, resolved, parse.GetValue(workdir), parse.GetValue(detach)) with
+            {
+                // podman's exec --privileged: every capability skiff holds; the container's seccomp filter stays, as
+                // with podman 4.3 on runc and crun (their exec keeps the container's filter).
+                Capabilities = parse.GetValue(privileged) ? HostCapabilities.Bounding() : [],
+                PreserveFds = preserved,
+            };
             bool stdin = parse.GetValue(interactive);
             return parse.GetValue(tty) ? await executor.RunWithTerminalAsync(options, stdin) : executor.RunPlain(options, stdin);
         });
         return command;
+    }
+
+    /// <summary>podman's check: every descriptor --preserve-fds passes on must be open here.</summary>
+    private static void CheckPreservedFds(int count)
+    {
+        if (count < 0)
+        {
+            throw SkiffException.InvalidArgument($"invalid argument \"{count}\" for \"--preserve-fds\" flag: give a number of descriptors, 0 or more");
+        }
+
+        for (int fd = 3; fd < 3 + count; fd++)
+        {
+            if (!Descriptors.IsInherited(fd))
+            {
+                throw SkiffException.InvalidArgument(
+                    $"file descriptor {fd} is not available - the preserve-fds option requires that file descriptors must be passed",
+                    $"open descriptors 3 to {2 + count} for skiff, e.g. `3<FILE`, or pass fewer");
+            }
+        }
     }
 }

@@ -15,9 +15,13 @@ public static class ForegroundSession
 {
     private static readonly int[] ForwardedSignals = [1, 2, 3, 10, 12, 15];
 
-    public static async Task<int> RunAsync(ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys, bool proxySignals = true)
+    /// <param name="proxySignals">Forward SIGHUP, SIGINT, SIGQUIT, SIGUSR1/2 and SIGTERM to the container. Without it (--sig-proxy=false)
+    /// SIGINT and SIGTERM end this session and leave the container running, exiting 1 and 0 as podman 4.3 does.</param>
+    /// <param name="streams">The container's output streams shown here (run -a); both when null.</param>
+    public static async Task<int> RunAsync(
+        ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys, bool proxySignals = true, AttachStreams? streams = null)
     {
-        var client = new AttachClient(socket);
+        var client = new AttachClient(socket) { Stdout = streams?.Stdout ?? true, Stderr = streams?.Stderr ?? true };
         using RawTerminal? raw = !tty ? null : stdin ? RawTerminal.TryEnter(0) : RawTerminal.TryEnterOutput(1);
         var registrations = new List<PosixSignalRegistration>();
         try
@@ -47,6 +51,20 @@ public static class ForegroundSession
                 }));
             }
 
+            if (!proxySignals && !OperatingSystem.IsWindows())
+            {
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+                {
+                    context.Cancel = true;
+                    client.Leave(1);
+                }));
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+                {
+                    context.Cancel = true;
+                    client.Leave(0);
+                }));
+            }
+
             AttachResult result = await client.RunAsync(stdin, DetachKeys.Parse(detachKeys ?? DetachKeys.Default));
             switch (result.End)
             {
@@ -56,6 +74,8 @@ public static class ForegroundSession
                     raw?.Dispose();
                     Console.Error.WriteLine();
                     return 0;
+                case AttachEnd.Left:
+                    return result.ExitCode;
                 default:
                     ContainerState state = lifecycle.Wait(id);
                     return state.ExitCode;

@@ -13,7 +13,9 @@ public static class RunCommand
     {
         var options = new CreateOptions();
         var detach = new Option<bool>("--detach", "-d") { Description = "Run container in background and print container ID" };
-        var command = new Command("run", "Run a command in a new container") { detach };
+        var attach = new Option<string[]>("--attach", "-a") { Description = "Attach to STDIN, STDOUT or STDERR" };
+        var sigProxy = new Option<bool>("--sig-proxy") { Description = "Proxy received signals to the process", DefaultValueFactory = _ => true };
+        var command = new Command("run", "Run a command in a new container") { detach, attach, sigProxy };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -26,6 +28,8 @@ public static class RunCommand
             }
 
             bool background = parse.GetValue(detach);
+            // Checked before anything is created; with -d podman ignores -a.
+            AttachStreams? streams = AttachStreams.Parse(parse.GetValue(attach) ?? []);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
 
             // The monitor starts first and gets ready while the image is resolved and the bundle written.
@@ -57,7 +61,7 @@ public static class RunCommand
                 return ExitCodes.Success;
             }
 
-            return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin, config.DetachKeys);
+            return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin, config.DetachKeys, parse.GetValue(sigProxy), streams);
         });
         return command;
     }

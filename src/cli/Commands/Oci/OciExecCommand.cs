@@ -26,7 +26,9 @@ public static class OciExecCommand
         var additionalGids = new Option<string[]>("--additional-gids", "-g") { Description = "Additional gid of the process" };
         var cwd = new Option<string?>("--cwd") { Description = "Working directory inside the container" };
         var noNewPrivs = new Option<bool>("--no-new-privs") { Description = "Set no_new_privs for the process" };
-        var command = new Command("exec", "Run a process in a running container") { id, commandLine, process, tty, consoleSocket, detach, pidFile, env, user, additionalGids, cwd, noNewPrivs };
+        var cap = new Option<string[]>("--cap", "-c") { Description = "Add a capability to the bounding, effective and permitted sets" };
+        var preserveFds = new Option<int>("--preserve-fds") { Description = "Pass N additional file descriptors (3 and up) to the process" };
+        var command = new Command("exec", "Run a process in a running container") { id, commandLine, process, tty, consoleSocket, detach, pidFile, env, user, additionalGids, cwd, noNewPrivs, cap, preserveFds };
         command.SetAction((parseResult, cancellationToken) => oci.RunAsync(parseResult, async () =>
         {
             string[] args = parseResult.GetValue(commandLine) ?? [];
@@ -51,11 +53,17 @@ public static class OciExecCommand
                     AdditionalGids = [.. (parseResult.GetValue(additionalGids) ?? []).Select(ParseGid)],
                     Cwd = parseResult.GetValue(cwd),
                     NoNewPrivileges = parseResult.GetValue(noNewPrivs),
+                    Capabilities = [.. (parseResult.GetValue(cap) ?? []).Select(ParseCapability)],
+                    PreserveFds = parseResult.GetValue(preserveFds) >= 0 ? parseResult.GetValue(preserveFds) : throw SkiffException.InvalidArgument("--preserve-fds must not be negative"),
                 },
                 cancellationToken);
         }));
         return command;
     }
+
+    private static string ParseCapability(string name) => Capabilities.TryParse(name, out int number)
+        ? Capabilities.All[number]
+        : throw SkiffException.InvalidArgument($"unknown capability `{name}`");
 
     private static uint ParseGid(string text) => uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint gid)
         ? gid

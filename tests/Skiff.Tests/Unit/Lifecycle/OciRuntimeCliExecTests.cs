@@ -23,4 +23,13 @@ public sealed class OciRuntimeCliExecTests
         Assert.DoesNotContain("--additional-gids", crun);
         Assert.Contains("1100:1100", crun);
     }
+
+    [Fact]
+    public void Privileged_and_preserved_descriptors_go_before_the_id()
+    {
+        var options = new ExecOptions(["sh"]) { Capabilities = ["CAP_SYS_ADMIN", "CAP_NET_ADMIN"], PreserveFds = 2 };
+        IReadOnlyList<string> runc = new OciRuntimeCli("/usr/sbin/runc", [], "/run/x", null).Exec("c1", options, null);
+        Assert.Equal(["--cap", "CAP_SYS_ADMIN", "--cap", "CAP_NET_ADMIN", "--preserve-fds", "2", "c1", "sh"], runc.SkipWhile(a => a != "--cap"));
+        Assert.DoesNotContain("--preserve-fds", new OciRuntimeCli("/usr/sbin/runc", [], "/run/x", null).Exec("c1", new ExecOptions(["sh"]), null));
+    }
 }
