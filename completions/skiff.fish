@@ -45,7 +45,7 @@ function __skiff_value_flags
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
-            printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+            printf '%s\n' '--cgroup-manager' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_export
@@ -71,7 +71,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -93,7 +93,7 @@ function __skiff_value_flags
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_exec
-            printf '%s\n' '--cgroup-manager' '--env' '-e' '--log-level' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+            printf '%s\n' '--cgroup-manager' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
             printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_healthcheck
@@ -179,7 +179,7 @@ function __skiff_value_flags
         case skiff_oci_delete
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_exec
-            printf '%s\n' '--additional-gids' '-g' '--cgroup-manager' '--console-socket' '--cwd' '--env' '-e' '--log' '--log-format' '--log-level' '--pid-file' '--process' '-p' '--root' '--rootless' '--runroot' '--storage-driver' '--user' '-u'
+            printf '%s\n' '--additional-gids' '-g' '--cap' '-c' '--cgroup-manager' '--console-socket' '--cwd' '--env' '-e' '--log' '--log-format' '--log-level' '--pid-file' '--preserve-fds' '--process' '-p' '--root' '--rootless' '--runroot' '--storage-driver' '--user' '-u'
         case skiff_oci_features
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_kill
@@ -213,7 +213,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -551,9 +551,12 @@ complete -c skiff -n '__skiff_is skiff_container_exec' -f -a '(__skiff_dynamic c
 complete -c skiff -n '__skiff_is skiff_container_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l detach -s d -d 'Run the exec session in detached mode'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exec' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_exec' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
+complete -c skiff -n '__skiff_is skiff_container_exec' -l privileged -d 'Give the process all of skiff\'s capabilities'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_exec' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -673,6 +676,7 @@ complete -c skiff -n '__skiff_is skiff_container_rm' -l time -s t -d 'With --for
 complete -c skiff -n '__skiff_is skiff_container_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
 complete -c skiff -n '__skiff_is skiff_container_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
@@ -743,6 +747,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first ar
 complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_container_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -931,9 +936,12 @@ complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)
 complete -c skiff -n '__skiff_is skiff_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_exec' -l detach -s d -d 'Run the exec session in detached mode'
 complete -c skiff -n '__skiff_is skiff_exec' -l env -s e -d 'Set environment variables' -r -f
+complete -c skiff -n '__skiff_is skiff_exec' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_exec' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_exec' -l interactive -s i -d 'Keep STDIN open even if not attached'
 complete -c skiff -n '__skiff_is skiff_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_exec' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
+complete -c skiff -n '__skiff_is skiff_exec' -l privileged -d 'Give the process all of skiff\'s capabilities'
 complete -c skiff -n '__skiff_is skiff_exec' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_exec' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_exec' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -1383,6 +1391,7 @@ complete -c skiff -n '__skiff_is skiff_oci_delete' -l storage-driver -d 'Storage
 complete -c skiff -n '__skiff_is skiff_oci_delete' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l additional-gids -s g -d 'Additional gid of the process' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l cap -s c -d 'Add a capability to the bounding, effective and permitted sets' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l console-socket -d 'AF_UNIX socket that receives the pty master' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l cwd -d 'Working directory inside the container' -r -f
@@ -1395,6 +1404,7 @@ complete -c skiff -n '__skiff_is skiff_oci_exec' -l log-format -d 'Format of --l
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l no-new-privs -d 'Set no_new_privs for the process'
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l pid-file -d 'Write the process\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_exec' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l process -s p -d 'A runtime-spec process.json describing the whole process' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_exec' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
@@ -1586,6 +1596,7 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime s
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
@@ -1656,6 +1667,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is 
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
