@@ -41,7 +41,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -71,7 +71,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -89,7 +89,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_exec
@@ -213,7 +213,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--passwd-entry' '--pid' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--uidmap' '--ulimit' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_start
@@ -456,6 +456,7 @@ complete -c skiff -n '__skiff_is skiff_container_cp' -l runroot -d 'Path of the 
 complete -c skiff -n '__skiff_is skiff_container_cp' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
@@ -506,9 +507,11 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a na
 complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_container_create' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l privileged -d 'Give extended privileges to the container'
@@ -525,6 +528,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l rootfs -d 'The first
 complete -c skiff -n '__skiff_is skiff_container_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -532,8 +536,12 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l sysctl -d 'Set a nam
 complete -c skiff -n '__skiff_is skiff_container_create' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_container_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_create' -l tz -d 'Set timezone in container (an area/zone under /usr/share/zoneinfo, or local)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l umask -d 'Set umask in container (default 0022)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l unsetenv -d 'Unset a default environment variable (the image\'s, PATH, TERM)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l unsetenv-all -d 'Unset all default environment variables'
 complete -c skiff -n '__skiff_is skiff_container_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -676,6 +684,7 @@ complete -c skiff -n '__skiff_is skiff_container_rm' -l time -s t -d 'With --for
 complete -c skiff -n '__skiff_is skiff_container_rm' -l volumes -s v -d 'Remove anonymous volumes associated with the container'
 complete -c skiff -n '__skiff_is skiff_container_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
@@ -728,9 +737,11 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name 
 complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_container_run' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l privileged -d 'Give extended privileges to the container'
@@ -747,6 +758,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first ar
 complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_container_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
@@ -755,8 +767,12 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l sysctl -d 'Set a namesp
 complete -c skiff -n '__skiff_is skiff_container_run' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_container_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_container_run' -l tz -d 'Set timezone in container (an area/zone under /usr/share/zoneinfo, or local)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l umask -d 'Set umask in container (default 0022)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l unsetenv -d 'Unset a default environment variable (the image\'s, PATH, TERM)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l unsetenv-all -d 'Unset all default environment variables'
 complete -c skiff -n '__skiff_is skiff_container_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -841,6 +857,7 @@ complete -c skiff -n '__skiff_is skiff_cp' -l runroot -d 'Path of the runtime st
 complete -c skiff -n '__skiff_is skiff_cp' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
@@ -891,9 +908,11 @@ complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the 
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_create' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l privileged -d 'Give extended privileges to the container'
@@ -910,6 +929,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument 
 complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -917,8 +937,12 @@ complete -c skiff -n '__skiff_is skiff_create' -l sysctl -d 'Set a namespaced ke
 complete -c skiff -n '__skiff_is skiff_create' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_create' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_create' -l tz -d 'Set timezone in container (an area/zone under /usr/share/zoneinfo, or local)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l umask -d 'Set umask in container (default 0022)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l unsetenv -d 'Unset a default environment variable (the image\'s, PATH, TERM)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l unsetenv-all -d 'Unset all default environment variables'
 complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -1596,6 +1620,7 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime s
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
@@ -1648,9 +1673,11 @@ complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the con
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_run' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l platform -d 'The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l privileged -d 'Give extended privileges to the container'
@@ -1667,6 +1694,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is 
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_run' -l stop-signal -d 'Signal to stop the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l stop-timeout -d 'Timeout (in seconds) to stop the container' -r -f
@@ -1675,8 +1703,12 @@ complete -c skiff -n '__skiff_is skiff_run' -l sysctl -d 'Set a namespaced kerne
 complete -c skiff -n '__skiff_is skiff_run' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_run' -l tmpfs -d 'Mount a tmpfs directory (DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l tty -s t -d 'Allocate a pseudo-TTY'
+complete -c skiff -n '__skiff_is skiff_run' -l tz -d 'Set timezone in container (an area/zone under /usr/share/zoneinfo, or local)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l uidmap -d 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l ulimit -d 'Ulimit options (name=soft[:hard])' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l umask -d 'Set umask in container (default 0022)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l unsetenv -d 'Unset a default environment variable (the image\'s, PATH, TERM)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l unsetenv-all -d 'Unset all default environment variables'
 complete -c skiff -n '__skiff_is skiff_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f

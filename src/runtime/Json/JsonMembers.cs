@@ -26,6 +26,14 @@ internal static class JsonMembers
         }
     }
 
+    internal static void WriteOptionalNumber(this Utf8JsonWriter w, ReadOnlySpan<byte> name, int? value)
+    {
+        if (value is { } number)
+        {
+            w.WriteNumber(name, number);
+        }
+    }
+
     internal static void WriteOptionalNumber(this Utf8JsonWriter w, ReadOnlySpan<byte> name, long? value)
     {
         if (value is { } number)

@@ -21,12 +21,12 @@ public sealed class BundleWriter(ContainerStore store)
     public static List<string> ProcessEnvironment(ContainerConfig config, string hostname)
     {
         var env = new List<string>(config.Env);
-        if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)) && !Unset(config, "PATH"))
         {
             env.Insert(0, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         }
 
-        if (config.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+        if (config.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)) && !Unset(config, "TERM"))
         {
             env.Add("TERM=xterm");
         }
@@ -36,7 +36,7 @@ public sealed class BundleWriter(ContainerStore store)
             env.Add("HOSTNAME=" + hostname);
         }
 
-        if (!env.Any(e => e.StartsWith("container=", StringComparison.Ordinal)))
+        if (!env.Any(e => e.StartsWith("container=", StringComparison.Ordinal)) && !Unset(config, "container"))
         {
             env.Add(ContainerEnvFile.Variable);
         }
@@ -49,6 +49,12 @@ public sealed class BundleWriter(ContainerStore store)
         config.Hostname.Length > 0 ? config.Hostname
         : NamespaceMode.Parse(config.UtsMode).Kind == NamespaceModeKind.Host ? Environment.MachineName
         : ContainerIds.Short(config.Id);
+
+    /// <summary>Whether podman's --unsetenv or --unsetenv-all takes the default variable <paramref name="name"/> away.</summary>
+    private static bool Unset(ContainerConfig config, string name) => config.UnsetEnvAll || config.UnsetEnv.Contains(name);
+
+    /// <summary>The umask the container's process gets: --umask, else podman's default 0022.</summary>
+    public const uint DefaultUmask = 0x12;
 
     /// <param name="engine">The engine and its version, for <c>/run/.containerenv</c> (podman's "podman-4.3.1").</param>
     public void Write(ContainerConfig config, bool rootless, Terminal.TerminalSize? consoleSize = null, string engine = "skiff")
@@ -86,7 +92,7 @@ public sealed class BundleWriter(ContainerStore store)
         {
             Terminal = config.Tty,
             ConsoleSize = config.Tty && consoleSize is Terminal.TerminalSize size ? new ConsoleSizeSpec { Height = size.Rows, Width = size.Columns } : null,
-            User = new UserSpec { Uid = user.Uid, Gid = user.Gid, AdditionalGids = [.. user.AdditionalGids] },
+            User = new UserSpec { Uid = user.Uid, Gid = user.Gid, Umask = config.Umask ?? DefaultUmask, AdditionalGids = [.. user.AdditionalGids] },
             Args = config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : [.. config.Args],
             Env = ProcessEnvironment(config, hostname),
             Cwd = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
@@ -100,6 +106,7 @@ public sealed class BundleWriter(ContainerStore store)
             },
             Rlimits = rlimits,
             NoNewPrivileges = security.NoNewPrivileges,
+            OomScoreAdj = config.OomScoreAdj,
         };
 
         // With a user namespace of its own, the container's tty group must be mapped for devpts' gid=5.
@@ -124,7 +131,7 @@ public sealed class BundleWriter(ContainerStore store)
         ];
         Func<string, int> pidOf = DependencyPids();
         NamespaceMode ipc = NamespaceMode.Parse(config.IpcMode, ipc: true);
-        if (ShmMount(ipc, pidOf) is { } shm)
+        if (ShmMount(ipc, pidOf, config.ShmSize) is { } shm)
         {
             mounts.Insert(3, shm);
         }
@@ -138,6 +145,11 @@ public sealed class BundleWriter(ContainerStore store)
             {
                 mounts.Add(Mount("/dev/mqueue", "bind", "/dev/mqueue", ["rbind", "nosuid", "noexec", "nodev"]));
             }
+        }
+
+        if (config.Timezone is not null)
+        {
+            mounts.Add(Mount("/etc/localtime", "bind", ContainerTimezone.HostFile(config.Timezone), ["bind", "ro", "rprivate"]));
         }
 
         if (config.Init && config.InitPath is not null)
@@ -193,9 +205,14 @@ public sealed class BundleWriter(ContainerStore store)
         }
 
         Dictionary<string, string>? annotations = null;
-        if (config.Labels.Count > 0 || KeepGroups.Requested(config.GroupAdd))
+        if (config.Labels.Count > 0 || config.Annotations.Count > 0 || KeepGroups.Requested(config.GroupAdd))
         {
             annotations = new Dictionary<string, string>(config.Labels, StringComparer.Ordinal);
+            foreach ((string key, string value) in config.Annotations)
+            {
+                annotations[key] = value;
+            }
+
             if (KeepGroups.Requested(config.GroupAdd))
             {
                 annotations[KeepGroups.Annotation] = "1";
@@ -339,13 +356,13 @@ public sealed class BundleWriter(ContainerStore store)
     /// --ipc container:ID the one that container's process sees (through /proc/PID/root, so a chain of joins and a
     /// donor on the host's /dev/shm share too).
     /// </summary>
-    public static SpecMount? ShmMount(NamespaceMode ipc, Func<string, int> pidOf) => ipc.Kind switch
+    public static SpecMount? ShmMount(NamespaceMode ipc, Func<string, int> pidOf, long? size = null) => ipc.Kind switch
     {
         NamespaceModeKind.None => null,
         NamespaceModeKind.Host => Mount("/dev/shm", "bind", "/dev/shm", ["rbind", "nosuid", "noexec", "nodev"]),
         NamespaceModeKind.Container when pidOf(ipc.Value!) is int pid and > 0 =>
             Mount("/dev/shm", "bind", string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/root/dev/shm"), ["rbind", "nosuid", "noexec", "nodev"]),
-        _ => Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+        _ => Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", ShmSizeOption(size)]),
     };
 
     /// <summary>The recorded pid of each running dependency (read once per id), 0 for one not running.</summary>
@@ -379,7 +396,7 @@ public sealed class BundleWriter(ContainerStore store)
         namespaces.AddRange(linux.Namespaces.Where(n => n.Type == "cgroup"));
         linux.Namespaces = namespaces;
         int shm = spec.Mounts.FindIndex(m => m.Destination == "/dev/shm");
-        if (shm >= 0 && ShmMount(NamespaceMode.Parse(config.IpcMode, ipc: true), pidOf) is { } mount)
+        if (shm >= 0 && ShmMount(NamespaceMode.Parse(config.IpcMode, ipc: true), pidOf, config.ShmSize) is { } mount)
         {
             spec.Mounts[shm] = mount;
         }
@@ -430,7 +447,7 @@ public sealed class BundleWriter(ContainerStore store)
         }
 
         ProcessSpec process = spec.Process ?? throw SkiffException.Internal($"{path} has no process");
-        process.User = new UserSpec { Uid = user.Uid, Gid = user.Gid, AdditionalGids = [.. user.AdditionalGids] };
+        process.User = new UserSpec { Uid = user.Uid, Gid = user.Gid, Umask = process.User.Umask, AdditionalGids = [.. user.AdditionalGids] };
 
         // The bundle was written with uid 0 while the name was unknown; a non-root user gets podman's
         // non-root sets (nothing effective unless --cap-add), exactly as a numeric -u does.
@@ -480,6 +497,10 @@ public sealed class BundleWriter(ContainerStore store)
             throw SkiffException.InvalidArgument($"invalid user \"{user}\"", "use --user name|uid[:group|gid]");
         }
     }
+
+    /// <summary>/dev/shm's tmpfs size option: --shm-size in bytes (0: no limit, as tmpfs's size=0), else podman's 64 MiB.</summary>
+    public static string ShmSizeOption(long? bytes) =>
+        bytes is { } size ? string.Create(CultureInfo.InvariantCulture, $"size={size}") : "size=65536k";
 
     private static string ResolvConf(string networkMode)
     {

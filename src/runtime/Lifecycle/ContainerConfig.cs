@@ -188,6 +188,30 @@ public sealed record ContainerConfig
     /// <summary>The healthcheck (the image's unless flags gave or disabled one); null when none was defined.</summary>
     public Health.HealthCheckConfig? Healthcheck { get; init; }
 
+    /// <summary>podman's --unsetenv: default variables (the image's, PATH and TERM) the container does not get; -e still sets them.</summary>
+    public IReadOnlyList<string> UnsetEnv { get; init => field = value ?? []; } = [];
+
+    /// <summary>podman's --unsetenv-all: none of the default variables (the image's, PATH, TERM).</summary>
+    public bool UnsetEnvAll { get; init; }
+
+    /// <summary>--annotation KEY=VALUE: into the bundle's annotations (podman's Config.Annotations).</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
+
+    /// <summary>--pidfile: the host file the container's pid is written to on each start, removed with the container.</summary>
+    public string? PidFile { get; init; }
+
+    /// <summary>--shm-size in bytes (0: no limit); null for the default, 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary>--tz: an area/zone under /usr/share/zoneinfo, or "local" (the host's /etc/localtime); bound at /etc/localtime.</summary>
+    public string? Timezone { get; init; }
+
+    /// <summary>--umask (the process's umask); null for the default, 0022.</summary>
+    public uint? Umask { get; init; }
+
+    /// <summary>--oom-score-adj: written to the process's /proc/self/oom_score_adj by the runtime before exec.</summary>
+    public int? OomScoreAdj { get; init; }
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

@@ -185,6 +185,14 @@ public static class ContainerConfigJson
                 w.WriteEndObject();
             }
 
+            WriteStrings(w, "unsetEnv"u8, config.UnsetEnv);
+            w.WriteBoolean("unsetEnvAll"u8, config.UnsetEnvAll);
+            WriteMap(w, "annotations"u8, config.Annotations);
+            w.WriteOptionalString("pidFile"u8, config.PidFile);
+            w.WriteOptionalNumber("shmSize"u8, config.ShmSize);
+            w.WriteOptionalString("timezone"u8, config.Timezone);
+            w.WriteOptionalNumber("umask"u8, config.Umask);
+            w.WriteOptionalNumber("oomScoreAdj"u8, config.OomScoreAdj);
             w.WriteOptionalString("runtime"u8, config.Runtime);
             w.WriteEndObject();
         }
@@ -254,6 +262,13 @@ public static class ContainerConfigJson
         ContainerAccount? addAccount = null;
         bool? passwd = null;
         Health.HealthCheckConfig? healthcheck = null;
+        IReadOnlyList<string>? unsetEnv = null;
+        IReadOnlyDictionary<string, string>? annotations = null;
+        string? pidFile = null, timezone = null;
+        long? shmSize = null;
+        uint? umask = null;
+        int? oomScoreAdj = null;
+        bool unsetEnvAll = false;
         bool id = false, name = false, created = false, image = false, runtime = false;
         while (NextProperty(ref r))
         {
@@ -315,6 +330,14 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("passwd"u8)) { passwd = OptionalBool(ref r); }
             else if (r.ValueTextEquals("passwdEntry"u8)) { passwdEntry = String(ref r); }
             else if (r.ValueTextEquals("healthcheck"u8)) { healthcheck = Healthcheck(ref r); }
+            else if (r.ValueTextEquals("unsetEnv"u8)) { unsetEnv = Strings(ref r); }
+            else if (r.ValueTextEquals("unsetEnvAll"u8)) { unsetEnvAll = Bool(ref r); }
+            else if (r.ValueTextEquals("annotations"u8)) { annotations = Map(ref r); }
+            else if (r.ValueTextEquals("pidFile"u8)) { pidFile = String(ref r); }
+            else if (r.ValueTextEquals("shmSize"u8)) { shmSize = NullableInt64(ref r); }
+            else if (r.ValueTextEquals("timezone"u8)) { timezone = String(ref r); }
+            else if (r.ValueTextEquals("umask"u8)) { umask = NullableUInt32(ref r); }
+            else if (r.ValueTextEquals("oomScoreAdj"u8)) { oomScoreAdj = NullableInt32(ref r); }
             else if (r.ValueTextEquals("runtime"u8)) { runtimeValue = String(ref r); runtime = true; }
             else { Skip(ref r); }
         }
@@ -383,6 +406,14 @@ public static class ContainerConfigJson
             Passwd = passwd,
             PasswdEntry = passwdEntry,
             Healthcheck = healthcheck,
+            UnsetEnv = unsetEnv!,
+            UnsetEnvAll = unsetEnvAll,
+            Annotations = annotations!,
+            PidFile = pidFile,
+            ShmSize = shmSize,
+            Timezone = timezone,
+            Umask = umask,
+            OomScoreAdj = oomScoreAdj,
             Runtime = runtimeValue!,
         };
     }

@@ -250,6 +250,7 @@ public sealed class ContainerStore(string root, string runRoot)
             ContainerConfig config = ReadConfig(id);
             name = config.Name;
             cgroup = config.CgroupPath;
+            ContainerPidFile.TryRemove(config.PidFile);
         }
         catch (SkiffException)
         {
@@ -296,7 +297,9 @@ public sealed class ContainerStore(string root, string runRoot)
         string? name = null;
         try
         {
-            name = ReadConfig(id).Name;
+            ContainerConfig config = ReadConfig(id);
+            name = config.Name;
+            ContainerPidFile.TryRemove(config.PidFile);
         }
         catch (SkiffException)
         {

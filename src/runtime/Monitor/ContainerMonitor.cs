@@ -206,6 +206,10 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // The namespace exists once the runtime created the container; the process has not run yet,
             // so it starts with its network already connected.
             networkStart.Connect(config, pid);
+            if (config.PidFile is not null)
+            {
+                ContainerPidFile.Write(config.PidFile, pid);
+            }
         }
         catch
         {

@@ -23,6 +23,13 @@ public static unsafe class ContainerExec
         RestoreIgnoredSignals();
         try
         {
+            if (process.OomScoreAdj is int oomScoreAdj)
+            {
+                // Inherited by every process the container starts; raising it needs no privilege, lowering it
+                // below the current value needs CAP_SYS_RESOURCE of the host (proc(5)).
+                WriteOomScoreAdj(oomScoreAdj);
+            }
+
             // Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN, so it
             // goes in before the capabilities are dropped (as runc does); the profile must then allow
             // the few calls that remain (capset, setresuid, prctl, close_range, execve).
@@ -138,6 +145,20 @@ public static unsafe class ContainerExec
             {
                 throw new SystemCallException($"prctl(PR_CAP_AMBIENT_RAISE, {name})", null, Marshal.GetLastPInvokeError());
             }
+        }
+    }
+
+    private static void WriteOomScoreAdj(int value)
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/oom_score_adj", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SkiffException(ErrorKind.PermissionDenied, 
+                $"write /proc/self/oom_score_adj: {value}: {e.Message}",
+                "lowering --oom-score-adj below the current value needs CAP_SYS_RESOURCE");
         }
     }
 

@@ -150,7 +150,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             RootfsOwnersShifted = fromImage is not null && context.User.Rootless && userns.Map is not null,
             Entrypoint = entrypoint,
             Cmd = cmd,
-            Env = ContainerImages.MergeEnv(fromImage?.Env ?? [], EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [], parse.GetValue(options.EnvHost))),
+            Env = ContainerImages.MergeEnv(options.Process.ImageEnv(parse, fromImage?.Env ?? []), EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [], parse.GetValue(options.EnvHost))),
             WorkingDir = workdir ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
             User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
@@ -189,9 +189,13 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             // The flags' healthcheck, else the image's, as podman.
             Healthcheck = health.Resolve(fromImage?.Healthcheck),
         };
+        config = options.Creation.Apply(parse, config);
+        config = options.Process.Apply(parse, config, context.User.Rootless);
+        config = options.Devices.Apply(parse, config);
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
         config = options.NetworkFlags.Apply(parse, config, networks, fromImage?.ExposedPorts ?? []);
         config = NamespaceFlags.Apply(config, namespaceModes, store);
+        DeviceFlags.CheckShmSize(config);
         config = config with { Sysctls = ContainerSysctls.Parse(parse.GetValue(options.Sysctl) ?? [], config.NetworkMode, config.IpcMode) };
 
         // Held until the container is stored: its address is taken from those of the stored containers.

@@ -33,6 +33,8 @@ public static class ContainerInspectView
             ["HostnamePath"] = Path.Combine(directory, "hostname"),
             ["HostsPath"] = Path.Combine(directory, "hosts"),
             ["LogPath"] = store.LogPath(config.Id),
+            // --pidfile's path ("" without it: the built-in runtime keeps no pid file of its own).
+            ["PidFile"] = config.PidFile ?? string.Empty,
             ["Name"] = config.Name,
             ["RestartCount"] = (long)state.RestartCount,
             ["Driver"] = config.RootfsPath is null ? "overlay" : string.Empty,
@@ -121,6 +123,7 @@ public static class ContainerInspectView
             ["WorkingDir"] = config.WorkingDir,
             ["Entrypoint"] = Strings(config.Entrypoint),
             ["Labels"] = TemplateMap.OfStrings(config.Labels),
+            ["Annotations"] = TemplateMap.OfStrings(config.Annotations),
             // podman's number (docker's Go types have a string here, podman's an integer: neither reads the other's).
             ["StopSignal"] = (long)Skiff.Runtime.Process.Signals.Parse(config.StopSignal),
             ["StopTimeout"] = (long)config.StopTimeout,
@@ -131,6 +134,8 @@ public static class ContainerInspectView
         }
 
         value["HealthcheckOnFailureAction"] = config.Healthcheck?.OnFailure ?? HealthOnFailure.None;
+        value["Timezone"] = config.Timezone ?? string.Empty;
+        value["Umask"] = ProcessFlags.FormatUmask(config.Umask ?? BundleWriter.DefaultUmask);
         return value;
     }
 
@@ -158,6 +163,9 @@ public static class ContainerInspectView
             ["Soft"] = u.Soft,
             ["Hard"] = u.Hard,
         }).ToList();
+        // podman shows its default "64m" as 65536000 (a decimal parse) though the mount is 64 MiB.
+        host["ShmSize"] = config.ShmSize ?? 65_536_000L;
+        host["OomScoreAdj"] = (long)(config.OomScoreAdj ?? 0);
         host["Privileged"] = config.Privileged;
         host["CapAdd"] = Strings(capAdd);
         host["CapDrop"] = Strings(capDrop);

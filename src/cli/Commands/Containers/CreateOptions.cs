@@ -83,6 +83,10 @@ public sealed class CreateOptions
 
     public CreationFlags Creation { get; } = new();
 
+    public ProcessFlags Process { get; } = new();
+
+    public DeviceFlags Devices { get; } = new();
+
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
     public Option<string?> DetachKeys { get; } = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
@@ -130,6 +134,8 @@ public sealed class CreateOptions
         Namespaces.AddTo(command);
         Health.AddTo(command);
         Creation.AddTo(command);
+        Process.AddTo(command);
+        Devices.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }

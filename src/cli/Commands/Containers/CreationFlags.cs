@@ -15,10 +15,41 @@ public sealed class CreationFlags
 
     public Option<bool> Replace { get; } = new("--replace") { Description = "If a container with the same name exists, replace it" };
 
+    public Option<string?> PidFile { get; } = new("--pidfile") { Description = "Write the container process ID to the file (removed with the container)" };
+
+    public Option<string[]> Annotation { get; } = new("--annotation") { Description = "Add an annotation to the container (KEY=VALUE)" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(CidFile);
         command.Options.Add(Replace);
+        command.Options.Add(PidFile);
+        command.Options.Add(Annotation);
+    }
+
+    /// <summary>--pidfile as an absolute path (the monitor writes it from another directory), --annotation as a map.</summary>
+    public ContainerConfig Apply(ParseResult parse, ContainerConfig config) => config with
+    {
+        PidFile = parse.GetValue(PidFile) is { Length: > 0 } path ? ContainerPidFile.Validate(path) : null,
+        Annotations = Annotations(parse.GetValue(Annotation) ?? []),
+    };
+
+    /// <summary>podman's --annotation: KEY=VALUE (the value may hold '='), a later KEY wins; a bare KEY is refused.</summary>
+    public static Dictionary<string, string> Annotations(IEnumerable<string> values)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            int equals = value.IndexOf('=');
+            if (equals < 0)
+            {
+                throw SkiffException.InvalidArgument("annotations must be formatted KEY=VALUE", $"give --annotation {value}=VALUE");
+            }
+
+            result[value[..equals]] = value[(equals + 1)..];
+        }
+
+        return result;
     }
 
     /// <summary>

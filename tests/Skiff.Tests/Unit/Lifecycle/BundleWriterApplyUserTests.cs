@@ -43,7 +43,8 @@ public sealed class BundleWriterApplyUserTests : IDisposable
         writer.ApplyUser(config, new ContainerUser(uid, uid, [uid, 10], home), copies ? ["passwd", "group"] : null);
 
         JsonNode process = expected["process"]!;
-        process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = uid, ["additionalGids"] = new JsonArray(uid, 10u) };
+        // The umask written with the bundle stays.
+        process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = uid, ["umask"] = BundleWriter.DefaultUmask, ["additionalGids"] = new JsonArray(uid, 10u) };
         process["capabilities"]!["effective"] = uid == 0 ? process["capabilities"]!["bounding"]!.DeepClone() : new JsonArray("CAP_NET_ADMIN");
         process["capabilities"]!["permitted"] = process["capabilities"]!["effective"]!.DeepClone();
         process["capabilities"]!["ambient"] = uid == 0 ? new JsonArray() : new JsonArray("CAP_NET_ADMIN");

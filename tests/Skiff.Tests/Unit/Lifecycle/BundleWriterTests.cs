@@ -93,6 +93,13 @@ public sealed class BundleWriterTests : IDisposable
             }, true, null),
             ["cpu quota only"] = (Base('z') with { Resources = new CgroupResources(CpuQuota: -1), CgroupPath = "skiff/z" }, false, null),
             ["read-only root elsewhere"] = (Base('0') with { ReadOnlyRootfs = true, RootfsPath = "/srv/root", Entrypoint = ["/bin/sh", "-c"], Cmd = ["exit 3"] }, false, null),
+            ["process flags: umask, oom-score-adj, shm-size, tz, annotations, unsetenv"] = (Base('2') with
+            {
+                Umask = 63, OomScoreAdj = 200, ShmSize = 1 << 20, Timezone = "UTC", UnsetEnv = ["PATH"], Env = ["A=1"],
+                Labels = new Dictionary<string, string> { ["l"] = "label" },
+                Annotations = new Dictionary<string, string> { ["l"] = "annotation", ["io.x"] = "y=z" },
+            }, false, null),
+            ["unsetenv-all with a tty"] = (Base('3') with { Tty = true, UnsetEnvAll = true, Env = ["TERM=mine"], ShmSize = 0 }, true, null),
             ["everything"] = (Base('1') with
             {
                 Tty = true, Init = true, InitPath = "/init", User = "app:staff", GroupAdd = ["wheel"], CapAdd = ["ALL"], CapDrop = ["MKNOD"],

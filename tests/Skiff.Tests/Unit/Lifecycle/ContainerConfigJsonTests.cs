@@ -104,6 +104,14 @@ public class ContainerConfigJsonTests
             Retries = 2,
             OnFailure = "kill",
         },
+        UnsetEnv = ["PATH"],
+        UnsetEnvAll = true,
+        Annotations = new Dictionary<string, string> { ["com.example.a"] = "b=c" },
+        PidFile = "/run/x.pid",
+        ShmSize = 1048576,
+        Timezone = "Europe/Paris",
+        Umask = 63,
+        OomScoreAdj = -100,
     };
 
     public static TheoryData<string> Configs() => new() { nameof(Minimal), nameof(Full) };
@@ -274,6 +282,7 @@ public class ContainerConfigJsonTests
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
             PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
+            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));
         Assert.Equal(Full.Args, listed.Args);

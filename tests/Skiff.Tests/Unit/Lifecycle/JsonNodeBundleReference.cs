@@ -29,6 +29,7 @@ internal static class JsonNodeBundleReference
             {
                 ["uid"] = user.Uid,
                 ["gid"] = user.Gid,
+                ["umask"] = config.Umask ?? BundleWriter.DefaultUmask,
                 ["additionalGids"] = Array(user.AdditionalGids.Select(g => (JsonNode)g)),
             },
             ["args"] = Strings(config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : config.Args),
@@ -38,6 +39,11 @@ internal static class JsonNodeBundleReference
             ["rlimits"] = Array(config.Ulimits.Select(Rlimit)),
             ["noNewPrivileges"] = security.NoNewPrivileges,
         };
+        if (config.OomScoreAdj is int oomScoreAdj)
+        {
+            process["oomScoreAdj"] = oomScoreAdj;
+        }
+
         if (config.Tty && consoleSize is Skiff.Runtime.Terminal.TerminalSize size)
         {
             process["consoleSize"] = new JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
@@ -50,7 +56,7 @@ internal static class JsonNodeBundleReference
             Mount("/proc", "proc", "proc", []),
             Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
             Mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", .. ttyGroup ? ["gid=5"] : System.Array.Empty<string>()]),
-            Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+            Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", config.ShmSize is long shm ? $"size={shm}" : "size=65536k"]),
             Mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
             config.NetworkMode == "host" && (rootless || idMap is not null)
                 ? Mount("/sys", "bind", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
@@ -58,6 +64,11 @@ internal static class JsonNodeBundleReference
             Mount("/etc/hostname", "bind", Path.Combine(directory, "hostname"), ["bind", "rprivate"]),
             Mount("/etc/hosts", "bind", Path.Combine(directory, "hosts"), ["bind", "rprivate"]),
             Mount("/etc/resolv.conf", "bind", Path.Combine(directory, "resolv.conf"), ["bind", "rprivate"]));
+        if (config.Timezone is not null)
+        {
+            mounts.Add((JsonNode)Mount("/etc/localtime", "bind", ContainerTimezone.HostFile(config.Timezone), ["bind", "ro", "rprivate"]));
+        }
+
         if (config.Init && config.InitPath is not null)
         {
             mounts.Add((JsonNode)Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
@@ -162,10 +173,10 @@ internal static class JsonNodeBundleReference
             spec["linux"]!["seccomp"] = JsonNode.Parse(SpecJsonWriter.WriteSeccomp(seccomp));
         }
 
-        if (config.Labels.Count > 0 || KeepGroups.Requested(config.GroupAdd))
+        if (config.Labels.Count > 0 || config.Annotations.Count > 0 || KeepGroups.Requested(config.GroupAdd))
         {
             var annotations = new JsonObject();
-            foreach ((string key, string value) in config.Labels)
+            foreach ((string key, string value) in config.Labels.Concat(config.Annotations))
             {
                 annotations[key] = value;
             }
