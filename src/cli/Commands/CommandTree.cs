@@ -41,6 +41,7 @@ public static class CommandTree
         ("push", g => PushCommand.Create(g)),
         ("login", g => LoginCommand.Create(g)),
         ("logout", g => LogoutCommand.Create(g)),
+        ("search", g => SearchCommand.Create(g)),
         ("completion", g => CompletionCommand.Create(g)),
         ("__complete", g => CompleteCommand.Create(g)),
         ("oci", g => Oci.OciCommand.Create(g)),

@@ -80,6 +80,10 @@ public sealed partial record ImageReference
     /// </summary>
     public string LocalName => Qualify(LocalRegistry).NameWithTag;
 
+    /// <summary>Whether the first component of a name is a registry host (docker's rule: a dot, a port, <c>localhost</c> or upper case), not a repository path.</summary>
+    public static bool IsRegistryHost(string first) =>
+        first.Contains('.') || first.Contains(':') || first == LocalRegistry || first.Any(char.IsUpper);
+
     public static ImageReference Parse(string text)
     {
         if (TryParse(text, out ImageReference? reference, out string? problem))
@@ -135,7 +139,7 @@ public sealed partial record ImageReference
         if (slash > 0)
         {
             string first = rest[..slash];
-            if (first.Contains('.') || first.Contains(':') || first == LocalRegistry || first.Any(char.IsUpper))
+            if (IsRegistryHost(first))
             {
                 registry = first;
                 rest = rest[(slash + 1)..];
