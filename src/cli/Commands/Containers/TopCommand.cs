@@ -57,7 +57,7 @@ public static class TopCommand
 
             IReadOnlyList<string> columns = arguments.Descriptors;
             IReadOnlyList<ProcessInfo> processes = PidNamespaceMembers.List(state.Pid);
-            var view = new ProcessView(state.Pid, processes, Uptime());
+            var view = new ProcessView(state.Pid, processes, Uptime(), hostNames: !context.User.Rootless);
             var table = TabWriter.Podman();
             table.Write(string.Join('\t', columns.Select(TopArguments.Header)) + "\n");
             foreach (ProcessInfo process in processes)
@@ -75,7 +75,11 @@ public static class TopCommand
         double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
 
     /// <summary>Column values for the processes of one container.</summary>
-    private sealed class ProcessView(int containerPid, IReadOnlyList<ProcessInfo> processes, double uptime)
+    /// <remarks>
+    /// <paramref name="hostNames"/>: HUSER/HGROUP(S) by the host's account names, as podman shows them for root;
+    /// rootless it shows the host ids (the user's subordinate ids have no names).
+    /// </remarks>
+    private sealed class ProcessView(int containerPid, IReadOnlyList<ProcessInfo> processes, double uptime, bool hostNames)
     {
         private readonly Dictionary<int, int> namespacePids = processes.ToDictionary(p => p.HostPid, p => p.Pid);
         private readonly IReadOnlyList<(long Inside, long Outside, long Count)> uidMap = IdMap(containerPid, "uid_map");
@@ -83,13 +87,15 @@ public static class TopCommand
         private readonly Lazy<string?> passwd = new(() => AccountFile(containerPid, "/etc/passwd"));
         private readonly Lazy<string?> group = new(() => AccountFile(containerPid, "/etc/group"));
         private readonly Lazy<long> bootTime = new(BootTime);
+        private readonly Lazy<string?> hostPasswd = new(() => hostNames ? HostAccountFile("/etc/passwd") : null);
+        private readonly Lazy<string?> hostGroup = new(() => hostNames ? HostAccountFile("/etc/group") : null);
 
         public string Value(ProcessInfo process, string descriptor) => descriptor switch
         {
             "user" or "ruser" => Name(passwd.Value, Inside(uidMap, process.HostUid)),
-            "huser" => process.HostUid.ToString(CultureInfo.InvariantCulture),
+            "huser" => Name(hostPasswd.Value, process.HostUid),
             "group" or "rgroup" => Name(group.Value, Inside(gidMap, process.HostGid)),
-            "hgroup" => process.HostGid.ToString(CultureInfo.InvariantCulture),
+            "hgroup" => Name(hostGroup.Value, process.HostGid),
             "pid" => process.Pid.ToString(CultureInfo.InvariantCulture),
             "hpid" => process.HostPid.ToString(CultureInfo.InvariantCulture),
             "ppid" => namespacePids.GetValueOrDefault(process.HostPpid).ToString(CultureInfo.InvariantCulture),
@@ -101,7 +107,7 @@ public static class TopCommand
             "args" => process.Args.Count > 0 ? string.Join(' ', process.Args) : $"[{process.Comm}]",
             "state" => process.State.ToString(),
             "groups" => string.Join(',', process.HostGroups.Select(g => Name(group.Value, Inside(gidMap, g)))),
-            "hgroups" => string.Join(',', process.HostGroups.Select(g => g.ToString(CultureInfo.InvariantCulture))),
+            "hgroups" => string.Join(',', process.HostGroups.Select(g => Name(hostGroup.Value, g))),
             "nice" => process.Nice.ToString(CultureInfo.InvariantCulture),
             "pgid" => process.Pgid.ToString(CultureInfo.InvariantCulture),
             "vsz" => (process.VirtualBytes / 1024).ToString(CultureInfo.InvariantCulture),
@@ -213,6 +219,18 @@ public static class TopCommand
             }
 
             return map;
+        }
+
+        private static string? HostAccountFile(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
         }
 
         /// <summary>The container's account file through /proc/PID/root, confined to that root (user names, like podman).</summary>

@@ -55,6 +55,12 @@ public sealed class LifecycleVerbsTests(ITestOutputHelper output)
         Assert.Contains(custom.StdoutLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["1", "sh"]);
         Assert.Contains("HPID", (await skiff.RunAsync("top", "tp", "hpid", "%C")).AssertSuccess().StdoutLines[0]);
 
+        // Host users and groups by the host's names as root (podman's); rootless the host ids of the user's range.
+        ProcessResult host = (await skiff.RunAsync("top", "tp", "pid,huser,hgroup")).AssertSuccess();
+        string hostUser = rootless ? skiff.Sandbox.User!.Uid.ToString(CultureInfo.InvariantCulture) : "root";
+        string hostGroup = rootless ? skiff.Sandbox.User!.Gid.ToString(CultureInfo.InvariantCulture) : "root";
+        Assert.Contains(host.StdoutLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["1", var u, var g] && u == hostUser && g == hostGroup);
+
         // podman's own descriptors: memory in KiB, the start time as Go prints it, no LSM label here, capability sets by name.
         ProcessResult more = (await skiff.RunAsync("top", "tp", "pid,vsz,rss,nice,pgid,stime", "label", "seccomp", "capbnd", "capamb")).AssertSuccess();
         Assert.Equal("PID VSZ RSS NI PGID STIME LABEL SECCOMP BOUNDING CAPS AMBIENT CAPS", string.Join(' ', more.StdoutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
