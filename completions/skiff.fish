@@ -41,7 +41,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -71,7 +71,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -83,13 +83,13 @@ function __skiff_value_flags
         case skiff_container_unpause
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_update
-            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_container_wait
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_exec
@@ -213,7 +213,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
@@ -245,7 +245,7 @@ function __skiff_value_flags
         case skiff_untag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_update
-            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume
@@ -504,6 +504,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l label-file -d 'Read 
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
@@ -734,6 +735,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l label-file -d 'Read in 
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
@@ -838,6 +840,7 @@ complete -c skiff -n '__skiff_is skiff_container_update' -l cpuset-cpus -d 'CPUs
 complete -c skiff -n '__skiff_is skiff_container_update' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l root -d 'Path of the persistent store' -r -F
@@ -905,6 +908,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l label-file -d 'Read in a line-
 complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
@@ -1670,6 +1674,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l label-file -d 'Read in a line-del
 complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
@@ -1860,6 +1865,7 @@ complete -c skiff -n '__skiff_is skiff_update' -l cpuset-cpus -d 'CPUs in which 
 complete -c skiff -n '__skiff_is skiff_update' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l root -d 'Path of the persistent store' -r -F

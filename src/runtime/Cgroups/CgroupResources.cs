@@ -12,6 +12,7 @@ namespace Skiff.Runtime.Cgroups;
 /// <param name="CpusetCpus">Allowed cpus as a kernel list, e.g. "0-2,4" (--cpuset-cpus).</param>
 /// <param name="PidsLimit">Maximum number of tasks; -1 or 0 means unlimited (--pids-limit).</param>
 /// <param name="BlkioWeight">Block IO weight in cgroup v1 units, 10..1000 (--blkio-weight).</param>
+/// <param name="MemoryReservation">Memory soft limit in bytes (--memory-reservation: v1 memory.soft_limit_in_bytes, v2 memory.low).</param>
 public sealed record CgroupResources(
     long? Memory = null,
     long? MemorySwap = null,
@@ -20,7 +21,8 @@ public sealed record CgroupResources(
     ulong? CpuShares = null,
     string? CpusetCpus = null,
     long? PidsLimit = null,
-    ushort? BlkioWeight = null)
+    ushort? BlkioWeight = null,
+    long? MemoryReservation = null)
 {
     public static CgroupResources None { get; } = new();
 
@@ -38,6 +40,11 @@ public sealed record CgroupResources(
         if (MemorySwap is not null)
         {
             list.Add(("memory", "--memory-swap"));
+        }
+
+        if (MemoryReservation is not null)
+        {
+            list.Add(("memory", "--memory-reservation"));
         }
 
         if (CpuQuota is not null || CpuPeriod is not null)
@@ -77,5 +84,6 @@ public sealed record CgroupResources(
         update.CpuShares ?? CpuShares,
         update.CpusetCpus ?? CpusetCpus,
         update.PidsLimit ?? PidsLimit,
-        update.BlkioWeight ?? BlkioWeight);
+        update.BlkioWeight ?? BlkioWeight,
+        update.MemoryReservation ?? MemoryReservation);
 }

@@ -204,6 +204,11 @@ public sealed class CgroupV1Manager : ICgroupManager
             ApplyMemory(Directory("memory", group)!, r, creating);
         }
 
+        if (r.MemoryReservation is not null)
+        {
+            CgroupFile.Write(Directory("memory", group)!, "memory.soft_limit_in_bytes", r.MemoryReservation.Value);
+        }
+
         string? cpu = Directory("cpu", group);
         if (r.CpuPeriod is not null)
         {

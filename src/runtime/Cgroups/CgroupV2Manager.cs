@@ -219,6 +219,11 @@ public sealed class CgroupV2Manager : ICgroupManager
             CgroupFile.Write(directory, "memory.max", r.Memory.Value);
         }
 
+        if (r.MemoryReservation is not null)
+        {
+            CgroupFile.Write(directory, "memory.low", r.MemoryReservation.Value);
+        }
+
         long? swap = r.MemorySwap;
         bool swapFile = File.Exists(Path.Combine(directory, "memory.swap.max"));
         if (swap is null && creating && r.Memory is not null && swapFile)

@@ -65,7 +65,20 @@ public static class ResourceFlagParser
             blkio = weight == 0 ? null : weight;
         }
 
-        return new CgroupResources(memory, swap, quota, period, shares, cpuset, pids, blkio);
+        long? reservation = flags.MemoryReservation is null ? null : ByteSize.Parse(flags.MemoryReservation, "--memory-reservation");
+        if (reservation is > 0 and < MinimumMemory)
+        {
+            throw SkiffException.InvalidArgument("minimum memory reservation allowed is 6MB", "use --memory-reservation 6m or more");
+        }
+
+        if (reservation is not null && memory is not null && reservation > memory)
+        {
+            throw SkiffException.InvalidArgument(
+                "minimum memory limit can not be less than memory reservation limit, see usage",
+                "give --memory-reservation a size at most --memory's");
+        }
+
+        return new CgroupResources(memory, swap, quota, period, shares, cpuset, pids, blkio, reservation == 0 ? null : reservation);
     }
 
     private static long? ParseSwap(string? text, long? memory)

@@ -20,4 +20,6 @@ public sealed record ResourceFlags
     public string? PidsLimit { get; init; }
 
     public string? BlkioWeight { get; init; }
+
+    public string? MemoryReservation { get; init; }
 }

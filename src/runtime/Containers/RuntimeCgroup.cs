@@ -140,7 +140,8 @@ public sealed class RuntimeCgroup
             CpuShares: spec.Cpu?.Shares,
             CpusetCpus: spec.Cpu?.Cpus,
             PidsLimit: spec.Pids?.Limit,
-            BlkioWeight: spec.BlockIo?.Weight);
+            BlkioWeight: spec.BlockIo?.Weight,
+            MemoryReservation: spec.Memory?.Reservation);
 
 
     /// <summary>

@@ -132,6 +132,8 @@ public static class ContainerConfigJson
                     w.WriteNumber("blkioWeight"u8, weight);
                 }
 
+                w.WriteOptionalNumber("memoryReservation"u8, resources.MemoryReservation);
+
                 w.WriteBoolean("isEmpty"u8, resources.IsEmpty);
                 w.WriteEndObject();
             }
@@ -569,6 +571,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("cpusetCpus"u8)) { resources = resources with { CpusetCpus = String(ref r) }; }
             else if (r.ValueTextEquals("pidsLimit"u8)) { resources = resources with { PidsLimit = NullableInt64(ref r) }; }
             else if (r.ValueTextEquals("blkioWeight"u8)) { resources = resources with { BlkioWeight = NullableUInt16(ref r) }; }
+            else if (r.ValueTextEquals("memoryReservation"u8)) { resources = resources with { MemoryReservation = NullableInt64(ref r) }; }
             else { Skip(ref r); }
         }
 

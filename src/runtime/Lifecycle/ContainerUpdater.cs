@@ -27,6 +27,13 @@ public sealed class ContainerUpdater(ContainerLifecycle lifecycle, ContainerCgro
                     "give --memory-swap as well (memory plus swap), or -1 for unlimited swap");
             }
 
+            if (merged.Memory is not null && merged.MemoryReservation > merged.Memory)
+            {
+                throw SkiffException.InvalidArgument(
+                    "minimum memory limit can not be less than memory reservation limit, see usage",
+                    "give --memory-reservation a size at most --memory's");
+            }
+
             ICgroupManager manager = cgroups.ManagerFor(config.CgroupPath, config.Name, "update");
             manager.CheckEnforceable(changes);
             ContainerState state = lifecycle.Store.ReadState(id);

@@ -9,7 +9,9 @@ public static class OciResources
     public static ResourcesSpec ToSpec(CgroupResources r) => new()
     {
         // OCI's "swap" is memory plus swap, the same meaning as docker's --memory-swap.
-        Memory = r.Memory is not null || r.MemorySwap is not null ? new MemoryResources { Limit = r.Memory, Swap = r.MemorySwap } : null,
+        Memory = r.Memory is not null || r.MemorySwap is not null || r.MemoryReservation is not null
+            ? new MemoryResources { Limit = r.Memory, Reservation = r.MemoryReservation, Swap = r.MemorySwap }
+            : null,
         Cpu = r.CpuQuota is not null || r.CpuPeriod is not null || r.CpuShares is not null || r.CpusetCpus is not null
             ? new CpuResources { Shares = r.CpuShares, Quota = r.CpuQuota, Period = r.CpuPeriod, Cpus = r.CpusetCpus }
             : null,

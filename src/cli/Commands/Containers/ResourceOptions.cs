@@ -24,9 +24,11 @@ public sealed class ResourceOptions
 
     public Option<string?> BlkioWeight { get; } = new("--blkio-weight") { Description = "Block IO weight (relative weight), between 10 and 1000, or 0 to disable" };
 
+    public Option<string?> MemoryReservation { get; } = new("--memory-reservation") { Description = "Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)" };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Memory, MemorySwap, Cpus, CpuPeriod, CpuQuota, CpuShares, CpusetCpus, PidsLimit, BlkioWeight })
+        foreach (Option option in new Option[] { Memory, MemorySwap, MemoryReservation, Cpus, CpuPeriod, CpuQuota, CpuShares, CpusetCpus, PidsLimit, BlkioWeight })
         {
             command.Options.Add(option);
         }
@@ -43,6 +45,7 @@ public sealed class ResourceOptions
         CpusetCpus = parse.GetValue(CpusetCpus),
         PidsLimit = parse.GetValue(PidsLimit),
         BlkioWeight = parse.GetValue(BlkioWeight),
+        MemoryReservation = parse.GetValue(MemoryReservation),
     };
 
     /// <summary>Parses the flags with docker's validation rules against this machine's cpu count.</summary>

@@ -10,6 +10,7 @@ public static class ResourcesView
     {
         host["Memory"] = r.Memory ?? 0L;
         host["MemorySwap"] = r.MemorySwap ?? 0L;
+        host["MemoryReservation"] = r.MemoryReservation ?? 0L;
         host["NanoCpus"] = r.CpuQuota is > 0 && r.CpuPeriod is > 0 ? r.CpuQuota.Value * 1_000_000_000 / (long)r.CpuPeriod.Value : 0L;
         host["CpuShares"] = (long)(r.CpuShares ?? 0);
         host["CpuPeriod"] = (long)(r.CpuPeriod ?? 0);

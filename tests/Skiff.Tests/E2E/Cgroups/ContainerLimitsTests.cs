@@ -208,7 +208,7 @@ public sealed class ContainerLimitsTests(ITestOutputHelper output)
     {
         using var skiff = new SkiffCli(output, rootless: true);
         await skiff.ImportBusyboxAsync("busybox");
-        foreach (string[] flag in new[] { new[] { "--memory", "32m" }, ["--pids-limit", "20"], ["--cpus", "0.5"] })
+        foreach (string[] flag in new[] { new[] { "--memory", "32m" }, ["--pids-limit", "20"], ["--cpus", "0.5"], ["--memory-reservation", "32m"] })
         {
             ProcessResult refused = await skiff.RunAsync(["run", "--rm", .. flag, "busybox", "true"]);
             refused.AssertError(125, $"cannot apply {flag[0]}");
@@ -226,6 +226,31 @@ public sealed class ContainerLimitsTests(ITestOutputHelper output)
         {
             (await skiff.RunAsync("rm", "-f", "free")).AssertSuccess();
         }
+    }
+
+    [Fact]
+    public async Task Memory_reservation_is_the_soft_limit_and_update_changes_it()
+    {
+        using SkiffCli skiff = await RootSkiffAsync();
+        (await skiff.RunAsync("run", "-d", "--name", "soft", "--memory", "64m", "--memory-reservation", "32m", "busybox", "sleep", "1000")).AssertSuccess();
+        string id = await IdOfAsync(skiff, "soft");
+        try
+        {
+            Assert.Equal((32L << 20).ToString(), File.ReadAllText($"{V1}/memory/skiff/{id}/memory.soft_limit_in_bytes").Trim());
+            Assert.Equal((32L << 20).ToString(), (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.MemoryReservation}}", "soft")).AssertSuccess().Stdout.Trim());
+
+            (await skiff.RunAsync("update", "--memory-reservation", "48m", "soft")).AssertSuccess();
+            Assert.Equal((48L << 20).ToString(), File.ReadAllText($"{V1}/memory/skiff/{id}/memory.soft_limit_in_bytes").Trim());
+            Assert.Equal((48L << 20).ToString(), (await skiff.RunAsync("inspect", "--format", "{{.HostConfig.MemoryReservation}}", "soft")).AssertSuccess().Stdout.Trim());
+            (await skiff.RunAsync("update", "--memory-reservation", "100m", "soft")).AssertError(125, "can not be less than memory reservation");
+        }
+        finally
+        {
+            (await skiff.RunAsync("rm", "-f", "soft")).AssertSuccess();
+        }
+
+        (await skiff.RunAsync("run", "--rm", "--memory", "32m", "--memory-reservation", "64m", "busybox", "true")).AssertError(125, "can not be less than memory reservation");
+        (await skiff.RunAsync("run", "--rm", "--memory-reservation", "1m", "busybox", "true")).AssertError(125, "minimum memory reservation allowed is 6MB");
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class CgroupV2ManagerTests
         tree.AddGroup("skiff", All);
         tree.AddGroup("skiff/c1", All);
         var manager = new CgroupV2Manager(tree.Root);
-        var resources = new CgroupResources(32L << 20, 48L << 20, 50_000, 100_000, 1024, "0-1", 20, 500);
+        var resources = new CgroupResources(32L << 20, 48L << 20, 50_000, 100_000, 1024, "0-1", 20, 500, 16L << 20);
 
         string group = manager.Create("c1", resources, 4242);
 
@@ -23,6 +23,7 @@ public class CgroupV2ManagerTests
         Assert.Equal("+cpu +io +memory +pids +cpuset", tree.Read("skiff", "cgroup.subtree_control"));
         Assert.Equal("33554432", tree.Read(group, "memory.max"));
         Assert.Equal("16777216", tree.Read(group, "memory.swap.max"));
+        Assert.Equal("16777216", tree.Read(group, "memory.low"));
         Assert.Equal("50000 100000", tree.Read(group, "cpu.max"));
         Assert.Equal("39", tree.Read(group, "cpu.weight"));
         Assert.Equal("0-1", tree.Read(group, "cpuset.cpus"));

@@ -9,7 +9,7 @@ internal sealed class FakeCgroupTree : IDisposable
 {
     private static readonly string[] InterfaceFiles =
     [
-        "cgroup.procs", "cgroup.subtree_control", "cgroup.freeze", "cgroup.kill", "memory.max", "memory.swap.max",
+        "cgroup.procs", "cgroup.subtree_control", "cgroup.freeze", "cgroup.kill", "memory.max", "memory.low", "memory.swap.max",
         "cpu.max", "cpu.weight", "cpuset.cpus", "pids.max", "io.weight",
     ];
 

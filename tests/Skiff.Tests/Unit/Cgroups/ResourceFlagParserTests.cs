@@ -38,14 +38,14 @@ public class ResourceFlagParserTests
     public void All_flags_together()
     {
         CgroupResources r = ResourceFlagParser.Parse(
-            new ResourceFlags { Memory = "32m", MemorySwap = "64m", CpuShares = "512", CpusetCpus = "0-1", PidsLimit = "20", BlkioWeight = "300" }, 2);
-        Assert.Equal(new CgroupResources(32L << 20, 64L << 20, null, null, 512, "0-1", 20, 300), r);
+            new ResourceFlags { Memory = "32m", MemorySwap = "64m", CpuShares = "512", CpusetCpus = "0-1", PidsLimit = "20", BlkioWeight = "300", MemoryReservation = "16m" }, 2);
+        Assert.Equal(new CgroupResources(32L << 20, 64L << 20, null, null, 512, "0-1", 20, 300, 16L << 20), r);
     }
 
     [Fact]
     public void Zero_values_mean_unset_or_unlimited()
     {
-        CgroupResources r = ResourceFlagParser.Parse(new ResourceFlags { Memory = "0", Cpus = "0", PidsLimit = "0", BlkioWeight = "0", CpuShares = "0" }, 2);
+        CgroupResources r = ResourceFlagParser.Parse(new ResourceFlags { Memory = "0", Cpus = "0", PidsLimit = "0", BlkioWeight = "0", CpuShares = "0", MemoryReservation = "0" }, 2);
         Assert.Equal(new CgroupResources(PidsLimit: -1), r);
     }
 
@@ -56,6 +56,16 @@ public class ResourceFlagParserTests
     public void Cpus_out_of_range(string cpus, string message)
     {
         SkiffException e = Assert.Throws<SkiffException>(() => ResourceFlagParser.Parse(new ResourceFlags { Cpus = cpus }, 2));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("1m", null, "minimum memory reservation allowed is 6MB")]
+    [InlineData("64m", "32m", "minimum memory limit can not be less than memory reservation limit")]
+    [InlineData("x", null, "invalid size for --memory-reservation")]
+    public void Memory_reservation_rules_follow_docker(string reservation, string? memory, string message)
+    {
+        SkiffException e = Assert.Throws<SkiffException>(() => ResourceFlagParser.Parse(new ResourceFlags { MemoryReservation = reservation, Memory = memory }, 2));
         Assert.Contains(message, e.Message);
     }
 

@@ -83,7 +83,7 @@ public sealed class BundleWriterTests : IDisposable
             ["pasta sysctls"] = (Base('w') with { NetworkMode = "pasta", Sysctls = new Dictionary<string, string> { ["kernel.sem"] = "1 2 3 4", ["net.core.somaxconn"] = "1024" } }, false, null),
             ["all resources, cgroupfs, cgroupns"] = (Base('x') with
             {
-                Resources = new CgroupResources(1 << 30, 2L << 30, 50000, 100000, 512, "0-1", 100, 300),
+                Resources = new CgroupResources(1 << 30, 2L << 30, 50000, 100000, 512, "0-1", 100, 300, 1 << 29),
                 CgroupPath = "skiff/" + new string('x', 64), CgroupNamespace = true,
             }, false, null),
             ["some resources, systemd"] = (Base('y') with
@@ -91,6 +91,7 @@ public sealed class BundleWriterTests : IDisposable
                 Resources = new CgroupResources(MemorySwap: -1, CpuShares: 2, PidsLimit: -1),
                 CgroupPath = "machine.slice/" + new string('y', 64), CgroupManager = CgroupManagers.Systemd,
             }, true, null),
+            ["memory reservation only"] = (Base('4') with { Resources = new CgroupResources(MemoryReservation: 1 << 26), CgroupPath = "skiff/4" }, false, null),
             ["cpu quota only"] = (Base('z') with { Resources = new CgroupResources(CpuQuota: -1), CgroupPath = "skiff/z" }, false, null),
             ["read-only root elsewhere"] = (Base('0') with { ReadOnlyRootfs = true, RootfsPath = "/srv/root", Entrypoint = ["/bin/sh", "-c"], Cmd = ["exit 3"] }, false, null),
             ["process flags: umask, oom-score-adj, shm-size, tz, annotations, unsetenv"] = (Base('2') with

@@ -78,7 +78,7 @@ public class ContainerConfigJsonTests
         DetachKeys = "ctrl-p,ctrl-q",
         RestartPolicy = "on-failure",
         RestartRetries = 3,
-        Resources = new CgroupResources(67108864, 134217728, 100000, 100000, 512, "0-1", 50, 300),
+        Resources = new CgroupResources(67108864, 134217728, 100000, 100000, 512, "0-1", 50, 300, 33554432),
         CgroupPath = "skiff/0123",
         CgroupManager = "systemd",
         CgroupNamespace = true,

@@ -234,12 +234,17 @@ internal static class JsonNodeBundleReference
     private static JsonObject Resources(CgroupResources r)
     {
         var resources = new JsonObject();
-        if (r.Memory is not null || r.MemorySwap is not null)
+        if (r.Memory is not null || r.MemorySwap is not null || r.MemoryReservation is not null)
         {
             var memory = new JsonObject();
             if (r.Memory is not null)
             {
                 memory["limit"] = r.Memory.Value;
+            }
+
+            if (r.MemoryReservation is not null)
+            {
+                memory["reservation"] = r.MemoryReservation.Value;
             }
 
             if (r.MemorySwap is not null)
