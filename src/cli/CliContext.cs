@@ -16,6 +16,9 @@ public sealed record CliContext(
 {
     public ErrorReporter Reporter { get; } = new(Error, Debug);
 
+    /// <summary>The store's event log, where each command records what it did (<c>skiff events</c> reads it).</summary>
+    public Core.Events.EventLog Events => Core.Events.EventLog.ForRoot(Paths.Root);
+
     /// <summary>--storage-driver or $STORAGE_DRIVER; null means probe.</summary>
     public string? StorageDriver { get; init; }
 

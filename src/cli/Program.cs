@@ -93,10 +93,32 @@ var reporter = new ErrorReporter(Console.Error, debug);
 
 try
 {
+    // podman's `-v` and `--version`: one line, "skiff version X".
+    if (args is ["-v"] or ["--version"])
+    {
+        Console.Out.WriteLine($"skiff version {Skiff.Cli.Commands.System.VersionCommand.Version}");
+        Console.Out.Flush();
+        return ExitCodes.Success;
+    }
+
+    // `skiff help [VERB…]` is `skiff [VERB…] --help`, as podman's.
+    int helpAt = FirstPositional(args, 0);
+    bool helpVerb = helpAt >= 0 && args[helpAt] == "help";
+    if (helpVerb)
+    {
+        args = [.. args[..helpAt], .. args[(helpAt + 1)..], "--help"];
+    }
+
     var globals = new GlobalOptions(user);
     int firstPositional = FirstPositional(args, 0);
     Command root = CommandTree.Build(globals, firstPositional >= 0 ? args[firstPositional] : null, args);
     (int verbIndex, Command? verb) = FindVerb(root, args, 0);
+    if (helpVerb && verb is null && verbIndex >= 0)
+    {
+        Console.Error.WriteLine($"Error: unrecognized command `skiff {args[verbIndex]}`");
+        Console.Error.WriteLine("Hint: try 'skiff help'");
+        return ExitCodes.EngineError;
+    }
 
     // 'skiff container run IMAGE CMD...' passes its command through like 'skiff run'.
     (int passIndex, Command? passVerb) = verb is { Name: "container" } ? FindVerb(verb, args, verbIndex + 1) : (verbIndex, verb);

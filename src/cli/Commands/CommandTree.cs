@@ -15,6 +15,8 @@ public static class CommandTree
     [
         ("version", g => VersionCommand.Create(g)),
         ("info", g => InfoCommand.Create(g)),
+        ("events", g => EventsCommand.Create(g)),
+        ("help", g => HelpCommand.Create(g)),
         ("system", g => SystemCommand.Create(g)),
         ("unshare", g => UnshareCommand.Create(g)),
         ("run", g => RunCommand.Create(g)),

@@ -9,6 +9,9 @@ internal static partial class Libc
     public const int LOCK_NB = 4;
     public const int LOCK_UN = 8;
     public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_CREAT = 0x40;
+    public const int O_APPEND = 0x400;
     public const int O_DIRECTORY = 0x10000;
     public const int O_CLOEXEC = 0x80000;
 
@@ -32,6 +35,25 @@ internal static partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint write(SafeHandle fd, byte* buffer, nuint count);
+
+    /// <summary>open(2) with O_APPEND, which .NET's FileMode.Append does not use (it seeks, then writes at its own offset).</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenAppend(string path, int mode)
+    {
+        int fd;
+        while ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)) < 0 && Marshal.GetLastPInvokeError() == Errors.Errnos.EINTR)
+        {
+        }
+
+        if (fd < 0)
+        {
+            throw new Errors.SystemCallException("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);

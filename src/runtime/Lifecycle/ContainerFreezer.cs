@@ -26,6 +26,8 @@ public sealed class ContainerFreezer(ContainerLifecycle lifecycle, ContainerCgro
             manager.Freeze(config.CgroupPath!);
             lifecycle.Store.WriteState(id, lifecycle.Store.ReadState(id) with { Status = ContainerStatus.Paused });
         }
+
+        lifecycle.Store.RecordEvent(config, "pause");
     }
 
     public void Unpause(string id)
@@ -43,5 +45,7 @@ public sealed class ContainerFreezer(ContainerLifecycle lifecycle, ContainerCgro
             manager.Thaw(config.CgroupPath!);
             lifecycle.Store.WriteState(id, lifecycle.Store.ReadState(id) with { Status = ContainerStatus.Running });
         }
+
+        lifecycle.Store.RecordEvent(config, "unpause");
     }
 }

@@ -37,7 +37,13 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                     {
                         // The monitor died before it could clean up: its network helper (pasta) would
                         // otherwise run on forever, holding the namespace.
-                        network?.Invoke(Store).Disconnect(Store.ReadConfig(id));
+                        ContainerConfig config = Store.ReadConfig(id);
+                        network?.Invoke(Store).Disconnect(config);
+                        if (recorded.Running)
+                        {
+                            // Nobody else noticed the end: its monitor is gone.
+                            Store.RecordEvent(config, "died", observed.ExitCode);
+                        }
                     }
                 }
             }
@@ -263,6 +269,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
         ContainerState recorded = WaitForRecord(id);
         WaitForCleanup(id);
+        Store.RecordEvent(config, "stop");
         return recorded;
     }
 
@@ -281,6 +288,8 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             throw SkiffException.Conflict($"can only kill running containers. {id} is in state {state.Status}: container state improper");
         }
 
+        // Recorded before the signal, so that it comes before the monitor's "died".
+        Store.RecordEvent(Store.ReadConfig(id), "kill");
         SendSignal(state, signal);
     }
 
@@ -362,8 +371,10 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                 throw RunningConflict(id);
             }
 
+            ContainerConfig config = Store.ReadConfig(id);
             DeleteRuntimeState(id);
             Store.Remove(id);
+            Store.RecordEvent(config, "remove");
         }
     }
 

@@ -18,6 +18,26 @@ public sealed class ContainerStore(string root, string runRoot)
 
     public string ContainersDirectory { get; } = Path.Combine(root, "containers");
 
+    /// <summary>The store's event log (<c>skiff events</c>).</summary>
+    public Core.Events.EventLog Events { get; } = Core.Events.EventLog.ForRoot(root);
+
+    /// <summary>Records a container event (podman's: the container's id, name, image and labels).</summary>
+    public void RecordEvent(ContainerConfig config, string status, int? exitCode = null) =>
+        Events.Write(ContainerEvent(config, status, DateTimeOffset.UtcNow, exitCode));
+
+    /// <summary>Records events that happened together, in this order, in one write.</summary>
+    public void RecordEvents(ContainerConfig config, params string[] statuses)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Events.Write([.. statuses.Select(s => ContainerEvent(config, s, now, null))]);
+    }
+
+    private static Core.Events.EngineEvent ContainerEvent(ContainerConfig config, string status, DateTimeOffset time, int? exitCode) =>
+        new("container", status, time)
+        {
+            Id = config.Id, Name = config.Name, Image = config.Image, Attributes = config.Labels, ContainerExitCode = exitCode,
+        };
+
     private string NamesDirectory => Path.Combine(ContainersDirectory, "names");
 
     /// <summary>The OCI runtime's --root: its own state per container.</summary>

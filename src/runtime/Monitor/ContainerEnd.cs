@@ -83,6 +83,7 @@ internal sealed class ContainerEnd(ContainerStore store, string id, TimeProvider
             }
         }
 
+        store.RecordEvent(config, "died", exit.ShellCode);
         relay?.BroadcastExit(exit.ShellCode);
         mountNamespace?.Dispose();
         network?.RemoveNamespaceFiles(config);
@@ -117,6 +118,8 @@ internal sealed class ContainerEnd(ContainerStore store, string id, TimeProvider
         }
         finally
         {
+            // Under the lock: whoever waits for the cleanup (stop, rm) records its own event after these.
+            store.RecordEvents(config, unlisted ? ["cleanup", "remove"] : ["cleanup"]);
             layersInUse?.Dispose();
             held?.Dispose();
         }

@@ -104,6 +104,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
                 ExitCode = 0,
                 Error = null,
             });
+            // podman's two steps (the runtime's create, then start) are one here; recorded before the start is
+            // reported, so that whoever looks after `run -d` finds them, and before this monitor can record the end.
+            store.RecordEvents(config, firstClient is null ? ["init", "start"] : ["init", "start", "attach"]);
             UnixSockets.Send(sync, MonitorReport.Ok());
             if (oldState is not null)
             {

@@ -47,6 +47,7 @@ public static class AttachCommand
                 throw SkiffException.Unavailable($"cannot reach the monitor of container {id}: {e.Message}", "the container may have just exited: check 'skiff ps -a'");
             }
 
+            lifecycle.Store.RecordEvent(config, "attach");
             return await ForegroundSession.RunAsync(lifecycle, id, socket, config.Tty, !parse.GetValue(noStdin) && config.OpenStdin, keys, parse.GetValue(sigProxy));
         });
         return command;

@@ -31,9 +31,10 @@ public static class CommitCommand
         var pause = new Option<bool>("--pause", "-p") { Description = "Pause the container while committing" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Suppress output" };
         var format = new Option<string>("--format", "-f") { Description = "Format of the image manifest and metadata (oci or docker)", DefaultValueFactory = _ => "oci" };
+        var iidFile = new Option<string?>("--iidfile") { Description = "Write the image ID to the file" };
         var container = new Argument<string>("container");
         var image = new Argument<string?>("image") { Arity = ArgumentArity.ZeroOrOne, Description = "Name for the image: NAME[:TAG]" };
-        var command = new Command("commit", "Create new image based on the changed container") { author, message, change, pause, quiet, format, container, image };
+        var command = new Command("commit", "Create new image based on the changed container") { author, message, change, pause, quiet, format, iidFile, container, image };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
@@ -115,6 +116,13 @@ public static class CommitCommand
             finally
             {
                 frozen?.Unpause(id);
+            }
+
+            lifecycle.Store.RecordEvent(config, "commit");
+            if (parse.GetValue(iidFile) is { } idPath)
+            {
+                // podman writes the id as it prints it, without "sha256:" and without a newline.
+                await File.WriteAllTextAsync(idPath, Digest.Parse(record.Id).Hex, cancellationToken);
             }
 
             context.Out.WriteLine(Digest.Parse(record.Id).Hex);

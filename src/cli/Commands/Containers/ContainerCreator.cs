@@ -262,6 +262,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             throw;
         }
 
+        store.RecordEvent(config, "create");
+
         return config;
     }
 

@@ -95,7 +95,14 @@ public static class ExecCommand
                 PreserveFds = preserved,
             };
             bool stdin = parse.GetValue(interactive);
-            return parse.GetValue(tty) ? await executor.RunWithTerminalAsync(options, stdin) : executor.RunPlain(options, stdin);
+            lifecycle.Store.RecordEvent(config, "exec");
+            int code = parse.GetValue(tty) ? await executor.RunWithTerminalAsync(options, stdin) : executor.RunPlain(options, stdin);
+            if (!parse.GetValue(detach))
+            {
+                lifecycle.Store.RecordEvent(config, "exec_died");
+            }
+
+            return code;
         });
         return command;
     }

@@ -23,6 +23,7 @@ public static class RenameCommand
                 if (config.Name != name)
                 {
                     store.Rename(id, name);
+                    store.RecordEvent(config with { Name = name }, "rename");
                     if (config.Privileged)
                     {
                         // A privileged container's /run/.containerenv names it.

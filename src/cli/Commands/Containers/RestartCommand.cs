@@ -24,6 +24,7 @@ public static class RestartCommand
             {
                 lifecycle.Stop(id, parse.GetValue(time));
                 lifecycle.Start(id, null);
+                lifecycle.Store.RecordEvent(lifecycle.Store.ReadConfig(id), "restart");
                 context.Out.WriteLine(target);
             });
         });

@@ -39,6 +39,7 @@ public static class ImportCommand
                 record = await importer.ImportAsync(input, options, cancellationToken);
             }
 
+            ImageEvents.Record(context, "import", record.Id, parseResult.GetValue(reference) ?? path);
             context.Out.WriteLine(record.Id);
             return ExitCodes.Success;
         });

@@ -33,6 +33,8 @@ public static class LoadCommand
 
             foreach (LoadedImage image in loaded)
             {
+                // podman 4.3's status for an image that came from an archive.
+                ImageEvents.Record(context, "loadfromarchive", image.Image.Id, image.Names.Count > 0 ? image.Names[0] : path);
                 if (image.Names.Count == 0)
                 {
                     context.Out.WriteLine($"Loaded image ID: {image.Image.Id}");

@@ -32,7 +32,17 @@ public static class RmiCommand
                 throw Skiff.Core.Errors.SkiffException.InvalidArgument("image name or ID must be specified", "skiff rmi IMAGE [IMAGE...]");
             }
 
+            var idsByName = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (Skiff.Images.Store.ImageRecord record in local.Images.List())
+            {
+                foreach (string name in record.Names.Concat(record.Digests))
+                {
+                    idsByName[name] = record.Id;
+                }
+            }
+
             RemovalReport report = new ImageRemover(local, ImageServices.Users(context)).Remove(targets, parseResult.GetValue(force) || parseResult.GetValue(all));
+            ImageEvents.RecordRemoval(context, report.Lines, idsByName);
             if (report.DeletedIds.Count > 0)
             {
                 ImageServices.SweepMappedCopies(context);

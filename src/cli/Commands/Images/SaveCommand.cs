@@ -43,6 +43,7 @@ public static class SaveCommand
             {
                 await using Stream stdout = new Output.StandardStream(1);
                 await writer.WriteAsync(stdout, saved, saveFormat, cancellationToken);
+                RecordSaved(context, saved, parseResult.GetValue(images)!);
                 return ExitCodes.Success;
             }
 
@@ -65,6 +66,7 @@ public static class SaveCommand
                 File.Delete(temp);
             }
 
+            RecordSaved(context, saved, parseResult.GetValue(images)!);
             return ExitCodes.Success;
         });
         return command;
@@ -90,5 +92,13 @@ public static class SaveCommand
         }
 
         return [image.Names[0]];
+    }
+
+    private static void RecordSaved(CliContext context, List<SavedImage> saved, string[] targets)
+    {
+        for (int i = 0; i < saved.Count; i++)
+        {
+            ImageEvents.Record(context, "save", saved[i].Image.Id, targets[i]);
+        }
     }
 }

@@ -21,7 +21,8 @@ public static class TagCommand
             {
                 try
                 {
-                    tagger.Tag(source, target);
+                    Skiff.Images.Store.ImageRecord tagged = tagger.Tag(source, target);
+                    ImageEvents.Record(context, "tag", tagged.Id, target);
                 }
                 catch (Skiff.Core.Errors.SkiffException e)
                 {

@@ -14,7 +14,12 @@ public static class UntagCommand
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            new ImageUntagger(ImageServices.Local(context)).Untag(parse.GetValue(image)!, parse.GetValue(names) ?? []);
+            LocalImages local = ImageServices.Local(context);
+            string id = local.Resolve(parse.GetValue(image)!).Id;
+            foreach (string name in new ImageUntagger(local).Untag(parse.GetValue(image)!, parse.GetValue(names) ?? []))
+            {
+                ImageEvents.Record(context, "untag", id, name);
+            }
             return ExitCodes.Success;
         });
         return command;

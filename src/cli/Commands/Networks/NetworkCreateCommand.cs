@@ -107,6 +107,7 @@ public static class NetworkCreateCommand
                     }
                 }
 
+                context.Events.Write(new Core.Events.EngineEvent("network", "create", DateTimeOffset.UtcNow) { Id = record.Id, Name = record.Name });
                 context.Out.WriteLine(record.Name);
             }
 

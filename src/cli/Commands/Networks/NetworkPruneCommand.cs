@@ -33,7 +33,7 @@ public static class NetworkPruneCommand
             {
                 if (users.Of(network).Count == 0)
                 {
-                    NetworkRemover.Remove(networks, network, context.User);
+                    NetworkRemover.Remove(networks, network, context.User, context.Events);
                     removed(network.Name);
                 }
             }

@@ -10,9 +10,10 @@ namespace Skiff.Cli.Commands.Networks;
 /// </summary>
 public static class NetworkRemover
 {
-    public static void Remove(NetworkStore networks, NetworkRecord network, CurrentUser user)
+    public static void Remove(NetworkStore networks, NetworkRecord network, CurrentUser user, Core.Events.EventLog events)
     {
         networks.Remove(network.Name);
+        events.Write(new Core.Events.EngineEvent("network", "remove", DateTimeOffset.UtcNow) { Id = network.Id, Name = network.Name });
         new Skiff.Rootless.Network.Dns.NetworkDns(networks.RunDirectory, user.Rootless, BridgeTools.Find().Nsenter).Stop(network.Name);
         if (!user.Rootless)
         {

@@ -57,7 +57,7 @@ public static class NetworkRmCommand
                             continue;
                         }
 
-                        NetworkRemover.Remove(networks, network, context.User);
+                        NetworkRemover.Remove(networks, network, context.User, context.Events);
                     }
 
                     context.Out.WriteLine(network.Name);

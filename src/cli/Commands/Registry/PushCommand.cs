@@ -38,6 +38,7 @@ public static class PushCommand
             var pusher = new ImagePusher(flags.Connector(parseResult, context), new ContentStore(context.Paths.Root), new ImageStore(context.Paths.Root), progress);
             Digest digest = await pusher.PushAsync(options, cancellationToken);
             progress.Dispose();
+            Images.ImageEvents.Record(context, "push", null, options.Destination ?? options.Source);
             if (parseResult.GetValue(digestFile) is string path)
             {
                 await File.WriteAllTextAsync(path, digest.Value, cancellationToken);

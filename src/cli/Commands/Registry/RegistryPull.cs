@@ -23,6 +23,7 @@ public static class RegistryPull
             progress);
         PullResult result = await puller.PullAsync(options, cancellationToken);
         progress.Dispose();
+        Images.ImageEvents.Record(context, "pull", result.Image.Id, options.Reference);
         return result;
     }
 }

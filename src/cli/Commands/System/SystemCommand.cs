@@ -12,6 +12,8 @@ public static class SystemCommand
         command.Subcommands.Add(SystemMigrateCommand.Create(globals));
         command.Subcommands.Add(SystemDfCommand.Create(globals));
         command.Subcommands.Add(SystemPruneCommand.Create(globals));
+        command.Subcommands.Add(EventsCommand.Create(globals));
+        command.Subcommands.Add(SystemResetCommand.Create(globals));
         return command;
     }
 }
