@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'exec' 'export' 'healthcheck' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
             printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
         case skiff_healthcheck
@@ -16,7 +16,7 @@ function __skiff_subcommands
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
         case skiff_system
-            printf '%s\n' 'check' 'df' 'migrate' 'prune'
+            printf '%s\n' 'check' 'df' 'events' 'migrate' 'prune' 'reset'
         case skiff_volume
             printf '%s\n' 'create' 'exists' 'inspect' 'ls' 'prune' 'rm'
     end
@@ -29,7 +29,7 @@ function __skiff_value_flags
         case skiff_attach
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_commit
-            printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--iidfile' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_completion
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container
@@ -37,7 +37,7 @@ function __skiff_value_flags
         case skiff_container_attach
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_commit
-            printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--iidfile' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
@@ -92,6 +92,8 @@ function __skiff_value_flags
             printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_events
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--until'
         case skiff_exec
             printf '%s\n' '--cgroup-manager' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
@@ -99,6 +101,8 @@ function __skiff_value_flags
         case skiff_healthcheck
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_healthcheck_run
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_help
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_history
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -230,10 +234,14 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_df
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_system_events
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--until'
         case skiff_system_migrate
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_prune
             printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_system_reset
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_tag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_top
@@ -316,9 +324,11 @@ complete -c skiff -n '__skiff_is skiff' -a 'container' -d 'Manage containers'
 complete -c skiff -n '__skiff_is skiff' -a 'cp' -d 'Copy files/folders between a container and the local filesystem'
 complete -c skiff -n '__skiff_is skiff' -a 'create' -d 'Create but do not start a container'
 complete -c skiff -n '__skiff_is skiff' -a 'diff' -d 'Inspect changes to the container\'s file systems'
+complete -c skiff -n '__skiff_is skiff' -a 'events' -d 'Show skiff events'
 complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
 complete -c skiff -n '__skiff_is skiff' -a 'healthcheck' -d 'Manage health checks on containers'
+complete -c skiff -n '__skiff_is skiff' -a 'help' -d 'Help about any command'
 complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
 complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
@@ -380,6 +390,7 @@ complete -c skiff -n '__skiff_is skiff_commit' -l cgroup-manager -d 'Cgroup mana
 complete -c skiff -n '__skiff_is skiff_commit' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
 complete -c skiff -n '__skiff_is skiff_commit' -l format -s f -d 'Format of the image manifest and metadata (oci or docker)' -r -f
 complete -c skiff -n '__skiff_is skiff_commit' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_commit' -l iidfile -d 'Write the image ID to the file' -r -f
 complete -c skiff -n '__skiff_is skiff_commit' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_commit' -l message -s m -d 'Set commit message for imported image (docker format only)' -r -f
 complete -c skiff -n '__skiff_is skiff_commit' -l pause -s p -d 'Pause the container while committing'
@@ -442,6 +453,7 @@ complete -c skiff -n '__skiff_is skiff_container_commit' -l cgroup-manager -d 'C
 complete -c skiff -n '__skiff_is skiff_container_commit' -l change -s c -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_commit' -l format -s f -d 'Format of the image manifest and metadata (oci or docker)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_commit' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_commit' -l iidfile -d 'Write the image ID to the file' -r -f
 complete -c skiff -n '__skiff_is skiff_container_commit' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_commit' -l message -s m -d 'Set commit message for imported image (docker format only)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_commit' -l pause -s p -d 'Pause the container while committing'
@@ -963,6 +975,18 @@ complete -c skiff -n '__skiff_is skiff_diff' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_diff' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_diff' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_diff' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_events' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_events' -l filter -s f -d 'Filter output (container=, event=, image=, label=, type=, volume=, network=)' -r -f
+complete -c skiff -n '__skiff_is skiff_events' -l format -d 'Format the output as JSON Lines (\'json\') or with a Go template' -r -f
+complete -c skiff -n '__skiff_is skiff_events' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_events' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_events' -l no-trunc -d 'Do not truncate the output'
+complete -c skiff -n '__skiff_is skiff_events' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_events' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_events' -l since -d 'Show all events created since TIMESTAMP or relative duration (e.g. 10m)' -r -f
+complete -c skiff -n '__skiff_is skiff_events' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_events' -l stream -d 'Stream new events; false: print the past ones and exit'
+complete -c skiff -n '__skiff_is skiff_events' -l until -d 'Show all events created until TIMESTAMP or relative duration' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_exec' -l detach -s d -d 'Run the exec session in detached mode'
@@ -1001,6 +1025,12 @@ complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l log-level -d 'Log mes
 complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_healthcheck_run' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_help' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_help' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_help' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_help' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_help' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_help' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_history' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_history' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_history' -l format -d 'Format output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
@@ -1781,8 +1811,10 @@ complete -c skiff -n '__skiff_is skiff_stop' -l storage-driver -d 'Storage drive
 complete -c skiff -n '__skiff_is skiff_stop' -l time -s t -d 'Seconds to wait for stop before killing the container' -r -f
 complete -c skiff -n '__skiff_is skiff_system' -a 'check' -d 'Check the machine and the current user\'s setup for rootless containers, and the image store'
 complete -c skiff -n '__skiff_is skiff_system' -a 'df' -d 'Show podman-style disk usage of images, containers and volumes'
+complete -c skiff -n '__skiff_is skiff_system' -a 'events' -d 'Show skiff events'
 complete -c skiff -n '__skiff_is skiff_system' -a 'migrate' -d 'Stop the process holding the rootless user namespace, so the next command starts a new one'
 complete -c skiff -n '__skiff_is skiff_system' -a 'prune' -d 'Remove unused data: stopped containers, unused networks, dangling images (and with --volumes unused volumes)'
+complete -c skiff -n '__skiff_is skiff_system' -a 'reset' -d 'Reset skiff storage: remove all containers, images, networks and volumes'
 complete -c skiff -n '__skiff_is skiff_system' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1804,6 +1836,18 @@ complete -c skiff -n '__skiff_is skiff_system_df' -l root -d 'Path of the persis
 complete -c skiff -n '__skiff_is skiff_system_df' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_df' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_system_df' -l verbose -s v -d 'Show detailed information on disk usage'
+complete -c skiff -n '__skiff_is skiff_system_events' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_system_events' -l filter -s f -d 'Filter output (container=, event=, image=, label=, type=, volume=, network=)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_events' -l format -d 'Format the output as JSON Lines (\'json\') or with a Go template' -r -f
+complete -c skiff -n '__skiff_is skiff_system_events' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system_events' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_events' -l no-trunc -d 'Do not truncate the output'
+complete -c skiff -n '__skiff_is skiff_system_events' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system_events' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system_events' -l since -d 'Show all events created since TIMESTAMP or relative duration (e.g. 10m)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_events' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_system_events' -l stream -d 'Stream new events; false: print the past ones and exit'
+complete -c skiff -n '__skiff_is skiff_system_events' -l until -d 'Show all events created until TIMESTAMP or relative duration' -r -f
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_system_migrate' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1820,6 +1864,13 @@ complete -c skiff -n '__skiff_is skiff_system_prune' -l root -d 'Path of the per
 complete -c skiff -n '__skiff_is skiff_system_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_system_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_system_prune' -l volumes -d 'Prune volumes too'
+complete -c skiff -n '__skiff_is skiff_system_reset' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_system_reset' -l force -s f -d 'Do not prompt for confirmation'
+complete -c skiff -n '__skiff_is skiff_system_reset' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_system_reset' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_system_reset' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_system_reset' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_system_reset' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_tag' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_tag' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_tag' -l help -s h -d 'Show help and usage information'
