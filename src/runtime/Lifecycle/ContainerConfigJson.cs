@@ -105,6 +105,7 @@ public static class ContainerConfigJson
                 w.WriteOptionalString("source"u8, m.Source);
                 w.WriteOptionalString("destination"u8, m.Destination);
                 w.WriteOptionalString("name"u8, m.Name);
+                w.WriteOptionalString("fromContainer"u8, m.FromContainer);
                 WriteStrings(w, "options"u8, m.Options);
                 if (m.Options is not null)
                 {
@@ -481,7 +482,7 @@ public static class ContainerConfigJson
             return null;
         }
 
-        string? type = null, source = null, destination = null, name = null;
+        string? type = null, source = null, destination = null, name = null, fromContainer = null;
         List<string>? options = null;
         while (NextProperty(ref r))
         {
@@ -490,10 +491,11 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("destination"u8)) { destination = String(ref r); }
             else if (r.ValueTextEquals("name"u8)) { name = String(ref r); }
             else if (r.ValueTextEquals("options"u8)) { options = Strings(ref r); }
+            else if (r.ValueTextEquals("fromContainer"u8)) { fromContainer = String(ref r); }
             else { Skip(ref r); }
         }
 
-        return new ContainerMount(type!, source!, destination!, name, options!);
+        return new ContainerMount(type!, source!, destination!, name, options!) { FromContainer = fromContainer };
     }
 
     private static NetworkEndpoint? Endpoint(ref Utf8JsonReader r)

@@ -9,4 +9,10 @@ namespace Skiff.Runtime.Lifecycle;
 public sealed record ContainerMount(string Type, string Source, string Destination, string? Name, IReadOnlyList<string> Options)
 {
     public bool ReadOnly => Options.Contains("ro");
+
+    /// <summary>
+    /// The container whose mount --volumes-from copied; its anonymous volume stays that container's and is never removed
+    /// with this one (rm -v, --rm).
+    /// </summary>
+    public string? FromContainer { get; init; }
 }

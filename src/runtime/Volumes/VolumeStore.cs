@@ -164,12 +164,12 @@ public sealed class VolumeStore(string root)
         }
     }
 
-    /// <summary>Removes the anonymous volumes among <paramref name="mounts"/> (rm -v, --rm); named volumes stay.</summary>
+    /// <summary>Removes the anonymous volumes among <paramref name="mounts"/> (rm -v, --rm); named volumes and those another container's were (--volumes-from) stay.</summary>
     public void RemoveAnonymous(IEnumerable<ContainerMount> mounts)
     {
         foreach (ContainerMount mount in mounts)
         {
-            if (mount.Type == "volume" && mount.Name is not null && TryGet(mount.Name) is { Anonymous: true })
+            if (mount.Type == "volume" && mount.Name is not null && mount.FromContainer is null && TryGet(mount.Name) is { Anonymous: true })
             {
                 Remove(mount.Name);
             }

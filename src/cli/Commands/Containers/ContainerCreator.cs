@@ -59,7 +59,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         HealthRequest health = options.Health.Request(parse);
 
         ContainerStore store = ContainerServices.Store(context);
-        IReadOnlyList<ContainerMount> requestedMounts = MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []);
+        IReadOnlyList<ContainerMount> requestedMounts = VolumesFrom.Merge(
+            MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
+            VolumesFrom.Resolve(store, parse.GetValue(options.VolumesFrom) ?? []));
         // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid);
         CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));

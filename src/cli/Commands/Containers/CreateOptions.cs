@@ -41,6 +41,8 @@ public sealed class CreateOptions
 
     public Option<string[]> Tmpfs { get; } = new("--tmpfs") { Description = "Mount a tmpfs directory (DST[:OPTIONS])" };
 
+    public Option<string[]> VolumesFrom { get; } = new("--volumes-from") { Description = "Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])" };
+
     public Option<bool> ReadOnly { get; } = new("--read-only") { Description = "Mount the container's root filesystem as read only" };
 
     public Option<bool> Init { get; } = new("--init") { Description = "Run an init inside the container that forwards signals and reaps processes" };
@@ -117,7 +119,7 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, ReadOnly,
+            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
             Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
