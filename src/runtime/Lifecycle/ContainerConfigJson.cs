@@ -105,13 +105,13 @@ public static class ContainerConfigJson
                 w.WriteOptionalString("source"u8, m.Source);
                 w.WriteOptionalString("destination"u8, m.Destination);
                 w.WriteOptionalString("name"u8, m.Name);
-                w.WriteOptionalString("fromContainer"u8, m.FromContainer);
                 WriteStrings(w, "options"u8, m.Options);
                 if (m.Options is not null)
                 {
                     w.WriteBoolean("readOnly"u8, m.ReadOnly);
                 }
 
+                w.WriteOptionalString("fromContainer"u8, m.FromContainer);
                 w.WriteEndObject();
             });
             WriteStrings(w, "ulimits"u8, config.Ulimits);

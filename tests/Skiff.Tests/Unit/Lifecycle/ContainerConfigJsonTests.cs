@@ -73,7 +73,7 @@ public class ContainerConfigJsonTests
         ReadOnlyRootfs = true,
         Init = true,
         InitPath = "/usr/lib/skiff-init",
-        Mounts = [new ContainerMount("volume", "/v/d", "/v", "vol", ["ro", "U"]), new ContainerMount("bind", "/tmp", "/data", null, [])],
+        Mounts = [new ContainerMount("volume", "/v/d", "/v", "vol", ["ro", "U"]) { FromContainer = "0123abcd" }, new ContainerMount("bind", "/tmp", "/data", null, [])],
         Ulimits = ["nofile=100:200"],
         DetachKeys = "ctrl-p,ctrl-q",
         RestartPolicy = "on-failure",
