@@ -38,6 +38,22 @@ public static class InputTime
 
     private static readonly string[] ZonedUntilLayouts = LocalUntilLayouts.Select(layout => layout + "K").ToArray();
 
+    /// <summary>
+    /// A <c>--since</c>/<c>--until</c> flag's value by <see cref="TryParse"/> (<c>--since</c> is the lower bound),
+    /// null when the flag is absent; an unreadable time is podman's error.
+    /// </summary>
+    public static DateTimeOffset? ParseFlag(string flag, string? value, DateTimeOffset now)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return TryParse(value, now, lowerBound: flag == "--since", out DateTimeOffset time)
+            ? time
+            : throw Core.Errors.SkiffException.InvalidArgument($"parsing {flag} \"{value}\": unable to interpret time value", "use an RFC 3339 time, a Unix time or a duration like 10m");
+    }
+
     public static bool TryParse(string text, DateTimeOffset now, bool lowerBound, out DateTimeOffset time)
     {
         if (DateTimeOffset.TryParseExact(WithinTicks(text), Layouts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))

@@ -30,8 +30,8 @@ public static class LogsCommand
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            DateTimeOffset? from = ParseTime("--since", parse.GetValue(since), now);
-            DateTimeOffset? to = ParseTime("--until", parse.GetValue(until), now);
+            DateTimeOffset? from = InputTime.ParseFlag("--since", parse.GetValue(since), now);
+            DateTimeOffset? to = InputTime.ParseFlag("--until", parse.GetValue(until), now);
             int? last = parse.GetValue(tail) is string t && t != "all" && t != "-1"
                 ? int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw SkiffException.InvalidArgument($"invalid --tail value \"{t}\"")
                 : null;
@@ -83,16 +83,4 @@ public static class LogsCommand
             }
         },
     };
-
-    private static DateTimeOffset? ParseTime(string flag, string? value, DateTimeOffset now)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        return InputTime.TryParse(value, now, lowerBound: flag == "--since", out DateTimeOffset time)
-            ? time
-            : throw SkiffException.InvalidArgument($"parsing {flag} \"{value}\": unable to interpret time value", "use an RFC 3339 time, a Unix time or a duration like 10m");
-    }
 }

@@ -28,8 +28,8 @@ public static class EventsCommand
         {
             CliContext context = globals.Resolve(parse);
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            DateTimeOffset? from = ParseTime("--since", parse.GetValue(since), now);
-            DateTimeOffset? to = ParseTime("--until", parse.GetValue(until), now);
+            DateTimeOffset? from = InputTime.ParseFlag("--since", parse.GetValue(since), now);
+            DateTimeOffset? to = InputTime.ParseFlag("--until", parse.GetValue(until), now);
             EventFilter events = EventFilter.Parse(parse.GetValue(filter) ?? []);
             string? formatText = parse.GetValue(format);
             bool json = formatText?.Trim() == "json";
@@ -144,17 +144,5 @@ public static class EventsCommand
         {
             return [];
         }
-    }
-
-    private static DateTimeOffset? ParseTime(string flag, string? value, DateTimeOffset now)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        return InputTime.TryParse(value, now, lowerBound: flag == "--since", out DateTimeOffset time)
-            ? time
-            : throw SkiffException.InvalidArgument($"parsing {flag} \"{value}\": unable to interpret time value", "use an RFC 3339 time, a Unix time or a duration like 10m");
     }
 }
