@@ -76,8 +76,8 @@ public static class TopCommand
 
     /// <summary>Column values for the processes of one container.</summary>
     /// <remarks>
-    /// <paramref name="hostNames"/>: HUSER/HGROUP(S) by the host's account names, as podman shows them for root;
-    /// rootless it shows the host ids (the user's subordinate ids have no names).
+    /// <paramref name="hostNames"/>: HUSER and HGROUP by the host's account names, as podman shows them for root;
+    /// rootless it shows the host ids (the user's subordinate ids have no names). HGROUPS are ids either way, as podman's.
     /// </remarks>
     private sealed class ProcessView(int containerPid, IReadOnlyList<ProcessInfo> processes, double uptime, bool hostNames)
     {
@@ -107,7 +107,7 @@ public static class TopCommand
             "args" => process.Args.Count > 0 ? string.Join(' ', process.Args) : $"[{process.Comm}]",
             "state" => process.State.ToString(),
             "groups" => string.Join(',', process.HostGroups.Select(g => Name(group.Value, Inside(gidMap, g)))),
-            "hgroups" => string.Join(',', process.HostGroups.Select(g => Name(hostGroup.Value, g))),
+            "hgroups" => string.Join(',', process.HostGroups.Select(g => g.ToString(CultureInfo.InvariantCulture))),
             "nice" => process.Nice.ToString(CultureInfo.InvariantCulture),
             "pgid" => process.Pgid.ToString(CultureInfo.InvariantCulture),
             "vsz" => (process.VirtualBytes / 1024).ToString(CultureInfo.InvariantCulture),

@@ -65,6 +65,7 @@ internal static class StoreInspection
                 _ when !directory && parts[^1].EndsWith(".tmp", StringComparison.Ordinal) => false,
                 _ when parts[^1].EndsWith(".lock", StringComparison.Ordinal) => true,
                 ["blobs"] or ["blobs", "sha256"] or ["blobs", "sha256", _] => true,
+                ["events", "events.log"] => !directory,
                 ["images"] or ["images", _] => parts.Length == 1 || parts[1].EndsWith(".json", StringComparison.Ordinal),
                 ["ingest"] or ["ingest", _] => parts.Length == 1 || parts[1].EndsWith(".partial", StringComparison.Ordinal),
                 ["layers"] or ["layers", ".locks"] or ["layers", ".tmp"] => directory,

@@ -23,6 +23,8 @@ public sealed partial class EventsTests(ITestOutputHelper output)
         (await skiff.RunAsync("rename", "c1", "c2")).AssertSuccess();
         (await skiff.RunAsync("rm", "c2")).AssertSuccess();
         (await skiff.RunAsync("run", "--rm", "--name", "r", "busybox", "sh", "-c", "exit 3")).AssertExitCode(3);
+        // `run` returns once the exit is reported; the monitor's clean-up (and its events) may still be under way.
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("events", "--stream=false", "--since", since, "--filter", "event=remove", "--filter", "container=r")).StdoutLines.Count == 1);
         (await skiff.RunAsync("volume", "create", "v1")).AssertSuccess();
         (await skiff.RunAsync("volume", "rm", "v1")).AssertSuccess();
         (await skiff.RunAsync("network", "create", "n1")).AssertSuccess();
