@@ -5,7 +5,8 @@ namespace Skiff.Rootless.Network;
 /// <summary>
 /// --network: none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS] (options comma-separated, as podman),
 /// container:NAME|ID or ns:PATH (another container's or a file's namespace, joined), or the
-/// name of a user-defined network (<see cref="NetworkKind.Bridge"/>, whether it exists is checked at create).
+/// name of a user-defined network with its options, NAME[:OPTIONS] (<see cref="NetworkKind.Bridge"/>; whether it
+/// exists is checked at create, its options are read by <see cref="NetworkAttachment"/>).
 /// </summary>
 public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options, string? Network = null)
 {
@@ -39,14 +40,14 @@ public sealed record NetworkMode(NetworkKind Kind, IReadOnlyList<string> Options
             "host" => NetworkKind.Host,
             "pasta" => NetworkKind.Pasta,
             "slirp4netns" => NetworkKind.Slirp4netns,
-            _ when colon < 0 && !Bridge.NetworkNames.IsBuiltIn(name) && Bridge.NetworkNames.IsValid(name) => NetworkKind.Bridge,
+            _ when !Bridge.NetworkNames.IsBuiltIn(name) && Bridge.NetworkNames.IsValid(name) => NetworkKind.Bridge,
             _ => throw SkiffException.InvalidArgument(
                 $"unsupported network mode '{name}'",
                 "use --network none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], container:NAME, ns:PATH or the name of a network from 'skiff network ls'"),
         };
         if (kind == NetworkKind.Bridge)
         {
-            return new NetworkMode(kind, [], name);
+            return new NetworkMode(kind, options, name);
         }
 
         if (options.Count > 0 && kind is NetworkKind.None or NetworkKind.Host)

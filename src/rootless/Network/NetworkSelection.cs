@@ -6,10 +6,14 @@ namespace Skiff.Rootless.Network;
 /// What run/create's --network values ask for, with podman's rules: one mode (none, host, pasta[:…],
 /// slirp4netns[:…]) or one or more user-defined networks, given as repeated flags or comma-separated
 /// (<c>--network a,b</c>; a value with options, <c>pasta:A,B</c>, is one value). Mixing a mode with a
-/// network is refused with podman's messages.
+/// network is refused with podman's messages. A user-defined network may carry its endpoint's options
+/// (<c>NAME:ip=…,mac=…</c>, <see cref="NetworkAttachment"/>).
 /// </summary>
 public sealed record NetworkSelection(string Mode, IReadOnlyList<string> Networks)
 {
+    /// <summary>One per network of <see cref="Networks"/>, in its order, with what each value asked of its endpoint.</summary>
+    public IReadOnlyList<NetworkAttachment> Attachments { get; init; } = [];
+
     /// <summary>The selection of <paramref name="values"/>, or null when none was given.</summary>
     public static NetworkSelection? Parse(IReadOnlyList<string>? values)
     {
@@ -22,7 +26,9 @@ public sealed record NetworkSelection(string Mode, IReadOnlyList<string> Network
         NetworkMode first = NetworkMode.Parse(items[0]);
         if (items.Count == 1)
         {
-            return new NetworkSelection(items[0], first.Kind == NetworkKind.Bridge ? [first.Network!] : []);
+            return first.Kind == NetworkKind.Bridge
+                ? new NetworkSelection(first.Network!, [first.Network!]) { Attachments = [NetworkAttachment.FromMode(first)] }
+                : new NetworkSelection(items[0], []);
         }
 
         if (first.Kind != NetworkKind.Bridge)
@@ -31,9 +37,10 @@ public sealed record NetworkSelection(string Mode, IReadOnlyList<string> Network
         }
 
         var networks = new List<string>();
+        var attachments = new List<NetworkAttachment>();
         foreach (string item in items)
         {
-            if (NetworkMode.Parse(item) is not { Kind: NetworkKind.Bridge, Network: string network })
+            if (NetworkMode.Parse(item) is not { Kind: NetworkKind.Bridge, Network: string network } mode)
             {
                 throw SkiffException.InvalidArgument($"can only set extra network names, selected mode {ModeName(item)} conflicts with bridge: invalid argument");
             }
@@ -41,10 +48,11 @@ public sealed record NetworkSelection(string Mode, IReadOnlyList<string> Network
             if (!networks.Contains(network, StringComparer.Ordinal))
             {
                 networks.Add(network);
+                attachments.Add(NetworkAttachment.FromMode(mode));
             }
         }
 
-        return new NetworkSelection(networks[0], networks);
+        return new NetworkSelection(networks[0], networks) { Attachments = attachments };
     }
 
     /// <summary>Whether any of <paramref name="values"/> names a user-defined network (no error for bad values: create reports them).</summary>

@@ -79,6 +79,7 @@ public static class ContainerConfigJson
                 }
 
                 w.WriteOptionalString("ipv6Gateway"u8, endpoint.Ipv6Gateway);
+                w.WriteOptionalString("macAddress"u8, endpoint.MacAddress);
                 w.WriteEndObject();
             });
             WriteList(w, "ports"u8, config.Ports, static (w, p) =>
@@ -523,6 +524,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("ipv6Address"u8)) { e = e with { Ipv6Address = String(ref r) }; }
             else if (r.ValueTextEquals("ipv6PrefixLength"u8)) { e = e with { Ipv6PrefixLength = Int32(ref r) }; }
             else if (r.ValueTextEquals("ipv6Gateway"u8)) { e = e with { Ipv6Gateway = String(ref r) }; }
+            else if (r.ValueTextEquals("macAddress"u8)) { e = e with { MacAddress = String(ref r) }; }
             else { Skip(ref r); }
         }
 

@@ -37,6 +37,12 @@ public sealed record NetworkEndpoint
     /// <summary>The network's IPv6 gateway, set with <see cref="Ipv6Address"/>.</summary>
     public string? Ipv6Gateway { get; init; }
 
+    /// <summary>
+    /// The Ethernet address of the container's interface (given, or made up when the endpoint was allocated); null in
+    /// configurations from before it was recorded, where the kernel chooses one at each start.
+    /// </summary>
+    public string? MacAddress { get; init; }
+
     /// <summary>The interface inside the container.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string InterfaceName => Interface ?? "eth0";

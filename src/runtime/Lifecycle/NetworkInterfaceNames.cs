@@ -7,6 +7,10 @@ public static class NetworkInterfaceNames
 {
     public static string At(int index) => "eth" + index.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Whether <paramref name="name"/> is one of the ethN names skiff gives (not one given with interface_name=).</summary>
+    public static bool IsNumbered(string name) =>
+        name.StartsWith("eth", StringComparison.Ordinal) && name.Length > 3 && name.AsSpan(3).IndexOfAnyExceptInRange('0', '9') < 0;
+
     /// <summary>The lowest ethN none of <paramref name="endpoints"/> uses (a disconnected interface's name is free again).</summary>
     public static string NextFree(IEnumerable<NetworkEndpoint> endpoints)
     {

@@ -4,6 +4,7 @@ using Skiff.Cli.Flags;
 using Skiff.Core.Errors;
 using Skiff.Images.Registry.Pulling;
 using Skiff.Rootless.Network;
+using Skiff.Rootless.Network.Bridge;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Logs;
@@ -207,16 +208,20 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         if (networkLock is not null)
         {
             // One interface per network in the order given; the aliases apply on every network (podman).
-            var allocator = new Rootless.Network.Bridge.EndpointAllocator(ContainerServices.Networks(context), store);
+            var allocator = new EndpointAllocator(ContainerServices.Networks(context), store);
             var endpoints = new List<NetworkEndpoint>();
-            foreach (string network in networks!.Networks)
+            foreach (NetworkAttachment attachment in networks!.Attachments)
             {
-                endpoints.Add(allocator.Allocate(
-                    network,
-                    parse.GetValue(options.NetworkFlags.NetworkAlias) ?? [],
-                    parse.GetValue(options.NetworkFlags.Ip),
-                    interfaceName: NetworkInterfaceNames.At(endpoints.Count),
-                    requested6: parse.GetValue(options.NetworkFlags.Ip6)));
+                EndpointRequest request = options.NetworkFlags.Request(parse, attachment);
+                string interfaceName = request.InterfaceName ?? NetworkInterfaceNames.NextFree(endpoints);
+                if (endpoints.Any(e => e.InterfaceName == interfaceName))
+                {
+                    throw SkiffException.InvalidArgument(
+                        $"interface name {interfaceName} is used on two networks",
+                        "give each network's interface_name= a name of its own");
+                }
+
+                endpoints.Add(allocator.Allocate(attachment.Network, request, interfaceName));
             }
 
             config = config with { NetworkMode = endpoints[0].Network, NetworkEndpoints = endpoints };

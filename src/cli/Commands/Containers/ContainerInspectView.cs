@@ -208,7 +208,7 @@ public static class ContainerInspectView
                 ["IPv6Gateway"] = endpoint.Ipv6Gateway ?? string.Empty,
                 ["GlobalIPv6Address"] = endpoint.Ipv6Address ?? string.Empty,
                 ["GlobalIPv6PrefixLen"] = (long)(endpoint.Ipv6PrefixLength ?? 0),
-                ["MacAddress"] = string.Empty,
+                ["MacAddress"] = endpoint.MacAddress ?? string.Empty,
                 ["NetworkID"] = endpoint.NetworkId,
                 ["DriverOpts"] = NilValue.Map,
                 ["IPAMConfig"] = null,
@@ -220,6 +220,8 @@ public static class ContainerInspectView
         return new TemplateObject("*define.InspectNetworkSettings")
         {
             ["IPAddress"] = string.Empty,
+            // podman fills the top-level address fields for its default network only; a user-defined one's are per network.
+            ["MacAddress"] = string.Empty,
             ["Ports"] = PortView.Map(config.Ports),
             ["Networks"] = networks,
         };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Skiff.Rootless.Network;
+using Skiff.Rootless.Network.Bridge;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -27,9 +28,11 @@ public sealed class NetworkFlags
 
     public Option<string?> Ip6 { get; } = new("--ip6") { Description = "Specify a static IPv6 address for the container (one user-defined dual-stack network only)" };
 
+    public Option<string?> Mac { get; } = new("--mac-address") { Description = "Container network interface MAC address (e.g. 92:d0:c6:0a:29:33; one user-defined network only)" };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias, Ip, Ip6 })
+        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias, Ip, Ip6, Mac })
         {
             command.Options.Add(option);
         }
@@ -79,7 +82,7 @@ public sealed class NetworkFlags
                 "create a network with 'skiff network create NAME' and run with --network NAME");
         }
 
-        foreach ((Option<string?> option, string create) in new[] { (Ip, "NAME"), (Ip6, "--ipv6 NAME") })
+        foreach ((Option<string?> option, string create) in new[] { (Ip, "NAME"), (Ip6, "--ipv6 NAME"), (Mac, "NAME") })
         {
             if (parse.GetValue(option) is not null && mode.Kind != NetworkKind.Bridge)
             {
@@ -92,6 +95,11 @@ public sealed class NetworkFlags
             {
                 throw Skiff.Core.Errors.SkiffException.InvalidArgument($"{option.Name} can only be set for a single network: invalid argument");
             }
+        }
+
+        if (parse.GetValue(Mac) is { } mac)
+        {
+            MacAddress.Parse(mac);
         }
 
         string[] hosts = parse.GetValue(AddHost) ?? [];
@@ -125,6 +133,19 @@ public sealed class NetworkFlags
             ExtraHosts = hosts,
         };
     }
+
+    /// <summary>
+    /// What the container asks of its endpoint on <paramref name="attachment"/>'s network: the --network value's own
+    /// options first, then the flags (--network-alias on every network, as podman; --ip, --ip6 and --mac-address on
+    /// the only one, which <see cref="Apply"/> checked).
+    /// </summary>
+    public EndpointRequest Request(ParseResult parse, NetworkAttachment attachment) => attachment.Request with
+    {
+        Aliases = [.. attachment.Request.Aliases, .. parse.GetValue(NetworkAlias) ?? []],
+        Address = attachment.Request.Address ?? parse.GetValue(Ip),
+        Address6 = attachment.Request.Address6 ?? parse.GetValue(Ip6),
+        MacAddress = attachment.Request.MacAddress ?? (parse.GetValue(Mac) is { } mac ? MacAddress.Parse(mac) : null),
+    };
 
     /// <summary>
     /// A container that joins another's network namespace has that one's DNS settings and hosts file: podman's

@@ -15,7 +15,7 @@ namespace Skiff.Cli.Commands.Networks;
 /// </summary>
 public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStore networks, bool rootless, Func<BridgeEndpointConnector> bridge)
 {
-    public void Connect(string networkName, string container, IReadOnlyList<string> aliases, string? address, string? address6 = null)
+    public void Connect(string networkName, string container, EndpointRequest request)
     {
         NetworkRecord network = networks.Find(networkName);
         string id = lifecycle.Store.Resolve(container);
@@ -61,9 +61,9 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
             ContainerConfig connected;
             using (networks.Lock())
             {
-                // A running container keeps its interfaces' names; a stopped one gets eth0, eth1, ... at its next start.
-                string device = state.Running ? NetworkInterfaceNames.NextFree(kept) : NetworkInterfaceNames.At(kept.Count);
-                endpoint = new EndpointAllocator(networks, lifecycle.Store).Allocate(network.Name, aliases, address, except: id, interfaceName: device, requested6: address6);
+                // The lowest free ethN (a stopped container's are contiguous: disconnect numbers them again).
+                string device = NetworkInterfaceNames.NextFree(kept);
+                endpoint = new EndpointAllocator(networks, lifecycle.Store).Allocate(network.Name, request, device, except: id);
                 connected = config with
                 {
                     NetworkMode = kept.Count > 0 ? kept[0].Network : bridged && state.Running ? config.NetworkMode : endpoint.Network,
@@ -106,8 +106,14 @@ public sealed class NetworkConnections(ContainerLifecycle lifecycle, NetworkStor
             ContainerState state = lifecycle.Store.ReadState(id);
             if (!state.Running)
             {
-                // The next start numbers the interfaces again from eth0.
-                List<NetworkEndpoint> renumbered = remaining.Select((e, i) => e with { Interface = NetworkInterfaceNames.At(i) }).ToList();
+                // The next start numbers the ethN interfaces again from eth0; a name given with interface_name= stays.
+                List<NetworkEndpoint> named = remaining.Where(e => !NetworkInterfaceNames.IsNumbered(e.InterfaceName)).ToList();
+                var renumbered = new List<NetworkEndpoint>();
+                foreach (NetworkEndpoint kept in remaining)
+                {
+                    renumbered.Add(NetworkInterfaceNames.IsNumbered(kept.InterfaceName) ? kept with { Interface = NetworkInterfaceNames.NextFree([.. named, .. renumbered]) } : kept);
+                }
+
                 Store(config with { NetworkMode = renumbered.Count > 0 ? renumbered[0].Network : "none", NetworkEndpoints = renumbered });
                 return;
             }

@@ -16,10 +16,31 @@ public static class BridgeCommands
     /// <summary>
     /// The host-side veth of a container's interface: unique per container and interface, within IFNAMSIZ (15).
     /// eth0 keeps the name it had when a container had one interface, so a monitor of that version's container
-    /// still finds it; the others carry an 'n', which no hex id has.
+    /// still finds it; the other ethN carry an 'n', which no hex id has; a name given with interface_name= carries
+    /// an 'i' and a hash of the name.
     /// </summary>
-    public static string VethName(string containerId, string containerInterface = "eth0") =>
-        containerInterface == "eth0" ? "veth" + containerId[..10] : "veth" + containerId[..8] + "n" + containerInterface["eth".Length..];
+    public static string VethName(string containerId, string containerInterface = "eth0")
+    {
+        if (containerInterface == "eth0")
+        {
+            return "veth" + containerId[..10];
+        }
+
+        string number = containerInterface.StartsWith("eth", StringComparison.Ordinal) ? containerInterface["eth".Length..] : string.Empty;
+        if (number.Length is > 0 and <= 3 && number.All(char.IsAsciiDigit))
+        {
+            return "veth" + containerId[..8] + "n" + number;
+        }
+
+        // FNV-1a: stable across versions and processes (string.GetHashCode is not).
+        uint hash = 2166136261;
+        foreach (byte b in Encoding.UTF8.GetBytes(containerInterface))
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return "veth" + containerId[..7] + "i" + (hash & 0xfff).ToString("x3", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>
     /// Replaces the network's table: masquerade what leaves the subnet; an internal network only forwards within

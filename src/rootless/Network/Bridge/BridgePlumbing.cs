@@ -82,7 +82,7 @@ public sealed class BridgePlumbing(IProcessRunner runner, BridgeTools tools, str
             using (RouteNetlink bridgeSide = BridgeNamespace())
             {
                 bridgeSide.TryDeleteLink(veth);
-                bridgeSide.AddVethPair(veth, endpoint.InterfaceName, containerNetns, mtu);
+                bridgeSide.AddVethPair(veth, endpoint.InterfaceName, containerNetns, mtu, endpoint.MacAddress is { } mac ? MacAddress.Bytes(mac) : null);
                 bridgeSide.SetUp(bridgeSide.LinkIndex(veth), master: bridgeSide.LinkIndex(endpoint.Bridge));
             }
 

@@ -12,15 +12,13 @@ namespace Skiff.Rootless.Network.Bridge;
 public sealed class EndpointAllocator(NetworkStore networks, ContainerStore containers)
 {
     /// <param name="nameOrId">The network.</param>
-    /// <param name="aliases">More names for the container on it.</param>
-    /// <param name="requested">A static address (<c>--ip</c>), which must be a free host address of the subnet.</param>
-    /// <param name="requested6">A static IPv6 address (<c>--ip6</c>), which must be a free host address of the IPv6 subnet.</param>
+    /// <param name="request">What the container asks for: aliases, static addresses, its Ethernet address.</param>
+    /// <param name="interfaceName">The container's interface on the network when the request names none (eth0 for its first).</param>
     /// <param name="except">A container whose address does not count as used (the one being connected).</param>
-    /// <param name="interfaceName">The container's interface on the network (eth0 for its first).</param>
-    public NetworkEndpoint Allocate(string nameOrId, IReadOnlyList<string> aliases, string? requested = null, string? except = null, string interfaceName = "eth0", string? requested6 = null)
+    public NetworkEndpoint Allocate(string nameOrId, EndpointRequest request, string interfaceName, string? except = null)
     {
         NetworkRecord network = networks.Find(nameOrId);
-        foreach (string alias in aliases)
+        foreach (string alias in request.Aliases)
         {
             if (!NetworkNames.IsValid(alias))
             {
@@ -30,6 +28,7 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
 
         var used = new List<uint>();
         var used6 = new List<UInt128>();
+        var usedMacs = new HashSet<string>(StringComparer.Ordinal);
         foreach (string id in containers.ListIds().Where(id => id != except))
         {
             try
@@ -38,6 +37,10 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
                 {
                     AddAddress(endpoint.IPAddress, used);
                     AddAddress(endpoint.Ipv6Address, used6);
+                    if (endpoint.MacAddress is { } mac)
+                    {
+                        usedMacs.Add(mac);
+                    }
                 }
             }
             catch (Exception e) when (e is IOException or SkiffException)
@@ -46,12 +49,18 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             }
         }
 
+        if (request.MacAddress is { } requestedMac && usedMacs.Contains(requestedMac))
+        {
+            // Two interfaces with one address on a bridge would each get part of the other's frames.
+            throw SkiffException.AlreadyExists($"requested MAC address {requestedMac} is already used by another container on network {network.Name}", "choose another address, or leave --mac-address out");
+        }
+
         IpSubnet<uint> subnet = network.Subnet;
-        uint chosen = Choose(subnet, network.Gateway, network.Range, used, requested, network.Name, "--ip");
+        uint chosen = Choose(subnet, network.Gateway, network.Range, used, request.Address, network.Name, "--ip");
         UInt128? chosen6 = network.Subnet6 is { } subnet6 && network.Gateway6 is { } gateway6
-            ? Choose(subnet6, gateway6, network.Range6, used6, requested6, network.Name, "--ip6")
-            : requested6 is null ? null
-            : throw SkiffException.InvalidArgument($"requested static ip {requested6} not in any subnet on network {network.Name}", $"network {network.Name} has no IPv6 subnet: give --ip6 only on a network created with --ipv6");
+            ? Choose(subnet6, gateway6, network.Range6, used6, request.Address6, network.Name, "--ip6")
+            : request.Address6 is null ? null
+            : throw SkiffException.InvalidArgument($"requested static ip {request.Address6} not in any subnet on network {network.Name}", $"network {network.Name} has no IPv6 subnet: give --ip6 only on a network created with --ipv6");
         return new NetworkEndpoint
         {
             Network = network.Name,
@@ -59,11 +68,12 @@ public sealed class EndpointAllocator(NetworkStore networks, ContainerStore cont
             IPAddress = IpSubnet<uint>.FormatAddress(chosen),
             PrefixLength = subnet.PrefixLength,
             Gateway = IpSubnet<uint>.FormatAddress(network.Gateway),
-            Aliases = aliases,
+            Aliases = request.Aliases,
             Bridge = network.NetworkInterface,
             Internal = network.Internal,
             DnsEnabled = network.DnsEnabled,
-            Interface = interfaceName,
+            Interface = request.InterfaceName ?? interfaceName,
+            MacAddress = request.MacAddress ?? MacAddress.Random(),
             Ipv6Address = chosen6 is { } v6 ? IpSubnet<UInt128>.FormatAddress(v6) : null,
             Ipv6PrefixLength = chosen6 is null ? null : network.Subnet6?.PrefixLength,
             Ipv6Gateway = network.Gateway6 is { } g6 ? IpSubnet<UInt128>.FormatAddress(g6) : null,

@@ -51,8 +51,11 @@ public sealed class RouteNetlink : IDisposable
 
     public void AddBridge(string name) => Request(RouteRequests.AddBridge(name, Next()), "add bridge", name);
 
-    /// <summary>A veth pair <paramref name="name"/>–<paramref name="peer"/> whose peer end is made in the namespace at <paramref name="peerNetnsPath"/>.</summary>
-    public void AddVethPair(string name, string peer, string peerNetnsPath, int? mtu)
+    /// <summary>
+    /// A veth pair <paramref name="name"/>–<paramref name="peer"/> whose peer end is made in the namespace at
+    /// <paramref name="peerNetnsPath"/>, with the Ethernet address <paramref name="peerAddress"/> when given.
+    /// </summary>
+    public void AddVethPair(string name, string peer, string peerNetnsPath, int? mtu, byte[]? peerAddress = null)
     {
         using SafeFileHandle netns = Descriptors.Open(peerNetnsPath, 0);
         bool added = false;
@@ -60,7 +63,7 @@ public sealed class RouteNetlink : IDisposable
         {
             // The descriptor's number travels in the message (IFLA_NET_NS_FD); the handle stays open until the answer.
             netns.DangerousAddRef(ref added);
-            Request(RouteRequests.AddVethPair(name, peer, (int)netns.DangerousGetHandle(), mtu, Next()), "add veth pair", name);
+            Request(RouteRequests.AddVethPair(name, peer, (int)netns.DangerousGetHandle(), mtu, Next(), peerAddress), "add veth pair", name);
         }
         finally
         {

@@ -25,6 +25,7 @@ public static class RouteRequests
     public const ushort NLM_F_EXCL = 0x200;
     public const ushort NLM_F_CREATE = 0x400;
 
+    public const ushort IFLA_ADDRESS = 1;
     public const ushort IFLA_MTU = 4;
     public const ushort IFLA_IFNAME = 3;
     public const ushort IFLA_MASTER = 10;
@@ -87,10 +88,11 @@ public static class RouteRequests
     }
 
     /// <summary>
-    /// <c>ip link add NAME [mtu M] type veth peer name PEER [mtu M] netns NSFD</c>: the pair is made with its
-    /// peer end already in the namespace of the descriptor <paramref name="peerNamespaceFd"/>.
+    /// <c>ip link add NAME [mtu M] type veth peer name PEER [mtu M] [address MAC] netns NSFD</c>: the pair is made
+    /// with its peer end already in the namespace of the descriptor <paramref name="peerNamespaceFd"/>, with
+    /// <paramref name="peerAddress"/> as its Ethernet address when given (else the kernel makes one up).
     /// </summary>
-    public static byte[] AddVethPair(string name, string peer, int peerNamespaceFd, int? mtu, uint sequence)
+    public static byte[] AddVethPair(string name, string peer, int peerNamespaceFd, int? mtu, uint sequence, byte[]? peerAddress = null)
     {
         var message = IfInfo(new NetlinkMessageWriter(RTM_NEWLINK, Create, sequence), 0, 0, 0);
         Mtu(message, mtu).Attribute(IFLA_IFNAME, name, terminated: true);
@@ -99,9 +101,13 @@ public static class RouteRequests
         int data = message.BeginNest(IFLA_INFO_DATA);
         int peerInfo = message.BeginNest(VETH_INFO_PEER);
         IfInfo(message, 0, 0, 0);
-        Mtu(message, mtu)
-            .Attribute(IFLA_NET_NS_FD, (uint)peerNamespaceFd)
-            .Attribute(IFLA_IFNAME, peer, terminated: true);
+        Mtu(message, mtu).Attribute(IFLA_NET_NS_FD, (uint)peerNamespaceFd);
+        if (peerAddress is not null)
+        {
+            message.Attribute(IFLA_ADDRESS, peerAddress);
+        }
+
+        message.Attribute(IFLA_IFNAME, peer, terminated: true);
         return message.EndNest(peerInfo).EndNest(data).EndNest(info).ToArray();
     }
 

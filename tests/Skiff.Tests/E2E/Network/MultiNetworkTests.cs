@@ -131,6 +131,70 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// --mac-address and podman's per-network options (--network NAME:ip=,mac=,alias=,interface_name=): the
+    /// interface inside has the address given, inspect shows it before and while the container runs, a restart
+    /// keeps it, network connect --mac-address sets it on a running container, and bad values are refused
+    /// before anything is stored.
+    /// </summary>
+    [Theory, RootAndRootless]
+    public async Task Mac_addresses_and_network_options_reach_the_interface_and_inspect(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string front = "front" + Guid.NewGuid().ToString("N")[..6];
+        string back = "back" + Guid.NewGuid().ToString("N")[..6];
+        (await skiff.RunAsync("network", "create", "--subnet", "10.89.77.0/24", front)).AssertSuccess();
+        (await skiff.RunAsync("network", "create", back)).AssertSuccess();
+
+        (await skiff.RunAsync("create", "--name", "fixed", "--mac-address", "92:D0:C6:0A:29:33", "--network", front, "busybox", "sleep", "300")).AssertSuccess();
+        Assert.Equal("92:d0:c6:0a:29:33", Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "fixed")).GetProperty(front).GetProperty("MacAddress").GetString());
+        (await skiff.RunAsync("start", "fixed")).AssertSuccess();
+        Assert.Contains("link/ether 92:d0:c6:0a:29:33 ", (await skiff.RunAsync("exec", "fixed", "ip", "link", "show", "eth0")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("restart", "-t", "0", "fixed")).AssertSuccess();
+        Assert.Contains("link/ether 92:d0:c6:0a:29:33 ", (await skiff.RunAsync("exec", "fixed", "ip", "link", "show", "eth0")).AssertSuccess().Stdout);
+
+        // The same address again on that network is refused; nothing is stored.
+        (await skiff.RunAsync("run", "--rm", "--name", "twin", "--mac-address", "92:d0:c6:0a:29:33", "--network", front, "busybox", "true"))
+            .AssertError(125, $"requested MAC address 92:d0:c6:0a:29:33 is already used by another container on network {front}");
+
+        // Per-network options; an address made up for the other network is shown as the interface has it.
+        (await skiff.RunAsync(
+            "run", "-d", "--name", "opts", "--network", $"{front}:ip=10.89.77.50,mac=92:d0:c6:0a:29:34,alias=api,interface_name=lan0", "--network", back,
+            "busybox", "sleep", "300")).AssertSuccess();
+        string addresses = (await skiff.RunAsync("exec", "opts", "ip", "-o", "addr", "show")).AssertSuccess().Stdout;
+        Assert.Contains(addresses.Split('\n'), l => l.Contains(" lan0 ", StringComparison.Ordinal) && l.Contains("10.89.77.50/24", StringComparison.Ordinal));
+        Assert.Contains("link/ether 92:d0:c6:0a:29:34 ", (await skiff.RunAsync("exec", "opts", "ip", "link", "show", "lan0")).AssertSuccess().Stdout);
+        JsonElement networks = Json(await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "opts"));
+        Assert.Contains("api", networks.GetProperty(front).GetProperty("Aliases").EnumerateArray().Select(a => a.GetString()));
+        string made = networks.GetProperty(back).GetProperty("MacAddress").GetString()!;
+        Assert.Matches("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", made);
+        Assert.Contains($"link/ether {made} ", (await skiff.RunAsync("exec", "opts", "ip", "link", "show", "eth0")).AssertSuccess().Stdout);
+        Assert.Contains("10.89.77.50\topts api", (await skiff.RunAsync("exec", "fixed", "cat", "/etc/hosts")).AssertSuccess().Stdout);
+
+        // network connect --mac-address on a running container.
+        (await skiff.RunAsync("network", "connect", "--mac-address", "92:d0:c6:0a:29:35", back, "fixed")).AssertSuccess();
+        Assert.Contains("link/ether 92:d0:c6:0a:29:35 ", (await skiff.RunAsync("exec", "fixed", "ip", "link", "show", "eth1")).AssertSuccess().Stdout);
+
+        // podman's refusals, exit 125, nothing stored.
+        (await skiff.RunAsync("run", "--rm", "--mac-address", "92:d0:c6:0a:29:36", "--network", "none", "busybox", "true"))
+            .AssertError(125, "--mac-address can only be used with a user-defined network");
+        (await skiff.RunAsync("run", "--rm", "--mac-address", "92:d0:c6:0a:29:36", "--network", front, "--network", back, "busybox", "true"))
+            .AssertError(125, "--mac-address can only be set for a single network: invalid argument");
+        (await skiff.RunAsync("run", "--rm", "--mac-address", "93:d0:c6:0a:29:36", "--network", front, "busybox", "true"))
+            .AssertError(125, "address 93:d0:c6:0a:29:36: a multicast MAC address cannot be an interface's address");
+        (await skiff.RunAsync("run", "--rm", "--network", $"{front}:foo=bar", "busybox", "true"))
+            .AssertError(125, $"invalid option for network {front}: unknown bridge network option: foo");
+        Assert.Equal(["fixed", "opts"], (await skiff.RunAsync("ps", "-a", "--format", "{{.Names}}")).AssertSuccess().StdoutLines.Order());
+
+        string opts = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", "opts")).AssertSuccess().Stdout.Trim();
+        string fixedId = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", "fixed")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "fixed", "opts")).AssertSuccess();
+        AssertNoVeth(skiff, opts);
+        AssertNoVeth(skiff, fixedId);
+        (await skiff.RunAsync("network", "rm", front, back)).AssertSuccess();
+    }
+
     /// <summary>A container stored by the version before several networks (one <c>networkEndpoint</c>) still starts on its network and inspects.</summary>
     [Fact]
     public async Task A_container_stored_with_a_single_endpoint_still_starts_and_inspects()
@@ -226,7 +290,8 @@ public sealed class MultiNetworkTests(ITestOutputHelper output)
             links = string.Join('\n', Directory.EnumerateDirectories("/sys/class/net").Select(Path.GetFileName));
         }
 
-        Assert.DoesNotContain("veth" + id[..8], links, StringComparison.Ordinal);
+        // veth + 8 id characters + n + ethN's number, or veth + 7 id characters + i + a hash of a given interface name.
+        Assert.DoesNotContain("veth" + id[..7], links, StringComparison.Ordinal);
     }
 
     private static bool HolderRuns(SkiffCli skiff)

@@ -61,6 +61,7 @@ public class ContainerConfigJsonTests
                 Ipv6Address = "fd12:3456:789a:1::2",
                 Ipv6PrefixLength = 64,
                 Ipv6Gateway = "fd12:3456:789a:1::1",
+                MacAddress = "92:d0:c6:0a:29:33",
             },
             new NetworkEndpoint { Network = "other", NetworkId = "def", IPAddress = "10.90.0.2", PrefixLength = 16, Gateway = "10.90.0.1", Bridge = "skiff2", Interface = "eth1" },
         ],

@@ -25,19 +25,19 @@ public sealed class EndpointAllocatorTests : IDisposable
     public void A_requested_ipv6_address_is_given_and_then_counts_as_used()
     {
         var allocator = new EndpointAllocator(networks, containers);
-        NetworkEndpoint first = allocator.Allocate("dual", [], requested6: "fd12:3456:789a:1::99");
+        NetworkEndpoint first = allocator.Allocate("dual", new EndpointRequest { Address6 = "fd12:3456:789a:1::99" }, "eth0");
         Assert.Equal(("10.89.2.2", "fd12:3456:789a:1::99", 64), (first.IPAddress, first.Ipv6Address, first.Ipv6PrefixLength));
         Store("a", first);
 
-        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("dual", [], requested6: "FD12:3456:789a:1:0::99"));
+        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("dual", new EndpointRequest { Address6 = "FD12:3456:789a:1:0::99" }, "eth0"));
         Assert.Equal(ErrorKind.AlreadyExists, taken.Kind);
         Assert.Equal("requested ip address FD12:3456:789a:1:0::99 is already allocated to another container on network dual", taken.Message);
         Assert.Contains("--ip6", taken.Hint);
-        Assert.Contains("already allocated", Assert.Throws<SkiffException>(() => allocator.Allocate("dual", [], requested6: "fd12:3456:789a:1::1")).Message);
+        Assert.Contains("already allocated", Assert.Throws<SkiffException>(() => allocator.Allocate("dual", new EndpointRequest { Address6 = "fd12:3456:789a:1::1" }, "eth0")).Message);
 
         // The container being connected again does not collide with itself; the next one gets ::2.
-        Assert.Equal("fd12:3456:789a:1::99", allocator.Allocate("dual", [], requested6: "fd12:3456:789a:1::99", except: new string('a', 64)).Ipv6Address);
-        Assert.Equal("fd12:3456:789a:1::2", allocator.Allocate("dual", []).Ipv6Address);
+        Assert.Equal("fd12:3456:789a:1::99", allocator.Allocate("dual", new EndpointRequest { Address6 = "fd12:3456:789a:1::99" }, "eth0", except: new string('a', 64)).Ipv6Address);
+        Assert.Equal("fd12:3456:789a:1::2", allocator.Allocate("dual", new EndpointRequest(), "eth0").Ipv6Address);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class EndpointAllocatorTests : IDisposable
     [InlineData("plain", "fd12:3456:789a:1::5", "requested static ip fd12:3456:789a:1::5 not in any subnet on network plain")]
     public void Bad_ipv6_requests_are_refused(string network, string requested, string message)
     {
-        var e = Assert.Throws<SkiffException>(() => new EndpointAllocator(networks, containers).Allocate(network, [], requested6: requested));
+        var e = Assert.Throws<SkiffException>(() => new EndpointAllocator(networks, containers).Allocate(network, new EndpointRequest { Address6 = requested }, "eth0"));
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
         Assert.Contains(message, e.Message);
     }
@@ -63,7 +63,7 @@ public sealed class EndpointAllocatorTests : IDisposable
     [InlineData("10.89.3.1", ErrorKind.AlreadyExists, "requested ip address 10.89.3.1 is already allocated to another container on network plain")]
     public void Bad_ipv4_requests_are_refused_as_ipv6_ones(string requested, ErrorKind kind, string message)
     {
-        var e = Assert.Throws<SkiffException>(() => new EndpointAllocator(networks, containers).Allocate("plain", [], requested: requested));
+        var e = Assert.Throws<SkiffException>(() => new EndpointAllocator(networks, containers).Allocate("plain", new EndpointRequest { Address = requested }, "eth0"));
         Assert.Equal((kind, message), (e.Kind, e.Message));
         Assert.Contains(kind == ErrorKind.AlreadyExists ? "leave --ip out" : "10.89.3.", e.Hint);
     }
@@ -72,12 +72,12 @@ public sealed class EndpointAllocatorTests : IDisposable
     public void A_requested_ipv4_address_is_given_and_then_counts_as_used()
     {
         var allocator = new EndpointAllocator(networks, containers);
-        Store("a", allocator.Allocate("plain", [], requested: "10.89.3.200"));
-        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("plain", [], requested: "10.89.3.200"));
+        Store("a", allocator.Allocate("plain", new EndpointRequest { Address = "10.89.3.200" }, "eth0"));
+        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("plain", new EndpointRequest { Address = "10.89.3.200" }, "eth0"));
         Assert.Equal(ErrorKind.AlreadyExists, taken.Kind);
         Assert.Contains("--ip ", taken.Hint);
-        Assert.Equal("10.89.3.200", allocator.Allocate("plain", [], requested: "10.89.3.200", except: new string('a', 64)).IPAddress);
-        Assert.Equal("10.89.3.2", allocator.Allocate("plain", []).IPAddress);
+        Assert.Equal("10.89.3.200", allocator.Allocate("plain", new EndpointRequest { Address = "10.89.3.200" }, "eth0", except: new string('a', 64)).IPAddress);
+        Assert.Equal("10.89.3.2", allocator.Allocate("plain", new EndpointRequest(), "eth0").IPAddress);
     }
 
     [Fact]
@@ -95,12 +95,28 @@ public sealed class EndpointAllocatorTests : IDisposable
             : throw new InvalidOperationException();
         networks.Create(ranged);
         var allocator = new EndpointAllocator(networks, containers);
-        NetworkEndpoint first = allocator.Allocate("ranged", []);
+        NetworkEndpoint first = allocator.Allocate("ranged", new EndpointRequest(), "eth0");
         Assert.Equal(("10.89.4.129", "fd12:3456:789a:4::101"), (first.IPAddress, first.Ipv6Address));
         Store("a", first);
-        Assert.Equal(("10.89.4.130", "fd12:3456:789a:4::102"), (allocator.Allocate("ranged", []).IPAddress, allocator.Allocate("ranged", []).Ipv6Address));
-        Store("b", allocator.Allocate("ranged", [], requested: "10.89.4.7", requested6: "fd12:3456:789a:4::7"));
-        Assert.Equal("10.89.4.130", allocator.Allocate("ranged", []).IPAddress);
+        Assert.Equal(("10.89.4.130", "fd12:3456:789a:4::102"), (allocator.Allocate("ranged", new EndpointRequest(), "eth0").IPAddress, allocator.Allocate("ranged", new EndpointRequest(), "eth0").Ipv6Address));
+        Store("b", allocator.Allocate("ranged", new EndpointRequest { Address = "10.89.4.7", Address6 = "fd12:3456:789a:4::7" }, "eth0"));
+        Assert.Equal("10.89.4.130", allocator.Allocate("ranged", new EndpointRequest(), "eth0").IPAddress);
+    }
+
+    [Fact]
+    public void Every_endpoint_gets_a_mac_address_and_a_requested_one_in_use_on_the_network_is_refused()
+    {
+        var allocator = new EndpointAllocator(networks, containers);
+        NetworkEndpoint made = allocator.Allocate("plain", new EndpointRequest(), "eth0");
+        Assert.Equal(made.MacAddress, MacAddress.Parse(made.MacAddress!));
+        Store("a", allocator.Allocate("plain", new EndpointRequest { MacAddress = "92:d0:c6:0a:29:33" }, "eth0"));
+        var taken = Assert.Throws<SkiffException>(() => allocator.Allocate("plain", new EndpointRequest { MacAddress = "92:d0:c6:0a:29:33" }, "eth0"));
+        Assert.Equal((ErrorKind.AlreadyExists, "requested MAC address 92:d0:c6:0a:29:33 is already used by another container on network plain"), (taken.Kind, taken.Message));
+
+        // On another network, or for the container being connected again, it is free.
+        Assert.Equal("92:d0:c6:0a:29:33", allocator.Allocate("dual", new EndpointRequest { MacAddress = "92:d0:c6:0a:29:33" }, "eth1").MacAddress);
+        Assert.Equal("92:d0:c6:0a:29:33", allocator.Allocate("plain", new EndpointRequest { MacAddress = "92:d0:c6:0a:29:33" }, "eth0", except: new string('a', 64)).MacAddress);
+        Assert.Equal("net7", allocator.Allocate("plain", new EndpointRequest { InterfaceName = "net7" }, "eth0").InterfaceName);
     }
 
     [Fact]

@@ -28,6 +28,14 @@ public sealed class RouteRequestsTests
                 + " 38001200 08000100 76657468 2c000200 28000100 00000000 00000000 00000000 00000000 08001c00 04000000 09000300 65746831 00000000"),
             RouteRequests.AddVethPair("veth01234567n1", "eth1", 4, mtu: null, 0x6b0f176d));
 
+        // ip link add veth01234567n1 type veth peer netns NSFD address 92:d0:c6:0a:29:33 name eth1 (--mac-address; ip
+        // adds the name last)
+        Assert.Equal(
+            Hex("78000000 10000506 6d170f6b 00000000 00000000 00000000 00000000 00000000 13000300 76657468 30313233 34353637 6e310000"
+                + " 44001200 08000100 76657468 38000200 34000100 00000000 00000000 00000000 00000000 08001c00 04000000 0a000100 92d0c60a"
+                + " 29330000 09000300 65746831 00000000"),
+            RouteRequests.AddVethPair("veth01234567n1", "eth1", 4, mtu: null, 0x6b0f176d, [0x92, 0xd0, 0xc6, 0x0a, 0x29, 0x33]));
+
         // ip link add veth0123456789 mtu 65520 type veth peer name eth0 mtu 65520 netns NSFD (rootless: pasta's MTU)
         Assert.Equal(
             Hex("7c000000 10000506 11150f6b 00000000 00000000 00000000 00000000 00000000 08000400 f0ff0000 13000300 76657468 30313233"
