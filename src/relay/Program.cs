@@ -24,7 +24,7 @@ var relay = new MonitorRelay(
     Handle(handover.Stderr),
     Handle(handover.Terminal),
     Handle(handover.Stdin),
-    new ContainerLogWriter(handover.LogDriver, handover.LogPath, TimeProvider.System),
+    new ContainerLogWriter(handover.LogDriver, handover.LogPath, TimeProvider.System, handover.LogRotation),
     clients)
 {
     HealthChecks = handover.HealthChecks(Handle),

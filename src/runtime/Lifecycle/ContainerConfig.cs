@@ -53,6 +53,18 @@ public sealed record ContainerConfig
     /// <summary>k8s-file (default), json-file or none.</summary>
     public string LogDriver { get; init; } = "k8s-file";
 
+    /// <summary>--log-opt path=: the log file's absolute path outside the store; null: the store's ctr.log.</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>--log-opt max-size=: bytes a log file holds before the monitor rotates it; null: unbounded.</summary>
+    public long? LogMaxSize { get; init; }
+
+    /// <summary>--log-opt max-file=: how many files rotation keeps, the current one included; null: one.</summary>
+    public int? LogMaxFiles { get; init; }
+
+    /// <summary>--log-opt tag=: recorded and shown by inspect.</summary>
+    public string? LogTag { get; init; }
+
     public string StopSignal { get; init; } = "SIGTERM";
 
     public int StopTimeout { get; init; } = 10;

@@ -56,6 +56,10 @@ public static class ContainerConfigJson
             WriteMap(w, "labels"u8, config.Labels);
             WriteMap(w, "sysctls"u8, config.Sysctls);
             w.WriteOptionalString("logDriver"u8, config.LogDriver);
+            w.WriteOptionalString("logPath"u8, config.LogPath);
+            w.WriteOptionalNumber("logMaxSize"u8, config.LogMaxSize);
+            w.WriteOptionalNumber("logMaxFiles"u8, config.LogMaxFiles);
+            w.WriteOptionalString("logTag"u8, config.LogTag);
             w.WriteOptionalString("stopSignal"u8, config.StopSignal);
             w.WriteNumber("stopTimeout"u8, config.StopTimeout);
             w.WriteOptionalString("networkMode"u8, config.NetworkMode);
@@ -248,7 +252,9 @@ public static class ContainerConfigJson
         string? idValue = null, nameValue = null, imageValue = null, imageId = null, rootfsPath = null, workingDir = null,
             user = null, hostname = null, logDriver = null, stopSignal = null, networkMode = null, initPath = null,
             detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null, pidMode = null, ipcMode = null, utsMode = null,
-            runtimeValue = null;
+            runtimeValue = null, logPath = null, logTag = null;
+        long? logMaxSize = null;
+        int? logMaxFiles = null;
         DateTimeOffset createdValue = default;
         IReadOnlyList<MountSpec>? rootfsMounts = null;
         IReadOnlyList<string>? entrypoint = null, cmd = null, env = null, groupAdd = null, dns = null, dnsSearch = null,
@@ -297,6 +303,10 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("labels"u8)) { labels = Map(ref r); }
             else if (r.ValueTextEquals("sysctls"u8)) { sysctls = Map(ref r); }
             else if (r.ValueTextEquals("logDriver"u8)) { logDriver = String(ref r); }
+            else if (r.ValueTextEquals("logPath"u8)) { logPath = String(ref r); }
+            else if (r.ValueTextEquals("logMaxSize"u8)) { logMaxSize = NullableInt64(ref r); }
+            else if (r.ValueTextEquals("logMaxFiles"u8)) { logMaxFiles = NullableInt32(ref r); }
+            else if (r.ValueTextEquals("logTag"u8)) { logTag = String(ref r); }
             else if (r.ValueTextEquals("stopSignal"u8)) { stopSignal = String(ref r); }
             else if (r.ValueTextEquals("stopTimeout"u8)) { stopTimeout = Int32(ref r); }
             else if (r.ValueTextEquals("networkMode"u8)) { networkMode = String(ref r); }
@@ -373,6 +383,10 @@ public static class ContainerConfigJson
             Labels = labels!,
             Sysctls = sysctls!,
             LogDriver = logDriver!,
+            LogPath = logPath,
+            LogMaxSize = logMaxSize,
+            LogMaxFiles = logMaxFiles,
+            LogTag = logTag,
             StopSignal = stopSignal!,
             StopTimeout = stopTimeout,
             NetworkMode = networkMode!,

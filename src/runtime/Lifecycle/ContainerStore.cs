@@ -54,6 +54,9 @@ public sealed class ContainerStore(string root, string runRoot)
 
     public string LogPath(string id) => Path.Combine(Directory(id), "ctr.log");
 
+    /// <summary>Where the container's log is written: its --log-opt path=, else the store's ctr.log.</summary>
+    public string LogPath(ContainerConfig config) => config.LogPath ?? LogPath(config.Id);
+
     public string RunDirectory(string id) => Path.Combine(runRoot, "containers", id);
 
     /// <summary>

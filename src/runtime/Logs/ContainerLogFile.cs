@@ -15,12 +15,13 @@ public sealed class ContainerLogFile(string path, string driver)
     /// <returns>The offset just past the last complete record (where the next read starts).</returns>
     public long Read(long offset, LogRecordAction action)
     {
-        using FileStream? file = Open();
-        if (file is null)
-        {
-            return offset;
-        }
+        using FileStream? file = TryOpen(path);
+        return file is null ? offset : Read(file, offset, action);
+    }
 
+    /// <summary><see cref="Read(long, LogRecordAction)"/> of a log file already open (one this object's path named once).</summary>
+    public long Read(FileStream file, long offset, LogRecordAction action)
+    {
         file.Seek(offset, SeekOrigin.Begin);
         byte[] buffer = new byte[ChunkSize];
         int kept = 0;
@@ -73,12 +74,15 @@ public sealed class ContainerLogFile(string path, string driver)
     /// </summary>
     public long TailStart(int lines)
     {
-        using FileStream? file = Open();
-        if (file is null)
-        {
-            return 0;
-        }
+        using FileStream? file = TryOpen(path);
+        return file is null ? 0 : TailStart(file, lines, out _);
+    }
 
+    /// <summary><see cref="TailStart(int)"/> in a file already open.</summary>
+    /// <param name="found">How many lines the file holds when fewer than <paramref name="lines"/> (then the start is 0), else <paramref name="lines"/>.</param>
+    public long TailStart(FileStream file, int lines, out int found)
+    {
+        found = lines;
         long length = file.Length;
         for (long window = FirstTailWindow; ; window *= 2)
         {
@@ -133,12 +137,14 @@ public sealed class ContainerLogFile(string path, string driver)
 
             if (start == 0)
             {
+                found = seen;
                 return 0;
             }
         }
     }
 
-    private FileStream? Open()
+    /// <summary>The file at <paramref name="path"/> open for reading, or null when there is none.</summary>
+    public static FileStream? TryOpen(string path)
     {
         try
         {

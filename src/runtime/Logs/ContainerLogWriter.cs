@@ -7,21 +7,34 @@ namespace Skiff.Runtime.Logs;
 /// Writes container output to the log file as records in podman's k8s-file format
 /// (<c>TIME STREAM F|P TEXT</c>, P for a chunk that ends without a newline) or docker's json-file format
 /// (<c>{"log":…,"stream":…,"time":…}</c>). Each record is one write(2) to an O_APPEND file, so readers
-/// never see half a record.
+/// never see half a record. A batch of records that would take the file past <see cref="LogRotation.MaxSize"/> goes
+/// to a new file (<see cref="LogRotation"/>); the old file is complete before the new one takes its name, so a reader
+/// that finds a new file at the path has seen the last of the old one once it has read it to its end.
 /// </summary>
 public sealed class ContainerLogWriter : IDisposable
 {
-    private readonly FileStream? file;
     private readonly string driver;
+    private readonly string path;
     private readonly TimeProvider clock;
+    private readonly LogRotation rotation;
+    private FileStream? file;
+    private long written;
 
     public ContainerLogWriter(string driver, string path, TimeProvider clock)
+        : this(driver, path, clock, LogRotation.None)
+    {
+    }
+
+    public ContainerLogWriter(string driver, string path, TimeProvider clock, LogRotation rotation)
     {
         this.driver = driver;
+        this.path = path;
         this.clock = clock;
+        this.rotation = rotation;
         if (driver != LogDrivers.None)
         {
-            file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            file = Open(path, FileMode.Append);
+            written = file.Length;
         }
     }
 
@@ -53,10 +66,66 @@ public sealed class ContainerLogWriter : IDisposable
             data = partial ? default : data[(newline + 1)..];
         }
 
-        file.Write(record.Written);
+        ReadOnlySpan<byte> bytes = record.Written;
+        if (rotation.MaxSize > 0 && written > 0 && written + bytes.Length > rotation.MaxSize)
+        {
+            try
+            {
+                Rotate();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A full disk or a directory made read-only: the output is worth more than the bound.
+                Console.Error.WriteLine($"skiff monitor: cannot rotate the log {path}: {e.Message}");
+            }
+        }
+
+        file!.Write(bytes);
+        written += bytes.Length;
     }
 
     public void Dispose() => file?.Dispose();
+
+    // 0600 as conmon creates it: a log can hold whatever the container printed.
+    private static FileStream Open(string path, FileMode mode) =>
+        !OperatingSystem.IsLinux() ? throw new PlatformNotSupportedException() : new(path, new FileStreamOptions
+        {
+            Mode = mode,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+
+    private void Rotate()
+    {
+        if (rotation.MaxFiles > 1)
+        {
+            for (int generation = rotation.MaxFiles - 2; generation >= 1; generation--)
+            {
+                string older = LogRotation.FileName(path, generation);
+                if (File.Exists(older))
+                {
+                    File.Move(older, LogRotation.FileName(path, generation + 1), overwrite: true);
+                }
+            }
+
+            File.Move(path, LogRotation.FileName(path, 1), overwrite: true);
+            file!.Dispose();
+            file = Open(path, FileMode.Append);
+        }
+        else
+        {
+            // As conmon: the new file is made aside and renamed over the old one, so the path always names a log.
+            string next = path + ".new";
+            FileStream fresh = Open(next, FileMode.Create);
+            File.Move(next, path, overwrite: true);
+            file!.Dispose();
+            file = fresh;
+        }
+
+        written = 0;
+    }
 
     private static void WriteJson(ArrayBufferWriter record, string time, string stream, ReadOnlySpan<byte> line, bool partial)
     {

@@ -193,7 +193,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             PrepareRoot(config, rootfs);
             attachListener = UnixSockets.Listen(store.AttachSocketPath(id), seqPacket: true);
             Descriptors.SetNonBlocking(attachListener);
-            log = new ContainerLogWriter(config.LogDriver, store.LogPath(id), clock);
+            log = new ContainerLogWriter(config.LogDriver, store.LogPath(config), clock, LogRotation.Of(config.LogMaxSize, config.LogMaxFiles));
         }
         catch
         {

@@ -2,6 +2,7 @@ using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
+using Skiff.Runtime.Logs;
 using Skiff.Runtime.Memory;
 using Skiff.Runtime.Process;
 
@@ -67,9 +68,10 @@ internal sealed class IdleHandover(IdleRelayTarget? target, IContainerNetwork? n
             Number(relay.StdinWriter),
             [.. relay.Clients.Select(client => Number(client))],
             config.LogDriver,
-            store.LogPath(id),
+            store.LogPath(config),
             target.Skiff)
         {
+            LogRotation = LogRotation.Of(config.LogMaxSize, config.LogMaxFiles),
             HealthInterval = relay.HealthChecks?.Timer.IntervalMilliseconds ?? 0,
             HealthDue = relay.HealthChecks?.Timer.DueAt ?? 0,
             HealthPid = relay.HealthChecks?.ChildPid ?? 0,

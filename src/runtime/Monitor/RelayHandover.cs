@@ -35,6 +35,9 @@ public sealed record RelayHandover(
 
     public int HealthPidFd { get; init; } = -1;
 
+    /// <summary>The log's --log-opt max-size and max-file.</summary>
+    public Logs.LogRotation LogRotation { get; init; } = Logs.LogRotation.None;
+
     /// <summary>skiff-relay's file name, installed next to skiff (or in ../libexec/skiff).</summary>
     public const string FileName = "skiff-relay";
 
@@ -57,6 +60,11 @@ public sealed record RelayHandover(
             "skiff=" + Skiff,
         };
         arguments.AddRange(Clients.Select(client => "client=" + Number(client)));
+        if (LogRotation.MaxSize > 0)
+        {
+            arguments.Add("log-max-size=" + LogRotation.MaxSize.ToString(CultureInfo.InvariantCulture));
+            arguments.Add("log-max-files=" + Number(LogRotation.MaxFiles));
+        }
         if (HealthInterval > 0)
         {
             arguments.AddRange([
@@ -125,6 +133,15 @@ public sealed record RelayHandover(
             return null;
         }
 
+        long logMaxSize = 0;
+        int logMaxFiles = 1;
+        if (values.TryGetValue("log-max-size", out string? maxSize)
+            && (!long.TryParse(maxSize, NumberStyles.None, CultureInfo.InvariantCulture, out logMaxSize)
+                || !values.TryGetValue("log-max-files", out string? maxFiles) || !TryNumber(maxFiles, out logMaxFiles) || logMaxFiles < 1))
+        {
+            return null;
+        }
+
         return new RelayHandover(
             values["root"], values["runroot"], values["id"], pid, pidFd, listener, stdout, stderr, terminal, stdin, clients,
             values["log-driver"], values["log-path"], values["skiff"])
@@ -133,6 +150,7 @@ public sealed record RelayHandover(
             HealthDue = healthDue,
             HealthPid = Math.Max(0, healthPid),
             HealthPidFd = healthPidFd,
+            LogRotation = new Logs.LogRotation(logMaxSize, logMaxFiles),
         };
     }
 

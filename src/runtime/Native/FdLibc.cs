@@ -157,10 +157,16 @@ internal static unsafe partial class Libc
     public const ulong RESOLVE_IN_ROOT = 0x10;
     public const int AT_EMPTY_PATH = 0x1000;
     public const uint STATX_MODE = 0x2;
+    public const uint STATX_INO = 0x100;
 
     /// <summary>struct statx is 256 bytes; stx_mode is the uint16 at offset 28 on every architecture.</summary>
     public const int StatxSize = 256;
     public const int StatxModeOffset = 28;
+
+    /// <summary>stx_ino is the uint64 at offset 32; stx_dev_major and stx_dev_minor the uint32s at 136 and 140.</summary>
+    public const int StatxInodeOffset = 32;
+    public const int StatxDevMajorOffset = 136;
+    public const int StatxDevMinorOffset = 140;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct OpenHow

@@ -63,7 +63,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         IReadOnlyList<ContainerMount> requestedMounts = VolumesFrom.Merge(
             MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
             VolumesFrom.Resolve(store, parse.GetValue(options.VolumesFrom) ?? []));
-        // Limits are checked before anything is stored, so a refused --memory leaves nothing behind.
+        // Log options and limits are checked before anything is stored, so a refused --log-opt or --memory leaves nothing behind.
+        string logDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile);
+        LogOptions logOptions = LogOptions.Parse(parse.GetValue(options.LogOpt) ?? [], Environment.CurrentDirectory);
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid);
         CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
         CgroupPlan? cgroupPlan = cgroups.Plan(id, resources);
@@ -164,7 +166,11 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             OpenStdin = interactive,
             AutoRemove = parse.GetValue(options.Remove),
             Labels = KeyValueFlags.Parse([.. KeyValueFlags.ReadLabelFiles(parse.GetValue(options.LabelFile) ?? []), .. parse.GetValue(options.Label) ?? []]),
-            LogDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile),
+            LogDriver = logDriver,
+            LogPath = logOptions.Path,
+            LogMaxSize = logOptions.MaxSize,
+            LogMaxFiles = logOptions.MaxFiles,
+            LogTag = logOptions.Tag,
             // The image's STOPSIGNAL unless --stop-signal, as docker and podman.
             StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? "SIGTERM",
             StopTimeout = parse.GetValue(options.StopTimeout) ?? 10,

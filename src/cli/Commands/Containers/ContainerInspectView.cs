@@ -32,7 +32,7 @@ public static class ContainerInspectView
             ["ResolvConfPath"] = Path.Combine(directory, "resolv.conf"),
             ["HostnamePath"] = Path.Combine(directory, "hostname"),
             ["HostsPath"] = Path.Combine(directory, "hosts"),
-            ["LogPath"] = store.LogPath(config.Id),
+            ["LogPath"] = store.LogPath(config),
             // --pidfile's path ("" without it: the built-in runtime keeps no pid file of its own).
             ["PidFile"] = config.PidFile ?? string.Empty,
             ["Name"] = config.Name,
@@ -48,7 +48,7 @@ public static class ContainerInspectView
 
         view["Mounts"] = config.Mounts.Select(m => (object?)Mount(m)).ToList();
         view["Config"] = Config(config, hostname);
-        view["HostConfig"] = HostConfig(config);
+        view["HostConfig"] = HostConfig(config, store);
         view["NetworkSettings"] = NetworkSettings(config);
         return view;
     }
@@ -139,7 +139,17 @@ public static class ContainerInspectView
         return value;
     }
 
-    private static TemplateObject HostConfig(ContainerConfig config)
+    /// <summary>podman's HostConfig.LogConfig: Config is always null there; Size is go-units' HumanSize of max-size ("0B" without).</summary>
+    private static TemplateObject LogConfig(ContainerConfig config, ContainerStore store) => new("*define.InspectLogConfig")
+    {
+        ["Type"] = config.LogDriver,
+        ["Config"] = null,
+        ["Path"] = config.LogDriver == Skiff.Runtime.Logs.LogDrivers.None ? string.Empty : store.LogPath(config),
+        ["Tag"] = config.LogTag ?? string.Empty,
+        ["Size"] = Output.Humanize.Size(config.LogMaxSize ?? 0),
+    };
+
+    private static TemplateObject HostConfig(ContainerConfig config, ContainerStore store)
     {
         (IReadOnlyList<string> capAdd, IReadOnlyList<string> capDrop) = CapabilityView.Of(config);
         var host = new TemplateObject("*define.InspectContainerHostConfig")
@@ -153,7 +163,7 @@ public static class ContainerInspectView
             ["CgroupnsMode"] = config.CgroupNamespace ? "private" : "host",
         };
         ResourcesView.AddTo(host, config.Resources);
-        host["LogConfig"] = new TemplateObject("*define.InspectLogConfig") { ["Type"] = config.LogDriver };
+        host["LogConfig"] = LogConfig(config, store);
         host["Binds"] = Strings(config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
         host["GroupAdd"] = Strings(config.GroupAdd);
         host["Sysctls"] = TemplateMap.OfStrings(config.Sysctls);

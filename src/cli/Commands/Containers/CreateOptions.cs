@@ -91,6 +91,8 @@ public sealed class CreateOptions
 
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
 
+    public Option<string[]> LogOpt { get; } = new("--log-opt") { Description = "Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT" };
+
     public Option<string?> DetachKeys { get; } = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
 
     public Option<string[]> GroupAdd { get; } = new("--group-add") { Description = "Add additional groups to join" };
@@ -120,7 +122,7 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
-            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {

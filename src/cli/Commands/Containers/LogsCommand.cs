@@ -38,13 +38,12 @@ public static class LogsCommand
             using Stream stdout = new Output.StandardStream(1);
             using Stream stderr = new Output.StandardStream(2);
             using var printer = new LogPrinter(stdout, stderr, parse.GetValue(timestamps));
-            var file = new ContainerLogFile(lifecycle.Store.LogPath(id), config.LogDriver);
+            using var log = new RotatedLogReader(lifecycle.Store.LogPath(config), config.LogDriver, LogRotation.Of(config.LogMaxSize, config.LogMaxFiles).MaxFiles, last);
             LogRecordAction print = Bounded(printer.Print, from, to);
-            long offset = last is int keep ? file.TailStart(keep) : 0;
             bool following = parse.GetValue(follow);
             while (true)
             {
-                offset = file.Read(offset, print);
+                log.Read(print);
                 printer.Flush();
                 if (!following)
                 {
@@ -54,14 +53,14 @@ public static class LogsCommand
                 // Past --until nothing more can be printed: stop following (podman 4.3 stops printing but never returns).
                 if (to is DateTimeOffset end && DateTimeOffset.UtcNow >= end)
                 {
-                    file.Read(offset, print);
+                    log.Read(print);
                     return ExitCodes.Success;
                 }
 
                 if (!lifecycle.Store.Exists(id) || !lifecycle.Observe(id).Running)
                 {
                     // What the container wrote between this read and its end.
-                    file.Read(offset, print);
+                    log.Read(print);
                     return ExitCodes.Success;
                 }
 

@@ -41,6 +41,10 @@ public class ContainerConfigJsonTests
         Labels = new Dictionary<string, string> { ["a"] = "b", ["io.x"] = "" },
         Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "1" },
         LogDriver = "json-file",
+        LogPath = "/home/u/logs/web.log",
+        LogMaxSize = 1_000_000,
+        LogMaxFiles = 3,
+        LogTag = "{{.Name}}",
         StopSignal = "SIGKILL",
         StopTimeout = -1,
         NetworkMode = "mynet",
@@ -278,7 +282,7 @@ public class ContainerConfigJsonTests
         ContainerConfig expected = Full with
         {
             RootfsPath = null, RootfsMounts = null!, Env = null!, WorkingDir = null!, User = null!, GroupAdd = null!, Hostname = null!,
-            Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, StopSignal = null!, StopTimeout = 0, NetworkMode = null!,
+            Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, LogPath = null, LogMaxSize = null, LogMaxFiles = null, LogTag = null, StopSignal = null!, StopTimeout = 0, NetworkMode = null!,
             Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, PublishAll = false, ReadOnlyRootfs = false, Init = false,
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,

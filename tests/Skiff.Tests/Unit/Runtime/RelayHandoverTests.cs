@@ -29,6 +29,17 @@ public class RelayHandoverTests
     }
 
     [Fact]
+    public void The_logs_rotation_round_trips_and_is_optional()
+    {
+        RelayHandover rotated = Sample with { LogRotation = new Skiff.Runtime.Logs.LogRotation(1_000_000, 3) };
+
+        Assert.Equal(new Skiff.Runtime.Logs.LogRotation(1_000_000, 3), RelayHandover.Parse(rotated.ToArguments())!.LogRotation);
+        Assert.Equal(Skiff.Runtime.Logs.LogRotation.None, RelayHandover.Parse(Sample.ToArguments())!.LogRotation);
+        Assert.DoesNotContain(Sample.ToArguments(), argument => argument.StartsWith("log-max", StringComparison.Ordinal));
+        Assert.Null(RelayHandover.Parse(rotated.ToArguments().Where(argument => !argument.StartsWith("log-max-files=", StringComparison.Ordinal))));
+    }
+
+    [Fact]
     public void Paths_may_contain_equals_signs()
     {
         RelayHandover odd = Sample with { LogPath = "/data/a=b/ctr.log", Clients = [] };
