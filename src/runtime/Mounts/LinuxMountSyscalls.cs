@@ -137,13 +137,20 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
         ulong major = (ulong)device.Major;
         ulong minor = (ulong)device.Minor;
         ulong dev = ((major & 0xfffff000UL) << 32) | ((major & 0xfffUL) << 8) | ((minor & 0xffffff00UL) << 12) | (minor & 0xffUL);
-        if (Libc.mknodat(dirFd, name, type | (device.FileMode ?? 0x1b6), dev) != 0)
+        uint mode = (device.FileMode ?? 0x1b6) & 0xfff;
+        if (Libc.mknodat(dirFd, name, type | mode, dev) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Errnos.EEXIST)
             {
                 throw new SystemCallException("mknod", device.Path, errno);
             }
+        }
+        else if (Libc.fchmodat(dirFd, name, mode, 0) != 0)
+        {
+            // mknod applied the umask (0022: /dev/null would be 0644, unwritable for a non-root user); the spec's
+            // mode is meant as given, as runc and crun chmod after mknod. Only a node we just made is changed.
+            throw new SystemCallException("fchmodat", device.Path, Marshal.GetLastPInvokeError());
         }
 
         if ((device.Uid ?? 0) != 0 || (device.Gid ?? 0) != 0)

@@ -251,6 +251,9 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int fchownat(int dirfd, string path, uint owner, uint group, int flags);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int fchmodat(int dirfd, string path, uint mode, int flags);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fchown(int fd, uint owner, uint group);
 
