@@ -16,5 +16,5 @@ public sealed record CgroupLayout(
     IReadOnlyList<string>? NamedV1Mounts = null)
 {
     /// <summary>The v1 controllers skiff manages, in the order it creates groups.</summary>
-    public static IReadOnlyList<string> ManagedV1Controllers { get; } = ["memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "freezer"];
+    public static IReadOnlyList<string> ManagedV1Controllers { get; } = ["memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "freezer", "devices"];
 }

@@ -13,6 +13,9 @@ namespace Skiff.Runtime.Cgroups;
 /// <param name="PidsLimit">Maximum number of tasks; -1 or 0 means unlimited (--pids-limit).</param>
 /// <param name="BlkioWeight">Block IO weight in cgroup v1 units, 10..1000 (--blkio-weight).</param>
 /// <param name="MemoryReservation">Memory soft limit in bytes (--memory-reservation: v1 memory.soft_limit_in_bytes, v2 memory.low).</param>
+/// <param name="BlockIoLimits">Per-device rates and weights (--device-read-bps ..., --blkio-weight-device); null for none.</param>
+/// <param name="Devices">The devices cgroup's rules from a bundle (linux.resources.devices), null for none. Enforced on
+/// cgroup v1 with <see cref="DeviceRule.Defaults"/> appended; cgroup v2 needs an eBPF program the managers do not load.</param>
 public sealed record CgroupResources(
     long? Memory = null,
     long? MemorySwap = null,
@@ -22,7 +25,9 @@ public sealed record CgroupResources(
     string? CpusetCpus = null,
     long? PidsLimit = null,
     ushort? BlkioWeight = null,
-    long? MemoryReservation = null)
+    long? MemoryReservation = null,
+    IReadOnlyList<BlockIoLimit>? BlockIoLimits = null,
+    IReadOnlyList<DeviceRule>? Devices = null)
 {
     public static CgroupResources None { get; } = new();
 
@@ -72,6 +77,11 @@ public sealed record CgroupResources(
             list.Add(("blkio", "--blkio-weight"));
         }
 
+        foreach (BlockIoLimit limit in BlockIoLimits ?? [])
+        {
+            list.Add(("blkio", limit.Flag));
+        }
+
         return list;
     }
 
@@ -85,5 +95,7 @@ public sealed record CgroupResources(
         update.CpusetCpus ?? CpusetCpus,
         update.PidsLimit ?? PidsLimit,
         update.BlkioWeight ?? BlkioWeight,
-        update.MemoryReservation ?? MemoryReservation);
+        update.MemoryReservation ?? MemoryReservation,
+        update.BlockIoLimits ?? BlockIoLimits,
+        update.Devices ?? Devices);
 }

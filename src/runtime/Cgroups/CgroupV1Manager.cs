@@ -167,6 +167,13 @@ public sealed class CgroupV1Manager : ICgroupManager
                 "the block device's IO scheduler must support weights (bfq): echo bfq > /sys/block/DEVICE/queue/scheduler, or drop --blkio-weight");
         }
 
+        if (resources.BlockIoLimits?.Any(l => l.Kind == BlockIoLimitKind.Weight) == true && BlkioWeightDeviceFile() is null)
+        {
+            throw SkiffException.PrerequisiteMissing(
+                "cannot apply --blkio-weight-device: the blkio controller has no per-device weight file (blkio.weight_device or blkio.bfq.weight_device)",
+                "the block device's IO scheduler must support weights (bfq): echo bfq > /sys/block/DEVICE/queue/scheduler, or drop --blkio-weight-device");
+        }
+
         if (resources.MemorySwap is not null && !File.Exists(Path.Combine(_layout.V1Mounts["memory"], "memory.memsw.limit_in_bytes")))
         {
             throw SkiffException.PrerequisiteMissing(
@@ -197,8 +204,31 @@ public sealed class CgroupV1Manager : ICgroupManager
         return null;
     }
 
+    private string? BlkioWeightDeviceFile()
+    {
+        if (!_layout.V1Mounts.TryGetValue("blkio", out string? mount))
+        {
+            return null;
+        }
+
+        foreach (string name in new[] { "blkio.weight_device", "blkio.bfq.weight_device" })
+        {
+            if (File.Exists(Path.Combine(mount, name)))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     private void Apply(string group, CgroupResources r, bool creating)
     {
+        if (r.Devices is not null && Directory("devices", group) is { } devices)
+        {
+            ApplyDevices(devices, r.Devices);
+        }
+
         if (r.Memory is not null || r.MemorySwap is not null)
         {
             ApplyMemory(Directory("memory", group)!, r, creating);
@@ -239,7 +269,28 @@ public sealed class CgroupV1Manager : ICgroupManager
         {
             CgroupFile.Write(Directory("blkio", group)!, BlkioWeightFile()!, r.BlkioWeight.Value);
         }
+
+        foreach (BlockIoLimit limit in r.BlockIoLimits ?? [])
+        {
+            CgroupFile.Write(Directory("blkio", group)!, limit.V1ThrottleFile ?? BlkioWeightDeviceFile()!, limit.V1Line);
+        }
     }
+
+    /// <summary>
+    /// The rules in order, then the defaults every runtime allows (runc and crun append them the same way). A new
+    /// group starts with its parent's list; "a" in devices.deny empties it, "a" in devices.allow allows everything.
+    /// </summary>
+    private static void ApplyDevices(string directory, IReadOnlyList<DeviceRule> rules)
+    {
+        foreach ((string file, string line) in DeviceWrites(rules))
+        {
+            CgroupFile.Write(directory, file, line);
+        }
+    }
+
+    /// <summary>The writes <see cref="ApplyDevices"/> makes, in order: (devices.allow or devices.deny, line).</summary>
+    public static IReadOnlyList<(string File, string Line)> DeviceWrites(IReadOnlyList<DeviceRule> rules) =>
+        [.. rules.Concat(DeviceRule.Defaults).Select(r => (r.Allow ? "devices.allow" : "devices.deny", r.ToString()))];
 
     private static void ApplyMemory(string directory, CgroupResources r, bool creating)
     {

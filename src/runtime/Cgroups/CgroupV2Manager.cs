@@ -280,6 +280,32 @@ public sealed class CgroupV2Manager : ICgroupManager
             ulong weight = name == "io.weight" ? CgroupWeights.BlkioToIoWeight(r.BlkioWeight.Value) : r.BlkioWeight.Value;
             CgroupFile.Write(directory, name, string.Create(CultureInfo.InvariantCulture, $"default {weight}"));
         }
+
+        ApplyBlockIoLimits(directory, r.BlockIoLimits ?? []);
+    }
+
+    /// <summary>Rates go to io.max, one line per device with every key of it; weights to io.weight (or io.bfq.weight) per device.</summary>
+    private static void ApplyBlockIoLimits(string directory, IReadOnlyList<BlockIoLimit> limits)
+    {
+        foreach (IGrouping<(long, long), BlockIoLimit> device in limits.Where(l => l.IoMaxKey is not null).GroupBy(l => (l.Major, l.Minor)))
+        {
+            string keys = string.Join(' ', device.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.IoMaxKey}={l.Value}")));
+            CgroupFile.Write(directory, "io.max", string.Create(CultureInfo.InvariantCulture, $"{device.Key.Item1}:{device.Key.Item2} {keys}"));
+        }
+
+        foreach (BlockIoLimit weight in limits.Where(l => l.Kind == BlockIoLimitKind.Weight))
+        {
+            string name = File.Exists(Path.Combine(directory, "io.weight")) ? "io.weight" : "io.bfq.weight";
+            if (!File.Exists(Path.Combine(directory, name)))
+            {
+                throw SkiffException.PrerequisiteMissing(
+                    "cannot apply --blkio-weight-device: the io controller has no weight file (io.weight or io.bfq.weight)",
+                    "use a block device scheduler with weights (bfq), or drop --blkio-weight-device");
+            }
+
+            ulong value = name == "io.weight" ? CgroupWeights.BlkioToIoWeight((ushort)weight.Value) : weight.Value;
+            CgroupFile.Write(directory, name, string.Create(CultureInfo.InvariantCulture, $"{weight.Major}:{weight.Minor} {value}"));
+        }
     }
 
     private void SetFrozen(string group, bool frozen)

@@ -2,6 +2,7 @@ using Skiff.Core.Errors;
 using Skiff.Core.Users;
 using Skiff.Runtime.Cgroups;
 using Skiff.Runtime.Cgroups.Systemd;
+using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Containers;
@@ -34,6 +35,13 @@ public sealed class RuntimeCgroup
     public static RuntimeCgroup? Prepare(RuntimeSpec spec, string containerId, bool rootless, bool systemdCgroup = false, CurrentUser? user = null)
     {
         CgroupResources resources = FromSpec(spec.Linux?.Resources);
+        if (rootless)
+        {
+            // As runc and crun: an unprivileged user cannot manage the devices cgroup; the user namespace already
+            // keeps the container from opening device nodes it could not open outside.
+            resources = resources with { Devices = null };
+        }
+
         string? path = spec.Linux?.CgroupsPath;
         if (systemdCgroup)
         {
@@ -141,7 +149,9 @@ public sealed class RuntimeCgroup
             CpusetCpus: spec.Cpu?.Cpus,
             PidsLimit: spec.Pids?.Limit,
             BlkioWeight: spec.BlockIo?.Weight,
-            MemoryReservation: spec.Memory?.Reservation);
+            MemoryReservation: spec.Memory?.Reservation,
+            BlockIoLimits: OciResources.BlockIoLimitsFromSpec(spec.BlockIo),
+            Devices: spec.Devices is { } rules ? [.. rules.Select(OciResources.DeviceRuleFromSpec)] : null);
 
 
     /// <summary>

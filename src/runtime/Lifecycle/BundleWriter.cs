@@ -170,6 +170,8 @@ public sealed class BundleWriter(ContainerStore store)
 
         List<NamespaceSpec> namespaces = Namespaces(config, pidOf);
         bool joinsUser = UserNamespaceJoin(config.UsernsMode).Kind != NamespaceModeKind.Default;
+        bool inUserNamespace = rootless || idMap is not null || joinsUser;
+        mounts.AddRange(ContainerDeviceSpecs.Binds(config, inUserNamespace));
 
         var linux = new LinuxSpec
         {
@@ -181,7 +183,14 @@ public sealed class BundleWriter(ContainerStore store)
             GidMappings = idMap is null || joinsUser ? null : IdMappings(idMap.Gids),
             Seccomp = security.Seccomp,
             Resources = config.Resources.IsEmpty ? null : OciResources.ToSpec(config.Resources),
+            Devices = ContainerDeviceSpecs.Nodes(config, inUserNamespace),
         };
+        if (config.CgroupPath is not null && !rootless)
+        {
+            linux.Resources ??= new ResourcesSpec();
+            linux.Resources.Devices = ContainerDeviceSpecs.CgroupRules(config);
+        }
+
         if (config.CgroupPath is not null)
         {
             // With systemd the runtime (--systemd-cgroup) asks systemd for the scope SLICE:skiff:ID, as podman's
@@ -413,7 +422,10 @@ public sealed class BundleWriter(ContainerStore store)
             ?? throw SkiffException.Internal($"the bundle of container {config.Id} is empty");
         if (spec.Linux is { } linux)
         {
+            // The device rules are not limits update changes: they stay as created.
+            List<DeviceCgroupSpec>? devices = linux.Resources?.Devices;
             linux.Resources = OciResources.ToSpec(config.Resources);
+            linux.Resources.Devices = devices;
         }
 
         File.WriteAllBytes(path + ".tmp", SpecJsonWriter.Write(spec, indented: true));

@@ -212,6 +212,12 @@ public sealed record ContainerConfig
     /// <summary>--pidfile: the host file the container's pid is written to on each start, removed with the container.</summary>
     public string? PidFile { get; init; }
 
+    /// <summary>--device: host nodes the container gets (mknod as root, a bind mount in a user namespace), in the order given.</summary>
+    public IReadOnlyList<ContainerDevice> Devices { get; init => field = value ?? []; } = [];
+
+    /// <summary>--device-cgroup-rule, validated, as the user wrote them ("c 1:3 rwm").</summary>
+    public IReadOnlyList<string> DeviceCgroupRules { get; init => field = value ?? []; } = [];
+
     /// <summary>--shm-size in bytes (0: no limit); null for the default, 64 MiB.</summary>
     public long? ShmSize { get; init; }
 

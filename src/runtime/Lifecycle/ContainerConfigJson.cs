@@ -139,6 +139,33 @@ public static class ContainerConfigJson
                 }
 
                 w.WriteOptionalNumber("memoryReservation"u8, resources.MemoryReservation);
+                if (resources.BlockIoLimits is { } limits)
+                {
+                    WriteList(w, "blockIoLimits"u8, limits, static (w, l) =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("kind"u8, (int)l.Kind);
+                        w.WriteOptionalString("path"u8, l.Path);
+                        w.WriteNumber("major"u8, l.Major);
+                        w.WriteNumber("minor"u8, l.Minor);
+                        w.WriteNumber("value"u8, l.Value);
+                        w.WriteEndObject();
+                    });
+                }
+
+                if (resources.Devices is { } rules)
+                {
+                    WriteList(w, "devices"u8, rules, static (w, d) =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteBoolean("allow"u8, d.Allow);
+                        w.WriteString("type"u8, d.Type.ToString());
+                        w.WriteOptionalNumber("major"u8, d.Major);
+                        w.WriteOptionalNumber("minor"u8, d.Minor);
+                        w.WriteOptionalString("access"u8, d.Access);
+                        w.WriteEndObject();
+                    });
+                }
 
                 w.WriteBoolean("isEmpty"u8, resources.IsEmpty);
                 w.WriteEndObject();
@@ -197,6 +224,21 @@ public static class ContainerConfigJson
             w.WriteBoolean("unsetEnvAll"u8, config.UnsetEnvAll);
             WriteMap(w, "annotations"u8, config.Annotations);
             w.WriteOptionalString("pidFile"u8, config.PidFile);
+            WriteList(w, "devices"u8, config.Devices, static (w, d) =>
+            {
+                w.WriteStartObject();
+                w.WriteOptionalString("pathOnHost"u8, d.PathOnHost);
+                w.WriteOptionalString("pathInContainer"u8, d.PathInContainer);
+                w.WriteOptionalString("permissions"u8, d.Permissions);
+                w.WriteOptionalString("type"u8, d.Type);
+                w.WriteNumber("major"u8, d.Major);
+                w.WriteNumber("minor"u8, d.Minor);
+                w.WriteNumber("fileMode"u8, d.FileMode);
+                w.WriteNumber("uid"u8, d.Uid);
+                w.WriteNumber("gid"u8, d.Gid);
+                w.WriteEndObject();
+            });
+            WriteStrings(w, "deviceCgroupRules"u8, config.DeviceCgroupRules);
             w.WriteOptionalNumber("shmSize"u8, config.ShmSize);
             w.WriteOptionalString("timezone"u8, config.Timezone);
             w.WriteOptionalNumber("umask"u8, config.Umask);
@@ -276,6 +318,8 @@ public static class ContainerConfigJson
         IReadOnlyDictionary<string, string>? annotations = null;
         string? pidFile = null, timezone = null;
         long? shmSize = null;
+        IReadOnlyList<ContainerDevice>? devices = null;
+        IReadOnlyList<string>? deviceCgroupRules = null;
         uint? umask = null;
         int? oomScoreAdj = null;
         bool unsetEnvAll = false;
@@ -348,6 +392,8 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("unsetEnvAll"u8)) { unsetEnvAll = Bool(ref r); }
             else if (r.ValueTextEquals("annotations"u8)) { annotations = Map(ref r); }
             else if (r.ValueTextEquals("pidFile"u8)) { pidFile = String(ref r); }
+            else if (r.ValueTextEquals("devices"u8)) { devices = List(ref r, Device); }
+            else if (r.ValueTextEquals("deviceCgroupRules"u8)) { deviceCgroupRules = Strings(ref r); }
             else if (r.ValueTextEquals("shmSize"u8)) { shmSize = NullableInt64(ref r); }
             else if (r.ValueTextEquals("timezone"u8)) { timezone = String(ref r); }
             else if (r.ValueTextEquals("umask"u8)) { umask = NullableUInt32(ref r); }
@@ -428,6 +474,8 @@ public static class ContainerConfigJson
             UnsetEnvAll = unsetEnvAll,
             Annotations = annotations!,
             PidFile = pidFile,
+            Devices = devices!,
+            DeviceCgroupRules = deviceCgroupRules!,
             ShmSize = shmSize,
             Timezone = timezone,
             Umask = umask,
@@ -571,6 +619,73 @@ public static class ContainerConfigJson
         return port;
     }
 
+    private static ContainerDevice? Device(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var device = new ContainerDevice(null!, null!, null!, null!, 0, 0, 0, 0, 0);
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("pathOnHost"u8)) { device = device with { PathOnHost = String(ref r)! }; }
+            else if (r.ValueTextEquals("pathInContainer"u8)) { device = device with { PathInContainer = String(ref r)! }; }
+            else if (r.ValueTextEquals("permissions"u8)) { device = device with { Permissions = String(ref r)! }; }
+            else if (r.ValueTextEquals("type"u8)) { device = device with { Type = String(ref r)! }; }
+            else if (r.ValueTextEquals("major"u8)) { device = device with { Major = Int64(ref r) }; }
+            else if (r.ValueTextEquals("minor"u8)) { device = device with { Minor = Int64(ref r) }; }
+            else if (r.ValueTextEquals("fileMode"u8)) { device = device with { FileMode = UInt32(ref r) }; }
+            else if (r.ValueTextEquals("uid"u8)) { device = device with { Uid = UInt32(ref r) }; }
+            else if (r.ValueTextEquals("gid"u8)) { device = device with { Gid = UInt32(ref r) }; }
+            else { Skip(ref r); }
+        }
+
+        return device;
+    }
+
+    private static BlockIoLimit? BlockIoLimitItem(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var limit = new BlockIoLimit(default, null, 0, 0, 0);
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("kind"u8)) { limit = limit with { Kind = (BlockIoLimitKind)Int32(ref r) }; }
+            else if (r.ValueTextEquals("path"u8)) { limit = limit with { Path = String(ref r) }; }
+            else if (r.ValueTextEquals("major"u8)) { limit = limit with { Major = Int64(ref r) }; }
+            else if (r.ValueTextEquals("minor"u8)) { limit = limit with { Minor = Int64(ref r) }; }
+            else if (r.ValueTextEquals("value"u8)) { limit = limit with { Value = UInt64(ref r) }; }
+            else { Skip(ref r); }
+        }
+
+        return limit;
+    }
+
+    private static DeviceRule? DeviceRuleItem(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var rule = new DeviceRule(false, 'a', null, null, null!);
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("allow"u8)) { rule = rule with { Allow = Bool(ref r) }; }
+            else if (r.ValueTextEquals("type"u8)) { rule = rule with { Type = String(ref r) is [char type] ? type : throw Mismatch(ref r, "a one-character string") }; }
+            else if (r.ValueTextEquals("major"u8)) { rule = rule with { Major = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("minor"u8)) { rule = rule with { Minor = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("access"u8)) { rule = rule with { Access = String(ref r)! }; }
+            else { Skip(ref r); }
+        }
+
+        return rule;
+    }
+
     private static CgroupResources? Resources(ref Utf8JsonReader r)
     {
         if (!StartObject(ref r))
@@ -590,6 +705,8 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("pidsLimit"u8)) { resources = resources with { PidsLimit = NullableInt64(ref r) }; }
             else if (r.ValueTextEquals("blkioWeight"u8)) { resources = resources with { BlkioWeight = NullableUInt16(ref r) }; }
             else if (r.ValueTextEquals("memoryReservation"u8)) { resources = resources with { MemoryReservation = NullableInt64(ref r) }; }
+            else if (r.ValueTextEquals("blockIoLimits"u8)) { resources = resources with { BlockIoLimits = List(ref r, BlockIoLimitItem) }; }
+            else if (r.ValueTextEquals("devices"u8)) { resources = resources with { Devices = List(ref r, DeviceRuleItem) }; }
             else { Skip(ref r); }
         }
 

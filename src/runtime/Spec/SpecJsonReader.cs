@@ -293,6 +293,7 @@ public static class SpecJsonReader
             if (r.ValueTextEquals("memory"u8)) { resources.Memory = Memory(ref r); }
             else if (r.ValueTextEquals("cpu"u8)) { resources.Cpu = Cpu(ref r); }
             else if (r.ValueTextEquals("pids"u8)) { resources.Pids = Pids(ref r); }
+            else if (r.ValueTextEquals("devices"u8)) { resources.Devices = List(ref r, DeviceRule); }
             else if (r.ValueTextEquals("blockIO"u8)) { resources.BlockIo = BlockIo(ref r); }
             else { Skip(ref r); }
         }
@@ -367,10 +368,74 @@ public static class SpecJsonReader
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("weight"u8)) { blockIo.Weight = NullableUInt16(ref r); }
+            else if (r.ValueTextEquals("weightDevice"u8)) { blockIo.WeightDevice = List(ref r, WeightDevice); }
+            else if (r.ValueTextEquals("throttleReadBpsDevice"u8)) { blockIo.ThrottleReadBpsDevice = List(ref r, ThrottleDevice); }
+            else if (r.ValueTextEquals("throttleWriteBpsDevice"u8)) { blockIo.ThrottleWriteBpsDevice = List(ref r, ThrottleDevice); }
+            else if (r.ValueTextEquals("throttleReadIOPSDevice"u8)) { blockIo.ThrottleReadIopsDevice = List(ref r, ThrottleDevice); }
+            else if (r.ValueTextEquals("throttleWriteIOPSDevice"u8)) { blockIo.ThrottleWriteIopsDevice = List(ref r, ThrottleDevice); }
             else { Skip(ref r); }
         }
 
         return blockIo;
+    }
+
+    private static DeviceCgroupSpec? DeviceRule(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var rule = new DeviceCgroupSpec();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("allow"u8)) { rule.Allow = Bool(ref r); }
+            else if (r.ValueTextEquals("type"u8)) { rule.Type = String(ref r); }
+            else if (r.ValueTextEquals("major"u8)) { rule.Major = NullableInt64(ref r); }
+            else if (r.ValueTextEquals("minor"u8)) { rule.Minor = NullableInt64(ref r); }
+            else if (r.ValueTextEquals("access"u8)) { rule.Access = String(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return rule;
+    }
+
+    private static WeightDeviceSpec? WeightDevice(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var device = new WeightDeviceSpec();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("major"u8)) { device.Major = Int64(ref r); }
+            else if (r.ValueTextEquals("minor"u8)) { device.Minor = Int64(ref r); }
+            else if (r.ValueTextEquals("weight"u8)) { device.Weight = NullableUInt16(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return device;
+    }
+
+    private static ThrottleDeviceSpec? ThrottleDevice(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var device = new ThrottleDeviceSpec();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("major"u8)) { device.Major = Int64(ref r); }
+            else if (r.ValueTextEquals("minor"u8)) { device.Minor = Int64(ref r); }
+            else if (r.ValueTextEquals("rate"u8)) { device.Rate = UInt64(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return device;
     }
 
     private static SeccompSpec? Seccomp(ref Utf8JsonReader r)

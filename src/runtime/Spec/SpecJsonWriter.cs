@@ -357,6 +357,21 @@ public static class SpecJsonWriter
             w.WriteEndObject();
         }
 
+        if (resources.Devices is { } devices)
+        {
+            w.WritePropertyName("devices"u8);
+            List(w, devices, static (w, rule) =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("allow"u8, rule.Allow);
+                w.WriteOptionalString("type"u8, rule.Type);
+                w.WriteOptionalNumber("major"u8, rule.Major);
+                w.WriteOptionalNumber("minor"u8, rule.Minor);
+                w.WriteOptionalString("access"u8, rule.Access);
+                w.WriteEndObject();
+            });
+        }
+
         if (resources.BlockIo is { } blockIo)
         {
             w.WriteStartObject("blockIO"u8);
@@ -365,10 +380,49 @@ public static class SpecJsonWriter
                 w.WriteNumber("weight"u8, weight);
             }
 
+            if (blockIo.WeightDevice is { } weights)
+            {
+                w.WritePropertyName("weightDevice"u8);
+                List(w, weights, static (w, device) =>
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("major"u8, device.Major);
+                    w.WriteNumber("minor"u8, device.Minor);
+                    if (device.Weight is { } value)
+                    {
+                        w.WriteNumber("weight"u8, value);
+                    }
+
+                    w.WriteEndObject();
+                });
+            }
+
+            Throttles(w, "throttleReadBpsDevice"u8, blockIo.ThrottleReadBpsDevice);
+            Throttles(w, "throttleWriteBpsDevice"u8, blockIo.ThrottleWriteBpsDevice);
+            Throttles(w, "throttleReadIOPSDevice"u8, blockIo.ThrottleReadIopsDevice);
+            Throttles(w, "throttleWriteIOPSDevice"u8, blockIo.ThrottleWriteIopsDevice);
             w.WriteEndObject();
         }
 
         w.WriteEndObject();
+    }
+
+    private static void Throttles(Utf8JsonWriter w, ReadOnlySpan<byte> name, List<ThrottleDeviceSpec>? throttles)
+    {
+        if (throttles is null)
+        {
+            return;
+        }
+
+        w.WritePropertyName(name);
+        List(w, throttles, static (w, device) =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("major"u8, device.Major);
+            w.WriteNumber("minor"u8, device.Minor);
+            w.WriteNumber("rate"u8, device.Rate);
+            w.WriteEndObject();
+        });
     }
 
     private static void List<T>(Utf8JsonWriter w, List<T>? items, Action<Utf8JsonWriter, T> item)

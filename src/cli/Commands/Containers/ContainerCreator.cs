@@ -67,7 +67,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string logDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile);
         LogOptions logOptions = LogOptions.Parse(parse.GetValue(options.LogOpt) ?? [], Environment.CurrentDirectory);
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid);
-        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse));
+        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse) with { BlockIoLimits = options.Devices.BlockIoLimits(parse) });
         CgroupPlan? cgroupPlan = cgroups.Plan(id, resources);
         // An unknown network is reported before an image is pulled for nothing.
         NetworkSelection? networks = options.Networks(parse);
@@ -200,7 +200,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         };
         config = options.Creation.Apply(parse, config);
         config = options.Process.Apply(parse, config, context.User.Rootless);
-        config = options.Devices.Apply(parse, config);
+        config = options.Devices.Apply(parse, config, context.User.Rootless);
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);
         config = options.NetworkFlags.Apply(parse, config, networks, fromImage?.ExposedPorts ?? []);
         config = NamespaceFlags.Apply(config, namespaceModes, store);

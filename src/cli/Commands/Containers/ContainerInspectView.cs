@@ -173,6 +173,14 @@ public static class ContainerInspectView
             ["Soft"] = u.Soft,
             ["Hard"] = u.Hard,
         }).ToList();
+        // docker's shape: podman 4.3 prints CgroupPermissions empty and DeviceCgroupRules null, both fixed later.
+        host["Devices"] = config.Devices.Select(d => (object?)new TemplateObject("define.InspectDevice")
+        {
+            ["PathOnHost"] = d.PathOnHost,
+            ["PathInContainer"] = d.PathInContainer,
+            ["CgroupPermissions"] = d.Permissions,
+        }).ToList();
+        host["DeviceCgroupRules"] = config.DeviceCgroupRules.Count == 0 ? null : Strings(config.DeviceCgroupRules);
         // podman shows its default "64m" as 65536000 (a decimal parse) though the mount is 64 MiB.
         host["ShmSize"] = config.ShmSize ?? 65_536_000L;
         host["OomScoreAdj"] = (long)(config.OomScoreAdj ?? 0);

@@ -18,5 +18,19 @@ public static class ResourcesView
         host["CpusetCpus"] = r.CpusetCpus ?? string.Empty;
         host["PidsLimit"] = r.PidsLimit ?? 0L;
         host["BlkioWeight"] = (long)(r.BlkioWeight ?? 0);
+        IReadOnlyList<BlockIoLimit> limits = r.BlockIoLimits ?? [];
+        host["BlkioWeightDevice"] = limits.Where(l => l.Kind == BlockIoLimitKind.Weight)
+            .Select(l => (object?)new TemplateObject("define.InspectBlkioWeightDevice") { ["Path"] = l.Path ?? string.Empty, ["Weight"] = (long)l.Value })
+            .ToList();
+        host["BlkioDeviceReadBps"] = Throttles(limits, BlockIoLimitKind.ReadBps);
+        host["BlkioDeviceWriteBps"] = Throttles(limits, BlockIoLimitKind.WriteBps);
+        host["BlkioDeviceReadIOps"] = Throttles(limits, BlockIoLimitKind.ReadIops);
+        host["BlkioDeviceWriteIOps"] = Throttles(limits, BlockIoLimitKind.WriteIops);
     }
+
+    /// <summary>docker's throttle device shape: the host path as the user named it and the rate.</summary>
+    private static List<object?> Throttles(IReadOnlyList<BlockIoLimit> limits, BlockIoLimitKind kind) =>
+        limits.Where(l => l.Kind == kind)
+            .Select(l => (object?)new TemplateObject("define.InspectBlkioThrottleDevice") { ["Path"] = l.Path ?? string.Empty, ["Rate"] = (long)l.Value })
+            .ToList();
 }

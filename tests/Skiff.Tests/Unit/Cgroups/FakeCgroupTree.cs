@@ -10,7 +10,7 @@ internal sealed class FakeCgroupTree : IDisposable
     private static readonly string[] InterfaceFiles =
     [
         "cgroup.procs", "cgroup.subtree_control", "cgroup.freeze", "cgroup.kill", "memory.max", "memory.low", "memory.swap.max",
-        "cpu.max", "cpu.weight", "cpuset.cpus", "pids.max", "io.weight",
+        "cpu.max", "cpu.weight", "cpuset.cpus", "pids.max", "io.weight", "io.max",
     ];
 
     public FakeCgroupTree(params string[] controllers)

@@ -91,6 +91,15 @@ public sealed class BundleWriterTests : IDisposable
                 Resources = new CgroupResources(MemorySwap: -1, CpuShares: 2, PidsLimit: -1),
                 CgroupPath = "machine.slice/" + new string('y', 64), CgroupManager = CgroupManagers.Systemd,
             }, true, null),
+            ["devices and cgroup rules, root"] = (Base('5') with
+            {
+                Devices = [new ContainerDevice("/dev/null", "/dev/mynull", "r", "c", 1, 3, 0x1b6, 0, 0), new ContainerDevice("/dev/loop0", "/dev/loop0", "rwm", "b", 7, 0, 0x180, 0, 6)],
+                DeviceCgroupRules = ["c 1:1 rwm", "b *:* r"], CgroupPath = "skiff/5",
+                Resources = new CgroupResources(BlockIoLimits: [new BlockIoLimit(BlockIoLimitKind.ReadBps, "/dev/loop0", 7, 0, 1 << 20)]),
+            }, false, null),
+            ["privileged with a cgroup"] = (Base('6') with { Privileged = true, CgroupPath = "skiff/6" }, false, null),
+            ["devices rootless"] = (Base('7') with { Devices = [new ContainerDevice("/dev/null", "/dev/mynull", "rw", "c", 1, 3, 0x1b6, 0, 0), new ContainerDevice("/dev/zero", "/dev/zero", "r", "c", 1, 5, 0x1b6, 0, 0)] }, true, null),
+            ["devices in a user namespace as root"] = (Base('8') with { Devices = [new ContainerDevice("/dev/null", "/dev/mynull", "rwm", "c", 1, 3, 0x1b6, 0, 0)], IdMappings = UserNamespace, CgroupPath = "skiff/8" }, false, null),
             ["memory reservation only"] = (Base('4') with { Resources = new CgroupResources(MemoryReservation: 1 << 26), CgroupPath = "skiff/4" }, false, null),
             ["cpu quota only"] = (Base('z') with { Resources = new CgroupResources(CpuQuota: -1), CgroupPath = "skiff/z" }, false, null),
             ["read-only root elsewhere"] = (Base('0') with { ReadOnlyRootfs = true, RootfsPath = "/srv/root", Entrypoint = ["/bin/sh", "-c"], Cmd = ["exit 3"] }, false, null),

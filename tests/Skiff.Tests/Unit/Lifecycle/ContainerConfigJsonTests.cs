@@ -83,7 +83,10 @@ public class ContainerConfigJsonTests
         DetachKeys = "ctrl-p,ctrl-q",
         RestartPolicy = "on-failure",
         RestartRetries = 3,
-        Resources = new CgroupResources(67108864, 134217728, 100000, 100000, 512, "0-1", 50, 300, 33554432),
+        Resources = new CgroupResources(
+            67108864, 134217728, 100000, 100000, 512, "0-1", 50, 300, 33554432,
+            [new BlockIoLimit(BlockIoLimitKind.WriteIops, "/dev/loop0", 7, 0, 100), new BlockIoLimit(BlockIoLimitKind.Weight, null, 8, 16, 500)],
+            [new DeviceRule(false, 'a', null, null, "rwm"), new DeviceRule(true, 'c', 1, 3, "r")]),
         CgroupPath = "skiff/0123",
         CgroupManager = "systemd",
         CgroupNamespace = true,
@@ -113,6 +116,8 @@ public class ContainerConfigJsonTests
         UnsetEnvAll = true,
         Annotations = new Dictionary<string, string> { ["com.example.a"] = "b=c" },
         PidFile = "/run/x.pid",
+        Devices = [new ContainerDevice("/dev/null", "/dev/mynull", "r", "c", 1, 3, 438, 0, 0), new ContainerDevice("/dev/loop0", "/dev/loop0", "rwm", "b", 7, 0, 384, 0, 6)],
+        DeviceCgroupRules = ["c 1:1 rwm"],
         ShmSize = 1048576,
         Timezone = "Europe/Paris",
         Umask = 63,
@@ -134,7 +139,8 @@ public class ContainerConfigJsonTests
             (Full, typeof(ContainerConfig)), (Full.NetworkEndpoints[0], typeof(NetworkEndpoint)), (Full.Ports[0], typeof(PublishedPort)),
             (Full.Mounts[0], typeof(ContainerMount)), (Full.RootfsMounts[0], typeof(MountSpec)), (Full.Resources, typeof(CgroupResources)),
             (Full.IdMappings, typeof(IdMap)), (Full.AddAccount, typeof(ContainerAccount)),
-            (Full.Healthcheck, typeof(Skiff.Runtime.Health.HealthCheckConfig)),
+            (Full.Healthcheck, typeof(Skiff.Runtime.Health.HealthCheckConfig)), (Full.Devices[0], typeof(ContainerDevice)),
+            (Full.Resources.BlockIoLimits![0], typeof(BlockIoLimit)), (Full.Resources.Devices![1], typeof(DeviceRule)),
         ];
         foreach ((object? part, Type type) in parts)
         {
@@ -287,7 +293,7 @@ public class ContainerConfigJsonTests
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
             PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
-            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null,
+            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));
         Assert.Equal(Full.Args, listed.Args);

@@ -96,6 +96,13 @@ internal static class JsonNodeBundleReference
             mounts.Add((JsonNode)Mount(ContainerEnvFile.Destination, "bind", Path.Combine(directory, ContainerEnvFile.FileName), ["bind", "rprivate"]));
         }
 
+        // In a user namespace each --device is the host's node bound in; without one a node the runtime makes.
+        bool inUserNamespace = rootless || idMap is not null;
+        foreach (ContainerDevice device in inUserNamespace ? config.Devices : [])
+        {
+            mounts.Add((JsonNode)Mount(device.PathInContainer, "bind", device.PathOnHost, ["bind", "nosuid", "noexec", device.Permissions.Contains('w') ? "rw" : "ro"]));
+        }
+
         var namespaces = new JsonArray(
             new JsonObject { ["type"] = "pid" },
             new JsonObject { ["type"] = "ipc" },
@@ -166,6 +173,58 @@ internal static class JsonNodeBundleReference
         if (!config.Resources.IsEmpty)
         {
             spec["linux"]!["resources"] = Resources(config.Resources);
+        }
+
+        if (!inUserNamespace && config.Devices.Count > 0)
+        {
+            spec["linux"]!["devices"] = Array(config.Devices.Select(d => (JsonNode)new JsonObject
+            {
+                ["type"] = d.Type,
+                ["path"] = d.PathInContainer,
+                ["major"] = d.Major,
+                ["minor"] = d.Minor,
+                ["fileMode"] = (d.Type == "b" ? 0x6000u : 0x2000u) | (d.FileMode & 0x1ff),
+                ["uid"] = d.Uid,
+                ["gid"] = d.Gid,
+            }));
+        }
+
+        if (config.CgroupPath is not null && !rootless)
+        {
+            // Deny all, allow all when privileged, then each device and each --device-cgroup-rule, as podman writes them.
+            var rules = new JsonArray { (JsonNode)new JsonObject { ["allow"] = false, ["type"] = "a", ["access"] = "rwm" } };
+            if (config.Privileged)
+            {
+                rules.Add((JsonNode)new JsonObject { ["allow"] = true, ["type"] = "a", ["access"] = "rwm" });
+            }
+
+            foreach (ContainerDevice d in config.Devices)
+            {
+                rules.Add((JsonNode)new JsonObject { ["allow"] = true, ["type"] = d.Type, ["major"] = d.Major, ["minor"] = d.Minor, ["access"] = d.Permissions });
+            }
+
+            foreach (string rule in config.DeviceCgroupRules)
+            {
+                string[] f = rule.Split(' ');
+                string[] n = f[1].Split(':');
+                var item = new JsonObject { ["allow"] = true, ["type"] = f[0] };
+                if (n[0] != "*")
+                {
+                    item["major"] = long.Parse(n[0], System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                if (n[1] != "*")
+                {
+                    item["minor"] = long.Parse(n[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                item["access"] = f[2];
+                rules.Add((JsonNode)item);
+            }
+
+            var resources = spec["linux"]!["resources"] as JsonObject ?? new JsonObject();
+            resources["devices"] = rules;
+            spec["linux"]!["resources"] = resources;
         }
 
         if (security.Seccomp is { } seccomp)
@@ -287,9 +346,34 @@ internal static class JsonNodeBundleReference
             resources["pids"] = new JsonObject { ["limit"] = r.PidsLimit.Value };
         }
 
-        if (r.BlkioWeight is not null)
+        if (r.BlkioWeight is not null || r.BlockIoLimits is not null)
         {
-            resources["blockIO"] = new JsonObject { ["weight"] = r.BlkioWeight.Value };
+            var blockIo = new JsonObject();
+            if (r.BlkioWeight is not null)
+            {
+                blockIo["weight"] = r.BlkioWeight.Value;
+            }
+
+            foreach ((string name, BlockIoLimitKind kind) in new[]
+            {
+                ("throttleReadBpsDevice", BlockIoLimitKind.ReadBps), ("throttleWriteBpsDevice", BlockIoLimitKind.WriteBps),
+                ("throttleReadIOPSDevice", BlockIoLimitKind.ReadIops), ("throttleWriteIOPSDevice", BlockIoLimitKind.WriteIops),
+            })
+            {
+                BlockIoLimit[] limits = [.. (r.BlockIoLimits ?? []).Where(l => l.Kind == kind)];
+                if (limits.Length > 0)
+                {
+                    blockIo[name] = Array(limits.Select(l => (JsonNode)new JsonObject { ["major"] = l.Major, ["minor"] = l.Minor, ["rate"] = l.Value }));
+                }
+            }
+
+            BlockIoLimit[] weights = [.. (r.BlockIoLimits ?? []).Where(l => l.Kind == BlockIoLimitKind.Weight)];
+            if (weights.Length > 0)
+            {
+                blockIo["weightDevice"] = Array(weights.Select(l => (JsonNode)new JsonObject { ["major"] = l.Major, ["minor"] = l.Minor, ["weight"] = l.Value }));
+            }
+
+            resources["blockIO"] = blockIo;
         }
 
         return resources;
