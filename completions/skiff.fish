@@ -41,7 +41,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -71,7 +71,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -89,7 +89,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_events
@@ -217,7 +217,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
@@ -474,6 +474,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l add-host -d 'Add a c
 complete -c skiff -n '__skiff_is skiff_container_create' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -487,6 +488,12 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l cpus -d 'Number of C
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l device -d 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS], permissions from r, w, m)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l device-cgroup-rule -d 'Add a rule to the cgroup allowed devices list (\'TYPE MAJOR:MINOR ACCESS\', e.g. \'c 1:3 rwm\')' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l device-write-iops -d 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l dns -d 'Set custom DNS servers' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l dns-search -d 'Set custom DNS search domains' -r -f
@@ -707,6 +714,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l annotation -d 'Add an a
 complete -c skiff -n '__skiff_is skiff_container_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -721,6 +729,12 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l cpuset-cpus -d 'CPUs in
 complete -c skiff -n '__skiff_is skiff_container_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_container_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l device -d 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS], permissions from r, w, m)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l device-cgroup-rule -d 'Add a rule to the cgroup allowed devices list (\'TYPE MAJOR:MINOR ACCESS\', e.g. \'c 1:3 rwm\')' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l device-write-iops -d 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l dns -d 'Set custom DNS servers' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l dns-search -d 'Set custom DNS search domains' -r -f
@@ -884,6 +898,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l add-host -d 'Add a custom host
 complete -c skiff -n '__skiff_is skiff_create' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -897,6 +912,12 @@ complete -c skiff -n '__skiff_is skiff_create' -l cpus -d 'Number of CPUs (e.g. 
 complete -c skiff -n '__skiff_is skiff_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l device -d 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS], permissions from r, w, m)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l device-cgroup-rule -d 'Add a rule to the cgroup allowed devices list (\'TYPE MAJOR:MINOR ACCESS\', e.g. \'c 1:3 rwm\')' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l device-write-iops -d 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l dns -d 'Set custom DNS servers' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l dns-search -d 'Set custom DNS search domains' -r -f
@@ -1671,6 +1692,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l annotation -d 'Add an annotation 
 complete -c skiff -n '__skiff_is skiff_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -1685,6 +1707,12 @@ complete -c skiff -n '__skiff_is skiff_run' -l cpuset-cpus -d 'CPUs in which to 
 complete -c skiff -n '__skiff_is skiff_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l device -d 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS], permissions from r, w, m)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l device-cgroup-rule -d 'Add a rule to the cgroup allowed devices list (\'TYPE MAJOR:MINOR ACCESS\', e.g. \'c 1:3 rwm\')' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l device-write-iops -d 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l dns -d 'Set custom DNS servers' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l dns-option -l dns-opt -d 'Set DNS options' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l dns-search -d 'Set custom DNS search domains' -r -f
