@@ -20,6 +20,9 @@ public sealed record EngineEvent(string Type, string Status, DateTimeOffset Time
     /// <summary>The code a <c>died</c> container ended with (podman leaves 0 out).</summary>
     public int? ContainerExitCode { get; init; }
 
+    /// <summary>A container's health after a check (podman's <c>health_status</c> event).</summary>
+    public string? HealthStatus { get; init; }
+
     /// <summary>A container's labels (podman's Attributes); null for other types.</summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 }

@@ -39,6 +39,7 @@ public static class EventJson
         w.WriteString("Status"u8, e.Status);
         w.WriteString("Time"u8, FormatTime(e.Time));
         w.WriteString("Type"u8, e.Type);
+        WriteOptional(w, "health_status"u8, e.HealthStatus);
         if (e.Attributes is null)
         {
             w.WriteNull("Attributes"u8);
@@ -76,7 +77,7 @@ public static class EventJson
                 return false;
             }
 
-            string? type = null, status = null, id = null, name = null, image = null, network = null;
+            string? type = null, status = null, id = null, name = null, image = null, network = null, health = null;
             DateTimeOffset? time = null;
             int? code = null;
             Dictionary<string, string>? attributes = null;
@@ -92,6 +93,7 @@ public static class EventJson
                     case "Name": name = r.GetString(); break;
                     case "Image": image = r.GetString(); break;
                     case "Network": network = r.GetString(); break;
+                    case "health_status": health = r.GetString(); break;
                     case "ContainerExitCode": code = r.GetInt32(); break;
                     case "Time":
                         time = DateTimeOffset.Parse(r.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
@@ -119,7 +121,7 @@ public static class EventJson
 
             parsed = new EngineEvent(type, status, time.Value)
             {
-                Id = id, Name = name, Image = image, Network = network, ContainerExitCode = code, Attributes = attributes,
+                Id = id, Name = name, Image = image, Network = network, ContainerExitCode = code, HealthStatus = health, Attributes = attributes,
             };
             return true;
         }

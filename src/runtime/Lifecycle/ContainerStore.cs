@@ -25,6 +25,10 @@ public sealed class ContainerStore(string root, string runRoot)
     public void RecordEvent(ContainerConfig config, string status, int? exitCode = null) =>
         Events.Write(ContainerEvent(config, status, DateTimeOffset.UtcNow, exitCode));
 
+    /// <summary>Records a healthcheck's outcome: podman's <c>health_status</c> event with the container's health after it.</summary>
+    public void RecordHealthStatus(ContainerConfig config, string healthStatus) =>
+        Events.Write(ContainerEvent(config, "health_status", DateTimeOffset.UtcNow, null) with { HealthStatus = healthStatus });
+
     /// <summary>Records events that happened together, in this order, in one write.</summary>
     public void RecordEvents(ContainerConfig config, params string[] statuses)
     {

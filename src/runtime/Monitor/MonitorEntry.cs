@@ -84,7 +84,7 @@ public static class MonitorEntry
             connector ??= network?.Invoke(store);
             return new ContainerMonitor(store, id, runtime, TimeProvider.System, connector)
             {
-                Volumes = new Volumes.VolumeStore(args[1]),
+                Volumes = new Volumes.VolumeStore(args[1]) { Events = store.Events },
                 Populator = populator,
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
@@ -161,7 +161,7 @@ public static class MonitorEntry
         var runtime = new RuntimeInvoker(OciRuntimes.For(config.Runtime, store, id, config.SystemdCgroup));
         return new ContainerMonitor(store, id, runtime, TimeProvider.System, network?.Invoke(store))
         {
-            Volumes = new Volumes.VolumeStore(args[1]),
+            Volumes = new Volumes.VolumeStore(args[1]) { Events = store.Events },
             BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
             Restarter = s => Lifecycle(s, args[1], args[2], network),
         }.FinishHandedOver(code, clients, check);
@@ -169,5 +169,5 @@ public static class MonitorEntry
 
     /// <summary>The lifecycle a monitor restarts its container with: skiff start's, with this same binary as the next monitor.</summary>
     private static ContainerLifecycle Lifecycle(ContainerStore store, string root, string runRoot, Func<ContainerStore, IContainerNetwork>? network) =>
-        new(store, new MonitorLauncher(Environment.ProcessPath ?? "/proc/self/exe", root, runRoot, store), new StateObserver(TimeProvider.System), network, new Volumes.VolumeStore(root));
+        new(store, new MonitorLauncher(Environment.ProcessPath ?? "/proc/self/exe", root, runRoot, store), new StateObserver(TimeProvider.System), network, new Volumes.VolumeStore(root) { Events = store.Events });
 }

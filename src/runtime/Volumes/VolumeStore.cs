@@ -11,10 +11,14 @@ namespace Skiff.Runtime.Volumes;
 /// containers mount, <c>volume.json</c> beside it is the record. A volume appears by one rename of a
 /// fully written staging directory and disappears by one rename away, so a crash never leaves a half
 /// volume that lists. Rootless, the store is the user's and the data belongs to the container's root
-/// (the user's own uid, which skiff's user namespace maps to 0).
+/// (the user's own uid, which skiff's user namespace maps to 0). With an event log, every volume created or removed
+/// here is recorded (podman's <c>volume create</c>/<c>remove</c>, anonymous volumes of run -v, rm -v and --rm included).
 /// </summary>
 public sealed class VolumeStore(string root)
 {
+    /// <summary>Where creations and removals are recorded; null records nothing.</summary>
+    public Core.Events.EventLog? Events { get; init; }
+
     private const string RecordFile = "volume.json";
     private const string DataDirectory = "_data";
 
@@ -60,6 +64,7 @@ public sealed class VolumeStore(string root)
 
             // rename(2) onto an existing non-empty directory fails: two creators of one name cannot both win.
             System.IO.Directory.Move(staging, target);
+            Record("create", record.Name);
             return record;
         }
         catch (IOException) when (System.IO.Directory.Exists(target))
@@ -157,6 +162,7 @@ public sealed class VolumeStore(string root)
         Get(name);
         string doomed = Path.Combine(VolumesDirectory, $".removing-{name}-{Environment.ProcessId}");
         System.IO.Directory.Move(Path.Combine(VolumesDirectory, name), doomed);
+        Record("remove", name);
         Core.Files.DirectoryTree.TryDelete(doomed);
         foreach (string leftover in System.IO.Directory.EnumerateDirectories(VolumesDirectory, ".removing-*"))
         {
@@ -175,6 +181,9 @@ public sealed class VolumeStore(string root)
             }
         }
     }
+
+    private void Record(string status, string name) =>
+        Events?.Write(new Core.Events.EngineEvent("volume", status, DateTimeOffset.UtcNow) { Name = name });
 
     private static SkiffException Exists(string name) =>
         SkiffException.AlreadyExists($"volume with name {name} already exists: volume already exists", "choose another name, or remove it with 'skiff volume rm " + name + "'");

@@ -8,7 +8,7 @@ public static class ContainerServices
 {
     public static ContainerStore Store(CliContext context) => new(context.Paths.Root, context.Paths.RunRoot);
 
-    public static Runtime.Volumes.VolumeStore Volumes(CliContext context) => new(context.Paths.Root);
+    public static Runtime.Volumes.VolumeStore Volumes(CliContext context) => new(context.Paths.Root) { Events = context.Events };
 
     public static Rootless.Network.Bridge.NetworkStore Networks(CliContext context) => new(context.Paths.Root, context.Paths.RunRoot);
 

@@ -36,6 +36,8 @@ public static class ExportCommand
             }
 
             using ContainerRoot root = ContainerRoot.Open(lifecycle, id);
+            // podman 4.3 records no export event: its export mounts the container, and that is recorded.
+            lifecycle.Store.RecordEvent(lifecycle.Store.ReadConfig(id), "mount");
             string? temporary = file is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", $".{Path.GetFileName(file)}.{Environment.ProcessId}.tmp");
             try
             {

@@ -47,6 +47,7 @@ public sealed class HealthCheckRunner(ContainerLifecycle lifecycle, TimeProvider
         bool inStartPeriod = check.StartPeriod > 0 && state.StartedAt is { } started && start < started.AddTicks(check.StartPeriod / 100);
         var entry = new HealthLogEntry(start, end, capture.ExitCode, capture.Output.TrimEnd('\n'));
         HealthState health = new HealthStore(lifecycle.Store.Directory).Update(id, old => old.Record(entry, check.Retries, inStartPeriod));
+        lifecycle.Store.RecordHealthStatus(config, health.Status);
         if (entry.ExitCode != 0 && health.Status == HealthStatus.Unhealthy)
         {
             TakeAction(id, check.OnFailure);

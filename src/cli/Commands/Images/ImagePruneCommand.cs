@@ -68,6 +68,8 @@ public static class ImagePruneCommand
             .Where(i => users.ContainersUsing(i.Id).Count == 0)
             .ToList();
         RemovalReport report = new ImageRemover(local, users).Delete(candidates);
+        // As rmi's and podman's: an untag per name, then the image's remove (no prune event in podman 4.3).
+        ImageEvents.RecordRemoval(context, report.Lines, candidates.SelectMany(i => i.Names.Select(n => (Name: n, i.Id))).DistinctBy(p => p.Name).ToDictionary(p => p.Name, p => p.Id, StringComparer.Ordinal));
 
         // Also sweep what failed or killed imports, loads and pulls left: blobs and layers no image
         // uses, old partial downloads, scratch files. Skipped while another skiff process works.

@@ -24,6 +24,11 @@ public static class EventView
             case "container":
             case "pod":
                 var line = new global::System.Text.StringBuilder($"{time} {e.Type} {e.Status} {id} (image={e.Image}, name={e.Name}");
+                if (e.HealthStatus is { Length: > 0 } health)
+                {
+                    line.Append($", health_status={health}");
+                }
+
                 foreach ((string key, string value) in (e.Attributes ?? new Dictionary<string, string>()).OrderBy(a => a.Key, StringComparer.Ordinal))
                 {
                     line.Append($", {key}={value}");
@@ -52,7 +57,7 @@ public static class EventView
         ["Status"] = e.Status,
         ["Time"] = e.Time.ToLocalTime(),
         ["Type"] = e.Type,
-        ["HealthStatus"] = string.Empty,
+        ["HealthStatus"] = e.HealthStatus ?? string.Empty,
         ["Attributes"] = TemplateMap.OfStrings(e.Attributes ?? new Dictionary<string, string>()),
     };
 }

@@ -32,7 +32,6 @@ public static class VolumeCreateCommand
             try
             {
                 record = volumes.Create(volumeName, KeyValueFlags.Parse(parse.GetValue(label) ?? []), KeyValueFlags.Parse(parse.GetValue(opt) ?? []));
-                context.Events.Write(new Core.Events.EngineEvent("volume", "create", DateTimeOffset.UtcNow) { Name = record.Name });
             }
             catch (SkiffException e) when (e.Kind == ErrorKind.AlreadyExists && parse.GetValue(ignore))
             {

@@ -56,6 +56,8 @@ public static class VolumePruneCommand
                 {
                     long size = DataBytes(volumes.DataPath(volume.Name));
                     volumes.Remove(volume.Name);
+                    // podman 4.3 records a prune after the removal, for each volume.
+                    context.Events.Write(new Core.Events.EngineEvent("volume", "prune", DateTimeOffset.UtcNow) { Name = volume.Name });
                     removed(volume.Name, size);
                 }
                 catch (Exception e) when (e is Core.Errors.SkiffException or IOException or UnauthorizedAccessException)

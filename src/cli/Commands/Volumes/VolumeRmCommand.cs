@@ -56,7 +56,6 @@ public static class VolumeRmCommand
                         }
 
                         volumes.Remove(record.Name);
-                        context.Events.Write(new Core.Events.EngineEvent("volume", "remove", DateTimeOffset.UtcNow) { Name = record.Name });
                         context.Out.WriteLine(record.Name);
                     }
                     catch (SkiffException e)

@@ -67,6 +67,56 @@ public sealed partial class EventsTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Volumes_prunes_healthchecks_and_export_record_what_podman_4_3_records(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string since = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'");
+
+        (await skiff.RunAsync("run", "--name", "anon", "-v", "/data", "busybox", "true")).AssertSuccess();
+        (await skiff.RunAsync("rm", "-v", "anon")).AssertSuccess();
+        (await skiff.RunAsync("run", "--rm", "--name", "gone", "-v", "/data", "busybox", "true")).AssertSuccess();
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("events", "--stream=false", "--since", since, "--filter", "type=volume", "--filter", "event=remove")).StdoutLines.Count == 2);
+        (await skiff.RunAsync("volume", "create", "pv")).AssertSuccess();
+        (await skiff.RunAsync("volume", "prune", "-f")).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "ex", "busybox", "true")).AssertSuccess();
+        (await skiff.RunAsync("export", "-o", Path.Combine(skiff.Sandbox.Work, "ex.tar"), "ex")).AssertSuccess();
+        (await skiff.RunAsync("container", "prune", "-f")).AssertSuccess();
+        (await skiff.RunAsync("run", "-d", "--name", "hc", "--health-cmd", "true", "--health-interval", "1h", "busybox", "sleep", "100")).AssertSuccess();
+        (await skiff.RunAsync("healthcheck", "run", "hc")).AssertSuccess();
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "hc")).AssertSuccess();
+
+        IReadOnlyList<string> volumes = (await skiff.RunAsync("events", "--stream=false", "--since", since, "--filter", "type=volume", "--format", "{{.Status}} {{.Name}}")).AssertSuccess().StdoutLines;
+        Assert.Equal(7, volumes.Count);
+        string first = volumes[0]["create ".Length..], second = volumes[2]["create ".Length..];
+        Assert.Matches("^[0-9a-f]{64}$", first);
+        Assert.Equal([$"create {first}", $"remove {first}", $"create {second}", $"remove {second}", "create pv", "remove pv", "prune pv"], volumes);
+
+        IReadOnlyList<string> containers = (await skiff.RunAsync("events", "--stream=false", "--since", since, "--filter", "event=mount", "--filter", "event=remove", "--filter", "event=health_status",
+            "--filter", "type=container", "--format", "{{.Status}} {{.Name}} {{.HealthStatus}}")).AssertSuccess().StdoutLines;
+        Assert.Equal(["remove anon ", "remove gone ", "mount ex ", "remove ex ", "health_status hc healthy", "remove hc "], containers);
+        ProcessResult human = (await skiff.RunAsync("events", "--stream=false", "--since", since, "--filter", "event=health_status")).AssertSuccess();
+        Assert.EndsWith("(image=localhost/busybox:latest, name=hc, health_status=healthy)", Assert.Single(human.StdoutLines), StringComparison.Ordinal);
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Image_prune_records_each_removal(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        (await skiff.RunAsync("create", "--name", "c", "busybox", "true")).AssertSuccess();
+        string dangling = (await skiff.RunAsync("commit", "-q", "c", "localhost/d:1")).AssertSuccess().Stdout.Trim();
+        (await skiff.RunAsync("commit", "-q", "c", "localhost/d:1")).AssertSuccess();
+        (await skiff.RunAsync("rm", "c")).AssertSuccess();
+        string since = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'");
+
+        (await skiff.RunAsync("image", "prune", "-f")).AssertSuccess();
+
+        string removed = Assert.Single((await skiff.RunAsync("events", "--stream=false", "--since", since, "--format", "{{.Type}} {{.Status}} {{.ID}}")).AssertSuccess().StdoutLines);
+        Assert.Equal($"image remove {dangling.Replace("sha256:", string.Empty, StringComparison.Ordinal)}", removed);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Events_follows_the_log_until_interrupted(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);

@@ -31,6 +31,35 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
+    public void A_health_status_event_carries_the_health_as_podman_4_3_writes_and_prints_it()
+    {
+        EngineEvent health = Container("health_status") with { HealthStatus = "healthy" };
+        string line = System.Text.Encoding.UTF8.GetString(EventJson.Line(health));
+
+        Assert.Contains("\"Type\":\"container\",\"health_status\":\"healthy\",\"Attributes\":", line, StringComparison.Ordinal);
+        Assert.True(EventJson.TryParse(System.Text.Encoding.UTF8.GetBytes(line.TrimEnd('\n')), out EngineEvent? parsed));
+        Assert.Equal("healthy", parsed.HealthStatus);
+        Assert.EndsWith("(image=localhost/busybox:latest, name=web, health_status=healthy, a=b, z=1)", EventView.Line(health, truncate: false), StringComparison.Ordinal);
+        Assert.Equal("healthy", EventView.Template(health)["HealthStatus"]);
+        Assert.DoesNotContain("health_status", System.Text.Encoding.UTF8.GetString(EventJson.Line(Container("start"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_volume_store_with_a_log_records_each_creation_and_removal()
+    {
+        var log = new EventLog(Path.Combine(_dir, "events"));
+        var volumes = new Skiff.Runtime.Volumes.VolumeStore(Path.Combine(_dir, "root")) { Events = log };
+        string anonymous = volumes.Create(null, anonymous: true).Name;
+        volumes.GetOrCreate("data");
+        volumes.GetOrCreate("data");
+        volumes.Remove(anonymous);
+        new Skiff.Runtime.Volumes.VolumeStore(Path.Combine(_dir, "root")).Remove("data");
+
+        Assert.Equal([("create", anonymous), ("create", "data"), ("remove", anonymous)], log.ReadAll().Select(e => (e.Status, e.Name!)));
+        Assert.All(log.ReadAll(), e => Assert.Equal("volume", e.Type));
+    }
+
+    [Fact]
     public void Torn_and_foreign_lines_are_skipped_and_a_partial_last_line_waits()
     {
         byte[] good = EventJson.Line(Container("start"));
