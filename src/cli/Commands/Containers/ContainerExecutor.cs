@@ -116,7 +116,9 @@ public sealed class ContainerExecutor(ContainerStore store, string id, Container
         }
     }
 
-    public async Task<int> RunWithTerminalAsync(ExecOptions options, bool stdin)
+    /// <param name="detachKeys">The sequence that ends this session and leaves the process running; empty disables it.</param>
+    /// <param name="skiff">This program, started to hold the terminal of a session the user detached from.</param>
+    public async Task<int> RunWithTerminalAsync(ExecOptions options, bool stdin, byte[] detachKeys, string skiff)
     {
         Directory.CreateDirectory(store.SocketDirectory);
         string socketPath = Path.Combine(store.SocketDirectory, $"{id[..8]}-{Environment.ProcessId}.exec");
@@ -170,13 +172,36 @@ public sealed class ContainerExecutor(ContainerStore store, string id, Container
             TerminalSize.TryGet(0)?.TryApply(master!);
             using PosixSignalRegistration? resize = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => TerminalSize.TryGet(0)?.TryApply(master!));
             using var signals = new SignalForwarder(pid);
-            Thread output = PtyRelay.Start(master!, stdin);
-            int code = (await ChildProcesses.WaitAsync(pid)).ShellCode;
+            PtyRelay relay = PtyRelay.Start(master!, stdin, detachKeys);
+            Task<ChildExit> exited = ChildProcesses.WaitAsync(pid);
+            if (await Task.WhenAny(exited, relay.Detached) != exited)
+            {
+                HoldTerminal(skiff, master!);
+                raw?.Dispose();
+                Console.Error.WriteLine();
+                return 0;
+            }
+
+            int code = (await exited).ShellCode;
             // What the process wrote just before it ended may still sit in the pty: drain it (the master reads
             // end of file once every holder of the terminal is gone; a background child keeping it open is not waited for).
-            output.Join(TimeSpan.FromSeconds(2));
+            relay.Output.Join(TimeSpan.FromSeconds(2));
             return code;
         }
+    }
+
+    /// <summary>
+    /// Hands the pty master to <c>skiff oci __pty-hold</c> in a session of its own: when we exit, the process the user
+    /// detached from keeps its terminal and is not hung up, and what it writes is read and dropped.
+    /// </summary>
+    private static void HoldTerminal(string skiff, SafeFileHandle master)
+    {
+        using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
+        Spawner.Spawn(new SpawnRequest(skiff, ["oci", Oci.OciPtyHoldCommand.Name], RuntimeInvoker.CurrentEnvironment())
+        {
+            Descriptors = [(master, 0), (nullOut, 1), (nullOut, 2)],
+            NewSession = true,
+        });
     }
 
     /// <summary>Reads and deletes the pid file a detached exec wrote.</summary>

@@ -14,7 +14,8 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>
 /// <c>skiff exec [-i] [-t] [-d] [-e K=V] [-u USER] [-w DIR] CONTAINER COMMAND...</c> through the OCI
 /// runtime's exec, which waits for the process and exits with its code. Without -t the process gets our
-/// stdio directly; with -t we take the pty master from the runtime's console socket and relay it.
+/// stdio directly; with -t we take the pty master from the runtime's console socket and relay it, and the
+/// detach keys (ctrl-p,ctrl-q unless --detach-keys says otherwise) leave the process running.
 /// </summary>
 public static class ExecCommand
 {
@@ -29,17 +30,19 @@ public static class ExecCommand
         var envFile = new Option<string[]>("--env-file") { Description = "Read in a file of environment variables" };
         var privileged = new Option<bool>("--privileged") { Description = "Give the process all of skiff's capabilities" };
         var preserveFds = new Option<int>("--preserve-fds") { Description = "Pass N additional file descriptors (3 and up) to the process" };
+        var detachKeys = new Option<string?>("--detach-keys") { Description = "Select the key sequence for detaching an exec session (\"\" disables it)" };
         var container = new Argument<string>("container");
         var commandLine = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("exec", "Run a process in a running container")
         {
-            interactive, tty, detach, env, envFile, user, workdir, privileged, preserveFds, container, commandLine,
+            interactive, tty, detach, detachKeys, env, envFile, user, workdir, privileged, preserveFds, container, commandLine,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             int preserved = parse.GetValue(preserveFds);
             CheckPreservedFds(preserved);
+            byte[] keys = DetachKeys.Parse(parse.GetValue(detachKeys) ?? DetachKeys.Default);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
@@ -96,7 +99,7 @@ public static class ExecCommand
             };
             bool stdin = parse.GetValue(interactive);
             lifecycle.Store.RecordEvent(config, "exec");
-            int code = parse.GetValue(tty) ? await executor.RunWithTerminalAsync(options, stdin) : executor.RunPlain(options, stdin);
+            int code = parse.GetValue(tty) ? await executor.RunWithTerminalAsync(options, stdin, keys, context.SelfExecutable) : executor.RunPlain(options, stdin);
             if (!parse.GetValue(detach))
             {
                 lifecycle.Store.RecordEvent(config, "exec_died");

@@ -33,6 +33,7 @@ public static class OciCommand
         command.Subcommands.Add(OciFeaturesCommand.Create());
         command.Subcommands.Add(OciInitCommand.Create());
         command.Subcommands.Add(OciExecInitCommand.Create());
+        command.Subcommands.Add(OciPtyHoldCommand.Create());
         command.SetAction(parseResult =>
         {
             if (!parseResult.GetValue(version))
