@@ -36,7 +36,7 @@ public static class RootlessNetworkJoin
                 }
 
                 return NetworkSelection.NamesUserNetwork(values);
-            case "start" or "restart":
+            case "start" or "restart" or "init":
                 var store = new ContainerStore(paths.Root, paths.RunRoot);
                 return options.Where(o => !o.StartsWith('-')).Any(name => OnUserNetwork(store, name, running: false));
             case "network":

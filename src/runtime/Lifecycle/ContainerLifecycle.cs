@@ -31,6 +31,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                 observed = observer.Observe(recorded);
                 if (recorded != observed)
                 {
+                    EndAbandonedInit(recorded);
                     Store.WriteState(id, observed);
                     DeleteRuntimeState(id);
                     if (!observed.Running)
@@ -52,19 +53,72 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         return observed;
     }
 
+    /// <summary>The runtime's init of an initialized container whose monitor died waits for a start nobody can give: it is killed.</summary>
+    private static void EndAbandonedInit(ContainerState recorded)
+    {
+        if (recorded.Initialized && StateObserver.ContainerAlive(recorded))
+        {
+            ChildProcesses.TrySignal(recorded.Pid, 9);
+        }
+    }
+
+    /// <summary>Under the container's lock: the observed state, with what an initialized container's dead monitor left (its init, the runtime's state) cleared.</summary>
+    private ContainerState ObserveLocked(string id)
+    {
+        ContainerState recorded = Store.ReadState(id);
+        ContainerState state = observer.Observe(recorded);
+        if (recorded.Initialized && !state.Initialized)
+        {
+            EndAbandonedInit(recorded);
+            Store.WriteState(id, state);
+            DeleteRuntimeState(id);
+        }
+
+        return state;
+    }
+
     /// <summary>A monitor for a container about to be created (see <see cref="MonitorLauncher.Prepare"/>); give it to <see cref="Start"/>.</summary>
     /// <param name="networkHint">The network the container will most likely use, so the monitor can start its helper early; null for none.</param>
     public PreparedMonitor PrepareMonitor(SafeFileHandle? attachClient, string? networkHint = null) => launcher.Prepare(attachClient, networkHint);
 
-    /// <summary>Starts a created or exited container; a running one is left alone (docker start is idempotent).</summary>
+    /// <summary>
+    /// podman's <c>init</c>: the runtime creates a created or exited container (namespaces, mounts, cgroup) and its
+    /// monitor waits with the process not started; <see cref="Start"/> starts it.
+    /// </summary>
+    public void Init(string id)
+    {
+        using (Store.Lock(id))
+        {
+            ContainerState state = ObserveLocked(id);
+            if (state.Running || state.Initialized)
+            {
+                throw SkiffException.Conflict($"container {id} has already been created in runtime: container state improper");
+            }
+
+            if (state.RestartCount != 0 || state.StoppedByUser)
+            {
+                Store.WriteState(id, state with { RestartCount = 0, StoppedByUser = false });
+            }
+
+            Launch(id, null, null, initOnly: true);
+        }
+    }
+
+    /// <summary>Starts a created, initialized or exited container; a running one is left alone (docker start is idempotent).</summary>
     /// <param name="prepared">A monitor from <see cref="PrepareMonitor"/> made with the same attach client, or null.</param>
     public void Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null)
     {
         using (Store.Lock(id))
         {
-            ContainerState state = observer.Observe(Store.ReadState(id));
+            ContainerState state = ObserveLocked(id);
             if (state.Running)
             {
+                return;
+            }
+
+            if (state.Initialized)
+            {
+                StartInitialized(id, attachClient);
                 return;
             }
 
@@ -143,13 +197,75 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         }
     }
 
+    /// <summary>
+    /// Asks the monitor of an initialized container to start it, on the attach socket, and waits for its answer. The
+    /// connection is the attach client of <c>start -a</c> (the caller's end of <paramref name="attachClient"/>'s pair
+    /// is not used then: the caller gets this connection back through <see cref="StartInitializedAttached"/>).
+    /// </summary>
+    private void StartInitialized(string id, SafeFileHandle? attachClient)
+    {
+        if (attachClient is not null)
+        {
+            throw SkiffException.Internal("an initialized container is started with an attach connection of its own: use StartInitializedAttached");
+        }
+
+        RequestStart(id).Dispose();
+    }
+
+    /// <summary>
+    /// <c>start -a</c> of an initialized container: the connection that asked its monitor for the start, already an attach
+    /// client, so nothing the process writes first is missed. Null when the container is not initialized (start it as usual).
+    /// </summary>
+    public SafeFileHandle? StartInitializedAttached(string id)
+    {
+        using (Store.Lock(id))
+        {
+            return observer.Observe(Store.ReadState(id)).Initialized ? RequestStart(id) : null;
+        }
+    }
+
+    private SafeFileHandle RequestStart(string id)
+    {
+        SafeFileHandle connection;
+        try
+        {
+            connection = AttachClient.Connect(Store.AttachSocketPath(id));
+        }
+        catch (SkiffException e)
+        {
+            throw SkiffException.Unavailable($"cannot reach the monitor of initialized container {id}: {e.Message}", "check 'skiff ps -a': the container may have been stopped meanwhile");
+        }
+
+        try
+        {
+            byte[] answer = new byte[4096];
+            int n = UnixSockets.Send(connection, [AttachFrame.Start]) ? UnixSockets.Receive(connection, answer) : 0;
+            if (n < 1 || answer[0] != AttachFrame.Started)
+            {
+                throw SkiffException.Internal($"the monitor of container {id} ended before it started the container");
+            }
+
+            if (MonitorReport.Parse(answer.AsSpan(1, n - 1)) is { } failure)
+            {
+                throw failure;
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Starts the container's monitor; the caller holds the container's lock.</summary>
-    private void Launch(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared)
+    private void Launch(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared, bool initOnly = false)
     {
         try
         {
             JoinDependencies(Store.ReadConfig(id));
-            launcher.Start(id, attachClient, prepared);
+            launcher.Start(id, attachClient, prepared, initOnly);
         }
         catch (SkiffException)
         {
@@ -252,6 +368,17 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         ContainerConfig config = Store.ReadConfig(id);
         RecordStoppedByUser(id, config);
         ContainerState state = Observe(id);
+        if (state.Initialized)
+        {
+            // Nothing of the user's runs yet: the runtime's init goes at once, and its monitor records the end.
+            SendSignal(state, 9);
+            WaitForContainer(state, TimeSpan.FromSeconds(30));
+            ContainerState ended = WaitForRecord(id);
+            WaitForCleanup(id);
+            Store.RecordEvent(config, "stop");
+            return ended;
+        }
+
         if (!state.Running)
         {
             // Between two runs of a restart policy: returns once its monitor has seen the mark and left it stopped.
@@ -302,7 +429,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         while (true)
         {
             ContainerState state = Observe(id);
-            if (state.Running)
+            if (state.Running || state.Initialized)
             {
                 WaitForContainer(state, Timeout.InfiniteTimeSpan);
             }
@@ -340,7 +467,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             state = Observe(id);
         }
 
-        if (state.Running)
+        if (state.Running || state.Initialized)
         {
             SendSignal(state, 9);
             ThawIfPaused(id, state);

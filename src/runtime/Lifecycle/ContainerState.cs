@@ -35,4 +35,8 @@ public sealed record ContainerState
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Running => Status is ContainerStatus.Running or ContainerStatus.Stopping or ContainerStatus.Paused;
+
+    /// <summary>Initialized by <c>skiff init</c>: its monitor and the runtime's init wait for the start.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Initialized => Status == ContainerStatus.Initialized;
 }

@@ -4,6 +4,9 @@ namespace Skiff.Runtime.Lifecycle;
 public static class ContainerStatus
 {
     public const string Created = "created";
+
+    /// <summary>Created by the runtime (<c>skiff init</c>), its process not started yet: podman's "initialized".</summary>
+    public const string Initialized = "initialized";
     public const string Running = "running";
     public const string Paused = "paused";
     public const string Stopping = "stopping";

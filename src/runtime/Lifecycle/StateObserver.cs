@@ -33,6 +33,21 @@ public sealed class StateObserver(TimeProvider clock)
             };
         }
 
+        if (state.Initialized && !MonitorAlive(state))
+        {
+            // Nobody can start the runtime's init without the monitor: the container is back to created
+            // (the lifecycle deletes the runtime's state, which ends that init and removes its cgroup).
+            return state with
+            {
+                Status = ContainerStatus.Created,
+                Error = "the container's monitor died while the container was initialized",
+                Pid = 0,
+                PidStartTime = 0,
+                MonitorPid = 0,
+                MonitorStartTime = 0,
+            };
+        }
+
         if (state.Status == ContainerStatus.Created && state.MonitorPid > 0 && !MonitorAlive(state))
         {
             return state with

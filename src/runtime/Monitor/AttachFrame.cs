@@ -24,6 +24,12 @@ public static class AttachFrame
     /// <summary>Client → monitor: the terminal was resized; payload rows, columns as uint16 little-endian.</summary>
     public const byte Resize = 5;
 
+    /// <summary>Client → monitor: start the initialized container (<c>skiff init</c>); the monitor answers <see cref="Started"/>.</summary>
+    public const byte Start = 6;
+
+    /// <summary>Monitor → client: the answer to <see cref="Start"/>, its payload a <see cref="MonitorReport"/>.</summary>
+    public const byte Started = 7;
+
     /// <summary>Largest payload per frame: well under the default socket buffer so a send never needs splitting.</summary>
     public const int MaxPayload = 32 * 1024;
 }

@@ -58,6 +58,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio)
         : new CommandLineRuntime(runtime, store, id, stdio);
 
+    /// <summary>
+    /// <c>skiff init</c>: the runtime creates the container and the monitor reports it initialized, then waits for a
+    /// start request on the attach socket (<see cref="InitializedWait"/>) before it starts the process.
+    /// </summary>
+    public bool InitOnly { get; init; }
+
     /// <summary>Runs until the container has ended and is cleaned up. <paramref name="sync"/> gets one report.</summary>
     public int Run(SafeFileHandle sync, SafeFileHandle? firstClient)
     {
@@ -81,6 +87,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             UnixSockets.Send(sync, MonitorReport.Failure(e));
             Close();
             return 1;
+        }
+
+        if (InitOnly)
+        {
+            return RunInitialized(sync, config, container.Pid, container.PidFd);
         }
 
         using (sync)
@@ -117,6 +128,75 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         ChildExit exit = Relay(config, container.Pid, container.PidFd);
+        Finish(config, exit);
+        if (MayEndRunningCheck(config))
+        {
+            relay?.HealthChecks?.EndRunning();
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// The initialized container: reported as such, then started when a client asks (its answer is a
+    /// <see cref="AttachFrame.Started"/> frame), or finished when its init ended first.
+    /// </summary>
+    private int RunInitialized(SafeFileHandle sync, ContainerConfig config, int pid, SafeFileHandle? pidFd)
+    {
+        using (sync)
+        {
+            ContainerState state = store.ReadState(id);
+            string? oldState = store.WriteStateKeepingOld(id, state with
+            {
+                Status = ContainerStatus.Initialized,
+                Pid = pid,
+                PidStartTime = ProcessStartTime.TryRead(pid) ?? 0,
+                MonitorPid = Environment.ProcessId,
+                MonitorStartTime = ProcessStartTime.TryRead(Environment.ProcessId) ?? 0,
+                FinishedAt = null,
+                ExitCode = 0,
+                Error = null,
+            });
+            store.RecordEvents(config, ["init"]);
+            UnixSockets.Send(sync, MonitorReport.Ok());
+            if (oldState is not null)
+            {
+                replacedFiles.Add(oldState);
+            }
+
+            replacedFiles.DeleteInBackground();
+        }
+
+        SafeFileHandle? starter = new InitializedWait(attachListener!, clients).Run(pid, pidFd, out ChildExit ended);
+        if (starter is null)
+        {
+            Finish(config, ended);
+            return 0;
+        }
+
+        try
+        {
+            StartCreated(config, pid, pidFd);
+        }
+        catch (SkiffException e)
+        {
+            FailedStart.Record(store, id, e);
+            UnixSockets.Send(starter, [AttachFrame.Started, .. MonitorReport.Failure(e)]);
+            Close();
+            return 1;
+        }
+
+        if (config.Healthcheck is { Enabled: true })
+        {
+            new Health.HealthStore(store.Directory).Update(id, static health => health.Started());
+        }
+
+        // The starting CLI holds the container's lock while it waits for the answer.
+        store.WriteState(id, store.ReadState(id) with { Status = ContainerStatus.Running, StartedAt = clock.GetUtcNow() });
+
+        store.RecordEvents(config, ["start"]);
+        UnixSockets.Send(starter, [AttachFrame.Started, .. MonitorReport.Ok()]);
+        ChildExit exit = Relay(config, pid, pidFd);
         Finish(config, exit);
         if (MayEndRunningCheck(config))
         {
@@ -220,6 +300,17 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             throw;
         }
 
+        if (!InitOnly)
+        {
+            StartCreated(config, pid, pidFd);
+        }
+
+        return (pid, pidFd);
+    }
+
+    /// <summary>The runtime's start of the created container; on failure its init is killed and the runtime's state deleted.</summary>
+    private void StartCreated(ContainerConfig config, int pid, SafeFileHandle? pidFd)
+    {
         if (Oci.Start() is { } failure)
         {
             StopCreated(config, pid);
@@ -236,8 +327,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             StopCreated(config, pid);
             throw;
         }
-
-        return (pid, pidFd);
     }
 
     /// <summary>Checks in the mounted root and what depends on it: the volumes' content and owners, the user, the command.</summary>

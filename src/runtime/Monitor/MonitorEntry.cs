@@ -87,6 +87,7 @@ public static class MonitorEntry
                 Volumes = new Volumes.VolumeStore(args[1]) { Events = store.Events },
                 Populator = populator,
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
+                InitOnly = Array.IndexOf(args, InitOnlyOption, 4) > 0,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
                 Restarter = s => Lifecycle(s, args[1], args[2], network),
                 HealthCheck = new Health.HealthCheckCommand(skiff, args[1], args[2], id),
@@ -101,6 +102,9 @@ public static class MonitorEntry
             connector?.DiscardEarly();
         }
     }
+
+    /// <summary>The argument that stops the monitor after the runtime's create (<c>skiff init</c>, <see cref="ContainerMonitor.InitOnly"/>).</summary>
+    public const string InitOnlyOption = "--init-only";
 
     /// <summary>The id argument of a monitor started before its container exists: the id comes on the sync socket.</summary>
     public const string PendingId = "-";

@@ -49,7 +49,8 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
 
     /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
     /// <param name="prepared">A monitor from <see cref="Prepare"/> (made with the same attach client), or null to start one now.</param>
-    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null)
+    /// <param name="initOnly">Stop after the runtime's create (<c>skiff init</c>): the monitor reports the container initialized and waits.</param>
+    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null, bool initOnly = false)
     {
         // A prepared monitor that died meanwhile (killed, or out of memory) cannot take the id: start another.
         if (prepared is not null && UnixSockets.Send(prepared.Sync, System.Text.Encoding.ASCII.GetBytes(id)))
@@ -65,14 +66,14 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
             using (SafeFileHandle monitorLog = Descriptors.Open(Path.Combine(store.Directory(id), MonitorEntry.LogFile), MonitorEntry.LogFlags, 0x1a4))
             {
-                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs);
+                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs, initOnly: initOnly);
             }
 
             return AwaitReport(id, pid, ours);
         }
     }
 
-    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null)
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, bool initOnly = false)
     {
         var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
         {
@@ -83,6 +84,11 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         {
             descriptors.Add((attachClient, AttachFd));
             arguments.Add("--attached");
+        }
+
+        if (initOnly)
+        {
+            arguments.Add(MonitorEntry.InitOnlyOption);
         }
 
         if (networkHint is not null)

@@ -13,7 +13,7 @@ public static class ContainerCommand
         list.Aliases.Add("list");
         foreach (Command sub in new[]
         {
-            CreateCommand.Create(globals), RunCommand.Create(globals), StartCommand.Create(globals), StopCommand.Create(globals),
+            CreateCommand.Create(globals), RunCommand.Create(globals), StartCommand.Create(globals), InitCommand.Create(globals), StopCommand.Create(globals),
             KillCommand.Create(globals), RmCommand.Create(globals), list, LogsCommand.Create(globals), WaitCommand.Create(globals),
             InspectCommand.Create(globals, containersOnly: true), ExecCommand.Create(globals), RenameCommand.Create(globals), ContainerPruneCommand.Create(globals),
             CpCommand.Create(globals), ExportCommand.Create(globals), RestartCommand.Create(globals), AttachCommand.Create(globals), TopCommand.Create(globals),

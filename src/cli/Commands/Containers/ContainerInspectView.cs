@@ -65,7 +65,7 @@ public static class ContainerInspectView
         ["Restarting"] = false,
         ["OOMKilled"] = state.OomKilled,
         ["Dead"] = false,
-        ["Pid"] = (long)(state.Running ? state.Pid : 0),
+        ["Pid"] = (long)(state.Running || state.Initialized ? state.Pid : 0),
         ["ExitCode"] = (long)state.ExitCode,
         ["Error"] = state.Error ?? string.Empty,
         ["StartedAt"] = state.StartedAt?.ToUniversalTime() ?? ZeroTime,

@@ -64,7 +64,7 @@ public static class PsRow
             ["Names"] = config.Name,
             ["Namespaces"] = Namespaces(),
             ["Networks"] = string.Join(',', Networks(config)),
-            ["Pid"] = (long)(state.Running ? state.Pid : 0),
+            ["Pid"] = (long)(state.Running || state.Initialized ? state.Pid : 0),
             ["Pod"] = string.Empty,
             ["PodName"] = string.Empty,
             ["Ports"] = PortView.Column(config.Ports),
@@ -101,7 +101,7 @@ public static class PsRow
         ["Names"] = new List<object?> { config.Name },
         ["Namespaces"] = new TemplateMap(),
         ["Networks"] = Networks(config).Cast<object?>().ToList(),
-        ["Pid"] = (long)(state.Running ? state.Pid : 0),
+        ["Pid"] = (long)(state.Running || state.Initialized ? state.Pid : 0),
         ["Pod"] = string.Empty,
         ["PodName"] = string.Empty,
         ["Ports"] = config.Ports.Count == 0 ? NilValue.List : PortView.Sorted(config.Ports).Select(p => (object?)new TemplateObject("types.PortMapping")
@@ -132,6 +132,7 @@ public static class PsRow
         ContainerStatus.Paused => "Paused",
         ContainerStatus.Exited => FormattableString.Invariant($"Exited ({state.ExitCode}) {ContainerView.Human(now - (state.FinishedAt ?? now))} ago"),
         ContainerStatus.Created => "Created",
+        ContainerStatus.Initialized => "Initialized",
         _ => state.Status,
     };
 

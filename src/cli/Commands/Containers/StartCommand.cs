@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Runtime.Fds;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff start [-a] [-i] CONTAINER...</c></summary>
+/// <summary><c>skiff start [-a] [-i] CONTAINER...</c>: created and exited containers get a monitor; an initialized one's monitor (<c>skiff init</c>) starts it.</summary>
 public static class StartCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -28,6 +29,24 @@ public static class StartCommand
 
                 string id = lifecycle.Store.Resolve(targets[0]);
                 ContainerConfig config = lifecycle.Store.ReadConfig(id);
+                string? keys = parse.GetValue(detachKeys) ?? config.DetachKeys;
+                bool stdin = parse.GetValue(interactive) && config.OpenStdin;
+                SafeFileHandle? initialized;
+                try
+                {
+                    initialized = lifecycle.StartInitializedAttached(id);
+                }
+                catch (Core.Errors.SkiffException e)
+                {
+                    context.Reporter.Report(new Core.Errors.SkiffException(e.Kind, $"unable to start container {id}: {e.Message}", e.Hint, e));
+                    return ExitCodes.EngineError;
+                }
+
+                if (initialized is not null)
+                {
+                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys);
+                }
+
                 (var ours, var theirs) = UnixSockets.SeqPacketPair();
                 using (theirs)
                 {
@@ -58,8 +77,7 @@ public static class StartCommand
                     }
                 }
 
-                return await ForegroundSession.RunAsync(
-                    lifecycle, id, ours, config.Tty, parse.GetValue(interactive) && config.OpenStdin, parse.GetValue(detachKeys) ?? config.DetachKeys);
+                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys);
             }
 
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>

@@ -58,6 +58,8 @@ public sealed class PsRowTests
             "Up 20 seconds ago|running|16044|1796150522\nExited (3) 15 seconds ago|exited|0|1796150527\n",
             Render("{{.Status}}|{{.State}}|{{.Pid}}|{{if .Exited}}{{.ExitedAt}}{{else}}{{.StartedAt}}{{end}}", (Config("c2"), Running), (Config("c3"), exited)));
         Assert.Equal("Paused\n", Render("{{.Status}}", (Config(), new ContainerState { Status = ContainerStatus.Paused, StartedAt = Created })));
+        // podman 4.3's row of a container `init` created in the runtime: its init's pid, not started.
+        Assert.Equal("Initialized|initialized|16050\n", Render("{{.Status}}|{{.State}}|{{.Pid}}", (Config(), new ContainerState { Status = ContainerStatus.Initialized, Pid = 16050 })));
     }
 
     [Fact]
