@@ -4,9 +4,9 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
-            printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
+            printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'init' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
         case skiff_healthcheck
             printf '%s\n' 'run'
         case skiff_image
@@ -45,11 +45,13 @@ function __skiff_value_flags
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
-            printf '%s\n' '--cgroup-manager' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_container_exists
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_export
             printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_container_init
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_kill
@@ -95,7 +97,7 @@ function __skiff_value_flags
         case skiff_events
             printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--until'
         case skiff_exec
-            printf '%s\n' '--cgroup-manager' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
             printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_healthcheck
@@ -146,6 +148,8 @@ function __skiff_value_flags
             printf '%s\n' '--arch' '--cgroup-manager' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_init
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--type' '-t'
         case skiff_kill
@@ -334,6 +338,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'image' -d 'Manage images'
 complete -c skiff -n '__skiff_is skiff' -a 'images' -d 'List images in local storage'
 complete -c skiff -n '__skiff_is skiff' -a 'import' -d 'Import a tarball to create a filesystem image'
 complete -c skiff -n '__skiff_is skiff' -a 'info' -d 'Display skiff system information'
+complete -c skiff -n '__skiff_is skiff' -a 'init' -d 'Initialize one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'inspect' -d 'Display detailed information on one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'kill' -d 'Kill one or more running containers with a specific signal'
 complete -c skiff -n '__skiff_is skiff' -a 'load' -d 'Load image(s) from a tar archive'
@@ -413,6 +418,7 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'diff' -d 'Inspect changes 
 complete -c skiff -n '__skiff_is skiff_container' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'exists' -d 'Check if a container exists in local storage'
 complete -c skiff -n '__skiff_is skiff_container' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
+complete -c skiff -n '__skiff_is skiff_container' -a 'init' -d 'Initialize one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'inspect' -d 'Display detailed information on one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'kill' -d 'Kill one or more running containers with a specific signal'
 complete -c skiff -n '__skiff_is skiff_container' -a 'logs' -d 'Fetch the logs of a container'
@@ -584,6 +590,7 @@ complete -c skiff -n '__skiff_is skiff_container_diff' -l storage-driver -d 'Sto
 complete -c skiff -n '__skiff_is skiff_container_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l detach -s d -d 'Run the exec session in detached mode'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l detach-keys -d 'Select the key sequence for detaching an exec session ("" disables it)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_exec' -l help -s h -d 'Show help and usage information'
@@ -612,6 +619,14 @@ complete -c skiff -n '__skiff_is skiff_container_export' -l output -s o -d 'Writ
 complete -c skiff -n '__skiff_is skiff_container_export' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_export' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_init' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_init' -l all -s a -d 'Initialize all containers'
+complete -c skiff -n '__skiff_is skiff_container_init' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_init' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_init' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_init' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_init' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_init' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_inspect' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
@@ -1020,6 +1035,7 @@ complete -c skiff -n '__skiff_is skiff_events' -l until -d 'Show all events crea
 complete -c skiff -n '__skiff_is skiff_exec' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_exec' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_exec' -l detach -s d -d 'Run the exec session in detached mode'
+complete -c skiff -n '__skiff_is skiff_exec' -l detach-keys -d 'Select the key sequence for detaching an exec session ("" disables it)' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_exec' -l help -s h -d 'Show help and usage information'
@@ -1280,6 +1296,14 @@ complete -c skiff -n '__skiff_is skiff_info' -l log-level -d 'Log messages at an
 complete -c skiff -n '__skiff_is skiff_info' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_info' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_init' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_init' -l all -s a -d 'Initialize all containers'
+complete -c skiff -n '__skiff_is skiff_init' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_init' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_init' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_init' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_init' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_init' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_inspect' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
