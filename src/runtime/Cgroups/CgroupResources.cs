@@ -14,8 +14,8 @@ namespace Skiff.Runtime.Cgroups;
 /// <param name="BlkioWeight">Block IO weight in cgroup v1 units, 10..1000 (--blkio-weight).</param>
 /// <param name="MemoryReservation">Memory soft limit in bytes (--memory-reservation: v1 memory.soft_limit_in_bytes, v2 memory.low).</param>
 /// <param name="BlockIoLimits">Per-device rates and weights (--device-read-bps ..., --blkio-weight-device); null for none.</param>
-/// <param name="Devices">The devices cgroup's rules from a bundle (linux.resources.devices), null for none. Enforced on
-/// cgroup v1 with <see cref="DeviceRule.Defaults"/> appended; cgroup v2 needs an eBPF program the managers do not load.</param>
+/// <param name="Devices">The devices cgroup's rules from a bundle (linux.resources.devices), null for none, with
+/// <see cref="DeviceRule.Defaults"/> appended: v1's devices.deny/devices.allow, v2's eBPF program (<see cref="DeviceFilter"/>).</param>
 public sealed record CgroupResources(
     long? Memory = null,
     long? MemorySwap = null,

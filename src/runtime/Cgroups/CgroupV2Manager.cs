@@ -282,6 +282,10 @@ public sealed class CgroupV2Manager : ICgroupManager
         }
 
         ApplyBlockIoLimits(directory, r.BlockIoLimits ?? []);
+        if (r.Devices is not null && creating)
+        {
+            DeviceFilter.Attach(directory, r.Devices);
+        }
     }
 
     /// <summary>Rates go to io.max, one line per device with every key of it; weights to io.weight (or io.bfq.weight) per device.</summary>
