@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Skiff.Core.Errors;
 
 namespace Skiff.Runtime.Logs;
 
@@ -33,7 +34,18 @@ public sealed class ContainerLogWriter : IDisposable
         this.rotation = rotation;
         if (driver != LogDrivers.None)
         {
-            file = Open(path, FileMode.Append);
+            try
+            {
+                file = Open(path, FileMode.Append);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A --log-opt path= in a directory that is missing or not the user's: the start fails with why.
+                throw SkiffException.InvalidArgument(
+                    $"cannot open the log file {path}: {Reason(e)}",
+                    "give --log-opt path= a file in an existing directory the container's user (you, rootless) can write");
+            }
+
             written = file.Length;
         }
     }
@@ -85,6 +97,15 @@ public sealed class ContainerLogWriter : IDisposable
     }
 
     public void Dispose() => file?.Dispose();
+
+    // The published binary has no exception message resources (UseSystemResourceKeys): name the reason here.
+    private static string Reason(Exception e) => e switch
+    {
+        DirectoryNotFoundException or FileNotFoundException => "no such file or directory",
+        UnauthorizedAccessException => "permission denied",
+        IOException { HResult: > 0 and < 4096 } io => System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(io.HResult).ToLowerInvariant(),
+        _ => e.GetType().Name,
+    };
 
     // 0600 as conmon creates it: a log can hold whatever the container printed.
     private static FileStream Open(string path, FileMode mode) =>

@@ -88,6 +88,9 @@ public sealed class LogOptionsTests(ITestOutputHelper output)
 
         (await skiff.RunAsync("rm", "web")).AssertSuccess();
         Assert.True(File.Exists(file), "rm leaves a log the user placed, as podman");
+
+        string nowhere = Path.Combine(logs, "missing", "x.log");
+        (await skiff.RunAsync("run", "--rm", "--log-opt", $"path={nowhere}", "--rootfs", rootfs, "true")).AssertError(125, $"cannot open the log file {nowhere}: no such file or directory");
     }
 
     [Theory, RootAndRootless]

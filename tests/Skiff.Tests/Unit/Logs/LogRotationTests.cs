@@ -146,6 +146,16 @@ public sealed class LogRotationTests : IDisposable
     }
 
     [Fact]
+    public void A_log_in_a_missing_directory_is_an_error_that_names_the_file()
+    {
+        string missing = Path.Combine(directory, "nope", "ctr.log");
+
+        var e = Assert.Throws<Skiff.Core.Errors.SkiffException>(() => new ContainerLogWriter(LogDrivers.K8sFile, missing, new FixedClock()));
+
+        Assert.Equal($"cannot open the log file {missing}: no such file or directory", e.Message);
+    }
+
+    [Fact]
     public void A_new_log_file_is_private_to_its_owner()
     {
         using (new ContainerLogWriter(LogDrivers.K8sFile, LogPath, new FixedClock(), new LogRotation(RecordSize, 1)))
