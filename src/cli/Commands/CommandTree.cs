@@ -64,6 +64,8 @@ public static class CommandTree
         ("cp", g => CpCommand.Create(g)),
         ("export", g => ExportCommand.Create(g)),
         ("diff", g => DiffCommand.Create(g)),
+        ("mount", g => MountCommand.Create(g)),
+        ("unmount", g => UnmountCommand.Create(g)),
         ("commit", g => CommitCommand.Create(g)),
     ];
 

@@ -287,8 +287,11 @@ public sealed class ContainerStore(string root, string runRoot)
         string doomed = Path.Combine(ContainersDirectory, $".removing-{id}");
         if (System.IO.Directory.Exists(Directory(id)))
         {
-            // An image container's root may still be mounted if its monitor has not finished (rm -f).
-            RootfsMounter.TryUnmount(RootfsMountPoint(id));
+            // An image container's root may still be mounted if its monitor has not finished (rm -f), or by the user
+            // (skiff mount, podman's rm unmounts it too), and both at once when the monitor mounted over the user's.
+            for (int i = 0; i < 4 && RootfsMounter.TryUnmount(RootfsMountPoint(id)); i++)
+            {
+            }
             System.IO.Directory.Move(Directory(id), doomed);
         }
 

@@ -106,8 +106,9 @@ internal sealed class ContainerEnd(ContainerStore store, string id, TimeProvider
                     CgroupCleanup.TryRemove(config.CgroupPath, config.SystemdCgroup);
                 }
 
-                if (config.RootfsMounts.Count > 0)
+                if (config.RootfsMounts.Count > 0 && new ContainerMounts(store).Count(id) == 0)
                 {
+                    // A root the user mounted (skiff mount) stays mounted until the user unmounts it.
                     RootfsMounter.TryUnmount(store.RootfsMountPoint(id));
                 }
             }

@@ -8,7 +8,7 @@ namespace Skiff.Runtime.Monitor;
 /// <summary>
 /// The mounts the monitor makes in its own mount namespace before the built-in runtime's init is spawned
 /// (its mount namespace is a copy of the monitor's, taken then): the container's root from the image's layers,
-/// and the idmapped volumes' sources.
+/// and the idmapped volumes' sources. A root the user mounted (<c>skiff mount</c>, <see cref="ContainerMounts"/>) is used as it is.
 /// </summary>
 internal static class RootMounts
 {
@@ -23,7 +23,7 @@ internal static class RootMounts
                 using SafeFileHandle userNamespace = new UserNamespaceFactory(new ProcIdMapWriter(), Environment.ProcessPath!).CreateAsync(idMap).GetAwaiter().GetResult();
                 new IdmappedRootfs(mounter).Mount(config.RootfsMounts, rootfs, Path.Combine(runDirectory, "idmap"), idMap, userNamespace);
             }
-            else
+            else if (new ContainerMounts(store).Count(config.Id) == 0)
             {
                 mounter.Mount(config.RootfsMounts, rootfs, @volatile: config.AutoRemove);
             }

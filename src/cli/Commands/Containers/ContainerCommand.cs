@@ -19,7 +19,7 @@ public static class ContainerCommand
             CpCommand.Create(globals), ExportCommand.Create(globals), RestartCommand.Create(globals), AttachCommand.Create(globals), TopCommand.Create(globals),
             PauseCommand.Create(globals), UnpauseCommand.Create(globals), PortCommand.Create(globals), StatsCommand.Create(globals),
             UpdateCommand.Create(globals), ExistsCommand.Create(globals, "container", (context, name) => ContainerServices.Store(context).TryResolve(name) is not null),
-            DiffCommand.Create(globals, DiffTarget.Container), CommitCommand.Create(globals),
+            DiffCommand.Create(globals, DiffTarget.Container), CommitCommand.Create(globals), MountCommand.Create(globals), UnmountCommand.Create(globals),
         })
         {
             command.Subcommands.Add(sub);
