@@ -4,9 +4,9 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
-            printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'init' 'inspect' 'kill' 'logs' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unpause' 'update' 'wait'
+            printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'init' 'inspect' 'kill' 'logs' 'mount' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unmount' 'unpause' 'update' 'wait'
         case skiff_healthcheck
             printf '%s\n' 'run'
         case skiff_image
@@ -58,6 +58,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_container_logs
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n' '--until'
+        case skiff_container_mount
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_pause
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_port
@@ -81,6 +83,8 @@ function __skiff_value_flags
         case skiff_container_stop
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_top
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_container_unmount
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_unpause
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -162,6 +166,8 @@ function __skiff_value_flags
             printf '%s\n' '--authfile' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_logs
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n' '--until'
+        case skiff_mount
+            printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_network_connect
@@ -249,6 +255,8 @@ function __skiff_value_flags
         case skiff_tag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_top
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_unmount
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unpause
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
@@ -345,6 +353,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'load' -d 'Load image(s) from a tar a
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff' -a 'mount' -d 'Mount a working container\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff' -a 'network' -d 'Manage networks'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like runc\'s)'
 complete -c skiff -n '__skiff_is skiff' -a 'pause' -d 'Pause all the processes in one or more containers'
@@ -365,6 +374,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running c
 complete -c skiff -n '__skiff_is skiff' -a 'system' -d 'Manage skiff on this machine'
 complete -c skiff -n '__skiff_is skiff' -a 'tag' -d 'Add an additional name to a local image'
 complete -c skiff -n '__skiff_is skiff' -a 'top' -d 'Display the running processes of a container'
+complete -c skiff -n '__skiff_is skiff' -a 'unmount' -d 'Unmount working container\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff' -a 'unpause' -d 'Unpause the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'unshare' -d 'Run a command in a modified user namespace'
 complete -c skiff -n '__skiff_is skiff' -a 'untag' -d 'Remove a name from a local image'
@@ -422,6 +432,7 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'init' -d 'Initialize one o
 complete -c skiff -n '__skiff_is skiff_container' -a 'inspect' -d 'Display detailed information on one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'kill' -d 'Kill one or more running containers with a specific signal'
 complete -c skiff -n '__skiff_is skiff_container' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'mount' -d 'Mount a working container\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_container' -a 'pause' -d 'Pause all the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'port' -d 'List port mappings or a specific mapping for the container'
 complete -c skiff -n '__skiff_is skiff_container' -a 'prune' -d 'Remove all non running containers'
@@ -434,6 +445,7 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'start' -d 'Start one or mo
 complete -c skiff -n '__skiff_is skiff_container' -a 'stats' -d 'Display a live stream of container resource usage statistics'
 complete -c skiff -n '__skiff_is skiff_container' -a 'stop' -d 'Stop one or more running containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'top' -d 'Display the running processes of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'unmount' -d 'Unmount working container\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_container' -a 'unpause' -d 'Unpause the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'update' -d 'Update the cgroup limits of one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'wait' -d 'Block until one or more containers stop, then print their exit codes'
@@ -656,6 +668,15 @@ complete -c skiff -n '__skiff_is skiff_container_logs' -l storage-driver -d 'Sto
 complete -c skiff -n '__skiff_is skiff_container_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -l timestamps -s t -d 'Show timestamps'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l until -d 'Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_mount' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_mount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_mount' -l format -d 'Print the mounted containers as json' -r -f
+complete -c skiff -n '__skiff_is skiff_container_mount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_mount' -l no-trunc -d 'Do not truncate output'
+complete -c skiff -n '__skiff_is skiff_container_mount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_mount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_pause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l help -s h -d 'Show help and usage information'
@@ -869,6 +890,15 @@ complete -c skiff -n '__skiff_is skiff_container_top' -l log-level -d 'Log messa
 complete -c skiff -n '__skiff_is skiff_container_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_unmount' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l all -s a -d 'Unmount all of the currently mounted containers'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l force -s f -d 'Force the complete unmount of the specified mounted containers'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_unpause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l help -s h -d 'Show help and usage information'
@@ -1363,6 +1393,15 @@ complete -c skiff -n '__skiff_is skiff_logs' -l storage-driver -d 'Storage drive
 complete -c skiff -n '__skiff_is skiff_logs' -l tail -s n -d 'Number of lines to show from the end of the logs' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -l timestamps -s t -d 'Show timestamps'
 complete -c skiff -n '__skiff_is skiff_logs' -l until -d 'Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)' -r -f
+complete -c skiff -n '__skiff_is skiff_mount' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_mount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_mount' -l format -d 'Print the mounted containers as json' -r -f
+complete -c skiff -n '__skiff_is skiff_mount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_mount' -l no-trunc -d 'Do not truncate output'
+complete -c skiff -n '__skiff_is skiff_mount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_mount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_network' -a 'connect' -d 'Add a container to a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'create' -d 'Create a network'
 complete -c skiff -n '__skiff_is skiff_network' -a 'disconnect' -d 'Disconnect a container from a network'
@@ -1950,6 +1989,15 @@ complete -c skiff -n '__skiff_is skiff_top' -l log-level -d 'Log messages at and
 complete -c skiff -n '__skiff_is skiff_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_unmount' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_unmount' -l all -s a -d 'Unmount all of the currently mounted containers'
+complete -c skiff -n '__skiff_is skiff_unmount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_unmount' -l force -s f -d 'Force the complete unmount of the specified mounted containers'
+complete -c skiff -n '__skiff_is skiff_unmount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_unmount' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
