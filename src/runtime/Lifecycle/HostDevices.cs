@@ -31,8 +31,13 @@ public sealed class HostDevices(bool rootless, bool keepsGroups)
             int before = devices.Count;
             foreach (string path in Directory.EnumerateFileSystemEntries(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true }).Order(StringComparer.Ordinal))
             {
-                HostNode entry = Stat(path, text);
-                if ((entry.IsCharDevice || entry.IsBlockDevice) && new FileInfo(path).LinkTarget is null)
+                // As podman's walk: symbolic links (such as /dev/disk/by-id's, dangling or not) are not devices.
+                if (new FileInfo(path).LinkTarget is not null || TryStat(path) is not { } entry)
+                {
+                    continue;
+                }
+
+                if (entry.IsCharDevice || entry.IsBlockDevice)
                 {
                     string destination = request.Destination.TrimEnd('/') + path[source.TrimEnd('/').Length..];
                     devices.Add(Device(path, entry, destination, request.Permissions, text));
@@ -101,6 +106,18 @@ public sealed class HostDevices(bool rootless, bool keepsGroups)
         catch (IOException)
         {
             return path;
+        }
+    }
+
+    private static HostNode? TryStat(string path)
+    {
+        try
+        {
+            return HostNode.Stat(path);
+        }
+        catch (SystemCallException)
+        {
+            return null;
         }
     }
 

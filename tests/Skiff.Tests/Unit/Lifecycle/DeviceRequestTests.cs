@@ -58,12 +58,15 @@ public class DeviceRequestTests
         string empty = Directory.CreateTempSubdirectory("skiff-nodevices-").FullName;
         try
         {
+            // A dangling link and a link to a device are not devices of the directory (podman's walk skips links).
+            File.CreateSymbolicLink(Path.Combine(empty, "dangling"), "/nonexistent-device");
+            File.CreateSymbolicLink(Path.Combine(empty, "null"), "/dev/null");
             SkiffException e = Assert.Throws<SkiffException>(() => new HostDevices(false, false).Resolve([empty]));
             Assert.Equal($"no devices found in {empty}", e.Message);
         }
         finally
         {
-            Directory.Delete(empty);
+            Directory.Delete(empty, recursive: true);
         }
     }
 }
