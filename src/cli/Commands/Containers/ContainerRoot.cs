@@ -14,7 +14,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// <c>openat2(RESOLVE_IN_ROOT)</c>. A running container's root is <c>/proc/PID/root</c> (its view, volumes
 /// included; rootless, the caller has joined its user namespace); a stopped one's snapshot is mounted,
 /// opened and at once lazily detached, so the open handle keeps the tree reachable and nothing stays
-/// mounted if skiff dies. The container lock is held while a stopped container is used, so it cannot start meanwhile.
+/// mounted if skiff dies; one the user mounted (<c>skiff mount</c>) is opened where it is. The container lock is held while a stopped container is used, so it cannot start meanwhile.
 /// For cp, a stopped container's volumes and bind-mounted directories are opened too (as podman mounts them
 /// for cp): a path at or below a mount's destination resolves inside that mount's own root, so a symlink in a
 /// volume cannot lead out of the volume.
@@ -82,6 +82,11 @@ public sealed class ContainerRoot : IDisposable
             if (config.RootfsPath is not null)
             {
                 opened = new ContainerRoot(DirectoryHandle.Open(config.RootfsPath), [], held, config.IdMappings);
+            }
+            else if (new ContainerMounts(lifecycle.Store).Count(id) > 0)
+            {
+                // Mounted by the user (skiff mount): that mount is the root; a second overlay over the same upper directory is not.
+                opened = new ContainerRoot(DirectoryHandle.Open(lifecycle.Store.RootfsMountPoint(id)), [], held, config.IdMappings);
             }
             else
             {

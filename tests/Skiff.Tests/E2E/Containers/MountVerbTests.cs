@@ -43,6 +43,14 @@ public sealed class MountVerbTests(ITestOutputHelper output)
         (await skiff.RunAsync("stop", "-t", "0", "mnt")).AssertSuccess();
         Assert.True(Mounted(path));
         Assert.Equal("hi\n", File.ReadAllText(Path.Combine(path, "hello")));
+
+        // cp and export of the stopped container read the user's mount, which stays.
+        string copied = Path.Combine(skiff.Sandbox.Work, "hello.copy");
+        (await skiff.RunAsync("cp", "mnt:/hello", copied)).AssertSuccess();
+        Assert.Equal("hi\n", File.ReadAllText(copied));
+        (await skiff.RunAsync("export", "-o", Path.Combine(skiff.Sandbox.Work, "mnt.tar"), "mnt")).AssertSuccess();
+        Assert.True(Mounted(path));
+        Assert.True(File.Exists(Path.Combine(path, "hello")));
         (await skiff.RunAsync("unmount", "mnt")).AssertSuccess();
         Assert.False(Mounted(path));
 
