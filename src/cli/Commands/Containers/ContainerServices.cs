@@ -1,3 +1,4 @@
+using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Monitor;
 
@@ -55,6 +56,20 @@ public static class ContainerServices
         }
 
         return ForEach(context, resolved, item => action(item.Target, item.Id), item => (item.Target, item.Id));
+    }
+
+    /// <summary>podman's rule for verbs that take <c>--all</c> or container names: one of them, not both, not neither.</summary>
+    public static void RequireAllOrNames(bool all, IReadOnlyList<string> names)
+    {
+        if (all && names.Count > 0)
+        {
+            throw SkiffException.InvalidArgument("--all and containers cannot be used together");
+        }
+
+        if (!all && names.Count == 0)
+        {
+            throw SkiffException.InvalidArgument("you must provide at least one name or id", "name the containers, or give --all");
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> for each target, reporting failures per item (docker's multi-target verbs).</summary>

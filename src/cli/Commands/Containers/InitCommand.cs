@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -20,15 +19,7 @@ public static class InitCommand
             CliContext context = globals.Resolve(parse);
             string[] targets = parse.GetValue(containers) ?? [];
             bool everything = parse.GetValue(all);
-            if (everything && targets.Length > 0)
-            {
-                throw SkiffException.InvalidArgument("--all and containers cannot be used together");
-            }
-
-            if (!everything && targets.Length == 0)
-            {
-                throw SkiffException.InvalidArgument("you must provide at least one name or id", "name the containers, or give --all");
-            }
+            ContainerServices.RequireAllOrNames(everything, targets);
 
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             if (everything)

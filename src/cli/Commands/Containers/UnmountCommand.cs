@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Skiff.Cli.Commands.Images;
-using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -24,15 +23,7 @@ public static class UnmountCommand
             ImageMountCommand.RequireMountNamespace(context, "unmount");
             string[] targets = parse.GetValue(containers) ?? [];
             bool everything = parse.GetValue(all);
-            if (everything && targets.Length > 0)
-            {
-                throw SkiffException.InvalidArgument("--all and containers cannot be used together");
-            }
-
-            if (!everything && targets.Length == 0)
-            {
-                throw SkiffException.InvalidArgument("you must provide at least one name or id", "name the containers, or give --all");
-            }
+            ContainerServices.RequireAllOrNames(everything, targets);
 
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var mounts = new ContainerMounts(lifecycle.Store);
