@@ -39,6 +39,11 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 spec = channel.ReceiveSpec();
                 InitProcessSettings.HideFromContainer();
                 LinuxSpec linux = spec.Linux ?? new LinuxSpec();
+                if (LoopbackInterface.NewNamespaceIn(linux))
+                {
+                    LoopbackInterface.BringUp();
+                }
+
                 // Device nodes cannot be created in any user namespace but the initial one: neither a new
                 // one from the spec nor the one skiff already runs in rootless (uid_map not the identity).
                 bool userNamespace = linux.Namespaces.Any(n => n.Type == "user") || UserNamespaceProbe.InsideNonInitial();

@@ -80,11 +80,18 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             config = store.ReadConfig(id);
             container = Start(config);
         }
-        catch (SkiffException e)
+        catch (Exception e)
         {
+            // An unexpected failure keeps its whole trace in monitor.log; the user gets one line.
+            SkiffException failure = e as SkiffException ?? SkiffException.Internal($"the container monitor failed to start the container: {e.GetType().Name}: {e.Message}", e);
+            if (e is not SkiffException)
+            {
+                Console.Error.WriteLine(e);
+            }
+
             replacedFiles.Delete();
-            FailedStart.Record(store, id, e);
-            UnixSockets.Send(sync, MonitorReport.Failure(e));
+            FailedStart.Record(store, id, failure);
+            UnixSockets.Send(sync, MonitorReport.Failure(failure));
             Close();
             return 1;
         }
@@ -224,11 +231,38 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         return 0;
     }
 
+    /// <summary>
+    /// Makes a directory of the run root (tmpfs: XDG_RUNTIME_DIR rootless, /run as root), which a user whose
+    /// XDG_RUNTIME_DIR does not exist or is not theirs cannot do: said in one line with what to change.
+    /// </summary>
+    private static void CreateRunDirectory(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // .NET's message is a resource key without the reason: ask the kernel again for the first missing step.
+            string missing = path;
+            while (Path.GetDirectoryName(missing) is { Length: > 0 } parent && !Directory.Exists(parent))
+            {
+                missing = parent;
+            }
+
+            int errno = Native.Libc.mkdirat(Native.Libc.AT_FDCWD, missing, 0x1c0) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            string reason = errno == 0 ? "cannot create it" : System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno).ToLowerInvariant();
+            throw SkiffException.PrerequisiteMissing(
+                $"cannot create the run directory {missing}: {reason}",
+                "running containers keep their state in the run root (XDG_RUNTIME_DIR/skiff rootless, /run/skiff as root): make XDG_RUNTIME_DIR a directory you own (a login session does; `skiff system check` says what is wrong) or set it to one");
+        }
+    }
+
     private (int Pid, SafeFileHandle? PidFd) Start(ContainerConfig config)
     {
         string runDirectory = store.RunDirectory(id);
-        Directory.CreateDirectory(runDirectory);
-        Directory.CreateDirectory(store.SocketDirectory);
+        CreateRunDirectory(runDirectory);
+        CreateRunDirectory(store.SocketDirectory);
         foreach (string stale in new[] { store.AttachSocketPath(id), store.ConsoleSocketPath(id), store.PidFilePath(id), runtime.Cli.LogFile ?? string.Empty })
         {
             if (stale.Length > 0)

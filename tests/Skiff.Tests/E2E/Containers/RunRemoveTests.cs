@@ -37,6 +37,55 @@ public sealed class RunRemoveTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task A_run_root_that_cannot_be_written_fails_in_one_line_and_keeps_nothing(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        // Rootless: XDG_RUNTIME_DIR names a directory that does not exist in one the user cannot write (a
+        // /run/user/UID that no login session made). As root, which permissions do not stop: a file where the
+        // run root's containers directory belongs.
+        string runtimeDirectory = skiff.Environment["XDG_RUNTIME_DIR"];
+        string blocked = rootless ? Path.Combine(skiff.Sandbox.Path, "root-owned", "1001") : Path.Combine(skiff.Sandbox.RunRoot, "containers");
+        if (rootless)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(blocked)!); // root's, 0755
+            skiff.Environment["XDG_RUNTIME_DIR"] = blocked;
+        }
+        else
+        {
+            Directory.CreateDirectory(skiff.Sandbox.RunRoot);
+            if (Directory.Exists(blocked))
+            {
+                Directory.Delete(blocked, recursive: true);
+            }
+
+            File.WriteAllText(blocked, "");
+        }
+
+        try
+        {
+            ProcessResult failed = (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "true")).AssertError(125, "cannot create the run directory");
+            Assert.Contains(rootless ? $"{blocked}: permission denied" : $"{blocked}: file exists", failed.Stderr);
+            Assert.Contains("Hint:", failed.Stderr);
+            Assert.DoesNotContain("   at ", failed.Stderr);
+            Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        }
+        finally
+        {
+            if (rootless)
+            {
+                skiff.Environment["XDG_RUNTIME_DIR"] = runtimeDirectory;
+            }
+            else
+            {
+                File.Delete(blocked);
+            }
+        }
+
+        Assert.Equal("ok\n", (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "echo", "ok")).AssertSuccess().Stdout);
+    }
+
+    [Theory, RootAndRootless]
     public async Task The_root_of_an_rm_container_is_a_volatile_overlay(bool rootless)
     {
         // As podman's: its upper directory is deleted after the run, so neither writes nor the unmount sync it.

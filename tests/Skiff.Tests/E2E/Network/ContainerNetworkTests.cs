@@ -106,6 +106,11 @@ public sealed class ContainerNetworkTests(ITestOutputHelper output)
         ProcessResult links = (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "cat", "/proc/net/dev")).AssertSuccess();
         Assert.Equal(["lo"], links.StdoutLines.Skip(2).Select(l => l.Split(':')[0].Trim()));
 
+        // The loopback interface is up, as runc and crun leave it: a server on 127.0.0.1 answers inside.
+        ProcessResult local = (await skiff.RunAsync("run", "--rm", "--network", "none", "busybox", "sh", "-c",
+            "cat /sys/class/net/lo/operstate; httpd -p 127.0.0.1:8080 -h /etc && wget -qO- http://127.0.0.1:8080/hostname >/dev/null && echo served")).AssertSuccess();
+        Assert.Equal("unknown\nserved\n", local.Stdout);
+
         ProcessResult files = (await skiff.RunAsync("run", "--rm", "--hostname", "web1", "--name", "webc", "--dns", "192.0.2.53", "--dns-search", "example.test",
             "--dns-option", "ndots:2", "--add-host", "db:10.1.2.3", "busybox", "sh", "-c", "cat /etc/hosts; echo ---; cat /etc/resolv.conf; echo ---; hostname")).AssertSuccess();
         string[] parts = files.Stdout.Split("---\n");
