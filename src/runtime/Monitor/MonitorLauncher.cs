@@ -135,8 +135,8 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     {
         try
         {
-            string text = File.ReadAllText(Path.Combine(store.Directory(id), MonitorEntry.LogFile)).Trim();
-            return text.Length == 0 ? string.Empty : ": " + (text.Length > 2000 ? text[^2000..] : text);
+            string text = MonitorLogTail.Summary(File.ReadAllLines(Path.Combine(store.Directory(id), MonitorEntry.LogFile)));
+            return text.Length == 0 ? string.Empty : ": " + text;
         }
         catch (IOException)
         {
