@@ -115,7 +115,7 @@ public sealed class BundleWriter(ContainerStore store)
         string networkFiles = NetworkFilesDirectory(config) ?? directory;
         List<SpecMount> mounts =
         [
-            Mount("/proc", "proc", "proc", []),
+            Mount("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
             Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
             Mount("/dev/pts", "devpts", "devpts", ttyGroup
                 ? ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]

@@ -23,6 +23,7 @@ public sealed class ContainerProbeTests(ITestOutputHelper output)
         + "if unshare -U true 2>/dev/null; then echo unshare=allowed; else echo unshare=denied; fi; "
         + "if echo x > /proc/sys/kernel/domainname 2>/dev/null; then echo procsys=writable; else echo procsys=readonly; fi; "
         + "awk '{print \"mount\" $5 \"=\" substr($6,1,2)}' /proc/self/mountinfo; "
+        + "awk '$5 == \"/proc\" {print \"procoptions=\" $6}' /proc/self/mountinfo; "
         + "for m in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do if [ -e $m ]; then echo masked$m=$(head -c 16 $m 2>/dev/null | wc -c); fi; done; "
         + "for d in /proc/acpi /proc/scsi /sys/firmware /sys/dev/block; do if [ -d $d ]; then echo maskeddir$d=$(ls -A $d | wc -l); fi; done; true";
 
@@ -54,6 +55,8 @@ public sealed class ContainerProbeTests(ITestOutputHelper output)
         Assert.Equal("0 1 2", probe["fds"]);
         Assert.Equal("denied", probe["unshare"]);
         Assert.Equal("readonly", probe["procsys"]);
+        // /proc as docker and podman mount it: no set-user-id programs, devices or executables through it.
+        Assert.Equal(["nodev", "noexec", "nosuid"], probe["procoptions"].Split(',').Where(o => o is "nosuid" or "nodev" or "noexec").Order());
         foreach (string path in new[] { "/proc/sys", "/proc/sysrq-trigger", "/proc/bus", "/proc/fs", "/proc/irq" })
         {
             if (probe.TryGetValue("mount" + path, out string? options))

@@ -53,7 +53,7 @@ internal static class JsonNodeBundleReference
         Skiff.Core.IdMaps.IdMap? idMap = config.IdMappings;
         bool ttyGroup = !rootless && (idMap is null || idMap.HostGid(5) is not null);
         var mounts = new JsonArray(
-            Mount("/proc", "proc", "proc", []),
+            Mount("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
             Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
             Mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", .. ttyGroup ? ["gid=5"] : System.Array.Empty<string>()]),
             Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", config.ShmSize is long shm ? $"size={shm}" : "size=65536k"]),
