@@ -1,6 +1,7 @@
 using System.Globalization;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Namespaces;
+using Skiff.Runtime.Process;
 using Skiff.Runtime.Seccomp;
 using Skiff.Runtime.Spec;
 
@@ -82,10 +83,19 @@ public sealed class BundleWriter(ContainerStore store)
             ? new ContainerUser(0, 0, [], "/")
             : UserResolver.Resolve(config.User, config.GroupAdd, null, null);
         SecurityProfile security = SecurityProfile.For(config.Privileged, config.CapAdd, config.CapDrop, SecurityOptions.Parse(config.SecurityOpt), user.Uid, HostCapabilities.Bounding());
-        var rlimits = new List<RlimitSpec>(config.Ulimits.Count);
+        var rlimits = new List<RlimitSpec>(config.Ulimits.Count + 2);
         foreach (string ulimit in config.Ulimits)
         {
-            rlimits.Add(Rlimit(ulimit));
+            if (ulimit != HostUlimits)
+            {
+                rlimits.Add(Rlimit(ulimit));
+            }
+        }
+
+        // podman's `--ulimit host`: the container keeps the caller's limits; otherwise podman's defaults for the rest.
+        if (!config.Ulimits.Contains(HostUlimits))
+        {
+            rlimits.AddRange(DefaultRlimits.Missing(rlimits));
         }
 
         var process = new ProcessSpec
@@ -524,6 +534,9 @@ public sealed class BundleWriter(ContainerStore store)
         return string.Empty;
     }
 
+    /// <summary>podman's <c>--ulimit host</c>: no limits of the container's own.</summary>
+    public const string HostUlimits = "host";
+
     private static RlimitSpec Rlimit(string ulimit)
     {
         (string type, long soft, long hard) = ParseUlimit(ulimit);
@@ -547,7 +560,18 @@ public sealed class BundleWriter(ContainerStore store)
             throw SkiffException.InvalidArgument($"invalid ulimit \"{ulimit}\"", "use --ulimit name=soft[:hard]");
         }
 
-        return ("RLIMIT_" + parts[0].ToUpperInvariant(), soft, hard);
+        string type = "RLIMIT_" + parts[0].ToUpperInvariant();
+        if (!Rlimits.TryParse(type, out _))
+        {
+            throw SkiffException.InvalidArgument($"invalid ulimit \"{ulimit}\": unknown type {parts[0]}", "types: core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack, as");
+        }
+
+        if (soft >= 0 && hard >= 0 && soft > hard)
+        {
+            throw SkiffException.InvalidArgument($"invalid ulimit \"{ulimit}\": the soft limit {soft} is above the hard limit {hard}");
+        }
+
+        return (type, soft, hard);
     }
 
     private static List<IdMappingSpec> IdMappings(IReadOnlyList<Core.IdMaps.IdMapping> mappings)

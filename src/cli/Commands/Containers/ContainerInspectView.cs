@@ -167,7 +167,7 @@ public static class ContainerInspectView
         host["Binds"] = Strings(config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
         host["GroupAdd"] = Strings(config.GroupAdd);
         host["Sysctls"] = TemplateMap.OfStrings(config.Sysctls);
-        host["Ulimits"] = config.Ulimits.Select(u => BundleWriter.ParseUlimit(u)).Select(u => (object?)new TemplateObject("define.InspectUlimit")
+        host["Ulimits"] = config.Ulimits.Where(u => u != BundleWriter.HostUlimits).Select(u => BundleWriter.ParseUlimit(u)).Select(u => (object?)new TemplateObject("define.InspectUlimit")
         {
             ["Name"] = u.Type,
             ["Soft"] = u.Soft,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Skiff.Tests.Support;
 using Xunit.Abstractions;
@@ -161,5 +162,23 @@ public sealed class ProcessFlagsTests(ITestOutputHelper output)
     {
         string line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
         return (Convert.ToUInt64(line["CapEff:".Length..].Trim(), 16) & (1UL << 24)) != 0;
+    }
+
+    [Theory, RootAndRootless]
+    public async Task Open_files_default_to_podmans_limit_within_the_callers_hard_limit_and_ulimit_flags_win(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        ulong hard = ulong.Parse((await skiff.ExecAsync("sh", "-c", "ulimit -Hn")).AssertSuccess().Stdout.Trim(), CultureInfo.InvariantCulture);
+        ulong expected = Math.Min(1048576UL, hard);
+        Assert.Equal($"{expected}\n{expected}\n", (await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().Stdout);
+        Assert.Equal("100\n200\n", (await skiff.RunAsync("run", "--rm", "--ulimit", "nofile=100:200", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().Stdout);
+        // host: the caller's own limits, whatever they are (here the hard one at most).
+        string[] host = (await skiff.RunAsync("run", "--rm", "--ulimit", "host", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().StdoutLines.ToArray();
+        Assert.Equal(hard.ToString(CultureInfo.InvariantCulture), host[1]);
+
+        (await skiff.RunAsync("run", "--rm", "--ulimit", "nofiles=1", "busybox", "true")).AssertError(125, "unknown type nofiles");
+        (await skiff.RunAsync("run", "--rm", "--ulimit", "nofile=20:10", "busybox", "true")).AssertError(125, "above the hard limit");
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
 }

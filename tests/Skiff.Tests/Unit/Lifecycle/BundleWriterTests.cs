@@ -179,6 +179,41 @@ public sealed class BundleWriterTests : IDisposable
         Assert.Collection(
             spec.Process!.Rlimits!,
             r => Assert.Equal(("RLIMIT_CORE", ulong.MaxValue, ulong.MaxValue), (r.Type, r.Soft, r.Hard)),
-            r => Assert.Equal(("RLIMIT_NOFILE", 5UL, ulong.MaxValue), (r.Type, r.Soft, r.Hard)));
+            r => Assert.Equal(("RLIMIT_NOFILE", 5UL, ulong.MaxValue), (r.Type, r.Soft, r.Hard)),
+            r => Assert.Equal("RLIMIT_NPROC", r.Type));
+    }
+
+    [Fact]
+    public void Open_files_and_processes_default_to_podmans_limit_or_the_callers_hard_limit_and_host_keeps_the_callers()
+    {
+        var store = new ContainerStore(Path.Combine(_dir, "root"), Path.Combine(_dir, "run"));
+        Skiff.Runtime.Spec.RlimitSpec[] Written(params string[] ulimits)
+        {
+            ContainerConfig config = new()
+            {
+                Id = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), Name = "d" + Guid.NewGuid().ToString("N")[..8], Created = DateTimeOffset.UnixEpoch,
+                Image = "busybox", Runtime = "skiff", Cmd = ["true"], Ulimits = ulimits,
+            };
+            store.Create(config);
+            new BundleWriter(store).Write(config, rootless: false);
+            return [.. Skiff.Runtime.Spec.SpecJsonReader.Read(File.ReadAllBytes(Path.Combine(store.BundleDirectory(config.Id), "config.json")))!.Process!.Rlimits!];
+        }
+
+        ulong files = Math.Min(1048576UL, HardLimit("-Hn"));
+        ulong processes = Math.Min(1048576UL, HardLimit("-Hu"));
+        Assert.Equal([("RLIMIT_NOFILE", files, files), ("RLIMIT_NPROC", processes, processes)], Written().Select(r => (r.Type, r.Soft, r.Hard)));
+        Assert.Equal([("RLIMIT_NOFILE", 100UL, 200UL), ("RLIMIT_NPROC", processes, processes)], Written("nofile=100:200").Select(r => (r.Type, r.Soft, r.Hard)));
+        Assert.Empty(Written("host"));
+        Assert.Throws<Skiff.Core.Errors.SkiffException>(() => BundleWriter.ParseUlimit("nofiles=1"));
+        Assert.Throws<Skiff.Core.Errors.SkiffException>(() => BundleWriter.ParseUlimit("nofile=20:10"));
+    }
+
+    private static ulong HardLimit(string flag)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"ulimit {flag}"]) { RedirectStandardOutput = true };
+        using var bash = System.Diagnostics.Process.Start(psi)!;
+        string text = bash.StandardOutput.ReadToEnd().Trim();
+        bash.WaitForExit();
+        return text == "unlimited" ? ulong.MaxValue : ulong.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

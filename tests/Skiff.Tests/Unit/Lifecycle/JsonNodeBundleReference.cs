@@ -36,7 +36,7 @@ internal static class JsonNodeBundleReference
             ["env"] = Strings(env),
             ["cwd"] = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
             ["capabilities"] = Capabilities(security),
-            ["rlimits"] = Array(config.Ulimits.Select(Rlimit)),
+            ["rlimits"] = Array(Rlimits(config.Ulimits)),
             ["noNewPrivileges"] = security.NoNewPrivileges,
         };
         if (config.OomScoreAdj is int oomScoreAdj)
@@ -259,6 +259,20 @@ internal static class JsonNodeBundleReference
         ["inheritable"] = Strings(security.Inheritable),
         ["ambient"] = Strings(security.Ambient),
     };
+
+    private static IEnumerable<JsonNode> Rlimits(IReadOnlyList<string> ulimits)
+    {
+        List<JsonNode> given = [.. ulimits.Where(u => u != BundleWriter.HostUlimits).Select(Rlimit)];
+        if (ulimits.Contains(BundleWriter.HostUlimits))
+        {
+            return given;
+        }
+
+        var specs = ulimits.Where(u => u != BundleWriter.HostUlimits).Select(BundleWriter.ParseUlimit)
+            .Select(u => new Skiff.Runtime.Spec.RlimitSpec { Type = u.Type }).ToList();
+        return given.Concat(Skiff.Runtime.Process.DefaultRlimits.Missing(specs)
+            .Select(r => (JsonNode)new JsonObject { ["type"] = r.Type, ["soft"] = r.Soft, ["hard"] = r.Hard }));
+    }
 
     private static JsonNode Rlimit(string ulimit)
     {
