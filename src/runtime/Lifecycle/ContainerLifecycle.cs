@@ -567,7 +567,8 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             }
         }
 
-        return Store.Exists(id) ? Observe(id) : state with { Status = ContainerStatus.Exited };
+        // Removed as it ended (--rm): the state read above is the running one, the exit code is in the monitor's event.
+        return Store.Exists(id) ? Observe(id) : state with { Status = ContainerStatus.Exited, ExitCode = Store.RemovedExitCode(id) ?? state.ExitCode };
     }
 
     /// <summary>

@@ -36,6 +36,13 @@ public sealed class ContainerStore(string root, string runRoot)
         Events.Write([.. statuses.Select(s => ContainerEvent(config, s, now, null))]);
     }
 
+    /// <summary>
+    /// The exit code of a container removed when it ended (--rm), from the "died" event its monitor recorded before it
+    /// was purged; null when the log has none (rotated away). podman keeps removed containers' exit codes for `wait` too.
+    /// </summary>
+    public int? RemovedExitCode(string id) =>
+        Events.ReadAll().LastOrDefault(e => e is { Type: "container", Status: "died" } && e.Id == id)?.ContainerExitCode;
+
     private static Core.Events.EngineEvent ContainerEvent(ContainerConfig config, string status, DateTimeOffset time, int? exitCode) =>
         new("container", status, time)
         {
