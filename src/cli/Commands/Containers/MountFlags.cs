@@ -143,12 +143,36 @@ public static class MountFlags
         return new ContainerMount("volume", string.Empty, target, name, mountOptions);
     }
 
+    /// <summary>
+    /// Why a bind source cannot be used: Path.Exists is false both for a missing path and for one behind a directory the
+    /// user may not search (rootless, a path under /root), and "does not exist" would send the user looking for a typo.
+    /// </summary>
+    private static SkiffException MissingSource(string spec, string full)
+    {
+        try
+        {
+            File.GetAttributes(full);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return new SkiffException(
+                ErrorKind.PermissionDenied,
+                $"invalid volume \"{spec}\": the source path \"{full}\" cannot be reached: permission denied",
+                $"skiff runs as {Environment.UserName}, who needs search (x) permission on each directory above the path: choose a path {Environment.UserName} can reach, or change those permissions");
+        }
+        catch (IOException)
+        {
+        }
+
+        return SkiffException.NotFound($"invalid volume \"{spec}\": the source path \"{full}\" does not exist");
+    }
+
     private static ContainerMount Bind(string source, string target, IReadOnlyList<string> options, string spec)
     {
         string full = Path.GetFullPath(source);
         if (!Path.Exists(full))
         {
-            throw SkiffException.NotFound($"invalid volume \"{spec}\": the source path \"{full}\" does not exist");
+            throw MissingSource(spec, full);
         }
 
         var mountOptions = new List<string>();
