@@ -363,7 +363,8 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     }
 
     /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/> seconds, then SIGKILL; returns once the exit is recorded.</summary>
-    public ContainerState Stop(string id, int? timeout)
+    /// <param name="killing">Told the stop signal's name and the seconds waited when the container outlived them and gets SIGKILL.</param>
+    public ContainerState Stop(string id, int? timeout, Action<string, int>? killing = null)
     {
         ContainerConfig config = Store.ReadConfig(id);
         RecordStoppedByUser(id, config);
@@ -386,10 +387,16 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
         }
 
         int seconds = timeout ?? config.StopTimeout;
-        bool signalled = SendSignal(state, Signals.Parse(config.StopSignal));
+        int stopSignal = Signals.Parse(config.StopSignal);
+        bool signalled = SendSignal(state, stopSignal);
         ThawIfPaused(id, state);
         if (signalled && !WaitForContainer(state, TimeSpan.FromSeconds(seconds)))
         {
+            if (seconds > 0 && stopSignal != 9)
+            {
+                killing?.Invoke(Signals.Name(stopSignal), seconds);
+            }
+
             SendSignal(state, 9);
             WaitForContainer(state, TimeSpan.FromSeconds(30));
         }

@@ -60,6 +60,10 @@ public static class Signals
         throw SkiffException.InvalidArgument($"unknown signal `{text}`");
     }
 
+    /// <summary>The SIG name of signal <paramref name="number"/> (SIGTERM), or its number for the real-time ones.</summary>
+    public static string Name(int number) =>
+        number > 0 && number < Names.Length ? "SIG" + Names[number] : number.ToString(CultureInfo.InvariantCulture);
+
     private static bool TryOffset(string suffix, out int offset)
     {
         offset = 0;

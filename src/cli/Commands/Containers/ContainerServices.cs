@@ -58,6 +58,16 @@ public static class ContainerServices
         return ForEach(context, resolved, item => action(item.Target, item.Id), item => (item.Target, item.Id));
     }
 
+    /// <summary>
+    /// podman's warning when a stop outlives its timeout, so a stop that took the whole timeout says why: the container
+    /// ignored its stop signal (a shell or server as PID 1 without a handler does) and was killed.
+    /// </summary>
+    public static Action<string, int> StopTimeoutWarning(CliContext context, ContainerLifecycle lifecycle, string id)
+    {
+        string name = lifecycle.Store.ReadConfig(id).Name;
+        return (signal, seconds) => context.Error.WriteLine($"Warning: StopSignal {signal} failed to stop container {name} in {seconds} seconds, resorting to SIGKILL");
+    }
+
     /// <summary>podman's rule for verbs that take <c>--all</c> or container names: one of them, not both, not neither.</summary>
     public static void RequireAllOrNames(bool all, IReadOnlyList<string> names)
     {

@@ -22,7 +22,7 @@ public static class RestartCommand
                 : parse.GetValue(containers)!;
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
-                lifecycle.Stop(id, parse.GetValue(time));
+                lifecycle.Stop(id, parse.GetValue(time), ContainerServices.StopTimeoutWarning(context, lifecycle, id));
                 lifecycle.Start(id, null);
                 lifecycle.Store.RecordEvent(lifecycle.Store.ReadConfig(id), "restart");
                 context.Out.WriteLine(target);

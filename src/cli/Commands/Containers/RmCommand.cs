@@ -36,7 +36,7 @@ public static class RmCommand
                 IReadOnlyList<ContainerMount> mounts = lifecycle.Store.ReadConfig(id).Mounts;
                 if (parse.GetValue(force) && parse.GetValue(time) is int seconds and > 0 && lifecycle.Observe(id).Status == ContainerStatus.Running)
                 {
-                    lifecycle.Stop(id, seconds);
+                    lifecycle.Stop(id, seconds, ContainerServices.StopTimeoutWarning(context, lifecycle, id));
                 }
 
                 try

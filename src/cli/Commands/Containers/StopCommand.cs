@@ -22,7 +22,7 @@ public static class StopCommand
                 : parse.GetValue(containers)!;
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
-                lifecycle.Stop(id, parse.GetValue(time));
+                lifecycle.Stop(id, parse.GetValue(time), ContainerServices.StopTimeoutWarning(context, lifecycle, id));
                 context.Out.WriteLine(target);
             }, ignoreMissing: parse.GetValue(ignore));
         });
