@@ -69,11 +69,12 @@ public static class ContainerServices
     }
 
     /// <summary>podman's rule for verbs that take <c>--all</c> or container names: one of them, not both, not neither.</summary>
-    public static void RequireAllOrNames(bool all, IReadOnlyList<string> names)
+    /// <param name="conflict">podman's words for both at once, which differ between its verbs.</param>
+    public static void RequireAllOrNames(bool all, IReadOnlyList<string> names, string conflict = "--all and containers cannot be used together")
     {
         if (all && names.Count > 0)
         {
-            throw SkiffException.InvalidArgument("--all and containers cannot be used together");
+            throw SkiffException.InvalidArgument(conflict);
         }
 
         if (!all && names.Count == 0)

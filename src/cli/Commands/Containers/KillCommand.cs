@@ -7,17 +7,25 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary><c>skiff kill [-s SIGNAL] CONTAINER...</c></summary>
 public static class KillCommand
 {
+    /// <summary>podman's refusal of --all with names (kill, pause, unpause).</summary>
+    public const string AllWithNames = "no arguments are needed with --all";
+
     public static Command Create(GlobalOptions globals)
     {
         var signal = new Option<string>("--signal", "-s") { Description = "Signal to send to the container", DefaultValueFactory = _ => "KILL" };
-        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
-        var command = new Command("kill", "Kill one or more running containers with a specific signal") { signal, containers };
+        var all = new Option<bool>("--all", "-a") { Description = "Signal all running containers" };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("kill", "Kill one or more running containers with a specific signal") { signal, all, containers };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             int number = Signals.Parse(parse.GetValue(signal)!);
-            return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>
+            ContainerServices.RequireAllOrNames(parse.GetValue(all), parse.GetValue(containers)!, AllWithNames);
+            IEnumerable<string> targets = parse.GetValue(all)
+                ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id).Running)
+                : parse.GetValue(containers)!;
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 lifecycle.Kill(id, number);
                 context.Out.WriteLine(target);

@@ -9,14 +9,19 @@ public static class PauseCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
-        var command = new Command("pause", "Pause all the processes in one or more containers") { containers };
+        var all = new Option<bool>("--all", "-a") { Description = "Pause all running containers" };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("pause", "Pause all the processes in one or more containers") { all, containers };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var freezer = new ContainerFreezer(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
-            return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>
+            ContainerServices.RequireAllOrNames(parse.GetValue(all), parse.GetValue(containers)!, KillCommand.AllWithNames);
+            IEnumerable<string> targets = parse.GetValue(all)
+                ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id) is { Running: true, Status: not ContainerStatus.Paused })
+                : parse.GetValue(containers)!;
+            return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 freezer.Pause(id);
                 context.Out.WriteLine(target);
