@@ -649,6 +649,7 @@ complete -c skiff -n '__skiff_is skiff_container_inspect' -l runroot -d 'Path of
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l size -s s -d 'Display total file size'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l all -s a -d 'Signal all running containers'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -678,6 +679,7 @@ complete -c skiff -n '__skiff_is skiff_container_mount' -l root -d 'Path of the 
 complete -c skiff -n '__skiff_is skiff_container_mount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_mount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l all -s a -d 'Pause all running containers'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -900,6 +902,7 @@ complete -c skiff -n '__skiff_is skiff_container_unmount' -l root -d 'Path of th
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_unpause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l all -s a -d 'Unpause all paused containers'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1345,6 +1348,7 @@ complete -c skiff -n '__skiff_is skiff_inspect' -l size -s s -d 'Display total f
 complete -c skiff -n '__skiff_is skiff_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_inspect' -l type -s t -d 'Look only for this type: container, image or all' -r -f -a 'all container image'
 complete -c skiff -n '__skiff_is skiff_kill' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_kill' -l all -s a -d 'Signal all running containers'
 complete -c skiff -n '__skiff_is skiff_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_kill' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1655,6 +1659,7 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l runroot -d 'Path of the run
 complete -c skiff -n '__skiff_is skiff_oci_state' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_state' -l systemd-cgroup -d 'linux.cgroupsPath is SLICE:PREFIX:NAME: systemd creates the scope PREFIX-NAME.scope (as runc)'
 complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_pause' -l all -s a -d 'Pause all running containers'
 complete -c skiff -n '__skiff_is skiff_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
@@ -1999,6 +2004,7 @@ complete -c skiff -n '__skiff_is skiff_unmount' -l root -d 'Path of the persiste
 complete -c skiff -n '__skiff_is skiff_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_unmount' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_unpause' -l all -s a -d 'Unpause all paused containers'
 complete -c skiff -n '__skiff_is skiff_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
