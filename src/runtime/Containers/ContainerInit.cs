@@ -56,7 +56,8 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 InitProcessSettings.ApplyRlimits(spec.Process!.Rlimits ?? []);
                 if (spec.Process.Terminal)
                 {
-                    ConsoleSetup.Attach(ConsoleSocketFd, spec.Process.ConsoleSize);
+                    string terminal = ConsoleSetup.Attach(ConsoleSocketFd, spec.Process.ConsoleSize);
+                    new RootfsBuilder(sys).BindConsole(spec, terminal);
                 }
                 else
                 {

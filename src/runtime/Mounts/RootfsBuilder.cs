@@ -105,6 +105,22 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         }
     }
 
+    /// <summary>
+    /// As runc and crun (the OCI spec's /dev/console): the container's terminal bound at /dev/console, where an init
+    /// such as systemd writes its boot messages (with no console it writes nothing). Only when the spec mounts /dev
+    /// (so the file is made on that tmpfs, not in the image). Called after the pivot, so paths are the container's.
+    /// </summary>
+    public void BindConsole(RuntimeSpec spec, string terminal)
+    {
+        if (!spec.Mounts.Any(m => Normalize(m.Destination) == "/dev"))
+        {
+            return;
+        }
+
+        using IMountTarget console = sys.OpenInRoot("/", "/dev/console", TargetKind.File);
+        sys.Mount(terminal, console.Path, null, MountFlags.Bind, null);
+    }
+
     private void MountOne(string rootfs, SpecMount mount, bool inUserNamespace, string? cgroupsPath)
     {
         MountOptions options = MountOptions.Parse(mount.Options, mount.Type);

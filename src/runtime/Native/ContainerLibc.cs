@@ -267,6 +267,7 @@ internal static unsafe partial class Libc
     public static partial nint sendmsg(int fd, MsgHdr* message, int flags);
 
     public const ulong TIOCSPTLCK = 0x40045431;
+    public const ulong TIOCGPTN = 0x80045430;
     public const ulong TIOCGPTPEER = 0x5441;
     public const ulong TIOCSCTTY = 0x540E;
 

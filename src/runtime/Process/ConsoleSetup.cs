@@ -12,7 +12,8 @@ namespace Skiff.Runtime.Process;
 /// </summary>
 public static unsafe class ConsoleSetup
 {
-    public static void Attach(int consoleSocketFd, ConsoleSizeSpec? size)
+    /// <returns>The slave's path in the container's devpts (/dev/pts/N), which the caller binds at /dev/console.</returns>
+    public static string Attach(int consoleSocketFd, ConsoleSizeSpec? size)
     {
         int master = Libc.open("/dev/ptmx", Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
         if (master < 0)
@@ -24,6 +25,8 @@ public static unsafe class ConsoleSetup
         {
             int unlock = 0;
             Check(Libc.ioctl(master, Libc.TIOCSPTLCK, (nint)(&unlock)), "ioctl(TIOCSPTLCK)");
+            int number = 0;
+            Check(Libc.ioctl(master, Libc.TIOCGPTN, (nint)(&number)), "ioctl(TIOCGPTN)");
 
             // TIOCGPTPEER opens the slave through the master, never through a path the container controls.
             int slave = Libc.ioctl(master, Libc.TIOCGPTPEER, Libc.O_RDWR | Libc.O_NOCTTY);
@@ -54,6 +57,7 @@ public static unsafe class ConsoleSetup
             }
 
             Libc.close(slave);
+            return "/dev/pts/" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         finally
         {
