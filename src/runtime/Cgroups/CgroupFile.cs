@@ -115,6 +115,9 @@ public static class CgroupFile
             }
             catch (IOException)
             {
+                // Groups a process made below (systemd in the container makes init.scope, system.slice, ...) keep
+                // this one busy after their processes are gone.
+                RemoveChildGroups(directory);
                 killAll(directory);
                 Thread.Sleep(10);
             }
@@ -125,6 +128,33 @@ public static class CgroupFile
         }
 
         return !Directory.Exists(directory);
+    }
+
+    /// <summary>Removes the groups below <paramref name="directory"/>, deepest first; one still in use stays.</summary>
+    private static void RemoveChildGroups(string directory)
+    {
+        string[] children;
+        try
+        {
+            children = Directory.GetDirectories(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (string child in children)
+        {
+            RemoveChildGroups(child);
+            try
+            {
+                Directory.Delete(child, recursive: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Still has processes: the caller kills them and tries again.
+            }
+        }
     }
 
     public static void KillProcesses(string directory)

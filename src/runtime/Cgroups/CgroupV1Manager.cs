@@ -10,13 +10,17 @@ public sealed class CgroupV1Manager : ICgroupManager
 {
     private readonly CgroupLayout _layout;
     private readonly string _parent;
+    private readonly IReadOnlyList<string> _named;
 
     /// <param name="layout">The machine's mounts (from <see cref="CgroupLayoutDetector"/>).</param>
     /// <param name="parent">The parent group under each hierarchy root, "skiff" by default.</param>
-    public CgroupV1Manager(CgroupLayout layout, string parent = "skiff")
+    /// <param name="named">Named hierarchies (mount points, e.g. /sys/fs/cgroup/systemd) the group is made in too,
+    /// as runc and crun make it: for a container that is handed such a hierarchy (systemd mode).</param>
+    public CgroupV1Manager(CgroupLayout layout, string parent = "skiff", IReadOnlyList<string>? named = null)
     {
         _layout = layout;
         _parent = parent;
+        _named = named ?? [];
     }
 
     public string Name => "cgroupfs";
@@ -136,7 +140,19 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
 
         var failed = new List<string>();
-        foreach (string directory in Directories(group))
+        // The named hierarchies too (where the runtimes and systemd mode make the group): the check that the
+        // directory exists is all a group never made there costs.
+        List<string> directories = Directories(group);
+        foreach (string mount in _layout.NamedV1Mounts ?? [])
+        {
+            string directory = Path.Combine(mount, group);
+            if (!directories.Contains(directory))
+            {
+                directories.Add(directory);
+            }
+        }
+
+        foreach (string directory in directories)
         {
             if (!CgroupFile.TryRemoveDirectory(directory, CgroupFile.KillProcesses))
             {
@@ -420,6 +436,14 @@ public sealed class CgroupV1Manager : ICgroupManager
         foreach (string controller in CgroupLayout.ManagedV1Controllers)
         {
             if (_layout.V1Mounts.TryGetValue(controller, out string? mount) && !mounts.Contains(mount))
+            {
+                mounts.Add(mount);
+            }
+        }
+
+        foreach (string mount in _named)
+        {
+            if (!mounts.Contains(mount))
             {
                 mounts.Add(mount);
             }

@@ -69,7 +69,7 @@ public sealed class RuntimeCgroup
         {
             CgroupMode.Unified => new CgroupV2Manager(layout.UnifiedMount!, parent),
             CgroupMode.None => throw SkiffException.PrerequisiteMissing("cannot use linux.cgroupsPath: no cgroup filesystem is mounted"),
-            _ => new CgroupV1Manager(layout, parent),
+            _ => new CgroupV1Manager(layout, parent, Mounts.CgroupMountSources.NamedHandedOver(layout, spec.Mounts)),
         };
         return new RuntimeCgroup(manager, manager.Prepare(Path.GetFileName(relative), resources));
     }

@@ -1,4 +1,5 @@
 using Skiff.Runtime.Cgroups;
+using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Mounts;
 
@@ -6,7 +7,8 @@ namespace Skiff.Runtime.Mounts;
 public static class CgroupMountSources
 {
     /// <returns>(name under /sys/fs/cgroup, host directory of the group in that hierarchy); on cgroup v2 one entry with an empty name.</returns>
-    public static IReadOnlyList<(string Name, string Directory)> For(CgroupLayout layout, string cgroupsPath)
+    /// <param name="named">Named v1 hierarchies (mount points) the container has a group in too (<see cref="NamedHandedOver"/>).</param>
+    public static IReadOnlyList<(string Name, string Directory)> For(CgroupLayout layout, string cgroupsPath, IReadOnlyList<string>? named = null)
     {
         string relative = cgroupsPath.Trim('/');
         var sources = new List<(string, string)>();
@@ -17,7 +19,7 @@ public static class CgroupMountSources
             return Directory.Exists(group) ? [(string.Empty, group)] : [];
         }
 
-        foreach (string mountPoint in layout.V1Mounts.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (string mountPoint in layout.V1Mounts.Values.Concat(named ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             string directory = Path.Combine(mountPoint, relative);
             if (Directory.Exists(directory))
@@ -27,5 +29,29 @@ public static class CgroupMountSources
         }
 
         return sources;
+    }
+
+    /// <summary>
+    /// The named v1 hierarchies (name=systemd) the spec binds into the container (systemd mode binds the host's
+    /// name=systemd hierarchy writable): its processes must then have a group of their own in them, as runc and crun
+    /// always give them, or systemd inside would take the hierarchy's root as its own. Empty otherwise, with no I/O.
+    /// </summary>
+    public static IReadOnlyList<string> NamedHandedOver(CgroupLayout layout, IReadOnlyList<SpecMount> mounts)
+    {
+        if (layout.NamedV1Mounts is not { Count: > 0 } named)
+        {
+            return [];
+        }
+
+        var handed = new List<string>();
+        foreach (SpecMount mount in mounts)
+        {
+            if (mount.Source is { } source && named.Contains(source, StringComparer.Ordinal) && !handed.Contains(source))
+            {
+                handed.Add(source);
+            }
+        }
+
+        return handed;
     }
 }

@@ -52,7 +52,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
 
         foreach (SpecMount mount in spec.Mounts.Where(m => !IsRoot(m.Destination)))
         {
-            MountOne(rootfs, mount, inUserNamespace, linux.CgroupsPath);
+            MountOne(rootfs, mount, inUserNamespace, linux.CgroupsPath, spec.Mounts);
         }
 
         bool hasDev = spec.Mounts.Any(m => Normalize(m.Destination) == "/dev");
@@ -121,7 +121,7 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         sys.Mount(terminal, console.Path, null, MountFlags.Bind, null);
     }
 
-    private void MountOne(string rootfs, SpecMount mount, bool inUserNamespace, string? cgroupsPath)
+    private void MountOne(string rootfs, SpecMount mount, bool inUserNamespace, string? cgroupsPath, IReadOnlyList<SpecMount> allMounts)
     {
         MountOptions options = MountOptions.Parse(mount.Options, mount.Type);
         string type = mount.Type ?? "none";
@@ -136,9 +136,9 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             };
             BindInto(rootfs, mount.Destination, source, kind, options);
         }
-        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && OwnCgroupSources(cgroupsPath, inUserNamespace) is { } sources)
+        else if ((type is "cgroup" or "cgroup2") && cgroupsPath is not null && OwnCgroupSources(cgroupsPath, inUserNamespace, allMounts) is { } sources)
         {
-            MountOwnCgroups(rootfs, mount.Destination, sources);
+            MountOwnCgroups(rootfs, mount.Destination, sources, options.ReadOnly);
         }
         else if (type is "cgroup" or "cgroup2")
         {
@@ -181,23 +181,25 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
     /// Rootless, a container has a group of its own only on cgroup v2 (a systemd scope, or a delegated
     /// subtree): it then sees that group as root does.
     /// </summary>
-    private static IReadOnlyList<(string Name, string Directory)>? OwnCgroupSources(string cgroupsPath, bool inUserNamespace)
+    private static IReadOnlyList<(string Name, string Directory)>? OwnCgroupSources(string cgroupsPath, bool inUserNamespace, IReadOnlyList<SpecMount> mounts)
     {
-        IReadOnlyList<(string Name, string Directory)> sources = CgroupMountSources.For(Cgroups.CgroupLayoutDetector.Detect(), cgroupsPath);
+        Cgroups.CgroupLayout layout = Cgroups.CgroupLayoutDetector.Detect();
+        IReadOnlyList<(string Name, string Directory)> sources = CgroupMountSources.For(layout, cgroupsPath, CgroupMountSources.NamedHandedOver(layout, mounts));
         return !inUserNamespace || sources is [{ Name.Length: 0 }] ? sources : null;
     }
 
     /// <summary>
     /// As runc on cgroup v1: a tmpfs with one read-only bind per hierarchy of the container's own group, so
-    /// the container sees its limits and cannot change them or any other group's.
+    /// the container sees its limits and cannot change them or any other group's. On cgroup v2 the group itself,
+    /// read-only unless the spec's mount says rw (systemd mode: systemd makes its groups below it).
     /// </summary>
-    private void MountOwnCgroups(string rootfs, string destination, IReadOnlyList<(string Name, string Directory)> sources)
+    private void MountOwnCgroups(string rootfs, string destination, IReadOnlyList<(string Name, string Directory)> sources, bool readOnlyMount)
     {
         const MountFlags Safe = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec;
         var readOnly = new MountOptions(Safe | MountFlags.ReadOnly, MountFlags.None, null, Bind: true);
         if (sources is [{ Name.Length: 0 } unified])
         {
-            BindInto(rootfs, destination, unified.Directory, TargetKind.Directory, readOnly);
+            BindInto(rootfs, destination, unified.Directory, TargetKind.Directory, readOnlyMount ? readOnly : readOnly with { Flags = Safe });
             return;
         }
 
