@@ -45,6 +45,21 @@ public sealed class BundleWriter(ContainerStore store)
         return env;
     }
 
+    /// <summary>
+    /// The process environment in systemd mode: podman adds <c>container_uuid</c> to the spec alone (inspect's Env
+    /// does not show it), unless the image or the user set it.
+    /// </summary>
+    private static List<string> SystemdEnvironment(ContainerConfig config, string hostname)
+    {
+        List<string> env = ProcessEnvironment(config, hostname);
+        if (!env.Any(e => e.StartsWith("container_uuid=", StringComparison.Ordinal)))
+        {
+            env.Add(SystemdMode.ContainerUuid(config.Id));
+        }
+
+        return env;
+    }
+
     /// <summary>The host name the container sees (and /etc/hostname holds): the host's with --uts host.</summary>
     public static string HostnameOf(ContainerConfig config) =>
         config.Hostname.Length > 0 ? config.Hostname
@@ -104,7 +119,7 @@ public sealed class BundleWriter(ContainerStore store)
             ConsoleSize = config.Tty && consoleSize is Terminal.TerminalSize size ? new ConsoleSizeSpec { Height = size.Rows, Width = size.Columns } : null,
             User = new UserSpec { Uid = user.Uid, Gid = user.Gid, Umask = config.Umask ?? DefaultUmask, AdditionalGids = [.. user.AdditionalGids] },
             Args = config.Init ? [ContainerInitBinary.MountPoint, "--", .. config.Args] : [.. config.Args],
-            Env = ProcessEnvironment(config, hostname),
+            Env = config.Systemd ? SystemdEnvironment(config, hostname) : ProcessEnvironment(config, hostname),
             Cwd = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
             Capabilities = new CapabilitiesSpec
             {
@@ -167,6 +182,12 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add(Mount(ContainerInitBinary.MountPoint, "bind", config.InitPath, ["bind", "ro", "nodev", "nosuid"]));
         }
 
+        if (config.Systemd)
+        {
+            // Before the user's mounts, so that a volume on /run/NAME is not hidden by the tmpfs on /run.
+            mounts.AddRange(SystemdMounts.Tmpfs(config.Mounts.Select(m => m.Destination)));
+        }
+
         for (int index = 0; index < config.Mounts.Count; index++)
         {
             mounts.Add(Mount(config, config.Mounts[index], index));
@@ -210,6 +231,13 @@ public sealed class BundleWriter(ContainerStore store)
                 : "/" + config.CgroupPath;
             // As docker and podman: the container sees its own groups, read-only.
             mounts.Add(Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
+        }
+
+        if (config.Systemd)
+        {
+            // The layout is read only here: a container not in systemd mode pays nothing for it.
+            linux.MaskedPaths ??= [];
+            SystemdMounts.ApplyCgroup(mounts, linux.MaskedPaths, Cgroups.CgroupLayoutDetector.Detect(), config.CgroupNamespace);
         }
 
         if (config.CgroupNamespace)

@@ -116,6 +116,9 @@ public sealed record ContainerConfig
 
     public bool Init { get; init; }
 
+    /// <summary>podman's systemd mode (--systemd, decided at create; inspect's Config.SystemdMode): see <see cref="SystemdMode"/>.</summary>
+    public bool Systemd { get; init; }
+
     /// <summary>The host file of the init bind-mounted at /run/skiff-init when <see cref="Init"/> is set.</summary>
     public string? InitPath { get; init; }
 

@@ -102,6 +102,7 @@ public static class ContainerConfigJson
             w.WriteBoolean("publishAll"u8, config.PublishAll);
             w.WriteBoolean("readOnlyRootfs"u8, config.ReadOnlyRootfs);
             w.WriteBoolean("init"u8, config.Init);
+            w.WriteBoolean("systemd"u8, config.Systemd);
             w.WriteOptionalString("initPath"u8, config.InitPath);
             WriteList(w, "mounts"u8, config.Mounts, static (w, m) =>
             {
@@ -301,7 +302,7 @@ public static class ContainerConfigJson
         IReadOnlyList<MountSpec>? rootfsMounts = null;
         IReadOnlyList<string>? entrypoint = null, cmd = null, env = null, groupAdd = null, dns = null, dnsSearch = null,
             dnsOptions = null, extraHosts = null, ulimits = null, capAdd = null, capDrop = null, securityOpt = null;
-        bool tty = false, openStdin = false, autoRemove = false, publishAll = false, readOnlyRootfs = false, init = false,
+        bool tty = false, openStdin = false, autoRemove = false, publishAll = false, readOnlyRootfs = false, init = false, systemd = false,
             cgroupNamespace = false, privileged = false, rootfsOwnersShifted = false;
         IReadOnlyDictionary<string, string>? labels = null, sysctls = null;
         int stopTimeout = 0, restartRetries = 0;
@@ -364,6 +365,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("publishAll"u8)) { publishAll = Bool(ref r); }
             else if (r.ValueTextEquals("readOnlyRootfs"u8)) { readOnlyRootfs = Bool(ref r); }
             else if (r.ValueTextEquals("init"u8)) { init = Bool(ref r); }
+            else if (r.ValueTextEquals("systemd"u8)) { systemd = Bool(ref r); }
             else if (r.ValueTextEquals("initPath"u8)) { initPath = String(ref r); }
             else if (r.ValueTextEquals("mounts"u8)) { mounts = List(ref r, Mount); }
             else if (r.ValueTextEquals("ulimits"u8)) { ulimits = Strings(ref r); }
@@ -446,6 +448,7 @@ public static class ContainerConfigJson
             PublishAll = publishAll,
             ReadOnlyRootfs = readOnlyRootfs,
             Init = init,
+            Systemd = systemd,
             InitPath = initPath,
             Mounts = mounts!,
             Ulimits = ulimits!,

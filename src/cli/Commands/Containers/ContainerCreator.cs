@@ -54,6 +54,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 "give -w an absolute path inside the container, e.g. -w /src");
         }
 
+        string systemdSetting = SystemdMode.Parse(parse.GetValue(options.Systemd));
         string? restartFlag = parse.GetValue(options.Restart);
         RestartPolicy.CheckAutoRemove(restartFlag, parse.GetValue(options.Remove));
         (string restartPolicy, int restartRetries) = RestartPolicy.Parse(restartFlag);
@@ -138,6 +139,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 "give the command after the image, e.g. 'skiff run IMAGE sh'");
         }
 
+        // podman decides on the whole argv, its init's path first with --init (so --init turns the mode off).
+        bool systemd = SystemdMode.Applies(systemdSetting, parse.GetValue(options.Init) ? [ContainerInitBinary.MountPoint, "--", .. entrypoint, .. cmd] : [.. entrypoint, .. cmd]);
         string? name = parse.GetValue(options.Name);
         string runtime = parse.GetValue(options.Runtime) is { } runtimeFlag
             ? OciRuntimes.Resolve(runtimeFlag, Environment.GetEnvironmentVariable("PATH"))
@@ -171,8 +174,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             LogMaxSize = logOptions.MaxSize,
             LogMaxFiles = logOptions.MaxFiles,
             LogTag = logOptions.Tag,
-            // The image's STOPSIGNAL unless --stop-signal, as docker and podman.
-            StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? "SIGTERM",
+            // The image's STOPSIGNAL unless --stop-signal, as docker and podman; systemd's halt signal in systemd mode.
+            StopSignal = parse.GetValue(options.StopSignal) ?? fromImage?.StopSignal ?? (systemd ? SystemdMode.StopSignal : "SIGTERM"),
+            Systemd = systemd,
             StopTimeout = parse.GetValue(options.StopTimeout) ?? 10,
             ReadOnlyRootfs = parse.GetValue(options.ReadOnly),
             Init = parse.GetValue(options.Init),

@@ -135,7 +135,14 @@ public static class ContainerInspectView
 
         value["HealthcheckOnFailureAction"] = config.Healthcheck?.OnFailure ?? HealthOnFailure.None;
         value["Timezone"] = config.Timezone ?? string.Empty;
+        if (config.Systemd)
+        {
+            // podman's omitempty bool: there only when true.
+            value["SystemdMode"] = true;
+        }
+
         value["Umask"] = ProcessFlags.FormatUmask(config.Umask ?? BundleWriter.DefaultUmask);
+
         return value;
     }
 

@@ -49,6 +49,8 @@ public sealed class CreateOptions
 
     public Option<string?> InitPath { get; } = new("--init-path") { Description = "Path to the container-init binary" };
 
+    public Option<string> Systemd { get; } = new("--systemd") { Description = "Run the container in systemd mode (true: when the command is an init or systemd; always; false)", DefaultValueFactory = _ => "true" };
+
     public Option<string?> StopSignal { get; } = new("--stop-signal") { Description = "Signal to stop the container" };
 
     public Option<int?> StopTimeout { get; } = new("--stop-timeout") { Description = "Timeout (in seconds) to stop the container" };
@@ -122,7 +124,7 @@ public sealed class CreateOptions
         foreach (Option option in new Option[]
         {
             Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
-            Init, InitPath, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Init, InitPath, Systemd, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
         })
         {

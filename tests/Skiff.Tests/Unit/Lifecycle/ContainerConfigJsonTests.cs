@@ -77,6 +77,7 @@ public class ContainerConfigJsonTests
         PublishAll = true,
         ReadOnlyRootfs = true,
         Init = true,
+        Systemd = true,
         InitPath = "/usr/lib/skiff-init",
         Mounts = [new ContainerMount("volume", "/v/d", "/v", "vol", ["ro", "U"]) { FromContainer = "0123abcd" }, new ContainerMount("bind", "/tmp", "/data", null, [])],
         Ulimits = ["nofile=100:200"],
@@ -289,7 +290,7 @@ public class ContainerConfigJsonTests
         {
             RootfsPath = null, RootfsMounts = null!, Env = null!, WorkingDir = null!, User = null!, GroupAdd = null!, Hostname = null!,
             Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, LogPath = null, LogMaxSize = null, LogMaxFiles = null, LogTag = null, StopSignal = null!, StopTimeout = 0, NetworkMode = null!,
-            Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, PublishAll = false, ReadOnlyRootfs = false, Init = false,
+            Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, PublishAll = false, ReadOnlyRootfs = false, Init = false, Systemd = false,
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
             PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
