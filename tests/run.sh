@@ -37,6 +37,8 @@ if [ "$fast" = 0 ]; then
     ./tests/setup/deps.sh
     ./tests/setup/users.sh "$SKIFF_TEST_USER"
     ./tests/setup/devices.sh
+    # Cached after the first run; without a mirror the --systemd tests with a real systemd fail and say why.
+    ./tests/setup/systemd-image.sh || echo "warning: no systemd test image (tests/setup/systemd-image.sh failed)"
 
     echo "== publish skiff (NativeAOT)"
     dotnet publish src/cli/Skiff.Cli.csproj -c Release -o out -nologo -v quiet

@@ -16,6 +16,8 @@ packages=(
     # tests: a private bus daemon for the systemd D-Bus client, and a real systemd user manager (with its
     # bus through dbus.socket) started in a namespace of its own: these machines are not booted with systemd
     dbus-daemon systemd dbus-user-session
+    # tests: the --systemd E2E tests boot a real systemd in a Debian image built once (systemd-image.sh)
+    debootstrap
 )
 
 missing=()

@@ -10,7 +10,8 @@ namespace Skiff.Tests.E2E.Containers;
 /// </summary>
 public static class BusyboxRootfs
 {
-    public static string Create(TestSandbox sandbox)
+    /// <param name="populate">Adds files to the root (its path) before it is given to the sandbox's user.</param>
+    public static string Create(TestSandbox sandbox, Action<string>? populate = null)
     {
         string rootfs = Path.Combine(sandbox.Work, "rootfs");
         string bin = Path.Combine(rootfs, "bin");
@@ -37,6 +38,7 @@ public static class BusyboxRootfs
 
         File.WriteAllText(Path.Combine(rootfs, "etc", "notexec"), "#!/bin/sh\necho never\n");
         File.SetUnixFileMode(Path.Combine(rootfs, "tmp"), (UnixFileMode)Convert.ToInt32("1777", 8));
+        populate?.Invoke(rootfs);
         if (sandbox.User is { RunsAsSelf: false } user)
         {
             using var chown = Process.Start("chown", ["-R", $"{user.Uid.ToString(CultureInfo.InvariantCulture)}:{user.Gid.ToString(CultureInfo.InvariantCulture)}", rootfs])!;
