@@ -202,7 +202,9 @@ public sealed class BundleWriter(ContainerStore store)
         List<NamespaceSpec> namespaces = Namespaces(config, pidOf);
         bool joinsUser = UserNamespaceJoin(config.UsernsMode).Kind != NamespaceModeKind.Default;
         bool inUserNamespace = rootless || idMap is not null || joinsUser;
-        mounts.AddRange(ContainerDeviceSpecs.Binds(config, inUserNamespace));
+        // The host's /dev is walked only for --privileged (a hundred-odd stat calls), as podman does.
+        IReadOnlyList<ContainerDevice> hostDevices = config.Privileged ? HostDeviceWalk.Under("/dev") : [];
+        mounts.AddRange(ContainerDeviceSpecs.Binds(config, inUserNamespace, hostDevices, [.. mounts.Select(m => m.Destination)]));
 
         var linux = new LinuxSpec
         {
@@ -214,7 +216,7 @@ public sealed class BundleWriter(ContainerStore store)
             GidMappings = idMap is null || joinsUser ? null : IdMappings(idMap.Gids),
             Seccomp = security.Seccomp,
             Resources = config.Resources.IsEmpty ? null : OciResources.ToSpec(config.Resources),
-            Devices = ContainerDeviceSpecs.Nodes(config, inUserNamespace),
+            Devices = ContainerDeviceSpecs.Nodes(config, inUserNamespace, hostDevices),
         };
         if (config.CgroupPath is not null && !rootless)
         {

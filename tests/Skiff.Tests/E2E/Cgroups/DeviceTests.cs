@@ -60,6 +60,32 @@ public sealed class DeviceTests(ITestOutputHelper output) : IDisposable
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
 
+    /// <summary>
+    /// --privileged gives the host's device nodes, as podman: /dev/kmsg (1:11, a character device every Linux has) and
+    /// /dev/loop0 (a block device, only looked at), neither in the default list. As root they are nodes the runtime
+    /// made (a mount point rootless, where they are binds of the host's). /dev/console is not given (podman neither).
+    /// </summary>
+    [Theory, RootAndRootless]
+    public async Task Privileged_gives_the_hosts_device_nodes_with_their_numbers_and_without_it_they_are_absent(bool rootless)
+    {
+        using SkiffCli skiff = await SkiffAsync(output, rootless);
+        const string format = "%F %t:%T";
+        string host = (await skiff.ExecAsync("stat", "-c", format, "/dev/kmsg", "/dev/loop0")).AssertSuccess().Stdout;
+        Assert.Equal(["character special file 1:b", "block special file 7:0"], host.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        const string probe = "stat -c '" + format + "' /dev/kmsg /dev/loop0; test -e /dev/console || echo NO-CONSOLE; grep -c ' /dev/kmsg ' /proc/self/mountinfo; true";
+        ProcessResult privileged = (await skiff.RunAsync("run", "--rm", "--privileged", "busybox", "sh", "-c", probe)).AssertSuccess();
+        Assert.Equal([.. host.Split('\n', StringSplitOptions.RemoveEmptyEntries), "NO-CONSOLE", rootless ? "1" : "0"], privileged.StdoutLines);
+
+        ProcessResult plain = await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", "test -e /dev/kmsg || echo NO-KMSG; test -e /dev/loop0 || echo NO-LOOP0");
+        Assert.Equal(["NO-KMSG", "NO-LOOP0"], plain.AssertSuccess().StdoutLines);
+        if (!rootless)
+        {
+            // The same bundle under runc (which, as skiff's runtime, makes /dev/ptmx the link to pts/ptmx itself).
+            ProcessResult runc = (await skiff.RunAsync("run", "--rm", "--runtime", "runc", "--privileged", "busybox", "sh", "-c", "stat -c '" + format + "' /dev/kmsg; readlink /dev/ptmx")).AssertSuccess();
+            Assert.Equal(["character special file 1:b", "pts/ptmx"], runc.StdoutLines);
+        }
+    }
+
     [Fact]
     public async Task Root_devices_cgroup_denies_what_the_container_was_not_given()
     {

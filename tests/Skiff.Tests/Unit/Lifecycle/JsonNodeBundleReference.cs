@@ -98,6 +98,16 @@ internal static class JsonNodeBundleReference
 
         // In a user namespace each --device is the host's node bound in; without one a node the runtime makes.
         bool inUserNamespace = rootless || idMap is not null;
+        // --privileged: the host's nodes too (podman's walk of /dev), bound read-write but for the terminals in a user namespace.
+        IReadOnlyList<ContainerDevice> host = config.Privileged ? HostDeviceWalk.Under("/dev") : [];
+        foreach (ContainerDevice device in inUserNamespace ? host : [])
+        {
+            if (device.PathInContainer != "/dev/ptmx" && !device.PathInContainer.StartsWith("/dev/tty", StringComparison.Ordinal))
+            {
+                mounts.Add((JsonNode)Mount(device.PathInContainer, "bind", device.PathOnHost, ["bind", "nosuid", "noexec", "rw"]));
+            }
+        }
+
         foreach (ContainerDevice device in inUserNamespace ? config.Devices : [])
         {
             mounts.Add((JsonNode)Mount(device.PathInContainer, "bind", device.PathOnHost, ["bind", "nosuid", "noexec", device.Permissions.Contains('w') ? "rw" : "ro"]));
@@ -175,9 +185,9 @@ internal static class JsonNodeBundleReference
             spec["linux"]!["resources"] = Resources(config.Resources);
         }
 
-        if (!inUserNamespace && config.Devices.Count > 0)
+        if (!inUserNamespace && (config.Devices.Count > 0 || host.Count > 0))
         {
-            spec["linux"]!["devices"] = Array(config.Devices.Select(d => (JsonNode)new JsonObject
+            spec["linux"]!["devices"] = Array(host.Where(d => d.PathInContainer != "/dev/ptmx").Concat(config.Devices).Select(d => (JsonNode)new JsonObject
             {
                 ["type"] = d.Type,
                 ["path"] = d.PathInContainer,
