@@ -46,4 +46,27 @@ public sealed record BlockIoLimit(BlockIoLimitKind Kind, string? Path, long Majo
         BlockIoLimitKind.WriteIops => "blkio.throttle.write_iops_device",
         _ => null,
     };
+
+    /// <summary>
+    /// <paramref name="current"/> with <paramref name="update"/> applied (skiff update): a setting given again for the
+    /// same device replaces the old one, a value of 0 removes it (0 in a v1 blkio file removes a device's line too),
+    /// settings not given stay. Null when nothing is left.
+    /// </summary>
+    public static IReadOnlyList<BlockIoLimit>? Merge(IReadOnlyList<BlockIoLimit>? current, IReadOnlyList<BlockIoLimit>? update)
+    {
+        if (update is null)
+        {
+            return current;
+        }
+
+        List<BlockIoLimit> merged = [.. (current ?? []).Where(c => !update.Any(u => u.Kind == c.Kind && u.Major == c.Major && u.Minor == c.Minor))];
+        foreach (BlockIoLimit limit in update.Where(u => u.Value != 0))
+        {
+            // The last of two for the same device and kind wins, as in the blkio file.
+            merged.RemoveAll(m => m.Kind == limit.Kind && m.Major == limit.Major && m.Minor == limit.Minor);
+            merged.Add(limit);
+        }
+
+        return merged.Count == 0 ? null : merged;
+    }
 }

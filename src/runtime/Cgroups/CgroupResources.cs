@@ -85,7 +85,7 @@ public sealed record CgroupResources(
         return list;
     }
 
-    /// <summary>Values of <paramref name="update"/> replace ours where set (skiff update).</summary>
+    /// <summary>Values of <paramref name="update"/> replace ours where set (skiff update); per-device block IO settings are merged device by device.</summary>
     public CgroupResources With(CgroupResources update) => new(
         update.Memory ?? Memory,
         update.MemorySwap ?? MemorySwap,
@@ -96,6 +96,6 @@ public sealed record CgroupResources(
         update.PidsLimit ?? PidsLimit,
         update.BlkioWeight ?? BlkioWeight,
         update.MemoryReservation ?? MemoryReservation,
-        update.BlockIoLimits ?? BlockIoLimits,
+        BlockIoLimit.Merge(BlockIoLimits, update.BlockIoLimits),
         update.Devices ?? Devices);
 }

@@ -293,7 +293,8 @@ public sealed class CgroupV2Manager : ICgroupManager
     {
         foreach (IGrouping<(long, long), BlockIoLimit> device in limits.Where(l => l.IoMaxKey is not null).GroupBy(l => (l.Major, l.Minor)))
         {
-            string keys = string.Join(' ', device.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.IoMaxKey}={l.Value}")));
+            // 0 (from update) lifts the limit: "max" in io.max, where v1's files take 0 for that.
+            string keys = string.Join(' ', device.Select(l => l.Value == 0 ? $"{l.IoMaxKey}=max" : string.Create(CultureInfo.InvariantCulture, $"{l.IoMaxKey}={l.Value}")));
             CgroupFile.Write(directory, "io.max", string.Create(CultureInfo.InvariantCulture, $"{device.Key.Item1}:{device.Key.Item2} {keys}"));
         }
 

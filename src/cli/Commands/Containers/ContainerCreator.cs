@@ -68,7 +68,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string logDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile);
         LogOptions logOptions = LogOptions.Parse(parse.GetValue(options.LogOpt) ?? [], Environment.CurrentDirectory);
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid);
-        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse) with { BlockIoLimits = options.Devices.BlockIoLimits(parse) });
+        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse) with { BlockIoLimits = options.Devices.BlockIo.Limits(parse, keepZeros: false) });
         CgroupPlan? cgroupPlan = cgroups.Plan(id, resources);
         // An unknown network is reported before an image is pulled for nothing.
         NetworkSelection? networks = options.Networks(parse);

@@ -18,22 +18,15 @@ public sealed class DeviceFlags
 
     public Option<string[]> DeviceCgroupRule { get; } = new("--device-cgroup-rule") { Description = "Add a rule to the cgroup allowed devices list ('TYPE MAJOR:MINOR ACCESS', e.g. 'c 1:3 rwm')" };
 
-    public Option<string[]> DeviceReadBps { get; } = new("--device-read-bps") { Description = "Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)" };
-
-    public Option<string[]> DeviceWriteBps { get; } = new("--device-write-bps") { Description = "Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)" };
-
-    public Option<string[]> DeviceReadIops { get; } = new("--device-read-iops") { Description = "Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)" };
-
-    public Option<string[]> DeviceWriteIops { get; } = new("--device-write-iops") { Description = "Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)" };
-
-    public Option<string[]> BlkioWeightDevice { get; } = new("--blkio-weight-device") { Description = "Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)" };
+    /// <summary>The per-device block IO limits, shared with update.</summary>
+    public BlockIoDeviceFlags BlockIo { get; } = new();
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Device, DeviceCgroupRule, DeviceReadBps, DeviceWriteBps, DeviceReadIops, DeviceWriteIops, BlkioWeightDevice, ShmSize })
-        {
-            command.Options.Add(option);
-        }
+        command.Options.Add(Device);
+        command.Options.Add(DeviceCgroupRule);
+        BlockIo.AddTo(command);
+        command.Options.Add(ShmSize);
     }
 
     /// <summary>--device is resolved on the host here (podman stores the numbers too); rootless, nodes the user cannot open are refused.</summary>
@@ -51,45 +44,6 @@ public sealed class DeviceFlags
             Devices = new HostDevices(rootless, KeepGroups.Requested(config.GroupAdd)).Resolve(parse.GetValue(Device) ?? []),
             DeviceCgroupRules = rules,
         };
-    }
-
-    /// <summary>The per-device block IO limits, null when none was given (they go with the other cgroup limits).</summary>
-    public IReadOnlyList<BlockIoLimit>? BlockIoLimits(ParseResult parse)
-    {
-        var parser = new BlockIoLimitParser(BlockDeviceNumbers);
-        var limits = new List<BlockIoLimit>();
-        foreach ((Option<string[]> option, BlockIoLimitKind kind) in new[]
-        {
-            (DeviceReadBps, BlockIoLimitKind.ReadBps), (DeviceWriteBps, BlockIoLimitKind.WriteBps),
-            (DeviceReadIops, BlockIoLimitKind.ReadIops), (DeviceWriteIops, BlockIoLimitKind.WriteIops),
-            (BlkioWeightDevice, BlockIoLimitKind.Weight),
-        })
-        {
-            foreach (string text in parse.GetValue(option) ?? [])
-            {
-                BlockIoLimit limit = parser.Parse(kind, text);
-                // Weight 0 disables, as --blkio-weight 0.
-                if (kind != BlockIoLimitKind.Weight || limit.Value != 0)
-                {
-                    limits.Add(limit);
-                }
-            }
-        }
-
-        return limits.Count == 0 ? null : limits;
-    }
-
-    private static (long Major, long Minor)? BlockDeviceNumbers(string path)
-    {
-        try
-        {
-            HostNode node = HostNode.Stat(path);
-            return node.IsBlockDevice ? (node.Major, node.Minor) : null;
-        }
-        catch (SystemCallException)
-        {
-            return null;
-        }
     }
 
     /// <summary>

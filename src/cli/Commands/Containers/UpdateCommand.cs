@@ -10,13 +10,15 @@ public static class UpdateCommand
     public static Command Create(GlobalOptions globals)
     {
         var resources = new ResourceOptions();
+        var blockIo = new BlockIoDeviceFlags();
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("update", "Update the cgroup limits of one or more containers") { containers };
         resources.AddTo(command);
+        blockIo.AddTo(command);
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            CgroupResources changes = resources.Parse(parse);
+            CgroupResources changes = resources.Parse(parse) with { BlockIoLimits = blockIo.Limits(parse, keepZeros: true) };
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var updater = new ContainerUpdater(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
             return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>

@@ -183,6 +183,67 @@ public sealed class DeviceTests(ITestOutputHelper output) : IDisposable
         Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
     }
 
+    /// <summary>update takes podman 4.3's per-device flags: live in the blkio files, recorded for inspect and the next start.</summary>
+    [Fact]
+    public async Task Root_update_changes_block_io_throttles_live_in_inspect_and_across_a_restart()
+    {
+        using SkiffCli skiff = await SkiffAsync(output, rootless: false);
+        (await skiff.RunAsync("run", "-d", "--name", "ioup", "--device-read-bps", "/dev/loop0:1mb", "--device-write-bps", "/dev/loop0:2mb", "busybox", "sleep", "1000")).AssertSuccess();
+        string id = (await skiff.RunAsync("inspect", "--format", "{{.Id}}", "ioup")).AssertSuccess().Stdout.Trim();
+        string File(string name) => System.IO.File.ReadAllText($"{V1}/blkio/skiff/{id}/blkio.throttle.{name}").Trim();
+        async Task<string> InspectAsync() => (await skiff.RunAsync("inspect", "--format",
+            "{{range .HostConfig.BlkioDeviceReadBps}}{{.Path}} {{.Rate}}{{end}}|{{range .HostConfig.BlkioDeviceWriteBps}}{{.Path}} {{.Rate}}{{end}}|{{range .HostConfig.BlkioDeviceReadIOps}}{{.Path}} {{.Rate}}{{end}}|{{range .HostConfig.BlkioDeviceWriteIOps}}{{.Path}} {{.Rate}}{{end}}",
+            "ioup")).AssertSuccess().Stdout.Trim();
+        try
+        {
+            Assert.Equal("7:0 1048576", File("read_bps_device"));
+            (await skiff.RunAsync("update", "--device-read-bps", "/dev/loop0:3mb", "--device-read-iops", "/dev/loop0:70", "--device-write-iops", "/dev/loop0:40", "ioup")).AssertSuccess();
+            Assert.Equal(("7:0 3145728", "7:0 2097152", "7:0 70", "7:0 40"), (File("read_bps_device"), File("write_bps_device"), File("read_iops_device"), File("write_iops_device")));
+            Assert.Equal("/dev/loop0 3145728|/dev/loop0 2097152|/dev/loop0 70|/dev/loop0 40", await InspectAsync());
+
+            // 0 lifts a limit (the device's line goes from the file, as with podman's runtime) and the others stay.
+            (await skiff.RunAsync("update", "--device-write-bps", "/dev/loop0:0", "--device-read-iops", "/dev/loop0:0", "ioup")).AssertSuccess();
+            Assert.Equal(("7:0 3145728", "", "", "7:0 40"), (File("read_bps_device"), File("write_bps_device"), File("read_iops_device"), File("write_iops_device")));
+            Assert.Equal("/dev/loop0 3145728|||/dev/loop0 40", await InspectAsync());
+
+            // Bad values are refused with podman's messages and change nothing.
+            (await skiff.RunAsync("update", "--device-read-bps", "/dev/loop0", "ioup")).AssertError(125, "bad format: /dev/loop0");
+            (await skiff.RunAsync("update", "--device-read-bps", "/dev/null:1mb", "ioup")).AssertError(125, "bad format for device path: /dev/null:1mb");
+            (await skiff.RunAsync("update", "--device-write-iops", "/dev/loop0:x", "ioup")).AssertError(125,
+                "invalid rate for device: /dev/loop0:x. The correct format is <device-path>:<number>. Number must be a positive integer");
+            (await skiff.RunAsync("update", "--device-read-bps", "/dev/loop0:-1", "ioup")).AssertError(125, "invalid rate for device: /dev/loop0:-1");
+            Assert.Equal("7:0 3145728", File("read_bps_device"));
+
+            // Restarted, the container gets the updated limits.
+            (await skiff.RunAsync("restart", "-t", "0", "ioup")).AssertSuccess();
+            Assert.Equal(("7:0 3145728", "", "", "7:0 40"), (File("read_bps_device"), File("write_bps_device"), File("read_iops_device"), File("write_iops_device")));
+            Assert.Equal("/dev/loop0 3145728|||/dev/loop0 40", await InspectAsync());
+        }
+        finally
+        {
+            (await skiff.RunAsync("rm", "-f", "ioup")).AssertSuccess();
+        }
+    }
+
+    [Fact]
+    public async Task Rootless_update_of_block_io_throttles_is_refused_as_update_of_other_limits()
+    {
+        using SkiffCli skiff = await SkiffAsync(output, rootless: true);
+        (await skiff.RunAsync("run", "-d", "--name", "ioup", "busybox", "sleep", "1000")).AssertSuccess();
+        try
+        {
+            ProcessResult refused = await skiff.RunAsync("update", "--device-read-bps", "/dev/loop0:1mb", "ioup");
+            ProcessResult memory = await skiff.RunAsync("update", "--memory", "64m", "ioup");
+            Assert.Equal(memory.ExitCode, refused.ExitCode);
+            Assert.Equal(memory.Stderr, refused.Stderr);
+            refused.AssertError(125, "cannot update container \"ioup\"");
+        }
+        finally
+        {
+            (await skiff.RunAsync("rm", "-f", "ioup")).AssertSuccess();
+        }
+    }
+
     [Fact]
     public async Task Rootless_block_io_throttles_are_refused_with_the_reason()
     {
