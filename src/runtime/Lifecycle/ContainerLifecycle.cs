@@ -264,8 +264,9 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     {
         try
         {
-            JoinDependencies(Store.ReadConfig(id));
-            launcher.Start(id, attachClient, prepared, initOnly);
+            ContainerConfig config = Store.ReadConfig(id);
+            JoinDependencies(config);
+            launcher.Start(id, attachClient, prepared, initOnly, callerStdio: config.LogDriver == Logs.LogDrivers.Passthrough && !config.Tty);
         }
         catch (SkiffException)
         {

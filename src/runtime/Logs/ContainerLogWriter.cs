@@ -32,7 +32,7 @@ public sealed class ContainerLogWriter : IDisposable
         this.path = path;
         this.clock = clock;
         this.rotation = rotation;
-        if (driver != LogDrivers.None)
+        if (LogDrivers.WritesFile(driver))
         {
             try
             {

@@ -42,6 +42,12 @@ internal sealed class CommandLineRuntime(RuntimeInvoker runtime, ContainerStore 
                     errorWrite.Dispose();
                     stdio.Terminal = ConsoleSocket.ReceiveTerminal(consoleListener, createPid);
                 }
+                else if (stdio.Passthrough is { } caller)
+                {
+                    // As podman: the caller's stdin only with -i; the runtime's own errors go to the caller too.
+                    errorWrite.Dispose();
+                    createPid = runtime.Spawn(runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), null), config.OpenStdin ? caller.Input : nullIn, caller.Output, caller.Error);
+                }
                 else
                 {
                     (SafeFileHandle outRead, SafeFileHandle outWrite) = Descriptors.Pipe();
@@ -74,7 +80,7 @@ internal sealed class CommandLineRuntime(RuntimeInvoker runtime, ContainerStore 
             if (created.ShellCode != 0)
             {
                 string detail = RuntimeError.TryRead(runtime.Cli.LogFile)
-                    ?? DrainText(config.Tty ? errorRead : stdio.Stderr!)
+                    ?? DrainText(stdio.Stderr ?? errorRead)
                     ?? $"exit code {created.ShellCode}";
                 runtime.Run(runtime.Cli.Delete(id));
                 detail = detail.Trim();

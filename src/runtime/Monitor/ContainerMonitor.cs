@@ -54,6 +54,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// <summary>The command that runs one of the container's healthchecks; null schedules none.</summary>
     public Health.HealthCheckCommand? HealthCheck { get; init; }
 
+    /// <summary>The caller's stdio for --log-driver passthrough (<see cref="CallerStdio"/>), null otherwise.</summary>
+    public CallerStdio? Passthrough { get => stdio.Passthrough; init => stdio.Passthrough = value; }
+
     private IMonitorRuntime Oci => oci ??= BuiltIn is not null
         ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio)
         : new CommandLineRuntime(runtime, store, id, stdio);
@@ -316,6 +319,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         int pid = Oci.Create(config, nullIn, nullOut);
+        // The container holds the caller's descriptors now; a reader of the caller's output sees its end when the container's.
+        stdio.Passthrough?.Dispose();
+        stdio.Passthrough = null;
         SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
         mountNamespace = MountNamespaceHold.TryOpen(config, pid);
         try

@@ -16,4 +16,7 @@ internal sealed class ContainerStdio
     public SafeFileHandle? Terminal { get; set; }
 
     public SafeFileHandle? StdinWriter { get; set; }
+
+    /// <summary>--log-driver passthrough without a terminal: the container gets these instead of pipes.</summary>
+    public CallerStdio? Passthrough { get; set; }
 }

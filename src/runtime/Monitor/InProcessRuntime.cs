@@ -31,6 +31,11 @@ internal sealed class InProcessRuntime(Containers.OciRuntime builtIn, ContainerS
                 consoleListener = UnixSockets.Listen(store.ConsoleSocketPath(id), seqPacket: false);
                 options = options with { Stdio = (nullIn, nullOut, nullOut) };
             }
+            else if (stdio.Passthrough is { } caller)
+            {
+                // As podman: the caller's stdin only with -i.
+                options = options with { Stdio = (config.OpenStdin ? caller.Input : nullIn, caller.Output, caller.Error) };
+            }
             else
             {
                 (stdio.Stdout, outWrite) = Descriptors.Pipe();

@@ -88,6 +88,7 @@ public static class MonitorEntry
                 Populator = populator,
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
                 InitOnly = Array.IndexOf(args, InitOnlyOption, 4) > 0,
+                Passthrough = Array.IndexOf(args, CallerStdio.Option, 4) > 0 ? CallerStdio.Inherited() : null,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
                 Restarter = s => Lifecycle(s, args[1], args[2], network),
                 HealthCheck = new Health.HealthCheckCommand(skiff, args[1], args[2], id),

@@ -50,10 +50,12 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     /// <param name="attachClient">The monitor's end of an attach connection made before start, or null.</param>
     /// <param name="prepared">A monitor from <see cref="Prepare"/> (made with the same attach client), or null to start one now.</param>
     /// <param name="initOnly">Stop after the runtime's create (<c>skiff init</c>): the monitor reports the container initialized and waits.</param>
-    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null, bool initOnly = false)
+    /// <param name="callerStdio">Hand this process's stdin, stdout and stderr to the container (--log-driver passthrough,
+    /// <see cref="CallerStdio"/>); a prepared monitor, made without them, is not used then.</param>
+    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null, bool initOnly = false, bool callerStdio = false)
     {
         // A prepared monitor that died meanwhile (killed, or out of memory) cannot take the id: start another.
-        if (prepared is not null && UnixSockets.Send(prepared.Sync, System.Text.Encoding.ASCII.GetBytes(id)))
+        if (prepared is not null && !callerStdio && UnixSockets.Send(prepared.Sync, System.Text.Encoding.ASCII.GetBytes(id)))
         {
             return AwaitReport(id, prepared.Pid, prepared.Sync);
         }
@@ -66,14 +68,14 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
             using (SafeFileHandle monitorLog = Descriptors.Open(Path.Combine(store.Directory(id), MonitorEntry.LogFile), MonitorEntry.LogFlags, 0x1a4))
             {
-                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs, initOnly: initOnly);
+                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs, initOnly: initOnly, callerStdio: callerStdio);
             }
 
             return AwaitReport(id, pid, ours);
         }
     }
 
-    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, bool initOnly = false)
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, bool initOnly = false, bool callerStdio = false)
     {
         var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
         {
@@ -89,6 +91,16 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         if (initOnly)
         {
             arguments.Add(MonitorEntry.InitOnlyOption);
+        }
+
+        if (callerStdio)
+        {
+            for (int fd = 0; fd < 3; fd++)
+            {
+                descriptors.Add((new SafeFileHandle(fd, ownsHandle: false), CallerStdio.FirstFd + fd));
+            }
+
+            arguments.Add(CallerStdio.Option);
         }
 
         if (networkHint is not null)

@@ -151,7 +151,7 @@ public static class ContainerInspectView
     {
         ["Type"] = config.LogDriver,
         ["Config"] = null,
-        ["Path"] = config.LogDriver == Skiff.Runtime.Logs.LogDrivers.None ? string.Empty : store.LogPath(config),
+        ["Path"] = !Skiff.Runtime.Logs.LogDrivers.WritesFile(config.LogDriver) ? string.Empty : store.LogPath(config),
         ["Tag"] = config.LogTag ?? string.Empty,
         ["Size"] = Output.Humanize.Size(config.LogMaxSize ?? 0),
     };

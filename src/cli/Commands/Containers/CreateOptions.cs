@@ -91,7 +91,7 @@ public sealed class CreateOptions
 
     public DeviceFlags Devices { get; } = new();
 
-    public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none)", DefaultValueFactory = _ => "k8s-file" };
+    public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none, passthrough)", DefaultValueFactory = _ => "k8s-file" };
 
     public Option<string[]> LogOpt { get; } = new("--log-opt") { Description = "Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT" };
 

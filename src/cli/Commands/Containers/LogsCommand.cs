@@ -24,9 +24,9 @@ public static class LogsCommand
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
-            if (config.LogDriver == LogDrivers.None)
+            if (!LogDrivers.WritesFile(config.LogDriver))
             {
-                throw SkiffException.InvalidArgument("this container is using the 'none' log driver, cannot read logs: this container is not logging output");
+                throw SkiffException.InvalidArgument($"this container is using the '{config.LogDriver}' log driver, cannot read logs: this container is not logging output");
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;

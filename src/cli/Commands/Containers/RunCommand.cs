@@ -39,11 +39,13 @@ public static class RunCommand
             string? networkHint = options.UserNamespace.Given(parse) || parse.GetValue(options.Runtime) is not (null or OciRuntimes.BuiltIn)
                 ? null
                 : options.NetworkFlags.EarlyHint(parse, parse.GetValue(options.Network));
+            // --log-driver passthrough: the monitor is started with this command's stdio, so none is prepared early.
+            bool passthrough = parse.GetValue(options.LogDriver) == Runtime.Logs.LogDrivers.Passthrough;
             ContainerConfig config;
             try
             {
                 using (theirs)
-                using (PreparedMonitor monitor = lifecycle.PrepareMonitor(theirs, networkHint))
+                using (PreparedMonitor? monitor = passthrough ? null : lifecycle.PrepareMonitor(theirs, networkHint))
                 {
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
                     lifecycle.Start(config.Id, theirs, monitor);
@@ -61,7 +63,9 @@ public static class RunCommand
                 return ExitCodes.Success;
             }
 
-            return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin, config.DetachKeys, parse.GetValue(sigProxy), streams);
+            bool callerStdio = passthrough && !config.Tty;
+            return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin && !callerStdio, config.DetachKeys, parse.GetValue(sigProxy),
+                callerStdio ? new AttachStreams(false, false) : streams);
         });
         return command;
     }

@@ -30,7 +30,10 @@ public static class StartCommand
                 string id = lifecycle.Store.Resolve(targets[0]);
                 ContainerConfig config = lifecycle.Store.ReadConfig(id);
                 string? keys = parse.GetValue(detachKeys) ?? config.DetachKeys;
-                bool stdin = parse.GetValue(interactive) && config.OpenStdin;
+                // --log-driver passthrough: the container writes to (and with -i reads) this command's own descriptors.
+                bool passthrough = config.LogDriver == Runtime.Logs.LogDrivers.Passthrough && !config.Tty;
+                bool stdin = parse.GetValue(interactive) && config.OpenStdin && !passthrough;
+                AttachStreams? streams = passthrough ? new AttachStreams(false, false) : null;
                 SafeFileHandle? initialized;
                 try
                 {
@@ -44,7 +47,7 @@ public static class StartCommand
 
                 if (initialized is not null)
                 {
-                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys);
+                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys, streams: streams);
                 }
 
                 (var ours, var theirs) = UnixSockets.SeqPacketPair();
@@ -77,7 +80,7 @@ public static class StartCommand
                     }
                 }
 
-                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys);
+                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys, streams: streams);
             }
 
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
