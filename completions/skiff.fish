@@ -89,7 +89,7 @@ function __skiff_value_flags
         case skiff_container_unpause
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_update
-            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_container_wait
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_cp
@@ -265,7 +265,7 @@ function __skiff_value_flags
         case skiff_untag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_update
-            printf '%s\n' '--blkio-weight' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume
@@ -538,7 +538,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l ip6 -d 'Specify a st
 complete -c skiff -n '__skiff_is skiff_container_create' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l label-file -d 'Read in a line-delimited file of labels' -r -F
-complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none, passthrough)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_create' -l log-opt -d 'Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l mac-address -d 'Container network interface MAC address (e.g. 92:d0:c6:0a:29:33; one user-defined network only)' -r -f
@@ -800,7 +800,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l ip6 -d 'Specify a stati
 complete -c skiff -n '__skiff_is skiff_container_run' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l label-file -d 'Read in a line-delimited file of labels' -r -F
-complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none, passthrough)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_run' -l log-opt -d 'Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l mac-address -d 'Container network interface MAC address (e.g. 92:d0:c6:0a:29:33; one user-defined network only)' -r -f
@@ -913,12 +913,17 @@ complete -c skiff -n '__skiff_is skiff_container_unpause' -l runroot -d 'Path of
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l device-write-iops -d 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
@@ -994,7 +999,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l ip6 -d 'Specify a static IPv6 
 complete -c skiff -n '__skiff_is skiff_create' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l label-file -d 'Read in a line-delimited file of labels' -r -F
-complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l log-driver -d 'Logging driver (k8s-file, json-file, none, passthrough)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_create' -l log-opt -d 'Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mac-address -d 'Container network interface MAC address (e.g. 92:d0:c6:0a:29:33; one user-defined network only)' -r -f
@@ -1810,7 +1815,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l ip6 -d 'Specify a static IPv6 add
 complete -c skiff -n '__skiff_is skiff_run' -l ipc -d 'IPC namespace to use (host, private, shareable, none, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l label -s l -d 'Set metadata on the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l label-file -d 'Read in a line-delimited file of labels' -r -F
-complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l log-driver -d 'Logging driver (k8s-file, json-file, none, passthrough)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_run' -l log-opt -d 'Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mac-address -d 'Container network interface MAC address (e.g. 92:d0:c6:0a:29:33; one user-defined network only)' -r -f
@@ -2030,12 +2035,17 @@ complete -c skiff -n '__skiff_is skiff_untag' -l runroot -d 'Path of the runtime
 complete -c skiff -n '__skiff_is skiff_untag' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l device-write-iops -d 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_update' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
