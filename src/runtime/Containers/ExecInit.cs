@@ -36,6 +36,8 @@ public sealed class ExecInit(IMountSyscalls sys)
                 InitProcessSettings.HideFromContainer();
                 ProcessSpec process = spec.Process!;
                 ChangeToWorkingDirectory(process.Cwd);
+                // The container's limits, as runc's exec applies the process spec's (podman copies the container's).
+                InitProcessSettings.ApplyRlimits(process.Rlimits ?? []);
 
                 if (process.Terminal)
                 {

@@ -173,6 +173,10 @@ public sealed class ProcessFlagsTests(ITestOutputHelper output)
         ulong expected = Math.Min(1048576UL, hard);
         Assert.Equal($"{expected}\n{expected}\n", (await skiff.RunAsync("run", "--rm", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().Stdout);
         Assert.Equal("100\n200\n", (await skiff.RunAsync("run", "--rm", "--ulimit", "nofile=100:200", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().Stdout);
+        // exec'd processes get the container's limits, as podman's and runc's exec give them.
+        (await skiff.RunAsync("run", "-d", "--name", "limited", "--ulimit", "nofile=150:250", "busybox", "sleep", "60")).AssertSuccess();
+        Assert.Equal("150\n250\n", (await skiff.RunAsync("exec", "limited", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "limited")).AssertSuccess();
         // host: the caller's own limits, whatever they are (here the hard one at most).
         string[] host = (await skiff.RunAsync("run", "--rm", "--ulimit", "host", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn")).AssertSuccess().StdoutLines.ToArray();
         Assert.Equal(hard.ToString(CultureInfo.InvariantCulture), host[1]);
