@@ -158,7 +158,8 @@ public static class MountFlags
             return new SkiffException(
                 ErrorKind.PermissionDenied,
                 $"invalid volume \"{spec}\": the source path \"{full}\" cannot be reached: permission denied",
-                $"skiff runs as {Environment.UserName}, who needs search (x) permission on each directory above the path: choose a path {Environment.UserName} can reach, or change those permissions");
+                // Not the user's name: rootless, this runs as root of the user's namespace.
+                "the user who runs skiff needs search (x) permission on each directory above the path: choose a path that user can reach, or change those permissions");
         }
         catch (IOException)
         {
