@@ -66,7 +66,11 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
             using IMountTarget dev = sys.OpenInRoot(rootfs, "/dev", TargetKind.Directory);
             foreach ((string name, string target) in DevLinks)
             {
-                sys.Symlink(dev, name, target);
+                // /dev/core only where the kernel has /proc/kcore (runc's rule): a dangling link otherwise.
+                if (name != "core" || File.Exists(target))
+                {
+                    sys.Symlink(dev, name, target);
+                }
             }
 
             if (spec.Mounts.Any(m => Normalize(m.Destination) == "/dev/pts"))
