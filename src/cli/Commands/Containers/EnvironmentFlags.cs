@@ -20,7 +20,7 @@ public static class EnvironmentFlags
             }
         }
 
-        foreach (string line in KeyValueFlags.ReadFiles(files, "--env-file", l => l.Trim(), f => $"parsing env file \"{f}\""))
+        foreach (string line in KeyValueFlags.ReadFiles(files, "--env-file", l => l.TrimStart(), f => $"parsing env file \"{f}\""))
         {
             Add(result, line);
         }
