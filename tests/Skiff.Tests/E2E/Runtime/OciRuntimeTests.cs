@@ -278,7 +278,8 @@ public sealed class OciRuntimeTests(ITestOutputHelper output)
     public async Task Crun_runs_the_same_default_bundle()
     {
         using var skiff = new SkiffCli(output, rootless: false);
-        const string Probe = "hostname; grep -E '^Cap(Eff|Inh|Amb)' /proc/self/status; ls /dev | sort | tr '\\n' ' '; echo";
+        // /dev/core aside: crun links it always, runc (and skiff) only where the kernel has /proc/kcore.
+        const string Probe = "hostname; grep -E '^Cap(Eff|Inh|Amb)' /proc/self/status; ls /dev | grep -vx core | sort | tr '\\n' ' '; echo";
         BusyboxBundle bundle = BusyboxBundle.Create(skiff.Sandbox.Work, null, ["sh", "-c", Probe]);
 
         ProcessResult ours = (await skiff.RunAsync("oci", "run", "--bundle", bundle.Path, "same")).AssertSuccess();
