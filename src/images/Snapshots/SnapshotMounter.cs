@@ -54,14 +54,41 @@ public sealed class SnapshotMounter(IProcessRunner runner)
 
     public void Unmount(string target)
     {
-        if (!KernelMounts.Unmount(target))
+        if (!UnmountSettled(target))
         {
             return;
         }
 
         // Stacked mounts (a bind remounted read-only is still one mount, but be thorough).
-        while (KernelMounts.IsMountPoint(target) && KernelMounts.Unmount(target))
+        while (KernelMounts.IsMountPoint(target) && UnmountSettled(target))
         {
+        }
+    }
+
+    /// <summary>Retries of an unmount that found the mount busy, 10 ms apart, before it is detached instead.</summary>
+    public const int BusyRetries = 20;
+
+    /// <summary>
+    /// A FUSE mount (fuse-overlayfs) can be busy for a moment after its last file was closed, while the kernel hands
+    /// the release to the daemon: the unmount is retried briefly, then detached (the mount goes once its last user
+    /// does; containers/storage detaches its overlay mounts the same way). False when nothing was mounted there.
+    /// </summary>
+    private static bool UnmountSettled(string target)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return KernelMounts.Unmount(target);
+            }
+            catch (SystemCallException e) when (e.Errno == Errnos.EBUSY && attempt < BusyRetries)
+            {
+                Thread.Sleep(10);
+            }
+            catch (SystemCallException e) when (e.Errno == Errnos.EBUSY)
+            {
+                return KernelMounts.Unmount(target, detach: true);
+            }
         }
     }
 }
