@@ -21,10 +21,7 @@ public static class KillCommand
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             int number = Signals.Parse(parse.GetValue(signal)!);
-            ContainerServices.RequireAllOrNames(parse.GetValue(all), parse.GetValue(containers)!, AllWithNames);
-            IEnumerable<string> targets = parse.GetValue(all)
-                ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id).Running)
-                : parse.GetValue(containers)!;
+            IEnumerable<string> targets = ContainerServices.AllOrNamed(lifecycle, parse.GetValue(all), parse.GetValue(containers)!, state => state.Running, AllWithNames);
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 lifecycle.Kill(id, number);

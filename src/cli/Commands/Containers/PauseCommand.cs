@@ -17,10 +17,7 @@ public static class PauseCommand
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var freezer = new ContainerFreezer(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
-            ContainerServices.RequireAllOrNames(parse.GetValue(all), parse.GetValue(containers)!, KillCommand.AllWithNames);
-            IEnumerable<string> targets = parse.GetValue(all)
-                ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id) is { Running: true, Status: not ContainerStatus.Paused })
-                : parse.GetValue(containers)!;
+            IEnumerable<string> targets = ContainerServices.AllOrNamed(lifecycle, parse.GetValue(all), parse.GetValue(containers)!, state => state is { Running: true, Status: not ContainerStatus.Paused }, KillCommand.AllWithNames);
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 freezer.Pause(id);
