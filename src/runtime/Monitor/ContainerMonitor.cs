@@ -254,7 +254,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             }
 
             int errno = Native.Libc.mkdirat(Native.Libc.AT_FDCWD, missing, 0x1c0) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            string reason = errno == 0 ? "cannot create it" : System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno).ToLowerInvariant();
+            string reason = errno == 0 ? "cannot create it" : Errnos.Describe(errno);
             throw SkiffException.PrerequisiteMissing(
                 $"cannot create the run directory {missing}: {reason}",
                 "running containers keep their state in the run root (XDG_RUNTIME_DIR/skiff rootless, /run/skiff as root): make XDG_RUNTIME_DIR a directory you own (a login session does; `skiff system check` says what is wrong) or set it to one");

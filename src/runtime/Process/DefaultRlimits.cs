@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using Skiff.Core.Errors;
-using Skiff.Runtime.Native;
 using Skiff.Runtime.Spec;
 
 namespace Skiff.Runtime.Process;
@@ -11,33 +8,22 @@ namespace Skiff.Runtime.Process;
 /// that needs CAP_SYS_RESOURCE, which rootless skiff lacks and which runc's or skiff's init would need too).
 /// Without them a container inherits the caller's soft limit, often 1024 open files, too few for a database.
 /// </summary>
-public static unsafe class DefaultRlimits
+public static class DefaultRlimits
 {
     public const ulong Default = 1048576;
 
-    private static readonly (string Type, int Resource)[] Defaulted = [("RLIMIT_NOFILE", 7), ("RLIMIT_NPROC", 6)];
+    private static readonly string[] Defaulted = ["RLIMIT_NOFILE", "RLIMIT_NPROC"];
 
     /// <summary>The defaults for the limits <paramref name="given"/> does not set.</summary>
     public static IEnumerable<RlimitSpec> Missing(IReadOnlyList<RlimitSpec> given)
     {
-        foreach ((string type, int resource) in Defaulted)
+        foreach (string type in Defaulted)
         {
-            if (!given.Any(r => r.Type == type))
+            if (!given.Any(r => r.Type == type) && Rlimits.TryParse(type, out int resource))
             {
-                ulong value = Math.Min(Default, CurrentHard(resource, type));
+                ulong value = Math.Min(Default, InitProcessSettings.HardLimit(resource, type));
                 yield return new RlimitSpec { Type = type, Soft = value, Hard = value };
             }
         }
-    }
-
-    private static ulong CurrentHard(int resource, string type)
-    {
-        Libc.Rlimit current;
-        if (Libc.prlimit(0, resource, null, &current) != 0)
-        {
-            throw new SystemCallException("getrlimit", type, Marshal.GetLastPInvokeError());
-        }
-
-        return current.Max;
     }
 }

@@ -74,18 +74,24 @@ public static unsafe class InitProcessSettings
                 throw SkiffException.InvalidArgument($"unknown rlimit `{limit.Type}`");
             }
 
-            Libc.Rlimit current;
-            if (Libc.prlimit(0, resource, null, &current) != 0)
-            {
-                throw new SystemCallException("getrlimit", limit.Type, Marshal.GetLastPInvokeError());
-            }
-
-            ulong hard = Math.Min(limit.Hard, current.Max);
+            ulong hard = Math.Min(limit.Hard, HardLimit(resource, limit.Type));
             var wanted = new Libc.Rlimit { Current = Math.Min(limit.Soft, hard), Max = hard };
             if (Libc.prlimit(0, resource, &wanted, null) != 0)
             {
                 throw new SystemCallException("setrlimit", limit.Type, Marshal.GetLastPInvokeError());
             }
         }
+    }
+
+    /// <summary>This process's hard limit of <paramref name="resource"/> (<paramref name="type"/> names it in errors).</summary>
+    internal static ulong HardLimit(int resource, string type)
+    {
+        Libc.Rlimit current;
+        if (Libc.prlimit(0, resource, null, &current) != 0)
+        {
+            throw new SystemCallException("getrlimit", type, Marshal.GetLastPInvokeError());
+        }
+
+        return current.Max;
     }
 }
