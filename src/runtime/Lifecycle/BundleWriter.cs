@@ -154,6 +154,12 @@ public sealed class BundleWriter(ContainerStore store)
             Mount("/etc/hosts", "bind", Path.Combine(networkFiles, "hosts"), ["bind", "rprivate"]),
             Mount("/etc/resolv.conf", "bind", Path.Combine(networkFiles, "resolv.conf"), ["bind", "rprivate"]),
         ];
+        if (config.NoHosts)
+        {
+            // podman's --no-hosts: the image's own /etc/hosts stays.
+            mounts.RemoveAll(m => m.Destination == "/etc/hosts");
+        }
+
         Func<string, int> pidOf = DependencyPids();
         NamespaceMode ipc = NamespaceMode.Parse(config.IpcMode, ipc: true);
         if (ShmMount(ipc, pidOf, config.ShmSize) is { } shm)

@@ -110,6 +110,9 @@ public sealed record ContainerConfig
 
     public IReadOnlyList<string> ExtraHosts { get; init; } = [];
 
+    /// <summary>podman's --no-hosts: no /etc/hosts is bind-mounted, the image's own stays.</summary>
+    public bool NoHosts { get; init; }
+
     public bool PublishAll { get; init; }
 
     public bool ReadOnlyRootfs { get; init; }

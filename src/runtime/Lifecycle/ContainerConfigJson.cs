@@ -99,6 +99,7 @@ public static class ContainerConfigJson
             WriteStrings(w, "dnsSearch"u8, config.DnsSearch);
             WriteStrings(w, "dnsOptions"u8, config.DnsOptions);
             WriteStrings(w, "extraHosts"u8, config.ExtraHosts);
+            w.WriteBoolean("noHosts"u8, config.NoHosts);
             w.WriteBoolean("publishAll"u8, config.PublishAll);
             w.WriteBoolean("readOnlyRootfs"u8, config.ReadOnlyRootfs);
             w.WriteBoolean("init"u8, config.Init);
@@ -303,7 +304,7 @@ public static class ContainerConfigJson
         IReadOnlyList<string>? entrypoint = null, cmd = null, env = null, groupAdd = null, dns = null, dnsSearch = null,
             dnsOptions = null, extraHosts = null, ulimits = null, capAdd = null, capDrop = null, securityOpt = null;
         bool tty = false, openStdin = false, autoRemove = false, publishAll = false, readOnlyRootfs = false, init = false, systemd = false,
-            cgroupNamespace = false, privileged = false, rootfsOwnersShifted = false;
+            cgroupNamespace = false, privileged = false, rootfsOwnersShifted = false, noHosts = false;
         IReadOnlyDictionary<string, string>? labels = null, sysctls = null;
         int stopTimeout = 0, restartRetries = 0;
         IReadOnlyList<NetworkEndpoint>? networkEndpoints = null;
@@ -362,6 +363,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("dnsSearch"u8)) { dnsSearch = Strings(ref r); }
             else if (r.ValueTextEquals("dnsOptions"u8)) { dnsOptions = Strings(ref r); }
             else if (r.ValueTextEquals("extraHosts"u8)) { extraHosts = Strings(ref r); }
+            else if (r.ValueTextEquals("noHosts"u8)) { noHosts = Bool(ref r); }
             else if (r.ValueTextEquals("publishAll"u8)) { publishAll = Bool(ref r); }
             else if (r.ValueTextEquals("readOnlyRootfs"u8)) { readOnlyRootfs = Bool(ref r); }
             else if (r.ValueTextEquals("init"u8)) { init = Bool(ref r); }
@@ -445,6 +447,7 @@ public static class ContainerConfigJson
             DnsSearch = dnsSearch!,
             DnsOptions = dnsOptions!,
             ExtraHosts = extraHosts!,
+            NoHosts = noHosts,
             PublishAll = publishAll,
             ReadOnlyRootfs = readOnlyRootfs,
             Init = init,

@@ -59,6 +59,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         RestartPolicy.CheckAutoRemove(restartFlag, parse.GetValue(options.Remove));
         (string restartPolicy, int restartRetries) = RestartPolicy.Parse(restartFlag);
         HealthRequest health = options.Health.Request(parse);
+        string seccompPolicy = SeccompPolicy.Validate(parse.GetValue(options.SeccompPolicy));
 
         ContainerStore store = ContainerServices.Store(context);
         IReadOnlyList<ContainerMount> requestedMounts = VolumesFrom.Merge(
@@ -105,7 +106,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         }
         else
         {
-            Skiff.Images.Manifests.Platform? platform = parse.GetValue(options.Platform) is { } platformText ? Skiff.Images.Manifests.Platform.Parse(platformText) : null;
+            Skiff.Images.Manifests.Platform? platform = options.Platform.Resolve(parse);
             fromImage = await new ContainerImages(context).PrepareAsync(image, store.SnapshotDirectory(id), parse.GetValue(options.Pull) ?? "missing", async () =>
             {
                 var pullOptions = new PullOptions(image) { Platform = platform };
@@ -158,7 +159,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             RootfsOwnersShifted = fromImage is not null && context.User.Rootless && userns.Map is not null,
             Entrypoint = entrypoint,
             Cmd = cmd,
-            Env = ContainerImages.MergeEnv(options.Process.ImageEnv(parse, fromImage?.Env ?? []), EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [], parse.GetValue(options.EnvHost))),
+            Env = ContainerImages.MergeEnv(
+                ContainerImages.MergeEnv(
+                    // --env-host already brings them; podman passes the proxy variables only without it.
+                    parse.GetValue(options.HttpProxy) && !parse.GetValue(options.EnvHost) ? ProxyEnvironment.From(Environment.GetEnvironmentVariable) : [],
+                    options.Process.ImageEnv(parse, fromImage?.Env ?? [])),
+                EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [], parse.GetValue(options.EnvHost))),
             WorkingDir = workdir ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
             User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
@@ -198,7 +204,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Privileged = parse.GetValue(options.Privileged),
             CapAdd = parse.GetValue(options.CapAdd) ?? [],
             CapDrop = parse.GetValue(options.CapDrop) ?? [],
-            SecurityOpt = SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []),
+            SecurityOpt = SeccompPolicy.Apply(seccompPolicy, SecurityOptFlags.Resolve(parse.GetValue(options.SecurityOpt) ?? []), fromImage?.Labels),
             // The flags' healthcheck, else the image's, as podman.
             Healthcheck = health.Resolve(fromImage?.Healthcheck),
         };

@@ -64,7 +64,8 @@ public sealed class ContainerImages(CliContext context)
             defaults?.ExposedPorts?.Keys.ToList() ?? [],
             ImageStore.ResolvedName(record, image),
             defaults?.StopSignal is { Length: > 0 } signal ? signal : null,
-            defaults?.Healthcheck);
+            defaults?.Healthcheck,
+            defaults?.Labels);
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public static class ContainerInspectView
             // The files the container gets bind-mounted over /etc (podman's and docker's fields).
             ["ResolvConfPath"] = Path.Combine(directory, "resolv.conf"),
             ["HostnamePath"] = Path.Combine(directory, "hostname"),
-            ["HostsPath"] = Path.Combine(directory, "hosts"),
+            ["HostsPath"] = config.NoHosts ? string.Empty : Path.Combine(directory, "hosts"),
             ["LogPath"] = store.LogPath(config),
             // --pidfile's path ("" without it: the built-in runtime keeps no pid file of its own).
             ["PidFile"] = config.PidFile ?? string.Empty,

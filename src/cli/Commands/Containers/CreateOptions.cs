@@ -23,6 +23,8 @@ public sealed class CreateOptions
 
     public Option<bool> EnvHost { get; } = new("--env-host") { Description = "Use all of skiff's environment variables in the container (before --env-file and -e)" };
 
+    public Option<bool> HttpProxy { get; } = new("--http-proxy") { Description = "Set proxy environment variables in the container based on the host proxy vars", DefaultValueFactory = _ => true };
+
     public Option<string?> Workdir { get; } = new("--workdir", "-w") { Description = "Working directory inside the container" };
 
     public Option<string?> User { get; } = new("--user", "-u") { Description = "Username or UID (format: <name|uid>[:<group|gid>])" };
@@ -67,7 +69,8 @@ public sealed class CreateOptions
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Suppress output information when pulling images" };
 
-    public Option<string?> Platform { get; } = new("--platform") { Description = "The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one" };
+    /// <summary>--platform, --os, --arch, --variant.</summary>
+    public PlatformFlags Platform { get; } = new("The platform of the image (os/arch[/variant]): a local image of another platform does not count, a pull picks this one");
 
     /// <summary>--tls-verify, --authfile, --cert-dir and --creds for the pull that --pull may do.</summary>
     public RegistryFlags Registry { get; } = new();
@@ -115,6 +118,11 @@ public sealed class CreateOptions
 
     public Option<string[]> SecurityOpt { get; } = new("--security-opt") { Description = "Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)" };
 
+    public Option<string> SeccompPolicy { get; } = new("--seccomp-policy") { Description = "Policy for selecting a seccomp profile (default, or image: the image's io.containers.seccomp.profile label)", DefaultValueFactory = _ => Containers.SeccompPolicy.Default };
+
+    /// <summary>docker's --gpus: podman 4.3 accepts it, hidden, and does nothing with it; so does skiff.</summary>
+    public Option<string[]> Gpus { get; } = new("--gpus") { Description = "GPU devices to add to the container (accepted for docker compatibility, no effect)", Hidden = true };
+
     public Argument<string> Image { get; } = new("image") { Description = "Image (or root filesystem directory with --rootfs)" };
 
     public Argument<string[]> Command { get; } = new("command") { Arity = ArgumentArity.ZeroOrMore, Description = "Command and arguments" };
@@ -123,15 +131,16 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
-            Init, InitPath, Systemd, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Platform, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
-            Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt,
+            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, HttpProxy, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
+            Init, InitPath, Systemd, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
+            Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt, SeccompPolicy, Gpus,
         })
         {
             command.Options.Add(option);
         }
 
         Resources.AddTo(command);
+        Platform.AddTo(command);
         Registry.AddTo(command);
         Pull.AcceptOnlyFromAmong("always", "missing", "never", "newer");
         Cgroupns.AcceptOnlyFromAmong("host", "private");

@@ -22,6 +22,8 @@ public sealed class NetworkFlags
 
     public Option<string[]> AddHost { get; } = new("--add-host") { Description = "Add a custom host-to-IP mapping (host:ip)" };
 
+    public Option<bool> NoHosts { get; } = new("--no-hosts") { Description = "Do not create /etc/hosts within the container, instead use the version from the image" };
+
     public Option<string[]> NetworkAlias { get; } = new("--network-alias") { Description = "Add a network-scoped alias for the container" };
 
     public Option<string?> Ip { get; } = new("--ip") { Description = "Specify a static IPv4 address for the container (one user-defined network only)" };
@@ -32,7 +34,7 @@ public sealed class NetworkFlags
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NetworkAlias, Ip, Ip6, Mac })
+        foreach (Option option in new Option[] { Publish, PublishAll, Expose, Dns, DnsSearch, DnsOption, AddHost, NoHosts, NetworkAlias, Ip, Ip6, Mac })
         {
             command.Options.Add(option);
         }
@@ -103,6 +105,12 @@ public sealed class NetworkFlags
         }
 
         string[] hosts = parse.GetValue(AddHost) ?? [];
+        bool noHosts = parse.GetValue(NoHosts);
+        if (noHosts && hosts.Length > 0)
+        {
+            throw Skiff.Core.Errors.SkiffException.InvalidArgument("--no-hosts and --add-host cannot be set together", "leave out --add-host, or --no-hosts to have the entries written");
+        }
+
         foreach (string host in hosts)
         {
             HostEntry.Parse(host);
@@ -131,6 +139,7 @@ public sealed class NetworkFlags
             DnsSearch = parse.GetValue(DnsSearch) ?? [],
             DnsOptions = parse.GetValue(DnsOption) ?? [],
             ExtraHosts = hosts,
+            NoHosts = noHosts,
         };
     }
 
