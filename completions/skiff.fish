@@ -41,7 +41,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -75,7 +75,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stats
@@ -95,7 +95,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--annotation' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_events
@@ -227,7 +227,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--annotation' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
@@ -490,6 +490,7 @@ complete -c skiff -n '__skiff_is skiff_container_cp' -l storage-driver -d 'Stora
 complete -c skiff -n '__skiff_is skiff_container_create' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
@@ -530,6 +531,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l health-start-period 
 complete -c skiff -n '__skiff_is skiff_container_create' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_create' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
 complete -c skiff -n '__skiff_is skiff_container_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_container_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -550,7 +552,9 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a na
 complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_container_create' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
 complete -c skiff -n '__skiff_is skiff_container_create' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -570,6 +574,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the
 complete -c skiff -n '__skiff_is skiff_container_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l stop-signal -d 'Signal to stop the container' -r -f
@@ -589,6 +594,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l unsetenv-all -d 'Uns
 complete -c skiff -n '__skiff_is skiff_container_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l variant -d 'Use VARIANT instead of the running architecture variant for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l volumes-from -d 'Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l workdir -s w -d 'Working directory inside the container' -r -f
@@ -750,6 +756,7 @@ complete -c skiff -n '__skiff_is skiff_container_rm' -l volumes -s v -d 'Remove 
 complete -c skiff -n '__skiff_is skiff_container_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
@@ -792,6 +799,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l health-start-period -d 
 complete -c skiff -n '__skiff_is skiff_container_run' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_run' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
 complete -c skiff -n '__skiff_is skiff_container_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_container_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -812,7 +820,9 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name 
 complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_container_run' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
 complete -c skiff -n '__skiff_is skiff_container_run' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -832,6 +842,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the pe
 complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l sig-proxy -d 'Proxy received signals to the process'
@@ -852,6 +863,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l unsetenv-all -d 'Unset 
 complete -c skiff -n '__skiff_is skiff_container_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l variant -d 'Use VARIANT instead of the running architecture variant for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l volumes-from -d 'Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l workdir -s w -d 'Working directory inside the container' -r -f
@@ -951,6 +963,7 @@ complete -c skiff -n '__skiff_is skiff_cp' -l storage-driver -d 'Storage driver:
 complete -c skiff -n '__skiff_is skiff_create' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l blkio-weight-device -d 'Block IO relative device weight (DEVICE:WEIGHT, 10 to 1000)' -r -f
@@ -991,6 +1004,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l health-start-period -d 'The in
 complete -c skiff -n '__skiff_is skiff_create' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
 complete -c skiff -n '__skiff_is skiff_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -1011,7 +1025,9 @@ complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the 
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_create' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
 complete -c skiff -n '__skiff_is skiff_create' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -1031,6 +1047,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l stop-signal -d 'Signal to stop the container' -r -f
@@ -1050,6 +1067,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l unsetenv-all -d 'Unset all def
 complete -c skiff -n '__skiff_is skiff_create' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l variant -d 'Use VARIANT instead of the running architecture variant for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l volumes-from -d 'Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l workdir -s w -d 'Working directory inside the container' -r -f
@@ -1765,6 +1783,7 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver
 complete -c skiff -n '__skiff_is skiff_run' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l annotation -d 'Add an annotation to the container (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l attach -s a -d 'Attach to STDIN, STDOUT or STDERR' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l blkio-weight -d 'Block IO weight (relative weight), between 10 and 1000, or 0 to disable' -r -f
@@ -1807,6 +1826,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l health-start-period -d 'The initi
 complete -c skiff -n '__skiff_is skiff_run' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
 complete -c skiff -n '__skiff_is skiff_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -1827,7 +1847,9 @@ complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the con
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l no-healthcheck -d 'Disable healthchecks on container'
+complete -c skiff -n '__skiff_is skiff_run' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
 complete -c skiff -n '__skiff_is skiff_run' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
@@ -1847,6 +1869,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l shm-size -d 'Size of /dev/shm (format: <number>[<unit>], where unit = b, k, m or g; 0: no limit; default 64m)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l sig-proxy -d 'Proxy received signals to the process'
@@ -1867,6 +1890,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l unsetenv-all -d 'Unset all defaul
 complete -c skiff -n '__skiff_is skiff_run' -l user -s u -d 'Username or UID (format: <name|uid>[:<group|gid>])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l userns -d 'User namespace to use (host, keep-id[:uid=N,gid=N], nomap, auto[:size=N], container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l uts -d 'UTS namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l variant -d 'Use VARIANT instead of the running architecture variant for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l volume -s v -d 'Bind mount a volume (SRC:DST[:OPTIONS])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l volumes-from -d 'Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l workdir -s w -d 'Working directory inside the container' -r -f
