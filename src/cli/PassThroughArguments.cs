@@ -12,7 +12,10 @@ public static class PassThroughArguments
     /// <param name="args">The whole command line.</param>
     /// <param name="verbIndex">Index of the verb token (e.g. "run") in <paramref name="args"/>.</param>
     /// <param name="verb">The verb's command, to know which flags take a value.</param>
-    /// <param name="leadingPositionals">Positionals before the pass-through part (1 for IMAGE or CONTAINER, 0 for unshare).</param>
+    /// <param name="leadingPositionals">
+    /// Positionals before the pass-through part (1 for IMAGE or CONTAINER, 0 for unshare). podman's <c>--latest</c>
+    /// (<c>exec -l CMD…</c>, <c>top -l DESCRIPTORS…</c>) stands for the container: with it there is one less.
+    /// </param>
     public static string[] Separate(string[] args, int verbIndex, Command verb, int leadingPositionals)
     {
         int seen = 0;
@@ -26,6 +29,11 @@ public static class PassThroughArguments
 
             if (token.StartsWith('-') && token.Length > 1)
             {
+                if (leadingPositionals > 0 && NamesLatest(verb, token))
+                {
+                    leadingPositionals--;
+                }
+
                 if (!token.Contains('=') && TakesValue(verb, token))
                 {
                     i++;
@@ -62,6 +70,23 @@ public static class PassThroughArguments
         }
 
         return false;
+    }
+
+    /// <summary>Whether <paramref name="token"/> is the verb's <c>--latest</c>, alone or in a bundle of short flags (<c>-itl</c>).</summary>
+    private static bool NamesLatest(Command verb, string token)
+    {
+        if (!verb.Options.Any(o => o.Name == "--latest"))
+        {
+            return false;
+        }
+
+        if (token is "--latest" or "--latest=true")
+        {
+            return true;
+        }
+
+        return !token.StartsWith("--", StringComparison.Ordinal) && token.Contains('l')
+            && token[1..].TakeWhile(c => c != 'l').All(c => !TakesValue(verb, "-" + c));
     }
 
     private static bool IsFlag(Option option) =>

@@ -18,13 +18,14 @@ public static class AttachCommand
         var detachKeys = new Option<string?>("--detach-keys") { Description = "Select the key sequence for detaching a container" };
         var noStdin = new Option<bool>("--no-stdin") { Description = "Do not attach STDIN" };
         var sigProxy = new Option<bool>("--sig-proxy") { Description = "Proxy received signals to the process", DefaultValueFactory = _ => true };
-        var container = new Argument<string>("container") { Description = "Container name or ID" };
-        var command = new Command("attach", "Attach to a running container") { detachKeys, noStdin, sigProxy, container };
+        var latest = LatestContainer.CreateOption();
+        var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne, Description = "Container name or ID" };
+        var command = new Command("attach", "Attach to a running container") { detachKeys, noStdin, sigProxy, latest, container };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
+            string id = LatestContainer.Resolve(lifecycle.Store, parse.GetValue(latest), parse.GetValue(container), "\"skiff attach\" requires a name, id, or the \"--latest\" flag");
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
             string? keys = parse.GetValue(detachKeys) ?? config.DetachKeys;
             if (keys is not null)

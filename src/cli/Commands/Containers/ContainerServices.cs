@@ -83,16 +83,6 @@ public static class ContainerServices
         }
     }
 
-    /// <summary>
-    /// The containers a verb with podman's <c>--all</c> acts on: with it, every stored container in the state
-    /// <paramref name="selected"/> asks for; without it, the names given (<see cref="RequireAllOrNames"/> first).
-    /// </summary>
-    public static IEnumerable<string> AllOrNamed(ContainerLifecycle lifecycle, bool all, IReadOnlyList<string> names, Func<ContainerState, bool> selected, string conflict)
-    {
-        RequireAllOrNames(all, names, conflict);
-        return all ? lifecycle.Store.ListIds().Where(id => selected(lifecycle.Observe(id))) : names;
-    }
-
     /// <summary>Runs <paramref name="action"/> for each target, reporting failures per item (docker's multi-target verbs).</summary>
     public static int ForEach(CliContext context, IEnumerable<string> targets, Action<string> action) =>
         ForEach(context, targets, action, target => (target, null));

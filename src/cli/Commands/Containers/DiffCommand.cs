@@ -29,8 +29,14 @@ public static class DiffCommand
     public static Command Create(GlobalOptions globals, DiffTarget target = DiffTarget.Either)
     {
         var format = new Option<string?>("--format") { Description = "Change the output format (json)" };
-        var name = new Argument<string>(target == DiffTarget.Image ? "image" : target == DiffTarget.Container ? "container" : "container|image");
+        var latest = LatestContainer.CreateOption();
+        var name = new Argument<string?>(target == DiffTarget.Image ? "image" : target == DiffTarget.Container ? "container" : "container|image") { Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("diff", target == DiffTarget.Image ? "Inspect changes to the image's file systems" : "Inspect changes to the container's file systems") { format, name };
+        if (target != DiffTarget.Image)
+        {
+            command.Options.Add(latest);
+        }
+
         command.SetAction(async parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -40,8 +46,16 @@ public static class DiffCommand
                 throw SkiffException.InvalidArgument($"only \"json\" is supported as a format, not \"{text}\"", "use --format json, or no --format for podman's A/C/D lines");
             }
 
-            string wanted = parse.GetValue(name)!;
             ContainerStore store = ContainerServices.Store(context);
+            bool last = target != DiffTarget.Image && parse.GetValue(latest);
+            string? given = parse.GetValue(name);
+            if (last || given is null)
+            {
+                string verb = target switch { DiffTarget.Container => "skiff container diff", DiffTarget.Image => "skiff image diff", _ => "skiff diff" };
+                given = LatestContainer.Resolve(store, last, given, $"\"{verb}\" requires a name, id, or the \"--latest\" flag");
+            }
+
+            string wanted = given;
             string? containerId = target == DiffTarget.Image ? null : store.TryResolve(wanted);
             ImageRecord? image = null;
             if (containerId is null)

@@ -31,11 +31,12 @@ public static class ExecCommand
         var privileged = new Option<bool>("--privileged") { Description = "Give the process all of skiff's capabilities" };
         var preserveFds = new Option<int>("--preserve-fds") { Description = "Pass N additional file descriptors (3 and up) to the process" };
         var detachKeys = new Option<string?>("--detach-keys") { Description = "Select the key sequence for detaching an exec session (\"\" disables it)" };
-        var container = new Argument<string>("container");
-        var commandLine = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore };
+        var latest = LatestContainer.CreateOption();
+        var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne };
+        var commandLine = new Argument<string[]>("command") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("exec", "Run a process in a running container")
         {
-            interactive, tty, detach, detachKeys, env, envFile, user, workdir, privileged, preserveFds, container, commandLine,
+            interactive, tty, detach, detachKeys, env, envFile, user, workdir, privileged, preserveFds, latest, container, commandLine,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,7 +45,24 @@ public static class ExecCommand
             CheckPreservedFds(preserved);
             byte[] keys = DetachKeys.Parse(parse.GetValue(detachKeys) ?? DetachKeys.Default);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
+            // With -l every argument is the command's (podman's).
+            bool last = parse.GetValue(latest);
+            string? name = last ? null : parse.GetValue(container);
+            string[] argv = last && parse.GetValue(container) is string first ? [first, .. parse.GetValue(commandLine) ?? []] : parse.GetValue(commandLine) ?? [];
+            string id = LatestContainer.Resolve(lifecycle.Store, last, name, "exec requires the name or ID of a container or the --latest flag");
+            if (argv.Length == 0)
+            {
+                // podman's exec session refuses an empty command: 255 as any exec session that cannot be made, 125 with -d.
+                var empty = SkiffException.InvalidArgument("must provide a non-empty command to start an exec session: invalid argument", "give the command to run after the container's name");
+                if (parse.GetValue(detach))
+                {
+                    throw empty;
+                }
+
+                context.Reporter.Report(empty);
+                return ExitCodes.ExecSessionFailed;
+            }
+
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
             ContainerState state = lifecycle.Observe(id);
             // A paused container's processes are frozen: podman refuses an exec there too. podman exits
@@ -69,7 +87,6 @@ public static class ExecCommand
                     .RunJoinedAsync(context.SelfExecutable, Environment.GetCommandLineArgs()[1..], state.MonitorPid, cancellationToken, preserved);
             }
 
-            string[] argv = parse.GetValue(commandLine)!;
             IReadOnlyList<string> extraEnv = EnvironmentFlags.Collect(parse.GetValue(env) ?? [], parse.GetValue(envFile) ?? []);
             if (parse.GetValue(tty) && !extraEnv.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
             {

@@ -4,7 +4,7 @@ using Skiff.Runtime.Lifecycle;
 namespace Skiff.Cli.Commands.Containers;
 
 /// <summary>
-/// <c>skiff init [-a] CONTAINER...</c> (podman's <c>init</c>): the runtime creates each container (namespaces, mounts,
+/// <c>skiff init [-a|-l] CONTAINER...</c> (podman's <c>init</c>): the runtime creates each container (namespaces, mounts,
 /// cgroup) and its monitor waits with the process not started; <c>inspect</c> says "initialized", <c>start</c> runs it.
 /// </summary>
 public static class InitCommand
@@ -13,15 +13,24 @@ public static class InitCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "Initialize all containers" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore, Description = "Container names or IDs" };
-        var command = new Command("init", "Initialize one or more containers") { all, containers };
+        var latest = LatestContainer.CreateOption();
+        var command = new Command("init", "Initialize one or more containers") { all, latest, containers };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             string[] targets = parse.GetValue(containers) ?? [];
             bool everything = parse.GetValue(all);
-            ContainerServices.RequireAllOrNames(everything, targets);
-
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            if (parse.GetValue(latest))
+            {
+                ContainerTargets.Check(targets.Length > 0, everything, latest: true, cidFile: false);
+                targets = [LatestContainer.Id(lifecycle.Store)];
+            }
+            else
+            {
+                ContainerServices.RequireAllOrNames(everything, targets);
+            }
+
             if (everything)
             {
                 // As podman's init --all: the containers already initialized or running are left as they are.

@@ -18,8 +18,9 @@ public static class InspectCommand
         var size = new Option<bool>("--size", "-s") { Description = "Display total file size" };
         var type = new Option<string>("--type", "-t") { Description = "Look only for this type: container, image or all", DefaultValueFactory = _ => containersOnly ? "container" : "all" };
         type.AcceptOnlyFromAmong("container", "image", "all");
-        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
-        var command = new Command(name, "Display detailed information on one or more containers") { format, size, containers };
+        var latest = LatestContainer.CreateOption();
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command(name, "Display detailed information on one or more containers") { format, size, latest, containers };
         if (!containersOnly)
         {
             command.Options.Add(type);
@@ -36,12 +37,31 @@ public static class InspectCommand
             }
 
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            string[] names = parse.GetValue(containers) ?? [];
+            bool last = parse.GetValue(latest);
+            if (last == names.Length > 0)
+            {
+                throw Core.Errors.SkiffException.InvalidArgument(last ? "--latest and arguments cannot be used together" : "no names or ids specified");
+            }
+
             var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
             var sizes = new ContainerSizes(lifecycle.Store, images);
             OutputFormat? output = IsJson(parse.GetValue(format)) ? null : OutputFormat.Parse(parse.GetValue(format), "{{json .}}", "inspect");
             var found = new List<object?>();
             var missing = new List<string>();
-            foreach (string target in parse.GetValue(containers)!)
+            if (last)
+            {
+                if (LatestContainer.TryId(lifecycle.Store) is string newest)
+                {
+                    names = [newest];
+                }
+                else
+                {
+                    missing.Add("no containers to inspect: no such container");
+                }
+            }
+
+            foreach (string target in names)
             {
                 if (kind != "image" && lifecycle.Store.TryResolve(target) is { } id)
                 {

@@ -4,7 +4,7 @@ using Skiff.Runtime.Process;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff kill [-s SIGNAL] CONTAINER...</c></summary>
+/// <summary><c>skiff kill [-s SIGNAL] [-a|-l|--cidfile FILE] CONTAINER...</c></summary>
 public static class KillCommand
 {
     /// <summary>podman's refusal of --all with names (kill, pause, unpause).</summary>
@@ -16,12 +16,14 @@ public static class KillCommand
         var all = new Option<bool>("--all", "-a") { Description = "Signal all running containers" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("kill", "Kill one or more running containers with a specific signal") { signal, all, containers };
+        var selection = new ContainerTargets(filter: false);
+        selection.AddTo(command);
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             int number = Signals.Parse(parse.GetValue(signal)!);
-            IEnumerable<string> targets = ContainerServices.AllOrNamed(lifecycle, parse.GetValue(all), parse.GetValue(containers)!, state => state.Running, AllWithNames);
+            IEnumerable<string> targets = selection.Select(parse, context, lifecycle, parse.GetValue(all), parse.GetValue(containers)!, state => state.Running);
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 lifecycle.Kill(id, number);

@@ -16,13 +16,14 @@ public static class LogsCommand
         var since = new Option<string?>("--since") { Description = "Show logs since TIMESTAMP or relative duration (e.g. 10m)" };
         var until = new Option<string?>("--until") { Description = "Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)" };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Show timestamps" };
-        var container = new Argument<string>("container");
-        var command = new Command("logs", "Fetch the logs of a container") { follow, tail, since, until, timestamps, container };
+        var latest = LatestContainer.CreateOption();
+        var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("logs", "Fetch the logs of a container") { follow, tail, since, until, timestamps, latest, container };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
+            string id = LatestContainer.Resolve(lifecycle.Store, parse.GetValue(latest), parse.GetValue(container), "specify at least one container name or ID to log");
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
             if (!LogDrivers.WritesFile(config.LogDriver))
             {

@@ -18,7 +18,8 @@ public static class MountCommand
         var format = new Option<string?>("--format") { Description = "Print the mounted containers as json" };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not truncate output" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore, Description = "Container names or IDs" };
-        var command = new Command("mount", "Mount a working container's root filesystem") { format, noTrunc, containers };
+        var latest = LatestContainer.CreateOption();
+        var command = new Command("mount", "Mount a working container's root filesystem") { format, noTrunc, latest, containers };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -26,6 +27,11 @@ public static class MountCommand
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var mounts = new ContainerMounts(lifecycle.Store);
             string[] targets = parse.GetValue(containers) ?? [];
+            if (parse.GetValue(latest))
+            {
+                targets = targets.Length == 0 ? [LatestContainer.Id(lifecycle.Store)] : throw Core.Errors.SkiffException.InvalidArgument(LatestContainer.WithNames);
+            }
+
             if (targets.Length == 0)
             {
                 List(context, lifecycle, mounts, parse.GetValue(format), parse.GetValue(noTrunc));

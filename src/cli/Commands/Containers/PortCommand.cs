@@ -10,16 +10,25 @@ public static class PortCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var container = new Argument<string>("container") { Description = "Container name or ID" };
+        var latest = LatestContainer.CreateOption();
+        var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne, Description = "Container name or ID" };
         var port = new Argument<string?>("port") { Arity = ArgumentArity.ZeroOrOne, Description = "Private port (PORT[/PROTO])" };
-        var command = new Command("port", "List port mappings or a specific mapping for the container") { container, port };
+        var command = new Command("port", "List port mappings or a specific mapping for the container") { latest, container, port };
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerStore store = ContainerServices.Store(context);
-            string target = parse.GetValue(container)!;
-            ContainerConfig config = store.ReadConfig(store.Resolve(target));
-            string? wanted = parse.GetValue(port);
+            // With -l the first argument is the port (podman's).
+            bool last = parse.GetValue(latest);
+            string? target = last ? null : parse.GetValue(container);
+            string? wanted = last ? parse.GetValue(container) : parse.GetValue(port);
+            if (last && parse.GetValue(port) is not null)
+            {
+                throw SkiffException.InvalidArgument("you can only specify a container and a port, or --latest and a port");
+            }
+
+            ContainerConfig config = store.ReadConfig(LatestContainer.Resolve(store, last, target, "you must supply a running container name or id"));
+            target ??= config.Name;
             if (wanted is null)
             {
                 foreach (PublishedPort p in PortView.Sorted(config.Ports))

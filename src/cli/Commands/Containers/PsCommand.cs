@@ -46,29 +46,10 @@ public static class PsCommand
             string[] filterList = parse.GetValue(filters) ?? [];
             bool showAll = parse.GetValue(all) || filterList.Length > 0 || parse.GetValue(last) > 0 || parse.GetValue(latest);
             var rows = new List<(ContainerConfig Config, ContainerState State)>();
-            // An ancestor is looked up as an image too: a container records the full name (localhost/busybox:latest).
             var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
-            var ancestorIds = new Dictionary<string, string?>(StringComparer.Ordinal);
-            Func<string, string?> ancestorId = value =>
-            {
-                if (!ancestorIds.TryGetValue(value, out string? imageId))
-                {
-                    imageId = images.Value.Images.TryResolve(value)?.Id;
-                    ancestorIds[value] = imageId;
-                }
-
-                return imageId;
-            };
-            foreach (string filter in filterList)
-            {
-                // Up front: a bad filter is an error even when no container is there to test it on.
-                CheckFilter(filter);
-            }
-
+            var filter = new ContainerFilter(filterList, images, store);
             var reader = new SmallFileReader();
-            var healthStore = new Runtime.Health.HealthStore(store.Directory);
-            // Read only for containers with a healthcheck: the others print and filter as "no healthcheck".
-            string Health(ContainerConfig config) => config.Healthcheck is { Enabled: true } ? healthStore.Read(config.Id).Status : string.Empty;
+            string Health(ContainerConfig config) => filter.Health(config);
             foreach (string id in store.ListIds())
             {
                 try
@@ -85,7 +66,7 @@ public static class PsCommand
                         continue;
                     }
 
-                    if (store.TryReadListing(id, reader) is { } config && filterList.All(f => Matches(f, config, state, ancestorId, Health)))
+                    if (store.TryReadListing(id, reader) is { } config && filter.Matches(config, state))
                     {
                         rows.Add((config, state));
                     }
@@ -134,56 +115,5 @@ public static class PsCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static void CheckFilter(string filter)
-    {
-        string[] parts = filter.Split('=', 2);
-        if (parts.Length != 2)
-        {
-            throw SkiffException.InvalidArgument($"invalid filter \"{filter}\"", "use --filter KEY=VALUE");
-        }
-
-        if (parts[0] is not ("status" or "name" or "id" or "label" or "ancestor" or "exited" or "health"))
-        {
-            throw SkiffException.InvalidArgument($"invalid filter \"{parts[0]}\"", "use status, name, id, label, ancestor, exited or health");
-        }
-
-        // docker's states and podman's (stopped, unknown); anything else is a typo that would list nothing.
-        if (parts[0] == "status" && parts[1] is not ("created" or "restarting" or "running" or "removing" or "paused" or "exited" or "dead" or "stopped" or "stopping" or "unknown"))
-        {
-            throw SkiffException.InvalidArgument($"unknown container state: {parts[1]}", "use status=created, running, paused, exited, restarting, removing or dead");
-        }
-
-        if (parts[0] == "exited" && !int.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-        {
-            throw SkiffException.InvalidArgument($"exited code out of range \"{parts[1]}\"", "use exited=CODE, a number such as exited=0 or exited=137");
-        }
-
-        if (parts[0] == "health" && parts[1] is not ("healthy" or "unhealthy" or "starting" or "none"))
-        {
-            throw SkiffException.InvalidArgument($"invalid health filter \"{parts[1]}\"", "use health=healthy, unhealthy, starting or none");
-        }
-    }
-
-    /// <summary>Whether the container passes <paramref name="filter"/>, which <see cref="CheckFilter"/> accepted.</summary>
-    /// <param name="health">The container's health status, empty when it has no healthcheck (or none recorded yet).</param>
-    private static bool Matches(string filter, ContainerConfig config, ContainerState state, Func<string, string?> ancestorId, Func<ContainerConfig, string> health)
-    {
-        string[] parts = filter.Split('=', 2);
-        string value = parts[1];
-        return parts[0] switch
-        {
-            "status" => state.Status == value || (value == "running" && state.Running && state.Status != ContainerStatus.Paused),
-            "name" => Regex.IsMatch(config.Name, value),
-            "id" => config.Id.StartsWith(value, StringComparison.Ordinal),
-            "label" => LabelFilter.Matches(config.Labels, value),
-            "ancestor" => config.Image == value || config.Image.StartsWith(value + ":", StringComparison.Ordinal) || config.ImageId == value
-                || (config.ImageId is not null && ancestorId(value) == config.ImageId),
-            "exited" => state.Status == ContainerStatus.Exited && state.ExitCode.ToString(CultureInfo.InvariantCulture) == value,
-            // none: no healthcheck (docker's meaning; podman 4.3 matches nothing for it).
-            "health" => value == "none" ? config.Healthcheck is not { Enabled: true } : health(config) == value,
-            _ => false,
-        };
     }
 }

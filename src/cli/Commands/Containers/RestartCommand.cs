@@ -13,13 +13,14 @@ public static class RestartCommand
         var running = new Option<bool>("--running") { Description = "Restart only running containers" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("restart", "Restart one or more containers") { time, all, running, containers };
+        var selection = new ContainerTargets();
+        selection.AddTo(command);
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            IEnumerable<string> targets = parse.GetValue(all) || parse.GetValue(running)
-                ? lifecycle.Store.ListIds().Where(id => !parse.GetValue(running) || lifecycle.Observe(id).Running)
-                : parse.GetValue(containers)!;
+            IEnumerable<string> targets = selection.Select(
+                parse, context, lifecycle, parse.GetValue(all) || parse.GetValue(running), parse.GetValue(containers)!, state => !parse.GetValue(running) || state.Running);
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 lifecycle.Stop(id, parse.GetValue(time), ContainerServices.StopTimeoutWarning(context, lifecycle, id));

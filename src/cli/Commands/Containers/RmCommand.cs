@@ -4,7 +4,7 @@ using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff rm [-f [-t SECONDS]] [-v] [--depend] CONTAINER...</c></summary>
+/// <summary><c>skiff rm [-f [-t SECONDS]] [-v] [--depend] [-a|-l|--cidfile FILE|--filter K=V] CONTAINER...</c></summary>
 public static class RmCommand
 {
     /// <summary>podman's exit status when a container to remove is running or paused (podman-rm(1)).</summary>
@@ -24,11 +24,24 @@ public static class RmCommand
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("rm", "Remove one or more containers") { force, volumes, all, ignore, time, depend, containers };
         command.Aliases.Add("remove");
+        var selection = new ContainerTargets(filterAlias: false);
+        selection.AddTo(command);
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            IEnumerable<string> targets = parse.GetValue(all) ? lifecycle.Store.ListIds() : parse.GetValue(containers)!;
+            IEnumerable<string> targets;
+            try
+            {
+                targets = selection.Select(parse, context, lifecycle, parse.GetValue(all), parse.GetValue(containers)!, _ => true, ignoreMissingFiles: parse.GetValue(ignore));
+            }
+            catch (SkiffException e) when (e.Kind == ErrorKind.NotFound)
+            {
+                // --latest in an empty store: podman-rm(1)'s status for a container that does not exist.
+                context.Reporter.Report(e);
+                return MissingExitCode;
+            }
+
             bool refusedRunning = false;
             // podman-rm(1): 1 when a named container does not exist (ignored with --force or --ignore), 2 when one is running.
             void RemoveOne(string id)

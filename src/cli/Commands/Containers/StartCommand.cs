@@ -5,7 +5,7 @@ using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff start [-a] [-i] CONTAINER...</c>: created and exited containers get a monitor; an initialized one's monitor (<c>skiff init</c>) starts it.</summary>
+/// <summary><c>skiff start [-a] [-i] [--sig-proxy] [--all|-l|--filter K=V] CONTAINER...</c>: created and exited containers get a monitor; an initialized one's monitor (<c>skiff init</c>) starts it.</summary>
 public static class StartCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -13,16 +13,26 @@ public static class StartCommand
         var attach = new Option<bool>("--attach", "-a") { Description = "Attach container's STDOUT and STDERR" };
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Attach container's STDIN" };
         var detachKeys = new Option<string?>("--detach-keys") { Description = "Override the key sequence for detaching a container" };
-        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
-        var command = new Command("start", "Start one or more stopped containers") { attach, interactive, detachKeys, containers };
+        var all = new Option<bool>("--all") { Description = "Start all containers regardless of their state or configuration" };
+        var filters = new Option<string[]>("--filter", "-f") { Description = "Filter output based on conditions given" };
+        var latest = LatestContainer.CreateOption();
+        var sigProxy = new Option<bool?>("--sig-proxy") { Description = "Proxy received signals to the process (default true if attaching, false otherwise)" };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("start", "Start one or more stopped containers") { attach, interactive, detachKeys, all, filters, latest, sigProxy, containers };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            string[] targets = parse.GetValue(containers)!;
-            if (parse.GetValue(attach) || parse.GetValue(interactive))
+            bool attaching = parse.GetValue(attach) || parse.GetValue(interactive);
+            if (parse.GetValue(sigProxy) == true && !attaching)
             {
-                if (targets.Length != 1)
+                throw Core.Errors.SkiffException.InvalidArgument("you cannot use sig-proxy without --attach: invalid argument", "give --attach, or leave --sig-proxy out");
+            }
+
+            IReadOnlyList<string> targets = Targets(context, lifecycle, parse.GetValue(all), parse.GetValue(latest), parse.GetValue(filters) ?? [], parse.GetValue(containers) ?? []);
+            if (attaching)
+            {
+                if (targets.Count != 1)
                 {
                     throw Core.Errors.SkiffException.InvalidArgument("you cannot start and attach multiple containers at once");
                 }
@@ -47,7 +57,7 @@ public static class StartCommand
 
                 if (initialized is not null)
                 {
-                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys, streams: streams);
+                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys, parse.GetValue(sigProxy) ?? true, streams);
                 }
 
                 (var ours, var theirs) = UnixSockets.SeqPacketPair();
@@ -80,7 +90,7 @@ public static class StartCommand
                     }
                 }
 
-                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys, streams: streams);
+                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys, parse.GetValue(sigProxy) ?? true, streams);
             }
 
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
@@ -103,5 +113,34 @@ public static class StartCommand
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// podman's start targets: with a filter every container it matches, with <c>--all</c> every container, with
+    /// <c>-l</c> the latest, else the names (full ids are printed for the first three).
+    /// </summary>
+    private static IReadOnlyList<string> Targets(
+        CliContext context, ContainerLifecycle lifecycle, bool all, bool latest, string[] filters, string[] names)
+    {
+        if (filters.Length > 0)
+        {
+            var filter = new ContainerFilter(filters, new(() => Images.ImageServices.Local(context)), lifecycle.Store);
+            return ContainerTargets.Matching(lifecycle, filter);
+        }
+
+        string? conflict = (names.Length > 0, all, latest) switch
+        {
+            (true, _, true) => LatestContainer.WithNames,
+            (_, true, true) => "--all and --latest cannot be used together",
+            (true, true, _) => "either start all containers or the container(s) provided in the arguments",
+            (false, false, false) => "start requires at least one argument",
+            _ => null,
+        };
+        if (conflict is not null)
+        {
+            throw Core.Errors.SkiffException.InvalidArgument(conflict);
+        }
+
+        return all ? lifecycle.Store.ListIds() : latest ? [LatestContainer.Id(lifecycle.Store)] : names;
     }
 }

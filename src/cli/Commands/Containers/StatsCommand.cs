@@ -22,7 +22,8 @@ public static class StatsCommand
         var format = new Option<string?>("--format") { Description = "Pretty-print container statistics using a Go template, 'table TEMPLATE' or 'json'" };
         var interval = new Option<int>("--interval", "-i") { Description = "Time in seconds between stats reports", DefaultValueFactory = _ => 1 };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("stats", "Display a live stream of container resource usage statistics") { all, noStream, noTrunc, format, interval, containers };
+        var latest = LatestContainer.CreateOption();
+        var command = new Command("stats", "Display a live stream of container resource usage statistics") { all, noStream, noTrunc, format, interval, latest, containers };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
@@ -35,6 +36,12 @@ public static class StatsCommand
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             var reader = new ContainerUsageReader(ContainerCgroups.ForHost(context.User.Rootless));
             string[] targets = parse.GetValue(containers) ?? [];
+            if (parse.GetValue(latest))
+            {
+                ContainerTargets.Check(targets.Length > 0, parse.GetValue(all), latest: true, cidFile: false);
+                targets = [LatestContainer.Id(lifecycle.Store)];
+            }
+
             IReadOnlyList<string> ids = targets.Length > 0
                 ? targets.Select(lifecycle.Store.Resolve).ToList()
                 : lifecycle.Store.ListIds().Where(id => parse.GetValue(all) || IsRunning(lifecycle, id)).ToList();

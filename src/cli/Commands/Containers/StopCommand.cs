@@ -3,7 +3,7 @@ using Skiff.Runtime.Lifecycle;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff stop [-t SECONDS] CONTAINER...</c>: the stop signal, then SIGKILL after the timeout.</summary>
+/// <summary><c>skiff stop [-t SECONDS] [-a|-l|--cidfile FILE|--filter K=V] CONTAINER...</c>: the stop signal, then SIGKILL after the timeout.</summary>
 public static class StopCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -13,13 +13,13 @@ public static class StopCommand
         var ignore = new Option<bool>("--ignore", "-i") { Description = "Ignore errors when a specified container is missing" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("stop", "Stop one or more running containers") { time, all, ignore, containers };
+        var selection = new ContainerTargets();
+        selection.AddTo(command);
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            IEnumerable<string> targets = parse.GetValue(all)
-                ? lifecycle.Store.ListIds().Where(id => lifecycle.Observe(id).Running)
-                : parse.GetValue(containers)!;
+            IEnumerable<string> targets = selection.Select(parse, context, lifecycle, parse.GetValue(all), parse.GetValue(containers)!, state => state.Running);
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
             {
                 lifecycle.Stop(id, parse.GetValue(time), ContainerServices.StopTimeoutWarning(context, lifecycle, id));

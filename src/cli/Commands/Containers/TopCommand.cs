@@ -20,15 +20,19 @@ public static class TopCommand
 
     public static Command Create(GlobalOptions globals)
     {
-        var container = new Argument<string>("container") { Description = "Container name or ID" };
+        var latest = LatestContainer.CreateOption();
+        var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne, Description = "Container name or ID" };
         var descriptors = new Argument<string[]>("descriptors") { Arity = ArgumentArity.ZeroOrMore, Description = "Format descriptors (user, pid, ppid, pcpu, etime, tty, time, args, comm, ...) or ps(1) options" };
-        var command = new Command("top", "Display the running processes of a container") { container, descriptors };
+        var command = new Command("top", "Display the running processes of a container") { latest, container, descriptors };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            string id = lifecycle.Store.Resolve(parse.GetValue(container)!);
-            TopArguments arguments = TopArguments.Parse(parse.GetValue(descriptors) ?? []);
+            // With -l every argument is a descriptor or ps(1)'s (podman's).
+            bool last = parse.GetValue(latest);
+            string[] rest = last && parse.GetValue(container) is string first ? [first, .. parse.GetValue(descriptors) ?? []] : parse.GetValue(descriptors) ?? [];
+            string id = LatestContainer.Resolve(lifecycle.Store, last, last ? null : parse.GetValue(container), "you must provide the name or id of a running container");
+            TopArguments arguments = TopArguments.Parse(rest);
             ContainerState state = lifecycle.Observe(id);
             if (!state.Running)
             {

@@ -15,7 +15,8 @@ public static class UnmountCommand
         var all = new Option<bool>("--all", "-a") { Description = "Unmount all of the currently mounted containers" };
         var force = new Option<bool>("--force", "-f") { Description = "Force the complete unmount of the specified mounted containers" };
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore, Description = "Container names or IDs" };
-        var command = new Command("unmount", "Unmount working container's root filesystem") { all, force, containers };
+        var latest = LatestContainer.CreateOption();
+        var command = new Command("unmount", "Unmount working container's root filesystem") { all, force, latest, containers };
         command.Aliases.Add("umount");
         command.SetAction(parse =>
         {
@@ -23,9 +24,17 @@ public static class UnmountCommand
             ImageMountCommand.RequireMountNamespace(context, "unmount");
             string[] targets = parse.GetValue(containers) ?? [];
             bool everything = parse.GetValue(all);
-            ContainerServices.RequireAllOrNames(everything, targets);
-
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
+            if (parse.GetValue(latest))
+            {
+                ContainerTargets.Check(targets.Length > 0, everything, latest: true, cidFile: false);
+                targets = [LatestContainer.Id(lifecycle.Store)];
+            }
+            else
+            {
+                ContainerServices.RequireAllOrNames(everything, targets);
+            }
+
             var mounts = new ContainerMounts(lifecycle.Store);
             bool forced = parse.GetValue(force) || everything;
             if (everything)
