@@ -28,12 +28,14 @@ public static class PsCommand
         var last = new Option<int>("--last", "-n") { Description = "Print the n last created containers", DefaultValueFactory = _ => -1 };
         var latest = new Option<bool>("--latest", "-l") { Description = "Show the latest container created" };
         var noHeading = new Option<bool>("--noheading") { Description = "Do not print headers" };
-        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest, noHeading };
+        var sort = new Option<string?>("--sort") { Description = "Sort output by: command, created, id, image, names, runningfor, size, status" };
+        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest, noHeading, sort };
         command.Aliases.Add("list");
         command.Aliases.Add("ls");
         command.SetAction(async parse =>
         {
             CliContext context = globals.Resolve(parse);
+            string? sortKey = parse.GetValue(sort) is string key ? PsSort.Check(key) : null;
             bool measure = parse.GetValue(size) && !parse.GetValue(quiet);
             if (measure && ContainerSizes.NeedUserNamespace(context))
             {
@@ -84,6 +86,29 @@ public static class PsCommand
                 rows = rows.Take(limit).ToList();
             }
 
+            var sizes = new ContainerSizes(store, images);
+            var measured = new Dictionary<string, ContainerSize?>(StringComparer.Ordinal);
+            ContainerSize? Size(ContainerConfig config)
+            {
+                if (!measure)
+                {
+                    return null;
+                }
+
+                if (!measured.TryGetValue(config.Id, out ContainerSize? value))
+                {
+                    value = sizes.Measure(config);
+                    measured[config.Id] = value;
+                }
+
+                return value;
+            }
+
+            if (sortKey is not null)
+            {
+                rows = PsSort.Order(rows, sortKey, now, Size);
+            }
+
             bool full = parse.GetValue(noTrunc);
             if (parse.GetValue(quiet))
             {
@@ -102,8 +127,6 @@ public static class PsCommand
             }
 
             OutputFormat output = OutputFormat.Parse(text, DefaultTable, "ps");
-            var sizes = new ContainerSizes(store, images);
-            ContainerSize? Size(ContainerConfig config) => measure ? sizes.Measure(config) : null;
             if (output.IsJson)
             {
                 context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now, Size(r.Config), Health(r.Config))).ToList(), indented: true, indentSize: 2));

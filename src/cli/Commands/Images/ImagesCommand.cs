@@ -22,7 +22,8 @@ public static class ImagesCommand
         var filter = new Option<string[]>("--filter", "-f") { Description = "Filter output based on conditions provided (reference, dangling, label, before, since, until)", AllowMultipleArgumentsPerToken = false };
         var format = new Option<string?>("--format") { Description = "Format output using a Go template, 'table TEMPLATE' or 'json'" };
         var noHeading = new Option<bool>("--noheading", "-n") { Description = "Do not print column headings" };
-        var command = new Command(name, "List images in local storage") { image, all, quiet, digests, noTrunc, filter, format, noHeading };
+        var sort = new Option<string>("--sort") { Description = "Sort by created, id, repository, size or tag", DefaultValueFactory = _ => "created" };
+        var command = new Command(name, "List images in local storage") { image, all, quiet, digests, noTrunc, filter, format, noHeading, sort };
         if (name == "ls")
         {
             command.Aliases.Add("list");
@@ -31,6 +32,7 @@ public static class ImagesCommand
         command.SetAction(parseResult =>
         {
             CliContext context = globals.Resolve(parseResult);
+            string sortKey = ImageSort.Check(parseResult.GetValue(sort)!);
             var filters = (parseResult.GetValue(filter) ?? []).ToList();
             if (parseResult.GetValue(image) is { } reference)
             {
@@ -68,6 +70,7 @@ public static class ImagesCommand
                 }
             }
 
+            rows = ImageSort.Order(rows, sortKey);
             if (parseResult.GetValue(quiet))
             {
                 foreach (string id in rows.Select(r => Digest.Parse(r.Image.Id)).Select(d => truncate ? d.Short : d.Value).Distinct())

@@ -3,7 +3,7 @@ using Skiff.Images.Local;
 
 namespace Skiff.Cli.Commands.Images;
 
-/// <summary><c>skiff rmi [-f] IMAGE...</c> (and <c>skiff image rm</c>): untags or deletes each image, reporting every failure.</summary>
+/// <summary><c>skiff rmi [-f] [-i] [--no-prune] IMAGE...</c> (and <c>skiff image rm</c>): untags or deletes each image, reporting every failure.</summary>
 public static class RmiCommand
 {
     /// <summary>podman's exit status when one of the images did not exist.</summary>
@@ -17,7 +17,10 @@ public static class RmiCommand
         var images = new Argument<string[]>("image") { Arity = ArgumentArity.ZeroOrMore, Description = "Images to remove (name or id)" };
         var force = new Option<bool>("--force", "-f") { Description = "Force removal of the image (every name of an image given by id)" };
         var all = new Option<bool>("--all", "-a") { Description = "Remove all images" };
-        var command = new Command(name, "Remove one or more images from local storage") { images, force, all };
+        var ignore = new Option<bool>("--ignore", "-i") { Description = "Ignore errors if a specified image does not exist" };
+        // skiff records no parent images (it builds none), so an image's removal never leaves dangling parents to prune.
+        var noPrune = new Option<bool>("--no-prune") { Description = "Do not remove dangling images (skiff keeps no parent images: nothing to prune)" };
+        var command = new Command(name, "Remove one or more images from local storage") { images, force, all, ignore, noPrune };
         command.SetAction(parseResult =>
         {
             CliContext context = globals.Resolve(parseResult);
@@ -42,6 +45,11 @@ public static class RmiCommand
             }
 
             RemovalReport report = new ImageRemover(local, ImageServices.Users(context)).Remove(targets, parseResult.GetValue(force) || parseResult.GetValue(all));
+            if (parseResult.GetValue(ignore))
+            {
+                report.Errors.RemoveAll(e => e.Error is Skiff.Core.Errors.SkiffException { Kind: Skiff.Core.Errors.ErrorKind.NotFound });
+            }
+
             ImageEvents.RecordRemoval(context, report.Lines, idsByName);
             if (report.DeletedIds.Count > 0)
             {
