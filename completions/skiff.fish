@@ -55,43 +55,43 @@ function __skiff_value_flags
         case skiff_container_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_kill
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_container_logs
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--since' '--storage-driver' '--tail' '-n' '--until'
         case skiff_container_mount
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_pause
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_port
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_prune
             printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_ps
-            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
         case skiff_container_rename
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_restart
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_rm
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
             printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_start
-            printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--filter' '-f' '--log-level' '--root' '--runroot' '--sig-proxy' '--storage-driver'
         case skiff_container_stats
             printf '%s\n' '--cgroup-manager' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_stop
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_top
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_unmount
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_unpause
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_update
             printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_container_wait
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--condition' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
@@ -127,7 +127,7 @@ function __skiff_value_flags
         case skiff_image_load
             printf '%s\n' '--cgroup-manager' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_ls
-            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
         case skiff_image_mount
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_prune
@@ -147,7 +147,7 @@ function __skiff_value_flags
         case skiff_image_untag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_images
-            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
         case skiff_import
             printf '%s\n' '--arch' '--cgroup-manager' '--change' '-c' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_info
@@ -157,7 +157,7 @@ function __skiff_value_flags
         case skiff_inspect
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--type' '-t'
         case skiff_kill
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--log-level' '--root' '--runroot' '--signal' '-s' '--storage-driver'
         case skiff_load
             printf '%s\n' '--cgroup-manager' '--input' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_login
@@ -209,11 +209,11 @@ function __skiff_value_flags
         case skiff_oci_state
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_pause
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_port
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
-            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
         case skiff_pull
             printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_push
@@ -221,9 +221,9 @@ function __skiff_value_flags
         case skiff_rename
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_restart
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rm
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
@@ -233,11 +233,11 @@ function __skiff_value_flags
         case skiff_search
             printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--filter' '-f' '--format' '--limit' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_start
-            printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--detach-keys' '--filter' '-f' '--log-level' '--root' '--runroot' '--sig-proxy' '--storage-driver'
         case skiff_stats
             printf '%s\n' '--cgroup-manager' '--format' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_stop
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_system
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_system_check
@@ -259,7 +259,7 @@ function __skiff_value_flags
         case skiff_unmount
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unpause
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_unshare
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_untag
@@ -283,7 +283,7 @@ function __skiff_value_flags
         case skiff_volume_rm
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_wait
-            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--condition' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
     end
 end
 
@@ -393,6 +393,7 @@ complete -c skiff -n '__skiff_is skiff_attach' -f -a '(__skiff_dynamic container
 complete -c skiff -n '__skiff_is skiff_attach' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_attach' -l detach-keys -d 'Select the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_attach' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_attach' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_attach' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_attach' -l no-stdin -d 'Do not attach STDIN'
 complete -c skiff -n '__skiff_is skiff_attach' -l root -d 'Path of the persistent store' -r -F
@@ -459,6 +460,7 @@ complete -c skiff -n '__skiff_is skiff_container_attach' -f -a '(__skiff_dynamic
 complete -c skiff -n '__skiff_is skiff_container_attach' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l detach-keys -d 'Select the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_attach' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_attach' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l no-stdin -d 'Do not attach STDIN'
 complete -c skiff -n '__skiff_is skiff_container_attach' -l root -d 'Path of the persistent store' -r -F
@@ -602,6 +604,7 @@ complete -c skiff -n '__skiff_is skiff_container_diff' -f -a '(__skiff_dynamic c
 complete -c skiff -n '__skiff_is skiff_container_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_diff' -l format -d 'Change the output format (json)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_diff' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_diff' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_diff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_diff' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_diff' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -614,6 +617,7 @@ complete -c skiff -n '__skiff_is skiff_container_exec' -l env -s e -d 'Set envir
 complete -c skiff -n '__skiff_is skiff_container_exec' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_exec' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_container_exec' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_exec' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
 complete -c skiff -n '__skiff_is skiff_container_exec' -l privileged -d 'Give the process all of skiff\'s capabilities'
@@ -642,6 +646,7 @@ complete -c skiff -n '__skiff_is skiff_container_init' -f -a '(__skiff_dynamic c
 complete -c skiff -n '__skiff_is skiff_container_init' -l all -s a -d 'Initialize all containers'
 complete -c skiff -n '__skiff_is skiff_container_init' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_init' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_init' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_init' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_init' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_init' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -650,6 +655,7 @@ complete -c skiff -n '__skiff_is skiff_container_inspect' -f -a '(__skiff_dynami
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_inspect' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -658,7 +664,9 @@ complete -c skiff -n '__skiff_is skiff_container_inspect' -l storage-driver -d '
 complete -c skiff -n '__skiff_is skiff_container_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l all -s a -d 'Signal all running containers'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l cidfile -d 'Read the container ID from the file' -r -F
 complete -c skiff -n '__skiff_is skiff_container_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_kill' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_kill' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_kill' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -668,6 +676,7 @@ complete -c skiff -n '__skiff_is skiff_container_logs' -f -a '(__skiff_dynamic c
 complete -c skiff -n '__skiff_is skiff_container_logs' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_logs' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -680,6 +689,7 @@ complete -c skiff -n '__skiff_is skiff_container_mount' -f -a '(__skiff_dynamic 
 complete -c skiff -n '__skiff_is skiff_container_mount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_mount' -l format -d 'Print the mounted containers as json' -r -f
 complete -c skiff -n '__skiff_is skiff_container_mount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_mount' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_mount' -l no-trunc -d 'Do not truncate output'
 complete -c skiff -n '__skiff_is skiff_container_mount' -l root -d 'Path of the persistent store' -r -F
@@ -688,7 +698,10 @@ complete -c skiff -n '__skiff_is skiff_container_mount' -l storage-driver -d 'St
 complete -c skiff -n '__skiff_is skiff_container_pause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l all -s a -d 'Pause all running containers'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_container_pause' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_pause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_pause' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_pause' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_pause' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -696,6 +709,7 @@ complete -c skiff -n '__skiff_is skiff_container_pause' -l storage-driver -d 'St
 complete -c skiff -n '__skiff_is skiff_container_port' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_port' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_port' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_port' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_port' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_port' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_port' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -722,6 +736,7 @@ complete -c skiff -n '__skiff_is skiff_container_ps' -l quiet -s q -d 'Print the
 complete -c skiff -n '__skiff_is skiff_container_ps' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_ps' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_ps' -l size -s s -d 'Display the total file sizes'
+complete -c skiff -n '__skiff_is skiff_container_ps' -l sort -d 'Sort output by: command, created, id, image, names, runningfor, size, status' -r -f
 complete -c skiff -n '__skiff_is skiff_container_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_rename' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_rename' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
@@ -733,7 +748,10 @@ complete -c skiff -n '__skiff_is skiff_container_rename' -l storage-driver -d 'S
 complete -c skiff -n '__skiff_is skiff_container_restart' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l all -s a -d 'Restart all non-running containers'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_container_restart' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_restart' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_restart' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_restart' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_restart' -l running -d 'Restart only running containers'
@@ -743,10 +761,13 @@ complete -c skiff -n '__skiff_is skiff_container_restart' -l time -s t -d 'Secon
 complete -c skiff -n '__skiff_is skiff_container_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l cidfile -d 'Read the container ID from the file' -r -F
 complete -c skiff -n '__skiff_is skiff_container_rm' -l depend -d 'Remove the container and all containers that depend on it'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l filter -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l ignore -s i -d 'Ignore errors when a specified container is missing'
+complete -c skiff -n '__skiff_is skiff_container_rm' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_rm' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -868,14 +889,18 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l volume -s v -d 'Bind mo
 complete -c skiff -n '__skiff_is skiff_container_run' -l volumes-from -d 'Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l workdir -s w -d 'Working directory inside the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_container_start' -l all -d 'Start all containers regardless of their state or configuration'
 complete -c skiff -n '__skiff_is skiff_container_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'
 complete -c skiff -n '__skiff_is skiff_container_start' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_start' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_container_start' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_start' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_start' -l interactive -s i -d 'Attach container\'s STDIN'
+complete -c skiff -n '__skiff_is skiff_container_start' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_container_start' -l sig-proxy -d 'Proxy received signals to the process (default true if attaching, false otherwise)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_container_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_stats' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_stats' -l all -s a -d 'Show all containers (default shows just running)'
@@ -883,6 +908,7 @@ complete -c skiff -n '__skiff_is skiff_container_stats' -l cgroup-manager -d 'Cg
 complete -c skiff -n '__skiff_is skiff_container_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_container_stats' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
+complete -c skiff -n '__skiff_is skiff_container_stats' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_stats' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_stats' -l no-stream -d 'Disable streaming stats and only pull the first result'
 complete -c skiff -n '__skiff_is skiff_container_stats' -l no-trunc -d 'Do not truncate output'
@@ -892,8 +918,11 @@ complete -c skiff -n '__skiff_is skiff_container_stats' -l storage-driver -d 'St
 complete -c skiff -n '__skiff_is skiff_container_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_container_stop' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_stop' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l ignore -s i -d 'Ignore errors when a specified container is missing'
+complete -c skiff -n '__skiff_is skiff_container_stop' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_stop' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_stop' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -902,6 +931,7 @@ complete -c skiff -n '__skiff_is skiff_container_stop' -l time -s t -d 'Seconds 
 complete -c skiff -n '__skiff_is skiff_container_top' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_top' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_top' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_top' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_top' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_top' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -911,6 +941,7 @@ complete -c skiff -n '__skiff_is skiff_container_unmount' -l all -s a -d 'Unmoun
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l force -s f -d 'Force the complete unmount of the specified mounted containers'
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_unmount' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -918,7 +949,10 @@ complete -c skiff -n '__skiff_is skiff_container_unmount' -l storage-driver -d '
 complete -c skiff -n '__skiff_is skiff_container_unpause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l all -s a -d 'Unpause all paused containers'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_unpause' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -947,7 +981,10 @@ complete -c skiff -n '__skiff_is skiff_container_update' -l runroot -d 'Path of 
 complete -c skiff -n '__skiff_is skiff_container_update' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_wait' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_wait' -l condition -d 'Condition to wait on (default "stopped")' -r -f
 complete -c skiff -n '__skiff_is skiff_container_wait' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_container_wait' -l interval -s i -d 'Time Interval to wait before polling for completion' -r -f
+complete -c skiff -n '__skiff_is skiff_container_wait' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_container_wait' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_wait' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1075,6 +1112,7 @@ complete -c skiff -n '__skiff_is skiff_diff' -f -a '(__skiff_dynamic containers;
 complete -c skiff -n '__skiff_is skiff_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_diff' -l format -d 'Change the output format (json)' -r -f
 complete -c skiff -n '__skiff_is skiff_diff' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_diff' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_diff' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_diff' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_diff' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1099,6 +1137,7 @@ complete -c skiff -n '__skiff_is skiff_exec' -l env -s e -d 'Set environment var
 complete -c skiff -n '__skiff_is skiff_exec' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_exec' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_exec' -l interactive -s i -d 'Keep STDIN open even if not attached'
+complete -c skiff -n '__skiff_is skiff_exec' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_exec' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_exec' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
 complete -c skiff -n '__skiff_is skiff_exec' -l privileged -d 'Give the process all of skiff\'s capabilities'
@@ -1235,6 +1274,7 @@ complete -c skiff -n '__skiff_is skiff_image_ls' -l noheading -s n -d 'Do not pr
 complete -c skiff -n '__skiff_is skiff_image_ls' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_image_ls' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_ls' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_ls' -l sort -d 'Sort by created, id, repository, size or tag' -r -f
 complete -c skiff -n '__skiff_is skiff_image_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_mount' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_mount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
@@ -1285,7 +1325,9 @@ complete -c skiff -n '__skiff_is skiff_image_rm' -l all -s a -d 'Remove all imag
 complete -c skiff -n '__skiff_is skiff_image_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l ignore -s i -d 'Ignore errors if a specified image does not exist'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_rm' -l no-prune -d 'Do not remove dangling images (skiff keeps no parent images: nothing to prune)'
 complete -c skiff -n '__skiff_is skiff_image_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_rm' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -1335,6 +1377,7 @@ complete -c skiff -n '__skiff_is skiff_images' -l noheading -s n -d 'Do not prin
 complete -c skiff -n '__skiff_is skiff_images' -l quiet -s q -d 'Only show image IDs'
 complete -c skiff -n '__skiff_is skiff_images' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_images' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_images' -l sort -d 'Sort by created, id, repository, size or tag' -r -f
 complete -c skiff -n '__skiff_is skiff_images' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_import' -F
 complete -c skiff -n '__skiff_is skiff_import' -l arch -d 'Set the architecture of the image (default: the host\'s)' -r -f
@@ -1359,6 +1402,7 @@ complete -c skiff -n '__skiff_is skiff_init' -f -a '(__skiff_dynamic containers)
 complete -c skiff -n '__skiff_is skiff_init' -l all -s a -d 'Initialize all containers'
 complete -c skiff -n '__skiff_is skiff_init' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_init' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_init' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_init' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_init' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_init' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1367,6 +1411,7 @@ complete -c skiff -n '__skiff_is skiff_inspect' -f -a '(__skiff_dynamic containe
 complete -c skiff -n '__skiff_is skiff_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_inspect' -l format -s f -d 'Format the output using the given Go template' -r -f
 complete -c skiff -n '__skiff_is skiff_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_inspect' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_inspect' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1376,7 +1421,9 @@ complete -c skiff -n '__skiff_is skiff_inspect' -l type -s t -d 'Look only for t
 complete -c skiff -n '__skiff_is skiff_kill' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_kill' -l all -s a -d 'Signal all running containers'
 complete -c skiff -n '__skiff_is skiff_kill' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_kill' -l cidfile -d 'Read the container ID from the file' -r -F
 complete -c skiff -n '__skiff_is skiff_kill' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_kill' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_kill' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_kill' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_kill' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1415,6 +1462,7 @@ complete -c skiff -n '__skiff_is skiff_logs' -f -a '(__skiff_dynamic containers)
 complete -c skiff -n '__skiff_is skiff_logs' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_logs' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_logs' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_logs' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_logs' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1427,6 +1475,7 @@ complete -c skiff -n '__skiff_is skiff_mount' -f -a '(__skiff_dynamic containers
 complete -c skiff -n '__skiff_is skiff_mount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_mount' -l format -d 'Print the mounted containers as json' -r -f
 complete -c skiff -n '__skiff_is skiff_mount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_mount' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_mount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_mount' -l no-trunc -d 'Do not truncate output'
 complete -c skiff -n '__skiff_is skiff_mount' -l root -d 'Path of the persistent store' -r -F
@@ -1687,7 +1736,10 @@ complete -c skiff -n '__skiff_is skiff_oci_state' -l systemd-cgroup -d 'linux.cg
 complete -c skiff -n '__skiff_is skiff_pause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_pause' -l all -s a -d 'Pause all running containers'
 complete -c skiff -n '__skiff_is skiff_pause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_pause' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_pause' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_pause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_pause' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_pause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_pause' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_pause' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1695,6 +1747,7 @@ complete -c skiff -n '__skiff_is skiff_pause' -l storage-driver -d 'Storage driv
 complete -c skiff -n '__skiff_is skiff_port' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_port' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_port' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_port' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_port' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_port' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_port' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1713,6 +1766,7 @@ complete -c skiff -n '__skiff_is skiff_ps' -l quiet -s q -d 'Print the numeric I
 complete -c skiff -n '__skiff_is skiff_ps' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_ps' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_ps' -l size -s s -d 'Display the total file sizes'
+complete -c skiff -n '__skiff_is skiff_ps' -l sort -d 'Sort output by: command, created, id, image, names, runningfor, size, status' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
@@ -1751,7 +1805,10 @@ complete -c skiff -n '__skiff_is skiff_rename' -l storage-driver -d 'Storage dri
 complete -c skiff -n '__skiff_is skiff_restart' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_restart' -l all -s a -d 'Restart all non-running containers'
 complete -c skiff -n '__skiff_is skiff_restart' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_restart' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_restart' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_restart' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_restart' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_restart' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_restart' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_restart' -l running -d 'Restart only running containers'
@@ -1761,10 +1818,13 @@ complete -c skiff -n '__skiff_is skiff_restart' -l time -s t -d 'Seconds to wait
 complete -c skiff -n '__skiff_is skiff_rm' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_rm' -l all -s a -d 'Remove all containers'
 complete -c skiff -n '__skiff_is skiff_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_rm' -l cidfile -d 'Read the container ID from the file' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l depend -d 'Remove the container and all containers that depend on it'
+complete -c skiff -n '__skiff_is skiff_rm' -l filter -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_rm' -l force -s f -d 'Force removal of a running container (SIGKILL)'
 complete -c skiff -n '__skiff_is skiff_rm' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_rm' -l ignore -s i -d 'Ignore errors when a specified container is missing'
+complete -c skiff -n '__skiff_is skiff_rm' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_rm' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rm' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1776,7 +1836,9 @@ complete -c skiff -n '__skiff_is skiff_rmi' -l all -s a -d 'Remove all images'
 complete -c skiff -n '__skiff_is skiff_rmi' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_rmi' -l force -s f -d 'Force removal of the image (every name of an image given by id)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_rmi' -l ignore -s i -d 'Ignore errors if a specified image does not exist'
 complete -c skiff -n '__skiff_is skiff_rmi' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_rmi' -l no-prune -d 'Do not remove dangling images (skiff keeps no parent images: nothing to prune)'
 complete -c skiff -n '__skiff_is skiff_rmi' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_rmi' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -1920,14 +1982,18 @@ complete -c skiff -n '__skiff_is skiff_search' -l runroot -d 'Path of the runtim
 complete -c skiff -n '__skiff_is skiff_search' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_search' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_start' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_start' -l all -d 'Start all containers regardless of their state or configuration'
 complete -c skiff -n '__skiff_is skiff_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'
 complete -c skiff -n '__skiff_is skiff_start' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_start' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
+complete -c skiff -n '__skiff_is skiff_start' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_start' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_start' -l interactive -s i -d 'Attach container\'s STDIN'
+complete -c skiff -n '__skiff_is skiff_start' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_start' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_start' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_start' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_start' -l sig-proxy -d 'Proxy received signals to the process (default true if attaching, false otherwise)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_start' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_stats' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stats' -l all -s a -d 'Show all containers (default shows just running)'
@@ -1935,6 +2001,7 @@ complete -c skiff -n '__skiff_is skiff_stats' -l cgroup-manager -d 'Cgroup manag
 complete -c skiff -n '__skiff_is skiff_stats' -l format -d 'Pretty-print container statistics using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
 complete -c skiff -n '__skiff_is skiff_stats' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_stats' -l interval -s i -d 'Time in seconds between stats reports' -r -f
+complete -c skiff -n '__skiff_is skiff_stats' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_stats' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_stats' -l no-stream -d 'Disable streaming stats and only pull the first result'
 complete -c skiff -n '__skiff_is skiff_stats' -l no-trunc -d 'Do not truncate output'
@@ -1944,8 +2011,11 @@ complete -c skiff -n '__skiff_is skiff_stats' -l storage-driver -d 'Storage driv
 complete -c skiff -n '__skiff_is skiff_stop' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_stop' -l all -s a -d 'Stop all running containers'
 complete -c skiff -n '__skiff_is skiff_stop' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_stop' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_stop' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_stop' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_stop' -l ignore -s i -d 'Ignore errors when a specified container is missing'
+complete -c skiff -n '__skiff_is skiff_stop' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_stop' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_stop' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_stop' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -2023,6 +2093,7 @@ complete -c skiff -n '__skiff_is skiff_tag' -l storage-driver -d 'Storage driver
 complete -c skiff -n '__skiff_is skiff_top' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_top' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_top' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_top' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_top' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_top' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_top' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -2032,6 +2103,7 @@ complete -c skiff -n '__skiff_is skiff_unmount' -l all -s a -d 'Unmount all of t
 complete -c skiff -n '__skiff_is skiff_unmount' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_unmount' -l force -s f -d 'Force the complete unmount of the specified mounted containers'
 complete -c skiff -n '__skiff_is skiff_unmount' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_unmount' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_unmount' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unmount' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unmount' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -2039,7 +2111,10 @@ complete -c skiff -n '__skiff_is skiff_unmount' -l storage-driver -d 'Storage dr
 complete -c skiff -n '__skiff_is skiff_unpause' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_unpause' -l all -s a -d 'Unpause all paused containers'
 complete -c skiff -n '__skiff_is skiff_unpause' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_unpause' -l cidfile -d 'Read the container ID from the file' -r -F
+complete -c skiff -n '__skiff_is skiff_unpause' -l filter -s f -d 'Filter output based on conditions given' -r -f
 complete -c skiff -n '__skiff_is skiff_unpause' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_unpause' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_unpause' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_unpause' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_unpause' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -2151,7 +2226,10 @@ complete -c skiff -n '__skiff_is skiff_volume_rm' -l runroot -d 'Path of the run
 complete -c skiff -n '__skiff_is skiff_volume_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_wait' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_wait' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_wait' -l condition -d 'Condition to wait on (default "stopped")' -r -f
 complete -c skiff -n '__skiff_is skiff_wait' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_wait' -l interval -s i -d 'Time Interval to wait before polling for completion' -r -f
+complete -c skiff -n '__skiff_is skiff_wait' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_wait' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_wait' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_wait' -l runroot -d 'Path of the runtime state directory' -r -F
