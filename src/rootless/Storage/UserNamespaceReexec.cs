@@ -106,35 +106,77 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
 
         var spawn = new SpawnRequest(executable, arguments, environment) { Descriptors = descriptors };
 
-        using NamespacedProcess child = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
-
-        // Ctrl-C from a terminal reaches the whole foreground process group, the child too: then SIGINT needs no
-        // forwarding (the child would get it twice), we only must not die of it before the child does. Sent to us
-        // alone (kill, a background job, no terminal), it is forwarded, as SIGTERM is.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => ForwardUnlessTyped(context, child.Pid, 2));
-        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => ForwardUnlessTyped(context, child.Pid, 3));
+        // The handlers come first: a signal sent while the child starts is held and passed on once it exists,
+        // rather than ending us alone while the child goes on (and starts a container nobody waits for).
+        var target = new PendingChild();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => ForwardUnlessTyped(context, target, 2));
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => ForwardUnlessTyped(context, target, 3));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            ChildProcesses.TrySignal(child.Pid, 15);
+            target.Send(15);
         });
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            ChildProcesses.TrySignal(child.Pid, 1);
+            target.Send(1);
         });
+
+        using NamespacedProcess child = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
+        target.Started(child.Pid);
 
         // A blocking wait: the signal handlers above run on .NET's signal thread, and a waiting thread of
         // its own (WaitAsync) would be one more thread start per command.
         return ChildProcesses.Wait(child.Pid).ShellCode;
     }
 
-    private static void ForwardUnlessTyped(PosixSignalContext context, int pid, int signal)
+    // Ctrl-C from a terminal reaches the whole foreground process group, the child too: then SIGINT needs no
+    // forwarding (the child would get it twice), we only must not die of it before the child does. Sent to us
+    // alone (kill, a background job, no terminal), it is forwarded, as SIGTERM is.
+    private static void ForwardUnlessTyped(PosixSignalContext context, PendingChild target, int signal)
     {
         context.Cancel = true;
         if (!Skiff.Runtime.Terminal.ForegroundGroup.OwnsControllingTerminal())
         {
+            target.Send(signal);
+        }
+    }
+
+    /// <summary>The child our signals go to; until it is started they are held, then sent in the order they came.</summary>
+    private sealed class PendingChild
+    {
+        private readonly Lock gate = new();
+        private readonly List<int> held = [];
+        private int pid;
+
+        public void Send(int signal)
+        {
+            lock (gate)
+            {
+                if (pid == 0)
+                {
+                    held.Add(signal);
+                    return;
+                }
+            }
+
             ChildProcesses.TrySignal(pid, signal);
+        }
+
+        public void Started(int childPid)
+        {
+            int[] pending;
+            lock (gate)
+            {
+                pid = childPid;
+                pending = [.. held];
+                held.Clear();
+            }
+
+            foreach (int signal in pending)
+            {
+                ChildProcesses.TrySignal(childPid, signal);
+            }
         }
     }
 }

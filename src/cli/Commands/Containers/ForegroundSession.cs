@@ -13,13 +13,13 @@ namespace Skiff.Cli.Commands.Containers;
 /// </summary>
 public static class ForegroundSession
 {
-    private static readonly int[] ForwardedSignals = [1, 2, 3, 10, 12, 15];
-
     /// <param name="proxySignals">Forward SIGHUP, SIGINT, SIGQUIT, SIGUSR1/2 and SIGTERM to the container. Without it (--sig-proxy=false)
     /// SIGINT and SIGTERM end this session and leave the container running, exiting 1 and 0 as podman 4.3 does.</param>
     /// <param name="streams">The container's output streams shown here (run -a); both when null.</param>
+    /// <param name="signals">The proxy taken before the container started (run, start -a), which the session now owns; one is taken here when null.</param>
     public static async Task<int> RunAsync(
-        ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys, bool proxySignals = true, AttachStreams? streams = null)
+        ContainerLifecycle lifecycle, string id, SafeFileHandle socket, bool tty, bool stdin, string? detachKeys, bool proxySignals = true, AttachStreams? streams = null,
+        ContainerSignalProxy? signals = null)
     {
         var client = new AttachClient(socket) { Stdout = streams?.Stdout ?? true, Stderr = streams?.Stderr ?? true };
         using RawTerminal? raw = !tty ? null : stdin ? RawTerminal.TryEnter(0) : RawTerminal.TryEnterOutput(1);
@@ -42,13 +42,10 @@ public static class ForegroundSession
                 }));
             }
 
-            foreach (int signal in proxySignals ? ForwardedSignals : [])
+            if (proxySignals)
             {
-                registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context =>
-                {
-                    context.Cancel = true;
-                    Forward(lifecycle, id, signal);
-                }));
+                signals ??= new ContainerSignalProxy(lifecycle, id);
+                signals.Started();
             }
 
             if (!proxySignals && !OperatingSystem.IsWindows())
@@ -88,23 +85,8 @@ public static class ForegroundSession
                 registration.Dispose();
             }
 
+            signals?.Dispose();
             socket.Dispose();
-        }
-    }
-
-    private static void Forward(ContainerLifecycle lifecycle, string id, int signal)
-    {
-        try
-        {
-            ContainerState state = lifecycle.Store.ReadState(id);
-            if (StateObserver.ContainerAlive(state))
-            {
-                ChildProcesses.TrySignal(state.Pid, signal);
-            }
-        }
-        catch (Exception e) when (e is Core.Errors.SkiffException or IOException)
-        {
-            // The container is gone; its exit arrives through the attach socket.
         }
     }
 }

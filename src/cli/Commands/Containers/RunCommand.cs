@@ -42,17 +42,21 @@ public static class RunCommand
             // --log-driver passthrough: the monitor is started with this command's stdio, so none is prepared early.
             bool passthrough = parse.GetValue(options.LogDriver) == Runtime.Logs.LogDrivers.Passthrough;
             ContainerConfig config;
+            ContainerSignalProxy? signals = null;
             try
             {
                 using (theirs)
                 using (PreparedMonitor? monitor = passthrough ? null : lifecycle.PrepareMonitor(theirs, networkHint))
                 {
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
+                    // Taken before the start: the container may write to the caller (passthrough) before the session begins.
+                    signals = ours is not null && parse.GetValue(sigProxy) ? new ContainerSignalProxy(lifecycle, config.Id) : null;
                     lifecycle.Start(config.Id, theirs, monitor);
                 }
             }
             catch
             {
+                signals?.Dispose();
                 ours?.Dispose();
                 throw;
             }
@@ -65,7 +69,7 @@ public static class RunCommand
 
             bool callerStdio = passthrough && !config.Tty;
             return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin && !callerStdio, config.DetachKeys, parse.GetValue(sigProxy),
-                callerStdio ? new AttachStreams(false, false) : streams);
+                callerStdio ? new AttachStreams(false, false) : streams, signals);
         });
         return command;
     }

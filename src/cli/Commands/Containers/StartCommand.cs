@@ -45,19 +45,28 @@ public static class StartCommand
                 bool stdin = parse.GetValue(interactive) && config.OpenStdin && !passthrough;
                 AttachStreams? streams = passthrough ? new AttachStreams(false, false) : null;
                 SafeFileHandle? initialized;
+                // Taken before the start: the container may write to the caller (passthrough) before the session begins.
+                bool proxySignals = parse.GetValue(sigProxy) ?? true;
+                ContainerSignalProxy? signals = proxySignals ? new ContainerSignalProxy(lifecycle, id) : null;
                 try
                 {
                     initialized = lifecycle.StartInitializedAttached(id);
                 }
                 catch (Core.Errors.SkiffException e)
                 {
+                    signals?.Dispose();
                     context.Reporter.Report(new Core.Errors.SkiffException(e.Kind, $"unable to start container {id}: {e.Message}", e.Hint, e));
                     return ExitCodes.EngineError;
+                }
+                catch
+                {
+                    signals?.Dispose();
+                    throw;
                 }
 
                 if (initialized is not null)
                 {
-                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys, parse.GetValue(sigProxy) ?? true, streams);
+                    return await ForegroundSession.RunAsync(lifecycle, id, initialized, config.Tty, stdin, keys, proxySignals, streams, signals);
                 }
 
                 (var ours, var theirs) = UnixSockets.SeqPacketPair();
@@ -79,18 +88,20 @@ public static class StartCommand
                     {
                         // podman's start names the container (here without quotes) and exits 125 whatever
                         // failed, also where run exits 126 or 127.
+                        signals?.Dispose();
                         ours.Dispose();
                         context.Reporter.Report(new Core.Errors.SkiffException(e.Kind, $"unable to start container {id}: {e.Message}", e.Hint, e));
                         return ExitCodes.EngineError;
                     }
                     catch
                     {
+                        signals?.Dispose();
                         ours.Dispose();
                         throw;
                     }
                 }
 
-                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys, parse.GetValue(sigProxy) ?? true, streams);
+                return await ForegroundSession.RunAsync(lifecycle, id, ours, config.Tty, stdin, keys, proxySignals, streams, signals);
             }
 
             return ContainerServices.ForEachContainer(context, lifecycle.Store, targets, (target, id) =>
