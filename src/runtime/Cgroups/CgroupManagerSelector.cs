@@ -18,13 +18,23 @@ public static class CgroupManagerSelector
     /// <param name="resources">The limits the container asks for.</param>
     /// <param name="systemd">A scope client when a systemd bus was found, else null.</param>
     /// <param name="delegation">For a rootless user on v2: what the user may do (from <see cref="CgroupDelegation.Probe"/>).</param>
+    /// <param name="parent">--cgroup-parent: the parent group (cgroupfs; under the delegated group rootless) or slice (systemd); null for skiff's.</param>
     public static ICgroupManager? Select(
         CgroupLayout layout,
         bool rootless,
         CgroupResources resources,
         ISystemdScopeClient? systemd,
-        CgroupDelegation? delegation)
+        CgroupDelegation? delegation,
+        string? parent = null)
     {
+        string? group = parent?.Trim('/');
+        if (systemd is not null && parent is not null && !IsSlice(parent))
+        {
+            throw SkiffException.InvalidArgument(
+                $"did not receive a valid systemd slice as cgroup parent: \"{parent}\"",
+                "give --cgroup-parent a slice such as machine-web.slice, or use --cgroup-manager=cgroupfs");
+        }
+
         string? firstFlag = resources.RequiredControllers().Select(c => c.Flag).FirstOrDefault();
         if (layout.Mode == CgroupMode.None)
         {
@@ -38,11 +48,11 @@ public static class CgroupManagerSelector
             if (layout.Mode == CgroupMode.Unified)
             {
                 return systemd is not null
-                    ? new SystemdCgroupManager(systemd, layout.UnifiedMount!, "machine.slice")
-                    : new CgroupV2Manager(layout.UnifiedMount!);
+                    ? new SystemdCgroupManager(systemd, layout.UnifiedMount!, parent ?? "machine.slice")
+                    : new CgroupV2Manager(layout.UnifiedMount!, group ?? "skiff");
             }
 
-            return new CgroupV1Manager(layout);
+            return new CgroupV1Manager(layout, group ?? "skiff");
         }
 
         if (layout.Mode != CgroupMode.Unified)
@@ -56,7 +66,7 @@ public static class CgroupManagerSelector
 
         if (systemd is not null)
         {
-            return new SystemdCgroupManager(systemd, layout.UnifiedMount!, "user.slice");
+            return new SystemdCgroupManager(systemd, layout.UnifiedMount!, parent ?? "user.slice");
         }
 
         if (delegation is { Writable: true, Group: not null })
@@ -72,7 +82,9 @@ public static class CgroupManagerSelector
                 }
             }
 
-            return new CgroupV2Manager(layout.UnifiedMount!, delegation.Group + "/skiff", "delegate the controller to your user (https://rootlesscontaine.rs/getting-started/common/cgroup2/)");
+            // A parent inside the delegated group already (--cgroups=split's own group) stays as it is.
+            string delegated = group is not null && group.StartsWith(delegation.Group.Trim('/') + "/", StringComparison.Ordinal) ? group : delegation.Group + "/" + (group ?? "skiff");
+            return new CgroupV2Manager(layout.UnifiedMount!, delegated, "delegate the controller to your user (https://rootlesscontaine.rs/getting-started/common/cgroup2/)");
         }
 
         return firstFlag is null
@@ -81,4 +93,7 @@ public static class CgroupManagerSelector
                 $"cannot apply {firstFlag}: your cgroup {(delegation?.Group is null ? string.Empty : "/" + delegation.Group + " ")}is not delegated to you and there is no systemd user session to create one",
                 "log in through systemd-logind (loginctl enable-linger " + Environment.UserName + ") on a cgroup v2 machine with delegation, or run as root");
     }
+
+    /// <summary>A systemd slice unit's name (machine.slice, machine-web.slice), as the systemd manager needs for a parent.</summary>
+    private static bool IsSlice(string parent) => parent.EndsWith(".slice", StringComparison.Ordinal) && !parent.Contains('/');
 }

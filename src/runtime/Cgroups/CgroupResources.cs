@@ -14,6 +14,9 @@ namespace Skiff.Runtime.Cgroups;
 /// <param name="BlkioWeight">Block IO weight in cgroup v1 units, 10..1000 (--blkio-weight).</param>
 /// <param name="MemoryReservation">Memory soft limit in bytes (--memory-reservation: v1 memory.soft_limit_in_bytes, v2 memory.low).</param>
 /// <param name="BlockIoLimits">Per-device rates and weights (--device-read-bps ..., --blkio-weight-device); null for none.</param>
+/// <param name="MemorySwappiness">The kernel's swap tendency for the group, 0..100 (--memory-swappiness; cgroup v1 only).</param>
+/// <param name="OomKillDisable">True: the OOM killer leaves the group alone (--oom-kill-disable; cgroup v1 only).</param>
+/// <param name="CpusetMems">Allowed memory nodes as a kernel list, e.g. "0-1" (--cpuset-mems).</param>
 /// <param name="Devices">The devices cgroup's rules from a bundle (linux.resources.devices), null for none, with
 /// <see cref="DeviceRule.Defaults"/> appended: v1's devices.deny/devices.allow, v2's eBPF program (<see cref="DeviceFilter"/>).</param>
 public sealed record CgroupResources(
@@ -27,7 +30,10 @@ public sealed record CgroupResources(
     ushort? BlkioWeight = null,
     long? MemoryReservation = null,
     IReadOnlyList<BlockIoLimit>? BlockIoLimits = null,
-    IReadOnlyList<DeviceRule>? Devices = null)
+    IReadOnlyList<DeviceRule>? Devices = null,
+    ulong? MemorySwappiness = null,
+    bool? OomKillDisable = null,
+    string? CpusetMems = null)
 {
     public static CgroupResources None { get; } = new();
 
@@ -67,6 +73,21 @@ public sealed record CgroupResources(
             list.Add(("cpuset", "--cpuset-cpus"));
         }
 
+        if (MemorySwappiness is not null)
+        {
+            list.Add(("memory", "--memory-swappiness"));
+        }
+
+        if (OomKillDisable is not null)
+        {
+            list.Add(("memory", "--oom-kill-disable"));
+        }
+
+        if (CpusetMems is not null)
+        {
+            list.Add(("cpuset", "--cpuset-mems"));
+        }
+
         if (PidsLimit is not null)
         {
             list.Add(("pids", "--pids-limit"));
@@ -97,5 +118,8 @@ public sealed record CgroupResources(
         update.BlkioWeight ?? BlkioWeight,
         update.MemoryReservation ?? MemoryReservation,
         BlockIoLimit.Merge(BlockIoLimits, update.BlockIoLimits),
-        update.Devices ?? Devices);
+        update.Devices ?? Devices,
+        update.MemorySwappiness ?? MemorySwappiness,
+        update.OomKillDisable ?? OomKillDisable,
+        update.CpusetMems ?? CpusetMems);
 }

@@ -255,6 +255,16 @@ public sealed class CgroupV1Manager : ICgroupManager
             CgroupFile.Write(Directory("memory", group)!, "memory.soft_limit_in_bytes", r.MemoryReservation.Value);
         }
 
+        if (r.MemorySwappiness is not null)
+        {
+            CgroupFile.Write(Directory("memory", group)!, "memory.swappiness", (long)r.MemorySwappiness.Value);
+        }
+
+        if (r.OomKillDisable is not null)
+        {
+            CgroupFile.Write(Directory("memory", group)!, "memory.oom_control", r.OomKillDisable.Value ? 1L : 0L);
+        }
+
         string? cpu = Directory("cpu", group);
         if (r.CpuPeriod is not null)
         {
@@ -274,6 +284,11 @@ public sealed class CgroupV1Manager : ICgroupManager
         if (r.CpusetCpus is not null)
         {
             CgroupFile.Write(Directory("cpuset", group)!, "cpuset.cpus", r.CpusetCpus);
+        }
+
+        if (r.CpusetMems is not null)
+        {
+            CgroupFile.Write(Directory("cpuset", group)!, "cpuset.mems", r.CpusetMems);
         }
 
         if (r.PidsLimit is not null)
@@ -385,11 +400,18 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     private void EnsureGroup(string directory, string group)
     {
-        string parent = Path.GetDirectoryName(directory)!;
-        if (!System.IO.Directory.Exists(parent))
+        // Each missing ancestor (a --cgroup-parent may be several levels deep) is made and given its parent's cpus
+        // and memory nodes in turn, top down: a cpuset group with none cannot take a child's settings or a task.
+        var missing = new Stack<string>();
+        for (string? parent = Path.GetDirectoryName(directory); parent is not null && !System.IO.Directory.Exists(parent); parent = Path.GetDirectoryName(parent))
         {
-            System.IO.Directory.CreateDirectory(parent);
-            InitCpuset(parent);
+            missing.Push(parent);
+        }
+
+        while (missing.TryPop(out string? ancestor))
+        {
+            System.IO.Directory.CreateDirectory(ancestor);
+            InitCpuset(ancestor);
         }
 
         // A leftover empty group of the same id (a crash between mkdir and cleanup) is reused. The existence check

@@ -146,6 +146,13 @@ public sealed class CgroupV2Manager : ICgroupManager
 
     public void CheckEnforceable(CgroupResources resources)
     {
+        if (resources.MemorySwappiness is not null || resources.OomKillDisable is not null)
+        {
+            // The engine leaves them out on v2 with podman's warning; a bundle that has them cannot be honoured.
+            string flag = resources.MemorySwappiness is not null ? "--memory-swappiness" : "--oom-kill-disable";
+            throw SkiffException.PrerequisiteMissing($"cannot apply {flag}: cgroup v2 has no such setting", "drop it: it is a cgroup v1 setting");
+        }
+
         string parent = Path.Combine(_mountPoint, _parent);
         IReadOnlySet<string> available = CgroupLayoutDetector.ReadControllers(Directory.Exists(parent) ? parent : _mountPoint);
         foreach ((string v1Name, string flag) in resources.RequiredControllers())
@@ -260,6 +267,11 @@ public sealed class CgroupV2Manager : ICgroupManager
         if (r.CpusetCpus is not null)
         {
             CgroupFile.Write(directory, "cpuset.cpus", r.CpusetCpus);
+        }
+
+        if (r.CpusetMems is not null)
+        {
+            CgroupFile.Write(directory, "cpuset.mems", r.CpusetMems);
         }
 
         if (r.PidsLimit is not null)

@@ -59,13 +59,28 @@ public sealed class ContainerCgroups(
     /// without one of its own (rootless on cgroup v1 and no limits asked). Throws a prerequisite error
     /// naming the flag when a limit cannot be enforced here.
     /// </summary>
-    public CgroupPlan? Plan(string containerId, CgroupResources resources)
+    /// <param name="parent">--cgroup-parent (null: skiff's own parent); ignored where the container gets no group (rootless on v1), as podman does.</param>
+    /// <param name="mode">--cgroups: <see cref="CgroupsMode.Disabled"/> plans no group (the container stays in the monitor's).</param>
+    public CgroupPlan? Plan(string containerId, CgroupResources resources, string? parent = null, string mode = CgroupsMode.Enabled)
     {
+        parent = CgroupsMode.CheckParent(parent, mode);
+        if (mode == CgroupsMode.Disabled)
+        {
+            return resources.IsEmpty
+                ? null
+                : throw SkiffException.InvalidArgument("cannot specify resource limits when cgroups are disabled is specified", "drop the limits, or --cgroups=disabled");
+        }
+
+        if (mode == CgroupsMode.Split)
+        {
+            parent = CgroupsMode.SplitParent(layout);
+        }
+
         CgroupDelegation? delegation = rootless && layout.Mode == CgroupMode.Unified && !UsesSystemd() ? probeDelegation() : null;
         // Planning names the group, which for systemd means asking the instance where its slices are; the
         // monitor creates the scope later over a connection of its own.
         using SystemdDbusClient? systemd = UsesSystemd() ? new SystemdDbusClient(systemdBus!, uid) : null;
-        ICgroupManager? selected = CgroupManagerSelector.Select(layout, rootless, resources, systemd, delegation);
+        ICgroupManager? selected = CgroupManagerSelector.Select(layout, rootless, resources, systemd, delegation, parent);
         if (selected is null)
         {
             return null;
@@ -114,6 +129,32 @@ public sealed class ContainerCgroups(
         bool swapAccounted = layout.V1Mounts.TryGetValue("memory", out string? memory)
             && File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes"));
         return swapAccounted ? resources with { MemorySwap = resources.Memory * 2 } : resources;
+    }
+
+    /// <summary>
+    /// The limits this machine's hierarchy has: cgroup v2 has no swappiness and no OOM-killer switch, so
+    /// --memory-swappiness and --oom-kill-disable are dropped there with a warning (as docker and podman ignore them on v2).
+    /// </summary>
+    public CgroupResources Supported(CgroupResources resources, Action<string> warn)
+    {
+        if (layout.Mode != CgroupMode.Unified)
+        {
+            return resources;
+        }
+
+        if (resources.MemorySwappiness is not null)
+        {
+            warn("WARNING: Your kernel does not support memory swappiness capabilities or the cgroup is not mounted (cgroup v2). Memory swappiness discarded.");
+            resources = resources with { MemorySwappiness = null };
+        }
+
+        if (resources.OomKillDisable is not null)
+        {
+            warn("WARNING: Your kernel does not support OomKillDisable (cgroup v2). OomKillDisable discarded.");
+            resources = resources with { OomKillDisable = null };
+        }
+
+        return resources;
     }
 
     /// <summary>The manager for an existing container's group.</summary>

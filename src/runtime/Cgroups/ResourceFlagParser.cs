@@ -12,7 +12,8 @@ public static class ResourceFlagParser
     /// <summary>Docker refuses smaller limits: the container's runtime needs more than this to start at all.</summary>
     public const long MinimumMemory = 6 * 1024 * 1024;
 
-    public static CgroupResources Parse(ResourceFlags flags, int availableCpus)
+    /// <param name="availableMems">The machine's memory nodes (/sys/devices/system/node/online) that --cpuset-mems may name; null: not checked.</param>
+    public static CgroupResources Parse(ResourceFlags flags, int availableCpus, IReadOnlySet<int>? availableMems = null)
     {
         long? memory = flags.Memory is null ? null : ByteSize.Parse(flags.Memory, "--memory");
         if (memory is not null && memory != 0 && memory < MinimumMemory)
@@ -78,7 +79,46 @@ public static class ResourceFlagParser
                 "give --memory-reservation a size at most --memory's");
         }
 
-        return new CgroupResources(memory, swap, quota, period, shares, cpuset, pids, blkio, reservation == 0 ? null : reservation);
+        return new CgroupResources(memory, swap, quota, period, shares, cpuset, pids, blkio, reservation == 0 ? null : reservation)
+        {
+            MemorySwappiness = ParseSwappiness(flags.MemorySwappiness),
+            OomKillDisable = flags.OomKillDisable ? true : null,
+            CpusetMems = ParseMems(flags.CpusetMems, availableMems),
+        };
+    }
+
+    /// <summary>podman's --memory-swappiness: 0..100, or -1 (its default) for the kernel's own value, which asks for nothing.</summary>
+    private static ulong? ParseSwappiness(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) || value is < -1 or > 100)
+        {
+            throw SkiffException.InvalidArgument($"invalid value for --memory-swappiness: '{text}'", "use a number from 0 to 100, or -1 for the system default");
+        }
+
+        return value < 0 ? null : (ulong)value;
+    }
+
+    private static string? ParseMems(string? text, IReadOnlySet<int>? available)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        IReadOnlySet<int> nodes = CpuList.Parse(text, "--cpuset-mems");
+        if (available is not null && nodes.FirstOrDefault(n => !available.Contains(n), -1) is var missing and >= 0)
+        {
+            // docker's and podman's wording.
+            throw SkiffException.InvalidArgument(
+                $"invalid value for --cpuset-mems: memory node {missing} does not exist (this machine has nodes {string.Join(',', available.Order())})");
+        }
+
+        return text.Trim();
     }
 
     private static long? ParseSwap(string? text, long? memory)

@@ -22,4 +22,10 @@ public sealed record ResourceFlags
     public string? BlkioWeight { get; init; }
 
     public string? MemoryReservation { get; init; }
+
+    public string? MemorySwappiness { get; init; }
+
+    public bool OomKillDisable { get; init; }
+
+    public string? CpusetMems { get; init; }
 }

@@ -151,7 +151,10 @@ public sealed class RuntimeCgroup
             BlkioWeight: spec.BlockIo?.Weight,
             MemoryReservation: spec.Memory?.Reservation,
             BlockIoLimits: OciResources.BlockIoLimitsFromSpec(spec.BlockIo),
-            Devices: spec.Devices is { } rules ? [.. rules.Select(OciResources.DeviceRuleFromSpec)] : null);
+            Devices: spec.Devices is { } rules ? [.. rules.Select(OciResources.DeviceRuleFromSpec)] : null,
+            MemorySwappiness: spec.Memory?.Swappiness,
+            OomKillDisable: spec.Memory?.DisableOomKiller,
+            CpusetMems: spec.Cpu?.Mems);
 
 
     /// <summary>

@@ -153,6 +153,15 @@ public sealed record ContainerConfig
     /// <see cref="CgroupPath"/> when the container has a group.</summary>
     public bool CgroupNamespace { get; init; }
 
+    /// <summary>--cgroup-parent as given (inspect's HostConfig.CgroupParent); null without it.</summary>
+    public string? CgroupParent { get; init; }
+
+    /// <summary>--cgroups (<see cref="Cgroups.CgroupsMode"/>); null for the default, enabled.</summary>
+    public string? CgroupsMode { get; init; }
+
+    /// <summary>--requires: the full ids of containers started before this one (with those whose namespaces it joins).</summary>
+    public IReadOnlyList<string> Requires { get; init => field = value ?? []; } = [];
+
     /// <summary>True when systemd owns the container's cgroup (a transient scope).</summary>
     public bool SystemdCgroup => CgroupManager == Cgroups.CgroupManagers.Systemd;
 

@@ -169,6 +169,17 @@ public static class ContainerConfigJson
                     });
                 }
 
+                if (resources.MemorySwappiness is { } swappiness)
+                {
+                    w.WriteNumber("memorySwappiness"u8, swappiness);
+                }
+
+                if (resources.OomKillDisable is { } oomKillDisable)
+                {
+                    w.WriteBoolean("oomKillDisable"u8, oomKillDisable);
+                }
+
+                w.WriteOptionalString("cpusetMems"u8, resources.CpusetMems);
                 w.WriteBoolean("isEmpty"u8, resources.IsEmpty);
                 w.WriteEndObject();
             }
@@ -176,6 +187,9 @@ public static class ContainerConfigJson
             w.WriteOptionalString("cgroupPath"u8, config.CgroupPath);
             w.WriteOptionalString("cgroupManager"u8, config.CgroupManager);
             w.WriteBoolean("cgroupNamespace"u8, config.CgroupNamespace);
+            w.WriteOptionalString("cgroupParent"u8, config.CgroupParent);
+            w.WriteOptionalString("cgroupsMode"u8, config.CgroupsMode);
+            WriteStrings(w, "requires"u8, config.Requires);
             w.WriteBoolean("systemdCgroup"u8, config.SystemdCgroup);
             w.WriteBoolean("privileged"u8, config.Privileged);
             WriteStrings(w, "capAdd"u8, config.CapAdd);
@@ -296,7 +310,8 @@ public static class ContainerConfigJson
         string? idValue = null, nameValue = null, imageValue = null, imageId = null, rootfsPath = null, workingDir = null,
             user = null, hostname = null, logDriver = null, stopSignal = null, networkMode = null, initPath = null,
             detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null, pidMode = null, ipcMode = null, utsMode = null,
-            runtimeValue = null, logPath = null, logTag = null;
+            runtimeValue = null, logPath = null, logTag = null, cgroupParent = null, cgroupsMode = null;
+        IReadOnlyList<string>? requires = null;
         long? logMaxSize = null;
         int? logMaxFiles = null;
         DateTimeOffset createdValue = default;
@@ -378,6 +393,9 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("cgroupPath"u8)) { cgroupPath = String(ref r); }
             else if (r.ValueTextEquals("cgroupManager"u8)) { cgroupManager = String(ref r); }
             else if (r.ValueTextEquals("cgroupNamespace"u8)) { cgroupNamespace = Bool(ref r); }
+            else if (r.ValueTextEquals("cgroupParent"u8)) { cgroupParent = String(ref r); }
+            else if (r.ValueTextEquals("cgroupsMode"u8)) { cgroupsMode = String(ref r); }
+            else if (r.ValueTextEquals("requires"u8)) { requires = Strings(ref r); }
             else if (r.ValueTextEquals("privileged"u8)) { privileged = Bool(ref r); }
             else if (r.ValueTextEquals("capAdd"u8)) { capAdd = Strings(ref r); }
             else if (r.ValueTextEquals("capDrop"u8)) { capDrop = Strings(ref r); }
@@ -462,6 +480,9 @@ public static class ContainerConfigJson
             CgroupPath = cgroupPath,
             CgroupManager = cgroupManager,
             CgroupNamespace = cgroupNamespace,
+            CgroupParent = cgroupParent,
+            CgroupsMode = cgroupsMode,
+            Requires = requires!,
             Privileged = privileged,
             CapAdd = capAdd!,
             CapDrop = capDrop!,
@@ -713,6 +734,9 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("memoryReservation"u8)) { resources = resources with { MemoryReservation = NullableInt64(ref r) }; }
             else if (r.ValueTextEquals("blockIoLimits"u8)) { resources = resources with { BlockIoLimits = List(ref r, BlockIoLimitItem) }; }
             else if (r.ValueTextEquals("devices"u8)) { resources = resources with { Devices = List(ref r, DeviceRuleItem) }; }
+            else if (r.ValueTextEquals("memorySwappiness"u8)) { resources = resources with { MemorySwappiness = NullableUInt64(ref r) }; }
+            else if (r.ValueTextEquals("oomKillDisable"u8)) { resources = resources with { OomKillDisable = OptionalBool(ref r) }; }
+            else if (r.ValueTextEquals("cpusetMems"u8)) { resources = resources with { CpusetMems = String(ref r) }; }
             else { Skip(ref r); }
         }
 

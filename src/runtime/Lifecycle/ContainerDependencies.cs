@@ -5,11 +5,12 @@ namespace Skiff.Runtime.Lifecycle;
 
 /// <summary>
 /// Containers that join the namespaces of others (--pid, --ipc, --uts, --network or --userns container:ID) depend on
-/// them, as in podman: a dependency is started before its dependents and cannot be removed while they exist.
+/// them, as do those that name others with --requires, as in podman: a dependency is started before its dependents
+/// and cannot be removed while they exist.
 /// </summary>
 public static class ContainerDependencies
 {
-    /// <summary>The full ids of the containers whose namespaces <paramref name="config"/> joins, each once.</summary>
+    /// <summary>The full ids of the containers whose namespaces <paramref name="config"/> joins, then those it --requires, each once.</summary>
     public static IReadOnlyList<string> Of(ContainerConfig config)
     {
         List<string>? ids = null;
@@ -17,6 +18,14 @@ public static class ContainerDependencies
         foreach (string? mode in (ReadOnlySpan<string?>)[config.PidMode, config.IpcMode, config.UtsMode, config.NetworkMode, config.UsernsMode])
         {
             if (ContainerOf(mode) is { } id && !(ids ??= []).Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        foreach (string id in config.Requires)
+        {
+            if (!(ids ??= []).Contains(id))
             {
                 ids.Add(id);
             }

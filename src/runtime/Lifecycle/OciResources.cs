@@ -9,11 +9,11 @@ public static class OciResources
     public static ResourcesSpec ToSpec(CgroupResources r) => new()
     {
         // OCI's "swap" is memory plus swap, the same meaning as docker's --memory-swap.
-        Memory = r.Memory is not null || r.MemorySwap is not null || r.MemoryReservation is not null
-            ? new MemoryResources { Limit = r.Memory, Reservation = r.MemoryReservation, Swap = r.MemorySwap }
+        Memory = r.Memory is not null || r.MemorySwap is not null || r.MemoryReservation is not null || r.MemorySwappiness is not null || r.OomKillDisable is not null
+            ? new MemoryResources { Limit = r.Memory, Reservation = r.MemoryReservation, Swap = r.MemorySwap, Swappiness = r.MemorySwappiness, DisableOomKiller = r.OomKillDisable }
             : null,
-        Cpu = r.CpuQuota is not null || r.CpuPeriod is not null || r.CpuShares is not null || r.CpusetCpus is not null
-            ? new CpuResources { Shares = r.CpuShares, Quota = r.CpuQuota, Period = r.CpuPeriod, Cpus = r.CpusetCpus }
+        Cpu = r.CpuQuota is not null || r.CpuPeriod is not null || r.CpuShares is not null || r.CpusetCpus is not null || r.CpusetMems is not null
+            ? new CpuResources { Shares = r.CpuShares, Quota = r.CpuQuota, Period = r.CpuPeriod, Cpus = r.CpusetCpus, Mems = r.CpusetMems }
             : null,
         Pids = r.PidsLimit is { } pids ? new PidsResources { Limit = pids } : null,
         BlockIo = r.BlkioWeight is not null || r.BlockIoLimits is { Count: > 0 } ? BlockIo(r) : null,

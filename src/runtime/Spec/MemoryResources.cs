@@ -13,4 +13,11 @@ public sealed class MemoryResources
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Swap { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? Swappiness { get; set; }
+
+    [JsonPropertyName("disableOOMKiller")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DisableOomKiller { get; set; }
 }

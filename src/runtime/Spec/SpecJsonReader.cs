@@ -314,6 +314,8 @@ public static class SpecJsonReader
             if (r.ValueTextEquals("limit"u8)) { memory.Limit = NullableInt64(ref r); }
             else if (r.ValueTextEquals("reservation"u8)) { memory.Reservation = NullableInt64(ref r); }
             else if (r.ValueTextEquals("swap"u8)) { memory.Swap = NullableInt64(ref r); }
+            else if (r.ValueTextEquals("swappiness"u8)) { memory.Swappiness = NullableUInt64(ref r); }
+            else if (r.ValueTextEquals("disableOOMKiller"u8)) { memory.DisableOomKiller = NullableBool(ref r); }
             else { Skip(ref r); }
         }
 
@@ -334,6 +336,7 @@ public static class SpecJsonReader
             else if (r.ValueTextEquals("quota"u8)) { cpu.Quota = NullableInt64(ref r); }
             else if (r.ValueTextEquals("period"u8)) { cpu.Period = NullableUInt64(ref r); }
             else if (r.ValueTextEquals("cpus"u8)) { cpu.Cpus = String(ref r); }
+            else if (r.ValueTextEquals("mems"u8)) { cpu.Mems = String(ref r); }
             else { Skip(ref r); }
         }
 

@@ -325,6 +325,15 @@ public static class SpecJsonWriter
             w.WriteOptionalNumber("limit"u8, memory.Limit);
             w.WriteOptionalNumber("reservation"u8, memory.Reservation);
             w.WriteOptionalNumber("swap"u8, memory.Swap);
+            if (memory.Swappiness is { } swappiness)
+            {
+                w.WriteNumber("swappiness"u8, swappiness);
+            }
+
+            if (memory.DisableOomKiller is { } disableOomKiller)
+            {
+                w.WriteBoolean("disableOOMKiller"u8, disableOomKiller);
+            }
             w.WriteEndObject();
         }
 
@@ -345,6 +354,11 @@ public static class SpecJsonWriter
             if (cpu.Cpus is { } cpus)
             {
                 w.WriteString("cpus"u8, cpus);
+            }
+
+            if (cpu.Mems is { } mems)
+            {
+                w.WriteString("mems"u8, mems);
             }
 
             w.WriteEndObject();

@@ -69,8 +69,10 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string logDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile);
         LogOptions logOptions = LogOptions.Parse(parse.GetValue(options.LogOpt) ?? [], Environment.CurrentDirectory);
         var cgroups = ContainerCgroups.ForHost(context.User.Rootless, context.CgroupManager, context.User.Uid);
-        CgroupResources resources = cgroups.WithDefaults(options.Resources.Parse(parse) with { BlockIoLimits = options.Devices.BlockIo.Limits(parse, keepZeros: false) });
-        CgroupPlan? cgroupPlan = cgroups.Plan(id, resources);
+        CgroupResources resources = cgroups.WithDefaults(cgroups.Supported(options.Resources.Parse(parse) with { BlockIoLimits = options.Devices.BlockIo.Limits(parse, keepZeros: false) }, context.Error.WriteLine));
+        string cgroupsMode = CgroupsMode.Parse(parse.GetValue(options.Cgroups));
+        string? cgroupParent = parse.GetValue(options.CgroupParent);
+        CgroupPlan? cgroupPlan = cgroups.Plan(id, resources, cgroupParent, cgroupsMode);
         // An unknown network is reported before an image is pulled for nothing.
         NetworkSelection? networks = options.Networks(parse);
         foreach (string requested in networks?.Networks ?? [])
@@ -146,6 +148,14 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         string runtime = parse.GetValue(options.Runtime) is { } runtimeFlag
             ? OciRuntimes.Resolve(runtimeFlag, Environment.GetEnvironmentVariable("PATH"))
             : OciRuntimes.DefaultProgram();
+        if (cgroupsMode == CgroupsMode.Disabled && runtime != OciRuntimes.BuiltIn)
+        {
+            // runc and crun make a group of their own when the bundle names none (podman hands crun a flag to stop that).
+            throw SkiffException.InvalidArgument(
+                $"requested OCI runtime {Path.GetFileName(runtime)} is not compatible with NoCgroups: invalid argument",
+                "use the built-in runtime (no --runtime) with --cgroups=disabled");
+        }
+
         ContainerConfig config = new ContainerConfig
         {
             Id = id,
@@ -194,6 +204,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Runtime = runtime,
             Resources = resources,
             CgroupPath = cgroupPlan?.Group,
+            CgroupParent = cgroupParent,
+            CgroupsMode = cgroupsMode == CgroupsMode.Enabled ? null : cgroupsMode,
+            Requires = RequiredContainers(store, parse.GetValue(options.Requires) ?? []),
             CgroupManager = cgroupPlan?.Manager == CgroupManagers.Systemd ? CgroupManagers.Systemd : null,
             CgroupNamespace = parse.GetValue(options.Cgroupns) switch
             {
@@ -288,6 +301,24 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         store.RecordEvent(config, "create");
 
         return config;
+    }
+
+    /// <summary>podman's --requires: names or ids, repeated or comma-separated, each an existing container, kept as full ids.</summary>
+    private static List<string> RequiredContainers(ContainerStore store, IEnumerable<string> values)
+    {
+        var ids = new List<string>();
+        foreach (string name in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            string id = store.TryResolve(name) ?? throw SkiffException.NotFound(
+                $"\"{name}\" is not a valid container, cannot be used as a dependency: no container with name or ID \"{name}\" found: no such container",
+                "create that container first, or check 'skiff ps -a'");
+            if (!ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>

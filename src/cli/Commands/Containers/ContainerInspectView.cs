@@ -36,6 +36,7 @@ public static class ContainerInspectView
             // --pidfile's path ("" without it: the built-in runtime keeps no pid file of its own).
             ["PidFile"] = config.PidFile ?? string.Empty,
             ["Name"] = config.Name,
+            ["Dependencies"] = Strings(Runtime.Lifecycle.ContainerDependencies.Of(config)),
             ["RestartCount"] = (long)state.RestartCount,
             ["Driver"] = config.RootfsPath is null ? "overlay" : string.Empty,
             ["OCIRuntime"] = Path.GetFileName(config.Runtime),
@@ -191,6 +192,9 @@ public static class ContainerInspectView
         // podman shows its default "64m" as 65536000 (a decimal parse) though the mount is 64 MiB.
         host["ShmSize"] = config.ShmSize ?? 65_536_000L;
         host["OomScoreAdj"] = (long)(config.OomScoreAdj ?? 0);
+        host["CgroupParent"] = config.CgroupParent ?? string.Empty;
+        // podman 4.3 prints "default" unless the mode is disabled.
+        host["Cgroups"] = config.CgroupsMode == Runtime.Cgroups.CgroupsMode.Disabled ? config.CgroupsMode : "default";
         host["Privileged"] = config.Privileged;
         host["CapAdd"] = Strings(capAdd);
         host["CapDrop"] = Strings(capDrop);

@@ -110,6 +110,12 @@ public sealed class CreateOptions
 
     public Option<string?> Cgroupns { get; } = new("--cgroupns") { Description = "Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)" };
 
+    public Option<string?> CgroupParent { get; } = new("--cgroup-parent") { Description = "Optional parent cgroup for the container (a slice with the systemd cgroup manager)" };
+
+    public Option<string?> Cgroups { get; } = new("--cgroups") { Description = "Control container cgroup configuration (\"enabled\"|\"disabled\"|\"no-conmon\"|\"split\")" };
+
+    public Option<string[]> Requires { get; } = new("--requires") { Description = "Add one or more requirement containers that must be started before this container will start" };
+
     public Option<bool> Privileged { get; } = new("--privileged") { Description = "Give extended privileges to the container" };
 
     public Option<string[]> CapAdd { get; } = new("--cap-add") { Description = "Add Linux capabilities (or ALL)" };
@@ -133,7 +139,7 @@ public sealed class CreateOptions
         {
             Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, HttpProxy, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
             Init, InitPath, Systemd, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
-            Cgroupns, Privileged, CapAdd, CapDrop, SecurityOpt, SeccompPolicy, Gpus,
+            Cgroupns, CgroupParent, Cgroups, Requires, Privileged, CapAdd, CapDrop, SecurityOpt, SeccompPolicy, Gpus,
         })
         {
             command.Options.Add(option);

@@ -26,11 +26,24 @@ public sealed class ResourceOptions
 
     public Option<string?> MemoryReservation { get; } = new("--memory-reservation") { Description = "Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)" };
 
-    public void AddTo(Command command)
+    public Option<string?> MemorySwappiness { get; } = new("--memory-swappiness") { Description = "Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)" };
+
+    public Option<string?> CpusetMems { get; } = new("--cpuset-mems") { Description = "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems." };
+
+    /// <summary>run/create only: podman's update has no --oom-kill-disable.</summary>
+    public Option<bool> OomKillDisable { get; } = new("--oom-kill-disable") { Description = "Disable OOM Killer (cgroup v1)" };
+
+    /// <param name="create">run/create, which also take --oom-kill-disable.</param>
+    public void AddTo(Command command, bool create = true)
     {
-        foreach (Option option in new Option[] { Memory, MemorySwap, MemoryReservation, Cpus, CpuPeriod, CpuQuota, CpuShares, CpusetCpus, PidsLimit, BlkioWeight })
+        foreach (Option option in new Option[] { Memory, MemorySwap, MemoryReservation, MemorySwappiness, Cpus, CpuPeriod, CpuQuota, CpuShares, CpusetCpus, CpusetMems, PidsLimit, BlkioWeight })
         {
             command.Options.Add(option);
+        }
+
+        if (create)
+        {
+            command.Options.Add(OomKillDisable);
         }
     }
 
@@ -46,8 +59,11 @@ public sealed class ResourceOptions
         PidsLimit = parse.GetValue(PidsLimit),
         BlkioWeight = parse.GetValue(BlkioWeight),
         MemoryReservation = parse.GetValue(MemoryReservation),
+        MemorySwappiness = parse.GetValue(MemorySwappiness),
+        CpusetMems = parse.GetValue(CpusetMems),
+        OomKillDisable = parse.GetResult(OomKillDisable) is not null && parse.GetValue(OomKillDisable),
     };
 
     /// <summary>Parses the flags with docker's validation rules against this machine's cpu count.</summary>
-    public CgroupResources Parse(ParseResult parse) => ResourceFlagParser.Parse(Read(parse), Environment.ProcessorCount);
+    public CgroupResources Parse(ParseResult parse) => ResourceFlagParser.Parse(Read(parse), Environment.ProcessorCount, MemoryNodes.Online());
 }

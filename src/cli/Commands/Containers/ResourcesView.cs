@@ -16,6 +16,10 @@ public static class ResourcesView
         host["CpuPeriod"] = (long)(r.CpuPeriod ?? 0);
         host["CpuQuota"] = r.CpuQuota ?? 0L;
         host["CpusetCpus"] = r.CpusetCpus ?? string.Empty;
+        host["CpusetMems"] = r.CpusetMems ?? string.Empty;
+        // podman prints 0 when unset.
+        host["MemorySwappiness"] = (long)(r.MemorySwappiness ?? 0);
+        host["OomKillDisable"] = r.OomKillDisable ?? false;
         host["PidsLimit"] = r.PidsLimit ?? 0L;
         host["BlkioWeight"] = (long)(r.BlkioWeight ?? 0);
         IReadOnlyList<BlockIoLimit> limits = r.BlockIoLimits ?? [];

@@ -13,14 +13,15 @@ public static class UpdateCommand
         var blockIo = new BlockIoDeviceFlags();
         var containers = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("update", "Update the cgroup limits of one or more containers") { containers };
-        resources.AddTo(command);
+        resources.AddTo(command, create: false);
         blockIo.AddTo(command);
         command.SetAction(parse =>
         {
             CliContext context = globals.Resolve(parse);
-            CgroupResources changes = resources.Parse(parse) with { BlockIoLimits = blockIo.Limits(parse, keepZeros: true) };
+            var cgroups = ContainerCgroups.ForHost(context.User.Rootless);
+            CgroupResources changes = cgroups.Supported(resources.Parse(parse) with { BlockIoLimits = blockIo.Limits(parse, keepZeros: true) }, context.Error.WriteLine);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            var updater = new ContainerUpdater(lifecycle, ContainerCgroups.ForHost(context.User.Rootless));
+            var updater = new ContainerUpdater(lifecycle, cgroups);
             return ContainerServices.ForEachContainer(context, lifecycle.Store, parse.GetValue(containers)!, (target, id) =>
             {
                 updater.Update(id, changes);
