@@ -41,7 +41,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -75,7 +75,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--filter' '-f' '--log-level' '--root' '--runroot' '--sig-proxy' '--storage-driver'
         case skiff_container_stats
@@ -89,13 +89,13 @@ function __skiff_value_flags
         case skiff_container_unpause
             printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_update
-            printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_container_wait
             printf '%s\n' '--cgroup-manager' '--condition' '--interval' '-i' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_events
@@ -227,7 +227,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroupns' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
@@ -265,7 +265,7 @@ function __skiff_value_flags
         case skiff_untag
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_update
-            printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--pids-limit' '--root' '--runroot' '--storage-driver'
+            printf '%s\n' '--blkio-weight' '--blkio-weight-device' '--cgroup-manager' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--log-level' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--pids-limit' '--root' '--runroot' '--storage-driver'
         case skiff_version
             printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_volume
@@ -500,13 +500,16 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l cap-add -d 'Add Linu
 complete -c skiff -n '__skiff_is skiff_container_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_create' -l cgroup-parent -d 'Optional parent cgroup for the container (a slice with the systemd cgroup manager)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_container_create' -l cgroups -d 'Control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l cpuset-mems -d 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l device -d 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS], permissions from r, w, m)' -r -f
@@ -549,12 +552,14 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l mac-address -d 'Cont
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l memory-swappiness -d 'Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_container_create' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
+complete -c skiff -n '__skiff_is skiff_container_create' -l oom-kill-disable -d 'Disable OOM Killer (cgroup v1)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
@@ -570,6 +575,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l pull -d 'Pull image 
 complete -c skiff -n '__skiff_is skiff_container_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_container_create' -l replace -d 'If a container with the same name exists, replace it'
+complete -c skiff -n '__skiff_is skiff_container_create' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the persistent store' -r -F
@@ -786,13 +792,16 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l cap-add -d 'Add Linux c
 complete -c skiff -n '__skiff_is skiff_container_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_run' -l cgroup-parent -d 'Optional parent cgroup for the container (a slice with the systemd cgroup manager)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_container_run' -l cgroups -d 'Control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l cpuset-mems -d 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_container_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
@@ -836,12 +845,14 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l mac-address -d 'Contain
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l memory-swappiness -d 'Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_container_run' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
+complete -c skiff -n '__skiff_is skiff_container_run' -l oom-kill-disable -d 'Disable OOM Killer (cgroup v1)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
@@ -857,6 +868,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l pull -d 'Pull image pol
 complete -c skiff -n '__skiff_is skiff_container_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_container_run' -l replace -d 'If a container with the same name exists, replace it'
+complete -c skiff -n '__skiff_is skiff_container_run' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the persistent store' -r -F
@@ -966,6 +978,7 @@ complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-quota -d 'Limit 
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l cpuset-mems -d 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
@@ -975,6 +988,7 @@ complete -c skiff -n '__skiff_is skiff_container_update' -l log-level -d 'Log me
 complete -c skiff -n '__skiff_is skiff_container_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_container_update' -l memory-swappiness -d 'Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_update' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_update' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1008,13 +1022,16 @@ complete -c skiff -n '__skiff_is skiff_create' -l cap-add -d 'Add Linux capabili
 complete -c skiff -n '__skiff_is skiff_create' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_create' -l cgroup-parent -d 'Optional parent cgroup for the container (a slice with the systemd cgroup manager)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_create' -l cgroups -d 'Control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l cpuset-mems -d 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l device -d 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS], permissions from r, w, m)' -r -f
@@ -1057,12 +1074,14 @@ complete -c skiff -n '__skiff_is skiff_create' -l mac-address -d 'Container netw
 complete -c skiff -n '__skiff_is skiff_create' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l memory-swappiness -d 'Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_create' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
+complete -c skiff -n '__skiff_is skiff_create' -l oom-kill-disable -d 'Disable OOM Killer (cgroup v1)'
 complete -c skiff -n '__skiff_is skiff_create' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
@@ -1078,6 +1097,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (al
 complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_create' -l replace -d 'If a container with the same name exists, replace it'
+complete -c skiff -n '__skiff_is skiff_create' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persistent store' -r -F
@@ -1854,13 +1874,16 @@ complete -c skiff -n '__skiff_is skiff_run' -l cap-add -d 'Add Linux capabilitie
 complete -c skiff -n '__skiff_is skiff_run' -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_run' -l cgroup-parent -d 'Optional parent cgroup for the container (a slice with the systemd cgroup manager)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cgroupns -d 'Cgroup namespace: private (the default on cgroup v2) or host (the default on v1)' -r -f -a 'host private'
+complete -c skiff -n '__skiff_is skiff_run' -l cgroups -d 'Control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cidfile -d 'Write the container ID to the file' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-period -d 'Limit the CPU CFS period (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-quota -d 'Limit the CPU CFS quota (microseconds)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l cpuset-mems -d 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l detach -s d -d 'Run container in background and print container ID'
 complete -c skiff -n '__skiff_is skiff_run' -l detach-keys -d 'Override the key sequence for detaching a container' -r -f
@@ -1904,12 +1927,14 @@ complete -c skiff -n '__skiff_is skiff_run' -l mac-address -d 'Container network
 complete -c skiff -n '__skiff_is skiff_run' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l memory-swappiness -d 'Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,...)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l name -d 'Assign a name to the container' -r -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l network -l net -d 'Connect the container to a network (none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS], or networks from \'skiff network ls\', repeated or comma-separated; default pasta, else slirp4netns)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l network-alias -d 'Add a network-scoped alias for the container' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l no-healthcheck -d 'Disable healthchecks on container'
 complete -c skiff -n '__skiff_is skiff_run' -l no-hosts -d 'Do not create /etc/hosts within the container, instead use the version from the image'
+complete -c skiff -n '__skiff_is skiff_run' -l oom-kill-disable -d 'Disable OOM Killer (cgroup v1)'
 complete -c skiff -n '__skiff_is skiff_run' -l oom-score-adj -d 'Tune the host\'s OOM preferences (-1000 to 1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
@@ -1925,6 +1950,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (alway
 complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
 complete -c skiff -n '__skiff_is skiff_run' -l replace -d 'If a container with the same name exists, replace it'
+complete -c skiff -n '__skiff_is skiff_run' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
 complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F
@@ -2141,6 +2167,7 @@ complete -c skiff -n '__skiff_is skiff_update' -l cpu-quota -d 'Limit the CPU CF
 complete -c skiff -n '__skiff_is skiff_update' -l cpu-shares -s c -d 'CPU shares (relative weight)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpus -d 'Number of CPUs (e.g. 0.5)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l cpuset-mems -d 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l device-read-bps -d 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l device-read-iops -d 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l device-write-bps -d 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' -r -f
@@ -2150,6 +2177,7 @@ complete -c skiff -n '__skiff_is skiff_update' -l log-level -d 'Log messages at 
 complete -c skiff -n '__skiff_is skiff_update' -l memory -s m -d 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l memory-reservation -d 'Memory soft limit (format: <number>[<unit>], where unit = b, k, m or g)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l memory-swap -d 'Total memory plus swap; -1 for unlimited swap' -r -f
+complete -c skiff -n '__skiff_is skiff_update' -l memory-swappiness -d 'Tune container memory swappiness (0 to 100, or -1 for system default; cgroup v1)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
 complete -c skiff -n '__skiff_is skiff_update' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_update' -l runroot -d 'Path of the runtime state directory' -r -F
