@@ -12,6 +12,8 @@ using Skiff.Runtime.Namespaces;
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
 {
+    // Started into skiff's user namespace by a rootless command that stayed outside (UserNamespaceSpawner).
+    UserNamespaceSpawner.ForgetEntry();
     return Skiff.Runtime.Monitor.MonitorEntry.Run(
         args,
         new Skiff.Cli.Commands.Volumes.ImageVolumePopulator(),
@@ -142,7 +144,10 @@ try
             }
         }
 
-        return await ReexecInUserNamespaceAsync(user, args);
+        if (!CommandTree.MonitorOnlyVerbs.Contains(namespaceVerb))
+        {
+            return await ReexecInUserNamespaceAsync(user, args);
+        }
     }
 
     ParseResult parseResult = root.Parse(args, new ParserConfiguration { EnablePosixBundling = true });

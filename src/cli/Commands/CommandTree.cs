@@ -149,6 +149,14 @@ public static class CommandTree
     private static IReadOnlySet<string> RawArgumentVerbs { get; } = new HashSet<string> { "oci", "__complete" };
 
     /// <summary>
+    /// Of <see cref="UserNamespaceVerbs"/>, those whose only work inside skiff's user namespace is their containers'
+    /// monitors (which mount the root): unless they need the rootless network namespace's user namespace, a rootless
+    /// user runs them in the host's namespaces and only the monitors start inside (UserNamespaceSpawner), one start
+    /// of skiff fewer than re-executing the command there.
+    /// </summary>
+    public static IReadOnlySet<string> MonitorOnlyVerbs { get; } = new HashSet<string> { "start", "init" };
+
+    /// <summary>
     /// Verbs that a rootless user runs inside skiff's user namespace (they create or remove files owned
     /// by subordinate ids, or mount). Read-only verbs stay outside for speed.
     /// </summary>

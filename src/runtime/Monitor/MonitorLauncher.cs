@@ -20,6 +20,12 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Starts the monitor process and returns its pid: by default in this process's namespaces; a rootless command
+    /// running outside skiff's user namespace starts it inside (<c>UserNamespaceSpawner</c>), where it must mount.
+    /// </summary>
+    public Func<SpawnRequest, int> StartProcess { get; init; } = Spawner.Spawn;
+
+    /// <summary>
     /// Starts a monitor for a container still to be created: a process start is ~5 ms of the start path
     /// (more on a busy machine), and a prepared monitor does it, and warms up what it needs, while the CLI
     /// works. <see cref="Start"/> then hands it the container's id.
@@ -110,7 +116,7 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
         }
 
         Dictionary<string, string> environment = RuntimeInvoker.CurrentEnvironment();
-        return Spawner.Spawn(new SpawnRequest(skiffExecutable, arguments, environment)
+        return StartProcess(new SpawnRequest(skiffExecutable, arguments, environment)
         {
             Descriptors = descriptors,
             NewSession = true,

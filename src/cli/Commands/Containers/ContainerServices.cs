@@ -23,7 +23,14 @@ public static class ContainerServices
     public static ContainerLifecycle Lifecycle(CliContext context)
     {
         ContainerStore store = Store(context);
-        var launcher = new MonitorLauncher(context.SelfExecutable, context.Paths.Root, context.Paths.RunRoot, store);
+        // A rootless verb that stays in the host's namespaces (CommandTree.MonitorOnlyVerbs) starts its monitors
+        // inside skiff's user namespace, where they mount the container's root.
+        var launcher = new MonitorLauncher(context.SelfExecutable, context.Paths.Root, context.Paths.RunRoot, store)
+        {
+            StartProcess = context.User.Rootless && !context.User.InsideUserNamespace
+                ? spawn => Rootless.Storage.UserNamespaceSpawner.ForUser(context.User).Spawn(spawn)
+                : Runtime.Process.Spawner.Spawn,
+        };
         return new ContainerLifecycle(store, launcher, new StateObserver(TimeProvider.System),
             s => new Rootless.Network.ContainerNetworkConnector(s, Rootless.Network.NetworkHelpers.Find()), Volumes(context));
     }
