@@ -237,9 +237,10 @@ public sealed class BundleWriter(ContainerStore store)
             linux.CgroupsPath = config.SystemdCgroup
                 ? Cgroups.Systemd.SystemdCgroupsPath.ForContainer(Path.GetFileName(Path.GetDirectoryName(config.CgroupPath)!), config.Id).ToString()
                 : "/" + config.CgroupPath;
-            // As docker and podman: the container sees its own groups, read-only.
-            mounts.Add(Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
         }
+
+        // As docker and podman: the container sees its own groups read-only (without one, rootless, the ones it inherited).
+        mounts.Add(Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
 
         if (config.Systemd)
         {

@@ -32,6 +32,62 @@ public static class CgroupMountSources
     }
 
     /// <summary>
+    /// For a container without a group of its own (rootless on cgroup v1, or v2 without a delegated subtree): the groups
+    /// its processes inherited from the caller, one per mounted hierarchy, as runc binds them for podman.
+    /// </summary>
+    /// <param name="entries">The caller's /proc/self/cgroup (<see cref="ProcCgroupEntry.Parse"/>).</param>
+    public static IReadOnlyList<(string Name, string Directory)> Inherited(CgroupLayout layout, IReadOnlyList<ProcCgroupEntry> entries)
+    {
+        var sources = new List<(string Name, string Directory)>();
+        foreach (ProcCgroupEntry entry in entries)
+        {
+            string? mountPoint = layout.Mode == CgroupMode.Unified
+                ? entry.IsUnified ? layout.UnifiedMount : null
+                : MountPointOf(layout, entry);
+            if (mountPoint is null)
+            {
+                continue;
+            }
+
+            string directory = Path.Combine(mountPoint, entry.Path.Trim('/'));
+            if (layout.Mode == CgroupMode.Unified)
+            {
+                return Directory.Exists(directory) ? [(string.Empty, directory)] : [];
+            }
+
+            string name = Path.GetFileName(mountPoint);
+            if (Directory.Exists(directory) && !sources.Any(s => s.Name == name))
+            {
+                sources.Add((name, directory));
+            }
+        }
+
+        sources.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return sources;
+    }
+
+    /// <summary>The v1 mount point of a /proc/PID/cgroup line's hierarchy: by one of its controllers, or a named one by its name.</summary>
+    private static string? MountPointOf(CgroupLayout layout, ProcCgroupEntry entry)
+    {
+        if (entry.IsV1Controller)
+        {
+            foreach (string controller in entry.Controllers.Split(','))
+            {
+                if (layout.V1Mounts.TryGetValue(controller, out string? mountPoint))
+                {
+                    return mountPoint;
+                }
+            }
+
+            return null;
+        }
+
+        return entry.Controllers.StartsWith("name=", StringComparison.Ordinal)
+            ? layout.NamedV1Mounts?.FirstOrDefault(m => Path.GetFileName(m) == entry.Controllers["name=".Length..])
+            : null;
+    }
+
+    /// <summary>
     /// The named v1 hierarchies (name=systemd) the spec binds into the container (systemd mode binds the host's
     /// name=systemd hierarchy writable): its processes must then have a group of their own in them, as runc and crun
     /// always give them, or systemd inside would take the hierarchy's root as its own. Empty otherwise, with no I/O.

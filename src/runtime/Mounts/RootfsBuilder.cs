@@ -146,9 +146,9 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         }
         else if (type is "cgroup" or "cgroup2")
         {
-            // No group of its own (rootless): the host's hierarchy, whose files the container's root does not own.
-            var bindOptions = options with { Flags = options.Flags | MountFlags.Recursive };
-            BindInto(rootfs, mount.Destination, "/sys/fs/cgroup", TargetKind.Directory, bindOptions);
+            // No group of its own (rootless): the groups it inherited, read-only, as runc shows them to podman's
+            // rootless containers; their files belong to the host's users, not the container's root.
+            MountOwnCgroups(rootfs, mount.Destination, InheritedCgroupSources(), options.ReadOnly);
         }
         else
         {
@@ -191,6 +191,9 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         IReadOnlyList<(string Name, string Directory)> sources = CgroupMountSources.For(layout, cgroupsPath, CgroupMountSources.NamedHandedOver(layout, mounts));
         return !inUserNamespace || sources is [{ Name.Length: 0 }] ? sources : null;
     }
+
+    private static IReadOnlyList<(string Name, string Directory)> InheritedCgroupSources() =>
+        CgroupMountSources.Inherited(Cgroups.CgroupLayoutDetector.Detect(), Cgroups.ProcCgroupEntry.Parse(Core.Files.KernelFile.ReadAllText("/proc/self/cgroup")));
 
     /// <summary>
     /// As runc on cgroup v1: a tmpfs with one read-only bind per hierarchy of the container's own group, so

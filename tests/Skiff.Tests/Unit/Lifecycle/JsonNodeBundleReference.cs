@@ -159,9 +159,10 @@ internal static class JsonNodeBundleReference
             spec["linux"]!["cgroupsPath"] = config.SystemdCgroup
                 ? Skiff.Runtime.Cgroups.Systemd.SystemdCgroupsPath.ForContainer(Path.GetFileName(Path.GetDirectoryName(config.CgroupPath)!), config.Id).ToString()
                 : "/" + config.CgroupPath;
-            // As docker and podman: the container sees its own groups, read-only.
-            mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
         }
+
+        // As docker and podman: the container sees its own groups read-only (without one, rootless, the ones it inherited).
+        mounts.Add((JsonNode)Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]));
 
         if (config.CgroupNamespace)
         {
