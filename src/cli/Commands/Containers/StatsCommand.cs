@@ -59,7 +59,8 @@ public static class StatsCommand
                 {
                     if (previous.TryGetValue(id, out ContainerUsage? before) && current.TryGetValue(id, out ContainerUsage? now))
                     {
-                        rows.Add(StatsRow.Build(lifecycle.Store.ReadConfig(id), before, now, hostMemory, parse.GetValue(noTrunc)));
+                        // A container that does not run has no cgroup to read: podman's zeros, "0B / 0B" for memory too.
+                        rows.Add(StatsRow.Build(lifecycle.Store.ReadConfig(id), before, now, ReferenceEquals(now, NotRunning) ? 0 : hostMemory, parse.GetValue(noTrunc)));
                     }
                 }
 
@@ -101,7 +102,13 @@ public static class StatsCommand
         }
     }
 
-    /// <summary>Running containers only; a named container that is not running is an error, as in podman.</summary>
+    /// <summary>The sample of a container that does not run (created, initialized or exited): every counter zero.</summary>
+    private static readonly ContainerUsage NotRunning = new(new Runtime.Cgroups.CgroupStats(0, null, 0, 0, null, 0, 0), 0, 0, 0);
+
+    /// <summary>
+    /// Running containers are read; a named one that does not run (or one listed by --all) gets
+    /// <see cref="NotRunning"/>'s zeros, as podman 4.3 prints them.
+    /// </summary>
     private static Dictionary<string, ContainerUsage> Sample(ContainerLifecycle lifecycle, ContainerUsageReader reader, IReadOnlyList<string> ids, bool explicitTargets)
     {
         var samples = new Dictionary<string, ContainerUsage>(StringComparer.Ordinal);
@@ -121,11 +128,7 @@ public static class StatsCommand
 
             if (!state.Running)
             {
-                if (explicitTargets && samples.Count == 0 && ids.Count == 1)
-                {
-                    throw SkiffException.Conflict($"container {config.Name} is not running, cannot read its stats: container state improper");
-                }
-
+                samples[id] = NotRunning;
                 continue;
             }
 

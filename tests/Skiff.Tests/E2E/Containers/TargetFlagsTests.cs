@@ -126,6 +126,11 @@ public sealed class TargetFlagsTests(ITestOutputHelper output)
         Assert.Equal("w0 w1", string.Join(' ', (await skiff.RunAsync("ps", "-a", "--sort", "status", "--format", "{{.Names}}")).AssertSuccess().StdoutLines));
         (await skiff.RunAsync("ps", "--sort", "bogus")).AssertError(125, "Error: invalid argument \"bogus\" for \"--sort\" flag");
 
+        // stats of containers that do not run: podman's zeros, created or exited.
+        Assert.Equal(
+            "w0 0.00% 0B / 0B 0.00% 0\nw1 0.00% 0B / 0B 0.00% 0",
+            string.Join('\n', (await skiff.RunAsync("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.MemPerc}} {{.PIDs}}", "w0", "w1")).AssertSuccess().StdoutLines));
+
         // images --sort; rmi --ignore leaves out images that do not exist.
         await skiff.ImportBusyboxAsync("localhost/zeta:1");
         (await skiff.RunAsync("tag", "localhost/zeta:1", "localhost/alpha:2")).AssertSuccess();
