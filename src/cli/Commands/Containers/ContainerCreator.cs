@@ -20,9 +20,13 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
     /// <summary>The engine as <c>/run/.containerenv</c> names it (podman's "podman-4.3.1").</summary>
     public static string Engine => "skiff-" + System.VersionCommand.Version;
 
-    public async Task<ContainerConfig> CreateAsync(ParseResult parse, bool detach, CancellationToken cancellationToken)
+    private bool autoRemove;
+
+    /// <param name="remove">--rm forced on (run's --rmi implies it).</param>
+    public async Task<ContainerConfig> CreateAsync(ParseResult parse, bool detach, CancellationToken cancellationToken, bool remove = false)
     {
         _ = detach;
+        autoRemove = remove;
         string id = ContainerIds.New();
         try
         {
@@ -56,7 +60,8 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
         string systemdSetting = SystemdMode.Parse(parse.GetValue(options.Systemd));
         string? restartFlag = parse.GetValue(options.Restart);
-        RestartPolicy.CheckAutoRemove(restartFlag, parse.GetValue(options.Remove));
+        autoRemove |= parse.GetValue(options.Remove);
+        RestartPolicy.CheckAutoRemove(restartFlag, autoRemove);
         (string restartPolicy, int restartRetries) = RestartPolicy.Parse(restartFlag);
         HealthRequest health = options.Health.Request(parse);
         string seccompPolicy = SeccompPolicy.Validate(parse.GetValue(options.SeccompPolicy));
@@ -183,7 +188,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             Hostname = parse.GetValue(options.Hostname) ?? string.Empty,
             Tty = tty,
             OpenStdin = interactive,
-            AutoRemove = parse.GetValue(options.Remove),
+            AutoRemove = autoRemove,
             Labels = KeyValueFlags.Parse([.. KeyValueFlags.ReadLabelFiles(parse.GetValue(options.LabelFile) ?? []), .. parse.GetValue(options.Label) ?? []]),
             LogDriver = logDriver,
             LogPath = logOptions.Path,

@@ -15,7 +15,8 @@ public static class RunCommand
         var detach = new Option<bool>("--detach", "-d") { Description = "Run container in background and print container ID" };
         var attach = new Option<string[]>("--attach", "-a") { Description = "Attach to STDIN, STDOUT or STDERR" };
         var sigProxy = new Option<bool>("--sig-proxy") { Description = "Proxy received signals to the process", DefaultValueFactory = _ => true };
-        var command = new Command("run", "Run a command in a new container") { detach, attach, sigProxy };
+        var rmi = new Option<bool>("--rmi") { Description = "Remove container image unless used by other containers (implies --rm)" };
+        var command = new Command("run", "Run a command in a new container") { detach, attach, sigProxy, rmi };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,7 +49,7 @@ public static class RunCommand
                 using (theirs)
                 using (PreparedMonitor? monitor = passthrough ? null : lifecycle.PrepareMonitor(theirs, networkHint))
                 {
-                    config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken);
+                    config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken, remove: parse.GetValue(rmi));
                     // Taken before the start: the container may write to the caller (passthrough) before the session begins.
                     signals = ours is not null && parse.GetValue(sigProxy) ? new ContainerSignalProxy(lifecycle, config.Id) : null;
                     lifecycle.Start(config.Id, theirs, monitor);
@@ -68,8 +69,15 @@ public static class RunCommand
             }
 
             bool callerStdio = passthrough && !config.Tty;
-            return await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin && !callerStdio, config.DetachKeys, parse.GetValue(sigProxy),
+            int exitCode = await ForegroundSession.RunAsync(lifecycle, config.Id, ours, config.Tty, config.OpenStdin && !callerStdio, config.DetachKeys, parse.GetValue(sigProxy),
                 callerStdio ? new AttachStreams(false, false) : streams, signals);
+            if (parse.GetValue(rmi) && config.ImageId is not null && !lifecycle.Store.Exists(config.Id))
+            {
+                // With -d nothing waits for the end: as podman 4.3, the image stays (the container goes, --rm being implied).
+                RunImageRemoval.Remove(context, config.Image);
+            }
+
+            return exitCode;
         });
         return command;
     }

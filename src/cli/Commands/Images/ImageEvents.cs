@@ -16,6 +16,21 @@ public static class ImageEvents
     /// The events of an rmi from its report's lines (<c>Untagged: NAME</c>, <c>Deleted: ID</c>, in the order they
     /// happened); <paramref name="idsByName"/> holds the images' names as they were before.
     /// </summary>
+    /// <summary>Every name and digest of the stored images with its image's id, read before a removal for <see cref="RecordRemoval"/>.</summary>
+    public static IReadOnlyDictionary<string, string> IdsByName(Skiff.Images.Local.LocalImages local)
+    {
+        var idsByName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Skiff.Images.Store.ImageRecord record in local.Images.List())
+        {
+            foreach (string name in record.Names.Concat(record.Digests))
+            {
+                idsByName[name] = record.Id;
+            }
+        }
+
+        return idsByName;
+    }
+
     public static void RecordRemoval(CliContext context, IEnumerable<string> lines, IReadOnlyDictionary<string, string> idsByName)
     {
         string? lastName = null;

@@ -35,15 +35,7 @@ public static class RmiCommand
                 throw Skiff.Core.Errors.SkiffException.InvalidArgument("image name or ID must be specified", "skiff rmi IMAGE [IMAGE...]");
             }
 
-            var idsByName = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (Skiff.Images.Store.ImageRecord record in local.Images.List())
-            {
-                foreach (string name in record.Names.Concat(record.Digests))
-                {
-                    idsByName[name] = record.Id;
-                }
-            }
-
+            IReadOnlyDictionary<string, string> idsByName = ImageEvents.IdsByName(local);
             RemovalReport report = new ImageRemover(local, ImageServices.Users(context)).Remove(targets, parseResult.GetValue(force) || parseResult.GetValue(all));
             if (parseResult.GetValue(ignore))
             {

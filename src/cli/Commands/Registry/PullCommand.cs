@@ -10,19 +10,19 @@ public static class PullCommand
     public static Command Create(GlobalOptions globals)
     {
         var image = new Argument<string>("image") { Description = "Image to pull: NAME[:TAG|@DIGEST]" };
-        var platform = new Option<string?>("--platform") { Description = "Pull the image for this platform (os/arch[/variant]) instead of the host's" };
+        var platform = new PlatformFlags("Pull the image for this platform (os/arch[/variant]) instead of the host's");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image id" };
         var flags = new RegistryFlags();
-        var command = new Command("pull", "Pull an image from a registry") { image, platform, quiet };
+        var command = new Command("pull", "Pull an image from a registry") { image, quiet };
+        platform.AddTo(command);
         flags.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parseResult);
             bool isQuiet = parseResult.GetValue(quiet);
-            string? platformText = parseResult.GetValue(platform);
             var options = new PullOptions(parseResult.GetValue(image)!)
             {
-                Platform = platformText is null ? null : Platform.Parse(platformText),
+                Platform = platform.Resolve(parseResult),
             };
 
             PullResult result = await RegistryPull.PullAsync(context, flags.Connector(parseResult, context), options, isQuiet, cancellationToken);

@@ -92,5 +92,11 @@ public sealed class RunFlagsTests(RegistryFixture registry, ITestOutputHelper ou
         (await skiff.RunAsync("run", "--rm", "--pull", "never", "--os", "windows", "busybox", "true")).AssertError(125, "busybox: image not known");
         (await skiff.RunAsync("create", "--platform", "linux/" + host, "--arch", host, "busybox", "true")).AssertError(125, "--platform option can not be specified with --arch or --os");
         Assert.Empty((await skiff.RunAsync("ps", "-aq")).AssertSuccess().StdoutLines);
+
+        // pull takes the same spellings.
+        string reference = await TestImages.PushBusyboxAsync(registry.Registry, Unique("pull/arch", rootless), skiff.Sandbox.Work, log: output);
+        (await skiff.RunAsync("pull", "--platform", "linux/" + host, "--os", "linux", reference)).AssertError(125, "--platform option can not be specified with --arch or --os");
+        (await skiff.RunAsync(["pull", "-q", "--tls-verify=false", "--arch", host, "--os", "linux", reference], (string?)null, TimeSpan.FromMinutes(2))).AssertSuccess();
+        Assert.Equal(host, (await skiff.RunAsync("image", "inspect", "--format", "{{.Architecture}}", reference)).AssertSuccess().Stdout.Trim());
     }
 }
