@@ -133,7 +133,7 @@ function __skiff_value_flags
         case skiff_image_prune
             printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_pull
-            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+            printf '%s\n' '--arch' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--os' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify' '--variant'
         case skiff_image_push
             printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_image_rm
@@ -215,7 +215,7 @@ function __skiff_value_flags
         case skiff_ps
             printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
         case skiff_pull
-            printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify'
+            printf '%s\n' '--arch' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--os' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify' '--variant'
         case skiff_push
             printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--digestfile' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
         case skiff_rename
@@ -871,6 +871,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l replace -d 'If a contai
 complete -c skiff -n '__skiff_is skiff_container_run' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l rm -d 'Remove the container when it exits'
+complete -c skiff -n '__skiff_is skiff_container_run' -l rmi -d 'Remove container image unless used by other containers (implies --rm)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1314,18 +1315,21 @@ complete -c skiff -n '__skiff_is skiff_image_prune' -l root -d 'Path of the pers
 complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_image_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l quiet -s q -d 'Print only the image id'
 complete -c skiff -n '__skiff_is skiff_image_pull' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image_pull' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l variant -d 'Use VARIANT instead of the running architecture variant for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_image_push' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_image_push' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -1789,18 +1793,21 @@ complete -c skiff -n '__skiff_is skiff_ps' -l size -s s -d 'Display the total fi
 complete -c skiff -n '__skiff_is skiff_ps' -l sort -d 'Sort output by: command, created, id, image, names, runningfor, size, status' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_pull' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_pull' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_pull' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_pull' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l quiet -s q -d 'Print only the image id'
 complete -c skiff -n '__skiff_is skiff_pull' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_pull' -l variant -d 'Use VARIANT instead of the running architecture variant for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_push' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_push' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_push' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -1953,6 +1960,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l replace -d 'If a container with t
 complete -c skiff -n '__skiff_is skiff_run' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l rm -d 'Remove the container when it exits'
+complete -c skiff -n '__skiff_is skiff_run' -l rmi -d 'Remove container image unless used by other containers (implies --rm)'
 complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
