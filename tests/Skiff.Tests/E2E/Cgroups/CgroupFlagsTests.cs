@@ -88,19 +88,9 @@ public sealed class CgroupFlagsTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (string hierarchy in Directory.GetDirectories(V1))
-            {
-                foreach (string directory in new[] { Path.Combine(hierarchy, top, "batch"), Path.Combine(hierarchy, top) })
-                {
-                    try
-                    {
-                        Directory.Delete(directory);
-                    }
-                    catch (IOException)
-                    {
-                    }
-                }
-            }
+            // The parents stay after their containers, as podman leaves them; a --rm container's group goes just after
+            // run returns, so the removal is retried until its group is gone.
+            await Poll.UntilAsync(() => Task.FromResult(RemoveTree(top)));
         }
 
         (await skiff.RunAsync("create", "--cgroup-parent", "../escape", "busybox", "true")).AssertError(125, "invalid cgroup parent \"../escape\"");
@@ -159,5 +149,34 @@ public sealed class CgroupFlagsTests(ITestOutputHelper output)
             await skiff.RunAsync("rm", "-f", "app");
             (await skiff.RunAsync("rm", "-f", "db", "cache")).AssertSuccess();
         }
+    }
+
+    /// <summary>Removes every group named <paramref name="top"/> and its subgroups in every v1 hierarchy; false while one is still busy.</summary>
+    private static bool RemoveTree(string top)
+    {
+        bool removed = true;
+        foreach (string hierarchy in Directory.GetDirectories(V1))
+        {
+            string root = Path.Combine(hierarchy, top);
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            // Deepest first: a cgroup directory is removed with rmdir once it has no subgroups and no tasks.
+            foreach (string directory in Directory.GetDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(root))
+            {
+                try
+                {
+                    Directory.Delete(directory);
+                }
+                catch (IOException)
+                {
+                    removed = false;
+                }
+            }
+        }
+
+        return removed;
     }
 }
