@@ -48,6 +48,9 @@ public sealed unsafe class RawTerminal : IDisposable
         }
     }
 
+    /// <summary>Whether descriptor <paramref name="fd"/> is a terminal.</summary>
+    public static bool IsTerminal(int fd) => Libc.isatty(fd) == 1;
+
     /// <summary>Raw mode on <paramref name="fd"/> when it is a terminal, otherwise null.</summary>
     public static RawTerminal? TryEnter(int fd) => Libc.isatty(fd) == 1 ? new RawTerminal(fd, outputOnly: false) : null;
 

@@ -29,6 +29,12 @@ public static class RunCommand
             }
 
             bool background = parse.GetValue(detach);
+            // podman's warning, on run alone: a terminal was asked for with an input that is not one.
+            if (parse.GetValue(options.Tty) && parse.GetValue(options.Interactive) && !Runtime.Terminal.RawTerminal.IsTerminal(0))
+            {
+                context.Error.WriteLine("Warning: The input device is not a TTY. The --tty and --interactive flags might not work properly");
+            }
+
             // Checked before anything is created; with -d podman ignores -a.
             AttachStreams? streams = AttachStreams.Parse(parse.GetValue(attach) ?? []);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
