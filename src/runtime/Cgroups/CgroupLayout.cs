@@ -15,6 +15,35 @@ public sealed record CgroupLayout(
     IReadOnlySet<string> UnifiedControllers,
     IReadOnlyList<string>? NamedV1Mounts = null)
 {
+    /// <summary>
+    /// Where the hierarchy of a /proc/PID/cgroup line is mounted: the cgroup2 mount for the unified line, a v1 hierarchy by
+    /// one of its controllers, a named one (name=systemd) by its name; null when it is not mounted here.
+    /// </summary>
+    public string? MountPointOf(ProcCgroupEntry entry)
+    {
+        if (entry.IsUnified)
+        {
+            return UnifiedMount;
+        }
+
+        if (entry.IsV1Controller)
+        {
+            foreach (string controller in entry.Controllers.Split(','))
+            {
+                if (V1Mounts.TryGetValue(controller, out string? mountPoint))
+                {
+                    return mountPoint;
+                }
+            }
+
+            return null;
+        }
+
+        return entry.Controllers.StartsWith("name=", StringComparison.Ordinal)
+            ? NamedV1Mounts?.FirstOrDefault(m => Path.GetFileName(m) == entry.Controllers["name=".Length..])
+            : null;
+    }
+
     /// <summary>The v1 controllers skiff manages, in the order it creates groups.</summary>
     public static IReadOnlyList<string> ManagedV1Controllers { get; } = ["memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "freezer", "devices"];
 }

@@ -362,6 +362,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         var channel = new InitChannel(process.Sync);
         try
         {
+            Cgroups.ExecCgroupJoin.Join(record.Pid, process.Pid, user.Rootless || UserNamespaceProbe.InsideNonInitial());
             channel.SendSpec(spec);
             channel.ReceiveReady();
         }

@@ -41,9 +41,7 @@ public static class CgroupMountSources
         var sources = new List<(string Name, string Directory)>();
         foreach (ProcCgroupEntry entry in entries)
         {
-            string? mountPoint = layout.Mode == CgroupMode.Unified
-                ? entry.IsUnified ? layout.UnifiedMount : null
-                : MountPointOf(layout, entry);
+            string? mountPoint = (layout.Mode == CgroupMode.Unified) == entry.IsUnified ? layout.MountPointOf(entry) : null;
             if (mountPoint is null)
             {
                 continue;
@@ -64,27 +62,6 @@ public static class CgroupMountSources
 
         sources.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return sources;
-    }
-
-    /// <summary>The v1 mount point of a /proc/PID/cgroup line's hierarchy: by one of its controllers, or a named one by its name.</summary>
-    private static string? MountPointOf(CgroupLayout layout, ProcCgroupEntry entry)
-    {
-        if (entry.IsV1Controller)
-        {
-            foreach (string controller in entry.Controllers.Split(','))
-            {
-                if (layout.V1Mounts.TryGetValue(controller, out string? mountPoint))
-                {
-                    return mountPoint;
-                }
-            }
-
-            return null;
-        }
-
-        return entry.Controllers.StartsWith("name=", StringComparison.Ordinal)
-            ? layout.NamedV1Mounts?.FirstOrDefault(m => Path.GetFileName(m) == entry.Controllers["name=".Length..])
-            : null;
     }
 
     /// <summary>

@@ -55,4 +55,22 @@ public sealed class CgroupViewTests(ITestOutputHelper output)
         Assert.DoesNotContain("WRITABLE", run.Stdout);
         Assert.EndsWith("done", run.Stdout.Trim());
     }
+
+    [Theory, RootAndRootless]
+    public async Task An_execd_process_is_in_the_containers_groups(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        (await skiff.RunAsync("run", "-d", "--name", "groups", "busybox", "sleep", "60")).AssertSuccess();
+        string init = (await skiff.RunAsync("exec", "groups", "cat", "/proc/1/cgroup")).AssertSuccess().Stdout;
+        string execd = (await skiff.RunAsync("exec", "groups", "cat", "/proc/self/cgroup")).AssertSuccess().Stdout;
+        // As root the container has groups of its own (the exec'd process used to stay in the caller's, out of the limits' reach).
+        Assert.Equal(init, execd);
+        if (!rootless)
+        {
+            Assert.Contains("pids:/skiff/", init);
+        }
+
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "groups")).AssertSuccess();
+    }
 }
