@@ -8,6 +8,24 @@ namespace Skiff.Tests.E2E.Containers;
 public sealed class RunAttachTests(ITestOutputHelper output)
 {
     [Theory, RootAndRootless]
+    public async Task Run_it_with_an_input_that_is_not_a_terminal_warns_and_goes_on(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        const string Warning = "Warning: The input device is not a TTY. The --tty and --interactive flags might not work properly";
+
+        ProcessResult it = await skiff.RunAsync(["run", "--rm", "-it", "--rootfs", rootfs, "sh", "-c", "exit 4"], "");
+        it.AssertExitCode(4);
+        Assert.Equal(Warning, it.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]);
+
+        // As podman: only both flags together, on run.
+        ProcessResult tty = await skiff.RunAsync(["run", "--rm", "-t", "--rootfs", rootfs, "true"], "");
+        Assert.DoesNotContain("not a TTY", tty.Stderr);
+        ProcessResult interactive = await skiff.RunAsync(["run", "--rm", "-i", "--rootfs", rootfs, "true"], "");
+        Assert.DoesNotContain("not a TTY", interactive.Stderr);
+    }
+
+    [Theory, RootAndRootless]
     public async Task Attach_shows_only_the_streams_asked_for_and_the_log_keeps_all(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
