@@ -108,7 +108,8 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
 
         // The handlers come first: a signal sent while the child starts is held and passed on once it exists,
         // rather than ending us alone while the child goes on (and starts a container nobody waits for).
-        var target = new PendingChild();
+        int childPid = 0;
+        var target = new HeldSignals(signal => ChildProcesses.TrySignal(childPid, signal));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => ForwardUnlessTyped(context, target, 2));
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => ForwardUnlessTyped(context, target, 3));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -123,7 +124,8 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
         });
 
         using NamespacedProcess child = await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
-        target.Started(child.Pid);
+        childPid = child.Pid;
+        target.Release();
 
         // A blocking wait: the signal handlers above run on .NET's signal thread, and a waiting thread of
         // its own (WaitAsync) would be one more thread start per command.
@@ -133,50 +135,12 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
     // Ctrl-C from a terminal reaches the whole foreground process group, the child too: then SIGINT needs no
     // forwarding (the child would get it twice), we only must not die of it before the child does. Sent to us
     // alone (kill, a background job, no terminal), it is forwarded, as SIGTERM is.
-    private static void ForwardUnlessTyped(PosixSignalContext context, PendingChild target, int signal)
+    private static void ForwardUnlessTyped(PosixSignalContext context, HeldSignals target, int signal)
     {
         context.Cancel = true;
         if (!Skiff.Runtime.Terminal.ForegroundGroup.OwnsControllingTerminal())
         {
             target.Send(signal);
-        }
-    }
-
-    /// <summary>The child our signals go to; until it is started they are held, then sent in the order they came.</summary>
-    private sealed class PendingChild
-    {
-        private readonly Lock gate = new();
-        private readonly List<int> held = [];
-        private int pid;
-
-        public void Send(int signal)
-        {
-            lock (gate)
-            {
-                if (pid == 0)
-                {
-                    held.Add(signal);
-                    return;
-                }
-            }
-
-            ChildProcesses.TrySignal(pid, signal);
-        }
-
-        public void Started(int childPid)
-        {
-            int[] pending;
-            lock (gate)
-            {
-                pid = childPid;
-                pending = [.. held];
-                held.Clear();
-            }
-
-            foreach (int signal in pending)
-            {
-                ChildProcesses.TrySignal(childPid, signal);
-            }
         }
     }
 }

@@ -1,5 +1,4 @@
 using Skiff.Core.Errors;
-using Skiff.Core.Files;
 
 namespace Skiff.Runtime.Cgroups;
 
@@ -15,21 +14,21 @@ public static class ExecCgroupJoin
     /// and a caller in another session's group may not enter the init's) is left, as runc leaves it.</param>
     public static void Join(int initPid, int pid, bool rootless)
     {
-        string? initText = TryRead(initPid);
-        string? ownText = TryRead(pid);
-        if (initText is null || ownText is null)
+        IReadOnlyList<ProcCgroupEntry>? initEntries = ProcCgroupEntry.TryRead($"/proc/{initPid}/cgroup");
+        IReadOnlyList<ProcCgroupEntry>? ownEntries = ProcCgroupEntry.TryRead($"/proc/{pid}/cgroup");
+        if (initEntries is null || ownEntries is null)
         {
             return;
         }
 
         var own = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (ProcCgroupEntry entry in ProcCgroupEntry.Parse(ownText))
+        foreach (ProcCgroupEntry entry in ownEntries)
         {
             own[entry.HierarchyId + ":" + entry.Controllers] = entry.Path;
         }
 
         CgroupLayout layout = CgroupLayoutDetector.Detect();
-        foreach (ProcCgroupEntry entry in ProcCgroupEntry.Parse(initText))
+        foreach (ProcCgroupEntry entry in initEntries)
         {
             if (own.TryGetValue(entry.HierarchyId + ":" + entry.Controllers, out string? path) && path == entry.Path)
             {
@@ -49,18 +48,6 @@ public static class ExecCgroupJoin
             {
                 // Not ours to enter; the process stays where the caller is.
             }
-        }
-    }
-
-    private static string? TryRead(int pid)
-    {
-        try
-        {
-            return KernelFile.ReadAllText($"/proc/{pid}/cgroup");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 }

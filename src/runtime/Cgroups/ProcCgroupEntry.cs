@@ -33,11 +33,14 @@ public sealed record ProcCgroupEntry(string HierarchyId, string Controllers, str
     public static string? UnifiedPath(string text) => Parse(text).LastOrDefault(e => e.IsUnified)?.Path;
 
     /// <summary>Reads a /proc/PID/cgroup file; null when it cannot be read (the process is gone).</summary>
-    public static string? ReadUnifiedPath(string procCgroupFile)
+    public static string? ReadUnifiedPath(string procCgroupFile) => TryRead(procCgroupFile)?.LastOrDefault(e => e.IsUnified)?.Path;
+
+    /// <summary>The lines of a /proc/PID/cgroup file; null when it cannot be read (the process is gone).</summary>
+    public static IReadOnlyList<ProcCgroupEntry>? TryRead(string procCgroupFile)
     {
         try
         {
-            return UnifiedPath(KernelFile.ReadAllText(procCgroupFile));
+            return Parse(KernelFile.ReadAllText(procCgroupFile));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

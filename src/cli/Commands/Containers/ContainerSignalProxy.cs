@@ -18,40 +18,25 @@ public sealed class ContainerSignalProxy : IDisposable
     private readonly ContainerLifecycle lifecycle;
     private readonly string id;
     private readonly List<PosixSignalRegistration> registrations = [];
-    private readonly List<int> held = [];
-    private readonly Lock gate = new();
-    private bool started;
+    private readonly HeldSignals signals;
 
     public ContainerSignalProxy(ContainerLifecycle lifecycle, string id)
     {
         this.lifecycle = lifecycle;
         this.id = id;
+        signals = new HeldSignals(Forward);
         foreach (int signal in Forwarded)
         {
             registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context =>
             {
                 context.Cancel = true;
-                Deliver(signal);
+                signals.Send(signal);
             }));
         }
     }
 
     /// <summary>The container runs: the signals held so far are sent now, in the order they came, and later ones at once.</summary>
-    public void Started()
-    {
-        int[] pending;
-        lock (gate)
-        {
-            started = true;
-            pending = [.. held];
-            held.Clear();
-        }
-
-        foreach (int signal in pending)
-        {
-            Forward(signal);
-        }
-    }
+    public void Started() => signals.Release();
 
     public void Dispose()
     {
@@ -59,20 +44,6 @@ public sealed class ContainerSignalProxy : IDisposable
         {
             registration.Dispose();
         }
-    }
-
-    private void Deliver(int signal)
-    {
-        lock (gate)
-        {
-            if (!started)
-            {
-                held.Add(signal);
-                return;
-            }
-        }
-
-        Forward(signal);
     }
 
     private void Forward(int signal)
