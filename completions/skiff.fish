@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'secret' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
             printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'init' 'inspect' 'kill' 'logs' 'mount' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unmount' 'unpause' 'update' 'wait'
         case skiff_healthcheck
@@ -15,6 +15,8 @@ function __skiff_subcommands
             printf '%s\n' 'connect' 'create' 'disconnect' 'exists' 'inspect' 'ls' 'prune' 'rm'
         case skiff_oci
             printf '%s\n' 'create' 'delete' 'exec' 'features' 'kill' 'pause' 'resume' 'run' 'start' 'state'
+        case skiff_secret
+            printf '%s\n' 'create' 'inspect' 'ls' 'rm'
         case skiff_system
             printf '%s\n' 'check' 'df' 'events' 'migrate' 'prune' 'reset'
         case skiff_volume
@@ -232,6 +234,16 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
             printf '%s\n' '--authfile' '--cert-dir' '--cgroup-manager' '--filter' '-f' '--format' '--limit' '--log-level' '--root' '--runroot' '--storage-driver' '--tls-verify'
+        case skiff_secret
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_secret_create
+            printf '%s\n' '--cgroup-manager' '--driver' '-d' '--driver-opts' '--label' '-l' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_secret_inspect
+            printf '%s\n' '--cgroup-manager' '--format' '-f' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_secret_ls
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_secret_rm
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--filter' '-f' '--log-level' '--root' '--runroot' '--sig-proxy' '--storage-driver'
         case skiff_stats
@@ -368,6 +380,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'rmi' -d 'Remove one or more images f
 complete -c skiff -n '__skiff_is skiff' -a 'run' -d 'Run a command in a new container'
 complete -c skiff -n '__skiff_is skiff' -a 'save' -d 'Save image(s) to an archive'
 complete -c skiff -n '__skiff_is skiff' -a 'search' -d 'Search registry for image'
+complete -c skiff -n '__skiff_is skiff' -a 'secret' -d 'Manage secrets'
 complete -c skiff -n '__skiff_is skiff' -a 'start' -d 'Start one or more stopped containers'
 complete -c skiff -n '__skiff_is skiff' -a 'stats' -d 'Display a live stream of container resource usage statistics'
 complete -c skiff -n '__skiff_is skiff' -a 'stop' -d 'Stop one or more running containers'
@@ -2015,6 +2028,52 @@ complete -c skiff -n '__skiff_is skiff_search' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_search' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_search' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_search' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
+complete -c skiff -n '__skiff_is skiff_secret' -a 'create' -d 'Create a new secret'
+complete -c skiff -n '__skiff_is skiff_secret' -a 'inspect' -d 'Inspect a secret'
+complete -c skiff -n '__skiff_is skiff_secret' -a 'ls' -d 'List secrets'
+complete -c skiff -n '__skiff_is skiff_secret' -a 'rm' -d 'Remove one or more secrets'
+complete -c skiff -n '__skiff_is skiff_secret' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_secret' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_secret' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_secret' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_secret' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_secret' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_create' -f -a '(__skiff_dynamic containers; __skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_secret_create' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_secret_create' -l driver -s d -d 'Specify secret driver (only file)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_create' -l driver-opts -d 'Specify driver specific options (KEY=VALUE[,KEY=VALUE])' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_create' -l env -d 'Read secret data from environment variable'
+complete -c skiff -n '__skiff_is skiff_secret_create' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_secret_create' -l label -s l -d 'Specify labels on the secret (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_create' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_secret_create' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_create' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_create' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l format -s f -d 'Format inspect output using a Go template, or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l pretty -d 'Print inspect output in human-readable format'
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_inspect' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l filter -s f -d 'Filter secret output (name=NAME, id=ID)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l format -d 'Format secret output using a Go template, \'table TEMPLATE\' or \'json\'' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l noheading -d 'Do not print headers'
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l quiet -s q -d 'Print secret IDs only'
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_ls' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l all -s a -d 'Remove all secrets'
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_secret_rm' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_start' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_start' -l all -d 'Start all containers regardless of their state or configuration'
 complete -c skiff -n '__skiff_is skiff_start' -l attach -s a -d 'Attach container\'s STDOUT and STDERR'

@@ -59,6 +59,7 @@ public static class CommandTree
         ("load", g => LoadCommand.Create(g)),
         ("volume", g => VolumeCommand.Create(g)),
         ("network", g => Networks.NetworkCommand.Create(g)),
+        ("secret", g => Secrets.SecretCommand.Create(g)),
         ("container", g => ContainerCommand.Create(g)),
         ("rename", g => RenameCommand.Create(g)),
         ("cp", g => CpCommand.Create(g)),

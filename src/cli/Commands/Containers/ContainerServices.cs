@@ -11,6 +11,8 @@ public static class ContainerServices
 
     public static Runtime.Volumes.VolumeStore Volumes(CliContext context) => new(context.Paths.Root) { Events = context.Events };
 
+    public static Runtime.Secrets.SecretStore Secrets(CliContext context) => new(context.Paths.Root);
+
     public static Rootless.Network.Bridge.NetworkStore Networks(CliContext context) => new(context.Paths.Root, context.Paths.RunRoot);
 
     /// <summary>Connects and disconnects running containers on user-defined networks (network connect/disconnect).</summary>
