@@ -87,6 +87,12 @@ public sealed class BundleWriter(ContainerStore store)
         // JsonNode's values build System.Text.Json's metadata by reflection in the CLI.
         // Streamed into the file (as File.WriteAllBytes opens it) instead of built in memory first.
         RuntimeSpec spec = Spec(config, rootless, consoleSize, directory, hostname);
+        if (config.Secrets.Any(s => !s.IsMount) && OperatingSystem.IsLinux())
+        {
+            // The process's environment holds the env secrets' values: the bundle is the owner's alone, whatever rewrites config.json.
+            File.SetUnixFileMode(store.BundleDirectory(config.Id), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         using var file = new FileStream(Path.Combine(store.BundleDirectory(config.Id), "config.json"), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         SpecJsonWriter.Write(spec, file, indented: true);
     }
@@ -199,10 +205,24 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add(Mount(config, config.Mounts[index], index));
         }
 
+        // After the user's mounts, so that a tmpfs or volume on /run does not hide them.
+        foreach ((string destination, string source) in Secrets.ContainerSecretFiles.Mounts(directory, config.Secrets))
+        {
+            mounts.Add(Mount(destination, "bind", source, ["bind", "rprivate", "ro", "nosuid", "nodev", "noexec"]));
+        }
+
         // After the user's mounts, so that a tmpfs on /run does not hide it; a mount of the user's own there wins (podman).
         if (!config.Mounts.Any(m => m.Destination.TrimEnd('/') == ContainerEnvFile.Destination))
         {
             mounts.Add(Mount(ContainerEnvFile.Destination, "bind", Path.Combine(directory, ContainerEnvFile.FileName), ["bind", "rprivate"]));
+        }
+
+        foreach (string variable in Secrets.ContainerSecretFiles.Environment(directory, config.Secrets))
+        {
+            // A secret's variable wins over one of the same name from the image or -e.
+            string prefix = variable[..(variable.IndexOf('=') + 1)];
+            process.Env.RemoveAll(e => e.StartsWith(prefix, StringComparison.Ordinal));
+            process.Env.Add(variable);
         }
 
         List<NamespaceSpec> namespaces = Namespaces(config, pidOf);

@@ -245,6 +245,9 @@ public sealed record ContainerConfig
     /// <summary>--oom-score-adj: written to the process's /proc/self/oom_score_adj by the runtime before exec.</summary>
     public int? OomScoreAdj { get; init; }
 
+    /// <summary>--secret: the secrets given to the container, in the order given (their values are in its own copies, never here).</summary>
+    public IReadOnlyList<ContainerSecret> Secrets { get; init => field = value ?? []; } = [];
+
     /// <summary>Path of the OCI runtime program that runs this container.</summary>
     public required string Runtime { get; init; }
 

@@ -259,6 +259,19 @@ public static class ContainerConfigJson
             w.WriteOptionalString("timezone"u8, config.Timezone);
             w.WriteOptionalNumber("umask"u8, config.Umask);
             w.WriteOptionalNumber("oomScoreAdj"u8, config.OomScoreAdj);
+            WriteList(w, "secrets"u8, config.Secrets, static (w, s) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("name"u8, s.Name);
+                w.WriteString("id"u8, s.Id);
+                w.WriteString("type"u8, s.Type);
+                w.WriteString("target"u8, s.Target);
+                w.WriteNumber("uid"u8, s.Uid);
+                w.WriteNumber("gid"u8, s.Gid);
+                w.WriteNumber("mode"u8, s.Mode);
+                w.WriteBoolean("isMount"u8, s.IsMount);
+                w.WriteEndObject();
+            });
             w.WriteOptionalString("runtime"u8, config.Runtime);
             w.WriteEndObject();
         }
@@ -339,6 +352,7 @@ public static class ContainerConfigJson
         IReadOnlyList<string>? deviceCgroupRules = null;
         uint? umask = null;
         int? oomScoreAdj = null;
+        IReadOnlyList<ContainerSecret>? secrets = null;
         bool unsetEnvAll = false;
         bool id = false, name = false, created = false, image = false, runtime = false;
         while (NextProperty(ref r))
@@ -420,6 +434,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("timezone"u8)) { timezone = String(ref r); }
             else if (r.ValueTextEquals("umask"u8)) { umask = NullableUInt32(ref r); }
             else if (r.ValueTextEquals("oomScoreAdj"u8)) { oomScoreAdj = NullableInt32(ref r); }
+            else if (r.ValueTextEquals("secrets"u8)) { secrets = List(ref r, Secret); }
             else if (r.ValueTextEquals("runtime"u8)) { runtimeValue = String(ref r); runtime = true; }
             else { Skip(ref r); }
         }
@@ -507,6 +522,7 @@ public static class ContainerConfigJson
             Timezone = timezone,
             Umask = umask,
             OomScoreAdj = oomScoreAdj,
+            Secrets = secrets!,
             Runtime = runtimeValue!,
         };
     }
@@ -669,6 +685,29 @@ public static class ContainerConfigJson
         }
 
         return device;
+    }
+
+    private static ContainerSecret? Secret(ref Utf8JsonReader r)
+    {
+        if (!AtObject(ref r))
+        {
+            return null;
+        }
+
+        var secret = new ContainerSecret(null!, null!, null!, null!, 0, 0, 0);
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("name"u8)) { secret = secret with { Name = String(ref r)! }; }
+            else if (r.ValueTextEquals("id"u8)) { secret = secret with { Id = String(ref r)! }; }
+            else if (r.ValueTextEquals("type"u8)) { secret = secret with { Type = String(ref r)! }; }
+            else if (r.ValueTextEquals("target"u8)) { secret = secret with { Target = String(ref r)! }; }
+            else if (r.ValueTextEquals("uid"u8)) { secret = secret with { Uid = UInt32(ref r) }; }
+            else if (r.ValueTextEquals("gid"u8)) { secret = secret with { Gid = UInt32(ref r) }; }
+            else if (r.ValueTextEquals("mode"u8)) { secret = secret with { Mode = UInt32(ref r) }; }
+            else { Skip(ref r); }
+        }
+
+        return secret;
     }
 
     private static BlockIoLimit? BlockIoLimitItem(ref Utf8JsonReader r)

@@ -382,6 +382,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         VolumePreparation.Chown(config, user);
+        Secrets.ContainerSecretFiles.Chown(store.Directory(id), config);
         ExecutableCheck.Verify(rootfs, config.Args[0], config.Env, config.WorkingDir);
     }
 

@@ -10,6 +10,7 @@ using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Logs;
 using Skiff.Runtime.Monitor;
 using Skiff.Runtime.Process;
+using Skiff.Runtime.Secrets;
 using Skiff.Runtime.Volumes;
 
 namespace Skiff.Cli.Commands.Containers;
@@ -226,6 +227,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             // The flags' healthcheck, else the image's, as podman.
             Healthcheck = health.Resolve(fromImage?.Healthcheck),
         };
+        // A missing secret or a bad --secret option is refused before anything is stored.
+        SecretStore secrets = ContainerServices.Secrets(context);
+        config = config with { Secrets = options.Secrets.Resolve(parse, secrets) };
         config = options.Creation.Apply(parse, config);
         config = options.Process.Apply(parse, config, context.User.Rootless);
         config = options.Devices.Apply(parse, config, context.User.Rootless);
@@ -292,6 +296,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         {
             // The network's hosts and resolv.conf first: the bundle writer only fills in what is missing, so no
             // file is written twice (a truncated file's blocks are discarded synchronously on ext4 without a journal).
+            ContainerSecretFiles.Write(store.Directory(config.Id), config.Secrets, secret => secrets.ReadData(secrets.Get(secret.Id)));
             ContainerEtcFiles.WriteFromHost(store.Directory(config.Id), config, context.User.Rootless);
             new BundleWriter(store).Write(config, context.User.Rootless, Runtime.Terminal.TerminalSize.TryGet(0), Engine);
             idFile?.Write(config.Id);

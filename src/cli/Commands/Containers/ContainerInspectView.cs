@@ -143,6 +143,18 @@ public static class ContainerInspectView
         }
 
         value["Umask"] = ProcessFlags.FormatUmask(config.Umask ?? BundleWriter.DefaultUmask);
+        if (config.Secrets.Any(s => s.IsMount))
+        {
+            // podman's omitempty list: the mounted secrets (env ones are not listed), never their values.
+            value["Secrets"] = config.Secrets.Where(s => s.IsMount).Select(s => (object?)new TemplateObject("*define.InspectSecret")
+            {
+                ["Name"] = s.Name,
+                ["ID"] = s.Id,
+                ["UID"] = (long)s.Uid,
+                ["GID"] = (long)s.Gid,
+                ["Mode"] = (long)s.Mode,
+            }).ToList();
+        }
 
         return value;
     }

@@ -94,6 +94,8 @@ public sealed class CreateOptions
 
     public DeviceFlags Devices { get; } = new();
 
+    public SecretFlags Secrets { get; } = new();
+
     public Option<string> LogDriver { get; } = new("--log-driver") { Description = "Logging driver (k8s-file, json-file, none, passthrough)", DefaultValueFactory = _ => "k8s-file" };
 
     public Option<string[]> LogOpt { get; } = new("--log-opt") { Description = "Logging driver options: path=FILE, max-size=SIZE, max-file=N, tag=TEXT" };
@@ -157,6 +159,7 @@ public sealed class CreateOptions
         Creation.AddTo(command);
         Process.AddTo(command);
         Devices.AddTo(command);
+        Secrets.AddTo(command);
         command.Arguments.Add(Image);
         command.Arguments.Add(Command);
     }

@@ -128,6 +128,7 @@ public class ContainerConfigJsonTests
         Timezone = "Europe/Paris",
         Umask = 63,
         OomScoreAdj = -100,
+        Secrets = [new ContainerSecret("db", "0123456789abcdef012345678", "mount", "/run/secrets/db", 5, 6, 256), new ContainerSecret("api", "abcdef0123456789abcdef012", "env", "API_KEY", 0, 0, 0)],
     };
 
     public static TheoryData<string> Configs() => new() { nameof(Minimal), nameof(Full) };
@@ -147,6 +148,7 @@ public class ContainerConfigJsonTests
             (Full.IdMappings, typeof(IdMap)), (Full.AddAccount, typeof(ContainerAccount)),
             (Full.Healthcheck, typeof(Skiff.Runtime.Health.HealthCheckConfig)), (Full.Devices[0], typeof(ContainerDevice)),
             (Full.Resources.BlockIoLimits![0], typeof(BlockIoLimit)), (Full.Resources.Devices![1], typeof(DeviceRule)),
+            (Full.Secrets[0], typeof(ContainerSecret)),
         ];
         foreach ((object? part, Type type) in parts)
         {
@@ -299,7 +301,7 @@ public class ContainerConfigJsonTests
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, CgroupParent = null, CgroupsMode = null, Requires = null!, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
             PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
-            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null,
+            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null, Secrets = null!,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));
         Assert.Equal(Full.Args, listed.Args);
