@@ -28,6 +28,7 @@ var relay = new MonitorRelay(
     clients)
 {
     HealthChecks = handover.HealthChecks(Handle),
+    Deadline = handover.Deadline,
 };
 // Idle memory is what matters here: give back what starting (and each busy spell of output) touched.
 ChildExit exit = relay.Run(handover.Pid, Handle(handover.PidFd), TimeSpan.FromSeconds(5), () => IdleMemory.Trim(), afterEachBusySpell: true);

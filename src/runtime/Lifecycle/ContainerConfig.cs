@@ -69,6 +69,12 @@ public sealed record ContainerConfig
 
     public int StopTimeout { get; init; } = 10;
 
+    /// <summary>
+    /// --timeout: seconds the container may run (from each start) before its monitor kills it (SIGKILL, recorded as exit
+    /// code -1, as podman's conmon does); null (or 0) for no limit.
+    /// </summary>
+    public uint? Timeout { get; init; }
+
     /// <summary>--network: none, host, pasta[:OPTIONS], slirp4netns[:OPTIONS] or the name of a user-defined network.</summary>
     public string NetworkMode { get; init; } = "none";
 

@@ -62,6 +62,7 @@ public static class ContainerConfigJson
             w.WriteOptionalString("logTag"u8, config.LogTag);
             w.WriteOptionalString("stopSignal"u8, config.StopSignal);
             w.WriteNumber("stopTimeout"u8, config.StopTimeout);
+            w.WriteOptionalNumber("timeout"u8, config.Timeout);
             w.WriteOptionalString("networkMode"u8, config.NetworkMode);
             WriteList(w, "networkEndpoints"u8, config.NetworkEndpoints, static (w, endpoint) =>
             {
@@ -351,6 +352,7 @@ public static class ContainerConfigJson
         IReadOnlyList<ContainerDevice>? devices = null;
         IReadOnlyList<string>? deviceCgroupRules = null;
         uint? umask = null;
+        uint? timeout = null;
         int? oomScoreAdj = null;
         IReadOnlyList<ContainerSecret>? secrets = null;
         bool unsetEnvAll = false;
@@ -384,6 +386,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("logTag"u8)) { logTag = String(ref r); }
             else if (r.ValueTextEquals("stopSignal"u8)) { stopSignal = String(ref r); }
             else if (r.ValueTextEquals("stopTimeout"u8)) { stopTimeout = Int32(ref r); }
+            else if (r.ValueTextEquals("timeout"u8)) { timeout = NullableUInt32(ref r); }
             else if (r.ValueTextEquals("networkMode"u8)) { networkMode = String(ref r); }
             else if (r.ValueTextEquals("networkEndpoints"u8)) { networkEndpoints = List(ref r, Endpoint); }
             else if (r.ValueTextEquals("networkEndpoint"u8)) { r.Read(); legacyEndpoint = Endpoint(ref r); }
@@ -472,6 +475,7 @@ public static class ContainerConfigJson
             LogTag = logTag,
             StopSignal = stopSignal!,
             StopTimeout = stopTimeout,
+            Timeout = timeout,
             NetworkMode = networkMode!,
             NetworkEndpoints = networkEndpoints!,
             LegacyNetworkEndpoint = legacyEndpoint,

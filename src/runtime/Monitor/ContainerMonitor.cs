@@ -400,6 +400,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         var running = new MonitorRelay(attachListener, stdio.Stdout, stdio.Stderr, stdio.Terminal, stdio.StdinWriter, log, clients)
         {
             HealthChecks = HealthCheck is null ? null : HealthCheckSchedule.For(config.Healthcheck, HealthCheck, Environment.TickCount64),
+            // From each start, as conmon's timer: a restarted container has its whole --timeout again.
+            Deadline = config.Timeout is > 0 and uint seconds ? Environment.TickCount64 + (seconds * 1000L) : 0,
         };
         relay = running;
         var idle = new IdleHandover(IdleRelay, network, store, id);

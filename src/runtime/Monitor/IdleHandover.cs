@@ -76,6 +76,7 @@ internal sealed class IdleHandover(IdleRelayTarget? target, IContainerNetwork? n
             HealthDue = relay.HealthChecks?.Timer.DueAt ?? 0,
             HealthPid = relay.HealthChecks?.ChildPid ?? 0,
             HealthPidFd = Number(relay.HealthChecks?.ChildPidFd),
+            Deadline = relay.Deadline,
         };
         ProcessImage.Replace(target.Program, handover.ToArguments(), ProcessImage.CurrentEnvironment());
 

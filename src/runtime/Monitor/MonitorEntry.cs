@@ -16,7 +16,10 @@ public static class MonitorEntry
     /// <summary>A prepared monitor's option naming the network its container will most likely use (<see cref="IContainerNetwork.PrepareEarly"/>).</summary>
     public const string NetworkHintOption = "--network-hint";
 
-    /// <summary><c>skiff __monitor-exit ROOT RUNROOT ID CODE [--health-check PID] [CLIENT-FD...]</c>: skiff-relay's way back when the container ended.</summary>
+    /// <summary>
+    /// <c>skiff __monitor-exit ROOT RUNROOT ID CODE [--health-check PID] [CLIENT-FD...]</c>: skiff-relay's way back when the container
+    /// ended (CODE is -1 for a container killed at its --timeout, <see cref="MonitorRelay.TimedOutExitCode"/>).
+    /// </summary>
     public const string ExitVerb = "__monitor-exit";
 
     /// <summary><see cref="ExitVerb"/>'s option for the pid of a scheduled healthcheck skiff-relay left running.</summary>
@@ -143,7 +146,7 @@ public static class MonitorEntry
         Func<ContainerStore, IContainerNetwork>? network = null,
         Func<string, Containers.OciRuntime>? builtInRuntime = null)
     {
-        if (args.Length < 5 || args[0] != ExitVerb || !int.TryParse(args[4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int code))
+        if (args.Length < 5 || args[0] != ExitVerb || !int.TryParse(args[4], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int code))
         {
             Console.Error.WriteLine($"usage: skiff __monitor-exit ROOT RUNROOT ID CODE [{HealthCheckOption} PID] [CLIENT-FD...]");
             return 125;

@@ -48,6 +48,19 @@ public sealed class MonitorRelay(
     public HealthCheckSchedule? HealthChecks { get; set; }
 
     /// <summary>
+    /// When the container's --timeout runs out, as <see cref="Environment.TickCount64"/> (system-wide, so it holds across
+    /// the handover to skiff-relay); 0 for none. Then the container is killed (SIGKILL, as conmon) and its exit is
+    /// <see cref="TimedOutExitCode"/>.
+    /// </summary>
+    public long Deadline { get; set; }
+
+    /// <summary>Whether the container was killed at its <see cref="Deadline"/>.</summary>
+    public bool TimedOut { get; private set; }
+
+    /// <summary>podman's exit code of a container conmon killed at its --timeout (conmon never reads its status then).</summary>
+    public const int TimedOutExitCode = -1;
+
+    /// <summary>
     /// Relays until the container ends and returns how it ended. <paramref name="onIdle"/> runs once,
     /// <paramref name="idleAfter"/> after the relay started, if the container still runs then; with
     /// <paramref name="afterEachBusySpell"/> instead right after the first wait and then each time nothing
@@ -79,6 +92,12 @@ public sealed class MonitorRelay(
             if (HealthChecks?.WaitMilliseconds() is int due and >= 0)
             {
                 timeout = timeout < 0 ? due : Math.Min(timeout, due);
+            }
+
+            if (Deadline > 0 && !TimedOut)
+            {
+                int left = (int)Math.Clamp(Deadline - Environment.TickCount64, 0, int.MaxValue);
+                timeout = timeout < 0 ? left : Math.Min(timeout, left);
             }
 
             int ready = set.Wait(timeout);
@@ -116,6 +135,7 @@ public sealed class MonitorRelay(
             if (!exited)
             {
                 HealthChecks?.AfterWait(checkEnded);
+                KillAtDeadline(pid);
             }
 
             if (onIdle is null || exited)
@@ -149,7 +169,20 @@ public sealed class MonitorRelay(
         Drain(ref stdout, "stdout", AttachFrame.Stdout);
         Drain(ref stderr, "stderr", AttachFrame.Stderr);
         Drain(ref terminal, "stdout", AttachFrame.Stdout);
-        return exit;
+        return TimedOut ? new ChildExit(TimedOutExitCode, 0) : exit;
+    }
+
+    /// <summary>
+    /// Kills the container once its <see cref="Deadline"/> has passed. The pid is the container's init, this process's
+    /// child (or, with runc and crun, adopted by it as subreaper) and not yet reaped, so it cannot name another process.
+    /// </summary>
+    private void KillAtDeadline(int pid)
+    {
+        if (Deadline > 0 && !TimedOut && Environment.TickCount64 >= Deadline)
+        {
+            TimedOut = true;
+            ChildProcesses.TrySignal(pid, 9);
+        }
     }
 
     /// <summary>Tells every attached client the container's exit code.</summary>

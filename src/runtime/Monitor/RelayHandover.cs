@@ -8,7 +8,9 @@ namespace Skiff.Runtime.Monitor;
 /// descriptors by number, the log, and the skiff to exec back into when the container ends. Passed
 /// as <c>key=value</c> arguments; a descriptor of -1 is absent. A container with scheduled healthchecks also passes
 /// the schedule: the interval, when the next check is due (<see cref="Environment.TickCount64"/>, system-wide) and a
-/// check still running (its pid and pidfd), so checks go on at the same pace and never two at once.
+/// check still running (its pid and pidfd), so checks go on at the same pace and never two at once. A container with
+/// a --timeout passes when it runs out (<see cref="MonitorRelay.Deadline"/>, the same clock): a time, not a duration,
+/// so the handover does not extend it.
 /// </summary>
 public sealed record RelayHandover(
     string Root,
@@ -34,6 +36,9 @@ public sealed record RelayHandover(
     public int HealthPid { get; init; }
 
     public int HealthPidFd { get; init; } = -1;
+
+    /// <summary>When the container's --timeout runs out (<see cref="Environment.TickCount64"/>); 0 for none.</summary>
+    public long Deadline { get; init; }
 
     /// <summary>The log's --log-opt max-size and max-file.</summary>
     public Logs.LogRotation LogRotation { get; init; } = Logs.LogRotation.None;
@@ -65,6 +70,11 @@ public sealed record RelayHandover(
             arguments.Add("log-max-size=" + LogRotation.MaxSize.ToString(CultureInfo.InvariantCulture));
             arguments.Add("log-max-files=" + Number(LogRotation.MaxFiles));
         }
+        if (Deadline > 0)
+        {
+            arguments.Add("deadline=" + Deadline.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (HealthInterval > 0)
         {
             arguments.AddRange([
@@ -133,6 +143,12 @@ public sealed record RelayHandover(
             return null;
         }
 
+        long deadline = 0;
+        if (values.TryGetValue("deadline", out string? end) && (!long.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out deadline) || deadline <= 0))
+        {
+            return null;
+        }
+
         long logMaxSize = 0;
         int logMaxFiles = 1;
         if (values.TryGetValue("log-max-size", out string? maxSize)
@@ -150,6 +166,7 @@ public sealed record RelayHandover(
             HealthDue = healthDue,
             HealthPid = Math.Max(0, healthPid),
             HealthPidFd = healthPidFd,
+            Deadline = deadline,
             LogRotation = new Logs.LogRotation(logMaxSize, logMaxFiles),
         };
     }

@@ -43,7 +43,9 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
 
     private async Task<ContainerConfig> CreateAsync(ParseResult parse, string id, CancellationToken cancellationToken)
     {
-        // Before anything is created: podman refuses an existing --cidfile first, then --replace removes the old container.
+        // Before anything is created: a malformed flag value (pflag's parse), then podman refuses an existing --cidfile,
+        // then --replace removes the old container.
+        CreationFlags.ParseTimeout(parse.GetValue(options.Creation.Timeout));
         using ContainerIdFile? idFile = options.Creation.ClaimIdFile(parse);
         options.Creation.ReplaceExisting(parse, parse.GetValue(options.Name), context);
         string image = parse.GetValue(options.Image)!;

@@ -156,6 +156,8 @@ public static class ContainerInspectView
             }).ToList();
         }
 
+        value["Timeout"] = (long)(config.Timeout ?? 0);
+
         return value;
     }
 

@@ -7,7 +7,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>
 /// run/create flags about the creation itself, as scripts use them: <c>--cidfile FILE</c> (the new container's id
 /// written to a file that must not exist yet) and podman's <c>--replace</c> (a container of the same --name is
-/// stopped and removed first).
+/// stopped and removed first), podman's <c>--timeout</c> (how long the container may run).
 /// </summary>
 public sealed class CreationFlags
 {
@@ -19,20 +19,31 @@ public sealed class CreationFlags
 
     public Option<string[]> Annotation { get; } = new("--annotation") { Description = "Add an annotation to the container (KEY=VALUE)" };
 
+    public Option<string?> Timeout { get; } = new("--timeout") { Description = "Maximum time (in seconds) a container is allowed to run before it is killed (0: no limit)" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(CidFile);
         command.Options.Add(Replace);
         command.Options.Add(PidFile);
         command.Options.Add(Annotation);
+        command.Options.Add(Timeout);
     }
 
-    /// <summary>--pidfile as an absolute path (the monitor writes it from another directory), --annotation as a map.</summary>
+    /// <summary>--pidfile as an absolute path (the monitor writes it from another directory), --annotation as a map, --timeout in seconds.</summary>
     public ContainerConfig Apply(ParseResult parse, ContainerConfig config) => config with
     {
         PidFile = parse.GetValue(PidFile) is { Length: > 0 } path ? ContainerPidFile.Validate(path) : null,
         Annotations = Annotations(parse.GetValue(Annotation) ?? []),
+        Timeout = ParseTimeout(parse.GetValue(Timeout)),
     };
+
+    /// <summary>
+    /// podman's --timeout, a Go uint; conmon takes at most a C int of seconds (podman then fails at the start, skiff at
+    /// the create).
+    /// </summary>
+    public static uint? ParseTimeout(string? value) =>
+        value is null ? null : Flags.UnsignedFlag.Parse("--timeout", value, int.MaxValue) is > 0 and uint seconds ? seconds : null;
 
     /// <summary>podman's --annotation: KEY=VALUE (the value may hold '='), a later KEY wins; a bare KEY is refused.</summary>
     public static Dictionary<string, string> Annotations(IEnumerable<string> values)

@@ -47,6 +47,7 @@ public class ContainerConfigJsonTests
         LogTag = "{{.Name}}",
         StopSignal = "SIGKILL",
         StopTimeout = -1,
+        Timeout = 2,
         NetworkMode = "mynet",
         NetworkEndpoints =
         [
@@ -296,7 +297,7 @@ public class ContainerConfigJsonTests
         ContainerConfig expected = Full with
         {
             RootfsPath = null, RootfsMounts = null!, Env = null!, WorkingDir = null!, User = null!, GroupAdd = null!, Hostname = null!,
-            Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, LogPath = null, LogMaxSize = null, LogMaxFiles = null, LogTag = null, StopSignal = null!, StopTimeout = 0, NetworkMode = null!,
+            Tty = false, OpenStdin = false, Sysctls = null!, LogDriver = null!, LogPath = null, LogMaxSize = null, LogMaxFiles = null, LogTag = null, StopSignal = null!, StopTimeout = 0, Timeout = null, NetworkMode = null!,
             Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, NoHosts = false, PublishAll = false, ReadOnlyRootfs = false, Init = false, Systemd = false,
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, CgroupParent = null, CgroupsMode = null, Requires = null!, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,

@@ -40,6 +40,18 @@ public class RelayHandoverTests
     }
 
     [Fact]
+    public void A_timeout_deadline_round_trips_and_is_optional()
+    {
+        RelayHandover timed = Sample with { Deadline = 987_654_321 };
+
+        Assert.Equal(987_654_321, RelayHandover.Parse(timed.ToArguments())!.Deadline);
+        Assert.Equal(0, RelayHandover.Parse(Sample.ToArguments())!.Deadline);
+        Assert.DoesNotContain(Sample.ToArguments(), argument => argument.StartsWith("deadline=", StringComparison.Ordinal));
+        Assert.Null(RelayHandover.Parse([.. Sample.ToArguments(), "deadline=-5"]));
+        Assert.Null(RelayHandover.Parse([.. Sample.ToArguments(), "deadline=soon"]));
+    }
+
+    [Fact]
     public void Paths_may_contain_equals_signs()
     {
         RelayHandover odd = Sample with { LogPath = "/data/a=b/ctr.log", Clients = [] };
