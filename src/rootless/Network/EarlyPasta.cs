@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
+using Skiff.Core.Errors;
 using Skiff.Runtime.Lifecycle;
 using Skiff.Runtime.Mounts;
 
@@ -16,30 +17,52 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public sealed class EarlyPasta
 {
-    private readonly PastaForeground startup;
+    /// <summary>The tap and pasta's spawn, on a thread of their own (<see cref="Start"/>).</summary>
+    private readonly Task<Launch> launching;
 
-    private EarlyPasta(string directory, string signature, PastaForeground startup, bool configured)
+    private readonly Lock gate = new();
+
+    /// <summary>pasta once spawned (under <see cref="gate"/>), for <see cref="Continue"/>.</summary>
+    private PastaForeground? spawned;
+
+    /// <summary><see cref="Continue"/> came (under <see cref="gate"/>): a pasta spawned afterwards is continued at once.</summary>
+    private bool resumed;
+
+    private EarlyPasta(string directory, string signature, string netns, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
     {
         Directory = directory;
         Signature = signature;
-        this.startup = startup;
-        Configured = configured;
+        launching = Task.Factory.StartNew(
+            () => LaunchOn(netns, options, spawn),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
+
+    /// <summary>What the launch thread made: pasta's foreground part, and whether it got a tap skiff configured.</summary>
+    private sealed record Launch(PastaForeground Startup, bool Configured);
 
     /// <summary>
     /// skiff made and configured the namespace's tap (<see cref="PastaTap"/>) and gave it to pasta: the container
-    /// may start before pasta's foreground part is done (<see cref="StartupExit"/> says when it is).
+    /// may start before pasta's foreground part is done (<see cref="StartupExit"/> says when it is). Waits for the launch.
     /// </summary>
-    public bool Configured { get; }
+    public bool Configured => Launched()?.Configured == true;
 
-    /// <summary>Continues a pasta stopped until now (<see cref="PastaForeground.Continue"/>).</summary>
-    public void Continue() => startup.Continue();
+    /// <summary>Continues a pasta stopped until now (<see cref="PastaForeground.Continue"/>), or one spawned from now on.</summary>
+    public void Continue()
+    {
+        lock (gate)
+        {
+            resumed = true;
+            spawned?.Continue();
+        }
+    }
 
     /// <summary>Gives pasta's start-up its normal priority back (<see cref="PastaForeground.RestorePriority"/>).</summary>
-    public void RestorePriority() => startup.RestorePriority();
+    public void RestorePriority() => Launched()?.Startup.RestorePriority();
 
-    /// <summary>Readable once pasta's foreground part exited (null when no pidfd could be opened: then <see cref="Complete"/> waits).</summary>
-    public SafeFileHandle? StartupExit => startup.Exit;
+    /// <summary>Readable once pasta's foreground part exited (null when no pidfd could be opened, or it never started: then <see cref="Complete"/> waits or throws).</summary>
+    public SafeFileHandle? StartupExit => Launched()?.Startup.Exit;
 
     /// <summary>The directory holding the early namespace file and pasta's pid file.</summary>
     public string Directory { get; }
@@ -55,7 +78,11 @@ public sealed class EarlyPasta
 
     /// <summary>
     /// Makes a namespace under <paramref name="store"/>'s run root and spawns pasta on it (<paramref name="spawn"/>
-    /// with the given arguments); its foreground part is waited for only when the container needs it.
+    /// with the given arguments); its foreground part is waited for only when the container needs it. The
+    /// namespace exists on return; the tap and the spawn (~4 ms, reading the host's routes and configuring the
+    /// namespace) go on on a thread of their own, beside the monitor's wait for its container and the start of the
+    /// container's init, which need only the namespace: in a monitor that is ready after the CLI sent the
+    /// container, they were on the container's start path.
     /// </summary>
     public static EarlyPasta Start(ContainerStore store, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
     {
@@ -64,11 +91,39 @@ public sealed class EarlyPasta
         string netns = NamespaceFileIn(directory);
         File.WriteAllBytes(netns, []);
         Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
+        return new EarlyPasta(directory, SignatureOf(options), netns, options, spawn);
+    }
+
+    /// <summary>On the launch thread: the tap where skiff can make it, then pasta, stopped unless the container came meanwhile.</summary>
+    private Launch LaunchOn(string netns, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
+    {
         // Where skiff can, it makes and configures the tap itself (PastaTap); pasta keeps the only descriptor of it.
         using SafeFileHandle? tap = options.ExtraArguments.Count == 0 && options.Ports.Count == 0 ? PastaTap.TryCreate(netns) : null;
-        PastaOptions early = options with { PidFile = PidFileIn(directory), TapDescriptor = tap is null ? null : PastaForeground.TapDescriptor };
-        IReadOnlyList<string> arguments = PastaNetwork.BuildArguments(early, netns);
-        return new EarlyPasta(directory, SignatureOf(options), spawn(arguments, tap), tap is not null);
+        PastaOptions early = options with { PidFile = PidFileIn(Directory), TapDescriptor = tap is null ? null : PastaForeground.TapDescriptor };
+        PastaForeground startup = spawn(PastaNetwork.BuildArguments(early, netns), tap);
+        lock (gate)
+        {
+            spawned = startup;
+            if (resumed)
+            {
+                startup.Continue();
+            }
+        }
+
+        return new Launch(startup, tap is not null);
+    }
+
+    /// <summary>Waits for the launch; null when it failed (pasta could not be spawned: nothing of it runs).</summary>
+    private Launch? Launched()
+    {
+        try
+        {
+            return launching.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -170,14 +225,15 @@ public sealed class EarlyPasta
     /// Waits until the namespace shows what <paramref name="plan"/> predicts (true) or pasta's foreground part
     /// exited first (false); <see cref="Complete"/> follows either way.
     /// </summary>
-    public bool WaitConfigured(PastaNamespacePlan plan) => startup.WaitConfigured(NamespaceFile, plan);
+    public bool WaitConfigured(PastaNamespacePlan plan) => Launched()?.Startup.WaitConfigured(NamespaceFile, plan) == true;
 
     /// <summary>
     /// Waits until pasta's foreground part exited and returns the pid of its daemon; throws pasta's
-    /// SkiffException when it failed.
+    /// SkiffException when it failed (or the launch's error when it could not be spawned).
     /// </summary>
     public int Complete()
     {
+        PastaForeground startup = launching.GetAwaiter().GetResult().Startup;
         startup.Wait();
         startup.Dispose();
         int pid = int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int daemon)
@@ -200,8 +256,12 @@ public sealed class EarlyPasta
     /// </summary>
     public void Abort(Action<string> stop)
     {
-        startup.Kill(waitUntilGone: false);
-        startup.Dispose();
+        if (Launched()?.Startup is { } startup)
+        {
+            startup.Kill(waitUntilGone: false);
+            startup.Dispose();
+        }
+
         stop(PidFile);
     }
 
@@ -215,16 +275,20 @@ public sealed class EarlyPasta
     /// <summary>Stops this pasta (once its start-up is over) and removes its namespace and directory; never throws.</summary>
     public void Discard(Action<string> stop)
     {
-        try
+        if (Launched()?.Startup is { } startup)
         {
-            startup.Wait();
-        }
-        catch (Exception)
-        {
-            // Its failure was not the container's: nothing to report, only to clean up.
+            try
+            {
+                startup.Wait();
+            }
+            catch (Exception)
+            {
+                // Its failure was not the container's: nothing to report, only to clean up.
+            }
+
+            startup.Dispose();
         }
 
-        startup.Dispose();
         stop(PidFile);
         NetworkNamespaceFile.Remove(NamespaceFile);
         Skiff.Core.Files.DirectoryTree.TryDelete(Directory);
