@@ -68,16 +68,18 @@ public sealed class ContainerNetworkConnector(ContainerStore store, NetworkHelpe
 
         try
         {
-            early = EarlyPasta.Start(store, PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty), (arguments, tap) => PastaForeground.Start(PastaLaunch.For(program), arguments, [], tap));
+            early = EarlyPasta.Start(
+                store,
+                PastaOptionsFor(NetworkMode.Parse(hint), [], string.Empty),
+                (arguments, tap) => PastaForeground.Start(PastaLaunch.For(program), arguments, [], tap),
+                // While pasta starts: what monitors killed before they knew their container left behind.
+                () => EarlyPasta.SweepAbandoned(store, StopUnadoptedPasta));
         }
         catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
         {
             // The container's pasta then starts as before, once the container is known.
             early = null;
         }
-
-        // While pasta starts: what monitors killed before they knew their container left behind.
-        EarlyPasta.SweepAbandoned(store, StopUnadoptedPasta);
     }
 
     /// <summary>Continues an early pasta held stopped (rootless) now that the CLI has handed the container over.</summary>

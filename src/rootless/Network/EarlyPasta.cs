@@ -17,8 +17,11 @@ namespace Skiff.Rootless.Network;
 /// </summary>
 public sealed class EarlyPasta
 {
-    /// <summary>The tap and pasta's spawn, on a thread of their own (<see cref="Start"/>).</summary>
+    /// <summary>The namespace, the tap and pasta's spawn, on a thread of their own (<see cref="Start"/>).</summary>
     private readonly Task<Launch> launching;
+
+    /// <summary>Done once the launch bound the namespace (or failed to): what <see cref="Adopt"/> waits for.</summary>
+    private readonly TaskCompletionSource namespaceMade = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly Lock gate = new();
 
@@ -28,12 +31,12 @@ public sealed class EarlyPasta
     /// <summary><see cref="Continue"/> came (under <see cref="gate"/>): a pasta spawned afterwards is continued at once.</summary>
     private bool resumed;
 
-    private EarlyPasta(string directory, string signature, string netns, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
+    private EarlyPasta(string directory, string signature, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn, Action afterSpawn)
     {
         Directory = directory;
         Signature = signature;
         launching = Task.Factory.StartNew(
-            () => LaunchOn(netns, options, spawn),
+            () => LaunchOn(options, spawn, afterSpawn),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -78,25 +81,35 @@ public sealed class EarlyPasta
 
     /// <summary>
     /// Makes a namespace under <paramref name="store"/>'s run root and spawns pasta on it (<paramref name="spawn"/>
-    /// with the given arguments); its foreground part is waited for only when the container needs it. The
-    /// namespace exists on return; the tap and the spawn (~4 ms, reading the host's routes and configuring the
-    /// namespace) go on on a thread of their own, beside the monitor's wait for its container and the start of the
-    /// container's init, which need only the namespace: in a monitor that is ready after the CLI sent the
-    /// container, they were on the container's start path.
+    /// with the given arguments); its foreground part is waited for only when the container needs it. All of it
+    /// (~6 ms: the namespace, the host's routes read, the tap configured, pasta spawned) happens on a thread of its
+    /// own, then <paramref name="afterSpawn"/>: a prepared monitor is ready only about when the CLI has sent its
+    /// container, so whatever it did before waiting for it was on the container's start path. The container's
+    /// adoption (<see cref="Adopt"/>) waits for the namespace alone.
     /// </summary>
-    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
+    public static EarlyPasta Start(ContainerStore store, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn, Action afterSpawn)
     {
         string directory = store.RunDirectory(Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         System.IO.Directory.CreateDirectory(directory);
-        string netns = NamespaceFileIn(directory);
-        File.WriteAllBytes(netns, []);
-        Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
-        return new EarlyPasta(directory, SignatureOf(options), netns, options, spawn);
+        File.WriteAllBytes(NamespaceFileIn(directory), []);
+        return new EarlyPasta(directory, SignatureOf(options), options, spawn, afterSpawn);
     }
 
-    /// <summary>On the launch thread: the tap where skiff can make it, then pasta, stopped unless the container came meanwhile.</summary>
-    private Launch LaunchOn(string netns, PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn)
+    /// <summary>On the launch thread: the namespace, the tap where skiff can make it, then pasta, stopped unless the container came meanwhile.</summary>
+    private Launch LaunchOn(PastaOptions options, Func<IReadOnlyList<string>, SafeFileHandle?, PastaForeground> spawn, Action afterSpawn)
     {
+        string netns = NamespaceFile;
+        try
+        {
+            Skiff.Runtime.Namespaces.ThreadNetworkNamespace.CreateBound(netns);
+        }
+        catch (Exception e)
+        {
+            namespaceMade.SetException(e);
+            throw;
+        }
+
+        namespaceMade.SetResult();
         // Where skiff can, it makes and configures the tap itself (PastaTap); pasta keeps the only descriptor of it.
         using SafeFileHandle? tap = options.ExtraArguments.Count == 0 && options.Ports.Count == 0 ? PastaTap.TryCreate(netns) : null;
         PastaOptions early = options with { PidFile = PidFileIn(Directory), TapDescriptor = tap is null ? null : PastaForeground.TapDescriptor };
@@ -108,6 +121,15 @@ public sealed class EarlyPasta
             {
                 startup.Continue();
             }
+        }
+
+        try
+        {
+            afterSpawn();
+        }
+        catch (Exception e) when (e is SkiffException or IOException or UnauthorizedAccessException)
+        {
+            // Only housekeeping: this pasta is spawned and must not read as failed.
         }
 
         return new Launch(startup, tap is not null);
@@ -169,6 +191,7 @@ public sealed class EarlyPasta
     /// </summary>
     public void Adopt(string netnsPath, string runDirectory)
     {
+        namespaceMade.Task.GetAwaiter().GetResult();
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(netnsPath)!);
         NetworkNamespaceFile.Remove(netnsPath);
         File.WriteAllBytes(netnsPath, []);
