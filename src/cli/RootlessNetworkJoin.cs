@@ -38,7 +38,10 @@ public static class RootlessNetworkJoin
                 return NetworkSelection.NamesUserNetwork(values);
             case "start" or "restart" or "init":
                 var store = new ContainerStore(paths.Root, paths.RunRoot);
-                return options.Where(o => !o.StartsWith('-')).Any(name => OnUserNetwork(store, name, running: false));
+                // --all, --latest, --filter and --cidfile pick containers the arguments do not name: any of the
+                // store's on a user-defined network may be among them.
+                IEnumerable<string> candidates = SelectsBeyondNames(verb, options) ? store.ListIds() : options.Where(o => !o.StartsWith('-'));
+                return candidates.Any(name => OnUserNetwork(store, name, running: false));
             case "network":
                 // network connect|disconnect [FLAGS] NETWORK CONTAINER: flags with a value are --alias, --ip and --ip6.
                 if (options.Length == 0 || options[0] is not ("connect" or "disconnect"))
@@ -64,6 +67,19 @@ public static class RootlessNetworkJoin
                 return false;
         }
     }
+
+    /// <summary>
+    /// Whether start/restart/init's <paramref name="options"/> select containers by a flag rather than by name:
+    /// --all (restart's and init's -a too; start's -a is --attach), --latest/-l, --filter/-f, --cidfile.
+    /// </summary>
+    private static bool SelectsBeyondNames(string verb, string[] options) => options.Any(o => o switch
+    {
+        "--all" or "--latest" or "--filter" or "--cidfile" => true,
+        _ when o.StartsWith("--filter=", StringComparison.Ordinal) || o.StartsWith("--cidfile=", StringComparison.Ordinal) => true,
+        // Short options, bundled or not (-l, -f, -al).
+        _ when o.Length > 1 && o[0] == '-' && o[1] != '-' => o.Contains('l') || o.Contains('f') || (verb != "start" && o.Contains('a')),
+        _ => false,
+    });
 
     /// <summary>Whether the container is on user-defined networks (and, with <paramref name="running"/>, runs).</summary>
     private static bool OnUserNetwork(ContainerStore store, string name, bool running)

@@ -123,6 +123,34 @@ public sealed class UserNetworkTests(ITestOutputHelper output)
     }
 
     [Theory, RootAndRootless]
+    public async Task Start_all_and_restart_latest_connect_containers_on_a_network_the_arguments_do_not_name(bool rootless)
+    {
+        // Rootless, such a container must start in the rootless network namespace's user namespace: by name it
+        // always did; picked by --all, --latest or --filter it failed ("the rootless network namespace is not running").
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        string network = "net" + Guid.NewGuid().ToString("N")[..8];
+        (await skiff.RunAsync("network", "create", network)).AssertSuccess();
+        (await skiff.RunAsync("create", "--name", "bridged", "--network", network, "busybox", "sleep", "60")).AssertSuccess();
+
+        (await skiff.RunAsync("start", "--all")).AssertSuccess();
+        string networks = (await skiff.RunAsync("inspect", "--format", "{{json .NetworkSettings.Networks}}", "bridged")).AssertSuccess().Stdout;
+        string address = JsonDocument.Parse(networks).RootElement.GetProperty(network).GetProperty("IPAddress").GetString()!;
+        Assert.Matches(@"^\d+\.\d+\.\d+\.\d+$", address);
+        Assert.Contains($"inet {address}/24", (await skiff.RunAsync("exec", "bridged", "ip", "-4", "addr")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("restart", "-t", "0", "--latest")).AssertSuccess();
+        Assert.Contains("inet ", (await skiff.RunAsync("exec", "bridged", "ip", "-4", "addr", "show", "eth0")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("stop", "-t", "0", "bridged")).AssertSuccess();
+        (await skiff.RunAsync("start", "--filter", "name=bridged")).AssertSuccess();
+        Assert.Contains("inet ", (await skiff.RunAsync("exec", "bridged", "ip", "-4", "addr", "show", "eth0")).AssertSuccess().Stdout);
+
+        (await skiff.RunAsync("rm", "-f", "-t", "0", "bridged")).AssertSuccess();
+        (await skiff.RunAsync("network", "rm", network)).AssertSuccess();
+    }
+
+    [Theory, RootAndRootless]
     public async Task Network_prune_until_a_duration_ago_removes_only_the_older_networks(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
