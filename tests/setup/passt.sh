@@ -27,8 +27,11 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 say() { echo "passt: $*"; }
 die() { echo "error: passt: $1 (skiff keeps using the system pasta)" >&2; [ -z "${2:-}" ] || echo "hint: $2" >&2; exit 1; }
 
+# How this script links pasta (see the .bss alignment below); a build recorded with another layout is redone.
+layout=bss-2m
 # A build counts as working when its pasta starts and reports the version this script recorded.
 if [ "${PASST_REBUILD:-0}" != 1 ] && [ -x "$dir/passt" ] && [ -L "$dir/pasta" ] && [ -s "$dir/passt.version" ] \
+    && [ "$(cat "$dir/passt.layout" 2>/dev/null)" = "$layout" ] \
     && [ "$(env --default-signal=PIPE stdbuf -oL "$dir/pasta" --version 2>/dev/null | head -n 1)" = "pasta $(cat "$dir/passt.version")" ]; then
     say "$dir/pasta $(cat "$dir/passt.version") already built"
     exit 0
@@ -85,7 +88,14 @@ fi
 # passt.avx2: passt re-executes itself as <its path>.avx2 when the CPU has AVX2 (as Debian installs it).
 targets=(passt pasta)
 [ "$(uname -m)" = x86_64 ] && targets+=(passt.avx2 pasta.avx2)
-make -s -C "$work/src" "${targets[@]}" VERSION="$version" >"$work/make.log" 2>&1 \
+# Linked with one more object, whose only content is a 2 MiB-aligned byte in .bss: the .bss then starts on a
+# 2 MiB boundary in a segment of its own, which the kernel maps 2 MiB-aligned, so skiff-hugebss.so's huge pages
+# cover its first 2 MiB too. Otherwise .bss starts just after .data, wherever the load address puts it, and
+# pasta's start-up zeroes the part of its tables before the first boundary one 4 KiB page fault at a time
+# (measured: 517-993 page faults per `pasta --config-net true`, 517 with the alignment; the source is unchanged).
+printf '%s\n' 'static char skiff_bss_align[1] __attribute__((used, aligned(0x200000)));' >"$work/bss-align.c"
+gcc -O2 -c -o "$work/bss-align.o" "$work/bss-align.c" || die "cannot compile the .bss alignment object"
+make -s -C "$work/src" "${targets[@]}" VERSION="$version" LDFLAGS="$work/bss-align.o" >"$work/make.log" 2>&1 \
     || { tail -n 20 "$work/make.log" >&2; die "make failed"; }
 
 # Installed under temporary names first, then renamed, so a pasta running right now keeps its file.
@@ -99,6 +109,9 @@ done
 printf '%s\n' "$version" >"$dir/.passt.version.new"
 chmod 0644 "$dir/.passt.version.new"
 mv -f "$dir/.passt.version.new" "$dir/passt.version"
+printf '%s\n' "$layout" >"$dir/.passt.layout.new"
+chmod 0644 "$dir/.passt.layout.new"
+mv -f "$dir/.passt.layout.new" "$dir/passt.layout"
 got=$(env --default-signal=PIPE stdbuf -oL "$dir/pasta" --version 2>/dev/null | head -n 1)
 [ "$got" = "pasta $version" ] || die "the new $dir/pasta does not run (it said: ${got:-nothing})"
 say "installed $dir/pasta $version"
