@@ -123,8 +123,15 @@ public static class DiffCommand
         }
 
         IReadOnlyList<string> diffIds = config.ImageId is { } imageId && ImageServices.Local(context).Images.TryGet(Digest.Parse(imageId.Contains(':') ? imageId : "sha256:" + imageId)) is { } image ? image.DiffIds : [];
-        return Compute(context, upper, diffIds).Where(c => !EngineMountPoints.Contains(c.Path)).ToList();
+        return Compute(context, upper, diffIds).Where(c => !EngineMountPoints.Contains(c.Path) && !IsSecretMountPoint(config, c.Path)).ToList();
     }
+
+    /// <summary>
+    /// A mounted secret's target, and with mounted secrets anything under /run/secrets: mount points the engine made
+    /// (podman binds a directory of its own over /run/secrets, so nothing there reaches its layer either).
+    /// </summary>
+    private static bool IsSecretMountPoint(ContainerConfig config, string path) =>
+        config.Secrets.Any(s => s.IsMount && (s.Target == path || path.StartsWith(ContainerSecret.Directory + "/", StringComparison.Ordinal)));
 
     private static IReadOnlyList<TreeChange> OfImage(CliContext context, ImageRecord image)
     {

@@ -134,6 +134,11 @@ public sealed class SecretTests(ITestOutputHelper output)
         Assert.Equal(Value + " api-value\n", (await skiff.RunAsync("start", "-a", "user")).AssertSuccess().Stdout);
         Assert.Equal(Value + " api-value\n", (await skiff.RunAsync("start", "-a", "user")).AssertSuccess().Stdout);
 
+        // The mount point is the engine's, not a change of the container's; a commit holds no value.
+        Assert.DoesNotContain("/run/secrets", (await skiff.RunAsync("diff", "user")).AssertSuccess().Stdout, StringComparison.Ordinal);
+        (await skiff.RunAsync("commit", "-q", "user", "committed")).AssertSuccess();
+        Assert.Equal("0\n", (await skiff.RunAsync("run", "--rm", "--entrypoint", "", "committed", "sh", "-c", "cat /run/secrets/db 2>/dev/null | wc -c")).AssertSuccess().Stdout);
+
         (await skiff.RunAsync("run", "--rm", "--name", "refused", "--secret", "nosuch", "busybox", "true")).AssertError(125, "no secret with name or id \"nosuch\": no such secret");
         (await skiff.RunAsync("create", "--name", "refused", "--secret", "db,type=bogus", "busybox", "true")).AssertError(125, "type bogus is invalid: parsing secret");
         (await skiff.RunAsync("create", "--name", "refused", "--secret", "x,type=env,uid=1", "busybox", "true")).AssertError(125, "UID, GID, Mode options cannot be set with secret type env");
