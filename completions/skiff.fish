@@ -69,7 +69,7 @@ function __skiff_value_flags
         case skiff_container_prune
             printf '%s\n' '--cgroup-manager' '--filter' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_ps
-            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver' '--watch' '-w'
         case skiff_container_rename
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_restart
@@ -215,7 +215,7 @@ function __skiff_value_flags
         case skiff_port
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_ps
-            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver'
+            printf '%s\n' '--cgroup-manager' '--filter' '-f' '--format' '--last' '-n' '--log-level' '--root' '--runroot' '--sort' '--storage-driver' '--watch' '-w'
         case skiff_pull
             printf '%s\n' '--arch' '--authfile' '--cert-dir' '--cgroup-manager' '--creds' '--log-level' '--os' '--platform' '--root' '--runroot' '--storage-driver' '--tls-verify' '--variant'
         case skiff_push
@@ -364,7 +364,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'kill' -d 'Kill one or more running c
 complete -c skiff -n '__skiff_is skiff' -a 'load' -d 'Load image(s) from a tar archive'
 complete -c skiff -n '__skiff_is skiff' -a 'login' -d 'Log in to a container registry'
 complete -c skiff -n '__skiff_is skiff' -a 'logout' -d 'Log out of a container registry'
-complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff' -a 'logs' -d 'Fetch the logs of one or more containers'
 complete -c skiff -n '__skiff_is skiff' -a 'mount' -d 'Mount a working container\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff' -a 'network' -d 'Manage networks'
 complete -c skiff -n '__skiff_is skiff' -a 'oci' -d 'Run containers from OCI bundles (an OCI runtime command line like runc\'s)'
@@ -445,7 +445,7 @@ complete -c skiff -n '__skiff_is skiff_container' -a 'export' -d 'Export a conta
 complete -c skiff -n '__skiff_is skiff_container' -a 'init' -d 'Initialize one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'inspect' -d 'Display detailed information on one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'kill' -d 'Kill one or more running containers with a specific signal'
-complete -c skiff -n '__skiff_is skiff_container' -a 'logs' -d 'Fetch the logs of a container'
+complete -c skiff -n '__skiff_is skiff_container' -a 'logs' -d 'Fetch the logs of one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'mount' -d 'Mount a working container\'s root filesystem'
 complete -c skiff -n '__skiff_is skiff_container' -a 'pause' -d 'Pause all the processes in one or more containers'
 complete -c skiff -n '__skiff_is skiff_container' -a 'port' -d 'List port mappings or a specific mapping for the container'
@@ -499,6 +499,7 @@ complete -c skiff -n '__skiff_is skiff_container_cp' -l cgroup-manager -d 'Cgrou
 complete -c skiff -n '__skiff_is skiff_container_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_cp' -l overwrite -d 'Allow to overwrite directories with non-directories and vice versa'
 complete -c skiff -n '__skiff_is skiff_container_cp' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_cp' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_cp' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -695,10 +696,12 @@ complete -c skiff -n '__skiff_is skiff_container_kill' -l signal -s s -d 'Signal
 complete -c skiff -n '__skiff_is skiff_container_kill' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_logs' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l color -d 'Output the containers with different colors in the log'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_container_logs' -l names -d 'Output the container name in the log (with several containers)'
 complete -c skiff -n '__skiff_is skiff_container_logs' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_container_logs' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_logs' -l since -d 'Show logs since TIMESTAMP or relative duration (e.g. 10m)' -r -f
@@ -759,6 +762,7 @@ complete -c skiff -n '__skiff_is skiff_container_ps' -l runroot -d 'Path of the 
 complete -c skiff -n '__skiff_is skiff_container_ps' -l size -s s -d 'Display the total file sizes'
 complete -c skiff -n '__skiff_is skiff_container_ps' -l sort -d 'Sort output by: command, created, id, image, names, runningfor, size, status' -r -f
 complete -c skiff -n '__skiff_is skiff_container_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_container_ps' -l watch -s w -d 'Watch the ps output on an interval in seconds' -r -f
 complete -c skiff -n '__skiff_is skiff_container_rename' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_container_rename' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_container_rename' -l help -s h -d 'Show help and usage information'
@@ -1026,6 +1030,7 @@ complete -c skiff -n '__skiff_is skiff_cp' -l cgroup-manager -d 'Cgroup manager:
 complete -c skiff -n '__skiff_is skiff_cp' -l follow-link -s L -d 'Always follow symbolic links in SRC_PATH'
 complete -c skiff -n '__skiff_is skiff_cp' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_cp' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_cp' -l overwrite -d 'Allow to overwrite directories with non-directories and vice versa'
 complete -c skiff -n '__skiff_is skiff_cp' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_cp' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_cp' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
@@ -1334,6 +1339,7 @@ complete -c skiff -n '__skiff_is skiff_image_prune' -l root -d 'Path of the pers
 complete -c skiff -n '__skiff_is skiff_image_prune' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_prune' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_image_pull' -l all-tags -s a -d 'All tagged images in the repository will be pulled'
 complete -c skiff -n '__skiff_is skiff_image_pull' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_image_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_image_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
@@ -1503,10 +1509,12 @@ complete -c skiff -n '__skiff_is skiff_logout' -l runroot -d 'Path of the runtim
 complete -c skiff -n '__skiff_is skiff_logout' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_logs' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_logs' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_logs' -l color -d 'Output the containers with different colors in the log'
 complete -c skiff -n '__skiff_is skiff_logs' -l follow -s f -d 'Follow log output'
 complete -c skiff -n '__skiff_is skiff_logs' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_logs' -l latest -s l -d 'Act on the latest container skiff is aware of'
 complete -c skiff -n '__skiff_is skiff_logs' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_logs' -l names -d 'Output the container name in the log (with several containers)'
 complete -c skiff -n '__skiff_is skiff_logs' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_logs' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_logs' -l since -d 'Show logs since TIMESTAMP or relative duration (e.g. 10m)' -r -f
@@ -1811,7 +1819,9 @@ complete -c skiff -n '__skiff_is skiff_ps' -l runroot -d 'Path of the runtime st
 complete -c skiff -n '__skiff_is skiff_ps' -l size -s s -d 'Display the total file sizes'
 complete -c skiff -n '__skiff_is skiff_ps' -l sort -d 'Sort output by: command, created, id, image, names, runningfor, size, status' -r -f
 complete -c skiff -n '__skiff_is skiff_ps' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_ps' -l watch -s w -d 'Watch the ps output on an interval in seconds' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -f -a '(__skiff_dynamic images)'
+complete -c skiff -n '__skiff_is skiff_pull' -l all-tags -s a -d 'All tagged images in the repository will be pulled'
 complete -c skiff -n '__skiff_is skiff_pull' -l arch -d 'Use ARCH instead of the architecture of the machine for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_pull' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
 complete -c skiff -n '__skiff_is skiff_pull' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f

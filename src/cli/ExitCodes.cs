@@ -7,6 +7,9 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
+    /// <summary>podman's code for a listing watched until SIGINT (<c>ps --watch</c>).</summary>
+    public const int Interrupted = 1;
+
     /// <summary>The error is with skiff itself: a bad flag, an unknown image, a failed pull.</summary>
     public const int EngineError = 125;
 

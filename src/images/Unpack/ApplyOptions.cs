@@ -24,6 +24,13 @@ public sealed record ApplyOptions
 
     private const uint Overflow = 65534;
 
+    /// <summary>
+    /// Whether an entry may replace a directory with a non-directory or the reverse (a layer does; <c>cp</c> only with
+    /// <c>--overwrite</c>, as podman). When false such an entry fails the apply with a Conflict before anything of it is
+    /// written; what came before it stays written.
+    /// </summary>
+    public bool ReplaceKinds { get; init; } = true;
+
     /// <summary>Bound on the number of entries (decompression bombs made of empty files).</summary>
     public long MaxEntries { get; init; } = 10_000_000;
 

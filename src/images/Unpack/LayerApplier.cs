@@ -97,6 +97,11 @@ public sealed class LayerApplier
             }
 
             DirectoryHandle parent = Parent(parentPath);
+            if (!options.ReplaceKinds)
+            {
+                CheckKind(parent, leaf, entry);
+            }
+
             MarkWritten(entry.Path);
 
             // The common kinds try to create first and look at what is there only when the name exists:
@@ -190,6 +195,19 @@ public sealed class LayerApplier
             }
 
             return handle;
+        }
+
+        /// <summary>Refuses an entry that would replace a directory with a non-directory or the reverse.</summary>
+        private static void CheckKind(DirectoryHandle parent, string leaf, LayerEntry entry)
+        {
+            if (parent.TryStat(leaf) is not { } existing || (existing.Kind == FileKind.Directory) == (entry.Kind == LayerEntryKind.Directory))
+            {
+                return;
+            }
+
+            throw SkiffException.Conflict(existing.Kind == FileKind.Directory
+                ? $"cannot overwrite directory \"{entry.Path}\" with non-directory"
+                : $"cannot overwrite non-directory \"{entry.Path}\" with directory");
         }
 
         /// <summary>A removal can change what a cached path resolves to: drop the cache before the next entry.</summary>

@@ -13,6 +13,7 @@ namespace Skiff.Cli.Commands.Containers;
 /// the source by name). The container side is resolved only through <see cref="ContainerRoot"/>'s handle
 /// with <c>openat2(RESOLVE_IN_ROOT)</c> and walked or written with <c>*at</c> calls that never follow a final
 /// symlink, so a container that swaps a directory for a symlink to <c>/</c> during the copy keeps the copy inside it.
+/// As podman, a copied directory does not replace a non-directory nor the reverse unless <c>--overwrite</c> is given.
 /// </summary>
 public static class CpCommand
 {
@@ -20,9 +21,10 @@ public static class CpCommand
     {
         var archive = new Option<bool>("--archive", "-a") { Description = "Keep the owners (uid/gid) of the copied files" };
         var follow = new Option<bool>("--follow-link", "-L") { Description = "Always follow symbolic links in SRC_PATH" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Allow to overwrite directories with non-directories and vice versa" };
         var source = new Argument<string>("source") { Description = "CONTAINER:SRC_PATH, a host path or - (a tar stream on stdin)" };
         var destination = new Argument<string>("destination") { Description = "CONTAINER:DEST_PATH, a host path or - (a tar stream on stdout)" };
-        var command = new Command("cp", "Copy files/folders between a container and the local filesystem") { archive, follow, source, destination };
+        var command = new Command("cp", "Copy files/folders between a container and the local filesystem") { archive, follow, overwrite, source, destination };
         command.SetAction(async parse =>
         {
             CliContext context = globals.Resolve(parse);
@@ -47,14 +49,23 @@ public static class CpCommand
             }
 
             bool keepOwners = parse.GetValue(archive);
+            bool replaceKinds = parse.GetValue(overwrite);
             using ContainerRoot root = ContainerRoot.Open(lifecycle, id, withVolumes: true);
-            if (fromContainer is not null)
+            try
             {
-                CopyOut(root, fromContainer, fromPath, dst, keepOwners, parse.GetValue(follow));
+                if (fromContainer is not null)
+                {
+                    CopyOut(root, fromContainer, fromPath, dst, keepOwners, parse.GetValue(follow), replaceKinds);
+                }
+                else
+                {
+                    CopyIn(root, src, toContainer!, toPath, keepOwners, replaceKinds);
+                }
             }
-            else
+            catch (SkiffException e) when (e.Kind == ErrorKind.Conflict && e.Hint is null)
             {
-                CopyIn(root, src, toContainer!, toPath, keepOwners);
+                string side = fromContainer is null ? $"copying to container {toContainer}" : "copying to the host";
+                throw SkiffException.Conflict($"{side}: {e.Message}: file exists", "--overwrite replaces directories with non-directories and the reverse");
             }
 
             return ExitCodes.Success;
@@ -74,7 +85,7 @@ public static class CpCommand
         return (argument[..colon], argument[(colon + 1)..]);
     }
 
-    private static void CopyOut(ContainerRoot root, string container, string path, string destination, bool keepOwners, bool followLinks)
+    private static void CopyOut(ContainerRoot root, string container, string path, string destination, bool keepOwners, bool followLinks, bool replaceKinds)
     {
         bool contentsOnly = path.EndsWith("/.", StringComparison.Ordinal) || path == ".";
         (string parentPath, string? leaf) = TreePath.Split(path);
@@ -146,7 +157,7 @@ public static class CpCommand
             }
 
             using DirectoryHandle target = DirectoryHandle.Open(targetDirectory);
-            new LayerApplier().Apply(Source(root, parent, item, name, clean), target, new ApplyOptions { PreserveOwners = keepOwners });
+            new LayerApplier().Apply(Source(root, parent, item, name, clean), target, new ApplyOptions { PreserveOwners = keepOwners, ReplaceKinds = replaceKinds });
         }
     }
 
@@ -202,7 +213,7 @@ public static class CpCommand
         return result;
     }
 
-    private static void CopyIn(ContainerRoot root, string source, string container, string path, bool keepOwners)
+    private static void CopyIn(ContainerRoot root, string source, string container, string path, bool keepOwners, bool replaceKinds)
     {
         string clean = TreePath.Clean(path);
         root.CheckWritable(clean, container);
@@ -211,7 +222,7 @@ public static class CpCommand
             using DirectoryHandle destination = root.TryOpen(clean)
                 ?? throw SkiffException.NotFound($"\"{path}\" could not be found on container {container}: no such file or directory", "a tar stream is extracted into an existing directory");
             using Stream stdin = Console.OpenStandardInput();
-            Write(new TarEntrySource(stdin, 10_000_000), destination, root.OuterIdsAt(clean), keepOwners);
+            Write(new TarEntrySource(stdin, 10_000_000), destination, root.OuterIdsAt(clean), keepOwners, replaceKinds);
             return;
         }
 
@@ -246,14 +257,14 @@ public static class CpCommand
 
         using (destinationDirectory)
         {
-            Write(new TreeEntrySource(hostParent, hostItem, name), destinationDirectory, root.OuterIdsAt(clean), keepOwners);
+            Write(new TreeEntrySource(hostParent, hostItem, name), destinationDirectory, root.OuterIdsAt(clean), keepOwners, replaceKinds);
         }
     }
 
     /// <summary>Writes a copied tree into the container, its owners as <see cref="CopyOwners.In"/> decides.</summary>
-    private static void Write(ILayerEntrySource tree, DirectoryHandle destination, Core.IdMaps.IdMap? outerIds, bool keepOwners)
+    private static void Write(ILayerEntrySource tree, DirectoryHandle destination, Core.IdMaps.IdMap? outerIds, bool keepOwners, bool replaceKinds)
     {
         (ILayerEntrySource source, ApplyOptions options) = CopyOwners.In(tree, outerIds, keepOwners);
-        new LayerApplier().Apply(source, destination, options);
+        new LayerApplier().Apply(source, destination, options with { ReplaceKinds = replaceKinds });
     }
 }

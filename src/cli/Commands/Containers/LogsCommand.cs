@@ -6,7 +6,10 @@ using Skiff.Runtime.Logs;
 
 namespace Skiff.Cli.Commands.Containers;
 
-/// <summary><c>skiff logs [-f] [--tail N] [--since T] [--until T] [-t] CONTAINER</c>: stdout records to stdout, stderr records to stderr.</summary>
+/// <summary>
+/// <c>skiff logs [-f] [--tail N] [--since T] [--until T] [-t] [--names] [--color] CONTAINER…</c>: stdout records to
+/// stdout, stderr records to stderr; with several containers each line carries the container's id or name, as podman 4.3.
+/// </summary>
 public static class LogsCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -16,18 +19,28 @@ public static class LogsCommand
         var since = new Option<string?>("--since") { Description = "Show logs since TIMESTAMP or relative duration (e.g. 10m)" };
         var until = new Option<string?>("--until") { Description = "Show logs until TIMESTAMP or relative duration (e.g. 10m, from now)" };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Show timestamps" };
+
+        // Long form only: -n is docker's --tail here.
+        var names = new Option<bool>("--names") { Description = "Output the container name in the log (with several containers)" };
+        var color = new Option<bool>("--color") { Description = "Output the containers with different colors in the log" };
         var latest = LatestContainer.CreateOption();
-        var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("logs", "Fetch the logs of a container") { follow, tail, since, until, timestamps, latest, container };
+        var containers = new Argument<string[]>("container") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("logs", "Fetch the logs of one or more containers") { follow, tail, since, until, timestamps, names, color, latest, containers };
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
-            string id = LatestContainer.Resolve(lifecycle.Store, parse.GetValue(latest), parse.GetValue(container), "specify at least one container name or ID to log");
-            ContainerConfig config = lifecycle.Store.ReadConfig(id);
-            if (!LogDrivers.WritesFile(config.LogDriver))
+            string[] given = parse.GetValue(containers) ?? [];
+            string[] ids = parse.GetValue(latest)
+                ? given.Length == 0 ? [LatestContainer.Id(lifecycle.Store)] : throw SkiffException.InvalidArgument(LatestContainer.WithNames)
+                : given.Length == 0 ? throw SkiffException.InvalidArgument("specify at least one container name or ID to log") : [.. given.Select(lifecycle.Store.Resolve)];
+            ContainerConfig[] configs = [.. ids.Select(lifecycle.Store.ReadConfig)];
+            foreach (ContainerConfig config in configs)
             {
-                throw SkiffException.InvalidArgument($"this container is using the '{config.LogDriver}' log driver, cannot read logs: this container is not logging output");
+                if (!LogDrivers.WritesFile(config.LogDriver))
+                {
+                    throw SkiffException.InvalidArgument($"this container is using the '{config.LogDriver}' log driver, cannot read logs: this container is not logging output");
+                }
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -39,33 +52,62 @@ public static class LogsCommand
             using Stream stdout = new Output.StandardStream(1);
             using Stream stderr = new Output.StandardStream(2);
             using var printer = new LogPrinter(stdout, stderr, parse.GetValue(timestamps));
-            using var log = new RotatedLogReader(lifecycle.Store.LogPath(config), config.LogDriver, LogRotation.Of(config.LogMaxSize, config.LogMaxFiles).MaxFiles, last);
-            LogRecordAction print = Bounded(printer.Print, from, to);
-            bool following = parse.GetValue(follow);
-            while (true)
+            var logs = new List<RotatedLogReader>();
+            try
             {
-                log.Read(print);
-                printer.Flush();
-                if (!following)
+                var sources = new LogSource[configs.Length];
+                for (int i = 0; i < configs.Length; i++)
                 {
-                    return ExitCodes.Success;
+                    ContainerConfig config = configs[i];
+                    sources[i] = LogSource.For(config.Id, config.Name, i, configs.Length > 1, parse.GetValue(names), parse.GetValue(color));
+                    logs.Add(new RotatedLogReader(lifecycle.Store.LogPath(config), config.LogDriver, LogRotation.Of(config.LogMaxSize, config.LogMaxFiles).MaxFiles, last));
                 }
 
-                // Past --until nothing more can be printed: stop following (podman 4.3 stops printing but never returns).
-                if (to is DateTimeOffset end && DateTimeOffset.UtcNow >= end)
+                // One container streams straight through; several are merged by time, one read of each at a time.
+                var merged = new MergedLogRecords();
+                LogRecordAction[] actions = configs.Length == 1
+                    ? [Bounded(record => printer.Print(record, sources[0]), from, to)]
+                    : [.. sources.Select(source => Bounded(merged.Collect(source), from, to))];
+                void ReadAll()
                 {
-                    log.Read(print);
-                    return ExitCodes.Success;
+                    for (int i = 0; i < logs.Count; i++)
+                    {
+                        logs[i].Read(actions[i]);
+                    }
+
+                    merged.Drain(printer.Print);
+                    printer.Flush();
                 }
 
-                if (!lifecycle.Store.Exists(id) || !lifecycle.Observe(id).Running)
+                bool following = parse.GetValue(follow);
+                while (true)
                 {
-                    // What the container wrote between this read and its end.
-                    log.Read(print);
-                    return ExitCodes.Success;
-                }
+                    ReadAll();
+                    if (!following)
+                    {
+                        return ExitCodes.Success;
+                    }
 
-                await Task.Delay(100, cancellationToken);
+                    // Past --until nothing more can be printed: stop following (podman 4.3 stops printing but never returns).
+                    if (to is DateTimeOffset end && DateTimeOffset.UtcNow >= end)
+                    {
+                        ReadAll();
+                        return ExitCodes.Success;
+                    }
+
+                    if (ids.All(id => !lifecycle.Store.Exists(id) || !lifecycle.Observe(id).Running))
+                    {
+                        // What the containers wrote between this read and their end.
+                        ReadAll();
+                        return ExitCodes.Success;
+                    }
+
+                    await Task.Delay(100, cancellationToken);
+                }
+            }
+            finally
+            {
+                logs.ForEach(log => log.Dispose());
             }
         });
         return command;

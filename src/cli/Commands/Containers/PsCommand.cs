@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Skiff.Cli.Flags;
 using Skiff.Cli.Output;
@@ -29,7 +30,8 @@ public static class PsCommand
         var latest = new Option<bool>("--latest", "-l") { Description = "Show the latest container created" };
         var noHeading = new Option<bool>("--noheading") { Description = "Do not print headers" };
         var sort = new Option<string?>("--sort") { Description = "Sort output by: command, created, id, image, names, runningfor, size, status" };
-        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest, noHeading, sort };
+        var watch = new Option<uint>("--watch", "-w") { Description = "Watch the ps output on an interval in seconds" };
+        var command = new Command("ps", "List containers") { all, quiet, noTrunc, filters, format, size, last, latest, noHeading, sort, watch };
         command.Aliases.Add("list");
         command.Aliases.Add("ls");
         command.SetAction(async parse =>
@@ -43,99 +45,136 @@ public static class PsCommand
             }
 
             ContainerStore store = ContainerServices.Store(context);
-            var observer = new StateObserver(TimeProvider.System);
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            string[] filterList = parse.GetValue(filters) ?? [];
-            bool showAll = parse.GetValue(all) || filterList.Length > 0 || parse.GetValue(last) > 0 || parse.GetValue(latest);
-            var rows = new List<(ContainerConfig Config, ContainerState State)>();
-            var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
-            var filter = new ContainerFilter(filterList, images, store);
-            var reader = new SmallFileReader();
-            string Health(ContainerConfig config) => filter.Health(config);
-            foreach (string id in store.ListIds())
+            uint seconds = parse.GetValue(watch);
+            if (seconds == 0 || parse.GetValue(quiet) || OutputFormat.Parse(parse.GetValue(format), DefaultTable, "ps").IsJson)
             {
+                // podman 4.3 lists once with -q or JSON even when asked to watch.
+                return List();
+            }
+
+            // podman's watch: the screen cleared before each listing when it is a terminal, until SIGINT (then exit 1, as podman).
+            bool clear = !Console.IsOutputRedirected;
+            using var interrupted = new CancellationTokenSource();
+            using var registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+            {
+                signal.Cancel = true;
+                interrupted.Cancel();
+            });
+            while (true)
+            {
+                if (clear)
+                {
+                    context.Out.Write("\u001b[2J\u001b[1;1H");
+                }
+
+                List();
+                context.Out.Flush();
                 try
                 {
-                    // The state first: without -a a container that does not run needs no config read.
-                    if (store.TryReadState(id, reader) is not { } recorded)
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), interrupted.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return ExitCodes.Interrupted;
+                }
+            }
+
+            int List()
+            {
+                var observer = new StateObserver(TimeProvider.System);
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                string[] filterList = parse.GetValue(filters) ?? [];
+                bool showAll = parse.GetValue(all) || filterList.Length > 0 || parse.GetValue(last) > 0 || parse.GetValue(latest);
+                var rows = new List<(ContainerConfig Config, ContainerState State)>();
+                var images = new Lazy<Skiff.Images.Local.LocalImages>(() => Images.ImageServices.Local(context));
+                var filter = new ContainerFilter(filterList, images, store);
+                var reader = new SmallFileReader();
+                string Health(ContainerConfig config) => filter.Health(config);
+                foreach (string id in store.ListIds())
+                {
+                    try
                     {
-                        continue; // Removed while we listed.
+                        // The state first: without -a a container that does not run needs no config read.
+                        if (store.TryReadState(id, reader) is not { } recorded)
+                        {
+                            continue; // Removed while we listed.
+                        }
+
+                        ContainerState state = observer.Observe(recorded);
+                        if (!showAll && !state.Running)
+                        {
+                            continue;
+                        }
+
+                        if (store.TryReadListing(id, reader) is { } config && filter.Matches(config, state))
+                        {
+                            rows.Add((config, state));
+                        }
+                    }
+                    catch (SkiffException)
+                    {
+                        // A record that cannot be read (corrupt or unreadable) is left out, as one removed while we listed.
+                    }
+                }
+
+                rows.Sort((a, b) => b.Config.Created.CompareTo(a.Config.Created));
+                int limit = parse.GetValue(latest) ? 1 : parse.GetValue(last);
+                if (limit >= 0 && rows.Count > limit)
+                {
+                    rows = rows.Take(limit).ToList();
+                }
+
+                var sizes = new ContainerSizes(store, images);
+                var measured = new Dictionary<string, ContainerSize?>(StringComparer.Ordinal);
+                ContainerSize? Size(ContainerConfig config)
+                {
+                    if (!measure)
+                    {
+                        return null;
                     }
 
-                    ContainerState state = observer.Observe(recorded);
-                    if (!showAll && !state.Running)
+                    if (!measured.TryGetValue(config.Id, out ContainerSize? value))
                     {
-                        continue;
+                        value = sizes.Measure(config);
+                        measured[config.Id] = value;
                     }
 
-                    if (store.TryReadListing(id, reader) is { } config && filter.Matches(config, state))
+                    return value;
+                }
+
+                if (sortKey is not null)
+                {
+                    rows = PsSort.Order(rows, sortKey, now, Size);
+                }
+
+                bool full = parse.GetValue(noTrunc);
+                if (parse.GetValue(quiet))
+                {
+                    foreach ((ContainerConfig config, _) in rows)
                     {
-                        rows.Add((config, state));
+                        context.Out.WriteLine(full ? config.Id : ContainerIds.Short(config.Id));
                     }
+
+                    return ExitCodes.Success;
                 }
-                catch (SkiffException)
+
+                string? text = parse.GetValue(format);
+                if (measure && text is null)
                 {
-                    // A record that cannot be read (corrupt or unreadable) is left out, as one removed while we listed.
+                    text = DefaultTable + "\\t{{.Size}}";
                 }
-            }
 
-            rows.Sort((a, b) => b.Config.Created.CompareTo(a.Config.Created));
-            int limit = parse.GetValue(latest) ? 1 : parse.GetValue(last);
-            if (limit >= 0 && rows.Count > limit)
-            {
-                rows = rows.Take(limit).ToList();
-            }
-
-            var sizes = new ContainerSizes(store, images);
-            var measured = new Dictionary<string, ContainerSize?>(StringComparer.Ordinal);
-            ContainerSize? Size(ContainerConfig config)
-            {
-                if (!measure)
+                OutputFormat output = OutputFormat.Parse(text, DefaultTable, "ps");
+                if (output.IsJson)
                 {
-                    return null;
+                    context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now, Size(r.Config), Health(r.Config))).ToList(), indented: true, indentSize: 2));
+                    return ExitCodes.Success;
                 }
 
-                if (!measured.TryGetValue(config.Id, out ContainerSize? value))
-                {
-                    value = sizes.Measure(config);
-                    measured[config.Id] = value;
-                }
-
-                return value;
-            }
-
-            if (sortKey is not null)
-            {
-                rows = PsSort.Order(rows, sortKey, now, Size);
-            }
-
-            bool full = parse.GetValue(noTrunc);
-            if (parse.GetValue(quiet))
-            {
-                foreach ((ContainerConfig config, _) in rows)
-                {
-                    context.Out.WriteLine(full ? config.Id : ContainerIds.Short(config.Id));
-                }
-
+                TemplateObject header = TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles);
+                context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config), Health(r.Config))), parse.GetValue(noHeading) ? null : header));
                 return ExitCodes.Success;
             }
-
-            string? text = parse.GetValue(format);
-            if (measure && text is null)
-            {
-                text = DefaultTable + "\\t{{.Size}}";
-            }
-
-            OutputFormat output = OutputFormat.Parse(text, DefaultTable, "ps");
-            if (output.IsJson)
-            {
-                context.Out.WriteLine(JsonOutput.Serialize(rows.Select(r => (object?)PsRow.Json(r.Config, r.State, now, Size(r.Config), Health(r.Config))).ToList(), indented: true, indentSize: 2));
-                return ExitCodes.Success;
-            }
-
-            TemplateObject header = TableHeader.Build(PsRow.TypeName, PsRow.Fields, PsRow.Titles);
-            context.Out.Write(output.Render(rows.Select(r => (object?)PsRow.Build(r.Config, r.State, now, full, Size(r.Config), Health(r.Config))), parse.GetValue(noHeading) ? null : header));
-            return ExitCodes.Success;
         });
         return command;
     }

@@ -126,4 +126,38 @@ public sealed class PullPushTests(RegistryFixture registry, SecureRegistryFixtur
         ProcessResult inspect = (await skiff.ExecAsync("skopeo", "inspect", "--cert-dir", certDir, "--creds", secure.Registry.Credentials!, $"docker://{target}")).AssertSuccess();
         Assert.Equal(image.ManifestDigest, JsonDocument.Parse(inspect.Stdout).RootElement.GetProperty("Digest").GetString());
     }
+
+    [Theory]
+    [RootAndRootless]
+    public async Task Pull_all_tags_pulls_every_tag_of_the_repository(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string name = Unique("alltags/busybox", rootless);
+        OciImage plain = TestImages.WriteBusybox(Path.Combine(skiff.Sandbox.Work, "plain"));
+        OciImage changed = TestImages.Busybox()
+            .Layer(layer => layer.File("/etc/motd", "another tag\n"))
+            .WriteLayout(Path.Combine(skiff.Sandbox.Work, "changed"));
+        await TestImages.PushAsync(plain, registry.Registry, name, "v1", output);
+        await TestImages.PushAsync(plain, registry.Registry, name, "v2", output);
+        await TestImages.PushAsync(changed, registry.Registry, name, "v3", output);
+        string repository = $"{registry.Registry.Address}/{name}";
+
+        ProcessResult pulled = (await skiff.RunAsync("pull", "-a", "--tls-verify=false", repository)).AssertSuccess();
+        Assert.Equal(
+            new[] { plain.ConfigDigest, plain.ConfigDigest, changed.ConfigDigest }.Select(d => d["sha256:".Length..]).Order(),
+            pulled.StdoutLines.Order());
+        foreach (string tag in new[] { "v1", "v2", "v3" })
+        {
+            Assert.Contains($"Trying to pull {repository}:{tag}...", pulled.Stderr);
+        }
+
+        ProcessResult listed = (await skiff.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")).AssertSuccess();
+        Assert.Contains($"{repository}:v1 {plain.ConfigDigest[7..19]}", listed.StdoutLines);
+        Assert.Contains($"{repository}:v2 {plain.ConfigDigest[7..19]}", listed.StdoutLines);
+        Assert.Contains($"{repository}:v3 {changed.ConfigDigest[7..19]}", listed.StdoutLines);
+
+        (await skiff.RunAsync("pull", "--all-tags", "--tls-verify=false", $"{repository}:v1")).AssertError(125, "tag can't be used with --all-tags/-a");
+        (await skiff.RunAsync("pull", "--all-tags", "--tls-verify=false", $"{repository}@{plain.ManifestDigest}")).AssertError(125, "tag can't be used with --all-tags/-a");
+        (await skiff.RunAsync("pull", "-a", "--tls-verify=false", $"{repository}-missing")).AssertError(125, "tag list");
+    }
 }
