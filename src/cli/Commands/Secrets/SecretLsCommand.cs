@@ -36,7 +36,8 @@ public static class SecretLsCommand
                 return ExitCodes.Success;
             }
 
-            context.Out.Write(output.Render(rows, parse.GetValue(noHeading) ? null : TableHeader.Build(SecretView.RowTypeName, SecretView.RowFields, SecretView.Titles)));
+            // podman's tabwriter (minimum width 12, padding 2): secrets are podman's alone.
+            context.Out.Write(output.Render(rows, parse.GetValue(noHeading) ? null : TableHeader.Build(SecretView.RowTypeName, SecretView.RowFields, SecretView.Titles), TabWriter.Podman()));
             return ExitCodes.Success;
         });
         return command;
