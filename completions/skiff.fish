@@ -1385,6 +1385,7 @@ complete -c skiff -n '__skiff_is skiff_image_save' -l cgroup-manager -d 'Cgroup 
 complete -c skiff -n '__skiff_is skiff_image_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_image_save' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_image_save' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_save' -l multi-image-archive -s m -d 'Interpret additional arguments as images not tags and create a multi-image-archive (only for docker-archive)'
 complete -c skiff -n '__skiff_is skiff_image_save' -l output -s o -d 'Write to a file, instead of standard output' -r -F
 complete -c skiff -n '__skiff_is skiff_image_save' -l quiet -s q -d 'Suppress the output'
 complete -c skiff -n '__skiff_is skiff_image_save' -l root -d 'Path of the persistent store' -r -F
@@ -2026,6 +2027,7 @@ complete -c skiff -n '__skiff_is skiff_save' -l cgroup-manager -d 'Cgroup manage
 complete -c skiff -n '__skiff_is skiff_save' -l format -d 'Archive format' -r -f -a 'docker-archive oci-archive'
 complete -c skiff -n '__skiff_is skiff_save' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_save' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_save' -l multi-image-archive -s m -d 'Interpret additional arguments as images not tags and create a multi-image-archive (only for docker-archive)'
 complete -c skiff -n '__skiff_is skiff_save' -l output -s o -d 'Write to a file, instead of standard output' -r -F
 complete -c skiff -n '__skiff_is skiff_save' -l quiet -s q -d 'Suppress the output'
 complete -c skiff -n '__skiff_is skiff_save' -l root -d 'Path of the persistent store' -r -F

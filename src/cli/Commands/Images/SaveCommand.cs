@@ -7,7 +7,10 @@ using Skiff.Images.Store;
 
 namespace Skiff.Cli.Commands.Images;
 
-/// <summary><c>skiff save [-o FILE] [--format docker-archive|oci-archive] IMAGE...</c>.</summary>
+/// <summary>
+/// <c>skiff save [-o FILE] [--format docker-archive|oci-archive] [-m] IMAGE...</c>. Several images are always saved as
+/// separate images (podman's <c>--multi-image-archive</c>; podman 4.3 without it saves the first image under every name given).
+/// </summary>
 public static class SaveCommand
 {
     public static Command Create(GlobalOptions globals, string name = "save")
@@ -17,10 +20,16 @@ public static class SaveCommand
         var format = new Option<string>("--format") { Description = "Archive format", DefaultValueFactory = _ => "docker-archive" };
         format.AcceptOnlyFromAmong("docker-archive", "oci-archive");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Suppress the output" };
-        var command = new Command(name, "Save image(s) to an archive") { images, output, format, quiet };
+        var multi = new Option<bool>("--multi-image-archive", "-m") { Description = "Interpret additional arguments as images not tags and create a multi-image-archive (only for docker-archive)" };
+        var command = new Command(name, "Save image(s) to an archive") { images, output, format, quiet, multi };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parseResult);
+            if (parseResult.GetValue(multi) && parseResult.GetValue(format) != "docker-archive")
+            {
+                throw SkiffException.InvalidArgument($"unsupported format \"{parseResult.GetValue(format)}\" for saving multiple images (only docker-archive)");
+            }
+
             LocalImages local = ImageServices.Local(context);
             var saved = new List<SavedImage>();
             foreach (string target in parseResult.GetValue(images)!)

@@ -163,6 +163,38 @@ public sealed class ImageVerbsTests(ITestOutputHelper output)
         Assert.Equal(["Loaded image: localhost/busybox:1"], (await skiff.RunAsync(["load"], await File.ReadAllBytesAsync(docker + ".gz"))).AssertSuccess().StdoutLines);
     }
 
+    [Theory, RootAndRootless]
+    public async Task Multi_image_archive_holds_each_image_and_load_restores_them_all(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox:1");
+        (await skiff.RunAsync("run", "--name", "changed", "busybox:1", "touch", "/added")).AssertSuccess();
+        (await skiff.RunAsync("commit", "-q", "changed", "other:2")).AssertSuccess();
+        (await skiff.RunAsync("rm", "changed")).AssertSuccess();
+        string first = (await skiff.RunAsync("image", "inspect", "-f", "{{.Id}}", "busybox:1")).AssertSuccess().Stdout.Trim();
+        string second = (await skiff.RunAsync("image", "inspect", "-f", "{{.Id}}", "other:2")).AssertSuccess().Stdout.Trim();
+        Assert.NotEqual(first, second);
+
+        string archive = Path.Combine(skiff.Sandbox.Work, "multi.tar");
+        (await skiff.RunAsync("save", "-m", "-o", archive, "busybox:1", "other:2")).AssertSuccess();
+        string manifest = (await skiff.ExecAsync("tar", "-xOf", archive, "manifest.json")).AssertSuccess().Stdout;
+        using (var document = System.Text.Json.JsonDocument.Parse(manifest))
+        {
+            Assert.Equal(
+                ["localhost/busybox:1", "localhost/other:2"],
+                document.RootElement.EnumerateArray().Select(e => e.GetProperty("RepoTags")[0].GetString()!).ToArray());
+        }
+
+        (await skiff.RunAsync("rmi", "busybox:1", "other:2")).AssertSuccess();
+        ProcessResult loaded = (await skiff.RunAsync("load", "-i", archive)).AssertSuccess();
+        Assert.Equal(["Loaded image: localhost/busybox:1", "Loaded image: localhost/other:2"], loaded.StdoutLines.Order().ToArray());
+        Assert.Equal(first, (await skiff.RunAsync("image", "inspect", "-f", "{{.Id}}", "busybox:1")).AssertSuccess().Stdout.Trim());
+        Assert.Equal(second, (await skiff.RunAsync("image", "inspect", "-f", "{{.Id}}", "other:2")).AssertSuccess().Stdout.Trim());
+
+        (await skiff.RunAsync("save", "-m", "--format", "oci-archive", "-o", archive, "busybox:1", "other:2"))
+            .AssertError(125, "unsupported format \"oci-archive\" for saving multiple images (only docker-archive)");
+    }
+
     [Fact]
     public async Task Podman_loads_what_skiff_saves_and_skiff_loads_what_podman_saves()
     {
