@@ -20,10 +20,11 @@ public sealed class PsWatchTests(ITestOutputHelper output)
         string listing = Path.Combine(skiff.Sandbox.Work, "listing");
 
         // Interrupted once two listings are out; set -m: a background job of a shell without job control ignores SIGINT.
-        string watch = $"set -m; {skiff.Binary} {flags} ps -a -w 1 --format '{{{{.Names}}}}' > {listing} & p=$!; "
-            + $"while [ $(grep -c watched {listing}) -lt 2 ]; do sleep 0.1; done; kill -INT $p; wait $p; echo rc=$?";
+        // The file exists before the job starts, so the loop never reads a missing one and ends early.
+        string watch = $"set -m; : > {listing}; {skiff.Binary} {flags} ps -a -w 1 --format '{{{{.Names}}}}' > {listing} & p=$!; "
+            + $"until [ \"$(grep -c watched {listing})\" -ge 2 ]; do sleep 0.1; done; kill -INT $p; wait $p; echo rc=$?";
         ProcessResult piped = (await skiff.ExecAsync("bash", ["-c", watch], null, TimeSpan.FromMinutes(1))).AssertSuccess();
-        Assert.Contains("rc=1", piped.Stdout);
+        Assert.Equal("rc=1\n", piped.Stdout);
         string text = File.ReadAllText(listing);
         Assert.StartsWith("watched\nwatched\n", text);
         Assert.DoesNotContain("\e[2J", text);
