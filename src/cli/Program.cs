@@ -140,13 +140,13 @@ try
             CliContext early = globals.Resolve(root.Parse(args, new ParserConfiguration { EnablePosixBundling = true }));
             if (RootlessNetworkJoin.Needed(joinVerb, args, joinVerb == verb?.Name ? verbIndex : passIndex, early.Paths))
             {
-                return await ReexecInNetworkUserNamespaceAsync(user, args, early.Paths.RunRoot);
+                return await ReexecInNetworkUserNamespaceAsync(user, args, early.Paths.RunRoot, PreservedForReexec(root, args, passVerb));
             }
         }
 
         if (!CommandTree.MonitorOnlyVerbs.Contains(namespaceVerb))
         {
-            return await ReexecInUserNamespaceAsync(user, args);
+            return await ReexecInUserNamespaceAsync(user, args, PreservedForReexec(root, args, passVerb));
         }
     }
 
@@ -239,9 +239,15 @@ static int FirstPositional(string[] args, int start)
     return -1;
 }
 
+// run --preserve-fds N: the descriptors it names must reach the re-run in skiff's user namespace, which checks them.
+static int PreservedForReexec(Command root, string[] args, Command? verb) =>
+    verb is { Name: "run" }
+        ? Skiff.Cli.Commands.Containers.PreserveFdsFlag.ToPassOn(root.Parse(args, new ParserConfiguration { EnablePosixBundling = true }).GetValue<string?>(Skiff.Cli.Commands.Containers.PreserveFdsFlag.Name))
+        : 0;
+
 // Containers on user-defined networks run in the rootless network namespace's user namespace: it is started
 // when missing, and this process counts as one of its users until the verb is done.
-static async Task<int> ReexecInNetworkUserNamespaceAsync(CurrentUser user, string[] args, string runRoot)
+static async Task<int> ReexecInNetworkUserNamespaceAsync(CurrentUser user, string[] args, string runRoot, int preserveFds)
 {
     string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
     var netns = new Skiff.Rootless.Network.Bridge.RootlessNetworkNamespace(runRoot);
@@ -266,7 +272,7 @@ static async Task<int> ReexecInNetworkUserNamespaceAsync(CurrentUser user, strin
 
     try
     {
-        return await reexec.RunInSharedUserNamespaceAsync(self, args, holder);
+        return await reexec.RunInSharedUserNamespaceAsync(self, args, holder, preserveFds: preserveFds);
     }
     finally
     {
@@ -278,8 +284,8 @@ static async Task<int> ReexecInNetworkUserNamespaceAsync(CurrentUser user, strin
     }
 }
 
-static async Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args)
+static async Task<int> ReexecInUserNamespaceAsync(CurrentUser user, string[] args, int preserveFds)
 {
     string self = Environment.ProcessPath ?? throw SkiffException.Internal("cannot find skiff's own executable");
-    return await UserNamespaceReexec.ForUser(user, new ProcessRunner()).RunAsync(self, args);
+    return await UserNamespaceReexec.ForUser(user, new ProcessRunner()).RunAsync(self, args, preserveFds: preserveFds);
 }

@@ -37,26 +37,27 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
     public UserNamespaceHolder Holder => holder;
 
     /// <summary>Runs skiff again in the user namespace of the holder (started when missing) and a new mount namespace.</summary>
-    public Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
-        RunInHolderAsync(executable, arguments, retry: true, cancellationToken);
+    /// <param name="preserveFds">Our descriptors 3..3+N-1 passed on at the same numbers (run --preserve-fds).</param>
+    public Task<int> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default, int preserveFds = 0) =>
+        RunInHolderAsync(executable, arguments, retry: true, cancellationToken, preserveFds);
 
-    private async Task<int> RunInHolderAsync(string executable, IReadOnlyList<string> arguments, bool retry, CancellationToken cancellationToken)
+    private async Task<int> RunInHolderAsync(string executable, IReadOnlyList<string> arguments, bool retry, CancellationToken cancellationToken, int preserveFds)
     {
         int? pid = await holder.EnsureAsync(map, launcher, executable, cancellationToken).ConfigureAwait(false);
         if (pid is null)
         {
-            return await RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map), cancellationToken).ConfigureAwait(false);
+            return await RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.User | NamespaceKinds.Mount, Maps: map) { SyncFd = NamespaceLauncher.SyncFd + preserveFds }, cancellationToken, preserveFds).ConfigureAwait(false);
         }
 
         try
         {
-            return await RunInSharedUserNamespaceAsync(executable, arguments, pid.Value, cancellationToken).ConfigureAwait(false);
+            return await RunInSharedUserNamespaceAsync(executable, arguments, pid.Value, cancellationToken, preserveFds).ConfigureAwait(false);
         }
         catch (SkiffException) when (retry && holder.Running()?.Pid != pid)
         {
             // The holder ended between the check and the join (killed, or replaced by a command that found
             // new maps): nothing ran yet, so join the next one.
-            return await RunInHolderAsync(executable, arguments, retry: false, cancellationToken).ConfigureAwait(false);
+            return await RunInHolderAsync(executable, arguments, retry: false, cancellationToken, preserveFds).ConfigureAwait(false);
         }
     }
 
@@ -74,8 +75,9 @@ public sealed class UserNamespaceReexec(NamespaceLauncher launcher, IdMap map, U
     /// holder) and a new mount namespace, so the containers it starts share that user namespace with the
     /// networks' bridges.
     /// </summary>
-    public Task<int> RunInSharedUserNamespaceAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default) =>
-        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.Mount, JoinPid: pid, Join: NamespaceKinds.User), cancellationToken);
+    /// <param name="preserveFds">Our descriptors 3..3+N-1 passed on at the same numbers (run --preserve-fds).</param>
+    public Task<int> RunInSharedUserNamespaceAsync(string executable, IReadOnlyList<string> arguments, int pid, CancellationToken cancellationToken = default, int preserveFds = 0) =>
+        RunAsync(executable, arguments, new NamespaceRequest(NamespaceKinds.Mount, JoinPid: pid, Join: NamespaceKinds.User) { SyncFd = NamespaceLauncher.SyncFd + preserveFds }, cancellationToken, preserveFds);
 
     /// <summary>
     /// Runs skiff again inside only the user namespace of <paramref name="pid"/> (a running rootless

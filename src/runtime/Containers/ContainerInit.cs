@@ -31,7 +31,9 @@ public sealed class ContainerInit(IMountSyscalls sys)
         RuntimeSpec spec;
         string executable;
         SeccompFilter? seccomp;
-        using (var socket = new SafeFileHandle(SyncFd, ownsHandle: true))
+        // run --preserve-fds N: the process keeps 3 to 2+N, and this init's own descriptors sit N higher.
+        int preserved = ExecInit.PreservedFds();
+        using (var socket = new SafeFileHandle(SyncFd + preserved, ownsHandle: true))
         {
             var channel = new InitChannel(socket);
             try
@@ -56,7 +58,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 InitProcessSettings.ApplyRlimits(spec.Process!.Rlimits ?? []);
                 if (spec.Process.Terminal)
                 {
-                    string terminal = ConsoleSetup.Attach(ConsoleSocketFd, spec.Process.ConsoleSize);
+                    string terminal = ConsoleSetup.Attach(ConsoleSocketFd + preserved, spec.Process.ConsoleSize);
                     new RootfsBuilder(sys).BindConsole(spec, terminal);
                 }
                 else
@@ -84,7 +86,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
 
         try
         {
-            ExecFifo.Signal(StateDirectoryFd);
+            ExecFifo.Signal(StateDirectoryFd + preserved);
         }
         catch (SkiffException e)
         {
@@ -103,8 +105,8 @@ public sealed class ContainerInit(IMountSyscalls sys)
             }
         }
 
-        Libc.close(StateDirectoryFd);
-        ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations));
+        Libc.close(StateDirectoryFd + preserved);
+        ContainerExec.Exec(spec.Process!, executable, seccomp, Lifecycle.KeepGroups.Requested(spec.Annotations), preserved);
         return 125;
     }
 }

@@ -28,4 +28,10 @@ public sealed record CreateOptions(string Id, string Bundle)
 
     /// <summary>--systemd-cgroup: linux.cgroupsPath is SLICE:PREFIX:NAME and systemd creates the scope around the init.</summary>
     public bool SystemdCgroup { get; init; }
+
+    /// <summary>
+    /// Descriptors the container's process gets at 3 and up (runc's --preserve-fds N, whose command line passes its own
+    /// 3 to 2+N; the monitor passes the caller's, which it holds elsewhere). The init's own descriptors move up past them.
+    /// </summary>
+    public IReadOnlyList<SafeHandle> PreservedFds { get; init; } = [];
 }

@@ -16,17 +16,21 @@ namespace Skiff.Runtime.Containers;
 public sealed class ExecInit(IMountSyscalls sys)
 {
     /// <summary>
-    /// How many descriptors from 3 up the process keeps (exec --preserve-fds N); the sync socket and the console
-    /// socket then sit N higher than in <see cref="ContainerInit"/>.
+    /// How many descriptors from 3 up the process keeps (exec and run --preserve-fds N); the sync socket, the state
+    /// directory and the console socket then sit N higher than <see cref="ContainerInit"/>'s constants. Read by both inits.
     /// </summary>
     public const string PreservedFdsVariable = "_SKIFF_EXEC_PRESERVE_FDS";
+
+    /// <summary>The <see cref="PreservedFdsVariable"/> this process was started with; 0 without.</summary>
+    public static int PreservedFds() =>
+        int.TryParse(Environment.GetEnvironmentVariable(PreservedFdsVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0;
 
     public int Run()
     {
         RuntimeSpec spec;
         string executable;
         SeccompFilter? seccomp;
-        int preserved = int.TryParse(Environment.GetEnvironmentVariable(PreservedFdsVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0;
+        int preserved = PreservedFds();
         using (var socket = new SafeFileHandle(ContainerInit.SyncFd + preserved, ownsHandle: true))
         {
             var channel = new InitChannel(socket);

@@ -522,14 +522,28 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
         using var stdout = new SafeFileHandle(1, ownsHandle: false);
         using var stderr = new SafeFileHandle(2, ownsHandle: false);
         (SafeHandle In, SafeHandle Out, SafeHandle Err) stdio = options.Stdio ?? (stdin, stdout, stderr);
-        List<(SafeHandle, int)> descriptors = [(stdio.In, 0), (stdio.Out, 1), (stdio.Err, 2), (stateDirectory, ContainerInit.StateDirectoryFd)];
-        if (console is not null)
+        int preserved = options.PreservedFds.Count;
+        List<(SafeHandle, int)> descriptors = [(stdio.In, 0), (stdio.Out, 1), (stdio.Err, 2)];
+        for (int i = 0; i < preserved; i++)
         {
-            descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd));
+            descriptors.Add((options.PreservedFds[i], 3 + i));
         }
 
-        var spawn = new SpawnRequest(selfExecutable, InitArguments, new Dictionary<string, string>()) { Descriptors = descriptors };
-        return await launcher.StartAsync(spawn, request, cancellationToken).ConfigureAwait(false);
+        // The init's own descriptors move up past the preserved ones (ContainerInit reads how far), as exec's do.
+        descriptors.Add((stateDirectory, ContainerInit.StateDirectoryFd + preserved));
+        if (console is not null)
+        {
+            descriptors.Add((console.SafeHandle, ContainerInit.ConsoleSocketFd + preserved));
+        }
+
+        var environment = new Dictionary<string, string>();
+        if (preserved > 0)
+        {
+            environment[ExecInit.PreservedFdsVariable] = preserved.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var spawn = new SpawnRequest(selfExecutable, InitArguments, environment) { Descriptors = descriptors };
+        return await launcher.StartAsync(spawn, request with { SyncFd = ContainerInit.SyncFd + preserved }, cancellationToken).ConfigureAwait(false);
     }
 
     private static void KillInit(NamespacedProcess init)

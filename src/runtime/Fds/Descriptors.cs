@@ -128,6 +128,15 @@ public static unsafe class Descriptors
         return flags >= 0 && (flags & Libc.FD_CLOEXEC) == 0;
     }
 
+    /// <summary>Sets close-on-exec: the descriptor is not inherited by a program execve runs (a dup2 of it still is).</summary>
+    public static void CloseOnExec(SafeHandle fd)
+    {
+        if (Libc.fcntl((int)fd.DangerousGetHandle(), Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+        {
+            throw new SystemCallException("fcntl(F_SETFD)", null, Marshal.GetLastPInvokeError());
+        }
+    }
+
     /// <summary>Clears close-on-exec: the descriptor stays open, at the same number, in the program execve runs.</summary>
     public static void KeepAcrossExec(SafeHandle fd)
     {

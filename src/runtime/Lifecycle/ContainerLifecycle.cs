@@ -106,7 +106,8 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
 
     /// <summary>Starts a created, initialized or exited container; a running one is left alone (docker start is idempotent).</summary>
     /// <param name="prepared">A monitor from <see cref="PrepareMonitor"/> made with the same attach client, or null.</param>
-    public void Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null)
+    /// <param name="preserveFds">This process's descriptors 3 to 2+N, handed to the container's process at the same numbers (run --preserve-fds).</param>
+    public void Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null, int preserveFds = 0)
     {
         using (Store.Lock(id))
         {
@@ -128,7 +129,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
                 Store.WriteState(id, state with { RestartCount = 0, StoppedByUser = false });
             }
 
-            Launch(id, attachClient, prepared);
+            Launch(id, attachClient, prepared, preserveFds: preserveFds);
         }
     }
 
@@ -260,13 +261,13 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     }
 
     /// <summary>Starts the container's monitor; the caller holds the container's lock.</summary>
-    private void Launch(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared, bool initOnly = false)
+    private void Launch(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared, bool initOnly = false, int preserveFds = 0)
     {
         try
         {
             ContainerConfig config = Store.ReadConfig(id);
             JoinDependencies(config);
-            launcher.Start(id, attachClient, prepared, initOnly, callerStdio: config.LogDriver == Logs.LogDrivers.Passthrough && !config.Tty);
+            launcher.Start(id, attachClient, prepared, initOnly, callerStdio: config.LogDriver == Logs.LogDrivers.Passthrough && !config.Tty, preserveFds);
         }
         catch (SkiffException)
         {

@@ -22,6 +22,9 @@ internal sealed class CommandLineRuntime(RuntimeInvoker runtime, ContainerStore 
     {
     }
 
+    /// <summary>run --preserve-fds: the runtime passes its 3 and up on to the container's process.</summary>
+    private IReadOnlyList<System.Runtime.InteropServices.SafeHandle> Preserved => stdio.Preserved?.Handles ?? [];
+
     public int Create(ContainerConfig config, SafeFileHandle nullIn, SafeFileHandle nullOut)
     {
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
@@ -35,10 +38,11 @@ internal sealed class CommandLineRuntime(RuntimeInvoker runtime, ContainerStore 
                 {
                     consoleListener = UnixSockets.Listen(store.ConsoleSocketPath(id), seqPacket: false);
                     createPid = runtime.Spawn(
-                        runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), store.ConsoleSocketPath(id)),
+                        runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), store.ConsoleSocketPath(id), Preserved.Count),
                         nullIn,
                         nullOut,
-                        errorWrite);
+                        errorWrite,
+                        Preserved);
                     errorWrite.Dispose();
                     stdio.Terminal = ConsoleSocket.ReceiveTerminal(consoleListener, createPid);
                 }
@@ -46,7 +50,7 @@ internal sealed class CommandLineRuntime(RuntimeInvoker runtime, ContainerStore 
                 {
                     // As podman: the caller's stdin only with -i; the runtime's own errors go to the caller too.
                     errorWrite.Dispose();
-                    createPid = runtime.Spawn(runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), null), config.OpenStdin ? caller.Input : nullIn, caller.Output, caller.Error);
+                    createPid = runtime.Spawn(runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), null, Preserved.Count), config.OpenStdin ? caller.Input : nullIn, caller.Output, caller.Error, Preserved);
                 }
                 else
                 {
@@ -61,7 +65,7 @@ internal sealed class CommandLineRuntime(RuntimeInvoker runtime, ContainerStore 
                     stdio.Stdout = outRead;
                     stdio.Stderr = errRead;
                     errorWrite.Dispose();
-                    createPid = runtime.Spawn(runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), null), stdinRead, outWrite, errWrite);
+                    createPid = runtime.Spawn(runtime.Cli.Create(id, store.BundleDirectory(id), store.PidFilePath(id), null, Preserved.Count), stdinRead, outWrite, errWrite, Preserved);
                     outWrite.Dispose();
                     errWrite.Dispose();
                     if (config.OpenStdin)

@@ -57,6 +57,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     /// <summary>The caller's stdio for --log-driver passthrough (<see cref="CallerStdio"/>), null otherwise.</summary>
     public CallerStdio? Passthrough { get => stdio.Passthrough; init => stdio.Passthrough = value; }
 
+    /// <summary>The caller's descriptors for run --preserve-fds (<see cref="PreservedFds"/>), null otherwise.</summary>
+    public PreservedFds? Preserved { get => stdio.Preserved; init => stdio.Preserved = value; }
+
     private IMonitorRuntime Oci => oci ??= BuiltIn is not null
         ? new InProcessRuntime(BuiltIn, store, id, networkStart, stdio)
         : new CommandLineRuntime(runtime, store, id, stdio);
@@ -322,6 +325,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         // The container holds the caller's descriptors now; a reader of the caller's output sees its end when the container's.
         stdio.Passthrough?.Dispose();
         stdio.Passthrough = null;
+        stdio.Preserved?.Dispose();
+        stdio.Preserved = null;
         SafeFileHandle? pidFd = Descriptors.TryOpenPidFd(pid);
         mountNamespace = MountNamespaceHold.TryOpen(config, pid);
         try
@@ -456,6 +461,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         clients.Clear();
         attachListener?.Dispose();
         stdio.StdinWriter?.Dispose();
+        stdio.Preserved?.Dispose();
         log?.Dispose();
         try
         {

@@ -19,4 +19,7 @@ internal sealed class ContainerStdio
 
     /// <summary>--log-driver passthrough without a terminal: the container gets these instead of pipes.</summary>
     public CallerStdio? Passthrough { get; set; }
+
+    /// <summary>run --preserve-fds: the container's process gets these at 3 and up; null without.</summary>
+    public PreservedFds? Preserved { get; set; }
 }

@@ -133,6 +133,7 @@ internal sealed class InProcessRuntime(Containers.OciRuntime builtIn, ContainerS
         NamespacesReady = network.NamespacesReady(config),
         NetworkNamespace = network.EarlyNamespace,
         ConsoleSocket = config.Tty ? store.ConsoleSocketPath(id) : null,
+        PreservedFds = stdio.Preserved?.Handles ?? [],
     };
 
     /// <summary>Runs a runtime step; a failure reads as the runtime's error (the monitor undoes the early network connection).</summary>

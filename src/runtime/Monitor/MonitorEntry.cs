@@ -4,7 +4,7 @@ using Skiff.Runtime.Lifecycle;
 namespace Skiff.Runtime.Monitor;
 
 /// <summary>
-/// <c>skiff __monitor ROOT RUNROOT ID [--attached] [--network-hint MODE]</c>: the hidden verb the CLI re-executes itself as.
+/// <c>skiff __monitor ROOT RUNROOT ID [--attached] [--network-hint MODE] [--passthrough] [--preserve-fds N]</c>: the hidden verb the CLI re-executes itself as.
 /// Program.cs dispatches here before building the command tree, so the long-lived monitor touches as
 /// little code (and memory) as possible. fd 3 is the sync socket; with --attached, fd 4 is a first
 /// attach client connected before the container starts, so a foreground run misses no output.
@@ -92,6 +92,7 @@ public static class MonitorEntry
                 BuiltIn = config.Runtime == OciRuntimes.BuiltIn ? preparedRuntime ?? builtInRuntime?.Invoke(store.RuntimeRoot) : null,
                 InitOnly = Array.IndexOf(args, InitOnlyOption, 4) > 0,
                 Passthrough = Array.IndexOf(args, CallerStdio.Option, 4) > 0 ? CallerStdio.Inherited() : null,
+                Preserved = PreservedFds.CountIn(args) is > 0 and int preserved ? PreservedFds.Inherited(preserved) : null,
                 IdleRelay = Environment.GetEnvironmentVariable(NoRelayVariable) == "1" ? null : IdleRelayTarget.Find(skiff, args[1], args[2]),
                 Restarter = s => Lifecycle(s, args[1], args[2], network),
                 HealthCheck = new Health.HealthCheckCommand(skiff, args[1], args[2], id),

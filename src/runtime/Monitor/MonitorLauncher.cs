@@ -58,10 +58,12 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
     /// <param name="initOnly">Stop after the runtime's create (<c>skiff init</c>): the monitor reports the container initialized and waits.</param>
     /// <param name="callerStdio">Hand this process's stdin, stdout and stderr to the container (--log-driver passthrough,
     /// <see cref="CallerStdio"/>); a prepared monitor, made without them, is not used then.</param>
-    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null, bool initOnly = false, bool callerStdio = false)
+    /// <param name="preserveFds">Hand this process's descriptors 3 to 2+N to the container's process (<see cref="PreservedFds"/>); a
+    /// prepared monitor is not used then either.</param>
+    public int Start(string id, SafeFileHandle? attachClient, PreparedMonitor? prepared = null, bool initOnly = false, bool callerStdio = false, int preserveFds = 0)
     {
         // A prepared monitor that died meanwhile (killed, or out of memory) cannot take the id: start another.
-        if (prepared is not null && !callerStdio && UnixSockets.Send(prepared.Sync, System.Text.Encoding.ASCII.GetBytes(id)))
+        if (prepared is not null && !callerStdio && preserveFds == 0 && UnixSockets.Send(prepared.Sync, System.Text.Encoding.ASCII.GetBytes(id)))
         {
             return AwaitReport(id, prepared.Pid, prepared.Sync);
         }
@@ -74,14 +76,14 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             using (SafeFileHandle nullIn = Descriptors.OpenNull(write: false))
             using (SafeFileHandle monitorLog = Descriptors.Open(Path.Combine(store.Directory(id), MonitorEntry.LogFile), MonitorEntry.LogFlags, 0x1a4))
             {
-                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs, initOnly: initOnly, callerStdio: callerStdio);
+                pid = Spawn(id, attachClient, nullIn, monitorLog, theirs, initOnly: initOnly, callerStdio: callerStdio, preserveFds: preserveFds);
             }
 
             return AwaitReport(id, pid, ours);
         }
     }
 
-    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, bool initOnly = false, bool callerStdio = false)
+    private int Spawn(string id, SafeFileHandle? attachClient, SafeFileHandle stdin, SafeFileHandle output, SafeFileHandle sync, string? networkHint = null, bool initOnly = false, bool callerStdio = false, int preserveFds = 0)
     {
         var descriptors = new List<(System.Runtime.InteropServices.SafeHandle, int)>
         {
@@ -107,6 +109,16 @@ public sealed class MonitorLauncher(string skiffExecutable, string root, string 
             }
 
             arguments.Add(CallerStdio.Option);
+        }
+
+        if (preserveFds > 0)
+        {
+            for (int fd = 3; fd < 3 + preserveFds; fd++)
+            {
+                descriptors.Add((new SafeFileHandle(fd, ownsHandle: false), PreservedFds.FirstFd + fd - 3));
+            }
+
+            arguments.AddRange([PreservedFds.Option, preserveFds.ToString(CultureInfo.InvariantCulture)]);
         }
 
         if (networkHint is not null)

@@ -13,13 +13,19 @@ public sealed record OciRuntimeCli(string Program, IReadOnlyList<string> Prefix,
     /// <summary>--systemd-cgroup: linux.cgroupsPath is SLICE:PREFIX:NAME and the runtime asks systemd for the scope.</summary>
     public bool SystemdCgroup { get; init; }
 
-    public IReadOnlyList<string> Create(string id, string bundle, string pidFile, string? consoleSocket)
+    /// <param name="preserveFds">The runtime's descriptors 3 to 2+N go to the container's process (run --preserve-fds).</param>
+    public IReadOnlyList<string> Create(string id, string bundle, string pidFile, string? consoleSocket, int preserveFds = 0)
     {
         var argv = Global();
         argv.AddRange(["create", "--bundle", bundle, "--pid-file", pidFile]);
         if (consoleSocket is not null)
         {
             argv.AddRange(["--console-socket", consoleSocket]);
+        }
+
+        if (preserveFds > 0)
+        {
+            argv.AddRange(["--preserve-fds", preserveFds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
         argv.Add(id);

@@ -11,12 +11,16 @@ public sealed class RuntimeInvoker(OciRuntimeCli cli)
     public OciRuntimeCli Cli { get; } = cli;
 
     /// <param name="preserveFds">Our descriptors 3..3+N-1, passed on at the same numbers (exec --preserve-fds).</param>
-    public int Spawn(IReadOnlyList<string> argv, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, int preserveFds = 0)
+    public int Spawn(IReadOnlyList<string> argv, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, int preserveFds = 0) =>
+        Spawn(argv, stdin, stdout, stderr, [.. Enumerable.Range(3, preserveFds).Select(fd => new SafeFileHandle(fd, ownsHandle: false))]);
+
+    /// <param name="preserved">Descriptors the runtime gets at 3 and up, for its --preserve-fds.</param>
+    public int Spawn(IReadOnlyList<string> argv, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, IReadOnlyList<System.Runtime.InteropServices.SafeHandle> preserved)
     {
         List<(System.Runtime.InteropServices.SafeHandle, int)> descriptors = [(stdin, 0), (stdout, 1), (stderr, 2)];
-        for (int fd = 3; fd < 3 + preserveFds; fd++)
+        for (int i = 0; i < preserved.Count; i++)
         {
-            descriptors.Add((new SafeFileHandle(fd, ownsHandle: false), fd));
+            descriptors.Add((preserved[i], 3 + i));
         }
 
         return Spawner.Spawn(new SpawnRequest(Cli.Program, argv, CurrentEnvironment()) { Descriptors = descriptors });

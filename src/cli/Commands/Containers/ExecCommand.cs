@@ -29,7 +29,7 @@ public static class ExecCommand
         var workdir = new Option<string?>("--workdir", "-w") { Description = "Working directory inside the container" };
         var envFile = new Option<string[]>("--env-file") { Description = "Read in a file of environment variables" };
         var privileged = new Option<bool>("--privileged") { Description = "Give the process all of skiff's capabilities" };
-        var preserveFds = new Option<int>("--preserve-fds") { Description = "Pass N additional file descriptors (3 and up) to the process" };
+        Option<string?> preserveFds = PreserveFdsFlag.Create();
         var detachKeys = new Option<string?>("--detach-keys") { Description = "Select the key sequence for detaching an exec session (\"\" disables it)" };
         var latest = LatestContainer.CreateOption();
         var container = new Argument<string?>("container") { Arity = ArgumentArity.ZeroOrOne };
@@ -41,8 +41,7 @@ public static class ExecCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             CliContext context = globals.Resolve(parse);
-            int preserved = parse.GetValue(preserveFds);
-            CheckPreservedFds(preserved);
+            int preserved = PreserveFdsFlag.Parse(parse.GetValue(preserveFds));
             byte[] keys = DetachKeys.Parse(parse.GetValue(detachKeys) ?? DetachKeys.Default);
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
             // With -l every argument is the command's (podman's).
@@ -125,24 +124,5 @@ public static class ExecCommand
             return code;
         });
         return command;
-    }
-
-    /// <summary>podman's check: every descriptor --preserve-fds passes on must be open here.</summary>
-    private static void CheckPreservedFds(int count)
-    {
-        if (count < 0)
-        {
-            throw SkiffException.InvalidArgument($"invalid argument \"{count}\" for \"--preserve-fds\" flag: give a number of descriptors, 0 or more");
-        }
-
-        for (int fd = 3; fd < 3 + count; fd++)
-        {
-            if (!Descriptors.IsInherited(fd))
-            {
-                throw SkiffException.InvalidArgument(
-                    $"file descriptor {fd} is not available - the preserve-fds option requires that file descriptors must be passed",
-                    $"open descriptors 3 to {2 + count} for skiff, e.g. `3<FILE`, or pass fewer");
-            }
-        }
     }
 }

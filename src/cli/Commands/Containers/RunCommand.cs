@@ -16,7 +16,8 @@ public static class RunCommand
         var attach = new Option<string[]>("--attach", "-a") { Description = "Attach to STDIN, STDOUT or STDERR" };
         var sigProxy = new Option<bool>("--sig-proxy") { Description = "Proxy received signals to the process", DefaultValueFactory = _ => true };
         var rmi = new Option<bool>("--rmi") { Description = "Remove container image unless used by other containers (implies --rm)" };
-        var command = new Command("run", "Run a command in a new container") { detach, attach, sigProxy, rmi };
+        Option<string?> preserveFds = PreserveFdsFlag.Create();
+        var command = new Command("run", "Run a command in a new container") { detach, attach, sigProxy, rmi, preserveFds };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +38,7 @@ public static class RunCommand
 
             // Checked before anything is created; with -d podman ignores -a.
             AttachStreams? streams = AttachStreams.Parse(parse.GetValue(attach) ?? []);
+            int preserved = PreserveFdsFlag.Parse(parse.GetValue(preserveFds));
             ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
 
             // The monitor starts first and gets ready while the image is resolved and the bundle written.
@@ -46,19 +48,19 @@ public static class RunCommand
             string? networkHint = options.UserNamespace.Given(parse) || parse.GetValue(options.Runtime) is not (null or OciRuntimes.BuiltIn)
                 ? null
                 : options.NetworkFlags.EarlyHint(parse, parse.GetValue(options.Network));
-            // --log-driver passthrough: the monitor is started with this command's stdio, so none is prepared early.
+            // --log-driver passthrough and --preserve-fds: the monitor is started with this command's descriptors, so none is prepared early.
             bool passthrough = parse.GetValue(options.LogDriver) == Runtime.Logs.LogDrivers.Passthrough;
             ContainerConfig config;
             ContainerSignalProxy? signals = null;
             try
             {
                 using (theirs)
-                using (PreparedMonitor? monitor = passthrough ? null : lifecycle.PrepareMonitor(theirs, networkHint))
+                using (PreparedMonitor? monitor = passthrough || preserved > 0 ? null : lifecycle.PrepareMonitor(theirs, networkHint))
                 {
                     config = await new ContainerCreator(context, options).CreateAsync(parse, background, cancellationToken, remove: parse.GetValue(rmi));
                     // Taken before the start: the container may write to the caller (passthrough) before the session begins.
                     signals = ours is not null && parse.GetValue(sigProxy) ? new ContainerSignalProxy(lifecycle, config.Id) : null;
-                    lifecycle.Start(config.Id, theirs, monitor);
+                    lifecycle.Start(config.Id, theirs, monitor, preserved);
                 }
             }
             catch

@@ -2,7 +2,7 @@ using Skiff.Runtime.Monitor;
 
 namespace Skiff.Tests.Unit.Lifecycle;
 
-/// <summary>exec's argv: the user's supplementary groups go to runtimes that take --additional-gids.</summary>
+/// <summary>exec's argv: the user's supplementary groups go to runtimes that take --additional-gids; create's --preserve-fds.</summary>
 public sealed class OciRuntimeCliExecTests
 {
     private static readonly ExecOptions AsAlice = new(["id"]) { User = "1100:1100", AdditionalGids = [1100, 10] };
@@ -32,4 +32,21 @@ public sealed class OciRuntimeCliExecTests
         Assert.Equal(["--cap", "CAP_SYS_ADMIN", "--cap", "CAP_NET_ADMIN", "--preserve-fds", "2", "c1", "sh"], runc.SkipWhile(a => a != "--cap"));
         Assert.DoesNotContain("--preserve-fds", new OciRuntimeCli("/usr/sbin/runc", [], "/run/x", null).Exec("c1", new ExecOptions(["sh"]), null));
     }
+
+    [Fact]
+    public void Create_passes_preserved_descriptors_before_the_id_and_only_when_asked()
+    {
+        var runc = new OciRuntimeCli("/usr/sbin/runc", [], "/run/x", null);
+        Assert.Equal(["create", "--bundle", "/b", "--pid-file", "/p", "--preserve-fds", "2", "c1"], runc.Create("c1", "/b", "/p", null, 2).SkipWhile(a => a != "create"));
+        Assert.Equal(["--console-socket", "/s", "--preserve-fds", "1", "c1"], runc.Create("c1", "/b", "/p", "/s", 1).SkipWhile(a => a != "--console-socket"));
+        Assert.DoesNotContain("--preserve-fds", runc.Create("c1", "/b", "/p", null));
+    }
+
+    [Theory]
+    [InlineData(new[] { "__monitor", "/r", "/rr", "id", "--attached", "--preserve-fds", "3" }, 3)]
+    [InlineData(new[] { "__monitor", "/r", "/rr", "id", "--preserve-fds" }, 0)]
+    [InlineData(new[] { "__monitor", "/r", "/rr", "id", "--preserve-fds", "-1" }, 0)]
+    [InlineData(new[] { "__monitor", "/r", "/rr", "id" }, 0)]
+    public void The_monitor_reads_how_many_descriptors_it_was_given(string[] arguments, int expected) =>
+        Assert.Equal(expected, PreservedFds.CountIn(arguments));
 }
