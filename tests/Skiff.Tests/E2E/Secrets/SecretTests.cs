@@ -21,13 +21,15 @@ public sealed class SecretTests(ITestOutputHelper output)
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
 
-        string fromFile = (await skiff.RunAsync("secret", "create", "--label", "tier=db", "db", file)).AssertSuccess().Stdout.Trim();
+        // Names that are not hex: a removed secret's name must not match another secret's id prefix (as podman, an
+        // argument is a name, an id or an id prefix; "db" matched one id in 128 and removed that secret instead).
+        string fromFile = (await skiff.RunAsync("secret", "create", "--label", "tier=db", "dbpass", file)).AssertSuccess().Stdout.Trim();
         Assert.Matches("^[0-9a-f]{25}$", fromFile);
         string fromStdin = (await skiff.RunAsync(["secret", "create", "api", "-"], "from-stdin")).AssertSuccess().Stdout.Trim();
         skiff.Environment["SKIFF_TEST_SECRET"] = "from-env";
         string fromEnv = (await skiff.RunAsync("secret", "create", "--env", "token", "SKIFF_TEST_SECRET")).AssertSuccess().Stdout.Trim();
 
-        (await skiff.RunAsync("secret", "create", "db", file)).AssertError(125, "db: secret name in use");
+        (await skiff.RunAsync("secret", "create", "dbpass", file)).AssertError(125, "dbpass: secret name in use");
         (await skiff.RunAsync("secret", "create", "bad/name", file)).AssertError(125, "bad/name: invalid secret name");
         (await skiff.RunAsync("secret", "create", "--driver", "pass", "other", file)).AssertError(125, "pass");
         (await skiff.RunAsync("secret", "create", "--env", "other", "SKIFF_TEST_UNSET_VARIABLE")).AssertError(125, "environment variable SKIFF_TEST_UNSET_VARIABLE is not set");
@@ -41,7 +43,7 @@ public sealed class SecretTests(ITestOutputHelper output)
         Assert.Equal([fromFile], (await skiff.RunAsync("secret", "ls", "--noheading", "--filter", "id=" + fromFile[..8], "--format", "table {{.ID}}")).AssertSuccess().StdoutLines);
         (await skiff.RunAsync("secret", "ls", "--filter", "foo=bar")).AssertError(125, "invalid filter \"foo\"");
 
-        ProcessResult inspected = (await skiff.RunAsync("secret", "inspect", "db", fromStdin[..6])).AssertSuccess();
+        ProcessResult inspected = (await skiff.RunAsync("secret", "inspect", "dbpass", fromStdin[..6])).AssertSuccess();
         using (JsonDocument inspect = JsonDocument.Parse(inspected.Stdout))
         {
             List<JsonElement> secrets = inspect.RootElement.EnumerateArray().ToList();
@@ -51,7 +53,7 @@ public sealed class SecretTests(ITestOutputHelper output)
             Assert.Equal(fromFile, db.GetProperty("ID").GetString());
             Assert.True(DateTimeOffset.TryParse(db.GetProperty("CreatedAt").GetString(), out _));
             JsonElement spec = db.GetProperty("Spec");
-            Assert.Equal("db", spec.GetProperty("Name").GetString());
+            Assert.Equal("dbpass", spec.GetProperty("Name").GetString());
             Assert.Equal("file", spec.GetProperty("Driver").GetProperty("Name").GetString());
             Assert.Equal(Path.Combine(skiff.Sandbox.StorageRoot, "secrets"), spec.GetProperty("Driver").GetProperty("Options").GetProperty("path").GetString());
             Assert.Equal("db", spec.GetProperty("Labels").GetProperty("tier").GetString());
@@ -60,19 +62,19 @@ public sealed class SecretTests(ITestOutputHelper output)
 
         Assert.DoesNotContain(Value, inspected.Stdout + inspected.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("from-stdin", inspected.Stdout, StringComparison.Ordinal);
-        Assert.Equal("db " + fromFile + "\n", (await skiff.RunAsync("secret", "inspect", "--format", "{{.Spec.Name}} {{.ID}}", "db")).AssertSuccess().Stdout);
-        Assert.StartsWith("ID:              " + fromFile + "\nName:              db\nDriver:            file\n", (await skiff.RunAsync("secret", "inspect", "--pretty", "db")).AssertSuccess().Stdout);
-        ProcessResult missing = await skiff.RunAsync("secret", "inspect", "db", "nosuch");
+        Assert.Equal("dbpass " + fromFile + "\n", (await skiff.RunAsync("secret", "inspect", "--format", "{{.Spec.Name}} {{.ID}}", "dbpass")).AssertSuccess().Stdout);
+        Assert.StartsWith("ID:              " + fromFile + "\nName:              dbpass\nDriver:            file\n", (await skiff.RunAsync("secret", "inspect", "--pretty", "dbpass")).AssertSuccess().Stdout);
+        ProcessResult missing = await skiff.RunAsync("secret", "inspect", "dbpass", "nosuch");
         missing.AssertError(125, "inspecting secret: no secret with name or id \"nosuch\": no such secret");
         Assert.Contains(fromFile, missing.Stdout, StringComparison.Ordinal);
 
         // Only the owner reads the store; the value is there as given.
         string directory = Path.Combine(skiff.Sandbox.StorageRoot, "secrets");
-        Assert.Equal("700 600 600", (await skiff.ExecAsync("stat", "-c", "%a", Path.Combine(directory, "db"), Path.Combine(directory, "db", "data"), Path.Combine(directory, "db", "secret.json"))).AssertSuccess().Stdout.Replace('\n', ' ').Trim());
+        Assert.Equal("700 600 600", (await skiff.ExecAsync("stat", "-c", "%a", Path.Combine(directory, "dbpass"), Path.Combine(directory, "dbpass", "data"), Path.Combine(directory, "dbpass", "secret.json"))).AssertSuccess().Stdout.Replace('\n', ' ').Trim());
         Assert.Equal("700", (await skiff.ExecAsync("stat", "-c", "%a", directory)).AssertSuccess().Stdout.Trim());
 
-        Assert.Equal([fromFile], (await skiff.RunAsync("secret", "rm", "db")).AssertSuccess().StdoutLines);
-        (await skiff.RunAsync("secret", "rm", "db")).AssertError(125, "no secret with name or id \"db\": no such secret");
+        Assert.Equal([fromFile], (await skiff.RunAsync("secret", "rm", "dbpass")).AssertSuccess().StdoutLines);
+        (await skiff.RunAsync("secret", "rm", "dbpass")).AssertError(125, "no secret with name or id \"dbpass\": no such secret");
         (await skiff.RunAsync("secret", "rm")).AssertError(125, "requires one argument, or the --all flag");
         Assert.Equal(new[] { fromStdin, fromEnv }.Order(StringComparer.Ordinal), (await skiff.RunAsync("secret", "rm", "--all")).AssertSuccess().StdoutLines.Order(StringComparer.Ordinal));
         // podman's header of an empty list, byte for byte.
