@@ -4,9 +4,11 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'secret' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'generate' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'secret' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
             printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'init' 'inspect' 'kill' 'logs' 'mount' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unmount' 'unpause' 'update' 'wait'
+        case skiff_generate
+            printf '%s\n' 'systemd'
         case skiff_healthcheck
             printf '%s\n' 'run'
         case skiff_image
@@ -43,7 +45,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -77,7 +79,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--filter' '-f' '--log-level' '--root' '--runroot' '--sig-proxy' '--storage-driver'
         case skiff_container_stats
@@ -97,7 +99,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_events
@@ -106,6 +108,10 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--env' '-e' '--env-file' '--log-level' '--preserve-fds' '--root' '--runroot' '--storage-driver' '--user' '-u' '--workdir' '-w'
         case skiff_export
             printf '%s\n' '--cgroup-manager' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
+        case skiff_generate
+            printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_generate_systemd
+            printf '%s\n' '--after' '--cgroup-manager' '--container-prefix' '--env' '-e' '--format' '--log-level' '--requires' '--restart-policy' '--restart-sec' '--root' '--runroot' '--separator' '--start-timeout' '--stop-timeout' '--storage-driver' '--wants'
         case skiff_healthcheck
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_healthcheck_run
@@ -229,7 +235,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
@@ -351,6 +357,7 @@ complete -c skiff -n '__skiff_is skiff' -a 'diff' -d 'Inspect changes to the con
 complete -c skiff -n '__skiff_is skiff' -a 'events' -d 'Show skiff events'
 complete -c skiff -n '__skiff_is skiff' -a 'exec' -d 'Run a process in a running container'
 complete -c skiff -n '__skiff_is skiff' -a 'export' -d 'Export a container\'s filesystem contents as a tar archive'
+complete -c skiff -n '__skiff_is skiff' -a 'generate' -d 'Generate structured data based on containers'
 complete -c skiff -n '__skiff_is skiff' -a 'healthcheck' -d 'Manage health checks on containers'
 complete -c skiff -n '__skiff_is skiff' -a 'help' -d 'Help about any command'
 complete -c skiff -n '__skiff_is skiff' -a 'history' -d 'Show the history of an image'
@@ -596,6 +603,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l root -d 'Path of the
 complete -c skiff -n '__skiff_is skiff_container_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l sdnotify -d 'Control sd-notify behavior (container, conmon or ignore)' -r -f -a 'conmon container ignore'
 complete -c skiff -n '__skiff_is skiff_container_create' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l secret -d 'Add secret to container (NAME[,type=mount|env][,target=T][,uid=U][,gid=G][,mode=M])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
@@ -896,6 +904,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l root -d 'Path of the pe
 complete -c skiff -n '__skiff_is skiff_container_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_container_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l sdnotify -d 'Control sd-notify behavior (container, conmon or ignore)' -r -f -a 'conmon container ignore'
 complete -c skiff -n '__skiff_is skiff_container_run' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l secret -d 'Add secret to container (NAME[,type=mount|env][,target=T][,uid=U][,gid=G][,mode=M])' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
@@ -1128,6 +1137,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_create' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_create' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l sdnotify -d 'Control sd-notify behavior (container, conmon or ignore)' -r -f -a 'conmon container ignore'
 complete -c skiff -n '__skiff_is skiff_create' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l secret -d 'Add secret to container (NAME[,type=mount|env][,target=T][,uid=U][,gid=G][,mode=M])' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f
@@ -1201,6 +1211,35 @@ complete -c skiff -n '__skiff_is skiff_export' -l output -s o -d 'Write to a fil
 complete -c skiff -n '__skiff_is skiff_export' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_export' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_export' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_generate' -a 'systemd' -d 'Generate systemd units'
+complete -c skiff -n '__skiff_is skiff_generate' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_generate' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_generate' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_generate' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_generate' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_generate' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l after -d 'Add dependencies order to the generated unit file' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l container-prefix -d 'Systemd unit name prefix for containers' -r -f -a '(__skiff_dynamic containers)'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l env -s e -d 'Set environment variables to the systemd unit files' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l files -s f -d 'Generate .service files instead of printing to stdout'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l format -d 'Print the created units in specified format (json)' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l name -s n -d 'Use container names instead of IDs'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l new -d 'Create a new container instead of starting an existing one'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l no-header -d 'Skip header generation'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l requires -d 'Similar to wants, but declares stronger requirement dependencies' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l restart-policy -d 'Systemd restart-policy (default "on-failure")' -r -f -a 'always no on-abnormal on-abort on-failure on-success on-watchdog'
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l restart-sec -d 'Systemd restart-sec' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l separator -d 'Systemd unit name separator between name/id and prefix' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l start-timeout -d 'Start timeout override' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l stop-timeout -d 'Stop timeout override (default: the container\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_generate_systemd' -l wants -d 'Add (weak) requirement dependencies to the generated unit file' -r -f
 complete -c skiff -n '__skiff_is skiff_healthcheck' -a 'run' -d 'Run the health check of a container'
 complete -c skiff -n '__skiff_is skiff_healthcheck' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_healthcheck' -l help -s h -d 'Show help and usage information'
@@ -1997,6 +2036,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l root -d 'Path of the persistent s
 complete -c skiff -n '__skiff_is skiff_run' -l rootfs -d 'The first argument is an exploded root filesystem directory, not an image'
 complete -c skiff -n '__skiff_is skiff_run' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l runtime -d 'OCI runtime: skiff (built in, the default), runc, crun or a path' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l sdnotify -d 'Control sd-notify behavior (container, conmon or ignore)' -r -f -a 'conmon container ignore'
 complete -c skiff -n '__skiff_is skiff_run' -l seccomp-policy -d 'Policy for selecting a seccomp profile (default, or image: the image\'s io.containers.seccomp.profile label)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l secret -d 'Add secret to container (NAME[,type=mount|env][,target=T][,uid=U][,gid=G][,mode=M])' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l security-opt -d 'Security options (no-new-privileges, seccomp=unconfined|FILE, mask=PATHS, unmask=ALL|PATHS)' -r -f

@@ -53,7 +53,11 @@ public static class PassThroughArguments
         return args;
     }
 
-    private static bool TakesValue(Command verb, string token)
+    /// <summary>
+    /// Whether <paramref name="token"/>, a flag of <paramref name="verb"/> without '=', takes the next argument as its value
+    /// (a bundle of short flags when its last letter does).
+    /// </summary>
+    public static bool TakesValue(Command verb, string token)
     {
         foreach (Option option in AllOptions(verb))
         {

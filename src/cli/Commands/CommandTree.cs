@@ -60,6 +60,7 @@ public static class CommandTree
         ("volume", g => VolumeCommand.Create(g)),
         ("network", g => Networks.NetworkCommand.Create(g)),
         ("secret", g => Secrets.SecretCommand.Create(g)),
+        ("generate", g => Generate.GenerateCommand.Create(g)),
         ("container", g => ContainerCommand.Create(g)),
         ("rename", g => RenameCommand.Create(g)),
         ("cp", g => CpCommand.Create(g)),

@@ -57,7 +57,7 @@ public static class JsonOutput
                 element.WriteTo(writer);
                 break;
             case TemplateObject obj:
-                WriteObject(writer, obj);
+                WriteObject(writer, obj.Where(field => !obj.Omits(field.Key, field.Value)));
                 break;
             case TemplateMap map:
                 WriteObject(writer, map);

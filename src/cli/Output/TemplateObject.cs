@@ -37,6 +37,21 @@ public sealed class TemplateObject(string typeName, int capacity = 0) : IEnumera
         }
     }
 
+    private HashSet<string>? omittedWhenEmpty;
+
+    /// <summary>
+    /// Go's <c>omitempty</c>: the field is left out of JSON while it is empty (an empty string or null), and templates
+    /// still find it (<c>{{.Config.SdNotifySocket}}</c> prints nothing rather than failing).
+    /// </summary>
+    public void SetOmitEmpty(string name, object? value)
+    {
+        this[name] = value;
+        (omittedWhenEmpty ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+    }
+
+    /// <summary>Whether JSON leaves the field out (see <see cref="SetOmitEmpty"/>).</summary>
+    public bool Omits(string name, object? value) => omittedWhenEmpty?.Contains(name) == true && value is null or "";
+
     /// <summary>A field computed on first use (e.g. labels that need the image config read from disk).</summary>
     public void SetLazy(string name, Func<object?> factory) => this[name] = new Lazy<object?>(factory);
 

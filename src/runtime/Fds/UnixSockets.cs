@@ -180,9 +180,62 @@ public static unsafe class UnixSockets
         throw SkiffException.Internal("the OCI runtime connected to the console socket but sent no terminal");
     }
 
-    private static SafeFileHandle Create(bool seqPacket)
+    /// <summary>A datagram socket bound at <paramref name="path"/> (sd_notify's kind: one message per datagram).</summary>
+    public static SafeFileHandle BindDatagram(string path)
     {
-        int fd = Libc.socket(Libc.AF_UNIX, (seqPacket ? Libc.SOCK_SEQPACKET : Libc.SOCK_STREAM) | Libc.SOCK_CLOEXEC, 0);
+        SafeFileHandle socket = Create(Libc.SOCK_DGRAM);
+        byte[] address = Address(path);
+        fixed (byte* a = address)
+        {
+            if (Libc.bind((int)socket.DangerousGetHandle(), a, (uint)address.Length) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                socket.Dispose();
+                throw new SystemCallException("bind", path, errno);
+            }
+        }
+
+        return socket;
+    }
+
+    /// <summary>
+    /// Sends one datagram to the socket at <paramref name="path"/> and closes the socket it used; a path starting with
+    /// '@' names an abstract socket, as NOTIFY_SOCKET may (sd_notify(3)).
+    /// </summary>
+    public static void SendDatagram(string path, ReadOnlySpan<byte> message)
+    {
+        using SafeFileHandle socket = Create(Libc.SOCK_DGRAM);
+        byte[] address = path.StartsWith('@') ? AbstractAddress(path[1..]) : Address(path);
+        fixed (byte* a = address)
+        {
+            while (Libc.connect((int)socket.DangerousGetHandle(), a, (uint)address.Length) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errnos.EINTR)
+                {
+                    throw new SystemCallException("connect", path, errno);
+                }
+            }
+        }
+
+        fixed (byte* m = message)
+        {
+            while (Libc.send((int)socket.DangerousGetHandle(), m, (nuint)message.Length, Libc.MSG_NOSIGNAL) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errnos.EINTR)
+                {
+                    throw new SystemCallException("send", path, errno);
+                }
+            }
+        }
+    }
+
+    private static SafeFileHandle Create(bool seqPacket) => Create(seqPacket ? Libc.SOCK_SEQPACKET : Libc.SOCK_STREAM);
+
+    private static SafeFileHandle Create(int type)
+    {
+        int fd = Libc.socket(Libc.AF_UNIX, type | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new SystemCallException("socket", null, Marshal.GetLastPInvokeError());
@@ -204,6 +257,21 @@ public static unsafe class UnixSockets
         byte[] address = new byte[2 + name.Length + 1];
         address[0] = (byte)Libc.AF_UNIX;
         name.CopyTo(address, 2);
+        return address;
+    }
+
+    /// <summary>An abstract socket's address: a NUL, then the name, its length counted without a terminating NUL (unix(7)).</summary>
+    private static byte[] AbstractAddress(string name)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(name);
+        if (bytes.Length > MaxPathLength)
+        {
+            throw SkiffException.InvalidArgument($"abstract socket name @{name} is longer than {MaxPathLength} bytes");
+        }
+
+        byte[] address = new byte[3 + bytes.Length];
+        address[0] = (byte)Libc.AF_UNIX;
+        bytes.CopyTo(address, 3);
         return address;
     }
 }

@@ -217,6 +217,14 @@ public sealed class BundleWriter(ContainerStore store)
             mounts.Add(Mount(ContainerEnvFile.Destination, "bind", Path.Combine(directory, ContainerEnvFile.FileName), ["bind", "rprivate"]));
         }
 
+        if (Monitor.NotifyProxy.Wanted(config))
+        {
+            // --sdnotify=container: the monitor's notify socket, in the directory it binds it in on each start.
+            mounts.Add(Mount(Monitor.NotifyProxy.Destination, "bind", store.NotifyDirectory(config.Id), ["bind", "rprivate"]));
+            process.Env.RemoveAll(e => e.StartsWith(SdNotifyModes.SocketVariable + "=", StringComparison.Ordinal));
+            process.Env.Add(SdNotifyModes.SocketVariable + "=" + Monitor.NotifyProxy.ContainerSocket);
+        }
+
         foreach (string variable in Secrets.ContainerSecretFiles.Environment(directory, config.Secrets))
         {
             // A secret's variable wins over one of the same name from the image or -e.

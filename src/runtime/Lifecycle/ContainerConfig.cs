@@ -233,6 +233,21 @@ public sealed record ContainerConfig
     /// <summary>--pidfile: the host file the container's pid is written to on each start, removed with the container.</summary>
     public string? PidFile { get; init; }
 
+    /// <summary>
+    /// The command line that created the container, as typed (podman's Config.CreateCommand): <c>generate systemd --new</c>
+    /// builds its <c>run</c> from it. Empty for a container made some other way.
+    /// </summary>
+    public IReadOnlyList<string> CreateCommand { get; init => field = value ?? []; } = [];
+
+    /// <summary>podman's --sdnotify: container, conmon or ignore (<see cref="SdNotifyModes"/>); null when not given.</summary>
+    public string? SdNotifyMode { get; init; }
+
+    /// <summary>
+    /// The NOTIFY_SOCKET skiff ran with when the container was created (podman keeps it so too), unless the mode is
+    /// ignore: the monitor tells systemd the container's start there on each start. Null without one.
+    /// </summary>
+    public string? SdNotifySocket { get; init; }
+
     /// <summary>--device: host nodes the container gets (mknod as root, a bind mount in a user namespace), in the order given.</summary>
     public IReadOnlyList<ContainerDevice> Devices { get; init => field = value ?? []; } = [];
 

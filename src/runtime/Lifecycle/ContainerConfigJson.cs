@@ -241,6 +241,9 @@ public static class ContainerConfigJson
             w.WriteBoolean("unsetEnvAll"u8, config.UnsetEnvAll);
             WriteMap(w, "annotations"u8, config.Annotations);
             w.WriteOptionalString("pidFile"u8, config.PidFile);
+            WriteStrings(w, "createCommand"u8, config.CreateCommand);
+            w.WriteOptionalString("sdNotifyMode"u8, config.SdNotifyMode);
+            w.WriteOptionalString("sdNotifySocket"u8, config.SdNotifySocket);
             WriteList(w, "devices"u8, config.Devices, static (w, d) =>
             {
                 w.WriteStartObject();
@@ -347,7 +350,8 @@ public static class ContainerConfigJson
         Health.HealthCheckConfig? healthcheck = null;
         IReadOnlyList<string>? unsetEnv = null;
         IReadOnlyDictionary<string, string>? annotations = null;
-        string? pidFile = null, timezone = null;
+        string? pidFile = null, timezone = null, sdNotifyMode = null, sdNotifySocket = null;
+        IReadOnlyList<string>? createCommand = null;
         long? shmSize = null;
         IReadOnlyList<ContainerDevice>? devices = null;
         IReadOnlyList<string>? deviceCgroupRules = null;
@@ -431,6 +435,9 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("unsetEnvAll"u8)) { unsetEnvAll = Bool(ref r); }
             else if (r.ValueTextEquals("annotations"u8)) { annotations = Map(ref r); }
             else if (r.ValueTextEquals("pidFile"u8)) { pidFile = String(ref r); }
+            else if (r.ValueTextEquals("createCommand"u8)) { createCommand = Strings(ref r); }
+            else if (r.ValueTextEquals("sdNotifyMode"u8)) { sdNotifyMode = String(ref r); }
+            else if (r.ValueTextEquals("sdNotifySocket"u8)) { sdNotifySocket = String(ref r); }
             else if (r.ValueTextEquals("devices"u8)) { devices = List(ref r, Device); }
             else if (r.ValueTextEquals("deviceCgroupRules"u8)) { deviceCgroupRules = Strings(ref r); }
             else if (r.ValueTextEquals("shmSize"u8)) { shmSize = NullableInt64(ref r); }
@@ -520,6 +527,9 @@ public static class ContainerConfigJson
             UnsetEnvAll = unsetEnvAll,
             Annotations = annotations!,
             PidFile = pidFile,
+            CreateCommand = createCommand!,
+            SdNotifyMode = sdNotifyMode,
+            SdNotifySocket = sdNotifySocket,
             Devices = devices!,
             DeviceCgroupRules = deviceCgroupRules!,
             ShmSize = shmSize,

@@ -82,6 +82,12 @@ public sealed class ContainerStore(string root, string runRoot)
 
     public string PidFilePath(string id) => Path.Combine(RunDirectory(id), "pid");
 
+    /// <summary>The directory of the container's notify socket for --sdnotify=container (short, as the sockets').</summary>
+    public string NotifyDirectory(string id) => Path.Combine(SocketDirectory, id[..16] + ".notify");
+
+    /// <summary>The monitor's pid, written by the monitor on each start (podman's conmon.pid): a Type=forking systemd unit's PIDFile.</summary>
+    public string MonitorPidFilePath(string id) => Path.Combine(RunDirectory(id), "conmon.pid");
+
     public ContainerConfig Create(ContainerConfig config)
     {
         System.IO.Directory.CreateDirectory(NamesDirectory);

@@ -26,6 +26,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
     private MonitorRelay? relay;
     private SafeFileHandle? mountNamespace;
     private IMonitorRuntime? oci;
+    private NotifyProxy? notifyProxy;
 
     /// <summary>The volume store, for copy-up at start and anonymous volumes at --rm cleanup.</summary>
     public Volumes.VolumeStore? Volumes { get; init; }
@@ -131,6 +132,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             // podman's two steps (the runtime's create, then start) are one here; recorded before the start is
             // reported, so that whoever looks after `run -d` finds them, and before this monitor can record the end.
             store.RecordEvents(config, firstClient is null ? ["init", "start"] : ["init", "start", "attach"]);
+            AnnounceStart(config);
             UnixSockets.Send(sync, MonitorReport.Ok());
             if (oldState is not null)
             {
@@ -208,6 +210,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         store.WriteState(id, store.ReadState(id) with { Status = ContainerStatus.Running, StartedAt = clock.GetUtcNow() });
 
         store.RecordEvents(config, ["start"]);
+        AnnounceStart(config);
         UnixSockets.Send(starter, [AttachFrame.Started, .. MonitorReport.Ok()]);
         ChildExit exit = Relay(config, pid, pidFd);
         Finish(config, exit);
@@ -269,7 +272,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         string runDirectory = store.RunDirectory(id);
         CreateRunDirectory(runDirectory);
         CreateRunDirectory(store.SocketDirectory);
-        foreach (string stale in new[] { store.AttachSocketPath(id), store.ConsoleSocketPath(id), store.PidFilePath(id), runtime.Cli.LogFile ?? string.Empty })
+        foreach (string stale in new[] { store.AttachSocketPath(id), store.ConsoleSocketPath(id), store.PidFilePath(id), store.MonitorPidFilePath(id), runtime.Cli.LogFile ?? string.Empty })
         {
             if (stale.Length > 0)
             {
@@ -302,6 +305,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
         string rootfs = config.RootfsPath ?? store.RootfsMountPoint(id);
         RootMounts.Attach(store, config, rootfs, runDirectory);
+        // Bound before the runtime mounts its directory into the container.
+        notifyProxy = NotifyProxy.Start(store, config);
 
         using SafeFileHandle nullIn = Descriptors.OpenNull(write: false);
         using SafeFileHandle nullOut = Descriptors.OpenNull(write: true);
@@ -351,6 +356,24 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         }
 
         return (pid, pidFd);
+    }
+
+    /// <summary>
+    /// The container's process runs: the monitor's pid file (a Type=forking unit's PIDFile, in place before the
+    /// starting command returns) and, for --sdnotify, systemd's MAINPID (and READY=1 with conmon).
+    /// </summary>
+    private void AnnounceStart(ContainerConfig config)
+    {
+        try
+        {
+            Core.Files.AtomicFile.Replace(store.MonitorPidFilePath(id), System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"skiff monitor: writing {store.MonitorPidFilePath(id)}: {e.Message}");
+        }
+
+        SystemdNotification.Started(config, Environment.ProcessId);
     }
 
     /// <summary>The runtime's start of the created container; on failure its init is killed and the runtime's state deleted.</summary>
@@ -410,7 +433,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
         };
         relay = running;
         var idle = new IdleHandover(IdleRelay, network, store, id);
-        return running.Run(pid, pidFd, IdleAfter, () => idle.GoIdle(config, running, pid, pidFd));
+        // A notify proxy still waiting for the container's READY=1 lives in this process: no handover then.
+        return running.Run(pid, pidFd, IdleAfter, () => idle.GoIdle(config, running, pid, pidFd, handOver: notifyProxy?.Waiting != true));
     }
 
     /// <summary>
@@ -452,6 +476,18 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
 
     private void Close()
     {
+        if (notifyProxy is not null)
+        {
+            notifyProxy.Dispose();
+            try
+            {
+                Directory.Delete(store.NotifyDirectory(id));
+            }
+            catch (IOException)
+            {
+            }
+        }
+
         relay?.Close();
         foreach (SafeFileHandle client in clients)
         {

@@ -15,9 +15,9 @@ namespace Skiff.Runtime.Monitor;
 /// </summary>
 internal sealed class IdleHandover(IdleRelayTarget? target, IContainerNetwork? network, ContainerStore store, string id)
 {
-    public void GoIdle(ContainerConfig config, MonitorRelay relay, int pid, SafeFileHandle? pidFd)
+    public void GoIdle(ContainerConfig config, MonitorRelay relay, int pid, SafeFileHandle? pidFd, bool handOver = true)
     {
-        if (target is not null && pidFd is not null && network?.HoldsProcessState != true)
+        if (handOver && target is not null && pidFd is not null && network?.HoldsProcessState != true)
         {
             try
             {

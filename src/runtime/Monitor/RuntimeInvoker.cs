@@ -41,7 +41,9 @@ public sealed class RuntimeInvoker(OciRuntimeCli cli)
         {
             // The namespace entry stage's variables describe our own start; a child that inherited them
             // would run the entry protocol again on whatever its fd 3 is.
-            if (!((string)entry.Key).StartsWith("_SKIFF_NS_", StringComparison.Ordinal))
+            // systemd's NOTIFY_SOCKET is the container's business through its config (see SdNotifyModes): runc and crun
+            // would otherwise take it for themselves (runc's start then waits for the container's READY=1).
+            if (!((string)entry.Key).StartsWith("_SKIFF_NS_", StringComparison.Ordinal) && (string)entry.Key != Lifecycle.SdNotifyModes.SocketVariable)
             {
                 environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
             }

@@ -8,6 +8,7 @@ namespace Skiff.Runtime.Native;
 /// </summary>
 internal static unsafe partial class Libc
 {
+    public const int SOCK_DGRAM = 2;
     public const int SOCK_SEQPACKET = 5;
     public const int SOCK_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;

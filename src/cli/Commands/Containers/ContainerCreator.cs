@@ -46,6 +46,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         // Before anything is created: a malformed flag value (pflag's parse), then podman refuses an existing --cidfile,
         // then --replace removes the old container.
         CreationFlags.ParseTimeout(parse.GetValue(options.Creation.Timeout));
+        SdNotifyModes.Parse(parse.GetValue(options.Creation.SdNotify));
         using ContainerIdFile? idFile = options.Creation.ClaimIdFile(parse);
         options.Creation.ReplaceExisting(parse, parse.GetValue(options.Name), context);
         string image = parse.GetValue(options.Image)!;
@@ -232,7 +233,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         // A missing secret or a bad --secret option is refused before anything is stored.
         SecretStore secrets = ContainerServices.Secrets(context);
         config = config with { Secrets = options.Secrets.Resolve(parse, secrets) };
-        config = options.Creation.Apply(parse, config);
+        config = options.Creation.Apply(parse, config, image);
         config = options.Process.Apply(parse, config, context.User.Rootless);
         config = options.Devices.Apply(parse, config, context.User.Rootless);
         config = UserNamespaceFlags.Apply(context, config, userns, parse.GetValue(options.User) is not null);

@@ -33,6 +33,8 @@ public static class ContainerInspectView
             ["HostnamePath"] = Path.Combine(directory, "hostname"),
             ["HostsPath"] = config.NoHosts ? string.Empty : Path.Combine(directory, "hosts"),
             ["LogPath"] = store.LogPath(config),
+            // The monitor's pid file (podman's conmon.pid), which a Type=forking systemd unit follows.
+            ["ConmonPidFile"] = store.MonitorPidFilePath(config.Id),
             // --pidfile's path ("" without it: the built-in runtime keeps no pid file of its own).
             ["PidFile"] = config.PidFile ?? string.Empty,
             ["Name"] = config.Name,
@@ -142,6 +144,12 @@ public static class ContainerInspectView
             value["SystemdMode"] = true;
         }
 
+        if (config.CreateCommand.Count > 0)
+        {
+            // podman's omitempty list.
+            value["CreateCommand"] = Strings(config.CreateCommand);
+        }
+
         value["Umask"] = ProcessFlags.FormatUmask(config.Umask ?? BundleWriter.DefaultUmask);
         if (config.Secrets.Any(s => s.IsMount))
         {
@@ -157,6 +165,9 @@ public static class ContainerInspectView
         }
 
         value["Timeout"] = (long)(config.Timeout ?? 0);
+        // podman's omitempty strings, in its lower-case spelling.
+        value.SetOmitEmpty("sdNotifyMode", config.SdNotifyMode ?? string.Empty);
+        value.SetOmitEmpty("sdNotifySocket", config.SdNotifySocket ?? string.Empty);
 
         return value;
     }

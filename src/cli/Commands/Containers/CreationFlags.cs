@@ -7,7 +7,9 @@ namespace Skiff.Cli.Commands.Containers;
 /// <summary>
 /// run/create flags about the creation itself, as scripts use them: <c>--cidfile FILE</c> (the new container's id
 /// written to a file that must not exist yet) and podman's <c>--replace</c> (a container of the same --name is
-/// stopped and removed first), podman's <c>--timeout</c> (how long the container may run).
+/// stopped and removed first), podman's <c>--timeout</c> (how long the container may run) and <c>--sdnotify</c> (what a
+/// systemd Type=notify service hears of the container, see <see cref="SdNotifyModes"/>). The command line itself is
+/// recorded too (podman's CreateCommand), for <c>generate systemd --new</c>.
 /// </summary>
 public sealed class CreationFlags
 {
@@ -21,6 +23,8 @@ public sealed class CreationFlags
 
     public Option<string?> Timeout { get; } = new("--timeout") { Description = "Maximum time (in seconds) a container is allowed to run before it is killed (0: no limit)" };
 
+    public Option<string?> SdNotify { get; } = new("--sdnotify") { Description = "Control sd-notify behavior (container, conmon or ignore)" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(CidFile);
@@ -28,15 +32,27 @@ public sealed class CreationFlags
         command.Options.Add(PidFile);
         command.Options.Add(Annotation);
         command.Options.Add(Timeout);
+        command.Options.Add(SdNotify);
+        SdNotify.CompletionSources.Add(SdNotifyModes.Container, SdNotifyModes.Conmon, SdNotifyModes.Ignore);
     }
 
-    /// <summary>--pidfile as an absolute path (the monitor writes it from another directory), --annotation as a map, --timeout in seconds.</summary>
-    public ContainerConfig Apply(ParseResult parse, ContainerConfig config) => config with
+    /// <summary>
+    /// --pidfile as an absolute path (the monitor writes it from another directory), --annotation as a map, --timeout in
+    /// seconds, --sdnotify with the NOTIFY_SOCKET of this command (as podman, taken at create), and this command line.
+    /// </summary>
+    public ContainerConfig Apply(ParseResult parse, ContainerConfig config, string imageArgument)
     {
-        PidFile = parse.GetValue(PidFile) is { Length: > 0 } path ? ContainerPidFile.Validate(path) : null,
-        Annotations = Annotations(parse.GetValue(Annotation) ?? []),
-        Timeout = ParseTimeout(parse.GetValue(Timeout)),
-    };
+        string? sdNotify = SdNotifyModes.Parse(parse.GetValue(SdNotify));
+        return config with
+        {
+            PidFile = parse.GetValue(PidFile) is { Length: > 0 } path ? ContainerPidFile.Validate(path) : null,
+            Annotations = Annotations(parse.GetValue(Annotation) ?? []),
+            Timeout = ParseTimeout(parse.GetValue(Timeout)),
+            SdNotifyMode = sdNotify,
+            SdNotifySocket = SdNotifyModes.Socket(sdNotify, Environment.GetEnvironmentVariable(SdNotifyModes.SocketVariable)),
+            CreateCommand = CreateCommandLine.Record(Environment.GetCommandLineArgs(), imageArgument),
+        };
+    }
 
     /// <summary>
     /// podman's --timeout, a Go uint; conmon takes at most a C int of seconds (podman then fails at the start, skiff at

@@ -123,6 +123,9 @@ public class ContainerConfigJsonTests
         UnsetEnvAll = true,
         Annotations = new Dictionary<string, string> { ["com.example.a"] = "b=c" },
         PidFile = "/run/x.pid",
+        CreateCommand = ["skiff", "run", "-d", "--name", "web", "busybox"],
+        SdNotifyMode = "conmon",
+        SdNotifySocket = "/run/systemd/notify",
         Devices = [new ContainerDevice("/dev/null", "/dev/mynull", "r", "c", 1, 3, 438, 0, 0), new ContainerDevice("/dev/loop0", "/dev/loop0", "rwm", "b", 7, 0, 384, 0, 6)],
         DeviceCgroupRules = ["c 1:1 rwm"],
         ShmSize = 1048576,
@@ -302,7 +305,7 @@ public class ContainerConfigJsonTests
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, CgroupParent = null, CgroupsMode = null, Requires = null!, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
             PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
-            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null, Secrets = null!,
+            UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, CreateCommand = null!, SdNotifyMode = null, SdNotifySocket = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null, Secrets = null!,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));
         Assert.Equal(Full.Args, listed.Args);
