@@ -20,10 +20,15 @@ namespace Skiff.Rootless.Network;
 /// then yields the CPU to the container's start (the CLI, the monitor and the init) until <see cref="RestorePriority"/>:
 /// nice 19, in a session of its own whose autogroup (<see cref="SessionAutogroup"/>) has nice 19 too, as a
 /// process's nice value only counts against the processes of its own session where the kernel groups them by
-/// session. Its daemon makes a session of its own (setsid) anyway. Where a priority cannot be given back (an
-/// unprivileged user may lower a nice value but not raise it again, and may change an autogroup's only once per
-/// 100 ms on the whole machine), it is stopped (SIGSTOP) right after its exec instead and continued (SIGCONT,
-/// <see cref="Continue"/>) once the CLI has handed its container over, or at the latest at the same point.
+/// session. Its daemon makes a session of its own (setsid) anyway. An unprivileged user may lower a nice value but
+/// not raise it again, and may change an autogroup's only once per 100 ms on the whole machine: rootless, where the
+/// kernel groups processes by session (<see cref="SessionAutogroup.GroupsThisProcess"/>), it runs at nice 19 in the
+/// monitor's own session instead, for good. That weighs only against the monitor and the container's init, the
+/// processes of that session: it yields to them while they start the container, and has the session's whole share
+/// of the CPU once they wait (the container's process leads a session of its own). Its daemon, in a session of its
+/// own, weighs as any session, whatever its nice value. Where neither can be done, it is stopped (SIGSTOP) right
+/// after its exec instead and continued (SIGCONT, <see cref="Continue"/>) once the CLI has handed its container
+/// over, or at the latest at the same point.
 /// </summary>
 public sealed class PastaForeground : IDisposable
 {
@@ -70,7 +75,8 @@ public sealed class PastaForeground : IDisposable
     public static PastaForeground Start(PastaLaunch program, IReadOnlyList<string> arguments, IReadOnlyList<PortMapping> ports, SafeFileHandle? tap = null)
     {
         bool yielding = tap is not null && ProcessPriority.CanRestore();
-        bool pausing = tap is not null && !yielding;
+        bool inSession = tap is not null && !yielding && SessionAutogroup.GroupsThisProcess();
+        bool pausing = tap is not null && !yielding && !inSession;
         (SafeFileHandle errorRead, SafeFileHandle errorWrite) = Descriptors.Pipe();
         try
         {
@@ -90,6 +96,11 @@ public sealed class PastaForeground : IDisposable
                 {
                     bool session = SessionAutogroup.TrySetNice(pid, YieldingNice);
                     yielding = ProcessPriority.TrySet(pid, YieldingNice) | session;
+                }
+                else if (inSession)
+                {
+                    // Nothing gives this back, nor needs to (see above).
+                    ProcessPriority.TrySet(pid, YieldingNice);
                 }
 
                 // Spawned: pasta has exec'd, so only its loader and first instructions ran before it stops.
