@@ -56,6 +56,12 @@ public static class GenerateSystemdCommand
                 throw SkiffException.InvalidArgument("stop-timeout and time are redundant and cannot be used together", "give one of them");
             }
 
+            // The flags' values first, as pflag reads them before the command runs.
+            uint? stopSeconds = stopText is not null ? UnsignedFlag.Parse("--stop-timeout", stopText)
+                : timeText is not null ? UnsignedFlag.Parse("--time", timeText)
+                : null;
+            uint? restartSeconds = Unsigned("--restart-sec", parse.GetValue(restartSec));
+            uint? startSeconds = Unsigned("--start-timeout", parse.GetValue(startTimeout));
             ContainerStore store = ContainerServices.Store(context);
             ContainerConfig config = store.ReadConfig(store.Resolve(parse.GetValue(container)!));
             bool fresh = parse.GetValue(isNew);
@@ -75,11 +81,9 @@ public static class GenerateSystemdCommand
                 ContainerPrefix = parse.GetValue(containerPrefix) ?? "container",
                 Separator = parse.GetValue(separator) ?? "-",
                 RestartPolicy = parse.GetValue(restartPolicy),
-                RestartSec = Unsigned("--restart-sec", parse.GetValue(restartSec)),
-                StartTimeout = Unsigned("--start-timeout", parse.GetValue(startTimeout)),
-                StopTimeout = stopText is not null ? UnsignedFlag.Parse("--stop-timeout", stopText)
-                    : timeText is not null ? UnsignedFlag.Parse("--time", timeText)
-                    : (uint)Math.Max(0, config.StopTimeout),
+                RestartSec = restartSeconds,
+                StartTimeout = startSeconds,
+                StopTimeout = stopSeconds ?? (uint)Math.Max(0, config.StopTimeout),
                 NoHeader = parse.GetValue(noHeader),
                 Wants = parse.GetValue(wants) ?? [],
                 After = parse.GetValue(after) ?? [],

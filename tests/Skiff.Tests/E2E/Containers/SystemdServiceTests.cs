@@ -123,6 +123,9 @@ public sealed class SystemdServiceTests(ITestOutputHelper output)
         (await skiff.RunAsync("generate", "systemd", "--restart-policy", "bogus", "web")).AssertError(125, "Error: bogus is not a valid restart policy");
         (await skiff.RunAsync("generate", "systemd", "--format", "yaml", "web")).AssertError(125, "Error: unknown --format argument: yaml");
         (await skiff.RunAsync("generate", "systemd", "missing")).AssertError(125, "no container with name or ID \"missing\" found");
+        (await skiff.RunAsync("generate", "systemd", "--stop-timeout", "-1", "missing"))
+            .AssertError(125, "invalid argument \"-1\" for \"--stop-timeout\" flag: strconv.ParseUint: parsing \"-1\": invalid syntax");
+        (await skiff.RunAsync("generate", "systemd", "--stop-timeout", "1", "-t", "2", "web")).AssertError(125, "stop-timeout and time are redundant and cannot be used together");
     }
 
     [Theory, RootAndRootless]

@@ -54,3 +54,31 @@ public class SdNotifyTests
         Assert.Equal(["skiff", "run", "img", "--", "x"], CreateCommandLine.Record(["skiff", "run", "img", "--", "x"], "img"));
     }
 }
+
+public class NotifyDatagramTests
+{
+    [Fact]
+    public void A_datagram_reaches_a_path_socket_and_an_abstract_one()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"skiff-notify-{Guid.NewGuid():N}"[..30] + ".sock");
+        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        bound.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        string name = $"skiff-test-{Guid.NewGuid():N}";
+        using var hidden = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        hidden.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint("\0" + name));
+        try
+        {
+            Skiff.Runtime.Fds.UnixSockets.SendDatagram(path, "READY=1"u8);
+            Skiff.Runtime.Fds.UnixSockets.SendDatagram("@" + name, "MAINPID=9"u8);
+            byte[] buffer = new byte[64];
+            bound.ReceiveTimeout = hidden.ReceiveTimeout = 5000;
+            Assert.Equal("READY=1", System.Text.Encoding.UTF8.GetString(buffer, 0, bound.Receive(buffer)));
+            Assert.Equal("MAINPID=9", System.Text.Encoding.UTF8.GetString(buffer, 0, hidden.Receive(buffer)));
+            Assert.Throws<SystemCallException>(() => Skiff.Runtime.Fds.UnixSockets.SendDatagram(path + ".missing", "READY=1"u8));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
