@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skiff.Core.Errors;
 using Skiff.Runtime.Native;
@@ -24,6 +25,11 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
         if (request.Unshare.HasFlag(NamespaceKinds.User) && request.Maps is null)
         {
             throw new ArgumentException("a new user namespace needs id maps", nameof(request));
+        }
+
+        if (CanSpawnDirectly(request) && TryStartDirectly(spawn, request) is { } direct)
+        {
+            return direct;
         }
 
         (SafeFileHandle ours, SafeFileHandle theirs) = CreateSocketPair();
@@ -91,6 +97,84 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
             ChildProcesses.TrySignal(spawned, 9);
             await ChildProcesses.WaitAsync(spawned).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the process can be cloned straight into its namespaces (<see cref="Spawner.SpawnInto"/>) instead of
+    /// going through the entry stage: an exec, the stage's unshare, a fork for the pid namespace and the stage's exit
+    /// on every container's start. A process sharing the caller's memory cannot enter a user namespace, and a joined
+    /// pid namespace holds only the joiner's children: those, and a mount cloned from another namespace, take the stage.
+    /// </summary>
+    private static bool CanSpawnDirectly(NamespaceRequest request) =>
+        !request.Unshare.HasFlag(NamespaceKinds.User)
+        && (request.JoinPid is null || (request.Join & (NamespaceKinds.User | NamespaceKinds.Pid)) == 0)
+        && !request.JoinPaths.Keys.Any(kind => kind is NamespaceKinds.User or NamespaceKinds.Pid)
+        && request.CloneMount is null;
+
+    /// <summary>The order the entry stage joins namespaces in (mount last: the other paths are opened before anyway).</summary>
+    private static readonly NamespaceKinds[] JoinOrder = [NamespaceKinds.Ipc, NamespaceKinds.Uts, NamespaceKinds.Network, NamespaceKinds.Cgroup, NamespaceKinds.Mount];
+
+    /// <summary>The direct path; null where skiff_spawn_into is not linked in (a JIT build): the entry stage then does it.</summary>
+    private static NamespacedProcess? TryStartDirectly(SpawnRequest spawn, NamespaceRequest request)
+    {
+        var joins = new List<(SafeHandle, NamespaceKinds)>();
+        try
+        {
+            foreach (NamespaceKinds kind in JoinOrder)
+            {
+                string? path = request.JoinPaths.TryGetValue(kind, out string? file) ? file
+                    : request.JoinPid is int pid && request.Join.HasFlag(kind) ? $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/{NamespaceNames.ProcName(kind)}"
+                    : null;
+                if (path is not null)
+                {
+                    joins.Add((OpenNamespace(path), kind));
+                }
+            }
+
+            (SafeFileHandle ours, SafeFileHandle theirs) = CreateSocketPair();
+            try
+            {
+                var environment = new Dictionary<string, string>(spawn.Environment) { [EnteredVariable] = "1" };
+                environment.Remove(SyncVariable);
+                int pid = Spawner.SpawnInto(spawn with { Environment = environment, Descriptors = [.. spawn.Descriptors, (theirs, request.SyncFd)] }, request.Unshare, joins);
+                return new NamespacedProcess(pid, pid, ours);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                ours.Dispose();
+                return null;
+            }
+            catch
+            {
+                ours.Dispose();
+                throw;
+            }
+            finally
+            {
+                theirs.Dispose();
+            }
+        }
+        finally
+        {
+            foreach ((SafeHandle handle, NamespaceKinds _) in joins)
+            {
+                handle.Dispose();
+            }
+        }
+    }
+
+    private static SafeFileHandle OpenNamespace(string path)
+    {
+        try
+        {
+            return Skiff.Runtime.Fds.Descriptors.Open(path, 0);
+        }
+        catch (SystemCallException e)
+        {
+            throw new SkiffException(
+                e.Errno is Errnos.EPERM or Errnos.EACCES ? ErrorKind.PermissionDenied : ErrorKind.Internal,
+                $"{SyncMessage.DescribeStep(6)} failed: {Errnos.Describe(e.Errno)}");
         }
     }
 

@@ -66,6 +66,9 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
         6 => "opening the namespaces to join",
         7 => "joining namespaces",
         8 => "cloning a mount of the container whose namespace is joined",
+        9 => "creating namespaces",
+        10 => "passing descriptors",
+        11 => "executing the program",
         _ => $"step {step}",
     };
 }

@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -489,6 +490,96 @@ static void map_code_ahead(int argc, char **argv)
     if (verb >= 0 && one_of(argv[verb], helper_verbs))
         return;
     dl_iterate_phdr(map_code, NULL);
+}
+
+// NamespaceLauncher's direct path: starts a program as posix_spawn does (a vfork-style clone, the calling thread
+// waits until the child exec'd or failed; the child runs only this C on a stack of its own, never .NET code), but
+// in new namespaces made by the clone itself and after joining others by descriptor, so the program goes on into
+// .NET already inside them: no entry stage to exec, no fork for a new pid namespace, no intermediate process.
+// Not for a new or joined user namespace (a process sharing its memory may enter none: the entry stage does that)
+// nor a joined pid namespace (its members are children, so the entry stage's fork is needed).
+struct skiff_spawn_request {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const int *fds;   // nfds pairs {descriptor, number in the child}; every other descriptor is closed
+    int nfds;
+    int close_from;   // above the highest number in the child
+    const int *joins; // njoins pairs {namespace descriptor, CLONE_NEW* type}, joined in this order
+    int njoins;
+    int flags;        // CLONE_NEW* flags of the namespaces to create
+    int error;        // out: errno of the step that failed, 0 when the program was exec'd
+    int step;         // out: that step (enum step)
+};
+
+enum { STEP_SPAWN_CLONE = 9, STEP_SPAWN_FDS = 10, STEP_SPAWN_EXEC = 11, SPAWN_STAGING_FD = 900 };
+
+static int spawn_failed(struct skiff_spawn_request *request, int step)
+{
+    // The parent's memory, shared until the exec: it reads these once the clone returned.
+    request->error = errno;
+    request->step = step;
+    _exit(127);
+}
+
+static int spawn_child(void *arg)
+{
+    struct skiff_spawn_request *request = arg;
+    // Every signal to its default, as POSIX_SPAWN_SETSIGDEF with a full set: .NET's handlers must never run here.
+    struct sigaction original;
+    memset(&original, 0, sizeof original);
+    original.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &original, NULL); // glibc's own signals answer EINVAL: nothing to reset there
+    }
+    for (int i = 0; i < request->njoins; i++) {
+        if (setns(request->joins[2 * i], request->joins[2 * i + 1]) < 0)
+            spawn_failed(request, STEP_SETNS);
+    }
+    // Through staging numbers first, so no dup2 onto a target clobbers a source still needed (as Spawner does).
+    for (int i = 0; i < request->nfds; i++) {
+        if (dup2(request->fds[2 * i], SPAWN_STAGING_FD + i) < 0)
+            spawn_failed(request, STEP_SPAWN_FDS);
+    }
+    for (int i = 0; i < request->nfds; i++) {
+        if (dup2(SPAWN_STAGING_FD + i, request->fds[2 * i + 1]) < 0)
+            spawn_failed(request, STEP_SPAWN_FDS);
+    }
+    if (syscall(SYS_close_range, (unsigned)request->close_from, ~0U, 0) < 0)
+        spawn_failed(request, STEP_SPAWN_FDS);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(request->path, request->argv, request->envp);
+    return spawn_failed(request, STEP_SPAWN_EXEC);
+}
+
+// Returns the child's pid (with request->error set when it failed before its exec: it then exits 127 and must be
+// waited for), or -1 when no child was made.
+int skiff_spawn_into(struct skiff_spawn_request *request)
+{
+    const size_t size = 64 * 1024;
+    char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        request->error = errno;
+        request->step = STEP_SPAWN_CLONE;
+        return -1;
+    }
+    // Blocked across the clone, so no handler of the caller's runs in the child before it reset them all.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    request->error = 0;
+    int pid = clone(spawn_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD | request->flags, request);
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    munmap(stack, size);
+    if (pid < 0) {
+        request->error = saved;
+        request->step = STEP_SPAWN_CLONE;
+    }
+    return pid;
 }
 
 // glibc passes argc, argv and envp to ELF constructors.

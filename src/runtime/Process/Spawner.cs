@@ -99,6 +99,93 @@ public static unsafe class Spawner
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="request"/>'s program as <see cref="Spawn"/> does, but in new namespaces
+    /// (<paramref name="create"/>, made by the clone itself) after joining <paramref name="joins"/>, through nsenter.c's
+    /// skiff_spawn_into: no user namespace and no joined pid namespace (<see cref="Namespaces.NamespaceLauncher"/> decides).
+    /// Throws DllNotFoundException where that function is not linked in (a JIT build).
+    /// </summary>
+    public static int SpawnInto(SpawnRequest request, Namespaces.NamespaceKinds create, IReadOnlyList<(SafeHandle Namespace, Namespaces.NamespaceKinds Kind)> joins)
+    {
+        var pins = new List<SafeHandle>();
+        var allocations = new List<IntPtr>();
+        try
+        {
+            int count = request.Descriptors.Count;
+            int* fds = (int*)Allocate(2 * count + 2 * joins.Count + 2, allocations);
+            int* joined = fds + (2 * count);
+            int highest = 2;
+            for (int i = 0; i < count; i++)
+            {
+                (SafeHandle handle, int target) = request.Descriptors[i];
+                fds[2 * i] = Pin(handle, pins);
+                fds[(2 * i) + 1] = target;
+                highest = Math.Max(highest, target);
+            }
+
+            for (int i = 0; i < joins.Count; i++)
+            {
+                joined[2 * i] = Pin(joins[i].Namespace, pins);
+                joined[(2 * i) + 1] = (int)joins[i].Kind;
+            }
+
+            var native = new Libc.SpawnIntoRequest
+            {
+                Path = Utf8(request.Executable, allocations),
+                Argv = StringArray(request.Arguments.Prepend(request.ArgumentZero ?? request.Executable).ToList(), allocations),
+                Envp = StringArray(request.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(), allocations),
+                Fds = fds,
+                FdCount = count,
+                CloseFrom = highest + 1,
+                Joins = joined,
+                JoinCount = joins.Count,
+                Flags = (int)create,
+            };
+            int pid = Libc.skiff_spawn_into(&native);
+            if (pid > 0 && native.Error != 0)
+            {
+                // It failed before its exec and exits 127.
+                ChildProcesses.Wait(pid);
+            }
+
+            if (pid < 0 || native.Error != 0)
+            {
+                throw new SkiffException(
+                    native.Error is Errnos.EPERM or Errnos.EACCES ? ErrorKind.PermissionDenied : ErrorKind.Internal,
+                    $"{Namespaces.SyncMessage.DescribeStep(native.Step)} failed: {Errnos.Describe(native.Error)}");
+            }
+
+            return pid;
+        }
+        finally
+        {
+            foreach (SafeHandle handle in pins)
+            {
+                handle.DangerousRelease();
+            }
+
+            foreach (IntPtr allocation in allocations)
+            {
+                NativeMemory.Free((void*)allocation);
+            }
+        }
+    }
+
+    private static int Pin(SafeHandle handle, List<SafeHandle> pins)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        pins.Add(handle);
+        return (int)handle.DangerousGetHandle();
+    }
+
+    private static void* Allocate(int ints, List<IntPtr> allocations)
+    {
+        void* memory = NativeMemory.Alloc((nuint)Math.Max(ints, 1), sizeof(int));
+        allocations.Add((IntPtr)memory);
+        return memory;
+    }
+
     private static void Check(int rc, string operation)
     {
         if (rc != 0)
