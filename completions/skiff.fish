@@ -45,7 +45,7 @@ function __skiff_value_flags
         case skiff_container_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_create
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--env-merge' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--hostuser' '--image-volume' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--personality' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_container_exec
@@ -79,7 +79,7 @@ function __skiff_value_flags
         case skiff_container_rm
             printf '%s\n' '--cgroup-manager' '--cidfile' '--filter' '--log-level' '--root' '--runroot' '--storage-driver' '--time' '-t'
         case skiff_container_run
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--env-merge' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--hostuser' '--image-volume' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--personality' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_container_start
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--filter' '-f' '--log-level' '--root' '--runroot' '--sig-proxy' '--storage-driver'
         case skiff_container_stats
@@ -99,7 +99,7 @@ function __skiff_value_flags
         case skiff_cp
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_create
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--env-merge' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--hostuser' '--image-volume' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--personality' '--pid' '--pidfile' '--pids-limit' '--platform' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_events
@@ -197,7 +197,7 @@ function __skiff_value_flags
         case skiff_oci
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_create
-            printf '%s\n' '--bundle' '-b' '--cgroup-manager' '--console-socket' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--bundle' '-b' '--cgroup-manager' '--console-socket' '--log' '--log-format' '--log-level' '--pid-file' '--preserve-fds' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_delete
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_exec
@@ -211,7 +211,7 @@ function __skiff_value_flags
         case skiff_oci_resume
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_run
-            printf '%s\n' '--bundle' '-b' '--cgroup-manager' '--log' '--log-format' '--log-level' '--pid-file' '--root' '--rootless' '--runroot' '--storage-driver'
+            printf '%s\n' '--bundle' '-b' '--cgroup-manager' '--log' '--log-format' '--log-level' '--pid-file' '--preserve-fds' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_start
             printf '%s\n' '--cgroup-manager' '--log' '--log-format' '--log-level' '--root' '--rootless' '--runroot' '--storage-driver'
         case skiff_oci_state
@@ -235,7 +235,7 @@ function __skiff_value_flags
         case skiff_rmi
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_run
-            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
+            printf '%s\n' '--add-host' '--annotation' '--arch' '--attach' '-a' '--authfile' '--blkio-weight' '--blkio-weight-device' '--cap-add' '--cap-drop' '--cert-dir' '--cgroup-manager' '--cgroup-parent' '--cgroupns' '--cgroups' '--cidfile' '--cpu-period' '--cpu-quota' '--cpu-shares' '-c' '--cpus' '--cpuset-cpus' '--cpuset-mems' '--creds' '--detach-keys' '--device' '--device-cgroup-rule' '--device-read-bps' '--device-read-iops' '--device-write-bps' '--device-write-iops' '--dns' '--dns-option' '--dns-opt' '--dns-search' '--entrypoint' '--env' '-e' '--env-file' '--env-merge' '--expose' '--gidmap' '--group-add' '--health-cmd' '--health-interval' '--health-on-failure' '--health-retries' '--health-start-period' '--health-timeout' '--hostname' '--hostuser' '--image-volume' '--init-path' '--ip' '--ip6' '--ipc' '--label' '-l' '--label-file' '--log-driver' '--log-level' '--log-opt' '--mac-address' '--memory' '-m' '--memory-reservation' '--memory-swap' '--memory-swappiness' '--mount' '--name' '--network' '--net' '--network-alias' '--oom-score-adj' '--os' '--passwd-entry' '--personality' '--pid' '--pidfile' '--pids-limit' '--platform' '--preserve-fds' '--publish' '-p' '--pull' '--requires' '--restart' '--root' '--runroot' '--runtime' '--sdnotify' '--seccomp-policy' '--secret' '--security-opt' '--shm-size' '--stop-signal' '--stop-timeout' '--storage-driver' '--sysctl' '--systemd' '--timeout' '--tls-verify' '--tmpfs' '--tz' '--uidmap' '--ulimit' '--umask' '--unsetenv' '--user' '-u' '--userns' '--uts' '--variant' '--volume' '-v' '--volumes-from' '--workdir' '-w'
         case skiff_save
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--output' '-o' '--root' '--runroot' '--storage-driver'
         case skiff_search
@@ -546,6 +546,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l entrypoint -d 'Overw
 complete -c skiff -n '__skiff_is skiff_container_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_create' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
+complete -c skiff -n '__skiff_is skiff_container_create' -l env-merge -d 'Preprocess the image\'s environment variables (NAME=VALUE, with ${VAR} the image\'s value)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l group-add -d 'Add additional groups to join' -r -f
@@ -557,7 +558,9 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l health-start-period 
 complete -c skiff -n '__skiff_is skiff_container_create' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_create' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l hostuser -d 'Host user account to add to /etc/passwd within the container (NAME or UID)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
+complete -c skiff -n '__skiff_is skiff_container_create' -l image-volume -d 'How the image\'s VOLUMEs are mounted: bind (a new anonymous volume), tmpfs or ignore' -r -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_container_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -585,6 +588,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l oom-score-adj -d 'Tu
 complete -c skiff -n '__skiff_is skiff_container_create' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_container_create' -l personality -d 'Configure the execution domain (LINUX or LINUX32)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -595,6 +599,7 @@ complete -c skiff -n '__skiff_is skiff_container_create' -l publish-all -s P -d 
 complete -c skiff -n '__skiff_is skiff_container_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_container_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_create' -l read-only-tmpfs -d 'With --read-only, mount a read-write tmpfs on /run, /tmp and /var/tmp'
 complete -c skiff -n '__skiff_is skiff_container_create' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_container_create' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_container_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
@@ -845,6 +850,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l entrypoint -d 'Overwrit
 complete -c skiff -n '__skiff_is skiff_container_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_container_run' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
+complete -c skiff -n '__skiff_is skiff_container_run' -l env-merge -d 'Preprocess the image\'s environment variables (NAME=VALUE, with ${VAR} the image\'s value)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l group-add -d 'Add additional groups to join' -r -f
@@ -856,7 +862,9 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l health-start-period -d 
 complete -c skiff -n '__skiff_is skiff_container_run' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_container_run' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l hostuser -d 'Host user account to add to /etc/passwd within the container (NAME or UID)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
+complete -c skiff -n '__skiff_is skiff_container_run' -l image-volume -d 'How the image\'s VOLUMEs are mounted: bind (a new anonymous volume), tmpfs or ignore' -r -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_container_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_container_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -884,6 +892,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l oom-score-adj -d 'Tune 
 complete -c skiff -n '__skiff_is skiff_container_run' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_container_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_container_run' -l personality -d 'Configure the execution domain (LINUX or LINUX32)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -895,6 +904,7 @@ complete -c skiff -n '__skiff_is skiff_container_run' -l publish-all -s P -d 'Pu
 complete -c skiff -n '__skiff_is skiff_container_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_container_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_container_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_container_run' -l read-only-tmpfs -d 'With --read-only, mount a read-write tmpfs on /run, /tmp and /var/tmp'
 complete -c skiff -n '__skiff_is skiff_container_run' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_container_run' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_container_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
@@ -1080,6 +1090,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l entrypoint -d 'Overwrite the d
 complete -c skiff -n '__skiff_is skiff_create' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_create' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
+complete -c skiff -n '__skiff_is skiff_create' -l env-merge -d 'Preprocess the image\'s environment variables (NAME=VALUE, with ${VAR} the image\'s value)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l group-add -d 'Add additional groups to join' -r -f
@@ -1091,7 +1102,9 @@ complete -c skiff -n '__skiff_is skiff_create' -l health-start-period -d 'The in
 complete -c skiff -n '__skiff_is skiff_create' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_create' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l hostuser -d 'Host user account to add to /etc/passwd within the container (NAME or UID)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
+complete -c skiff -n '__skiff_is skiff_create' -l image-volume -d 'How the image\'s VOLUMEs are mounted: bind (a new anonymous volume), tmpfs or ignore' -r -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_create' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_create' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -1119,6 +1132,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l oom-score-adj -d 'Tune the hos
 complete -c skiff -n '__skiff_is skiff_create' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_create' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_create' -l personality -d 'Configure the execution domain (LINUX or LINUX32)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -1129,6 +1143,7 @@ complete -c skiff -n '__skiff_is skiff_create' -l publish-all -s P -d 'Publish a
 complete -c skiff -n '__skiff_is skiff_create' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_create' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_create' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_create' -l read-only-tmpfs -d 'With --read-only, mount a read-write tmpfs on /run, /tmp and /var/tmp'
 complete -c skiff -n '__skiff_is skiff_create' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_create' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_create' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f
@@ -1697,6 +1712,7 @@ complete -c skiff -n '__skiff_is skiff_oci_create' -l log-level -d 'Log messages
 complete -c skiff -n '__skiff_is skiff_oci_create' -l no-new-keyring -d 'Accepted for runc compatibility: no session keyring is created'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l no-pivot -d 'Accepted for runc compatibility: the root is always entered with pivot_root'
 complete -c skiff -n '__skiff_is skiff_oci_create' -l pid-file -d 'Write the init\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_create' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_create' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_create' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1796,6 +1812,7 @@ complete -c skiff -n '__skiff_is skiff_oci_run' -l log -d 'Also write errors to 
 complete -c skiff -n '__skiff_is skiff_oci_run' -l log-format -d 'Format of --log: text or json' -r -f -a 'json text'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
 complete -c skiff -n '__skiff_is skiff_oci_run' -l pid-file -d 'Write the init\'s pid to this file' -r -f
+complete -c skiff -n '__skiff_is skiff_oci_run' -l preserve-fds -d 'Pass N additional file descriptors (3 and up) to the process' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_oci_run' -l rootless -d 'Accepted for runc compatibility (true, false, auto)' -r -f
 complete -c skiff -n '__skiff_is skiff_oci_run' -l runroot -d 'Path of the runtime state directory' -r -F
@@ -1977,6 +1994,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l entrypoint -d 'Overwrite the defa
 complete -c skiff -n '__skiff_is skiff_run' -l env -s e -d 'Set environment variables' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l env-file -d 'Read in a file of environment variables' -r -F
 complete -c skiff -n '__skiff_is skiff_run' -l env-host -d 'Use all of skiff\'s environment variables in the container (before --env-file and -e)'
+complete -c skiff -n '__skiff_is skiff_run' -l env-merge -d 'Preprocess the image\'s environment variables (NAME=VALUE, with ${VAR} the image\'s value)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l expose -d 'Expose a port or a range of ports' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l gidmap -d 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l group-add -d 'Add additional groups to join' -r -f
@@ -1988,7 +2006,9 @@ complete -c skiff -n '__skiff_is skiff_run' -l health-start-period -d 'The initi
 complete -c skiff -n '__skiff_is skiff_run' -l health-timeout -d 'The maximum time allowed to complete the healthcheck before an interval is considered failed' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l help -s h -d 'Show help and usage information'
 complete -c skiff -n '__skiff_is skiff_run' -l hostname -d 'Container host name' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l hostuser -d 'Host user account to add to /etc/passwd within the container (NAME or UID)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l http-proxy -d 'Set proxy environment variables in the container based on the host proxy vars'
+complete -c skiff -n '__skiff_is skiff_run' -l image-volume -d 'How the image\'s VOLUMEs are mounted: bind (a new anonymous volume), tmpfs or ignore' -r -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_run' -l init -d 'Run an init inside the container that forwards signals and reaps processes'
 complete -c skiff -n '__skiff_is skiff_run' -l init-path -d 'Path to the container-init binary' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l interactive -s i -d 'Keep STDIN open even if not attached'
@@ -2016,6 +2036,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l oom-score-adj -d 'Tune the host\'
 complete -c skiff -n '__skiff_is skiff_run' -l os -d 'Use OS instead of the running OS for choosing images' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l passwd -d 'Add entries to /etc/passwd and /etc/group'
 complete -c skiff -n '__skiff_is skiff_run' -l passwd-entry -d 'Entry to write to /etc/passwd' -r -f
+complete -c skiff -n '__skiff_is skiff_run' -l personality -d 'Configure the execution domain (LINUX or LINUX32)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pid -d 'PID namespace to use (host, private, container:NAME|ID, ns:PATH)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pidfile -d 'Write the container process ID to the file (removed with the container)' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l pids-limit -d 'Tune container pids limit (-1 for unlimited)' -r -f
@@ -2027,6 +2048,7 @@ complete -c skiff -n '__skiff_is skiff_run' -l publish-all -s P -d 'Publish all 
 complete -c skiff -n '__skiff_is skiff_run' -l pull -d 'Pull image policy (always, missing, never)' -r -f -a 'always missing never newer'
 complete -c skiff -n '__skiff_is skiff_run' -l quiet -s q -d 'Suppress output information when pulling images'
 complete -c skiff -n '__skiff_is skiff_run' -l read-only -d 'Mount the container\'s root filesystem as read only'
+complete -c skiff -n '__skiff_is skiff_run' -l read-only-tmpfs -d 'With --read-only, mount a read-write tmpfs on /run, /tmp and /var/tmp'
 complete -c skiff -n '__skiff_is skiff_run' -l replace -d 'If a container with the same name exists, replace it'
 complete -c skiff -n '__skiff_is skiff_run' -l requires -d 'Add one or more requirement containers that must be started before this container will start' -r -f
 complete -c skiff -n '__skiff_is skiff_run' -l restart -d 'Restart policy to apply when a container exits (no, on-failure[:MAX], always, unless-stopped)' -r -f

@@ -28,7 +28,7 @@ if (args is ["oci", "__init"] or ["oci", "__exec"])
     try
     {
         return args[1] == "__init"
-            ? new Skiff.Runtime.Containers.ContainerInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls { Cloned = Skiff.Runtime.Mounts.ClonedMount.FromEnvironment() }).Run()
+            ? new Skiff.Runtime.Containers.ContainerInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls { Cloned = Skiff.Runtime.Mounts.ClonedMount.FromEnvironment(), Copier = new Skiff.Cli.Commands.Oci.ImageTreeCopier() }).Run()
             : new Skiff.Runtime.Containers.ExecInit(new Skiff.Runtime.Mounts.LinuxMountSyscalls()).Run();
     }
     catch (SkiffException e)

@@ -15,10 +15,19 @@ public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> op
 {
     private static readonly string[] OpaqueXattrs = ["trusted.overlay.opaque", "user.overlay.opaque"];
 
+    private (uint Major, uint Minor)? _device;
+
+    /// <summary>
+    /// Stay on the top directory's filesystem (as <c>cp -x</c>): a directory another filesystem is mounted on is listed,
+    /// empty, and not entered. For a container's tree, whose mounts (/proc, /sys) hold files whose reads never end.
+    /// </summary>
+    public bool OneFileSystem { get; init; }
+
     public IEnumerable<LayerEntry> Entries(ICollection<string> warnings)
     {
         var inodes = new Dictionary<ulong, string>();
         FileStatus top = diff.TryStat(string.Empty) ?? throw new InvalidOperationException("layer directory vanished");
+        _device = OneFileSystem ? (top.DeviceMajor, top.DeviceMinor) : null;
         yield return Directory(string.Empty, top, Xattrs(diff, string.Empty));
         if (opaqueDirectories.Contains(string.Empty))
         {
@@ -51,6 +60,11 @@ public sealed class DiffTreeSource(DirectoryHandle diff, IReadOnlySet<string> op
                     if (opaqueDirectories.Contains(childPath) || (opaqueFromXattrs && OpaqueXattrs.Any(k => raw.TryGetValue(k, out byte[]? v) && v is [(byte)'y'])))
                     {
                         yield return new LayerEntry { Path = childPath, Kind = LayerEntryKind.Opaque };
+                    }
+
+                    if (_device is { } device && (status.DeviceMajor, status.DeviceMinor) != device)
+                    {
+                        break;
                     }
 
                     using (DirectoryHandle sub = directory.OpenChild(child.Name))

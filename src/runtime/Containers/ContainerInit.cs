@@ -56,6 +56,7 @@ public sealed class ContainerInit(IMountSyscalls sys)
                 }
 
                 InitProcessSettings.ApplyRlimits(spec.Process!.Rlimits ?? []);
+
                 if (spec.Process.Terminal)
                 {
                     string terminal = ConsoleSetup.Attach(ConsoleSocketFd + preserved, spec.Process.ConsoleSize);
@@ -68,6 +69,14 @@ public sealed class ContainerInit(IMountSyscalls sys)
 
                 executable = ExecutableLookup.Resolve(spec.Process.Args[0], spec.Process.Env);
                 seccomp = linux.Seccomp is { } filter ? SeccompFilter.Compile(filter) : null;
+
+                // After the filter is compiled for this machine (LINUX32 makes uname report i686, which the compiler
+                // would take as the architecture) and before it is loaded.
+                if (linux.Personality is { } personality)
+                {
+                    InitProcessSettings.SetPersonality(personality);
+                }
+
                 channel.SendReady();
             }
             catch (Exception e)

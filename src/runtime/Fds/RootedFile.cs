@@ -96,6 +96,27 @@ public static unsafe class RootedFile
         return buffer.AsSpan(0, total).ToArray();
     }
 
+    /// <summary>Whether <paramref name="path"/> names anything inside <paramref name="root"/> (resolved as <see cref="TryReadAll"/> does).</summary>
+    public static bool Exists(string root, string path)
+    {
+        using SafeFileHandle rootHandle = Descriptors.Open(root, 0x10000 /* O_DIRECTORY */ | Libc.O_PATH);
+        byte[] name = Descriptors.CString(path);
+        var how = new Libc.OpenHow { Flags = (ulong)(Libc.O_PATH | Libc.O_CLOEXEC), Resolve = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS };
+        long fd;
+        fixed (byte* p = name)
+        {
+            fd = Libc.syscall_openat2(Libc.SYS_openat2, (int)rootHandle.DangerousGetHandle(), p, &how, (nuint)sizeof(Libc.OpenHow));
+        }
+
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        Libc.close((int)fd);
+        return true;
+    }
+
     /// <summary>Whether the last component of <paramref name="name"/> (its parents resolved inside the root) is a symlink.</summary>
     private static bool IsSymlink(SafeFileHandle root, byte[] name)
     {

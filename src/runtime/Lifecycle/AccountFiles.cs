@@ -100,6 +100,16 @@ public static class AccountFiles
             copies.Add(GroupFile);
         }
 
+        // Null in a config written before --hostuser existed.
+        foreach (string hostUser in config.HostUsers ?? [])
+        {
+            if (HostUserEntry(passwd, hostUser, home, path => Fds.RootedFile.Exists(rootfs, path)) is { } line)
+            {
+                passwd = Append(passwd, line);
+                copies.Add(PasswdFile);
+            }
+        }
+
         // A file the user bind-mounts there stays theirs (podman).
         copies.RemoveAll(file => config.Mounts.Any(m => m.Destination.TrimEnd('/') == "/etc/" + file));
         foreach (string file in copies.Distinct())
@@ -108,6 +118,32 @@ public static class AccountFiles
         }
 
         return (passwd, group, copies.Distinct().ToList());
+    }
+
+    /// <summary>
+    /// podman's --hostuser line for the host account <paramref name="hostUser"/> (<c>NAME:UID:GID:GECOS:HOME</c>), or null
+    /// when the container's passwd names it or its uid already: <c>NAME:*:UID:GID:GECOS:HOME:/bin/sh</c>, HOME the
+    /// host's home when the container has it or a directory above it (not /), else the working directory.
+    /// </summary>
+    public static string? HostUserEntry(string? passwd, string hostUser, string workingDir, Func<string, bool> existsInContainer)
+    {
+        string[] fields = hostUser.Split(':');
+        if (fields.Length < 5 || Names(passwd, fields[0]) || Names(passwd, fields[1]))
+        {
+            return null;
+        }
+
+        string home = workingDir;
+        for (string? directory = fields[4]; directory is { Length: > 1 } && directory.StartsWith('/'); directory = Path.GetDirectoryName(directory))
+        {
+            if (existsInContainer(directory))
+            {
+                home = fields[4];
+                break;
+            }
+        }
+
+        return $"{fields[0]}:*:{fields[1]}:{fields[2]}:{fields[3]}:{home}:/bin/sh";
     }
 
     private static string? Read(string rootfs, string path) =>

@@ -251,6 +251,7 @@ public sealed class BundleWriter(ContainerStore store)
             Seccomp = security.Seccomp,
             Resources = config.Resources.IsEmpty ? null : OciResources.ToSpec(config.Resources),
             Devices = ContainerDeviceSpecs.Nodes(config, inUserNamespace, hostDevices),
+            Personality = config.Personality is { } domain ? new PersonalitySpec { Domain = domain } : null,
         };
         if (config.CgroupPath is not null && !rootless)
         {
@@ -329,7 +330,23 @@ public sealed class BundleWriter(ContainerStore store)
         switch (mount.Type)
         {
             case "tmpfs":
-                return Mount(mount.Destination, "tmpfs", "tmpfs", ["nosuid", "nodev", .. mount.Options]);
+            {
+                // The CLI completes the options as podman does (nosuid and nodev unless suid/dev, tmpcopyup unless
+                // notmpcopyup); a container made before that has them added here. notmpcopyup is no runtime's option.
+                List<string> options = [];
+                if (!mount.Options.Any(o => o is "suid" or "nosuid"))
+                {
+                    options.Add("nosuid");
+                }
+
+                if (!mount.Options.Any(o => o is "dev" or "nodev"))
+                {
+                    options.Add("nodev");
+                }
+
+                AddOptions(options, mount.Options, static o => o != "notmpcopyup");
+                return Mount(mount.Destination, "tmpfs", "tmpfs", options);
+            }
             case "volume":
             {
                 // A volume is its _data directory bound in (podman's options); nocopy and U are ours, not the kernel's.

@@ -218,6 +218,15 @@ public sealed record ContainerConfig
     /// <summary>podman's --passwd-entry: the template of that /etc/passwd line ($USERNAME, $UID, $GID, $NAME, $HOME).</summary>
     public string? PasswdEntry { get; init; }
 
+    /// <summary>
+    /// podman's --hostuser: host accounts to add to the container's /etc/passwd when it lacks them, each kept as the
+    /// host's <c>NAME:UID:GID:GECOS:HOME</c> (looked up at create).
+    /// </summary>
+    public IReadOnlyList<string> HostUsers { get; init; } = [];
+
+    /// <summary>podman's --personality: the execution domain (LINUX or LINUX32) in the bundle's linux.personality; null for none.</summary>
+    public string? Personality { get; init; }
+
     /// <summary>The healthcheck (the image's unless flags gave or disabled one); null when none was defined.</summary>
     public Health.HealthCheckConfig? Healthcheck { get; init; }
 

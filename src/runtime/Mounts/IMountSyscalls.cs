@@ -34,4 +34,11 @@ public interface IMountSyscalls
     MountFlags LockedFlagsOf(string path);
 
     void WriteFile(string path, string content);
+
+    /// <summary>
+    /// Copies the tree <paramref name="original"/> (a directory opened before something was mounted on it, so it still
+    /// names what the image has there) into <paramref name="mounted"/> (the same path opened again, now the new mount).
+    /// See <see cref="ITreeCopier"/> for what is copied and how.
+    /// </summary>
+    void CopyTree(string root, IMountTarget original, IMountTarget mounted);
 }

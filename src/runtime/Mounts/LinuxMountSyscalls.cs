@@ -15,6 +15,15 @@ public sealed unsafe class LinuxMountSyscalls : IMountSyscalls
     /// <summary>A tree the entry stage cloned, attached instead of a bind mount of its source.</summary>
     public ClonedMount? Cloned { get; init; }
 
+    /// <summary>Copies trees for tmpfs copy-up; without one a tmpcopyup mount fails.</summary>
+    public ITreeCopier? Copier { get; init; }
+
+    public void CopyTree(string root, IMountTarget original, IMountTarget mounted)
+    {
+        ITreeCopier copier = Copier ?? throw SkiffException.Internal("tmpcopyup: no tree copier was wired into this runtime");
+        copier.Copy(root, original.Path, mounted.Path);
+    }
+
     public void Mount(string? source, string target, string? fsType, MountFlags flags, string? data)
     {
         if (Cloned is { } cloned && flags.HasFlag(MountFlags.Bind) && !flags.HasFlag(MountFlags.Remount) && source == cloned.Source)

@@ -6,6 +6,12 @@ namespace Skiff.Runtime.Mounts;
 /// </summary>
 public sealed record MountOptions(MountFlags Flags, MountFlags Propagation, string? Data, bool Bind)
 {
+    /// <summary>
+    /// tmpcopyup (runc's and crun's option, podman's default for tmpfs): what the container's root has at the
+    /// destination is copied into the fresh tmpfs; notmpcopyup or no option leaves it empty.
+    /// </summary>
+    public bool CopyUp { get; init; }
+
     /// <summary>Flags that a bind mount only gets through a second, remounting call.</summary>
     public const MountFlags RemountFlags = MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec
         | MountFlags.NoAtime | MountFlags.NoDirAtime | MountFlags.RelAtime | MountFlags.StrictAtime | MountFlags.NoSymFollow;
@@ -19,6 +25,7 @@ public sealed record MountOptions(MountFlags Flags, MountFlags Propagation, stri
         MountFlags flags = MountFlags.None;
         MountFlags propagation = MountFlags.None;
         bool bind = type == "bind";
+        bool copyUp = false;
         var data = new List<string>();
         foreach (string option in options ?? [])
         {
@@ -57,12 +64,15 @@ public sealed record MountOptions(MountFlags Flags, MountFlags Propagation, stri
                 case "unbindable": propagation = MountFlags.Unbindable; break;
                 case "runbindable": propagation = MountFlags.Unbindable | MountFlags.Recursive; break;
 
+                case "tmpcopyup": copyUp = true; break;
+                case "notmpcopyup": copyUp = false; break;
+
                 // podman/docker options that are not for the kernel.
-                case "z" or "Z" or "U" or "copy" or "nocopy" or "idmap" or "tmpcopyup" or "notmpcopyup": break;
+                case "z" or "Z" or "U" or "copy" or "nocopy" or "idmap": break;
                 default: data.Add(option); break;
             }
         }
 
-        return new MountOptions(flags, propagation, data.Count == 0 ? null : string.Join(',', data), bind);
+        return new MountOptions(flags, propagation, data.Count == 0 ? null : string.Join(',', data), bind) { CopyUp = copyUp && type == "tmpfs" };
     }
 }

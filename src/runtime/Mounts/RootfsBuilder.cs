@@ -152,10 +152,17 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         }
         else
         {
+            // tmpcopyup: what the image has there is opened before the tmpfs hides it, and copied from that descriptor.
+            using IMountTarget? original = options.CopyUp ? TryOpenExisting(rootfs, mount.Destination) : null;
             using IMountTarget target = sys.OpenInRoot(rootfs, mount.Destination, TargetKind.Directory);
             try
             {
-                sys.Mount(mount.Source ?? type, target.Path, type, options.Flags & ~MountFlags.Recursive, options.Data);
+                MountFlags flags = options.Flags & ~MountFlags.Recursive;
+                sys.Mount(mount.Source ?? type, target.Path, type, original is null ? flags : flags & ~MountFlags.ReadOnly, options.Data);
+                if (original is not null)
+                {
+                    CopyUp(rootfs, mount.Destination, original, options.ReadOnly);
+                }
             }
             catch (SystemCallException e) when (type == "sysfs" && inUserNamespace && e.Errno == Errnos.EPERM)
             {
@@ -177,6 +184,46 @@ public sealed class RootfsBuilder(IMountSyscalls sys)
         {
             using IMountTarget mounted = sys.OpenInRoot(rootfs, mount.Destination, TargetKind.Existing);
             sys.Mount(null, mounted.Path, null, options.Propagation, null);
+        }
+    }
+
+    /// <summary>The destination as it is before anything is created or mounted there; null when the root has nothing there.</summary>
+    private IMountTarget? TryOpenExisting(string rootfs, string destination)
+    {
+        try
+        {
+            return sys.OpenInRoot(rootfs, destination, TargetKind.Existing);
+        }
+        catch (SystemCallException e) when (e.Errno is Errnos.ENOENT or Errnos.ENOTDIR)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Copies the image's tree at <paramref name="destination"/> into the tmpfs just mounted there (as runc and crun do
+    /// for tmpcopyup). A read-only tmpfs is filled first and made read-only after, as a mount (the superblock stays
+    /// writable, as runc leaves it). The copy is bounded by the tmpfs's own size: a tree that does not fit fails the start.
+    /// </summary>
+    private void CopyUp(string rootfs, string destination, IMountTarget original, bool readOnly)
+    {
+        using IMountTarget mounted = sys.OpenInRoot(rootfs, destination, TargetKind.Existing);
+        try
+        {
+            sys.CopyTree(rootfs, original, mounted);
+        }
+        catch (SystemCallException e) when (e.Errno == Errnos.ENOSPC)
+        {
+            throw SkiffException.InvalidArgument($"copying the image's {destination} into its tmpfs (tmpcopyup): the tmpfs is full; give it a larger size= or add notmpcopyup");
+        }
+        catch (SkiffException e)
+        {
+            throw new SkiffException(e.Kind, $"copying the image's {destination} into its tmpfs (tmpcopyup): {e.Message}", e.Hint, e);
+        }
+
+        if (readOnly)
+        {
+            sys.Mount(null, mounted.Path, null, MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly | sys.LockedFlagsOf(mounted.Path), null);
         }
     }
 

@@ -217,6 +217,13 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int prlimit(int pid, int resource, Rlimit* newLimit, Rlimit* oldLimit);
 
+    /// <summary>linux/personality.h: the execution domains the OCI spec names.</summary>
+    public const uint PER_LINUX = 0x0000;
+    public const uint PER_LINUX32 = 0x0008;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int personality(uint persona);
+
     // Credentials belong to a thread. glibc's setgroups/setresuid/setresgid change every thread of the process
     // (a signal to each, then a wait until each has run), which on the start path of a container means waking
     // the runtime's idle threads three times just before execve ends them. The raw calls change the calling

@@ -62,6 +62,29 @@ public static unsafe class InitProcessSettings
     }
 
     /// <summary>
+    /// The spec's linux.personality, as crun sets it: the execution domain, kept across the exec (LINUX32 makes uname
+    /// report i686 on x86_64). Before seccomp, whose default profile allows only these personalities anyway.
+    /// </summary>
+    public static void SetPersonality(PersonalitySpec personality)
+    {
+        uint persona = personality.Domain switch
+        {
+            PersonalitySpec.Linux => Libc.PER_LINUX,
+            PersonalitySpec.Linux32 => Libc.PER_LINUX32,
+            _ => throw SkiffException.InvalidArgument($"unknown personality domain `{personality.Domain}`: use LINUX or LINUX32"),
+        };
+        if ((personality.Flags?.Count ?? 0) > 0)
+        {
+            throw SkiffException.InvalidArgument("personality flags are not supported", "leave linux.personality.flags empty");
+        }
+
+        if (Libc.personality(persona) == -1)
+        {
+            throw new SystemCallException("personality", personality.Domain, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>
     /// Never above the current hard limit: raising it needs CAP_SYS_RESOURCE, which root lacks on
     /// some hosts (crun fails there); a higher request is clamped instead.
     /// </summary>

@@ -36,4 +36,7 @@ public sealed class LinuxSpec
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<DeviceSpec>? Devices { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PersonalitySpec? Personality { get; set; }
 }

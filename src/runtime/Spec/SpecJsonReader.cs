@@ -214,10 +214,29 @@ public static class SpecJsonReader
             else if (r.ValueTextEquals("rootfsPropagation"u8)) { linux.RootfsPropagation = String(ref r); }
             else if (r.ValueTextEquals("sysctl"u8)) { linux.Sysctl = Map(ref r); }
             else if (r.ValueTextEquals("devices"u8)) { linux.Devices = List(ref r, Device); }
+            else if (r.ValueTextEquals("personality"u8)) { linux.Personality = Personality(ref r); }
             else { Skip(ref r); }
         }
 
         return linux;
+    }
+
+    private static PersonalitySpec? Personality(ref Utf8JsonReader r)
+    {
+        if (!StartObject(ref r))
+        {
+            return null;
+        }
+
+        var personality = new PersonalitySpec();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("domain"u8)) { personality.Domain = String(ref r) ?? string.Empty; }
+            else if (r.ValueTextEquals("flags"u8)) { personality.Flags = Strings(ref r); }
+            else { Skip(ref r); }
+        }
+
+        return personality;
     }
 
     private static NamespaceSpec? Namespace(ref Utf8JsonReader r)

@@ -257,6 +257,15 @@ public static class SpecJsonWriter
             });
         }
 
+        if (linux.Personality is { } personality)
+        {
+            w.WritePropertyName("personality"u8);
+            w.WriteStartObject();
+            w.WriteString("domain"u8, personality.Domain);
+            OptionalStrings(w, "flags"u8, personality.Flags);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

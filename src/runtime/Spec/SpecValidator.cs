@@ -165,6 +165,11 @@ public static class SpecValidator
             problems.Add("skiff needs a mount namespace (linux.namespaces must list `mount`)");
         }
 
+        if (linux.Personality is { Domain: not (PersonalitySpec.Linux or PersonalitySpec.Linux32) } personality)
+        {
+            problems.Add($"unknown personality domain `{personality.Domain}` (LINUX or LINUX32)");
+        }
+
         if (linux.RootfsPropagation is { } propagation && !Propagations.Contains(propagation))
         {
             problems.Add($"unknown rootfsPropagation `{propagation}`");

@@ -74,6 +74,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
         IReadOnlyList<ContainerMount> requestedMounts = VolumesFrom.Merge(
             MountFlags.Parse(parse.GetValue(options.Volume) ?? [], parse.GetValue(options.Mount) ?? [], parse.GetValue(options.Tmpfs) ?? []),
             VolumesFrom.Resolve(store, parse.GetValue(options.VolumesFrom) ?? []));
+        if (parse.GetValue(options.ReadOnly) && parse.GetValue(options.ReadOnlyTmpfs))
+        {
+            requestedMounts = ImageVolumes.AddTmpfs(requestedMounts, ImageVolumes.ReadOnlyTmpfsDestinations);
+        }
+
+        string imageVolumeMode = ImageVolumes.ParseMode(parse.GetValue(options.ImageVolume));
         // Log options and limits are checked before anything is stored, so a refused --log-opt or --memory leaves nothing behind.
         string logDriver = LogDrivers.Validate(parse.GetValue(options.LogDriver) ?? LogDrivers.K8sFile);
         LogOptions logOptions = LogOptions.Parse(parse.GetValue(options.LogOpt) ?? [], Environment.CurrentDirectory);
@@ -182,12 +188,14 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
                 ContainerImages.MergeEnv(
                     // --env-host already brings them; podman passes the proxy variables only without it.
                     parse.GetValue(options.HttpProxy) && !parse.GetValue(options.EnvHost) ? ProxyEnvironment.From(Environment.GetEnvironmentVariable) : [],
-                    options.Process.ImageEnv(parse, fromImage?.Env ?? [])),
+                    Containers.EnvMerge.Apply(options.Process.ImageEnv(parse, fromImage?.Env ?? []), parse.GetValue(options.EnvMerge) ?? [])),
                 EnvironmentFlags.Collect(parse.GetValue(options.Env) ?? [], parse.GetValue(options.EnvFile) ?? [], parse.GetValue(options.EnvHost))),
             WorkingDir = workdir ?? (fromImage?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/"),
             User = parse.GetValue(options.User) ?? fromImage?.User ?? string.Empty,
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
             Passwd = parse.GetValue(options.Passwd) ? null : false,
+            HostUsers = HostUsers.Resolve(parse.GetValue(options.HostUser) ?? []),
+            Personality = parse.GetValue(options.Personality) is { } personality ? PersonalityFlag.Parse(personality) : null,
             PasswdEntry = parse.GetValue(options.PasswdEntry),
             Hostname = parse.GetValue(options.Hostname) ?? string.Empty,
             Tty = tty,
@@ -277,7 +285,12 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             DetachKeys.Parse(config.DetachKeys);
         }
 
-        IReadOnlyList<string> imageVolumes = fromImage?.Volumes ?? [];
+        IReadOnlyList<string> imageVolumes = imageVolumeMode == ImageVolumes.Bind ? fromImage?.Volumes ?? [] : [];
+        if (imageVolumeMode == ImageVolumes.Tmpfs)
+        {
+            requestedMounts = ImageVolumes.AddTmpfs(requestedMounts, fromImage?.Volumes ?? []);
+        }
+
         bool anyVolume = requestedMounts.Any(m => m.Type == "volume") || imageVolumes.Count > 0;
         VolumeStore volumes = ContainerServices.Volumes(context);
         var anonymous = new List<string>();

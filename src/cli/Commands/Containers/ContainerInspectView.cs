@@ -198,6 +198,8 @@ public static class ContainerInspectView
         ResourcesView.AddTo(host, config.Resources);
         host["LogConfig"] = LogConfig(config, store);
         host["Binds"] = Strings(config.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}"));
+        // podman's: each tmpfs's destination and its options as completed at create (rw, rprivate, nosuid, nodev, tmpcopyup).
+        host["Tmpfs"] = TemplateMap.OfStrings(config.Mounts.Where(m => m.Type == "tmpfs").Select(m => KeyValuePair.Create(m.Destination, string.Join(',', m.Options))));
         host["GroupAdd"] = Strings(config.GroupAdd);
         host["Sysctls"] = TemplateMap.OfStrings(config.Sysctls);
         host["Ulimits"] = config.Ulimits.Where(u => u != BundleWriter.HostUlimits).Select(u => BundleWriter.ParseUlimit(u)).Select(u => (object?)new TemplateObject("define.InspectUlimit")

@@ -21,6 +21,8 @@ public sealed class CreateOptions
 
     public Option<string[]> EnvFile { get; } = new("--env-file") { Description = "Read in a file of environment variables" };
 
+    public Option<string[]> EnvMerge { get; } = new("--env-merge") { Description = "Preprocess the image's environment variables (NAME=VALUE, with ${VAR} the image's value)" };
+
     public Option<bool> EnvHost { get; } = new("--env-host") { Description = "Use all of skiff's environment variables in the container (before --env-file and -e)" };
 
     public Option<bool> HttpProxy { get; } = new("--http-proxy") { Description = "Set proxy environment variables in the container based on the host proxy vars", DefaultValueFactory = _ => true };
@@ -32,6 +34,13 @@ public sealed class CreateOptions
     public Option<bool> Passwd { get; } = new("--passwd") { Description = "Add entries to /etc/passwd and /etc/group", DefaultValueFactory = _ => true };
 
     public Option<string?> PasswdEntry { get; } = new("--passwd-entry") { Description = "Entry to write to /etc/passwd" };
+
+    public Option<string[]> HostUser { get; } = new("--hostuser") { Description = "Host user account to add to /etc/passwd within the container (NAME or UID)" };
+
+    public Option<string?> Personality { get; } = new("--personality") { Description = "Configure the execution domain (LINUX or LINUX32)" };
+
+    /// <summary>podman 4.3 takes it and does nothing ("a Docker specific option"); so does skiff.</summary>
+    public Option<bool> DisableContentTrust { get; } = new("--disable-content-trust") { Description = "This is a Docker specific option and is a NOOP", Hidden = true };
 
     public Option<string?> Entrypoint { get; } = new("--entrypoint") { Description = "Overwrite the default ENTRYPOINT of the image" };
 
@@ -46,6 +55,10 @@ public sealed class CreateOptions
     public Option<string[]> VolumesFrom { get; } = new("--volumes-from") { Description = "Mount the volumes of the specified container(s) (CONTAINER[:ro|rw])" };
 
     public Option<bool> ReadOnly { get; } = new("--read-only") { Description = "Mount the container's root filesystem as read only" };
+
+    public Option<bool> ReadOnlyTmpfs { get; } = new("--read-only-tmpfs") { Description = "With --read-only, mount a read-write tmpfs on /run, /tmp and /var/tmp", DefaultValueFactory = _ => true };
+
+    public Option<string> ImageVolume { get; } = new("--image-volume") { Description = "How the image's VOLUMEs are mounted: bind (a new anonymous volume), tmpfs or ignore", DefaultValueFactory = _ => ImageVolumes.Bind };
 
     public Option<bool> Init { get; } = new("--init") { Description = "Run an init inside the container that forwards signals and reaps processes" };
 
@@ -139,7 +152,7 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvHost, HttpProxy, Workdir, User, Passwd, PasswdEntry, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly,
+            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvMerge, EnvHost, HttpProxy, Workdir, User, Passwd, PasswdEntry, HostUser, Personality, DisableContentTrust, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly, ReadOnlyTmpfs, ImageVolume,
             Init, InitPath, Systemd, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, CgroupParent, Cgroups, Requires, Privileged, CapAdd, CapDrop, SecurityOpt, SeccompPolicy, Gpus,
         })

@@ -68,18 +68,7 @@ public static class MountFlags
                     result.Add(Bind(source, target, [.. readOnly ? ["ro"] : Array.Empty<string>(), .. chown ? ["U"] : Array.Empty<string>(), .. idmap], mount));
                     break;
                 case "tmpfs":
-                    var options = new List<string>();
-                    if (fields.TryGetValue("tmpfs-size", out string? size))
-                    {
-                        options.Add("size=" + size);
-                    }
-
-                    if (readOnly)
-                    {
-                        options.Add("ro");
-                    }
-
-                    result.Add(new ContainerMount("tmpfs", "tmpfs", target, null, options));
+                    result.Add(new ContainerMount("tmpfs", "tmpfs", target, null, TmpfsMountOptions(mount)));
                     break;
                 case "volume":
                     string? name = fields.GetValueOrDefault("source") ?? fields.GetValueOrDefault("src");
@@ -116,10 +105,109 @@ public static class MountFlags
                 throw SkiffException.InvalidArgument($"invalid tmpfs \"{entry}\": the path must be absolute");
             }
 
-            result.Add(new ContainerMount("tmpfs", "tmpfs", parts[0], null, parts.Length == 2 ? parts[1].Split(',') : []));
+            result.Add(new ContainerMount("tmpfs", "tmpfs", parts[0], null, TmpfsOptions(parts.Length == 2 ? parts[1].Split(',') : [])));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A tmpfs mount's options as podman 4.3 completes them (and shows them in inspect's HostConfig.Tmpfs): the user's
+    /// own first, then rw, rprivate, nosuid and nodev unless the user chose otherwise, and tmpcopyup (the image's content
+    /// at the destination copied into the tmpfs) unless notmpcopyup was given.
+    /// </summary>
+    public static List<string> TmpfsOptions(IEnumerable<string> given)
+    {
+        var options = new List<string>();
+        bool copyUp = true;
+        foreach (string option in given)
+        {
+            switch (option)
+            {
+                case "":
+                    break;
+                case "notmpcopyup":
+                    copyUp = false;
+                    break;
+                case "tmpcopyup":
+                    copyUp = true;
+                    break;
+                default:
+                    options.Add(option);
+                    break;
+            }
+        }
+
+        if (!options.Any(o => o is "ro" or "rw"))
+        {
+            options.Add("rw");
+        }
+
+        if (!options.Any(o => o is "private" or "rprivate" or "shared" or "rshared" or "slave" or "rslave" or "unbindable" or "runbindable"))
+        {
+            options.Add("rprivate");
+        }
+
+        if (!options.Any(o => o is "suid" or "nosuid"))
+        {
+            options.Add("nosuid");
+        }
+
+        if (!options.Any(o => o is "dev" or "nodev"))
+        {
+            options.Add("nodev");
+        }
+
+        if (copyUp)
+        {
+            options.Add("tmpcopyup");
+        }
+
+        return options;
+    }
+
+    /// <summary>--mount type=tmpfs's fields, as podman 4.3 reads them (tmpfs-size, tmpfs-mode, ro, the exec/suid/dev flags, tmpcopyup/notmpcopyup).</summary>
+    private static List<string> TmpfsMountOptions(string mount)
+    {
+        var given = new List<string>();
+        foreach (string field in mount.Split(','))
+        {
+            string[] kv = field.Split('=', 2);
+            string? value = kv.Length == 2 ? kv[1] : null;
+            switch (kv[0])
+            {
+                case "type" or "target" or "destination" or "dst" or "consistency":
+                    break;
+                case "ro" or "readonly":
+                    if (value is null or "true")
+                    {
+                        given.Add("ro");
+                    }
+                    else if (value != "false")
+                    {
+                        throw SkiffException.InvalidArgument($"invalid mount \"{mount}\": {kv[0]} takes true or false");
+                    }
+
+                    break;
+                case "rw" or "exec" or "noexec" or "suid" or "nosuid" or "dev" or "nodev" or "tmpcopyup" or "notmpcopyup":
+                    given.Add(kv[0]);
+                    break;
+                case "tmpfs-size":
+                    given.Add("size=" + value);
+                    break;
+                case "tmpfs-mode":
+                    given.Add("mode=" + value);
+                    break;
+                case "src" or "source":
+                    throw SkiffException.InvalidArgument($"invalid mount \"{mount}\": source is not supported with tmpfs mounts");
+                case "U" or "chown":
+                    throw SkiffException.InvalidArgument($"invalid mount \"{mount}\": U (chown) is not supported for tmpfs mounts", "give the tmpfs an owner with --tmpfs DIR:uid=N,gid=N");
+                default:
+                    throw SkiffException.InvalidArgument($"invalid mount \"{mount}\": {kv[0]}: invalid mount option");
+            }
+        }
+
+        return TmpfsOptions(given);
     }
 
     /// <summary>A named (or, with a null name, anonymous) volume; its source is filled in when the volume is resolved at create.</summary>

@@ -10,7 +10,7 @@ public static class OciInitCommand
     public static Command Create()
     {
         var command = new Command("__init", "Container init (internal)") { Hidden = true };
-        command.SetAction(_ => new ContainerInit(new LinuxMountSyscalls { Cloned = ClonedMount.FromEnvironment() }).Run());
+        command.SetAction(_ => new ContainerInit(new LinuxMountSyscalls { Cloned = ClonedMount.FromEnvironment(), Copier = new ImageTreeCopier() }).Run());
         return command;
     }
 }

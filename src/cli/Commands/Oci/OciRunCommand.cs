@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using Skiff.Runtime.Containers;
 
 namespace Skiff.Cli.Commands.Oci;
@@ -11,15 +13,19 @@ public static class OciRunCommand
         var id = new Argument<string>("container-id") { Description = "Container id" };
         var bundle = new Option<string?>("--bundle", "-b") { Description = "Directory holding config.json (default: current directory)" };
         var pidFile = new Option<string?>("--pid-file") { Description = "Write the init's pid to this file" };
-        var command = new Command("run", "Create and start a container and wait for it") { id, bundle, pidFile };
+        Option<string?> preserveFds = Containers.PreserveFdsFlag.Create();
+        var command = new Command("run", "Create and start a container and wait for it") { id, bundle, pidFile, preserveFds };
         command.SetAction((parseResult, cancellationToken) => oci.RunAsync(parseResult, async () =>
         {
+            // runc's and crun's --preserve-fds N: this command's descriptors 3 to 2+N are the process's.
+            SafeHandle[] preserved = [.. Enumerable.Range(3, Containers.PreserveFdsFlag.Parse(parseResult.GetValue(preserveFds))).Select(fd => new SafeFileHandle(fd, ownsHandle: false))];
             OciRuntime runtime = OciCommand.Runtime(globals, parseResult);
             return await runtime.RunAsync(
                 new CreateOptions(parseResult.GetValue(id)!, parseResult.GetValue(bundle) ?? Directory.GetCurrentDirectory())
                 {
                     PidFile = parseResult.GetValue(pidFile),
                     SystemdCgroup = parseResult.GetValue(oci.SystemdCgroup),
+                    PreservedFds = preserved,
                 },
                 cancellationToken);
         }));

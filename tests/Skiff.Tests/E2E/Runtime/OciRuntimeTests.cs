@@ -337,6 +337,35 @@ public sealed class OciRuntimeTests(ITestOutputHelper output)
         (await skiff.RunAsync("oci", "delete", "tty")).AssertSuccess();
     }
 
+    [Theory, RootAndRootless]
+    public async Task Create_and_run_preserve_fds_hand_the_callers_descriptors_to_the_process(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        BusyboxBundle bundle = BusyboxBundle.Create(skiff.Sandbox.Work, skiff.Sandbox.User, [
+            "sh", "-c", "(ls /proc/1/fd > /tmp/fds) & wait; echo fds=$(sort /tmp/fds | tr '\\n' ' '); cat <&3; cat <&4"]);
+        string three = Path.Combine(skiff.Sandbox.Work, "three");
+        string four = Path.Combine(skiff.Sandbox.Work, "four");
+        File.WriteAllText(three, "three\n");
+        File.WriteAllText(four, "four\n");
+
+        // As runtime-tools drives a runtime: create with the descriptors open (its stdio on a file), start, the process reads them.
+        string log = Path.Combine(skiff.Sandbox.Work, "pf.log");
+        string[] create = ["-c", "l=$0 t=$1 f=$2; shift 2; exec \"$@\" </dev/null >\"$l\" 2>&1 3<\"$t\" 4<\"$f\"", log, three, four, skiff.Binary, .. skiff.StoreFlags(), "oci", "create", "--bundle", bundle.Path, "--preserve-fds", "2", "pf"];
+        (await skiff.ExecAsync("sh", create, stdin: null)).AssertSuccess();
+        (await skiff.RunAsync("oci", "start", "pf")).AssertSuccess();
+        await WaitForStatusAsync(skiff, "pf", "stopped");
+        Assert.Equal("fds=0 1 2 3 4\nthree\nfour\n", File.ReadAllText(log));
+        (await skiff.RunAsync("oci", "delete", "pf")).AssertSuccess();
+
+        string run = $"{skiff.Binary} {string.Join(' ', skiff.StoreFlags())} oci run --bundle {bundle.Path}";
+        ProcessResult ran = (await skiff.ExecAsync("sh", "-c", $"{run} --preserve-fds 2 pr 3<{three} 4<{four}")).AssertSuccess();
+        Assert.Equal("fds=0 1 2 3 4\nthree\nfour\n", ran.Stdout);
+
+        // One not open is refused before anything is created.
+        (await skiff.ExecAsync("sh", "-c", $"{run} --preserve-fds 2 bad 3<{three}")).AssertError(125, "file descriptor 4 is not available");
+        Assert.Contains("does not exist", (await skiff.RunAsync("oci", "state", "bad")).Stderr);
+    }
+
     private static Task<ProcessResult> CreateDetachedAsync(SkiffCli skiff, BusyboxBundle bundle, string id, params string[] extra)
     {
         // The init keeps create's stdio: point it at files so the test's pipes close when create exits.

@@ -52,4 +52,35 @@ public sealed class MountFlagsTests
     {
         Assert.Equal((container, path), CpCommand.Split(argument));
     }
+
+    [Fact]
+    public void Tmpfs_options_are_completed_as_podman_does()
+    {
+        IReadOnlyList<ContainerMount> mounts = MountFlags.Parse([], [], ["/data", "/x:notmpcopyup,size=1m", "/y:ro,noexec,mode=700", "/z:rw,exec,suid,dev,tmpcopyup"]);
+        Assert.Equal("rw,rprivate,nosuid,nodev,tmpcopyup", string.Join(',', mounts[0].Options));
+        Assert.Equal("size=1m,rw,rprivate,nosuid,nodev", string.Join(',', mounts[1].Options));
+        Assert.Equal("ro,noexec,mode=700,rprivate,nosuid,nodev,tmpcopyup", string.Join(',', mounts[2].Options));
+        Assert.True(mounts[2].ReadOnly);
+        Assert.Equal("rw,exec,suid,dev,rprivate,tmpcopyup", string.Join(',', mounts[3].Options));
+    }
+
+    [Fact]
+    public void Mount_type_tmpfs_reads_podmans_fields()
+    {
+        IReadOnlyList<ContainerMount> mounts = MountFlags.Parse([], ["type=tmpfs,target=/y,tmpfs-size=2m,tmpfs-mode=755", "type=tmpfs,dst=/n,ro,notmpcopyup", "type=tmpfs,destination=/e,exec,readonly=false"], []);
+        Assert.Equal("size=2m,mode=755,rw,rprivate,nosuid,nodev,tmpcopyup", string.Join(',', mounts[0].Options));
+        Assert.Equal("ro,rprivate,nosuid,nodev", string.Join(',', mounts[1].Options));
+        Assert.Equal("exec,rw,rprivate,nosuid,nodev,tmpcopyup", string.Join(',', mounts[2].Options));
+    }
+
+    [Theory]
+    [InlineData("type=tmpfs,target=/y,bogus=1", "bogus: invalid mount option")]
+    [InlineData("type=tmpfs,target=/y,src=/tmp", "source is not supported with tmpfs mounts")]
+    [InlineData("type=tmpfs,target=/y,U", "U (chown) is not supported")]
+    [InlineData("type=tmpfs,target=/y,ro=maybe", "ro takes true or false")]
+    public void Mount_type_tmpfs_refuses_what_it_cannot_do(string spec, string message)
+    {
+        SkiffException e = Assert.Throws<SkiffException>(() => MountFlags.Parse([], [spec], []));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
 }

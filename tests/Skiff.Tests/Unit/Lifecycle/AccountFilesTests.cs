@@ -95,4 +95,15 @@ public sealed class AccountFilesTests
         var account = new ContainerAccount("alice", 1001, 1002, "/home/alice");
         Assert.Equal("alice=1001=1002=alice=/home/alice\n", AccountFiles.Add(null, null, account, "$USERNAME=$UID=$GID=$NAME=$HOME").Passwd);
     }
+
+    [Fact]
+    public void Hostuser_lines_are_podmans_and_skip_accounts_the_image_has()
+    {
+        const string Alice = "alice:1001:1002:Alice A:/home/alice";
+        Assert.Equal("alice:*:1001:1002:Alice A:/home/alice:/bin/sh", AccountFiles.HostUserEntry(Passwd, Alice, "/work", path => path == "/home"));
+        Assert.Equal("alice:*:1001:1002:Alice A:/work:/bin/sh", AccountFiles.HostUserEntry(Passwd, Alice, "/work", _ => false));
+        Assert.Null(AccountFiles.HostUserEntry(Passwd, "root:0:0:root:/root", "/", _ => true));
+        Assert.Null(AccountFiles.HostUserEntry("alice:x:5:5::/:/bin/sh\n", Alice, "/", _ => true));
+        Assert.Null(AccountFiles.HostUserEntry("bob:x:1001:5::/:/bin/sh\n", Alice, "/", _ => true));
+    }
 }

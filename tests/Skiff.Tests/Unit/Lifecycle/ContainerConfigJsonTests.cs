@@ -110,6 +110,8 @@ public class ContainerConfigJsonTests
         AddAccount = new ContainerAccount("user", 1000, 1000, "/home/user"),
         Passwd = false,
         PasswdEntry = "$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/sh",
+        HostUsers = ["alice:1001:1002:Alice:/home/alice"],
+        Personality = "LINUX32",
         Healthcheck = new Skiff.Runtime.Health.HealthCheckConfig
         {
             Test = ["CMD-SHELL", "test -f /tmp/ok"],
@@ -304,7 +306,7 @@ public class ContainerConfigJsonTests
             Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, NoHosts = false, PublishAll = false, ReadOnlyRootfs = false, Init = false, Systemd = false,
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, CgroupParent = null, CgroupsMode = null, Requires = null!, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
-            PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null,
+            PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null, HostUsers = null!, Personality = null,
             UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, CreateCommand = null!, SdNotifyMode = null, SdNotifySocket = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null, Secrets = null!,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));

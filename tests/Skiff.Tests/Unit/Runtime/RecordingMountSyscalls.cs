@@ -18,6 +18,9 @@ internal sealed class RecordingMountSyscalls : IMountSyscalls
     /// <summary>Mount data options the kernel does not know: mount(2) fails with EINVAL.</summary>
     public HashSet<string> RefusedOptions { get; } = [];
 
+    /// <summary>Paths inside the root that do not exist: opening them without creating fails with ENOENT.</summary>
+    public HashSet<string> MissingInRoot { get; } = [];
+
     public MountFlags Locked { get; set; } = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec;
 
     public void Mount(string? source, string target, string? fsType, MountFlags flags, string? data)
@@ -41,6 +44,10 @@ internal sealed class RecordingMountSyscalls : IMountSyscalls
         {
             Calls.Add($"create {create} {path}");
         }
+        else if (MissingInRoot.Contains(path))
+        {
+            throw new SystemCallException("openat2", path, Errnos.ENOENT);
+        }
 
         return new Target(root.TrimEnd('/') + "/" + path.TrimStart('/'));
     }
@@ -59,6 +66,8 @@ internal sealed class RecordingMountSyscalls : IMountSyscalls
     public MountFlags LockedFlagsOf(string path) => Locked;
 
     public void WriteFile(string path, string content) => Calls.Add($"write {path} {content}");
+
+    public void CopyTree(string root, IMountTarget original, IMountTarget mounted) => Calls.Add($"copy {original.Path} -> {mounted.Path}");
 
     private sealed record Target(string Path) : IMountTarget
     {

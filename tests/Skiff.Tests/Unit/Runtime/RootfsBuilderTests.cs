@@ -116,4 +116,63 @@ public class RootfsBuilderTests
         Assert.Equal("size=1m", options.Data);
         Assert.False(MountOptions.Parse(["ro", "rw"]).ReadOnly);
     }
+
+    [Fact]
+    public void Tmpcopyup_is_a_tmpfs_option_and_not_the_kernels()
+    {
+        MountOptions copy = MountOptions.Parse(["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"], "tmpfs");
+        Assert.True(copy.CopyUp);
+        Assert.Null(copy.Data);
+        Assert.False(MountOptions.Parse(["tmpcopyup", "notmpcopyup"], "tmpfs").CopyUp);
+        Assert.False(MountOptions.Parse(["size=1m"], "tmpfs").CopyUp);
+        Assert.False(MountOptions.Parse(["tmpcopyup"], "bind").CopyUp);
+        Assert.Equal("size=1m", MountOptions.Parse(["notmpcopyup", "size=1m"], "tmpfs").Data);
+    }
+
+    [Fact]
+    public void A_tmpcopyup_tmpfs_gets_the_tree_it_hides_copied_in()
+    {
+        var sys = new RecordingMountSyscalls();
+        RuntimeSpec spec = DefaultSpec();
+        spec.Mounts.Add(new SpecMount { Destination = "/etc", Type = "tmpfs", Source = "tmpfs", Options = ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup", "size=1m"] });
+        spec.Mounts.Add(new SpecMount { Destination = "/empty", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev"] });
+
+        new RootfsBuilder(sys).Build(spec, Rootfs, inUserNamespace: false);
+
+        List<string> calls = sys.Calls;
+        int mount = calls.IndexOf("mount tmpfs /b/rootfs/etc tmpfs NoSuid, NoDev size=1m");
+        int copy = calls.IndexOf("copy /b/rootfs/etc -> /b/rootfs/etc");
+        Assert.True(mount >= 0 && copy == mount + 1, string.Join('\n', calls));
+        Assert.Equal("mount - /b/rootfs/etc - Recursive, Private", calls[copy + 1]);
+        Assert.DoesNotContain(calls, c => c.StartsWith("copy /b/rootfs/empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_read_only_tmpcopyup_tmpfs_is_filled_first_and_made_read_only_after()
+    {
+        var sys = new RecordingMountSyscalls { Locked = MountFlags.NoSuid | MountFlags.NoDev };
+        RuntimeSpec spec = DefaultSpec();
+        spec.Mounts.Add(new SpecMount { Destination = "/etc", Type = "tmpfs", Source = "tmpfs", Options = ["ro", "nosuid", "nodev", "tmpcopyup"] });
+
+        new RootfsBuilder(sys).Build(spec, Rootfs, inUserNamespace: false);
+
+        int mount = sys.Calls.IndexOf("mount tmpfs /b/rootfs/etc tmpfs NoSuid, NoDev");
+        Assert.True(mount >= 0, string.Join('\n', sys.Calls));
+        Assert.Equal("copy /b/rootfs/etc -> /b/rootfs/etc", sys.Calls[mount + 1]);
+        Assert.Equal("mount - /b/rootfs/etc - ReadOnly, NoSuid, NoDev, Remount, Bind", sys.Calls[mount + 2]);
+    }
+
+    [Fact]
+    public void Nothing_is_copied_where_the_image_has_nothing()
+    {
+        var sys = new RecordingMountSyscalls();
+        sys.MissingInRoot.Add("/new");
+        RuntimeSpec spec = DefaultSpec();
+        spec.Mounts.Add(new SpecMount { Destination = "/new", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "tmpcopyup"] });
+
+        new RootfsBuilder(sys).Build(spec, Rootfs, inUserNamespace: false);
+
+        Assert.Contains("mount tmpfs /b/rootfs/new tmpfs NoSuid", sys.Calls);
+        Assert.DoesNotContain(sys.Calls, c => c.StartsWith("copy ", StringComparison.Ordinal));
+    }
 }

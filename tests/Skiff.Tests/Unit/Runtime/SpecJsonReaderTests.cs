@@ -59,6 +59,7 @@ public class SpecJsonReaderTests
             "rootfsPropagation": "rslave",
             "sysctl": { "net.ipv4.ip_forward": "1", "kernel.msgmax": "65536" },
             "devices": [{ "type": "c", "path": "/dev/fuse", "major": 10, "minor": 229, "fileMode": 438, "uid": 0, "gid": 0 }],
+            "personality": { "domain": "LINUX32", "flags": [] },
             "unknownField": { "nested": [1, 2, { "x": null }] }
           },
           "annotations": { "io.podman.keep": "1", "": "empty key" },
