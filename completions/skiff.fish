@@ -4,7 +4,7 @@
 function __skiff_subcommands
     switch $argv[1]
         case skiff
-            printf '%s\n' 'attach' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'generate' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'secret' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
+            printf '%s\n' 'attach' 'build' 'commit' 'completion' 'container' 'cp' 'create' 'diff' 'events' 'exec' 'export' 'generate' 'healthcheck' 'help' 'history' 'image' 'images' 'import' 'info' 'init' 'inspect' 'kill' 'load' 'login' 'logout' 'logs' 'mount' 'network' 'oci' 'pause' 'port' 'ps' 'pull' 'push' 'rename' 'restart' 'rm' 'rmi' 'run' 'save' 'search' 'secret' 'start' 'stats' 'stop' 'system' 'tag' 'top' 'unmount' 'unpause' 'unshare' 'untag' 'update' 'version' 'volume' 'wait'
         case skiff_container
             printf '%s\n' 'attach' 'commit' 'cp' 'create' 'diff' 'exec' 'exists' 'export' 'init' 'inspect' 'kill' 'logs' 'mount' 'pause' 'port' 'prune' 'ps' 'rename' 'restart' 'rm' 'run' 'start' 'stats' 'stop' 'top' 'unmount' 'unpause' 'update' 'wait'
         case skiff_generate
@@ -12,7 +12,7 @@ function __skiff_subcommands
         case skiff_healthcheck
             printf '%s\n' 'run'
         case skiff_image
-            printf '%s\n' 'diff' 'exists' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'pull' 'push' 'rm' 'save' 'tag' 'unmount' 'untag'
+            printf '%s\n' 'build' 'diff' 'exists' 'history' 'import' 'inspect' 'load' 'ls' 'mount' 'prune' 'pull' 'push' 'rm' 'save' 'tag' 'unmount' 'untag'
         case skiff_network
             printf '%s\n' 'connect' 'create' 'disconnect' 'exists' 'inspect' 'ls' 'prune' 'rm'
         case skiff_oci
@@ -32,6 +32,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_attach
             printf '%s\n' '--cgroup-manager' '--detach-keys' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_build
+            printf '%s\n' '--authfile' '--build-arg' '--cert-dir' '--cgroup-manager' '--creds' '--file' '-f' '--format' '--iidfile' '--label' '--log-level' '--network' '--net' '--pull' '--root' '--runroot' '--storage-driver' '--tag' '-t' '--target' '--tls-verify'
         case skiff_commit
             printf '%s\n' '--author' '-a' '--cgroup-manager' '--change' '-c' '--format' '-f' '--iidfile' '--log-level' '--message' '-m' '--root' '--runroot' '--storage-driver'
         case skiff_completion
@@ -122,6 +124,8 @@ function __skiff_value_flags
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image
             printf '%s\n' '--cgroup-manager' '--log-level' '--root' '--runroot' '--storage-driver'
+        case skiff_image_build
+            printf '%s\n' '--authfile' '--build-arg' '--cert-dir' '--cgroup-manager' '--creds' '--file' '-f' '--format' '--iidfile' '--label' '--log-level' '--network' '--net' '--pull' '--root' '--runroot' '--storage-driver' '--tag' '-t' '--target' '--tls-verify'
         case skiff_image_diff
             printf '%s\n' '--cgroup-manager' '--format' '--log-level' '--root' '--runroot' '--storage-driver'
         case skiff_image_exists
@@ -348,6 +352,7 @@ end
 
 complete -c skiff -f
 complete -c skiff -n '__skiff_is skiff' -a 'attach' -d 'Attach to a running container'
+complete -c skiff -n '__skiff_is skiff' -a 'build' -d 'Build an image using instructions from Containerfiles'
 complete -c skiff -n '__skiff_is skiff' -a 'commit' -d 'Create new image based on the changed container'
 complete -c skiff -n '__skiff_is skiff' -a 'completion' -d 'Generate shell completion scripts'
 complete -c skiff -n '__skiff_is skiff' -a 'container' -d 'Manage containers'
@@ -420,6 +425,28 @@ complete -c skiff -n '__skiff_is skiff_attach' -l root -d 'Path of the persisten
 complete -c skiff -n '__skiff_is skiff_attach' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_attach' -l sig-proxy -d 'Proxy received signals to the process'
 complete -c skiff -n '__skiff_is skiff_attach' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_build' -l build-arg -d 'ARG value for the build (KEY=VALUE, or KEY to take skiff\'s environment\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_build' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l file -s f -d 'Containerfile to build (default CONTEXT/Containerfile, else CONTEXT/Dockerfile; - for standard input)' -r -F
+complete -c skiff -n '__skiff_is skiff_build' -l format -d 'Format of the image manifest and metadata (oci or docker; docker keeps HEALTHCHECK, ONBUILD and SHELL)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_build' -l iidfile -d 'Write the image ID to the file' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l label -d 'Set metadata on the image (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l layers -d 'Commit each step as an image (the default; skiff always does)'
+complete -c skiff -n '__skiff_is skiff_build' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_build' -l network -l net -d 'Network for RUN instructions (none, host, pasta, slirp4netns, or a network\'s name)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l no-cache -d 'Do not use cached layers (skiff keeps no layer cache yet: every build runs every step)'
+complete -c skiff -n '__skiff_is skiff_build' -l pull -d 'Pull the FROM image: always (or true), missing (the default, or false), never, newer' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l quiet -s q -d 'Print only the image id'
+complete -c skiff -n '__skiff_is skiff_build' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_build' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_build' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l tag -s t -d 'Name and optionally a tag (NAME[:TAG]) for the image' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l target -d 'Stage to build (multi-stage builds are not supported yet)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_commit' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_commit' -l author -s a -d 'Set the author for the image committed' -r -f
 complete -c skiff -n '__skiff_is skiff_commit' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
@@ -1286,6 +1313,7 @@ complete -c skiff -n '__skiff_is skiff_history' -l quiet -s q -d 'Only show imag
 complete -c skiff -n '__skiff_is skiff_history' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_history' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image' -a 'build' -d 'Build an image using instructions from Containerfiles'
 complete -c skiff -n '__skiff_is skiff_image' -a 'diff' -d 'Inspect changes to the image\'s file systems'
 complete -c skiff -n '__skiff_is skiff_image' -a 'exists' -d 'Check if a image exists in local storage'
 complete -c skiff -n '__skiff_is skiff_image' -a 'history' -d 'Show the history of an image'
@@ -1308,6 +1336,28 @@ complete -c skiff -n '__skiff_is skiff_image' -l log-level -d 'Log messages at a
 complete -c skiff -n '__skiff_is skiff_image' -l root -d 'Path of the persistent store' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l authfile -d 'Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c skiff -n '__skiff_is skiff_image_build' -l build-arg -d 'ARG value for the build (KEY=VALUE, or KEY to take skiff\'s environment\'s)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l cert-dir -d 'Directory with certificates (*.crt, *.cert, *.key) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
+complete -c skiff -n '__skiff_is skiff_image_build' -l creds -d 'Credentials (USERNAME:PASSWORD) for the registry' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l file -s f -d 'Containerfile to build (default CONTEXT/Containerfile, else CONTEXT/Dockerfile; - for standard input)' -r -F
+complete -c skiff -n '__skiff_is skiff_image_build' -l format -d 'Format of the image manifest and metadata (oci or docker; docker keeps HEALTHCHECK, ONBUILD and SHELL)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l help -s h -d 'Show help and usage information'
+complete -c skiff -n '__skiff_is skiff_image_build' -l iidfile -d 'Write the image ID to the file' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l label -d 'Set metadata on the image (KEY=VALUE)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l layers -d 'Commit each step as an image (the default; skiff always does)'
+complete -c skiff -n '__skiff_is skiff_image_build' -l log-level -d 'Log messages at and above this level (debug, info, warn, error)' -r -f -a 'debug error fatal info panic trace warn'
+complete -c skiff -n '__skiff_is skiff_image_build' -l network -l net -d 'Network for RUN instructions (none, host, pasta, slirp4netns, or a network\'s name)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l no-cache -d 'Do not use cached layers (skiff keeps no layer cache yet: every build runs every step)'
+complete -c skiff -n '__skiff_is skiff_image_build' -l pull -d 'Pull the FROM image: always (or true), missing (the default, or false), never, newer' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l quiet -s q -d 'Print only the image id'
+complete -c skiff -n '__skiff_is skiff_image_build' -l root -d 'Path of the persistent store' -r -F
+complete -c skiff -n '__skiff_is skiff_image_build' -l runroot -d 'Path of the runtime state directory' -r -F
+complete -c skiff -n '__skiff_is skiff_image_build' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l tag -s t -d 'Name and optionally a tag (NAME[:TAG]) for the image' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l target -d 'Stage to build (multi-stage builds are not supported yet)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_image_diff' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'
 complete -c skiff -n '__skiff_is skiff_image_diff' -l format -d 'Change the output format (json)' -r -f

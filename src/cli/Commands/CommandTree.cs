@@ -69,6 +69,7 @@ public static class CommandTree
         ("mount", g => MountCommand.Create(g)),
         ("unmount", g => UnmountCommand.Create(g)),
         ("commit", g => CommitCommand.Create(g)),
+        ("build", g => BuildCommand.Create(g)),
     ];
 
     private const string Description = "skiff: daemonless, rootless, docker-compatible containers";
@@ -182,5 +183,6 @@ public static class CommandTree
         "import",
         "load",
         "volume",
+        "build",
     };
 }

@@ -9,4 +9,5 @@ namespace Skiff.Images.Local;
 /// <param name="Author">The author (<c>-a</c>), or null.</param>
 /// <param name="Comment">The history comment: the message (<c>-m</c>), or podman's <c>FROM IMAGE</c>.</param>
 /// <param name="DockerFormat">Docker schema2 media types rather than OCI ones (<c>--format docker</c>).</param>
-public sealed record CommitOptions(string? Reference, ContainerConfig Config, IReadOnlyList<string> Changes, string? Author, string Comment, bool DockerFormat);
+/// <param name="CreatedBy">The history entry's created_by: commit's <c>/bin/sh</c>, a build step's instruction.</param>
+public sealed record CommitOptions(string? Reference, ContainerConfig Config, IReadOnlyList<string> Changes, string? Author, string Comment, bool DockerFormat, string CreatedBy = "/bin/sh");

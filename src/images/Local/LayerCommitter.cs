@@ -15,19 +15,25 @@ namespace Skiff.Images.Local;
 /// container's writable layer, whiteouts and opaque directories written as OCI <c>.wh.</c> entries). The layer is
 /// stored uncompressed, so its blob digest is its diff id; the base layers' blobs are shared, not copied. The
 /// config is the base image's with the caller's container config, history and author; the image is then recorded
-/// (and its new layer unpacked) by <see cref="ImageCommitter"/>, as import and load record theirs.
+/// (and its new layer unpacked) by <see cref="ImageCommitter"/>, as import and load record theirs. Without a layer
+/// (a build's ENV, LABEL, CMD…) the image has the base's layers and a history entry marked <c>empty_layer</c>.
 /// </summary>
 public sealed class LayerCommitter(LocalImages local, string temporaryDirectory)
 {
-    /// <param name="layer">The changes; its owners already the ones the image should hold.</param>
+    /// <param name="layer">The changes, their owners already the ones the image should hold; null for a new config over the same layers.</param>
     /// <param name="progress">Told each blob and step as podman prints them (<c>Copying blob …</c>).</param>
-    public async Task<ImageRecord> CommitAsync(ImageRecord baseImage, ILayerEntrySource layer, CommitOptions options, Action<string> progress, CancellationToken cancellationToken)
+    public async Task<ImageRecord> CommitAsync(ImageRecord baseImage, ILayerEntrySource? layer, CommitOptions options, Action<string> progress, CancellationToken cancellationToken)
     {
         // Validate everything cheap before writing a possibly large layer.
         string? name = options.Reference is null ? null : ImageReference.Parse(options.Reference).LocalName;
         ContainerConfig containerConfig = ImageChanges.Apply(options.Config, options.Changes);
         ImageConfig baseConfig = local.Config(baseImage);
         ImageManifest baseManifest = local.Manifest(baseImage);
+
+        if (layer is null)
+        {
+            return await CommitConfigAsync(baseConfig, baseManifest, containerConfig, name, options, progress, cancellationToken).ConfigureAwait(false);
+        }
 
         Directory.CreateDirectory(temporaryDirectory);
         string temp = Path.Combine(temporaryDirectory, $"commit-{Guid.NewGuid():N}.tar");
@@ -55,40 +61,61 @@ public sealed class LayerCommitter(LocalImages local, string temporaryDirectory)
                 await local.Content.IngestAsync(file, diffId, size, cancellationToken).ConfigureAwait(false);
             }
 
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            var history = (baseConfig.History ?? []).ToList();
-            history.Add(new HistoryEntry { Created = now, CreatedBy = "/bin/sh", Author = options.Author, Comment = options.Comment });
-            ImageConfig config = baseConfig with
-            {
-                Created = now,
-                Author = options.Author,
-                Config = containerConfig,
-                RootFs = new RootFs { DiffIds = [.. baseConfig.RootFs.DiffIds, diffId.Value] },
-                History = history,
-            };
-            byte[] configBytes = JsonSerializer.SerializeToUtf8Bytes(config, ManifestJsonContext.Default.ImageConfig);
             var layerDescriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = diffId.Value, Size = size };
-            var manifest = new ImageManifest
-            {
-                MediaType = MediaTypes.OciManifest,
-                Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Sha256Of(configBytes).Value, Size = configBytes.Length },
-                Layers = [.. OciConversion.ToOci(baseManifest).Layers, layerDescriptor],
-            };
-            if (options.DockerFormat)
-            {
-                manifest = OciConversion.ToDocker(manifest);
-            }
-
-            progress($"Copying config {manifest.Config.Digest}");
-            progress("Writing manifest to image destination");
-            progress("Storing signatures");
-            byte[] manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ImageManifest);
-            return await new ImageCommitter(local).CommitAsync(manifestBytes, configBytes, name is null ? [] : [name], [], cancellationToken).ConfigureAwait(false);
+            return await RecordAsync(baseConfig, baseManifest, containerConfig, name, options, layerDescriptor, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             File.Delete(temp);
         }
+    }
+
+    private Task<ImageRecord> CommitConfigAsync(
+        ImageConfig baseConfig, ImageManifest baseManifest, ContainerConfig containerConfig, string? name, CommitOptions options, Action<string> progress, CancellationToken cancellationToken)
+    {
+        progress("Getting image source signatures");
+        foreach (Descriptor baseLayer in baseManifest.Layers)
+        {
+            progress($"Copying blob {baseLayer.Digest}");
+        }
+
+        return RecordAsync(baseConfig, baseManifest, containerConfig, name, options, null, progress, cancellationToken);
+    }
+
+    /// <summary>Writes the config and manifest over the base's layers and <paramref name="layer"/> (when one was added) and records the image.</summary>
+    private async Task<ImageRecord> RecordAsync(
+        ImageConfig baseConfig, ImageManifest baseManifest, ContainerConfig containerConfig, string? name, CommitOptions options, Descriptor? layer,
+        Action<string> progress, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var history = (baseConfig.History ?? []).ToList();
+        history.Add(new HistoryEntry { Created = now, CreatedBy = options.CreatedBy, Author = options.Author, Comment = options.Comment, EmptyLayer = layer is null ? true : null });
+        ImageConfig config = baseConfig with
+        {
+            Created = now,
+            Author = options.Author,
+            Config = containerConfig,
+            RootFs = new RootFs { DiffIds = layer is null ? baseConfig.RootFs.DiffIds : [.. baseConfig.RootFs.DiffIds, layer.Digest] },
+            History = history,
+        };
+        byte[] configBytes = JsonSerializer.SerializeToUtf8Bytes(config, ManifestJsonContext.Default.ImageConfig);
+        ImageManifest oci = OciConversion.ToOci(baseManifest);
+        var manifest = new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Sha256Of(configBytes).Value, Size = configBytes.Length },
+            Layers = layer is null ? oci.Layers : [.. oci.Layers, layer],
+        };
+        if (options.DockerFormat)
+        {
+            manifest = OciConversion.ToDocker(manifest);
+        }
+
+        progress($"Copying config {manifest.Config.Digest}");
+        progress("Writing manifest to image destination");
+        progress("Storing signatures");
+        byte[] manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ImageManifest);
+        return await new ImageCommitter(local).CommitAsync(manifestBytes, configBytes, name is null ? [] : [name], [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Hashes what passes through to the layer file (the diff id), so the tar is written once.</summary>

@@ -34,4 +34,12 @@ public sealed record ContainerConfig
 
     [JsonPropertyName("Healthcheck")]
     public HealthConfig? Healthcheck { get; init; }
+
+    /// <summary>Instructions a build FROM this image runs first (docker format; a Containerfile's ONBUILD).</summary>
+    [JsonPropertyName("OnBuild")]
+    public IReadOnlyList<string>? OnBuild { get; init; }
+
+    /// <summary>The shell of RUN, CMD and ENTRYPOINT shell forms (docker format; a Containerfile's SHELL).</summary>
+    [JsonPropertyName("Shell")]
+    public IReadOnlyList<string>? Shell { get; init; }
 }

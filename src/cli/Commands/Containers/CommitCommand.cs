@@ -58,19 +58,9 @@ public static class CommitCommand
             }
 
             ContainerConfig config = lifecycle.Store.ReadConfig(id);
-            string upper = Path.Combine(lifecycle.Store.SnapshotDirectory(id), "upper");
-            if (config.ImageId is not { } imageId || !Directory.Exists(upper))
-            {
-                throw SkiffException.PrerequisiteMissing(
-                    config.ImageId is null
-                        ? $"container {ContainerIds.Short(id)} runs on a root filesystem (--rootfs), not an image: there is nothing to commit onto"
-                        : $"container {ContainerIds.Short(id)} uses a copied root filesystem (the vfs driver), which keeps no layer of its changes",
-                    "commit needs a container created from an image with the overlay storage driver");
-            }
-
             LocalImages local = ImageServices.Local(context);
-            ImageRecord baseImage = local.Images.TryGet(Digest.Parse(imageId.Contains(':') ? imageId : "sha256:" + imageId))
-                ?? throw SkiffException.NotFound($"image {imageId} of container {ContainerIds.Short(id)} is no longer stored");
+            var committer = new ContainerCommitter(context, lifecycle.Store);
+            ImageRecord baseImage = committer.BaseImage(config, local);
             ImageContainerConfig imageConfig = FromContainer(local.Config(baseImage).Config ?? new ImageContainerConfig(), config);
             var options = new CommitOptions(
                 parse.GetValue(image),
@@ -92,17 +82,11 @@ public static class CommitCommand
             ImageRecord record;
             try
             {
-                using DirectoryHandle layer = DirectoryHandle.Open(upper);
-                ILayerEntrySource source = new DiffTreeSource(layer, new HashSet<string>(), opaqueFromXattrs: true);
-                if (config.IdMappings is { } map)
-                {
-                    source = new ContainerOwnersSource(source, map);
-                }
-
                 bool silent = parse.GetValue(quiet);
-                record = await new LayerCommitter(local, ImageServices.Temporary(context)).CommitAsync(
+                record = await committer.CommitAsync(
+                    config,
                     baseImage,
-                    source,
+                    local,
                     options,
                     line =>
                     {

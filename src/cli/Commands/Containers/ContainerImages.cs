@@ -96,7 +96,7 @@ public sealed class ContainerImages(CliContext context)
     /// every time, <c>newer</c> pulls but keeps using the local image when the registry cannot be reached,
     /// <c>never</c> uses local images only.
     /// </summary>
-    private static async Task<ImageRecord> ResolveAsync(LocalImages local, string image, string pullPolicy, Func<Task<ImageRecord>> pull, Platform? platform)
+    public static async Task<ImageRecord> ResolveAsync(LocalImages local, string image, string pullPolicy, Func<Task<ImageRecord>> pull, Platform? platform)
     {
         ImageRecord? found = local.Images.TryResolve(image);
         if (found is not null && platform is not null && !IsFor(local.TryConfig(found), platform))

@@ -22,6 +22,7 @@ public static class ImageCommand
         command.Subcommands.Add(ImageUnmountCommand.Create(globals));
         command.Subcommands.Add(UntagCommand.Create(globals));
         command.Subcommands.Add(PullCommand.Create(globals));
+        command.Subcommands.Add(BuildCommand.Create(globals));
         command.Subcommands.Add(PushCommand.Create(globals));
         command.Subcommands.Add(ExistsCommand.Create(globals, "image", (context, name) => ImageServices.Local(context).Images.TryResolve(name) is not null));
         command.Subcommands.Add(Containers.DiffCommand.Create(globals, Containers.DiffTarget.Image));
