@@ -224,6 +224,9 @@ public sealed record ContainerConfig
     /// </summary>
     public IReadOnlyList<string> HostUsers { get; init; } = [];
 
+    /// <summary>podman's --conmon-pidfile: an absolute path that gets the monitor's pid on every start; null for none.</summary>
+    public string? ConmonPidFile { get; init; }
+
     /// <summary>podman's --personality: the execution domain (LINUX or LINUX32) in the bundle's linux.personality; null for none.</summary>
     public string? Personality { get; init; }
 

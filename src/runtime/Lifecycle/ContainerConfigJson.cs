@@ -226,6 +226,7 @@ public static class ContainerConfigJson
 
             w.WriteOptionalString("passwdEntry"u8, config.PasswdEntry);
             WriteStrings(w, "hostUsers"u8, config.HostUsers);
+            w.WriteOptionalString("conmonPidFile"u8, config.ConmonPidFile);
             w.WriteOptionalString("personality"u8, config.Personality);
             if (config.Healthcheck is { } health)
             {
@@ -328,7 +329,7 @@ public static class ContainerConfigJson
         // is null or zero, not the record's default (an empty list, "k8s-file", 10).
         string? idValue = null, nameValue = null, imageValue = null, imageId = null, rootfsPath = null, workingDir = null,
             user = null, hostname = null, logDriver = null, stopSignal = null, networkMode = null, initPath = null,
-            detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null, personality = null, pidMode = null, ipcMode = null, utsMode = null,
+            detachKeys = null, restartPolicy = null, cgroupPath = null, cgroupManager = null, usernsMode = null, passwdEntry = null, personality = null, conmonPidFile = null, pidMode = null, ipcMode = null, utsMode = null,
             runtimeValue = null, logPath = null, logTag = null, cgroupParent = null, cgroupsMode = null;
         IReadOnlyList<string>? requires = null, hostUsers = null;
         long? logMaxSize = null;
@@ -434,6 +435,7 @@ public static class ContainerConfigJson
             else if (r.ValueTextEquals("passwdEntry"u8)) { passwdEntry = String(ref r); }
             else if (r.ValueTextEquals("hostUsers"u8)) { hostUsers = Strings(ref r); }
             else if (r.ValueTextEquals("personality"u8)) { personality = String(ref r); }
+            else if (r.ValueTextEquals("conmonPidFile"u8)) { conmonPidFile = String(ref r); }
             else if (r.ValueTextEquals("healthcheck"u8)) { healthcheck = Healthcheck(ref r); }
             else if (r.ValueTextEquals("unsetEnv"u8)) { unsetEnv = Strings(ref r); }
             else if (r.ValueTextEquals("unsetEnvAll"u8)) { unsetEnvAll = Bool(ref r); }
@@ -528,6 +530,7 @@ public static class ContainerConfigJson
             PasswdEntry = passwdEntry,
             HostUsers = hostUsers!,
             Personality = personality,
+            ConmonPidFile = conmonPidFile,
             Healthcheck = healthcheck,
             UnsetEnv = unsetEnv!,
             UnsetEnvAll = unsetEnvAll,

@@ -10,17 +10,17 @@ namespace Skiff.Runtime.Lifecycle;
 public static class ContainerPidFile
 {
     /// <summary>At create: the file's directory must exist (podman's runtime fails the start on one that does not).</summary>
-    public static string Validate(string path)
+    public static string Validate(string path, string flag = "--pidfile")
     {
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            throw SkiffException.InvalidArgument($"--pidfile {full} is a directory", "give --pidfile the path of a file");
+            throw SkiffException.InvalidArgument($"{flag} {full} is a directory", $"give {flag} the path of a file");
         }
 
         if (Path.GetDirectoryName(full) is { } directory && !Directory.Exists(directory))
         {
-            throw SkiffException.NotFound($"--pidfile {full}: directory {directory} does not exist", "create the directory first, or give another path");
+            throw SkiffException.NotFound($"{flag} {full}: directory {directory} does not exist", "create the directory first, or give another path");
         }
 
         return full;

@@ -373,6 +373,19 @@ public sealed class ContainerMonitor(ContainerStore store, string id, RuntimeInv
             Console.Error.WriteLine($"skiff monitor: writing {store.MonitorPidFilePath(id)}: {e.Message}");
         }
 
+        if (config.ConmonPidFile is { } conmonPidFile)
+        {
+            // podman's --conmon-pidfile: the monitor is skiff's conmon. Kept after the container ends, as podman does.
+            try
+            {
+                ContainerPidFile.Write(conmonPidFile, Environment.ProcessId);
+            }
+            catch (SkiffException e)
+            {
+                Console.Error.WriteLine($"skiff monitor: {e.Message}");
+            }
+        }
+
         SystemdNotification.Started(config, Environment.ProcessId);
     }
 

@@ -195,6 +195,7 @@ public sealed class ContainerCreator(CliContext context, CreateOptions options)
             GroupAdd = parse.GetValue(options.GroupAdd) ?? [],
             Passwd = parse.GetValue(options.Passwd) ? null : false,
             HostUsers = HostUsers.Resolve(parse.GetValue(options.HostUser) ?? []),
+            ConmonPidFile = parse.GetValue(options.ConmonPidfile) is { Length: > 0 } conmonPidFile ? ContainerPidFile.Validate(conmonPidFile, "--conmon-pidfile") : null,
             Personality = parse.GetValue(options.Personality) is { } personality ? PersonalityFlag.Parse(personality) : null,
             PasswdEntry = parse.GetValue(options.PasswdEntry),
             Hostname = parse.GetValue(options.Hostname) ?? string.Empty,

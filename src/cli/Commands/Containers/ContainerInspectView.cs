@@ -34,7 +34,7 @@ public static class ContainerInspectView
             ["HostsPath"] = config.NoHosts ? string.Empty : Path.Combine(directory, "hosts"),
             ["LogPath"] = store.LogPath(config),
             // The monitor's pid file (podman's conmon.pid), which a Type=forking systemd unit follows.
-            ["ConmonPidFile"] = store.MonitorPidFilePath(config.Id),
+            ["ConmonPidFile"] = config.ConmonPidFile ?? store.MonitorPidFilePath(config.Id),
             // --pidfile's path ("" without it: the built-in runtime keeps no pid file of its own).
             ["PidFile"] = config.PidFile ?? string.Empty,
             ["Name"] = config.Name,

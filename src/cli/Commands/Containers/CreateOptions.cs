@@ -37,6 +37,8 @@ public sealed class CreateOptions
 
     public Option<string[]> HostUser { get; } = new("--hostuser") { Description = "Host user account to add to /etc/passwd within the container (NAME or UID)" };
 
+    public Option<string?> ConmonPidfile { get; } = new("--conmon-pidfile") { Description = "Path to the file that will receive the PID of the container's monitor (podman's conmon)" };
+
     public Option<string?> Personality { get; } = new("--personality") { Description = "Configure the execution domain (LINUX or LINUX32)" };
 
     /// <summary>podman 4.3 takes it and does nothing ("a Docker specific option"); so does skiff.</summary>
@@ -152,7 +154,7 @@ public sealed class CreateOptions
     {
         foreach (Option option in new Option[]
         {
-            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvMerge, EnvHost, HttpProxy, Workdir, User, Passwd, PasswdEntry, HostUser, Personality, DisableContentTrust, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly, ReadOnlyTmpfs, ImageVolume,
+            Interactive, Tty, Remove, Restart, Name, Env, EnvFile, EnvMerge, EnvHost, HttpProxy, Workdir, User, Passwd, PasswdEntry, HostUser, ConmonPidfile, Personality, DisableContentTrust, Entrypoint, Hostname, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly, ReadOnlyTmpfs, ImageVolume,
             Init, InitPath, Systemd, StopSignal, StopTimeout, Ulimit, Label, LabelFile, Sysctl, Pull, Quiet, Network, LogDriver, LogOpt, DetachKeys, GroupAdd, Rootfs, Runtime,
             Cgroupns, CgroupParent, Cgroups, Requires, Privileged, CapAdd, CapDrop, SecurityOpt, SeccompPolicy, Gpus,
         })

@@ -102,4 +102,22 @@ public sealed class RunFlagParityTests(ITestOutputHelper output)
 
         (await skiff.RunAsync("create", "--hostuser", "no-such-user-here", image, "true")).AssertError(125, "unknown user no-such-user-here");
     }
+
+    [Theory, RootAndRootless]
+    public async Task Conmon_pidfile_gets_the_monitors_pid(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string image = await skiff.ImportBusyboxAsync();
+        string file = Path.Combine(skiff.Sandbox.Work, "monitor.pid");
+
+        string id = (await skiff.RunAsync("run", "-d", "--network", "none", "--conmon-pidfile", file, image, "sleep", "1000")).AssertSuccess().Stdout.Trim();
+        string pid = File.ReadAllText(file);
+        ProcessResult inspect = await skiff.RunAsync("inspect", "--format", "{{.State.ConmonPid}} {{.ConmonPidFile}}", id);
+        Assert.Equal($"{pid} {file}\n", inspect.AssertSuccess().Stdout);
+        (await skiff.RunAsync("rm", "-f", "-t", "0", id)).AssertSuccess();
+
+        // As podman: the file stays after the container; a directory that does not exist is refused at create.
+        Assert.True(File.Exists(file));
+        (await skiff.RunAsync("create", "--conmon-pidfile", "/no/such/dir/monitor.pid", image, "true")).AssertError(125, "--conmon-pidfile /no/such/dir/monitor.pid: directory /no/such/dir does not exist");
+    }
 }

@@ -112,6 +112,7 @@ public class ContainerConfigJsonTests
         PasswdEntry = "$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/sh",
         HostUsers = ["alice:1001:1002:Alice:/home/alice"],
         Personality = "LINUX32",
+        ConmonPidFile = "/run/user/1000/monitor.pid",
         Healthcheck = new Skiff.Runtime.Health.HealthCheckConfig
         {
             Test = ["CMD-SHELL", "test -f /tmp/ok"],
@@ -306,7 +307,7 @@ public class ContainerConfigJsonTests
             Dns = null!, DnsSearch = null!, DnsOptions = null!, ExtraHosts = null!, NoHosts = false, PublishAll = false, ReadOnlyRootfs = false, Init = false, Systemd = false,
             InitPath = null, Ulimits = null!, DetachKeys = null, RestartPolicy = null, RestartRetries = 0, Resources = null!, CgroupPath = null, CgroupManager = null,
             CgroupNamespace = false, CgroupParent = null, CgroupsMode = null, Requires = null!, Privileged = false, CapAdd = null!, CapDrop = null!, SecurityOpt = null!, UsernsMode = null!,
-            PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null, HostUsers = null!, Personality = null,
+            PidMode = null!, IpcMode = null!, UtsMode = null!, IdMappings = null, RootfsOwnersShifted = false, AddAccount = null, Passwd = null, PasswdEntry = null, HostUsers = null!, Personality = null, ConmonPidFile = null,
             UnsetEnv = null!, UnsetEnvAll = false, Annotations = null!, PidFile = null, CreateCommand = null!, SdNotifyMode = null, SdNotifySocket = null, Devices = null!, DeviceCgroupRules = null!, ShmSize = null, Timezone = null, Umask = null, OomScoreAdj = null, Secrets = null!,
         };
         Assert.Equal(Canonical(expected), Canonical(listed));
