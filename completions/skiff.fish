@@ -445,7 +445,7 @@ complete -c skiff -n '__skiff_is skiff_build' -l root -d 'Path of the persistent
 complete -c skiff -n '__skiff_is skiff_build' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_build' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_build' -l tag -s t -d 'Name and optionally a tag (NAME[:TAG]) for the image' -r -f
-complete -c skiff -n '__skiff_is skiff_build' -l target -d 'Stage to build (multi-stage builds are not supported yet)' -r -f
+complete -c skiff -n '__skiff_is skiff_build' -l target -d 'Set the target build stage to build (its name, or its number from 0)' -r -f
 complete -c skiff -n '__skiff_is skiff_build' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_commit' -f -a '(__skiff_dynamic containers)'
 complete -c skiff -n '__skiff_is skiff_commit' -l author -s a -d 'Set the author for the image committed' -r -f
@@ -1359,7 +1359,7 @@ complete -c skiff -n '__skiff_is skiff_image_build' -l root -d 'Path of the pers
 complete -c skiff -n '__skiff_is skiff_image_build' -l runroot -d 'Path of the runtime state directory' -r -F
 complete -c skiff -n '__skiff_is skiff_image_build' -l storage-driver -d 'Storage driver: overlay, fuse-overlayfs or vfs (default: probed)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_build' -l tag -s t -d 'Name and optionally a tag (NAME[:TAG]) for the image' -r -f
-complete -c skiff -n '__skiff_is skiff_image_build' -l target -d 'Stage to build (multi-stage builds are not supported yet)' -r -f
+complete -c skiff -n '__skiff_is skiff_image_build' -l target -d 'Set the target build stage to build (its name, or its number from 0)' -r -f
 complete -c skiff -n '__skiff_is skiff_image_build' -l tls-verify -d 'Require HTTPS and verify certificates when contacting registries (default from registries.conf: true)' -r -f -a 'False True'
 complete -c skiff -n '__skiff_is skiff_image_diff' -f -a '(__skiff_dynamic images)'
 complete -c skiff -n '__skiff_is skiff_image_diff' -l cgroup-manager -d 'Cgroup manager: systemd (a transient scope over D-Bus) or cgroupfs (default: systemd when its bus exists on cgroup v2)' -r -f -a 'cgroupfs systemd'

@@ -5,10 +5,11 @@ namespace Skiff.Images.Building;
 /// <summary>
 /// A COPY or ADD source as the image gets it: entries the ignore file leaves out dropped (a directory left out
 /// still given when a <c>!</c> pattern brings back something below it), owners set to <paramref name="uid"/>:<paramref name="gid"/>
-/// (root unless <c>--chown</c>), and the permission bits replaced by <paramref name="mode"/> when <c>--chmod</c> gave one.
+/// (root unless <c>--chown</c>; null keeps the source's, as COPY --from does), and the permission bits replaced by
+/// <paramref name="mode"/> when <c>--chmod</c> gave one.
 /// </summary>
 /// <param name="contextPathOf">The context-relative path of an entry, what the ignore patterns are matched against.</param>
-public sealed class ContextEntrySource(ILayerEntrySource inner, IgnorePatterns ignore, Func<string, string> contextPathOf, uint uid, uint gid, uint? mode) : ILayerEntrySource
+public sealed class ContextEntrySource(ILayerEntrySource inner, IgnorePatterns ignore, Func<string, string> contextPathOf, uint? uid, uint? gid, uint? mode) : ILayerEntrySource
 {
     public IEnumerable<LayerEntry> Entries(ICollection<string> warnings)
     {
@@ -17,8 +18,8 @@ public sealed class ContextEntrySource(ILayerEntrySource inner, IgnorePatterns i
         {
             LayerEntry entry = raw with
             {
-                Uid = uid,
-                Gid = gid,
+                Uid = uid ?? raw.Uid,
+                Gid = gid ?? raw.Gid,
                 Mode = mode is uint bits && raw.Kind != LayerEntryKind.Symlink ? (raw.Mode & ~0xFFFu) | bits : raw.Mode,
             };
             if (ignore.Excluded(contextPathOf(entry.Path)))

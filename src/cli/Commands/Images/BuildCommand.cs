@@ -30,7 +30,7 @@ public static class BuildCommand
         var label = new Option<string[]>("--label") { Description = "Set metadata on the image (KEY=VALUE)" };
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image ID to the file" };
         var format = new Option<string>("--format") { Description = "Format of the image manifest and metadata (oci or docker; docker keeps HEALTHCHECK, ONBUILD and SHELL)", DefaultValueFactory = _ => "oci" };
-        var target = new Option<string?>("--target") { Description = "Stage to build (multi-stage builds are not supported yet)" };
+        var target = new Option<string?>("--target") { Description = "Set the target build stage to build (its name, or its number from 0)" };
         var registry = new RegistryFlags();
         var contextArgument = new Argument<string?>("context") { Arity = ArgumentArity.ZeroOrOne, Description = "The build context directory (default .)" };
         var command = new Command(name, "Build an image using instructions from Containerfiles")
@@ -45,11 +45,6 @@ public static class BuildCommand
             if (manifestFormat is not ("oci" or "docker"))
             {
                 throw SkiffException.InvalidArgument($"unrecognized image type \"{manifestFormat}\"", "use --format oci or --format docker");
-            }
-
-            if (parse.GetValue(target) is not null)
-            {
-                throw SkiffException.InvalidArgument("--target is not supported yet: skiff builds single-stage Containerfiles");
             }
 
             string directory = parse.GetValue(contextArgument) ?? ".";
@@ -77,6 +72,7 @@ public static class BuildCommand
                 parse.GetValue(quiet),
                 PullPolicy(parse.GetResult(pull) is null ? null : parse.GetValue(pull) ?? "always"),
                 parse.GetValue(network),
+                parse.GetValue(target),
                 manifestFormat == "docker");
             LocalImages local = ImageServices.Local(context);
             ImageRecord image;

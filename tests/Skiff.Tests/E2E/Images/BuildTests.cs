@@ -179,6 +179,46 @@ public sealed class BuildTests(ITestOutputHelper output)
         (await skiff.RunAsync("build", empty)).AssertError(125, "ADD of a URL is not supported");
     }
 
+    [Theory, RootAndRootless]
+    public async Task Multi_stage_builds_copy_from_earlier_stages_and_stop_at_the_target(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        await skiff.ImportBusyboxAsync("busybox");
+        const string Stages = """
+            ARG BASE=busybox
+            FROM $BASE AS builder
+            RUN mkdir /out && echo built > /out/b && chown 5:6 /out/b
+
+            FROM builder AS second
+            RUN echo second > /out/s
+
+            FROM $BASE
+            COPY --from=builder /out/b /b
+            COPY --from=1 /out /o2
+            COPY --from=busybox /etc/passwd /passwd
+            CMD ["cat", "/b"]
+            """;
+        string context = Context(skiff, ("Containerfile", Stages));
+        ProcessResult built = (await skiff.RunAsync(["build", "-t", "ms", context], (byte[]?)null, TimeSpan.FromSeconds(240))).AssertSuccess();
+        IReadOnlyList<string> lines = built.StdoutLines;
+        Assert.Equal("[1/3] STEP 1/2: FROM busybox AS builder", lines[0]);
+        Assert.Contains("[2/3] STEP 1/2: FROM builder AS second", lines);
+        Assert.Contains("[3/3] STEP 2/5: COPY --from=builder /out/b /b", lines);
+        Assert.Contains("[3/3] COMMIT ms", lines);
+        Assert.Matches("^--> [0-9a-f]{11}$", lines[2]);
+        Assert.Equal("built\n", (await skiff.RunAsync("run", "--rm", "ms")).AssertSuccess().Stdout);
+        Assert.Equal(
+            "5:6\nbuilt\nsecond\nroot\n",
+            (await skiff.RunAsync("run", "--rm", "ms", "sh", "-c", "stat -c %u:%g /b; cat /o2/b /o2/s; head -c4 /passwd; echo")).AssertSuccess().Stdout);
+        Assert.Equal(2, (await skiff.RunAsync("images", "-q")).AssertSuccess().StdoutLines.Distinct().Count());
+        Assert.Empty((await skiff.RunAsync("ps", "-aq")).AssertSuccess().StdoutLines);
+
+        ProcessResult target = (await skiff.RunAsync("build", "--target", "builder", "-t", "msb", context)).AssertSuccess();
+        Assert.DoesNotContain(target.StdoutLines, l => l.Contains("COPY", StringComparison.Ordinal));
+        Assert.Equal("built\n", (await skiff.RunAsync("run", "--rm", "msb", "cat", "/out/b")).AssertSuccess().Stdout);
+        (await skiff.RunAsync("build", "--target", "nosuch", context)).AssertError(125, "the target \"nosuch\" was not found");
+    }
+
     private static string Context(SkiffCli skiff, params (string Path, string Content)[] files)
     {
         string context = Path.Combine(skiff.Sandbox.Work, "ctx-" + Guid.NewGuid().ToString("N")[..8]);

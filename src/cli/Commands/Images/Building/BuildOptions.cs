@@ -9,6 +9,7 @@ namespace Skiff.Cli.Commands.Images.Building;
 /// <param name="Labels">--label values, set after the Containerfile's.</param>
 /// <param name="PullPolicy">--pull: always, missing, never or newer.</param>
 /// <param name="Network">--network for RUN, or null for run's default.</param>
+/// <param name="Target">--target: the stage to build last (by name or number), or null for the last one.</param>
 /// <param name="DockerFormat">--format docker (keeps HEALTHCHECK, ONBUILD and SHELL, which the OCI format has no place for).</param>
 public sealed record BuildOptions(
     string ContextDirectory,
@@ -20,4 +21,5 @@ public sealed record BuildOptions(
     bool Quiet,
     string PullPolicy,
     string? Network,
+    string? Target,
     bool DockerFormat);

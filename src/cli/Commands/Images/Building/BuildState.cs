@@ -18,6 +18,9 @@ public sealed class BuildState(ImageRecord image, ImageContainerConfig config, s
 
     public IReadOnlyList<string> Shell { get; set; } = ["/bin/sh", "-c"];
 
+    /// <summary>The images of the stages built before this one (COPY --from=NAME|N).</summary>
+    public IReadOnlyList<ImageRecord> Stages { get; set; } = [];
+
     /// <summary>Whether this stage set CMD (an ENTRYPOINT then keeps it; otherwise it clears the inherited one, as docker).</summary>
     public bool CmdSet { get; set; }
 

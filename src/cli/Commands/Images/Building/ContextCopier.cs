@@ -19,6 +19,9 @@ namespace Skiff.Cli.Commands.Images.Building;
 /// </summary>
 public sealed class ContextCopier(DirectoryHandle context, string contextPath, IgnorePatterns ignore)
 {
+    /// <summary>Keep the sources' owners unless --chown is given (COPY --from an image); false: root's.</summary>
+    public bool KeepOwners { get; init; }
+
     /// <param name="sources">The sources as written (variables substituted), relative to the context.</param>
     /// <param name="destination">The destination as written: absolute, or relative to <paramref name="workingDir"/>.</param>
     /// <param name="owner">--chown's value, or null for root.</param>
@@ -26,7 +29,13 @@ public sealed class ContextCopier(DirectoryHandle context, string contextPath, I
     /// <param name="extract">ADD: tar archives are extracted.</param>
     public void Copy(ContainerRoot root, IReadOnlyList<string> sources, string destination, string workingDir, string? owner, string? chmod, bool extract, string instruction)
     {
-        (uint uid, uint gid) = owner is null ? (0u, 0u) : Owner(root, owner);
+        uint? uid = KeepOwners ? null : 0u;
+        uint? gid = uid;
+        if (owner is not null)
+        {
+            (uid, gid) = Owner(root, owner);
+        }
+
         uint? mode = chmod is null ? null : ParseMode(chmod);
         var items = new List<string>();
         foreach (string source in sources)
@@ -65,7 +74,7 @@ public sealed class ContextCopier(DirectoryHandle context, string contextPath, I
                 continue;
             }
 
-            if (extract && status.Kind == FileKind.Regular && TryExtract(parent, leaf!, root, target, owner is null ? null : (uid, gid)))
+            if (extract && status.Kind == FileKind.Regular && TryExtract(parent, leaf!, root, target, owner is null ? null : (uid!.Value, gid!.Value)))
             {
                 continue;
             }
@@ -205,7 +214,7 @@ public sealed class ContextCopier(DirectoryHandle context, string contextPath, I
         $"checking on sources under \"{contextPath}\": copier: stat: \"/{Relative(source)}\": no such file or directory",
         "the path is relative to the build context, and .containerignore/.dockerignore may leave it out");
 
-    private void Apply(ILayerEntrySource tree, DirectoryHandle into, Func<string, string> contextPathOf, uint uid, uint gid, uint? mode, ContainerRoot root)
+    private void Apply(ILayerEntrySource tree, DirectoryHandle into, Func<string, string> contextPathOf, uint? uid, uint? gid, uint? mode, ContainerRoot root)
     {
         var source = new ContextEntrySource(tree, ignore, contextPathOf, uid, gid, mode);
         (ILayerEntrySource owned, ApplyOptions options) = CopyOwners.In(source, root.OuterIds, keepOwners: true);

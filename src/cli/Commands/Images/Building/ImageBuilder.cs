@@ -20,14 +20,14 @@ using ImageContainerConfig = Skiff.Images.Manifests.ContainerConfig;
 namespace Skiff.Cli.Commands.Images.Building;
 
 /// <summary>
-/// Runs a single-stage Containerfile as podman 4.3's <c>build</c> (buildah, <c>--layers</c>) does: each step is
+/// Runs a Containerfile's stages as podman 4.3's <c>build</c> (buildah, <c>--layers</c>) does: each step is
 /// committed as an image, RUN, COPY and ADD with a layer made from a container of the step before (created, run
 /// or copied into, committed and removed through the container services), the other instructions as a new config
 /// over the same layers with an <c>empty_layer</c> history entry. The steps' images are removed at the end (there
 /// is no layer cache yet), leaving the last one under its names. Every container made is removed, also when a step
 /// fails or the build is interrupted.
 /// </summary>
-public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<Task<ImageRecord>>? pullOverride = null)
+public sealed class ImageBuilder(CliContext context, BuildOptions options)
 {
     private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -38,6 +38,8 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
     };
 
     private readonly List<ImageRecord> intermediates = [];
+    private readonly Dictionary<string, int> stageNames = new(StringComparer.Ordinal);
+    private string prefix = string.Empty;
     private readonly HashSet<string> usedArgs = new(StringComparer.Ordinal);
     private readonly HashSet<string> warned = new(StringComparer.Ordinal);
     private string? running;
@@ -61,11 +63,6 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
             throw SkiffException.InvalidArgument($"{early.Keyword} is not allowed before FROM (line {early.Line})", "only ARG may come before the first FROM");
         }
 
-        if (file.Instructions.Skip(from + 1).Any(i => i.Keyword == "FROM"))
-        {
-            throw SkiffException.InvalidArgument("multi-stage builds (several FROM instructions) are not supported yet", "build each stage as an image of its own and COPY from the build context");
-        }
-
         // ARGs before FROM are the global ones: FROM may use them, a stage only once it declares them again.
         var globals = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (BuildInstruction arg in file.Instructions.Take(from))
@@ -73,7 +70,7 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
             DeclareArgs(arg, globals, name => globals.TryGetValue(name, out string? v) ? v : null, file.Escape);
         }
 
-        IReadOnlyList<BuildInstruction> steps = file.Instructions.Skip(from).ToList();
+        IReadOnlyList<IReadOnlyList<BuildInstruction>> stages = Stages(file.Instructions.Skip(from).ToList(), globals, file.Escape);
         LocalImages local = ImageServices.Local(context);
         ContainerLifecycle lifecycle = ContainerServices.Lifecycle(context);
         var containers = new BuildContainers(context, lifecycle, options.Network);
@@ -85,28 +82,17 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
             // Shared hold while images are made: a concurrent prune must not take a new blob for debris before its image
             // is recorded. Released before the steps' images are removed, whose collection takes the exclusive side.
             using IDisposable inUse = StorageServices.Layers(context).HoldForUse();
-            BuildState state = await FromAsync(steps[0], globals, local, file.Escape, steps.Count, cancellationToken);
-            for (int i = 1; i < steps.Count; i++)
+            var built = new List<ImageRecord>();
+            for (int stage = 0; stage < stages.Count; stage++)
             {
-                BuildInstruction step = steps[i];
-                Say($"STEP {i + 1}/{steps.Count}: {step.Original}");
-                bool last = i == steps.Count - 1;
-                state.Image = await StepAsync(step, state, local, lifecycle, containers, file, last, cancellationToken);
-                state.From = Digest.Parse(state.Image.Id).Hex[..12];
-                if (!last)
-                {
-                    intermediates.Add(state.Image);
-                    Say($"--> {Digest.Parse(state.Image.Id).Hex[..11]}");
-                }
+                // podman prefixes each line with the stage when there are several: [1/2] STEP 1/3: ...
+                prefix = stages.Count > 1 ? $"[{(stage + 1).ToString(CultureInfo.InvariantCulture)}/{stages.Count.ToString(CultureInfo.InvariantCulture)}] " : string.Empty;
+                bool finalStage = stage == stages.Count - 1;
+                ImageRecord result = await StageAsync(stages[stage], finalStage, built, globals, local, lifecycle, containers, file, cancellationToken);
+                built.Add(result);
             }
 
-            if (steps.Count == 1)
-            {
-                // FROM alone: the base image under the new names, as podman commits it.
-                state.Image = await CommitAsync(state, local, "/bin/sh -c #(nop) FROM " + steps[0].Arguments.Trim(), true, cancellationToken);
-            }
-
-            final = state.Image;
+            final = built[^1];
             inUse.Dispose();
             var unused = options.BuildArgs.Keys.Where(k => !usedArgs.Contains(k)).Order(StringComparer.Ordinal).ToList();
             if (unused.Count > 0)
@@ -119,12 +105,86 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
         finally
         {
             // The steps' images: the final image keeps the layers it shares with them.
-            var discard = intermediates.Where(i => i.Id != final?.Id).ToList();
+            var discard = intermediates.Where(i => i.Id != final?.Id).DistinctBy(i => i.Id).ToList();
             if (discard.Count > 0)
             {
                 new ImageRemover(local, ImageServices.Users(context)).Delete(discard);
             }
         }
+    }
+
+    /// <summary>The stages to build: split at each FROM, up to --target's (by name or number) when one is asked for.</summary>
+    private IReadOnlyList<IReadOnlyList<BuildInstruction>> Stages(IReadOnlyList<BuildInstruction> instructions, Dictionary<string, string?> globals, char escape)
+    {
+        var stages = new List<IReadOnlyList<BuildInstruction>>();
+        foreach (BuildInstruction instruction in instructions)
+        {
+            if (instruction.Keyword == "FROM")
+            {
+                stages.Add(new List<BuildInstruction>());
+            }
+
+            ((List<BuildInstruction>)stages[^1]).Add(instruction);
+        }
+
+        for (int i = 0; i < stages.Count; i++)
+        {
+            string? name = StageName(stages[i][0], globals, escape);
+            if (name is not null)
+            {
+                if (stageNames.ContainsKey(name))
+                {
+                    throw SkiffException.InvalidArgument($"duplicate stage name \"{name}\" (line {stages[i][0].Line.ToString(CultureInfo.InvariantCulture)})", "give each FROM ... AS a name of its own");
+                }
+
+                stageNames[name] = i;
+            }
+        }
+
+        if (options.Target is { } target)
+        {
+            int index = stageNames.TryGetValue(target.ToLowerInvariant(), out int named) ? named
+                : int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number < stages.Count ? number
+                : throw SkiffException.NotFound($"the target \"{target}\" was not found in the provided Containerfile", "--target names a stage: FROM IMAGE AS NAME");
+            stages.RemoveRange(index + 1, stages.Count - index - 1);
+        }
+
+        return stages;
+    }
+
+    private static string? StageName(BuildInstruction from, Dictionary<string, string?> globals, char escape)
+    {
+        IReadOnlyList<string> words = new WordExpander(name => globals.TryGetValue(name, out string? v) ? v : null, escape).Words(from.Arguments);
+        return words.Count == 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2].ToLowerInvariant() : null;
+    }
+
+    private async Task<ImageRecord> StageAsync(
+        IReadOnlyList<BuildInstruction> steps, bool finalStage, IReadOnlyList<ImageRecord> built, Dictionary<string, string?> globals, LocalImages local,
+        ContainerLifecycle lifecycle, BuildContainers containers, Containerfile file, CancellationToken cancellationToken)
+    {
+        BuildState state = await FromAsync(steps[0], globals, local, file.Escape, steps.Count, built, cancellationToken);
+        state.Stages = built;
+        for (int i = 1; i < steps.Count; i++)
+        {
+            BuildInstruction step = steps[i];
+            Say($"STEP {i + 1}/{steps.Count}: {step.Original}");
+            bool last = finalStage && i == steps.Count - 1;
+            state.Image = await StepAsync(step, state, local, lifecycle, containers, file, last, cancellationToken);
+            state.From = Digest.Parse(state.Image.Id).Hex[..12];
+            if (!last)
+            {
+                intermediates.Add(state.Image);
+                Say($"--> {Digest.Parse(state.Image.Id).Hex[..11]}");
+            }
+        }
+
+        if (steps.Count == 1 && finalStage)
+        {
+            // FROM alone: the base image under the new names, as podman commits it.
+            state.Image = await CommitAsync(state, local, "/bin/sh -c #(nop) FROM " + steps[0].Arguments.Trim(), true, cancellationToken);
+        }
+
+        return state.Image;
     }
 
     private Action<PosixSignalContext> Interrupt(ContainerLifecycle lifecycle) => signal =>
@@ -144,7 +204,8 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
         }
     };
 
-    private async Task<BuildState> FromAsync(BuildInstruction step, Dictionary<string, string?> globals, LocalImages local, char escape, int count, CancellationToken cancellationToken)
+    private async Task<BuildState> FromAsync(
+        BuildInstruction step, Dictionary<string, string?> globals, LocalImages local, char escape, int count, IReadOnlyList<ImageRecord> built, CancellationToken cancellationToken)
     {
         if (step.Flag("platform") is not null)
         {
@@ -164,16 +225,14 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
             throw StepError(step, "FROM scratch is not supported yet", "start from a small image such as busybox");
         }
 
-        ImageRecord record = await ContainerImages.ResolveAsync(local, image, options.PullPolicy, async () =>
+        if (stageNames.TryGetValue(image.ToLowerInvariant(), out int stage) && stage < built.Count)
         {
-            if (pullOverride is not null)
-            {
-                return await pullOverride();
-            }
+            // FROM an earlier stage: its image, as it ended.
+            ImageRecord previous = built[stage];
+            return new BuildState(previous, local.Config(previous).Config ?? new ImageContainerConfig(), Digest.Parse(previous.Id).Hex[..12]);
+        }
 
-            PullResult pulled = await RegistryPull.PullAsync(context, Connector(), new PullOptions(image), options.Quiet, cancellationToken);
-            return pulled.Image;
-        }, null);
+        ImageRecord record = await ImageAsync(local, image, cancellationToken);
         ImageContainerConfig config = local.Config(record).Config ?? new ImageContainerConfig();
         if (config.Env is null || !config.Env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {
@@ -185,6 +244,14 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
         config = config with { OnBuild = null };
         return new BuildState(record, config, ImageStore.ResolvedName(record, image) ?? image);
     }
+
+    /// <summary>An image by name or id, pulled as --pull says (FROM, COPY --from=IMAGE).</summary>
+    private Task<ImageRecord> ImageAsync(LocalImages local, string image, CancellationToken cancellationToken) =>
+        ContainerImages.ResolveAsync(local, image, options.PullPolicy, async () =>
+        {
+            PullResult pulled = await RegistryPull.PullAsync(context, Connector(), new PullOptions(image), options.Quiet, cancellationToken);
+            return pulled.Image;
+        }, null);
 
     private async Task<ImageRecord> StepAsync(
         BuildInstruction step, BuildState state, LocalImages local, ContainerLifecycle lifecycle, BuildContainers containers, Containerfile file, bool last, CancellationToken cancellationToken)
@@ -335,9 +402,9 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
     {
         foreach ((string flag, _) in step.Flags)
         {
-            if (flag is not ("chown" or "chmod"))
+            if (flag is not ("chown" or "chmod") && !(flag == "from" && step.Keyword == "COPY"))
             {
-                throw StepError(step, flag == "from" ? "COPY --from is not supported yet (multi-stage builds)" : $"{step.Keyword} --{flag} is not supported yet");
+                throw StepError(step, $"{step.Keyword} --{flag} is not supported yet");
             }
         }
 
@@ -349,13 +416,21 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
 
         string? chown = step.Flag("chown") is { } owner ? words.Word(owner) : null;
         string? chmod = step.Flag("chmod");
+        string? fromName = step.Flag("from") is { } f ? words.Word(f) : null;
+        ImageRecord? fromImage = fromName is null ? null : await CopySourceAsync(step, fromName, state, local, cancellationToken);
+        ContainerConfig? source = null;
         ContainerConfig container = await containers.CreateAsync(state.Image.Id, ["true"], [], cancellationToken);
         try
         {
-            using (DirectoryHandle contextHandle = DirectoryHandle.Open(options.ContextDirectory))
+            source = fromImage is null ? null : await containers.CreateAsync(fromImage.Id, ["true"], [], cancellationToken);
+            using (ContainerRoot? sourceRoot = source is null ? null : ContainerRoot.Open(lifecycle, source.Id))
+            using (DirectoryHandle contextHandle = sourceRoot?.Handle.Duplicate() ?? DirectoryHandle.Open(options.ContextDirectory))
             using (ContainerRoot root = ContainerRoot.Open(lifecycle, container.Id))
             {
-                var copier = new ContextCopier(contextHandle, options.ContextDirectory, Ignore());
+                // COPY --from reads the stage's or image's root, owners kept (as buildah), and no ignore file applies there.
+                var copier = sourceRoot is null
+                    ? new ContextCopier(contextHandle, options.ContextDirectory, Ignore())
+                    : new ContextCopier(contextHandle, fromName!, IgnorePatterns.None) { KeepOwners = true };
                 try
                 {
                     copier.Copy(root, all.Take(all.Count - 1).ToList(), all[^1], state.Config.WorkingDir is { Length: > 0 } wd ? wd : "/", chown, chmod, step.Keyword == "ADD", step.Keyword);
@@ -377,7 +452,31 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
         finally
         {
             containers.Remove(container.Id);
+            if (source is not null)
+            {
+                containers.Remove(source.Id);
+            }
         }
+    }
+
+    /// <summary>COPY --from's image: an earlier stage by name or number, else an image (pulled as FROM's).</summary>
+    private async Task<ImageRecord> CopySourceAsync(BuildInstruction step, string from, BuildState state, LocalImages local, CancellationToken cancellationToken)
+    {
+        if (stageNames.TryGetValue(from.ToLowerInvariant(), out int named))
+        {
+            return named < state.Stages.Count
+                ? state.Stages[named]
+                : throw StepError(step, $"stage \"{from}\" is not built before this one", "COPY --from names an earlier stage");
+        }
+
+        if (int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out int number))
+        {
+            return number < state.Stages.Count
+                ? state.Stages[number]
+                : throw StepError(step, $"stage {from} is not built before this one", "COPY --from=N counts the stages from 0");
+        }
+
+        return await ImageAsync(local, from, cancellationToken);
     }
 
     private IgnorePatterns? ignore;
@@ -555,7 +654,8 @@ public sealed class ImageBuilder(CliContext context, BuildOptions options, Func<
     {
         if (!options.Quiet)
         {
-            context.Out.WriteLine(line);
+            // podman's "--> ID" lines have no stage prefix.
+            context.Out.WriteLine(line.StartsWith("-->", StringComparison.Ordinal) ? line : prefix + line);
             context.Out.Flush();
         }
     }
