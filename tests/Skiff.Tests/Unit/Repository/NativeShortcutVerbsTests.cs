@@ -13,8 +13,12 @@ namespace Skiff.Tests.Unit.Repository;
 /// </summary>
 public sealed class NativeShortcutVerbsTests
 {
-    /// <summary>Program.cs decides their namespaces: container cp/export/exec, and the rootless network's user namespace (start, init, restart).</summary>
-    private static readonly string[] DecidedByTheCli = ["container", "network", "start", "init", "restart"];
+    /// <summary>
+    /// Program.cs decides their namespaces: container cp/export/exec, the rootless network's user namespace (start,
+    /// init, restart), and build, which re-executes itself in skiff's user namespace (its RUN steps' --network is not
+    /// checked by the entry stage as run's is).
+    /// </summary>
+    private static readonly string[] DecidedByTheCli = ["container", "network", "start", "init", "restart", "build"];
 
     [Fact]
     public void The_native_shortcut_verbs_are_the_user_namespace_verbs_the_cli_does_not_decide_itself()
