@@ -84,16 +84,7 @@ public static unsafe class Spawner
         }
         finally
         {
-            foreach (SafeHandle handle in pins)
-            {
-                handle.DangerousRelease();
-            }
-
-            foreach (IntPtr allocation in allocations)
-            {
-                NativeMemory.Free((void*)allocation);
-            }
-
+            Release(pins, allocations);
             Libc.posix_spawn_file_actions_destroy(fileActions);
             Libc.posix_spawnattr_destroy(attr);
         }
@@ -159,15 +150,21 @@ public static unsafe class Spawner
         }
         finally
         {
-            foreach (SafeHandle handle in pins)
-            {
-                handle.DangerousRelease();
-            }
+            Release(pins, allocations);
+        }
+    }
 
-            foreach (IntPtr allocation in allocations)
-            {
-                NativeMemory.Free((void*)allocation);
-            }
+    /// <summary>Releases the handles pinned for a spawn and frees its native strings and arrays.</summary>
+    private static void Release(List<SafeHandle> pins, List<IntPtr> allocations)
+    {
+        foreach (SafeHandle handle in pins)
+        {
+            handle.DangerousRelease();
+        }
+
+        foreach (IntPtr allocation in allocations)
+        {
+            NativeMemory.Free((void*)allocation);
         }
     }
 
