@@ -172,9 +172,7 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
         }
         catch (SystemCallException e)
         {
-            throw new SkiffException(
-                e.Errno is Errnos.EPERM or Errnos.EACCES ? ErrorKind.PermissionDenied : ErrorKind.Internal,
-                $"{SyncMessage.DescribeStep(6)} failed: {Errnos.Describe(e.Errno)}");
+            throw SyncMessage.StepFailure(6, e.Errno);
         }
     }
 
@@ -199,9 +197,9 @@ public sealed class NamespaceLauncher(IIdMapWriter mapWriter)
                 case SyncMessage.ProcessId:
                     return message.Value;
                 case SyncMessage.Failure:
-                    throw new SkiffException(
-                        message.Value is Errnos.EPERM or Errnos.EACCES ? ErrorKind.PermissionDenied : ErrorKind.Internal,
-                        $"{SyncMessage.DescribeStep(message.Step)} failed: {Errnos.Describe(message.Value)}",
+                    throw SyncMessage.StepFailure(
+                        message.Step,
+                        message.Value,
                         message.Step == 1 ? "unprivileged user namespaces may be disabled: check sysctl kernel.unprivileged_userns_clone and user.max_user_namespaces" : null);
                 default:
                     throw SkiffException.Internal($"namespace entry stage sent unknown message {message.Tag}");

@@ -56,6 +56,12 @@ public readonly record struct SyncMessage(int Tag, int Value, int Step)
         }
     }
 
+    /// <summary>The error for <paramref name="step"/> of starting a process in namespaces failing with <paramref name="errno"/>.</summary>
+    public static SkiffException StepFailure(int step, int errno, string? hint = null) => new(
+        errno is Errnos.EPERM or Errnos.EACCES ? ErrorKind.PermissionDenied : ErrorKind.Internal,
+        $"{DescribeStep(step)} failed: {Errnos.Describe(errno)}",
+        hint);
+
     public static string DescribeStep(int step) => step switch
     {
         1 => "creating the user namespace",

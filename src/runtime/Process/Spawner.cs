@@ -141,9 +141,7 @@ public static unsafe class Spawner
 
             if (pid < 0 || native.Error != 0)
             {
-                throw new SkiffException(
-                    native.Error is Errnos.EPERM or Errnos.EACCES ? ErrorKind.PermissionDenied : ErrorKind.Internal,
-                    $"{Namespaces.SyncMessage.DescribeStep(native.Step)} failed: {Errnos.Describe(native.Error)}");
+                throw Namespaces.SyncMessage.StepFailure(native.Step, native.Error);
             }
 
             return pid;
