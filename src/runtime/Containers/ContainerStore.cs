@@ -113,4 +113,8 @@ public sealed class ContainerStore(string root)
 
     public static bool IsAlive(ContainerRecord record) =>
         record.Pid > 0 && ProcessStat.TryRead(record.Pid) is ProcessStat stat && stat.StartTime == record.StartTime && stat.State is not ('Z' or 'X' or 'x');
+
+    /// <summary>How the record's init ended while it waits to be reaped (see <see cref="ProcessStat.DescribeEnd"/>).</summary>
+    public static string? EndOf(ContainerRecord record) =>
+        record.Pid > 0 && ProcessStat.TryRead(record.Pid) is ProcessStat stat && stat.StartTime == record.StartTime ? stat.DescribeEnd() : null;
 }

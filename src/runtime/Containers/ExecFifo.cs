@@ -42,9 +42,10 @@ public static unsafe class ExecFifo
     /// <summary>
     /// `start` side. Opening non-blocking never hangs; while the init has not reached its open yet,
     /// a read sees no writer, so we retry as long as <paramref name="alive"/> says the init lives.
-    /// Returns once the init has exec'd the container's program.
+    /// Returns once the init has exec'd the container's program; when the init died first, the error says how
+    /// (<paramref name="howItEnded"/>, while it is still unreaped).
     /// </summary>
-    public static void Release(string path, Func<bool> alive)
+    public static void Release(string path, Func<bool> alive, Func<string?> howItEnded)
     {
         int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0)
@@ -72,7 +73,8 @@ public static unsafe class ExecFifo
 
             if (!alive())
             {
-                throw SkiffException.Conflict("the container's init process has exited before it was started");
+                string? end = howItEnded();
+                throw SkiffException.Conflict($"the container's init process has exited before it was started{(end is null ? string.Empty : $": it {end}")}");
             }
 
             if (n == 0 && hungUp)

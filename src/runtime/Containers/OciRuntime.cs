@@ -178,7 +178,7 @@ public sealed class OciRuntime(ContainerStore store, NamespaceLauncher launcher,
             throw SkiffException.Conflict($"container `{id}` is not in created state (it is {status})");
         }
 
-        ExecFifo.Release(store.FifoOf(id), () => ContainerStore.IsAlive(record));
+        ExecFifo.Release(store.FifoOf(id), () => ContainerStore.IsAlive(record), () => ContainerStore.EndOf(record));
         File.Delete(store.FifoOf(id));
     }
 

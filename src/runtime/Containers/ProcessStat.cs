@@ -5,14 +5,17 @@ using Skiff.Runtime.Fds;
 
 namespace Skiff.Runtime.Containers;
 
-/// <summary>The two fields of /proc/PID/stat the runtime needs: the state letter and the start time.</summary>
-public readonly record struct ProcessStat(char State, ulong StartTime)
+/// <summary>
+/// The fields of /proc/PID/stat the runtime needs: the state letter, the start time and, for a zombie, the wait
+/// status its parent will read (field 52; null when the kernel does not show it).
+/// </summary>
+public readonly record struct ProcessStat(char State, ulong StartTime, int? WaitStatus = null)
 {
     /// <summary>
-    /// Enough for field 22: the command name is at most 64 bytes (a kernel thread's), the 19 fields before
-    /// the start time at most 20 digits each.
+    /// Enough for field 52: the command name is at most 64 bytes (a kernel thread's), the 49 fields before
+    /// the exit code at most 20 digits each.
     /// </summary>
-    private const int StatPrefixBytes = 1024;
+    private const int StatPrefixBytes = 2048;
 
     /// <summary>Null when the process does not exist (the usual case when a container's state is read after it ended: no exception for it).</summary>
     public static ProcessStat? TryRead(int pid)
@@ -40,7 +43,7 @@ public readonly record struct ProcessStat(char State, ulong StartTime)
             return null;
         }
 
-        string[] fields = text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] fields = text[(close + 1)..].TrimEnd().Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
         // fields[0] is field 3 (state); starttime is field 22.
         if (fields.Length < 20 || !ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start))
@@ -48,6 +51,21 @@ public readonly record struct ProcessStat(char State, ulong StartTime)
             return null;
         }
 
-        return new ProcessStat(fields[0][0], start);
+        int? waitStatus = fields.Length >= 50 && int.TryParse(fields[49], NumberStyles.None, CultureInfo.InvariantCulture, out int status) ? status : null;
+        return new ProcessStat(fields[0][0], start, waitStatus);
+    }
+
+    /// <summary>How a zombie ended, in words ("exited with code 1", "was killed by signal 9"); null while it lives or when unknown.</summary>
+    public string? DescribeEnd()
+    {
+        if (State != 'Z' || WaitStatus is not int status)
+        {
+            return null;
+        }
+
+        int signal = status & 0x7f;
+        return signal == 0
+            ? $"exited with code {(status >> 8) & 0xff}"
+            : $"was killed by signal {signal}{((status & 0x80) != 0 ? " (core dumped)" : string.Empty)}";
     }
 }

@@ -32,6 +32,38 @@ public class RuntimeHelpersTests
         Assert.Null(ProcessStat.Parse("garbage"));
     }
 
+    [Theory]
+    [InlineData('Z', 256, "exited with code 1")]
+    [InlineData('Z', 9, "was killed by signal 9")]
+    [InlineData('Z', 139, "was killed by signal 11 (core dumped)")]
+    [InlineData('S', 0, null)]
+    public void A_zombies_wait_status_says_how_it_ended(char state, int status, string? expected)
+    {
+        // The 52 fields of a 6.x kernel's stat line: the exit code is the last.
+        string tail = string.Join(' ', Enumerable.Range(0, 48).Select(i => i == 18 ? "987654" : "0"));
+        ProcessStat? stat = ProcessStat.Parse($"42 (init) {state} {tail} {status}\n");
+        Assert.Equal(987654UL, stat!.Value.StartTime);
+        Assert.Equal(status, stat.Value.WaitStatus);
+        Assert.Equal(expected, stat.Value.DescribeEnd());
+    }
+
+    [Fact]
+    public void A_real_zombie_shows_its_exit_code()
+    {
+        // .NET reaps its own children at once, so the zombie's parent is a shell that has exec'd sleep (it would reap a child that ended before its exec).
+        using var parent = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "sh -c 'sleep 0.2; exit 3' & echo $!; exec sleep 10"]) { RedirectStandardOutput = true })!;
+        int pid = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+        ProcessStat? stat = null;
+        for (int i = 0; i < 500 && stat?.State != 'Z'; i++)
+        {
+            Thread.Sleep(10);
+            stat = ProcessStat.TryRead(pid);
+        }
+
+        parent.Kill();
+        Assert.Equal("exited with code 3", stat?.DescribeEnd());
+    }
+
     [Fact]
     public void Reads_a_live_process_and_nothing_for_one_that_is_gone()
     {
