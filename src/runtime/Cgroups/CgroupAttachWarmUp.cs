@@ -19,11 +19,7 @@ public static class CgroupAttachWarmUp
     /// <summary>Starts the no-op move on a background thread; does nothing for a process that cannot move itself (rootless).</summary>
     public static void Start(string procSelfCgroup = "/proc/self/cgroup", string cgroupRoot = "/sys/fs/cgroup")
     {
-        new Thread(() => MoveIntoOwnGroup(procSelfCgroup, cgroupRoot))
-        {
-            IsBackground = true,
-            Name = "cgroup warm-up",
-        }.Start();
+        Threading.BackgroundThread.Start("cgroup warm-up", () => MoveIntoOwnGroup(procSelfCgroup, cgroupRoot));
     }
 
     /// <summary>The cgroup.procs files of this process's own groups, most likely writable first (unified, then v1 controllers).</summary>

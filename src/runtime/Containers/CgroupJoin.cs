@@ -11,7 +11,7 @@ namespace Skiff.Runtime.Containers;
 /// </summary>
 public sealed class CgroupJoin
 {
-    private readonly Thread? thread;
+    private readonly Threading.BackgroundThread? thread;
     private readonly ManualResetEventSlim prepared = new(false, 0);
     private readonly ManualResetEventSlim released = new(false, 0);
     private RuntimeCgroup? cgroup;
@@ -26,8 +26,7 @@ public sealed class CgroupJoin
             return;
         }
 
-        thread = new Thread(() => Work(prepare)) { IsBackground = true, Name = "cgroup join" };
-        thread.Start();
+        thread = Threading.BackgroundThread.Start("cgroup join", () => Work(prepare));
     }
 
     /// <param name="prepare">Makes the group (null: the container stays in the caller's cgroup).</param>

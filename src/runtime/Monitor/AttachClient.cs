@@ -42,13 +42,8 @@ public sealed class AttachClient(SafeFileHandle socket)
             return done.Task;
         }
 
-        var output = new Thread(CopyOutput) { IsBackground = true, Name = "attach-output" };
-        output.Start();
-        if (forwardStdin)
-        {
-            var input = new Thread(() => CopyInput(detachKeys)) { IsBackground = true, Name = "attach-input" };
-            input.Start();
-        }
+        Threading.BackgroundThread.Start("attach-output", CopyOutput);
+        Threading.BackgroundThread.Start("attach-input", () => CopyInput(detachKeys));
 
         return done.Task;
     }

@@ -62,7 +62,7 @@ public sealed class NotifyProxy : IDisposable
         // Any user of the container may notify, as with systemd's own socket.
         File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("777", 8));
         var proxy = new NotifyProxy(socket, path, config.SdNotifySocket!);
-        new Thread(proxy.Run) { IsBackground = true, Name = "notify proxy" }.Start();
+        Threading.BackgroundThread.Start("notify proxy", proxy.Run);
         return proxy;
     }
 

@@ -11,7 +11,7 @@ internal sealed class ReplacedFiles
     public void Add(string path) => paths.Add(path);
 
     /// <summary>On a thread of its own: a container that exits at once is reported only once the relay runs.</summary>
-    public void DeleteInBackground() => new Thread(Delete) { IsBackground = true, Name = "free replaced" }.Start();
+    public void DeleteInBackground() => Threading.BackgroundThread.Start("free replaced", Delete);
 
     public void Delete()
     {
