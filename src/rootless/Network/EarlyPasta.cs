@@ -35,11 +35,7 @@ public sealed class EarlyPasta
     {
         Directory = directory;
         Signature = signature;
-        launching = Task.Factory.StartNew(
-            () => LaunchOn(options, spawn, afterSpawn),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        launching = Skiff.Runtime.Threading.BackgroundThread.Run("pasta launch", () => LaunchOn(options, spawn, afterSpawn));
     }
 
     /// <summary>What the launch thread made: pasta's foreground part, and whether it got a tap skiff configured.</summary>

@@ -90,6 +90,5 @@ internal sealed class NetworkStart(IContainerNetwork? network)
     /// Runs a connection step beside the create on a thread of its own: the thread pool would start its
     /// workers and gate thread (and spin them) on the start path for this one item.
     /// </summary>
-    private static Task OnOwnThread(Action step) =>
-        Task.Factory.StartNew(step, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private static Task OnOwnThread(Action step) => Threading.BackgroundThread.Run("network", step);
 }

@@ -28,8 +28,7 @@ public static unsafe class ChildProcesses
     }
 
     /// <summary>Waits on a dedicated thread so callers can await without blocking the thread pool.</summary>
-    public static Task<ChildExit> WaitAsync(int pid) =>
-        Task.Factory.StartNew(() => Wait(pid), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public static Task<ChildExit> WaitAsync(int pid) => Threading.BackgroundThread.Run("wait child", () => Wait(pid));
 
     /// <summary>Sends a signal; returns false when the process is already gone.</summary>
     public static bool TrySignal(int pid, int signal)

@@ -41,6 +41,35 @@ public sealed unsafe class BackgroundThread
         return thread;
     }
 
+    /// <summary>Runs <paramref name="work"/> on a background thread; the task ends with its result or exception (continuations run on that thread).</summary>
+    public static Task<T> Run<T>(string name, Func<T> work)
+    {
+        var result = new TaskCompletionSource<T>();
+        Start(name, () =>
+        {
+            T value;
+            try
+            {
+                value = work();
+            }
+            catch (Exception e)
+            {
+                result.SetException(e);
+                return;
+            }
+
+            result.SetResult(value);
+        });
+        return result.Task;
+    }
+
+    /// <summary>As <see cref="Run{T}"/>, for work without a result.</summary>
+    public static Task Run(string name, Action work) => Run(name, () =>
+    {
+        work();
+        return true;
+    });
+
     /// <summary>Waits until the work has returned (or thrown).</summary>
     public void Join() => finished.Wait();
 
