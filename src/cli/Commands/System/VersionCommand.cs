@@ -7,7 +7,7 @@ namespace Skiff.Cli.Commands.System;
 /// <summary><c>skiff version [--format json|TEMPLATE]</c>; templates see podman's fields (<c>{{.Version}}</c>) and docker's (<c>{{.Client.Version}}</c>).</summary>
 public static class VersionCommand
 {
-    public static string Version => typeof(VersionCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public const string Version = BuildVersion.Value;
 
     public static Command Create(GlobalOptions globals)
     {
