@@ -111,10 +111,12 @@ public sealed class ContainerStore(string root)
         return File.Exists(FifoOf(record.Id)) ? "created" : "running";
     }
 
-    public static bool IsAlive(ContainerRecord record) =>
-        record.Pid > 0 && ProcessStat.TryRead(record.Pid) is ProcessStat stat && stat.StartTime == record.StartTime && stat.State is not ('Z' or 'X' or 'x');
+    public static bool IsAlive(ContainerRecord record) => StatOf(record) is { State: not ('Z' or 'X' or 'x') };
 
     /// <summary>How the record's init ended while it waits to be reaped (see <see cref="ProcessStat.DescribeEnd"/>).</summary>
-    public static string? EndOf(ContainerRecord record) =>
-        record.Pid > 0 && ProcessStat.TryRead(record.Pid) is ProcessStat stat && stat.StartTime == record.StartTime ? stat.DescribeEnd() : null;
+    public static string? EndOf(ContainerRecord record) => StatOf(record)?.DescribeEnd();
+
+    /// <summary>The record's own process (its pid, started when the record says: not a later one that reused the pid); null when gone.</summary>
+    private static ProcessStat? StatOf(ContainerRecord record) =>
+        record.Pid > 0 && ProcessStat.TryRead(record.Pid) is ProcessStat stat && stat.StartTime == record.StartTime ? stat : null;
 }

@@ -63,9 +63,10 @@ public readonly record struct ProcessStat(char State, ulong StartTime, int? Wait
             return null;
         }
 
-        int signal = status & 0x7f;
-        return signal == 0
-            ? $"exited with code {(status >> 8) & 0xff}"
-            : $"was killed by signal {signal}{((status & 0x80) != 0 ? " (core dumped)" : string.Empty)}";
+        Process.ChildExit exit = Process.ChildExit.FromWaitStatus(status);
+        const int CoreDumped = 0x80;
+        return exit.Signaled
+            ? $"was killed by signal {exit.Signal}{((status & CoreDumped) != 0 ? " (core dumped)" : string.Empty)}"
+            : $"exited with code {exit.ExitCode}";
     }
 }
