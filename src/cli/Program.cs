@@ -9,6 +9,13 @@ using Skiff.Rootless.IdMaps;
 using Skiff.Rootless.Storage;
 using Skiff.Runtime.Namespaces;
 
+// The heap's first block on one huge page: most of the page faults of a short-lived skiff (see YoungHeapHugePage).
+// Not for the long-lived network helpers, which would keep the 2 MB for small heaps.
+if (args is not [Skiff.Rootless.Network.Dns.DnsServer.Verb or Skiff.Rootless.Network.Bridge.PortForwarder.Verb or Skiff.Rootless.Network.Bridge.RootlessNetworkNamespaceSetup.Verb, ..])
+{
+    Skiff.Runtime.Memory.YoungHeapHugePage.TryCollapse();
+}
+
 // The container monitor is skiff re-executed; it skips the command tree to stay small for its whole life.
 if (args.Length > 0 && args[0] == Skiff.Runtime.Monitor.MonitorEntry.Verb)
 {

@@ -75,6 +75,14 @@ internal static unsafe partial class Libc
 
     public const int MADV_RANDOM = 1;
     public const int MADV_DONTNEED = 4;
+    public const int MADV_DODUMP = 17;
+    public const int MADV_COLLAPSE = 25;
+
+    public const int PROT_READ = 1;
+    public const int PROT_WRITE = 2;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int mprotect(nint address, nuint length, int protection);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int madvise(nint address, nuint length, int advice);
