@@ -476,41 +476,72 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
             state = Observe(id);
         }
 
-        if (state.Running || state.Initialized)
+        // A run may follow the one killed here before the lock is taken: a healthcheck's restart action starts the
+        // container again whatever the user's stop, with a new monitor. That run goes too (a few rounds at most).
+        for (int round = 1; ; round++)
         {
-            SendSignal(state, 9);
-            ThawIfPaused(id, state);
-            WaitForContainer(state, TimeSpan.FromSeconds(30));
-            WaitForRecord(id);
-        }
-
-        DescriptorLock held;
-        try
-        {
-            held = Store.Lock(id);
-        }
-        catch (SkiffException) when (!Store.Exists(id))
-        {
-            return; // an --rm container's monitor removed it meanwhile
-        }
-
-        using (held)
-        {
-            if (!Store.Exists(id))
+            if (state.Running || state.Initialized)
             {
+                SendSignal(state, 9);
+                ThawIfPaused(id, state);
+                WaitForContainer(state, TimeSpan.FromSeconds(30));
+                WaitForMonitor(state);
+            }
+
+            DescriptorLock held;
+            try
+            {
+                held = Store.Lock(id);
+            }
+            catch (SkiffException) when (!Store.Exists(id))
+            {
+                return; // an --rm container's monitor removed it meanwhile
+            }
+
+            using (held)
+            {
+                if (!Store.Exists(id))
+                {
+                    return;
+                }
+
+                ContainerState now = observer.Observe(Store.ReadState(id));
+                if (now.Running || now.Initialized)
+                {
+                    // Its restart policy (or a healthcheck's restart) started it again since it was looked at.
+                    if (!force || round == MaxRemoveRounds)
+                    {
+                        throw RunningConflict(id);
+                    }
+
+                    state = now;
+                    continue;
+                }
+
+                ContainerConfig config = Store.ReadConfig(id);
+                DeleteRuntimeState(id);
+                Store.Remove(id);
+                Store.RecordEvent(config, "remove");
                 return;
             }
+        }
+    }
 
-            if (!force && observer.Observe(Store.ReadState(id)).Running)
-            {
-                // Its restart policy started it again since it was looked at.
-                throw RunningConflict(id);
-            }
+    /// <summary>How many runs <c>rm -f</c> kills before it gives up on a container started again each time.</summary>
+    private const int MaxRemoveRounds = 5;
 
-            ContainerConfig config = Store.ReadConfig(id);
-            DeleteRuntimeState(id);
-            Store.Remove(id);
-            Store.RecordEvent(config, "remove");
+    /// <summary>Waits for the monitor of that run to record its end and clean up (not for a monitor of a later run).</summary>
+    private static void WaitForMonitor(ContainerState run)
+    {
+        if (run.MonitorPid <= 0)
+        {
+            return;
+        }
+
+        using SafeFileHandle? monitor = Descriptors.TryOpenPidFd(run.MonitorPid);
+        if (monitor is not null && StateObserver.MonitorAlive(run))
+        {
+            PollSet.WaitReadable(monitor, 60_000);
         }
     }
 

@@ -135,6 +135,12 @@ public sealed class MonitorRelay(
             if (!exited)
             {
                 HealthChecks?.AfterWait(checkEnded);
+                if (HealthChecks is { } checks && (checkEnded || ready == 0))
+                {
+                    // A check's process left to this subreaper would keep the container from ending once it ended too.
+                    AdoptedZombies.ReapInNamespaceOf(pid, checks.ChildPid);
+                }
+
                 KillAtDeadline(pid);
             }
 

@@ -27,6 +27,13 @@ public static unsafe class ChildProcesses
         }
     }
 
+    /// <summary>Reaps <paramref name="pid"/> if it has ended; false when it still runs or is not our child.</summary>
+    public static bool TryReap(int pid)
+    {
+        int status;
+        return Libc.waitpid(pid, &status, Libc.WNOHANG) == pid;
+    }
+
     /// <summary>Waits on a dedicated thread so callers can await without blocking the thread pool.</summary>
     public static Task<ChildExit> WaitAsync(int pid) => Threading.BackgroundThread.Run("wait child", () => Wait(pid));
 

@@ -189,6 +189,29 @@ public sealed class HealthcheckTests(RegistryFixture registry, ITestOutputHelper
     }
 
     [Theory, RootAndRootless]
+    public async Task A_check_left_to_the_monitor_by_its_killed_healthcheck_does_not_keep_the_container_from_ending(bool rootless)
+    {
+        using var skiff = new SkiffCli(output, rootless);
+        string rootfs = BusyboxRootfs.Create(skiff.Sandbox);
+        (await skiff.RunAsync("run", "-d", "--name", "orphan", "--health-cmd", "sleep 600", "--health-interval", "1s", "--health-timeout", "10m", "--rootfs", rootfs, "sleep", "1000")).AssertSuccess();
+        await Poll.UntilAsync(async () => (await skiff.RunAsync("top", "orphan", "args")).Stdout.Contains("sleep 600"), Generous);
+
+        // The `healthcheck run` the monitor started dies; the check's process in the container is left to the monitor
+        // (its subreaper). Once the container is killed that process ends too, and until the monitor reaps it the
+        // kernel holds the container's init in its exit: the monitor would never see the end, and rm -f wait for it.
+        int monitor = await MonitorRelayTests.MonitorPidAsync(skiff, "orphan");
+        int check = Directory.EnumerateDirectories($"/proc/{monitor}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pid => int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture))
+            .Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("healthcheck", StringComparison.Ordinal));
+        System.Diagnostics.Process.GetProcessById(check).Kill();
+
+        (await skiff.RunAsync("rm", "-f", "orphan")).AssertSuccess();
+        Assert.Empty((await skiff.RunAsync("ps", "-a", "-q")).AssertSuccess().StdoutLines);
+        await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{monitor}")), Generous);
+    }
+
+    [Theory, RootAndRootless]
     public async Task A_check_cut_short_by_a_stop_records_nothing_and_takes_no_action(bool rootless)
     {
         using var skiff = new SkiffCli(output, rootless);
