@@ -8,8 +8,8 @@ public static class ContainerProcesses
     /// <summary>Every live process in the init's pid namespace; only the init when that namespace is the caller's own (the container shares the host's).</summary>
     public static IReadOnlyList<int> List(int initPid)
     {
-        string? initNamespace = NamespaceOf(initPid);
-        if (initNamespace is null || initNamespace == NamespaceOf(Environment.ProcessId))
+        string? initNamespace = Process.PidNamespaceMembers.NamespaceOf(initPid);
+        if (initNamespace is null || initNamespace == Process.PidNamespaceMembers.NamespaceOf(Environment.ProcessId))
         {
             return [initPid];
         }
@@ -17,24 +17,12 @@ public static class ContainerProcesses
         var pids = new List<int>();
         foreach (string entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && NamespaceOf(pid) == initNamespace)
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && Process.PidNamespaceMembers.NamespaceOf(pid) == initNamespace)
             {
                 pids.Add(pid);
             }
         }
 
         return pids;
-    }
-
-    private static string? NamespaceOf(int pid)
-    {
-        try
-        {
-            return new FileInfo($"/proc/{pid}/ns/pid").LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -15,7 +15,7 @@ public static class AdoptedZombies
     /// <summary>Reaps the ended children in <paramref name="containerPid"/>'s pid namespace but <paramref name="containerPid"/> and <paramref name="keep"/>; returns how many.</summary>
     public static int ReapInNamespaceOf(int containerPid, int keep)
     {
-        string? container = PidNamespaceOf(containerPid);
+        string? container = PidNamespaceMembers.NamespaceOf(containerPid);
         if (container is null)
         {
             return 0;
@@ -27,7 +27,7 @@ public static class AdoptedZombies
             if (child != containerPid
                 && child != keep
                 && Containers.ProcessStat.TryRead(child) is { State: 'Z' }
-                && PidNamespaceOf(child) == container
+                && PidNamespaceMembers.NamespaceOf(child) == container
                 && ChildProcesses.TryReap(child))
             {
                 reaped++;
@@ -60,17 +60,5 @@ public static class AdoptedZombies
         }
 
         return children;
-    }
-
-    private static string? PidNamespaceOf(int pid)
-    {
-        try
-        {
-            return new FileInfo($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/pid").LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -10,7 +10,7 @@ public static class PidNamespaceMembers
 {
     public static IReadOnlyList<ProcessInfo> List(int containerPid)
     {
-        string? namespaceId = TryNamespace(containerPid);
+        string? namespaceId = NamespaceOf(containerPid);
         var all = new List<ProcessInfo>();
         foreach (string directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -24,7 +24,7 @@ public static class PidNamespaceMembers
         var members = new List<ProcessInfo>();
         foreach (ProcessInfo process in all)
         {
-            string? ns = namespaceId is null ? null : TryNamespace(process.HostPid);
+            string? ns = namespaceId is null ? null : NamespaceOf(process.HostPid);
             bool member = ns is not null ? ns == namespaceId : DescendsFrom(process, containerPid, byPid);
             if (member)
             {
@@ -51,7 +51,8 @@ public static class PidNamespaceMembers
         return false;
     }
 
-    private static string? TryNamespace(int pid)
+    /// <summary>The pid namespace of <paramref name="pid"/> (its /proc link, e.g. <c>pid:[4026532644]</c>); null when that cannot be read.</summary>
+    public static string? NamespaceOf(int pid)
     {
         try
         {
