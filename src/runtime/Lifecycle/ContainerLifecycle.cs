@@ -598,14 +598,7 @@ public sealed class ContainerLifecycle(ContainerStore store, MonitorLauncher lau
     private ContainerState WaitForRecord(string id)
     {
         ContainerState state = Store.Exists(id) ? Store.ReadState(id) : new ContainerState { Status = ContainerStatus.Exited };
-        if (state.MonitorPid > 0)
-        {
-            using SafeFileHandle? monitor = Descriptors.TryOpenPidFd(state.MonitorPid);
-            if (monitor is not null && StateObserver.MonitorAlive(state))
-            {
-                PollSet.WaitReadable(monitor, 60_000);
-            }
-        }
+        WaitForMonitor(state);
 
         // Removed as it ended (--rm): the state read above is the running one, the exit code is in the monitor's event.
         return Store.Exists(id) ? Observe(id) : state with { Status = ContainerStatus.Exited, ExitCode = Store.RemovedExitCode(id) ?? state.ExitCode };
